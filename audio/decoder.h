@@ -1,0 +1,46 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "audio/audiostatus.h"
+
+namespace songspace::audio {
+
+// The one sample rate every analysis runs at (DESIGN.md §2).
+inline constexpr int kAnalysisSampleRate = 22050;
+
+struct DecodeOptions {
+  int sampleRate = kAnalysisSampleRate;       // output rate, mono
+  std::size_t blockSamples = 16384;           // upper bound of one block handed to the sink
+  double minSeconds = 1.0;                    // shorter output => AudioError::TooShort
+  const std::atomic<bool>* cancel = nullptr;  // polled between packets
+};
+
+// What the decoder learned about a file, filled even when decoding fails part-way.
+struct DecodeReport {
+  std::string formatName;  // container, e.g. "ogg", "mp3", "flac"
+  std::string codecName;   // e.g. "vorbis", "mp3float", "opus"
+  int sourceSampleRate = 0;
+  int sourceChannels = 0;
+  double declaredSeconds = 0;         // from the container, 0 when unknown
+  double decodedSeconds = 0;          // output samples / sampleRate
+  int corruptPackets = 0;             // packets the codec rejected and that were skipped
+  std::vector<std::string> warnings;  // e.g. "3 corrupt packets skipped near 12.4 s"
+};
+
+// Receives consecutive blocks of mono float samples in [-1, 1] at DecodeOptions::sampleRate.
+// Return false to stop decoding early (decodeAudio then returns success with what was decoded).
+using SampleSink = std::function<bool(std::span<const float>)>;
+
+// Streams a file through FFmpeg (libavformat, libavcodec, libswresample) to `sink` in blocks of
+// at most blockSamples: memory stays bounded whatever the file's length. Never throws.
+AudioStatus decodeAudio(const std::filesystem::path& file, const SampleSink& sink,
+                        DecodeReport* report = nullptr, const DecodeOptions& options = {});
+
+}  // namespace songspace::audio

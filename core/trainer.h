@@ -1,0 +1,60 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/jointmodel.h"
+#include "core/trainingset.h"
+
+namespace songspace::core {
+
+enum class Loss { Warp, Auc };
+
+struct TrainOptions {
+  int dimension = 64;
+  int epochs = 40;  // upper bound; early stopping usually ends sooner
+  Loss loss = Loss::Warp;
+  double learningRate = 0.05;
+  double maxNorm = 1.0;  // C: every column of A, T and every V s′ has norm ≤ C
+  int threads = 1;       // 1: deterministic for a seed; >1: lock-free Hogwild SGD
+  std::uint64_t seed = 1;
+  double validationFraction = 0.1;  // songs held out inside train() for early stopping
+  int patience = 4;                 // epochs without validation improvement before stopping
+  std::array<double, kTaskCount> taskWeights{1, 1, 1, 1, 1};  // indexed by Task
+  int maxNegativeDraws = 0;                                   // WARP sampling cap; 0 = |Y| - 1
+};
+
+struct TrainProgress {
+  int epoch = 0;
+  int epochs = 0;
+  double validationScore = 0;  // mean precision@1 over the tasks with validation data
+  std::string message;
+};
+
+struct TrainReport {
+  int epochsRun = 0;
+  int bestEpoch = 0;
+  double bestValidationScore = 0;
+  std::vector<double> validationHistory;
+  double examplesPerSecond = 0;
+  bool cancelled = false;
+};
+
+// Joint multi-task SGD (DESIGN.md §1): each step picks a task with its weight, then a training
+// example, then makes one WARP (or AUC) update; every column touched is projected back onto the
+// ball of radius C. model.features/codebook/names are left as the caller set them; V, A, T are
+// (re)initialised from the seed.
+TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, JointModel& model,
+                       const std::function<void(const TrainProgress&)>& progress = {},
+                       const std::atomic<bool>* cancel = nullptr);
+
+// L(k) = Σ_{j≤k} 1/j, the WARP rank weight (L(0) = 0).
+double warpRankWeight(int k);
+// The sampled rank estimate ⌊(|Y| − 1) / N⌋ after N draws.
+int warpRankEstimate(int numLabels, int draws);
+
+}  // namespace songspace::core

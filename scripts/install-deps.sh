@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Songspace needs to build, test and run. Idempotent: installs only
+# what is missing, and runs `apt-get update` only when something is missing.
+#   scripts/install-deps.sh            build + run + test dependencies
+#   scripts/install-deps.sh --tools    also the tools that regenerate fixtures/golden data and run
+#                                      the Python baselines in bench/ (ffmpeg, numpy, scipy, sklearn)
+set -euo pipefail
+
+packages=(
+  # toolchain
+  cmake g++ ninja-build pkg-config ccache clang-format git
+  # libraries (DESIGN.md fixed choices)
+  qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev libqt6svg6-dev
+  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
+  libtag1-dev libkissfft-dev libeigen3-dev libsqlite3-dev
+  # runtime: audio playback backend for Qt Multimedia, a display server for headless runs
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
+  xvfb xauth fonts-dejavu-core
+  # demo library fetch (apt-get download + dpkg -x)
+  dpkg apt
+)
+if [[ "${1:-}" == "--tools" ]]; then
+  packages+=(ffmpeg sox python3-numpy python3-scipy python3-sklearn python3-pandas)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

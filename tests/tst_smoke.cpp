@@ -1,0 +1,19 @@
+#include <QtTest>
+
+#include "audio/audiostatus.h"
+#include "core/trainingset.h"
+
+class SmokeTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void names() {
+    QCOMPARE(QString::fromLatin1(
+                 songspace::audio::audioErrorName(songspace::audio::AudioError::Corrupt)),
+             QStringLiteral("corrupt"));
+    QCOMPARE(QString::fromLatin1(songspace::core::taskName(songspace::core::Task::SimilarSongs)),
+             QStringLiteral("similar_songs"));
+  }
+};
+
+QTEST_GUILESS_MAIN(SmokeTest)
+#include "tst_smoke.moc"
