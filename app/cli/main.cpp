@@ -1,10 +1,55 @@
 #include <QCoreApplication>
 #include <QTextStream>
+#include <algorithm>
+
+#include "app/cli/command.h"
+
+namespace songspace::cli {
+
+std::vector<Command>& commandRegistry() {
+  static std::vector<Command> registry;
+  return registry;
+}
+
+}  // namespace songspace::cli
+
+namespace {
+
+void printUsage(QTextStream& out) {
+  auto commands = songspace::cli::commandRegistry();
+  std::sort(commands.begin(), commands.end(),
+            [](const auto& a, const auto& b) { return qstrcmp(a.name, b.name) < 0; });
+  out << "usage: songspace-cli COMMAND [ARGS]\n\ncommands:\n";
+  for (const auto& command : commands) {
+    out << "  " << command.synopsis << "\n      " << command.summary << "\n";
+  }
+}
+
+}  // namespace
 
 int main(int argc, char* argv[]) {
   QCoreApplication app(argc, argv);
   QCoreApplication::setApplicationName(QStringLiteral("Songspace"));
   QCoreApplication::setOrganizationName(QStringLiteral("Songspace"));
-  QTextStream(stderr) << "songspace-cli: no commands yet\n";
+  QCoreApplication::setApplicationVersion(QStringLiteral(SONGSPACE_VERSION));
+
+  QStringList args = QCoreApplication::arguments().mid(1);
+  QTextStream err(stderr);
+  if (args.isEmpty() || args.first() == QStringLiteral("help") ||
+      args.first() == QStringLiteral("--help") || args.first() == QStringLiteral("-h")) {
+    QTextStream out(stdout);
+    printUsage(args.isEmpty() ? err : out);
+    return args.isEmpty() ? 2 : 0;
+  }
+  if (args.first() == QStringLiteral("--version")) {
+    QTextStream(stdout) << "songspace-cli " << SONGSPACE_VERSION << "\n";
+    return 0;
+  }
+  const QString name = args.takeFirst();
+  for (const auto& command : songspace::cli::commandRegistry()) {
+    if (name == QLatin1String(command.name)) return command.run(args);
+  }
+  err << "songspace-cli: unknown command '" << name << "'\n\n";
+  printUsage(err);
   return 2;
 }

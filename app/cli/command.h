@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QStringList>
+#include <functional>
+#include <vector>
+
+namespace songspace::cli {
+
+// One songspace-cli subcommand. Each lives in its own cli/cmd_*.cpp and registers itself with a
+// static CommandRegistration; main() dispatches on the first argument.
+struct Command {
+  const char* name;
+  const char* synopsis;  // e.g. "scan PATH... [--db FILE] [--threads N] [--json]"
+  const char* summary;   // one line for `songspace-cli help`
+  // args: everything after the command name. Returns the process exit code:
+  // 0 success, 1 the job ran but reported failures/errors, 2 usage error.
+  std::function<int(const QStringList& args)> run;
+};
+
+std::vector<Command>& commandRegistry();
+
+struct CommandRegistration {
+  explicit CommandRegistration(Command command) { commandRegistry().push_back(std::move(command)); }
+};
+
+}  // namespace songspace::cli
