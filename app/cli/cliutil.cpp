@@ -1,0 +1,112 @@
+#include "app/cli/cliutil.h"
+
+#include <unistd.h>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include "app/jobs/paths.h"
+#include "core/catalog.h"
+
+namespace songspace::cli {
+
+Arguments::Arguments(const QStringList& args, const QStringList& valueOptions,
+                     const QStringList& flags)
+    : m_valueOptions(valueOptions), m_flags(flags) {
+  for (int i = 0; i < args.size(); ++i) {
+    const QString& arg = args[i];
+    if (arg == QStringLiteral("--")) {
+      m_positionals.append(args.mid(i + 1));
+      break;
+    }
+    if (arg.startsWith(QStringLiteral("-")) && arg.size() > 1) {
+      QString name = arg;
+      QString inlineValue;
+      const qsizetype eq = name.indexOf(QLatin1Char('='));
+      if (eq > 0) {
+        inlineValue = name.mid(eq + 1);
+        name = name.left(eq);
+      }
+      if (m_valueOptions.contains(name)) {
+        if (eq > 0) {
+          m_values.insert(name, inlineValue);
+        } else if (i + 1 < args.size()) {
+          m_values.insert(name, args[++i]);
+        } else {
+          m_error = QStringLiteral("%1 needs a value").arg(name);
+          return;
+        }
+      } else if (m_flags.contains(name) && eq < 0) {
+        m_values.insert(name, QString());
+      } else {
+        m_error = QStringLiteral("unknown option %1").arg(arg);
+        return;
+      }
+    } else {
+      m_positionals.append(arg);
+    }
+  }
+}
+
+bool Arguments::has(const QString& name) const {
+  return m_values.contains(name);
+}
+
+QString Arguments::value(const QString& name, const QString& fallback) const {
+  return m_values.value(name, fallback);
+}
+
+int Arguments::intValue(const QString& name, int fallback, int min, int max) {
+  if (!has(name)) return fallback;
+  bool ok = false;
+  const int v = value(name).toInt(&ok);
+  if (!ok || v < min || v > max) {
+    m_error = QStringLiteral("%1 must be an integer in [%2, %3]").arg(name).arg(min).arg(max);
+    return fallback;
+  }
+  return v;
+}
+
+double Arguments::doubleValue(const QString& name, double fallback, double min, double max) {
+  if (!has(name)) return fallback;
+  bool ok = false;
+  const double v = value(name).toDouble(&ok);
+  if (!ok || v < min || v > max) {
+    m_error = QStringLiteral("%1 must be a number in [%2, %3]").arg(name).arg(min).arg(max);
+    return fallback;
+  }
+  return v;
+}
+
+QString catalogPathFrom(const Arguments& args) {
+  return args.has(QStringLiteral("--db")) ? args.value(QStringLiteral("--db"))
+                                          : app::defaultCatalogPath();
+}
+
+std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path) {
+  core::CatalogStatus status;
+  auto catalog = core::Catalog::open(QFile::encodeName(path).toStdString(), &status);
+  if (!catalog) {
+    QTextStream(stderr) << "songspace-cli: cannot open catalog " << path << ": "
+                        << QString::fromStdString(status.message) << "\n";
+  }
+  return catalog;
+}
+
+void printJson(const QJsonObject& object) {
+  QTextStream out(stdout);
+  out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
+}
+
+int usageError(const char* synopsis, const QString& message) {
+  QTextStream(stderr) << "songspace-cli: " << message << "\nusage: songspace-cli " << synopsis
+                      << "\n";
+  return 2;
+}
+
+bool stderrIsTerminal() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
+
+}  // namespace songspace::cli

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <memory>
+#include <optional>
+
+namespace songspace::core {
+class Catalog;
+}
+
+namespace songspace::cli {
+
+// A tiny argument parser shared by the subcommands: "--name value", "--flag", positionals.
+// Unknown options are usage errors, reported by error().
+class Arguments {
+ public:
+  Arguments(const QStringList& args, const QStringList& valueOptions, const QStringList& flags);
+  bool ok() const { return m_error.isEmpty(); }
+  const QString& error() const { return m_error; }
+  bool has(const QString& name) const;
+  QString value(const QString& name, const QString& fallback = {}) const;
+  // Integer / double option with range check; sets error() when malformed or out of range.
+  int intValue(const QString& name, int fallback, int min, int max);
+  double doubleValue(const QString& name, double fallback, double min, double max);
+  const QStringList& positionals() const { return m_positionals; }
+
+ private:
+  QStringList m_valueOptions;
+  QStringList m_flags;
+  QHash<QString, QString> m_values;
+  QStringList m_positionals;
+  QString m_error;
+};
+
+// --db FILE or the platform's default catalog.
+QString catalogPathFrom(const Arguments& args);
+// Opens the catalog or prints the reason to stderr and returns null.
+std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path);
+
+void printJson(const QJsonObject& object);
+int usageError(const char* synopsis, const QString& message);
+bool stderrIsTerminal();
+
+}  // namespace songspace::cli

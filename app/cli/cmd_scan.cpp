@@ -1,0 +1,162 @@
+// songspace-cli scan: analyse folders of music into the catalog.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "app/cli/cliutil.h"
+#include "app/cli/command.h"
+#include "app/jobs/scanjob.h"
+#include "core/catalog.h"
+
+namespace songspace::cli {
+namespace {
+
+constexpr const char* kSynopsis = "scan PATH... [--db FILE] [--threads N] [--json]";
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int) {
+  g_interrupted.store(true);
+}
+
+QString formatDuration(double seconds) {
+  if (seconds < 0) return QStringLiteral("--:--");
+  const auto s = static_cast<long long>(seconds + 0.5);
+  return s >= 3600 ? QStringLiteral("%1:%2:%3")
+                         .arg(s / 3600)
+                         .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+                         .arg(s % 60, 2, 10, QLatin1Char('0'))
+                   : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+// One line redrawn in place on a terminal, at most ten times a second.
+class TerminalProgress {
+ public:
+  void update(const app::ScanProgress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    const bool last = p.done == p.total;
+    if (!last && now - m_last < std::chrono::milliseconds(100)) return;
+    m_last = now;
+    const char* phase = p.phase == app::ScanProgress::Phase::Walking ? "finding files"
+                        : p.phase == app::ScanProgress::Phase::LearningCodebook
+                            ? "learning codebook"
+                        : p.phase == app::ScanProgress::Phase::Analyzing ? "analysing"
+                                                                         : "finishing";
+    constexpr int kWidth = 28;
+    const int filled = p.total > 0 ? kWidth * p.done / p.total : 0;
+    QString bar = QString(filled, QLatin1Char('#')) + QString(kWidth - filled, QLatin1Char('.'));
+    QString name = QFile::decodeName(QByteArray::fromStdString(p.current));
+    name = name.section(QLatin1Char('/'), -1);
+    if (name.size() > 32) name = name.left(29) + QStringLiteral("...");
+    QTextStream err(stderr);
+    err << "\r\033[K" << phase << " [" << bar << "] " << p.done << "/" << p.total << "  "
+        << formatDuration(p.audioSeconds) << " audio  left " << formatDuration(p.etaSeconds) << "  "
+        << name;
+    err.flush();
+  }
+  void done() { QTextStream(stderr) << "\r\033[K"; }
+
+ private:
+  std::chrono::steady_clock::time_point m_last{};
+};
+
+QJsonArray issuesJson(const std::vector<app::ScanIssue>& issues) {
+  QJsonArray array;
+  for (const auto& issue : issues) {
+    array.append(QJsonObject{{QStringLiteral("path"), QFile::decodeName(issue.path.c_str())},
+                             {QStringLiteral("code"), QString::fromStdString(issue.code)},
+                             {QStringLiteral("reason"), QString::fromStdString(issue.reason)}});
+  }
+  return array;
+}
+
+int run(const QStringList& rawArgs) {
+  Arguments args(rawArgs, {QStringLiteral("--db"), QStringLiteral("--threads")},
+                 {QStringLiteral("--json")});
+  const int threads = args.intValue(QStringLiteral("--threads"), 0, 1, 256);
+  if (!args.ok()) return usageError(kSynopsis, args.error());
+  if (args.positionals().isEmpty()) return usageError(kSynopsis, QStringLiteral("no PATH given"));
+
+  const QString dbPath = catalogPathFrom(args);
+  auto catalog = openCatalogOrReport(dbPath);
+  if (!catalog) return 1;
+
+  app::ScanOptions options;
+  for (const QString& p : args.positionals())
+    options.roots.emplace_back(QFile::encodeName(p).toStdString());
+  options.threads = threads;
+  options.cancel = &g_interrupted;
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  TerminalProgress terminal;
+  const bool showProgress = stderrIsTerminal();
+  if (showProgress) options.progress = [&](const app::ScanProgress& p) { terminal.update(p); };
+
+  const app::ScanSummary summary = app::runScan(*catalog, options);
+  if (showProgress) terminal.done();
+
+  if (args.has(QStringLiteral("--json"))) {
+    printJson(QJsonObject{
+        {QStringLiteral("catalog"), dbPath},
+        {QStringLiteral("files_seen"), summary.filesSeen},
+        {QStringLiteral("analyzed"), summary.analyzed},
+        {QStringLiteral("unchanged"), summary.unchanged},
+        {QStringLiteral("revived"), summary.revived},
+        {QStringLiteral("missing"), summary.missing},
+        {QStringLiteral("playlists"), summary.playlists},
+        {QStringLiteral("failed"), issuesJson(summary.failed)},
+        {QStringLiteral("warnings"), issuesJson(summary.warnings)},
+        {QStringLiteral("problems"), issuesJson(summary.problems)},
+        {QStringLiteral("audio_seconds"), summary.audioSeconds},
+        {QStringLiteral("wall_seconds"), summary.wallSeconds},
+        {QStringLiteral("codebook_learned"), summary.codebookLearned},
+        {QStringLiteral("codebook_size"), summary.codebookSize},
+        {QStringLiteral("cancelled"), summary.cancelled},
+    });
+  } else {
+    QTextStream out(stdout);
+    for (const auto& f : summary.failed) {
+      out << "failed   " << QFile::decodeName(f.path.c_str()) << ": "
+          << QString::fromStdString(f.reason) << "\n";
+    }
+    for (const auto& w : summary.warnings) {
+      out << "warning  " << QFile::decodeName(w.path.c_str()) << ": "
+          << QString::fromStdString(w.reason) << "\n";
+    }
+    for (const auto& p : summary.problems) {
+      out << "problem  " << QFile::decodeName(p.path.c_str()) << ": "
+          << QString::fromStdString(p.reason) << "\n";
+    }
+    out << "catalog  " << dbPath << "\n";
+    out << summary.filesSeen << " files seen, " << summary.analyzed << " analysed, "
+        << summary.unchanged << " unchanged, " << summary.failed.size() << " failed, "
+        << summary.missing << " missing, " << summary.playlists << " playlists\n";
+    out << formatDuration(summary.audioSeconds) << " of audio in "
+        << QString::number(summary.wallSeconds, 'f', 1) << " s";
+    if (summary.wallSeconds > 0 && summary.audioSeconds > 0) {
+      out << " (" << QString::number(summary.audioSeconds / summary.wallSeconds, 'f', 0)
+          << "x realtime)";
+    }
+    out << "\n";
+    if (summary.codebookLearned)
+      out << "learned a codebook of " << summary.codebookSize << " codewords\n";
+    if (summary.cancelled) out << "cancelled: the next scan resumes where this one stopped\n";
+  }
+  if (!summary.error.empty()) {
+    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(summary.error) << "\n";
+    return 1;
+  }
+  return summary.cancelled ? 130 : 0;
+}
+
+const CommandRegistration kRegistration({"scan", kSynopsis,
+                                         "analyse the music under PATH into the catalog "
+                                         "(incremental: unchanged files are skipped)",
+                                         run});
+
+}  // namespace
+}  // namespace songspace::cli

@@ -1,0 +1,162 @@
+#include "audio/songanalyzer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <random>
+
+namespace songspace::audio {
+
+namespace {
+
+std::uint64_t fnv1a64(const std::string& bytes) {
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (const unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+// Welford accumulation of mean and variance per feature dimension, in double.
+class RunningMoments {
+ public:
+  explicit RunningMoments(int dimension) : m_mean(dimension, 0.0), m_m2(dimension, 0.0) {}
+  void add(std::span<const float> x) {
+    ++m_count;
+    const double n = static_cast<double>(m_count);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double delta = x[i] - m_mean[i];
+      m_mean[i] += delta / n;
+      m_m2[i] += delta * (x[i] - m_mean[i]);
+    }
+  }
+  std::vector<float> meanThenDeviation() const {
+    std::vector<float> out(2 * m_mean.size(), 0.0f);
+    for (std::size_t i = 0; i < m_mean.size(); ++i) {
+      out[i] = static_cast<float>(m_mean[i]);
+      out[m_mean.size() + i] =
+          m_count > 1 ? static_cast<float>(std::sqrt(m_m2[i] / static_cast<double>(m_count)))
+                      : 0.0f;
+    }
+    return out;
+  }
+
+ private:
+  std::uint64_t m_count = 0;
+  std::vector<double> m_mean;
+  std::vector<double> m_m2;
+};
+
+// Algorithm R reservoir that keeps the selected frames in stream order at the end.
+class FrameReservoir {
+ public:
+  FrameReservoir(int capacity, int dimension, std::uint64_t seed)
+      : m_capacity(capacity), m_dimension(dimension), m_rng(seed) {
+    m_frames.resize(static_cast<std::size_t>(capacity) * static_cast<std::size_t>(dimension));
+    m_positions.resize(static_cast<std::size_t>(capacity));
+  }
+  void add(std::span<const float> frame) {
+    const std::uint64_t index = m_seen++;
+    std::int64_t slot = -1;
+    if (index < static_cast<std::uint64_t>(m_capacity)) {
+      slot = static_cast<std::int64_t>(index);
+    } else {
+      const std::uint64_t r = m_rng() % (index + 1);  // bias negligible for 64-bit draws
+      if (r < static_cast<std::uint64_t>(m_capacity)) slot = static_cast<std::int64_t>(r);
+    }
+    if (slot < 0) return;
+    std::copy(frame.begin(), frame.end(),
+              m_frames.begin() + slot * static_cast<std::int64_t>(m_dimension));
+    m_positions[static_cast<std::size_t>(slot)] = index;
+  }
+  FrameMatrix take() const {
+    const int rows = static_cast<int>(std::min<std::uint64_t>(m_seen, m_capacity));
+    std::vector<int> order(static_cast<std::size_t>(rows));
+    for (int i = 0; i < rows; ++i) order[static_cast<std::size_t>(i)] = i;
+    std::sort(order.begin(), order.end(), [this](int a, int b) {
+      return m_positions[static_cast<std::size_t>(a)] < m_positions[static_cast<std::size_t>(b)];
+    });
+    FrameMatrix out(rows, m_dimension);
+    for (int r = 0; r < rows; ++r) {
+      const float* src =
+          m_frames.data() + static_cast<std::size_t>(order[static_cast<std::size_t>(r)]) *
+                                static_cast<std::size_t>(m_dimension);
+      std::copy(src, src + m_dimension, out.row(r).data());
+    }
+    return out;
+  }
+
+ private:
+  int m_capacity;
+  int m_dimension;
+  std::mt19937_64 m_rng;
+  std::uint64_t m_seen = 0;
+  std::vector<float> m_frames;
+  std::vector<std::uint64_t> m_positions;
+};
+
+}  // namespace
+
+AudioStatus AnalyzerParams::validate() const {
+  if (AudioStatus status = mfcc.validate(); !status.ok()) return status;
+  if (!kFrameSampleSize.contains(frameSampleSize)) {
+    return AudioStatus::failure(AudioError::InvalidArgument,
+                                "frame_sample_size must be in [0, 100000]");
+  }
+  if (mfcc.sampleRate != kAnalysisSampleRate) {
+    return AudioStatus::failure(AudioError::InvalidArgument,
+                                "the analysis runs at 22050 Hz; mfcc.sample_rate must match");
+  }
+  return AudioStatus::success();
+}
+
+SongAnalyzer::SongAnalyzer(const AnalyzerParams& params, const Codebook* codebook)
+    : m_params(params), m_codebook(codebook) {}
+
+AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysis& out,
+                                  const std::atomic<bool>* cancel) const {
+  out = SongAnalysis{};
+  if (AudioStatus status = m_params.validate(); !status.ok()) return status;
+  const int dimension = m_params.mfcc.featureDimension();
+  if (m_codebook != nullptr && !m_codebook->empty() && m_codebook->dimension() != dimension) {
+    return AudioStatus::failure(AudioError::InvalidArgument,
+                                "codebook dimension does not match the frame features");
+  }
+
+  MfccExtractor extractor(m_params.mfcc);
+  RunningMoments moments(dimension);
+  FrameReservoir reservoir(m_params.frameSampleSize, dimension, fnv1a64(file.native()));
+  std::optional<BagOfWords> words;
+  if (m_codebook != nullptr && !m_codebook->empty()) words.emplace(*m_codebook);
+
+  extractor.setFrameSink([&](std::span<const float> frame) {
+    moments.add(frame);
+    reservoir.add(frame);
+    if (words) words->add(frame);
+    ++out.frameCount;
+  });
+
+  DecodeOptions decodeOptions;
+  decodeOptions.sampleRate = m_params.mfcc.sampleRate;
+  decodeOptions.minSeconds = m_params.minSeconds;
+  decodeOptions.cancel = cancel;
+  AudioStatus status = decodeAudio(
+      file,
+      [&](std::span<const float> block) {
+        extractor.push(block);
+        return true;
+      },
+      &out.decode, decodeOptions);
+  if (!status.ok()) return status;
+  extractor.finish();
+  if (out.frameCount == 0) {
+    return AudioStatus::failure(AudioError::TooShort, "shorter than one analysis frame");
+  }
+  out.summary = moments.meanThenDeviation();
+  out.frameSample = reservoir.take();
+  if (words) out.codewordCounts = words->histogram();
+  return AudioStatus::success();
+}
+
+}  // namespace songspace::audio

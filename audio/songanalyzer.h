@@ -1,0 +1,65 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "audio/audiostatus.h"
+#include "audio/codebook.h"
+#include "audio/decoder.h"
+#include "audio/mfcc.h"
+#include "audio/parameter.h"
+
+namespace songspace::audio {
+
+struct AnalyzerParams {
+  static constexpr ParameterSpec<int> kFrameSampleSize{
+      "frame_sample_size", 128, 0, 100000,
+      "frames kept per song (uniform reservoir) so the codebook can be re-learned without "
+      "decoding"};
+
+  MfccParams mfcc;
+  int frameSampleSize = kFrameSampleSize.defaultValue;
+  double minSeconds = 1.0;  // shorter decoded audio is rejected as TooShort
+
+  AudioStatus validate() const;
+};
+
+// Bumped whenever the analysis of a file would change for the same file and codebook
+// (decoder, MFCC definition, summary block, sampling). Part of the catalog's cache key.
+inline constexpr int kAnalyzerVersion = 1;
+
+// Everything one pass over a file produces.
+struct SongAnalysis {
+  std::vector<std::pair<std::uint32_t, float>> codewordCounts;  // empty without a codebook
+  std::vector<float> summary;  // per frame feature: mean, then standard deviation
+  FrameMatrix frameSample;     // up to frameSampleSize frames, in stream order
+  std::uint64_t frameCount = 0;
+  DecodeReport decode;
+};
+
+// Decode → MFCC (+Δ, ΔΔ) → codeword histogram + summary statistics + a uniform frame sample, in
+// one streaming pass with bounded memory. The frame sample is a seeded reservoir (seed derived
+// from the file path), so the result of a file does not depend on which thread analyses it or in
+// which order. Thread-safe: one analyzer may be used by many threads at once (it holds only
+// immutable parameters and a shared read-only codebook).
+class SongAnalyzer {
+ public:
+  // codebook may be null (no histogram) and must outlive the analyzer.
+  SongAnalyzer(const AnalyzerParams& params, const Codebook* codebook);
+
+  AudioStatus analyze(const std::filesystem::path& file, SongAnalysis& out,
+                      const std::atomic<bool>* cancel = nullptr) const;
+
+  const AnalyzerParams& params() const { return m_params; }
+  int summaryDimension() const { return 2 * m_params.mfcc.featureDimension(); }
+
+ private:
+  AnalyzerParams m_params;
+  const Codebook* m_codebook;
+};
+
+}  // namespace songspace::audio
