@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/featurespace.h"
+#include "core/trainingset.h"  // SparseRows
 
 namespace songspace::core {
 

@@ -1,0 +1,92 @@
+#include "app/jobs/trainjob.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <chrono>
+
+#include "app/jobs/modelsession.h"
+#include "app/jobs/paths.h"
+#include "audio/codebook.h"
+#include "core/catalog.h"
+#include "core/librarydataset.h"
+
+namespace songspace::app {
+
+TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
+                           const TrainJobOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  TrainJobResult result;
+  const auto codebookRecord = catalog.latestCodebook();
+  audio::Codebook codebook;
+  if (codebookRecord) {
+    if (const auto status = audio::Codebook::deserialize(codebookRecord->blob, codebook);
+        !status.ok()) {
+      result.error = "the catalog's codebook is unusable: " + status.message;
+      return result;
+    }
+  }
+  core::LibraryDatasetOptions datasetOptions;
+  datasetOptions.codewords = codebook.size();
+  datasetOptions.codebookId = codebookRecord ? codebookRecord->id : 0;
+  datasetOptions.seed = options.train.seed;
+  core::LibraryDataset dataset;
+  if (!core::buildLibraryDataset(catalog, datasetOptions, dataset, &result.error)) return result;
+  result.songs = dataset.data.numSongs();
+  result.artists = dataset.data.numArtists;
+  result.tags = dataset.data.numTags;
+  result.similarSongPairs = static_cast<int>(dataset.data.similarSongs.size());
+  result.similarArtistPairs = static_cast<int>(dataset.data.similarArtists.size());
+
+  core::JointModel model;
+  model.artistNames = dataset.artistNames;
+  model.tagNames = dataset.tagNames;
+  model.features = dataset.features;
+  if (codebookRecord) model.codebook = codebookRecord->blob;
+  model.info["codebook_id"] = std::to_string(datasetOptions.codebookId);
+  model.info["created_at"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+  model.info["songs"] = std::to_string(result.songs);
+  result.report =
+      core::trainModel(dataset.data, options.train, model, options.progress, options.cancel);
+  if (result.report.cancelled) {
+    result.error = "training cancelled";
+    return result;
+  }
+
+  result.modelPath = modelPathForCatalog(catalogPath);
+  std::string saveError;
+  if (!model.save(QFile::encodeName(result.modelPath).toStdString(), &saveError)) {
+    result.error = "cannot save the model: " + saveError;
+    return result;
+  }
+  const QJsonObject summary{{QStringLiteral("songs"), result.songs},
+                            {QStringLiteral("artists"), result.artists},
+                            {QStringLiteral("tags"), result.tags},
+                            {QStringLiteral("epochs"), result.report.epochsRun},
+                            {QStringLiteral("validation_p1"), result.report.bestValidationScore}};
+  catalog.recordModel(QFile::encodeName(result.modelPath).toStdString(),
+                      QDateTime::currentSecsSinceEpoch(),
+                      QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString());
+
+  // Predicted tags for the library table, in one transaction.
+  if (options.predictedTagsPerSong > 0 && !model.tagNames.empty()) {
+    const Eigen::MatrixXf embedded = model.embedSongs(dataset.data.songs);
+    catalog.beginBatch();
+    for (int i = 0; i < dataset.data.numSongs(); ++i) {
+      std::vector<std::pair<std::string, float>> tags;
+      for (const core::Scored& s :
+           model.predictTags(embedded.col(i), options.predictedTagsPerSong)) {
+        tags.emplace_back(model.tagNames[static_cast<std::size_t>(s.index)], s.score);
+      }
+      catalog.setPredictedTags(dataset.fileIds[static_cast<std::size_t>(i)], tags);
+    }
+    catalog.commitBatch();
+  }
+  result.ok = true;
+  result.wallSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace songspace::app
