@@ -1,0 +1,104 @@
+// songspace-cli train: learn the joint space from the catalog.
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+#include <atomic>
+#include <csignal>
+
+#include "app/cli/cliutil.h"
+#include "app/cli/command.h"
+#include "app/jobs/trainjob.h"
+#include "core/catalog.h"
+
+namespace songspace::cli {
+namespace {
+
+constexpr const char* kSynopsis =
+    "train [--db FILE] [--dim N] [--epochs N] [--loss warp|auc] [--threads N] [--seed N] [--json]";
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int) {
+  g_interrupted.store(true);
+}
+
+int run(const QStringList& rawArgs) {
+  Arguments args(rawArgs,
+                 {QStringLiteral("--db"), QStringLiteral("--dim"), QStringLiteral("--epochs"),
+                  QStringLiteral("--loss"), QStringLiteral("--threads"), QStringLiteral("--seed"),
+                  QStringLiteral("--lr")},
+                 {QStringLiteral("--json")});
+  app::TrainJobOptions options;
+  core::TrainOptions& train = options.train;
+  train.dimension = args.intValue(QStringLiteral("--dim"), train.dimension, 2, 1024);
+  train.epochs = args.intValue(QStringLiteral("--epochs"), train.epochs, 1, 100000);
+  train.threads = args.intValue(QStringLiteral("--threads"), train.threads, 1, 256);
+  train.seed = static_cast<std::uint64_t>(args.intValue(QStringLiteral("--seed"), 1, 0, 1 << 30));
+  train.learningRate = args.doubleValue(QStringLiteral("--lr"), train.learningRate, 1e-6, 10.0);
+  const QString loss = args.value(QStringLiteral("--loss"), QStringLiteral("warp"));
+  if (loss == QStringLiteral("auc")) {
+    train.loss = core::Loss::Auc;
+  } else if (loss != QStringLiteral("warp")) {
+    return usageError(kSynopsis, QStringLiteral("--loss must be warp or auc"));
+  }
+  if (!args.ok()) return usageError(kSynopsis, args.error());
+  if (!args.positionals().isEmpty())
+    return usageError(kSynopsis, QStringLiteral("unexpected argument"));
+
+  const QString dbPath = catalogPathFrom(args);
+  auto catalog = openCatalogOrReport(dbPath);
+  if (!catalog) return 1;
+
+  const bool json = args.has(QStringLiteral("--json"));
+  options.cancel = &g_interrupted;
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  if (stderrIsTerminal()) {
+    options.progress = [](const core::TrainProgress& p) {
+      QTextStream(stderr) << "\r\033[Kepoch " << p.epoch << "/" << p.epochs << "  validation p@1 "
+                          << QString::number(p.validationScore, 'f', 3);
+    };
+  }
+  const app::TrainJobResult result = app::runTrainJob(*catalog, dbPath, options);
+  if (stderrIsTerminal()) QTextStream(stderr) << "\r\033[K";
+  if (!result.ok) {
+    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(result.error) << "\n";
+    return g_interrupted ? 130 : 1;
+  }
+  QJsonArray history;
+  for (const double v : result.report.validationHistory) history.append(v);
+  const QJsonObject summary{
+      {QStringLiteral("model"), result.modelPath},
+      {QStringLiteral("songs"), result.songs},
+      {QStringLiteral("artists"), result.artists},
+      {QStringLiteral("tags"), result.tags},
+      {QStringLiteral("similar_song_pairs"), result.similarSongPairs},
+      {QStringLiteral("similar_artist_pairs"), result.similarArtistPairs},
+      {QStringLiteral("epochs_run"), result.report.epochsRun},
+      {QStringLiteral("best_epoch"), result.report.bestEpoch},
+      {QStringLiteral("validation_p1"), result.report.bestValidationScore},
+      {QStringLiteral("validation_history"), history},
+      {QStringLiteral("examples_per_second"), result.report.examplesPerSecond},
+      {QStringLiteral("wall_seconds"), result.wallSeconds},
+  };
+  if (json) {
+    printJson(summary);
+  } else {
+    QTextStream out(stdout);
+    out << "trained on " << result.songs << " songs, " << result.artists << " artists, "
+        << result.tags << " tags, " << result.similarSongPairs << " similar-song pairs, "
+        << result.similarArtistPairs << " similar-artist pairs\n"
+        << result.report.epochsRun << " epochs (best " << result.report.bestEpoch
+        << ", validation p@1 " << QString::number(result.report.bestValidationScore, 'f', 3)
+        << ") in " << QString::number(result.wallSeconds, 'f', 1) << " s\n"
+        << "model    " << result.modelPath << "\n";
+  }
+  return 0;
+}
+
+const CommandRegistration kRegistration({"train", kSynopsis,
+                                         "learn the joint space of songs, artists and tags from "
+                                         "the catalog (after scan); stores the model beside it",
+                                         run});
+
+}  // namespace
+}  // namespace songspace::cli
