@@ -80,19 +80,13 @@ void addId3v2Specifics(TagLib::ID3v2::Tag* tag, TrackMetadata& out) {
   }
 }
 
-// MP4 atoms the PropertyMap of TagLib 1.13 leaves out: the numeric genre atom and freeform
-// ----:com.apple.iTunes:* tag fields (matched case-insensitively; writers differ).
+// MP4 atoms the PropertyMap of TagLib 1.13 leaves out: freeform ----:com.apple.iTunes:* tag
+// fields (matched case-insensitively; writers differ). The numeric genre atom (gnre) needs no
+// help: TagLib turns it into a ©gen item while parsing.
 void addMp4Specifics(TagLib::MP4::File* file, TrackMetadata& out) {
   TagLib::MP4::Tag* tag = file->tag();
   if (tag == nullptr) return;
   const TagLib::MP4::ItemMap& items = tag->itemMap();
-  if (out.genres.empty()) {
-    const auto gnre = items.find("gnre");
-    if (gnre != items.end() && gnre->second.toInt() > 0) {
-      // gnre stores the ID3v1 genre index plus one.
-      out.genres.push_back(detail::resolveId3Genre(std::to_string(gnre->second.toInt() - 1)));
-    }
-  }
   const TagLib::String prefix = "----:com.apple.iTunes:";
   for (const auto& [key, item] : items) {
     if (!key.startsWith(prefix)) continue;

@@ -34,7 +34,7 @@ struct TrackMetadata {
 //
 // - Strings are UTF-8. Single-valued fields take the first non-empty value of the field.
 // - Genres are returned as written: "Rock; Pop" stays one value (core splits and normalises);
-//   ID3 numeric references ("17", "(17)", MP4 gnre) are resolved to their ID3v1 names.
+//   ID3 numeric references ("17", "(17)"; MP4 gnre via TagLib) are resolved to their ID3v1 names.
 // - groupings: GROUPING / ID3v2 TIT1, GRP1, TXXX:GROUPING / MP4 ©grp. comments: COMMENT and
 //   Xiph DESCRIPTION / ID3v2 COMM without description / MP4 ©cmt. freeTags: TAGS, TAG, LABELS,
 //   STYLE (Xiph/APE fields, ID3v2 TXXX, MP4 ----:com.apple.iTunes:*).

@@ -1,6 +1,7 @@
 #include "audio/taglibsupport.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <taglib/id3v1genres.h>
 #include <taglib/tfile.h>
 #include <unistd.h>
@@ -79,27 +80,38 @@ AudioStatus openWithTagLib(const std::filesystem::path& file, bool forWriting,
                            std::unique_ptr<TagLib::FileRef>& ref) {
   ref.reset();
   const std::string where = file.string();
-  std::error_code ec;
-  const auto status = std::filesystem::status(file, ec);
-  if (!std::filesystem::exists(status)) {
-    return AudioStatus::failure(AudioError::NotFound, where + ": no such file");
-  }
-  if (std::filesystem::is_directory(status)) {
-    return AudioStatus::failure(AudioError::NotAudio, where + ": is a directory");
-  }
-  // TagLib silently opens a file it cannot write read-only and reports an unreadable one only as
-  // "null", so the permission question is asked here, with the real errno.
-  const int fd = ::open(file.c_str(), forWriting ? O_RDWR : O_RDONLY);
+  // The access questions are asked with open(2) first, so errno tells them apart: TagLib
+  // silently opens a file it cannot write read-only and reports an unreadable one only as
+  // "null", and stat() on a path behind an untraversable folder looks like "not found".
+  const int fd = ::open(file.c_str(), (forWriting ? O_RDWR : O_RDONLY) | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
-    if (err == EACCES || err == EPERM || err == EROFS) {
-      return AudioStatus::failure(AudioError::PermissionDenied, where + ": " + std::strerror(err));
+    switch (err) {
+      case ENOENT:
+      case ENOTDIR:
+        return AudioStatus::failure(AudioError::NotFound, where + ": no such file");
+      case EACCES:
+      case EPERM:
+      case EROFS:
+        return AudioStatus::failure(AudioError::PermissionDenied,
+                                    where + ": " + std::strerror(err));
+      case EISDIR:
+        return AudioStatus::failure(AudioError::NotAudio, where + ": is a directory");
+      default:
+        return AudioStatus::failure(AudioError::Io, where + ": " + std::strerror(err));
     }
-    if (err == ENOENT) return AudioStatus::failure(AudioError::NotFound, where + ": no such file");
-    return AudioStatus::failure(AudioError::Io, where + ": " + std::strerror(err));
   }
+  struct stat info {};
+  const int statResult = ::fstat(fd, &info);
+  const int statErrno = errno;
   ::close(fd);
-  if (std::filesystem::file_size(file, ec) == 0 && !ec) {
+  if (statResult != 0) {
+    return AudioStatus::failure(AudioError::Io, where + ": " + std::strerror(statErrno));
+  }
+  if (S_ISDIR(info.st_mode)) {
+    return AudioStatus::failure(AudioError::NotAudio, where + ": is a directory");
+  }
+  if (info.st_size == 0) {
     return AudioStatus::failure(AudioError::TooShort, where + ": empty file (0 bytes)");
   }
 

@@ -86,8 +86,8 @@ const char* mp4FreeformName(TagField field) {
 std::vector<TagLib::String> mp4Keys(const TagLib::MP4::Tag& tag, TagField field) {
   std::vector<TagLib::String> keys;
   if (const char* atom = mp4Atom(field)) {
+    // A numeric gnre atom needs no handling: TagLib parses it into ©gen.
     keys.emplace_back(atom);
-    if (field == TagField::Genre) keys.emplace_back("gnre");
     return keys;
   }
   for (const auto& entry : tag.itemMap()) {
@@ -106,13 +106,6 @@ std::vector<std::string> readMp4(const TagLib::MP4::Tag& tag, TagField field) {
   for (const auto& key : mp4Keys(tag, field)) {
     const auto it = items.find(key);
     if (it == items.end()) continue;
-    if (key == "gnre") {
-      // The numeric atom holds the ID3v1 index plus one; read only when ©gen is absent.
-      if (values.empty() && it->second.toInt() > 0) {
-        values.push_back(detail::resolveId3Genre(std::to_string(it->second.toInt() - 1)));
-      }
-      continue;
-    }
     appendValues(values, it->second.toStringList());
   }
   return values;

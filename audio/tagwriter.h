@@ -11,7 +11,7 @@ namespace songspace::audio {
 // The tag fields Songspace writes. The primitive below replaces one field in place; the safe
 // auto-tag job (temporary copy, verify, rename, journal) is built on top of it.
 enum class TagField {
-  Genre,     // ID3v2 TCON · Xiph GENRE · MP4 ©gen (gnre is removed on write)
+  Genre,     // ID3v2 TCON · Xiph GENRE · MP4 ©gen (TagLib reads a numeric gnre as ©gen)
   Mood,      // ID3v2.4 TMOO, ID3v2.3 TXXX:MOOD · Xiph MOOD · MP4 ----:com.apple.iTunes:MOOD
   Grouping,  // ID3v2 TIT1 (GRP1, TXXX:GROUPING read too) · Xiph GROUPING · MP4 ©grp
   Tags,     // custom free-form tags: ID3v2 TXXX:TAGS · Xiph TAGS · MP4 ----:com.apple.iTunes:TAGS
