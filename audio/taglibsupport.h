@@ -1,0 +1,48 @@
+#pragma once
+
+// Internal helpers shared by metadata.cpp and tagwriter.cpp (not a contract for other layers):
+// UTF-8 conversion, the access checks that TagLib itself does not report, and the mapping of
+// "TagLib could not open it" to a typed AudioError.
+
+#include <taglib/fileref.h>
+#include <taglib/tstring.h>
+#include <taglib/tstringlist.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audio/audiostatus.h"
+
+namespace songspace::audio::detail {
+
+inline std::string toUtf8(const TagLib::String& s) {
+  return s.to8Bit(true);
+}
+inline TagLib::String fromUtf8(const std::string& s) {
+  return TagLib::String(s, TagLib::String::UTF8);
+}
+
+// Strips ASCII and Unicode-agnostic whitespace (space, tab, CR, LF, NUL) at both ends.
+std::string trimmed(const std::string& s);
+
+// Appends every value of `values`, trimmed, skipping empty ones (the TrackMetadata rule).
+void appendValues(std::vector<std::string>& out, const TagLib::StringList& values);
+
+// Case-insensitive ASCII comparison (tag keys such as TXXX descriptions differ in case between
+// writers: ffmpeg writes "mood", foobar2000 "MOOD").
+bool equalsIgnoreCase(const TagLib::String& a, const char* b);
+
+// An ID3 genre reference ("17" or "(17)") as its ID3v1 name; other values unchanged.
+std::string resolveId3Genre(const std::string& value);
+
+// Opens `file` with TagLib after checking that it exists, can be opened (for writing too when
+// `forWriting`) and is not empty. On success `ref` holds a file with audio properties.
+// Errors: NotFound, PermissionDenied, TooShort (zero bytes), NotAudio (no format TagLib knows, or
+// no audio frames), Corrupt (the bytes start like a known container but TagLib cannot parse it),
+// Io (any other open failure).
+AudioStatus openWithTagLib(const std::filesystem::path& file, bool forWriting,
+                           std::unique_ptr<TagLib::FileRef>& ref);
+
+}  // namespace songspace::audio::detail

@@ -1,0 +1,346 @@
+// readMetadata against real files: ffmpeg-made fixtures (scripts/make-tag-fixtures.sh) for what
+// encoders write, and copies edited with TagLib's own frame API for what ffmpeg cannot write
+// (TMOO, numeric ID3 genres, MP4 freeform atoms, APE, ID3v1).
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <taglib/apetag.h>
+#include <taglib/commentsframe.h>
+#include <taglib/flacfile.h>
+#include <taglib/id3v1tag.h>
+#include <taglib/id3v2tag.h>
+#include <taglib/mp4file.h>
+#include <taglib/mpegfile.h>
+#include <taglib/textidentificationframe.h>
+#include <taglib/xiphcomment.h>
+#include <unistd.h>
+
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "audio/metadata.h"
+
+using songspace::audio::AudioError;
+using songspace::audio::AudioStatus;
+using songspace::audio::readMetadata;
+using songspace::audio::TrackMetadata;
+namespace fs = std::filesystem;
+
+Q_DECLARE_METATYPE(AudioError)
+
+namespace {
+
+const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+const char* const kTitle = "Ærø – 東京";
+
+QStringList toList(const std::vector<std::string>& values) {
+  QStringList list;
+  for (const auto& v : values) list << QString::fromStdString(v);
+  return list;
+}
+
+QStringList qsl(std::initializer_list<const char*> values) {
+  QStringList list;
+  for (const char* v : values) list << QString::fromUtf8(v);
+  return list;
+}
+
+TagLib::StringList tl(std::initializer_list<const char*> values) {
+  TagLib::StringList list;
+  for (const char* v : values) list.append(TagLib::String(v, TagLib::String::UTF8));
+  return list;
+}
+
+void writeBytes(const fs::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary);
+  out << bytes;
+}
+
+}  // namespace
+
+class MetadataTest : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+
+  fs::path copyOf(const char* fixture) {
+    const fs::path target = fs::path(m_dir.path().toStdString()) / fixture;
+    fs::copy_file(kData / fixture, target, fs::copy_options::overwrite_existing);
+    return target;
+  }
+
+  TrackMetadata readOk(const fs::path& file) {
+    TrackMetadata meta;
+    const AudioStatus status = readMetadata(file, meta);
+    if (!status.ok()) qWarning("%s", status.message.c_str());
+    [&] { QVERIFY(status.ok()); }();
+    return meta;
+  }
+
+  void expectError(const fs::path& file, AudioError expected) {
+    TrackMetadata meta;
+    meta.title = "stale";
+    const AudioStatus status = readMetadata(file, meta);
+    QCOMPARE(status.error, expected);
+    QVERIFY(!status.message.empty());
+    QVERIFY(meta.title.empty());  // the output is reset even on failure
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+  void fixtures_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("albumArtist");
+    QTest::addColumn<QStringList>("moods");
+    QTest::addColumn<QStringList>("groupings");
+    QTest::addColumn<QStringList>("freeTags");
+    QTest::addColumn<int>("sampleRate");
+    QTest::addColumn<int>("channels");
+    QTest::addColumn<int>("durationMs");
+    QTest::addColumn<int>("bitrate");
+
+    const QStringList mood{QStringLiteral("Calm")};
+    const QStringList grouping{QStringLiteral("Evening")};
+    const QStringList tags{QStringLiteral("chill; night")};
+    const QString va = QStringLiteral("Various Artists");
+    // MP3 durations include the encoder delay/padding frames TagLib counts (1071 ms).
+    QTest::newRow("mp3 id3v2.4") << QStringLiteral("tagged-v24.mp3") << va << mood << grouping
+                                 << tags << 22050 << 1 << 1071 << 33;
+    QTest::newRow("mp3 id3v2.3") << QStringLiteral("tagged-v23.mp3") << va << mood << grouping
+                                 << tags << 22050 << 1 << 1071 << 33;
+    QTest::newRow("ogg vorbis") << QStringLiteral("tagged.ogg") << va << mood << grouping << tags
+                                << 22050 << 1 << 1000 << 11;
+    QTest::newRow("opus") << QStringLiteral("tagged.opus") << va << mood << grouping << tags
+                          << 48000 << 1 << 1000 << 39;
+    QTest::newRow("flac") << QStringLiteral("tagged.flac") << va << mood << grouping << tags
+                          << 22050 << 1 << 1000 << 56;
+    // ffmpeg's MP4 muxer drops mood and tags, and sets the sample entry's channel count to 2
+    // as ISO 14496-12 asks (TagLib reads that field; the AAC stream itself is mono).
+    QTest::newRow("m4a") << QStringLiteral("tagged.m4a") << va << QStringList{} << grouping
+                         << QStringList{} << 22050 << 2 << 1046 << 34;
+    // RIFF INFO has no album artist, mood, grouping or tags fields.
+    QTest::newRow("wav info") << QStringLiteral("tagged.wav") << QString() << QStringList{}
+                              << QStringList{} << QStringList{} << 22050 << 1 << 1000 << 353;
+  }
+
+  void fixtures() {
+    QFETCH(QString, file);
+    const TrackMetadata meta = readOk(kData / file.toStdString());
+    QCOMPARE(meta.title, std::string(kTitle));
+    QCOMPARE(meta.artist, std::string("Test Artist"));
+    QTEST(QString::fromStdString(meta.albumArtist), "albumArtist");
+    QCOMPARE(meta.album, std::string("Test Album"));
+    // Not split here: core normalises "Rock;Pop" for every format alike.
+    QCOMPARE(toList(meta.genres), QStringList{QStringLiteral("Rock;Pop")});
+    QCOMPARE(meta.year, 2021);
+    QCOMPARE(meta.trackNumber, 7);
+    QCOMPARE(toList(meta.comments), QStringList{QStringLiteral("A comment")});
+    QTEST(toList(meta.moods), "moods");
+    QTEST(toList(meta.groupings), "groupings");
+    QTEST(toList(meta.freeTags), "freeTags");
+    QTEST(meta.sampleRate, "sampleRate");
+    QTEST(meta.channels, "channels");
+    QFETCH(int, durationMs);
+    QCOMPARE(qRound(meta.durationSeconds * 1000), durationMs);
+    QTEST(meta.bitrateKbps, "bitrate");
+  }
+
+  void untaggedFilesAreSuccessWithEmptyFields_data() {
+    QTest::addColumn<QString>("file");
+    QTest::newRow("mp3") << QStringLiteral("untagged.mp3");
+    QTest::newRow("flac") << QStringLiteral("untagged.flac");
+  }
+  void untaggedFilesAreSuccessWithEmptyFields() {
+    QFETCH(QString, file);
+    const TrackMetadata meta = readOk(kData / file.toStdString());
+    QVERIFY(meta.title.empty() && meta.artist.empty() && meta.album.empty());
+    QVERIFY(meta.genres.empty() && meta.moods.empty() && meta.freeTags.empty());
+    QCOMPARE(meta.year, 0);
+    QCOMPARE(meta.sampleRate, 22050);
+    QVERIFY(meta.durationSeconds > 0.99 && meta.durationSeconds < 1.1);
+  }
+
+  void nonUtf8Path() {
+    // "café.flac" with é as the single Latin-1 byte 0xE9: not valid UTF-8.
+    const fs::path target = fs::path(m_dir.path().toStdString()) / std::string("caf\xe9.flac");
+    fs::copy_file(kData / "tagged.flac", target, fs::copy_options::overwrite_existing);
+    QCOMPARE(readOk(target).title, std::string(kTitle));
+    fs::remove(target);  // QDir cannot name it, so QTemporaryDir could not clean it up
+  }
+
+  void id3v2FramesFfmpegCannotWrite() {
+    const fs::path file = copyOf("tagged-v24.mp3");
+    {
+      TagLib::MPEG::File mpeg(file.c_str());
+      TagLib::ID3v2::Tag* tag = mpeg.ID3v2Tag();
+      tag->removeFrames("TCON");
+      auto* genre = new TagLib::ID3v2::TextIdentificationFrame("TCON", TagLib::String::UTF8);
+      genre->setText(tl({"Post-Rock", "17", " ", " Pop "}));  // numeric ref, blank, padding
+      tag->addFrame(genre);
+      auto* mood = new TagLib::ID3v2::TextIdentificationFrame("TMOO", TagLib::String::UTF8);
+      mood->setText(tl({"Dark", "Tense"}));
+      tag->addFrame(mood);
+      auto* style = new TagLib::ID3v2::UserTextIdentificationFrame(TagLib::String::UTF8);
+      style->setDescription("STYLE");
+      style->setText(tl({"Shoegaze"}));
+      tag->addFrame(style);
+      // A described comment is program data (iTunes normalisation), not the user's comment.
+      auto* norm = new TagLib::ID3v2::CommentsFrame(TagLib::String::UTF8);
+      norm->setDescription("iTunNORM");
+      norm->setText(" 00000A2B 00000A2B");
+      tag->addFrame(norm);
+      QVERIFY(mpeg.save(TagLib::MPEG::File::ID3v2, TagLib::File::StripNone, TagLib::ID3v2::v4));
+    }
+    const TrackMetadata meta = readOk(file);
+    QCOMPARE(toList(meta.genres), qsl({"Post-Rock", "Rock", "Pop"}));
+    QCOMPARE(toList(meta.moods), qsl({"Calm", "Dark", "Tense"}));  // TXXX:mood + TMOO
+    QCOMPARE(toList(meta.freeTags), qsl({"chill; night", "Shoegaze"}));
+    QCOMPARE(toList(meta.comments), QStringList{QStringLiteral("A comment")});
+  }
+
+  void id3v23NumericGenreReferences() {
+    const fs::path file = copyOf("tagged-v23.mp3");
+    {
+      TagLib::MPEG::File mpeg(file.c_str());
+      TagLib::ID3v2::Tag* tag = mpeg.ID3v2Tag();
+      tag->removeFrames("TCON");
+      auto* genre = new TagLib::ID3v2::TextIdentificationFrame("TCON", TagLib::String::Latin1);
+      genre->setText("(17)(31)Custom");  // the ID3v2.3 reference syntax
+      tag->addFrame(genre);
+      QVERIFY(mpeg.save(TagLib::MPEG::File::ID3v2, TagLib::File::StripNone, TagLib::ID3v2::v3));
+    }
+    QCOMPARE(toList(readOk(file).genres), qsl({"Rock", "Trance", "Custom"}));
+  }
+
+  void id3v1Fallback() {
+    const fs::path file = copyOf("untagged.mp3");
+    {
+      TagLib::MPEG::File mpeg(file.c_str());
+      TagLib::ID3v1::Tag* tag = mpeg.ID3v1Tag(true);
+      tag->setTitle("Old Title");
+      tag->setGenreNumber(31);
+      tag->setYear(1999);
+      QVERIFY(mpeg.save(TagLib::MPEG::File::ID3v1, TagLib::File::StripNone));
+    }
+    const TrackMetadata meta = readOk(file);
+    QCOMPARE(meta.title, std::string("Old Title"));
+    QCOMPARE(toList(meta.genres), QStringList{QStringLiteral("Trance")});
+    QCOMPARE(meta.year, 1999);
+  }
+
+  void apeTag() {
+    const fs::path file = copyOf("untagged.mp3");
+    {
+      TagLib::MPEG::File mpeg(file.c_str());
+      TagLib::APE::Tag* tag = mpeg.APETag(true);
+      tag->setItem("TITLE", TagLib::APE::Item("TITLE", tl({"Ape Title"})));
+      tag->setItem("TAGS", TagLib::APE::Item("TAGS", tl({"a", "b"})));
+      tag->setItem("MOOD", TagLib::APE::Item("MOOD", tl({"Warm"})));
+      QVERIFY(mpeg.save(TagLib::MPEG::File::APE, TagLib::File::StripNone));
+    }
+    const TrackMetadata meta = readOk(file);
+    QCOMPARE(meta.title, std::string("Ape Title"));
+    QCOMPARE(toList(meta.freeTags), qsl({"a", "b"}));
+    QCOMPARE(toList(meta.moods), QStringList{QStringLiteral("Warm")});
+  }
+
+  void xiphMultiValuesInFileOrder() {
+    const fs::path file = copyOf("untagged.flac");
+    {
+      TagLib::FLAC::File flac(file.c_str());
+      TagLib::Ogg::XiphComment* xiph = flac.xiphComment(true);
+      for (const char* g : {"Rock", "  ", " Jazz ", "Pop"}) xiph->addField("GENRE", g, false);
+      xiph->addField("LABELS", "favourite", false);
+      xiph->addField("TAG", "road trip", false);
+      xiph->addField("STYLE", "Bebop", false);
+      xiph->addField("DATE", "1987-03-04", false);
+      xiph->addField("TRACKNUMBER", "03/12", false);
+      QVERIFY(flac.save());
+    }
+    const TrackMetadata meta = readOk(file);
+    QCOMPARE(toList(meta.genres), qsl({"Rock", "Jazz", "Pop"}));
+    // Free-tag fields in the documented key order TAGS, TAG, LABELS, STYLE.
+    QCOMPARE(toList(meta.freeTags), qsl({"road trip", "favourite", "Bebop"}));
+    QCOMPARE(meta.year, 1987);
+    QCOMPARE(meta.trackNumber, 3);
+  }
+
+  void mp4AtomsOutsidePropertyMap() {
+    const fs::path file = copyOf("tagged.m4a");
+    {
+      TagLib::MP4::File mp4(file.c_str());
+      TagLib::MP4::Tag* tag = mp4.tag();
+      tag->setItem("----:com.apple.iTunes:MOOD", TagLib::MP4::Item(tl({"Calm", "Sad"})));
+      tag->setItem("----:com.apple.iTunes:tags", TagLib::MP4::Item(tl({"x", "y"})));
+      QVERIFY(mp4.save());
+    }
+    const TrackMetadata meta = readOk(file);
+    QCOMPARE(toList(meta.moods), qsl({"Calm", "Sad"}));
+    QCOMPARE(toList(meta.freeTags), qsl({"x", "y"}));
+    QCOMPARE(toList(meta.groupings), QStringList{QStringLiteral("Evening")});
+  }
+
+  void failures() {
+    const fs::path dir = m_dir.path().toStdString();
+    expectError(dir / "missing.mp3", AudioError::NotFound);
+    expectError(dir / "missing-folder" / "x.flac", AudioError::NotFound);
+    expectError(dir, AudioError::NotAudio);
+
+    writeBytes(dir / "text.mp3", "This is a plain text file, not an MP3.\n");
+    expectError(dir / "text.mp3", AudioError::NotAudio);
+
+    writeBytes(dir / "empty.mp3", "");
+    expectError(dir / "empty.mp3", AudioError::TooShort);
+
+    std::mt19937 random(42);
+    std::string noise(8192, '\0');
+    for (char& c : noise) c = static_cast<char>(random() & 0xff);
+    writeBytes(dir / "noise.mp3", noise);
+    expectError(dir / "noise.mp3", AudioError::NotAudio);
+    writeBytes(dir / "noise.bin", noise);
+    expectError(dir / "noise.bin", AudioError::NotAudio);
+
+    // The first 200 bytes of a FLAC file: the magic is there, the stream info is cut.
+    std::ifstream in(kData / "tagged.flac", std::ios::binary);
+    std::string head(200, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    writeBytes(dir / "truncated.flac", head);
+    expectError(dir / "truncated.flac", AudioError::Corrupt);
+  }
+
+  void permissionDenied() {
+    const fs::path dir = fs::path(m_dir.path().toStdString()) / "locked";
+    fs::create_directories(dir);
+    const fs::path file = dir / "locked.flac";
+    fs::copy_file(kData / "tagged.flac", file, fs::copy_options::overwrite_existing);
+    QCOMPARE(::chmod(m_dir.path().toLocal8Bit().constData(), 0755), 0);
+    QCOMPARE(::chmod(dir.c_str(), 0755), 0);
+    QCOMPARE(::chmod(file.c_str(), 0), 0);
+    int error = 0;
+    if (::geteuid() != 0) {
+      TrackMetadata meta;
+      error = static_cast<int>(readMetadata(file, meta).error);
+    } else {
+      // Root bypasses permission bits: ask as "nobody" in a child process.
+      const pid_t child = ::fork();
+      QVERIFY(child >= 0);
+      if (child == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(100);
+        TrackMetadata meta;
+        ::_exit(static_cast<int>(readMetadata(file, meta).error));
+      }
+      int wstatus = 0;
+      QCOMPARE(::waitpid(child, &wstatus, 0), child);
+      QVERIFY(WIFEXITED(wstatus));
+      error = WEXITSTATUS(wstatus);
+    }
+    QCOMPARE(error, static_cast<int>(AudioError::PermissionDenied));
+    QCOMPARE(::chmod(file.c_str(), 0644), 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(MetadataTest)
+#include "tst_metadata.moc"
