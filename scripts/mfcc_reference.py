@@ -44,12 +44,16 @@ PARAM_SETS = {
                 delta_width=3, log_floor=1e-6),
 }
 
-SIGNALS = ["sine440", "three_sines", "chirp", "noise"]
+# short_chirp has 3 frames, fewer than the 2 * delta_width delay: every frame is emitted by
+# finish() and its delta regressions clamp on both sides.
+SIGNALS = ["sine440", "three_sines", "chirp", "noise", "short_chirp"]
 
 
-def signal_length(sample_rate):
+def signal_length(name, p):
+    if name == "short_chirp":
+        return p["frame_size"] + 2 * p["hop_size"] + 5
     # Two seconds plus a remainder so that a trailing partial frame exists and must be dropped.
-    return 2 * sample_rate + 123
+    return 2 * p["sample_rate"] + 123
 
 
 def lcg_uniform(count, seed=12345):
@@ -63,8 +67,9 @@ def lcg_uniform(count, seed=12345):
     return out
 
 
-def make_signal(name, sample_rate):
-    n = signal_length(sample_rate)
+def make_signal(name, p):
+    sample_rate = p["sample_rate"]
+    n = signal_length(name, p)
     if name == "noise":
         return lcg_uniform(n).astype(np.float32)
     t = np.arange(n, dtype=np.float64) / sample_rate
@@ -73,7 +78,7 @@ def make_signal(name, sample_rate):
     elif name == "three_sines":
         x = (0.6 * np.sin(2 * np.pi * 220.0 * t) + 0.25 * np.sin(2 * np.pi * 1375.0 * t)
              + 0.1 * np.sin(2 * np.pi * 3000.0 * t))
-    elif name == "chirp":
+    elif name in ("chirp", "short_chirp"):
         # Linear chirp 100 Hz -> 8000 Hz over the signal's duration.
         duration = n / sample_rate
         f0, f1 = 100.0, 8000.0
@@ -138,7 +143,7 @@ def features(x, p):
 
 def write_golden(path, signal, set_name, p, feats):
     header = "songspace-mfcc-golden v1 signal=%s params=%s frames=%d dim=%d samples=%d %s\n" % (
-        signal, set_name, feats.shape[0], feats.shape[1], signal_length(p["sample_rate"]),
+        signal, set_name, feats.shape[0], feats.shape[1], signal_length(signal, p),
         " ".join("%s=%r" % (k, v) for k, v in p.items()))
     with open(path, "wb") as f:
         f.write(header.encode("ascii"))
@@ -152,7 +157,7 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     for set_name, p in PARAM_SETS.items():
         for signal in SIGNALS:
-            feats = features(make_signal(signal, p["sample_rate"]), p)
+            feats = features(make_signal(signal, p), p)
             path = os.path.join(out_dir, "%s_%s.f32" % (signal, set_name))
             write_golden(path, signal, set_name, p, feats)
             print("%s: %d frames x %d" % (path, feats.shape[0], feats.shape[1]))

@@ -44,7 +44,7 @@ std::vector<float> makeSignal(const QString& name, int sampleRate, int count) {
     } else if (name == QLatin1String("three_sines")) {
       v = 0.6 * std::sin(2 * pi * 220.0 * t) + 0.25 * std::sin(2 * pi * 1375.0 * t) +
           0.1 * std::sin(2 * pi * 3000.0 * t);
-    } else {
+    } else {  // chirp, short_chirp
       v = 0.5 * std::sin(2 * pi * (100.0 * t + (8000.0 - 100.0) * t * t / (2 * duration)));
     }
     x[i] = static_cast<float>(v + 1e-3 * dither.next());
@@ -84,6 +84,7 @@ class MfccTest : public QObject {
   void golden_data();
   void golden();
   void blockSizeIndependence();
+  void emissionDelay();
   void frameCount_data();
   void frameCount();
   void silence();
@@ -101,7 +102,7 @@ void MfccTest::golden_data() {
   QTest::addColumn<QString>("file");
   const QDir dir(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/mfcc"));
   const QStringList files = dir.entryList({QStringLiteral("*.f32")}, QDir::Files, QDir::Name);
-  QVERIFY2(files.size() >= 8, "run scripts/mfcc_reference.py");
+  QVERIFY2(files.size() >= 10, "run scripts/mfcc_reference.py");
   for (const QString& f : files) QTest::newRow(qPrintable(f)) << dir.filePath(f);
 }
 
@@ -190,6 +191,27 @@ void MfccTest::blockSizeIndependence() {
   extractor.staticCoefficients(std::span<const float>(signal).subspan(7 * 512, 1024), single);
   QVERIFY(std::memcmp(single.data(), &whole[7 * p.featureDimension()],
                       single.size() * sizeof(float)) == 0);
+}
+
+// A frame leaves once the 2 * deltaWidth frames after it exist, not earlier and not later.
+void MfccTest::emissionDelay() {
+  for (int width = 1; width <= 4; ++width) {
+    MfccParams p;
+    p.deltaWidth = width;
+    MfccExtractor extractor(p);
+    const std::vector<float> x = makeSignal(QStringLiteral("noise"), p.sampleRate, 20 * 512 + 512);
+    for (int frames = 1; frames <= 20; ++frames) {
+      const std::size_t end = p.frameSize + (frames - 1) * p.hopSize;
+      const std::size_t begin = frames == 1 ? 0 : end - p.hopSize;
+      extractor.push(std::span<const float>(x).subspan(begin, end - begin));
+      QCOMPARE(extractor.framesEmitted(), std::size_t(std::max(0, frames - 2 * width)));
+    }
+    extractor.finish();
+    QCOMPARE(extractor.framesEmitted(), std::size_t(20));
+    extractor.push(x);  // ignored after finish() until reset()
+    extractor.finish();
+    QCOMPARE(extractor.framesEmitted(), std::size_t(20));
+  }
 }
 
 void MfccTest::frameCount_data() {
