@@ -47,9 +47,11 @@ class Codebook {
   int dimension() const { return static_cast<int>(m_centroids.cols()); }
   const FrameMatrix& centroids() const { return m_centroids; }  // in standardised units
 
-  // Nearest centroid of every row of `frames` (raw, unstandardised). labels.size() == rows.
+  // Nearest centroid of every row of `frames` (raw, unstandardised). labels.size() == rows; ties go
+  // to the lower index. Every label is -1 if the codebook is empty or the dimension differs.
   void assign(const FrameMatrix& frames, std::vector<int>& labels) const;
-  // Mean squared distance of frames to their nearest centroid (standardised units).
+  // Mean squared distance of frames to their nearest centroid (standardised units); NaN if there
+  // are no frames, the codebook is empty or the dimension differs.
   double inertia(const FrameMatrix& frames) const;
 
   // Versioned little-endian binary with a checksum; deserialize rejects anything malformed.
@@ -63,6 +65,7 @@ class Codebook {
   const Eigen::VectorXf& invStd() const { return m_invStd; }
 
  private:
+  friend class BagOfWords;       // reuses m_halfNormSq per block
   FrameMatrix m_centroids;       // K × D
   Eigen::VectorXf m_mean;        // D
   Eigen::VectorXf m_invStd;      // D
@@ -74,7 +77,8 @@ class Codebook {
 class BagOfWords {
  public:
   explicit BagOfWords(const Codebook& codebook, int blockFrames = 256);
-  void add(std::span<const float> frame);
+  // Returns false (and ignores the frame) if its size differs from the codebook's dimension.
+  bool add(std::span<const float> frame);
   // Assigns the buffered frames and returns (codeword, count) pairs sorted by codeword.
   std::vector<std::pair<std::uint32_t, float>> histogram();
   std::size_t frames() const { return m_total; }

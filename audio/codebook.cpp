@@ -1,0 +1,380 @@
+#include "audio/codebook.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <string>
+
+namespace songspace::audio {
+
+namespace {
+
+// Distance products are computed in row blocks so that the block × K score matrix stays near
+// kScoreBudget floats (16 MB) whatever N and K are.
+constexpr Eigen::Index kBlockRows = 4096;
+constexpr Eigen::Index kScoreBudget = Eigen::Index{1} << 22;
+// A dimension whose deviation is below this fraction of the largest deviation (or below the
+// absolute floor) is treated as constant: scaling it up would only amplify noise.
+constexpr double kRelativeStdFloor = 1e-4;
+constexpr double kAbsoluteStdFloor = 1e-8;
+
+using RowsRef = Eigen::Ref<const FrameMatrix>;
+using Rng = std::mt19937_64;
+__extension__ using Uint128 = unsigned __int128;  // GCC/Clang; -Wpedantic needs the marker
+
+Eigen::Index blockRowsFor(Eigen::Index clusters) {
+  return std::clamp<Eigen::Index>(kScoreBudget / std::max<Eigen::Index>(clusters, 1), 1,
+                                  kBlockRows);
+}
+
+// Our own draws, so results do not depend on the standard library's distributions.
+double uniform01(Rng& rng) {
+  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
+}
+Eigen::Index uniformIndex(Rng& rng, Eigen::Index n) {
+  // Lemire's multiply-shift: unbiased enough for n << 2^64 and branch-free.
+  return static_cast<Eigen::Index>((static_cast<Uint128>(rng()) * static_cast<std::uint64_t>(n)) >>
+                                   64);
+}
+
+// Nearest centroid of each row of z (already standardised): argmin_k ‖c_k‖²/2 − z·c_k, ties to
+// the lower index. distSq receives ‖z − c‖² (clamped at 0) when non-null.
+void nearest(const RowsRef& z, const FrameMatrix& centroids, const Eigen::VectorXf& halfNormSq,
+             int* labels, float* distSq) {
+  const Eigen::Index k = centroids.rows();
+  const Eigen::Index step = blockRowsFor(k);
+  FrameMatrix scores;
+  for (Eigen::Index begin = 0; begin < z.rows(); begin += step) {
+    const Eigen::Index rows = std::min(step, z.rows() - begin);
+    scores.noalias() = z.middleRows(begin, rows) * centroids.transpose();
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      const float* s = scores.row(r).data();
+      int best = 0;
+      float bestScore = halfNormSq[0] - s[0];
+      for (Eigen::Index c = 1; c < k; ++c) {
+        const float score = halfNormSq[c] - s[c];
+        if (score < bestScore) {
+          bestScore = score;
+          best = static_cast<int>(c);
+        }
+      }
+      labels[begin + r] = best;
+      if (distSq != nullptr) {
+        const float x2 = z.row(begin + r).squaredNorm();
+        distSq[begin + r] = std::max(0.0f, x2 + 2.0f * bestScore);
+      }
+    }
+  }
+}
+
+FrameMatrix standardise(const RowsRef& frames, const Eigen::VectorXf& mean,
+                        const Eigen::VectorXf& invStd) {
+  return ((frames.rowwise() - mean.transpose()).array().rowwise() * invStd.transpose().array())
+      .matrix();
+}
+
+Eigen::VectorXf halfSquaredNorms(const FrameMatrix& centroids) {
+  return 0.5f * centroids.rowwise().squaredNorm();
+}
+
+// Squared distances of every row of z to one point c (norms of z precomputed).
+void distancesTo(const FrameMatrix& z, const Eigen::VectorXf& zNormSq, const Eigen::VectorXf& c,
+                 Eigen::VectorXf& out) {
+  out.noalias() = z * c;
+  const float c2 = c.squaredNorm();
+  out = (zNormSq - 2.0f * out).array() + c2;
+  out = out.cwiseMax(0.0f);
+}
+
+// Greedy k-means++ (Arthur & Vassilvitskii 2007; greedy variant as in scikit-learn): each new
+// centre is the best of `trials` D²-sampled candidates, judged by the potential it leaves.
+FrameMatrix seedCentroids(const FrameMatrix& z, const Eigen::VectorXf& zNormSq, int clusters,
+                          int trials, Rng& rng) {
+  const Eigen::Index n = z.rows();
+  FrameMatrix centroids(clusters, z.cols());
+  Eigen::Index first = uniformIndex(rng, n);
+  centroids.row(0) = z.row(first);
+  Eigen::VectorXf minDist;
+  distancesTo(z, zNormSq, z.row(first).transpose(), minDist);
+
+  std::vector<double> cumulative(static_cast<std::size_t>(n));
+  std::vector<Eigen::Index> candidates(static_cast<std::size_t>(trials));
+  Eigen::VectorXf dist;
+  Eigen::VectorXf bestDist;
+  for (int k = 1; k < clusters; ++k) {
+    double total = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      total += minDist[i];
+      cumulative[static_cast<std::size_t>(i)] = total;
+    }
+    for (auto& candidate : candidates) {
+      if (total <= 0.0) {
+        candidate = uniformIndex(rng, n);  // every point already coincides with a centre
+        continue;
+      }
+      const double u = uniform01(rng) * total;
+      const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+      candidate = std::min<Eigen::Index>(it - cumulative.begin(), n - 1);
+    }
+    double bestPotential = std::numeric_limits<double>::infinity();
+    Eigen::Index best = candidates.front();
+    for (const Eigen::Index candidate : candidates) {
+      distancesTo(z, zNormSq, z.row(candidate).transpose(), dist);
+      dist = dist.cwiseMin(minDist);
+      const double potential = dist.cast<double>().sum();
+      if (potential < bestPotential) {
+        bestPotential = potential;
+        best = candidate;
+        bestDist.swap(dist);
+      }
+    }
+    centroids.row(k) = z.row(best);
+    minDist.swap(bestDist);
+  }
+  return centroids;
+}
+
+// Gives each target cluster the point farthest from its own centre (ties: lower index), taken
+// out of a cluster that keeps at least one member. Deterministic, no randomness needed.
+void reseed(const RowsRef& z, const std::vector<int>& targets, std::vector<int>& labels,
+            const Eigen::VectorXf& dist, Eigen::MatrixXd& sums, std::vector<std::int64_t>& counts) {
+  if (targets.empty()) return;
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(z.rows()));
+  std::iota(order.begin(), order.end(), Eigen::Index{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return dist[a] > dist[b]; });
+  auto next = order.begin();
+  for (const int k : targets) {
+    while (next != order.end() &&
+           counts[static_cast<std::size_t>(labels[static_cast<std::size_t>(*next)])] <= 1) {
+      ++next;
+    }
+    if (next == order.end()) return;  // fewer distinct members than clusters: leave as is
+    const Eigen::Index i = *next++;
+    const auto old = static_cast<std::size_t>(labels[static_cast<std::size_t>(i)]);
+    const Eigen::RowVectorXd point = z.row(i).cast<double>();
+    sums.row(static_cast<Eigen::Index>(old)) -= point;
+    --counts[old];
+    sums.row(k) = point;
+    counts[static_cast<std::size_t>(k)] = 1;
+    labels[static_cast<std::size_t>(i)] = k;
+  }
+}
+
+// Per-cluster sums and counts of the labelled rows.
+void accumulate(const RowsRef& z, const std::vector<int>& labels, Eigen::MatrixXd& sums,
+                std::vector<std::int64_t>& counts) {
+  sums.setZero();
+  std::fill(counts.begin(), counts.end(), 0);
+  for (Eigen::Index i = 0; i < z.rows(); ++i) {
+    const auto k = static_cast<std::size_t>(labels[static_cast<std::size_t>(i)]);
+    sums.row(static_cast<Eigen::Index>(k)) += z.row(i).cast<double>();
+    ++counts[k];
+  }
+}
+
+bool improvedEnough(double previous, double current, double tolerance) {
+  if (!(previous > 0.0)) return false;  // a perfect fit cannot improve further
+  return (previous - current) >= tolerance * previous;
+}
+
+void lloyd(const FrameMatrix& z, const KMeansParams& params, FrameMatrix& centroids) {
+  const Eigen::Index n = z.rows();
+  const int clusters = static_cast<int>(centroids.rows());
+  std::vector<int> labels(static_cast<std::size_t>(n));
+  Eigen::VectorXf dist(n);
+  Eigen::MatrixXd sums(clusters, z.cols());
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(clusters));
+  double previous = std::numeric_limits<double>::infinity();
+  for (int iteration = 0; iteration < params.iterations; ++iteration) {
+    nearest(z, centroids, halfSquaredNorms(centroids), labels.data(), dist.data());
+    const double inertia = dist.cast<double>().sum();
+    if (iteration > 0 && !improvedEnough(previous, inertia, params.tolerance)) break;
+    previous = inertia;
+    accumulate(z, labels, sums, counts);
+    std::vector<int> empty;
+    for (int k = 0; k < clusters; ++k) {
+      if (counts[static_cast<std::size_t>(k)] == 0) empty.push_back(k);
+    }
+    reseed(z, empty, labels, dist, sums, counts);
+    for (int k = 0; k < clusters; ++k) {
+      const auto count = counts[static_cast<std::size_t>(k)];
+      if (count > 0) centroids.row(k) = (sums.row(k) / static_cast<double>(count)).cast<float>();
+    }
+  }
+}
+
+// Mini-batch k-means (Sculley 2010). Each centre moves towards its batch members with learning
+// rate 1/(points it has seen); applied per batch, that is exactly the running mean below.
+// One iteration is one pass (ceil(N / batch) batches); convergence is judged on the summed
+// pre-update batch inertia of consecutive passes.
+void miniBatch(const FrameMatrix& z, const KMeansParams& params, Rng& rng, FrameMatrix& centroids) {
+  const Eigen::Index n = z.rows();
+  const Eigen::Index batch = std::min<Eigen::Index>(params.batchSize, n);
+  const Eigen::Index batchesPerPass = (n + batch - 1) / batch;
+  const int clusters = static_cast<int>(centroids.rows());
+  std::vector<std::int64_t> seen(static_cast<std::size_t>(clusters), 0);
+  FrameMatrix points(batch, z.cols());
+  std::vector<int> labels(static_cast<std::size_t>(batch));
+  Eigen::VectorXf dist(batch);
+  Eigen::MatrixXd sums(clusters, z.cols());
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(clusters));
+  double previous = std::numeric_limits<double>::infinity();
+  for (int pass = 0; pass < params.iterations; ++pass) {
+    double passInertia = 0.0;
+    for (Eigen::Index b = 0; b < batchesPerPass; ++b) {
+      for (Eigen::Index r = 0; r < batch; ++r) {
+        points.row(r) = z.row(uniformIndex(rng, n));
+      }
+      nearest(points, centroids, halfSquaredNorms(centroids), labels.data(), dist.data());
+      passInertia += dist.cast<double>().sum();
+      accumulate(points, labels, sums, counts);
+      // A centre that has never won a point is dead weight: give it the worst-fitted batch point.
+      std::vector<int> dead;
+      for (int k = 0; k < clusters; ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        if (seen[kk] == 0 && counts[kk] == 0) dead.push_back(k);
+      }
+      reseed(points, dead, labels, dist, sums, counts);
+      for (int k = 0; k < clusters; ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        if (counts[kk] == 0) continue;
+        const double total = static_cast<double>(seen[kk] + counts[kk]);
+        const Eigen::RowVectorXd old = centroids.row(k).cast<double>();
+        centroids.row(k) =
+            ((old * static_cast<double>(seen[kk]) + sums.row(k)) / total).cast<float>();
+        seen[kk] += counts[kk];
+      }
+    }
+    if (pass > 0 && !improvedEnough(previous, passInertia, params.tolerance)) break;
+    previous = passInertia;
+  }
+}
+
+}  // namespace
+
+AudioStatus KMeansParams::validate() const {
+  const auto outside = [](std::string_view name, const auto& spec, auto value) {
+    return AudioStatus::failure(
+        AudioError::InvalidArgument,
+        "k-means parameter " + std::string(name) + " = " + std::to_string(value) + " is outside [" +
+            std::to_string(spec.minValue) + ", " + std::to_string(spec.maxValue) + "]");
+  };
+  if (!kClusters.contains(clusters)) return outside(kClusters.name, kClusters, clusters);
+  if (!kIterations.contains(iterations)) return outside(kIterations.name, kIterations, iterations);
+  if (!kBatchSize.contains(batchSize)) return outside(kBatchSize.name, kBatchSize, batchSize);
+  if (!kTolerance.contains(tolerance)) return outside(kTolerance.name, kTolerance, tolerance);
+  return AudioStatus::success();
+}
+
+Codebook::Codebook(FrameMatrix centroids, Eigen::VectorXf mean, Eigen::VectorXf invStd)
+    : m_centroids(std::move(centroids)),
+      m_mean(std::move(mean)),
+      m_invStd(std::move(invStd)),
+      m_halfNormSq(halfSquaredNorms(m_centroids)) {}
+
+AudioStatus Codebook::train(const FrameMatrix& frames, const KMeansParams& params, Codebook& out) {
+  if (AudioStatus status = params.validate(); !status.ok()) return status;
+  if (frames.cols() < 1) {
+    return AudioStatus::failure(AudioError::InvalidArgument, "frames have no dimensions");
+  }
+  if (frames.rows() < params.clusters) {
+    return AudioStatus::failure(AudioError::InvalidArgument,
+                                "k-means needs at least " + std::to_string(params.clusters) +
+                                    " frames, got " + std::to_string(frames.rows()));
+  }
+  if (!frames.allFinite()) {
+    return AudioStatus::failure(AudioError::InvalidArgument, "frames contain NaN or infinity");
+  }
+
+  const Eigen::VectorXd mean = frames.cast<double>().colwise().mean().transpose();
+  Eigen::VectorXd variance = Eigen::VectorXd::Zero(frames.cols());
+  for (Eigen::Index i = 0; i < frames.rows(); ++i) {
+    variance += (frames.row(i).cast<double>().transpose() - mean).array().square().matrix();
+  }
+  const Eigen::VectorXd stdDev = (variance / static_cast<double>(frames.rows())).cwiseSqrt();
+  const double floor = std::max(kAbsoluteStdFloor, kRelativeStdFloor * stdDev.maxCoeff());
+  const Eigen::VectorXf invStd = stdDev.cwiseMax(floor).cwiseInverse().cast<float>();
+  const Eigen::VectorXf meanF = mean.cast<float>();
+
+  const FrameMatrix z = standardise(frames, meanF, invStd);
+  const Eigen::VectorXf zNormSq = z.rowwise().squaredNorm();
+  Rng rng(params.seed);
+  const int trials = 2 + static_cast<int>(std::log(static_cast<double>(params.clusters)));
+  FrameMatrix centroids = seedCentroids(z, zNormSq, params.clusters, trials, rng);
+  if (params.batchSize == 0) {
+    lloyd(z, params, centroids);
+  } else {
+    miniBatch(z, params, rng, centroids);
+  }
+  out = Codebook(std::move(centroids), meanF, invStd);
+  return AudioStatus::success();
+}
+
+void Codebook::assign(const FrameMatrix& frames, std::vector<int>& labels) const {
+  labels.assign(static_cast<std::size_t>(frames.rows()), -1);
+  if (empty() || frames.cols() != dimension() || frames.rows() == 0) return;
+  const Eigen::Index step = blockRowsFor(size());
+  for (Eigen::Index begin = 0; begin < frames.rows(); begin += step) {
+    const Eigen::Index rows = std::min(step, frames.rows() - begin);
+    const FrameMatrix z = standardise(frames.middleRows(begin, rows), m_mean, m_invStd);
+    nearest(z, m_centroids, m_halfNormSq, labels.data() + begin, nullptr);
+  }
+}
+
+double Codebook::inertia(const FrameMatrix& frames) const {
+  if (empty() || frames.cols() != dimension() || frames.rows() == 0) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  const Eigen::Index step = blockRowsFor(size());
+  std::vector<int> labels(static_cast<std::size_t>(step));
+  std::vector<float> dist(static_cast<std::size_t>(step));
+  double total = 0.0;
+  for (Eigen::Index begin = 0; begin < frames.rows(); begin += step) {
+    const Eigen::Index rows = std::min(step, frames.rows() - begin);
+    const FrameMatrix z = standardise(frames.middleRows(begin, rows), m_mean, m_invStd);
+    nearest(z, m_centroids, m_halfNormSq, labels.data(), dist.data());
+    total += std::accumulate(dist.begin(), dist.begin() + rows, 0.0);
+  }
+  return total / static_cast<double>(frames.rows());
+}
+
+BagOfWords::BagOfWords(const Codebook& codebook, int blockFrames)
+    : m_codebook(codebook),
+      m_block(std::max(blockFrames, 1), codebook.dimension()),
+      m_counts(static_cast<std::size_t>(codebook.size()), 0.0f),
+      m_labels(static_cast<std::size_t>(std::max(blockFrames, 1))) {}
+
+bool BagOfWords::add(std::span<const float> frame) {
+  if (m_codebook.empty() || frame.size() != static_cast<std::size_t>(m_codebook.dimension())) {
+    return false;
+  }
+  std::copy(frame.begin(), frame.end(), m_block.row(m_filled).data());
+  ++m_total;
+  if (++m_filled == m_block.rows()) flush();
+  return true;
+}
+
+void BagOfWords::flush() {
+  if (m_filled == 0) return;
+  const FrameMatrix z =
+      standardise(m_block.topRows(m_filled), m_codebook.mean(), m_codebook.invStd());
+  nearest(z, m_codebook.m_centroids, m_codebook.m_halfNormSq, m_labels.data(), nullptr);
+  for (int r = 0; r < m_filled; ++r) m_counts[static_cast<std::size_t>(m_labels[r])] += 1.0f;
+  m_filled = 0;
+}
+
+std::vector<std::pair<std::uint32_t, float>> BagOfWords::histogram() {
+  flush();
+  std::vector<std::pair<std::uint32_t, float>> result;
+  for (std::size_t k = 0; k < m_counts.size(); ++k) {
+    if (m_counts[k] > 0.0f) result.emplace_back(static_cast<std::uint32_t>(k), m_counts[k]);
+  }
+  return result;
+}
+
+}  // namespace songspace::audio
