@@ -68,12 +68,15 @@ class MfccExtractor {
   void setFrameSink(FrameSink sink);
 
   void push(std::span<const float> samples);
+  // Emits the delayed frames (Δ/ΔΔ replicate the last frame). Later push()/finish() calls are
+  // ignored until reset(); framesEmitted() keeps the song's total.
   void finish();
   // Forgets all buffered samples and frames so the extractor can start another song.
   void reset();
   std::size_t framesEmitted() const;
 
   // The static part of one frame (exactly frameSize samples) -> coefficients values. For tests.
+  // Wrong sizes or invalid params fill out with NaN.
   void staticCoefficients(std::span<const float> frame, std::span<float> out);
   // The mel filterbank as melBands rows of (frameSize/2 + 1) weights. For tests.
   std::vector<std::vector<float>> melFilterbank() const;
