@@ -127,7 +127,11 @@ AudioStatus readMetadata(const std::filesystem::path& file, TrackMetadata& out) 
   // Genres are kept as written ("Rock;Pop" stays one value); splitting and normalising them is
   // core's job, so that every format goes through the same rules.
   appendKey(out.genres, map, "GENRE");
-  for (auto& genre : out.genres) genre = detail::resolveId3Genre(genre);
+  auto* id3v2 = id3v2TagOf(tagFile);
+  // Numeric genre references are ID3 syntax; in a Vorbis comment "1984" is just a word.
+  if (id3v2 != nullptr || dynamic_cast<TagLib::MPEG::File*>(tagFile) != nullptr) {
+    for (auto& genre : out.genres) genre = detail::resolveId3Genre(genre);
+  }
   appendKey(out.moods, map, "MOOD");
   appendKey(out.groupings, map, "GROUPING");
   appendKey(out.comments, map, "COMMENT");
@@ -137,7 +141,7 @@ AudioStatus readMetadata(const std::filesystem::path& file, TrackMetadata& out) 
     for (const char* key : kFreeTagKeys) appendKey(out.freeTags, map, key);
   }
 
-  if (auto* id3v2 = id3v2TagOf(tagFile)) addId3v2Specifics(id3v2, out);
+  if (id3v2 != nullptr) addId3v2Specifics(id3v2, out);
   if (mp4 != nullptr) addMp4Specifics(mp4, out);
   return AudioStatus::success();
 }

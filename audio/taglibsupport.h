@@ -24,7 +24,7 @@ inline TagLib::String fromUtf8(const std::string& s) {
   return TagLib::String(s, TagLib::String::UTF8);
 }
 
-// Strips ASCII and Unicode-agnostic whitespace (space, tab, CR, LF, NUL) at both ends.
+// Strips ASCII whitespace and NUL padding (left by some ID3 writers) at both ends.
 std::string trimmed(const std::string& s);
 
 // Appends every value of `values`, trimmed, skipping empty ones (the TrackMetadata rule).
