@@ -248,7 +248,8 @@ class Catalog {
   // stored — then call touchSeen() to revive it.
   bool needsAnalysis(std::string_view path, FileStamp stamp, int featureVersion) const;
   // Revives an unchanged Missing file (to Analyzed if its features are stored, else Failed if a
-  // failure is). *revived tells whether the state changed. NotFound if no row matches.
+  // failure is). *revived tells whether the state changed (false for a changed stamp: analyse
+  // it instead). NotFound if no row has that path.
   CatalogStatus touchSeen(std::string_view path, FileStamp stamp, int featureVersion,
                           bool* revived = nullptr);
   // One transaction: file row, artists, album, metadata, features, frame sample and the file's
@@ -256,7 +257,8 @@ class Catalog {
   // the previous file tags). User and predicted tags are kept.
   CatalogStatus storeAnalysis(std::string_view path, FileStamp stamp, int featureVersion,
                               const AnalysisRecord& record, std::int64_t* fileId = nullptr);
-  // Records a failed analysis; removes stale metadata/features/file tags of that path.
+  // Records a failed analysis; removes stale metadata/features/file tags of that path. An
+  // errorCode of 0 is stored as -1 (0 means "no failure").
   CatalogStatus storeFailure(std::string_view path, FileStamp stamp, int featureVersion,
                              int errorCode, std::string_view reason,
                              std::int64_t* fileId = nullptr);
@@ -275,7 +277,7 @@ class Catalog {
   // Stored frame-sample rows of Analyzed songs with the most common frame dimension. With
   // maxRows > 0 and more rows stored, an evenly spaced subset of exactly maxRows rows.
   FrameSampleSet frameSamples(int maxRows = 0) const;
-  std::vector<ArtistRow> artists() const;  // by name
+  std::vector<ArtistRow> artists() const;  // those with songs not Missing, by name
   CatalogCounts counts() const;
 
   // --- tags (names are normalised with normalizeTag)

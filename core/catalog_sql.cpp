@@ -61,10 +61,12 @@ Stmt& Stmt::bind(int index, double value) {
   return *this;
 }
 
+// A default string_view has a null pointer, which SQLite would bind as NULL.
+// A default string_view has a null pointer, which SQLite would bind as NULL.
 Stmt& Stmt::bind(int index, std::string_view text) {
   if (ok())
-    m_rc =
-        sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    m_rc = sqlite3_bind_text64(m_stmt, index, text.data() ? text.data() : "", text.size(),
+                               SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
 
