@@ -172,6 +172,7 @@ class DecoderTest : public QObject {
   void unusualNames();
   void cancellation();
   void invalidOptions();
+  void tooShort();
   void longFileStreams();
 
  private:
@@ -571,6 +572,19 @@ void DecoderTest::invalidOptions() {
               nullptr, options)
               .ok());
   QCOMPARE(samples, std::size_t(32000));
+}
+
+void DecoderTest::tooShort() {
+  const fs::path path = temp("short.wav");
+  writeWav(path, 44100, 1, Pcm::S16, 22050, [](std::int64_t f, int) { return sine(f, 44100); });
+  Decoded d = decode(path);
+  QCOMPARE(d.status.error, AudioError::TooShort);
+  QCOMPARE(d.status.message, std::string("0.50 s of audio, less than the minimum 1.00 s"));
+  QVERIFY(std::abs(d.report.decodedSeconds - 0.5) <= 0.001);
+  DecodeOptions options;
+  options.minSeconds = 0.4;
+  d = decode(path, options);
+  QVERIFY2(d.status.ok(), d.status.message.c_str());
 }
 
 void DecoderTest::longFileStreams() {
