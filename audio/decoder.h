@@ -40,6 +40,25 @@ using SampleSink = std::function<bool(std::span<const float>)>;
 
 // Streams a file through FFmpeg (libavformat, libavcodec, libswresample) to `sink` in blocks of
 // at most blockSamples: memory stays bounded whatever the file's length. Never throws.
+// Mono is the arithmetic mean of all channels (LFE included); the resampler is flushed, so a
+// lossless 2.0 s file yields 2.0 s (lossy codecs may add up to one codec frame of padding).
+// Error messages never contain the path; Corrupt messages say where ("at 1.18 s").
+//
+// Partial-decode rule, applied when the whole file has been read (not when the sink stopped):
+// - a packet the demuxer or codec rejects is skipped and counted in corruptPackets;
+// - no packet decoded at all: NotAudio if packets were rejected or FFmpeg only guessed the format
+//   (low probe score, e.g. from the extension), Corrupt if truncated (below), otherwise TooShort;
+// - rejected packets >= 10% of all packets: Corrupt "N of M packets corrupt, first at X s"
+//   (NotAudio when the format was only guessed);
+// - truncated = the container declares a reliable duration (not a bitrate estimate) and the
+//   decoded duration is < 90% of it;
+// - decoded < minSeconds: Corrupt "truncated: decoded X s of declared Y s" when truncated, else
+//   TooShort;
+// - otherwise success, with a warning in report->warnings for skipped packets
+//   ("N of M packets corrupt, first at X s") and for truncation.
+// A file that fails to open is NotAudio unless its first bytes are recognised as a media format,
+// in which case its header is damaged or cut: Corrupt "... at 0.00 s". A zero-byte file is
+// TooShort "empty file".
 AudioStatus decodeAudio(const std::filesystem::path& file, const SampleSink& sink,
                         DecodeReport* report = nullptr, const DecodeOptions& options = {});
 
