@@ -20,6 +20,8 @@ constexpr Eigen::Index kScoreBudget = Eigen::Index{1} << 22;
 // A dimension whose deviation is below this fraction of the largest deviation (or below the
 // absolute floor) is treated as constant: scaling it up would only amplify noise.
 constexpr double kRelativeStdFloor = 1e-4;
+// k-means++ seeding looks at no more than this many rows per cluster (see seedCentroids).
+constexpr Eigen::Index kSeedRowsPerCluster = 32;
 constexpr double kAbsoluteStdFloor = 1e-8;
 
 using RowsRef = Eigen::Ref<const FrameMatrix>;
@@ -81,59 +83,78 @@ Eigen::VectorXf halfSquaredNorms(const FrameMatrix& centroids) {
   return 0.5f * centroids.rowwise().squaredNorm();
 }
 
-// Squared distances of every row of z to one point c (norms of z precomputed).
-void distancesTo(const FrameMatrix& z, const Eigen::VectorXf& zNormSq, const Eigen::VectorXf& c,
-                 Eigen::VectorXf& out) {
-  out.noalias() = z * c;
-  const float c2 = c.squaredNorm();
-  out = (zNormSq - 2.0f * out).array() + c2;
-  out = out.cwiseMax(0.0f);
-}
-
 // Greedy k-means++ (Arthur & Vassilvitskii 2007; greedy variant as in scikit-learn): each new
-// centre is the best of `trials` D²-sampled candidates, judged by the potential it leaves.
-FrameMatrix seedCentroids(const FrameMatrix& z, const Eigen::VectorXf& zNormSq, int clusters,
-                          int trials, Rng& rng) {
+// centre is the best of 2 + ⌊ln K⌋ D²-sampled candidates, judged by the potential it leaves. All
+// candidates of a step are scored with one product per row block. Seeding runs on at most
+// kSeedRowsPerCluster·K rows drawn without replacement (as scikit-learn's MiniBatchKMeans seeds
+// on init_size rows): the full-data D² pass would cost K passes over all N frames, more than the
+// Lloyd iterations that follow and refine the seeds on every frame anyway.
+FrameMatrix seedCentroids(const FrameMatrix& all, int clusters, Rng& rng) {
+  FrameMatrix sampled;
+  const FrameMatrix* source = &all;
+  if (all.rows() > kSeedRowsPerCluster * clusters) {
+    std::vector<Eigen::Index> order(static_cast<std::size_t>(all.rows()));
+    std::iota(order.begin(), order.end(), Eigen::Index{0});
+    sampled.resize(kSeedRowsPerCluster * clusters, all.cols());
+    for (Eigen::Index i = 0; i < sampled.rows(); ++i) {  // partial Fisher–Yates
+      const auto j = static_cast<std::size_t>(i + uniformIndex(rng, all.rows() - i));
+      std::swap(order[static_cast<std::size_t>(i)], order[j]);
+      sampled.row(i) = all.row(order[static_cast<std::size_t>(i)]);
+    }
+    source = &sampled;
+  }
+  const FrameMatrix& z = *source;
   const Eigen::Index n = z.rows();
+  const Eigen::VectorXf zNormSq = z.rowwise().squaredNorm();
+  const int trials = 2 + static_cast<int>(std::log(static_cast<double>(clusters)));
+
   FrameMatrix centroids(clusters, z.cols());
-  Eigen::Index first = uniformIndex(rng, n);
-  centroids.row(0) = z.row(first);
-  Eigen::VectorXf minDist;
-  distancesTo(z, zNormSq, z.row(first).transpose(), minDist);
+  centroids.row(0) = z.row(uniformIndex(rng, n));
+  Eigen::VectorXf minDist = ((zNormSq - 2.0f * (z * centroids.row(0).transpose())).array() +
+                             centroids.row(0).squaredNorm())
+                                .cwiseMax(0.0f)
+                                .matrix();
 
   std::vector<double> cumulative(static_cast<std::size_t>(n));
-  std::vector<Eigen::Index> candidates(static_cast<std::size_t>(trials));
-  Eigen::VectorXf dist;
-  Eigen::VectorXf bestDist;
+  FrameMatrix candidates(trials, z.cols());
+  Eigen::MatrixXf dist(n, trials);  // column t: min(minDist, distance to candidate t)
+  Eigen::MatrixXf products;
   for (int k = 1; k < clusters; ++k) {
     double total = 0.0;
     for (Eigen::Index i = 0; i < n; ++i) {
       total += minDist[i];
       cumulative[static_cast<std::size_t>(i)] = total;
     }
-    for (auto& candidate : candidates) {
-      if (total <= 0.0) {
-        candidate = uniformIndex(rng, n);  // every point already coincides with a centre
-        continue;
+    for (int t = 0; t < trials; ++t) {
+      Eigen::Index pick = 0;
+      if (total > 0.0) {
+        const double u = uniform01(rng) * total;
+        const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+        pick = std::min<Eigen::Index>(it - cumulative.begin(), n - 1);
+      } else {
+        pick = uniformIndex(rng, n);  // every point already coincides with a centre
       }
-      const double u = uniform01(rng) * total;
-      const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
-      candidate = std::min<Eigen::Index>(it - cumulative.begin(), n - 1);
+      candidates.row(t) = z.row(pick);
     }
-    double bestPotential = std::numeric_limits<double>::infinity();
-    Eigen::Index best = candidates.front();
-    for (const Eigen::Index candidate : candidates) {
-      distancesTo(z, zNormSq, z.row(candidate).transpose(), dist);
-      dist = dist.cwiseMin(minDist);
-      const double potential = dist.cast<double>().sum();
-      if (potential < bestPotential) {
-        bestPotential = potential;
-        best = candidate;
-        bestDist.swap(dist);
+    const Eigen::RowVectorXf candidateNormSq = candidates.rowwise().squaredNorm().transpose();
+    for (Eigen::Index begin = 0; begin < n; begin += kBlockRows) {
+      const Eigen::Index rows = std::min(kBlockRows, n - begin);
+      products.noalias() = z.middleRows(begin, rows) * candidates.transpose();
+      for (int t = 0; t < trials; ++t) {
+        dist.col(t).segment(begin, rows) =
+            ((zNormSq.segment(begin, rows) - 2.0f * products.col(t)).array() + candidateNormSq[t])
+                .cwiseMax(0.0f)
+                .min(minDist.segment(begin, rows).array())
+                .matrix();
       }
     }
-    centroids.row(k) = z.row(best);
-    minDist.swap(bestDist);
+    const Eigen::VectorXd potentials = dist.cast<double>().colwise().sum().transpose();
+    Eigen::Index best = 0;
+    for (int t = 1; t < trials; ++t) {
+      if (potentials[t] < potentials[best]) best = t;
+    }
+    centroids.row(k) = candidates.row(best);
+    minDist = dist.col(best);
   }
   return centroids;
 }
@@ -302,10 +323,8 @@ AudioStatus Codebook::train(const FrameMatrix& frames, const KMeansParams& param
   const Eigen::VectorXf meanF = mean.cast<float>();
 
   const FrameMatrix z = standardise(frames, meanF, invStd);
-  const Eigen::VectorXf zNormSq = z.rowwise().squaredNorm();
   Rng rng(params.seed);
-  const int trials = 2 + static_cast<int>(std::log(static_cast<double>(params.clusters)));
-  FrameMatrix centroids = seedCentroids(z, zNormSq, params.clusters, trials, rng);
+  FrameMatrix centroids = seedCentroids(z, params.clusters, rng);
   if (params.batchSize == 0) {
     lloyd(z, params, centroids);
   } else {
