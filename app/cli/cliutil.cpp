@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QTextStream>
@@ -107,6 +109,23 @@ int usageError(const char* synopsis, const QString& message) {
 
 bool stderrIsTerminal() {
   return ::isatty(STDERR_FILENO) == 1;
+}
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterruptSignal(int) {
+  g_interrupted.store(true);
+}
+}  // namespace
+
+const std::atomic<bool>* installInterruptFlag() {
+  std::signal(SIGINT, onInterruptSignal);
+  std::signal(SIGTERM, onInterruptSignal);
+  return &g_interrupted;
+}
+
+bool interrupted() {
+  return g_interrupted.load();
 }
 
 }  // namespace songspace::cli

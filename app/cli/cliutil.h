@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -42,5 +43,8 @@ std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path);
 void printJson(const QJsonObject& object);
 int usageError(const char* synopsis, const QString& message);
 bool stderrIsTerminal();
+// SIGINT/SIGTERM set the returned flag (a job polls it and stops cleanly) instead of killing.
+const std::atomic<bool>* installInterruptFlag();
+bool interrupted();
 
 }  // namespace songspace::cli

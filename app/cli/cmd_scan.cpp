@@ -5,7 +5,6 @@
 #include <QTextStream>
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <thread>
 
 #include "app/cli/cliutil.h"
@@ -17,11 +16,6 @@ namespace songspace::cli {
 namespace {
 
 constexpr const char* kSynopsis = "scan PATH... [--db FILE] [--threads N] [--json]";
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void onInterrupt(int) {
-  g_interrupted.store(true);
-}
 
 QString formatDuration(double seconds) {
   if (seconds < 0) return QStringLiteral("--:--");
@@ -89,9 +83,7 @@ int run(const QStringList& rawArgs) {
   for (const QString& p : args.positionals())
     options.roots.emplace_back(QFile::encodeName(p).toStdString());
   options.threads = threads;
-  options.cancel = &g_interrupted;
-  std::signal(SIGINT, onInterrupt);
-  std::signal(SIGTERM, onInterrupt);
+  options.cancel = installInterruptFlag();
   TerminalProgress terminal;
   const bool showProgress = stderrIsTerminal();
   if (showProgress) options.progress = [&](const app::ScanProgress& p) { terminal.update(p); };

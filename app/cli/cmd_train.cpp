@@ -3,7 +3,6 @@
 #include <QJsonObject>
 #include <QTextStream>
 #include <atomic>
-#include <csignal>
 
 #include "app/cli/cliutil.h"
 #include "app/cli/command.h"
@@ -15,11 +14,6 @@ namespace {
 
 constexpr const char* kSynopsis =
     "train [--db FILE] [--dim N] [--epochs N] [--loss warp|auc] [--threads N] [--seed N] [--json]";
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void onInterrupt(int) {
-  g_interrupted.store(true);
-}
 
 int run(const QStringList& rawArgs) {
   Arguments args(rawArgs,
@@ -49,9 +43,7 @@ int run(const QStringList& rawArgs) {
   if (!catalog) return 1;
 
   const bool json = args.has(QStringLiteral("--json"));
-  options.cancel = &g_interrupted;
-  std::signal(SIGINT, onInterrupt);
-  std::signal(SIGTERM, onInterrupt);
+  options.cancel = installInterruptFlag();
   if (stderrIsTerminal()) {
     options.progress = [](const core::TrainProgress& p) {
       QTextStream(stderr) << "\r\033[Kepoch " << p.epoch << "/" << p.epochs << "  validation p@1 "
@@ -62,7 +54,7 @@ int run(const QStringList& rawArgs) {
   if (stderrIsTerminal()) QTextStream(stderr) << "\r\033[K";
   if (!result.ok) {
     QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(result.error) << "\n";
-    return g_interrupted ? 130 : 1;
+    return interrupted() ? 130 : 1;
   }
   QJsonArray history;
   for (const double v : result.report.validationHistory) history.append(v);
