@@ -182,6 +182,15 @@ std::optional<FileRow> Catalog::fileById(std::int64_t fileId) const {
   return row;
 }
 
+std::vector<FileRow> Catalog::files(FileState state) const {
+  Stmt s(m_db, std::string(kFileColumns) + "WHERE f.state = ? ORDER BY f.path");
+  s.bind(1, static_cast<int>(state));
+  std::vector<FileRow> rows;
+  while (s.next()) rows.push_back(fileRowFrom(s));
+  m_lastStatus = s.status();
+  return rows;
+}
+
 bool Catalog::needsAnalysis(std::string_view path, FileStamp stamp, int featureVersion) const {
   Stmt s(m_db, std::string(kFileColumns) + "WHERE f.path = ?");
   if (!s.bind(1, path).next()) {

@@ -243,6 +243,8 @@ class Catalog {
   // --- incremental scanning
   std::optional<FileRow> fileByPath(std::string_view path) const;
   std::optional<FileRow> fileById(std::int64_t fileId) const;
+  // Every file in one state, by path (e.g. the failed files with their reasons).
+  std::vector<FileRow> files(FileState state) const;
   // True unless a row with identical stamp and featureVersion exists that is Analyzed or Failed
   // (an unchanged failure is not retried), or Missing with its features (or failure) still
   // stored — then call touchSeen() to revive it.
