@@ -1,0 +1,377 @@
+#include <QtTest>
+#include <cmath>
+#include <cstring>
+
+#include "core/featurespace.h"
+#include "core/trainer.h"
+#include "core/trainer_plan.h"
+#include "core/trainer_sgd.h"
+
+using namespace songspace::core;
+
+namespace {
+
+// A planted problem: 20 latent clusters in 5 genres. Artist c and tag c belong to cluster c, tag
+// 20 + c/4 to its genre. A song is a noisy bag of words: half its words from its cluster's 12
+// signature codewords, half uniform over all codewords; plus a pure-noise summary block.
+constexpr int kClusters = 20;
+constexpr int kCodewords = 300;
+constexpr int kSignature = 12;
+
+struct Planted {
+  TrainingSet train;
+  SparseRows testSongs;
+  std::vector<int> testCluster;
+};
+
+RawSongFeatures plantedSong(int cluster, sgd::Rng& rng) {
+  std::vector<float> counts(kCodewords, 0.0f);
+  for (int w = 0; w < 40; ++w) {
+    const int word = rng.uniform() < 0.5
+                         ? cluster * kSignature + static_cast<int>(rng.below(kSignature))
+                         : static_cast<int>(rng.below(kCodewords));
+    counts[static_cast<std::size_t>(word)] += 1;
+  }
+  RawSongFeatures song;
+  for (int k = 0; k < kCodewords; ++k)
+    if (counts[static_cast<std::size_t>(k)] > 0)
+      song.codewordCounts.emplace_back(k, counts[static_cast<std::size_t>(k)]);
+  for (int i = 0; i < 8; ++i) song.summary.push_back(static_cast<float>(rng.normal()));
+  return song;
+}
+
+SparseRows toRows(const FeatureSpace& space, const std::vector<RawSongFeatures>& songs) {
+  SparseRows rows(static_cast<Eigen::Index>(songs.size()), space.dimension());
+  std::vector<Eigen::Triplet<float>> triplets;
+  for (std::size_t i = 0; i < songs.size(); ++i) {
+    const Eigen::SparseVector<float> x = space.transform(songs[i]);
+    for (Eigen::SparseVector<float>::InnerIterator it(x); it; ++it)
+      triplets.emplace_back(static_cast<int>(i), static_cast<int>(it.index()), it.value());
+  }
+  rows.setFromTriplets(triplets.begin(), triplets.end());
+  return rows;
+}
+
+Planted makePlanted(std::uint64_t seed, int songsPerCluster = 40, int testPerCluster = 10) {
+  sgd::Rng rng(seed);
+  Planted p;
+  std::vector<RawSongFeatures> train, test;
+  std::vector<int> trainCluster;
+  for (int c = 0; c < kClusters; ++c) {
+    for (int i = 0; i < songsPerCluster; ++i) {
+      train.push_back(plantedSong(c, rng));
+      trainCluster.push_back(c);
+    }
+    for (int i = 0; i < testPerCluster; ++i) {
+      test.push_back(plantedSong(c, rng));
+      p.testCluster.push_back(c);
+    }
+  }
+  const FeatureSpace space = FeatureSpace::fit(train, kCodewords);
+  p.train.songs = toRows(space, train);
+  p.testSongs = toRows(space, test);
+  p.train.numArtists = kClusters;
+  p.train.numTags = kClusters + kClusters / 4;
+  for (int c : trainCluster) {
+    std::vector<int> tags{kClusters + c / 4};
+    if (rng.uniform() < 0.9) tags.push_back(c);
+    p.train.songTags.push_back(tags);
+    p.train.songArtist.push_back(c);
+  }
+  const int n = static_cast<int>(train.size());
+  for (int k = 0; k < 600; ++k) {
+    const int a = static_cast<int>(rng.below(static_cast<std::uint32_t>(n)));
+    const int b = trainCluster[static_cast<std::size_t>(a)] * songsPerCluster +
+                  static_cast<int>(rng.below(static_cast<std::uint32_t>(songsPerCluster)));
+    p.train.similarSongs.emplace_back(a, b);
+  }
+  for (int a = 0; a < kClusters; ++a)
+    for (int b = a + 1; b < kClusters; ++b)
+      if (a / 4 == b / 4) p.train.similarArtists.emplace_back(a, b);
+  return p;
+}
+
+struct Precision {
+  double tags = 0;
+  double artist = 0;
+};
+
+Precision testPrecision(const Planted& p, const JointModel& model) {
+  const Eigen::MatrixXf embedded = model.embedSongs(p.testSongs);
+  Precision out;
+  const auto n = static_cast<double>(p.testCluster.size());
+  for (std::size_t i = 0; i < p.testCluster.size(); ++i) {
+    const int c = p.testCluster[i];
+    const Eigen::VectorXf e = embedded.col(static_cast<Eigen::Index>(i));
+    const int tag = model.predictTags(e, 1).front().index;
+    out.tags += (tag == c || tag == kClusters + c / 4) / n;
+    out.artist += (model.predictArtists(e, 1).front().index == c) / n;
+  }
+  return out;
+}
+
+TrainOptions plantedOptions() {
+  TrainOptions o;
+  o.dimension = 32;
+  o.epochs = 30;
+  o.seed = 7;
+  o.patience = 4;
+  // The step size is a hyper-parameter (DESIGN.md §1). Here the similar-artist pairs tie the four
+  // artists of a genre together, and with C = 1 a margin of 1 leaves little room: steps of 0.05
+  // pull a genre's artists onto one point, 0.02 keeps them apart (checked over five seeds).
+  o.learningRate = 0.02;
+  return o;
+}
+
+bool bitIdentical(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<std::size_t>(a.size())) == 0;
+}
+
+QString describe(const Precision& p, const TrainReport& r) {
+  return QStringLiteral("tags p@1 %1, artist p@1 %2, epochs %3, best %4")
+      .arg(p.tags)
+      .arg(p.artist)
+      .arg(r.epochsRun)
+      .arg(r.bestEpoch);
+}
+
+}  // namespace
+
+class TrainerTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void rankWeightTable() {
+    QCOMPARE(warpRankWeight(0), 0.0);
+    QCOMPARE(warpRankWeight(1), 1.0);
+    QCOMPARE(warpRankWeight(2), 1.5);
+    QVERIFY(std::abs(warpRankWeight(3) - 11.0 / 6) < 1e-15);
+    QVERIFY(std::abs(warpRankWeight(4) - 25.0 / 12) < 1e-15);
+    QVERIFY(std::abs(warpRankWeight(10) - 7381.0 / 2520) < 1e-14);
+    for (int k : {4096, 4097, 100000, 3000000}) {  // past the table: the asymptotic expansion
+      double sum = 0;
+      for (int j = k; j >= 1; --j) sum += 1.0 / j;
+      QVERIFY2(std::abs(warpRankWeight(k) - sum) < 1e-10, qPrintable(QString::number(k)));
+    }
+  }
+
+  void rankEstimate() {
+    QCOMPARE(warpRankEstimate(100, 1), 99);  // first draw violates: rank ≈ all negatives
+    QCOMPARE(warpRankEstimate(100, 2), 49);
+    QCOMPARE(warpRankEstimate(100, 33), 3);
+    QCOMPARE(warpRankEstimate(100, 99), 1);
+    QCOMPARE(warpRankEstimate(100, 100), 0);
+    QCOMPARE(warpRankEstimate(1, 1), 0);
+    QCOMPARE(warpRankEstimate(10, 0), 0);
+  }
+
+  void gradientsMatchFiniteDifferences_data() {
+    QTest::addColumn<int>("task");
+    for (int t = 0; t < kTaskCount; ++t) QTest::newRow(taskName(static_cast<Task>(t))) << t;
+  }
+  void gradientsMatchFiniteDifferences() {
+    QFETCH(int, task);
+    sgd::Rng rng(11 + static_cast<std::uint64_t>(task));
+    const int d = 5, features = 12, artists = 4, tags = 3, songs = 6;
+    std::vector<Eigen::Triplet<float>> triplets;
+    for (int s = 0; s < songs; ++s)  // overlapping supports: shared columns get summed gradients
+      for (int k : {s, s + 1, s + 3, 11})
+        triplets.emplace_back(s, k, static_cast<float>(rng.normal()));
+    SparseRows x(songs, features);
+    x.setFromTriplets(triplets.begin(), triplets.end());
+    auto random = [&](int cols) {
+      Eigen::MatrixXf m(d, cols);
+      for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = 0.15f * float(rng.normal());
+      return m;
+    };
+    Eigen::MatrixXf V = random(features), A = random(artists), T = random(tags);
+    sgd::Parameters p{&V, &A, &T, &x};
+    sgd::Scratch scratch(d);
+    const int q = 0, y = 2, n = 1;  // valid indices for every kind
+    const double weight = warpRankWeight(3);
+    // The WARP-weighted hinge L(k)·|1 − f_y + f_ȳ|₊ of the fixed triple.
+    auto loss = [&] {
+      return weight * std::max(0.0f, sgd::tripleMargin(p, Task(task), q, y, n, scratch));
+    };
+    QVERIFY(sgd::tripleMargin(p, Task(task), q, y, n, scratch) > 0.05f);  // hinge active
+
+    const Eigen::MatrixXf V0 = V, A0 = A, T0 = T;
+    // One step with rate 1 moves θ by exactly −∂loss/∂θ: recover the analytic gradient from it.
+    sgd::tripleStep(p, Task(task), q, y, n, static_cast<float>(weight), scratch);
+    const Eigen::MatrixXf gV = V0 - V, gA = A0 - A, gT = T0 - T;
+    V = V0, A = A0, T = T0;
+    int checked = 0, nonzero = 0;
+    for (auto [m, g] : {std::pair{&V, &gV}, std::pair{&A, &gA}, std::pair{&T, &gT}}) {
+      for (Eigen::Index i = 0; i < m->size(); ++i) {
+        const float h = 1e-2f, saved = m->data()[i];
+        m->data()[i] = saved + h;
+        const double up = loss();
+        m->data()[i] = saved - h;
+        const double down = loss();
+        m->data()[i] = saved;
+        const double numeric = (up - down) / (2 * h);  // exact for a quadratic, up to rounding
+        QVERIFY2(std::abs(numeric - g->data()[i]) < 2e-3,
+                 qPrintable(QStringLiteral("entry %1: numeric %2 analytic %3")
+                                .arg(i)
+                                .arg(numeric)
+                                .arg(g->data()[i])));
+        ++checked;
+        nonzero += std::abs(numeric) > 1e-3;
+      }
+    }
+    QCOMPARE(checked, d * (features + artists + tags));
+    QVERIFY(nonzero > 2 * d);
+
+    // The projection leaves every touched entity inside the ball.
+    V *= 10.0f, A *= 10.0f, T *= 10.0f;
+    sgd::projectTriple(p, Task(task), q, y, n, 1.0f, scratch);
+    const sgd::TaskShape shape = sgd::taskShape(Task(task));
+    Eigen::VectorXf e(d);
+    for (auto [kind, index] :
+         {std::pair{shape.query, q}, std::pair{shape.label, y}, std::pair{shape.label, n}}) {
+      sgd::embed(p, kind, index, e);
+      if (kind != sgd::Kind::Song || index == n)  // the last projected song is exact
+        QVERIFY2(e.norm() <= 1.0f + 1e-5f, qPrintable(QString::number(e.norm())));
+    }
+  }
+
+  void warpLearnsPlantedProblem() {
+    const Planted planted = makePlanted(1);
+    JointModel model;
+    model.artistNames = {"kept"};
+    model.info["caller"] = "set";
+    std::vector<TrainProgress> seen;
+    const TrainReport report = trainModel(planted.train, plantedOptions(), model,
+                                          [&](const TrainProgress& p) { seen.push_back(p); });
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    const Precision precision = testPrecision(planted, model);
+    QVERIFY2(precision.tags >= 0.95 && precision.artist >= 0.95,
+             qPrintable(describe(precision, report)));
+    QCOMPARE(int(seen.size()), report.epochsRun);
+    QVERIFY(report.examplesPerSecond > 0);
+    QCOMPARE(model.artistNames, std::vector<std::string>{"kept"});  // caller's fields untouched
+    QCOMPARE(model.info.at("caller"), std::string("set"));
+    QCOMPARE(model.info.at("loss"), std::string("warp"));
+    QCOMPARE(model.dimension(), 32);
+
+    // Norms: every column of A, T and every embedded song (training and unseen) ≤ C.
+    const float c = model.maxNorm;
+    QCOMPARE(c, float(plantedOptions().maxNorm));
+    for (const Eigen::MatrixXf* m : {&model.A, &model.T})
+      for (Eigen::Index i = 0; i < m->cols(); ++i) QVERIFY(m->col(i).norm() <= c * (1 + 1e-5f));
+    for (const SparseRows* songs : {&planted.train.songs, &planted.testSongs}) {
+      const Eigen::MatrixXf e = model.embedSongs(*songs);
+      for (Eigen::Index i = 0; i < e.cols(); ++i) QVERIFY(e.col(i).norm() <= c * (1 + 1e-5f));
+    }
+  }
+
+  void aucLearnsPlantedProblem() {
+    const Planted planted = makePlanted(1);
+    TrainOptions options = plantedOptions();
+    options.loss = Loss::Auc;
+    JointModel model;
+    const TrainReport report = trainModel(planted.train, options, model);
+    const Precision precision = testPrecision(planted, model);
+    QVERIFY2(precision.tags >= 0.85 && precision.artist >= 0.8,
+             qPrintable(describe(precision, report)));
+    QCOMPARE(model.info.at("loss"), std::string("auc"));
+  }
+
+  void singleThreadIsBitIdentical() {
+    const Planted planted = makePlanted(2, 20, 1);
+    TrainOptions options = plantedOptions();
+    options.epochs = 4;
+    JointModel first, second, other;
+    const TrainReport r1 = trainModel(planted.train, options, first);
+    const TrainReport r2 = trainModel(planted.train, options, second);
+    QVERIFY(bitIdentical(first.V, second.V));
+    QVERIFY(bitIdentical(first.A, second.A));
+    QVERIFY(bitIdentical(first.T, second.T));
+    QCOMPARE(r1.validationHistory, r2.validationHistory);
+    options.seed = 8;
+    trainModel(planted.train, options, other);
+    QVERIFY(!bitIdentical(first.V, other.V));
+  }
+
+  void hogwildLearns() {
+    const Planted planted = makePlanted(1);
+    TrainOptions options = plantedOptions();
+    options.threads = 2;
+    JointModel model;
+    const TrainReport report = trainModel(planted.train, options, model);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    const Precision precision = testPrecision(planted, model);
+    QVERIFY2(precision.tags >= 0.9 && precision.artist >= 0.9,
+             qPrintable(describe(precision, report)));
+  }
+
+  void earlyStoppingRestoresBest() {
+    const Planted planted = makePlanted(3, 20, 1);
+    TrainOptions options = plantedOptions();
+    options.epochs = 200;
+    options.patience = 2;
+    options.validationFraction = 0.2;
+    JointModel model;
+    const TrainReport report = trainModel(planted.train, options, model);
+    QVERIFY2(report.epochsRun < 200, qPrintable(QString::number(report.epochsRun)));
+    QCOMPARE(report.epochsRun, report.bestEpoch + options.patience);
+    QCOMPARE(int(report.validationHistory.size()), report.epochsRun);
+    const auto best =
+        std::max_element(report.validationHistory.begin(), report.validationHistory.end());
+    QCOMPARE(int(best - report.validationHistory.begin()) + 1, report.bestEpoch);
+    QCOMPARE(report.bestValidationScore, *best);
+    // Validation consumes no randomness, so training exactly bestEpoch epochs reproduces the
+    // parameters the early-stopped run must have restored.
+    options.epochs = report.bestEpoch;
+    options.patience = 0;
+    JointModel reference;
+    trainModel(planted.train, options, reference);
+    QVERIFY(bitIdentical(model.V, reference.V));
+    QVERIFY(bitIdentical(model.A, reference.A));
+    QVERIFY(bitIdentical(model.T, reference.T));
+  }
+
+  void cancelStops() {
+    const Planted planted = makePlanted(4, 20, 1);
+    TrainOptions options = plantedOptions();
+    options.patience = 0;
+    std::atomic<bool> cancel{false};
+    JointModel model;
+    TrainReport report = trainModel(
+        planted.train, options, model, [&](const TrainProgress& p) { cancel = p.epoch >= 2; },
+        &cancel);
+    QVERIFY(report.cancelled);
+    QCOMPARE(report.epochsRun, 2);
+    QVERIFY(report.bestEpoch >= 1 && report.bestEpoch <= 2);
+    report = trainModel(planted.train, options, model, {}, &cancel);  // already set
+    QVERIFY(report.cancelled);
+    QCOMPARE(report.epochsRun, 0);
+  }
+
+  void tasksWithoutDataAreSkipped() {
+    Planted planted = makePlanted(5, 20, 5);
+    planted.train.songArtist.clear();  // no artist, songs-for-artist data
+    planted.train.similarSongs.clear();
+    planted.train.similarArtists.clear();
+    TrainOptions options = plantedOptions();
+    JointModel model;
+    TrainReport report = trainModel(planted.train, options, model);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    QVERIFY(report.epochsRun > 0);
+    QVERIFY2(testPrecision(planted, model).tags >= 0.9,
+             qPrintable(describe(testPrecision(planted, model), report)));
+    QCOMPARE(model.A.cols(), Eigen::Index(kClusters));  // still shaped, just untrained
+
+    // Weight 0 switches a task off; no usable task at all is reported, not a crash.
+    options.taskWeights = {0, 1, 1, 1, 1};
+    report = trainModel(planted.train, options, model);
+    QVERIFY(!report.error.empty());
+    QCOMPARE(report.epochsRun, 0);
+    options = plantedOptions();
+    options.dimension = 0;
+    QVERIFY(!trainModel(planted.train, options, model).error.empty());
+  }
+};
+
+QTEST_GUILESS_MAIN(TrainerTest)
+#include "tst_trainer.moc"
