@@ -34,6 +34,9 @@ constexpr ParameterSpec<double> kMinSecondsSpec{"minSeconds", kDefaults.minSecon
 // The partial-decode rule (decoder.h explains it to callers).
 constexpr double kMaxRejectedFraction = 0.10;
 constexpr double kTruncatedFraction = 0.90;
+// ... and at least this much shorter: codec delay and resampler edges cost a few milliseconds,
+// which is a large fraction of a short sound effect but no sign of damage.
+constexpr double kTruncatedMinMissingSeconds = 0.25;
 // A demuxer that keeps failing without progress is given up on rather than spun on.
 constexpr int kMaxConsecutiveReadErrors = 32;
 // libswresample's limit on input channels.
@@ -94,7 +97,7 @@ std::string errorText(int error) {
 
 std::string seconds(double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.2f s", value);
+  std::snprintf(text, sizeof text, value < 10 ? "%.3f s" : "%.2f s", value);
   return text;
 }
 
@@ -457,7 +460,8 @@ AudioStatus StreamDecoder::classify() {
     m_report.warnings.push_back(skipped);
   }
   const bool truncated =
-      m_declaredReliable && declared > 0 && decoded < kTruncatedFraction * declared;
+      m_declaredReliable && declared > 0 && decoded < kTruncatedFraction * declared &&
+      declared - decoded > kTruncatedMinMissingSeconds;
   const std::string truncation =
       "truncated: decoded " + seconds(decoded) + " of declared " + seconds(declared);
   if (m_stopped) return AudioStatus::success();  // the caller has what it asked for

@@ -104,6 +104,9 @@ AudioStatus AnalyzerParams::validate() const {
     return AudioStatus::failure(AudioError::InvalidArgument,
                                 "frame_sample_size must be in [0, 100000]");
   }
+  if (!kMinSeconds.contains(minSeconds)) {
+    return AudioStatus::failure(AudioError::InvalidArgument, "min_seconds must be in [0.05, 60]");
+  }
   if (mfcc.sampleRate != kAnalysisSampleRate) {
     return AudioStatus::failure(AudioError::InvalidArgument,
                                 "the analysis runs at 22050 Hz; mfcc.sample_rate must match");

@@ -23,7 +23,9 @@ struct AnalyzerParams {
 
   MfccParams mfcc;
   int frameSampleSize = kFrameSampleSize.defaultValue;
-  double minSeconds = 1.0;  // shorter decoded audio is rejected as TooShort
+  static constexpr ParameterSpec<double> kMinSeconds{
+      "min_seconds", 0.5, 0.05, 60.0, "shorter decoded audio is rejected as too short"};
+  double minSeconds = kMinSeconds.defaultValue;
 
   AudioStatus validate() const;
 };

@@ -579,7 +579,7 @@ void DecoderTest::tooShort() {
   writeWav(path, 44100, 1, Pcm::S16, 22050, [](std::int64_t f, int) { return sine(f, 44100); });
   Decoded d = decode(path);
   QCOMPARE(d.status.error, AudioError::TooShort);
-  QCOMPARE(d.status.message, std::string("0.50 s of audio, less than the minimum 1.00 s"));
+  QCOMPARE(d.status.message, std::string("0.500 s of audio, less than the minimum 1.000 s"));
   QVERIFY(std::abs(d.report.decodedSeconds - 0.5) <= 0.001);
   DecodeOptions options;
   options.minSeconds = 0.4;
