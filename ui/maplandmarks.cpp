@@ -108,23 +108,43 @@ void MapScene::paintLandmarks(QPainter& painter, const MapTransform& transform) 
   painter.restore();
 }
 
+MapScene::LegendLayout MapScene::legendLayout(const QFont& font, QSizeF viewSize) const {
+  LegendLayout layout;
+  if (m_legend.isEmpty()) return layout;
+  const QFontMetricsF metrics(font);
+  layout.shown = std::min<int>(kLegendMaxEntries, static_cast<int>(m_legend.size()));
+  layout.hidden = static_cast<int>(m_legend.size()) - layout.shown;
+  layout.rowHeight = std::max(kLegendSwatch, metrics.height()) + 2;
+  for (int i = 0; i < layout.shown; ++i)
+    layout.textWidth = std::max(layout.textWidth, metrics.horizontalAdvance(m_legend[i].first));
+  if (layout.hidden > 0)
+    layout.textWidth = std::max(
+        layout.textWidth, metrics.horizontalAdvance(QStringLiteral("+%1 more").arg(layout.hidden)));
+  layout.textWidth = std::min(layout.textWidth, viewSize.width() / 4);
+  const int rows = layout.shown + (layout.hidden > 0 ? 1 : 0);
+  const double width = kLegendSwatch + 6 + layout.textWidth + 2 * kLegendPadding;
+  layout.box = QRectF(viewSize.width() - kLegendPadding - width, kLegendPadding, width,
+                      rows * layout.rowHeight + 2 * kLegendPadding - 2);
+  return layout;
+}
+
+QRectF MapScene::legendRect(const QFont& font, QSizeF viewSize) const {
+  return legendLayout(font, viewSize).box;
+}
+
 void MapScene::paintLegend(QPainter& painter, QSizeF viewSize) const {
   if (m_legend.isEmpty()) return;
   const QFontMetricsF metrics(painter.font());
-  const int shown = std::min<int>(kLegendMaxEntries, static_cast<int>(m_legend.size()));
-  const int hidden = static_cast<int>(m_legend.size()) - shown;
-  const double swatch = 10;
-  const double rowHeight = std::max(swatch, metrics.height()) + 2;
-  double textWidth = 0;
-  for (int i = 0; i < shown; ++i)
-    textWidth = std::max(textWidth, metrics.horizontalAdvance(m_legend[i].first));
-  const QString more = hidden > 0 ? QStringLiteral("+%1 more").arg(hidden) : QString();
-  if (hidden > 0) textWidth = std::max(textWidth, metrics.horizontalAdvance(more));
-  textWidth = std::min(textWidth, viewSize.width() / 3);
-  const double padding = 8;
+  const LegendLayout layout = legendLayout(painter.font(), viewSize);
+  const QRectF box = layout.box;
+  const int shown = layout.shown;
+  const int hidden = layout.hidden;
+  const double textWidth = layout.textWidth;
+  const double rowHeight = layout.rowHeight;
+  const double padding = kLegendPadding;
+  const double swatch = kLegendSwatch;
   const int rows = shown + (hidden > 0 ? 1 : 0);
-  const QRectF box(viewSize.width() - padding - (swatch + 6 + textWidth + 2 * padding), padding,
-                   swatch + 6 + textWidth + 2 * padding, rows * rowHeight + 2 * padding - 2);
+  const QString more = QStringLiteral("+%1 more").arg(hidden);
   painter.setRenderHint(QPainter::Antialiasing, true);
   painter.setPen(QPen(QColor(0, 0, 0, 45), 1));
   painter.setBrush(QColor(255, 255, 255, 230));

@@ -68,6 +68,8 @@ class MapScene {
   static constexpr int kVectorPointLimit = 4000;  // visible songs below which circles are drawn
   static constexpr int kLegendMaxEntries = 12;
   static constexpr double kLandmarkHitRadiusPx = 8;
+  static constexpr double kLegendSwatch = 10;
+  static constexpr double kLegendPadding = 8;
 
   void setPoints(QVector<MapPoint> points);
   void setPositions(const QVector<QPointF>& positions);  // index-aligned with points()
@@ -90,10 +92,22 @@ class MapScene {
   // the last paint, so what can be clicked is what was drawn.
   int landmarkAt(const MapTransform& transform, QPointF viewPos) const;
 
+  // Where the legend is drawn for a view of this size (null without a legend); the view keeps
+  // the songs clear of it when fitting.
+  QRectF legendRect(const QFont& font, QSizeF viewSize) const;
+
   void paint(QPainter& painter, const MapTransform& transform, int hoveredIndex,
              int selectedIndex) const;
 
  private:
+  struct LegendLayout {
+    QRectF box;
+    double textWidth = 0;
+    double rowHeight = 0;
+    int shown = 0;
+    int hidden = 0;
+  };
+  LegendLayout legendLayout(const QFont& font, QSizeF viewSize) const;
   void paintRaster(QPainter& painter, const MapTransform& transform, const QRectF& visible) const;
   void paintVector(QPainter& painter, const MapTransform& transform, const QRectF& visible,
                    int visibleCount) const;

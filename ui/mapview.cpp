@@ -95,6 +95,7 @@ void EmbeddingMapView::applyAnimation(double t) {
 
 void EmbeddingMapView::setColorLegend(QVector<QPair<QString, QColor>> legend) {
   m_scene.setColorLegend(std::move(legend));
+  if (m_autoFit) fitAll();
   update();
 }
 
@@ -117,14 +118,23 @@ void EmbeddingMapView::setEmptyText(const QString& text) {
   update();
 }
 
+QRectF EmbeddingMapView::fitArea() const {
+  QRectF area = QRectF(rect()).adjusted(kFitMarginPx, kFitMarginPx, -kFitMarginPx, -kFitMarginPx);
+  // Keep the songs out from under the legend (top-right) when there is room to the left of it.
+  const QRectF legend = m_scene.legendRect(font(), QSizeF(size()));
+  if (!legend.isNull() && legend.width() < width() / 3.0) area.setRight(legend.left() - 4);
+  if (area.width() < 1) area.setWidth(1);
+  if (area.height() < 1) area.setHeight(1);
+  return area;
+}
+
 double EmbeddingMapView::fitScale() const {
   const QRectF bounds = m_scene.bounds();
-  const double width = std::max(1.0, this->width() - 2 * kFitMarginPx);
-  const double height = std::max(1.0, this->height() - 2 * kFitMarginPx);
+  const QRectF area = fitArea();
   // A single point (or a line) has no extent: pretend it spans one unit.
   const double dataWidth = bounds.width() > 0 ? bounds.width() : 1.0;
   const double dataHeight = bounds.height() > 0 ? bounds.height() : 1.0;
-  return std::min(width / dataWidth, height / dataHeight);
+  return std::min(area.width() / dataWidth, area.height() / dataHeight);
 }
 
 MapTransform EmbeddingMapView::transform() const {
@@ -135,7 +145,9 @@ void EmbeddingMapView::fitAll() {
   m_autoFit = true;
   m_zoom = 1;
   const QRectF bounds = m_scene.bounds();
-  m_center = bounds.isNull() ? QPointF() : bounds.center();
+  // Centre the data in the fit area, which is off-centre when the legend takes a strip.
+  const QPointF offset = QRectF(rect()).center() - fitArea().center();
+  m_center = (bounds.isNull() ? QPointF() : bounds.center()) + offset / fitScale();
   update();
 }
 

@@ -94,6 +94,7 @@ class EmbeddingMapView : public QWidget {
 
  private:
   enum class Drag { None, PendingClick, Pan, Rubber, Lasso };
+  QRectF fitArea() const;
   double fitScale() const;
   void userMovedView();
   void setHovered(int index);
