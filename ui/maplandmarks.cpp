@@ -42,9 +42,56 @@ int MapScene::landmarkAt(const MapTransform& transform, QPointF viewPos) const {
   return best;
 }
 
+const QImage& MapScene::labelSprite(int index, const QFont& base, double dpr) const {
+  if (m_labelSprites.size() != m_landmarks.size() || base != m_spriteFont || dpr != m_spriteDpr) {
+    m_labelSprites = QVector<QImage>(m_landmarks.size());
+    m_markerSprites[0] = m_markerSprites[1] = QImage();
+    m_spriteFont = base;
+    m_spriteDpr = dpr;
+  }
+  QImage& sprite = m_labelSprites[index];
+  if (!sprite.isNull()) return sprite;
+  // Text and rounded boxes are the expensive part of a frame: each label is drawn once, then
+  // blitted, so a pan costs no glyph layout.
+  const MapLandmark& landmark = m_landmarks[index];
+  const bool artist = landmark.kind == MapLandmark::Artist;
+  const QFont font = labelFont(base, landmark.kind);
+  const QFontMetricsF metrics(font);
+  const QSizeF box(std::ceil(metrics.horizontalAdvance(landmark.label) + 2 * kLabelPadding),
+                   std::ceil(metrics.height() + kLabelPadding));
+  sprite = QImage((box * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+  sprite.setDevicePixelRatio(dpr);
+  sprite.fill(Qt::transparent);
+  QPainter painter(&sprite);
+  painter.setRenderHint(QPainter::Antialiasing, true);
+  painter.setPen(QPen(QColor(0, 0, 0, 40), 1));
+  painter.setBrush(QColor(255, 255, 255, 225));
+  painter.drawRoundedRect(QRectF(QPointF(0, 0), box).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+  painter.setFont(font);
+  painter.setPen(artist ? kArtistInk : kTagInk);
+  painter.drawText(QRectF(QPointF(0, 0), box), Qt::AlignCenter, landmark.label);
+  return sprite;
+}
+
+const QImage& MapScene::markerSprite(MapLandmark::Kind kind, double dpr) const {
+  QImage& sprite = m_markerSprites[kind == MapLandmark::Artist ? 0 : 1];
+  if (!sprite.isNull() && sprite.devicePixelRatio() == dpr) return sprite;
+  const double side = 2 * kMarkerRadius + 4;
+  sprite = QImage(QSizeF(side * dpr, side * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+  sprite.setDevicePixelRatio(dpr);
+  sprite.fill(Qt::transparent);
+  QPainter painter(&sprite);
+  painter.setRenderHint(QPainter::Antialiasing, true);
+  const bool artist = kind == MapLandmark::Artist;
+  paintMarker(painter, QPointF(side / 2, side / 2), kMarkerRadius, artist ? kArtistInk : kTagInk,
+              artist);
+  return sprite;
+}
+
 void MapScene::paintLandmarks(QPainter& painter, const MapTransform& transform) const {
   m_labelRects.fill(QRectF(), m_landmarks.size());
   if (m_landmarks.isEmpty()) return;
+  const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
   const QRectF viewRect(QPointF(0, 0), transform.viewSize);
   QVector<int> order(m_landmarks.size());
   std::iota(order.begin(), order.end(), 0);
@@ -52,30 +99,27 @@ void MapScene::paintLandmarks(QPainter& painter, const MapTransform& transform) 
                    [&](int a, int b) { return m_landmarks[a].priority > m_landmarks[b].priority; });
 
   // Markers of every visible landmark; low priority first so important ones end on top.
-  painter.setRenderHint(QPainter::Antialiasing, true);
+  const double half = kMarkerRadius + 2;
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const MapLandmark& landmark = m_landmarks[*it];
     const QPointF at = transform.toView(landmark.pos);
-    if (!viewRect.adjusted(-10, -10, 10, 10).contains(at)) continue;
-    const bool artist = landmark.kind == MapLandmark::Artist;
-    paintMarker(painter, at, kMarkerRadius, artist ? kArtistInk : kTagInk, artist);
+    if (!viewRect.adjusted(-half, -half, half, half).contains(at)) continue;
+    painter.drawImage(at - QPointF(half, half), markerSprite(landmark.kind, dpr));
   }
 
-  // Greedy placement: by priority, the first of four positions that overlaps nothing placed.
+  // Greedy placement: by priority, the first of four positions that overlaps nothing placed
+  // (the legend counts as placed).
   QVector<QRectF> placed;
-  const QFont artistFont = labelFont(painter.font(), MapLandmark::Artist);
-  const QFont tagFont = labelFont(painter.font(), MapLandmark::Tag);
-  const QFontMetricsF artistMetrics(artistFont), tagMetrics(tagFont);
+  const QRectF legend = legendRect(painter.font(), transform.viewSize);
+  if (!legend.isNull()) placed.push_back(legend);
   for (int index : order) {
     if (placed.size() >= kMaxPlacedLabels) break;
     const MapLandmark& landmark = m_landmarks[index];
     if (landmark.label.isEmpty()) continue;
     const QPointF at = transform.toView(landmark.pos);
     if (!viewRect.contains(at)) continue;
-    const bool artist = landmark.kind == MapLandmark::Artist;
-    const QFontMetricsF& metrics = artist ? artistMetrics : tagMetrics;
-    const QSizeF box(metrics.horizontalAdvance(landmark.label) + 2 * kLabelPadding,
-                     metrics.height() + kLabelPadding);
+    const QImage& sprite = labelSprite(index, painter.font(), dpr);
+    const QSizeF box = sprite.deviceIndependentSize();
     const double offset = kMarkerRadius + kLabelGap;
     const QRectF candidates[4] = {
         QRectF(QPointF(at.x() + offset, at.y() - box.height() / 2), box),
@@ -89,23 +133,12 @@ void MapScene::paintLandmarks(QPainter& painter, const MapTransform& transform) 
                                      [&](const QRectF& r) { return r.intersects(spaced); });
       if (!free) continue;
       placed.push_back(candidate);
-      m_labelRects[index] = candidate;
+      // Whole pixels: a blit at a fractional offset would be resampled (blurry text).
+      m_labelRects[index] = QRectF(candidate.topLeft().toPoint(), box);
+      painter.drawImage(m_labelRects[index].topLeft(), sprite);
       break;
     }
   }
-
-  painter.save();
-  for (int i = 0; i < m_landmarks.size(); ++i) {
-    if (m_labelRects[i].isNull()) continue;
-    const bool artist = m_landmarks[i].kind == MapLandmark::Artist;
-    painter.setPen(QPen(QColor(0, 0, 0, 40), 1));
-    painter.setBrush(QColor(255, 255, 255, 225));
-    painter.drawRoundedRect(m_labelRects[i], 3, 3);
-    painter.setFont(artist ? artistFont : tagFont);
-    painter.setPen(artist ? kArtistInk : kTagInk);
-    painter.drawText(m_labelRects[i], Qt::AlignCenter, m_landmarks[i].label);
-  }
-  painter.restore();
 }
 
 MapScene::LegendLayout MapScene::legendLayout(const QFont& font, QSizeF viewSize) const {

@@ -27,7 +27,7 @@ double spacingPx(const MapTransform& transform, int visibleCount) {
 }
 
 double vectorRadius(const MapTransform& transform, int visibleCount) {
-  return std::clamp(spacingPx(transform, visibleCount) * 0.12, 3.0, 7.0);
+  return std::round(std::clamp(spacingPx(transform, visibleCount) * 0.12, 3.0, 7.0) * 2) / 2;
 }
 
 }  // namespace
@@ -56,6 +56,7 @@ void MapScene::setPositions(const QVector<QPointF>& positions) {
 void MapScene::setLandmarks(QVector<MapLandmark> landmarks) {
   m_landmarks = std::move(landmarks);
   m_labelRects.clear();
+  m_labelSprites.clear();
   invalidate();
 }
 
@@ -192,41 +193,55 @@ void MapScene::paintRaster(QPainter& painter, const MapTransform& transform,
   painter.drawImage(QPointF(0, 0), m_raster);
 }
 
+const QImage& MapScene::discSprite(int colorKey, int emphasis, double radius, double dpr) const {
+  if (m_discVersion != m_version || m_discRadius != radius || m_discDpr != dpr) {
+    m_discSprites.clear();
+    m_discVersion = m_version;
+    m_discRadius = radius;
+    m_discDpr = dpr;
+  }
+  const qint64 key = qint64(colorKey) * 4 + emphasis;
+  auto it = m_discSprites.find(key);
+  if (it != m_discSprites.end()) return *it;
+  // An antialiased, outlined circle costs several microseconds to rasterise; a blit is cheap.
+  const double r = emphasis == 2 ? radius + 1.5 : radius;
+  const double side = std::ceil(2 * r + 3);
+  QImage sprite(QSizeF(side * dpr, side * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+  sprite.setDevicePixelRatio(dpr);
+  sprite.fill(Qt::transparent);
+  QPainter painter(&sprite);
+  painter.setRenderHint(QPainter::Antialiasing, true);
+  const QColor color = colorFor(colorKey);
+  if (emphasis == 0) {
+    painter.setBrush(blend(color, m_background, kDimOpacity));
+    painter.setPen(Qt::NoPen);
+  } else {
+    painter.setBrush(color);
+    painter.setPen(QPen(color.darker(160), 1));
+  }
+  painter.drawEllipse(QPointF(side / 2, side / 2), r, r);
+  painter.end();
+  return *m_discSprites.insert(key, sprite);
+}
+
 void MapScene::paintVector(QPainter& painter, const MapTransform& transform, const QRectF& visible,
                            int visibleCount) const {
+  const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
   const double radius = vectorRadius(transform, visibleCount);
-  const double margin = (radius + 2) / transform.scale;
+  const double margin = (radius + 3) / transform.scale;
   const QRectF reach = visible.adjusted(-margin, -margin, margin, margin);
   QVector<int> order;
   order.reserve(visibleCount);
   m_grid.forEachCandidate(reach, [&](int index, QPointF) { order.push_back(index); });
-  // Batches by emphasis (dimmed below) then colour, so the brush changes once per colour.
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    if (m_emphasis[a] != m_emphasis[b]) return m_emphasis[a] < m_emphasis[b];
-    if (m_points[a].colorKey != m_points[b].colorKey)
-      return m_points[a].colorKey < m_points[b].colorKey;
-    return a < b;
-  });
-  painter.setRenderHint(QPainter::Antialiasing, true);
-  int lastKey = std::numeric_limits<int>::min();
-  int lastEmphasis = -1;
+  // Dimmed songs below, highlighted on top; otherwise in index order.
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return m_emphasis[a] < m_emphasis[b]; });
   for (int index : order) {
     const MapPoint& point = m_points[index];
-    const int emphasis = m_emphasis[index];
-    if (point.colorKey != lastKey || emphasis != lastEmphasis) {
-      const QColor color = colorFor(point.colorKey);
-      if (emphasis == 0) {
-        painter.setBrush(blend(color, m_background, kDimOpacity));
-        painter.setPen(Qt::NoPen);
-      } else {
-        painter.setBrush(color);
-        painter.setPen(QPen(color.darker(160), 1));
-      }
-      lastKey = point.colorKey;
-      lastEmphasis = emphasis;
-    }
-    const double r = emphasis == 2 ? radius + 1.5 : radius;
-    painter.drawEllipse(transform.toView(point.pos), r, r);
+    const QImage& sprite = discSprite(point.colorKey, m_emphasis[index], radius, dpr);
+    const double half = sprite.deviceIndependentSize().width() / 2;
+    const QPointF at = transform.toView(point.pos) - QPointF(half, half);
+    painter.drawImage(QPointF(std::round(at.x()), std::round(at.y())), sprite);
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QColor>
+#include <QFont>
 #include <QHash>
 #include <QImage>
 #include <QObject>
@@ -113,6 +114,9 @@ class MapScene {
                    int visibleCount) const;
   void paintLandmarks(QPainter& painter, const MapTransform& transform) const;
   void paintLegend(QPainter& painter, QSizeF viewSize) const;
+  const QImage& discSprite(int colorKey, int emphasis, double radius, double dpr) const;
+  const QImage& labelSprite(int index, const QFont& base, double dpr) const;
+  const QImage& markerSprite(MapLandmark::Kind kind, double dpr) const;
   void paintMarker(QPainter& painter, QPointF at, double radius, QColor color, bool ring) const;
   void invalidate() { ++m_version; }
 
@@ -133,6 +137,15 @@ class MapScene {
   mutable QPointF m_rasterCenter;
   // Label rectangles (view space) of the last paint, index-aligned with m_landmarks; null = none.
   mutable QVector<QRectF> m_labelRects;
+  // Pre-rendered labels (index-aligned with m_landmarks, made on first use) and markers.
+  mutable QVector<QImage> m_labelSprites;
+  mutable QImage m_markerSprites[2];
+  mutable QHash<qint64, QImage> m_discSprites;  // per colour key and emphasis
+  mutable quint64 m_discVersion = ~quint64(0);
+  mutable double m_discRadius = 0;
+  mutable double m_discDpr = 0;
+  mutable QFont m_spriteFont;
+  mutable double m_spriteDpr = 0;
 };
 
 }  // namespace songspace::ui

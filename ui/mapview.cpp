@@ -49,6 +49,7 @@ EmbeddingMapView::~EmbeddingMapView() = default;
 void EmbeddingMapView::setPoints(QVector<MapPoint> points) {
   m_animation->stop();
   m_scene.setPoints(std::move(points));
+  m_fitScale = 0;
   setSelectedSong(m_selectedId);  // drops the selection if the song left the map
   m_hoveredIndex = -1;
   if (m_autoFit) fitAll();
@@ -58,6 +59,7 @@ void EmbeddingMapView::setPoints(QVector<MapPoint> points) {
 void EmbeddingMapView::setLandmarks(QVector<MapLandmark> landmarks) {
   m_animation->stop();
   m_scene.setLandmarks(std::move(landmarks));
+  m_fitScale = 0;
   if (m_autoFit) fitAll();
   update();
 }
@@ -89,12 +91,14 @@ void EmbeddingMapView::applyAnimation(double t) {
   m_scene.setPositions(t >= 1 ? m_toSongs : lerp(m_fromSongs, m_toSongs, t));
   if (m_toLandmarks.size() == m_scene.landmarks().size())
     m_scene.setLandmarkPositions(t >= 1 ? m_toLandmarks : lerp(m_fromLandmarks, m_toLandmarks, t));
+  m_fitScale = 0;
   if (m_autoFit) fitAll();
   update();
 }
 
 void EmbeddingMapView::setColorLegend(QVector<QPair<QString, QColor>> legend) {
   m_scene.setColorLegend(std::move(legend));
+  m_fitScale = 0;
   if (m_autoFit) fitAll();
   update();
 }
@@ -129,12 +133,16 @@ QRectF EmbeddingMapView::fitArea() const {
 }
 
 double EmbeddingMapView::fitScale() const {
+  // Cached: transform() runs on every hit-test and mouse move, and the legend layout behind
+  // fitArea() measures text.
+  if (m_fitScale > 0) return m_fitScale;
   const QRectF bounds = m_scene.bounds();
   const QRectF area = fitArea();
   // A single point (or a line) has no extent: pretend it spans one unit.
   const double dataWidth = bounds.width() > 0 ? bounds.width() : 1.0;
   const double dataHeight = bounds.height() > 0 ? bounds.height() : 1.0;
-  return std::min(area.width() / dataWidth, area.height() / dataHeight);
+  m_fitScale = std::min(area.width() / dataWidth, area.height() / dataHeight);
+  return m_fitScale;
 }
 
 MapTransform EmbeddingMapView::transform() const {
@@ -142,6 +150,7 @@ MapTransform EmbeddingMapView::transform() const {
 }
 
 void EmbeddingMapView::fitAll() {
+  m_fitScale = 0;  // whatever changed (data, size, legend, font), measure again
   m_autoFit = true;
   m_zoom = 1;
   const QRectF bounds = m_scene.bounds();
@@ -268,6 +277,7 @@ void EmbeddingMapView::paintEvent(QPaintEvent*) {
 
 void EmbeddingMapView::resizeEvent(QResizeEvent* event) {
   QWidget::resizeEvent(event);
+  m_fitScale = 0;
   if (m_autoFit) fitAll();
 }
 

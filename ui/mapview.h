@@ -104,7 +104,8 @@ class EmbeddingMapView : public QWidget {
   MapScene m_scene;
   double m_zoom = 1;
   QPointF m_center;
-  bool m_autoFit = true;  // until the user zooms or pans, the view follows the data
+  mutable double m_fitScale = 0;  // 0 = stale; see fitScale()
+  bool m_autoFit = true;          // until the user zooms or pans, the view follows the data
   int m_selectedId = -1;
   int m_hoveredIndex = -1;
   QString m_emptyText;
