@@ -11,6 +11,8 @@
 #include <random>
 #include <vector>
 
+#include "core/tsne.h"
+#include "core/tsneaffinity.h"
 #include "ui/mapview.h"
 
 using songspace::ui::EmbeddingMapView;
@@ -161,11 +163,35 @@ void run(int n) {
   }
 }
 
+// With --tsne: the projection cost behind the map (exact kNN at the documented limit, and a
+// full t-SNE run), d = 64 like the default joint space.
+void runTsne() {
+  std::mt19937_64 rng(1);
+  std::normal_distribution<float> normal(0, 1);
+  for (int n : {5000, songspace::core::TsneParameters::kMaxPoints}) {
+    Eigen::MatrixXf points(n, 64);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < 64; ++j) points(i, j) = normal(rng) + float(i % 20) * (j == i % 64);
+    std::vector<int> indices;
+    std::vector<float> distances;
+    QElapsedTimer timer;
+    timer.start();
+    songspace::core::exactKnn(points, 90, indices, distances);
+    const double knnMs = double(timer.nsecsElapsed()) / 1e6;
+    timer.restart();
+    const auto result = songspace::core::tsne(points);
+    const double tsneMs = double(timer.nsecsElapsed()) / 1e6;
+    std::printf("t-SNE n=%6d d=64: exact kNN (k=90) %8.1f ms; full run (%d iterations) %9.1f ms\n",
+                n, knnMs, result.iterationsRun, tsneMs);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
   for (int n : {10000, 100000}) run(n);
+  if (QCoreApplication::arguments().contains(QStringLiteral("--tsne"))) runTsne();
   return 0;
 }

@@ -435,6 +435,18 @@ void MapViewTest::demoScreenshot() {
   QCOMPARE(image.size(), QSize(1100, 750));
   const QByteArray path = qgetenv("SONGSPACE_MAPVIEW_DEMO");
   if (!path.isEmpty()) QVERIFY(image.save(QString::fromLocal8Bit(path)));
+  // Close up, with a search highlight: circles with outlines, the other songs dimmed.
+  QSet<int> found;
+  for (int i = 0; i < points.size(); i += 7) found.insert(points[i].id);
+  view.setHighlighted(found);
+  view.setZoom(6);
+  view.setCenter(landmarks[0].pos);
+  const QImage zoomed = view.grab().toImage();
+  if (!path.isEmpty()) {
+    QString zoomedPath = QString::fromLocal8Bit(path);
+    zoomedPath.replace(QStringLiteral(".png"), QStringLiteral("-zoomed.png"));
+    QVERIFY(zoomed.save(zoomedPath));
+  }
 }
 
 QTEST_MAIN(MapViewTest)
