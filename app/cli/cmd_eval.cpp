@@ -1,0 +1,97 @@
+// songspace-cli eval: held-out evaluation of the joint space on the library, beside baselines.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include "app/cli/cliutil.h"
+#include "app/cli/command.h"
+#include "app/jobs/datasetloader.h"
+#include "core/catalog.h"
+#include "core/evaluation.h"
+
+namespace songspace::cli {
+namespace {
+
+constexpr const char* kSynopsis =
+    "eval [--db FILE] [--holdout F] [--seed N] [--dim N] [--epochs N] [--loss warp|auc] [--json]";
+
+int run(const QStringList& rawArgs) {
+  Arguments args(rawArgs,
+                 {QStringLiteral("--db"), QStringLiteral("--holdout"), QStringLiteral("--seed"),
+                  QStringLiteral("--dim"), QStringLiteral("--epochs"), QStringLiteral("--loss"),
+                  QStringLiteral("--threads")},
+                 {QStringLiteral("--json")});
+  core::EvalOptions options;
+  options.holdoutFraction = args.doubleValue(QStringLiteral("--holdout"), 0.2, 0.01, 0.9);
+  options.seed = static_cast<std::uint64_t>(args.intValue(QStringLiteral("--seed"), 1, 0, 1 << 30));
+  options.train.seed = options.seed;
+  options.train.dimension =
+      args.intValue(QStringLiteral("--dim"), options.train.dimension, 2, 1024);
+  options.train.epochs = args.intValue(QStringLiteral("--epochs"), options.train.epochs, 1, 100000);
+  options.train.threads = args.intValue(QStringLiteral("--threads"), 1, 1, 256);
+  const QString loss = args.value(QStringLiteral("--loss"), QStringLiteral("warp"));
+  if (loss == QStringLiteral("auc")) {
+    options.train.loss = core::Loss::Auc;
+  } else if (loss != QStringLiteral("warp")) {
+    return usageError(kSynopsis, QStringLiteral("--loss must be warp or auc"));
+  }
+  if (!args.ok()) return usageError(kSynopsis, args.error());
+  if (!args.positionals().isEmpty())
+    return usageError(kSynopsis, QStringLiteral("unexpected argument"));
+
+  auto catalog = openCatalogOrReport(catalogPathFrom(args));
+  if (!catalog) return 1;
+  app::LoadedDataset loaded;
+  std::string error;
+  if (!app::loadLibraryDataset(*catalog, options.seed, loaded, &error)) {
+    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(error) << "\n";
+    return 1;
+  }
+  options.songAlbum = loaded.dataset.songAlbum;
+  const core::EvalResult result = core::evaluate(loaded.dataset.data, options);
+  if (!result.error.empty()) {
+    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(result.error) << "\n";
+    return 1;
+  }
+  const QJsonObject json =
+      QJsonDocument::fromJson(QByteArray::fromStdString(core::evalResultToJson(result))).object();
+  if (args.has(QStringLiteral("--json"))) {
+    printJson(json);
+    return 0;
+  }
+  QTextStream out(stdout);
+  out << "held out " << result.testSongs << " of " << (result.testSongs + result.trainSongs)
+      << " songs (seed " << options.seed << "); model trained " << result.training.epochsRun
+      << " epochs\n";
+  const QJsonObject tasks = json.value(QStringLiteral("tasks")).toObject();
+  for (auto task = tasks.begin(); task != tasks.end(); ++task) {
+    out << "\n" << task.key() << "\n";
+    out << QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
+               .arg(QStringLiteral("method"), -12)
+               .arg(QStringLiteral("p@1"), 7)
+               .arg(QStringLiteral("p@5"), 7)
+               .arg(QStringLiteral("p@10"), 7)
+               .arg(QStringLiteral("MAP"), 7)
+               .arg(QStringLiteral("AUC"), 7);
+    const QJsonObject methods = task.value().toObject();
+    for (const char* method : {"model", "knn", "popularity", "random"}) {
+      const QJsonObject m = methods.value(QLatin1String(method)).toObject();
+      if (m.isEmpty()) continue;
+      auto v = [&](const char* key) {
+        return QStringLiteral("%1").arg(m.value(QLatin1String(key)).toDouble(), 7, 'f', 3);
+      };
+      out << QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
+                 .arg(QLatin1String(method), -12)
+                 .arg(v("p@1"), v("p@5"), v("p@10"), v("map"), v("auc"));
+    }
+  }
+  return 0;
+}
+
+const CommandRegistration kRegistration({"eval", kSynopsis,
+                                         "train on part of the library and measure every task on "
+                                         "the held-out songs, beside random, popularity and kNN",
+                                         run});
+
+}  // namespace
+}  // namespace songspace::cli

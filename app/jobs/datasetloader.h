@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/librarydataset.h"
+
+namespace songspace::core {
+class Catalog;
+}
+
+namespace songspace::app {
+
+// The library's training data as `train` and `eval` both see it: the catalog's latest codebook
+// (its id selects the songs analysed with it, its size fixes the feature dimension) and
+// core::buildLibraryDataset on top.
+struct LoadedDataset {
+  core::LibraryDataset dataset;
+  std::vector<std::uint8_t> codebookBlob;  // empty when the library has no codebook yet
+  int codebookId = 0;
+};
+
+bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, LoadedDataset& out,
+                        std::string* error);
+
+}  // namespace songspace::app
