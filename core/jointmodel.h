@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/featurespace.h"
+#include "core/trainingset.h"  // SparseRows
 
 namespace songspace::core {
 
@@ -19,6 +21,10 @@ struct Scored {
 
 // Exact top-k of `scores` (descending score, ties by lower index), skipping `exclude` (-1: none).
 std::vector<Scored> topK(const Eigen::Ref<const Eigen::VectorXf>& scores, int k, int exclude = -1);
+
+// name -> position, for bulk lookups (artistIndex/tagIndex scan linearly: fine for one query,
+// quadratic for a whole catalog). The first occurrence wins on duplicates.
+std::unordered_map<std::string, int> nameIndex(const std::vector<std::string>& names);
 
 // The MUSLSE joint space (DESIGN.md §1): artists A (d × |A|), tags T (d × |T|), and songs only
 // through their audio, Φ_song(s′) = V s′ (V: d × F), so an unseen file is placed at once.

@@ -42,6 +42,7 @@ struct TrainReport {
   std::vector<double> validationHistory;
   double examplesPerSecond = 0;
   bool cancelled = false;
+  std::string error;  // empty when training ran; else why not (invalid options/data, no data)
 };
 
 // Joint multi-task SGD (DESIGN.md §1): each step picks a task with its weight, then a training

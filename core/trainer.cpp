@@ -1,0 +1,353 @@
+// Joint multi-task SGD for the MUSLSE space (DESIGN.md §1).
+//
+// Choices the paper leaves open, made here:
+// - Learning rate: constant (options.learningRate). The paper tunes a constant step on a
+//   validation split; early stopping on that split does the job a decay schedule would.
+// - Initialisation: every entry of V, A, T from N(0, 1/d) (std 1/sqrt(d)), so a column and a
+//   normalised song start with norm ≈ 1; columns of A, T are then projected onto ‖·‖ ≤ C.
+// - The song constraint ‖V s′‖ ≤ C: a song is not a parameter, so after each step every touched
+//   song whose embedding exceeds C has the columns of V it selects scaled by C/‖V s′‖. This
+//   projects that song exactly and shrinks other songs sharing those columns a little — a mild
+//   regulariser. JointModel::embedSong projects at query time as well.
+// - Hogwild (threads > 1): workers write V, A, T with plain float stores and no locks. That is a
+//   data race by design (Niu et al. 2011): updates are sparse and rarely collide, and a lost update
+//   costs less than a lock. Never run under TSan expecting silence.
+#include "core/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "core/trainer_plan.h"
+#include "core/trainer_sgd.h"
+
+namespace songspace::core {
+
+namespace {
+
+using sgd::Rng;
+using sgd::TrainingPlan;
+
+// Seed offsets: the hold-out split, the initialisation and worker w's stream (seed + w) are
+// independent streams of one seed.
+constexpr std::uint64_t kHoldoutStream = 0x5EEDCAFEF00Dull;
+constexpr std::uint64_t kInitStream = 0x1417DEADBEEFull;
+constexpr int kCancelCheckSteps = 1024;      // steps between looks at the cancel flag
+constexpr int kMaxValidationQueries = 2000;  // per task: bounds the per-epoch validation cost
+constexpr int kRankWeightTable = 4096;
+
+// Valid ranges of TrainOptions (defaults live in trainer.h).
+std::string validateOptions(const TrainOptions& o) {
+  if (o.dimension < 1 || o.dimension > 4096) return "dimension must be in [1, 4096]";
+  if (o.epochs < 0 || o.epochs > 100000) return "epochs must be in [0, 100000]";
+  if (!(o.learningRate > 0 && o.learningRate <= 100)) return "learningRate must be in (0, 100]";
+  if (!(o.maxNorm > 0 && o.maxNorm <= 1e6)) return "maxNorm must be in (0, 1e6]";
+  if (o.threads < 1 || o.threads > 256) return "threads must be in [1, 256]";
+  if (!(o.validationFraction >= 0 && o.validationFraction < 1))
+    return "validationFraction must be in [0, 1)";
+  if (o.patience < 0) return "patience must be ≥ 0 (0: no early stopping)";
+  for (double w : o.taskWeights)
+    if (!(w >= 0 && std::isfinite(w))) return "taskWeights must be finite and ≥ 0";
+  if (o.maxNegativeDraws < 0) return "maxNegativeDraws must be ≥ 0 (0: |Y| − 1)";
+  return {};
+}
+
+std::string validateData(const TrainingSet& d) {
+  const auto n = static_cast<std::size_t>(d.numSongs());
+  if (d.numArtists < 0 || d.numTags < 0) return "negative vocabulary size";
+  if (!d.songTags.empty() && d.songTags.size() != n) return "songTags must have one entry per song";
+  if (!d.songArtist.empty() && d.songArtist.size() != n)
+    return "songArtist must have one entry per song";
+  return {};
+}
+
+struct Shared {
+  const TrainingPlan* plan = nullptr;
+  const TrainOptions* options = nullptr;
+  sgd::Parameters params;
+  std::array<double, kTaskCount> cumulativeWeight{};
+  const std::atomic<bool>* cancel = nullptr;
+  std::atomic<bool> stop{false};
+};
+
+Task pickTask(const Shared& s, Rng& rng) {
+  const double u = rng.uniform() * s.cumulativeWeight.back();
+  for (int t = 0; t < kTaskCount; ++t)
+    if (u < s.cumulativeWeight[static_cast<std::size_t>(t)]) return static_cast<Task>(t);
+  for (int t = kTaskCount - 1; t >= 0; --t)  // u rounded up to the total: the last usable task
+    if (t == 0 || s.cumulativeWeight[static_cast<std::size_t>(t)] >
+                      s.cumulativeWeight[static_cast<std::size_t>(t - 1)])
+      return static_cast<Task>(t);
+  return Task::Tags;
+}
+
+// One SGD step: a task, an example, a negative, an update, the projection.
+void sgdStep(Shared& s, Rng& rng, sgd::Scratch& scratch) {
+  const TrainingPlan& plan = *s.plan;
+  const TrainOptions& o = *s.options;
+  const Task task = pickTask(s, rng);
+  const sgd::TaskExamples& ex = plan.task(task);
+  const auto [query, positive] =
+      ex.examples[rng.below(static_cast<std::uint32_t>(ex.examples.size()))];
+  const sgd::TaskShape shape = sgd::taskShape(task);
+  sgd::embed(s.params, shape.query, query, scratch.query);
+  const float positiveScore = sgd::labelScore(s.params, shape.label, positive, scratch.query);
+
+  int negative = -1;
+  double weight = 1.0;
+  if (o.loss == Loss::Warp) {
+    const int cap =
+        o.maxNegativeDraws > 0 ? std::min(o.maxNegativeDraws, ex.numLabels - 1) : ex.numLabels - 1;
+    // Drawing a positive is not a draw of a negative; the attempt bound only guarantees
+    // termination when nearly every label is a positive.
+    const long maxAttempts = 4L * cap + 16;
+    int draws = 0;
+    for (long attempt = 0; attempt < maxAttempts && draws < cap; ++attempt) {
+      const int candidate = plan.sampleLabel(task, rng);
+      if (plan.isPositive(task, query, candidate)) continue;
+      ++draws;
+      if (1.0f - positiveScore + sgd::labelScore(s.params, shape.label, candidate, scratch.query) >
+          0.0f) {
+        negative = candidate;
+        break;
+      }
+    }
+    if (negative < 0) return;
+    weight = warpRankWeight(warpRankEstimate(ex.numLabels, draws));
+  } else {
+    for (int attempt = 0; attempt < 16 && negative < 0; ++attempt) {
+      const int candidate = plan.sampleLabel(task, rng);
+      if (!plan.isPositive(task, query, candidate)) negative = candidate;
+    }
+    if (negative < 0 ||
+        1.0f - positiveScore + sgd::labelScore(s.params, shape.label, negative, scratch.query) <=
+            0.0f)
+      return;
+  }
+  sgd::tripleStep(s.params, task, query, positive, negative,
+                  static_cast<float>(o.learningRate * weight), scratch);
+  sgd::projectTriple(s.params, task, query, positive, negative, static_cast<float>(o.maxNorm),
+                     scratch);
+}
+
+std::int64_t runSteps(Shared& s, Rng& rng, std::int64_t steps) {
+  sgd::Scratch scratch(s.options->dimension);
+  std::int64_t done = 0;
+  for (; done < steps; ++done) {
+    if (done % kCancelCheckSteps == 0) {
+      if (s.stop.load(std::memory_order_relaxed)) break;
+      if (s.cancel && s.cancel->load(std::memory_order_relaxed)) {
+        s.stop.store(true, std::memory_order_relaxed);
+        break;
+      }
+    }
+    sgdStep(s, rng, scratch);
+  }
+  return done;
+}
+
+Eigen::VectorXf embedProjected(const sgd::Parameters& p, int song, float maxNorm) {
+  Eigen::VectorXf e(p.V->rows());
+  sgd::embed(p, sgd::Kind::Song, song, e);
+  const float norm = e.norm();
+  if (norm > maxNorm) e *= maxNorm / norm;
+  return e;
+}
+
+int argmax(const Eigen::VectorXf& scores) {
+  Eigen::Index best = 0;
+  scores.maxCoeff(&best);  // first maximum: ties by lower index, as topK
+  return static_cast<int>(best);
+}
+
+// Mean precision@1 over the tasks that have validation data (see trainer.h).
+double validationScore(const TrainingPlan& plan, const sgd::Parameters& p, float maxNorm) {
+  const TrainingSet& data = plan.data();
+  const std::vector<int>& queries = plan.validationSongs();
+  const std::size_t limit = std::min<std::size_t>(queries.size(), kMaxValidationQueries);
+  Eigen::MatrixXf train;  // training songs' embeddings, only if similar songs is validated
+  bool needTrain = false;
+  for (std::size_t i = 0; i < limit && !needTrain; ++i)
+    needTrain = !plan.songNeighbours(queries[i]).empty();
+  if (needTrain) {
+    train.resize(p.V->rows(), static_cast<Eigen::Index>(plan.trainSongs().size()));
+    for (std::size_t j = 0; j < plan.trainSongs().size(); ++j)
+      train.col(static_cast<Eigen::Index>(j)) = embedProjected(p, plan.trainSongs()[j], maxNorm);
+  }
+  std::array<double, 3> hits{}, counts{};
+  for (std::size_t i = 0; i < limit; ++i) {
+    const int song = queries[i];
+    const auto index = static_cast<std::size_t>(song);
+    const Eigen::VectorXf e = embedProjected(p, song, maxNorm);
+    if (index < data.songTags.size() && !data.songTags[index].empty() && data.numTags > 0) {
+      const int top = argmax(p.T->transpose() * e);
+      const auto& tags = data.songTags[index];
+      hits[0] += std::find(tags.begin(), tags.end(), top) != tags.end();
+      counts[0] += 1;
+    }
+    if (index < data.songArtist.size() && data.songArtist[index] >= 0 && data.numArtists > 0) {
+      hits[1] += argmax(p.A->transpose() * e) == data.songArtist[index];
+      counts[1] += 1;
+    }
+    const auto& neighbours = plan.songNeighbours(song);
+    if (!neighbours.empty() && train.cols() > 0) {
+      const int top = plan.trainSongs()[static_cast<std::size_t>(argmax(train.transpose() * e))];
+      hits[2] += std::binary_search(neighbours.begin(), neighbours.end(), top);
+      counts[2] += 1;
+    }
+  }
+  double sum = 0;
+  int tasks = 0;
+  for (std::size_t t = 0; t < hits.size(); ++t) {
+    if (counts[t] > 0) {
+      sum += hits[t] / counts[t];
+      ++tasks;
+    }
+  }
+  return tasks ? sum / tasks : -1.0;  // -1: nothing to validate on
+}
+
+void initialise(JointModel& model, const TrainingSet& data, const TrainOptions& o) {
+  const int d = o.dimension;
+  Rng rng(o.seed ^ kInitStream);
+  const double stddev = 1.0 / std::sqrt(static_cast<double>(d));
+  auto fill = [&](Eigen::MatrixXf& m, Eigen::Index cols) {
+    m.resize(d, cols);
+    for (Eigen::Index i = 0; i < m.size(); ++i)
+      m.data()[i] = static_cast<float>(rng.normal() * stddev);
+  };
+  fill(model.V, data.featureDimension());
+  fill(model.A, data.numArtists);
+  fill(model.T, data.numTags);
+  for (Eigen::MatrixXf* m : {&model.A, &model.T})
+    for (Eigen::Index c = 0; c < m->cols(); ++c)
+      if (m->col(c).norm() > o.maxNorm)
+        m->col(c) *= static_cast<float>(o.maxNorm / m->col(c).norm());
+  model.maxNorm = static_cast<float>(o.maxNorm);
+}
+
+}  // namespace
+
+double warpRankWeight(int k) {
+  static const std::vector<double> table = [] {
+    std::vector<double> t(kRankWeightTable + 1, 0.0);
+    for (int j = 1; j <= kRankWeightTable; ++j) t[static_cast<std::size_t>(j)] = t[j - 1] + 1.0 / j;
+    return t;
+  }();
+  if (k <= 0) return 0.0;
+  if (k <= kRankWeightTable) return table[static_cast<std::size_t>(k)];
+  // Beyond the table: H_k = ln k + γ + 1/(2k) − 1/(12k²) + O(k⁻⁴), exact to double precision here.
+  const double x = k;
+  return std::log(x) + 0.57721566490153286061 + 1.0 / (2 * x) - 1.0 / (12 * x * x);
+}
+
+int warpRankEstimate(int numLabels, int draws) {
+  if (draws <= 0 || numLabels <= 1) return 0;
+  return (numLabels - 1) / draws;
+}
+
+TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, JointModel& model,
+                       const std::function<void(const TrainProgress&)>& progress,
+                       const std::atomic<bool>* cancel) {
+  TrainReport report;
+  report.error = validateOptions(options);
+  if (report.error.empty()) report.error = validateData(data);
+  if (!report.error.empty()) return report;
+
+  initialise(model, data, options);
+  const TrainingPlan plan(data, options.validationFraction, options.seed ^ kHoldoutStream);
+  Shared shared;
+  shared.plan = &plan;
+  shared.options = &options;
+  shared.params = {&model.V, &model.A, &model.T, &data.songs};
+  shared.cancel = cancel;
+  double total = 0;
+  for (int t = 0; t < kTaskCount; ++t) {
+    if (plan.task(static_cast<Task>(t)).usable())
+      total += options.taskWeights[static_cast<std::size_t>(t)];
+    shared.cumulativeWeight[static_cast<std::size_t>(t)] = total;
+  }
+  const auto stepsPerEpoch = static_cast<std::int64_t>(plan.totalExamples());
+  if (total <= 0 || stepsPerEpoch == 0) {
+    report.error = "no task has training data";
+    return report;
+  }
+
+  std::vector<Rng> streams;
+  for (int w = 0; w < options.threads; ++w)
+    streams.emplace_back(options.seed + static_cast<std::uint64_t>(w));
+  Eigen::MatrixXf bestV = model.V, bestA = model.A, bestT = model.T;
+  report.bestValidationScore = -1;
+  int sinceBest = 0;
+  double sgdSeconds = 0;
+  std::int64_t stepsDone = 0;
+
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    if (options.threads == 1) {
+      stepsDone += runSteps(shared, streams[0], stepsPerEpoch);
+    } else {
+      std::vector<std::thread> workers;
+      std::vector<std::int64_t> done(static_cast<std::size_t>(options.threads), 0);
+      for (int w = 0; w < options.threads; ++w) {
+        const std::int64_t share =
+            stepsPerEpoch / options.threads + (w < stepsPerEpoch % options.threads ? 1 : 0);
+        workers.emplace_back([&, w, share] {
+          done[static_cast<std::size_t>(w)] =
+              runSteps(shared, streams[static_cast<std::size_t>(w)], share);
+        });
+      }
+      for (auto& worker : workers) worker.join();
+      for (std::int64_t n : done) stepsDone += n;
+    }
+    sgdSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (shared.stop.load()) {
+      report.cancelled = true;
+      break;
+    }
+
+    report.epochsRun = epoch;
+    const double score = validationScore(plan, shared.params, model.maxNorm);
+    report.validationHistory.push_back(score);
+    if (score > report.bestValidationScore || score < 0) {  // no validation data: keep the last
+      report.bestValidationScore = score;
+      report.bestEpoch = epoch;
+      bestV = model.V;
+      bestA = model.A;
+      bestT = model.T;
+      sinceBest = 0;
+    } else {
+      ++sinceBest;
+    }
+    if (progress) {
+      TrainProgress p;
+      p.epoch = epoch;
+      p.epochs = options.epochs;
+      p.validationScore = std::max(0.0, score);
+      p.message = "epoch " + std::to_string(epoch) + ": validation precision@1 " +
+                  (score < 0 ? std::string("n/a") : std::to_string(score));
+      progress(p);
+    }
+    if (options.patience > 0 && sinceBest >= options.patience) break;
+  }
+
+  if (report.bestEpoch > 0) {
+    model.V = std::move(bestV);
+    model.A = std::move(bestA);
+    model.T = std::move(bestT);
+  }
+  report.bestValidationScore = std::max(0.0, report.bestValidationScore);
+  report.examplesPerSecond = sgdSeconds > 0 ? static_cast<double>(stepsDone) / sgdSeconds : 0.0;
+  model.info["loss"] = options.loss == Loss::Warp ? "warp" : "auc";
+  model.info["dim"] = std::to_string(options.dimension);
+  model.info["epochs"] = std::to_string(report.epochsRun);
+  model.info["best_epoch"] = std::to_string(report.bestEpoch);
+  model.info["seed"] = std::to_string(options.seed);
+  model.info["learning_rate"] = std::to_string(options.learningRate);
+  model.info["max_norm"] = std::to_string(options.maxNorm);
+  model.info["validation_precision_at_1"] = std::to_string(report.bestValidationScore);
+  return report;
+}
+
+}  // namespace songspace::core

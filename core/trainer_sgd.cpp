@@ -1,0 +1,103 @@
+#include "core/trainer_sgd.h"
+
+namespace songspace::core::sgd {
+
+namespace {
+
+void addToEntity(Parameters& p, Kind kind, int index, const Eigen::VectorXf& delta) {
+  switch (kind) {
+    case Kind::Song:
+      // ∂(V s)/∂V_k = s_k: only the columns of the song's nonzeros move.
+      for (SparseRows::InnerIterator it(*p.songs, index); it; ++it)
+        p.V->col(it.index()).noalias() += it.value() * delta;
+      break;
+    case Kind::Artist:
+      p.A->col(index) += delta;
+      break;
+    case Kind::Tag:
+      p.T->col(index) += delta;
+      break;
+  }
+}
+
+void projectEntity(Parameters& p, Kind kind, int index, float maxNorm, Eigen::VectorXf& buffer) {
+  if (kind == Kind::Song) {
+    embed(p, kind, index, buffer);
+    const float norm = buffer.norm();
+    if (norm > maxNorm) {
+      const float scale = maxNorm / norm;
+      for (SparseRows::InnerIterator it(*p.songs, index); it; ++it) p.V->col(it.index()) *= scale;
+    }
+    return;
+  }
+  auto column = kind == Kind::Artist ? p.A->col(index) : p.T->col(index);
+  const float norm = column.norm();
+  if (norm > maxNorm) column *= maxNorm / norm;
+}
+
+}  // namespace
+
+void embed(const Parameters& p, Kind kind, int index, Eigen::VectorXf& out) {
+  switch (kind) {
+    case Kind::Song:
+      out.setZero();
+      for (SparseRows::InnerIterator it(*p.songs, index); it; ++it)
+        out.noalias() += it.value() * p.V->col(it.index());
+      break;
+    case Kind::Artist:
+      out = p.A->col(index);
+      break;
+    case Kind::Tag:
+      out = p.T->col(index);
+      break;
+  }
+}
+
+float labelScore(const Parameters& p, Kind kind, int label, const Eigen::VectorXf& q) {
+  switch (kind) {
+    case Kind::Song: {
+      float sum = 0;
+      for (SparseRows::InnerIterator it(*p.songs, label); it; ++it)
+        sum += it.value() * p.V->col(it.index()).dot(q);
+      return sum;
+    }
+    case Kind::Artist:
+      return p.A->col(label).dot(q);
+    case Kind::Tag:
+      return p.T->col(label).dot(q);
+  }
+  return 0;
+}
+
+float tripleMargin(const Parameters& p, Task task, int query, int positive, int negative,
+                   Scratch& scratch) {
+  const TaskShape shape = taskShape(task);
+  embed(p, shape.query, query, scratch.query);
+  return 1.0f - labelScore(p, shape.label, positive, scratch.query) +
+         labelScore(p, shape.label, negative, scratch.query);
+}
+
+void tripleStep(Parameters& p, Task task, int query, int positive, int negative, float step,
+                Scratch& scratch) {
+  const TaskShape shape = taskShape(task);
+  embed(p, shape.query, query, scratch.query);
+  embed(p, shape.label, positive, scratch.positive);
+  embed(p, shape.label, negative, scratch.negative);
+  // loss = 1 − qᵀy + qᵀn:  ∂/∂q = n − y,  ∂/∂y = −q,  ∂/∂n = q.
+  scratch.deltaQuery = step * (scratch.positive - scratch.negative);
+  scratch.deltaPositive = step * scratch.query;
+  scratch.deltaNegative = -step * scratch.query;
+  addToEntity(p, shape.query, query, scratch.deltaQuery);
+  addToEntity(p, shape.label, positive, scratch.deltaPositive);
+  addToEntity(p, shape.label, negative, scratch.deltaNegative);
+}
+
+void projectTriple(Parameters& p, Task task, int query, int positive, int negative, float maxNorm,
+                   Scratch& scratch) {
+  const TaskShape shape = taskShape(task);
+  projectEntity(p, shape.query, query, maxNorm, scratch.query);
+  projectEntity(p, shape.label, positive, maxNorm, scratch.positive);
+  projectEntity(p, shape.label, negative, maxNorm, scratch.negative);
+}
+
+}  // namespace songspace::core::sgd
