@@ -1,6 +1,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
 namespace songspace::core {
@@ -44,6 +45,12 @@ struct RankingMetrics {
   double map = 0;
   double auc = 0;
   int queries = 0;
+};
+
+// One method's metrics in a comparison ("model", "knn", "popularity", "random").
+struct MethodMetrics {
+  std::string method;
+  RankingMetrics metrics;
 };
 
 class RankingAccumulator {

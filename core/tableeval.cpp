@@ -97,8 +97,8 @@ TrainOptions TableEvalOptions::defaultTableTrainOptions() {
   TrainOptions o;
   o.dimension = 32;
   o.epochs = 60;
-  o.learningRate = 0.01;
-  o.maxNorm = 1.0;
+  o.learningRate = 0.003;
+  o.maxNorm = 4.0;
   o.patience = 8;
   o.validationFraction = 0.1;
   return o;

@@ -24,15 +24,10 @@ struct TableEvalOptions {
   // test fold is never looked at); otherwise use `train` as given.
   bool tune = true;
   double innerValidationFraction = 0.2;
-  std::vector<double> learningRates{0.01, 0.03};
-  std::vector<double> maxNorms{1.0, 2.0};
+  std::vector<double> learningRates{0.003, 0.01};
+  std::vector<double> maxNorms{4.0, 8.0};
 
   static TrainOptions defaultTableTrainOptions();
-};
-
-struct MethodMetrics {
-  std::string method;  // "model", "knn", "popularity", "random"
-  RankingMetrics metrics;
 };
 
 struct TableEvalResult {

@@ -52,14 +52,26 @@ int run(const QStringList& args) {
                                QStringLiteral("D"));
   const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("max epochs"),
                                   QStringLiteral("N"));
+  const QCommandLineOption lr(QStringLiteral("lr"), QStringLiteral("learning rate (no tuning)"),
+                              QStringLiteral("X"));
+  const QCommandLineOption maxNorm(QStringLiteral("max-norm"),
+                                   QStringLiteral("norm bound C (no tuning)"), QStringLiteral("X"));
+  const QCommandLineOption fourierWeight(QStringLiteral("fourier-weight"),
+                                         QStringLiteral("norm of the Fourier block"),
+                                         QStringLiteral("X"));
+  const QCommandLineOption denseWeight(QStringLiteral("dense-weight"),
+                                       QStringLiteral("norm of the standardised block"),
+                                       QStringLiteral("X"));
   const QCommandLineOption noTune(QStringLiteral("no-tune"),
                                   QStringLiteral("skip the inner lr/C selection"));
-  parser.addOptions({label, folds, seed, json, fourier, gamma, dim, epochs, noTune});
+  parser.addOptions({label, folds, seed, json, fourier, gamma, dim, epochs, lr, maxNorm,
+                     fourierWeight, denseWeight, noTune});
   parser.addPositionalArgument(QStringLiteral("CSV"), QStringLiteral("table with a header row"));
   const auto usage = [&](const QString& why) {
     err << "eval-table: " << why
         << "\nusage: songspace-cli eval-table CSV --label COLUMN [--folds K] [--seed N] [--json]"
-           " [--fourier D] [--gamma G] [--dim D] [--epochs N] [--no-tune]\n";
+           " [--fourier D] [--gamma G] [--dim D] [--epochs N] [--lr X] [--max-norm C]"
+           " [--no-tune]\n";
     return 2;
   };
   if (!parser.parse(QStringList{QStringLiteral("eval-table")} + args)) {
@@ -93,7 +105,26 @@ int run(const QStringList& args) {
     if (!parseInt(parser.value(epochs), 1, 100000, n)) return usage(QStringLiteral("bad --epochs"));
     options.train.epochs = static_cast<int>(n);
   }
-  options.tune = !parser.isSet(noTune);
+  if (parser.isSet(fourierWeight)) {
+    if (!parseDouble(parser.value(fourierWeight), 0, 1e6, x))
+      return usage(QStringLiteral("bad --fourier-weight"));
+    options.expansion.fourierWeight = x;
+  }
+  if (parser.isSet(denseWeight)) {
+    if (!parseDouble(parser.value(denseWeight), 0, 1e6, x))
+      return usage(QStringLiteral("bad --dense-weight"));
+    options.expansion.denseWeight = x;
+  }
+  if (parser.isSet(lr)) {
+    if (!parseDouble(parser.value(lr), 1e-9, 100, x)) return usage(QStringLiteral("bad --lr"));
+    options.train.learningRate = x;
+  }
+  if (parser.isSet(maxNorm)) {
+    if (!parseDouble(parser.value(maxNorm), 1e-6, 1e6, x))
+      return usage(QStringLiteral("bad --max-norm"));
+    options.train.maxNorm = x;
+  }
+  options.tune = !parser.isSet(noTune) && !parser.isSet(lr) && !parser.isSet(maxNorm);
 
   const QString file = parser.positionalArguments().first();
   core::CsvTable csv;
