@@ -26,14 +26,21 @@ Eigen::MatrixXf trainAndScore(const LabelledTable& table, const std::vector<int>
   data.songs = expansion.transform(table.features, trainRows);
   data.numTags = table.numClasses();
   for (int r : trainRows) data.songTags.push_back({table.labels[static_cast<std::size_t>(r)]});
-  JointModel model;
-  TrainOptions o = train;
-  o.seed = seed;
-  o.taskWeights = {1, 0, 0, 0, 0};
-  const TrainReport report = trainModel(data, o, model);
-  if (!report.error.empty() && error) *error = report.error;
-  const Eigen::MatrixXf songs = model.embedSongs(expansion.transform(table.features, testRows));
-  return (model.T.transpose() * songs).transpose();
+  const SparseRows test = expansion.transform(table.features, testRows);
+  Eigen::MatrixXf scores =
+      Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(testRows.size()), table.numClasses());
+  // SGD from a random start with early stopping on a small split is noisy; the mean score of a
+  // few seeds (each with its own validation split) is a cheap variance reduction.
+  for (int member = 0; member < std::max(1, options.ensemble); ++member) {
+    JointModel model;
+    TrainOptions o = train;
+    o.seed = seed + 7919ull * static_cast<std::uint64_t>(member);
+    o.taskWeights = {1, 0, 0, 0, 0};
+    const TrainReport report = trainModel(data, o, model);
+    if (!report.error.empty() && error) *error = report.error;
+    scores += (model.T.transpose() * model.embedSongs(test)).transpose();
+  }
+  return scores;
 }
 
 void accumulate(RankingAccumulator& acc, const Eigen::MatrixXf& scores,

@@ -20,6 +20,7 @@ struct TableEvalOptions {
   TrainOptions train = defaultTableTrainOptions();
   TableExpansionOptions expansion;
   int knnNeighbours = 20;
+  int ensemble = 1;  // models per fold whose scores are averaged; [1, 100]
   // Choose learning rate and C per fold on an inner stratified split of the training fold (the
   // test fold is never looked at); otherwise use `train` as given.
   bool tune = true;

@@ -1,5 +1,10 @@
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <map>
+#include <random>
 #include <set>
 
 #include "core/tabledata.h"
@@ -97,6 +102,65 @@ class TableDataTest : public QObject {
     QCOMPARE(test(0, 0), 98.0);  // the test rows did not move the statistics
     QCOMPARE(test(1, 0), -52.0);
     QCOMPARE(test(0, 1), 0.0);
+  }
+
+  // End to end through songspace-cli: three well separated Gaussian classes.
+  void evalTableSeparable() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString csv = dir.filePath(QStringLiteral("blobs.csv"));
+    {
+      QFile f(csv);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      QTextStream out(&f);
+      out << "id,x,y,z,constant,class\n";
+      std::mt19937 rng(5);
+      std::normal_distribution<double> noise(0.0, 0.5);
+      const char* names[] = {"red", "green", "blue"};
+      for (int i = 0; i < 60; ++i) {
+        const int c = i % 3;
+        out << "\"row " << i << "\"," << 3 * c + noise(rng) << "," << -2 * c + noise(rng) << ","
+            << noise(rng) << ",1," << names[c] << "\n";
+      }
+    }
+    const auto run = [&](const QStringList& args, QByteArray* output = nullptr) {
+      QProcess p;
+      p.start(QStringLiteral(SONGSPACE_CLI_PATH), QStringList{QStringLiteral("eval-table")} + args);
+      if (!p.waitForFinished(60000)) return -1;
+      if (output) *output = p.readAllStandardOutput();
+      return p.exitCode();
+    };
+    QByteArray json;
+    QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("class"),
+                  QStringLiteral("--folds"), QStringLiteral("5"), QStringLiteral("--fourier"),
+                  QStringLiteral("100"), QStringLiteral("--json")},
+                 &json),
+             0);
+    const QJsonObject root = QJsonDocument::fromJson(json).object();
+    QCOMPARE(root.value(QStringLiteral("folds")).toInt(), 5);
+    const QJsonObject methods = root.value(QStringLiteral("methods")).toObject();
+    const auto p1 = [&](const char* m) {
+      return methods.value(QLatin1String(m)).toObject().value(QStringLiteral("p@1")).toDouble();
+    };
+    qInfo("model %.3f knn %.3f popularity %.3f random %.3f", p1("model"), p1("knn"),
+          p1("popularity"), p1("random"));
+    QVERIFY(p1("model") >= 0.9);
+    QVERIFY(p1("knn") >= 0.9);
+    QVERIFY(p1("random") < 0.6);
+    QVERIFY(methods.contains(QStringLiteral("popularity")));
+
+    QCOMPARE(run({csv}), 2);                             // no --label
+    QCOMPARE(run({csv, QStringLiteral("--label")}), 2);  // missing value
+    QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("class"),
+                  QStringLiteral("--folds"), QStringLiteral("x")}),
+             2);
+    QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("colour")}), 1);  // unknown
+    QCOMPARE(run({dir.filePath(QStringLiteral("missing.csv")), QStringLiteral("--label"),
+                  QStringLiteral("class")}),
+             1);
+    QCOMPARE(run({QString::fromStdString(dataFile("ragged.csv").string()),
+                  QStringLiteral("--label"), QStringLiteral("label")}),
+             1);
   }
 };
 

@@ -62,16 +62,18 @@ int run(const QStringList& args) {
   const QCommandLineOption denseWeight(QStringLiteral("dense-weight"),
                                        QStringLiteral("norm of the standardised block"),
                                        QStringLiteral("X"));
+  const QCommandLineOption ensemble(
+      QStringLiteral("ensemble"), QStringLiteral("models averaged per fold"), QStringLiteral("M"));
   const QCommandLineOption noTune(QStringLiteral("no-tune"),
                                   QStringLiteral("skip the inner lr/C selection"));
   parser.addOptions({label, folds, seed, json, fourier, gamma, dim, epochs, lr, maxNorm,
-                     fourierWeight, denseWeight, noTune});
+                     fourierWeight, denseWeight, ensemble, noTune});
   parser.addPositionalArgument(QStringLiteral("CSV"), QStringLiteral("table with a header row"));
   const auto usage = [&](const QString& why) {
     err << "eval-table: " << why
         << "\nusage: songspace-cli eval-table CSV --label COLUMN [--folds K] [--seed N] [--json]"
            " [--fourier D] [--gamma G] [--dim D] [--epochs N] [--lr X] [--max-norm C]"
-           " [--no-tune]\n";
+           " [--ensemble M] [--no-tune]\n";
     return 2;
   };
   if (!parser.parse(QStringList{QStringLiteral("eval-table")} + args)) {
@@ -114,6 +116,11 @@ int run(const QStringList& args) {
     if (!parseDouble(parser.value(denseWeight), 0, 1e6, x))
       return usage(QStringLiteral("bad --dense-weight"));
     options.expansion.denseWeight = x;
+  }
+  if (parser.isSet(ensemble)) {
+    if (!parseInt(parser.value(ensemble), 1, 100, n))
+      return usage(QStringLiteral("bad --ensemble"));
+    options.ensemble = static_cast<int>(n);
   }
   if (parser.isSet(lr)) {
     if (!parseDouble(parser.value(lr), 1e-9, 100, x)) return usage(QStringLiteral("bad --lr"));
