@@ -18,7 +18,8 @@ struct TableExpansionOptions {
   // D random features; 0 = only the standardised block.
   int fourierFeatures = 2000;
   static constexpr int kMaxFourierFeatures = 100000;
-  // γ of the approximated RBF kernel, on standardised columns (a small sweep on 5 GTZAN folds favoured 0.005 over 0.01/0.02).
+  // γ of the approximated RBF kernel, on standardised columns (a small sweep on 5 GTZAN folds
+  // favoured 0.005 over 0.01 and 0.02).
   double gamma = 0.005;
   // L2 norm of the Fourier block relative to the standardised block's typical norm √F; the
   // Fourier block alone has norm ≈ 1 (√(2/D)·cos scaling).
