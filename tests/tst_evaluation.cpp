@@ -1,0 +1,160 @@
+#include <QtTest>
+#include <random>
+#include <set>
+
+#include "core/evaluation.h"
+
+using namespace songspace::core;
+
+namespace {
+
+constexpr int kArtists = 10, kSongsPerArtist = 12, kFeatures = 80, kTags = 5;
+
+// Planted structure: every artist has its own set of codewords (its "sound"); a song is its
+// artist's codewords with jittered weights plus a few random codewords. The artist's tag is its
+// genre, artist % kTags; artists of one genre are similar artists.
+TrainingSet plantedSet(std::vector<int>& album) {
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<float> jitter(0.5f, 1.5f);
+  std::uniform_int_distribution<int> anyWord(0, kFeatures - 1);
+  TrainingSet set;
+  std::vector<Eigen::Triplet<float>> t;
+  int song = 0;
+  for (int a = 0; a < kArtists; ++a) {
+    for (int i = 0; i < kSongsPerArtist; ++i, ++song) {
+      std::map<int, float> row;
+      for (int w = 0; w < 6; ++w) row[a * 8 + w] += jitter(rng);
+      for (int w = 0; w < 3; ++w) row[anyWord(rng)] += 0.7f * jitter(rng);
+      for (const auto& [c, v] : row) t.emplace_back(song, c, v);
+      set.songArtist.push_back(a);
+      set.songTags.push_back({a % kTags});
+      album.push_back(a * 2 + i % 2);
+      if (i > 0 && i % 3 == 0) set.similarSongs.emplace_back(song - 1, song);
+    }
+  }
+  set.songs.resize(song, kFeatures);
+  set.songs.setFromTriplets(t.begin(), t.end());
+  set.numArtists = kArtists;
+  set.numTags = kTags;
+  for (int a = 0; a < kArtists / 2; ++a) set.similarArtists.emplace_back(a, a + kTags);
+  for (int a = 0; a + 1 < kArtists; a += 3)
+    set.similarArtists.emplace_back(a, (a + 1 + kTags) % kArtists);
+  return set;
+}
+
+EvalOptions options(const std::vector<int>& album) {
+  EvalOptions o;
+  o.seed = 7;
+  o.train.dimension = 16;
+  o.train.epochs = 100;
+  o.train.patience = 10;
+  o.train.threads = 1;
+  o.train.seed = 3;
+  o.songAlbum = album;
+  return o;
+}
+
+const RankingMetrics& metric(const EvalResult& r, Task task, const char* method) {
+  for (const auto& t : r.tasks) {
+    if (t.task != task) continue;
+    for (const auto& m : t.methods) {
+      if (m.method == method) return m.metrics;
+    }
+  }
+  static const RankingMetrics none;
+  return none;
+}
+
+}  // namespace
+
+class EvaluationTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void splitKeepsHeldOutSongsOutOfTraining() {
+    std::vector<int> album;
+    const TrainingSet all = plantedSet(album);
+    const HoldoutSplit split = splitBySong(all, 0.2, 7);
+    QCOMPARE(static_cast<int>(split.testSongs.size()), 24);
+    std::set<int> train(split.trainSongs.begin(), split.trainSongs.end());
+    for (int s : split.testSongs) QVERIFY(!train.count(s));
+    QCOMPARE(static_cast<int>(train.size() + split.testSongs.size()), all.numSongs());
+
+    const TrainingSet part = trainingPart(all, split);
+    QCOMPARE(part.numSongs(), static_cast<int>(split.trainSongs.size()));
+    QCOMPARE(part.numArtists, all.numArtists);
+    // Row i of the training part is exactly training song i of the full set.
+    for (int i = 0; i < part.numSongs(); ++i) {
+      const int s = split.trainSongs[static_cast<std::size_t>(i)];
+      QVERIFY(Eigen::RowVectorXf(part.songs.row(i)) == Eigen::RowVectorXf(all.songs.row(s)));
+      QCOMPARE(part.songArtist[static_cast<std::size_t>(i)],
+               all.songArtist[static_cast<std::size_t>(s)]);
+    }
+    for (const auto& [a, b] : part.similarSongs) {
+      QVERIFY(a >= 0 && a < part.numSongs() && b >= 0 && b < part.numSongs());
+      // The pair maps back to a pair of the full set.
+      const std::pair<int, int> original{split.trainSongs[static_cast<std::size_t>(a)],
+                                         split.trainSongs[static_cast<std::size_t>(b)]};
+      QVERIFY(std::find(all.similarSongs.begin(), all.similarSongs.end(), original) !=
+              all.similarSongs.end());
+    }
+    QCOMPARE(part.similarArtists.size() + split.testArtistPairs.size(), all.similarArtists.size());
+    QVERIFY(!split.testArtistPairs.empty());
+    for (const auto& p : split.testArtistPairs) {
+      QVERIFY(std::find(part.similarArtists.begin(), part.similarArtists.end(), p) ==
+              part.similarArtists.end());
+    }
+  }
+
+  void modelAndKnnBeatRandom() {
+    std::vector<int> album;
+    const TrainingSet all = plantedSet(album);
+    const EvalResult r = evaluate(all, options(album));
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    QCOMPARE(r.testSongs, 24);
+    QCOMPARE(static_cast<int>(r.tasks.size()), kTaskCount);
+    for (Task task : {Task::Tags, Task::Artist, Task::SimilarSongs, Task::SongsForArtist}) {
+      const auto& model = metric(r, task, "model");
+      const auto& knn = metric(r, task, "knn");
+      const auto& random = metric(r, task, "random");
+      QVERIFY(model.queries > 0);
+      QCOMPARE(knn.queries, model.queries);
+      QCOMPARE(random.queries, model.queries);
+      qInfo("%s: model map %.3f auc %.3f, knn map %.3f, random map %.3f auc %.3f", taskName(task),
+            model.map, model.auc, knn.map, random.map, random.auc);
+      QVERIFY(model.map > random.map + 0.3);
+      QVERIFY(knn.map > random.map + 0.3);
+      QVERIFY(model.auc > 0.8);
+      QVERIFY(random.auc > 0.3 && random.auc < 0.7);
+    }
+    // Popularity on song candidates has no signal: chance-level AUC exactly (all ties).
+    QCOMPARE(metric(r, Task::SimilarSongs, "popularity").auc, 0.5);
+    // Tags: 5 equally frequent genres, so popularity is about chance too.
+    QVERIFY(metric(r, Task::Tags, "popularity").p1 < 0.5);
+    QVERIFY(metric(r, Task::SimilarArtists, "model").queries > 0);
+
+    const std::string json = evalResultToJson(r);
+    QVERIFY(json.rfind("{\"tasks\": {\"tags\": {\"model\": {\"p@1\": ", 0) == 0);
+    QVERIFY(json.find("\"songs_for_artist\"") != std::string::npos);
+  }
+
+  void deterministicForSeed() {
+    std::vector<int> album;
+    const TrainingSet all = plantedSet(album);
+    EvalOptions o = options(album);
+    o.train.epochs = 3;
+    const std::string a = evalResultToJson(evaluate(all, o));
+    QCOMPARE(evalResultToJson(evaluate(all, o)), a);
+    o.seed = 8;
+    QVERIFY(evalResultToJson(evaluate(all, o)) != a);
+  }
+
+  void rejectsBadOptions() {
+    std::vector<int> album;
+    EvalOptions o = options(album);
+    o.holdoutFraction = 1.0;
+    QVERIFY(!evaluate(plantedSet(album), o).error.empty());
+  }
+};
+
+QTEST_GUILESS_MAIN(EvaluationTest)
+#include "tst_evaluation.moc"
