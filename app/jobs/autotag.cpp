@@ -30,8 +30,8 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
     p.skipReason = status.message;
     return p;
   }
-  std::vector<std::string> present;
-  for (const auto& value : p.oldValues) present.push_back(core::normalizeTag(value));
+  // Split like the scanner does: "Rock;Pop" holds "pop".
+  const std::vector<std::string> present = core::normalizeTags(p.oldValues);
 
   std::vector<std::string> chosen;  // normalised, in rank order
   int considered = 0;
@@ -52,9 +52,9 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
   } else {
     // Replace keeps the file's own spelling of a value that stays.
     for (const auto& tag : chosen) {
-      const auto it = std::find(present.begin(), present.end(), tag);
-      p.newValues.push_back(
-          it == present.end() ? tag : p.oldValues[static_cast<std::size_t>(it - present.begin())]);
+      const auto it = std::find_if(p.oldValues.begin(), p.oldValues.end(),
+                                   [&](const auto& v) { return core::normalizeTag(v) == tag; });
+      p.newValues.push_back(it == p.oldValues.end() ? tag : *it);
     }
   }
   if (chosen.empty()) {
