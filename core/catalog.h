@@ -318,6 +318,12 @@ class Catalog {
   std::optional<TagBatch> tagBatch(std::int64_t id) const;
   std::optional<TagBatch> lastTagBatch() const;
   std::vector<TagEdit> editsOfBatch(std::int64_t batchId) const;  // in journal order
+  // Batches holding edits still Pending (a writer was interrupted), oldest first.
+  std::vector<std::int64_t> batchesWithPendingEdits() const;
+
+  // --- stamps (catalog_stamp.cpp): after Songspace itself rewrote a file's tags, record its new
+  // size and mtime so the next scan does not take it for changed. NotFound if no such path.
+  CatalogStatus updateStamp(std::string_view path, FileStamp stamp);
 
  private:
   Catalog(sqlite3* db, std::filesystem::path path);

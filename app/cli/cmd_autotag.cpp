@@ -1,0 +1,251 @@
+// songspace-cli autotag / undo: write predicted tags into files safely, and take them back.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include "app/cli/cliutil.h"
+#include "app/cli/command.h"
+#include "app/jobs/autotag.h"
+#include "app/jobs/autotagapply.h"
+#include "app/jobs/modelsession.h"
+#include "app/jobs/paths.h"
+#include "app/jobs/tagundo.h"
+#include "core/catalog.h"
+
+namespace songspace::cli {
+namespace {
+
+constexpr const char* kAutotagSynopsis =
+    "autotag [--db FILE] [--field genre|mood|grouping|tags|comment] [--min-score X] "
+    "[--max-tags N] [--replace] [--touch] (--dry-run | --apply) [PATH|ID ...] [--json]";
+constexpr const char* kUndoSynopsis = "undo [--db FILE] [BATCH] [--force] [--touch] [--json]";
+
+QString joined(const std::vector<std::string>& values) {
+  if (values.empty()) return QStringLiteral("(empty)");
+  QStringList list;
+  for (const auto& v : values) list << QString::fromStdString(v);
+  return list.join(QStringLiteral(", "));
+}
+
+QJsonArray jsonList(const std::vector<std::string>& values) {
+  QJsonArray array;
+  for (const auto& v : values) array.append(QString::fromStdString(v));
+  return array;
+}
+
+QString pathText(const std::string& path) {
+  return QFile::decodeName(path.c_str());
+}
+
+QJsonObject outcomeJson(const app::FileOutcome& o) {
+  QJsonObject object{{QStringLiteral("path"), pathText(o.path)},
+                     {QStringLiteral("field"), QString::fromStdString(o.field)},
+                     {QStringLiteral("old"), jsonList(o.oldValues)},
+                     {QStringLiteral("new"), jsonList(o.newValues)},
+                     {QStringLiteral("outcome"), QLatin1String(app::fileOutcomeName(o.kind))}};
+  if (o.fileId) object.insert(QStringLiteral("file_id"), static_cast<qint64>(o.fileId));
+  if (!o.code.empty()) object.insert(QStringLiteral("code"), QString::fromStdString(o.code));
+  if (!o.reason.empty()) object.insert(QStringLiteral("reason"), QString::fromStdString(o.reason));
+  return object;
+}
+
+void printOutcome(QTextStream& out, const app::FileOutcome& o) {
+  out << pathText(o.path) << ": ";
+  if (o.kind == app::FileOutcomeKind::Written) {
+    out << QString::fromStdString(o.field) << " " << joined(o.oldValues) << " → "
+        << joined(o.newValues) << "  [written]\n";
+  } else {
+    out << (o.kind == app::FileOutcomeKind::Failed ? "FAILED: " : "skipped: ")
+        << QString::fromStdString(o.reason) << "\n";
+  }
+  out.flush();
+}
+
+// Prints the batch and returns the exit code: 1 when a file failed or the batch could not run.
+int reportBatch(const app::BatchResult& result, bool json, const char* what) {
+  QTextStream out(stdout);
+  const int written = result.count(app::FileOutcomeKind::Written);
+  const int skipped = result.count(app::FileOutcomeKind::Skipped);
+  const int failed = result.count(app::FileOutcomeKind::Failed);
+  if (json) {
+    QJsonArray files;
+    for (const auto& o : result.files) files.append(outcomeJson(o));
+    QJsonObject object{{QStringLiteral("batch"), static_cast<qint64>(result.batchId)},
+                       {QStringLiteral("files"), files},
+                       {QStringLiteral("written"), written},
+                       {QStringLiteral("skipped"), skipped},
+                       {QStringLiteral("failed"), failed},
+                       {QStringLiteral("cancelled"), result.cancelled},
+                       {QStringLiteral("recovered_done"), result.recovery.markedDone},
+                       {QStringLiteral("recovered_failed"), result.recovery.markedFailed},
+                       {QStringLiteral("temp_files_removed"), result.recovery.tempFilesRemoved}};
+    if (!result.error.empty())
+      object.insert(QStringLiteral("error"), QString::fromStdString(result.error));
+    printJson(object);
+  } else {
+    if (result.recovery.markedDone + result.recovery.markedFailed +
+        result.recovery.tempFilesRemoved)
+      out << "recovered an interrupted run: " << result.recovery.markedDone << " edits done, "
+          << result.recovery.markedFailed << " not applied, " << result.recovery.tempFilesRemoved
+          << " temporary files removed\n";
+    if (!result.error.empty())
+      QTextStream(stderr) << "songspace-cli: " << result.error.c_str() << "\n";
+    if (result.batchId)
+      out << what << " batch " << result.batchId << ": " << written << " written, " << skipped
+          << " skipped, " << failed << " failed" << (result.cancelled ? " (interrupted)" : "")
+          << "\n";
+  }
+  if (result.cancelled) return 130;
+  return result.error.empty() && failed == 0 ? 0 : 1;
+}
+
+int runAutotag(const QStringList& rawArgs) {
+  Arguments args(rawArgs,
+                 {QStringLiteral("--db"), QStringLiteral("--field"), QStringLiteral("--min-score"),
+                  QStringLiteral("--max-tags")},
+                 {QStringLiteral("--replace"), QStringLiteral("--dry-run"),
+                  QStringLiteral("--apply"), QStringLiteral("--touch"), QStringLiteral("--json")});
+  app::AutotagParams params;
+  params.minScore = static_cast<float>(
+      args.doubleValue(QStringLiteral("--min-score"), app::kAutotagMinScore.defaultValue,
+                       app::kAutotagMinScore.minValue, app::kAutotagMinScore.maxValue));
+  params.maxTags = args.intValue(QStringLiteral("--max-tags"), app::kAutotagMaxTags.defaultValue,
+                                 app::kAutotagMaxTags.minValue, app::kAutotagMaxTags.maxValue);
+  if (!args.ok()) return usageError(kAutotagSynopsis, args.error());
+  const auto field = app::tagFieldFromName(
+      args.value(QStringLiteral("--field"), QStringLiteral("genre")).toStdString());
+  if (!field) return usageError(kAutotagSynopsis, QStringLiteral("unknown --field"));
+  params.field = *field;
+  params.mode =
+      args.has(QStringLiteral("--replace")) ? app::AutotagMode::Replace : app::AutotagMode::Add;
+  const bool apply = args.has(QStringLiteral("--apply"));
+  if (apply == args.has(QStringLiteral("--dry-run")))
+    return usageError(kAutotagSynopsis, QStringLiteral("give exactly one of --dry-run, --apply"));
+  const bool json = args.has(QStringLiteral("--json"));
+
+  const QString dbPath = catalogPathFrom(args);
+  auto catalog = openCatalogOrReport(dbPath);
+  if (!catalog) return 1;
+  const QString modelPath = app::modelPathForCatalog(dbPath);
+  app::ModelSession session;
+  std::string error;
+  if (!QFileInfo::exists(modelPath) ||
+      !session.load(*catalog, QFile::encodeName(modelPath).toStdString(), &error)) {
+    QTextStream(stderr) << "songspace-cli: no usable model for " << dbPath
+                        << (error.empty() ? QStringLiteral(" (run train first)")
+                                          : QStringLiteral(": ") + QString::fromStdString(error))
+                        << "\n";
+    return 1;
+  }
+
+  // Files named by id or path; a path outside the catalog becomes a skipped proposal.
+  std::vector<std::int64_t> ids;
+  std::vector<app::Proposal> outside;
+  for (const QString& what : args.positionals()) {
+    bool isNumber = false;
+    const qlonglong id = what.toLongLong(&isNumber);
+    if (isNumber && !QFileInfo::exists(what)) {
+      ids.push_back(id);
+      continue;
+    }
+    const std::string native =
+        QFile::encodeName(QDir::cleanPath(QFileInfo(what).absoluteFilePath())).toStdString();
+    if (const auto row = catalog->fileByPath(native)) {
+      ids.push_back(row->id);
+    } else {
+      app::Proposal p;
+      p.path = native;
+      p.field = params.field;
+      p.skipCode = "not_in_library";
+      p.skipReason = "not in the library (scan its folder first)";
+      outside.push_back(p);
+    }
+  }
+  std::vector<app::Proposal> proposals;
+  if (!ids.empty() || outside.empty()) proposals = app::proposeTags(*catalog, session, ids, params);
+  proposals.insert(proposals.end(), outside.begin(), outside.end());
+
+  if (!apply) {
+    QTextStream out(stdout);
+    QJsonArray files;
+    int toWrite = 0;
+    for (const auto& p : proposals) {
+      toWrite += p.skipped() ? 0 : 1;
+      if (json) {
+        QJsonObject object{{QStringLiteral("path"), pathText(p.path)},
+                           {QStringLiteral("field"), QLatin1String(audio::tagFieldName(p.field))},
+                           {QStringLiteral("old"), jsonList(p.oldValues)},
+                           {QStringLiteral("new"), jsonList(p.newValues)}};
+        if (p.fileId) object.insert(QStringLiteral("file_id"), static_cast<qint64>(p.fileId));
+        QJsonArray added;
+        for (const auto& a : p.added)
+          added.append(QJsonObject{{QStringLiteral("tag"), QString::fromStdString(a.tag)},
+                                   {QStringLiteral("score"), a.score}});
+        object.insert(QStringLiteral("added"), added);
+        if (p.skipped()) {
+          object.insert(QStringLiteral("skipped"), QString::fromStdString(p.skipCode));
+          object.insert(QStringLiteral("reason"), QString::fromStdString(p.skipReason));
+        }
+        files.append(object);
+      } else if (p.skipped()) {
+        out << pathText(p.path) << ": skipped: " << QString::fromStdString(p.skipReason) << "\n";
+      } else {
+        out << pathText(p.path) << ": " << audio::tagFieldName(p.field) << " "
+            << joined(p.oldValues) << " → " << joined(p.newValues) << "\n";
+      }
+    }
+    if (json) {
+      printJson(QJsonObject{{QStringLiteral("dry_run"), true},
+                            {QStringLiteral("files"), files},
+                            {QStringLiteral("to_write"), toWrite}});
+    } else {
+      out << toWrite << " of " << proposals.size() << " files would change (dry run)\n";
+    }
+    return 0;
+  }
+
+  app::ApplyOptions options;
+  options.preserveMtime = !args.has(QStringLiteral("--touch"));
+  options.note = (QStringLiteral("autotag ") + rawArgs.join(QLatin1Char(' '))).toStdString();
+  options.cancel = installInterruptFlag();
+  QTextStream out(stdout);
+  if (!json) options.progress = [&](int, int, const app::FileOutcome& o) { printOutcome(out, o); };
+  return reportBatch(app::applyProposals(*catalog, proposals, options), json, "auto-tag");
+}
+
+int runUndo(const QStringList& rawArgs) {
+  Arguments args(rawArgs, {QStringLiteral("--db")},
+                 {QStringLiteral("--force"), QStringLiteral("--touch"), QStringLiteral("--json")});
+  if (!args.ok()) return usageError(kUndoSynopsis, args.error());
+  app::UndoOptions options;
+  if (args.positionals().size() > 1) return usageError(kUndoSynopsis, QStringLiteral("one batch"));
+  if (args.positionals().size() == 1) {
+    bool ok = false;
+    options.batchId = args.positionals().first().toLongLong(&ok);
+    if (!ok || options.batchId <= 0)
+      return usageError(kUndoSynopsis, QStringLiteral("BATCH must be a batch id"));
+  }
+  options.force = args.has(QStringLiteral("--force"));
+  options.preserveMtime = !args.has(QStringLiteral("--touch"));
+  options.cancel = installInterruptFlag();
+  const bool json = args.has(QStringLiteral("--json"));
+  auto catalog = openCatalogOrReport(catalogPathFrom(args));
+  if (!catalog) return 1;
+  QTextStream out(stdout);
+  if (!json) options.progress = [&](int, int, const app::FileOutcome& o) { printOutcome(out, o); };
+  return reportBatch(app::undoBatch(*catalog, options), json, "undo");
+}
+
+const CommandRegistration kAutotag({"autotag", kAutotagSynopsis,
+                                    "preview (--dry-run) or write (--apply) predicted tags into "
+                                    "files: verified copy + rename, journaled for undo",
+                                    runAutotag});
+const CommandRegistration kUndo({"undo", kUndoSynopsis,
+                                 "restore the tags of the last (or given) auto-tag batch",
+                                 runUndo});
+
+}  // namespace
+}  // namespace songspace::cli

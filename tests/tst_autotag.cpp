@@ -1,0 +1,277 @@
+// Auto-tagging engine on a scanned library of fixture copies: proposals (score cut, max tags,
+// present values dropped by normalised name, add vs replace), apply (written files, catalog stamp
+// and tags updated, journal Done; skips with reasons for unsupported, read-only, changed and
+// outside files), undo (exact old values back, refuses changed files unless forced, no double
+// undo), recovery of interrupted edits, and the CLI's undo command.
+#include <sys/stat.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+
+#include "app/jobs/autotag.h"
+#include "app/jobs/autotagapply.h"
+#include "app/jobs/safetagwrite.h"
+#include "app/jobs/scanjob.h"
+#include "app/jobs/tagundo.h"
+#include "core/catalog.h"
+
+namespace app = songspace::app;
+namespace audio = songspace::audio;
+namespace core = songspace::core;
+using audio::TagField;
+namespace fs = std::filesystem;
+using Values = std::vector<std::string>;
+
+namespace {
+
+const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+const std::vector<std::string> kFixtures{"tagged-v23.mp3", "tagged-v24.mp3", "tagged.flac",
+                                         "tagged.ogg",     "tagged.opus",    "tagged.m4a",
+                                         "tagged.wav",     "untagged.flac"};
+
+Values field(const std::string& file, TagField f) {
+  Values values;
+  if (!audio::readTagField(file, f, values).ok()) values = {"<unreadable>"};
+  return values;
+}
+
+bool hasFileTag(const core::Catalog& catalog, std::int64_t fileId, const std::string& tag) {
+  for (const auto& t : catalog.tags(fileId)) {
+    if (t.tag == tag && t.source == core::TagSource::File) return true;
+  }
+  return false;
+}
+
+const app::FileOutcome* outcomeOf(const app::BatchResult& r, const std::string& path) {
+  for (const auto& o : r.files) {
+    if (o.path == path) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+class TestAutotag : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  std::string m_lib;
+  std::unique_ptr<core::Catalog> m_catalog;
+
+  std::string path(const std::string& name) const { return m_lib + "/" + name; }
+
+  // Every supported file gets genre "Jazz" added (the first value, "Rock", is already present).
+  std::vector<app::Proposal> proposals(const std::vector<std::string>& names) {
+    app::AutotagParams params;
+    params.minScore = 0.5f;
+    std::vector<app::Proposal> out;
+    for (const auto& name : names) {
+      const auto row = m_catalog->fileByPath(path(name));
+      out.push_back(app::proposalFromPredictions(row ? row->id : 0, path(name),
+                                                 {{"rock", 3.0f}, {"jazz", 2.0f}}, params));
+    }
+    return out;
+  }
+
+ private Q_SLOTS:
+  void init() {
+    QVERIFY(m_dir.isValid());
+    m_lib = m_dir.path().toStdString() + "/lib";
+    fs::remove_all(m_lib);
+    fs::create_directories(m_lib);
+    for (const auto& name : kFixtures) fs::copy_file(kData / name, path(name));
+    fs::remove(m_dir.path().toStdString() + "/catalog.sqlite");
+    m_catalog = core::Catalog::open(m_dir.path().toStdString() + "/catalog.sqlite");
+    QVERIFY(m_catalog);
+    app::ScanOptions scan;
+    scan.roots = {m_lib};
+    scan.threads = 1;
+    const auto summary = app::runScan(*m_catalog, scan);
+    QVERIFY2(summary.error.empty(), summary.error.c_str());
+    for (const auto& name : kFixtures) QVERIFY(m_catalog->fileByPath(path(name)));
+  }
+
+  void proposalKnownAnswers() {
+    app::AutotagParams params;
+    params.minScore = 0.0f;
+    params.maxTags = 3;
+    const std::vector<app::ProposedTag> ranked{
+        {"jazz", 2.0f}, {"POP", 1.5f}, {"blues", 0.5f}, {"metal", 0.4f}, {"soul", -1.0f}};
+    // FLAC genre is ["Rock;Pop"]: "POP" is present by normalised name; metal is past maxTags.
+    auto p = app::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
+    QVERIFY(!p.skipped());
+    QCOMPARE(p.oldValues, (Values{"Rock;Pop"}));
+    QCOMPARE(p.newValues, (Values{"Rock;Pop", "jazz", "blues"}));
+    QCOMPARE(p.added.size(), std::size_t(2));
+    params.mode = app::AutotagMode::Replace;
+    p = app::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
+    QCOMPARE(p.newValues, (Values{"jazz", "pop", "blues"}));
+    p = app::proposalFromPredictions(1, path("tagged.flac"), {{"ROCK;pop", 1.0f}}, params);
+    QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
+    params.minScore = 1.0f;
+    params.mode = app::AutotagMode::Add;
+    params.field = TagField::Mood;
+    p = app::proposalFromPredictions(1, path("untagged.flac"), ranked, params);
+    QCOMPARE(p.newValues, (Values{"jazz", "pop"}));
+    params.minScore = 5.0f;
+    p = app::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
+    QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("no_prediction"));
+    params.minScore = 0.0f;
+    params.field = TagField::Genre;
+    p = app::proposalFromPredictions(1, path("tagged.flac"), {{"rock", 1.0f}}, params);
+    QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
+    QCOMPARE(app::tagFieldFromName("grouping"), std::optional<TagField>(TagField::Grouping));
+    QVERIFY(!app::tagFieldFromName("year"));
+  }
+
+  void applySkipsAndUndo() {
+    const std::vector<std::string> names{"tagged-v23.mp3", "tagged-v24.mp3", "tagged.flac",
+                                         "tagged.ogg",     "tagged.opus",    "tagged.m4a",
+                                         "tagged.wav",     "untagged.flac"};
+    std::map<std::string, Values> before;
+    for (const auto& n : names) before[n] = field(path(n), TagField::Genre);
+    auto props = proposals(names);
+    // Skips: read-only (mode bits; root bypasses access()), changed since the scan, outside.
+    ::chmod(path("tagged.ogg").c_str(), 0444);
+    QVERIFY(audio::writeTagField(path("untagged.flac"), TagField::Comment, {"edited"}).ok());
+    std::ofstream(m_lib + "/outside.flac") << "x";
+    app::Proposal outside = props.front();
+    outside.fileId = 0;
+    outside.path = m_lib + "/outside.flac";
+    props.push_back(outside);
+
+    const auto result = app::applyProposals(*m_catalog, props);
+    QVERIFY(result.error.empty());
+    QVERIFY(result.batchId > 0);
+    QCOMPARE(result.count(app::FileOutcomeKind::Written), 5);
+    QCOMPARE(result.count(app::FileOutcomeKind::Failed), 0);
+    const auto code = [&](const std::string& p) {
+      const auto* o = outcomeOf(result, p);
+      return o ? QString::fromStdString(o->code) : QStringLiteral("<none>");
+    };
+    QCOMPARE(code(path("tagged.ogg")), QStringLiteral("read_only"));
+    QCOMPARE(code(path("untagged.flac")), QStringLiteral("changed"));
+    QCOMPARE(code(path("tagged.wav")), QStringLiteral("unsupported"));
+    QCOMPARE(code(m_lib + "/outside.flac"), QStringLiteral("not_in_library"));
+    for (const auto& n :
+         {"tagged-v23.mp3", "tagged-v24.mp3", "tagged.flac", "tagged.opus", "tagged.m4a"}) {
+      Values want = before[n];
+      want.push_back("jazz");
+      QCOMPARE(field(path(n), TagField::Genre), want);
+      const auto row = m_catalog->fileByPath(path(n));
+      QCOMPARE(row->stamp, *app::fileStamp(path(n)));  // the next scan sees no change
+      QVERIFY(hasFileTag(*m_catalog, row->id, "jazz"));
+    }
+    QCOMPARE(field(path("tagged.ogg"), TagField::Genre), before["tagged.ogg"]);
+    int done = 0;
+    for (const auto& e : m_catalog->editsOfBatch(result.batchId)) {
+      done += e.state == core::TagEditState::Done && e.newStamp == app::fileStamp(e.path);
+    }
+    QCOMPARE(done, 5);
+
+    // A file edited after the apply is refused by undo, and restored with force.
+    QVERIFY(audio::writeTagField(path("tagged.m4a"), TagField::Mood, {"later"}).ok());
+    QCOMPARE(app::lastUndoableBatch(*m_catalog), std::optional<std::int64_t>(result.batchId));
+    const auto undo = app::undoBatch(*m_catalog);
+    QVERIFY(undo.error.empty());
+    QCOMPARE(undo.count(app::FileOutcomeKind::Written), 4);
+    QCOMPARE(QString::fromStdString(outcomeOf(undo, path("tagged.m4a"))->code),
+             QStringLiteral("changed"));
+    for (const auto& n : {"tagged-v23.mp3", "tagged-v24.mp3", "tagged.flac", "tagged.opus"}) {
+      QCOMPARE(field(path(n), TagField::Genre), before[n]);
+      QVERIFY(!hasFileTag(*m_catalog, m_catalog->fileByPath(path(n))->id, "jazz"));
+    }
+    const auto undoBatch = m_catalog->tagBatch(undo.batchId);
+    QCOMPARE(undoBatch->kind, core::TagBatchKind::Undo);
+    QCOMPARE(undoBatch->undoesBatch, result.batchId);
+    // Already undone: refused, nothing written; nothing else to undo.
+    app::UndoOptions again;
+    again.batchId = result.batchId;
+    QVERIFY(!app::undoBatch(*m_catalog, again).error.empty());
+    QVERIFY(!app::lastUndoableBatch(*m_catalog));
+
+    // Forced undo of a second apply restores the edited file too.
+    const auto second = app::applyProposals(*m_catalog, proposals({"tagged.flac"}));
+    QCOMPARE(second.count(app::FileOutcomeKind::Written), 1);
+    QVERIFY(audio::writeTagField(path("tagged.flac"), TagField::Mood, {"later"}).ok());
+    app::UndoOptions force;
+    force.force = true;
+    QCOMPARE(app::undoBatch(*m_catalog, force).count(app::FileOutcomeKind::Written), 1);
+    QCOMPARE(field(path("tagged.flac"), TagField::Genre), before["tagged.flac"]);
+    QCOMPARE(field(path("tagged.flac"), TagField::Mood), Values{"later"});
+  }
+
+  // Interrupted runs: a Pending edit whose file holds the new values becomes Done (stamp
+  // recorded); one whose file is untouched becomes Failed; stale temporary files are removed.
+  void recoversInterruptedEdits() {
+    const auto flac = m_catalog->fileByPath(path("tagged.flac"));
+    const auto opus = m_catalog->fileByPath(path("tagged.opus"));
+    std::int64_t batch = 0;
+    QVERIFY(m_catalog->createTagBatch(core::TagBatchKind::Apply, 0, "test", &batch).ok());
+    const auto journal = [&](const core::FileRow& row, const Values& oldV, const Values& newV) {
+      core::TagEdit e;
+      e.batchId = batch;
+      e.fileId = row.id;
+      e.path = row.path;
+      e.field = "genre";
+      e.oldValuesJson = app::valuesToJson(oldV);
+      e.newValuesJson = app::valuesToJson(newV);
+      e.oldStamp = row.stamp;
+      std::int64_t id = 0;
+      m_catalog->journalEdit(e, &id);
+      return id;
+    };
+    const Values flacOld = field(flac->path, TagField::Genre);
+    const Values flacNew{"Rock;Pop", "jazz"};
+    journal(*flac, flacOld, flacNew);
+    journal(*opus, field(opus->path, TagField::Genre), {"jazz"});
+    // The kill came after the rename of the FLAC and before finishEdit.
+    QVERIFY(app::safeWriteTags(flac->path, {{TagField::Genre, flacNew}}).ok());
+    std::ofstream(m_lib + "/.tagged.opus.songspace-tmp-999999999-0") << "partial";
+
+    const auto report = app::recoverInterruptedEdits(*m_catalog);
+    QCOMPARE(report.markedDone, 1);
+    QCOMPARE(report.markedFailed, 1);
+    QCOMPARE(report.tempFilesRemoved, 1);
+    const auto edits = m_catalog->editsOfBatch(batch);
+    QCOMPARE(edits[0].state, core::TagEditState::Done);
+    QCOMPARE(edits[0].newStamp, app::fileStamp(flac->path));
+    QCOMPARE(edits[1].state, core::TagEditState::Failed);
+    QCOMPARE(m_catalog->fileByPath(flac->path)->stamp, *app::fileStamp(flac->path));
+    QVERIFY(m_catalog->batchesWithPendingEdits().empty());
+    QVERIFY(!fs::exists(m_lib + "/.tagged.opus.songspace-tmp-999999999-0"));
+  }
+
+  void cliUndo() {
+    const auto applied = app::applyProposals(*m_catalog, proposals({"tagged.flac", "tagged.ogg"}));
+    QCOMPARE(applied.count(app::FileOutcomeKind::Written), 2);
+    QProcess cli;
+    cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
+              {QStringLiteral("undo"), QStringLiteral("--db"),
+               m_dir.path() + QStringLiteral("/catalog.sqlite"), QStringLiteral("--json")});
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitCode(), 0);
+    const auto json = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    QCOMPARE(json.value(QStringLiteral("written")).toInt(), 2);
+    QCOMPARE(json.value(QStringLiteral("files")).toArray().size(), 2);
+    QCOMPARE(field(path("tagged.flac"), TagField::Genre), (Values{"Rock;Pop"}));
+    QCOMPARE(field(path("tagged.ogg"), TagField::Genre),
+             field((kData / "tagged.ogg").string(), TagField::Genre));
+    cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
+              {QStringLiteral("undo"), QStringLiteral("--db"),
+               m_dir.path() + QStringLiteral("/catalog.sqlite")});
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitCode(), 1);  // nothing left to undo
+  }
+
+  void cleanup() { m_catalog.reset(); }
+};
+
+QTEST_GUILESS_MAIN(TestAutotag)
+#include "tst_autotag.moc"
