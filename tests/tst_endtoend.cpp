@@ -131,6 +131,7 @@ class EndToEndTest : public QObject {
       }
     }
     QCOMPARE(total, 3 * kHeldOutPerArtist);
+    qInfo("cold start: artist %d/%d, tag %d/%d right", right, total, rightTags, total);
     QVERIFY2(right * 10 >= total * 8,
              qPrintable(QStringLiteral("%1/%2 right").arg(right).arg(total)));
     QVERIFY2(rightTags * 10 >= total * 8,
@@ -148,6 +149,7 @@ class EndToEndTest : public QObject {
       }
     }
     QCOMPARE(listed, 5 * 3 * kSongsPerArtist);
+    qInfo("similar songs: %d/%d by the same artist", same, listed);
     QVERIFY2(same * 10 >= listed * 8,
              qPrintable(QStringLiteral("%1/%2 same artist").arg(same).arg(listed)));
     const auto fit = session.songsForArtist("Chord Choir", 5);
@@ -156,6 +158,16 @@ class EndToEndTest : public QObject {
     for (const app::Hit& hit : fit)
       chords += catalog->song(hit.fileId)->artistName == "Chord Choir";
     QVERIFY(chords >= 4);
+
+    // Training that cannot run is an error and leaves the good model in place.
+    const auto modelTime = fs::last_write_time(trained.modelPath.toStdString());
+    app::TrainJobOptions invalid = train;
+    invalid.train.dimension = 0;
+    const app::TrainJobResult failed = app::runTrainJob(*catalog, m_db, invalid);
+    QVERIFY(!failed.ok);
+    QVERIFY(!failed.error.empty());
+    QVERIFY(fs::last_write_time(trained.modelPath.toStdString()) == modelTime);
+    QVERIFY(session.load(*catalog, trained.modelPath.toStdString(), &error));
   }
 
   void commandLine() {

@@ -112,6 +112,7 @@ class ScanJobTest : public QObject {
     QVERIFY(summary.failed.empty());
     QVERIFY2(std::abs(summary.audioSeconds - kSeconds) < 1.0,
              qPrintable(QString::number(summary.audioSeconds)));
+    qInfo("45 min file: peak RSS +%ld MB", growthMb);
     QVERIFY2(growthMb < 60, qPrintable(QStringLiteral("peak RSS grew %1 MB").arg(growthMb)));
     const auto row = catalog->fileByPath((lib / "long.wav").native());
     QVERIFY(row && row->state == core::FileState::Analyzed);
@@ -162,9 +163,12 @@ class ScanJobTest : public QObject {
       QVERIFY(row && row->state == core::FileState::Failed);
       QCOMPARE(row->failureReason, issue->reason);
     }
-    const app::ScanIssue* warning = findIssue(s.warnings, lib / "good/cut60.mp3");
-    QVERIFY(warning != nullptr);
-    QVERIFY(QString::fromStdString(warning->reason).contains(QStringLiteral("truncated")));
+    bool truncationWarned = false;
+    for (const auto& w : s.warnings) {
+      if (w.path == (lib / "good/cut60.mp3").string() && w.reason.find("truncated") == 0)
+        truncationWarned = true;
+    }
+    QVERIFY(truncationWarned);
     QVERIFY(findIssue(s.problems, lib / "bad/loop") != nullptr);
     const auto latin1 = catalog->fileByPath((lib / "good" / "caf\xE9.wav").native());
     QVERIFY(latin1 && latin1->state == core::FileState::Analyzed);
