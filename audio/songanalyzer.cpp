@@ -151,7 +151,13 @@ AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysi
         return true;
       },
       &out.decode, decodeOptions);
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    // No half-analysed song on failure: only the decoder's report (it says where it stopped).
+    DecodeReport report = std::move(out.decode);
+    out = SongAnalysis{};
+    out.decode = std::move(report);
+    return status;
+  }
   extractor.finish();
   if (out.frameCount == 0) {
     return AudioStatus::failure(AudioError::TooShort, "shorter than one analysis frame");

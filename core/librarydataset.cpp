@@ -101,7 +101,9 @@ bool buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOptions& op
     }
     if (!albumKey.empty()) {
       byAlbum[albumKey].push_back(i);
-      if (out.data.songArtist[static_cast<std::size_t>(i)] >= 0) {
+      // Only a tagged album with several artists is a compilation; a folder of loose singles
+      // (e.g. "Downloads") says nothing about its artists being alike.
+      if (row.albumId != 0 && out.data.songArtist[static_cast<std::size_t>(i)] >= 0) {
         albumArtists[albumKey].insert(out.data.songArtist[static_cast<std::size_t>(i)]);
       }
     }

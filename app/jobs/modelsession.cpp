@@ -1,5 +1,7 @@
 #include "app/jobs/modelsession.h"
 
+#include <charconv>
+
 #include "audio/songanalyzer.h"
 #include "core/catalog.h"
 
@@ -18,7 +20,12 @@ bool ModelSession::load(const core::Catalog& catalog, const std::filesystem::pat
   }
   int codebookId = 0;
   if (const auto it = m_model.info.find("codebook_id"); it != m_model.info.end()) {
-    codebookId = std::stoi(it->second);
+    // from_chars, not stoi: a damaged model file must not throw out of load().
+    const std::string& text = it->second;
+    if (std::from_chars(text.data(), text.data() + text.size(), codebookId).ec != std::errc()) {
+      if (error) *error = "the model names no valid codebook id: " + text;
+      return false;
+    }
   }
   const std::vector<core::SongFeatures> stored = catalog.loadFeatures(codebookId);
   core::SparseRows rows(static_cast<Eigen::Index>(stored.size()), m_model.features.dimension());

@@ -58,7 +58,10 @@ bool readPlaylistFile(const fs::path& file, PlaylistFile& out, std::string* erro
     }
     if (line[0] == '#') continue;
     if (line.rfind("file://", 0) == 0) {
-      line = percentDecode(line.substr(7));
+      // file://host/path (usually "localhost"): the path starts at the first '/' after the host.
+      const std::size_t pathStart = line.find('/', 7);
+      if (pathStart == std::string::npos) continue;
+      line = percentDecode(line.substr(pathStart));
     } else if (line.find("://") != std::string::npos) {
       continue;
     }

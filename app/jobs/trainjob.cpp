@@ -53,6 +53,11 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
     result.error = "training cancelled";
     return result;
   }
+  // An untrained model must not be saved over a good one and reported as a success.
+  if (!result.report.error.empty()) {
+    result.error = "training failed: " + result.report.error;
+    return result;
+  }
 
   result.modelPath = modelPathForCatalog(catalogPath);
   std::string saveError;

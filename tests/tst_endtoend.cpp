@@ -1,0 +1,246 @@
+// Scan → train → predict on generated audio of three synthetic "artists" whose sound differs
+// clearly: the joint space must name the artist of files it has never seen (cold start).
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/jobs/modelsession.h"
+#include "app/jobs/paths.h"
+#include "app/jobs/scanjob.h"
+#include "app/jobs/trainjob.h"
+#include "core/catalog.h"
+#include "testaudio.h"
+
+using namespace songspace;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Artist {
+  const char* name;
+  const char* genre;
+  testaudio::Style style;
+};
+const Artist kArtists[] = {{"Drone Unit", "ambient", testaudio::Style::LowDrone},
+                           {"Burst Machine", "noise", testaudio::Style::NoiseBursts},
+                           {"Chord Choir", "electronic", testaudio::Style::HighChords}};
+constexpr int kSongsPerArtist = 8;
+constexpr int kHeldOutPerArtist = 3;
+
+app::ScanOptions scanOptions(const fs::path& root) {
+  app::ScanOptions options;
+  options.roots = {root};
+  options.threads = 2;
+  options.codebook.clusters = 32;
+  return options;
+}
+
+QJsonObject runCli(const QStringList& args, int* exitCode = nullptr) {
+  QProcess process;
+  process.start(QStringLiteral(SONGSPACE_CLI_PATH), args);
+  if (!process.waitForFinished(120000)) return {};
+  if (exitCode) *exitCode = process.exitCode();
+  const QByteArray err = process.readAllStandardError();
+  if (!err.isEmpty()) qInfo("%s", err.constData());
+  return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+}
+
+}  // namespace
+
+class EndToEndTest : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir m_temp;
+  fs::path m_lib, m_heldOut;
+  QString m_db;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_temp.isValid());
+    const fs::path base(m_temp.path().toStdString());
+    m_lib = base / "library";
+    m_heldOut = base / "new";
+    fs::create_directories(m_heldOut);
+    std::uint32_t seed = 100;
+    for (const Artist& artist : kArtists) {
+      const fs::path dir = m_lib / artist.name;
+      fs::create_directories(dir);
+      for (int i = 0; i < kSongsPerArtist + kHeldOutPerArtist; ++i) {
+        testaudio::WavTags tags;
+        tags.artist = artist.name;
+        tags.album = std::string(artist.name) + " LP";
+        tags.genre = artist.genre;
+        tags.title = "Track " + std::to_string(i);
+        const bool held = i >= kSongsPerArtist;
+        const fs::path file = (held ? m_heldOut : dir) /
+                              (std::string(artist.name) + " " + std::to_string(i) + ".wav");
+        const double seconds = 4.0 + (seed % 3) * 0.5;
+        QVERIFY(testaudio::writeWav(file, testaudio::synthesize(artist.style, seed++, seconds),
+                                    22050, held ? nullptr : &tags));
+      }
+    }
+    m_db = m_temp.filePath(QStringLiteral("library.sqlite"));
+  }
+
+  void scanTrainPredict() {
+    auto catalog = core::Catalog::open(m_db.toStdString());
+    QVERIFY(catalog);
+    const app::ScanSummary scan = app::runScan(*catalog, scanOptions(m_lib));
+    QCOMPARE(scan.analyzed, 3 * kSongsPerArtist);
+    QVERIFY(scan.failed.empty());
+    QVERIFY(scan.codebookLearned);
+    const auto songs = catalog->songs();
+    QCOMPARE(static_cast<int>(songs.size()), 3 * kSongsPerArtist);
+    for (const auto& song : songs) QVERIFY(!song.artistName.empty());  // tags were read
+
+    app::TrainJobOptions train;
+    train.train.seed = 7;
+    train.train.threads = 1;
+    train.train.dimension = 16;
+    const app::TrainJobResult trained = app::runTrainJob(*catalog, m_db, train);
+    QVERIFY2(trained.ok, trained.error.c_str());
+    QCOMPARE(trained.songs, 3 * kSongsPerArtist);
+    QCOMPARE(trained.artists, 3);
+    QCOMPARE(trained.tags, 3);
+    QVERIFY(fs::exists(trained.modelPath.toStdString()));
+    // Predicted tags were written for the library table.
+    QVERIFY(!catalog->allTags(core::TagSource::Predicted).empty());
+
+    app::ModelSession session;
+    std::string error;
+    QVERIFY2(session.load(*catalog, trained.modelPath.toStdString(), &error), error.c_str());
+    QCOMPARE(session.songCount(), 3 * kSongsPerArtist);
+
+    // Cold start: files never scanned.
+    int right = 0, total = 0, rightTags = 0;
+    for (const auto& entry : fs::directory_iterator(m_heldOut)) {
+      Eigen::VectorXf embedding;
+      QVERIFY2(session.embedExternalFile(entry.path(), embedding, &error), error.c_str());
+      const auto artists = session.predictArtists(embedding, 3);
+      QCOMPARE(artists.size(), std::size_t(3));
+      QVERIFY(artists[0].score >= artists[1].score && artists[1].score >= artists[2].score);
+      const std::string file = entry.path().filename().string();
+      ++total;
+      if (file.rfind(artists[0].name, 0) == 0) ++right;
+      const auto tags = session.predictTags(embedding, 1);
+      for (const Artist& a : kArtists) {
+        if (file.rfind(a.name, 0) == 0 && tags[0].name == a.genre) ++rightTags;
+      }
+    }
+    QCOMPARE(total, 3 * kHeldOutPerArtist);
+    qInfo("cold start: artist %d/%d, tag %d/%d right", right, total, rightTags, total);
+    QVERIFY2(right * 10 >= total * 8,
+             qPrintable(QStringLiteral("%1/%2 right").arg(right).arg(total)));
+    QVERIFY2(rightTags * 10 >= total * 8,
+             qPrintable(QStringLiteral("%1/%2 tags right").arg(rightTags).arg(total)));
+
+    // Similar songs of a library song: mostly the same artist, never the song itself.
+    int same = 0, listed = 0;
+    for (const auto& song : songs) {
+      const auto embedding = session.embeddingOfFile(song.fileId);
+      QVERIFY(embedding);
+      for (const app::Hit& hit : session.similarSongs(*embedding, 5, song.fileId)) {
+        QVERIFY(hit.fileId != song.fileId);
+        ++listed;
+        if (catalog->song(hit.fileId)->artistName == song.artistName) ++same;
+      }
+    }
+    QCOMPARE(listed, 5 * 3 * kSongsPerArtist);
+    qInfo("similar songs: %d/%d by the same artist", same, listed);
+    QVERIFY2(same * 10 >= listed * 8,
+             qPrintable(QStringLiteral("%1/%2 same artist").arg(same).arg(listed)));
+    const auto fit = session.songsForArtist("Chord Choir", 5);
+    QCOMPARE(fit.size(), std::size_t(5));
+    int chords = 0;
+    for (const app::Hit& hit : fit)
+      chords += catalog->song(hit.fileId)->artistName == "Chord Choir";
+    QVERIFY(chords >= 4);
+
+    // Training that cannot run is an error and leaves the good model in place.
+    const auto modelTime = fs::last_write_time(trained.modelPath.toStdString());
+    app::TrainJobOptions invalid = train;
+    invalid.train.dimension = 0;
+    const app::TrainJobResult failed = app::runTrainJob(*catalog, m_db, invalid);
+    QVERIFY(!failed.ok);
+    QVERIFY(!failed.error.empty());
+    QVERIFY(fs::last_write_time(trained.modelPath.toStdString()) == modelTime);
+    QVERIFY(session.load(*catalog, trained.modelPath.toStdString(), &error));
+  }
+
+  void commandLine() {
+    const QString db = m_temp.filePath(QStringLiteral("cli.sqlite"));
+    const QString lib = QString::fromStdString(m_lib.string());
+    testaudio::writeBytes(m_lib / "broken.mp3", "not an mp3");
+    int code = -1;
+    QJsonObject scan =
+        runCli({QStringLiteral("scan"), lib, QStringLiteral("--db"), db, QStringLiteral("--json"),
+                QStringLiteral("--threads"), QStringLiteral("2")},
+               &code);
+    fs::remove(m_lib / "broken.mp3");
+    QCOMPARE(code, 0);
+    QCOMPARE(scan.value(QStringLiteral("files_seen")).toInt(), 3 * kSongsPerArtist + 1);
+    QCOMPARE(scan.value(QStringLiteral("analyzed")).toInt(), 3 * kSongsPerArtist);
+    const QJsonArray failed = scan.value(QStringLiteral("failed")).toArray();
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(failed[0]
+                .toObject()
+                .value(QStringLiteral("path"))
+                .toString()
+                .endsWith(QStringLiteral("/broken.mp3")));
+    QCOMPARE(failed[0].toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("not_audio"));
+    QVERIFY(!failed[0].toObject().value(QStringLiteral("reason")).toString().isEmpty());
+    const double audio = scan.value(QStringLiteral("audio_seconds")).toDouble();
+    QVERIFY2(audio > 3 * kSongsPerArtist * 4.0 && audio < 3 * kSongsPerArtist * 5.1,
+             qPrintable(QString::number(audio)));
+    QVERIFY(scan.value(QStringLiteral("wall_seconds")).toDouble() > 0);
+
+    const QJsonObject train =
+        runCli({QStringLiteral("train"), QStringLiteral("--db"), db, QStringLiteral("--json"),
+                QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--threads"),
+                QStringLiteral("1"), QStringLiteral("--dim"), QStringLiteral("16")},
+               &code);
+    QCOMPARE(code, 0);
+    QCOMPARE(train.value(QStringLiteral("songs")).toInt(), 3 * kSongsPerArtist);
+    QCOMPARE(train.value(QStringLiteral("artists")).toInt(), 3);
+    QVERIFY(QFileInfo::exists(train.value(QStringLiteral("model")).toString()));
+    QCOMPARE(train.value(QStringLiteral("model")).toString(), app::modelPathForCatalog(db));
+
+    const QString held = QString::fromStdString((m_heldOut / "Burst Machine 9.wav").string());
+    const QJsonObject tags = runCli({QStringLiteral("predict-tags"), held, QStringLiteral("--db"),
+                                     db, QStringLiteral("--json")},
+                                    &code);
+    QCOMPARE(code, 0);
+    const QJsonArray results = tags.value(QStringLiteral("results")).toArray();
+    QCOMPARE(results.size(), 3);  // every tag, ranked
+    QCOMPARE(results[0].toObject().value(QStringLiteral("rank")).toInt(), 1);
+    QCOMPARE(results[0].toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("noise"));
+    for (int i = 1; i < results.size(); ++i) {
+      QVERIFY(results[i - 1].toObject().value(QStringLiteral("score")).toDouble() >=
+              results[i].toObject().value(QStringLiteral("score")).toDouble());
+    }
+    const QJsonObject artist =
+        runCli({QStringLiteral("predict-artist"), held, QStringLiteral("--db"), db,
+                QStringLiteral("--json"), QStringLiteral("-k"), QStringLiteral("1")},
+               &code);
+    QCOMPARE(code, 0);
+    QCOMPARE(artist.value(QStringLiteral("results"))
+                 .toArray()[0]
+                 .toObject()
+                 .value(QStringLiteral("name"))
+                 .toString(),
+             QStringLiteral("Burst Machine"));
+    // A missing file is an error with a message, not a crash.
+    runCli({QStringLiteral("predict-tags"), QStringLiteral("/nonexistent.wav"),
+            QStringLiteral("--db"), db},
+           &code);
+    QCOMPARE(code, 1);
+  }
+};
+
+QTEST_GUILESS_MAIN(EndToEndTest)
+#include "tst_endtoend.moc"

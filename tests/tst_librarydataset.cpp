@@ -1,0 +1,265 @@
+#include <QTemporaryDir>
+#include <QtTest>
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/catalog.h"
+#include "core/librarydataset.h"
+
+using namespace songspace;
+
+namespace {
+
+struct Song {
+  std::string path, artist, albumArtist, album;
+  std::vector<std::string> genres;
+  int codebook = 1;
+};
+
+core::AnalysisRecord recordFor(const Song& song, int seed) {
+  core::AnalysisRecord r;
+  r.info.title = song.path;
+  r.info.artist = song.artist;
+  r.info.albumArtist = song.albumArtist;
+  r.info.album = song.album;
+  r.info.genres = song.genres;
+  r.info.durationSeconds = 100;
+  r.codebookId = song.codebook;
+  r.features.codewordCounts = {{static_cast<std::uint32_t>(seed % 5), 3.0f},
+                               {static_cast<std::uint32_t>(5 + seed % 3), 1.0f + seed % 4}};
+  r.features.summary = {static_cast<float>(seed), static_cast<float>(seed % 7), 1.0f, 0.5f};
+  r.frameCount = 100;
+  return r;
+}
+
+}  // namespace
+
+class LibraryDatasetTest : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir m_temp;
+  std::unique_ptr<core::Catalog> m_catalog;
+  std::map<std::string, std::int64_t> m_id;
+
+  int row(const core::LibraryDataset& d, const std::string& path) const {
+    const auto it = std::find(d.fileIds.begin(), d.fileIds.end(), m_id.at(path));
+    return it == d.fileIds.end() ? -1 : static_cast<int>(it - d.fileIds.begin());
+  }
+  std::string artistOf(const core::LibraryDataset& d, const std::string& path) const {
+    const int a = d.data.songArtist[static_cast<std::size_t>(row(d, path))];
+    return a < 0 ? std::string() : d.artistNames[static_cast<std::size_t>(a)];
+  }
+  std::set<std::string> tagsOf(const core::LibraryDataset& d, const std::string& path) const {
+    std::set<std::string> tags;
+    for (const int t : d.data.songTags[static_cast<std::size_t>(row(d, path))])
+      tags.insert(d.tagNames[static_cast<std::size_t>(t)]);
+    return tags;
+  }
+  bool songPair(const core::LibraryDataset& d, const std::string& a, const std::string& b) const {
+    const int x = row(d, a), y = row(d, b);
+    return std::count(d.data.similarSongs.begin(), d.data.similarSongs.end(),
+                      std::make_pair(std::min(x, y), std::max(x, y))) == 1;
+  }
+  bool artistPair(const core::LibraryDataset& d, const std::string& a, const std::string& b) const {
+    const auto index = [&](const std::string& name) {
+      return static_cast<int>(std::find(d.artistNames.begin(), d.artistNames.end(), name) -
+                              d.artistNames.begin());
+    };
+    const int x = index(a), y = index(b);
+    return std::count(d.data.similarArtists.begin(), d.data.similarArtists.end(),
+                      std::make_pair(std::min(x, y), std::max(x, y))) == 1;
+  }
+
+  core::LibraryDataset build(int maxPartners = 8, int minTagSongs = 2) {
+    core::LibraryDatasetOptions options;
+    options.codewords = 8;
+    options.codebookId = 1;
+    options.maxPartnersPerSong = maxPartners;
+    options.minTagSongs = minTagSongs;
+    core::LibraryDataset d;
+    std::string error;
+    if (!core::buildLibraryDataset(*m_catalog, options, d, &error)) qWarning("%s", error.c_str());
+    return d;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_temp.isValid());
+    m_catalog = core::Catalog::open(m_temp.path().toStdString() + "/c.sqlite");
+    QVERIFY(m_catalog);
+    std::vector<Song> songs{
+        {"/lib/alpha/one/1.mp3", "Alpha", "", "One", {"Rock", "Happy"}},
+        {"/lib/alpha/one/2.mp3", "Alpha", "", "One", {"rock"}},
+        {"/lib/alpha/one/3.mp3", "Alpha", "", "One", {"ROCK ; Solo"}},
+        {"/lib/alpha/two/4.mp3", "", "Alpha", "Two", {"Jazz"}},  // album-artist fallback
+        {"/lib/alpha/two/5.mp3", "", "Alpha", "Two", {"jazz"}},
+        {"/lib/beta/6.mp3", "Beta", "", "", {}},  // untagged album: the folder stands in
+        {"/lib/beta/7.mp3", "Beta", "", "", {}},
+        {"/lib/comp/8.mp3", "Gamma", "Various Artists", "Hits", {}},
+        {"/lib/comp/9.mp3", "Delta", "Various Artists", "Hits", {}},
+        {"/lib/downloads/10.mp3", "Eps", "", "", {}},
+        {"/lib/downloads/11.mp3", "Zeta", "", "", {}},
+        {"/lib/other/12.mp3", "Beta", "", "", {}, 2},  // another codebook: not used
+        {"/lib/gone/13.mp3", "Gone", "", "", {"Rock"}},
+    };
+    m_catalog->beginBatch();
+    int seed = 0;
+    for (const Song& s : songs) {
+      std::int64_t id = 0;
+      QVERIFY(
+          m_catalog->storeAnalysis(s.path, {100, 1000 + seed}, 1, recordFor(s, seed), &id).ok());
+      m_id[s.path] = id;
+      ++seed;
+    }
+    for (int i = 0; i < 30; ++i) {  // one prolific artist
+      const std::string path = "/lib/omega/" + std::to_string(i) + ".mp3";
+      std::int64_t id = 0;
+      QVERIFY(
+          m_catalog->storeAnalysis(path, {1, 1}, 1, recordFor({path, "Omega", "", "", {}}, i), &id)
+              .ok());
+      m_id[path] = id;
+    }
+    m_catalog->commitBatch();
+    int missing = 0;
+    std::unordered_set<std::string> seen;
+    for (const auto& [path, id] : m_id) {
+      if (path != "/lib/gone/13.mp3") seen.insert(path);
+    }
+    QVERIFY(m_catalog->markMissing({"/lib"}, seen, &missing).ok());
+    QCOMPARE(missing, 1);
+    QVERIFY(m_catalog->addTag(m_id["/lib/beta/6.mp3"], "Chill", core::TagSource::User).ok());
+    QVERIFY(m_catalog->addTag(m_id["/lib/comp/8.mp3"], "chill", core::TagSource::User).ok());
+    for (const char* p : {"/lib/beta/6.mp3", "/lib/beta/7.mp3", "/lib/comp/9.mp3"})
+      QVERIFY(m_catalog->setPredictedTags(m_id[p], {{"guess", 0.9f}}).ok());
+    QVERIFY(m_catalog
+                ->replacePlaylist("/lib/mix.m3u", "mix",
+                                  {{m_id["/lib/alpha/one/1.mp3"], ""},
+                                   {m_id["/lib/downloads/10.mp3"], ""},
+                                   {0, "/elsewhere/x.mp3"}})
+                .ok());
+  }
+
+  void songsAndFeatures() {
+    const core::LibraryDataset d = build();
+    QCOMPARE(d.data.numSongs(), 11 + 30);  // not the other codebook's song, not the missing one
+    QCOMPARE(row(d, "/lib/other/12.mp3"), -1);
+    QCOMPARE(row(d, "/lib/gone/13.mp3"), -1);
+    QCOMPARE(d.data.featureDimension(), d.features.dimension());
+    QCOMPARE(static_cast<int>(d.fileIds.size()), d.data.numSongs());
+    // Rows are the FeatureSpace transform of each song's stored features.
+    for (int i = 0; i < d.data.numSongs(); ++i) {
+      const auto raw = m_catalog->features(d.fileIds[static_cast<std::size_t>(i)]);
+      QVERIFY(raw);
+      const Eigen::SparseVector<float> x = d.features.transform(*raw);
+      const Eigen::VectorXf dense = Eigen::VectorXf(d.data.songs.row(i).transpose());
+      QVERIFY((Eigen::VectorXf(x) - dense).norm() < 1e-6f);
+    }
+  }
+
+  void artistsWithFallback() {
+    const core::LibraryDataset d = build();
+    QCOMPARE(artistOf(d, "/lib/alpha/one/1.mp3"), std::string("Alpha"));
+    QCOMPARE(artistOf(d, "/lib/alpha/two/4.mp3"), std::string("Alpha"));
+    QCOMPARE(artistOf(d, "/lib/comp/8.mp3"), std::string("Gamma"));
+    const std::set<std::string> names(d.artistNames.begin(), d.artistNames.end());
+    QCOMPARE(names,
+             (std::set<std::string>{"Alpha", "Beta", "Gamma", "Delta", "Eps", "Zeta", "Omega"}));
+    QCOMPARE(d.data.numArtists, 7);
+  }
+
+  void tagsNormalisedAndFiltered() {
+    core::LibraryDataset d = build();
+    QCOMPARE(tagsOf(d, "/lib/alpha/one/1.mp3"), (std::set<std::string>{"rock"}));  // happy: 1 song
+    QCOMPARE(tagsOf(d, "/lib/alpha/one/3.mp3"), (std::set<std::string>{"rock"}));
+    QCOMPARE(tagsOf(d, "/lib/alpha/two/5.mp3"), (std::set<std::string>{"jazz"}));
+    QCOMPARE(tagsOf(d, "/lib/beta/6.mp3"), (std::set<std::string>{"chill"}));  // user tags count
+    QCOMPARE(tagsOf(d, "/lib/beta/7.mp3"), std::set<std::string>{});  // predicted ones do not
+    const std::set<std::string> all(d.tagNames.begin(), d.tagNames.end());
+    QCOMPARE(all, (std::set<std::string>{"chill", "jazz", "rock"}));
+    QCOMPARE(d.data.numTags, 3);
+    d = build(8, 1);
+    QVERIFY(std::count(d.tagNames.begin(), d.tagNames.end(), "happy") == 1);
+    QVERIFY(std::count(d.tagNames.begin(), d.tagNames.end(), "solo") == 1);
+    QVERIFY(std::count(d.tagNames.begin(), d.tagNames.end(), "guess") == 0);
+    d = build(8, 4);
+    QVERIFY(d.tagNames.empty());
+  }
+
+  void albumsAndFolders() {
+    const core::LibraryDataset d = build();
+    const auto album = [&](const std::string& p) {
+      return d.songAlbum[static_cast<std::size_t>(row(d, p))];
+    };
+    QCOMPARE(album("/lib/alpha/one/1.mp3"), album("/lib/alpha/one/3.mp3"));
+    QVERIFY(album("/lib/alpha/one/1.mp3") != album("/lib/alpha/two/4.mp3"));
+    QVERIFY(album("/lib/beta/6.mp3") >= 0);
+    QCOMPARE(album("/lib/beta/6.mp3"), album("/lib/beta/7.mp3"));
+    QCOMPARE(album("/lib/comp/8.mp3"), album("/lib/comp/9.mp3"));
+    QVERIFY(album("/lib/comp/8.mp3") != album("/lib/beta/6.mp3"));
+    core::LibraryDatasetOptions options;
+    options.codewords = 8;
+    options.codebookId = 1;
+    options.folderAlbums = false;
+    core::LibraryDataset noFolders;
+    QVERIFY(core::buildLibraryDataset(*m_catalog, options, noFolders, nullptr));
+    QCOMPARE(noFolders.songAlbum[static_cast<std::size_t>(row(noFolders, "/lib/beta/6.mp3"))], -1);
+  }
+
+  void similarSongs() {
+    const core::LibraryDataset d = build();
+    QVERIFY(songPair(d, "/lib/alpha/one/1.mp3", "/lib/alpha/one/2.mp3"));   // album
+    QVERIFY(songPair(d, "/lib/alpha/one/1.mp3", "/lib/alpha/two/5.mp3"));   // artist
+    QVERIFY(songPair(d, "/lib/comp/8.mp3", "/lib/comp/9.mp3"));             // compilation album
+    QVERIFY(songPair(d, "/lib/beta/6.mp3", "/lib/beta/7.mp3"));             // folder album
+    QVERIFY(songPair(d, "/lib/alpha/one/1.mp3", "/lib/downloads/10.mp3"));  // playlist
+    QVERIFY(!songPair(d, "/lib/alpha/one/2.mp3", "/lib/downloads/10.mp3"));
+    for (const auto& [a, b] : d.data.similarSongs) {
+      QVERIFY(a < b);
+      QVERIFY(a >= 0 && b < d.data.numSongs());
+    }
+    // The prolific artist: at most maxPartnersPerSong partners drawn per song, but every song
+    // has at least one.
+    const core::LibraryDataset bounded = build(3);
+    std::set<int> omega;
+    for (int i = 0; i < 30; ++i)
+      omega.insert(row(bounded, "/lib/omega/" + std::to_string(i) + ".mp3"));
+    int pairs = 0;
+    std::set<int> covered;
+    for (const auto& [a, b] : bounded.data.similarSongs) {
+      if (omega.count(a) && omega.count(b)) {
+        ++pairs;
+        covered.insert(a);
+        covered.insert(b);
+      }
+    }
+    // Two groups hold them (the artist and the folder album): 3 partners per song each.
+    QVERIFY2(pairs <= 2 * 30 * 3 && pairs >= 30 && pairs < 30 * 29 / 2,
+             qPrintable(QString::number(pairs)));
+    QCOMPARE(covered.size(), std::size_t(30));
+    const core::LibraryDataset again = build(3);
+    QVERIFY(again.data.similarSongs == bounded.data.similarSongs);  // seeded
+  }
+
+  void similarArtists() {
+    const core::LibraryDataset d = build();
+    QVERIFY(artistPair(d, "Gamma", "Delta"));  // compilation
+    QVERIFY(artistPair(d, "Alpha", "Eps"));    // playlist
+    // A folder of loose singles is not a compilation: its artists are not made similar.
+    QVERIFY(!artistPair(d, "Eps", "Zeta"));
+    QVERIFY(!artistPair(d, "Alpha", "Beta"));
+    QCOMPARE(d.data.similarArtists.size(), std::size_t(2));
+  }
+
+  void emptyCatalogFails() {
+    auto empty = core::Catalog::open(m_temp.path().toStdString() + "/empty.sqlite");
+    QVERIFY(empty);
+    core::LibraryDataset d;
+    std::string error;
+    QVERIFY(!core::buildLibraryDataset(*empty, {}, d, &error));
+    QVERIFY(!error.empty());
+  }
+};
+
+QTEST_GUILESS_MAIN(LibraryDatasetTest)
+#include "tst_librarydataset.moc"

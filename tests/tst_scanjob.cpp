@@ -1,0 +1,370 @@
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <map>
+#include <random>
+
+#include "app/jobs/scanjob.h"
+#include "core/catalog.h"
+#include "testaudio.h"
+
+using namespace songspace;
+namespace fs = std::filesystem;
+
+namespace {
+
+app::ScanOptions smallOptions(const fs::path& root, int threads = 1) {
+  app::ScanOptions options;
+  options.roots = {root};
+  options.threads = threads;
+  options.codebook.clusters = 16;
+  options.codebook.iterations = 10;
+  options.codebookFramesPerFile = 300;
+  options.commitEvery = 4;
+  return options;
+}
+
+// `count` short WAVs of varied sound (1.5 s each) in `dir`.
+void writeLibrary(const fs::path& dir, int count, std::uint32_t seed = 1) {
+  fs::create_directories(dir);
+  for (int i = 0; i < count; ++i) {
+    const auto style = static_cast<testaudio::Style>(i % 3);
+    char name[32];
+    std::snprintf(name, sizeof name, "song%02d.wav", i);
+    testaudio::writeWav(dir / name, testaudio::synthesize(style, seed * 1000 + i, 1.5), 22050);
+  }
+}
+
+const app::ScanIssue* findIssue(const std::vector<app::ScanIssue>& issues, const fs::path& path) {
+  for (const auto& issue : issues) {
+    if (issue.path == path.string()) return &issue;
+  }
+  return nullptr;
+}
+
+// Everything a scan leaves in the catalog, keyed by path, for exact comparison.
+struct CatalogContent {
+  std::map<std::string, std::pair<int, std::string>> files;  // path -> state, failure reason
+  std::map<std::string, std::vector<float>> features;        // path -> counts then summary
+  std::vector<std::uint8_t> codebook;
+  std::vector<float> frameSamples;
+};
+
+CatalogContent contentOf(const core::Catalog& catalog) {
+  CatalogContent c;
+  std::map<std::int64_t, std::string> pathOf;
+  for (const auto state :
+       {core::FileState::Analyzed, core::FileState::Failed, core::FileState::Missing}) {
+    for (const core::FileRow& row : catalog.files(state)) {
+      c.files[row.path] = {static_cast<int>(row.state), row.failureReason};
+      pathOf[row.id] = row.path;
+    }
+  }
+  for (const core::SongFeatures& song : catalog.loadFeatures()) {
+    std::vector<float> v;
+    for (const auto& [index, count] : song.features.codewordCounts) {
+      v.push_back(static_cast<float>(index));
+      v.push_back(count);
+    }
+    v.insert(v.end(), song.features.summary.begin(), song.features.summary.end());
+    c.features[pathOf[song.fileId]] = v;
+  }
+  if (const auto cb = catalog.latestCodebook()) c.codebook = cb->blob;
+  c.frameSamples = catalog.frameSamples().data;
+  return c;
+}
+
+}  // namespace
+
+class ScanJobTest : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir m_temp;
+  fs::path m_base;
+
+  fs::path path(const std::string& name) const { return m_base / name; }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_temp.isValid());
+    m_base = fs::path(m_temp.path().toStdString());
+  }
+
+  // First, while this process's peak RSS is still low: a 45-minute file is streamed, not loaded.
+  void longFileMemoryBounded() {
+    const fs::path lib = path("long");
+    writeLibrary(lib, 3);
+    auto catalog = core::Catalog::open(path("long.sqlite"));
+    QVERIFY(catalog);
+    app::ScanSummary first = app::runScan(*catalog, smallOptions(lib));
+    QCOMPARE(first.analyzed, 3);
+    QVERIFY(first.codebookLearned);
+    constexpr double kSeconds = 45 * 60;
+    QVERIFY(testaudio::writeLongWav(lib / "long.wav", kSeconds, 8000));
+    const long before = testaudio::peakRssKb();
+    const app::ScanSummary summary = app::runScan(*catalog, smallOptions(lib, 2));
+    const long growthMb = (testaudio::peakRssKb() - before) / 1024;
+    QCOMPARE(summary.analyzed, 1);
+    QCOMPARE(summary.unchanged, 3);
+    QVERIFY(summary.failed.empty());
+    QVERIFY2(std::abs(summary.audioSeconds - kSeconds) < 1.0,
+             qPrintable(QString::number(summary.audioSeconds)));
+    qInfo("45 min file: peak RSS +%ld MB", growthMb);
+    QVERIFY2(growthMb < 60, qPrintable(QStringLiteral("peak RSS grew %1 MB").arg(growthMb)));
+    const auto row = catalog->fileByPath((lib / "long.wav").native());
+    QVERIFY(row && row->state == core::FileState::Analyzed);
+    fs::remove(lib / "long.wav");
+  }
+
+  void badFilesBesideGoodOnes() {
+    const fs::path lib = path("mixed");
+    writeLibrary(lib / "good", 4);
+    for (const char* name : {"sine440.flac", "sine440.mp3", "sine440.ogg", "sine440.opus",
+                             "sine440.m4a", "sine440_8k.wav"}) {
+      QVERIFY(testaudio::copyFile(testaudio::fixture(name), lib / "good" / name));
+    }
+    testaudio::writeWav(lib / "good" / "caf\xE9.wav",
+                        testaudio::synthesize(testaudio::Style::LowDrone, 9, 1.5), 22050);
+    fs::create_directories(lib / "bad");
+    testaudio::writeBytes(lib / "bad/empty.mp3", "");
+    std::string noise(20000, '\0');
+    std::mt19937 rng(3);
+    for (char& c : noise) c = static_cast<char>(rng());
+    testaudio::writeBytes(lib / "bad/random.mp3", noise);
+    testaudio::writeBytes(lib / "bad/text.flac", "this is not a flac file\n");
+    QVERIFY(testaudio::truncatedCopy(testaudio::fixture("sine440.mp3"), lib / "bad/cut.mp3", 0.3));
+    QVERIFY(testaudio::truncatedCopy(testaudio::fixture("sine440.ogg"), lib / "bad/cut.ogg", 0.4));
+    QVERIFY(
+        testaudio::truncatedCopy(testaudio::fixture("sine440.mp3"), lib / "good/cut60.mp3", 0.6));
+    fs::create_directory_symlink("..", lib / "bad/loop");
+
+    auto catalog = core::Catalog::open(path("mixed.sqlite"));
+    QVERIFY(catalog);
+    const app::ScanSummary s = app::runScan(*catalog, smallOptions(lib, 2));
+    QVERIFY(s.error.empty());
+    QVERIFY(!s.cancelled);
+    QCOMPARE(s.filesSeen, 17);
+    QCOMPARE(s.analyzed, 12);
+    QCOMPARE(static_cast<int>(s.failed.size()), 5);
+    const std::map<std::string, std::string> expectedCodes{{"empty.mp3", "too_short"},
+                                                           {"random.mp3", "not_audio"},
+                                                           {"text.flac", "not_audio"},
+                                                           {"cut.mp3", "corrupt"},
+                                                           {"cut.ogg", "corrupt"}};
+    for (const auto& [name, code] : expectedCodes) {
+      const app::ScanIssue* issue = findIssue(s.failed, lib / "bad" / name);
+      QVERIFY2(issue != nullptr, name.c_str());
+      QVERIFY2(!issue->reason.empty(), name.c_str());
+      QVERIFY2(issue->code == code, (name + ": " + issue->code + " " + issue->reason).c_str());
+      const auto row = catalog->fileByPath((lib / "bad" / name).native());
+      QVERIFY(row && row->state == core::FileState::Failed);
+      QCOMPARE(row->failureReason, issue->reason);
+    }
+    bool truncationWarned = false;
+    for (const auto& w : s.warnings) {
+      if (w.path == (lib / "good/cut60.mp3").string() && w.reason.find("truncated") == 0)
+        truncationWarned = true;
+    }
+    QVERIFY(truncationWarned);
+    QVERIFY(findIssue(s.problems, lib / "bad/loop") != nullptr);
+    const auto latin1 = catalog->fileByPath((lib / "good" / "caf\xE9.wav").native());
+    QVERIFY(latin1 && latin1->state == core::FileState::Analyzed);
+    QCOMPARE(catalog->counts().analyzed, 12);
+    QVERIFY(s.audioSeconds > 12 * 1.0);
+
+    // Incremental: nothing changed.
+    app::ScanSummary again = app::runScan(*catalog, smallOptions(lib, 2));
+    QCOMPARE(again.analyzed, 0);
+    QCOMPARE(again.unchanged, 17);
+    QVERIFY(again.failed.empty());
+    QVERIFY(!again.codebookLearned);
+
+    // A new modification time: analysed again (and only that file).
+    const fs::path touched = lib / "good/song01.wav";
+    fs::last_write_time(touched, fs::last_write_time(touched) + std::chrono::seconds(5));
+    again = app::runScan(*catalog, smallOptions(lib, 2));
+    QCOMPARE(again.analyzed, 1);
+    QCOMPARE(again.unchanged, 16);
+
+    // Deleted: marked missing; restored unchanged: revived without analysis.
+    const fs::path moved = path("song02.wav.away");
+    fs::rename(lib / "good/song02.wav", moved);
+    again = app::runScan(*catalog, smallOptions(lib, 2));
+    QCOMPARE(again.missing, 1);
+    QCOMPARE(again.filesSeen, 16);
+    QCOMPARE(catalog->fileByPath((lib / "good/song02.wav").native())->state,
+             core::FileState::Missing);
+    QCOMPARE(catalog->counts().missing, 1);
+    fs::rename(moved, lib / "good/song02.wav");
+    again = app::runScan(*catalog, smallOptions(lib, 2));
+    QCOMPARE(again.analyzed, 0);
+    QCOMPARE(again.revived, 1);
+    QCOMPARE(again.missing, 0);
+    QCOMPARE(catalog->fileByPath((lib / "good/song02.wav").native())->state,
+             core::FileState::Analyzed);
+    QCOMPARE(catalog->counts().missing, 0);
+  }
+
+  // Root bypasses permissions, so the unreadable file is scanned by an unprivileged child.
+  void unreadableFile() {
+    const fs::path lib = path("perm");
+    writeLibrary(lib, 3);
+    testaudio::writeWav(lib / "locked.wav",
+                        testaudio::synthesize(testaudio::Style::HighChords, 5, 1.5), 22050);
+    fs::permissions(m_base, fs::perms::all);
+    fs::permissions(lib, fs::perms::all);
+    for (const auto& entry : fs::directory_iterator(lib))
+      fs::permissions(entry.path(),
+                      fs::perms::owner_read | fs::perms::others_read | fs::perms::group_read);
+    fs::permissions(lib / "locked.wav", fs::perms::none);
+    const fs::path db = path("perm.sqlite");
+    const auto out = testaudio::runAsNobody([&] {
+      auto catalog = core::Catalog::open(db);
+      if (!catalog) return std::string("no catalog");
+      const app::ScanSummary s = app::runScan(*catalog, smallOptions(lib, 2));
+      std::string text = "analyzed " + std::to_string(s.analyzed) + "\n";
+      for (const auto& f : s.failed)
+        text += "failed " + f.path + "|" + f.code + "|" + f.reason + "\n";
+      return text;
+    });
+    QVERIFY(out.has_value());
+    const QString text = QString::fromStdString(*out);
+    QVERIFY2(text.contains(QStringLiteral("analyzed 3\n")), qPrintable(text));
+    QVERIFY2(text.contains(QString::fromStdString("failed " + (lib / "locked.wav").string() +
+                                                  "|permission_denied|")),
+             qPrintable(text));
+    auto catalog = core::Catalog::open(db);
+    QVERIFY(catalog);
+    QCOMPARE(catalog->integrityCheck(), std::string("ok"));
+    QCOMPARE(catalog->fileByPath((lib / "locked.wav").native())->state, core::FileState::Failed);
+  }
+
+  void threadCountIndependent() {
+    const fs::path lib = path("threads");
+    writeLibrary(lib, 9, 7);
+    QVERIFY(testaudio::copyFile(testaudio::fixture("sine440.ogg"), lib / "x.ogg"));
+    testaudio::writeBytes(lib / "bad.mp3", "nope");
+    CatalogContent content[2];
+    for (int t = 0; t < 2; ++t) {
+      auto catalog = core::Catalog::open(path("threads" + std::to_string(t) + ".sqlite"));
+      QVERIFY(catalog);
+      app::ScanOptions options = smallOptions(lib, t + 1);
+      options.commitEvery = 3;
+      const app::ScanSummary s = app::runScan(*catalog, options);
+      QCOMPARE(s.analyzed, 10);
+      content[t] = contentOf(*catalog);
+    }
+    QCOMPARE(content[0].files.size(), std::size_t(11));
+    QVERIFY(!content[0].codebook.empty());
+    QVERIFY(content[0].files == content[1].files);
+    QVERIFY(content[0].codebook == content[1].codebook);
+    QCOMPARE(content[0].features.size(), std::size_t(10));
+    QVERIFY(content[0].features == content[1].features);  // bit-identical floats
+    QVERIFY(!content[0].frameSamples.empty());
+    QVERIFY(content[0].frameSamples == content[1].frameSamples);
+  }
+
+  void cancelAndResume() {
+    const fs::path lib = path("cancel");
+    writeLibrary(lib, 12, 3);
+    auto catalog = core::Catalog::open(path("cancel.sqlite"));
+    QVERIFY(catalog);
+    std::atomic<bool> cancel{false};
+    app::ScanOptions options = smallOptions(lib, 2);
+    options.cancel = &cancel;
+    options.progress = [&](const app::ScanProgress& p) {
+      if (p.phase == app::ScanProgress::Phase::Analyzing && p.done >= 3) cancel = true;
+    };
+    const app::ScanSummary s = app::runScan(*catalog, options);
+    QVERIFY(s.cancelled);
+    QVERIFY(s.analyzed >= 3);
+    QVERIFY2(s.analyzed < 12, qPrintable(QString::number(s.analyzed)));
+    QCOMPARE(s.missing, 0);
+    QCOMPARE(static_cast<int>(catalog->counts().analyzed), s.analyzed);
+
+    cancel = false;
+    options.progress = nullptr;
+    const app::ScanSummary rest = app::runScan(*catalog, options);
+    QVERIFY(!rest.cancelled);
+    QCOMPARE(rest.analyzed, 12 - s.analyzed);
+    QCOMPARE(rest.unchanged, s.analyzed);
+    QCOMPARE(catalog->counts().analyzed, 12);
+  }
+
+  // A scan killed with SIGKILL at several points leaves a consistent catalog; the next scan
+  // analyses only what is left.
+  void killNineAndResume() {
+    const fs::path lib = path("kill");
+    writeLibrary(lib, 20, 11);
+    const fs::path db = path("kill.sqlite");
+    std::mt19937 rng(2024);
+    int killedMidway = 0;
+    for (int round = 0; round < 4; ++round) {
+      const int killAfter = 1 + static_cast<int>(rng() % 4);  // progress reports to wait for
+      int fds[2];
+      QVERIFY(::pipe(fds) == 0);
+      const pid_t pid = ::fork();
+      QVERIFY(pid >= 0);
+      if (pid == 0) {
+        ::close(fds[0]);
+        auto catalog = core::Catalog::open(db);
+        if (!catalog) ::_exit(2);
+        app::ScanOptions options = smallOptions(lib, 2);
+        options.commitEvery = 2;
+        options.progress = [&](const app::ScanProgress& p) {
+          if (p.phase == app::ScanProgress::Phase::Analyzing) {
+            [[maybe_unused]] const ssize_t n = ::write(fds[1], "x", 1);
+          }
+        };
+        app::runScan(*catalog, options);
+        ::_exit(0);
+      }
+      ::close(fds[1]);
+      char c;
+      int reports = 0;
+      while (reports < killAfter && ::read(fds[0], &c, 1) == 1) ++reports;
+      ::usleep(static_cast<useconds_t>(rng() % 30000));
+      ::kill(pid, SIGKILL);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      ::close(fds[0]);
+      if (WIFSIGNALED(status)) ++killedMidway;
+    }
+    QVERIFY(killedMidway >= 3);
+
+    auto catalog = core::Catalog::open(db);
+    QVERIFY(catalog);
+    QCOMPARE(catalog->integrityCheck(), std::string("ok"));
+    const auto before = catalog->counts();
+    QVERIFY(before.analyzed < 20);
+    const int summaryDim = 2 * audio::MfccParams{}.featureDimension();
+    for (const core::SongFeatures& song : catalog->loadFeatures()) {
+      QCOMPARE(static_cast<int>(song.features.summary.size()), summaryDim);
+      QVERIFY(!song.features.codewordCounts.empty());
+      QVERIFY(catalog->song(song.fileId).has_value());
+    }
+    const app::ScanSummary s = app::runScan(*catalog, smallOptions(lib, 2));
+    QVERIFY(!s.codebookLearned || before.analyzed == 0);
+    QCOMPARE(s.analyzed + s.unchanged, 20);
+    QCOMPARE(s.unchanged, static_cast<int>(before.analyzed));
+    QCOMPARE(catalog->counts().analyzed, 20);
+  }
+
+  void emptyAndMissingRoots() {
+    fs::create_directories(path("emptylib"));
+    auto catalog = core::Catalog::open(path("empty.sqlite"));
+    QVERIFY(catalog);
+    app::ScanSummary s = app::runScan(*catalog, smallOptions(path("emptylib")));
+    QCOMPARE(s.filesSeen, 0);
+    QVERIFY(s.error.empty());
+    s = app::runScan(*catalog, smallOptions(path("nowhere")));
+    QCOMPARE(s.filesSeen, 0);
+    QVERIFY(findIssue(s.problems, path("nowhere")) != nullptr);
+  }
+};
+
+QTEST_GUILESS_MAIN(ScanJobTest)
+#include "tst_scanjob.moc"
