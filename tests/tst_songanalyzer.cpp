@@ -146,7 +146,7 @@ class SongAnalyzerTest : public QObject {
   void failuresPropagate() {
     const fs::path dir = m_song.parent_path();
     testaudio::writeWav(dir / "short.wav",
-                        testaudio::synthesize(testaudio::Style::LowDrone, 1, 0.5), 22050);
+                        testaudio::synthesize(testaudio::Style::LowDrone, 1, 0.3), 22050);
     testaudio::writeBytes(dir / "text.mp3", "hello, this is text and not audio at all\n");
     const audio::SongAnalyzer analyzer(audio::AnalyzerParams{}, nullptr);
     audio::SongAnalysis out;
