@@ -73,6 +73,15 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     showEmptyState(tr("This song is not in the library (id %1).").arg(fileId));
     return;
   }
+  if (song->state == core::FileState::Failed) {
+    for (const core::FileRow& failed : snapshot()->failedFiles) {
+      if (failed.id == fileId) {
+        showFailedFile(QString::fromStdString(failed.path),
+                       QString::fromStdString(failed.failureReason));
+        return;
+      }
+    }
+  }
   m_fileId = fileId;
   QVBoxLayout* layout = beginContent();
   QWidget* content = layout->parentWidget();

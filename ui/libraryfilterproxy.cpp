@@ -13,7 +13,6 @@ constexpr int kSearchedColumns[] = {LibraryTableModel::Title, LibraryTableModel:
 }  // namespace
 
 LibraryFilterProxy::LibraryFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) {
-  m_collator.setNumericMode(true);
   m_collator.setCaseSensitivity(Qt::CaseInsensitive);
   setSortRole(LibraryTableModel::SortRole);
 }
@@ -61,8 +60,35 @@ bool LibraryFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& ri
   const QVariant a = left.data(LibraryTableModel::SortRole);
   const QVariant b = right.data(LibraryTableModel::SortRole);
   if (a.isValid() && b.isValid()) return a.toDouble() < b.toDouble();
-  return m_collator.compare(left.data(Qt::DisplayRole).toString(),
-                            right.data(Qt::DisplayRole).toString()) < 0;
+  return naturalCompare(left.data(Qt::DisplayRole).toString(),
+                        right.data(Qt::DisplayRole).toString()) < 0;
+}
+
+int LibraryFilterProxy::naturalCompare(const QString& a, const QString& b) const {
+  qsizetype i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const bool digitA = a[i].isDigit(), digitB = b[j].isDigit();
+    qsizetype endA = i, endB = j;
+    while (endA < a.size() && a[endA].isDigit() == digitA) ++endA;
+    while (endB < b.size() && b[endB].isDigit() == digitB) ++endB;
+    const QStringView runA = QStringView(a).mid(i, endA - i);
+    const QStringView runB = QStringView(b).mid(j, endB - j);
+    int result = 0;
+    if (digitA && digitB) {
+      // By value without overflow: strip leading zeros, then the longer run is larger.
+      QStringView valueA = runA, valueB = runB;
+      while (valueA.size() > 1 && valueA.front() == u'0') valueA = valueA.mid(1);
+      while (valueB.size() > 1 && valueB.front() == u'0') valueB = valueB.mid(1);
+      result = valueA.size() != valueB.size() ? (valueA.size() < valueB.size() ? -1 : 1)
+                                              : valueA.compare(valueB);
+    } else {
+      result = m_collator.compare(runA, runB);
+    }
+    if (result != 0) return result;
+    i = endA;
+    j = endB;
+  }
+  return (a.size() - i > 0 ? 1 : 0) - (b.size() - j > 0 ? 1 : 0);
 }
 
 }  // namespace songspace::ui

@@ -12,8 +12,8 @@ namespace songspace::ui {
 //   (title, artist, album, genre, predicted tags) — words are ANDed, columns ORed.
 // - setArtistFilter: only the songs whose Artist column equals the name (empty = all).
 // - sorting: by LibraryTableModel::SortRole where the source gives one (duration in seconds),
-//   else by display text with a locale-aware, case-insensitive, numeric-aware collator
-//   ("Song 2" < "Song 10").
+//   else by display text in natural order (naturalCompare). QCollator's own numeric mode is not
+//   used: it is unsupported by Qt's POSIX/C-locale fallback.
 class LibraryFilterProxy : public QSortFilterProxyModel {
   Q_OBJECT
  public:
@@ -22,6 +22,10 @@ class LibraryFilterProxy : public QSortFilterProxyModel {
   void setSearchText(const QString& text);
   QString searchText() const { return m_searchText; }
   void setArtistFilter(const QString& artistName);
+
+  // Natural order: digit runs compare by value ("Song 2" < "Song 10"), other runs with the
+  // collator, case-insensitively. Negative, zero or positive like QCollator::compare.
+  int naturalCompare(const QString& a, const QString& b) const;
   QString artistFilter() const { return m_artist; }
 
  protected:

@@ -53,6 +53,7 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snaps
   if (m_snapshot) {
     m_rows.reserve(m_snapshot->songs.size());
     for (const core::SongRow& song : m_snapshot->songs) {
+      if (song.state != core::FileState::Analyzed) continue;  // failed files are listed elsewhere
       Row row;
       row.fileId = song.fileId;
       row.path = QString::fromStdString(song.path);
