@@ -22,25 +22,33 @@ BrowsePanel::BrowsePanel(QWidget* parent) : QWidget(parent), m_scroll(new QScrol
   endContent();
 }
 
+BrowsePanel::~BrowsePanel() {
+  delete m_content;
+}
+
 QVBoxLayout* BrowsePanel::beginContent() {
-  if (m_content) {
-    QWidget* old = m_scroll->takeWidget();
+  if (QWidget* old = m_scroll->takeWidget()) {
     old->hide();
     old->setParent(nullptr);
     old->deleteLater();
   }
+  delete m_content;  // an unfinished page (beginContent without endContent), never shown
   m_notice.clear();
+  // Built while hidden and shown whole by endContent(): widgets added to an already visible
+  // parent would only appear after a queued show, one event-loop turn later.
   m_content = new QWidget;
   m_content->setObjectName(QStringLiteral("browseContent"));
   auto* layout = new QVBoxLayout(m_content);
   const int gap = style()->pixelMetric(QStyle::PM_LayoutVerticalSpacing);
   layout->setSpacing(std::max(2, gap / 2));
-  m_scroll->setWidget(m_content);
   return layout;
 }
 
 void BrowsePanel::endContent() {
   static_cast<QVBoxLayout*>(m_content->layout())->addStretch(1);
+  m_scroll->setWidget(m_content);  // the scroll area owns it from here
+  m_content->show();
+  m_content = nullptr;
 }
 
 void BrowsePanel::showEmptyState(const QString& message) {
@@ -53,12 +61,12 @@ void BrowsePanel::showEmptyState(const QString& message) {
   font.setPointSizeF(font.pointSizeF() * 1.15);
   label->setFont(font);
   layout->addWidget(label);
-  layout->addStretch(1);
+  endContent();
   m_notice = message;
 }
 
 void BrowsePanel::addNotice(QVBoxLayout* layout, const QString& message) {
-  auto* label = makeNoteLabel(message, m_content);
+  auto* label = makeNoteLabel(message, layout->parentWidget());
   label->setObjectName(QStringLiteral("notice"));
   layout->addSpacing(fontMetrics().height() / 2);
   layout->addWidget(label);

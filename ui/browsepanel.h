@@ -20,6 +20,7 @@ class BrowsePanel : public QWidget {
   Q_OBJECT
  public:
   explicit BrowsePanel(QWidget* parent = nullptr);
+  ~BrowsePanel() override;
 
   const std::shared_ptr<const LibrarySnapshot>& snapshot() const { return m_snapshot; }
   // The text of the empty state / notice currently shown (empty when none), for tests and tools.
@@ -37,7 +38,7 @@ class BrowsePanel : public QWidget {
   // Replaces the content with a fresh, empty column and returns its layout. The old content is
   // deleted later: this may run inside a click handler of one of its buttons.
   QVBoxLayout* beginContent();
-  // Adds the trailing stretch.
+  // Adds the trailing stretch and shows the new content. Every beginContent() needs one.
   void endContent();
   // A centred, wrapped message as the only content (an empty state).
   void showEmptyState(const QString& message);
@@ -58,7 +59,7 @@ class BrowsePanel : public QWidget {
  private:
   std::shared_ptr<const LibrarySnapshot> m_snapshot;
   QScrollArea* m_scroll;
-  QWidget* m_content = nullptr;
+  QWidget* m_content = nullptr;  // the page being built, until endContent()
   QString m_notice;
 };
 

@@ -92,17 +92,21 @@ void InspectorPanel::showSong(std::int64_t fileId) {
       content));
   if (!song->artistName.empty()) {
     const QString artist = QString::fromStdString(song->artistName);
-    QToolButton* link = makeLinkButton(artist, QStringLiteral("headerArtist"), content);
+    // A link label rather than a button: it lines up with the title above it.
+    auto* link = new QLabel(QStringLiteral("<a href=\"artist\">%1</a>").arg(artist.toHtmlEscaped()),
+                            content);
+    link->setObjectName(QStringLiteral("headerArtist"));
+    link->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     QFont font = link->font();
     font.setPointSizeF(font.pointSizeF() * 1.15);
     link->setFont(font);
-    connect(link, &QToolButton::clicked, this, [this, artist] { Q_EMIT artistActivated(artist); });
+    connect(link, &QLabel::linkActivated, this, [this, artist] { Q_EMIT artistActivated(artist); });
     layout->addWidget(link, 0, Qt::AlignLeft);
   }
 
   auto* form = new QFormLayout;
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-  form->setLabelAlignment(Qt::AlignLeft);
+  form->setLabelAlignment(Qt::AlignLeft | Qt::AlignTop);
   const auto addRow = [&](const QString& name, const QString& value) {
     if (value.isEmpty()) return;
     auto* label = new QLabel(name, content);
