@@ -220,7 +220,6 @@ class InspectorTest : public QObject {
     }
     QCOMPARE(nameOf(entries(panel, QStringLiteral("tag:")).first()),
              QString::fromStdString(model.predictTags(embedding, 1).front().name));
-    screenshot(panel, QStringLiteral("inspector-external.png"));
   }
 
   void artistPage() {
@@ -296,6 +295,13 @@ class InspectorTest : public QObject {
     panel.setSnapshot(m_untrained.snapshot);
     panel.showSong(m_untrained.snapshot->songs.front().fileId);
     screenshot(panel, QStringLiteral("inspector-untrained.png"));
+    // Narrow, with a file from outside the library.
+    panel.setSnapshot(m_library.snapshot);
+    panel.resize(340, 600);
+    panel.showExternalFile(QStringLiteral("/downloads/a rather long file name of a new song.ogg"),
+                           *m_library.snapshot->model->embeddingOfFile(fileIdOf(5, 0)));
+    QTest::qWait(10);
+    screenshot(panel, QStringLiteral("inspector-external.png"));
     ui::ArtistPage page;
     page.resize(460, 1300);
     page.setSnapshot(m_library.snapshot);
