@@ -1,0 +1,316 @@
+#include <QDir>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QToolButton>
+#include <QtTest>
+#include <set>
+
+#include "tests/librarytestdata.h"
+#include "ui/artistpage.h"
+#include "ui/inspectorpanel.h"
+#include "ui/scorebar.h"
+
+using namespace songspace;
+
+namespace {
+
+// Entries of one kind ("tag:", "song:", "artist:") in display order.
+QList<QToolButton*> entries(const QWidget& panel, const QString& prefix) {
+  return panel.findChildren<QToolButton*>(
+      QRegularExpression(QStringLiteral("^") + QRegularExpression::escape(prefix)));
+}
+
+QString nameOf(const QToolButton* button) {
+  return button->objectName().section(u':', 1);
+}
+
+// Renders a panel when SONGSPACE_SCREENSHOT_DIR is set (for looking at the layout).
+void screenshot(QWidget& widget, const QString& name) {
+  const QString dir = qEnvironmentVariable("SONGSPACE_SCREENSHOT_DIR");
+  if (dir.isEmpty()) return;
+  QDir().mkpath(dir);
+  QVERIFY(widget.grab().save(QDir(dir).filePath(name)));
+}
+
+}  // namespace
+
+class InspectorTest : public QObject {
+  Q_OBJECT
+ private:
+  testdata::Library m_library;
+  testdata::Library m_untrained;
+
+  std::int64_t fileIdOf(int artist, int song) const {
+    const auto& path =
+        m_library.songs[static_cast<std::size_t>(artist * testdata::kSongsPerArtist + song)].path;
+    for (const core::SongRow& row : m_library.snapshot->songs) {
+      if (row.path == path) return row.fileId;
+    }
+    return 0;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    m_library = testdata::buildLibrary(true);
+    QVERIFY2(m_library.error.isEmpty(), qPrintable(m_library.error));
+    QVERIFY(m_library.snapshot->hasModel());
+    m_untrained = testdata::buildLibrary(false);
+    QVERIFY2(m_untrained.error.isEmpty(), qPrintable(m_untrained.error));
+  }
+
+  void emptyStates() {
+    ui::InspectorPanel panel;
+    QCOMPARE(panel.notice(), QStringLiteral("Open a music folder to begin"));
+    panel.setSnapshot(m_library.snapshot);
+    panel.showSong(424242);
+    QVERIFY2(panel.notice().contains(QStringLiteral("not in the library")),
+             qPrintable(panel.notice()));
+    QCOMPARE(panel.currentFileId(), std::int64_t{0});
+    QVERIFY(entries(panel, QStringLiteral("tag:")).isEmpty());
+  }
+
+  void predictedTagsWithScores() {
+    ui::InspectorPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    const app::ModelSession& model = *m_library.snapshot->model;
+    const float bound = model.model().maxNorm * model.model().maxNorm;
+    int markedSeen = 0;
+    for (const core::SongRow& song : m_library.snapshot->songs) {
+      if (song.state != core::FileState::Analyzed) continue;
+      panel.showSong(song.fileId);
+      QCOMPARE(panel.currentFileId(), song.fileId);
+      QVERIFY(panel.notice().isEmpty());
+      const QList<QToolButton*> tags = entries(panel, QStringLiteral("tag:"));
+      const auto expected =
+          model.predictTags(*model.embeddingOfFile(song.fileId), ui::InspectorPanel::kTagsShown);
+      QCOMPARE(tags.size(), static_cast<int>(expected.size()));
+      QVERIFY(tags.size() >= 3);
+      std::set<std::string> own;
+      for (const auto& tag : m_library.snapshot->tagsOf(song.fileId, core::TagSource::File)) {
+        own.insert(tag.tag);
+      }
+      for (int i = 0; i < tags.size(); ++i) {
+        const double score = tags[i]->property("score").toDouble();
+        QCOMPARE(nameOf(tags[i]),
+                 QString::fromStdString(expected[static_cast<std::size_t>(i)].name));
+        QVERIFY(score >= -bound - 1e-4 && score <= bound + 1e-4);
+        if (i > 0) QVERIFY(score <= tags[i - 1]->property("score").toDouble());
+        const bool owned = own.count(nameOf(tags[i]).toStdString()) > 0;
+        QCOMPARE(tags[i]->property("marked").toBool(), owned);
+        QCOMPARE(tags[i]->font().bold(), owned);
+        markedSeen += owned ? 1 : 0;
+      }
+      // Similar songs never include the song itself.
+      const QList<QToolButton*> similar = entries(panel, QStringLiteral("song:"));
+      QCOMPARE(similar.size(), ui::InspectorPanel::kSimilarSongsShown);
+      for (const QToolButton* button : similar) {
+        QVERIFY(button->property("fileId").toLongLong() != song.fileId);
+      }
+      QCOMPARE(entries(panel, QStringLiteral("artist:")).size(),
+               std::min(ui::InspectorPanel::kSimilarArtistsShown, testdata::kArtists));
+    }
+    // Genre/mood tags are learned from the files, so the model must recover some of them.
+    QVERIFY2(markedSeen >= 60, qPrintable(QString::number(markedSeen)));
+    // The bars draw the same scores.
+    panel.showSong(fileIdOf(0, 0));
+    const auto bars = panel.findChildren<ui::ScoreBar*>();
+    QVERIFY(!bars.isEmpty());
+    for (const ui::ScoreBar* bar : bars) {
+      QCOMPARE(bar->range(), bound);
+      QVERIFY(bar->fraction() >= 0 && bar->fraction() <= 1);
+    }
+  }
+
+  void clickingEntriesEmits() {
+    ui::InspectorPanel panel;
+    panel.resize(500, 900);
+    panel.show();
+    panel.setSnapshot(m_library.snapshot);
+    const std::int64_t id = fileIdOf(2, 3);
+    panel.showSong(id);
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QSignalSpy songs(&panel, &ui::InspectorPanel::songActivated);
+    QSignalSpy artists(&panel, &ui::InspectorPanel::artistActivated);
+    QSignalSpy tags(&panel, &ui::InspectorPanel::tagActivated);
+
+    QToolButton* song = entries(panel, QStringLiteral("song:")).first();
+    // Content rebuilt while the panel is on screen is visible at once (not one event later).
+    QVERIFY(song->isVisible());
+    const qint64 target = song->property("fileId").toLongLong();
+    QTest::mouseClick(song, Qt::LeftButton);
+    QCOMPARE(songs.count(), 1);
+    QCOMPARE(songs.first().at(0).toLongLong(), target);
+    // The main window reacts by showing the song: the clicked entry's panel is rebuilt safely.
+    panel.showSong(target);
+    QCOMPARE(panel.currentFileId(), target);
+    QVERIFY(entries(panel, QStringLiteral("tag:")).first()->isVisible());
+
+    QToolButton* artist = entries(panel, QStringLiteral("artist:")).first();
+    QTest::mouseClick(artist, Qt::LeftButton);
+    QCOMPARE(artists.count(), 1);
+    QCOMPARE(artists.first().at(0).toString(), nameOf(artist));
+    QVERIFY(!nameOf(artist).isEmpty());
+
+    auto* header = panel.findChild<QLabel*>(QStringLiteral("headerArtist"));
+    QVERIFY(header);
+    // Click on the link text (left-aligned, vertically centred).
+    QTest::mouseClick(header, Qt::LeftButton, {},
+                      QPoint(header->fontMetrics().averageCharWidth() * 2, header->height() / 2));
+    QCOMPARE(artists.count(), 2);
+    QCOMPARE(artists.last().at(0).toString(),
+             QString::fromStdString(m_library.snapshot->song(target)->artistName));
+
+    QToolButton* tag = entries(panel, QStringLiteral("tag:")).first();
+    QTest::mouseClick(tag, Qt::LeftButton);
+    QCOMPARE(tags.count(), 1);
+    QCOMPARE(tags.first().at(0).toString(), nameOf(tag));
+  }
+
+  void noModelShowsTrainState() {
+    ui::InspectorPanel panel;
+    panel.setSnapshot(m_untrained.snapshot);
+    QVERIFY(!m_untrained.snapshot->hasModel());
+    const core::SongRow& song = m_untrained.snapshot->songs.front();
+    panel.showSong(song.fileId);
+    QCOMPARE(panel.notice(), QStringLiteral("Train the model to see predictions"));
+    QVERIFY(entries(panel, QStringLiteral("tag:")).isEmpty());
+    // Metadata is still shown.
+    bool titleShown = false, albumShown = false;
+    for (const QLabel* label : panel.findChildren<QLabel*>()) {
+      titleShown = titleShown || label->text() == QString::fromStdString(song.info.title);
+      albumShown = albumShown || label->text() == QString::fromStdString(song.album);
+    }
+    QVERIFY(titleShown);
+    QVERIFY(albumShown);
+  }
+
+  void failedFileShowsReason() {
+    ui::InspectorPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    QCOMPARE(m_library.snapshot->failedFiles.size(), std::size_t{1});
+    const core::FileRow& failed = m_library.snapshot->failedFiles.front();
+    QCOMPARE(failed.failureReason, std::string(testdata::kFailedReason));
+    panel.showFailedFile(QString::fromStdString(failed.path),
+                         QString::fromStdString(failed.failureReason));
+    QVERIFY2(panel.notice().contains(QString::fromLatin1(testdata::kFailedReason)),
+             qPrintable(panel.notice()));
+    QCOMPARE(panel.currentFileId(), std::int64_t{0});
+    // Asking for the failed file by id shows the same.
+    panel.clear();
+    panel.showSong(failed.id);
+    QVERIFY2(panel.notice().contains(QString::fromLatin1(testdata::kFailedReason)),
+             qPrintable(panel.notice()));
+  }
+
+  void externalFileUsesEmbedding() {
+    ui::InspectorPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    const app::ModelSession& model = *m_library.snapshot->model;
+    // A song's own embedding, presented as an outside file: the similar songs are the model's
+    // answer without any exclusion (the song itself may appear).
+    const std::int64_t id = fileIdOf(4, 1);
+    const Eigen::VectorXf embedding = *model.embeddingOfFile(id);
+    panel.showExternalFile(QStringLiteral("/downloads/new song.ogg"), embedding);
+    const auto songs = entries(panel, QStringLiteral("song:"));
+    const auto expected = model.similarSongs(embedding, ui::InspectorPanel::kSimilarSongsShown);
+    QCOMPARE(songs.size(), static_cast<int>(expected.size()));
+    for (int i = 0; i < songs.size(); ++i) {
+      QCOMPARE(songs[i]->property("fileId").toLongLong(),
+               expected[static_cast<std::size_t>(i)].fileId);
+    }
+    QCOMPARE(nameOf(entries(panel, QStringLiteral("tag:")).first()),
+             QString::fromStdString(model.predictTags(embedding, 1).front().name));
+  }
+
+  void artistPage() {
+    ui::ArtistPage page;
+    page.setSnapshot(m_library.snapshot);
+    const QString name = QString::fromUtf8(testdata::kArtistNames[3]);
+    page.showArtist(name);
+    QVERIFY(page.notice().isEmpty());
+    const app::ModelSession& model = *m_library.snapshot->model;
+    const auto expected = model.songsForArtist(name.toStdString(), ui::ArtistPage::kSongsShown);
+    const QList<QToolButton*> songs = entries(page, QStringLiteral("song:"));
+    QCOMPARE(songs.size(), static_cast<int>(expected.size()));
+    int own = 0;
+    for (int i = 0; i < songs.size(); ++i) {
+      const qint64 id = songs[i]->property("fileId").toLongLong();
+      QCOMPARE(id, expected[static_cast<std::size_t>(i)].fileId);
+      const bool byArtist = m_library.snapshot->song(id)->artistName == name.toStdString();
+      QCOMPARE(songs[i]->property("marked").toBool(), byArtist);
+      own += byArtist ? 1 : 0;
+    }
+    // The artist's own songs are what the artist embedding was trained to rank first.
+    QVERIFY2(own >= 7, qPrintable(QString::number(own)));
+    const auto similar = entries(page, QStringLiteral("artist:"));
+    QCOMPARE(similar.size(), testdata::kArtists - 1);
+    for (const QToolButton* button : similar) QVERIFY(nameOf(button) != name);
+
+    // Tag profile: T_tᵀ A_i, best first; the artist's genre is among the top tags.
+    const core::JointModel& joint = model.model();
+    const int index = joint.artistIndex(name.toStdString());
+    const Eigen::VectorXf scores = joint.T.transpose() * joint.A.col(index);
+    const QList<QToolButton*> profile = entries(page, QStringLiteral("tag:"));
+    QCOMPARE(profile.size(), std::min<int>(ui::ArtistPage::kProfileTagsShown,
+                                           static_cast<int>(joint.tagNames.size())));
+    for (int i = 0; i < profile.size(); ++i) {
+      const int t = joint.tagIndex(nameOf(profile[i]).toStdString());
+      QVERIFY(t >= 0);
+      QCOMPARE(profile[i]->property("score").toDouble(), static_cast<double>(scores(t)));
+      if (i > 0) QVERIFY(scores(t) <= profile[i - 1]->property("score").toDouble());
+    }
+    const QString genre = QString::fromUtf8(testdata::kGenres[3 % 3]).toLower();
+    bool genreNearTop = false;
+    for (int i = 0; i < std::min<int>(3, profile.size()); ++i) {
+      genreNearTop = genreNearTop || nameOf(profile[i]) == genre;
+    }
+    QVERIFY2(genreNearTop, qPrintable(nameOf(profile.first())));
+
+    QSignalSpy artists(&page, &ui::ArtistPage::artistActivated);
+    QSignalSpy tags(&page, &ui::ArtistPage::tagActivated);
+    page.show();
+    QTest::mouseClick(similar.first(), Qt::LeftButton);
+    QCOMPARE(artists.count(), 1);
+    QCOMPARE(artists.first().at(0).toString(), nameOf(similar.first()));
+    QTest::mouseClick(profile.first(), Qt::LeftButton);
+    QCOMPARE(tags.count(), 1);
+
+    page.showArtist(QStringLiteral("Nobody At All"));
+    QVERIFY(page.notice().contains(QStringLiteral("not an artist")));
+    page.setSnapshot(m_untrained.snapshot);
+    page.showArtist(name);
+    QCOMPARE(page.notice(), QStringLiteral("Train the model to see predictions"));
+    QCOMPARE(entries(page, QStringLiteral("song:")).size(), 10);  // the artist's own songs
+  }
+
+  void screenshots() {
+    if (qEnvironmentVariableIsEmpty("SONGSPACE_SCREENSHOT_DIR")) QSKIP("screenshots not asked for");
+    ui::InspectorPanel panel;
+    panel.resize(460, 1000);
+    panel.setSnapshot(m_library.snapshot);
+    panel.showSong(fileIdOf(1, 2));
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    screenshot(panel, QStringLiteral("inspector.png"));
+    panel.setSnapshot(m_untrained.snapshot);
+    panel.showSong(m_untrained.snapshot->songs.front().fileId);
+    screenshot(panel, QStringLiteral("inspector-untrained.png"));
+    // Narrow, with a file from outside the library.
+    panel.setSnapshot(m_library.snapshot);
+    panel.resize(340, 600);
+    panel.showExternalFile(QStringLiteral("/downloads/a rather long file name of a new song.ogg"),
+                           *m_library.snapshot->model->embeddingOfFile(fileIdOf(5, 0)));
+    QTest::qWait(10);
+    screenshot(panel, QStringLiteral("inspector-external.png"));
+    ui::ArtistPage page;
+    page.resize(460, 1300);
+    page.setSnapshot(m_library.snapshot);
+    page.showArtist(QString::fromUtf8(testdata::kArtistNames[1]));
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    screenshot(page, QStringLiteral("artistpage.png"));
+  }
+};
+
+QTEST_MAIN(InspectorTest)
+#include "tst_inspector.moc"

@@ -1,0 +1,308 @@
+#include <QAbstractItemModelTester>
+#include <QSet>
+#include <QtTest>
+
+#include "tests/librarytestdata.h"
+#include "ui/artistlistmodel.h"
+#include "ui/libraryfilterproxy.h"
+#include "ui/librarytablemodel.h"
+
+using namespace songspace;
+using ui::LibraryTableModel;
+
+namespace {
+
+QStringList columnTexts(const QAbstractItemModel& model, int column) {
+  QStringList texts;
+  for (int row = 0; row < model.rowCount(); ++row)
+    texts << model.index(row, column).data().toString();
+  return texts;
+}
+
+// Seconds of a "m:ss" / "h:mm:ss" text.
+int secondsOf(const QString& text) {
+  int total = 0;
+  for (const QString& part : text.split(QLatin1Char(':'))) total = total * 60 + part.toInt();
+  return total;
+}
+
+}  // namespace
+
+class LibraryModelsTest : public QObject {
+  Q_OBJECT
+ private:
+  testdata::Library m_library;
+  std::shared_ptr<const ui::LibrarySnapshot> m_untrained;
+  testdata::Library m_untrainedLibrary;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    m_library = testdata::buildLibrary(true);
+    QVERIFY2(m_library.error.isEmpty(), qPrintable(m_library.error));
+    QVERIFY(m_library.snapshot->hasModel());
+    m_untrainedLibrary = testdata::buildLibrary(false);
+    QVERIFY2(m_untrainedLibrary.error.isEmpty(), qPrintable(m_untrainedLibrary.error));
+  }
+
+  void tableRowsAndColumns() {
+    LibraryTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.rowCount(), 0);
+    model.setSnapshot(m_library.snapshot);
+    // Failed files are not rows.
+    QCOMPARE(model.rowCount(), testdata::kArtists * testdata::kSongsPerArtist);
+    QCOMPARE(model.columnCount(), 6);
+    QCOMPARE(model.headerData(LibraryTableModel::Duration, Qt::Horizontal).toString(),
+             QStringLiteral("Duration"));
+    for (int row = 0; row < model.rowCount(); ++row) {
+      const std::int64_t id = model.fileIdAt(model.index(row, LibraryTableModel::Genre));
+      const core::SongRow* song = m_library.snapshot->song(id);
+      QVERIFY(song);
+      QCOMPARE(model.indexOfFile(id).row(), row);
+      QCOMPARE(model.index(row, 3).data(LibraryTableModel::FileIdRole).toLongLong(), id);
+      QCOMPARE(model.index(row, LibraryTableModel::Artist).data().toString(),
+               QString::fromStdString(song->artistName));
+      QCOMPARE(model.index(row, 0).data(Qt::ToolTipRole).toString(),
+               QString::fromStdString(song->path));
+      const QString title = model.index(row, LibraryTableModel::Title).data().toString();
+      if (song->info.title.empty()) {
+        QVERIFY2(title.endsWith(QStringLiteral("track.mp3")), qPrintable(title));
+      } else {
+        QCOMPARE(title, QString::fromStdString(song->info.title));
+      }
+      const QString duration = model.index(row, LibraryTableModel::Duration).data().toString();
+      QCOMPARE(secondsOf(duration), qRound(song->info.durationSeconds));
+      QCOMPARE(model.index(row, LibraryTableModel::Duration)
+                   .data(LibraryTableModel::SortRole)
+                   .toDouble(),
+               song->info.durationSeconds);
+      // Top 3 predicted tags, best first, as the train job stored them.
+      auto predicted = m_library.snapshot->tagsOf(id, core::TagSource::Predicted);
+      QVERIFY(predicted.size() >= 3);
+      std::stable_sort(predicted.begin(), predicted.end(),
+                       [](const auto& a, const auto& b) { return a.score > b.score; });
+      const QStringList shown = model.index(row, LibraryTableModel::PredictedTags)
+                                    .data()
+                                    .toString()
+                                    .split(QStringLiteral(", "));
+      QCOMPARE(shown.size(), 3);
+      for (int i = 0; i < 3; ++i) {
+        QCOMPARE(shown[i], QString::fromStdString(predicted[static_cast<std::size_t>(i)].tag));
+      }
+    }
+    QCOMPARE(model.fileIdAt({}), std::int64_t{0});
+    QVERIFY(!model.indexOfFile(987654).isValid());
+    QCOMPARE(LibraryTableModel::formatDuration(59.4), QStringLiteral("0:59"));
+    QCOMPARE(LibraryTableModel::formatDuration(3725), QStringLiteral("1:02:05"));
+    QCOMPARE(LibraryTableModel::formatDuration(0), QString());
+  }
+
+  void resetsAcrossSnapshots() {
+    LibraryTableModel model;
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.setSnapshot(m_library.snapshot);
+    proxy.sort(LibraryTableModel::Title);
+    model.setSnapshot(m_untrainedLibrary.snapshot);
+    QCOMPARE(model.rowCount(), 60);
+    // No model: no predicted tags, but every other column is there.
+    QVERIFY(model.index(0, LibraryTableModel::PredictedTags).data().toString().isEmpty());
+    model.setSnapshot(nullptr);
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(proxy.rowCount(), 0);
+    model.setSnapshot(m_library.snapshot);
+    QCOMPARE(proxy.rowCount(), 60);
+    QCOMPARE(reset.count(), 4);
+  }
+
+  void sortsEveryColumn_data() {
+    QTest::addColumn<int>("column");
+    for (int c = 0; c < LibraryTableModel::ColumnCount; ++c) {
+      QTest::addRow("column %d", c) << c;
+    }
+  }
+  void sortsEveryColumn() {
+    QFETCH(int, column);
+    LibraryTableModel model;
+    model.setSnapshot(m_library.snapshot);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+      proxy.sort(column, order);
+      QCOMPARE(proxy.rowCount(), 60);
+      for (int row = 1; row < proxy.rowCount(); ++row) {
+        const QModelIndex a = proxy.index(row - 1, column), b = proxy.index(row, column);
+        const bool ordered =
+            column == LibraryTableModel::Duration
+                ? (order == Qt::AscendingOrder ? a.data(LibraryTableModel::SortRole).toDouble() <=
+                                                     b.data(LibraryTableModel::SortRole).toDouble()
+                                               : a.data(LibraryTableModel::SortRole).toDouble() >=
+                                                     b.data(LibraryTableModel::SortRole).toDouble())
+                : (order == Qt::AscendingOrder
+                       ? proxy.naturalCompare(a.data().toString(), b.data().toString()) <= 0
+                       : proxy.naturalCompare(a.data().toString(), b.data().toString()) >= 0);
+        QVERIFY2(ordered,
+                 qPrintable(a.data().toString() + QStringLiteral(" / ") + b.data().toString()));
+      }
+    }
+  }
+
+  void durationSortsNumerically() {
+    LibraryTableModel model;
+    model.setSnapshot(m_library.snapshot);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(LibraryTableModel::Duration, Qt::AscendingOrder);
+    const QStringList texts = columnTexts(proxy, LibraryTableModel::Duration);
+    // As text "10:13" < "2:00"; by seconds it is the longest (59 + 61·9 + 5 s).
+    QCOMPARE(texts.first(), QStringLiteral("0:59"));
+    QCOMPARE(texts.last(), QStringLiteral("10:13"));
+    for (int i = 1; i < texts.size(); ++i) QVERIFY(secondsOf(texts[i - 1]) <= secondsOf(texts[i]));
+  }
+
+  void naturalCompare() {
+    ui::LibraryFilterProxy proxy;
+    const auto less = [&](const char* a, const char* b) {
+      return proxy.naturalCompare(QString::fromUtf8(a), QString::fromUtf8(b)) < 0 &&
+             proxy.naturalCompare(QString::fromUtf8(b), QString::fromUtf8(a)) > 0;
+    };
+    QVERIFY(less("Song 2", "Song 10"));
+    QVERIFY(less("song 2", "Song 10"));
+    QVERIFY(less("Song", "Song 1"));
+    QVERIFY(less("2 b", "10 a"));
+    QVERIFY(less("a9", "a00010"));
+    QVERIFY(less("abc", "abd"));
+    QVERIFY(less("Track 99999999999999999999", "Track 100000000000000000000"));
+    QCOMPARE(proxy.naturalCompare(QStringLiteral("Song 7"), QStringLiteral("song 7")), 0);
+    QCOMPARE(proxy.naturalCompare(QString(), QString()), 0);
+  }
+
+  void titleSortIsNatural() {
+    LibraryTableModel model;
+    model.setSnapshot(m_library.snapshot);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    proxy.setArtistFilter(QStringLiteral("Fjord"));
+    proxy.sort(LibraryTableModel::Title, Qt::AscendingOrder);
+    const QStringList titles = columnTexts(proxy, LibraryTableModel::Title);
+    QCOMPARE(titles.size(), 10);
+    // "08 track.mp3" is the untitled song's file name, which sorts before "Song …".
+    QCOMPARE(titles, (QStringList{QStringLiteral("08 track.mp3"), QStringLiteral("Song 1"),
+                                  QStringLiteral("Song 2"), QStringLiteral("Song 3"),
+                                  QStringLiteral("Song 4"), QStringLiteral("Song 5"),
+                                  QStringLiteral("Song 6"), QStringLiteral("Song 7"),
+                                  QStringLiteral("Song 9"), QStringLiteral("Song 10")}));
+  }
+
+  void searchSemantics() {
+    LibraryTableModel model;
+    model.setSnapshot(m_library.snapshot);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // One word in the artist column, case-insensitive.
+    proxy.setSearchText(QStringLiteral("fJoRd"));
+    QCOMPARE(proxy.rowCount(), 10);
+    // Words are ANDed, each may match any column: artist + title.
+    proxy.setSearchText(QStringLiteral("  fjord   song 1 "));
+    QCOMPARE(columnTexts(proxy, LibraryTableModel::Title).size(), 2);  // "Song 1", "Song 10"
+    for (const QString& title : columnTexts(proxy, LibraryTableModel::Title)) {
+      QVERIFY(title == QStringLiteral("Song 1") || title == QStringLiteral("Song 10"));
+    }
+    // Genre column: Jazz is the genre of artists 1 and 4; the predicted tags may add songs.
+    proxy.setSearchText(QStringLiteral("jazz"));
+    QVERIFY(proxy.rowCount() >= 20);
+    int jazzGenre = 0;
+    for (int row = 0; row < proxy.rowCount(); ++row) {
+      const bool genre =
+          proxy.index(row, LibraryTableModel::Genre).data().toString() == QStringLiteral("Jazz");
+      jazzGenre += genre ? 1 : 0;
+      QVERIFY(genre || proxy.index(row, LibraryTableModel::PredictedTags)
+                           .data()
+                           .toString()
+                           .contains(QStringLiteral("jazz")));
+    }
+    QCOMPARE(jazzGenre, 20);
+    // Album column ("Cold Harbor II") together with a genre word.
+    proxy.setSearchText(QStringLiteral("harbor ii electronic"));
+    QCOMPARE(proxy.rowCount(), 5);
+    // A word matching nothing empties the view; clearing restores it.
+    proxy.setSearchText(QStringLiteral("jazz zzzz"));
+    QCOMPARE(proxy.rowCount(), 0);
+    proxy.setSearchText(QString());
+    QCOMPARE(proxy.rowCount(), 60);
+    // Predicted-tags column: a tag only the model assigns still finds its songs.
+    const QString predicted = model.index(0, LibraryTableModel::PredictedTags)
+                                  .data()
+                                  .toString()
+                                  .section(QStringLiteral(", "), 0, 0);
+    QVERIFY(!predicted.isEmpty());
+    proxy.setSearchText(predicted.toUpper());
+    int expected = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+      bool any = false;
+      for (int c : {0, 1, 2, 3, 5}) {
+        any = any || model.index(row, c).data().toString().contains(predicted, Qt::CaseInsensitive);
+      }
+      expected += any ? 1 : 0;
+    }
+    QVERIFY(expected >= 1);
+    QCOMPARE(proxy.rowCount(), expected);
+  }
+
+  void artistFilter() {
+    LibraryTableModel model;
+    model.setSnapshot(m_library.snapshot);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.setArtistFilter(QStringLiteral("Cold Harbor"));
+    QCOMPARE(proxy.rowCount(), 10);
+    for (const QString& artist : columnTexts(proxy, LibraryTableModel::Artist)) {
+      QCOMPARE(artist, QStringLiteral("Cold Harbor"));
+    }
+    proxy.setSearchText(QStringLiteral("aurora"));  // another artist's name
+    QCOMPARE(proxy.rowCount(), 0);
+    proxy.setSearchText(QStringLiteral("song 1"));  // "Song 1", "Song 10"
+    QCOMPARE(proxy.rowCount(), 2);
+    proxy.setSearchText(QString());
+    proxy.setArtistFilter(QStringLiteral("Cold"));  // whole names only
+    QCOMPARE(proxy.rowCount(), 0);
+    proxy.setArtistFilter(QString());
+    QCOMPARE(proxy.rowCount(), 60);
+    // fileIdAt/indexOfFile through the proxy.
+    const QModelIndex viewIndex = proxy.index(17, LibraryTableModel::Album);
+    const std::int64_t id = model.fileIdAt(proxy.mapToSource(viewIndex));
+    QCOMPARE(proxy.mapFromSource(model.indexOfFile(id)).row(), 17);
+  }
+
+  void artistList() {
+    ui::ArtistListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.rowCount(), 1);
+    model.setSnapshot(m_library.snapshot);
+    QCOMPARE(model.rowCount(), testdata::kArtists + 1);
+    QCOMPARE(model.index(0).data().toString(), QStringLiteral("All artists"));
+    QCOMPARE(model.index(0).data(ui::ArtistListModel::NameRole).toString(), QString());
+    QCOMPARE(model.index(0).data(ui::ArtistListModel::SongCountRole).toLongLong(), 60);
+    for (int a = 0; a < testdata::kArtists; ++a) {
+      const QString name = QString::fromUtf8(testdata::kArtistNames[a]);
+      QCOMPARE(model.index(a + 1).data().toString(), name + QStringLiteral(" (10)"));
+      QCOMPARE(model.index(a + 1).data(Qt::UserRole).toString(), name);
+      QCOMPARE(model.indexOfArtist(name).row(), a + 1);
+    }
+    QVERIFY(!model.indexOfArtist(QStringLiteral("Nobody")).isValid());
+    model.setSnapshot(nullptr);
+    QCOMPARE(model.rowCount(), 1);
+    model.setSnapshot(m_untrainedLibrary.snapshot);
+    QCOMPARE(model.rowCount(), 7);
+  }
+};
+
+QTEST_MAIN(LibraryModelsTest)
+#include "tst_librarymodels.moc"

@@ -1,0 +1,94 @@
+#include "ui/libraryfilterproxy.h"
+
+#include <QRegularExpression>
+
+#include "ui/librarytablemodel.h"
+
+namespace songspace::ui {
+
+namespace {
+constexpr int kSearchedColumns[] = {LibraryTableModel::Title, LibraryTableModel::Artist,
+                                    LibraryTableModel::Album, LibraryTableModel::Genre,
+                                    LibraryTableModel::PredictedTags};
+}  // namespace
+
+LibraryFilterProxy::LibraryFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) {
+  m_collator.setCaseSensitivity(Qt::CaseInsensitive);
+  setSortRole(LibraryTableModel::SortRole);
+}
+
+void LibraryFilterProxy::setSearchText(const QString& text) {
+  if (text == m_searchText) return;
+  m_searchText = text;
+  static const QRegularExpression whitespace(QStringLiteral("\\s+"));
+  m_words = text.toLower().split(whitespace, Qt::SkipEmptyParts);
+  invalidateFilter();
+}
+
+void LibraryFilterProxy::setArtistFilter(const QString& artistName) {
+  if (artistName == m_artist) return;
+  m_artist = artistName;
+  invalidateFilter();
+}
+
+bool LibraryFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
+  const QAbstractItemModel* source = sourceModel();
+  if (!m_artist.isEmpty()) {
+    const QString artist =
+        source->index(sourceRow, LibraryTableModel::Artist, sourceParent).data().toString();
+    if (artist != m_artist) return false;
+  }
+  if (m_words.isEmpty()) return true;
+  QString texts[std::size(kSearchedColumns)];
+  for (std::size_t c = 0; c < std::size(kSearchedColumns); ++c) {
+    texts[c] = source->index(sourceRow, kSearchedColumns[c], sourceParent).data().toString();
+  }
+  for (const QString& word : m_words) {
+    bool found = false;
+    for (const QString& text : texts) {
+      if (text.contains(word, Qt::CaseInsensitive)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+bool LibraryFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+  const QVariant a = left.data(LibraryTableModel::SortRole);
+  const QVariant b = right.data(LibraryTableModel::SortRole);
+  if (a.isValid() && b.isValid()) return a.toDouble() < b.toDouble();
+  return naturalCompare(left.data(Qt::DisplayRole).toString(),
+                        right.data(Qt::DisplayRole).toString()) < 0;
+}
+
+int LibraryFilterProxy::naturalCompare(const QString& a, const QString& b) const {
+  qsizetype i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const bool digitA = a[i].isDigit(), digitB = b[j].isDigit();
+    qsizetype endA = i, endB = j;
+    while (endA < a.size() && a[endA].isDigit() == digitA) ++endA;
+    while (endB < b.size() && b[endB].isDigit() == digitB) ++endB;
+    const QStringView runA = QStringView(a).mid(i, endA - i);
+    const QStringView runB = QStringView(b).mid(j, endB - j);
+    int result = 0;
+    if (digitA && digitB) {
+      // By value without overflow: strip leading zeros, then the longer run is larger.
+      QStringView valueA = runA, valueB = runB;
+      while (valueA.size() > 1 && valueA.front() == u'0') valueA = valueA.mid(1);
+      while (valueB.size() > 1 && valueB.front() == u'0') valueB = valueB.mid(1);
+      result = valueA.size() != valueB.size() ? (valueA.size() < valueB.size() ? -1 : 1)
+                                              : valueA.compare(valueB);
+    } else {
+      result = m_collator.compare(runA, runB);
+    }
+    if (result != 0) return result;
+    i = endA;
+    j = endB;
+  }
+  return (a.size() - i > 0 ? 1 : 0) - (b.size() - j > 0 ? 1 : 0);
+}
+
+}  // namespace songspace::ui
