@@ -6,11 +6,10 @@
 #include <QJsonObject>
 #include <chrono>
 
+#include "app/jobs/datasetloader.h"
 #include "app/jobs/modelsession.h"
 #include "app/jobs/paths.h"
-#include "audio/codebook.h"
 #include "core/catalog.h"
-#include "core/librarydataset.h"
 
 namespace songspace::app {
 
@@ -18,21 +17,9 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                            const TrainJobOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   TrainJobResult result;
-  const auto codebookRecord = catalog.latestCodebook();
-  audio::Codebook codebook;
-  if (codebookRecord) {
-    if (const auto status = audio::Codebook::deserialize(codebookRecord->blob, codebook);
-        !status.ok()) {
-      result.error = "the catalog's codebook is unusable: " + status.message;
-      return result;
-    }
-  }
-  core::LibraryDatasetOptions datasetOptions;
-  datasetOptions.codewords = codebook.size();
-  datasetOptions.codebookId = codebookRecord ? codebookRecord->id : 0;
-  datasetOptions.seed = options.train.seed;
-  core::LibraryDataset dataset;
-  if (!core::buildLibraryDataset(catalog, datasetOptions, dataset, &result.error)) return result;
+  LoadedDataset loaded;
+  if (!loadLibraryDataset(catalog, options.train.seed, loaded, &result.error)) return result;
+  const core::LibraryDataset& dataset = loaded.dataset;
   result.songs = dataset.data.numSongs();
   result.artists = dataset.data.numArtists;
   result.tags = dataset.data.numTags;
@@ -43,8 +30,8 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   model.artistNames = dataset.artistNames;
   model.tagNames = dataset.tagNames;
   model.features = dataset.features;
-  if (codebookRecord) model.codebook = codebookRecord->blob;
-  model.info["codebook_id"] = std::to_string(datasetOptions.codebookId);
+  model.codebook = loaded.codebookBlob;
+  model.info["codebook_id"] = std::to_string(loaded.codebookId);
   model.info["created_at"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
   model.info["songs"] = std::to_string(result.songs);
   result.report =
