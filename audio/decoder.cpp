@@ -459,9 +459,9 @@ AudioStatus StreamDecoder::classify() {
   if (m_rejected > 0) {
     m_report.warnings.push_back(skipped);
   }
-  const bool truncated =
-      m_declaredReliable && declared > 0 && decoded < kTruncatedFraction * declared &&
-      declared - decoded > kTruncatedMinMissingSeconds;
+  const bool truncated = m_declaredReliable && declared > 0 &&
+                         decoded < kTruncatedFraction * declared &&
+                         declared - decoded > kTruncatedMinMissingSeconds;
   const std::string truncation =
       "truncated: decoded " + seconds(decoded) + " of declared " + seconds(declared);
   if (m_stopped) return AudioStatus::success();  // the caller has what it asked for
