@@ -19,7 +19,10 @@ Arguments::Arguments(const QStringList& args, const QStringList& valueOptions,
   for (int i = 0; i < args.size(); ++i) {
     const QString& arg = args[i];
     if (arg == QStringLiteral("--")) {
-      m_positionals.append(args.mid(i + 1));
+      for (int j = i + 1; j < args.size(); ++j) {
+        m_positionals.append(args[j]);
+        m_positionalIndex.push_back(j);
+      }
       break;
     }
     if (arg.startsWith(QStringLiteral("-")) && arg.size() > 1) {
@@ -47,8 +50,22 @@ Arguments::Arguments(const QStringList& args, const QStringList& valueOptions,
       }
     } else {
       m_positionals.append(arg);
+      m_positionalIndex.push_back(i);
     }
   }
+}
+
+std::vector<std::string> Arguments::rawPositionals(const std::vector<std::string>& raw) const {
+  std::vector<std::string> out;
+  for (int i = 0; i < m_positionals.size(); ++i) {
+    const auto index = static_cast<std::size_t>(m_positionalIndex[static_cast<std::size_t>(i)]);
+    if (index < raw.size() && QFile::decodeName(raw[index].c_str()) == m_positionals[i]) {
+      out.push_back(raw[index]);
+    } else {
+      out.push_back(QFile::encodeName(m_positionals[i]).toStdString());
+    }
+  }
+  return out;
 }
 
 bool Arguments::has(const QString& name) const {

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace songspace::core {
 class Catalog;
@@ -26,12 +28,16 @@ class Arguments {
   int intValue(const QString& name, int fallback, int min, int max);
   double doubleValue(const QString& name, double fallback, double min, double max);
   const QStringList& positionals() const { return m_positionals; }
+  // The positionals as the original bytes (see rawArguments()), when `raw` lines up with the
+  // parsed arguments; otherwise their local 8-bit encoding.
+  std::vector<std::string> rawPositionals(const std::vector<std::string>& raw) const;
 
  private:
   QStringList m_valueOptions;
   QStringList m_flags;
   QHash<QString, QString> m_values;
   QStringList m_positionals;
+  std::vector<int> m_positionalIndex;  // index of each positional in the argument list
   QString m_error;
 };
 

@@ -80,8 +80,7 @@ int run(const QStringList& rawArgs) {
   if (!catalog) return 1;
 
   app::ScanOptions options;
-  for (const QString& p : args.positionals())
-    options.roots.emplace_back(QFile::encodeName(p).toStdString());
+  for (const std::string& p : args.rawPositionals(rawArguments())) options.roots.emplace_back(p);
   options.threads = threads;
   options.cancel = installInterruptFlag();
   TerminalProgress terminal;

@@ -2,6 +2,7 @@
 
 #include <QStringList>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace songspace::cli {
@@ -18,6 +19,10 @@ struct Command {
 };
 
 std::vector<Command>& commandRegistry();
+
+// The arguments after the command name exactly as the process received them (bytes), for file
+// names that are not valid UTF-8; same order as the QStringList handed to Command::run.
+const std::vector<std::string>& rawArguments();
 
 struct CommandRegistration {
   explicit CommandRegistration(Command command) { commandRegistry().push_back(std::move(command)); }

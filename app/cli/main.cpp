@@ -6,6 +6,15 @@
 
 namespace songspace::cli {
 
+std::vector<std::string>& rawArgumentStorage() {
+  static std::vector<std::string> raw;
+  return raw;
+}
+
+const std::vector<std::string>& rawArguments() {
+  return rawArgumentStorage();
+}
+
 std::vector<Command>& commandRegistry() {
   static std::vector<Command> registry;
   return registry;
@@ -34,6 +43,8 @@ int main(int argc, char* argv[]) {
   QCoreApplication::setApplicationVersion(QStringLiteral(SONGSPACE_VERSION));
 
   QStringList args = QCoreApplication::arguments().mid(1);
+  // File names need not be UTF-8: keep the bytes the shell gave us (after the command name).
+  for (int i = 2; i < argc; ++i) songspace::cli::rawArgumentStorage().emplace_back(argv[i]);
   QTextStream err(stderr);
   if (args.isEmpty() || args.first() == QStringLiteral("help") ||
       args.first() == QStringLiteral("--help") || args.first() == QStringLiteral("-h")) {
