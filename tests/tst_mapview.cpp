@@ -1,0 +1,453 @@
+#include <QSignalSpy>
+#include <QtTest>
+#include <random>
+
+#include "ui/mapview.h"
+
+using songspace::ui::EmbeddingMapView;
+using songspace::ui::MapLandmark;
+using songspace::ui::MapPoint;
+
+namespace {
+
+constexpr int kIdBase = 1000;  // ids differ from indices, so index/id mix-ups show
+
+QVector<MapPoint> uniformPoints(int n, std::uint64_t seed, double extent = 100) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, extent);
+  QVector<MapPoint> points;
+  for (int i = 0; i < n; ++i) points.push_back({QPointF(u(rng), u(rng)), kIdBase + i, i % 3});
+  return points;
+}
+
+const QVector<QPair<QString, QColor>> kLegend = {{QStringLiteral("rock"), QColor(220, 40, 40)},
+                                                 {QStringLiteral("jazz"), QColor(30, 120, 220)},
+                                                 {QStringLiteral("folk"), QColor(40, 170, 60)}};
+
+// The song a click at viewPos must select, found by scanning every song.
+int bruteForceSongAt(const EmbeddingMapView& view, const QVector<MapPoint>& points, QPoint pos) {
+  int best = -1;
+  double bestDistance = EmbeddingMapView::kHitRadiusPx * EmbeddingMapView::kHitRadiusPx;
+  for (const MapPoint& p : points) {
+    const QPointF d = view.toView(p.pos) - QPointF(pos);
+    const double distance = QPointF::dotProduct(d, d);
+    if (distance < bestDistance - 1e-9) bestDistance = distance, best = p.id;
+  }
+  return best;
+}
+
+void sendMouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons,
+               Qt::KeyboardModifiers modifiers) {
+  QMouseEvent event(type, QPointF(pos), w->mapToGlobal(QPointF(pos)),
+                    type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons, modifiers);
+  QApplication::sendEvent(w, &event);
+}
+
+void sendWheel(QWidget* w, QPoint pos, int delta) {
+  QWheelEvent event(QPointF(pos), w->mapToGlobal(QPointF(pos)), QPoint(), QPoint(0, delta),
+                    Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(w, &event);
+}
+
+bool sameColor(QColor a, QColor b, int tolerance = 8) {
+  return std::abs(a.red() - b.red()) <= tolerance && std::abs(a.green() - b.green()) <= tolerance &&
+         std::abs(a.blue() - b.blue()) <= tolerance;
+}
+
+QList<int> sorted(QList<int> ids) {
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+class MapViewTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void clickSelectsSong_data();
+  void clickSelectsSong();
+  void clickOnEmptySpaceEmitsNothing();
+  void rubberBandSelection();
+  void lassoSelection();
+  void wheelZoomKeepsCursorPointFixed();
+  void keyboardZoomAndFit();
+  void unknownIdsAreHarmless();
+  void pixelsHaveSongColors();
+  void highlightDimsOthers();
+  void crowdedMapUsesRasterAndStillShowsSongs();
+  void emptyMapShowsHint();
+  void landmarkClick();
+  void hoverAndTooltip();
+  void animateToNewPositions();
+  void demoScreenshot();
+};
+
+void MapViewTest::clickSelectsSong_data() {
+  QTest::addColumn<double>("zoom");
+  QTest::addColumn<QPointF>("centre");
+  QTest::newRow("fit") << 1.0 << QPointF(50, 50);
+  QTest::newRow("zoom 4, panned") << 4.0 << QPointF(30, 70);
+  QTest::newRow("zoom 10, panned") << 10.0 << QPointF(81.5, 12.25);
+  QTest::newRow("zoomed out") << 0.4 << QPointF(10, 10);
+}
+
+void MapViewTest::clickSelectsSong() {
+  QFETCH(double, zoom);
+  QFETCH(QPointF, centre);
+  EmbeddingMapView view;
+  view.resize(600, 400);
+  const auto points = uniformPoints(6000, 7);
+  view.setPoints(points);
+  view.setZoom(zoom);
+  view.setCenter(centre);
+  QSignalSpy spy(&view, &EmbeddingMapView::songClicked);
+  std::mt19937_64 rng(3);
+  int clicks = 0, exact = 0;
+  QVector<MapPoint> visible;
+  for (const MapPoint& p : points)
+    if (view.rect().adjusted(2, 2, -2, -2).contains(view.toView(p.pos).toPoint())) visible << p;
+  QVERIFY(visible.size() >= 40);
+  for (int attempt = 0; attempt < 3000 && clicks < 40; ++attempt) {
+    const MapPoint& target = visible[rng() % visible.size()];
+    const QPoint pos = view.toView(target.pos).toPoint();
+    ++clicks;
+    const int expected = bruteForceSongAt(view, points, pos);
+    QVERIFY(expected >= 0);  // the target itself is within rounding distance
+    spy.clear();
+    QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, pos);
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).toInt(), expected);
+    QCOMPARE(view.songAt(pos), expected);
+    QCOMPARE(view.selectedSong(), expected);
+    exact += expected == target.id ? 1 : 0;
+  }
+  QCOMPARE(clicks, 40);
+  QVERIFY2(exact >= 30, qPrintable(QString::number(exact)));  // neighbours win only on near-ties
+}
+
+void MapViewTest::clickOnEmptySpaceEmitsNothing() {
+  EmbeddingMapView view;
+  view.resize(600, 400);
+  QVector<MapPoint> points = uniformPoints(500, 1, 10);  // all in [0, 10]^2
+  points.push_back({QPointF(100, 10), 1, 0});            // stretches the map to the right
+  view.setPoints(points);
+  view.setSelectedSong(kIdBase);
+  QSignalSpy spy(&view, &EmbeddingMapView::songClicked);
+  const QPoint empty = view.toView(QPointF(55, 5)).toPoint();
+  QCOMPARE(view.songAt(empty), -1);
+  QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, empty);
+  QCOMPARE(spy.count(), 0);
+  QCOMPARE(view.selectedSong(), kIdBase);  // an empty click keeps the selection
+}
+
+void MapViewTest::rubberBandSelection() {
+  EmbeddingMapView view;
+  view.resize(600, 400);
+  const auto points = uniformPoints(5000, 11);
+  view.setPoints(points);
+  view.setZoom(1.7);
+  view.setCenter(QPointF(40, 60));
+  QSignalSpy spy(&view, &EmbeddingMapView::songsSelected);
+  QSignalSpy clicks(&view, &EmbeddingMapView::songClicked);
+  const QPoint a(420, 310), b(90, 35);  // dragged up-left: the rectangle is normalised
+  sendMouse(&view, QEvent::MouseButtonPress, a, Qt::LeftButton, Qt::ShiftModifier);
+  sendMouse(&view, QEvent::MouseMove, QPoint(300, 200), Qt::LeftButton, Qt::ShiftModifier);
+  sendMouse(&view, QEvent::MouseButtonRelease, b, Qt::NoButton, Qt::ShiftModifier);
+  QCOMPARE(spy.count(), 1);
+  QCOMPARE(clicks.count(), 0);
+  const QRectF data = QRectF(view.toData(QPointF(a)), view.toData(QPointF(b))).normalized();
+  QList<int> expected;
+  for (const MapPoint& p : points) {
+    if (p.pos.x() >= data.left() && p.pos.x() <= data.right() && p.pos.y() >= data.top() &&
+        p.pos.y() <= data.bottom())
+      expected.push_back(p.id);
+  }
+  QVERIFY(expected.size() > 100);
+  QCOMPARE(sorted(spy.at(0).at(0).value<QList<int>>()), expected);
+}
+
+void MapViewTest::lassoSelection() {
+  EmbeddingMapView view;
+  view.resize(600, 400);
+  const auto points = uniformPoints(5000, 12);
+  view.setPoints(points);
+  QSignalSpy spy(&view, &EmbeddingMapView::songsSelected);
+  // A triangle drawn as a lasso, with intermediate points along its edges.
+  const QPointF corners[3] = {QPointF(100, 50), QPointF(500, 120), QPointF(220, 370)};
+  for (Qt::KeyboardModifier modifier : {Qt::AltModifier, Qt::ControlModifier}) {
+    spy.clear();
+    sendMouse(&view, QEvent::MouseButtonPress, corners[0].toPoint(), Qt::LeftButton, modifier);
+    for (int edge = 0; edge < 3; ++edge) {
+      for (int step = 1; step <= 10; ++step) {
+        const QPointF p = corners[edge] + (corners[(edge + 1) % 3] - corners[edge]) * (step / 10.0);
+        sendMouse(&view, QEvent::MouseMove, p.toPoint(), Qt::LeftButton, modifier);
+      }
+    }
+    sendMouse(&view, QEvent::MouseButtonRelease, corners[0].toPoint(), Qt::NoButton, modifier);
+    QCOMPARE(spy.count(), 1);
+    // Independent check: barycentric sign test against the triangle in data space.
+    const QPointF t0 = view.toData(corners[0]), t1 = view.toData(corners[1]),
+                  t2 = view.toData(corners[2]);
+    auto side = [](QPointF p, QPointF a, QPointF b) {
+      return (b.x() - a.x()) * (p.y() - a.y()) - (b.y() - a.y()) * (p.x() - a.x());
+    };
+    QList<int> expected;
+    for (const MapPoint& p : points) {
+      const double s0 = side(p.pos, t0, t1), s1 = side(p.pos, t1, t2), s2 = side(p.pos, t2, t0);
+      if ((s0 > 0 && s1 > 0 && s2 > 0) || (s0 < 0 && s1 < 0 && s2 < 0)) expected.push_back(p.id);
+    }
+    QVERIFY(expected.size() > 500);
+    QCOMPARE(sorted(spy.at(0).at(0).value<QList<int>>()), expected);
+  }
+}
+
+void MapViewTest::wheelZoomKeepsCursorPointFixed() {
+  EmbeddingMapView view;
+  view.resize(600, 400);
+  view.setPoints(uniformPoints(1000, 5));
+  for (const QPoint cursor : {QPoint(100, 80), QPoint(520, 333), QPoint(300, 200)}) {
+    const QPointF before = view.toData(QPointF(cursor));
+    const double zoom = view.zoom();
+    sendWheel(&view, cursor, 240);  // two notches in
+    QVERIFY(view.zoom() > zoom * 1.3);
+    QVERIFY((view.toData(QPointF(cursor)) - before).manhattanLength() < 1e-9 * 100);
+    sendWheel(&view, cursor, -120);
+    QVERIFY((view.toData(QPointF(cursor)) - before).manhattanLength() < 1e-9 * 100);
+  }
+}
+
+void MapViewTest::keyboardZoomAndFit() {
+  EmbeddingMapView view;
+  view.resize(600, 400);
+  const auto points = uniformPoints(1000, 6);
+  view.setPoints(points);
+  QCOMPARE(view.zoom(), 1.0);
+  QTest::keyClick(&view, Qt::Key_Plus);
+  QCOMPARE(view.zoom(), EmbeddingMapView::kKeyZoomFactor);
+  QTest::keyClick(&view, Qt::Key_Plus);
+  QTest::keyClick(&view, Qt::Key_Minus);
+  QVERIFY(qFuzzyCompare(view.zoom(), EmbeddingMapView::kKeyZoomFactor));
+  view.setCenter(QPointF(500, -300));
+  QTest::keyClick(&view, Qt::Key_0);
+  QCOMPARE(view.zoom(), 1.0);
+  for (const MapPoint& p : points) QVERIFY(view.rect().contains(view.toView(p.pos).toPoint()));
+  QTest::keyClick(&view, Qt::Key_Right);
+  QVERIFY(view.center().x() > 50);
+  // Zoom is clamped at both ends.
+  view.setZoom(1e12);
+  QCOMPARE(view.zoom(), EmbeddingMapView::kMaxZoom);
+  view.setZoom(0);
+  QCOMPARE(view.zoom(), EmbeddingMapView::kMinZoom);
+}
+
+void MapViewTest::unknownIdsAreHarmless() {
+  EmbeddingMapView view;
+  view.resize(300, 200);
+  view.setHighlighted({-7, 424242});
+  view.setSelectedSong(424242);
+  QCOMPARE(view.selectedSong(), -1);
+  QVERIFY(!view.grab().isNull());
+  view.setPoints(uniformPoints(50, 2));
+  view.setHighlighted({-7, 424242, kIdBase + 3});
+  view.setSelectedSong(999);
+  QCOMPARE(view.selectedSong(), -1);
+  view.setSelectedSong(kIdBase + 3);
+  QCOMPARE(view.selectedSong(), kIdBase + 3);
+  view.setPoints(uniformPoints(2, 2));  // the selected song leaves the map
+  QCOMPARE(view.selectedSong(), -1);
+  QVERIFY(!view.grab().isNull());
+}
+
+void MapViewTest::pixelsHaveSongColors() {
+  EmbeddingMapView view;
+  view.resize(400, 300);
+  view.setColorLegend(kLegend);
+  const QVector<MapPoint> points = {
+      {QPointF(0, 0), 1, 0}, {QPointF(10, 0), 2, 1}, {QPointF(5, 8), 3, 2}, {QPointF(2, 5), 4, 1}};
+  view.setPoints(points);
+  const QImage image = view.grab().toImage();
+  const QColor background = view.palette().color(QPalette::Base);
+  for (const MapPoint& p : points) {
+    const QColor pixel = image.pixelColor(view.toView(p.pos).toPoint());
+    QVERIFY2(sameColor(pixel, kLegend[p.colorKey].second), qPrintable(pixel.name()));
+  }
+  QVERIFY(sameColor(image.pixelColor(view.toView(QPointF(8, 6)).toPoint()), background));
+  // The legend is drawn (top-right), clear of the songs: its swatches carry the legend colours.
+  int legendInk = 0;
+  for (int y = 0; y < 80; ++y)
+    for (int x = 300; x < 400; ++x)
+      legendInk += sameColor(image.pixelColor(x, y), kLegend[1].second);
+  QVERIFY(legendInk > 10);
+}
+
+void MapViewTest::highlightDimsOthers() {
+  EmbeddingMapView view;
+  view.resize(400, 300);
+  view.setColorLegend(kLegend);
+  const QVector<MapPoint> points = {{QPointF(0, 0), 1, 0}, {QPointF(10, 0), 2, 0}};
+  view.setPoints(points);
+  view.setHighlighted({2});
+  const QImage image = view.grab().toImage();
+  const QColor dimmed = image.pixelColor(view.toView(points[0].pos).toPoint());
+  const QColor lit = image.pixelColor(view.toView(points[1].pos).toPoint());
+  QVERIFY(sameColor(lit, kLegend[0].second));
+  QVERIFY(!sameColor(dimmed, kLegend[0].second, 40));
+  QVERIFY(dimmed.lightness() > lit.lightness());  // faded towards the white background
+}
+
+void MapViewTest::crowdedMapUsesRasterAndStillShowsSongs() {
+  EmbeddingMapView view;
+  view.resize(600, 400);
+  view.setColorLegend(kLegend);
+  const auto points = uniformPoints(2 * songspace::ui::MapScene::kVectorPointLimit, 9);
+  view.setPoints(points);
+  const QImage image = view.grab().toImage();
+  const QColor background = view.palette().color(QPalette::Base);
+  int coloured = 0;
+  for (int i = 0; i < points.size(); i += 37) {
+    const QPointF v = view.toView(points[i].pos);
+    const QColor pixel = image.pixelColor(int(std::floor(v.x())), int(std::floor(v.y())));
+    const bool legendColour = std::any_of(
+        kLegend.begin(), kLegend.end(), [&](const auto& e) { return sameColor(pixel, e.second); });
+    coloured += legendColour ? 1 : 0;
+    QVERIFY(!sameColor(pixel, background));
+  }
+  QVERIFY(coloured > 0);
+}
+
+void MapViewTest::emptyMapShowsHint() {
+  EmbeddingMapView view;
+  view.resize(400, 300);
+  const QImage image = view.grab().toImage();
+  const QColor background = view.palette().color(QPalette::Base);
+  int ink = 0;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x) ink += image.pixelColor(x, y) != background ? 1 : 0;
+  QVERIFY(ink > 50);  // the hint text is drawn
+  QSignalSpy spy(&view, &EmbeddingMapView::songClicked);
+  QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, QPoint(200, 150));
+  sendWheel(&view, QPoint(200, 150), 120);
+  QTest::keyClick(&view, Qt::Key_0);
+  QCOMPARE(view.songAt(QPoint(200, 150)), -1);
+  QCOMPARE(spy.count(), 0);
+}
+
+void MapViewTest::landmarkClick() {
+  EmbeddingMapView view;
+  view.resize(500, 400);
+  view.setPoints(uniformPoints(200, 4));
+  view.setLandmarks({{QPointF(20, 20), QStringLiteral("Nina Simone"), MapLandmark::Artist, 77, 5},
+                     {QPointF(80, 70), QStringLiteral("ambient"), MapLandmark::Tag, 12, 3}});
+  (void)view.grab();  // lays out the labels
+  QSignalSpy landmarks(&view, &EmbeddingMapView::landmarkClicked);
+  QSignalSpy songs(&view, &EmbeddingMapView::songClicked);
+  QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, view.toView(QPointF(80, 70)).toPoint());
+  QCOMPARE(landmarks.count(), 1);
+  QCOMPARE(landmarks.at(0).at(0).value<MapLandmark::Kind>(), MapLandmark::Tag);
+  QCOMPARE(landmarks.at(0).at(1).toInt(), 12);
+  QCOMPARE(songs.count(), 0);  // the landmark is on top of the songs
+  QCOMPARE(view.landmarkAt(view.toView(QPointF(20, 20)).toPoint()), 0);
+}
+
+void MapViewTest::hoverAndTooltip() {
+  EmbeddingMapView view;
+  view.resize(400, 300);
+  const QVector<MapPoint> points = {{QPointF(0, 0), 5, 0}, {QPointF(10, 10), 6, 0}};
+  view.setPoints(points);
+  QSignalSpy hover(&view, &EmbeddingMapView::hoveredSongChanged);
+  int asked = -1;
+  view.setTooltipProvider([&](int id) {
+    asked = id;
+    return QStringLiteral("song %1").arg(id);
+  });
+  const QPoint at = view.toView(points[1].pos).toPoint();
+  sendMouse(&view, QEvent::MouseMove, at, Qt::NoButton, Qt::NoModifier);
+  QCOMPARE(hover.count(), 1);
+  QCOMPARE(hover.at(0).at(0).toInt(), 6);
+  sendMouse(&view, QEvent::MouseMove, at + QPoint(1, 0), Qt::NoButton, Qt::NoModifier);
+  QCOMPARE(hover.count(), 1);  // same song: no repeat
+  sendMouse(&view, QEvent::MouseMove, QPoint(200, 150), Qt::NoButton, Qt::NoModifier);
+  QCOMPARE(hover.count(), 2);
+  QCOMPARE(hover.at(1).at(0).toInt(), -1);
+  QHelpEvent help(QEvent::ToolTip, at, view.mapToGlobal(at));
+  QApplication::sendEvent(&view, &help);
+  QCOMPARE(asked, 6);
+}
+
+void MapViewTest::animateToNewPositions() {
+  EmbeddingMapView view;
+  view.resize(400, 300);
+  const auto points = uniformPoints(300, 8);
+  view.setPoints(points);
+  QVERIFY(!view.animateTo(QVector<QPointF>(3)));
+  QVector<QPointF> target;
+  for (const MapPoint& p : points) target.push_back(QPointF(p.pos.y() * 2, -p.pos.x()));
+  QVERIFY(view.animateTo(target));
+  QVERIFY(view.isAnimating());
+  QTRY_VERIFY_WITH_TIMEOUT(!view.isAnimating(), 5000);
+  for (int i = 0; i < points.size(); ++i) QCOMPARE(view.scene().points()[i].pos, target[i]);
+  // The grid follows: hit-testing works at the new positions, and auto-fit kept them in view.
+  QCOMPARE(view.songAt(view.toView(target[17]).toPoint(), 1), points[17].id);
+  QVERIFY(view.rect().contains(view.toView(target[0]).toPoint()));
+}
+
+// Renders ~20k clustered songs with a legend and landmarks; with SONGSPACE_MAPVIEW_DEMO=<file.png>
+// set, saves the picture for a human to look at.
+void MapViewTest::demoScreenshot() {
+  const QStringList genres = {QStringLiteral("Rock"),       QStringLiteral("Jazz"),
+                              QStringLiteral("Electronic"), QStringLiteral("Classical"),
+                              QStringLiteral("Hip-hop"),    QStringLiteral("Folk"),
+                              QStringLiteral("Metal"),      QStringLiteral("Ambient")};
+  const QList<QColor> colours = {QColor(0x4e79a7), QColor(0xf28e2b), QColor(0xe15759),
+                                 QColor(0x76b7b2), QColor(0x59a14f), QColor(0xedc948),
+                                 QColor(0xb07aa1), QColor(0xff9da7)};
+  std::mt19937_64 rng(2024);
+  std::normal_distribution<double> normal(0, 1);
+  QVector<QPair<QString, QColor>> legend;
+  QVector<MapPoint> points;
+  QVector<MapLandmark> landmarks;
+  const QStringList artists = {QStringLiteral("The Velvet Hours"), QStringLiteral("Miles Ahead"),
+                               QStringLiteral("Kraftwerk Jr"),     QStringLiteral("Clara Vogt"),
+                               QStringLiteral("MC Polaris"),       QStringLiteral("Hollow Pines"),
+                               QStringLiteral("Iron Lattice"),     QStringLiteral("Stillwater")};
+  int id = 0;
+  for (int g = 0; g < genres.size(); ++g) {
+    legend.push_back({genres[g], colours[g]});
+    const QPointF centre(30 * std::cos(g * 0.8) + 6 * normal(rng),
+                         22 * std::sin(g * 1.3) + 6 * normal(rng));
+    for (int a = 0; a < 4; ++a) {  // four artists per genre, each a small sub-cluster
+      const QPointF artist = centre + QPointF(5 * normal(rng), 5 * normal(rng));
+      landmarks.push_back({artist,
+                           a == 0 ? artists[g] : QStringLiteral("%1 %2").arg(artists[g]).arg(a + 1),
+                           MapLandmark::Artist, g * 4 + a, double(4 - a)});
+      for (int s = 0; s < 625; ++s)
+        points.push_back({artist + QPointF(2.2 * normal(rng), 2.2 * normal(rng)), id++, g});
+    }
+    landmarks.push_back({centre + QPointF(0, -9), genres[g].toLower(), MapLandmark::Tag, g, 10});
+  }
+  EmbeddingMapView view;
+  view.resize(1100, 750);
+  view.setColorLegend(legend);
+  view.setPoints(points);
+  view.setLandmarks(landmarks);
+  view.setSelectedSong(points[1234].id);
+  const QImage image = view.grab().toImage();
+  QCOMPARE(image.size(), QSize(1100, 750));
+  const QByteArray path = qgetenv("SONGSPACE_MAPVIEW_DEMO");
+  if (!path.isEmpty()) QVERIFY(image.save(QString::fromLocal8Bit(path)));
+  // Close up, with a search highlight: circles with outlines, the other songs dimmed.
+  QSet<int> found;
+  for (int i = 0; i < points.size(); i += 7) found.insert(points[i].id);
+  view.setHighlighted(found);
+  view.setZoom(6);
+  view.setCenter(landmarks[0].pos);
+  const QImage zoomed = view.grab().toImage();
+  if (!path.isEmpty()) {
+    QString zoomedPath = QString::fromLocal8Bit(path);
+    zoomedPath.replace(QStringLiteral(".png"), QStringLiteral("-zoomed.png"));
+    QVERIFY(zoomed.save(zoomedPath));
+  }
+}
+
+QTEST_MAIN(MapViewTest)
+#include "tst_mapview.moc"

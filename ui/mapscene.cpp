@@ -1,0 +1,262 @@
+#include "ui/mapscene.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPainterPath>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace songspace::ui {
+
+namespace {
+
+constexpr double kDimOpacity = 0.18;  // how much of a dimmed song's colour survives a search
+const QColor kUnknownColor(150, 150, 150);
+
+QColor blend(QColor over, QColor under, double alpha) {
+  return QColor::fromRgbF(float(over.redF() * alpha + under.redF() * (1 - alpha)),
+                          float(over.greenF() * alpha + under.greenF() * (1 - alpha)),
+                          float(over.blueF() * alpha + under.blueF() * (1 - alpha)));
+}
+
+// Point size from how crowded the viewport is: the average spacing between visible songs.
+double spacingPx(const MapTransform& transform, int visibleCount) {
+  const double area = transform.viewSize.width() * transform.viewSize.height();
+  return std::sqrt(area / std::max(1, visibleCount));
+}
+
+double vectorRadius(const MapTransform& transform, int visibleCount) {
+  return std::round(std::clamp(spacingPx(transform, visibleCount) * 0.12, 3.0, 7.0) * 2) / 2;
+}
+
+}  // namespace
+
+void MapScene::setPoints(QVector<MapPoint> points) {
+  m_points = std::move(points);
+  m_indexOfId.clear();
+  m_indexOfId.reserve(m_points.size());
+  QVector<QPointF> positions;
+  positions.reserve(m_points.size());
+  for (int i = 0; i < m_points.size(); ++i) {
+    m_indexOfId.insert(m_points[i].id, i);
+    positions.push_back(m_points[i].pos);
+  }
+  m_grid.build(positions);
+  setHighlighted(m_highlightedIds);
+}
+
+void MapScene::setPositions(const QVector<QPointF>& positions) {
+  if (positions.size() != m_points.size()) return;
+  for (int i = 0; i < m_points.size(); ++i) m_points[i].pos = positions[i];
+  m_grid.build(positions);
+  invalidate();
+}
+
+void MapScene::setLandmarks(QVector<MapLandmark> landmarks) {
+  m_landmarks = std::move(landmarks);
+  m_labelRects.clear();
+  m_labelSprites.clear();
+  invalidate();
+}
+
+void MapScene::setLandmarkPositions(const QVector<QPointF>& positions) {
+  if (positions.size() != m_landmarks.size()) return;
+  for (int i = 0; i < m_landmarks.size(); ++i) m_landmarks[i].pos = positions[i];
+  invalidate();
+}
+
+void MapScene::setColorLegend(QVector<QPair<QString, QColor>> legend) {
+  m_legend = std::move(legend);
+  invalidate();
+}
+
+void MapScene::setHighlighted(const QSet<int>& ids) {
+  m_highlightedIds = ids;
+  m_emphasis.fill(ids.isEmpty() ? 1 : 0, m_points.size());
+  for (int id : ids) {
+    const int index = indexOfId(id);
+    if (index >= 0) m_emphasis[index] = 2;  // unknown ids are ignored
+  }
+  invalidate();
+}
+
+void MapScene::setBackground(QColor color) {
+  if (color == m_background) return;
+  m_background = color;
+  invalidate();
+}
+
+QRectF MapScene::bounds() const {
+  QRectF box;
+  if (!m_points.isEmpty()) box = m_grid.bounds();
+  for (const MapLandmark& landmark : m_landmarks) {
+    const QRectF point(landmark.pos, QSizeF(0, 0));
+    box = box.isNull() ? point : box.united(point);
+    if (box.width() == 0 || box.height() == 0) {  // QRectF::united ignores empty rects
+      box.setLeft(std::min(box.left(), landmark.pos.x()));
+      box.setRight(std::max(box.right(), landmark.pos.x()));
+      box.setTop(std::min(box.top(), landmark.pos.y()));
+      box.setBottom(std::max(box.bottom(), landmark.pos.y()));
+    }
+  }
+  return box;
+}
+
+QColor MapScene::colorFor(int colorKey) const {
+  if (colorKey >= 0 && colorKey < m_legend.size()) return m_legend[colorKey].second;
+  if (colorKey < 0) return kUnknownColor;
+  // Keys past the legend still get stable, distinct colours (golden-angle hues).
+  return QColor::fromHsv((colorKey * 137) % 360, 150, 210);
+}
+
+void MapScene::paint(QPainter& painter, const MapTransform& transform, int hoveredIndex,
+                     int selectedIndex) const {
+  const QRectF visible = transform.visibleData().normalized();
+  int visibleCount = 0;
+  if (!m_points.isEmpty()) {
+    visibleCount = m_grid.candidateCount(visible);
+    if (visibleCount > kVectorPointLimit)
+      paintRaster(painter, transform, visible);
+    else
+      paintVector(painter, transform, visible, visibleCount);
+  }
+  const double radius =
+      visibleCount > kVectorPointLimit ? 3.0 : vectorRadius(transform, visibleCount);
+  painter.setRenderHint(QPainter::Antialiasing, true);
+  if (hoveredIndex >= 0 && hoveredIndex < m_points.size()) {
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(QColor(0, 0, 0, 150), 1.5));
+    painter.drawEllipse(transform.toView(m_points[hoveredIndex].pos), radius + 3, radius + 3);
+  }
+  if (selectedIndex >= 0 && selectedIndex < m_points.size()) {
+    const QPointF at = transform.toView(m_points[selectedIndex].pos);
+    painter.setBrush(colorFor(m_points[selectedIndex].colorKey));
+    painter.setPen(QPen(Qt::white, 4));
+    painter.drawEllipse(at, radius + 4, radius + 4);
+    painter.setPen(QPen(kArtistInk, 2));
+    painter.drawEllipse(at, radius + 4, radius + 4);
+  }
+  paintLandmarks(painter, transform);
+  paintLegend(painter, transform.viewSize);
+}
+
+void MapScene::paintRaster(QPainter& painter, const MapTransform& transform,
+                           const QRectF& visible) const {
+  const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
+  const QSize size = (transform.viewSize * dpr).toSize();
+  if (m_raster.size() != size || m_rasterVersion != m_version || m_rasterScale != transform.scale ||
+      m_rasterCenter != transform.center || m_raster.devicePixelRatio() != dpr) {
+    m_raster = QImage(size, QImage::Format_ARGB32_Premultiplied);
+    m_raster.setDevicePixelRatio(dpr);
+    m_raster.fill(Qt::transparent);
+    m_rasterVersion = m_version;
+    m_rasterScale = transform.scale;
+    m_rasterCenter = transform.center;
+
+    const int count = m_grid.candidateCount(visible);
+    const int side = std::max(
+        1, int(std::lround(std::clamp(spacingPx(transform, count) * 0.3, 1.0, 3.0) * dpr)));
+    QVector<QRgb> normal(m_legend.size() + 1), dimmed(m_legend.size() + 1);
+    for (int key = -1; key < m_legend.size(); ++key) {
+      normal[key + 1] = colorFor(key).rgb();
+      dimmed[key + 1] = blend(colorFor(key), m_background, kDimOpacity).rgb();
+    }
+    auto rgbFor = [&](int key, bool dim) {
+      if (key >= -1 && key < m_legend.size()) return dim ? dimmed[key + 1] : normal[key + 1];
+      return dim ? blend(colorFor(key), m_background, kDimOpacity).rgb() : colorFor(key).rgb();
+    };
+    const int width = size.width();
+    const int height = size.height();
+    auto* bits = reinterpret_cast<QRgb*>(m_raster.bits());
+    const qsizetype stride = m_raster.bytesPerLine() / qsizetype(sizeof(QRgb));
+    const bool highlighting = !m_highlightedIds.isEmpty();
+    // Dimmed songs first, so highlighted ones are drawn over them (and a size bigger).
+    const QVector<int> passes = highlighting ? QVector<int>{0, 2} : QVector<int>{1};
+    for (int pass : passes) {
+      const int s = pass == 2 ? side + int(std::lround(dpr)) : side;
+      const double half = s / 2.0;
+      m_grid.forEachCandidate(visible, [&](int index, QPointF position) {
+        if (m_emphasis[index] != pass) return;
+        const QPointF v = transform.toView(position) * dpr;
+        const int x0 = int(std::floor(v.x() - half + 0.5));
+        const int y0 = int(std::floor(v.y() - half + 0.5));
+        if (x0 >= width || y0 >= height || x0 + s <= 0 || y0 + s <= 0) return;
+        const QRgb rgb = rgbFor(m_points[index].colorKey, pass == 0);
+        for (int y = std::max(0, y0); y < std::min(height, y0 + s); ++y) {
+          QRgb* row = bits + y * stride;
+          for (int x = std::max(0, x0); x < std::min(width, x0 + s); ++x) row[x] = rgb;
+        }
+      });
+    }
+  }
+  painter.drawImage(QPointF(0, 0), m_raster);
+}
+
+const QImage& MapScene::discSprite(int colorKey, int emphasis, double radius, double dpr) const {
+  if (m_discVersion != m_version || m_discRadius != radius || m_discDpr != dpr) {
+    m_discSprites.clear();
+    m_discVersion = m_version;
+    m_discRadius = radius;
+    m_discDpr = dpr;
+  }
+  const qint64 key = qint64(colorKey) * 4 + emphasis;
+  auto it = m_discSprites.find(key);
+  if (it != m_discSprites.end()) return *it;
+  // An antialiased, outlined circle costs several microseconds to rasterise; a blit is cheap.
+  const double r = emphasis == 2 ? radius + 1.5 : radius;
+  const double side = std::ceil(2 * r + 3);
+  QImage sprite(QSizeF(side * dpr, side * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+  sprite.setDevicePixelRatio(dpr);
+  sprite.fill(Qt::transparent);
+  QPainter painter(&sprite);
+  painter.setRenderHint(QPainter::Antialiasing, true);
+  const QColor color = colorFor(colorKey);
+  if (emphasis == 0) {
+    painter.setBrush(blend(color, m_background, kDimOpacity));
+    painter.setPen(Qt::NoPen);
+  } else {
+    painter.setBrush(color);
+    painter.setPen(QPen(color.darker(160), 1));
+  }
+  painter.drawEllipse(QPointF(side / 2, side / 2), r, r);
+  painter.end();
+  return *m_discSprites.insert(key, sprite);
+}
+
+void MapScene::paintVector(QPainter& painter, const MapTransform& transform, const QRectF& visible,
+                           int visibleCount) const {
+  const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
+  const double radius = vectorRadius(transform, visibleCount);
+  const double margin = (radius + 3) / transform.scale;
+  const QRectF reach = visible.adjusted(-margin, -margin, margin, margin);
+  QVector<int> order;
+  order.reserve(visibleCount);
+  m_grid.forEachCandidate(reach, [&](int index, QPointF) { order.push_back(index); });
+  // Dimmed songs below, highlighted on top; otherwise in index order.
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return m_emphasis[a] < m_emphasis[b]; });
+  for (int index : order) {
+    const MapPoint& point = m_points[index];
+    const QImage& sprite = discSprite(point.colorKey, m_emphasis[index], radius, dpr);
+    const double half = sprite.deviceIndependentSize().width() / 2;
+    const QPointF at = transform.toView(point.pos) - QPointF(half, half);
+    painter.drawImage(QPointF(std::round(at.x()), std::round(at.y())), sprite);
+  }
+}
+
+void MapScene::paintMarker(QPainter& painter, QPointF at, double radius, QColor color,
+                           bool diamond) const {
+  painter.setPen(QPen(Qt::white, 1.5));
+  painter.setBrush(color);
+  if (diamond) {
+    const QPointF corners[4] = {at + QPointF(0, -radius), at + QPointF(radius, 0),
+                                at + QPointF(0, radius), at + QPointF(-radius, 0)};
+    painter.drawPolygon(corners, 4);
+  } else {
+    painter.drawRect(
+        QRectF(at.x() - radius * 0.75, at.y() - radius * 0.75, radius * 1.5, radius * 1.5));
+  }
+}
+
+}  // namespace songspace::ui

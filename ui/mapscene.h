@@ -1,0 +1,151 @@
+#pragma once
+
+#include <QColor>
+#include <QFont>
+#include <QHash>
+#include <QImage>
+#include <QObject>
+#include <QPair>
+#include <QPointF>
+#include <QSet>
+#include <QString>
+#include <QVector>
+
+#include "ui/spatialgrid.h"
+
+class QPainter;
+
+namespace songspace::ui {
+
+// Ink of landmark markers and labels, shared by the painter and the legend.
+inline const QColor kArtistInk{32, 32, 36};
+inline const QColor kTagInk{10, 110, 102};
+
+// A song on the map; id is the catalog's song id, colorKey an index into the colour legend.
+struct MapPoint {
+  QPointF pos;
+  int id = -1;
+  int colorKey = -1;
+};
+
+// An artist or tag in the same joint space, drawn as a labelled marker. Labels that would
+// overlap are dropped greedily, higher priority first (e.g. the number of songs).
+struct MapLandmark {
+  Q_GADGET
+ public:
+  enum Kind { Artist, Tag };
+  Q_ENUM(Kind)
+  QPointF pos;
+  QString label;
+  Kind kind = Artist;
+  int id = -1;
+  double priority = 0;
+};
+
+// Data space -> view space: view = (data - center) * scale + viewSize / 2.
+struct MapTransform {
+  double scale = 1;
+  QPointF center;
+  QSizeF viewSize;
+  QPointF toView(QPointF data) const {
+    return (data - center) * scale + QPointF(viewSize.width() / 2, viewSize.height() / 2);
+  }
+  QPointF toData(QPointF view) const {
+    return (view - QPointF(viewSize.width() / 2, viewSize.height() / 2)) / scale + center;
+  }
+  QRectF visibleData() const {
+    return QRectF(toData(QPointF(0, 0)), toData(QPointF(viewSize.width(), viewSize.height())));
+  }
+};
+
+// What the map shows and how it is painted, without any widget behaviour: the songs with their
+// grid index, the landmarks, colours and highlight state. Painting is level-of-detail:
+//  - many visible songs: written straight into a cached ARGB image as 1-3 px squares (no
+//    QPainter per point; the cache is reused while only overlays change, e.g. hover);
+//  - few visible songs: antialiased circles with outlines, batched by colour.
+// Only the grid cells overlapping the viewport are visited in either mode.
+class MapScene {
+ public:
+  static constexpr int kVectorPointLimit = 4000;  // visible songs below which circles are drawn
+  static constexpr int kLegendMaxEntries = 12;
+  static constexpr double kLandmarkHitRadiusPx = 8;
+  static constexpr double kLegendSwatch = 10;
+  static constexpr double kLegendPadding = 8;
+
+  void setPoints(QVector<MapPoint> points);
+  void setPositions(const QVector<QPointF>& positions);  // index-aligned with points()
+  void setLandmarks(QVector<MapLandmark> landmarks);
+  void setLandmarkPositions(const QVector<QPointF>& positions);
+  void setColorLegend(QVector<QPair<QString, QColor>> legend);
+  void setHighlighted(const QSet<int>& ids);
+  void setBackground(QColor color);
+
+  const QVector<MapPoint>& points() const { return m_points; }
+  const QVector<MapLandmark>& landmarks() const { return m_landmarks; }
+  const SpatialGrid& grid() const { return m_grid; }
+  int indexOfId(int id) const { return m_indexOfId.value(id, -1); }
+  bool isEmpty() const { return m_points.isEmpty() && m_landmarks.isEmpty(); }
+  // Bounding box of songs and landmarks (null when empty).
+  QRectF bounds() const;
+  QColor colorFor(int colorKey) const;
+
+  // Landmark under a view position (marker or drawn label), -1 if none. Uses the label layout of
+  // the last paint, so what can be clicked is what was drawn.
+  int landmarkAt(const MapTransform& transform, QPointF viewPos) const;
+
+  // Where the legend is drawn for a view of this size (null without a legend); the view keeps
+  // the songs clear of it when fitting.
+  QRectF legendRect(const QFont& font, QSizeF viewSize) const;
+
+  void paint(QPainter& painter, const MapTransform& transform, int hoveredIndex,
+             int selectedIndex) const;
+
+ private:
+  struct LegendLayout {
+    QRectF box;
+    double textWidth = 0;
+    double rowHeight = 0;
+    int shown = 0;
+    int hidden = 0;
+  };
+  LegendLayout legendLayout(const QFont& font, QSizeF viewSize) const;
+  void paintRaster(QPainter& painter, const MapTransform& transform, const QRectF& visible) const;
+  void paintVector(QPainter& painter, const MapTransform& transform, const QRectF& visible,
+                   int visibleCount) const;
+  void paintLandmarks(QPainter& painter, const MapTransform& transform) const;
+  void paintLegend(QPainter& painter, QSizeF viewSize) const;
+  const QImage& discSprite(int colorKey, int emphasis, double radius, double dpr) const;
+  const QImage& labelSprite(int index, const QFont& base, double dpr) const;
+  const QImage& markerSprite(MapLandmark::Kind kind, double dpr) const;
+  void paintMarker(QPainter& painter, QPointF at, double radius, QColor color, bool ring) const;
+  void invalidate() { ++m_version; }
+
+  QVector<MapPoint> m_points;
+  QVector<MapLandmark> m_landmarks;
+  SpatialGrid m_grid;
+  QHash<int, int> m_indexOfId;
+  QVector<QPair<QString, QColor>> m_legend;
+  QSet<int> m_highlightedIds;
+  QVector<quint8> m_emphasis;  // per point: 0 dimmed, 1 normal, 2 highlighted
+  QColor m_background = Qt::white;
+  quint64 m_version = 0;
+
+  // Raster cache: valid while the transform, size and m_version are unchanged.
+  mutable QImage m_raster;
+  mutable quint64 m_rasterVersion = ~quint64(0);
+  mutable double m_rasterScale = 0;
+  mutable QPointF m_rasterCenter;
+  // Label rectangles (view space) of the last paint, index-aligned with m_landmarks; null = none.
+  mutable QVector<QRectF> m_labelRects;
+  // Pre-rendered labels (index-aligned with m_landmarks, made on first use) and markers.
+  mutable QVector<QImage> m_labelSprites;
+  mutable QImage m_markerSprites[2];
+  mutable QHash<qint64, QImage> m_discSprites;  // per colour key and emphasis
+  mutable quint64 m_discVersion = ~quint64(0);
+  mutable double m_discRadius = 0;
+  mutable double m_discDpr = 0;
+  mutable QFont m_spriteFont;
+  mutable double m_spriteDpr = 0;
+};
+
+}  // namespace songspace::ui
