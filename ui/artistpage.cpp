@@ -1,0 +1,88 @@
+#include "ui/artistpage.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include "ui/hitlist.h"
+
+namespace songspace::ui {
+
+ArtistPage::ArtistPage(QWidget* parent) : BrowsePanel(parent) {
+  showArtist({});
+}
+
+void ArtistPage::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+  setSnapshotPointer(std::move(snapshot));
+  showArtist(m_artist);
+}
+
+std::vector<core::Scored> ArtistPage::tagProfile(const core::JointModel& model, int artist, int k) {
+  if (artist < 0 || artist >= model.A.cols() || model.T.cols() == 0) return {};
+  const Eigen::VectorXf scores = model.T.transpose() * model.A.col(artist);
+  return core::topK(scores, k);
+}
+
+void ArtistPage::showArtist(const QString& name) {
+  m_artist = name;
+  if (!snapshot()) {
+    showEmptyState(tr("Open a music folder to begin"));
+    return;
+  }
+  if (name.isEmpty()) {
+    showEmptyState(tr("Select an artist"));
+    return;
+  }
+  const std::string key = name.toStdString();
+  std::int64_t songCount = -1;
+  for (const core::ArtistRow& artist : snapshot()->artists) {
+    if (artist.name == key) songCount = artist.songCount;
+  }
+  const bool hasModel = snapshot()->hasModel();
+  const int index = hasModel ? snapshot()->model->model().artistIndex(key) : -1;
+  if (songCount < 0 && index < 0) {
+    showEmptyState(tr("“%1” is not an artist of this library.").arg(name));
+    return;
+  }
+
+  QVBoxLayout* layout = beginContent();
+  QWidget* content = layout->parentWidget();
+  layout->addWidget(makeTitleLabel(name, content));
+  layout->addWidget(makeNoteLabel(tr("%n song(s) in the library", nullptr,
+                                     static_cast<int>(std::max<std::int64_t>(songCount, 0))),
+                                  content));
+  if (!hasModel) {
+    addNotice(layout, tr("Train the model to see predictions"));
+    auto* own = addSection(layout, tr("Songs"));
+    for (const core::SongRow& song : snapshot()->songs) {
+      if (song.artistName == key) addSongEntry(own, song.fileId, std::nullopt);
+    }
+    endContent();
+    return;
+  }
+  if (index < 0) {
+    addNotice(layout, tr("This artist was added after the model was trained. Train again to see "
+                         "predictions."));
+    endContent();
+    return;
+  }
+  const app::ModelSession& model = *snapshot()->model;
+  auto* songs = addSection(layout, tr("Songs that fit this artist"), tr("✓ by this artist"));
+  for (const app::Hit& hit : model.songsForArtist(key, kSongsShown)) {
+    const core::SongRow* song = snapshot()->song(hit.fileId);
+    addSongEntry(songs, hit.fileId, hit.score, song && song->artistName == key);
+  }
+  auto* artists = addSection(layout, tr("Similar artists"));
+  for (const app::Hit& hit : model.similarArtists(key, kSimilarArtistsShown)) {
+    addArtistEntry(artists, QString::fromStdString(hit.name), hit.score);
+  }
+  auto* profile = addSection(layout, tr("Tag profile"));
+  for (const core::Scored& scored : tagProfile(model.model(), index, kProfileTagsShown)) {
+    addTagEntry(
+        profile,
+        QString::fromStdString(model.model().tagNames[static_cast<std::size_t>(scored.index)]),
+        scored.score, false);
+  }
+  endContent();
+}
+
+}  // namespace songspace::ui

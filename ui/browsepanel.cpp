@@ -1,0 +1,115 @@
+#include "ui/browsepanel.h"
+
+#include <QFileInfo>
+#include <QLabel>
+#include <QScrollArea>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/hitlist.h"
+
+namespace songspace::ui {
+
+BrowsePanel::BrowsePanel(QWidget* parent) : QWidget(parent), m_scroll(new QScrollArea(this)) {
+  auto* outer = new QVBoxLayout(this);
+  outer->setContentsMargins(0, 0, 0, 0);
+  m_scroll->setWidgetResizable(true);
+  m_scroll->setFrameShape(QFrame::NoFrame);
+  m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+  outer->addWidget(m_scroll);
+  beginContent();
+  endContent();
+}
+
+QVBoxLayout* BrowsePanel::beginContent() {
+  if (m_content) {
+    QWidget* old = m_scroll->takeWidget();
+    old->hide();
+    old->setParent(nullptr);
+    old->deleteLater();
+  }
+  m_notice.clear();
+  m_content = new QWidget;
+  m_content->setObjectName(QStringLiteral("browseContent"));
+  auto* layout = new QVBoxLayout(m_content);
+  const int gap = style()->pixelMetric(QStyle::PM_LayoutVerticalSpacing);
+  layout->setSpacing(std::max(2, gap / 2));
+  m_scroll->setWidget(m_content);
+  return layout;
+}
+
+void BrowsePanel::endContent() {
+  static_cast<QVBoxLayout*>(m_content->layout())->addStretch(1);
+}
+
+void BrowsePanel::showEmptyState(const QString& message) {
+  QVBoxLayout* layout = beginContent();
+  layout->addStretch(1);
+  auto* label = makeNoteLabel(message, m_content);
+  label->setObjectName(QStringLiteral("emptyState"));
+  label->setAlignment(Qt::AlignCenter);
+  QFont font = label->font();
+  font.setPointSizeF(font.pointSizeF() * 1.15);
+  label->setFont(font);
+  layout->addWidget(label);
+  layout->addStretch(1);
+  m_notice = message;
+}
+
+void BrowsePanel::addNotice(QVBoxLayout* layout, const QString& message) {
+  auto* label = makeNoteLabel(message, m_content);
+  label->setObjectName(QStringLiteral("notice"));
+  layout->addSpacing(fontMetrics().height() / 2);
+  layout->addWidget(label);
+  m_notice = m_notice.isEmpty() ? message : m_notice + QLatin1Char('\n') + message;
+}
+
+HitList* BrowsePanel::addSection(QVBoxLayout* layout, const QString& heading,
+                                 const QString& legend) {
+  layout->addSpacing(fontMetrics().height());
+  layout->addWidget(makeHeadingLabel(heading, m_content));
+  if (!legend.isEmpty()) layout->addWidget(makeNoteLabel(legend, m_content));
+  auto* list = new HitList(m_content);
+  list->setScoreRange(scoreBound());
+  layout->addWidget(list);
+  return list;
+}
+
+float BrowsePanel::scoreBound() const {
+  if (!m_snapshot || !m_snapshot->hasModel()) return 1.0f;
+  const float c = m_snapshot->model->model().maxNorm;
+  return c > 0 ? c * c : 1.0f;
+}
+
+QString BrowsePanel::songLabel(std::int64_t fileId) const {
+  const core::SongRow* song = m_snapshot ? m_snapshot->song(fileId) : nullptr;
+  if (!song) return tr("Song #%1").arg(fileId);
+  const QString title = song->info.title.empty()
+                            ? QFileInfo(QString::fromStdString(song->path)).fileName()
+                            : QString::fromStdString(song->info.title);
+  if (song->artistName.empty()) return title;
+  return QStringLiteral("%1 – %2").arg(QString::fromStdString(song->artistName), title);
+}
+
+void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> score,
+                               bool marked) {
+  QToolButton* button =
+      list->addEntry(songLabel(fileId), QStringLiteral("song:%1").arg(fileId), score, marked);
+  button->setProperty("fileId", QVariant::fromValue<qint64>(fileId));
+  connect(button, &QToolButton::clicked, this,
+          [this, fileId] { Q_EMIT songActivated(static_cast<qint64>(fileId)); });
+}
+
+void BrowsePanel::addArtistEntry(HitList* list, const QString& name, std::optional<float> score) {
+  QToolButton* button = list->addEntry(name, QStringLiteral("artist:") + name, score);
+  connect(button, &QToolButton::clicked, this, [this, name] { Q_EMIT artistActivated(name); });
+}
+
+void BrowsePanel::addTagEntry(HitList* list, const QString& tag, std::optional<float> score,
+                              bool marked) {
+  QToolButton* button = list->addEntry(tag, QStringLiteral("tag:") + tag, score, marked);
+  connect(button, &QToolButton::clicked, this, [this, tag] { Q_EMIT tagActivated(tag); });
+}
+
+}  // namespace songspace::ui

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QString>
+#include <QWidget>
+#include <memory>
+#include <optional>
+
+#include "ui/librarysnapshot.h"
+
+class QScrollArea;
+class QVBoxLayout;
+
+namespace songspace::ui {
+
+class HitList;
+
+// What the inspector and the artist page share: a snapshot, a scrolling content widget that is
+// rebuilt for each thing shown, and the signals every clickable entry ends in.
+class BrowsePanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit BrowsePanel(QWidget* parent = nullptr);
+
+  const std::shared_ptr<const LibrarySnapshot>& snapshot() const { return m_snapshot; }
+  // The text of the empty state / notice currently shown (empty when none), for tests and tools.
+  QString notice() const { return m_notice; }
+
+ Q_SIGNALS:
+  void songActivated(qint64 fileId);
+  void artistActivated(const QString& name);
+  void tagActivated(const QString& tag);
+
+ protected:
+  void setSnapshotPointer(std::shared_ptr<const LibrarySnapshot> snapshot) {
+    m_snapshot = std::move(snapshot);
+  }
+  // Replaces the content with a fresh, empty column and returns its layout. The old content is
+  // deleted later: this may run inside a click handler of one of its buttons.
+  QVBoxLayout* beginContent();
+  // Adds the trailing stretch.
+  void endContent();
+  // A centred, wrapped message as the only content (an empty state).
+  void showEmptyState(const QString& message);
+  // A wrapped note inside the current content, remembered as notice().
+  void addNotice(QVBoxLayout* layout, const QString& message);
+  // A heading plus an empty HitList scaled to the model's score bound.
+  HitList* addSection(QVBoxLayout* layout, const QString& heading, const QString& legend = {});
+  // "Artist – Title" of a library song (the file name when untitled).
+  QString songLabel(std::int64_t fileId) const;
+  // Entry helpers that wire the click to the right signal.
+  void addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> score,
+                    bool marked = false);
+  void addArtistEntry(HitList* list, const QString& name, std::optional<float> score);
+  void addTagEntry(HitList* list, const QString& tag, std::optional<float> score, bool marked);
+  // The largest possible |dot product| between two embeddings: C².
+  float scoreBound() const;
+
+ private:
+  std::shared_ptr<const LibrarySnapshot> m_snapshot;
+  QScrollArea* m_scroll;
+  QWidget* m_content = nullptr;
+  QString m_notice;
+};
+
+}  // namespace songspace::ui

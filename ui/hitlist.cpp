@@ -1,0 +1,101 @@
+#include "ui/hitlist.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QToolButton>
+
+#include "ui/scorebar.h"
+
+namespace songspace::ui {
+
+namespace {
+// Entries longer than this many average characters are elided (full text in the tooltip), so
+// one long title does not widen the whole panel.
+constexpr int kMaxEntryChars = 48;
+}  // namespace
+
+QToolButton* makeLinkButton(const QString& text, const QString& objectName, QWidget* parent) {
+  auto* button = new QToolButton(parent);
+  button->setObjectName(objectName);
+  button->setAutoRaise(true);
+  button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  button->setCursor(Qt::PointingHandCursor);
+  button->setFocusPolicy(Qt::TabFocus);
+  QPalette palette = button->palette();
+  palette.setColor(QPalette::ButtonText, palette.color(QPalette::Link));
+  button->setPalette(palette);
+  const QFontMetrics metrics(button->font());
+  const QString shown =
+      metrics.elidedText(text, Qt::ElideRight, metrics.averageCharWidth() * kMaxEntryChars);
+  button->setText(QString(shown).replace(QLatin1Char('&'), QStringLiteral("&&")));
+  button->setToolTip(text);
+  return button;
+}
+
+HitList::HitList(QWidget* parent) : QWidget(parent), m_grid(new QGridLayout(this)) {
+  m_grid->setContentsMargins(0, 0, 0, 0);
+  m_grid->setVerticalSpacing(0);
+  m_grid->setColumnStretch(1, 1);
+}
+
+QToolButton* HitList::addEntry(const QString& text, const QString& objectName,
+                               std::optional<float> score, bool marked) {
+  const int row = m_count++;
+  auto* mark = new QLabel(marked ? QStringLiteral("✓") : QString(), this);
+  mark->setAlignment(Qt::AlignCenter);
+  mark->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("✓")) * 2);
+  m_grid->addWidget(mark, row, 0);
+
+  QToolButton* button = makeLinkButton(text, objectName, this);
+  button->setProperty("marked", marked);
+  if (marked) {
+    QFont font = button->font();
+    font.setBold(true);
+    button->setFont(font);
+  }
+  m_grid->addWidget(button, row, 1, Qt::AlignLeft | Qt::AlignVCenter);
+  if (score) {
+    button->setProperty("score", static_cast<double>(*score));
+    auto* bar = new ScoreBar(this);
+    bar->setScore(*score, m_range);
+    m_grid->addWidget(bar, row, 2, Qt::AlignVCenter);
+    auto* number = new QLabel(QString::number(static_cast<double>(*score), 'f', 2), this);
+    number->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    number->setForegroundRole(QPalette::PlaceholderText);
+    number->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("−0.00")));
+    m_grid->addWidget(number, row, 3);
+  }
+  return button;
+}
+
+QLabel* makeTitleLabel(const QString& text, QWidget* parent) {
+  auto* label = new QLabel(text, parent);
+  QFont font = label->font();
+  font.setPointSizeF(font.pointSizeF() * 1.5);
+  font.setBold(true);
+  label->setFont(font);
+  label->setWordWrap(true);
+  label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  label->setTextFormat(Qt::PlainText);
+  return label;
+}
+
+QLabel* makeHeadingLabel(const QString& text, QWidget* parent) {
+  auto* label = new QLabel(text, parent);
+  QFont font = label->font();
+  font.setPointSizeF(font.pointSizeF() * 1.15);
+  font.setBold(true);
+  label->setFont(font);
+  label->setTextFormat(Qt::PlainText);
+  return label;
+}
+
+QLabel* makeNoteLabel(const QString& text, QWidget* parent) {
+  auto* label = new QLabel(text, parent);
+  label->setWordWrap(true);
+  label->setForegroundRole(QPalette::PlaceholderText);
+  label->setTextFormat(Qt::PlainText);
+  return label;
+}
+
+}  // namespace songspace::ui

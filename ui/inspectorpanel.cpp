@@ -1,0 +1,184 @@
+#include "ui/inspectorpanel.h"
+
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QStringList>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <set>
+#include <string>
+
+#include "ui/hitlist.h"
+#include "ui/librarytablemodel.h"
+
+namespace songspace::ui {
+
+namespace {
+
+// Lets a long path wrap at its separators without changing what the user reads.
+QString wrappablePath(const QString& path) {
+  QString out = path;
+  return out.replace(QLatin1Char('/'), QStringLiteral("/\u200B"));
+}
+
+QLabel* valueLabel(const QString& text, QWidget* parent) {
+  auto* label = new QLabel(text, parent);
+  label->setWordWrap(true);
+  label->setTextFormat(Qt::PlainText);
+  label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  return label;
+}
+
+QString joined(const std::vector<std::string>& parts) {
+  QStringList list;
+  for (const std::string& part : parts) list << QString::fromStdString(part);
+  return list.join(QStringLiteral(", "));
+}
+
+}  // namespace
+
+InspectorPanel::InspectorPanel(QWidget* parent) : BrowsePanel(parent) {
+  clear();
+}
+
+void InspectorPanel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+  setSnapshotPointer(std::move(snapshot));
+  const std::int64_t shown = m_fileId;
+  if (shown != 0 && this->snapshot()) {
+    showSong(shown);
+  } else {
+    clear();
+  }
+}
+
+bool InspectorPanel::showNoLibrary() {
+  if (snapshot()) return false;
+  showEmptyState(tr("Open a music folder to begin"));
+  return true;
+}
+
+void InspectorPanel::clear() {
+  m_fileId = 0;
+  if (showNoLibrary()) return;
+  showEmptyState(snapshot()->songs.empty() ? tr("No analysed songs yet. Scan a music folder.")
+                                           : tr("Select a song to inspect it"));
+}
+
+void InspectorPanel::showSong(std::int64_t fileId) {
+  m_fileId = 0;
+  if (showNoLibrary()) return;
+  const core::SongRow* song = snapshot()->song(fileId);
+  if (!song) {
+    showEmptyState(tr("This song is not in the library (id %1).").arg(fileId));
+    return;
+  }
+  m_fileId = fileId;
+  QVBoxLayout* layout = beginContent();
+  QWidget* content = layout->parentWidget();
+  const QString path = QString::fromStdString(song->path);
+  const core::TrackInfo& info = song->info;
+  layout->addWidget(makeTitleLabel(
+      info.title.empty() ? QFileInfo(path).fileName() : QString::fromStdString(info.title),
+      content));
+  if (!song->artistName.empty()) {
+    const QString artist = QString::fromStdString(song->artistName);
+    QToolButton* link = makeLinkButton(artist, QStringLiteral("headerArtist"), content);
+    QFont font = link->font();
+    font.setPointSizeF(font.pointSizeF() * 1.15);
+    link->setFont(font);
+    connect(link, &QToolButton::clicked, this, [this, artist] { Q_EMIT artistActivated(artist); });
+    layout->addWidget(link, 0, Qt::AlignLeft);
+  }
+
+  auto* form = new QFormLayout;
+  form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  form->setLabelAlignment(Qt::AlignLeft);
+  const auto addRow = [&](const QString& name, const QString& value) {
+    if (value.isEmpty()) return;
+    auto* label = new QLabel(name, content);
+    label->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(label, valueLabel(value, content));
+  };
+  addRow(tr("Album"), QString::fromStdString(song->album.empty() ? info.album : song->album));
+  addRow(tr("Year"), info.year > 0 ? QString::number(info.year) : QString());
+  addRow(tr("Genre"), joined(info.genres));
+  addRow(tr("Duration"), LibraryTableModel::formatDuration(info.durationSeconds));
+  std::set<std::string> owned;
+  QStringList ownedNames;
+  for (const core::TagSource source : {core::TagSource::File, core::TagSource::User}) {
+    for (const core::FileTag& tag : snapshot()->tagsOf(fileId, source)) {
+      if (owned.insert(tag.tag).second) ownedNames << QString::fromStdString(tag.tag);
+    }
+  }
+  addRow(tr("Tags"), ownedNames.join(QStringLiteral(", ")));
+  addRow(tr("File"), wrappablePath(path));
+  layout->addSpacing(fontMetrics().height() / 2);
+  layout->addLayout(form);
+
+  if (!snapshot()->hasModel()) {
+    addNotice(layout, snapshot()->modelError.isEmpty()
+                          ? tr("Train the model to see predictions")
+                          : tr("Train the model to see predictions (the stored model could not "
+                               "be loaded: %1)")
+                                .arg(snapshot()->modelError));
+  } else if (const auto embedding = snapshot()->model->embeddingOfFile(fileId)) {
+    const app::ModelSession& model = *snapshot()->model;
+    auto* tags = addSection(layout, tr("Predicted tags"), tr("✓ already in the file"));
+    for (const app::Hit& hit : model.predictTags(*embedding, kTagsShown)) {
+      addTagEntry(tags, QString::fromStdString(hit.name), hit.score, owned.count(hit.name) > 0);
+    }
+    addPredictions(layout, *embedding, fileId);
+  } else {
+    addNotice(layout, tr("This song was analysed after the model was trained. Train again to "
+                         "see its predictions."));
+  }
+  endContent();
+}
+
+void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf& embedding) {
+  m_fileId = 0;
+  QVBoxLayout* layout = beginContent();
+  QWidget* content = layout->parentWidget();
+  layout->addWidget(makeTitleLabel(QFileInfo(path).fileName(), content));
+  layout->addWidget(makeNoteLabel(wrappablePath(path), content));
+  const bool usable = snapshot() && snapshot()->hasModel() &&
+                      embedding.size() == snapshot()->model->model().dimension();
+  if (!usable) {
+    addNotice(layout, tr("Train the model to see predictions"));
+    endContent();
+    return;
+  }
+  addNotice(layout, tr("Not in the library: placed in the space by its sound alone."));
+  auto* tags = addSection(layout, tr("Predicted tags"));
+  for (const app::Hit& hit : snapshot()->model->predictTags(embedding, kTagsShown)) {
+    addTagEntry(tags, QString::fromStdString(hit.name), hit.score, false);
+  }
+  addPredictions(layout, embedding, 0);
+  endContent();
+}
+
+void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
+                                    std::int64_t excludeFileId) {
+  const app::ModelSession& model = *snapshot()->model;
+  auto* songs = addSection(layout, tr("Similar songs"));
+  for (const app::Hit& hit : model.similarSongs(embedding, kSimilarSongsShown, excludeFileId)) {
+    if (hit.fileId != excludeFileId) addSongEntry(songs, hit.fileId, hit.score);
+  }
+  auto* artists = addSection(layout, tr("Similar artists"));
+  for (const app::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
+    addArtistEntry(artists, QString::fromStdString(hit.name), hit.score);
+  }
+}
+
+void InspectorPanel::showFailedFile(const QString& path, const QString& reason) {
+  m_fileId = 0;
+  QVBoxLayout* layout = beginContent();
+  QWidget* content = layout->parentWidget();
+  layout->addWidget(makeTitleLabel(QFileInfo(path).fileName(), content));
+  layout->addWidget(makeNoteLabel(wrappablePath(path), content));
+  addNotice(layout, tr("This file could not be analysed: %1").arg(reason));
+  endContent();
+}
+
+}  // namespace songspace::ui

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <QString>
+#include <cstdint>
+#include <memory>
+
+#include "ui/browsepanel.h"
+
+class QVBoxLayout;
+
+namespace songspace::ui {
+
+// The inspector for one song: its metadata, the model's predicted tags with score bars (tags the
+// file already has are marked ✓ and bold), similar songs and the artists nearest to the song.
+// Every entry is clickable and ends in songActivated / artistActivated / tagActivated.
+// Queries run on the calling (GUI) thread: each is one matrix-vector product plus a top-k.
+class InspectorPanel : public BrowsePanel {
+  Q_OBJECT
+ public:
+  static constexpr int kTagsShown = 10;
+  static constexpr int kSimilarSongsShown = 10;
+  static constexpr int kSimilarArtistsShown = 10;
+
+  explicit InspectorPanel(QWidget* parent = nullptr);
+
+  // Shows the empty state (or "unknown song" if the shown song is gone); call showSong again to
+  // refresh.
+  void setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  void showSong(std::int64_t fileId);
+  // Cold start: a file outside the catalog, placed in the space by its embedding.
+  void showExternalFile(const QString& path, const Eigen::VectorXf& embedding);
+  void showFailedFile(const QString& path, const QString& reason);
+  void clear();
+
+  std::int64_t currentFileId() const { return m_fileId; }  // 0 unless a library song is shown
+
+ private:
+  // Predicted tags, similar songs and similar artists of an embedded song.
+  void addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
+                      std::int64_t excludeFileId);
+  bool showNoLibrary();  // true when there is nothing to inspect at all
+
+  std::int64_t m_fileId = 0;
+};
+
+}  // namespace songspace::ui

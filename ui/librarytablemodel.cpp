@@ -1,0 +1,139 @@
+#include "ui/librarytablemodel.h"
+
+#include <QFileInfo>
+#include <QStringList>
+#include <algorithm>
+#include <cmath>
+
+namespace songspace::ui {
+
+namespace {
+
+QString joined(const std::vector<std::string>& parts) {
+  QStringList list;
+  for (const std::string& part : parts) list << QString::fromStdString(part);
+  return list.join(QStringLiteral(", "));
+}
+
+QString topPredictedTags(const LibrarySnapshot& snapshot, std::int64_t fileId, int count) {
+  std::vector<core::FileTag> predicted = snapshot.tagsOf(fileId, core::TagSource::Predicted);
+  std::stable_sort(
+      predicted.begin(), predicted.end(),
+      [](const core::FileTag& a, const core::FileTag& b) { return a.score > b.score; });
+  QStringList names;
+  for (const core::FileTag& tag : predicted) {
+    if (names.size() == count) break;
+    names << QString::fromStdString(tag.tag);
+  }
+  return names.join(QStringLiteral(", "));
+}
+
+}  // namespace
+
+LibraryTableModel::LibraryTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+QString LibraryTableModel::formatDuration(double seconds) {
+  if (!(seconds > 0)) return {};
+  const auto total = static_cast<long long>(std::llround(seconds));
+  const long long hours = total / 3600, minutes = (total / 60) % 60, secs = total % 60;
+  if (hours > 0) {
+    return QStringLiteral("%1:%2:%3")
+        .arg(hours)
+        .arg(minutes, 2, 10, QLatin1Char('0'))
+        .arg(secs, 2, 10, QLatin1Char('0'));
+  }
+  return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, QLatin1Char('0'));
+}
+
+void LibraryTableModel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+  beginResetModel();
+  m_snapshot = std::move(snapshot);
+  m_rows.clear();
+  m_rowOfFile.clear();
+  if (m_snapshot) {
+    m_rows.reserve(m_snapshot->songs.size());
+    for (const core::SongRow& song : m_snapshot->songs) {
+      Row row;
+      row.fileId = song.fileId;
+      row.path = QString::fromStdString(song.path);
+      row.text[Title] = song.info.title.empty() ? QFileInfo(row.path).fileName()
+                                                : QString::fromStdString(song.info.title);
+      row.text[Artist] = QString::fromStdString(song.artistName);
+      row.text[Album] = QString::fromStdString(song.album.empty() ? song.info.album : song.album);
+      row.text[Genre] = joined(song.info.genres);
+      row.seconds = song.info.durationSeconds;
+      row.text[Duration] = formatDuration(song.info.durationSeconds);
+      row.text[PredictedTags] = topPredictedTags(*m_snapshot, song.fileId, kPredictedTagsShown);
+      m_rowOfFile.emplace(song.fileId, static_cast<int>(m_rows.size()));
+      m_rows.push_back(std::move(row));
+    }
+  }
+  endResetModel();
+}
+
+int LibraryTableModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int LibraryTableModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+    return {};
+  }
+  const Row& row = m_rows[static_cast<std::size_t>(index.row())];
+  switch (role) {
+    case Qt::DisplayRole:
+      return row.text[index.column()];
+    case Qt::ToolTipRole:
+      return row.path;
+    case Qt::TextAlignmentRole:
+      if (index.column() == Duration) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+      return {};
+    case SortRole:
+      if (index.column() == Duration) return row.seconds;
+      return {};
+    case FileIdRole:
+      return QVariant::fromValue<qint64>(row.fileId);
+    default:
+      return {};
+  }
+}
+
+QVariant LibraryTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
+  if (role == Qt::TextAlignmentRole && section == Duration) {
+    return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+  }
+  if (role != Qt::DisplayRole) return {};
+  switch (section) {
+    case Title:
+      return tr("Title");
+    case Artist:
+      return tr("Artist");
+    case Album:
+      return tr("Album");
+    case Genre:
+      return tr("Genre");
+    case Duration:
+      return tr("Duration");
+    case PredictedTags:
+      return tr("Predicted tags");
+    default:
+      return {};
+  }
+}
+
+std::int64_t LibraryTableModel::fileIdAt(const QModelIndex& index) const {
+  if (!index.isValid() || index.model() != this || index.row() >= rowCount()) return 0;
+  return m_rows[static_cast<std::size_t>(index.row())].fileId;
+}
+
+QModelIndex LibraryTableModel::indexOfFile(std::int64_t fileId) const {
+  const auto it = m_rowOfFile.find(fileId);
+  return it == m_rowOfFile.end() ? QModelIndex() : index(it->second, Title);
+}
+
+}  // namespace songspace::ui

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QString>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "ui/librarysnapshot.h"
+
+namespace songspace::ui {
+
+// The library table: one row per analysed song of a LibrarySnapshot (failed files are not
+// rows), in the snapshot's order. Display strings are built once per snapshot so that sorting
+// and filtering 10^5 rows does not format anything. Every cell answers FileIdRole; the Duration
+// column answers SortRole with seconds; tooltips show the full path.
+class LibraryTableModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { Title, Artist, Album, Genre, Duration, PredictedTags, ColumnCount };
+  static constexpr int SortRole = Qt::UserRole + 1;
+  static constexpr int FileIdRole = Qt::UserRole + 2;
+  static constexpr int kPredictedTagsShown = 3;
+
+  explicit LibraryTableModel(QObject* parent = nullptr);
+
+  void setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  const std::shared_ptr<const LibrarySnapshot>& snapshot() const { return m_snapshot; }
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
+
+  std::int64_t fileIdAt(const QModelIndex& index) const;  // 0 for an invalid index
+  QModelIndex indexOfFile(std::int64_t fileId) const;     // column Title; invalid if absent
+
+  // "m:ss" (or "h:mm:ss" from an hour on); empty for an unknown duration.
+  static QString formatDuration(double seconds);
+
+ private:
+  struct Row {
+    std::int64_t fileId = 0;
+    QString text[ColumnCount];
+    double seconds = 0;
+    QString path;
+  };
+
+  std::shared_ptr<const LibrarySnapshot> m_snapshot;
+  std::vector<Row> m_rows;
+  std::unordered_map<std::int64_t, int> m_rowOfFile;
+};
+
+}  // namespace songspace::ui
