@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -62,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent)
   m_table->verticalHeader()->hide();
   m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
   m_table->horizontalHeader()->setStretchLastSection(true);
+
   m_table->horizontalHeader()->setHighlightSections(false);
   m_map = new MapPanel;
   m_tabs = new QTabWidget;
@@ -255,6 +257,8 @@ QWidget* MainWindow::buildLeftPanel() {
   m_failedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   m_failedToggle->setAutoRaise(true);
   m_failedToggle->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  m_failedToggle->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+  m_failedToggle->setToolTip(tr("Files that could not be analysed, with the reason"));
   m_failedList = new QListWidget;
   m_failedList->hide();
   connect(m_failedToggle, &QToolButton::toggled, m_failedList, &QWidget::setVisible);
@@ -364,6 +368,16 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   event->accept();
 }
 
+void MainWindow::sizeColumns() {
+  // Widths for typical content (a model reset restores the header's defaults).
+  const QList<QPair<int, int>> widths = {{LibraryTableModel::Title, 240},
+                                         {LibraryTableModel::Artist, 150},
+                                         {LibraryTableModel::Album, 150},
+                                         {LibraryTableModel::Genre, 100},
+                                         {LibraryTableModel::Duration, 64}};
+  for (const auto& [column, width] : widths) m_table->setColumnWidth(column, width);
+}
+
 void MainWindow::setCurrentTab(Tab tab) {
   m_tabs->setCurrentIndex(tab);
 }
@@ -400,7 +414,8 @@ void MainWindow::showLocation(const Location& location) {
     m_inspector->showSong(location.fileId);
     const core::SongRow* song = m_snapshot ? m_snapshot->song(location.fileId) : nullptr;
     if (song) {
-      const QString title = QString::fromStdString(song->info.title);
+      QString title = QString::fromStdString(song->info.title);
+      if (title.isEmpty()) title = QFileInfo(QString::fromStdString(song->path)).fileName();
       m_player->setSong(QString::fromStdString(song->path),
                         song->artistName.empty() ? title
                                                  : QString::fromStdString(song->artistName) +

@@ -100,6 +100,7 @@ class MainWindow : public QMainWindow {
                           const QString& error);
   void showLocation(const Location& location);
   void updateEmptyStates();
+  void sizeColumns();
   void updateFailedList();
 
   void chooseMusicFolder();

@@ -79,6 +79,7 @@ void MainWindow::startUp(bool offerFirstRun) {
 }
 
 bool MainWindow::isFullyLoaded() const {
+  if (catalogPath().isEmpty()) return true;  // the welcome page is all there is
   if (!m_snapshot || m_controller->busy()) return false;
   return !m_snapshot->hasModel() || m_mapShown;
 }
@@ -87,7 +88,9 @@ void MainWindow::onSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
   m_snapshot = std::move(snapshot);
   m_syncing = true;
   const QString artist = m_artists->currentIndex().data(ArtistListModel::NameRole).toString();
+  const bool first = m_tableModel->rowCount() == 0;
   m_tableModel->setSnapshot(m_snapshot);
+  if (first) sizeColumns();
   m_artistModel->setSnapshot(m_snapshot);
   m_artists->setCurrentIndex(m_artistModel->indexOfArtist(artist));
   m_inspector->setSnapshot(m_snapshot);
