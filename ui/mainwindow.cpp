@@ -206,11 +206,12 @@ QWidget* MainWindow::buildWelcome() {
   auto* page = new QWidget;
   auto* outer = new QVBoxLayout(page);
   auto* box = new QWidget;
-  box->setMaximumWidth(520);
+  box->setFixedWidth(520);  // a fixed width lets the wrapped text compute its height
   auto* layout = new QVBoxLayout(box);
   auto* icon = new QLabel;
   icon->setPixmap(QIcon(QStringLiteral(":/songspace/songspace.png")).pixmap(96, 96));
   icon->setAlignment(Qt::AlignCenter);
+  icon->setMinimumHeight(110);
   auto* title = new QLabel(tr("<h2>Explore your music as a map</h2>"));
   title->setAlignment(Qt::AlignCenter);
   auto* text = new QLabel(
@@ -316,6 +317,7 @@ void MainWindow::buildMenusAndToolbar() {
   m_playPause = bar->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"), m_player,
                                &PlayerBar::togglePlay);
   m_playPause->setToolTip(tr("Play / pause the current song (Space)"));
+  m_playPause->setEnabled(false);
   connect(m_player, &PlayerBar::playingChanged, this, [this](bool playing) {
     m_playPause->setIcon(
         style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
@@ -370,12 +372,13 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::sizeColumns() {
   // Widths for typical content (a model reset restores the header's defaults).
-  const QList<QPair<int, int>> widths = {{LibraryTableModel::Title, 240},
-                                         {LibraryTableModel::Artist, 150},
-                                         {LibraryTableModel::Album, 150},
-                                         {LibraryTableModel::Genre, 100},
-                                         {LibraryTableModel::Duration, 64}};
+  const QList<QPair<int, int>> widths = {{LibraryTableModel::Title, 190},
+                                         {LibraryTableModel::Artist, 120},
+                                         {LibraryTableModel::Album, 110},
+                                         {LibraryTableModel::Genre, 70},
+                                         {LibraryTableModel::Duration, 72}};
   for (const auto& [column, width] : widths) m_table->setColumnWidth(column, width);
+  m_table->horizontalHeader()->resizeSection(LibraryTableModel::PredictedTags, 120);
 }
 
 void MainWindow::setCurrentTab(Tab tab) {
@@ -416,6 +419,7 @@ void MainWindow::showLocation(const Location& location) {
     if (song) {
       QString title = QString::fromStdString(song->info.title);
       if (title.isEmpty()) title = QFileInfo(QString::fromStdString(song->path)).fileName();
+      m_playPause->setEnabled(true);
       m_player->setSong(QString::fromStdString(song->path),
                         song->artistName.empty() ? title
                                                  : QString::fromStdString(song->artistName) +
@@ -429,6 +433,7 @@ void MainWindow::showLocation(const Location& location) {
     if (m_external.contains(location.name)) {
       m_inspector->showExternalFile(location.name, m_external.value(location.name));
     }
+    m_playPause->setEnabled(true);
     m_player->setSong(location.name, location.name.section(QLatin1Char('/'), -1));
   }
   m_syncing = false;
