@@ -1,16 +1,442 @@
 #include "ui/mainwindow.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/aboutdialog.h"
+#include "ui/artistlistmodel.h"
+#include "ui/artistpage.h"
+#include "ui/inspectorpanel.h"
+#include "ui/libraryfilterproxy.h"
+#include "ui/librarytablemodel.h"
+#include "ui/mappanel.h"
+#include "ui/mapview.h"
+#include "ui/playerbar.h"
 
 namespace songspace::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_controller(new JobController(this)),
+      m_history(new NavigationHistory(this)),
+      m_tableModel(new LibraryTableModel(this)),
+      m_proxy(new LibraryFilterProxy(this)),
+      m_artistModel(new ArtistListModel(this)) {
   setWindowTitle(QStringLiteral("Songspace"));
-  auto* placeholder =
-      new QLabel(tr("No library yet. Scan a folder with songspace-cli scan."), this);
-  placeholder->setAlignment(Qt::AlignCenter);
-  setCentralWidget(placeholder);
-  resize(1100, 700);
+  setWindowIcon(QIcon(QStringLiteral(":/songspace/songspace.png")));
+  setAcceptDrops(true);
+  m_proxy->setSourceModel(m_tableModel);
+
+  m_table = new QTableView;
+  m_table->setModel(m_proxy);
+  m_table->setSortingEnabled(true);
+  m_table->sortByColumn(LibraryTableModel::Artist, Qt::AscendingOrder);
+  m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+  m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+  m_table->setAlternatingRowColors(true);
+  m_table->setShowGrid(false);
+  m_table->setWordWrap(false);
+  m_table->verticalHeader()->hide();
+  m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+  m_table->horizontalHeader()->setStretchLastSection(true);
+
+  m_table->horizontalHeader()->setHighlightSections(false);
+  m_map = new MapPanel;
+  m_tabs = new QTabWidget;
+  m_tabs->setDocumentMode(true);
+  m_tabs->addTab(m_table, tr("Library"));
+  m_tabs->addTab(m_map, tr("Map"));
+
+  m_inspector = new InspectorPanel;
+  m_artistPage = new ArtistPage;
+  m_right = new QStackedWidget;
+  m_right->addWidget(m_inspector);
+  m_right->addWidget(m_artistPage);
+  m_right->setMinimumWidth(280);
+
+  m_splitter = new QSplitter(Qt::Horizontal);
+  m_splitter->addWidget(buildLeftPanel());
+  m_splitter->addWidget(m_tabs);
+  m_splitter->addWidget(m_right);
+  m_splitter->setStretchFactor(0, 0);
+  m_splitter->setStretchFactor(1, 1);
+  m_splitter->setStretchFactor(2, 0);
+  m_splitter->setSizes({220, 640, 340});
+  m_splitter->setChildrenCollapsible(false);
+
+  // A non-modal offer (e.g. rescan after reopening the last library), above the content.
+  m_infoBar = new QFrame;
+  m_infoBar->setObjectName(QStringLiteral("infoBar"));
+  m_infoBar->setStyleSheet(
+      QStringLiteral("#infoBar { background: #eef4fb; border-bottom: 1px solid #c9d8ea; }"));
+  auto* infoLayout = new QHBoxLayout(m_infoBar);
+  infoLayout->setContentsMargins(10, 4, 6, 4);
+  m_infoText = new QLabel;
+  auto* infoRescan = new QPushButton(tr("Rescan"));
+  auto* infoDismiss = new QToolButton;
+  infoDismiss->setText(QStringLiteral("✕"));
+  infoDismiss->setAutoRaise(true);
+  infoLayout->addWidget(m_infoText, 1);
+  infoLayout->addWidget(infoRescan);
+  infoLayout->addWidget(infoDismiss);
+  m_infoBar->hide();
+  connect(infoRescan, &QPushButton::clicked, this, [this] {
+    m_infoBar->hide();
+    rescan();
+  });
+  connect(infoDismiss, &QToolButton::clicked, m_infoBar, &QWidget::hide);
+
+  m_player = new PlayerBar;
+  auto* browser = new QWidget;
+  auto* browserLayout = new QVBoxLayout(browser);
+  browserLayout->setContentsMargins(0, 0, 0, 0);
+  browserLayout->setSpacing(0);
+  browserLayout->addWidget(m_infoBar);
+  browserLayout->addWidget(m_splitter, 1);
+  auto* line = new QFrame;
+  line->setFrameShape(QFrame::HLine);
+  line->setFrameShadow(QFrame::Sunken);
+  browserLayout->addWidget(line);
+  browserLayout->addWidget(m_player);
+
+  m_welcome = buildWelcome();
+  m_pages = new QStackedWidget;
+  m_pages->addWidget(m_welcome);
+  m_pages->addWidget(browser);
+  setCentralWidget(m_pages);
+
+  buildMenusAndToolbar();
+  buildStatusBar();
+
+  // Selection: every source ends in selectSong / showArtist, which go through the history.
+  connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) {
+            if (m_syncing || !current.isValid()) return;
+            selectSong(current.data(LibraryTableModel::FileIdRole).toLongLong());
+          });
+  connect(m_map, &MapPanel::songClicked, this, &MainWindow::selectSong);
+  connect(m_map, &MapPanel::artistClicked, this, &MainWindow::showArtist);
+  connect(m_map, &MapPanel::tagClicked, m_search, &QLineEdit::setText);
+  for (BrowsePanel* panel :
+       {static_cast<BrowsePanel*>(m_inspector), static_cast<BrowsePanel*>(m_artistPage)}) {
+    connect(panel, &BrowsePanel::songActivated, this, &MainWindow::selectSong);
+    connect(panel, &BrowsePanel::artistActivated, this, &MainWindow::showArtist);
+    connect(panel, &BrowsePanel::tagActivated, m_search, &QLineEdit::setText);
+  }
+  connect(m_history, &NavigationHistory::currentChanged, this, &MainWindow::showLocation);
+  connect(m_history, &NavigationHistory::availabilityChanged, this, [this](bool back, bool fwd) {
+    m_back->setEnabled(back);
+    m_forward->setEnabled(fwd);
+  });
+  connect(m_search, &QLineEdit::textChanged, this, [this](const QString& text) {
+    m_proxy->setSearchText(text);
+    m_map->setSearchText(text);
+  });
+  connect(m_artists->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) {
+            const QString name = current.data(ArtistListModel::NameRole).toString();
+            m_proxy->setArtistFilter(name);
+            if (!m_syncing && !name.isEmpty()) showArtist(name);
+          });
+  connect(m_map, &MapPanel::colorByChanged, this,
+          [](int colorBy) { QSettings().setValue(QStringLiteral("map/colorBy"), colorBy); });
+  connect(m_failedList, &QListWidget::currentRowChanged, this, [this](int row) {
+    if (row < 0 || !m_snapshot || row >= static_cast<int>(m_snapshot->failedFiles.size())) return;
+    const core::FileRow& file = m_snapshot->failedFiles[static_cast<std::size_t>(row)];
+    m_right->setCurrentWidget(m_inspector);
+    m_inspector->showFailedFile(QString::fromStdString(file.path),
+                                QString::fromStdString(file.failureReason));
+  });
+
+  connect(m_controller, &JobController::snapshotReady, this, &MainWindow::onSnapshot);
+  connect(m_controller, &JobController::projectionReady, this,
+          [this](std::shared_ptr<const app::MapLayout> layout, bool refined) {
+            m_map->setMapLayout(std::move(layout), refined);
+            if (m_history->current().kind == Location::Song) {
+              m_map->selectSong(m_history->current().fileId);
+            }
+            m_mapShown = true;
+            m_mapRefined = refined;
+            Q_EMIT mapShown(refined);
+          });
+  connect(m_controller, &JobController::progress, this, &MainWindow::onProgress);
+  connect(m_controller, &JobController::busyChanged, this, &MainWindow::onBusyChanged);
+  connect(
+      m_controller, &JobController::stepFinished, this,
+      [this](const QString&, const QString& summary) { statusBar()->showMessage(summary, 8000); });
+  connect(m_controller, &JobController::failed, this, [this](const QString& message) {
+    m_lastError = message;
+    statusBar()->showMessage(message, 15000);
+  });
+  connect(m_controller, &JobController::externalFileEmbedded, this,
+          &MainWindow::onExternalEmbedded);
+
+  resize(1280, 800);
+  restoreSettings();
+  updateEmptyStates();
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget* MainWindow::buildWelcome() {
+  auto* page = new QWidget;
+  auto* outer = new QVBoxLayout(page);
+  auto* box = new QWidget;
+  box->setFixedWidth(520);  // a fixed width lets the wrapped text compute its height
+  auto* layout = new QVBoxLayout(box);
+  auto* icon = new QLabel;
+  icon->setPixmap(QIcon(QStringLiteral(":/songspace/songspace.png")).pixmap(96, 96));
+  icon->setAlignment(Qt::AlignCenter);
+  icon->setMinimumHeight(110);
+  auto* title = new QLabel(tr("<h2>Explore your music as a map</h2>"));
+  title->setAlignment(Qt::AlignCenter);
+  auto* text = new QLabel(
+      tr("Songspace listens to your music files and learns a space in which songs, artists and "
+         "tags that sound alike sit close together. Open a folder of music to start, or try the "
+         "demo library. You can also drop a folder onto this window."));
+  text->setWordWrap(true);
+  text->setAlignment(Qt::AlignCenter);
+  auto* open = new QPushButton(tr("Open Music Folder…"));
+  auto* demo = new QPushButton(tr("Open Demo Library"));
+  open->setDefault(true);
+  open->setMinimumHeight(34);
+  demo->setMinimumHeight(34);
+  auto* buttons = new QHBoxLayout;
+  buttons->addStretch();
+  buttons->addWidget(open);
+  buttons->addWidget(demo);
+  buttons->addStretch();
+  layout->addWidget(icon);
+  layout->addWidget(title);
+  layout->addWidget(text);
+  layout->addSpacing(12);
+  layout->addLayout(buttons);
+  outer->addStretch();
+  outer->addWidget(box, 0, Qt::AlignHCenter);
+  outer->addStretch();
+  connect(open, &QPushButton::clicked, this, &MainWindow::chooseMusicFolder);
+  connect(demo, &QPushButton::clicked, this, &MainWindow::openDemoLibrary);
+  return page;
+}
+
+QWidget* MainWindow::buildLeftPanel() {
+  auto* panel = new QWidget;
+  auto* layout = new QVBoxLayout(panel);
+  layout->setContentsMargins(6, 6, 0, 6);
+  m_search = new QLineEdit;
+  m_search->setPlaceholderText(tr("Search songs, artists, tags"));
+  m_search->setClearButtonEnabled(true);
+  m_artists = new QListView;
+  m_artists->setModel(m_artistModel);
+  m_artists->setUniformItemSizes(true);
+  m_failedToggle = new QToolButton;
+  m_failedToggle->setCheckable(true);
+  m_failedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  m_failedToggle->setAutoRaise(true);
+  m_failedToggle->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  m_failedToggle->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+  m_failedToggle->setToolTip(tr("Files that could not be analysed, with the reason"));
+  m_failedList = new QListWidget;
+  m_failedList->hide();
+  connect(m_failedToggle, &QToolButton::toggled, m_failedList, &QWidget::setVisible);
+  auto* artistsLabel = new QLabel(tr("<b>Artists</b>"));
+  layout->addWidget(m_search);
+  layout->addWidget(artistsLabel);
+  layout->addWidget(m_artists, 3);
+  layout->addWidget(m_failedToggle);
+  layout->addWidget(m_failedList, 1);
+  panel->setMinimumWidth(180);
+  return panel;
+}
+
+void MainWindow::buildMenusAndToolbar() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open = file->addAction(tr("Open Music Folder…"), this, &MainWindow::chooseMusicFolder);
+  open->setShortcut(QKeySequence::Open);
+  file->addAction(tr("Open Demo Library"), this, &MainWindow::openDemoLibrary);
+  file->addAction(tr("Open Catalog…"), this, &MainWindow::chooseCatalog);
+  file->addSeparator();
+  m_rescan = file->addAction(tr("Rescan"), this, &MainWindow::rescan);
+  m_rescan->setShortcut(QKeySequence(Qt::Key_F5));
+  m_train = file->addAction(tr("Train Model"), this, &MainWindow::trainModel);
+  m_train->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(tr("Library"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
+                  [this] { setCurrentTab(LibraryTab); });
+  view->addAction(tr("Map"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                  [this] { setCurrentTab(MapTab); });
+  view->addAction(tr("Find"), QKeySequence::Find, this, [this] {
+    m_search->setFocus();
+    m_search->selectAll();
+  });
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("About Songspace"), this, [this] { showAboutDialog(this); });
+
+  QToolBar* bar = addToolBar(tr("Navigation"));
+  bar->setObjectName(QStringLiteral("navigation"));
+  bar->setMovable(false);
+  bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  m_back = bar->addAction(style()->standardIcon(QStyle::SP_ArrowBack), tr("Back"), m_history,
+                          &NavigationHistory::back);
+  m_back->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Left));
+  m_forward = bar->addAction(style()->standardIcon(QStyle::SP_ArrowForward), tr("Forward"),
+                             m_history, &NavigationHistory::forward);
+  m_forward->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Right));
+  m_back->setEnabled(false);
+  m_forward->setEnabled(false);
+  bar->addSeparator();
+  m_playPause = bar->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"), m_player,
+                               &PlayerBar::togglePlay);
+  m_playPause->setToolTip(tr("Play / pause the current song (Space)"));
+  m_playPause->setEnabled(false);
+  connect(m_player, &PlayerBar::playingChanged, this, [this](bool playing) {
+    m_playPause->setIcon(
+        style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    m_playPause->setText(playing ? tr("Pause") : tr("Play"));
+  });
+  // Space plays unless a text field wants it (the shortcut is ambiguous there and not taken).
+  auto* space = new QShortcut(QKeySequence(Qt::Key_Space), m_splitter);
+  space->setContext(Qt::WidgetWithChildrenShortcut);
+  connect(space, &QShortcut::activated, m_player, &PlayerBar::togglePlay);
+}
+
+void MainWindow::buildStatusBar() {
+  m_phase = new QLabel;
+  m_progress = new QProgressBar;
+  m_progress->setMaximumWidth(220);
+  m_progress->setTextVisible(true);
+  m_timeLeft = new QLabel;
+  m_cancel = new QPushButton(tr("Cancel"));
+  m_cancel->setFlat(false);
+  connect(m_cancel, &QPushButton::clicked, m_controller, &JobController::cancel);
+  statusBar()->addPermanentWidget(m_phase);
+  statusBar()->addPermanentWidget(m_progress);
+  statusBar()->addPermanentWidget(m_timeLeft);
+  statusBar()->addPermanentWidget(m_cancel);
+  for (QWidget* w : {static_cast<QWidget*>(m_phase), static_cast<QWidget*>(m_progress),
+                     static_cast<QWidget*>(m_timeLeft), static_cast<QWidget*>(m_cancel)}) {
+    w->hide();
+  }
+}
+
+void MainWindow::restoreSettings() {
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+  m_map->setColorBy(settings.value(QStringLiteral("map/colorBy"), 0).toInt());
+}
+
+void MainWindow::saveSettings() const {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+  settings.setValue(QStringLiteral("map/colorBy"), m_map->colorBy());
+  if (!catalogPath().isEmpty())
+    settings.setValue(QStringLiteral("library/lastCatalog"), catalogPath());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveSettings();
+  m_controller->cancel();
+  event->accept();
+}
+
+void MainWindow::sizeColumns() {
+  // Widths for typical content (a model reset restores the header's defaults).
+  const QList<QPair<int, int>> widths = {{LibraryTableModel::Title, 190},
+                                         {LibraryTableModel::Artist, 120},
+                                         {LibraryTableModel::Album, 110},
+                                         {LibraryTableModel::Genre, 70},
+                                         {LibraryTableModel::Duration, 72}};
+  for (const auto& [column, width] : widths) m_table->setColumnWidth(column, width);
+  m_table->horizontalHeader()->resizeSection(LibraryTableModel::PredictedTags, 120);
+}
+
+void MainWindow::setCurrentTab(Tab tab) {
+  m_tabs->setCurrentIndex(tab);
+}
+
+void MainWindow::selectSong(qint64 fileId) {
+  if (fileId <= 0) return;
+  m_history->visit({Location::Song, fileId, {}});
+}
+
+void MainWindow::showArtist(const QString& name) {
+  if (name.isEmpty()) return;
+  m_history->visit({Location::Artist, 0, name});
+}
+
+void MainWindow::showLocation(const Location& location) {
+  if (m_syncing) return;
+  m_syncing = true;
+  if (location.kind == Location::Song) {
+    const QModelIndex source = m_tableModel->indexOfFile(location.fileId);
+    QModelIndex index = m_proxy->mapFromSource(source);
+    if (source.isValid() && !index.isValid()) {
+      // Filtered out: clear the filters rather than lose the selection.
+      m_search->clear();
+      m_artists->setCurrentIndex(m_artistModel->index(0));
+      index = m_proxy->mapFromSource(source);
+    }
+    if (index.isValid()) {
+      m_table->selectionModel()->setCurrentIndex(
+          index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+      m_table->scrollTo(index);
+    }
+    m_map->selectSong(location.fileId);
+    m_right->setCurrentWidget(m_inspector);
+    m_inspector->showSong(location.fileId);
+    const core::SongRow* song = m_snapshot ? m_snapshot->song(location.fileId) : nullptr;
+    if (song) {
+      QString title = QString::fromStdString(song->info.title);
+      if (title.isEmpty()) title = QFileInfo(QString::fromStdString(song->path)).fileName();
+      m_playPause->setEnabled(true);
+      m_player->setSong(QString::fromStdString(song->path),
+                        song->artistName.empty() ? title
+                                                 : QString::fromStdString(song->artistName) +
+                                                       QStringLiteral(" — ") + title);
+    }
+  } else if (location.kind == Location::Artist) {
+    m_right->setCurrentWidget(m_artistPage);
+    m_artistPage->showArtist(location.name);
+  } else {
+    m_right->setCurrentWidget(m_inspector);
+    if (m_external.contains(location.name)) {
+      m_inspector->showExternalFile(location.name, m_external.value(location.name));
+    }
+    m_playPause->setEnabled(true);
+    m_player->setSong(location.name, location.name.section(QLatin1Char('/'), -1));
+  }
+  m_syncing = false;
 }
 
 }  // namespace songspace::ui

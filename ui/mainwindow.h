@@ -1,13 +1,157 @@
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
+#include <QStringList>
+#include <memory>
+
+#include "app/jobs/projectionjob.h"
+#include "ui/jobcontroller.h"
+#include "ui/librarysnapshot.h"
+#include "ui/navigationhistory.h"
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSplitter;
+class QStackedWidget;
+class QTabWidget;
+class QTableView;
+class QToolButton;
+class QFrame;
 
 namespace songspace::ui {
 
+class ArtistListModel;
+class ArtistPage;
+class InspectorPanel;
+class LibraryFilterProxy;
+class LibraryTableModel;
+class MapPanel;
+class PlayerBar;
+
+// The explorer window (DESIGN.md §4). Left: search, artists and failed files; centre: the
+// library table and the map as tabs; right: the inspector or an artist page; a player at the
+// bottom; job progress with time left and cancel in the status bar.
+//
+// Every way of choosing a song (table, map, inspector links, back/forward) goes through the
+// navigation history, and one place (showLocation) moves the table, map, inspector and player
+// to it, guarded so the views' own selection signals do not echo back.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
+  enum Tab { LibraryTab = 0, MapTab = 1 };
+
   explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Opens a catalog: the snapshot (and cached map) load in the background.
+  void openCatalog(const QString& catalogPath);
+  // Scans folders into the open catalog (the default one when none is open), then trains.
+  void addMusicFolders(const QStringList& folders);
+  // First start or last catalog, as main() decides: shows the welcome or the first-run dialog.
+  void startUp(bool offerFirstRun);
+
+  void selectSong(qint64 fileId);  // the one path for choosing a song
+  void showArtist(const QString& name);
+  void setCurrentTab(Tab tab);
+
+  QString catalogPath() const { return m_controller->catalogPath(); }
+  const std::shared_ptr<const LibrarySnapshot>& snapshot() const { return m_snapshot; }
+  bool isBusy() const { return m_controller->busy(); }
+  // Library, model and the (refined or final) map are all shown — for screenshots and tests.
+  bool isFullyLoaded() const;
+  QString lastError() const { return m_lastError; }
+
+  JobController* jobController() const { return m_controller; }
+  NavigationHistory* history() const { return m_history; }
+  QTableView* libraryView() const { return m_table; }
+  MapPanel* mapPanel() const { return m_map; }
+  InspectorPanel* inspector() const { return m_inspector; }
+  ArtistPage* artistPage() const { return m_artistPage; }
+  PlayerBar* playerBar() const { return m_player; }
+  QWidget* welcomePage() const { return m_welcome; }
+
+ Q_SIGNALS:
+  void snapshotShown();
+  void mapShown(bool refined);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  QWidget* buildWelcome();
+  QWidget* buildLeftPanel();
+  void buildMenusAndToolbar();
+  void buildStatusBar();
+  void restoreSettings();
+  void saveSettings() const;
+
+  void onSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  void onProgress(const JobProgress& progress);
+  void onBusyChanged(bool busy);
+  void onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
+                          const QString& error);
+  void showLocation(const Location& location);
+  void updateEmptyStates();
+  void sizeColumns();
+  void updateFailedList();
+
+  void chooseMusicFolder();
+  void openDemoLibrary();
+  void chooseCatalog();
+  void rescan();
+  void trainModel();
+  void showRescanOffer();
+  QStringList knownFolders() const;
+  void rememberFolders(const QStringList& folders);
+
+  JobController* m_controller;
+  NavigationHistory* m_history;
+  std::shared_ptr<const LibrarySnapshot> m_snapshot;
+  QString m_lastError;
+  QHash<QString, Eigen::VectorXf> m_external;  // cold-start embeddings, for back/forward
+  bool m_syncing = false;                      // set while showLocation moves the views
+  bool m_mapShown = false;
+  bool m_mapRefined = false;
+
+  QStackedWidget* m_pages;
+  QWidget* m_welcome;
+  QSplitter* m_splitter;
+  QLineEdit* m_search;
+  QListView* m_artists;
+  QToolButton* m_failedToggle;
+  QListWidget* m_failedList;
+  QTabWidget* m_tabs;
+  QTableView* m_table;
+  MapPanel* m_map;
+  QStackedWidget* m_right;
+  InspectorPanel* m_inspector;
+  ArtistPage* m_artistPage;
+  PlayerBar* m_player;
+  QFrame* m_infoBar;
+  QLabel* m_infoText;
+
+  LibraryTableModel* m_tableModel;
+  LibraryFilterProxy* m_proxy;
+  ArtistListModel* m_artistModel;
+
+  QAction* m_back;
+  QAction* m_forward;
+  QAction* m_playPause;
+  QAction* m_rescan;
+  QAction* m_train;
+
+  QProgressBar* m_progress;
+  QLabel* m_phase;
+  QLabel* m_timeLeft;
+  QPushButton* m_cancel;
 };
 
 }  // namespace songspace::ui

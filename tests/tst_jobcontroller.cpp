@@ -1,0 +1,191 @@
+// JobController: the scan → train → projection chain on a real (synthesised) library, progress
+// rate, cancellation mid-scan and the consistency of what a cancelled scan leaves.
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "app/jobs/projectionjob.h"
+#include "core/catalog.h"
+#include "synthlibrary.h"
+#include "ui/jobcontroller.h"
+
+using namespace songspace;
+using ui::JobController;
+using ui::LibrarySnapshot;
+
+namespace {
+
+constexpr int kChainTimeoutMs = 50'000;
+
+std::shared_ptr<const LibrarySnapshot> lastSnapshot(const QSignalSpy& spy) {
+  return spy.isEmpty() ? nullptr : spy.last().at(0).value<std::shared_ptr<const LibrarySnapshot>>();
+}
+
+JobController::Options fastOptions() {
+  JobController::Options options;
+  options.scanThreads = 2;
+  options.trainEpochs = 5;
+  options.tsneIterations = 120;
+  return options;
+}
+
+}  // namespace
+
+class JobControllerTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase();
+  void openMissingCatalogGivesEmptySnapshot();
+  void chainScanTrainProject();
+  void cancelMidScanLeavesConsistentCatalog();
+  void destructorCancelsRunningChain();
+
+ private:
+  QTemporaryDir m_dir;
+  QString m_music;
+};
+
+void JobControllerTest::initTestCase() {
+  QVERIFY(m_dir.isValid());
+  m_music = m_dir.filePath(QStringLiteral("music"));
+  QCOMPARE(testing::makeSynthLibrary(m_music).size(), 12);
+}
+
+void JobControllerTest::openMissingCatalogGivesEmptySnapshot() {
+  JobController controller;
+  QSignalSpy snapshots(&controller, &JobController::snapshotReady);
+  QSignalSpy finished(&controller, &JobController::finished);
+  QSignalSpy busy(&controller, &JobController::busyChanged);
+  controller.openCatalog(m_dir.filePath(QStringLiteral("empty.sqlite")));
+  QVERIFY(controller.busy());  // returns at once: the catalog opens in the pool
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  QVERIFY(!controller.busy());
+  QCOMPARE(busy.count(), 2);
+  QCOMPARE(snapshots.count(), 1);
+  const auto snapshot = lastSnapshot(snapshots);
+  QVERIFY(snapshot);
+  QVERIFY(snapshot->songs.empty());
+  QVERIFY(!snapshot->hasModel());
+}
+
+void JobControllerTest::chainScanTrainProject() {
+  JobController controller;
+  controller.setOptions(fastOptions());
+  const QString catalogPath = m_dir.filePath(QStringLiteral("chain.sqlite"));
+  QSignalSpy snapshots(&controller, &JobController::snapshotReady);
+  QSignalSpy projections(&controller, &JobController::projectionReady);
+  QSignalSpy progress(&controller, &JobController::progress);
+  QSignalSpy failed(&controller, &JobController::failed);
+  QSignalSpy finished(&controller, &JobController::finished);
+  controller.openCatalog(catalogPath);
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  QElapsedTimer clock;
+  clock.start();
+  controller.scanAndTrain({m_music});
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  const double seconds = clock.elapsed() / 1000.0;
+  QCOMPARE(finished.last().at(0).toBool(), false);  // not cancelled
+  QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+
+  // open, after scan, after train: each step delivered what it produced.
+  QCOMPARE(snapshots.count(), 3);
+  const auto afterScan = snapshots.at(1).at(0).value<std::shared_ptr<const LibrarySnapshot>>();
+  QCOMPARE(afterScan->songs.size(), 12u);
+  QVERIFY(!afterScan->hasModel());
+  const auto trained = lastSnapshot(snapshots);
+  QCOMPARE(trained->songs.size(), 12u);
+  QCOMPARE(trained->artists.size(), 3u);
+  QVERIFY2(trained->hasModel(), qPrintable(trained->modelError));
+
+  // PCA first, then the refined t-SNE, both covering songs + artists + tags.
+  QCOMPARE(projections.count(), 2);
+  QCOMPARE(projections.at(0).at(1).toBool(), false);
+  QCOMPARE(projections.at(1).at(1).toBool(), true);
+  const auto layout = projections.at(1).at(0).value<std::shared_ptr<const app::MapLayout>>();
+  const core::JointModel& model = trained->model->model();
+  QCOMPARE(layout->pointCount(), 12 + static_cast<int>(model.A.cols() + model.T.cols()));
+  QVERIFY(layout->refined());
+
+  // Progress is rate-limited: at most 10 a second, plus the forced phase starts (≤ 6 here).
+  QVERIFY(progress.count() > 0);
+  QVERIFY2(progress.count() <= seconds * JobController::kMaxProgressPerSecond + 8,
+           qPrintable(QStringLiteral("%1 reports in %2 s").arg(progress.count()).arg(seconds)));
+
+  // A later open finds the cached map: one refined projection, no recomputation.
+  JobController reopened;
+  QSignalSpy cached(&reopened, &JobController::projectionReady);
+  QSignalSpy reopenedDone(&reopened, &JobController::finished);
+  reopened.openCatalog(catalogPath);
+  QVERIFY(reopenedDone.wait(kChainTimeoutMs));
+  QCOMPARE(cached.count(), 1);
+  QCOMPARE(cached.first().at(1).toBool(), true);
+  const auto fromCache = cached.first().at(0).value<std::shared_ptr<const app::MapLayout>>();
+  QVERIFY(fromCache->tsne == layout->tsne);
+}
+
+void JobControllerTest::cancelMidScanLeavesConsistentCatalog() {
+  // A larger library scanned by one thread, so the scan is still running when cancel arrives.
+  const QString bigger = m_dir.filePath(QStringLiteral("bigger"));
+  QCOMPARE(testing::makeSynthLibrary(bigger, 12, 4.0).size(), 36);
+  const QString catalogPath = m_dir.filePath(QStringLiteral("cancel.sqlite"));
+  JobController controller;
+  JobController::Options options = fastOptions();
+  options.scanThreads = 1;
+  controller.setOptions(options);
+  QSignalSpy snapshots(&controller, &JobController::snapshotReady);
+  QSignalSpy finished(&controller, &JobController::finished);
+  controller.openCatalog(catalogPath);
+  QVERIFY(finished.wait(kChainTimeoutMs));
+
+  bool cancelled = false;
+  connect(&controller, &JobController::progress, this, [&](const ui::JobProgress& p) {
+    if (!cancelled && p.done >= 2 && p.phase == JobController::tr("Analysing")) {
+      controller.cancel();
+      cancelled = true;
+    }
+  });
+  controller.scanAndTrain({bigger});
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  QVERIFY(cancelled);
+  QCOMPARE(finished.last().at(0).toBool(), true);
+  // The cancelled scan still delivered what it had committed, and training never started.
+  const auto partial = lastSnapshot(snapshots);
+  QVERIFY(partial);
+  QVERIFY(!partial->hasModel());
+  QVERIFY2(partial->songs.size() < 36u, qPrintable(QString::number(partial->songs.size())));
+
+  {
+    core::CatalogStatus status;
+    auto catalog = core::Catalog::open(QFile::encodeName(catalogPath).toStdString(), &status);
+    QVERIFY2(catalog, status.message.c_str());
+    QCOMPARE(catalog->integrityCheck(), std::string("ok"));
+  }
+
+  // Rescanning finishes the job.
+  controller.scan({bigger});
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  QCOMPARE(finished.last().at(0).toBool(), false);
+  QCOMPARE(lastSnapshot(snapshots)->songs.size(), 36u);
+}
+
+void JobControllerTest::destructorCancelsRunningChain() {
+  const QString catalogPath = m_dir.filePath(QStringLiteral("destroy.sqlite"));
+  QElapsedTimer clock;
+  {
+    JobController controller;
+    controller.openCatalog(catalogPath);
+    controller.scanAndTrain({m_music});  // queued behind the open, started when it ends
+    QTest::qWait(200);
+    clock.start();
+  }  // cancels and waits
+  QVERIFY2(clock.elapsed() < 10'000, qPrintable(QString::number(clock.elapsed())));
+  core::CatalogStatus status;
+  auto catalog = core::Catalog::open(QFile::encodeName(catalogPath).toStdString(), &status);
+  QVERIFY(catalog);
+  QCOMPARE(catalog->integrityCheck(), std::string("ok"));
+}
+
+QTEST_GUILESS_MAIN(JobControllerTest)
+#include "tst_jobcontroller.moc"

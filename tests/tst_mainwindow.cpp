@@ -1,0 +1,194 @@
+// The explorer window, offscreen, on a real trained library: loading without blocking, selection
+// sync table ↔ map ↔ inspector, back/forward, and the welcome state.
+#include <QElapsedTimer>
+#include <QItemSelectionModel>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include "app/jobs/scanjob.h"
+#include "app/jobs/trainjob.h"
+#include "core/catalog.h"
+#include "synthlibrary.h"
+#include "ui/artistpage.h"
+#include "ui/inspectorpanel.h"
+#include "ui/librarytablemodel.h"
+#include "ui/mainwindow.h"
+#include "ui/mappanel.h"
+#include "ui/mapview.h"
+
+using namespace songspace;
+using ui::MainWindow;
+
+namespace {
+
+constexpr int kLoadTimeoutMs = 30'000;
+
+qint64 currentTableFile(const MainWindow& window) {
+  return window.libraryView()->currentIndex().data(ui::LibraryTableModel::FileIdRole).toLongLong();
+}
+
+QList<QToolButton*> entries(QWidget* panel, const QString& prefix) {
+  QList<QToolButton*> out;
+  for (QToolButton* button : panel->findChildren<QToolButton*>()) {
+    if (button->objectName().startsWith(prefix)) out << button;
+  }
+  return out;
+}
+
+}  // namespace
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase();
+  void init();
+  void welcomeWithoutLibrary();
+  void opensWithoutBlockingAndSelectsFromTable();
+  void mapClickSelectsInTable();
+  void backAndForward();
+
+ private:
+  void openLoaded(MainWindow& window);
+  QTemporaryDir m_dir;
+  QString m_catalogPath;
+};
+
+void MainWindowTest::initTestCase() {
+  QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location
+  QVERIFY(m_dir.isValid());
+  const QString music = m_dir.filePath(QStringLiteral("music"));
+  QCOMPARE(testing::makeSynthLibrary(music).size(), 12);
+  m_catalogPath = m_dir.filePath(QStringLiteral("lib.sqlite"));
+  auto catalog = core::Catalog::open(QFile::encodeName(m_catalogPath).toStdString());
+  QVERIFY(catalog);
+  app::ScanOptions scan;
+  scan.roots = {QFile::encodeName(music).toStdString()};
+  QCOMPARE(app::runScan(*catalog, scan).analyzed, 12);
+  app::TrainJobOptions train;
+  train.train.epochs = 5;
+  QVERIFY(app::runTrainJob(*catalog, m_catalogPath, train).ok);
+}
+
+void MainWindowTest::init() {
+  QSettings().clear();
+}
+
+void MainWindowTest::openLoaded(MainWindow& window) {
+  window.jobController()->setOptions({1, 5, 150});
+  window.show();
+  window.activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(&window));
+  QElapsedTimer clock;
+  clock.start();
+  window.openCatalog(m_catalogPath);
+  QVERIFY2(clock.elapsed() < 100, "openCatalog blocked the GUI thread");
+  QVERIFY(window.isBusy());
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kLoadTimeoutMs);
+  QVERIFY(window.snapshot()->hasModel());
+  QCOMPARE(window.libraryView()->model()->rowCount(), 12);
+  QVERIFY(window.mapPanel()->hasLayout());
+  QVERIFY(window.mapPanel()->isRefined());
+}
+
+void MainWindowTest::welcomeWithoutLibrary() {
+  MainWindow window;
+  window.show();
+  window.startUp(/*offerFirstRun=*/false);
+  QVERIFY(window.catalogPath().isEmpty());
+  QVERIFY(window.welcomePage()->isVisible());
+  QVERIFY(!window.libraryView()->isVisible());
+  QStringList buttons;
+  for (auto* button : window.welcomePage()->findChildren<QPushButton*>()) buttons << button->text();
+  QVERIFY(buttons.contains(QStringLiteral("Open Music Folder…")));
+  QVERIFY(buttons.contains(QStringLiteral("Open Demo Library")));
+}
+
+void MainWindowTest::opensWithoutBlockingAndSelectsFromTable() {
+  MainWindow window;
+  openLoaded(window);
+  QVERIFY(!window.welcomePage()->isVisible());
+
+  const QModelIndex row = window.libraryView()->model()->index(3, 0);
+  const qint64 fileId = row.data(ui::LibraryTableModel::FileIdRole).toLongLong();
+  QVERIFY(fileId > 0);
+  window.libraryView()->setCurrentIndex(row);
+  QCOMPARE(window.inspector()->currentFileId(), fileId);
+  QCOMPARE(window.mapPanel()->view()->selectedSong(), static_cast<int>(fileId));
+  QCOMPARE(window.history()->current().fileId, fileId);
+  QCoreApplication::processEvents();
+  // The inspector shows the model's predictions: tags and similar songs, each clickable.
+  QVERIFY(!entries(window.inspector(), QStringLiteral("tag:")).isEmpty());
+  const QList<QToolButton*> similar = entries(window.inspector(), QStringLiteral("song:"));
+  QVERIFY(!similar.isEmpty());
+  const qint64 other = similar.first()->objectName().section(QLatin1Char(':'), 1).toLongLong();
+  QVERIFY(other != fileId);
+  similar.first()->click();  // walking the collection moves the table too
+  QCOMPARE(currentTableFile(window), other);
+  QCOMPARE(window.inspector()->currentFileId(), other);
+  QCOMPARE(window.history()->size(), 2);
+}
+
+void MainWindowTest::mapClickSelectsInTable() {
+  MainWindow window;
+  openLoaded(window);
+  window.setCurrentTab(MainWindow::MapTab);
+  ui::EmbeddingMapView* view = window.mapPanel()->view();
+  QTRY_VERIFY(view->isVisible() && !view->isAnimating());
+  view->fitAll();
+  // A song whose point has no other song within the hit radius, so the click is unambiguous.
+  const auto& points = view->scene().points();
+  int target = -1;
+  for (const ui::MapPoint& point : points) {
+    const QPoint at = view->toView(point.pos).toPoint();
+    if (view->rect().contains(at) && view->songAt(at) == point.id) {
+      target = point.id;
+      QSignalSpy tableMoved(window.libraryView()->selectionModel(),
+                            &QItemSelectionModel::currentRowChanged);
+      QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, at);
+      QCOMPARE(tableMoved.count(), 1);
+      break;
+    }
+  }
+  QVERIFY(target > 0);
+  QCOMPARE(currentTableFile(window), static_cast<qint64>(target));
+  QCOMPARE(window.inspector()->currentFileId(), static_cast<qint64>(target));
+  QCOMPARE(view->selectedSong(), target);
+}
+
+void MainWindowTest::backAndForward() {
+  MainWindow window;
+  openLoaded(window);
+  const qint64 a = window.snapshot()->songs.at(0).fileId;
+  const qint64 b = window.snapshot()->songs.at(5).fileId;
+  const QString artist = QString::fromStdString(window.snapshot()->songs.at(5).artistName);
+  window.selectSong(a);
+  window.selectSong(b);
+  window.showArtist(artist);
+  auto* right = qobject_cast<QStackedWidget*>(window.artistPage()->parentWidget());
+  QVERIFY(right);
+  QCOMPARE(right->currentWidget(), window.artistPage());
+  QCOMPARE(window.artistPage()->currentArtist(), artist);
+
+  QVERIFY(window.history()->canGoBack());
+  QTest::keyClick(&window, Qt::Key_Left, Qt::AltModifier);  // Back
+  QCOMPARE(right->currentWidget(), window.inspector());
+  QCOMPARE(currentTableFile(window), b);
+  QVERIFY(window.history()->back());
+  QCOMPARE(currentTableFile(window), a);
+  QCOMPARE(window.inspector()->currentFileId(), a);
+  QCOMPARE(window.mapPanel()->view()->selectedSong(), static_cast<int>(a));
+  QVERIFY(!window.history()->canGoBack());
+  QTest::keyClick(&window, Qt::Key_Right, Qt::AltModifier);  // Forward
+  QCOMPARE(currentTableFile(window), b);
+  QCOMPARE(window.history()->size(), 3);  // moving through history adds nothing
+}
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,187 @@
+// Map positions of the joint space and their cache beside the catalog.
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <filesystem>
+
+#include "app/jobs/modelsession.h"
+#include "app/jobs/paths.h"
+#include "app/jobs/projectionjob.h"
+#include "app/jobs/scanjob.h"
+#include "app/jobs/trainjob.h"
+#include "core/catalog.h"
+#include "core/projection.h"
+#include "synthlibrary.h"
+
+using namespace songspace;
+
+class ProjectionJobTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase();
+  void layoutStacksSongsArtistsTags();
+  void refineGivesEveryPointFinitePositions();
+  void cacheRoundTrip();
+  void cacheInvalidatedByRetrain();
+  void corruptedCacheRejected();
+
+ private:
+  QTemporaryDir m_dir;
+  QString m_catalogPath;
+  app::ModelSession m_session;
+};
+
+void ProjectionJobTest::initTestCase() {
+  QVERIFY(m_dir.isValid());
+  const QString root = m_dir.filePath(QStringLiteral("music"));
+  QCOMPARE(testing::makeSynthLibrary(root).size(), 12);
+  m_catalogPath = m_dir.filePath(QStringLiteral("lib.sqlite"));
+  auto catalog = core::Catalog::open(QFile::encodeName(m_catalogPath).toStdString());
+  QVERIFY(catalog);
+  app::ScanOptions scan;
+  scan.roots = {QFile::encodeName(root).toStdString()};
+  const app::ScanSummary summary = app::runScan(*catalog, scan);
+  QCOMPARE(summary.analyzed, 12);
+  app::TrainJobOptions train;
+  train.train.epochs = 5;
+  train.train.dimension = 16;
+  const app::TrainJobResult result = app::runTrainJob(*catalog, m_catalogPath, train);
+  QVERIFY2(result.ok, result.error.c_str());
+  std::string error;
+  QVERIFY2(m_session.load(*catalog,
+                          QFile::encodeName(app::modelPathForCatalog(m_catalogPath)).toStdString(),
+                          &error),
+           error.c_str());
+}
+
+void ProjectionJobTest::layoutStacksSongsArtistsTags() {
+  const core::JointModel& model = m_session.model();
+  QCOMPARE(m_session.songCount(), 12);
+  QCOMPARE(model.A.cols(), 3);   // three synthetic artists
+  QVERIFY(model.T.cols() >= 3);  // at least their three genres
+
+  const Eigen::MatrixXf points = app::stackJointSpace(m_session);
+  QCOMPARE(points.rows(), 12 + model.A.cols() + model.T.cols());
+  // Row order: songs (session rows), then artists, then tags.
+  QVERIFY(points.row(0).transpose().isApprox(m_session.songEmbeddings().col(0)));
+  QVERIFY(points.row(12).transpose().isApprox(model.A.col(0)));
+  QVERIFY(points.row(12 + model.A.cols()).transpose().isApprox(model.T.col(0)));
+
+  const app::MapLayout layout = app::pcaLayout(m_session);
+  QCOMPARE(layout.pointCount(), points.rows());
+  QCOMPARE(layout.pca.rows(), points.rows());
+  QCOMPARE(layout.pca.cols(), 2);
+  QVERIFY(layout.pca.isApprox(core::pcaProject(points, 2)));
+  QCOMPARE(layout.fileIds.front(), m_session.fileIdOfRow(0));
+  QVERIFY(!layout.refined());
+  QVERIFY(&layout.best() == &layout.pca);
+}
+
+void ProjectionJobTest::refineGivesEveryPointFinitePositions() {
+  app::MapLayout layout = app::pcaLayout(m_session);
+  app::RefineOptions options;
+  options.tsne.iterations = 100;
+  options.tsne.exaggerationIterations = 30;
+  options.tsne.perplexity = 4;
+  int calls = 0;
+  options.progress = [&calls](int, int total) {
+    ++calls;
+    QCOMPARE(total, 100);
+  };
+  QCOMPARE(app::refineLayout(m_session, layout, options), core::TsneStatus::Ok);
+  QCOMPARE(calls, 100);
+  QVERIFY(layout.refined());
+  QCOMPARE(layout.tsne.rows(), layout.pointCount());
+  QVERIFY(layout.tsne.allFinite());
+
+  std::atomic<bool> cancel{true};
+  options.cancel = &cancel;
+  app::MapLayout cancelled = app::pcaLayout(m_session);
+  QCOMPARE(app::refineLayout(m_session, cancelled, options), core::TsneStatus::Cancelled);
+  QVERIFY(!cancelled.refined());  // the PCA stays the map
+}
+
+void ProjectionJobTest::cacheRoundTrip() {
+  app::MapLayout layout = app::pcaLayout(m_session);
+  app::RefineOptions options;
+  options.tsne.iterations = 60;
+  options.tsne.exaggerationIterations = 20;
+  options.tsne.perplexity = 4;
+  QCOMPARE(app::refineLayout(m_session, layout, options), core::TsneStatus::Ok);
+  const QString cache = app::mapCachePathForCatalog(m_catalogPath);
+  QCOMPARE(cache, m_catalogPath + QStringLiteral(".map"));
+  const app::ModelStamp stamp = app::modelStampOf(app::modelPathForCatalog(m_catalogPath));
+  QVERIFY(stamp.valid());
+  QString error;
+  QVERIFY2(app::saveMapCache(cache, stamp, layout, &error), qPrintable(error));
+  app::MapLayout loaded;
+  QVERIFY2(app::loadMapCache(cache, stamp, m_session, loaded, &error), qPrintable(error));
+  QCOMPARE(loaded.fileIds, layout.fileIds);
+  QCOMPARE(loaded.artistCount, layout.artistCount);
+  QCOMPARE(loaded.tagCount, layout.tagCount);
+  QVERIFY(loaded.pca == layout.pca);  // bit-exact floats
+  QVERIFY(loaded.refined());
+  QVERIFY(loaded.tsne == layout.tsne);
+
+  // A PCA-only cache loads as not refined.
+  app::MapLayout pcaOnly = app::pcaLayout(m_session);
+  QVERIFY(app::saveMapCache(cache, stamp, pcaOnly, &error));
+  QVERIFY(app::loadMapCache(cache, stamp, m_session, loaded, &error));
+  QVERIFY(!loaded.refined());
+  QVERIFY(loaded.pca == pcaOnly.pca);
+}
+
+void ProjectionJobTest::cacheInvalidatedByRetrain() {
+  const QString cache = app::mapCachePathForCatalog(m_catalogPath);
+  const QString modelPath = app::modelPathForCatalog(m_catalogPath);
+  const app::ModelStamp stamp = app::modelStampOf(modelPath);
+  QVERIFY(app::saveMapCache(cache, stamp, app::pcaLayout(m_session), nullptr));
+
+  // A retrain rewrites the model: its mtime moves on, and the old cache no longer applies.
+  const auto path = std::filesystem::path(QFile::encodeName(modelPath).toStdString());
+  std::filesystem::last_write_time(
+      path, std::filesystem::last_write_time(path) + std::chrono::seconds(5));
+  const app::ModelStamp retrained = app::modelStampOf(modelPath);
+  QVERIFY(retrained.valid());
+  QVERIFY(!(retrained == stamp));
+  app::MapLayout loaded;
+  QString error;
+  QVERIFY(!app::loadMapCache(cache, retrained, m_session, loaded, &error));
+  QVERIFY2(error.contains(QStringLiteral("another model")), qPrintable(error));
+  QCOMPARE(loaded.pointCount(), 0);  // untouched on failure
+
+  QVERIFY(!app::modelStampOf(m_dir.filePath(QStringLiteral("absent.model"))).valid());
+}
+
+void ProjectionJobTest::corruptedCacheRejected() {
+  const QString cache = m_dir.filePath(QStringLiteral("corrupt.map"));
+  const app::ModelStamp stamp = app::modelStampOf(app::modelPathForCatalog(m_catalogPath));
+  QVERIFY(app::saveMapCache(cache, stamp, app::pcaLayout(m_session), nullptr));
+  QFile file(cache);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  const QByteArray good = file.readAll();
+  file.close();
+
+  auto rejects = [&](const QByteArray& bytes, const QString& reason) {
+    QFile out(cache);
+    QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    out.write(bytes);
+    out.close();
+    app::MapLayout loaded;
+    QString error;
+    QVERIFY(!app::loadMapCache(cache, stamp, m_session, loaded, &error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
+  };
+  QByteArray flipped = good;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x10);
+  rejects(flipped, QStringLiteral("checksum"));
+  rejects(good.left(good.size() - 9), QStringLiteral("checksum"));
+  rejects(QByteArray("hello"), QStringLiteral("not a Songspace map"));
+  QString error;
+  app::MapLayout loaded;
+  QVERIFY(!app::loadMapCache(m_dir.filePath(QStringLiteral("none.map")), stamp, m_session, loaded,
+                             &error));
+}
+
+QTEST_GUILESS_MAIN(ProjectionJobTest)
+#include "tst_projectionjob.moc"

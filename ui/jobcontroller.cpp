@@ -1,0 +1,303 @@
+#include "ui/jobcontroller.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QMutexLocker>
+#include <QtConcurrent/QtConcurrentRun>
+#include <filesystem>
+
+#include "app/jobs/modelsession.h"
+#include "app/jobs/paths.h"
+#include "app/jobs/scanjob.h"
+#include "app/jobs/trainjob.h"
+#include "core/catalog.h"
+
+namespace songspace::ui {
+namespace {
+
+std::filesystem::path toPath(const QString& path) {
+  return std::filesystem::path(QFile::encodeName(path).toStdString());
+}
+
+QString scanPhaseName(app::ScanProgress::Phase phase) {
+  switch (phase) {
+    case app::ScanProgress::Phase::Walking:
+      return JobController::tr("Looking for music");
+    case app::ScanProgress::Phase::LearningCodebook:
+      return JobController::tr("Learning the sound vocabulary");
+    case app::ScanProgress::Phase::Analyzing:
+      return JobController::tr("Analysing");
+    case app::ScanProgress::Phase::Finishing:
+      return JobController::tr("Finishing the scan");
+  }
+  return {};
+}
+
+// Time left from the rate so far; -1 while there is no rate yet.
+double etaFrom(double elapsedSeconds, int done, int total) {
+  if (done <= 0 || total <= done || elapsedSeconds <= 0) return done >= total && total > 0 ? 0 : -1;
+  return elapsedSeconds / done * (total - done);
+}
+
+}  // namespace
+
+JobController::JobController(QObject* parent) : QObject(parent) {
+  qRegisterMetaType<JobProgress>();
+  qRegisterMetaType<std::shared_ptr<const LibrarySnapshot>>();
+  qRegisterMetaType<std::shared_ptr<const app::MapLayout>>();
+  qRegisterMetaType<Eigen::VectorXf>();
+  // One thread for the chain, one for cold-start embeddings; the scan and the trainer run their
+  // own worker threads inside their step.
+  m_pool.setMaxThreadCount(2);
+  m_sinceProgress.start();
+}
+
+JobController::~JobController() {
+  m_next.reset();
+  m_cancel = true;
+  m_future.waitForFinished();
+  for (QFuture<void>& side : m_sideJobs) side.waitForFinished();
+  m_pool.waitForDone();
+}
+
+void JobController::openCatalog(const QString& catalogPath) {
+  request({catalogPath, {}, {Step::Open}});
+}
+
+void JobController::scanAndTrain(const QStringList& folders) {
+  request({m_catalogPath, folders, {Step::Scan, Step::Train, Step::Project}});
+}
+
+void JobController::scan(const QStringList& folders) {
+  request({m_catalogPath, folders, {Step::Scan}});
+}
+
+void JobController::train() {
+  request({m_catalogPath, {}, {Step::Train, Step::Project}});
+}
+
+void JobController::project() {
+  request({m_catalogPath, {}, {Step::Project}});
+}
+
+void JobController::cancel() {
+  m_next.reset();
+  if (m_running) m_cancel = true;
+}
+
+void JobController::request(Chain chain) {
+  if (chain.catalogPath.isEmpty()) {
+    Q_EMIT failed(tr("No library is open."));
+    return;
+  }
+  m_catalogPath = chain.catalogPath;
+  if (m_running) {
+    // The running chain stops at its next cancellation check; this one starts after it.
+    m_cancel = true;
+    m_next = std::make_unique<Chain>(std::move(chain));
+    return;
+  }
+  start(std::move(chain));
+}
+
+void JobController::start(Chain chain) {
+  m_cancel = false;
+  m_running = true;
+  Q_EMIT busyChanged(true);
+  m_future = QtConcurrent::run(&m_pool, [this, chain = std::move(chain)] {
+    runChain(chain);
+    QMetaObject::invokeMethod(this, &JobController::onChainDone, Qt::QueuedConnection);
+  });
+}
+
+void JobController::onChainDone() {
+  m_future.waitForFinished();  // already done: the worker's last act was to queue this call
+  const bool cancelled = m_cancel.load();
+  m_running = false;
+  if (m_next) {
+    Chain next = std::move(*m_next);
+    m_next.reset();
+    Q_EMIT finished(cancelled);
+    start(std::move(next));
+    return;
+  }
+  Q_EMIT busyChanged(false);
+  Q_EMIT finished(cancelled);
+}
+
+void JobController::report(const JobProgress& progress, bool force) {
+  {
+    QMutexLocker lock(&m_progressMutex);
+    if (!force && m_sinceProgress.elapsed() < 1000 / kMaxProgressPerSecond) return;
+    m_sinceProgress.restart();
+  }
+  Q_EMIT this->progress(progress);
+}
+
+std::shared_ptr<const LibrarySnapshot> JobController::deliverSnapshot(const QString& catalogPath) {
+  report({tr("Loading the library"), 0, 0, -1, {}}, true);
+  QString error;
+  std::shared_ptr<const LibrarySnapshot> snapshot = LibrarySnapshot::load(catalogPath, &error);
+  if (!snapshot) {
+    Q_EMIT failed(tr("Cannot open the library %1: %2").arg(catalogPath, error));
+    return nullptr;
+  }
+  Q_EMIT snapshotReady(snapshot);
+  return snapshot;
+}
+
+void JobController::runChain(const Chain& chain) {
+  std::shared_ptr<const LibrarySnapshot> snapshot;
+  for (const Step step : chain.steps) {
+    if (m_cancel) return;
+    bool ok = true;
+    switch (step) {
+      case Step::Open:
+        snapshot = deliverSnapshot(chain.catalogPath);
+        ok = snapshot != nullptr;
+        if (ok && snapshot->hasModel()) ok = runProjectionStep(*snapshot);
+        break;
+      case Step::Scan:
+        // What a cancelled scan committed is consistent and worth showing.
+        ok = runScanStep(chain);
+        snapshot = deliverSnapshot(chain.catalogPath);
+        ok = ok && snapshot != nullptr;
+        break;
+      case Step::Train:
+        ok = runTrainStep(chain);
+        if (ok) ok = (snapshot = deliverSnapshot(chain.catalogPath)) != nullptr;
+        break;
+      case Step::Project:
+        if (!snapshot) snapshot = deliverSnapshot(chain.catalogPath);
+        ok = snapshot && snapshot->hasModel() && runProjectionStep(*snapshot);
+        break;
+    }
+    if (!ok) return;
+  }
+}
+
+bool JobController::runScanStep(const Chain& chain) {
+  core::CatalogStatus status;
+  auto catalog = core::Catalog::open(toPath(chain.catalogPath), &status);
+  if (!catalog) {
+    Q_EMIT failed(tr("Cannot open the library: %1").arg(QString::fromStdString(status.message)));
+    return false;
+  }
+  app::ScanOptions options;
+  for (const QString& folder : chain.folders) options.roots.push_back(toPath(folder));
+  options.threads = m_options.scanThreads;
+  options.cancel = &m_cancel;
+  options.progress = [this](const app::ScanProgress& p) {
+    report(
+        {scanPhaseName(p.phase), p.done, p.total, p.etaSeconds, QString::fromStdString(p.current)},
+        false);
+  };
+  report({tr("Looking for music"), 0, 0, -1, {}}, true);
+  const app::ScanSummary summary = app::runScan(*catalog, options);
+  if (!summary.error.empty()) {
+    Q_EMIT failed(tr("The scan failed: %1").arg(QString::fromStdString(summary.error)));
+    return false;
+  }
+  Q_EMIT stepFinished(QStringLiteral("scan"),
+                      tr("%n file(s) analysed, %1 unchanged, %2 failed", nullptr, summary.analyzed)
+                          .arg(summary.unchanged)
+                          .arg(summary.failed.size()));
+  return !summary.cancelled;
+}
+
+bool JobController::runTrainStep(const Chain& chain) {
+  core::CatalogStatus status;
+  auto catalog = core::Catalog::open(toPath(chain.catalogPath), &status);
+  if (!catalog) {
+    Q_EMIT failed(tr("Cannot open the library: %1").arg(QString::fromStdString(status.message)));
+    return false;
+  }
+  app::TrainJobOptions options;
+  if (m_options.trainEpochs > 0) options.train.epochs = m_options.trainEpochs;
+  options.cancel = &m_cancel;
+  QElapsedTimer clock;
+  clock.start();
+  options.progress = [this, &clock](const core::TrainProgress& p) {
+    const double eta = etaFrom(clock.elapsed() / 1000.0, p.epoch, p.epochs);
+    // Early stopping usually ends sooner: the estimate is an upper bound.
+    report({tr("Training the model (validation p@1 %1)").arg(p.validationScore, 0, 'f', 2),
+            p.epoch,
+            p.epochs,
+            eta,
+            {}},
+           false);
+  };
+  report({tr("Training the model"), 0, 0, -1, {}}, true);
+  const app::TrainJobResult result = app::runTrainJob(*catalog, chain.catalogPath, options);
+  if (m_cancel) return false;
+  if (!result.ok) {
+    Q_EMIT failed(tr("Training failed: %1").arg(QString::fromStdString(result.error)));
+    return false;
+  }
+  Q_EMIT stepFinished(QStringLiteral("train"), tr("Model trained on %1 songs, %2 artists, %3 tags")
+                                                   .arg(result.songs)
+                                                   .arg(result.artists)
+                                                   .arg(result.tags));
+  return true;
+}
+
+bool JobController::runProjectionStep(const LibrarySnapshot& snapshot) {
+  const app::ModelSession& session = *snapshot.model;
+  const QString cachePath = app::mapCachePathForCatalog(snapshot.catalogPath);
+  const app::ModelStamp stamp = app::modelStampOf(app::modelPathForCatalog(snapshot.catalogPath));
+  auto layout = std::make_shared<app::MapLayout>();
+  if (app::loadMapCache(cachePath, stamp, session, *layout, nullptr)) {
+    Q_EMIT projectionReady(layout, layout->refined());
+    if (layout->refined()) return true;
+  } else {
+    report({tr("Projecting the map"), 0, 0, -1, {}}, true);
+    *layout = app::pcaLayout(session);
+    Q_EMIT projectionReady(std::make_shared<const app::MapLayout>(*layout), false);
+    app::saveMapCache(cachePath, stamp, *layout, nullptr);  // PCA now, even if t-SNE is cut short
+  }
+  app::RefineOptions options;
+  if (m_options.tsneIterations > 0) {
+    options.tsne.iterations = m_options.tsneIterations;
+    options.tsne.exaggerationIterations =
+        std::min(options.tsne.exaggerationIterations, m_options.tsneIterations / 3);
+  }
+  options.cancel = &m_cancel;
+  QElapsedTimer clock;
+  clock.start();
+  options.progress = [this, &clock](int iteration, int total) {
+    report({tr("Refining the map (t-SNE)"),
+            iteration,
+            total,
+            etaFrom(clock.elapsed() / 1000.0, iteration, total),
+            {}},
+           false);
+  };
+  const core::TsneStatus status = app::refineLayout(session, *layout, options);
+  if (status != core::TsneStatus::Ok) {
+    // TooManyPoints keeps the PCA map, which is already shown; cancel is not a failure.
+    return status != core::TsneStatus::Cancelled;
+  }
+  QString error;
+  if (!app::saveMapCache(cachePath, stamp, *layout, &error)) Q_EMIT failed(error);
+  Q_EMIT projectionReady(layout, true);
+  Q_EMIT stepFinished(QStringLiteral("projection"), tr("Map ready"));
+  return true;
+}
+
+void JobController::embedExternalFile(const QString& path,
+                                      std::shared_ptr<const app::ModelSession> model) {
+  if (!model || !model->loaded()) {
+    Q_EMIT externalFileEmbedded(path, {}, tr("There is no trained model yet."));
+    return;
+  }
+  m_sideJobs.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
+  m_sideJobs << QtConcurrent::run(&m_pool, [this, path, model] {
+    Eigen::VectorXf embedding;
+    std::string error;
+    const bool ok = model->embedExternalFile(toPath(path), embedding, &error, &m_cancel);
+    Q_EMIT externalFileEmbedded(path, ok ? embedding : Eigen::VectorXf(),
+                                ok ? QString() : QString::fromStdString(error));
+  });
+}
+
+}  // namespace songspace::ui

@@ -1,0 +1,116 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QMetaType>
+#include <QMutex>
+#include <QObject>
+#include <QStringList>
+#include <QThreadPool>
+#include <atomic>
+#include <memory>
+
+#include "app/jobs/projectionjob.h"
+#include "ui/librarysnapshot.h"
+
+namespace songspace::app {
+class ModelSession;
+}
+
+namespace songspace::ui {
+
+// One progress report of a running job (at most kMaxProgressPerSecond of them reach the GUI).
+struct JobProgress {
+  QString phase;           // "Scanning", "Training", … — words for the status bar
+  int done = 0;            // units finished in this phase
+  int total = 0;           // 0 = unknown (busy indicator)
+  double etaSeconds = -1;  // -1 = unknown
+  QString currentFile;     // empty when the phase has no files
+};
+
+// Runs the long work of the explorer off the GUI thread, on its own QThreadPool with
+// QtConcurrent, as a chain of steps: open (load a snapshot) → scan → train → projection. Each step
+// may also start alone (rescan, retrain, re-project). After every step a fresh LibrarySnapshot is
+// loaded on the worker and delivered (snapshotReady), so results appear as soon as they exist.
+//
+// Guarantees: signals arrive on the controller's thread (queued); progress is one ordered,
+// rate-limited signal; cancel() sets the flag the jobs poll and drops queued work; a request made
+// while busy cancels the running chain and starts once it has stopped; the destructor cancels and
+// waits. The GUI thread never opens the catalog.
+class JobController : public QObject {
+  Q_OBJECT
+ public:
+  static constexpr int kMaxProgressPerSecond = 10;
+
+  explicit JobController(QObject* parent = nullptr);
+  ~JobController() override;
+
+  QString catalogPath() const { return m_catalogPath; }
+  bool busy() const { return m_running; }
+
+  // Loads the catalog's snapshot (and the cached map when it matches the model) in the pool.
+  void openCatalog(const QString& catalogPath);
+  // Chains scan(folders) → train → projection on the current catalog.
+  void scanAndTrain(const QStringList& folders);
+  void scan(const QStringList& folders);  // scan only (then snapshot)
+  void train();                           // train → projection
+  void project();                         // projection of the current model
+  void cancel();
+
+  // Cold start: places a file that need not be in the catalog in the space, in the pool.
+  void embedExternalFile(const QString& path, std::shared_ptr<const app::ModelSession> model);
+
+  // Knobs the tests (and a future settings page) tune; read when a step starts.
+  struct Options {
+    int scanThreads = 0;     // 0 = one per core
+    int trainEpochs = 0;     // 0 = the trainer's default
+    int tsneIterations = 0;  // 0 = the t-SNE default
+  };
+  void setOptions(const Options& options) { m_options = options; }
+
+ Q_SIGNALS:
+  void busyChanged(bool busy);
+  void progress(const songspace::ui::JobProgress& progress);
+  void snapshotReady(std::shared_ptr<const songspace::ui::LibrarySnapshot> snapshot);
+  // refined = false for the instant PCA layout, true for t-SNE (or a cache that has it).
+  void projectionReady(std::shared_ptr<const songspace::app::MapLayout> layout, bool refined);
+  void stepFinished(const QString& step, const QString& summary);
+  void failed(const QString& message);
+  void finished(bool cancelled);  // the chain stopped: done, failed or cancelled
+  void externalFileEmbedded(const QString& path, const Eigen::VectorXf& embedding,
+                            const QString& error);
+
+ private:
+  enum class Step { Open, Scan, Train, Project };
+  struct Chain {
+    QString catalogPath;
+    QStringList folders;
+    QList<Step> steps;
+  };
+  void request(Chain chain);
+  void start(Chain chain);
+  void runChain(const Chain& chain);  // on the pool
+  bool runScanStep(const Chain& chain);
+  bool runTrainStep(const Chain& chain);
+  bool runProjectionStep(const LibrarySnapshot& snapshot);
+  std::shared_ptr<const LibrarySnapshot> deliverSnapshot(const QString& catalogPath);
+  void report(const JobProgress& progress, bool force = false);
+  void onChainDone();
+
+  QThreadPool m_pool;
+  QFuture<void> m_future;
+  std::atomic<bool> m_cancel{false};
+  bool m_running = false;
+  std::unique_ptr<Chain> m_next;
+  QString m_catalogPath;
+  Options m_options;
+  QList<QFuture<void>> m_sideJobs;  // cold-start embeddings, waited for in the destructor
+
+  QMutex m_progressMutex;
+  QElapsedTimer m_sinceProgress;
+};
+
+}  // namespace songspace::ui
+
+Q_DECLARE_METATYPE(songspace::ui::JobProgress)

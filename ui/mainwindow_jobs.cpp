@@ -1,0 +1,268 @@
+// MainWindow: opening libraries, background jobs and their progress, drag and drop.
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListView>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolButton>
+
+#include "app/jobs/paths.h"
+#include "ui/artistlistmodel.h"
+#include "ui/artistpage.h"
+#include "ui/firstrundialog.h"
+#include "ui/inspectorpanel.h"
+#include "ui/librarytablemodel.h"
+#include "ui/mainwindow.h"
+#include "ui/mappanel.h"
+#include "ui/mapview.h"
+
+namespace songspace::ui {
+namespace {
+
+QString foldersKey(const QString& catalogPath) {
+  // QSettings keys must not contain '/' runs from paths; hex keeps any path usable.
+  return QStringLiteral("libraries/") + QString::fromLatin1(catalogPath.toUtf8().toHex()) +
+         QStringLiteral("/folders");
+}
+
+QString formatEta(double seconds) {
+  if (seconds < 0) return {};
+  const int s = static_cast<int>(seconds + 0.5);
+  if (s < 60) return MainWindow::tr("%n s left", nullptr, s);
+  if (s < 3600) return MainWindow::tr("%1 min left").arg((s + 30) / 60);
+  return MainWindow::tr("%1 h %2 min left").arg(s / 3600).arg((s % 3600) / 60);
+}
+
+}  // namespace
+
+void MainWindow::openCatalog(const QString& catalogPath) {
+  m_snapshot.reset();
+  m_mapShown = m_mapRefined = false;
+  m_history->clear();
+  m_external.clear();
+  m_infoBar->hide();
+  m_controller->openCatalog(catalogPath);
+  QSettings().setValue(QStringLiteral("library/lastCatalog"), catalogPath);
+  setWindowTitle(tr("Songspace — %1").arg(QFileInfo(catalogPath).fileName()));
+  m_pages->setCurrentIndex(1);
+}
+
+void MainWindow::addMusicFolders(const QStringList& folders) {
+  if (folders.isEmpty()) return;
+  if (catalogPath().isEmpty()) openCatalog(app::defaultCatalogPath());
+  rememberFolders(folders);
+  m_pages->setCurrentIndex(1);
+  m_controller->scanAndTrain(folders);
+}
+
+void MainWindow::startUp(bool offerFirstRun) {
+  const QString last = QSettings().value(QStringLiteral("library/lastCatalog")).toString();
+  if (!last.isEmpty() && QFileInfo::exists(last)) {
+    openCatalog(last);
+    showRescanOffer();
+    return;
+  }
+  m_pages->setCurrentIndex(0);
+  if (!offerFirstRun) return;
+  FirstRunDialog dialog(this);
+  if (dialog.exec() == QDialog::Accepted) addMusicFolders(dialog.folders());
+}
+
+bool MainWindow::isFullyLoaded() const {
+  if (catalogPath().isEmpty()) return true;  // the welcome page is all there is
+  if (!m_snapshot || m_controller->busy()) return false;
+  return !m_snapshot->hasModel() || m_mapShown;
+}
+
+void MainWindow::onSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+  m_snapshot = std::move(snapshot);
+  m_syncing = true;
+  const QString artist = m_artists->currentIndex().data(ArtistListModel::NameRole).toString();
+  const bool first = m_tableModel->rowCount() == 0;
+  m_tableModel->setSnapshot(m_snapshot);
+  if (first) sizeColumns();
+  m_artistModel->setSnapshot(m_snapshot);
+  m_artists->setCurrentIndex(m_artistModel->indexOfArtist(artist));
+  m_inspector->setSnapshot(m_snapshot);
+  m_artistPage->setSnapshot(m_snapshot);
+  m_map->setSnapshot(m_snapshot);
+  m_syncing = false;
+  updateFailedList();
+  updateEmptyStates();
+  if (!m_history->isEmpty()) showLocation(m_history->current());  // refresh what is shown
+  Q_EMIT snapshotShown();
+}
+
+void MainWindow::updateFailedList() {
+  m_failedList->clear();
+  const int failed = m_snapshot ? static_cast<int>(m_snapshot->failedFiles.size()) : 0;
+  m_failedToggle->setText(tr("Failed (%1)").arg(failed));
+  m_failedToggle->setVisible(failed > 0);
+  if (failed == 0) m_failedToggle->setChecked(false);
+  for (int i = 0; i < failed; ++i) {
+    const core::FileRow& file = m_snapshot->failedFiles[static_cast<std::size_t>(i)];
+    auto* item = new QListWidgetItem(QFileInfo(QString::fromStdString(file.path)).fileName());
+    item->setToolTip(QString::fromStdString(file.path) + QStringLiteral("\n") +
+                     QString::fromStdString(file.failureReason));
+    m_failedList->addItem(item);
+  }
+}
+
+void MainWindow::updateEmptyStates() {
+  const bool open = !catalogPath().isEmpty();
+  m_pages->setCurrentIndex(open ? 1 : 0);
+  m_rescan->setEnabled(open);
+  m_train->setEnabled(open && m_snapshot && !m_snapshot->songs.empty());
+  if (!m_snapshot) return;
+  if (m_snapshot->songs.empty()) {
+    m_map->view()->setEmptyText(m_controller->busy() ? tr("Analysing your music…")
+                                                     : tr("This library has no songs yet. "
+                                                          "Use File › Open Music Folder…"));
+  } else if (!m_snapshot->hasModel()) {
+    m_map->view()->setEmptyText(
+        m_snapshot->modelError.isEmpty()
+            ? tr("The map appears once a model has been trained (File › Train Model).")
+            : tr("The model could not be loaded: %1").arg(m_snapshot->modelError));
+  }
+}
+
+void MainWindow::onProgress(const JobProgress& progress) {
+  m_phase->setText(progress.currentFile.isEmpty() ? progress.phase
+                                                  : progress.phase + QStringLiteral(" · ") +
+                                                        QFileInfo(progress.currentFile).fileName());
+  m_phase->setToolTip(progress.currentFile);
+  if (progress.total > 0) {
+    m_progress->setRange(0, progress.total);
+    m_progress->setValue(progress.done);
+  } else {
+    m_progress->setRange(0, 0);  // busy indicator
+  }
+  m_timeLeft->setText(formatEta(progress.etaSeconds));
+}
+
+void MainWindow::onBusyChanged(bool busy) {
+  for (QWidget* w : {static_cast<QWidget*>(m_phase), static_cast<QWidget*>(m_progress),
+                     static_cast<QWidget*>(m_timeLeft), static_cast<QWidget*>(m_cancel)}) {
+    w->setVisible(busy);
+  }
+  if (!busy) m_phase->clear();
+  updateEmptyStates();
+}
+
+void MainWindow::onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
+                                    const QString& error) {
+  if (!error.isEmpty()) {
+    m_right->setCurrentWidget(m_inspector);
+    m_inspector->showFailedFile(path, error);
+    return;
+  }
+  m_external.insert(path, embedding);
+  m_history->visit({Location::External, 0, path});
+  m_inspector->showExternalFile(path, embedding);  // also when it already was the current entry
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList folders, files;
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (!url.isLocalFile()) continue;
+    const QFileInfo info(url.toLocalFile());
+    if (info.isDir()) folders << info.absoluteFilePath();
+    if (info.isFile()) files << info.absoluteFilePath();
+  }
+  event->acceptProposedAction();
+  if (!folders.isEmpty()) {
+    addMusicFolders(folders);
+    return;
+  }
+  if (files.size() != 1) return;
+  const std::string path = QFile::encodeName(files.front()).toStdString();
+  if (m_snapshot) {
+    for (const core::SongRow& song : m_snapshot->songs) {
+      if (song.path == path) {
+        selectSong(song.fileId);
+        return;
+      }
+    }
+  }
+  // Cold start: a file the library does not have is placed in the space by its audio alone.
+  statusBar()->showMessage(tr("Placing %1 in the space…").arg(QFileInfo(files.front()).fileName()));
+  m_controller->embedExternalFile(files.front(), m_snapshot ? m_snapshot->model : nullptr);
+}
+
+void MainWindow::chooseMusicFolder() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Music Folder"));
+  if (!dir.isEmpty()) addMusicFolders({dir});
+}
+
+void MainWindow::openDemoLibrary() {
+  const QString library = cachedDemoLibrary();
+  if (library.isEmpty()) {
+    // The dialog knows how to fetch it; preselect nothing else.
+    FirstRunDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted) addMusicFolders(dialog.folders());
+    return;
+  }
+  const QString catalog =
+      QFileInfo(QDir(library).filePath(QStringLiteral("../demo.sqlite"))).absoluteFilePath();
+  const bool exists = QFileInfo::exists(catalog);
+  openCatalog(catalog);
+  rememberFolders({library});
+  if (!exists) m_controller->scanAndTrain({library});
+}
+
+void MainWindow::chooseCatalog() {
+  const QString file = QFileDialog::getOpenFileName(
+      this, tr("Open Catalog"), QString(), tr("Songspace catalogs (*.sqlite);;All files (*)"));
+  if (!file.isEmpty()) openCatalog(file);
+}
+
+void MainWindow::rescan() {
+  QStringList folders = knownFolders();
+  if (folders.isEmpty()) {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder to Scan"));
+    if (dir.isEmpty()) return;
+    folders = {dir};
+  }
+  addMusicFolders(folders);
+}
+
+void MainWindow::trainModel() {
+  m_controller->train();
+}
+
+void MainWindow::showRescanOffer() {
+  if (knownFolders().isEmpty()) return;
+  m_infoText->setText(
+      tr("Opened your library from last time. Rescan to pick up music added "
+         "or changed since?"));
+  m_infoBar->show();
+}
+
+QStringList MainWindow::knownFolders() const {
+  if (catalogPath().isEmpty()) return {};
+  return QSettings().value(foldersKey(catalogPath())).toStringList();
+}
+
+void MainWindow::rememberFolders(const QStringList& folders) {
+  QStringList known = knownFolders();
+  for (const QString& folder : folders) {
+    if (!known.contains(folder)) known << folder;
+  }
+  QSettings().setValue(foldersKey(catalogPath()), known);
+}
+
+}  // namespace songspace::ui

@@ -1,0 +1,296 @@
+#include "ui/mappanel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHash>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "ui/mapview.h"
+
+namespace songspace::ui {
+namespace {
+
+QString songLabel(const core::SongRow& song) {
+  const QString title = QString::fromStdString(song.info.title);
+  const QString name =
+      title.isEmpty() ? QFileInfo(QString::fromStdString(song.path)).completeBaseName() : title;
+  const QString artist = QString::fromStdString(song.artistName);
+  return artist.isEmpty() ? name : artist + QStringLiteral(" — ") + name;
+}
+
+// The song's key for colouring: its artist, album, or strongest tag (file/user tags before
+// predicted ones).
+QString colorKeyOf(const LibrarySnapshot& snapshot, const core::SongRow& song, int colorBy) {
+  if (colorBy == MapPanel::ByArtist) return QString::fromStdString(song.artistName);
+  if (colorBy == MapPanel::ByAlbum) return QString::fromStdString(song.album);
+  const auto it = snapshot.tags.find(song.fileId);
+  if (it == snapshot.tags.end() || it->second.empty()) return {};
+  const auto best = std::min_element(it->second.begin(), it->second.end(),
+                                     [](const core::FileTag& a, const core::FileTag& b) {
+                                       const bool aOwn = a.source != core::TagSource::Predicted;
+                                       const bool bOwn = b.source != core::TagSource::Predicted;
+                                       if (aOwn != bOwn) return aOwn;
+                                       return a.score > b.score;
+                                     });
+  return QString::fromStdString(best->tag);
+}
+
+QVector<QPointF> rowsToPoints(const Eigen::MatrixXf& m, int from, int count) {
+  QVector<QPointF> out;
+  out.reserve(count);
+  for (int i = from; i < from + count; ++i) out.append(QPointF(m(i, 0), m(i, 1)));
+  return out;
+}
+
+}  // namespace
+
+bool writePlaylistM3u8(const QString& file, const std::vector<const core::SongRow*>& songs,
+                       QString* error) {
+  const QDir base = QFileInfo(file).absoluteDir();
+  QByteArray text = "#EXTM3U\n#PLAYLIST:" + QFileInfo(file).completeBaseName().toUtf8() + '\n';
+  for (const core::SongRow* song : songs) {
+    const QString path = QString::fromStdString(song->path);
+    text += "#EXTINF:" + QByteArray::number(qRound(song->info.durationSeconds)) + ',' +
+            songLabel(*song).toUtf8() + '\n' + base.relativeFilePath(path).toUtf8() + '\n';
+  }
+  QSaveFile out(file);
+  if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size() || !out.commit()) {
+    if (error) *error = out.errorString();
+    return false;
+  }
+  return true;
+}
+
+MapPanel::MapPanel(QWidget* parent)
+    : QWidget(parent),
+      m_view(new EmbeddingMapView(this)),
+      m_colorBy(new QComboBox(this)),
+      m_savePlaylist(new QPushButton(tr("Save as Playlist…"), this)),
+      m_state(new QLabel(this)) {
+  m_colorBy->addItem(tr("Colour by artist"));
+  m_colorBy->addItem(tr("Colour by tag"));
+  m_colorBy->addItem(tr("Colour by album"));
+  m_savePlaylist->setEnabled(false);
+  m_savePlaylist->setToolTip(tr("Shift+drag a rectangle or Ctrl+drag a lasso on the map first"));
+  m_state->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  auto* bar = new QHBoxLayout;
+  bar->setContentsMargins(6, 4, 6, 0);
+  bar->addWidget(m_colorBy);
+  bar->addWidget(m_state, 1);
+  bar->addWidget(m_savePlaylist);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(4);
+  layout->addLayout(bar);
+  layout->addWidget(m_view, 1);
+  m_view->setEmptyText(tr("The map appears once a model has been trained."));
+  m_view->setTooltipProvider([this](int id) {
+    const core::SongRow* song = m_snapshot ? m_snapshot->song(id) : nullptr;
+    return song ? songLabel(*song) : QString();
+  });
+
+  connect(m_colorBy, &QComboBox::currentIndexChanged, this, [this](int index) {
+    recolor();
+    Q_EMIT colorByChanged(index);
+  });
+  connect(m_view, &EmbeddingMapView::songClicked, this, [this](int id) { Q_EMIT songClicked(id); });
+  connect(m_view, &EmbeddingMapView::landmarkClicked, this,
+          [this](MapLandmark::Kind kind, int index) {
+            const auto& landmarks = m_view->scene().landmarks();
+            if (index < 0 || index >= landmarks.size()) return;
+            if (kind == MapLandmark::Artist) {
+              Q_EMIT artistClicked(landmarks[index].label);
+            } else {
+              Q_EMIT tagClicked(landmarks[index].label);
+            }
+          });
+  connect(m_view, &EmbeddingMapView::songsSelected, this, [this](const QList<int>& ids) {
+    m_region = ids;
+    updateState();
+  });
+  connect(m_savePlaylist, &QPushButton::clicked, this, &MapPanel::savePlaylist);
+  updateState();
+}
+
+void MapPanel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+  m_snapshot = std::move(snapshot);
+  // A layout belongs to one model: a snapshot without a model (or another one) drops it until
+  // the matching projection arrives.
+  if (!m_snapshot || !m_snapshot->hasModel() ||
+      (m_layout && m_layout->songCount() != m_snapshot->model->songCount())) {
+    m_layout.reset();
+    m_refined = false;
+  }
+  rebuild();
+}
+
+void MapPanel::setMapLayout(std::shared_ptr<const app::MapLayout> layout, bool refined) {
+  const bool animate = refined && !m_refined && m_layout && layout &&
+                       m_layout->pointCount() == layout->pointCount() &&
+                       m_view->scene().points().size() == layout->songCount();
+  m_layout = std::move(layout);
+  m_refined = refined;
+  if (animate) {
+    const Eigen::MatrixXf& p = m_layout->best();
+    m_view->animateTo(
+        rowsToPoints(p, 0, m_layout->songCount()),
+        rowsToPoints(p, m_layout->songCount(), m_layout->artistCount + m_layout->tagCount));
+    updateState();
+    return;
+  }
+  rebuild();
+}
+
+void MapPanel::rebuild() {
+  if (!m_snapshot || !m_layout || !m_snapshot->hasModel()) {
+    m_view->setPoints({});
+    m_view->setLandmarks({});
+    m_view->setColorLegend({});
+    updateState();
+    return;
+  }
+  const app::MapLayout& layout = *m_layout;
+  const Eigen::MatrixXf& p = layout.best();
+  QVector<MapPoint> points;
+  points.reserve(layout.songCount());
+  for (int i = 0; i < layout.songCount(); ++i) {
+    points.append({QPointF(p(i, 0), p(i, 1)),
+                   static_cast<int>(layout.fileIds[static_cast<std::size_t>(i)]), -1});
+  }
+  const core::JointModel& model = m_snapshot->model->model();
+  QHash<QString, int> songsOfArtist;
+  for (const core::ArtistRow& artist : m_snapshot->artists) {
+    songsOfArtist.insert(QString::fromStdString(artist.name), static_cast<int>(artist.songCount));
+  }
+  QHash<QString, int> songsOfTag;
+  for (const auto& [fileId, tags] : m_snapshot->tags) {
+    for (const core::FileTag& tag : tags) songsOfTag[QString::fromStdString(tag.tag)] += 1;
+  }
+  QVector<MapLandmark> landmarks;
+  for (int a = 0; a < layout.artistCount && a < static_cast<int>(model.artistNames.size()); ++a) {
+    const int row = layout.songCount() + a;
+    const QString name = QString::fromStdString(model.artistNames[static_cast<std::size_t>(a)]);
+    landmarks.append({QPointF(p(row, 0), p(row, 1)), name, MapLandmark::Artist, a,
+                      static_cast<double>(songsOfArtist.value(name)) + 0.5});
+  }
+  for (int t = 0; t < layout.tagCount && t < static_cast<int>(model.tagNames.size()); ++t) {
+    const int row = layout.songCount() + layout.artistCount + t;
+    const QString name = QString::fromStdString(model.tagNames[static_cast<std::size_t>(t)]);
+    landmarks.append({QPointF(p(row, 0), p(row, 1)), name, MapLandmark::Tag, t,
+                      static_cast<double>(songsOfTag.value(name))});
+  }
+  m_view->setPoints(std::move(points));
+  m_view->setLandmarks(std::move(landmarks));
+  recolor();
+  setSearchText(m_search);
+  updateState();
+}
+
+void MapPanel::recolor() {
+  if (!m_snapshot || !m_layout) return;
+  const int by = colorBy();
+  // Keys by number of songs, so the legend (which shows the first entries) lists the largest.
+  QHash<QString, int> counts;
+  std::vector<QString> keyOfPoint;
+  keyOfPoint.reserve(m_layout->fileIds.size());
+  for (const std::int64_t id : m_layout->fileIds) {
+    const core::SongRow* song = m_snapshot->song(id);
+    keyOfPoint.push_back(song ? colorKeyOf(*m_snapshot, *song, by) : QString());
+    if (!keyOfPoint.back().isEmpty()) counts[keyOfPoint.back()] += 1;
+  }
+  QList<QString> keys = counts.keys();
+  std::sort(keys.begin(), keys.end(), [&counts](const QString& a, const QString& b) {
+    return counts[a] != counts[b] ? counts[a] > counts[b] : a < b;
+  });
+  QHash<QString, int> index;
+  QVector<QPair<QString, QColor>> legend;
+  for (const QString& key : keys) {
+    index.insert(key, static_cast<int>(legend.size()));
+    legend.append({key, QColor::fromHsv((static_cast<int>(legend.size()) * 137) % 360, 150, 210)});
+  }
+  QVector<MapPoint> points = m_view->scene().points();
+  for (int i = 0; i < points.size() && i < static_cast<int>(keyOfPoint.size()); ++i) {
+    points[i].colorKey = index.value(keyOfPoint[static_cast<std::size_t>(i)], -1);
+  }
+  const int selected = m_view->selectedSong();
+  m_view->setPoints(std::move(points));
+  m_view->setColorLegend(std::move(legend));
+  m_view->setSelectedSong(selected);
+}
+
+void MapPanel::setColorBy(int colorBy) {
+  m_colorBy->setCurrentIndex(std::clamp(colorBy, 0, m_colorBy->count() - 1));
+}
+
+int MapPanel::colorBy() const {
+  return m_colorBy->currentIndex();
+}
+
+void MapPanel::setSearchText(const QString& text) {
+  m_search = text.trimmed();
+  QSet<int> ids;
+  if (!m_search.isEmpty() && m_snapshot) {
+    for (const core::SongRow& song : m_snapshot->songs) {
+      const bool hit = songLabel(song).contains(m_search, Qt::CaseInsensitive) ||
+                       QString::fromStdString(song.album).contains(m_search, Qt::CaseInsensitive);
+      bool tagHit = false;
+      if (!hit) {
+        const auto it = m_snapshot->tags.find(song.fileId);
+        if (it != m_snapshot->tags.end()) {
+          for (const core::FileTag& tag : it->second) {
+            if (QString::fromStdString(tag.tag).contains(m_search, Qt::CaseInsensitive)) {
+              tagHit = true;
+              break;
+            }
+          }
+        }
+      }
+      if (hit || tagHit) ids.insert(static_cast<int>(song.fileId));
+    }
+    if (ids.isEmpty()) ids.insert(-1);  // nothing matches: dim everything
+  }
+  m_view->setHighlighted(ids);
+}
+
+void MapPanel::selectSong(qint64 fileId) {
+  m_view->setSelectedSong(static_cast<int>(fileId));
+}
+
+void MapPanel::updateState() {
+  m_savePlaylist->setEnabled(!m_region.isEmpty());
+  m_savePlaylist->setText(m_region.isEmpty() ? tr("Save as Playlist…")
+                                             : tr("Save %n Song(s) as Playlist…", nullptr,
+                                                  static_cast<int>(m_region.size())));
+  if (!m_layout) {
+    m_state->setText(m_snapshot && m_snapshot->hasModel() ? tr("Projecting…") : QString());
+  } else {
+    m_state->setText(m_refined
+                         ? tr("%n song(s) · t-SNE", nullptr, m_layout->songCount())
+                         : tr("%n song(s) · PCA (refining…)", nullptr, m_layout->songCount()));
+  }
+}
+
+void MapPanel::savePlaylist() {
+  if (!m_snapshot || m_region.isEmpty()) return;
+  const QString file =
+      QFileDialog::getSaveFileName(this, tr("Save Playlist"), QString(), tr("Playlists (*.m3u8)"));
+  if (file.isEmpty()) return;
+  std::vector<const core::SongRow*> songs;
+  for (const int id : m_region) {
+    if (const core::SongRow* song = m_snapshot->song(id)) songs.push_back(song);
+  }
+  QString error;
+  if (!writePlaylistM3u8(file, songs, &error)) {
+    QMessageBox::warning(this, tr("Save Playlist"), tr("Cannot save %1: %2").arg(file, error));
+  }
+}
+
+}  // namespace songspace::ui

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "app/jobs/projectionjob.h"
+#include "ui/librarysnapshot.h"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace songspace::ui {
+
+class EmbeddingMapView;
+
+// Writes an M3U8 playlist of the songs atomically (temporary file + rename), with paths relative
+// to the playlist's folder so the folder can be moved with its music.
+bool writePlaylistM3u8(const QString& file, const std::vector<const core::SongRow*>& songs,
+                       QString* error);
+
+// The Map tab: the EmbeddingMapView with its colour-by choice (artist, tag, album), the landmarks
+// of the joint space (artists and tags), search highlight and "Save as playlist…" for a region.
+class MapPanel : public QWidget {
+  Q_OBJECT
+ public:
+  enum ColorBy { ByArtist = 0, ByTag = 1, ByAlbum = 2 };
+
+  explicit MapPanel(QWidget* parent = nullptr);
+
+  void setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  // A refined layout for the same points animates from the current one.
+  void setMapLayout(std::shared_ptr<const app::MapLayout> layout, bool refined);
+  void setColorBy(int colorBy);
+  int colorBy() const;
+  void setSearchText(const QString& text);
+  void selectSong(qint64 fileId);  // no signal
+  bool hasLayout() const { return m_layout != nullptr; }
+  bool isRefined() const { return m_refined; }
+  EmbeddingMapView* view() const { return m_view; }
+  QList<int> regionSelection() const { return m_region; }
+
+ Q_SIGNALS:
+  void songClicked(qint64 fileId);
+  void artistClicked(const QString& name);
+  void tagClicked(const QString& name);
+  void colorByChanged(int colorBy);
+
+ private:
+  void rebuild();
+  void recolor();
+  void savePlaylist();
+  void updateState();
+
+  std::shared_ptr<const LibrarySnapshot> m_snapshot;
+  std::shared_ptr<const app::MapLayout> m_layout;
+  bool m_refined = false;
+  QString m_search;
+  QList<int> m_region;
+  EmbeddingMapView* m_view;
+  QComboBox* m_colorBy;
+  QPushButton* m_savePlaylist;
+  QLabel* m_state;
+};
+
+}  // namespace songspace::ui

@@ -1,0 +1,124 @@
+#include "ui/playerbar.h"
+
+#include <QAudioOutput>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMediaPlayer>
+#include <QSlider>
+#include <QStyle>
+#include <QToolButton>
+#include <QUrl>
+
+namespace songspace::ui {
+namespace {
+
+QString formatTime(qint64 ms) {
+  const qint64 s = ms / 1000;
+  return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+}  // namespace
+
+PlayerBar::PlayerBar(QWidget* parent)
+    : QWidget(parent),
+      m_playButton(new QToolButton(this)),
+      m_slider(new QSlider(Qt::Horizontal, this)),
+      m_title(new QLabel(tr("No song selected"), this)),
+      m_elapsed(new QLabel(formatTime(0), this)),
+      m_duration(new QLabel(formatTime(0), this)),
+      m_error(new QLabel(this)) {
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(8, 4, 8, 4);
+  m_playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+  m_playButton->setToolTip(tr("Play / pause (Space)"));
+  m_playButton->setEnabled(false);
+  m_title->setMinimumWidth(160);
+  m_title->setMaximumWidth(360);
+  m_slider->setEnabled(false);
+  m_error->setStyleSheet(QStringLiteral("color: #a33;"));
+  m_error->hide();
+  layout->addWidget(m_playButton);
+  layout->addWidget(m_title);
+  layout->addWidget(m_elapsed);
+  layout->addWidget(m_slider, 1);
+  layout->addWidget(m_duration);
+  layout->addWidget(m_error);
+  connect(m_playButton, &QToolButton::clicked, this, &PlayerBar::togglePlay);
+  connect(m_slider, &QSlider::sliderPressed, this, [this] { m_sliderHeld = true; });
+  connect(m_slider, &QSlider::sliderReleased, this, [this] {
+    m_sliderHeld = false;
+    if (m_player) m_player->setPosition(m_slider->value());
+  });
+}
+
+void PlayerBar::setSong(const QString& path, const QString& title) {
+  if (path == m_path) return;
+  stop();
+  m_path = path;
+  m_title->setText(title.isEmpty() ? tr("No song selected") : title);
+  m_title->setToolTip(path);
+  m_playButton->setEnabled(!path.isEmpty());
+  m_error->hide();
+  m_slider->setValue(0);
+  m_elapsed->setText(formatTime(0));
+  if (m_player) m_player->setSource(QUrl::fromLocalFile(path));
+}
+
+bool PlayerBar::isPlaying() const {
+  return m_player && m_player->playbackState() == QMediaPlayer::PlayingState;
+}
+
+QString PlayerBar::errorText() const {
+  return m_error->isVisible() ? m_error->text() : QString();
+}
+
+void PlayerBar::ensurePlayer() {
+  if (m_player) return;
+  m_player = new QMediaPlayer(this);
+  m_output = new QAudioOutput(this);
+  m_player->setAudioOutput(m_output);
+  connect(m_player, &QMediaPlayer::errorOccurred, this,
+          [this](QMediaPlayer::Error, const QString& message) { showError(message); });
+  connect(m_player, &QMediaPlayer::durationChanged, this, [this](qint64 ms) {
+    m_slider->setRange(0, static_cast<int>(ms));
+    m_slider->setEnabled(ms > 0);
+    m_duration->setText(formatTime(ms));
+  });
+  connect(m_player, &QMediaPlayer::positionChanged, this, &PlayerBar::updateTimes);
+  connect(m_player, &QMediaPlayer::playbackStateChanged, this,
+          [this](QMediaPlayer::PlaybackState s) {
+            const bool playing = s == QMediaPlayer::PlayingState;
+            m_playButton->setIcon(
+                style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+            Q_EMIT playingChanged(playing);
+          });
+  if (!m_path.isEmpty()) m_player->setSource(QUrl::fromLocalFile(m_path));
+}
+
+void PlayerBar::togglePlay() {
+  if (m_path.isEmpty()) return;
+  ensurePlayer();
+  if (isPlaying()) {
+    m_player->pause();
+  } else {
+    m_error->hide();
+    m_player->play();
+  }
+}
+
+void PlayerBar::stop() {
+  if (m_player) m_player->stop();
+}
+
+void PlayerBar::updateTimes(qint64 positionMs) {
+  if (!m_sliderHeld) m_slider->setValue(static_cast<int>(positionMs));
+  m_elapsed->setText(formatTime(positionMs));
+}
+
+void PlayerBar::showError(const QString& message) {
+  m_error->setText(tr("Cannot play: %1").arg(message));
+  m_error->setToolTip(message);
+  m_error->show();
+}
+
+}  // namespace songspace::ui
