@@ -345,13 +345,14 @@ class TestAutotagDialog : public QObject {
     for (const auto& p : dialog->model()->checkedProposals())
       proposed[QString::fromStdString(p.path)] = p.newValues;
     QSemaphore reachedFirst, mayContinue;
+    const auto unblock = qScopeGuard([&] { mayContinue.release(1000); });  // on any failure
     dialog->setWorkerObserver([&](int done, int) {
       if (done != 1) return;
       reachedFirst.release();
       mayContinue.acquire();
     });
     QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(reachedFirst.tryAcquire(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(reachedFirst.available() > 0, 30000);
     QVERIFY(dialog->stopButton()->isVisible());
     QTest::mouseClick(dialog->stopButton(), Qt::LeftButton);
     mayContinue.release();
@@ -375,6 +376,7 @@ class TestAutotagDialog : public QObject {
     for (const auto& p : dialog->model()->checkedProposals())
       proposed[QString::fromStdString(p.path)] = p.newValues;
     QSemaphore reachedFirst, mayContinue;
+    const auto unblock = qScopeGuard([&] { mayContinue.release(1000); });  // on any failure
     dialog->setWorkerObserver([&](int done, int) {
       if (done != 1) return;
       reachedFirst.release();
@@ -382,7 +384,7 @@ class TestAutotagDialog : public QObject {
     });
     dialog->apply();
     QVERIFY(dialog->isApplying());
-    QTRY_VERIFY_WITH_TIMEOUT(reachedFirst.tryAcquire(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(reachedFirst.available() > 0, 30000);
     // The destructor sets Stop and then waits; the worker is let go only after that.
     std::thread releaser([&] {
       QThread::msleep(500);
