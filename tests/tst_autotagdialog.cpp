@@ -68,6 +68,7 @@ Values fromList(const QStringList& list) {
 void saveScreenshot(QWidget& widget, const QString& name) {
   const QString dir = qEnvironmentVariable("SONGSPACE_SCREENSHOT_DIR");
   if (dir.isEmpty()) return;
+  QCoreApplication::processEvents();  // pending layout requests (button texts changed)
   QVERIFY(widget.grab().save(QDir(dir).filePath(name)));
 }
 
@@ -290,6 +291,8 @@ class TestAutotagDialog : public QObject {
     QVERIFY(std::find(narrowedNow.begin(), narrowedNow.end(), dropped) == narrowedNow.end());
     QVERIFY(!dialog->applyButton()->isEnabled());  // the preview is spent
     saveScreenshot(*dialog, QStringLiteral("autotagdialog-applied.png"));
+    dialog->view()->scrollToBottom();
+    saveScreenshot(*dialog, QStringLiteral("autotagdialog-applied-end.png"));
 
     // Undo: the batch is described, then restored through AutotagUndo's worker call.
     QVERIFY(ui::AutotagUndo::canUndo(m_catalogPath));

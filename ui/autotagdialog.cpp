@@ -131,6 +131,7 @@ void AutotagDialog::buildUi() {
       tr("Keep each file's modification date as it was, so other programs do not see it as new"));
 
   auto* form = new QFormLayout;
+  form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
   form->addRow(tr("&Field:"), m_field);
   auto* numbers = new QHBoxLayout;
   numbers->addWidget(m_minScore);
@@ -140,7 +141,9 @@ void AutotagDialog::buildUi() {
   numbers->addWidget(maxLabel);
   numbers->addWidget(m_maxTags);
   numbers->addStretch();
-  form->addRow(tr("Min &score:"), numbers);
+  auto* minLabel = new QLabel(tr("Min &score:"), this);
+  minLabel->setBuddy(m_minScore);  // the row is a layout: the label needs its buddy named
+  form->addRow(minLabel, numbers);
   auto* modes = new QHBoxLayout;
   modes->addWidget(m_add);
   modes->addWidget(m_replace);
@@ -155,7 +158,7 @@ void AutotagDialog::buildUi() {
   m_view->setAlternatingRowColors(true);
   m_view->setSelectionMode(QAbstractItemView::SingleSelection);
   m_view->header()->setStretchLastSection(true);
-  m_view->setTextElideMode(Qt::ElideMiddle);
+  m_view->setTextElideMode(Qt::ElideRight);  // reasons read from the start
   connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
     m_view->expandAll();
     m_view->resizeColumnToContents(AutotagModel::NameColumn);
@@ -178,6 +181,7 @@ void AutotagDialog::buildUi() {
   m_progress->hide();
   m_summary = new QLabel(this);
   m_summary->setWordWrap(true);
+  m_summary->hide();  // shown with the outcome of an apply
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
   auto* buttons = new QDialogButtonBox(this);
@@ -274,6 +278,7 @@ void AutotagDialog::proposalsFinished() {
   m_error = run.error;
   m_hasResult = false;
   m_summary->clear();
+  m_summary->hide();
   m_model->setProposals(std::move(run.proposals));
   m_applyPending = m_debounce->isActive();
   updateStatus();
@@ -360,6 +365,7 @@ void AutotagDialog::applyFinished() {
       text += tr(" Edit ▸ Undo auto-tagging restores the previous values.");
   }
   m_summary->setText(text);
+  m_summary->show();
   m_progress->hide();
   m_current->clear();
   updateButtons();

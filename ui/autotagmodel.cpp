@@ -23,6 +23,14 @@ QString pathText(const std::string& path) {
   return QFile::decodeName(path.c_str());
 }
 
+// Engine reasons often start with the full path; the row already names the file.
+QString reasonText(const std::string& reason, const std::string& path) {
+  QString text = QString::fromStdString(reason);
+  const QString full = pathText(path);
+  if (!full.isEmpty()) text.replace(full, QFileInfo(full).fileName());
+  return text;
+}
+
 QColor dimmed() {
   return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
 }
@@ -218,14 +226,15 @@ QVariant AutotagModel::fileData(const FileItem& item, int column, int role) cons
     case OldColumn:
       return p.skipped() && p.oldValues.empty() ? QVariant() : joinValues(p.oldValues);
     case NewColumn:
-      if (p.skipped()) return tr("skipped: %1").arg(QString::fromStdString(p.skipReason));
-      if (!willWrite(item)) return tr("unchanged (nothing selected)");
+      if (p.skipped()) return tr("skipped: %1").arg(reasonText(p.skipReason, p.path));
+      if (!willWrite(item))
+        return item.checked ? tr("unchanged (no tag selected)") : tr("unchanged (left out)");
       return joinValues(effectiveNewValues(item));
     case ResultColumn:
       if (!item.outcome) return {};
       if (item.outcome->kind == app::FileOutcomeKind::Written) return tr("written");
       return tr("%1: %2").arg(QLatin1String(app::fileOutcomeName(item.outcome->kind)),
-                              QString::fromStdString(item.outcome->reason));
+                              reasonText(item.outcome->reason, p.path));
     default:
       return {};
   }
@@ -241,7 +250,7 @@ QVariant AutotagModel::choiceData(const FileItem& item, const Choice& choice, in
     return tr("model score (higher = more confident)");
   }
   if (role == Qt::TextAlignmentRole && column == ScoreColumn) {
-    return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    return static_cast<int>(Qt::AlignRight | Qt::AlignVCenter);
   }
   if (role != Qt::DisplayRole) return {};
   if (column == NameColumn) return QString::fromStdString(choice.value);
