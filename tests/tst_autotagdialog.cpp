@@ -5,11 +5,13 @@
 // a stop or a close mid-apply leaves every file either original or completely new. Undo through
 // AutotagUndo restores every file's values exactly.
 #include <QAbstractItemModelTester>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTreeView>
 #include <QtTest>
 #include <filesystem>
@@ -405,6 +407,43 @@ class TestAutotagDialog : public QObject {
     QCOMPARE(done, 1);
     catalog.reset();
     undoAllAndCheck();
+  }
+
+  // The menu entry's flow: confirmation naming the batch, the undo behind a progress dialog,
+  // the report, then `done`. The boxes are answered as they appear.
+  void undoLastConfirmsAndReports() {
+    auto dialog = openDialog();
+    QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
+    const int files = dialog->model()->writableCount();
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
+    QCOMPARE(dialog->lastResult().count(app::FileOutcomeKind::Written), files);
+    QVERIFY(ui::AutotagUndo::canUndo(m_catalogPath));
+
+    QStringList texts;
+    QTimer answer;
+    answer.setInterval(20);
+    connect(&answer, &QTimer::timeout, this, [&texts] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box || !box->isVisible()) return;
+      texts << box->text();
+      QAbstractButton* yes = box->button(QMessageBox::Yes);
+      QTest::mouseClick(yes ? yes : box->button(QMessageBox::Ok), Qt::LeftButton);
+    });
+    answer.start();
+    bool done = false;
+    ui::AutotagUndo::undoLast(dialog.get(), m_catalogPath, [&done] { done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+    answer.stop();
+    QCOMPARE(texts.size(), 2);
+    QVERIFY2(texts[0].contains(QStringLiteral("the genre of %1 files").arg(files)),
+             qPrintable(texts[0]));
+    QVERIFY2(texts[1].startsWith(QStringLiteral("Restored %1 files.").arg(files)),
+             qPrintable(texts[1]));
+    for (const auto& [file, original] : m_originalGenre) {
+      QCOMPARE(field(file, TagField::Genre), original);
+    }
+    QVERIFY(!ui::AutotagUndo::canUndo(m_catalogPath));
   }
 };
 
