@@ -1,0 +1,451 @@
+// The auto-tag dialog on a real library: fixture copies scanned into a catalog and a model trained
+// by the real jobs. The preview model (under QAbstractItemModelTester) recomputes new values from
+// the checked tags (add and replace); the dialog writes exactly what it displays, leaves an
+// unchecked file byte-identical, emits applied(batch), recomputes when a parameter changes, and
+// a stop or a close mid-apply leaves every file either original or completely new. Undo through
+// AutotagUndo restores every file's values exactly.
+#include <QAbstractItemModelTester>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QTreeView>
+#include <QtTest>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "app/jobs/scanjob.h"
+#include "app/jobs/trainjob.h"
+#include "audio/tagwriter.h"
+#include "core/catalog.h"
+#include "ui/autotagdialog.h"
+#include "ui/autotagmodel.h"
+#include "ui/librarysnapshot.h"
+
+using namespace songspace;
+namespace fs = std::filesystem;
+using audio::TagField;
+using ui::AutotagModel;
+using Values = std::vector<std::string>;
+
+namespace {
+
+const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+// Copy name → fixture, and a genre written into the copy so the model learns a few tags.
+struct Copy {
+  const char* name;
+  const char* fixture;
+  const char* genre;  // nullptr = keep the fixture's
+};
+const Copy kCopies[] = {
+    {"01 harbour.mp3", "tagged-v23.mp3", nullptr},  {"02 lights.mp3", "tagged-v24.mp3", "Jazz"},
+    {"03 fjord.flac", "tagged.flac", nullptr},      {"04 delta.ogg", "tagged.ogg", "Blues"},
+    {"05 echo.opus", "tagged.opus", "Jazz"},        {"06 tapes.m4a", "tagged.m4a", nullptr},
+    {"07 basement.flac", "untagged.flac", "Blues"}, {"08 valley.mp3", "untagged.mp3", "Jazz"},
+    {"09 aurora.ogg", "tagged.ogg", "Rock"},        {"10 cold.flac", "tagged.flac", "Folk"},
+    {"11 radio.wav", "tagged.wav", nullptr},  // cannot be written: shown skipped
+};
+
+Values field(const QString& file, TagField f) {
+  Values values;
+  if (!audio::readTagField(file.toStdString(), f, values).ok()) values = {"<unreadable>"};
+  return values;
+}
+
+QByteArray bytes(const QString& file) {
+  QFile f(file);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+Values fromList(const QStringList& list) {
+  Values v;
+  for (const auto& s : list) v.push_back(s.toStdString());
+  return v;
+}
+
+void saveScreenshot(QWidget& widget, const QString& name) {
+  const QString dir = qEnvironmentVariable("SONGSPACE_SCREENSHOT_DIR");
+  if (dir.isEmpty()) return;
+  QCoreApplication::processEvents();  // pending layout requests (button texts changed)
+  QVERIFY(widget.grab().save(QDir(dir).filePath(name)));
+}
+
+}  // namespace
+
+class TestAutotagDialog : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  QString m_lib, m_catalogPath;
+  std::shared_ptr<const ui::LibrarySnapshot> m_snapshot;
+  std::map<QString, Values> m_originalGenre;
+
+  QString path(const char* name) const { return m_lib + QLatin1Char('/') + QLatin1String(name); }
+
+  // A dialog on every file, proposals for genre with a score cut so low that all are kept.
+  std::unique_ptr<ui::AutotagDialog> openDialog(int maxTags = 4) {
+    auto dialog = std::make_unique<ui::AutotagDialog>(m_snapshot, QList<qint64>{});
+    app::AutotagParams params;
+    params.field = TagField::Genre;
+    params.minScore = app::kAutotagMinScore.minValue;
+    params.maxTags = maxTags;
+    dialog->setParams(params);
+    dialog->recompute();
+    dialog->show();
+    return dialog;
+  }
+
+  static bool ready(const ui::AutotagDialog& d, int runs) {
+    return d.proposalRuns() > runs && !d.isComputing() && d.applyButton()->isEnabled();
+  }
+
+  // Each file's genre is either what it was or exactly the proposal's new values.
+  void checkOriginalOrNew(const std::map<QString, Values>& newValues) {
+    for (const auto& [file, original] : m_originalGenre) {
+      const Values now = field(file, TagField::Genre);
+      const auto it = newValues.find(file);
+      QVERIFY2(now == original || (it != newValues.end() && now == it->second), qPrintable(file));
+    }
+    auto catalog = core::Catalog::open(m_catalogPath.toStdString());
+    QVERIFY(catalog);
+    QVERIFY(catalog->batchesWithPendingEdits().empty());
+  }
+
+  void undoAllAndCheck() {
+    while (const auto info = ui::AutotagUndo::lastBatch(m_catalogPath)) {
+      const app::BatchResult undone = ui::AutotagUndo::runUndo(m_catalogPath, info->batchId);
+      QVERIFY2(undone.error.empty(), undone.error.c_str());
+      QCOMPARE(undone.count(app::FileOutcomeKind::Written), info->files);
+    }
+    for (const auto& [file, original] : m_originalGenre) {
+      QCOMPARE(field(file, TagField::Genre), original);
+    }
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_lib = m_dir.filePath(QStringLiteral("music"));
+    QVERIFY(QDir().mkpath(m_lib));
+    for (const Copy& c : kCopies) {
+      fs::copy_file(kData / c.fixture, path(c.name).toStdString());
+      if (c.genre)
+        QVERIFY(audio::writeTagField(path(c.name).toStdString(), TagField::Genre, {c.genre}).ok());
+      m_originalGenre[path(c.name)] = field(path(c.name), TagField::Genre);
+    }
+    m_catalogPath = m_dir.filePath(QStringLiteral("library.sqlite"));
+    auto catalog = core::Catalog::open(m_catalogPath.toStdString());
+    QVERIFY(catalog);
+    app::ScanOptions scan;
+    scan.roots = {m_lib.toStdString()};
+    scan.threads = 1;
+    scan.codebook.clusters = 16;
+    scan.codebook.iterations = 10;
+    scan.codebookFramesPerFile = 300;
+    const app::ScanSummary summary = app::runScan(*catalog, scan);
+    QVERIFY2(summary.error.empty(), summary.error.c_str());
+    QCOMPARE(summary.analyzed, static_cast<int>(std::size(kCopies)));
+    app::TrainJobOptions train;
+    train.train.dimension = 8;
+    train.train.epochs = 10;
+    train.train.threads = 1;
+    train.train.seed = 5;
+    const app::TrainJobResult trained = app::runTrainJob(*catalog, m_catalogPath, train);
+    QVERIFY2(trained.ok, trained.error.c_str());
+    catalog.reset();
+    QString error;
+    m_snapshot = ui::LibrarySnapshot::load(m_catalogPath, &error);
+    QVERIFY2(m_snapshot && m_snapshot->hasModel(), qPrintable(error));
+    QVERIFY(!ui::AutotagUndo::canUndo(m_catalogPath));
+    QVERIFY(!ui::AutotagUndo::canUndo(m_dir.filePath(QStringLiteral("absent.sqlite"))));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("absent.sqlite"))));
+  }
+
+  // Known answers on the FLAC fixture (genre "Rock;Pop"): add = old + checked new tags, replace
+  // = the checked values, nothing checked = not written, choices survive a new preview.
+  void modelRecomputesNewValues() {
+    AutotagModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const std::vector<app::ProposedTag> ranked{{"jazz", 2.0f}, {"pop", 1.5f}, {"blues", 0.5f}};
+    app::AutotagParams params;
+    params.minScore = 0.0f;
+    const std::string flac = path("03 fjord.flac").toStdString();
+    const std::string wav = path("11 radio.wav").toStdString();
+    model.setProposals({app::proposalFromPredictions(3, flac, ranked, params),
+                        app::proposalFromPredictions(11, wav, ranked, params)});
+    QCOMPARE(model.rowCount(), 2);
+    const QModelIndex file = model.fileIndex(0);
+    QCOMPARE(model.rowCount(file), 2);  // jazz, blues ("pop" is present)
+    QCOMPARE(model.index(1, 0, file).data().toString(), QStringLiteral("blues"));
+    QCOMPARE(model.index(1, AutotagModel::ScoreColumn, file).data().toString(),
+             QStringLiteral("0.50"));
+    QCOMPARE(
+        file.data(AutotagModel::NewValuesRole).toStringList(),
+        (QStringList{QStringLiteral("Rock;Pop"), QStringLiteral("jazz"), QStringLiteral("blues")}));
+    // The WAV is skipped by the engine: not checkable, reason shown, never written.
+    const QModelIndex skipped = model.fileIndex(1);
+    QVERIFY(!(model.flags(skipped) & Qt::ItemIsUserCheckable));
+    QVERIFY(model.data(skipped.siblingAtColumn(AutotagModel::NewColumn))
+                .toString()
+                .startsWith(QStringLiteral("skipped: ")));
+    QCOMPARE(model.rowCount(skipped), 0);
+    QCOMPARE(model.writableCount(), 1);
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(model.setData(model.index(0, 0, file), Qt::Unchecked, Qt::CheckStateRole));
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(file.data(AutotagModel::NewValuesRole).toStringList(),
+             (QStringList{QStringLiteral("Rock;Pop"), QStringLiteral("blues")}));
+    auto checked = model.checkedProposals();
+    QCOMPARE(checked.size(), std::size_t(1));
+    QCOMPARE(checked[0].newValues, (Values{"Rock;Pop", "blues"}));
+    QCOMPARE(checked[0].added.size(), std::size_t(1));
+    QVERIFY(model.setData(model.index(1, 0, file), Qt::Unchecked, Qt::CheckStateRole));
+    QVERIFY(!file.data(AutotagModel::WillWriteRole).toBool());
+    QVERIFY(model.checkedProposals().empty());
+
+    // A new preview keeps "jazz" and "blues" unchecked for this file.
+    model.setProposals({app::proposalFromPredictions(3, flac, ranked, params)});
+    QVERIFY(!model.fileIndex(0).data(AutotagModel::WillWriteRole).toBool());
+    QVERIFY(model.setData(model.index(0, 0, model.fileIndex(0)), Qt::Checked, Qt::CheckStateRole));
+    QCOMPARE(model.checkedProposals()[0].newValues, (Values{"Rock;Pop", "jazz"}));
+
+    // Replace: the checked values are the field ("blues" is still unchecked). "pop" is new to
+    // the field as a value ("Rock;Pop" is one value) but present as a tag: its score is unknown.
+    params.mode = app::AutotagMode::Replace;
+    model.setProposals({app::proposalFromPredictions(3, flac, ranked, params)});
+    const QModelIndex replaced = model.fileIndex(0);
+    QCOMPARE(model.rowCount(replaced), 3);
+    QCOMPARE(model.index(1, AutotagModel::ScoreColumn, replaced).data().toString(),
+             QStringLiteral("kept"));
+    QCOMPARE(replaced.data(AutotagModel::NewValuesRole).toStringList(),
+             (QStringList{QStringLiteral("jazz"), QStringLiteral("pop")}));
+    QVERIFY(model.setData(model.index(0, 0, replaced), Qt::Unchecked, Qt::CheckStateRole));
+    QCOMPARE(model.checkedProposals()[0].newValues, (Values{"pop"}));
+    QVERIFY(model.setData(model.index(1, 0, replaced), Qt::Unchecked, Qt::CheckStateRole));
+    // Nothing checked in Replace never empties the field: the file is not written.
+    QVERIFY(!replaced.data(AutotagModel::WillWriteRole).toBool());
+    QVERIFY(model.checkedProposals().empty());
+    QVERIFY(model.setData(replaced, Qt::Unchecked, Qt::CheckStateRole));
+    QCOMPARE(replaced.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+  }
+
+  // Uncheck a file and one tag of another, press Apply: exactly the displayed values are written,
+  // the unchecked file is byte-identical, applied(batch) is emitted; undo restores everything.
+  void applyWritesWhatIsShownAndUndoRestores() {
+    auto dialog = openDialog();
+    QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
+    AutotagModel* model = dialog->model();
+    QCOMPARE(model->fileCount(), static_cast<int>(std::size(kCopies)));
+    const int leftOut = model->rowOfPath(path("02 lights.mp3").toStdString());
+    const int narrowed = model->rowOfPath(path("07 basement.flac").toStdString());
+    QVERIFY(leftOut >= 0 && narrowed >= 0);
+    QVERIFY(model->fileIndex(leftOut).data(AutotagModel::WillWriteRole).toBool());
+    QVERIFY(model->rowCount(model->fileIndex(narrowed)) >= 2);
+    const QModelIndex wav = model->fileIndex(model->rowOfPath(path("11 radio.wav").toStdString()));
+    QVERIFY(!(model->flags(wav) & Qt::ItemIsUserCheckable));
+
+    const QByteArray leftOutBytes = bytes(path("02 lights.mp3"));
+    const QByteArray wavBytes = bytes(path("11 radio.wav"));
+    QVERIFY(model->setData(model->fileIndex(leftOut), Qt::Unchecked, Qt::CheckStateRole));
+    const QModelIndex droppedTag = model->index(0, 0, model->fileIndex(narrowed));
+    const std::string dropped = droppedTag.data().toString().toStdString();
+    QVERIFY(model->setData(droppedTag, Qt::Unchecked, Qt::CheckStateRole));
+
+    std::map<QString, Values> shown;  // what the "After" column displays
+    for (int row = 0; row < model->fileCount(); ++row) {
+      const QModelIndex index = model->fileIndex(row);
+      if (!index.data(AutotagModel::WillWriteRole).toBool()) continue;
+      const QStringList values = index.data(AutotagModel::NewValuesRole).toStringList();
+      QCOMPARE(index.siblingAtColumn(AutotagModel::NewColumn).data().toString(),
+               values.join(QStringLiteral("; ")));
+      shown[index.data(AutotagModel::PathRole).toString()] = fromList(values);
+    }
+    QVERIFY(!shown.count(path("02 lights.mp3")));
+    QVERIFY(shown.size() >= 8);
+    saveScreenshot(*dialog, QStringLiteral("autotagdialog-preview.png"));
+
+    QSignalSpy applied(dialog.get(), &ui::AutotagDialog::applied);
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    QVERIFY(dialog->isApplying() || dialog->hasResult());
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
+    const app::BatchResult& result = dialog->lastResult();
+    QVERIFY2(result.error.empty(), result.error.c_str());
+    QCOMPARE(applied.count(), 1);
+    QCOMPARE(applied.at(0).at(0).toLongLong(), static_cast<qint64>(result.batchId));
+    QVERIFY(result.batchId > 0);
+    QCOMPARE(result.count(app::FileOutcomeKind::Written), static_cast<int>(shown.size()));
+    QVERIFY(dialog->summaryText().contains(QStringLiteral("%1 written").arg(shown.size())));
+
+    QCOMPARE(bytes(path("02 lights.mp3")), leftOutBytes);
+    QCOMPARE(bytes(path("11 radio.wav")), wavBytes);
+    for (const auto& [file, values] : shown) {
+      QCOMPARE(field(file, TagField::Genre), values);
+      const QModelIndex index = model->fileIndex(model->rowOfPath(file.toStdString()));
+      QCOMPARE(index.siblingAtColumn(AutotagModel::ResultColumn).data().toString(),
+               QStringLiteral("written"));
+    }
+    const Values narrowedNow = field(path("07 basement.flac"), TagField::Genre);
+    QVERIFY(std::find(narrowedNow.begin(), narrowedNow.end(), dropped) == narrowedNow.end());
+    QVERIFY(!dialog->applyButton()->isEnabled());  // the preview is spent
+    saveScreenshot(*dialog, QStringLiteral("autotagdialog-applied.png"));
+    dialog->view()->scrollToBottom();
+    saveScreenshot(*dialog, QStringLiteral("autotagdialog-applied-end.png"));
+
+    // Undo: the batch is described, then restored through AutotagUndo's worker call.
+    QVERIFY(ui::AutotagUndo::canUndo(m_catalogPath));
+    const auto info = ui::AutotagUndo::lastBatch(m_catalogPath);
+    QVERIFY(info);
+    QCOMPARE(info->batchId, static_cast<qint64>(result.batchId));
+    QCOMPARE(info->files, static_cast<int>(shown.size()));
+    QCOMPARE(info->field, QStringLiteral("genre"));
+    QVERIFY(
+        ui::AutotagUndo::describe(*info).contains(QStringLiteral("%1 files").arg(shown.size())));
+    const app::BatchResult undone = ui::AutotagUndo::runUndo(m_catalogPath, info->batchId);
+    QCOMPARE(undone.count(app::FileOutcomeKind::Written), static_cast<int>(shown.size()));
+    QVERIFY(ui::AutotagUndo::describeResult(undone).startsWith(
+        QStringLiteral("Restored %1 files.").arg(shown.size())));
+    for (const auto& [file, original] : m_originalGenre) {
+      QCOMPARE(field(file, TagField::Genre), original);
+    }
+    QVERIFY(!ui::AutotagUndo::canUndo(m_catalogPath));
+    QVERIFY(!ui::AutotagUndo::runUndo(m_catalogPath, info->batchId).error.empty());  // done once
+  }
+
+  void parameterChangeRecomputes() {
+    auto dialog = openDialog();
+    QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
+    const int runs = dialog->proposalRuns();
+    AutotagModel* model = dialog->model();
+    const int flac = model->rowOfPath(path("07 basement.flac").toStdString());
+    QVERIFY(model->rowCount(model->fileIndex(flac)) >= 2);
+    dialog->findChild<QSpinBox*>()->setValue(1);   // max tags, debounced
+    QVERIFY(!dialog->applyButton()->isEnabled());  // stale preview cannot be applied
+    QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, runs), 30000);
+    QCOMPARE(dialog->proposalRuns(), runs + 1);  // one run for the edit, not one per keystroke
+    for (int row = 0; row < model->fileCount(); ++row) {
+      QVERIFY(model->rowCount(model->fileIndex(row)) <= 1);
+    }
+    app::AutotagParams params = dialog->params();
+    params.field = TagField::Mood;
+    params.maxTags = 4;
+    dialog->setParams(params);
+    QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, runs + 1), 30000);
+    const QModelIndex tagged =
+        model->fileIndex(model->rowOfPath(path("03 fjord.flac").toStdString()));
+    QCOMPARE(tagged.data(AutotagModel::OldValuesRole).toStringList(),
+             QStringList{QStringLiteral("Calm")});
+  }
+
+  // Stop pressed while the batch is held after its first file: it ends there, every file is
+  // whole (original or completely new) and no journal edit is left pending.
+  void stopDuringApplyLeavesWholeFiles() {
+    auto dialog = openDialog();
+    QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
+    std::map<QString, Values> proposed;
+    for (const auto& p : dialog->model()->checkedProposals())
+      proposed[QString::fromStdString(p.path)] = p.newValues;
+    QSemaphore reachedFirst, mayContinue;
+    const auto unblock = qScopeGuard([&] { mayContinue.release(1000); });  // on any failure
+    dialog->setWorkerObserver([&](int done, int) {
+      if (done != 1) return;
+      reachedFirst.release();
+      mayContinue.acquire();
+    });
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(reachedFirst.available() > 0, 30000);
+    QVERIFY(dialog->stopButton()->isVisible());
+    QTest::mouseClick(dialog->stopButton(), Qt::LeftButton);
+    mayContinue.release();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
+    const app::BatchResult& result = dialog->lastResult();
+    QVERIFY(result.cancelled);
+    QCOMPARE(result.count(app::FileOutcomeKind::Written), 1);
+    QCOMPARE(result.files.size(), std::size_t(1));
+    QVERIFY(proposed.size() > 1);
+    QVERIFY(dialog->summaryText().contains(QStringLiteral("Stopped early")));
+    checkOriginalOrNew(proposed);
+    undoAllAndCheck();
+  }
+
+  // Destroying the dialog mid-apply stops and waits: the batch ends after the file in progress,
+  // no Pending edit, no half-written file.
+  void closeWhileApplyingWaits() {
+    auto dialog = openDialog();
+    QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
+    std::map<QString, Values> proposed;
+    for (const auto& p : dialog->model()->checkedProposals())
+      proposed[QString::fromStdString(p.path)] = p.newValues;
+    QSemaphore reachedFirst, mayContinue;
+    const auto unblock = qScopeGuard([&] { mayContinue.release(1000); });  // on any failure
+    dialog->setWorkerObserver([&](int done, int) {
+      if (done != 1) return;
+      reachedFirst.release();
+      mayContinue.acquire();
+    });
+    dialog->apply();
+    QVERIFY(dialog->isApplying());
+    QTRY_VERIFY_WITH_TIMEOUT(reachedFirst.available() > 0, 30000);
+    // The destructor sets Stop and then waits; the worker is let go only after that.
+    std::thread releaser([&] {
+      QThread::msleep(500);
+      mayContinue.release();
+    });
+    dialog.reset();
+    releaser.join();
+    checkOriginalOrNew(proposed);
+    auto catalog = core::Catalog::open(m_catalogPath.toStdString());
+    const auto last = catalog->lastTagBatch();
+    QVERIFY(last);
+    int done = 0;
+    for (const auto& edit : catalog->editsOfBatch(last->id))
+      done += edit.state == core::TagEditState::Done;
+    QCOMPARE(done, 1);
+    catalog.reset();
+    undoAllAndCheck();
+  }
+
+  // The menu entry's flow: confirmation naming the batch, the undo behind a progress dialog,
+  // the report, then `done`. The boxes are answered as they appear.
+  void undoLastConfirmsAndReports() {
+    auto dialog = openDialog();
+    QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
+    const int files = dialog->model()->writableCount();
+    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
+    QCOMPARE(dialog->lastResult().count(app::FileOutcomeKind::Written), files);
+    QVERIFY(ui::AutotagUndo::canUndo(m_catalogPath));
+
+    QStringList texts;
+    QTimer answer;
+    answer.setInterval(20);
+    connect(&answer, &QTimer::timeout, this, [&texts] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box || !box->isVisible()) return;
+      texts << box->text();
+      QAbstractButton* yes = box->button(QMessageBox::Yes);
+      QTest::mouseClick(yes ? yes : box->button(QMessageBox::Ok), Qt::LeftButton);
+    });
+    answer.start();
+    bool done = false;
+    ui::AutotagUndo::undoLast(dialog.get(), m_catalogPath, [&done] { done = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+    answer.stop();
+    QCOMPARE(texts.size(), 2);
+    QVERIFY2(texts[0].contains(QStringLiteral("the genre of %1 files").arg(files)),
+             qPrintable(texts[0]));
+    QVERIFY2(texts[1].startsWith(QStringLiteral("Restored %1 files.").arg(files)),
+             qPrintable(texts[1]));
+    for (const auto& [file, original] : m_originalGenre) {
+      QCOMPARE(field(file, TagField::Genre), original);
+    }
+    QVERIFY(!ui::AutotagUndo::canUndo(m_catalogPath));
+  }
+};
+
+QTEST_MAIN(TestAutotagDialog)
+#include "tst_autotagdialog.moc"

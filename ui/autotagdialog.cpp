@@ -1,0 +1,423 @@
+#include "ui/autotagdialog.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPromise>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+#include <algorithm>
+
+#include "app/jobs/modelsession.h"
+#include "core/catalog.h"
+#include "ui/autotagmodel.h"
+
+namespace songspace::ui {
+
+namespace {
+
+using audio::TagField;
+constexpr TagField kFields[] = {TagField::Genre, TagField::Mood, TagField::Grouping, TagField::Tags,
+                                TagField::Comment};
+
+std::unique_ptr<core::Catalog> openCatalog(const QString& path, QString* error) {
+  core::CatalogStatus status;
+  auto catalog = core::Catalog::open(QFile::encodeName(path).toStdString(), &status);
+  if (!catalog && error) *error = QString::fromStdString(status.message);
+  return catalog;
+}
+
+// Worker: proposals in chunks so a newer parameter set (or closing) cancels a long run quickly.
+void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath,
+                      std::shared_ptr<const LibrarySnapshot> snapshot,
+                      std::vector<std::int64_t> ids, app::AutotagParams params) {
+  ProposalRun run;
+  auto catalog = openCatalog(catalogPath, &run.error);
+  if (!catalog) {
+    promise.addResult(std::move(run));
+    return;
+  }
+  if (ids.empty()) {  // as proposeTags does for "all", but chunked
+    for (const auto& song : catalog->songs()) {
+      if (song.state == core::FileState::Analyzed) ids.push_back(song.fileId);
+    }
+  }
+  const int total = static_cast<int>(ids.size());
+  promise.setProgressRange(0, total);
+  for (int start = 0; start < total; start += AutotagDialog::kProposalChunk) {
+    if (promise.isCanceled()) return;
+    const int end = std::min(total, start + AutotagDialog::kProposalChunk);
+    const std::vector<std::int64_t> chunk(ids.begin() + start, ids.begin() + end);
+    auto part = app::proposeTags(*catalog, *snapshot->model, chunk, params);
+    std::move(part.begin(), part.end(), std::back_inserter(run.proposals));
+    promise.setProgressValue(end);
+  }
+  promise.addResult(std::move(run));
+}
+
+}  // namespace
+
+AutotagDialog::AutotagDialog(std::shared_ptr<const LibrarySnapshot> snapshot, QList<qint64> fileIds,
+                             QWidget* parent)
+    : QDialog(parent), m_snapshot(std::move(snapshot)) {
+  for (const qint64 id : fileIds) m_fileIds.push_back(id);
+  // One thread: proposal runs and the apply never overlap, so a preview never reads a file that
+  // is being rewritten and each run may own its Catalog.
+  m_pool.setMaxThreadCount(1);
+  m_model = new AutotagModel(this);
+  buildUi();
+
+  m_debounce = new QTimer(this);
+  m_debounce->setSingleShot(true);
+  m_debounce->setInterval(kRecomputeDelayMs);
+  connect(m_debounce, &QTimer::timeout, this, &AutotagDialog::recompute);
+  connect(&m_proposalWatcher, &QFutureWatcher<ProposalRun>::finished, this,
+          &AutotagDialog::proposalsFinished);
+  connect(&m_applyWatcher, &QFutureWatcher<app::BatchResult>::finished, this,
+          &AutotagDialog::applyFinished);
+  connect(m_model, &AutotagModel::selectionChanged, this, [this] {
+    updateButtons();
+    updateStatus();
+  });
+  recompute();
+}
+
+AutotagDialog::~AutotagDialog() {
+  m_cancel = true;
+  m_proposalWatcher.cancel();
+  m_pool.waitForDone();
+}
+
+void AutotagDialog::buildUi() {
+  setWindowTitle(tr("Auto-tag files"));
+  m_field = new QComboBox(this);
+  for (const TagField field : kFields) {
+    const QString name = QLatin1String(audio::tagFieldName(field));
+    m_field->addItem(name.left(1).toUpper() + name.mid(1), static_cast<int>(field));
+  }
+  m_minScore = new QDoubleSpinBox(this);
+  m_minScore->setRange(app::kAutotagMinScore.minValue, app::kAutotagMinScore.maxValue);
+  m_minScore->setDecimals(2);
+  m_minScore->setSingleStep(0.1);
+  m_minScore->setValue(app::kAutotagMinScore.defaultValue);
+  m_minScore->setToolTip(QString::fromUtf8(app::kAutotagMinScore.description));
+  m_maxTags = new QSpinBox(this);
+  m_maxTags->setRange(app::kAutotagMaxTags.minValue, app::kAutotagMaxTags.maxValue);
+  m_maxTags->setValue(app::kAutotagMaxTags.defaultValue);
+  m_maxTags->setToolTip(QString::fromUtf8(app::kAutotagMaxTags.description));
+  m_add = new QRadioButton(tr("&Add to the field's values"), this);
+  m_replace = new QRadioButton(tr("&Replace the field's values"), this);
+  m_add->setChecked(true);
+  auto* modeGroup = new QButtonGroup(this);
+  modeGroup->addButton(m_add);
+  modeGroup->addButton(m_replace);
+  m_preserveMtime = new QCheckBox(tr("Preserve &modification time"), this);
+  m_preserveMtime->setChecked(true);
+  m_preserveMtime->setToolTip(
+      tr("Keep each file's modification date as it was, so other programs do not see it as new"));
+
+  auto* form = new QFormLayout;
+  form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+  form->addRow(tr("&Field:"), m_field);
+  auto* numbers = new QHBoxLayout;
+  numbers->addWidget(m_minScore);
+  numbers->addSpacing(16);
+  auto* maxLabel = new QLabel(tr("Ma&x tags per file:"), this);
+  maxLabel->setBuddy(m_maxTags);
+  numbers->addWidget(maxLabel);
+  numbers->addWidget(m_maxTags);
+  numbers->addStretch();
+  auto* minLabel = new QLabel(tr("Min &score:"), this);
+  minLabel->setBuddy(m_minScore);  // the row is a layout: the label needs its buddy named
+  form->addRow(minLabel, numbers);
+  auto* modes = new QHBoxLayout;
+  modes->addWidget(m_add);
+  modes->addWidget(m_replace);
+  modes->addStretch();
+  form->addRow(tr("Mode:"), modes);
+  form->addRow(QString(), m_preserveMtime);
+
+  m_status = new QLabel(this);
+  m_view = new QTreeView(this);
+  m_view->setModel(m_model);
+  m_view->setUniformRowHeights(true);
+  m_view->setAlternatingRowColors(true);
+  m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+  m_view->header()->setStretchLastSection(true);
+  m_view->setTextElideMode(Qt::ElideRight);  // reasons read from the start
+  connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+    m_view->expandAll();
+    m_view->resizeColumnToContents(AutotagModel::NameColumn);
+    m_view->resizeColumnToContents(AutotagModel::ScoreColumn);
+    m_view->resizeColumnToContents(AutotagModel::OldColumn);
+    m_view->resizeColumnToContents(AutotagModel::NewColumn);
+    for (const int column :
+         {AutotagModel::NameColumn, AutotagModel::OldColumn, AutotagModel::NewColumn}) {
+      m_view->setColumnWidth(column, std::min(m_view->columnWidth(column), 320));
+    }
+  });
+
+  m_progress = new QProgressBar(this);
+  m_progress->setFormat(tr("%v of %m files"));
+  m_current = new QLabel(this);
+  m_current->setMinimumWidth(200);
+  auto* progressRow = new QHBoxLayout;
+  progressRow->addWidget(m_progress, 1);
+  progressRow->addWidget(m_current, 2);
+  m_progress->hide();
+  m_summary = new QLabel(this);
+  m_summary->setWordWrap(true);
+  m_summary->hide();  // shown with the outcome of an apply
+  m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+  auto* buttons = new QDialogButtonBox(this);
+  m_applyButton = buttons->addButton(tr("A&pply"), QDialogButtonBox::AcceptRole);
+  m_stopButton = buttons->addButton(tr("&Stop"), QDialogButtonBox::ActionRole);
+  m_closeButton = buttons->addButton(QDialogButtonBox::Close);
+  m_applyButton->setDefault(true);
+  // The button box's accept/reject would close the dialog; these buttons act instead.
+  connect(m_applyButton, &QPushButton::clicked, this, &AutotagDialog::apply);
+  connect(m_stopButton, &QPushButton::clicked, this, &AutotagDialog::cancelApply);
+  connect(m_closeButton, &QPushButton::clicked, this, &AutotagDialog::reject);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addWidget(m_status);
+  layout->addWidget(m_view, 1);
+  layout->addLayout(progressRow);
+  layout->addWidget(m_summary);
+  layout->addWidget(buttons);
+  resize(900, 560);
+
+  connect(m_field, &QComboBox::currentIndexChanged, this, &AutotagDialog::scheduleRecompute);
+  connect(m_minScore, &QDoubleSpinBox::valueChanged, this, &AutotagDialog::scheduleRecompute);
+  connect(m_maxTags, &QSpinBox::valueChanged, this, &AutotagDialog::scheduleRecompute);
+  connect(m_replace, &QRadioButton::toggled, this, &AutotagDialog::scheduleRecompute);
+}
+
+app::AutotagParams AutotagDialog::params() const {
+  app::AutotagParams params;
+  params.field = static_cast<TagField>(m_field->currentData().toInt());
+  params.minScore = static_cast<float>(m_minScore->value());
+  params.maxTags = m_maxTags->value();
+  params.mode = m_replace->isChecked() ? app::AutotagMode::Replace : app::AutotagMode::Add;
+  return params;
+}
+
+void AutotagDialog::setParams(const app::AutotagParams& params) {
+  m_field->setCurrentIndex(m_field->findData(static_cast<int>(params.field)));
+  m_minScore->setValue(static_cast<double>(params.minScore));
+  m_maxTags->setValue(params.maxTags);
+  (params.mode == app::AutotagMode::Replace ? m_replace : m_add)->setChecked(true);
+}
+
+bool AutotagDialog::preserveMtime() const {
+  return m_preserveMtime->isChecked();
+}
+bool AutotagDialog::isComputing() const {
+  return m_proposalWatcher.isRunning();
+}
+bool AutotagDialog::isApplying() const {
+  return m_applyWatcher.isRunning();
+}
+QString AutotagDialog::statusText() const {
+  return m_status->text();
+}
+QString AutotagDialog::summaryText() const {
+  return m_summary->text();
+}
+
+void AutotagDialog::scheduleRecompute() {
+  m_applyPending = true;  // the shown preview no longer matches the parameters
+  updateButtons();
+  m_debounce->start();
+}
+
+void AutotagDialog::recompute() {
+  m_debounce->stop();
+  m_applyPending = true;
+  if (isApplying()) {
+    m_debounce->start();  // after the batch; the pool runs one task at a time anyway
+    return;
+  }
+  if (!m_snapshot || !m_snapshot->hasModel()) {
+    m_error = m_snapshot && !m_snapshot->modelError.isEmpty()
+                  ? tr("No usable model: %1").arg(m_snapshot->modelError)
+                  : tr("No model yet: train the library first.");
+    m_model->setProposals({});
+    updateStatus();
+    updateButtons();
+    return;
+  }
+  m_proposalWatcher.cancel();  // a superseded run stops at its next chunk
+  m_proposalWatcher.setFuture(QtConcurrent::run(&m_pool, computeProposals, m_snapshot->catalogPath,
+                                                m_snapshot, m_fileIds, params()));
+  updateStatus();
+  updateButtons();
+}
+
+void AutotagDialog::proposalsFinished() {
+  const QFuture<ProposalRun> future = m_proposalWatcher.future();
+  if (future.isCanceled() || future.resultCount() == 0) return;  // superseded
+  ProposalRun run = future.result();
+  ++m_proposalRuns;
+  m_error = run.error;
+  m_hasResult = false;
+  m_summary->clear();
+  m_summary->hide();
+  m_model->setProposals(std::move(run.proposals));
+  m_applyPending = m_debounce->isActive();
+  updateStatus();
+  updateButtons();
+  Q_EMIT proposalsReady();
+}
+
+void AutotagDialog::apply() {
+  if (isApplying() || isComputing() || m_applyPending || m_hasResult) return;
+  std::vector<app::Proposal> proposals = m_model->checkedProposals();
+  if (proposals.empty()) return;
+  m_cancel = false;
+  m_model->clearOutcomes();
+  m_progress->setRange(0, static_cast<int>(proposals.size()));
+  m_progress->setValue(0);
+  m_progress->show();
+  m_current->setText(tr("Starting…"));
+  m_summary->clear();
+
+  const app::AutotagParams p = params();
+  app::ApplyOptions options;
+  options.preserveMtime = preserveMtime();
+  options.note =
+      QStringLiteral("autotag dialog: field %1, %2, min score %3, max tags %4")
+          .arg(QLatin1String(audio::tagFieldName(p.field)),
+               p.mode == app::AutotagMode::Add ? QStringLiteral("add") : QStringLiteral("replace"))
+          .arg(static_cast<double>(p.minScore))
+          .arg(p.maxTags)
+          .toStdString();
+  options.cancel = &m_cancel;
+  // Called on the worker; the queued call is dropped if the dialog is gone (it waits first).
+  options.progress = [this, observer = m_workerObserver](int done, int total,
+                                                         const app::FileOutcome& outcome) {
+    QMetaObject::invokeMethod(
+        this, [this, done, total, outcome] { applyProgress(done, total, outcome); },
+        Qt::QueuedConnection);
+    if (observer) observer(done, total);
+  };
+  const QString catalogPath = m_snapshot->catalogPath;
+  m_applyWatcher.setFuture(
+      QtConcurrent::run(&m_pool, [catalogPath, proposals = std::move(proposals), options] {
+        QString error;
+        auto catalog = openCatalog(catalogPath, &error);
+        if (!catalog) {
+          app::BatchResult result;
+          result.error = error.toStdString();
+          return result;
+        }
+        return app::applyProposals(*catalog, proposals, options);
+      }));
+  updateButtons();
+}
+
+void AutotagDialog::applyProgress(int done, int total, const app::FileOutcome& outcome) {
+  m_progress->setRange(0, total);
+  m_progress->setValue(done);
+  m_current->setText(QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName());
+  m_model->setOutcome(outcome);
+}
+
+void AutotagDialog::cancelApply() {
+  if (!isApplying()) return;
+  m_cancel = true;
+  m_current->setText(tr("Stopping after the current file…"));
+  m_stopButton->setEnabled(false);
+}
+
+void AutotagDialog::applyFinished() {
+  m_lastResult = m_applyWatcher.result();
+  m_hasResult = true;
+  for (const app::FileOutcome& outcome : m_lastResult.files) m_model->setOutcome(outcome);
+  const app::BatchResult& r = m_lastResult;
+  QString text;
+  if (!r.error.empty()) {
+    text = tr("Nothing was written: %1").arg(QString::fromStdString(r.error));
+  } else {
+    text = tr("Batch %1: %2 written, %3 skipped, %4 failed.")
+               .arg(r.batchId)
+               .arg(r.count(app::FileOutcomeKind::Written))
+               .arg(r.count(app::FileOutcomeKind::Skipped))
+               .arg(r.count(app::FileOutcomeKind::Failed));
+    if (r.cancelled) text += tr(" Stopped early: the remaining files were not touched.");
+    if (r.count(app::FileOutcomeKind::Written) > 0)
+      text += tr(" Edit ▸ Undo auto-tagging restores the previous values.");
+  }
+  m_summary->setText(text);
+  m_summary->show();
+  m_progress->hide();
+  m_current->clear();
+  updateButtons();
+  if (r.batchId > 0) Q_EMIT applied(r.batchId);
+  if (m_closeWhenDone) QDialog::reject();
+}
+
+void AutotagDialog::reject() {
+  if (isApplying()) {  // finish the current file, then close
+    m_closeWhenDone = true;
+    cancelApply();
+    return;
+  }
+  QDialog::reject();
+}
+
+void AutotagDialog::updateButtons() {
+  const bool applying = isApplying();
+  const bool ready = !applying && !isComputing() && !m_applyPending && !m_hasResult &&
+                     m_error.isEmpty() && m_model->writableCount() > 0;
+  m_applyButton->setEnabled(ready);
+  m_applyButton->setText(ready ? tr("A&pply to %1").arg(filesText(m_model->writableCount()))
+                               : tr("A&pply"));
+  m_stopButton->setVisible(applying);
+  m_stopButton->setEnabled(applying && !m_cancel);
+  m_closeButton->setEnabled(!m_closeWhenDone);
+  for (QWidget* w : std::initializer_list<QWidget*>{m_field, m_minScore, m_maxTags, m_add,
+                                                    m_replace, m_preserveMtime}) {
+    w->setEnabled(!applying);
+  }
+  m_view->setEnabled(!applying);
+}
+
+void AutotagDialog::updateStatus() {
+  if (!m_error.isEmpty()) {
+    m_status->setText(m_error);
+    return;
+  }
+  if (isComputing()) {
+    m_status->setText(tr("Reading the files' tags and the model's predictions…"));
+    return;
+  }
+  int skipped = 0;
+  for (int row = 0; row < m_model->fileCount(); ++row) {
+    const QModelIndex index = m_model->fileIndex(row);
+    if (!(m_model->flags(index) & Qt::ItemIsUserCheckable)) ++skipped;
+  }
+  m_status->setText(tr("%1 files: %2 will change, %3 skipped by the engine, %4 left out by you.")
+                        .arg(m_model->fileCount())
+                        .arg(m_model->writableCount())
+                        .arg(skipped)
+                        .arg(m_model->fileCount() - skipped - m_model->writableCount()));
+}
+
+}  // namespace songspace::ui

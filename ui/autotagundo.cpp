@@ -1,0 +1,181 @@
+#include "ui/autotagundo.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressDialog>
+#include <QtConcurrent>
+#include <memory>
+
+#include "app/jobs/tagundo.h"
+#include "core/catalog.h"
+#include "ui/autotagmodel.h"
+
+namespace songspace::ui {
+
+namespace {
+
+// Never creates a catalog: Catalog::open would make an empty one at a mistyped path.
+std::unique_ptr<core::Catalog> openExisting(const QString& path, QString* error) {
+  if (path.isEmpty() || !QFileInfo::exists(path)) {
+    if (error) *error = QObject::tr("no catalog at %1").arg(path);
+    return nullptr;
+  }
+  core::CatalogStatus status;
+  auto catalog = core::Catalog::open(QFile::encodeName(path).toStdString(), &status);
+  if (!catalog && error) *error = QString::fromStdString(status.message);
+  return catalog;
+}
+
+constexpr int kReasonsInline = 5;  // more go to the message box's details
+
+}  // namespace
+
+std::optional<AutotagUndo::BatchInfo> AutotagUndo::lastBatch(const QString& catalogPath,
+                                                             QString* error) {
+  auto catalog = openExisting(catalogPath, error);
+  if (!catalog) return std::nullopt;
+  const auto id = app::lastUndoableBatch(*catalog);
+  if (!id) return std::nullopt;
+  BatchInfo info;
+  info.batchId = *id;
+  if (const auto batch = catalog->tagBatch(*id)) info.createdAt = batch->createdAt;
+  for (const core::TagEdit& edit : catalog->editsOfBatch(*id)) {
+    if (edit.state != core::TagEditState::Done) continue;
+    ++info.files;
+    if (info.field.isEmpty()) info.field = QString::fromStdString(edit.field);
+  }
+  return info;
+}
+
+bool AutotagUndo::canUndo(const QString& catalogPath) {
+  return lastBatch(catalogPath).has_value();
+}
+
+app::BatchResult AutotagUndo::runUndo(
+    const QString& catalogPath, qint64 batchId, const std::atomic<bool>* cancel,
+    std::function<void(int, int, const app::FileOutcome&)> progress) {
+  QString error;
+  auto catalog = openExisting(catalogPath, &error);
+  if (!catalog) {
+    app::BatchResult result;
+    result.error = error.toStdString();
+    return result;
+  }
+  app::UndoOptions options;
+  options.batchId = batchId;
+  options.cancel = cancel;
+  options.progress = std::move(progress);
+  return app::undoBatch(*catalog, options);
+}
+
+QString AutotagUndo::describe(const BatchInfo& info) {
+  const QString when =
+      QLocale().toString(QDateTime::fromSecsSinceEpoch(info.createdAt), QLocale::ShortFormat);
+  return QObject::tr("the auto-tagging of %1 (batch %2): the %3 of %4")
+      .arg(when)
+      .arg(info.batchId)
+      .arg(info.field.isEmpty() ? QObject::tr("tags") : info.field, filesText(info.files));
+}
+
+QString AutotagUndo::describeResult(const app::BatchResult& result, QString* details) {
+  if (!result.error.empty()) {
+    return QObject::tr("Nothing was restored: %1").arg(QString::fromStdString(result.error));
+  }
+  const int restored = result.count(app::FileOutcomeKind::Written);
+  QStringList problems;
+  for (const app::FileOutcome& o : result.files) {
+    if (o.kind == app::FileOutcomeKind::Written) continue;
+    problems << QObject::tr("%1 — %2: %3")
+                    .arg(QFileInfo(QFile::decodeName(o.path.c_str())).fileName(),
+                         QLatin1String(app::fileOutcomeName(o.kind)),
+                         QString::fromStdString(o.reason));
+  }
+  QString text = QObject::tr("Restored %1.").arg(filesText(restored));
+  if (!problems.isEmpty()) {
+    text += QLatin1Char(' ') +
+            QObject::tr("%1 not restored:").arg(filesText(static_cast<int>(problems.size())));
+    text += QLatin1Char('\n') + problems.mid(0, kReasonsInline).join(QLatin1Char('\n'));
+    if (problems.size() > kReasonsInline) text += QStringLiteral("\n…");
+  }
+  if (result.cancelled) text += QLatin1Char('\n') + QObject::tr("Stopped before the end.");
+  if (details) *details = problems.join(QLatin1Char('\n'));
+  return text;
+}
+
+void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
+                           std::function<void()> done) {
+  QString error;
+  const auto info = lastBatch(catalogPath, &error);
+  if (!info) {
+    QMessageBox::information(
+        parent, QObject::tr("Undo auto-tagging"),
+        error.isEmpty() ? QObject::tr("There is no auto-tagging to undo.") : error);
+    return;
+  }
+  const auto answer = QMessageBox::question(
+      parent, QObject::tr("Undo auto-tagging"),
+      QObject::tr("Restore the previous values of %1?\n\nFiles changed since then are left "
+                  "alone and listed afterwards.")
+          .arg(describe(*info)),
+      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+  if (answer != QMessageBox::Yes) return;
+
+  auto* progress = new QProgressDialog(QObject::tr("Restoring tags…"), QObject::tr("Stop"), 0,
+                                       std::max(1, info->files), parent);
+  progress->setWindowTitle(QObject::tr("Undo auto-tagging"));
+  progress->setWindowModality(Qt::WindowModal);
+  progress->setMinimumDuration(0);
+  progress->setAutoClose(false);
+  progress->setAutoReset(false);
+  progress->setValue(0);
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  QObject::connect(progress, &QProgressDialog::canceled, progress, [cancel, progress] {
+    *cancel = true;
+    progress->setLabelText(QObject::tr("Stopping after the current file…"));
+  });
+  auto* watcher = new QFutureWatcher<app::BatchResult>(progress);
+  QPointer<QWidget> owner(parent);
+  QObject::connect(watcher, &QFutureWatcher<app::BatchResult>::finished, progress,
+                   [watcher, progress, owner, done = std::move(done)] {
+                     const app::BatchResult result = watcher->result();
+                     progress->hide();
+                     progress->deleteLater();
+                     QString details;
+                     const QString text = describeResult(result, &details);
+                     QMessageBox box(
+                         result.error.empty() && result.count(app::FileOutcomeKind::Written) ==
+                                                     static_cast<int>(result.files.size())
+                             ? QMessageBox::Information
+                             : QMessageBox::Warning,
+                         QObject::tr("Undo auto-tagging"), text, QMessageBox::Ok, owner);
+                     if (!details.isEmpty()) box.setDetailedText(details);
+                     box.exec();
+                     if (done && result.batchId > 0) done();
+                   });
+  // The worker posts its progress to the dialog; posted events die with it, and it outlives
+  // the worker (deleted only once the watcher reports the end).
+  const qint64 batchId = info->batchId;
+  watcher->setFuture(QtConcurrent::run([catalogPath, batchId, cancel, progress] {
+    return runUndo(catalogPath, batchId, cancel.get(),
+                   [progress](int doneFiles, int total, const app::FileOutcome& outcome) {
+                     const QString name =
+                         QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName();
+                     QMetaObject::invokeMethod(
+                         progress,
+                         [progress, doneFiles, total, name] {
+                           progress->setMaximum(total);
+                           progress->setValue(doneFiles);
+                           progress->setLabelText(
+                               QObject::tr("%1 of %2: %3").arg(doneFiles).arg(total).arg(name));
+                         },
+                         Qt::QueuedConnection);
+                   });
+  }));
+}
+
+}  // namespace songspace::ui
