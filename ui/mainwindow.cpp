@@ -288,6 +288,18 @@ void MainWindow::buildMenusAndToolbar() {
   QAction* quit = file->addAction(tr("Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
 
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  m_undoAutotag = edit->addAction(tr("Undo Auto-tagging"), this, &MainWindow::undoAutotag);
+  m_undoAutotag->setShortcut(QKeySequence::Undo);
+  connect(edit, &QMenu::aboutToShow, this, &MainWindow::updateUndoAutotag);
+
+  QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+  m_autotag = tools->addAction(tr("Auto-tag Files…"), this, &MainWindow::autotagFiles);
+  m_autotag->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+  m_autotag->setToolTip(
+      tr("Write predicted tags into the selected files (all when none is "
+         "selected), with a preview and undo"));
+
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(tr("Library"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
                   [this] { setCurrentTab(LibraryTab); });

@@ -108,6 +108,9 @@ class MainWindow : public QMainWindow {
   void chooseCatalog();
   void rescan();
   void trainModel();
+  void autotagFiles();
+  void undoAutotag();
+  void updateUndoAutotag();
   void showRescanOffer();
   QStringList knownFolders() const;
   void rememberFolders(const QStringList& folders);
@@ -147,6 +150,8 @@ class MainWindow : public QMainWindow {
   QAction* m_playPause;
   QAction* m_rescan;
   QAction* m_train;
+  QAction* m_autotag;
+  QAction* m_undoAutotag;
 
   QProgressBar* m_progress;
   QLabel* m_phase;

@@ -14,13 +14,16 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTableView>
 #include <QToolButton>
 
 #include "app/jobs/paths.h"
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
+#include "ui/autotagdialog.h"
 #include "ui/firstrundialog.h"
 #include "ui/inspectorpanel.h"
+#include "ui/libraryfilterproxy.h"
 #include "ui/librarytablemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/mappanel.h"
@@ -123,6 +126,8 @@ void MainWindow::updateEmptyStates() {
   m_pages->setCurrentIndex(open ? 1 : 0);
   m_rescan->setEnabled(open);
   m_train->setEnabled(open && m_snapshot && !m_snapshot->songs.empty());
+  m_autotag->setEnabled(open && m_snapshot && m_snapshot->hasModel());
+  updateUndoAutotag();
   if (!m_snapshot) return;
   if (m_snapshot->songs.empty()) {
     m_map->view()->setEmptyText(m_controller->busy() ? tr("Analysing your music…")
@@ -263,6 +268,34 @@ void MainWindow::rememberFolders(const QStringList& folders) {
     if (!known.contains(folder)) known << folder;
   }
   QSettings().setValue(foldersKey(catalogPath()), known);
+}
+
+void MainWindow::autotagFiles() {
+  if (!m_snapshot || !m_snapshot->hasModel()) return;
+  QList<qint64> fileIds;
+  for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
+    fileIds.append(m_tableModel->fileIdAt(m_proxy->mapToSource(index)));
+  }
+  if (fileIds.size() == 1) fileIds.clear();  // one selected row is the current song: offer all
+  auto* dialog = new AutotagDialog(m_snapshot, fileIds, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &AutotagDialog::applied, this, [this](qint64) {
+    openCatalog(catalogPath());  // the files' tags changed: reload what the views show
+    updateUndoAutotag();
+  });
+  dialog->open();
+}
+
+void MainWindow::undoAutotag() {
+  if (catalogPath().isEmpty()) return;
+  AutotagUndo::undoLast(this, catalogPath(), [this] {
+    openCatalog(catalogPath());
+    updateUndoAutotag();
+  });
+}
+
+void MainWindow::updateUndoAutotag() {
+  m_undoAutotag->setEnabled(!catalogPath().isEmpty() && AutotagUndo::canUndo(catalogPath()));
 }
 
 }  // namespace songspace::ui
