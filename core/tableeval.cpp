@@ -108,6 +108,9 @@ TrainOptions TableEvalOptions::defaultTableTrainOptions() {
   o.maxNorm = 4.0;
   o.patience = 8;
   o.validationFraction = 0.1;
+  // The refit on all rows measured 0.682 against 0.684 on GTZAN at twice the cost: tables have
+  // enough rows that the held-out tenth is not missed.
+  o.refitOnAllSongs = false;
   return o;
 }
 

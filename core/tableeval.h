@@ -20,7 +20,10 @@ struct TableEvalOptions {
   TrainOptions train = defaultTableTrainOptions();
   TableExpansionOptions expansion;
   int knnNeighbours = 20;
-  int ensemble = 1;  // models per fold whose scores are averaged; [1, 100]
+  // Models per fold whose scores are averaged; [1, 100]. 3 measured 0.711 on GTZAN (10 folds,
+  // seed 1) against 0.684 for 1 (per-column projection of V), at ≈130 s instead of ≈70 s on the
+  // 2-core build machine.
+  int ensemble = 3;
   // Choose learning rate and C per fold on an inner stratified split of the training fold (the
   // test fold is never looked at); otherwise use `train` as given.
   bool tune = true;

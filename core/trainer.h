@@ -19,13 +19,18 @@ struct TrainOptions {
   int epochs = 40;  // upper bound; early stopping usually ends sooner
   Loss loss = Loss::Warp;
   double learningRate = 0.05;
-  double maxNorm = 1.0;  // C: every column of A, T and every V s′ has norm ≤ C
+  double maxNorm = 2.0;  // C: every column of A, T and V has norm ≤ C (songs: at query time too)
   int threads = 1;       // 1: deterministic for a seed; >1: lock-free Hogwild SGD
   std::uint64_t seed = 1;
   double validationFraction = 0.1;  // songs held out inside train() for early stopping
   int patience = 4;                 // epochs without validation improvement before stopping
-  std::array<double, kTaskCount> taskWeights{1, 1, 1, 1, 1};  // indexed by Task
-  int maxNegativeDraws = 0;                                   // WARP sampling cap; 0 = |Y| - 1
+  // After early stopping chose the best epoch, train again from the same start on all songs
+  // (validation ones included) for that many epochs: on a small library the held-out 10% is
+  // data the model badly needs (see trainer.cpp). Doubles the training time at most.
+  bool refitOnAllSongs = true;
+  // Indexed by Task; songs-for-artist counts twice (measured on the demo library, trainer.cpp).
+  std::array<double, kTaskCount> taskWeights{1, 1, 1, 2, 1};
+  int maxNegativeDraws = 0;  // WARP sampling cap; 0 = |Y| - 1
 };
 
 struct TrainProgress {

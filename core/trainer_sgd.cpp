@@ -20,13 +20,13 @@ void addToEntity(Parameters& p, Kind kind, int index, const Eigen::VectorXf& del
   }
 }
 
-void projectEntity(Parameters& p, Kind kind, int index, float maxNorm, Eigen::VectorXf& buffer) {
+void projectEntity(Parameters& p, Kind kind, int index, float maxNorm) {
   if (kind == Kind::Song) {
-    embed(p, kind, index, buffer);
-    const float norm = buffer.norm();
-    if (norm > maxNorm) {
-      const float scale = maxNorm / norm;
-      for (SparseRows::InnerIterator it(*p.songs, index); it; ++it) p.V->col(it.index()) *= scale;
+    // The paper's constraint on V: every column the song selects onto ‖V_k‖ ≤ C (see trainer.cpp).
+    for (SparseRows::InnerIterator it(*p.songs, index); it; ++it) {
+      auto column = p.V->col(it.index());
+      const float norm = column.norm();
+      if (norm > maxNorm) column *= maxNorm / norm;
     }
     return;
   }
@@ -93,11 +93,11 @@ void tripleStep(Parameters& p, Task task, int query, int positive, int negative,
 }
 
 void projectTriple(Parameters& p, Task task, int query, int positive, int negative, float maxNorm,
-                   Scratch& scratch) {
+                   Scratch& /*scratch*/) {
   const TaskShape shape = taskShape(task);
-  projectEntity(p, shape.query, query, maxNorm, scratch.query);
-  projectEntity(p, shape.label, positive, maxNorm, scratch.positive);
-  projectEntity(p, shape.label, negative, maxNorm, scratch.negative);
+  projectEntity(p, shape.query, query, maxNorm);
+  projectEntity(p, shape.label, positive, maxNorm);
+  projectEntity(p, shape.label, negative, maxNorm);
 }
 
 }  // namespace songspace::core::sgd

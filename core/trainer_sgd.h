@@ -65,8 +65,8 @@ float tripleMargin(const Parameters& p, Task task, int query, int positive, int 
 // update (so shared columns receive the sum of their gradients). No projection.
 void tripleStep(Parameters& p, Task task, int query, int positive, int negative, float step,
                 Scratch& scratch);
-// The norm constraint after a step: every touched column of A, T onto ‖·‖ ≤ C; for every touched
-// song with ‖V s‖ > C, the song's columns of V are scaled by C/‖V s‖ (see trainer.cpp).
+// The norm constraint after a step: every touched column of A, T and every column of V that a
+// touched song selects onto ‖·‖ ≤ C (see trainer.cpp). Scratch is unused (kept for the API).
 void projectTriple(Parameters& p, Task task, int query, int positive, int negative, float maxNorm,
                    Scratch& scratch);
 
