@@ -30,8 +30,12 @@ JointModel randomModel(std::uint64_t seed) {
   m.tagNames = {"rock", "jazz", "", "ambient drone", "\xc3\xa9lectro"};  // empty and UTF-8 names
   m.features.codewords = codewords;
   m.features.idf = Eigen::VectorXf::LinSpaced(codewords, 1.0f, 3.0f);
-  m.features.summaryMean = Eigen::Vector2f(0.25f, -4.0f);
-  m.features.summaryInvStd = Eigen::Vector2f(2.0f, 1e6f);
+  // Filled element-wise: GCC 12 at -O2 misreports assigning a fixed-size Vector2f here
+  // (-Warray-bounds inside Eigen's SSE load).
+  m.features.summaryMean.resize(summary);
+  m.features.summaryMean << 0.25f, -4.0f;
+  m.features.summaryInvStd.resize(summary);
+  m.features.summaryInvStd << 2.0f, 1e6f;
   m.features.summaryWeight = 0.75f;
   m.codebook = {0, 1, 2, 255, 128, 7};
   m.info = {{"loss", "warp"}, {"created", "2024-01-01T00:00:00Z"}};

@@ -10,6 +10,7 @@
 
 #include "app/jobs/paths.h"
 #include "core/catalog.h"
+#include "core/trainer.h"
 
 namespace songspace::cli {
 
@@ -96,6 +97,53 @@ double Arguments::doubleValue(const QString& name, double fallback, double min, 
     return fallback;
   }
   return v;
+}
+
+QStringList trainOptionNames() {
+  return {QStringLiteral("--dim"),      QStringLiteral("--epochs"), QStringLiteral("--loss"),
+          QStringLiteral("--threads"),  QStringLiteral("--seed"),   QStringLiteral("--lr"),
+          QStringLiteral("--max-norm"), QStringLiteral("--weights")};
+}
+
+bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error) {
+  options.dimension = args.intValue(QStringLiteral("--dim"), options.dimension, 2, 1024);
+  options.epochs = args.intValue(QStringLiteral("--epochs"), options.epochs, 1, 100000);
+  options.threads = args.intValue(QStringLiteral("--threads"), options.threads, 1, 256);
+  options.seed = static_cast<std::uint64_t>(
+      args.intValue(QStringLiteral("--seed"), static_cast<int>(options.seed), 0, 1 << 30));
+  options.learningRate = args.doubleValue(QStringLiteral("--lr"), options.learningRate, 1e-6, 10.0);
+  options.maxNorm = args.doubleValue(QStringLiteral("--max-norm"), options.maxNorm, 1e-3, 1e3);
+  const QString loss = args.value(QStringLiteral("--loss"), QStringLiteral("warp"));
+  if (loss == QStringLiteral("auc")) {
+    options.loss = core::Loss::Auc;
+  } else if (loss != QStringLiteral("warp")) {
+    *error = QStringLiteral("--loss must be warp or auc");
+    return false;
+  }
+  const QStringList weights =
+      args.value(QStringLiteral("--weights")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+  for (const QString& item : weights) {
+    const QString name = item.section(QLatin1Char('='), 0, 0).trimmed();
+    bool ok = false;
+    const double weight = item.section(QLatin1Char('='), 1).toDouble(&ok);
+    int task = -1;
+    for (int t = 0; t < core::kTaskCount; ++t) {
+      if (name == QLatin1String(core::taskName(static_cast<core::Task>(t)))) task = t;
+    }
+    if (task < 0 || !ok || weight < 0) {
+      *error = QStringLiteral(
+                   "--weights: '%1' is not TASK=WEIGHT (tasks: tags, artist, "
+                   "similar_songs, songs_for_artist, similar_artists)")
+                   .arg(item);
+      return false;
+    }
+    options.taskWeights[static_cast<std::size_t>(task)] = weight;
+  }
+  if (!args.ok()) {
+    *error = args.error();
+    return false;
+  }
+  return true;
 }
 
 QString catalogPathFrom(const Arguments& args) {

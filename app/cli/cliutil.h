@@ -11,7 +11,8 @@
 
 namespace songspace::core {
 class Catalog;
-}
+struct TrainOptions;
+}  // namespace songspace::core
 
 namespace songspace::cli {
 
@@ -40,6 +41,15 @@ class Arguments {
   std::vector<int> m_positionalIndex;  // index of each positional in the argument list
   QString m_error;
 };
+
+// The training options `train` and `eval` share: --dim --epochs --loss --threads --seed --lr
+// --max-norm --weights tags=W,artist=W,similar_songs=W,songs_for_artist=W,similar_artists=W.
+QStringList trainOptionNames();
+inline constexpr const char* kTrainOptionsSynopsis =
+    "[--dim N] [--epochs N] [--loss warp|auc] [--threads N] [--seed N] [--lr X] [--max-norm C] "
+    "[--weights TASK=W,...]";
+// Reads them into `options` (defaults untouched when absent); false with *error on bad values.
+bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error);
 
 // --db FILE or the platform's default catalog.
 QString catalogPathFrom(const Arguments& args);

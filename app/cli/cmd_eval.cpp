@@ -12,32 +12,23 @@
 namespace songspace::cli {
 namespace {
 
-constexpr const char* kSynopsis =
-    "eval [--db FILE] [--holdout F] [--seed N] [--dim N] [--epochs N] [--loss warp|auc] [--json]";
+const QByteArray kSynopsis =
+    QByteArray("eval [--db FILE] [--holdout F] ") + kTrainOptionsSynopsis + " [--json]";
 
 int run(const QStringList& rawArgs) {
-  Arguments args(rawArgs,
-                 {QStringLiteral("--db"), QStringLiteral("--holdout"), QStringLiteral("--seed"),
-                  QStringLiteral("--dim"), QStringLiteral("--epochs"), QStringLiteral("--loss"),
-                  QStringLiteral("--threads")},
-                 {QStringLiteral("--json")});
+  Arguments args(
+      rawArgs,
+      QStringList{QStringLiteral("--db"), QStringLiteral("--holdout")} + trainOptionNames(),
+      {QStringLiteral("--json")});
   core::EvalOptions options;
   options.holdoutFraction = args.doubleValue(QStringLiteral("--holdout"), 0.2, 0.01, 0.9);
-  options.seed = static_cast<std::uint64_t>(args.intValue(QStringLiteral("--seed"), 1, 0, 1 << 30));
-  options.train.seed = options.seed;
-  options.train.dimension =
-      args.intValue(QStringLiteral("--dim"), options.train.dimension, 2, 1024);
-  options.train.epochs = args.intValue(QStringLiteral("--epochs"), options.train.epochs, 1, 100000);
-  options.train.threads = args.intValue(QStringLiteral("--threads"), 1, 1, 256);
-  const QString loss = args.value(QStringLiteral("--loss"), QStringLiteral("warp"));
-  if (loss == QStringLiteral("auc")) {
-    options.train.loss = core::Loss::Auc;
-  } else if (loss != QStringLiteral("warp")) {
-    return usageError(kSynopsis, QStringLiteral("--loss must be warp or auc"));
-  }
-  if (!args.ok()) return usageError(kSynopsis, args.error());
+  QString usage;
+  if (!readTrainOptions(args, options.train, &usage))
+    return usageError(kSynopsis.constData(), usage);
+  // One seed drives the held-out split and the training, as `train --seed` does.
+  options.seed = options.train.seed;
   if (!args.positionals().isEmpty())
-    return usageError(kSynopsis, QStringLiteral("unexpected argument"));
+    return usageError(kSynopsis.constData(), QStringLiteral("unexpected argument"));
 
   auto catalog = openCatalogOrReport(catalogPathFrom(args));
   if (!catalog) return 1;
@@ -88,7 +79,7 @@ int run(const QStringList& rawArgs) {
   return 0;
 }
 
-const CommandRegistration kRegistration({"eval", kSynopsis,
+const CommandRegistration kRegistration({"eval", kSynopsis.constData(),
                                          "train on part of the library and measure every task on "
                                          "the held-out songs, beside random, popularity and kNN",
                                          run});

@@ -12,31 +12,17 @@
 namespace songspace::cli {
 namespace {
 
-constexpr const char* kSynopsis =
-    "train [--db FILE] [--dim N] [--epochs N] [--loss warp|auc] [--threads N] [--seed N] [--json]";
+const QByteArray kSynopsis = QByteArray("train [--db FILE] ") + kTrainOptionsSynopsis + " [--json]";
 
 int run(const QStringList& rawArgs) {
-  Arguments args(rawArgs,
-                 {QStringLiteral("--db"), QStringLiteral("--dim"), QStringLiteral("--epochs"),
-                  QStringLiteral("--loss"), QStringLiteral("--threads"), QStringLiteral("--seed"),
-                  QStringLiteral("--lr")},
+  Arguments args(rawArgs, QStringList{QStringLiteral("--db")} + trainOptionNames(),
                  {QStringLiteral("--json")});
   app::TrainJobOptions options;
-  core::TrainOptions& train = options.train;
-  train.dimension = args.intValue(QStringLiteral("--dim"), train.dimension, 2, 1024);
-  train.epochs = args.intValue(QStringLiteral("--epochs"), train.epochs, 1, 100000);
-  train.threads = args.intValue(QStringLiteral("--threads"), train.threads, 1, 256);
-  train.seed = static_cast<std::uint64_t>(args.intValue(QStringLiteral("--seed"), 1, 0, 1 << 30));
-  train.learningRate = args.doubleValue(QStringLiteral("--lr"), train.learningRate, 1e-6, 10.0);
-  const QString loss = args.value(QStringLiteral("--loss"), QStringLiteral("warp"));
-  if (loss == QStringLiteral("auc")) {
-    train.loss = core::Loss::Auc;
-  } else if (loss != QStringLiteral("warp")) {
-    return usageError(kSynopsis, QStringLiteral("--loss must be warp or auc"));
-  }
-  if (!args.ok()) return usageError(kSynopsis, args.error());
+  QString error;
+  if (!readTrainOptions(args, options.train, &error))
+    return usageError(kSynopsis.constData(), error);
   if (!args.positionals().isEmpty())
-    return usageError(kSynopsis, QStringLiteral("unexpected argument"));
+    return usageError(kSynopsis.constData(), QStringLiteral("unexpected argument"));
 
   const QString dbPath = catalogPathFrom(args);
   auto catalog = openCatalogOrReport(dbPath);
@@ -87,7 +73,7 @@ int run(const QStringList& rawArgs) {
   return 0;
 }
 
-const CommandRegistration kRegistration({"train", kSynopsis,
+const CommandRegistration kRegistration({"train", kSynopsis.constData(),
                                          "learn the joint space of songs, artists and tags from "
                                          "the catalog (after scan); stores the model beside it",
                                          run});
