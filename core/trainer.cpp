@@ -354,7 +354,18 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
     refit.patience = 0;
     refit.epochs = report.bestEpoch;
     refit.refitOnAllSongs = false;
-    const TrainReport second = trainModel(data, refit, model, {}, cancel);
+    // The refit reports its own epochs so a progress bar keeps moving.
+    std::function<void(const TrainProgress&)> refitProgress;
+    if (progress) {
+      refitProgress = [&](const TrainProgress& p) {
+        TrainProgress q = p;
+        q.validationScore = std::max(0.0, report.bestValidationScore);
+        q.message = "refit on all songs: epoch " + std::to_string(p.epoch) + " of " +
+                    std::to_string(p.epochs);
+        progress(q);
+      };
+    }
+    const TrainReport second = trainModel(data, refit, model, refitProgress, cancel);
     if (second.error.empty() && !second.cancelled) {
       report.examplesPerSecond =
           0.5 * (second.examplesPerSecond + (sgdSeconds > 0 ? stepsDone / sgdSeconds : 0.0));
