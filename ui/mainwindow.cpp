@@ -85,7 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
   m_splitter->setStretchFactor(0, 0);
   m_splitter->setStretchFactor(1, 1);
   m_splitter->setStretchFactor(2, 0);
-  m_splitter->setSizes({220, 640, 340});
+  m_splitter->setSizes({220, 600, 420});
   m_splitter->setChildrenCollapsible(false);
 
   // A non-modal offer (e.g. rescan after reopening the last library), above the content.
@@ -195,7 +195,7 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_controller, &JobController::externalFileEmbedded, this,
           &MainWindow::onExternalEmbedded);
 
-  resize(1280, 800);
+  resize(1360, 820);
   restoreSettings();
   updateEmptyStates();
 }
