@@ -111,6 +111,15 @@ TrainOptions TableEvalOptions::defaultTableTrainOptions() {
   // The refit on all rows measured 0.682 against 0.684 on GTZAN at twice the cost: tables have
   // enough rows that the held-out tenth is not missed.
   o.refitOnAllSongs = false;
+  // Fixed on this one benchmark (GTZAN, 10 folds, seed 1, ensemble 3, inner lr/C tuning): the
+  // decay-0.8 average of epoch-end parameters with lr/(1 + (e − 1)/10) measured p@1 0.736, against
+  // 0.711 for the last iterate at a constant rate; averaging alone 0.725 (decay 0.9: 0.723), the
+  // rate decay alone 0.719 (T = 5 with averaging: 0.721). Differences of ±0.01 are within the
+  // seed noise of this run, so only the combination is a clear gain. With both on: patience 15
+  // 0.737 (slower), feature norms 3 0.723 and 1.5 0.717, γ 0.003 0.713, dimension 64
+  // 0.726, ensemble 4 0.729 — none kept.
+  o.averageDecay = 0.8;
+  o.learningRateDecayEpochs = 10;
   return o;
 }
 

@@ -65,6 +65,9 @@ std::string validateOptions(const TrainOptions& o) {
   for (double w : o.taskWeights)
     if (!(w >= 0 && std::isfinite(w))) return "taskWeights must be finite and ≥ 0";
   if (o.maxNegativeDraws < 0) return "maxNegativeDraws must be ≥ 0 (0: |Y| − 1)";
+  if (!(o.averageDecay >= 0 && o.averageDecay < 1)) return "averageDecay must be in [0, 1)";
+  if (!(o.learningRateDecayEpochs >= 0 && o.learningRateDecayEpochs <= 1e6))
+    return "learningRateDecayEpochs must be in [0, 1e6]";
   return {};
 }
 
@@ -84,6 +87,7 @@ struct Shared {
   std::array<double, kTaskCount> cumulativeWeight{};
   const std::atomic<bool>* cancel = nullptr;
   std::atomic<bool> stop{false};
+  double learningRate = 0;  // this epoch's (options.learningRateDecayEpochs)
 };
 
 Task pickTask(const Shared& s, Rng& rng) {
@@ -141,7 +145,7 @@ void sgdStep(Shared& s, Rng& rng, sgd::Scratch& scratch) {
       return;
   }
   sgd::tripleStep(s.params, task, query, positive, negative,
-                  static_cast<float>(o.learningRate * weight), scratch);
+                  static_cast<float>(s.learningRate * weight), scratch);
   sgd::projectTriple(s.params, task, query, positive, negative, static_cast<float>(o.maxNorm),
                      scratch);
 }
@@ -298,8 +302,23 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
   double sgdSeconds = 0;
   std::int64_t stepsDone = 0;
 
+  // Iterate averaging: sums of decay-weighted epoch-end parameters and their total weight.
+  const bool averaging = options.averageDecay > 0;
+  Eigen::MatrixXf sumV, sumA, sumT, avgV, avgA, avgT;
+  double sumWeight = 0;
+  if (averaging) {
+    sumV.setZero(model.V.rows(), model.V.cols());
+    sumA.setZero(model.A.rows(), model.A.cols());
+    sumT.setZero(model.T.rows(), model.T.cols());
+  }
+  const sgd::Parameters averaged{&avgV, &avgA, &avgT, &data.songs};
+
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
+    shared.learningRate =
+        options.learningRateDecayEpochs > 0
+            ? options.learningRate / (1.0 + (epoch - 1) / options.learningRateDecayEpochs)
+            : options.learningRate;
     if (options.threads == 1) {
       stepsDone += runSteps(shared, streams[0], stepsPerEpoch);
     } else {
@@ -323,14 +342,25 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
     }
 
     report.epochsRun = epoch;
-    const double score = validationScore(plan, shared.params, model.maxNorm);
+    if (averaging) {
+      const auto decay = static_cast<float>(options.averageDecay);
+      sumV = decay * sumV + model.V;
+      sumA = decay * sumA + model.A;
+      sumT = decay * sumT + model.T;
+      sumWeight = options.averageDecay * sumWeight + 1.0;
+      const auto inverse = static_cast<float>(1.0 / sumWeight);
+      avgV = sumV * inverse;
+      avgA = sumA * inverse;
+      avgT = sumT * inverse;
+    }
+    const double score = validationScore(plan, averaging ? averaged : shared.params, model.maxNorm);
     report.validationHistory.push_back(score);
     if (score > report.bestValidationScore || score < 0) {  // no validation data: keep the last
       report.bestValidationScore = score;
       report.bestEpoch = epoch;
-      bestV = model.V;
-      bestA = model.A;
-      bestT = model.T;
+      bestV = averaging ? avgV : model.V;
+      bestA = averaging ? avgA : model.A;
+      bestT = averaging ? avgT : model.T;
       sinceBest = 0;
     } else {
       ++sinceBest;

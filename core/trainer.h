@@ -31,6 +31,13 @@ struct TrainOptions {
   // Indexed by Task; songs-for-artist counts twice (measured on the demo library, trainer.cpp).
   std::array<double, kTaskCount> taskWeights{1, 1, 1, 2, 1};
   int maxNegativeDraws = 0;  // WARP sampling cap; 0 = |Y| - 1
+  // Iterate averaging (Polyak–Ruppert, here over epoch ends): validation, early stopping and the
+  // returned model use the exponential moving average of the parameters at the end of each epoch
+  // with this decay (bias-corrected); [0, 1), 0 = off (the last iterate, as before).
+  double averageDecay = 0;
+  // Learning-rate decay: epoch e (from 1) steps with learningRate / (1 + (e − 1) / T); T ≥ 0 in
+  // epochs, 0 = constant rate.
+  double learningRateDecayEpochs = 0;
 };
 
 struct TrainProgress {

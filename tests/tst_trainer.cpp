@@ -359,6 +359,58 @@ class TrainerTest : public QObject {
     QCOMPARE(report.epochsRun, 0);
   }
 
+  void iterateAveragingAndRateDecay() {
+    const Planted planted = makePlanted(6, 20, 1);
+    TrainOptions options = plantedOptions();
+    options.validationFraction = 0;  // no early stopping, no refit: the last epoch is returned
+    options.patience = 0;
+    options.epochs = 1;
+    JointModel one, two;
+    trainModel(planted.train, options, one);
+    options.epochs = 2;
+    trainModel(planted.train, options, two);
+
+    // Known answer: after two epochs the bias-corrected average is (d·V₁ + V₂) / (d + 1).
+    options.averageDecay = 0.5;
+    JointModel averaged, again;
+    QVERIFY(trainModel(planted.train, options, averaged).error.empty());
+    const Eigen::MatrixXf expected = (0.5f * one.V + two.V) / 1.5f;
+    QVERIFY((averaged.V - expected).cwiseAbs().maxCoeff() < 1e-5f);
+    QVERIFY((averaged.T - (0.5f * one.T + two.T) / 1.5f).cwiseAbs().maxCoeff() < 1e-5f);
+    QVERIFY(!bitIdentical(averaged.V, two.V));
+    trainModel(planted.train, options, again);  // still deterministic for a seed
+    QVERIFY(bitIdentical(averaged.V, again.V));
+    QVERIFY(bitIdentical(averaged.T, again.T));
+
+    // Rate decay: the first epoch steps at the full rate, later ones slower.
+    options.averageDecay = 0;
+    options.learningRateDecayEpochs = 1;
+    options.epochs = 1;
+    JointModel decayed;
+    trainModel(planted.train, options, decayed);
+    QVERIFY(bitIdentical(decayed.V, one.V));
+    options.epochs = 2;
+    trainModel(planted.train, options, decayed);
+    QVERIFY(!bitIdentical(decayed.V, two.V));
+
+    // Both together still learn the planted problem, with early stopping and refit.
+    options = plantedOptions();
+    options.averageDecay = 0.8;
+    options.learningRateDecayEpochs = 10;
+    JointModel model;
+    const TrainReport report = trainModel(planted.train, options, model);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    const Precision precision = testPrecision(planted, model);
+    QVERIFY2(precision.tags >= 0.9 && precision.artist >= 0.9,
+             qPrintable(describe(precision, report)));
+
+    options.averageDecay = 1;
+    QVERIFY(!trainModel(planted.train, options, model).error.empty());
+    options.averageDecay = 0;
+    options.learningRateDecayEpochs = -1;
+    QVERIFY(!trainModel(planted.train, options, model).error.empty());
+  }
+
   void tasksWithoutDataAreSkipped() {
     Planted planted = makePlanted(5, 20, 5);
     planted.train.songArtist.clear();  // no artist, songs-for-artist data

@@ -66,14 +66,25 @@ int run(const QStringList& args) {
       QStringLiteral("ensemble"), QStringLiteral("models averaged per fold"), QStringLiteral("M"));
   const QCommandLineOption noTune(QStringLiteral("no-tune"),
                                   QStringLiteral("skip the inner lr/C selection"));
+  const QCommandLineOption averageDecay(
+      QStringLiteral("average-decay"),
+      QStringLiteral("decay of the epoch-end parameter average (0: last iterate)"),
+      QStringLiteral("X"));
+  const QCommandLineOption lrDecay(QStringLiteral("lr-decay"),
+                                   QStringLiteral("learning rate / (1 + epoch / T) (0: constant)"),
+                                   QStringLiteral("T"));
+  const QCommandLineOption patience(QStringLiteral("patience"),
+                                    QStringLiteral("early-stopping patience (0: none)"),
+                                    QStringLiteral("N"));
   parser.addOptions({label, folds, seed, json, fourier, gamma, dim, epochs, lr, maxNorm,
-                     fourierWeight, denseWeight, ensemble, noTune});
+                     fourierWeight, denseWeight, ensemble, noTune, averageDecay, lrDecay,
+                     patience});
   parser.addPositionalArgument(QStringLiteral("CSV"), QStringLiteral("table with a header row"));
   const auto usage = [&](const QString& why) {
     err << "eval-table: " << why
         << "\nusage: songspace-cli eval-table CSV --label COLUMN [--folds K] [--seed N] [--json]"
            " [--fourier D] [--gamma G] [--dim D] [--epochs N] [--lr X] [--max-norm C]"
-           " [--ensemble M] [--no-tune]\n";
+           " [--ensemble M] [--no-tune] [--average-decay X] [--lr-decay T] [--patience N]\n";
     return 2;
   };
   if (!parser.parse(QStringList{QStringLiteral("eval-table")} + args)) {
@@ -130,6 +141,21 @@ int run(const QStringList& args) {
     if (!parseDouble(parser.value(maxNorm), 1e-6, 1e6, x))
       return usage(QStringLiteral("bad --max-norm"));
     options.train.maxNorm = x;
+  }
+  if (parser.isSet(averageDecay)) {
+    if (!parseDouble(parser.value(averageDecay), 0, 0.999999, x))
+      return usage(QStringLiteral("bad --average-decay"));
+    options.train.averageDecay = x;
+  }
+  if (parser.isSet(lrDecay)) {
+    if (!parseDouble(parser.value(lrDecay), 0, 1e6, x))
+      return usage(QStringLiteral("bad --lr-decay"));
+    options.train.learningRateDecayEpochs = x;
+  }
+  if (parser.isSet(patience)) {
+    if (!parseInt(parser.value(patience), 0, 100000, n))
+      return usage(QStringLiteral("bad --patience"));
+    options.train.patience = static_cast<int>(n);
   }
   options.tune = !parser.isSet(noTune) && !parser.isSet(lr) && !parser.isSet(maxNorm);
 
