@@ -33,8 +33,10 @@ struct TrainOptions {
   int maxNegativeDraws = 0;  // WARP sampling cap; 0 = |Y| - 1
   // Iterate averaging (Polyak–Ruppert, here over epoch ends): validation, early stopping and the
   // returned model use the exponential moving average of the parameters at the end of each epoch
-  // with this decay (bias-corrected); [0, 1), 0 = off (the last iterate, as before).
-  double averageDecay = 0;
+  // with this decay (bias-corrected); [0, 1), 0 = off (the last iterate). 0.8 measured best on
+  // the demo library, mean of eval seeds 1..10: artist p@1 0.530 → 0.549, MAP 0.666 → 0.672,
+  // songs-for-artist p@1 0.516 → 0.535 (0.9 and 0.95 in between; GTZAN gains too).
+  double averageDecay = 0.8;
   // Learning-rate decay: epoch e (from 1) steps with learningRate / (1 + (e − 1) / T); T ≥ 0 in
   // epochs, 0 = constant rate.
   double learningRateDecayEpochs = 0;

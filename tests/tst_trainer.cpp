@@ -365,6 +365,7 @@ class TrainerTest : public QObject {
     options.validationFraction = 0;  // no early stopping, no refit: the last epoch is returned
     options.patience = 0;
     options.epochs = 1;
+    options.averageDecay = 0;  // one and two are the last iterates the average is built from
     JointModel one, two;
     trainModel(planted.train, options, one);
     options.epochs = 2;

@@ -100,9 +100,11 @@ double Arguments::doubleValue(const QString& name, double fallback, double min, 
 }
 
 QStringList trainOptionNames() {
-  return {QStringLiteral("--dim"),      QStringLiteral("--epochs"), QStringLiteral("--loss"),
-          QStringLiteral("--threads"),  QStringLiteral("--seed"),   QStringLiteral("--lr"),
-          QStringLiteral("--max-norm"), QStringLiteral("--weights")};
+  return {QStringLiteral("--dim"),           QStringLiteral("--epochs"),
+          QStringLiteral("--loss"),          QStringLiteral("--threads"),
+          QStringLiteral("--seed"),          QStringLiteral("--lr"),
+          QStringLiteral("--max-norm"),      QStringLiteral("--weights"),
+          QStringLiteral("--average-decay"), QStringLiteral("--lr-decay")};
 }
 
 bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error) {
@@ -113,6 +115,10 @@ bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* err
       args.intValue(QStringLiteral("--seed"), static_cast<int>(options.seed), 0, 1 << 30));
   options.learningRate = args.doubleValue(QStringLiteral("--lr"), options.learningRate, 1e-6, 10.0);
   options.maxNorm = args.doubleValue(QStringLiteral("--max-norm"), options.maxNorm, 1e-3, 1e3);
+  options.averageDecay =
+      args.doubleValue(QStringLiteral("--average-decay"), options.averageDecay, 0.0, 0.999999);
+  options.learningRateDecayEpochs =
+      args.doubleValue(QStringLiteral("--lr-decay"), options.learningRateDecayEpochs, 0.0, 1e6);
   const QString loss = args.value(QStringLiteral("--loss"), QStringLiteral("warp"));
   if (loss == QStringLiteral("auc")) {
     options.loss = core::Loss::Auc;
