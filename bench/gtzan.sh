@@ -5,11 +5,11 @@
 # with shuffle), only the number of folds, the stratification and the seed value match.
 #
 # usage: bench/gtzan.sh [CSV] [CLI]    (run from the repository root)
-#   CSV defaults to ../shared/data/gtzan/features_30_sec.csv, CLI to build/rel/app/songspace-cli
+#   CSV defaults to ../shared/data/gtzan/features_30_sec.csv, CLI to build/release/app/songspace-cli (cmake --preset release)
 #   environment: FOLDS (10), SEED (1), PYTHON (/usr/bin/python3: Debian's python3-sklearn)
 set -eu
 csv=${1:-../shared/data/gtzan/features_30_sec.csv}
-cli=${2:-build/rel/app/songspace-cli}
+cli=${2:-build/release/app/songspace-cli}
 folds=${FOLDS:-10}
 seed=${SEED:-1}
 python=${PYTHON:-/usr/bin/python3}
