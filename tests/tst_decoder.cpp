@@ -618,7 +618,9 @@ void DecoderTest::longFileStreams() {
   const long growthKb = maxRssKb() - before;
   fs::remove(path);
   QVERIFY2(status.ok(), status.message.c_str());
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's quarantine keeps freed blocks: RSS says nothing
   QVERIFY2(growthKb < 40 * 1024, qPrintable(QString::number(growthKb)));
+#endif
   QVERIFY(std::abs(report.declaredSeconds - 3600.0) < 0.001);
   QVERIFY(std::abs(report.decodedSeconds - 3600.0) < 0.001);
   QCOMPARE(samples, std::int64_t(3600) * kAnalysisSampleRate);

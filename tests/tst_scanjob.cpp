@@ -113,7 +113,9 @@ class ScanJobTest : public QObject {
     QVERIFY2(std::abs(summary.audioSeconds - kSeconds) < 1.0,
              qPrintable(QString::number(summary.audioSeconds)));
     qInfo("45 min file: peak RSS +%ld MB", growthMb);
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's quarantine keeps freed blocks: RSS says nothing
     QVERIFY2(growthMb < 60, qPrintable(QStringLiteral("peak RSS grew %1 MB").arg(growthMb)));
+#endif
     const auto row = catalog->fileByPath((lib / "long.wav").native());
     QVERIFY(row && row->state == core::FileState::Analyzed);
     fs::remove(lib / "long.wav");
