@@ -7,16 +7,11 @@
 #include <map>
 #include <sstream>
 
+#include "core/splitmix.h"
+
 namespace songspace::core {
 
 namespace {
-
-std::uint64_t splitMix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 TableStatus fail(TableError error, std::string message) {
   return {error, std::move(message)};

@@ -3,16 +3,11 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/splitmix.h"
+
 namespace songspace::core {
 
 namespace {
-
-std::uint64_t splitMix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 double uniform01(std::uint64_t& state) {
   return (static_cast<double>(splitMix64(state) >> 11) + 0.5) * 0x1.0p-53;
