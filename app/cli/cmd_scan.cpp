@@ -15,7 +15,8 @@
 namespace songspace::cli {
 namespace {
 
-constexpr const char* kSynopsis = "scan PATH... [--db FILE] [--threads N] [--json]";
+constexpr const char* kSynopsis =
+    "scan PATH... [--db FILE] [--threads N] [--codebook-size K] [--json]";
 
 QString formatDuration(double seconds) {
   if (seconds < 0) return QStringLiteral("--:--");
@@ -69,9 +70,15 @@ QJsonArray issuesJson(const std::vector<app::ScanIssue>& issues) {
 }
 
 int run(const QStringList& rawArgs) {
-  Arguments args(rawArgs, {QStringLiteral("--db"), QStringLiteral("--threads")},
-                 {QStringLiteral("--json")});
+  Arguments args(
+      rawArgs,
+      {QStringLiteral("--db"), QStringLiteral("--threads"), QStringLiteral("--codebook-size")},
+      {QStringLiteral("--json")});
   const int threads = args.intValue(QStringLiteral("--threads"), 0, 1, 256);
+  // K of a codebook learned by this scan (a library that has one keeps it).
+  const int codebookSize = args.intValue(
+      QStringLiteral("--codebook-size"), audio::KMeansParams::kClusters.defaultValue,
+      audio::KMeansParams::kClusters.minValue, audio::KMeansParams::kClusters.maxValue);
   if (!args.ok()) return usageError(kSynopsis, args.error());
   if (args.positionals().isEmpty()) return usageError(kSynopsis, QStringLiteral("no PATH given"));
 
@@ -82,6 +89,7 @@ int run(const QStringList& rawArgs) {
   app::ScanOptions options;
   for (const std::string& p : args.rawPositionals(rawArguments())) options.roots.emplace_back(p);
   options.threads = threads;
+  options.codebook.clusters = codebookSize;
   options.cancel = installInterruptFlag();
   TerminalProgress terminal;
   const bool showProgress = stderrIsTerminal();
