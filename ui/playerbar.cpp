@@ -1,5 +1,7 @@
 #include "ui/playerbar.h"
 
+#include <QFileInfo>
+
 #include <QAudioOutput>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -69,7 +71,7 @@ bool PlayerBar::isPlaying() const {
 }
 
 QString PlayerBar::errorText() const {
-  return m_error->isVisible() ? m_error->text() : QString();
+  return m_error->isHidden() ? QString() : m_error->text();  // also while the bar is hidden
 }
 
 void PlayerBar::ensurePlayer() {
@@ -85,6 +87,10 @@ void PlayerBar::ensurePlayer() {
     m_duration->setText(formatTime(ms));
   });
   connect(m_player, &QMediaPlayer::positionChanged, this, &PlayerBar::updateTimes);
+  connect(m_player, &QMediaPlayer::mediaStatusChanged, this,
+          [this](QMediaPlayer::MediaStatus status) {
+            if (status == QMediaPlayer::InvalidMedia) showError(tr("the file cannot be decoded"));
+          });
   connect(m_player, &QMediaPlayer::playbackStateChanged, this,
           [this](QMediaPlayer::PlaybackState s) {
             const bool playing = s == QMediaPlayer::PlayingState;
@@ -101,6 +107,11 @@ void PlayerBar::togglePlay() {
   if (isPlaying()) {
     m_player->pause();
   } else {
+    // The GStreamer backend only logs a warning for a file that is gone; say it here.
+    if (!QFileInfo(m_path).isReadable()) {
+      showError(tr("the file is missing or unreadable"));
+      return;
+    }
     m_error->hide();
     m_player->play();
   }
