@@ -5,17 +5,16 @@
 #include <optional>
 #include <random>
 
+#include "audio/fnv1a.h"
+
 namespace songspace::audio {
 
 namespace {
 
 std::uint64_t fnv1a64(const std::string& bytes) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (const unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
+  Fnv1a64 hash;
+  hash.add(bytes.data(), bytes.size());
+  return hash.value();
 }
 
 // Welford accumulation of mean and variance per feature dimension, in double.

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "audio/decoder.h"
+#include "audio/fnv1a.h"
 
 namespace songspace::app {
 namespace fs = std::filesystem;
@@ -232,17 +233,14 @@ int removeStaleTempFiles(const fs::path& dir) {
 }
 
 bool decodedAudioHash(const fs::path& file, std::uint64_t& hash, std::string* error) {
-  std::uint64_t h = 1469598103934665603ULL;
+  audio::Fnv1a64 h;
   std::int64_t samples = 0;
   audio::DecodeOptions options;
   options.minSeconds = 0.0;  // tag writing concerns files of any length
   const auto status = audio::decodeAudio(
       file,
       [&](std::span<const float> block) {
-        const auto* bytes = reinterpret_cast<const unsigned char*>(block.data());
-        for (std::size_t i = 0; i < block.size_bytes(); ++i) {
-          h = (h ^ bytes[i]) * 1099511628211ULL;
-        }
+        h.add(block.data(), block.size_bytes());
         samples += static_cast<std::int64_t>(block.size());
         return true;
       },
@@ -251,7 +249,7 @@ bool decodedAudioHash(const fs::path& file, std::uint64_t& hash, std::string* er
     if (error) *error = status.message;
     return false;
   }
-  hash = h ^ static_cast<std::uint64_t>(samples);
+  hash = h.value() ^ static_cast<std::uint64_t>(samples);
   return true;
 }
 
