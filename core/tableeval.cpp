@@ -16,19 +16,31 @@ std::vector<int> select(const std::vector<int>& values, const std::vector<int>& 
   return out;
 }
 
-// Trains the Tags-only joint model on `trainRows` and returns test scores (test × classes).
-Eigen::MatrixXf trainAndScore(const LabelledTable& table, const std::vector<int>& trainRows,
-                              const std::vector<int>& testRows, const TableEvalOptions& options,
-                              const TrainOptions& train, std::uint64_t seed, std::string* error) {
-  const TableExpansion expansion =
-      TableExpansion::fit(table.features, trainRows, options.expansion, seed);
+// A fold's expanded features: the expansion is fitted once on `trainRows` and shared by every
+// training configuration tried on it (the Nyström eigendecomposition is the costly part).
+struct ExpandedFold {
   TrainingSet data;
-  data.songs = expansion.transform(table.features, trainRows);
-  data.numTags = table.numClasses();
-  for (int r : trainRows) data.songTags.push_back({table.labels[static_cast<std::size_t>(r)]});
-  const SparseRows test = expansion.transform(table.features, testRows);
-  Eigen::MatrixXf scores =
-      Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(testRows.size()), table.numClasses());
+  SparseRows test;
+};
+
+ExpandedFold expand(const LabelledTable& table, const std::vector<int>& trainRows,
+                    const std::vector<int>& testRows, const TableExpansionOptions& options,
+                    std::uint64_t seed) {
+  const TableExpansion expansion = TableExpansion::fit(table.features, trainRows, options, seed);
+  ExpandedFold fold;
+  fold.data.songs = expansion.transform(table.features, trainRows);
+  fold.data.numTags = table.numClasses();
+  for (int r : trainRows) fold.data.songTags.push_back({table.labels[static_cast<std::size_t>(r)]});
+  fold.test = expansion.transform(table.features, testRows);
+  return fold;
+}
+
+// Trains the Tags-only joint model on the fold's training rows and returns test scores
+// (test × classes).
+Eigen::MatrixXf trainAndScore(const ExpandedFold& fold, int numClasses,
+                              const TableEvalOptions& options, const TrainOptions& train,
+                              std::uint64_t seed, std::string* error) {
+  Eigen::MatrixXf scores = Eigen::MatrixXf::Zero(fold.test.rows(), numClasses);
   // SGD from a random start with early stopping on a small split is noisy; the mean score of a
   // few seeds (each with its own validation split) is a cheap variance reduction.
   for (int member = 0; member < std::max(1, options.ensemble); ++member) {
@@ -36,9 +48,9 @@ Eigen::MatrixXf trainAndScore(const LabelledTable& table, const std::vector<int>
     TrainOptions o = train;
     o.seed = seed + 7919ull * static_cast<std::uint64_t>(member);
     o.taskWeights = {1, 0, 0, 0, 0};
-    const TrainReport report = trainModel(data, o, model);
+    const TrainReport report = trainModel(fold.data, o, model);
     if (!report.error.empty() && error) *error = report.error;
-    scores += (model.T.transpose() * model.embedSongs(test)).transpose();
+    scores += (model.T.transpose() * model.embedSongs(fold.test)).transpose();
   }
   return scores;
 }
@@ -77,6 +89,7 @@ TrainOptions tune(const LabelledTable& table, const std::vector<int>& trainRows,
   for (std::size_t i = 0; i < trainRows.size(); ++i) {
     (inner[i] == 0 ? validate : fit).push_back(trainRows[i]);
   }
+  const ExpandedFold expanded = expand(table, fit, validate, options.expansion, seed);
   TrainOptions best = options.train;
   double bestAccuracy = -1;
   for (double lr : options.learningRates) {
@@ -84,8 +97,9 @@ TrainOptions tune(const LabelledTable& table, const std::vector<int>& trainRows,
       TrainOptions o = options.train;
       o.learningRate = lr;
       o.maxNorm = c;
-      const double acc = accuracy(trainAndScore(table, fit, validate, options, o, seed, nullptr),
-                                  select(table.labels, validate));
+      const double acc =
+          accuracy(trainAndScore(expanded, table.numClasses(), options, o, seed, nullptr),
+                   select(table.labels, validate));
       if (acc > bestAccuracy) {
         bestAccuracy = acc;
         best = o;
@@ -151,7 +165,8 @@ TableEvalResult evaluateTable(const LabelledTable& table, const TableEvalOptions
         options.tune ? tune(table, trainRows, options, foldSeed, choice) : options.train;
     result.foldChoices.push_back(choice);
     std::string error;
-    accumulate(model, trainAndScore(table, trainRows, testRows, options, train, foldSeed, &error),
+    const ExpandedFold expanded = expand(table, trainRows, testRows, options.expansion, foldSeed);
+    accumulate(model, trainAndScore(expanded, table.numClasses(), options, train, foldSeed, &error),
                testLabels);
     if (!error.empty()) {
       result.error = "training failed: " + error;

@@ -43,9 +43,9 @@ int run(const QStringList& args) {
   const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("random seed"),
                                 QStringLiteral("N"), QStringLiteral("1"));
   const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("print JSON"));
-  const QCommandLineOption fourier(QStringLiteral("fourier"),
-                                   QStringLiteral("random Fourier features (0: none)"),
-                                   QStringLiteral("D"));
+  const QCommandLineOption fourier(
+      QStringLiteral("fourier"), QStringLiteral("random Fourier features (with --kernel fourier)"),
+      QStringLiteral("D"));
   const QCommandLineOption gamma(QStringLiteral("gamma"), QStringLiteral("RBF kernel gamma"),
                                  QStringLiteral("G"));
   const QCommandLineOption dim(QStringLiteral("dim"), QStringLiteral("embedding dimension"),
@@ -56,9 +56,15 @@ int run(const QStringList& args) {
                               QStringLiteral("X"));
   const QCommandLineOption maxNorm(QStringLiteral("max-norm"),
                                    QStringLiteral("norm bound C (no tuning)"), QStringLiteral("X"));
-  const QCommandLineOption fourierWeight(QStringLiteral("fourier-weight"),
-                                         QStringLiteral("norm of the Fourier block"),
-                                         QStringLiteral("X"));
+  const QCommandLineOption kernel(
+      QStringLiteral("kernel"),
+      QStringLiteral("RBF kernel map: nystroem (default), fourier or none"), QStringLiteral("MAP"));
+  const QCommandLineOption landmarks(QStringLiteral("landmarks"),
+                                     QStringLiteral("Nystroem landmarks (training rows)"),
+                                     QStringLiteral("M"));
+  const QCommandLineOption kernelWeight(QStringLiteral("kernel-weight"),
+                                        QStringLiteral("norm of the kernel block"),
+                                        QStringLiteral("X"));
   const QCommandLineOption denseWeight(QStringLiteral("dense-weight"),
                                        QStringLiteral("norm of the standardised block"),
                                        QStringLiteral("X"));
@@ -76,14 +82,15 @@ int run(const QStringList& args) {
   const QCommandLineOption patience(QStringLiteral("patience"),
                                     QStringLiteral("early-stopping patience (0: none)"),
                                     QStringLiteral("N"));
-  parser.addOptions({label, folds, seed, json, fourier, gamma, dim, epochs, lr, maxNorm,
-                     fourierWeight, denseWeight, ensemble, noTune, averageDecay, lrDecay,
+  parser.addOptions({label, folds, seed, json, kernel, fourier, landmarks, gamma, dim, epochs, lr,
+                     maxNorm, kernelWeight, denseWeight, ensemble, noTune, averageDecay, lrDecay,
                      patience});
   parser.addPositionalArgument(QStringLiteral("CSV"), QStringLiteral("table with a header row"));
   const auto usage = [&](const QString& why) {
     err << "eval-table: " << why
         << "\nusage: songspace-cli eval-table CSV --label COLUMN [--folds K] [--seed N] [--json]"
-           " [--fourier D] [--gamma G] [--dim D] [--epochs N] [--lr X] [--max-norm C]"
+           " [--kernel nystroem|fourier|none] [--fourier D] [--landmarks M] [--gamma G] [--dim D] "
+           "[--epochs N] [--lr X] [--max-norm C]"
            " [--ensemble M] [--no-tune] [--average-decay X] [--lr-decay T] [--patience N]\n";
     return 2;
   };
@@ -100,6 +107,23 @@ int run(const QStringList& args) {
   options.folds = static_cast<int>(n);
   if (!parseInt(parser.value(seed), 0, LLONG_MAX, n)) return usage(QStringLiteral("bad --seed"));
   options.seed = static_cast<std::uint64_t>(n);
+  if (parser.isSet(kernel)) {
+    const QString k = parser.value(kernel);
+    if (k == QStringLiteral("nystroem")) {
+      options.expansion.kernelMap = core::KernelMap::Nystroem;
+    } else if (k == QStringLiteral("fourier")) {
+      options.expansion.kernelMap = core::KernelMap::Fourier;
+    } else if (k == QStringLiteral("none")) {
+      options.expansion.kernelMap = core::KernelMap::None;
+    } else {
+      return usage(QStringLiteral("bad --kernel"));
+    }
+  }
+  if (parser.isSet(landmarks)) {
+    if (!parseInt(parser.value(landmarks), 1, core::TableExpansionOptions::kMaxLandmarks, n))
+      return usage(QStringLiteral("bad --landmarks"));
+    options.expansion.landmarks = static_cast<int>(n);
+  }
   if (parser.isSet(fourier)) {
     if (!parseInt(parser.value(fourier), 0, core::TableExpansionOptions::kMaxFourierFeatures, n))
       return usage(QStringLiteral("bad --fourier"));
@@ -118,10 +142,10 @@ int run(const QStringList& args) {
     if (!parseInt(parser.value(epochs), 1, 100000, n)) return usage(QStringLiteral("bad --epochs"));
     options.train.epochs = static_cast<int>(n);
   }
-  if (parser.isSet(fourierWeight)) {
-    if (!parseDouble(parser.value(fourierWeight), 0, 1e6, x))
-      return usage(QStringLiteral("bad --fourier-weight"));
-    options.expansion.fourierWeight = x;
+  if (parser.isSet(kernelWeight)) {
+    if (!parseDouble(parser.value(kernelWeight), 0, 1e6, x))
+      return usage(QStringLiteral("bad --kernel-weight"));
+    options.expansion.kernelWeight = x;
   }
   if (parser.isSet(denseWeight)) {
     if (!parseDouble(parser.value(denseWeight), 0, 1e6, x))
