@@ -78,9 +78,16 @@ double accuracy(const Eigen::MatrixXf& scores, const std::vector<int>& truth) {
   return scores.rows() ? static_cast<double>(hits) / static_cast<double>(scores.rows()) : 0.0;
 }
 
-// Picks learning rate and C on an inner stratified split of the training fold.
-TrainOptions tune(const LabelledTable& table, const std::vector<int>& trainRows,
-                  const TableEvalOptions& options, std::uint64_t seed, std::string& choice) {
+// A configuration chosen on the inner split.
+struct Tuned {
+  TrainOptions train;
+  TableExpansionOptions expansion;
+};
+
+// Picks learning rate, C and (if `options.gammas` is not empty) the kernel's γ on an inner
+// stratified split of the training fold.
+Tuned tune(const LabelledTable& table, const std::vector<int>& trainRows,
+           const TableEvalOptions& options, std::uint64_t seed, std::string& choice) {
   const std::vector<int> labels = select(table.labels, trainRows);
   const int innerFolds =
       std::max(2, static_cast<int>(std::lround(1.0 / options.innerValidationFraction)));
@@ -89,25 +96,32 @@ TrainOptions tune(const LabelledTable& table, const std::vector<int>& trainRows,
   for (std::size_t i = 0; i < trainRows.size(); ++i) {
     (inner[i] == 0 ? validate : fit).push_back(trainRows[i]);
   }
-  const ExpandedFold expanded = expand(table, fit, validate, options.expansion, seed);
-  TrainOptions best = options.train;
+  const std::vector<double> gammas =
+      options.gammas.empty() ? std::vector<double>{options.expansion.gamma} : options.gammas;
+  Tuned best{options.train, options.expansion};
   double bestAccuracy = -1;
-  for (double lr : options.learningRates) {
-    for (double c : options.maxNorms) {
-      TrainOptions o = options.train;
-      o.learningRate = lr;
-      o.maxNorm = c;
-      const double acc =
-          accuracy(trainAndScore(expanded, table.numClasses(), options, o, seed, nullptr),
-                   select(table.labels, validate));
-      if (acc > bestAccuracy) {
-        bestAccuracy = acc;
-        best = o;
+  for (double gamma : gammas) {
+    TableExpansionOptions e = options.expansion;
+    e.gamma = gamma;
+    const ExpandedFold expanded = expand(table, fit, validate, e, seed);
+    for (double lr : options.learningRates) {
+      for (double c : options.maxNorms) {
+        TrainOptions o = options.train;
+        o.learningRate = lr;
+        o.maxNorm = c;
+        const double acc =
+            accuracy(trainAndScore(expanded, table.numClasses(), options, o, seed, nullptr),
+                     select(table.labels, validate));
+        if (acc > bestAccuracy) {
+          bestAccuracy = acc;
+          best = {o, e};
+        }
       }
     }
   }
   std::ostringstream s;
-  s << "lr=" << best.learningRate << " C=" << best.maxNorm << " inner-acc=" << bestAccuracy;
+  s << "lr=" << best.train.learningRate << " C=" << best.train.maxNorm
+    << " gamma=" << best.expansion.gamma << " inner-acc=" << bestAccuracy;
   choice = s.str();
   return best;
 }
@@ -161,12 +175,13 @@ TableEvalResult evaluateTable(const LabelledTable& table, const TableEvalOptions
     const std::uint64_t foldSeed = options.seed * 1000003ull + static_cast<std::uint64_t>(f);
 
     std::string choice = "fixed";
-    const TrainOptions train =
-        options.tune ? tune(table, trainRows, options, foldSeed, choice) : options.train;
+    const Tuned tuned = options.tune ? tune(table, trainRows, options, foldSeed, choice)
+                                     : Tuned{options.train, options.expansion};
     result.foldChoices.push_back(choice);
     std::string error;
-    const ExpandedFold expanded = expand(table, trainRows, testRows, options.expansion, foldSeed);
-    accumulate(model, trainAndScore(expanded, table.numClasses(), options, train, foldSeed, &error),
+    const ExpandedFold expanded = expand(table, trainRows, testRows, tuned.expansion, foldSeed);
+    accumulate(model,
+               trainAndScore(expanded, table.numClasses(), options, tuned.train, foldSeed, &error),
                testLabels);
     if (!error.empty()) {
       result.error = "training failed: " + error;

@@ -29,8 +29,10 @@ struct TableEvalOptions {
   // test fold is never looked at); otherwise use `train` as given.
   bool tune = true;
   double innerValidationFraction = 0.2;
-  std::vector<double> learningRates{0.003, 0.01};
-  std::vector<double> maxNorms{4.0, 8.0};
+  std::vector<double> learningRates{0.01, 0.03};
+  std::vector<double> maxNorms{2.0, 4.0};
+  // Kernel γ values tried on the inner split as well (empty: `expansion.gamma` only).
+  std::vector<double> gammas;
 
   static TrainOptions defaultTableTrainOptions();
 };
@@ -39,7 +41,7 @@ struct TableEvalResult {
   std::string error;  // empty on success
   int folds = 0;
   std::vector<MethodMetrics> methods;
-  std::vector<std::string> foldChoices;  // per fold: the tuned "lr=… C=…"
+  std::vector<std::string> foldChoices;  // per fold: the tuned "lr=… C=… gamma=…"
   double seconds = 0;
 };
 

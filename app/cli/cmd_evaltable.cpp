@@ -48,6 +48,9 @@ int run(const QStringList& args) {
       QStringLiteral("D"));
   const QCommandLineOption gamma(QStringLiteral("gamma"), QStringLiteral("RBF kernel gamma"),
                                  QStringLiteral("G"));
+  const QCommandLineOption gammas(QStringLiteral("gammas"),
+                                  QStringLiteral("comma-separated gammas tried on the inner split"),
+                                  QStringLiteral("G,G,..."));
   const QCommandLineOption dim(QStringLiteral("dim"), QStringLiteral("embedding dimension"),
                                QStringLiteral("D"));
   const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("max epochs"),
@@ -82,14 +85,15 @@ int run(const QStringList& args) {
   const QCommandLineOption patience(QStringLiteral("patience"),
                                     QStringLiteral("early-stopping patience (0: none)"),
                                     QStringLiteral("N"));
-  parser.addOptions({label, folds, seed, json, kernel, fourier, landmarks, gamma, dim, epochs, lr,
-                     maxNorm, kernelWeight, denseWeight, ensemble, noTune, averageDecay, lrDecay,
-                     patience});
+  parser.addOptions({label,       folds,    seed,   json,         kernel,  fourier, landmarks,
+                     gamma,       gammas,   dim,    epochs,       lr,      maxNorm, kernelWeight,
+                     denseWeight, ensemble, noTune, averageDecay, lrDecay, patience});
   parser.addPositionalArgument(QStringLiteral("CSV"), QStringLiteral("table with a header row"));
   const auto usage = [&](const QString& why) {
     err << "eval-table: " << why
         << "\nusage: songspace-cli eval-table CSV --label COLUMN [--folds K] [--seed N] [--json]"
-           " [--kernel nystroem|fourier|none] [--fourier D] [--landmarks M] [--gamma G] [--dim D] "
+           " [--kernel nystroem|fourier|none] [--fourier D] [--landmarks M] [--gamma G] [--gammas "
+           "G,G,...] [--dim D] "
            "[--epochs N] [--lr X] [--max-norm C]"
            " [--ensemble M] [--no-tune] [--average-decay X] [--lr-decay T] [--patience N]\n";
     return 2;
@@ -133,6 +137,12 @@ int run(const QStringList& args) {
     if (!parseDouble(parser.value(gamma), 1e-9, 1e6, x))
       return usage(QStringLiteral("bad --gamma"));
     options.expansion.gamma = x;
+  }
+  if (parser.isSet(gammas)) {
+    for (const QString& g : parser.value(gammas).split(QLatin1Char(','))) {
+      if (!parseDouble(g, 1e-9, 1e6, x)) return usage(QStringLiteral("bad --gammas"));
+      options.gammas.push_back(x);
+    }
   }
   if (parser.isSet(dim)) {
     if (!parseInt(parser.value(dim), 1, 4096, n)) return usage(QStringLiteral("bad --dim"));
