@@ -104,7 +104,8 @@ class TableDataTest : public QObject {
     QCOMPARE(test(0, 1), 0.0);
   }
 
-  // End to end through songspace-cli: three well separated Gaussian classes.
+  // End to end through songspace-cli (default: Nyström features): three well separated
+  // Gaussian classes.
   void evalTableSeparable() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -132,8 +133,7 @@ class TableDataTest : public QObject {
     };
     QByteArray json;
     QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("class"),
-                  QStringLiteral("--folds"), QStringLiteral("5"), QStringLiteral("--fourier"),
-                  QStringLiteral("100"), QStringLiteral("--json")},
+                  QStringLiteral("--folds"), QStringLiteral("5"), QStringLiteral("--json")},
                  &json),
              0);
     const QJsonObject root = QJsonDocument::fromJson(json).object();
@@ -153,6 +153,9 @@ class TableDataTest : public QObject {
     QCOMPARE(run({csv, QStringLiteral("--label")}), 2);  // missing value
     QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("class"),
                   QStringLiteral("--folds"), QStringLiteral("x")}),
+             2);
+    QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("class"),
+                  QStringLiteral("--kernel"), QStringLiteral("rbf")}),
              2);
     QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("colour")}), 1);  // unknown
     QCOMPARE(run({dir.filePath(QStringLiteral("missing.csv")), QStringLiteral("--label"),
