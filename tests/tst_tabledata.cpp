@@ -149,6 +149,22 @@ class TableDataTest : public QObject {
     QVERIFY(p1("random") < 0.6);
     QVERIFY(methods.contains(QStringLiteral("popularity")));
 
+    // The random Fourier map (--fourier D alone selects it) separates them as well.
+    QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("class"),
+                  QStringLiteral("--folds"), QStringLiteral("5"), QStringLiteral("--fourier"),
+                  QStringLiteral("100"), QStringLiteral("--json")},
+                 &json),
+             0);
+    const QJsonObject fourier = QJsonDocument::fromJson(json).object();
+    const double fourierP1 = fourier.value(QStringLiteral("methods"))
+                                 .toObject()
+                                 .value(QStringLiteral("model"))
+                                 .toObject()
+                                 .value(QStringLiteral("p@1"))
+                                 .toDouble();
+    qInfo("model with Fourier features %.3f", fourierP1);
+    QVERIFY(fourierP1 >= 0.9);
+
     QCOMPARE(run({csv}), 2);                             // no --label
     QCOMPARE(run({csv, QStringLiteral("--label")}), 2);  // missing value
     QCOMPARE(run({csv, QStringLiteral("--label"), QStringLiteral("class"),

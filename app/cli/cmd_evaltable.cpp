@@ -44,7 +44,8 @@ int run(const QStringList& args) {
                                 QStringLiteral("N"), QStringLiteral("1"));
   const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("print JSON"));
   const QCommandLineOption fourier(
-      QStringLiteral("fourier"), QStringLiteral("random Fourier features (with --kernel fourier)"),
+      QStringLiteral("fourier"),
+      QStringLiteral("random Fourier features (implies --kernel fourier; 0: none)"),
       QStringLiteral("D"));
   const QCommandLineOption gamma(QStringLiteral("gamma"), QStringLiteral("RBF kernel gamma"),
                                  QStringLiteral("G"));
@@ -132,6 +133,10 @@ int run(const QStringList& args) {
     if (!parseInt(parser.value(fourier), 0, core::TableExpansionOptions::kMaxFourierFeatures, n))
       return usage(QStringLiteral("bad --fourier"));
     options.expansion.fourierFeatures = static_cast<int>(n);
+    // Alone, --fourier D selects the Fourier map (D = 0: none), as before Nyström existed.
+    if (!parser.isSet(kernel)) {
+      options.expansion.kernelMap = n > 0 ? core::KernelMap::Fourier : core::KernelMap::None;
+    }
   }
   if (parser.isSet(gamma)) {
     if (!parseDouble(parser.value(gamma), 1e-9, 1e6, x))
