@@ -149,6 +149,10 @@ TrainOptions TableEvalOptions::defaultTableTrainOptions() {
   // Nyström features that replaced them are measured in tablefeatures.h and tableeval.h.)
   o.averageDecay = 0.8;
   o.learningRateDecayEpochs = 10;
+  // Plain SGD: the lr × C grid below was tuned for it; with the trainer's default AdaGrad and the
+  // same grid GTZAN seed 1 measured 0.748 against 0.758. Dense table features have no rare
+  // columns for AdaGrad to favour.
+  o.optimizer = Optimizer::Sgd;
   return o;
 }
 

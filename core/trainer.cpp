@@ -1,8 +1,9 @@
 // Joint multi-task SGD for the MUSLSE space (DESIGN.md §1).
 //
 // Choices the paper leaves open, made here:
-// - Learning rate: constant (options.learningRate). The paper tunes a constant step on a
-//   validation split; early stopping on that split does the job a decay schedule would.
+// - Learning rate: options.learningRate, per parameter scaled by AdaGrad (the default; see
+//   TrainOptions::optimizer for the measurements) or constant under plain SGD, as the paper's.
+//   Early stopping on the validation split does the job a decay schedule would.
 // - Initialisation: every entry of V, A, T from N(0, 1/d) (std 1/sqrt(d)), so a column and a
 //   normalised song start with norm ≈ 1; columns of A, T are then projected onto ‖·‖ ≤ C.
 // - The norm constraint on songs is the paper's (MUSLSE §3–4): every COLUMN of V is kept in the
@@ -144,8 +145,8 @@ void sgdStep(Shared& s, Rng& rng, sgd::Scratch& scratch) {
             0.0f)
       return;
   }
-  sgd::tripleStep(s.params, task, query, positive, negative,
-                  static_cast<float>(s.learningRate * weight), scratch);
+  sgd::tripleStep(s.params, task, query, positive, negative, static_cast<float>(s.learningRate),
+                  static_cast<float>(weight), scratch);
   sgd::projectTriple(s.params, task, query, positive, negative, static_cast<float>(o.maxNorm),
                      scratch);
 }
@@ -280,6 +281,15 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
   shared.plan = &plan;
   shared.options = &options;
   shared.params = {&model.V, &model.A, &model.T, &data.songs};
+  Eigen::MatrixXf squaredV, squaredA, squaredT;
+  if (options.optimizer == Optimizer::AdaGrad) {
+    squaredV.setOnes(model.V.rows(), model.V.cols());
+    squaredA.setOnes(model.A.rows(), model.A.cols());
+    squaredT.setOnes(model.T.rows(), model.T.cols());
+    shared.params.squaredV = &squaredV;
+    shared.params.squaredA = &squaredA;
+    shared.params.squaredT = &squaredT;
+  }
   shared.cancel = cancel;
   double total = 0;
   for (int t = 0; t < kTaskCount; ++t) {

@@ -13,6 +13,7 @@
 namespace songspace::core {
 
 enum class Loss { Warp, Auc };
+enum class Optimizer { Sgd, AdaGrad };
 
 struct TrainOptions {
   int dimension = 64;
@@ -40,6 +41,15 @@ struct TrainOptions {
   // Learning-rate decay: epoch e (from 1) steps with learningRate / (1 + (e − 1) / T); T ≥ 0 in
   // epochs, 0 = constant rate.
   double learningRateDecayEpochs = 0;
+  // AdaGrad (per-parameter steps rate / √Σg², Duchi et al. 2011; LightFM's default) or plain SGD.
+  // Every song selects the dense summary columns of V, so under one global rate they move at every
+  // step while a codeword's column moves only with its songs; AdaGrad evens that out. Demo
+  // library, mean of eval seeds 1..30, AdaGrad against SGD (lr 0.05 both): artist p@1/MAP
+  // 0.583/0.696 vs 0.567/0.681, similar songs 0.635/0.650 vs 0.630/0.636, songs for artist
+  // 0.515/0.614 vs 0.510/0.589, tags 0.889/0.943 vs 0.879/0.936 (kNN: 0.591/0.696,
+  // 0.579/0.556, 0.484/0.580, 0.883/0.939). One accumulator per column instead of per entry
+  // measured lower (artist p@1 0.589 vs 0.600 on seeds 1..10).
+  Optimizer optimizer = Optimizer::AdaGrad;
 };
 
 struct TrainProgress {

@@ -4,18 +4,33 @@ namespace songspace::core::sgd {
 
 namespace {
 
-void addToEntity(Parameters& p, Kind kind, int index, const Eigen::VectorXf& delta) {
+// column += rate · g, or with AdaGrad: squared += g², column += rate · g / √squared; g = scale ·
+// gradient.
+template <typename Column>
+void descend(Column&& column, Eigen::MatrixXf* squared, Eigen::Index index,
+             const Eigen::VectorXf& gradient, float scale, float rate) {
+  if (squared == nullptr) {
+    column.noalias() += (rate * scale) * gradient;
+    return;
+  }
+  auto g2 = squared->col(index).array();
+  g2 += (scale * scale) * gradient.array().square();
+  column.array() += (rate * scale) * gradient.array() * g2.rsqrt();
+}
+
+// `gradient` is the descent direction of the entity's embedding, already times the WARP weight.
+void addToEntity(Parameters& p, Kind kind, int index, const Eigen::VectorXf& gradient, float rate) {
   switch (kind) {
     case Kind::Song:
       // ∂(V s)/∂V_k = s_k: only the columns of the song's nonzeros move.
       for (SparseRows::InnerIterator it(*p.songs, index); it; ++it)
-        p.V->col(it.index()).noalias() += it.value() * delta;
+        descend(p.V->col(it.index()), p.squaredV, it.index(), gradient, it.value(), rate);
       break;
     case Kind::Artist:
-      p.A->col(index) += delta;
+      descend(p.A->col(index), p.squaredA, index, gradient, 1.0f, rate);
       break;
     case Kind::Tag:
-      p.T->col(index) += delta;
+      descend(p.T->col(index), p.squaredT, index, gradient, 1.0f, rate);
       break;
   }
 }
@@ -77,19 +92,19 @@ float tripleMargin(const Parameters& p, Task task, int query, int positive, int 
          labelScore(p, shape.label, negative, scratch.query);
 }
 
-void tripleStep(Parameters& p, Task task, int query, int positive, int negative, float step,
-                Scratch& scratch) {
+void tripleStep(Parameters& p, Task task, int query, int positive, int negative, float rate,
+                float weight, Scratch& scratch) {
   const TaskShape shape = taskShape(task);
   embed(p, shape.query, query, scratch.query);
   embed(p, shape.label, positive, scratch.positive);
   embed(p, shape.label, negative, scratch.negative);
   // loss = 1 − qᵀy + qᵀn:  ∂/∂q = n − y,  ∂/∂y = −q,  ∂/∂n = q.
-  scratch.deltaQuery = step * (scratch.positive - scratch.negative);
-  scratch.deltaPositive = step * scratch.query;
-  scratch.deltaNegative = -step * scratch.query;
-  addToEntity(p, shape.query, query, scratch.deltaQuery);
-  addToEntity(p, shape.label, positive, scratch.deltaPositive);
-  addToEntity(p, shape.label, negative, scratch.deltaNegative);
+  scratch.deltaQuery = weight * (scratch.positive - scratch.negative);
+  scratch.deltaPositive = weight * scratch.query;
+  scratch.deltaNegative = -weight * scratch.query;
+  addToEntity(p, shape.query, query, scratch.deltaQuery, rate);
+  addToEntity(p, shape.label, positive, scratch.deltaPositive, rate);
+  addToEntity(p, shape.label, negative, scratch.deltaNegative, rate);
 }
 
 void projectTriple(Parameters& p, Task task, int query, int positive, int negative, float maxNorm,

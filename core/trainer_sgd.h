@@ -39,6 +39,12 @@ struct Parameters {
   Eigen::MatrixXf* A = nullptr;  // d × |A|
   Eigen::MatrixXf* T = nullptr;  // d × |T|
   const SparseRows* songs = nullptr;
+  // AdaGrad state (Duchi et al. 2011), one accumulator per parameter, shaped like V, A, T and
+  // started at 1 (as LightFM does): G += g², step = rate · g / √G. Null: plain SGD, step =
+  // rate · g. All three are set or none.
+  Eigen::MatrixXf* squaredV = nullptr;
+  Eigen::MatrixXf* squaredA = nullptr;
+  Eigen::MatrixXf* squaredT = nullptr;
 };
 
 // Per-worker buffers, so that a step allocates nothing.
@@ -61,10 +67,12 @@ float labelScore(const Parameters& p, Kind kind, int label, const Eigen::VectorX
 // The hinge argument 1 − f_y(q) + f_ȳ(q) of a (query, positive, negative) triple.
 float tripleMargin(const Parameters& p, Task task, int query, int positive, int negative,
                    Scratch& scratch);
-// θ ← θ − step · ∂(1 − f_y(q) + f_ȳ(q))/∂θ for every parameter, all factors taken before the
-// update (so shared columns receive the sum of their gradients). No projection.
-void tripleStep(Parameters& p, Task task, int query, int positive, int negative, float step,
-                Scratch& scratch);
+// θ ← θ − rate · weight · ∂(1 − f_y(q) + f_ȳ(q))/∂θ for every parameter, all factors taken before
+// the update (so shared columns receive the sum of their gradients). With AdaGrad state in p, a
+// column's gradient g = weight · ∂/∂θ is first added to its accumulator and the step is
+// rate · g / √G. No projection.
+void tripleStep(Parameters& p, Task task, int query, int positive, int negative, float rate,
+                float weight, Scratch& scratch);
 // The norm constraint after a step: every touched column of A, T and every column of V that a
 // touched song selects onto ‖·‖ ≤ C (see trainer.cpp). Scratch is unused (kept for the API).
 void projectTriple(Parameters& p, Task task, int query, int positive, int negative, float maxNorm,

@@ -1,6 +1,7 @@
 #include <QtTest>
 #include <cmath>
 #include <cstring>
+#include <tuple>
 
 #include "core/featurespace.h"
 #include "core/trainer.h"
@@ -197,7 +198,7 @@ class TrainerTest : public QObject {
 
     const Eigen::MatrixXf V0 = V, A0 = A, T0 = T;
     // One step with rate 1 moves θ by exactly −∂loss/∂θ: recover the analytic gradient from it.
-    sgd::tripleStep(p, Task(task), q, y, n, static_cast<float>(weight), scratch);
+    sgd::tripleStep(p, Task(task), q, y, n, 1.0f, static_cast<float>(weight), scratch);
     const Eigen::MatrixXf gV = V0 - V, gA = A0 - A, gT = T0 - T;
     V = V0, A = A0, T = T0;
     int checked = 0, nonzero = 0;
@@ -241,6 +242,58 @@ class TrainerTest : public QObject {
                  qPrintable(QString::number(V.col(it.index()).norm())));
       QVERIFY(columns > 0);
     }
+  }
+
+  // AdaGrad: from accumulators at 1, one step moves every entry by rate · g / √(1 + g²) and leaves
+  // 1 + g² in its accumulator, g being the plain gradient step (rate 1) of the same triple. Tasks
+  // whose query and labels are different kinds, or songs with disjoint supports, so no column is
+  // touched twice in one step.
+  void adagradStepScalesEachEntry_data() {
+    QTest::addColumn<int>("task");
+    QTest::newRow("tags") << int(Task::Tags);
+    QTest::newRow("artist") << int(Task::Artist);
+    QTest::newRow("songs_for_artist") << int(Task::SongsForArtist);
+  }
+  void adagradStepScalesEachEntry() {
+    QFETCH(int, task);
+    sgd::Rng rng(29);
+    const int d = 4, features = 6, songs = 3;
+    std::vector<Eigen::Triplet<float>> triplets;  // disjoint supports
+    for (int s = 0; s < songs; ++s)
+      for (int k : {s, s + 3}) triplets.emplace_back(s, k, 0.5f + float(rng.uniform()));
+    SparseRows x(songs, features);
+    x.setFromTriplets(triplets.begin(), triplets.end());
+    auto random = [&](int cols) {
+      Eigen::MatrixXf m(d, cols);
+      for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = 0.3f * float(rng.normal());
+      return m;
+    };
+    const Eigen::MatrixXf V0 = random(features), A0 = random(3), T0 = random(3);
+    Eigen::MatrixXf V = V0, A = A0, T = T0;
+    sgd::Parameters p{&V, &A, &T, &x};
+    sgd::Scratch scratch(d);
+    const int q = 0, y = 1, n = 2;
+    const float weight = 1.5f, rate = 0.1f;
+    sgd::tripleStep(p, Task(task), q, y, n, 1.0f, weight, scratch);
+    const Eigen::ArrayXXf gV = V0 - V, gA = A0 - A, gT = T0 - T;  // −gradient
+    V = V0, A = A0, T = T0;
+    Eigen::MatrixXf sV = Eigen::MatrixXf::Ones(d, features), sA = Eigen::MatrixXf::Ones(d, 3),
+                    sT = Eigen::MatrixXf::Ones(d, 3);
+    p.squaredV = &sV, p.squaredA = &sA, p.squaredT = &sT;
+    sgd::tripleStep(p, Task(task), q, y, n, rate, weight, scratch);
+    double moved = 0;
+    for (auto [m, m0, g, sq] : {std::tuple{&V, &V0, &gV, &sV}, std::tuple{&A, &A0, &gA, &sA},
+                                std::tuple{&T, &T0, &gT, &sT}}) {
+      const Eigen::ArrayXXf expected = rate * *g / (1.0f + g->square()).sqrt();
+      QVERIFY(((*m0 - *m).array() - expected).abs().maxCoeff() < 1e-6f);
+      QVERIFY((sq->array() - (1.0f + g->square())).abs().maxCoeff() < 1e-5f);
+      moved += expected.abs().sum();
+    }
+    QVERIFY(moved > 0.01);
+    // A second step at nearly the same gradient is smaller: the accumulator holds ≈ 1 + 2g².
+    const Eigen::MatrixXf V1 = V;
+    sgd::tripleStep(p, Task(task), q, y, n, rate, weight, scratch);
+    QVERIFY((V1 - V).norm() < (V0 - V1).norm());
   }
 
   void warpLearnsPlantedProblem() {

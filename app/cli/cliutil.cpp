@@ -100,11 +100,11 @@ double Arguments::doubleValue(const QString& name, double fallback, double min, 
 }
 
 QStringList trainOptionNames() {
-  return {QStringLiteral("--dim"),           QStringLiteral("--epochs"),
-          QStringLiteral("--loss"),          QStringLiteral("--threads"),
-          QStringLiteral("--seed"),          QStringLiteral("--lr"),
-          QStringLiteral("--max-norm"),      QStringLiteral("--weights"),
-          QStringLiteral("--average-decay"), QStringLiteral("--lr-decay")};
+  return {
+      QStringLiteral("--dim"),      QStringLiteral("--epochs"),   QStringLiteral("--loss"),
+      QStringLiteral("--threads"),  QStringLiteral("--seed"),     QStringLiteral("--lr"),
+      QStringLiteral("--max-norm"), QStringLiteral("--weights"),  QStringLiteral("--average-decay"),
+      QStringLiteral("--lr-decay"), QStringLiteral("--optimizer")};
 }
 
 bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error) {
@@ -119,6 +119,17 @@ bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* err
       args.doubleValue(QStringLiteral("--average-decay"), options.averageDecay, 0.0, 0.999999);
   options.learningRateDecayEpochs =
       args.doubleValue(QStringLiteral("--lr-decay"), options.learningRateDecayEpochs, 0.0, 1e6);
+  const QString optimizer = args.value(QStringLiteral("--optimizer"));
+  if (optimizer.isEmpty()) {
+    // the caller's default
+  } else if (optimizer == QStringLiteral("sgd")) {
+    options.optimizer = core::Optimizer::Sgd;
+  } else if (optimizer == QStringLiteral("adagrad")) {
+    options.optimizer = core::Optimizer::AdaGrad;
+  } else {
+    *error = QStringLiteral("--optimizer must be adagrad or sgd");
+    return false;
+  }
   const QString loss = args.value(QStringLiteral("--loss"), QStringLiteral("warp"));
   if (loss == QStringLiteral("auc")) {
     options.loss = core::Loss::Auc;

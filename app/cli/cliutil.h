@@ -47,7 +47,7 @@ class Arguments {
 QStringList trainOptionNames();
 inline constexpr const char* kTrainOptionsSynopsis =
     "[--dim N] [--epochs N] [--loss warp|auc] [--threads N] [--seed N] [--lr X] [--max-norm C] "
-    "[--weights TASK=W,...] [--average-decay X] [--lr-decay EPOCHS]";
+    "[--weights TASK=W,...] [--average-decay X] [--lr-decay EPOCHS] [--optimizer adagrad|sgd]";
 // Reads them into `options` (defaults untouched when absent); false with *error on bad values.
 bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error);
 
