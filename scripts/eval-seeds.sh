@@ -24,4 +24,18 @@ for task in ["artist", "similar_songs", "songs_for_artist", "similar_artists", "
         mean = lambda k: sum(x[k] for x in rows) / len(rows)
         name = "**model**" if method == "model" else method
         print(f"| {task} | {name} | " + " | ".join(f"{mean(k):.3f}" for k in ["p@1", "p@5", "p@10", "map", "auc"]) + " |")
+# Paired over seeds (same split, same queries): model minus kNN, mean and standard error.
+print()
+print("| task | model − knn p@1 | model − knn MAP | seeds |")
+print("|---|---|---|---|")
+for task in ["artist", "similar_songs", "songs_for_artist", "similar_artists", "tags"]:
+    pairs = [(r[task]["model"], r[task]["knn"]) for r in runs if task in r and "knn" in r[task]]
+    if len(pairs) < 2: continue
+    def paired(k):
+        d = [m[k] - b[k] for m, b in pairs]
+        mu = sum(d) / len(d)
+        se = (sum((x - mu) ** 2 for x in d) / (len(d) - 1) / len(d)) ** 0.5
+        return f"{mu:+.3f} ± {se:.3f}"
+    p1, ap = paired("p@1"), paired("map")
+    print(f"| {task} | {p1} | {ap} | {len(pairs)} |")
 '
