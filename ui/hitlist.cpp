@@ -10,8 +10,9 @@ namespace songspace::ui {
 
 namespace {
 // Entries longer than this many average characters are elided (full text in the tooltip), so
-// one long title does not widen the whole panel.
-constexpr int kMaxEntryChars = 48;
+// one long title does not widen the whole panel (with the bar and the number, 32 fit the
+// inspector's default width; 48 pushed the scores out of view).
+constexpr int kMaxEntryChars = 32;
 }  // namespace
 
 QToolButton* makeLinkButton(const QString& text, const QString& objectName, QWidget* parent) {
