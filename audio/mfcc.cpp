@@ -87,6 +87,7 @@ struct MfccExtractor::Impl {
   MfccParams params;
   AudioStatus status;
   FrameSink sink;
+  SpectrumSink spectrumSink;
 
   // Precomputed once per parameter set.
   FftrPtr fft;
@@ -263,6 +264,14 @@ const MfccParams& MfccExtractor::params() const {
 void MfccExtractor::setFrameSink(FrameSink sink) {
   m_impl->sink = std::move(sink);
 }
+void MfccExtractor::setSpectrumSink(SpectrumSink sink) {
+  m_impl->spectrumSink = std::move(sink);
+}
+double MfccExtractor::windowPowerSum() const {
+  double sum = 0.0;
+  for (const float w : m_impl->window) sum += static_cast<double>(w) * w;
+  return sum;
+}
 
 void MfccExtractor::push(std::span<const float> samples) {
   Impl& d = *m_impl;
@@ -276,6 +285,7 @@ void MfccExtractor::push(std::span<const float> samples) {
     samples = samples.subspan(take);
     if (d.pendingCount < n) break;
     d.computeStatic(d.pending.data(), d.rowAt(d.staticRing, d.staticCount));
+    if (d.spectrumSink) d.spectrumSink(d.power, d.logMel);
     ++d.staticCount;
     d.onStaticFrame();
     // hop <= frameSize (validated), so the next frame starts inside this one.

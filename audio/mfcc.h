@@ -63,9 +63,18 @@ class MfccExtractor {
   MfccExtractor(const MfccExtractor&) = delete;
   MfccExtractor& operator=(const MfccExtractor&) = delete;
 
+  // Every frame's |FFT|² (frameSize/2 + 1 bins) and natural-log mel energies, in stream order,
+  // as push() computes them (before the Δ delay). Song-level descriptors read the spectrum here
+  // instead of transforming the audio a second time.
+  using SpectrumSink =
+      std::function<void(std::span<const float> power, std::span<const double> logMel)>;
+
   const AudioStatus& status() const;
   const MfccParams& params() const;
   void setFrameSink(FrameSink sink);
+  void setSpectrumSink(SpectrumSink sink);
+  // Σ w[n]² of the analysis window (turns Σ|X|² into a mean square); 0 when params are invalid.
+  double windowPowerSum() const;
 
   void push(std::span<const float> samples);
   // Emits the delayed frames (Δ/ΔΔ replicate the last frame). Later push()/finish() calls are

@@ -5,6 +5,7 @@
 #include <optional>
 #include <random>
 
+#include "audio/descriptors.h"
 #include "audio/fnv1a.h"
 
 namespace songspace::audio {
@@ -132,6 +133,11 @@ AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysi
   std::optional<BagOfWords> words;
   if (m_codebook != nullptr && !m_codebook->empty()) words.emplace(*m_codebook);
 
+  DescriptorAccumulator descriptors(m_params.mfcc.sampleRate, m_params.mfcc.frameSize,
+                                    m_params.mfcc.hopSize, extractor.windowPowerSum());
+  extractor.setSpectrumSink([&](std::span<const float> power, std::span<const double> logMel) {
+    descriptors.addFrame(power, logMel);
+  });
   extractor.setFrameSink([&](std::span<const float> frame) {
     moments.add(frame);
     reservoir.add(frame);
@@ -162,6 +168,8 @@ AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysi
     return AudioStatus::failure(AudioError::TooShort, "shorter than one analysis frame");
   }
   out.summary = moments.meanThenDeviation();
+  const std::vector<float> songDescriptors = descriptors.finish();
+  out.summary.insert(out.summary.end(), songDescriptors.begin(), songDescriptors.end());
   out.frameSample = reservoir.take();
   if (words) out.codewordCounts = words->histogram();
   return AudioStatus::success();

@@ -10,6 +10,7 @@
 #include "audio/audiostatus.h"
 #include "audio/codebook.h"
 #include "audio/decoder.h"
+#include "audio/descriptors.h"
 #include "audio/mfcc.h"
 #include "audio/parameter.h"
 
@@ -32,18 +33,21 @@ struct AnalyzerParams {
 
 // Bumped whenever the analysis of a file would change for the same file and codebook
 // (decoder, MFCC definition, summary block, sampling). Part of the catalog's cache key.
-inline constexpr int kAnalyzerVersion = 1;
+inline constexpr int kAnalyzerVersion = 2;  // 2: song descriptors appended to the summary
 
 // Everything one pass over a file produces.
 struct SongAnalysis {
   std::vector<std::pair<std::uint32_t, float>> codewordCounts;  // empty without a codebook
-  std::vector<float> summary;  // per frame feature: mean, then standard deviation
-  FrameMatrix frameSample;     // up to frameSampleSize frames, in stream order
+  // Per frame feature: mean, then standard deviation; then the kDescriptorCount song
+  // descriptors (audio/descriptors.h).
+  std::vector<float> summary;
+  FrameMatrix frameSample;  // up to frameSampleSize frames, in stream order
   std::uint64_t frameCount = 0;
   DecodeReport decode;
 };
 
-// Decode → MFCC (+Δ, ΔΔ) → codeword histogram + summary statistics + a uniform frame sample, in
+// Decode → MFCC (+Δ, ΔΔ) → codeword histogram + summary statistics (MFCC moments and song
+// descriptors from the same spectra) + a uniform frame sample, in
 // one streaming pass with bounded memory. The frame sample is a seeded reservoir (seed derived
 // from the file path), so the result of a file does not depend on which thread analyses it or in
 // which order. Thread-safe: one analyzer may be used by many threads at once (it holds only
@@ -57,7 +61,7 @@ class SongAnalyzer {
                       const std::atomic<bool>* cancel = nullptr) const;
 
   const AnalyzerParams& params() const { return m_params; }
-  int summaryDimension() const { return 2 * m_params.mfcc.featureDimension(); }
+  int summaryDimension() const { return 2 * m_params.mfcc.featureDimension() + kDescriptorCount; }
 
  private:
   AnalyzerParams m_params;

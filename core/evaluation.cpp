@@ -156,7 +156,17 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   const int nTest = result.testSongs;
   const SparseRows testRows = selectRows(all.songs, split.testSongs);
   const Eigen::MatrixXf emb = model.embedSongs(testRows);  // d × nTest
-  const SparseRows testX = normalizeRows(testRows), trainX = normalizeRows(train.songs);
+  const auto forKnn = [&](const SparseRows& rows) {
+    if (options.summaryOffset < 0 || options.knnSummaryScale == 1.0f) return normalizeRows(rows);
+    SparseRows scaled = rows;
+    for (int r = 0; r < scaled.outerSize(); ++r) {
+      for (SparseRows::InnerIterator it(scaled, r); it; ++it) {
+        if (it.col() >= options.summaryOffset) it.valueRef() *= options.knnSummaryScale;
+      }
+    }
+    return normalizeRows(scaled);
+  };
+  const SparseRows testX = forKnn(testRows), trainX = forKnn(train.songs);
   const Eigen::MatrixXf simTrain = cosineSimilarity(testX, trainX);
   const auto at = [](const auto& v, int i) { return v[static_cast<std::size_t>(i)]; };
   const auto testArtist = [&](int h) {

@@ -21,6 +21,12 @@ struct EvalOptions {
   int knnArtistSongs = KnnArtistSongsParameter::defaultValue;
   // Optional, per song: an album id (≥ 0) or -1. Songs of one album count as similar songs.
   std::vector<int> songAlbum;
+  // The kNN baselines get their own weighting of the dense summary block: columns from
+  // summaryOffset on (-1: none) are multiplied by knnSummaryScale before their cosines. Cosine
+  // kNN is best with a lighter summary block than the learned model, and a baseline is only a
+  // fair reference at its own best setting.
+  int summaryOffset = -1;
+  float knnSummaryScale = 1.0f;
 };
 
 // The split: held-out songs are not in the training part at all (not even as rows of its song

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "app/jobs/scanjob.h"
+#include "audio/descriptors.h"
 #include "core/catalog.h"
 #include "testaudio.h"
 
@@ -345,7 +346,7 @@ class ScanJobTest : public QObject {
     QCOMPARE(catalog->integrityCheck(), std::string("ok"));
     const auto before = catalog->counts();
     QVERIFY2(before.analyzed < kFiles, qPrintable(QString::number(before.analyzed)));
-    const int summaryDim = 2 * audio::MfccParams{}.featureDimension();
+    const int summaryDim = 2 * audio::MfccParams{}.featureDimension() + audio::kDescriptorCount;
     for (const core::SongFeatures& song : catalog->loadFeatures()) {
       QCOMPARE(static_cast<int>(song.features.summary.size()), summaryDim);
       QVERIFY(!song.features.codewordCounts.empty());

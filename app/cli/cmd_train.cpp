@@ -12,12 +12,17 @@
 namespace songspace::cli {
 namespace {
 
-const QByteArray kSynopsis = QByteArray("train [--db FILE] ") + kTrainOptionsSynopsis + " [--json]";
+const QByteArray kSynopsis =
+    QByteArray("train [--db FILE] [--summary-weight W] ") + kTrainOptionsSynopsis + " [--json]";
 
 int run(const QStringList& rawArgs) {
-  Arguments args(rawArgs, QStringList{QStringLiteral("--db")} + trainOptionNames(),
-                 {QStringLiteral("--json")});
+  Arguments args(
+      rawArgs,
+      QStringList{QStringLiteral("--db"), QStringLiteral("--summary-weight")} + trainOptionNames(),
+      {QStringLiteral("--json")});
   app::TrainJobOptions options;
+  options.summaryWeight = static_cast<float>(
+      args.doubleValue(QStringLiteral("--summary-weight"), options.summaryWeight, 0.0, 100.0));
   QString error;
   if (!readTrainOptions(args, options.train, &error))
     return usageError(kSynopsis.constData(), error);

@@ -5,8 +5,8 @@
 
 namespace songspace::app {
 
-bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, LoadedDataset& out,
-                        std::string* error) {
+bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, float summaryWeight,
+                        LoadedDataset& out, std::string* error) {
   out = LoadedDataset{};
   core::LibraryDatasetOptions options;
   if (const auto record = catalog.latestCodebook()) {
@@ -21,6 +21,7 @@ bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, Loaded
     out.codebookId = record->id;
   }
   options.seed = seed;
+  options.summaryWeight = summaryWeight;
   return core::buildLibraryDataset(catalog, options, out.dataset, error);
 }
 

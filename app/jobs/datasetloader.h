@@ -21,7 +21,9 @@ struct LoadedDataset {
   int codebookId = 0;
 };
 
-bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, LoadedDataset& out,
-                        std::string* error);
+// summaryWeight: the L2 weight of the dense summary block beside the codeword histogram
+// (core::LibraryDatasetOptions::summaryWeight).
+bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, float summaryWeight,
+                        LoadedDataset& out, std::string* error);
 
 }  // namespace songspace::app

@@ -18,7 +18,9 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   const auto start = std::chrono::steady_clock::now();
   TrainJobResult result;
   LoadedDataset loaded;
-  if (!loadLibraryDataset(catalog, options.train.seed, loaded, &result.error)) return result;
+  if (!loadLibraryDataset(catalog, options.train.seed, options.summaryWeight, loaded,
+                          &result.error))
+    return result;
   const core::LibraryDataset& dataset = loaded.dataset;
   result.songs = dataset.data.numSongs();
   result.artists = dataset.data.numArtists;

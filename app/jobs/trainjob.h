@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "core/librarydataset.h"
 #include "core/trainer.h"
 
 namespace songspace::core {
@@ -15,6 +16,7 @@ namespace songspace::app {
 
 struct TrainJobOptions {
   core::TrainOptions train;
+  float summaryWeight = core::LibraryDatasetOptions{}.summaryWeight;
   int predictedTagsPerSong = 5;  // stored in the catalog for the library table
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const core::TrainProgress&)> progress;
