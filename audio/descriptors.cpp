@@ -1,6 +1,7 @@
 #include "audio/descriptors.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -21,6 +22,19 @@ constexpr double kLevelLowDb = -130.0;
 constexpr double kLevelStepDb = 0.1;
 constexpr double kPowerFloor = 1e-10;
 constexpr double kShareFloor = 1e-12;
+
+// ln x for x > 0 (normal floats), to about 1e-5 absolute: x = 2^e · m with m in [1, 2), and
+// ln m = 2 atanh((m − 1)/(m + 1)) by its series to t⁷. The flatness needs one log per bin and
+// frame; this keeps it a small share of the analysis (bench/bench_analysis.cpp).
+inline float fastLog(float x) {
+  const auto bits = std::bit_cast<std::uint32_t>(x);
+  const auto exponent = static_cast<float>(static_cast<int>((bits >> 23) & 0xFFu) - 127);
+  const float m = std::bit_cast<float>((bits & 0x7FFFFFu) | 0x3F800000u);
+  const float t = (m - 1.0f) / (m + 1.0f);
+  const float t2 = t * t;
+  const float series = t * (2.0f + t2 * (2.0f / 3.0f + t2 * (2.0f / 5.0f + t2 * (2.0f / 7.0f))));
+  return exponent * 0.69314718f + series;
+}
 
 }  // namespace
 
@@ -113,7 +127,7 @@ void DescriptorAccumulator::addFrame(std::span<const float> power, std::span<con
     const double p = power[k];
     const double f = static_cast<double>(k) * m_binHz;
     spread += p * (f - centroid) * (f - centroid);
-    logSum += std::log(p + kShareFloor);
+    logSum += fastLog(power[k] + static_cast<float>(kShareFloor));
     cumulative += p;
     if (rolloff85 < 0 && cumulative >= 0.85 * total) rolloff85 = f;
     if (rolloff99 < 0 && cumulative >= 0.99 * total) rolloff99 = f;
@@ -151,6 +165,9 @@ void DescriptorAccumulator::addFrame(std::span<const float> power, std::span<con
   m_high4 += std::log(high4 / total + kShareFloor);
   m_high8 += std::log(high8 / total + kShareFloor);
 
+  // Contrast needs two selections per band: the costliest descriptor. Its mean and deviation over
+  // a song are estimated from every kContrastStride-th sounding frame.
+  if ((m_sounding - 1) % kContrastStride != 0) return;
   for (int b = 0; b < kBands; ++b) {
     const auto [first, last] = m_bandBins[static_cast<std::size_t>(b)];
     m_scratch.assign(power.begin() + first, power.begin() + last);

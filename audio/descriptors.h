@@ -25,7 +25,7 @@ namespace songspace::audio {
 //   12–15 frame level, dB relative to a full-scale sine: 10th, 50th, 90th percentile, deviation
 //   16–22 spectral contrast of the octave bands 0–200–400–800–1600–3200–6400–Nyquist Hz: mean
 //         log ratio of the loudest to the quietest fifth of each band's bins
-//   23–29 the same seven contrasts: deviation
+//   23–29 the same seven contrasts: deviation (both over every 4th sounding frame)
 //   30–31 log share of the power above 4 kHz and above 8 kHz: mean
 //   32    tempo, log2(BPM) of the strongest onset-envelope autocorrelation lag in 50–220 BPM
 //   33    that autocorrelation peak (pulse clarity, 1 = perfectly periodic)
@@ -65,6 +65,7 @@ class DescriptorAccumulator {
   };
   enum Stat { Centroid, Bandwidth, Rolloff85, Rolloff99, Flatness, Flux, kStats };
   static constexpr int kBands = 7;
+  static constexpr std::uint64_t kContrastStride = 4;
   static constexpr int kLevelBins = 1400;  // 0.1 dB from -130 dB to +10 dB
 
   int m_sampleRate;
