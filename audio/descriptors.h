@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Eigen/Core>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -11,9 +12,8 @@ namespace songspace::audio {
 // Song-level descriptors computed from the same power spectra as the MFCCs (DESIGN.md §2,
 // "summary block"): spectral shape, loudness distribution, octave-band spectral contrast,
 // high-frequency energy and tempo. MFCC statistics describe timbre; these add what they miss —
-// how bright, how dense, how loud and how dynamic a recording is, and how fast it pulses. On the
-// demo library they are what lets a learned ranking separate artists better than a cosine vote
-// (see the note in README "Departures").
+// how bright, how dense, how loud and how dynamic a recording is, and how fast it pulses. What
+// they did to each task on the demo library is in README "Measured" and "Departures".
 //
 // Order of the values, kDescriptorCount of them:
 //   0–1   spectral centroid, Hz: mean, standard deviation over sounding frames
@@ -80,7 +80,9 @@ class DescriptorAccumulator {
   int m_bin4k = 0, m_bin8k = 0;
   Moments m_level;
   std::vector<std::uint32_t> m_levelHistogram;
-  std::vector<float> m_previousMagnitude;
+  Eigen::ArrayXf m_binFrequency;  // Hz of each bin
+  Eigen::ArrayXf m_magnitude;     // this frame's normalised magnitude spectrum (scratch)
+  Eigen::ArrayXf m_previousMagnitude;
   bool m_havePrevious = false;
   std::vector<double> m_previousLogMel;
   std::vector<float> m_onset;  // onset envelope of the first kTempoSeconds

@@ -33,7 +33,8 @@ struct AnalyzerParams {
 
 // Bumped whenever the analysis of a file would change for the same file and codebook
 // (decoder, MFCC definition, summary block, sampling). Part of the catalog's cache key.
-inline constexpr int kAnalyzerVersion = 2;  // 2: song descriptors appended to the summary
+// 2: song descriptors appended to the summary; 3: their contrast on every 4th frame, float sums.
+inline constexpr int kAnalyzerVersion = 3;
 
 // Everything one pass over a file produces.
 struct SongAnalysis {
