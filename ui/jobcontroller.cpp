@@ -176,13 +176,18 @@ void JobController::runChain(const Chain& chain) {
   }
 }
 
-bool JobController::runScanStep(const Chain& chain) {
+std::unique_ptr<core::Catalog> JobController::openCatalogOrFail(const QString& path) {
   core::CatalogStatus status;
-  auto catalog = core::Catalog::open(toPath(chain.catalogPath), &status);
+  auto catalog = core::Catalog::open(toPath(path), &status);
   if (!catalog) {
     Q_EMIT failed(tr("Cannot open the library: %1").arg(QString::fromStdString(status.message)));
-    return false;
   }
+  return catalog;
+}
+
+bool JobController::runScanStep(const Chain& chain) {
+  auto catalog = openCatalogOrFail(chain.catalogPath);
+  if (!catalog) return false;
   app::ScanOptions options;
   for (const QString& folder : chain.folders) options.roots.push_back(toPath(folder));
   options.threads = m_options.scanThreads;
@@ -206,12 +211,8 @@ bool JobController::runScanStep(const Chain& chain) {
 }
 
 bool JobController::runTrainStep(const Chain& chain) {
-  core::CatalogStatus status;
-  auto catalog = core::Catalog::open(toPath(chain.catalogPath), &status);
-  if (!catalog) {
-    Q_EMIT failed(tr("Cannot open the library: %1").arg(QString::fromStdString(status.message)));
-    return false;
-  }
+  auto catalog = openCatalogOrFail(chain.catalogPath);
+  if (!catalog) return false;
   app::TrainJobOptions options;
   if (m_options.trainEpochs > 0) options.train.epochs = m_options.trainEpochs;
   options.cancel = &m_cancel;

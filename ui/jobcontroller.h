@@ -17,6 +17,9 @@
 namespace songspace::app {
 class ModelSession;
 }
+namespace songspace::core {
+class Catalog;
+}
 
 namespace songspace::ui {
 
@@ -91,6 +94,8 @@ class JobController : public QObject {
   void request(Chain chain);
   void start(Chain chain);
   void runChain(const Chain& chain);  // on the pool
+  // Opens the chain's catalog, or emits failed() with the reason and returns null.
+  std::unique_ptr<core::Catalog> openCatalogOrFail(const QString& path);
   bool runScanStep(const Chain& chain);
   bool runTrainStep(const Chain& chain);
   bool runProjectionStep(const LibrarySnapshot& snapshot);
