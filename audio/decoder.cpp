@@ -139,6 +139,8 @@ class StreamDecoder {
   bool sendAndDrain(const AVPacket* packet, double at);
   bool consume(const AVFrame& frame);
   bool configureResampler(const AVFrame& frame);
+  bool configureProbe(const AVFrame& frame, AVChannelLayout& in);
+  bool probe(const AVFrame& frame);
   bool drainResampler();
   bool emit(const float* data, std::size_t count);
   bool deliverBlock();
@@ -153,6 +155,10 @@ class StreamDecoder {
   std::unique_ptr<AVFormatContext, FormatClose> m_format;
   std::unique_ptr<AVCodecContext, CodecFree> m_codec;
   std::unique_ptr<SwrContext, SwrFree> m_swr;
+  // DecodeOptions::measureSource: (mid, side) at the source rate, for sampled frames only.
+  std::unique_ptr<SwrContext, SwrFree> m_probeSwr;
+  std::unique_ptr<SourceProbe> m_probe;
+  std::vector<float> m_probeConvert;
   std::unique_ptr<AVPacket, PacketFree> m_packet{av_packet_alloc()};
   std::unique_ptr<AVFrame, FrameFree> m_frame{av_frame_alloc()};
   AVStream* m_stream = nullptr;
@@ -184,6 +190,7 @@ AudioStatus StreamDecoder::run(const std::filesystem::path& file) {
   av_channel_layout_uninit(&m_swrLayout);
   m_report.decodedSeconds = outputSeconds();
   m_report.corruptPackets = m_rejected;
+  if (m_probe) m_report.source = m_probe->result();
   return status.ok() ? classify() : status;
 }
 
@@ -372,6 +379,9 @@ bool StreamDecoder::configureResampler(const AVFrame& frame) {
   SwrContext* raw = nullptr;
   int ret = swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, m_options.sampleRate, &in,
                                 AVSampleFormat(frame.format), frame.sample_rate, 0, nullptr);
+  // The source statistics are a side measurement: when their converter cannot be set up they
+  // stay at zero and the decode goes on.
+  if (m_options.measureSource && !configureProbe(frame, in)) m_probe.reset();
   av_channel_layout_uninit(&in);
   m_swr.reset(raw);
   if (ret < 0) return false;
@@ -389,6 +399,52 @@ bool StreamDecoder::configureResampler(const AVFrame& frame) {
   return true;
 }
 
+bool StreamDecoder::configureProbe(const AVFrame& frame, AVChannelLayout& in) {
+  m_probeSwr.reset();
+  const int channels = in.nb_channels;
+  AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;  // non-const in FFmpeg 5.1, as `in`
+  SwrContext* raw = nullptr;
+  int ret = swr_alloc_set_opts2(&raw, &stereo, AV_SAMPLE_FMT_FLT, frame.sample_rate, &in,
+                                AVSampleFormat(frame.format), frame.sample_rate, 0, nullptr);
+  m_probeSwr.reset(raw);
+  if (ret < 0) return false;
+  // Row 0: mid, the same mean of all channels as the analysed mono. Row 1: side, (FL − FR) / 2,
+  // zero when the layout has no front pair.
+  std::vector<double> matrix(2 * std::size_t(channels), 0.0);
+  for (int c = 0; c < channels; ++c) matrix[std::size_t(c)] = 1.0 / channels;
+  const int left = av_channel_layout_index_from_channel(&in, AV_CHAN_FRONT_LEFT);
+  const int right = av_channel_layout_index_from_channel(&in, AV_CHAN_FRONT_RIGHT);
+  if (left >= 0 && right >= 0) {
+    matrix[std::size_t(channels + left)] = 0.5;
+    matrix[std::size_t(channels + right)] = -0.5;
+  }
+  ret = swr_set_matrix(m_probeSwr.get(), matrix.data(), channels);
+  if (ret >= 0) ret = swr_init(m_probeSwr.get());
+  if (ret < 0) {
+    m_probeSwr.reset();
+    return false;
+  }
+  // A new source rate mid-stream starts the measurement again at that rate.
+  if (!m_probe || m_probe->sampleRate() != frame.sample_rate)
+    m_probe = std::make_unique<SourceProbe>(frame.sample_rate);
+  return true;
+}
+
+bool StreamDecoder::probe(const AVFrame& frame) {
+  if (!m_probe || !m_probeSwr || m_probe->skip(std::size_t(frame.nb_samples))) return true;
+  const int capacity = swr_get_out_samples(m_probeSwr.get(), frame.nb_samples);
+  if (capacity <= 0) return true;
+  if (m_probeConvert.size() < 2 * std::size_t(capacity))
+    m_probeConvert.resize(2 * std::size_t(capacity));
+  auto* out = reinterpret_cast<std::uint8_t*>(m_probeConvert.data());
+  const int produced =
+      swr_convert(m_probeSwr.get(), &out, capacity,
+                  const_cast<const std::uint8_t**>(frame.extended_data), frame.nb_samples);
+  if (produced < 0) return false;
+  m_probe->add(std::span<const float>(m_probeConvert.data(), 2 * std::size_t(produced)));
+  return true;
+}
+
 bool StreamDecoder::consume(const AVFrame& frame) {
   if (!m_swr || frame.format != m_swrFormat || frame.sample_rate != m_swrRate ||
       av_channel_layout_compare(&frame.ch_layout, &m_swrLayout) != 0) {
@@ -397,6 +453,7 @@ bool StreamDecoder::consume(const AVFrame& frame) {
       return false;
     }
   }
+  if (m_options.measureSource && !probe(frame)) m_probe.reset();
   const int capacity = swr_get_out_samples(m_swr.get(), frame.nb_samples);
   if (capacity <= 0) return true;
   if (m_convert.size() < std::size_t(capacity)) m_convert.resize(std::size_t(capacity));

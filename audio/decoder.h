@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audio/audiostatus.h"
+#include "audio/sourceprobe.h"
 
 namespace songspace::audio {
 
@@ -20,6 +21,7 @@ struct DecodeOptions {
   std::size_t blockSamples = 16384;           // upper bound of one block handed to the sink
   double minSeconds = 1.0;                    // shorter output => AudioError::TooShort
   const std::atomic<bool>* cancel = nullptr;  // polled between packets
+  bool measureSource = false;                 // fill DecodeReport::source (audio/sourceprobe.h)
 };
 
 // What the decoder learned about a file, filled even when decoding fails part-way.
@@ -32,6 +34,7 @@ struct DecodeReport {
   double decodedSeconds = 0;          // output samples / sampleRate
   int corruptPackets = 0;             // packets the codec rejected and that were skipped
   std::vector<std::string> warnings;  // e.g. "3 corrupt packets skipped near 12.4 s"
+  SourceStatistics source;            // with DecodeOptions::measureSource, else zero
 };
 
 // Receives consecutive blocks of mono float samples in [-1, 1] at DecodeOptions::sampleRate.

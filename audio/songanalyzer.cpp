@@ -149,6 +149,7 @@ AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysi
   decodeOptions.sampleRate = m_params.mfcc.sampleRate;
   decodeOptions.minSeconds = m_params.minSeconds;
   decodeOptions.cancel = cancel;
+  decodeOptions.measureSource = true;
   AudioStatus status = decodeAudio(
       file,
       [&](std::span<const float> block) {
@@ -170,6 +171,8 @@ AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysi
   out.summary = moments.meanThenDeviation();
   const std::vector<float> songDescriptors = descriptors.finish();
   out.summary.insert(out.summary.end(), songDescriptors.begin(), songDescriptors.end());
+  out.summary.insert(out.summary.end(), out.decode.source.values.begin(),
+                     out.decode.source.values.end());
   out.frameSample = reservoir.take();
   if (words) out.codewordCounts = words->histogram();
   return AudioStatus::success();

@@ -33,14 +33,16 @@ struct AnalyzerParams {
 
 // Bumped whenever the analysis of a file would change for the same file and codebook
 // (decoder, MFCC definition, summary block, sampling). Part of the catalog's cache key.
-// 2: song descriptors appended to the summary; 3: their contrast on every 4th frame, float sums.
-inline constexpr int kAnalyzerVersion = 3;
+// 2: song descriptors appended to the summary; 3: their contrast on every 4th frame, float sums;
+// 4: source statistics (stereo width, energy above 12/16/19 kHz) appended.
+inline constexpr int kAnalyzerVersion = 4;
 
 // Everything one pass over a file produces.
 struct SongAnalysis {
   std::vector<std::pair<std::uint32_t, float>> codewordCounts;  // empty without a codebook
   // Per frame feature: mean, then standard deviation; then the kDescriptorCount song
-  // descriptors (audio/descriptors.h).
+  // descriptors (audio/descriptors.h); then the SourceStatistics::kCount source statistics
+  // (audio/sourceprobe.h).
   std::vector<float> summary;
   FrameMatrix frameSample;  // up to frameSampleSize frames, in stream order
   std::uint64_t frameCount = 0;
@@ -62,7 +64,9 @@ class SongAnalyzer {
                       const std::atomic<bool>* cancel = nullptr) const;
 
   const AnalyzerParams& params() const { return m_params; }
-  int summaryDimension() const { return 2 * m_params.mfcc.featureDimension() + kDescriptorCount; }
+  int summaryDimension() const {
+    return 2 * m_params.mfcc.featureDimension() + kDescriptorCount + SourceStatistics::kCount;
+  }
 
  private:
   AnalyzerParams m_params;

@@ -63,6 +63,8 @@ TrainingSet makeData() {
 
 double examplesPerSecond(const TrainingSet& data, int threads, Loss loss) {
   TrainOptions options;
+  options.dimension = 64;  // one block of d = 64: the SGD's own rate
+  options.subspaces = 1;
   options.threads = threads;
   options.epochs = 2;
   options.patience = 0;

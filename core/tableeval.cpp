@@ -131,6 +131,7 @@ Tuned tune(const LabelledTable& table, const std::vector<int>& trainRows,
 TrainOptions TableEvalOptions::defaultTableTrainOptions() {
   TrainOptions o;
   o.dimension = 32;
+  o.subspaces = 1;  // TableEvalOptions::ensemble averages whole models instead
   o.epochs = 60;
   o.learningRate = 0.003;
   o.maxNorm = 4.0;

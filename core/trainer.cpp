@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 #include <thread>
 
 #include "core/trainer_plan.h"
@@ -60,6 +61,7 @@ std::string validateOptions(const TrainOptions& o) {
   if (!(o.learningRate > 0 && o.learningRate <= 100)) return "learningRate must be in (0, 100]";
   if (!(o.maxNorm > 0 && o.maxNorm <= 1e6)) return "maxNorm must be in (0, 1e6]";
   if (o.threads < 1 || o.threads > 256) return "threads must be in [1, 256]";
+  if (o.subspaces < 1 || o.subspaces > o.dimension) return "subspaces must be in [1, dimension]";
   if (!(o.validationFraction >= 0 && o.validationFraction < 1))
     return "validationFraction must be in [0, 1)";
   if (o.patience < 0) return "patience must be ≥ 0 (0: no early stopping)";
@@ -267,9 +269,11 @@ int warpRankEstimate(int numLabels, int draws) {
   return (numLabels - 1) / draws;
 }
 
-TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, JointModel& model,
-                       const std::function<void(const TrainProgress&)>& progress,
-                       const std::atomic<bool>* cancel) {
+// One block: the whole space when options.subspaces == 1.
+static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& options,
+                               JointModel& model,
+                               const std::function<void(const TrainProgress&)>& progress,
+                               const std::atomic<bool>* cancel) {
   TrainReport report;
   report.error = validateOptions(options);
   if (report.error.empty()) report.error = validateData(data);
@@ -405,7 +409,7 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
         progress(q);
       };
     }
-    const TrainReport second = trainModel(data, refit, model, refitProgress, cancel);
+    const TrainReport second = trainSingle(data, refit, model, refitProgress, cancel);
     if (second.error.empty() && !second.cancelled) {
       report.examplesPerSecond =
           0.5 * (second.examplesPerSecond + (sgdSeconds > 0 ? stepsDone / sgdSeconds : 0.0));
@@ -432,6 +436,99 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
   model.info["seed"] = std::to_string(options.seed);
   model.info["learning_rate"] = std::to_string(options.learningRate);
   model.info["max_norm"] = std::to_string(options.maxNorm);
+  model.info["validation_precision_at_1"] = std::to_string(report.bestValidationScore);
+  return report;
+}
+
+TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, JointModel& model,
+                       const std::function<void(const TrainProgress&)>& progress,
+                       const std::atomic<bool>* cancel) {
+  if (options.subspaces == 1) return trainSingle(data, options, model, progress, cancel);
+  TrainReport report;
+  report.error = validateOptions(options);
+  if (!report.error.empty()) return report;
+  const int m = options.subspaces;
+
+  // Block i: dimension / m rows (the first dimension % m blocks one more), its own seed, and
+  // threads shared out so that blocks run side by side.
+  std::vector<TrainOptions> blockOptions(static_cast<std::size_t>(m), options);
+  std::vector<int> firstRow(static_cast<std::size_t>(m) + 1, 0);
+  for (int i = 0; i < m; ++i) {
+    TrainOptions& o = blockOptions[static_cast<std::size_t>(i)];
+    o.subspaces = 1;
+    o.dimension = options.dimension / m + (i < options.dimension % m ? 1 : 0);
+    o.seed = options.seed + kSubspaceSeedStride * static_cast<std::uint64_t>(i);
+    o.threads = std::max(1, options.threads / m);
+    firstRow[static_cast<std::size_t>(i) + 1] = firstRow[static_cast<std::size_t>(i)] + o.dimension;
+  }
+  std::vector<JointModel> blocks(static_cast<std::size_t>(m), model);
+  std::vector<TrainReport> reports(static_cast<std::size_t>(m));
+
+  // Progress: every epoch of every block (search and refit) is one step of an upper bound.
+  std::mutex progressMutex;
+  int stepsDone = 0;
+  const int stepBound = m * options.epochs * (options.refitOnAllSongs ? 2 : 1);
+  auto blockProgress = [&](int block) -> std::function<void(const TrainProgress&)> {
+    if (!progress) return {};
+    return [&, block](const TrainProgress& p) {
+      const std::lock_guard lock(progressMutex);
+      TrainProgress q = p;
+      q.epoch = std::min(++stepsDone, stepBound);
+      q.epochs = stepBound;
+      q.message =
+          "subspace " + std::to_string(block + 1) + " of " + std::to_string(m) + ", " + p.message;
+      progress(q);
+    };
+  };
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    for (int i = next++; i < m; i = next++) {
+      const auto b = static_cast<std::size_t>(i);
+      reports[b] = trainSingle(data, blockOptions[b], blocks[b], blockProgress(i), cancel);
+      if (!reports[b].error.empty() || reports[b].cancelled) next = m;  // the others stop too
+    }
+  };
+  const int workers = std::min(options.threads, m);
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  for (const TrainReport& r : reports) {
+    if (!r.error.empty()) return r;
+    if (r.cancelled || (cancel && cancel->load())) {
+      report.cancelled = true;
+      return report;
+    }
+  }
+  // One space: the blocks stacked, each scaled by 1/√m so every score is the blocks' mean and
+  // every column keeps norm ≤ C.
+  const auto scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(m)));
+  model = blocks.front();
+  model.V.resize(options.dimension, blocks.front().V.cols());
+  model.A.resize(options.dimension, blocks.front().A.cols());
+  model.T.resize(options.dimension, blocks.front().T.cols());
+  double validation = 0, rate = 0;
+  for (int i = 0; i < m; ++i) {
+    const auto b = static_cast<std::size_t>(i);
+    const int rows = blockOptions[b].dimension;
+    model.V.middleRows(firstRow[b], rows) = scale * blocks[b].V;
+    model.A.middleRows(firstRow[b], rows) = scale * blocks[b].A;
+    model.T.middleRows(firstRow[b], rows) = scale * blocks[b].T;
+    report.epochsRun = std::max(report.epochsRun, reports[b].epochsRun);
+    report.bestEpoch = std::max(report.bestEpoch, reports[b].bestEpoch);
+    validation += reports[b].bestValidationScore / m;
+    rate += reports[b].examplesPerSecond / m;
+  }
+  report.bestValidationScore = validation;
+  report.validationHistory = reports.front().validationHistory;
+  // Blocks running side by side add their rates.
+  report.examplesPerSecond = rate * workers;
+  model.info["dim"] = std::to_string(options.dimension);
+  model.info["subspaces"] = std::to_string(m);
+  model.info["seed"] = std::to_string(options.seed);
+  model.info["epochs"] = std::to_string(report.epochsRun);
+  model.info["best_epoch"] = std::to_string(report.bestEpoch);
   model.info["validation_precision_at_1"] = std::to_string(report.bestValidationScore);
   return report;
 }

@@ -160,6 +160,7 @@ class DecoderTest : public QObject {
   void pcmWav();
   void monoIsChannelMean();
   void stereoIdenticalEqualsMono();
+  void sourceStatistics();
   void blockSizes_data();
   void blockSizes();
   void sinkStopsEarly();
@@ -308,6 +309,45 @@ void DecoderTest::stereoIdenticalEqualsMono() {
   for (std::size_t i = 0; i < n; ++i)
     worst = std::max(worst, std::abs(s.samples[i] - m.samples[i]));
   QVERIFY2(worst < 1e-6f, qPrintable(QString::number(worst)));
+}
+
+void DecoderTest::sourceStatistics() {
+  // L = m + d, R = m − d at 44.1 kHz: the probe sees mid m and side d before the downmix to
+  // 22.05 kHz. m: equal tones at 1 and 15 kHz (half its energy above 12 kHz, none above 16 kHz);
+  // d: a 500 Hz tone at a third of their amplitude, so E_side / E_mid = 0.1² / (2 · 0.3²).
+  const fs::path path = temp("midside.wav");
+  writeWav(path, 44100, 2, Pcm::S16, 44100 * 4, [](std::int64_t f, int c) {
+    const double t = double(f) / 44100;
+    const double m = 0.3 * std::sin(2 * std::numbers::pi * 1000 * t) +
+                     0.3 * std::sin(2 * std::numbers::pi * 15000 * t);
+    const double d = 0.1 * std::sin(2 * std::numbers::pi * 500 * t);
+    return c == 0 ? m + d : m - d;
+  });
+  DecodeOptions options;
+  options.measureSource = true;
+  const Decoded d = decode(path, options);
+  QVERIFY2(d.status.ok(), d.status.message.c_str());
+  const SourceStatistics& s = d.report.source;
+  QCOMPARE(s.windows, (4 * 44100 - SourceProbe::kWindow) / 22050 + 1);
+  const auto near = [](float value, double expected, double tolerance) {
+    return std::abs(value - expected) < tolerance;
+  };
+  QVERIFY2(near(s.values[0], std::log(0.01 / 0.18), 0.05),
+           qPrintable(QString::number(s.values[0])));
+  QVERIFY2(near(s.values[1], std::log(0.5), 0.02), qPrintable(QString::number(s.values[1])));
+  QVERIFY2(s.values[2] < -15, qPrintable(QString::number(s.values[2])));
+  // The analysed mono is unchanged by the measurement.
+  const Decoded plain = decode(path);
+  QCOMPARE(plain.report.source.windows, 0);
+  QCOMPARE(plain.samples, d.samples);
+
+  // Identical channels, and 5.1 with the same tone everywhere: no side at all.
+  for (const char* name : {"sine440_stereo_1s.wav", "sine440_6ch_8k.flac", "sine440.flac"}) {
+    const Decoded f = decode(fixture(name), options);
+    QVERIFY2(f.status.ok(), name);
+    QVERIFY2(f.report.source.windows > 0, name);
+    QVERIFY2(near(f.report.source.values[0], std::log(1e-6), 1e-4), name);
+  }
 }
 
 void DecoderTest::blockSizes_data() {

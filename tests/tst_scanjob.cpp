@@ -346,7 +346,8 @@ class ScanJobTest : public QObject {
     QCOMPARE(catalog->integrityCheck(), std::string("ok"));
     const auto before = catalog->counts();
     QVERIFY2(before.analyzed < kFiles, qPrintable(QString::number(before.analyzed)));
-    const int summaryDim = 2 * audio::MfccParams{}.featureDimension() + audio::kDescriptorCount;
+    const int summaryDim = 2 * audio::MfccParams{}.featureDimension() + audio::kDescriptorCount +
+                           audio::SourceStatistics::kCount;
     for (const core::SongFeatures& song : catalog->loadFeatures()) {
       QCOMPARE(static_cast<int>(song.features.summary.size()), summaryDim);
       QVERIFY(!song.features.codewordCounts.empty());

@@ -48,7 +48,8 @@ class SongAnalyzerTest : public QObject {
     QVERIFY(analyzer.analyze(m_song, analysis).ok());
     QCOMPARE(analysis.frameCount, frames.size());
     const std::size_t d = frames[0].size();
-    QCOMPARE(analysis.summary.size(), 2 * d + audio::kDescriptorCount);
+    QCOMPARE(analysis.summary.size(),
+             2 * d + audio::kDescriptorCount + audio::SourceStatistics::kCount);
     QCOMPARE(static_cast<int>(analysis.summary.size()), analyzer.summaryDimension());
     QVERIFY(analysis.codewordCounts.empty());
     QCOMPARE(analysis.decode.decodedSeconds, 3.0);

@@ -114,6 +114,7 @@ Precision testPrecision(const Planted& p, const JointModel& model) {
 TrainOptions plantedOptions() {
   TrainOptions o;
   o.dimension = 32;
+  o.subspaces = 1;
   o.epochs = 30;
   o.seed = 7;
   o.patience = 4;
@@ -463,6 +464,82 @@ class TrainerTest : public QObject {
     options.averageDecay = 0;
     options.learningRateDecayEpochs = -1;
     QVERIFY(!trainModel(planted.train, options, model).error.empty());
+  }
+
+  void subspacesAreStackedBlocks() {
+    // Two blocks of 16 rows: each is exactly the single-space model of its own seed, scaled by
+    // 1/√2, so every score of the stacked model is the mean of the two blocks' scores.
+    const Planted planted = makePlanted(9, 20, 1);
+    TrainOptions options = plantedOptions();
+    options.epochs = 6;
+    options.dimension = 32;
+    options.subspaces = 2;
+    JointModel stacked;
+    std::vector<TrainProgress> seen;
+    const TrainReport report = trainModel(planted.train, options, stacked,
+                                          [&](const TrainProgress& p) { seen.push_back(p); });
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    QCOMPARE(stacked.dimension(), 32);
+    QCOMPARE(stacked.info.at("subspaces"), std::string("2"));
+    const float scale = 1.0f / std::sqrt(2.0f);
+    for (int b = 0; b < 2; ++b) {
+      TrainOptions single = options;
+      single.subspaces = 1;
+      single.dimension = 16;
+      single.seed = options.seed + kSubspaceSeedStride * std::uint64_t(b);
+      JointModel block;
+      QVERIFY(trainModel(planted.train, single, block).error.empty());
+      QVERIFY(bitIdentical(stacked.V.middleRows(16 * b, 16), scale * block.V));
+      QVERIFY(bitIdentical(stacked.A.middleRows(16 * b, 16), scale * block.A));
+      QVERIFY(bitIdentical(stacked.T.middleRows(16 * b, 16), scale * block.T));
+    }
+    // Progress: one step of one bound per block epoch, never past the bound.
+    QVERIFY(!seen.empty());
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+      QCOMPARE(seen[i].epoch, int(i) + 1);
+      QCOMPARE(seen[i].epochs, 2 * options.epochs * 2);
+      QVERIFY(seen[i].message.rfind("subspace ", 0) == 0);
+    }
+
+    // Uneven split: 3 blocks of 11 + 11 + 10 rows; two threads give the same bits as one.
+    options.dimension = 32;
+    options.subspaces = 3;
+    JointModel one, two;
+    QVERIFY(trainModel(planted.train, options, one).error.empty());
+    options.threads = 2;
+    QVERIFY(trainModel(planted.train, options, two).error.empty());
+    QCOMPARE(one.dimension(), 32);
+    QVERIFY(bitIdentical(one.V, two.V));
+    QVERIFY(bitIdentical(one.A, two.A));
+    QVERIFY(bitIdentical(one.T, two.T));
+
+    options.subspaces = 33;  // more blocks than rows
+    QVERIFY(!trainModel(planted.train, options, one).error.empty());
+  }
+
+  void subspacesLearnPlantedProblem() {
+    const Planted planted = makePlanted(1);
+    TrainOptions options = plantedOptions();
+    options.dimension = 5 * 16;
+    options.subspaces = 5;
+    options.threads = 2;
+    JointModel model;
+    const TrainReport report = trainModel(planted.train, options, model);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    const Precision precision = testPrecision(planted, model);
+    QVERIFY2(precision.tags >= 0.95 && precision.artist >= 0.95,
+             qPrintable(describe(precision, report)));
+    for (Eigen::Index i = 0; i < model.A.cols(); ++i)
+      QVERIFY(model.A.col(i).norm() <= model.maxNorm * (1 + 1e-5f));
+
+    // Cancelled in the middle: reported, and the caller's model is left as it was.
+    std::atomic<bool> cancel{false};
+    JointModel untouched;
+    const TrainReport stopped = trainModel(
+        planted.train, options, untouched, [&](const TrainProgress& p) { cancel = p.epoch >= 3; },
+        &cancel);
+    QVERIFY(stopped.cancelled);
+    QCOMPARE(untouched.V.size(), Eigen::Index(0));
   }
 
   void tasksWithoutDataAreSkipped() {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include <QFile>
@@ -100,16 +101,25 @@ double Arguments::doubleValue(const QString& name, double fallback, double min, 
 }
 
 QStringList trainOptionNames() {
-  return {
-      QStringLiteral("--dim"),      QStringLiteral("--epochs"),   QStringLiteral("--loss"),
-      QStringLiteral("--threads"),  QStringLiteral("--seed"),     QStringLiteral("--lr"),
-      QStringLiteral("--max-norm"), QStringLiteral("--weights"),  QStringLiteral("--average-decay"),
-      QStringLiteral("--lr-decay"), QStringLiteral("--optimizer")};
+  return {QStringLiteral("--dim"),           QStringLiteral("--epochs"),
+          QStringLiteral("--loss"),          QStringLiteral("--threads"),
+          QStringLiteral("--seed"),          QStringLiteral("--lr"),
+          QStringLiteral("--max-norm"),      QStringLiteral("--weights"),
+          QStringLiteral("--average-decay"), QStringLiteral("--lr-decay"),
+          QStringLiteral("--optimizer"),     QStringLiteral("--subspaces")};
 }
 
 bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error) {
   options.dimension = args.intValue(QStringLiteral("--dim"), options.dimension, 2, 1024);
+  options.subspaces = args.intValue(QStringLiteral("--subspaces"), options.subspaces, 1, 64);
+  if (options.subspaces > options.dimension) {
+    *error = QStringLiteral("--subspaces must not exceed --dim");
+    return false;
+  }
   options.epochs = args.intValue(QStringLiteral("--epochs"), options.epochs, 1, 100000);
+  // Unless asked for, no more threads than subspaces: the model stays bit-identical for a seed.
+  if (args.value(QStringLiteral("--threads")).isEmpty())
+    options.threads = std::min(options.threads, options.subspaces);
   options.threads = args.intValue(QStringLiteral("--threads"), options.threads, 1, 256);
   options.seed = static_cast<std::uint64_t>(
       args.intValue(QStringLiteral("--seed"), static_cast<int>(options.seed), 0, 1 << 30));

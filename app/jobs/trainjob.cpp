@@ -4,7 +4,9 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "app/jobs/datasetloader.h"
 #include "app/jobs/modelsession.h"
@@ -12,6 +14,13 @@
 #include "core/catalog.h"
 
 namespace songspace::app {
+
+core::TrainOptions defaultJobTrainOptions() {
+  core::TrainOptions options;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads = std::min(cores, options.subspaces);
+  return options;
+}
 
 TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                            const TrainJobOptions& options) {

@@ -14,8 +14,12 @@ class Catalog;
 
 namespace songspace::app {
 
+// core::TrainOptions with one thread per subspace, up to the machine's cores: the blocks train
+// side by side and the model stays bit-identical for a seed (core::TrainOptions::threads).
+core::TrainOptions defaultJobTrainOptions();
+
 struct TrainJobOptions {
-  core::TrainOptions train;
+  core::TrainOptions train = defaultJobTrainOptions();
   float summaryWeight = core::LibraryDatasetOptions{}.summaryWeight;
   int predictedTagsPerSong = 5;  // stored in the catalog for the library table
   const std::atomic<bool>* cancel = nullptr;
