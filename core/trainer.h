@@ -22,13 +22,16 @@ struct TrainOptions {
   int dimension = 160;  // of the whole space, all subspaces together
   // The space is `subspaces` blocks of about dimension/subspaces rows stacked into one, each
   // trained on its own from its own seed (and its own validation split) and scaled by
-  // 1/√subspaces, so every score is the mean of the blocks' scores and every column keeps norm
-  // ≤ C. An ensemble that stays one joint space: queries, the map and the model file see one
+  // 1/√subspaces, so every raw score is the mean of the blocks' scores and every column keeps
+  // norm ≤ C. An ensemble that stays one joint space: queries, the map and the model file see one
   // matrix. Blocks run side by side when threads > 1 (each with threads/subspaces threads, so
-  // training stays deterministic for a seed up to `subspaces` threads). Demo library, analyzer
-  // v4, artist p@1 model − kNN over eval seeds 1..30 / 31..60: 1 × 64 +0.011 / −0.004, 5 × 32
-  // see README "Measured" (trainer.cpp has the steps).
-  int subspaces = 5;
+  // training stays bit-identical for a seed up to `subspaces` threads). Demo library (analyzer
+  // v4), eval seeds 1..60, model − kNN p@1 / MAP: artist 1 × 64 −0.003 / +0.005, 5 × 32
+  // +0.021 / +0.025, 10 × 16 +0.036 / +0.032, 10 × 16 with artist weight 2 +0.050 / +0.043
+  // (fresh seeds 61..120: +0.050 ± 0.010 / +0.048 ± 0.006); similar songs +0.121 / +0.152,
+  // +0.148 / +0.177, +0.151 / +0.180, +0.140 / +0.176. 8 × 32 and 5 × 64 measured as 5 × 32
+  // (seeds 1..30). Training time grows with the number of blocks (README "Measured").
+  int subspaces = 10;
   int epochs = 40;  // upper bound; early stopping usually ends sooner
   Loss loss = Loss::Warp;
   double learningRate = 0.05;
@@ -41,8 +44,10 @@ struct TrainOptions {
   // (validation ones included) for that many epochs: on a small library the held-out 10% is
   // data the model badly needs (see trainer.cpp). Doubles the training time at most.
   bool refitOnAllSongs = true;
-  // Indexed by Task; songs-for-artist counts twice (measured on the demo library, trainer.cpp).
-  std::array<double, kTaskCount> taskWeights{1, 1, 1, 2, 1};
+  // Indexed by Task; songs-for-artist counts twice (measured on the demo library, trainer.cpp),
+  // artist twice too (with 10 × 16 subspaces, eval seeds 1..60: artist p@1 0.636 → 0.650,
+  // similar songs 0.746 → 0.735, songs for artist 0.597 → 0.608; with 5 × 32: 0.620 → 0.628).
+  std::array<double, kTaskCount> taskWeights{1, 2, 1, 2, 1};
   int maxNegativeDraws = 0;  // WARP sampling cap; 0 = |Y| - 1
   // Iterate averaging (Polyak–Ruppert, here over epoch ends): validation, early stopping and the
   // returned model use the exponential moving average of the parameters at the end of each epoch

@@ -111,6 +111,9 @@ QStringList trainOptionNames() {
 
 bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error) {
   options.dimension = args.intValue(QStringLiteral("--dim"), options.dimension, 2, 1024);
+  // Unless asked for, as many subspaces as the default that the dimension leaves room for.
+  if (args.value(QStringLiteral("--subspaces")).isEmpty())
+    options.subspaces = std::min(options.subspaces, options.dimension);
   options.subspaces = args.intValue(QStringLiteral("--subspaces"), options.subspaces, 1, 64);
   if (options.subspaces > options.dimension) {
     *error = QStringLiteral("--subspaces must not exceed --dim");
