@@ -158,6 +158,7 @@ inline Library buildLibrary(bool train = true) {
   if (train) {
     app::TrainJobOptions options;
     options.train.dimension = 16;
+    options.train.subspaces = 2;
     options.train.epochs = 15;
     options.train.threads = 1;
     options.train.seed = 3;

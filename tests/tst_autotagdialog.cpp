@@ -151,6 +151,7 @@ class TestAutotagDialog : public QObject {
     QCOMPARE(summary.analyzed, static_cast<int>(std::size(kCopies)));
     app::TrainJobOptions train;
     train.train.dimension = 8;
+    train.train.subspaces = 1;
     train.train.epochs = 10;
     train.train.threads = 1;
     train.train.seed = 5;

@@ -100,6 +100,7 @@ class EndToEndTest : public QObject {
     train.train.seed = 7;
     train.train.threads = 1;
     train.train.dimension = 16;
+    train.train.subspaces = 2;
     const app::TrainJobResult trained = app::runTrainJob(*catalog, m_db, train);
     QVERIFY2(trained.ok, trained.error.c_str());
     QCOMPARE(trained.songs, 3 * kSongsPerArtist);

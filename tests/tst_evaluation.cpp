@@ -46,6 +46,7 @@ EvalOptions options(const std::vector<int>& album) {
   EvalOptions o;
   o.seed = 7;
   o.train.dimension = 16;
+  o.train.subspaces = 2;
   o.train.epochs = 100;
   o.train.patience = 10;
   o.train.threads = 1;

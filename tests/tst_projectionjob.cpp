@@ -45,6 +45,7 @@ void ProjectionJobTest::initTestCase() {
   app::TrainJobOptions train;
   train.train.epochs = 5;
   train.train.dimension = 16;
+  train.train.subspaces = 2;
   const app::TrainJobResult result = app::runTrainJob(*catalog, m_catalogPath, train);
   QVERIFY2(result.ok, result.error.c_str());
   std::string error;
