@@ -80,6 +80,26 @@ double examplesPerSecond(const TrainingSet& data, int threads, Loss loss) {
   return report.examplesPerSecond;
 }
 
+// The default model: TrainOptions' stack of subspaces, blocks side by side on `threads` cores.
+double stackSeconds(const TrainingSet& data, int threads) {
+  TrainOptions options;
+  options.threads = threads;
+  options.epochs = 2;
+  options.patience = 0;
+  options.validationFraction = 0.02;
+  options.refitOnAllSongs = false;
+  JointModel model;
+  const auto start = std::chrono::steady_clock::now();
+  const TrainReport report = trainModel(data, options, model);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!report.error.empty()) std::fprintf(stderr, "error: %s\n", report.error.c_str());
+  std::printf("  default stack (%d x %d) threads=%d  %.2f s for 2 epochs  (%10.0f examples/s)\n",
+              options.subspaces, options.dimension / options.subspaces, threads, seconds,
+              report.examplesPerSecond);
+  return seconds;
+}
+
 }  // namespace
 
 int main() {
@@ -95,5 +115,8 @@ int main() {
     std::printf("  %s: 2-thread / 1-thread throughput ratio %.2f\n",
                 loss == Loss::Warp ? "warp" : "auc", two / one);
   }
+  const double one = stackSeconds(data, 1);
+  const double two = stackSeconds(data, 2);
+  std::printf("  default stack: 1-thread / 2-thread wall time ratio %.2f\n", one / two);
   return 0;
 }
