@@ -501,8 +501,9 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
       return report;
     }
   }
-  // One space: the blocks stacked, each scaled by 1/√m so every score is the blocks' mean and
-  // every column keeps norm ≤ C.
+  // One space: the blocks stacked, each scaled by 1/√m so every raw score is the mean of the
+  // blocks' scores and every column keeps norm ≤ C. (A song's embedding is projected onto
+  // ‖V s′‖ ≤ C as a whole at query time, so a clipped song's scores are the clipped mean.)
   const auto scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(m)));
   model = blocks.front();
   model.V.resize(options.dimension, blocks.front().V.cols());
@@ -521,7 +522,7 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
     rate += reports[b].examplesPerSecond / m;
   }
   report.bestValidationScore = validation;
-  report.validationHistory = reports.front().validationHistory;
+  report.validationHistory = reports.front().validationHistory;  // one block's curve, as a sample
   // Blocks running side by side add their rates.
   report.examplesPerSecond = rate * workers;
   model.info["dim"] = std::to_string(options.dimension);
