@@ -43,13 +43,13 @@ class Arguments {
 };
 
 // The training options `train` and `eval` share: --dim --subspaces --epochs --loss --threads
-// --seed --lr --max-norm --weights
-// tags=W,artist=W,similar_songs=W,songs_for_artist=W,similar_artists=W.
+// --seed --lr --max-norm --weights TASK=W,... (tags, artist, similar_songs, songs_for_artist,
+// similar_artists) --average-decay --lr-decay --optimizer.
 QStringList trainOptionNames();
 inline constexpr const char* kTrainOptionsSynopsis =
     "[--dim N] [--subspaces M] [--epochs N] [--loss warp|auc] [--threads N] [--seed N] [--lr X] "
-    "[--max-norm C] "
-    "[--weights TASK=W,...] [--average-decay X] [--lr-decay EPOCHS] [--optimizer adagrad|sgd]";
+    "[--max-norm C] [--weights TASK=W,...] [--average-decay X] [--lr-decay EPOCHS] "
+    "[--optimizer adagrad|sgd]";
 // Reads them into `options` (defaults untouched when absent); false with *error on bad values.
 bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error);
 
