@@ -97,7 +97,7 @@ void SourceProbe::measureWindow() {
   // Power per bin (DC left out), summed from the top so each edge reads its tail sum.
   const double binHz = double(m_sampleRate) / kWindow;
   double total = 0;
-  std::array<double, 3> above{};
+  std::array<double, SourceStatistics::kShareEdgesHz.size()> above{};
   for (int k = kWindow / 2; k >= 1; --k) {
     const kiss_fft_cpx c = m_fft->out[static_cast<std::size_t>(k)];
     const double power = double(c.r) * c.r + double(c.i) * c.i;

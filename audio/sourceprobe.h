@@ -15,11 +15,11 @@ namespace songspace::audio {
 // 11 kHz (cymbals and "air", and the low-pass of the encoder that made the file: both tell
 // productions and sources apart). On a 22.05 kHz or mono source the values sit at their floors.
 struct SourceStatistics {
-  static constexpr int kCount = 4;
   // Order of values(): stereo width ln(E_side / E_mid) with side = (L − R)/2 and mid the mean of
   // all channels, clamped to [ln 1e-6, ln 100]; then the mean over sounding windows of ln(share of
   // the energy above 12, 16 and 19 kHz), each share floored at 1e-8.
   static constexpr std::array<double, 3> kShareEdgesHz{12000.0, 16000.0, 19000.0};
+  static constexpr int kCount = 1 + static_cast<int>(kShareEdgesHz.size());
   std::array<float, kCount> values{};  // all zero when no window was sounding
   int windows = 0;                     // sounding windows measured
 };
@@ -57,7 +57,7 @@ class SourceProbe {
   std::unique_ptr<Fft> m_fft;
   std::vector<float> m_hann;
   double m_sideEnergy = 0, m_midEnergy = 0;
-  std::array<double, 3> m_logShareSum{};
+  std::array<double, SourceStatistics::kShareEdgesHz.size()> m_logShareSum{};
   int m_windows = 0;
 };
 

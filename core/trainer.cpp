@@ -35,6 +35,7 @@
 #include <cmath>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "core/trainer_plan.h"
 #include "core/trainer_sgd.h"
@@ -505,22 +506,26 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
   // blocks' scores and every column keeps norm ≤ C. (A song's embedding is projected onto
   // ‖V s′‖ ≤ C as a whole at query time, so a clipped song's scores are the clipped mean.)
   const auto scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(m)));
-  model = blocks.front();
-  model.V.resize(options.dimension, blocks.front().V.cols());
-  model.A.resize(options.dimension, blocks.front().A.cols());
-  model.T.resize(options.dimension, blocks.front().T.cols());
+  Eigen::MatrixXf V(options.dimension, blocks.front().V.cols());
+  Eigen::MatrixXf A(options.dimension, blocks.front().A.cols());
+  Eigen::MatrixXf T(options.dimension, blocks.front().T.cols());
   double validation = 0, rate = 0;
   for (int i = 0; i < m; ++i) {
     const auto b = static_cast<std::size_t>(i);
     const int rows = blockOptions[b].dimension;
-    model.V.middleRows(firstRow[b], rows) = scale * blocks[b].V;
-    model.A.middleRows(firstRow[b], rows) = scale * blocks[b].A;
-    model.T.middleRows(firstRow[b], rows) = scale * blocks[b].T;
+    V.middleRows(firstRow[b], rows) = scale * blocks[b].V;
+    A.middleRows(firstRow[b], rows) = scale * blocks[b].A;
+    T.middleRows(firstRow[b], rows) = scale * blocks[b].T;
     report.epochsRun = std::max(report.epochsRun, reports[b].epochsRun);
     report.bestEpoch = std::max(report.bestEpoch, reports[b].bestEpoch);
     validation += reports[b].bestValidationScore / m;
     rate += reports[b].examplesPerSecond / m;
   }
+  // Everything but the parameters (the caller's fields, info) as block 0 left it.
+  model = std::move(blocks.front());
+  model.V = std::move(V);
+  model.A = std::move(A);
+  model.T = std::move(T);
   report.bestValidationScore = validation;
   report.validationHistory = reports.front().validationHistory;  // one block's curve, as a sample
   // Blocks running side by side add their rates.
