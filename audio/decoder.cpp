@@ -17,7 +17,7 @@ extern "C" {
 #include <mutex>
 #include <system_error>
 
-#include "audio/parameter.h"
+#include "core/base/parameter.h"
 
 namespace songspace::audio {
 namespace {

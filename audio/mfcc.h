@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "audio/audiostatus.h"
-#include "audio/parameter.h"
+#include "core/base/parameter.h"
 
 namespace songspace::audio {
 

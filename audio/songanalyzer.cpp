@@ -6,7 +6,7 @@
 #include <random>
 
 #include "audio/descriptors.h"
-#include "audio/fnv1a.h"
+#include "core/base/fnv1a.h"
 
 namespace songspace::audio {
 

@@ -12,7 +12,7 @@
 #include "audio/decoder.h"
 #include "audio/descriptors.h"
 #include "audio/mfcc.h"
-#include "audio/parameter.h"
+#include "core/base/parameter.h"
 
 namespace songspace::audio {
 

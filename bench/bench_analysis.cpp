@@ -13,10 +13,10 @@
 #include <cstdio>
 #include <thread>
 
-#include "app/jobs/librarywalker.h"
-#include "app/jobs/scanjob.h"
 #include "audio/decoder.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/librarywalker.h"
+#include "core/library/scanjob.h"
 
 using namespace songspace;
 
@@ -58,10 +58,10 @@ Throughput analyse(const std::vector<std::filesystem::path>& files,
   QFile::remove(dbPath);
   auto catalog = core::Catalog::open(QFile::encodeName(dbPath).toStdString());
   catalog->storeCodebook(codebook, "bench");
-  app::ScanOptions options;
+  library::ScanOptions options;
   options.roots = files;
   options.threads = threads;
-  const app::ScanSummary summary = app::runScan(*catalog, options);
+  const library::ScanSummary summary = library::runScan(*catalog, options);
   return {summary.audioSeconds, summary.wallSeconds};
 }
 
@@ -78,7 +78,7 @@ int main(int argc, char* argv[]) {
   const QString folder = args.isEmpty()
                              ? QDir::homePath() + QStringLiteral("/.cache/songspace/demo/library")
                              : args.first();
-  app::LibraryWalk walk = app::walkLibrary({QFile::encodeName(folder).toStdString()});
+  library::LibraryWalk walk = library::walkLibrary({QFile::encodeName(folder).toStdString()});
   if (maxFiles > 0 && walk.audioFiles.size() > static_cast<std::size_t>(maxFiles)) {
     walk.audioFiles.resize(static_cast<std::size_t>(maxFiles));
   }
@@ -95,10 +95,10 @@ int main(int argc, char* argv[]) {
   std::vector<std::uint8_t> codebook;
   {
     auto catalog = core::Catalog::open(QFile::encodeName(db).toStdString());
-    app::ScanOptions learn;
+    library::ScanOptions learn;
     learn.roots = walk.audioFiles;
     learn.threads = 2;
-    app::ScanSummary s = app::runScan(*catalog, learn);
+    library::ScanSummary s = library::runScan(*catalog, learn);
     codebook = catalog->latestCodebook()->blob;
     out << "files: " << walk.audioFiles.size() << ", audio: " << s.audioSeconds / 60.0
         << " min, codebook: " << s.codebookSize << " codewords\n";

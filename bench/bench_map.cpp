@@ -11,8 +11,8 @@
 #include <random>
 #include <vector>
 
-#include "core/tsne.h"
-#include "core/tsneaffinity.h"
+#include "core/map/tsne.h"
+#include "core/map/tsneaffinity.h"
 #include "ui/mapview.h"
 
 using songspace::ui::EmbeddingMapView;

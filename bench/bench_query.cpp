@@ -5,9 +5,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "core/jointmodel.h"
-#include "core/trainer.h"
-#include "core/trainer_plan.h"
+#include "core/model/jointmodel.h"
+#include "core/model/trainer.h"
+#include "core/model/trainer_plan.h"
 
 using namespace songspace::core;
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/trainer.h"
-#include "core/trainer_plan.h"
+#include "core/model/trainer.h"
+#include "core/model/trainer_plan.h"
 
 using namespace songspace::core;
 

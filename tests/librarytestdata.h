@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "app/jobs/trainjob.h"
 #include "audio/codebook.h"
-#include "core/catalog.h"
-#include "ui/librarysnapshot.h"
+#include "core/catalog/catalog.h"
+#include "core/library/librarysnapshot.h"
+#include "core/library/trainjob.h"
 
 namespace songspace::testdata {
 
@@ -100,7 +100,7 @@ struct Library {
   std::unique_ptr<QTemporaryDir> dir;
   QString catalogPath;
   std::vector<SyntheticSong> songs;
-  std::shared_ptr<const ui::LibrarySnapshot> snapshot;
+  std::shared_ptr<const songspace::library::LibrarySnapshot> snapshot;
   QString error;  // empty when everything worked
 };
 
@@ -156,20 +156,21 @@ inline Library buildLibrary(bool train = true) {
     return library;
   }
   if (train) {
-    app::TrainJobOptions options;
+    library::TrainJobOptions options;
     options.train.dimension = 16;
     options.train.subspaces = 2;
     options.train.epochs = 15;
     options.train.threads = 1;
     options.train.seed = 3;
-    const app::TrainJobResult result = app::runTrainJob(*catalog, library.catalogPath, options);
+    const library::TrainJobResult result =
+        library::runTrainJob(*catalog, library.catalogPath, options);
     if (!result.ok) {
       library.error = QString::fromStdString(result.error);
       return library;
     }
   }
   catalog.reset();
-  library.snapshot = ui::LibrarySnapshot::load(library.catalogPath, &library.error);
+  library.snapshot = songspace::library::LibrarySnapshot::load(library.catalogPath, &library.error);
   return library;
 }
 

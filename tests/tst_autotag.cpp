@@ -14,14 +14,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "app/jobs/autotag.h"
-#include "app/jobs/autotagapply.h"
-#include "app/jobs/safetagwrite.h"
-#include "app/jobs/scanjob.h"
-#include "app/jobs/tagundo.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/autotag.h"
+#include "core/library/autotagapply.h"
+#include "core/library/safetagwrite.h"
+#include "core/library/scanjob.h"
+#include "core/library/tagundo.h"
 
-namespace app = songspace::app;
+namespace library = songspace::library;
 namespace audio = songspace::audio;
 namespace core = songspace::core;
 using audio::TagField;
@@ -48,7 +48,7 @@ bool hasFileTag(const core::Catalog& catalog, std::int64_t fileId, const std::st
   return false;
 }
 
-const app::FileOutcome* outcomeOf(const app::BatchResult& r, const std::string& path) {
+const library::FileOutcome* outcomeOf(const library::BatchResult& r, const std::string& path) {
   for (const auto& o : r.files) {
     if (o.path == path) return &o;
   }
@@ -67,14 +67,14 @@ class TestAutotag : public QObject {
   std::string path(const std::string& name) const { return m_lib + "/" + name; }
 
   // Every supported file gets genre "Jazz" added (the first value, "Rock", is already present).
-  std::vector<app::Proposal> proposals(const std::vector<std::string>& names) {
-    app::AutotagParams params;
+  std::vector<library::Proposal> proposals(const std::vector<std::string>& names) {
+    library::AutotagParams params;
     params.minScore = 0.5f;
-    std::vector<app::Proposal> out;
+    std::vector<library::Proposal> out;
     for (const auto& name : names) {
       const auto row = m_catalog->fileByPath(path(name));
-      out.push_back(app::proposalFromPredictions(row ? row->id : 0, path(name),
-                                                 {{"rock", 3.0f}, {"jazz", 2.0f}}, params));
+      out.push_back(library::proposalFromPredictions(row ? row->id : 0, path(name),
+                                                     {{"rock", 3.0f}, {"jazz", 2.0f}}, params));
     }
     return out;
   }
@@ -89,45 +89,45 @@ class TestAutotag : public QObject {
     fs::remove(m_dir.path().toStdString() + "/catalog.sqlite");
     m_catalog = core::Catalog::open(m_dir.path().toStdString() + "/catalog.sqlite");
     QVERIFY(m_catalog);
-    app::ScanOptions scan;
+    library::ScanOptions scan;
     scan.roots = {m_lib};
     scan.threads = 1;
-    const auto summary = app::runScan(*m_catalog, scan);
+    const auto summary = library::runScan(*m_catalog, scan);
     QVERIFY2(summary.error.empty(), summary.error.c_str());
     for (const auto& name : kFixtures) QVERIFY(m_catalog->fileByPath(path(name)));
   }
 
   void proposalKnownAnswers() {
-    app::AutotagParams params;
+    library::AutotagParams params;
     params.minScore = 0.0f;
     params.maxTags = 3;
-    const std::vector<app::ProposedTag> ranked{
+    const std::vector<library::ProposedTag> ranked{
         {"jazz", 2.0f}, {"POP", 1.5f}, {"blues", 0.5f}, {"metal", 0.4f}, {"soul", -1.0f}};
     // FLAC genre is ["Rock;Pop"]: "POP" is present by normalised name; metal is past maxTags.
-    auto p = app::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
+    auto p = library::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
     QVERIFY(!p.skipped());
     QCOMPARE(p.oldValues, (Values{"Rock;Pop"}));
     QCOMPARE(p.newValues, (Values{"Rock;Pop", "jazz", "blues"}));
     QCOMPARE(p.added.size(), std::size_t(2));
-    params.mode = app::AutotagMode::Replace;
-    p = app::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
+    params.mode = library::AutotagMode::Replace;
+    p = library::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
     QCOMPARE(p.newValues, (Values{"jazz", "pop", "blues"}));
-    p = app::proposalFromPredictions(1, path("tagged.flac"), {{"ROCK;pop", 1.0f}}, params);
+    p = library::proposalFromPredictions(1, path("tagged.flac"), {{"ROCK;pop", 1.0f}}, params);
     QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
     params.minScore = 1.0f;
-    params.mode = app::AutotagMode::Add;
+    params.mode = library::AutotagMode::Add;
     params.field = TagField::Mood;
-    p = app::proposalFromPredictions(1, path("untagged.flac"), ranked, params);
+    p = library::proposalFromPredictions(1, path("untagged.flac"), ranked, params);
     QCOMPARE(p.newValues, (Values{"jazz", "pop"}));
     params.minScore = 5.0f;
-    p = app::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
+    p = library::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
     QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("no_prediction"));
     params.minScore = 0.0f;
     params.field = TagField::Genre;
-    p = app::proposalFromPredictions(1, path("tagged.flac"), {{"rock", 1.0f}}, params);
+    p = library::proposalFromPredictions(1, path("tagged.flac"), {{"rock", 1.0f}}, params);
     QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
-    QCOMPARE(app::tagFieldFromName("grouping"), std::optional<TagField>(TagField::Grouping));
-    QVERIFY(!app::tagFieldFromName("year"));
+    QCOMPARE(library::tagFieldFromName("grouping"), std::optional<TagField>(TagField::Grouping));
+    QVERIFY(!library::tagFieldFromName("year"));
   }
 
   void applySkipsAndUndo() {
@@ -141,16 +141,16 @@ class TestAutotag : public QObject {
     ::chmod(path("tagged.ogg").c_str(), 0444);
     QVERIFY(audio::writeTagField(path("untagged.flac"), TagField::Comment, {"edited"}).ok());
     std::ofstream(m_lib + "/outside.flac") << "x";
-    app::Proposal outside = props.front();
+    library::Proposal outside = props.front();
     outside.fileId = 0;
     outside.path = m_lib + "/outside.flac";
     props.push_back(outside);
 
-    const auto result = app::applyProposals(*m_catalog, props);
+    const auto result = library::applyProposals(*m_catalog, props);
     QVERIFY(result.error.empty());
     QVERIFY(result.batchId > 0);
-    QCOMPARE(result.count(app::FileOutcomeKind::Written), 5);
-    QCOMPARE(result.count(app::FileOutcomeKind::Failed), 0);
+    QCOMPARE(result.count(library::FileOutcomeKind::Written), 5);
+    QCOMPARE(result.count(library::FileOutcomeKind::Failed), 0);
     const auto code = [&](const std::string& p) {
       const auto* o = outcomeOf(result, p);
       return o ? QString::fromStdString(o->code) : QStringLiteral("<none>");
@@ -165,22 +165,22 @@ class TestAutotag : public QObject {
       want.push_back("jazz");
       QCOMPARE(field(path(n), TagField::Genre), want);
       const auto row = m_catalog->fileByPath(path(n));
-      QCOMPARE(row->stamp, *app::fileStamp(path(n)));  // the next scan sees no change
+      QCOMPARE(row->stamp, *library::fileStamp(path(n)));  // the next scan sees no change
       QVERIFY(hasFileTag(*m_catalog, row->id, "jazz"));
     }
     QCOMPARE(field(path("tagged.ogg"), TagField::Genre), before["tagged.ogg"]);
     int done = 0;
     for (const auto& e : m_catalog->editsOfBatch(result.batchId)) {
-      done += e.state == core::TagEditState::Done && e.newStamp == app::fileStamp(e.path);
+      done += e.state == core::TagEditState::Done && e.newStamp == library::fileStamp(e.path);
     }
     QCOMPARE(done, 5);
 
     // A file edited after the apply is refused by undo, and restored with force.
     QVERIFY(audio::writeTagField(path("tagged.m4a"), TagField::Mood, {"later"}).ok());
-    QCOMPARE(app::lastUndoableBatch(*m_catalog), std::optional<std::int64_t>(result.batchId));
-    const auto undo = app::undoBatch(*m_catalog);
+    QCOMPARE(library::lastUndoableBatch(*m_catalog), std::optional<std::int64_t>(result.batchId));
+    const auto undo = library::undoBatch(*m_catalog);
     QVERIFY(undo.error.empty());
-    QCOMPARE(undo.count(app::FileOutcomeKind::Written), 4);
+    QCOMPARE(undo.count(library::FileOutcomeKind::Written), 4);
     QCOMPARE(QString::fromStdString(outcomeOf(undo, path("tagged.m4a"))->code),
              QStringLiteral("changed"));
     for (const auto& n : {"tagged-v23.mp3", "tagged-v24.mp3", "tagged.flac", "tagged.opus"}) {
@@ -191,18 +191,18 @@ class TestAutotag : public QObject {
     QCOMPARE(undoBatch->kind, core::TagBatchKind::Undo);
     QCOMPARE(undoBatch->undoesBatch, result.batchId);
     // Already undone: refused, nothing written; nothing else to undo.
-    app::UndoOptions again;
+    library::UndoOptions again;
     again.batchId = result.batchId;
-    QVERIFY(!app::undoBatch(*m_catalog, again).error.empty());
-    QVERIFY(!app::lastUndoableBatch(*m_catalog));
+    QVERIFY(!library::undoBatch(*m_catalog, again).error.empty());
+    QVERIFY(!library::lastUndoableBatch(*m_catalog));
 
     // Forced undo of a second apply restores the edited file too.
-    const auto second = app::applyProposals(*m_catalog, proposals({"tagged.flac"}));
-    QCOMPARE(second.count(app::FileOutcomeKind::Written), 1);
+    const auto second = library::applyProposals(*m_catalog, proposals({"tagged.flac"}));
+    QCOMPARE(second.count(library::FileOutcomeKind::Written), 1);
     QVERIFY(audio::writeTagField(path("tagged.flac"), TagField::Mood, {"later"}).ok());
-    app::UndoOptions force;
+    library::UndoOptions force;
     force.force = true;
-    QCOMPARE(app::undoBatch(*m_catalog, force).count(app::FileOutcomeKind::Written), 1);
+    QCOMPARE(library::undoBatch(*m_catalog, force).count(library::FileOutcomeKind::Written), 1);
     QCOMPARE(field(path("tagged.flac"), TagField::Genre), before["tagged.flac"]);
     QCOMPARE(field(path("tagged.flac"), TagField::Mood), Values{"later"});
   }
@@ -220,8 +220,8 @@ class TestAutotag : public QObject {
       e.fileId = row.id;
       e.path = row.path;
       e.field = "genre";
-      e.oldValuesJson = app::valuesToJson(oldV);
-      e.newValuesJson = app::valuesToJson(newV);
+      e.oldValuesJson = library::valuesToJson(oldV);
+      e.newValuesJson = library::valuesToJson(newV);
       e.oldStamp = row.stamp;
       std::int64_t id = 0;
       m_catalog->journalEdit(e, &id);
@@ -232,25 +232,26 @@ class TestAutotag : public QObject {
     journal(*flac, flacOld, flacNew);
     journal(*opus, field(opus->path, TagField::Genre), {"jazz"});
     // The kill came after the rename of the FLAC and before finishEdit.
-    QVERIFY(app::safeWriteTags(flac->path, {{TagField::Genre, flacNew}}).ok());
+    QVERIFY(library::safeWriteTags(flac->path, {{TagField::Genre, flacNew}}).ok());
     std::ofstream(m_lib + "/.tagged.opus.songspace-tmp-999999999-0") << "partial";
 
-    const auto report = app::recoverInterruptedEdits(*m_catalog);
+    const auto report = library::recoverInterruptedEdits(*m_catalog);
     QCOMPARE(report.markedDone, 1);
     QCOMPARE(report.markedFailed, 1);
     QCOMPARE(report.tempFilesRemoved, 1);
     const auto edits = m_catalog->editsOfBatch(batch);
     QCOMPARE(edits[0].state, core::TagEditState::Done);
-    QCOMPARE(edits[0].newStamp, app::fileStamp(flac->path));
+    QCOMPARE(edits[0].newStamp, library::fileStamp(flac->path));
     QCOMPARE(edits[1].state, core::TagEditState::Failed);
-    QCOMPARE(m_catalog->fileByPath(flac->path)->stamp, *app::fileStamp(flac->path));
+    QCOMPARE(m_catalog->fileByPath(flac->path)->stamp, *library::fileStamp(flac->path));
     QVERIFY(m_catalog->batchesWithPendingEdits().empty());
     QVERIFY(!fs::exists(m_lib + "/.tagged.opus.songspace-tmp-999999999-0"));
   }
 
   void cliUndo() {
-    const auto applied = app::applyProposals(*m_catalog, proposals({"tagged.flac", "tagged.ogg"}));
-    QCOMPARE(applied.count(app::FileOutcomeKind::Written), 2);
+    const auto applied =
+        library::applyProposals(*m_catalog, proposals({"tagged.flac", "tagged.ogg"}));
+    QCOMPARE(applied.count(library::FileOutcomeKind::Written), 2);
     QProcess cli;
     cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
               {QStringLiteral("undo"), QStringLiteral("--db"),

@@ -19,14 +19,14 @@
 #include <random>
 #include <thread>
 
-#include "app/jobs/autotag.h"
-#include "app/jobs/autotagapply.h"
-#include "app/jobs/safetagwrite.h"
-#include "app/jobs/scanjob.h"
-#include "app/jobs/tagundo.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/autotag.h"
+#include "core/library/autotagapply.h"
+#include "core/library/safetagwrite.h"
+#include "core/library/scanjob.h"
+#include "core/library/tagundo.h"
 
-namespace app = songspace::app;
+namespace library = songspace::library;
 namespace audio = songspace::audio;
 namespace core = songspace::core;
 namespace fs = std::filesystem;
@@ -46,7 +46,7 @@ QByteArray hashOf(const fs::path& file) {
 int tempFilesIn(const fs::path& dir) {
   int n = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
-    n += app::isSongspaceTempName(e.path().filename().string()) ? 1 : 0;
+    n += library::isSongspaceTempName(e.path().filename().string()) ? 1 : 0;
   }
   return n;
 }
@@ -65,7 +65,7 @@ class TestAutotagKill : public QObject {
 
   QTemporaryDir m_dir;
   fs::path m_work, m_pristine, m_lib, m_db;
-  std::vector<app::Proposal> m_proposals;
+  std::vector<library::Proposal> m_proposals;
   std::map<std::string, QByteArray> m_original, m_tagged;
   std::map<std::string, std::vector<std::string>> m_originalValues;
   double m_fullRunMs = 0;
@@ -93,13 +93,13 @@ class TestAutotagKill : public QObject {
     {
       auto catalog = core::Catalog::open(m_db);
       QVERIFY(catalog);
-      app::ScanOptions scan;
+      library::ScanOptions scan;
       scan.roots = {m_lib};
       scan.threads = 1;
-      QVERIFY(app::runScan(*catalog, scan).error.empty());
-      app::AutotagParams params;
+      QVERIFY(library::runScan(*catalog, scan).error.empty());
+      library::AutotagParams params;
       for (const auto& row : catalog->songs()) {
-        m_proposals.push_back(app::proposalFromPredictions(
+        m_proposals.push_back(library::proposalFromPredictions(
             row.fileId, row.path, {{"jazz", 2.0f}, {"ambient", 1.0f}}, params));
         QVERIFY(!m_proposals.back().skipped());
         m_original[row.path] = hashOf(row.path);
@@ -112,10 +112,10 @@ class TestAutotagKill : public QObject {
     // The fully tagged version of every file, from an uninterrupted run.
     auto catalog = core::Catalog::open(m_db);
     const auto start = std::chrono::steady_clock::now();
-    const auto result = app::applyProposals(*catalog, m_proposals);
+    const auto result = library::applyProposals(*catalog, m_proposals);
     m_fullRunMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    QCOMPARE(result.count(app::FileOutcomeKind::Written), 12);
+    QCOMPARE(result.count(library::FileOutcomeKind::Written), 12);
     for (const auto& p : m_proposals) {
       m_tagged[p.path] = hashOf(p.path);
       QVERIFY(m_tagged[p.path] != m_original[p.path]);
@@ -135,7 +135,7 @@ class TestAutotagKill : public QObject {
       QVERIFY(child >= 0);
       if (child == 0) {
         auto catalog = core::Catalog::open(m_db);
-        if (catalog) app::applyProposals(*catalog, m_proposals);
+        if (catalog) library::applyProposals(*catalog, m_proposals);
         ::_exit(0);
       }
       std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(delay * 1000)));
@@ -157,7 +157,7 @@ class TestAutotagKill : public QObject {
       auto catalog = core::Catalog::open(m_db);
       QVERIFY(catalog);
       pendingLeft += catalog->batchesWithPendingEdits().empty() ? 0 : 1;
-      app::recoverInterruptedEdits(*catalog, {m_lib.string()});
+      library::recoverInterruptedEdits(*catalog, {m_lib.string()});
       QCOMPARE(tempFilesIn(m_lib), 0);
       QVERIFY(catalog->batchesWithPendingEdits().empty());
       int done = 0;
@@ -166,17 +166,17 @@ class TestAutotagKill : public QObject {
           if (e.state != core::TagEditState::Done) continue;
           ++done;
           QCOMPARE(hashOf(e.path), m_tagged[e.path]);
-          QCOMPARE(e.newStamp, app::fileStamp(e.path));
+          QCOMPARE(e.newStamp, library::fileStamp(e.path));
         }
       }
       QCOMPARE(done, rewritten);
       for (const auto& p : m_proposals) {
-        QCOMPARE(catalog->fileByPath(p.path)->stamp, *app::fileStamp(p.path));
+        QCOMPARE(catalog->fileByPath(p.path)->stamp, *library::fileStamp(p.path));
       }
       if (rewritten > 0) {
-        const auto undo = app::undoBatch(*catalog);
+        const auto undo = library::undoBatch(*catalog);
         QVERIFY2(undo.error.empty(), undo.error.c_str());
-        QCOMPARE(undo.count(app::FileOutcomeKind::Written), rewritten);
+        QCOMPARE(undo.count(library::FileOutcomeKind::Written), rewritten);
       }
       for (const auto& p : m_proposals) {
         std::vector<std::string> values;

@@ -18,13 +18,13 @@
 #include <map>
 #include <thread>
 
-#include "app/jobs/scanjob.h"
-#include "app/jobs/trainjob.h"
 #include "audio/tagwriter.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/librarysnapshot.h"
+#include "core/library/scanjob.h"
+#include "core/library/trainjob.h"
 #include "ui/autotagdialog.h"
 #include "ui/autotagmodel.h"
-#include "ui/librarysnapshot.h"
 
 using namespace songspace;
 namespace fs = std::filesystem;
@@ -81,7 +81,7 @@ class TestAutotagDialog : public QObject {
 
   QTemporaryDir m_dir;
   QString m_lib, m_catalogPath;
-  std::shared_ptr<const ui::LibrarySnapshot> m_snapshot;
+  std::shared_ptr<const songspace::library::LibrarySnapshot> m_snapshot;
   std::map<QString, Values> m_originalGenre;
 
   QString path(const char* name) const { return m_lib + QLatin1Char('/') + QLatin1String(name); }
@@ -89,9 +89,9 @@ class TestAutotagDialog : public QObject {
   // A dialog on every file, proposals for genre with a score cut so low that all are kept.
   std::unique_ptr<ui::AutotagDialog> openDialog(int maxTags = 4) {
     auto dialog = std::make_unique<ui::AutotagDialog>(m_snapshot, QList<qint64>{});
-    app::AutotagParams params;
+    library::AutotagParams params;
     params.field = TagField::Genre;
-    params.minScore = app::kAutotagMinScore.minValue;
+    params.minScore = library::kAutotagMinScore.minValue;
     params.maxTags = maxTags;
     dialog->setParams(params);
     dialog->recompute();
@@ -117,9 +117,9 @@ class TestAutotagDialog : public QObject {
 
   void undoAllAndCheck() {
     while (const auto info = ui::AutotagUndo::lastBatch(m_catalogPath)) {
-      const app::BatchResult undone = ui::AutotagUndo::runUndo(m_catalogPath, info->batchId);
+      const library::BatchResult undone = ui::AutotagUndo::runUndo(m_catalogPath, info->batchId);
       QVERIFY2(undone.error.empty(), undone.error.c_str());
-      QCOMPARE(undone.count(app::FileOutcomeKind::Written), info->files);
+      QCOMPARE(undone.count(library::FileOutcomeKind::Written), info->files);
     }
     for (const auto& [file, original] : m_originalGenre) {
       QCOMPARE(field(file, TagField::Genre), original);
@@ -140,26 +140,26 @@ class TestAutotagDialog : public QObject {
     m_catalogPath = m_dir.filePath(QStringLiteral("library.sqlite"));
     auto catalog = core::Catalog::open(m_catalogPath.toStdString());
     QVERIFY(catalog);
-    app::ScanOptions scan;
+    library::ScanOptions scan;
     scan.roots = {m_lib.toStdString()};
     scan.threads = 1;
     scan.codebook.clusters = 16;
     scan.codebook.iterations = 10;
     scan.codebookFramesPerFile = 300;
-    const app::ScanSummary summary = app::runScan(*catalog, scan);
+    const library::ScanSummary summary = library::runScan(*catalog, scan);
     QVERIFY2(summary.error.empty(), summary.error.c_str());
     QCOMPARE(summary.analyzed, static_cast<int>(std::size(kCopies)));
-    app::TrainJobOptions train;
+    library::TrainJobOptions train;
     train.train.dimension = 8;
     train.train.subspaces = 1;
     train.train.epochs = 10;
     train.train.threads = 1;
     train.train.seed = 5;
-    const app::TrainJobResult trained = app::runTrainJob(*catalog, m_catalogPath, train);
+    const library::TrainJobResult trained = library::runTrainJob(*catalog, m_catalogPath, train);
     QVERIFY2(trained.ok, trained.error.c_str());
     catalog.reset();
     QString error;
-    m_snapshot = ui::LibrarySnapshot::load(m_catalogPath, &error);
+    m_snapshot = songspace::library::LibrarySnapshot::load(m_catalogPath, &error);
     QVERIFY2(m_snapshot && m_snapshot->hasModel(), qPrintable(error));
     QVERIFY(!ui::AutotagUndo::canUndo(m_catalogPath));
     QVERIFY(!ui::AutotagUndo::canUndo(m_dir.filePath(QStringLiteral("absent.sqlite"))));
@@ -171,13 +171,13 @@ class TestAutotagDialog : public QObject {
   void modelRecomputesNewValues() {
     AutotagModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    const std::vector<app::ProposedTag> ranked{{"jazz", 2.0f}, {"pop", 1.5f}, {"blues", 0.5f}};
-    app::AutotagParams params;
+    const std::vector<library::ProposedTag> ranked{{"jazz", 2.0f}, {"pop", 1.5f}, {"blues", 0.5f}};
+    library::AutotagParams params;
     params.minScore = 0.0f;
     const std::string flac = path("03 fjord.flac").toStdString();
     const std::string wav = path("11 radio.wav").toStdString();
-    model.setProposals({app::proposalFromPredictions(3, flac, ranked, params),
-                        app::proposalFromPredictions(11, wav, ranked, params)});
+    model.setProposals({library::proposalFromPredictions(3, flac, ranked, params),
+                        library::proposalFromPredictions(11, wav, ranked, params)});
     QCOMPARE(model.rowCount(), 2);
     const QModelIndex file = model.fileIndex(0);
     QCOMPARE(model.rowCount(file), 2);  // jazz, blues ("pop" is present)
@@ -210,15 +210,15 @@ class TestAutotagDialog : public QObject {
     QVERIFY(model.checkedProposals().empty());
 
     // A new preview keeps "jazz" and "blues" unchecked for this file.
-    model.setProposals({app::proposalFromPredictions(3, flac, ranked, params)});
+    model.setProposals({library::proposalFromPredictions(3, flac, ranked, params)});
     QVERIFY(!model.fileIndex(0).data(AutotagModel::WillWriteRole).toBool());
     QVERIFY(model.setData(model.index(0, 0, model.fileIndex(0)), Qt::Checked, Qt::CheckStateRole));
     QCOMPARE(model.checkedProposals()[0].newValues, (Values{"Rock;Pop", "jazz"}));
 
     // Replace: the checked values are the field ("blues" is still unchecked). "pop" is new to
     // the field as a value ("Rock;Pop" is one value) but present as a tag: its score is unknown.
-    params.mode = app::AutotagMode::Replace;
-    model.setProposals({app::proposalFromPredictions(3, flac, ranked, params)});
+    params.mode = library::AutotagMode::Replace;
+    model.setProposals({library::proposalFromPredictions(3, flac, ranked, params)});
     const QModelIndex replaced = model.fileIndex(0);
     QCOMPARE(model.rowCount(replaced), 3);
     QCOMPARE(model.index(1, AutotagModel::ScoreColumn, replaced).data().toString(),
@@ -274,12 +274,12 @@ class TestAutotagDialog : public QObject {
     QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
     QVERIFY(dialog->isApplying() || dialog->hasResult());
     QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
-    const app::BatchResult& result = dialog->lastResult();
+    const library::BatchResult& result = dialog->lastResult();
     QVERIFY2(result.error.empty(), result.error.c_str());
     QCOMPARE(applied.count(), 1);
     QCOMPARE(applied.at(0).at(0).toLongLong(), static_cast<qint64>(result.batchId));
     QVERIFY(result.batchId > 0);
-    QCOMPARE(result.count(app::FileOutcomeKind::Written), static_cast<int>(shown.size()));
+    QCOMPARE(result.count(library::FileOutcomeKind::Written), static_cast<int>(shown.size()));
     QVERIFY(dialog->summaryText().contains(QStringLiteral("%1 written").arg(shown.size())));
 
     QCOMPARE(bytes(path("02 lights.mp3")), leftOutBytes);
@@ -306,8 +306,8 @@ class TestAutotagDialog : public QObject {
     QCOMPARE(info->field, QStringLiteral("genre"));
     QVERIFY(
         ui::AutotagUndo::describe(*info).contains(QStringLiteral("%1 files").arg(shown.size())));
-    const app::BatchResult undone = ui::AutotagUndo::runUndo(m_catalogPath, info->batchId);
-    QCOMPARE(undone.count(app::FileOutcomeKind::Written), static_cast<int>(shown.size()));
+    const library::BatchResult undone = ui::AutotagUndo::runUndo(m_catalogPath, info->batchId);
+    QCOMPARE(undone.count(library::FileOutcomeKind::Written), static_cast<int>(shown.size()));
     QVERIFY(ui::AutotagUndo::describeResult(undone).startsWith(
         QStringLiteral("Restored %1 files.").arg(shown.size())));
     for (const auto& [file, original] : m_originalGenre) {
@@ -331,7 +331,7 @@ class TestAutotagDialog : public QObject {
     for (int row = 0; row < model->fileCount(); ++row) {
       QVERIFY(model->rowCount(model->fileIndex(row)) <= 1);
     }
-    app::AutotagParams params = dialog->params();
+    library::AutotagParams params = dialog->params();
     params.field = TagField::Mood;
     params.maxTags = 4;
     dialog->setParams(params);
@@ -363,9 +363,9 @@ class TestAutotagDialog : public QObject {
     QTest::mouseClick(dialog->stopButton(), Qt::LeftButton);
     mayContinue.release();
     QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
-    const app::BatchResult& result = dialog->lastResult();
+    const library::BatchResult& result = dialog->lastResult();
     QVERIFY(result.cancelled);
-    QCOMPARE(result.count(app::FileOutcomeKind::Written), 1);
+    QCOMPARE(result.count(library::FileOutcomeKind::Written), 1);
     QCOMPARE(result.files.size(), std::size_t(1));
     QVERIFY(proposed.size() > 1);
     QVERIFY(dialog->summaryText().contains(QStringLiteral("Stopped early")));
@@ -418,7 +418,7 @@ class TestAutotagDialog : public QObject {
     const int files = dialog->model()->writableCount();
     QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
-    QCOMPARE(dialog->lastResult().count(app::FileOutcomeKind::Written), files);
+    QCOMPARE(dialog->lastResult().count(library::FileOutcomeKind::Written), files);
     QVERIFY(ui::AutotagUndo::canUndo(m_catalogPath));
 
     QStringList texts;

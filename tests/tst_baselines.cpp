@@ -1,7 +1,7 @@
 #include <QtTest>
 #include <vector>
 
-#include "core/baselines.h"
+#include "core/eval/baselines.h"
 
 using namespace songspace::core;
 

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <random>
 
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
 
 using namespace songspace::core;
 

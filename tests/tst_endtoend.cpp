@@ -7,11 +7,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app/jobs/modelsession.h"
-#include "app/jobs/paths.h"
-#include "app/jobs/scanjob.h"
-#include "app/jobs/trainjob.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
+#include "core/library/paths.h"
+#include "core/library/scanjob.h"
+#include "core/library/trainjob.h"
 #include "testaudio.h"
 
 using namespace songspace;
@@ -30,8 +30,8 @@ const Artist kArtists[] = {{"Drone Unit", "ambient", testaudio::Style::LowDrone}
 constexpr int kSongsPerArtist = 8;
 constexpr int kHeldOutPerArtist = 3;
 
-app::ScanOptions scanOptions(const fs::path& root) {
-  app::ScanOptions options;
+library::ScanOptions scanOptions(const fs::path& root) {
+  library::ScanOptions options;
   options.roots = {root};
   options.threads = 2;
   options.codebook.clusters = 32;
@@ -88,7 +88,7 @@ class EndToEndTest : public QObject {
   void scanTrainPredict() {
     auto catalog = core::Catalog::open(m_db.toStdString());
     QVERIFY(catalog);
-    const app::ScanSummary scan = app::runScan(*catalog, scanOptions(m_lib));
+    const library::ScanSummary scan = library::runScan(*catalog, scanOptions(m_lib));
     QCOMPARE(scan.analyzed, 3 * kSongsPerArtist);
     QVERIFY(scan.failed.empty());
     QVERIFY(scan.codebookLearned);
@@ -96,12 +96,12 @@ class EndToEndTest : public QObject {
     QCOMPARE(static_cast<int>(songs.size()), 3 * kSongsPerArtist);
     for (const auto& song : songs) QVERIFY(!song.artistName.empty());  // tags were read
 
-    app::TrainJobOptions train;
+    library::TrainJobOptions train;
     train.train.seed = 7;
     train.train.threads = 1;
     train.train.dimension = 16;
     train.train.subspaces = 2;
-    const app::TrainJobResult trained = app::runTrainJob(*catalog, m_db, train);
+    const library::TrainJobResult trained = library::runTrainJob(*catalog, m_db, train);
     QVERIFY2(trained.ok, trained.error.c_str());
     QCOMPARE(trained.songs, 3 * kSongsPerArtist);
     QCOMPARE(trained.artists, 3);
@@ -110,7 +110,7 @@ class EndToEndTest : public QObject {
     // Predicted tags were written for the library table.
     QVERIFY(!catalog->allTags(core::TagSource::Predicted).empty());
 
-    app::ModelSession session;
+    library::ModelSession session;
     std::string error;
     QVERIFY2(session.load(*catalog, trained.modelPath.toStdString(), &error), error.c_str());
     QCOMPARE(session.songCount(), 3 * kSongsPerArtist);
@@ -143,7 +143,7 @@ class EndToEndTest : public QObject {
     for (const auto& song : songs) {
       const auto embedding = session.embeddingOfFile(song.fileId);
       QVERIFY(embedding);
-      for (const app::Hit& hit : session.similarSongs(*embedding, 5, song.fileId)) {
+      for (const library::Hit& hit : session.similarSongs(*embedding, 5, song.fileId)) {
         QVERIFY(hit.fileId != song.fileId);
         ++listed;
         if (catalog->song(hit.fileId)->artistName == song.artistName) ++same;
@@ -156,15 +156,15 @@ class EndToEndTest : public QObject {
     const auto fit = session.songsForArtist("Chord Choir", 5);
     QCOMPARE(fit.size(), std::size_t(5));
     int chords = 0;
-    for (const app::Hit& hit : fit)
+    for (const library::Hit& hit : fit)
       chords += catalog->song(hit.fileId)->artistName == "Chord Choir";
     QVERIFY(chords >= 4);
 
     // Training that cannot run is an error and leaves the good model in place.
     const auto modelTime = fs::last_write_time(trained.modelPath.toStdString());
-    app::TrainJobOptions invalid = train;
+    library::TrainJobOptions invalid = train;
     invalid.train.dimension = 0;
-    const app::TrainJobResult failed = app::runTrainJob(*catalog, m_db, invalid);
+    const library::TrainJobResult failed = library::runTrainJob(*catalog, m_db, invalid);
     QVERIFY(!failed.ok);
     QVERIFY(!failed.error.empty());
     QVERIFY(fs::last_write_time(trained.modelPath.toStdString()) == modelTime);
@@ -208,7 +208,7 @@ class EndToEndTest : public QObject {
     QCOMPARE(train.value(QStringLiteral("songs")).toInt(), 3 * kSongsPerArtist);
     QCOMPARE(train.value(QStringLiteral("artists")).toInt(), 3);
     QVERIFY(QFileInfo::exists(train.value(QStringLiteral("model")).toString()));
-    QCOMPARE(train.value(QStringLiteral("model")).toString(), app::modelPathForCatalog(db));
+    QCOMPARE(train.value(QStringLiteral("model")).toString(), library::modelPathForCatalog(db));
 
     const QString held = QString::fromStdString((m_heldOut / "Burst Machine 9.wav").string());
     const QJsonObject tags = runCli({QStringLiteral("predict-tags"), held, QStringLiteral("--db"),

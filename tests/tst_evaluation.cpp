@@ -2,7 +2,7 @@
 #include <random>
 #include <set>
 
-#include "core/evaluation.h"
+#include "core/eval/evaluation.h"
 
 using namespace songspace::core;
 

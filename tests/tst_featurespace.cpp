@@ -1,8 +1,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/featurespace.h"
-#include "core/trainer_plan.h"
+#include "core/model/featurespace.h"
+#include "core/model/trainer_plan.h"
 
 using songspace::core::FeatureSpace;
 using songspace::core::RawSongFeatures;

@@ -72,7 +72,7 @@ class InspectorTest : public QObject {
   void predictedTagsWithScores() {
     ui::InspectorPanel panel;
     panel.setSnapshot(m_library.snapshot);
-    const app::ModelSession& model = *m_library.snapshot->model;
+    const library::ModelSession& model = *m_library.snapshot->model;
     const float bound = model.model().maxNorm * model.model().maxNorm;
     int markedSeen = 0;
     for (const core::SongRow& song : m_library.snapshot->songs) {
@@ -205,7 +205,7 @@ class InspectorTest : public QObject {
   void externalFileUsesEmbedding() {
     ui::InspectorPanel panel;
     panel.setSnapshot(m_library.snapshot);
-    const app::ModelSession& model = *m_library.snapshot->model;
+    const library::ModelSession& model = *m_library.snapshot->model;
     // A song's own embedding, presented as an outside file: the similar songs are the model's
     // answer without any exclusion (the song itself may appear).
     const std::int64_t id = fileIdOf(4, 1);
@@ -228,7 +228,7 @@ class InspectorTest : public QObject {
     const QString name = QString::fromUtf8(testdata::kArtistNames[3]);
     page.showArtist(name);
     QVERIFY(page.notice().isEmpty());
-    const app::ModelSession& model = *m_library.snapshot->model;
+    const library::ModelSession& model = *m_library.snapshot->model;
     const auto expected = model.songsForArtist(name.toStdString(), ui::ArtistPage::kSongsShown);
     const QList<QToolButton*> songs = entries(page, QStringLiteral("song:"));
     QCOMPARE(songs.size(), static_cast<int>(expected.size()));

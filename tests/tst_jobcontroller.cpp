@@ -6,14 +6,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "app/jobs/projectionjob.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/projectionjob.h"
 #include "synthlibrary.h"
 #include "ui/jobcontroller.h"
 
 using namespace songspace;
+using songspace::library::LibrarySnapshot;
 using ui::JobController;
-using ui::LibrarySnapshot;
 
 namespace {
 
@@ -103,7 +103,7 @@ void JobControllerTest::chainScanTrainProject() {
   QCOMPARE(projections.count(), 2);
   QCOMPARE(projections.at(0).at(1).toBool(), false);
   QCOMPARE(projections.at(1).at(1).toBool(), true);
-  const auto layout = projections.at(1).at(0).value<std::shared_ptr<const app::MapLayout>>();
+  const auto layout = projections.at(1).at(0).value<std::shared_ptr<const library::MapLayout>>();
   const core::JointModel& model = trained->model->model();
   QCOMPARE(layout->pointCount(), 12 + static_cast<int>(model.A.cols() + model.T.cols()));
   QVERIFY(layout->refined());
@@ -121,7 +121,7 @@ void JobControllerTest::chainScanTrainProject() {
   QVERIFY(reopenedDone.wait(kChainTimeoutMs));
   QCOMPARE(cached.count(), 1);
   QCOMPARE(cached.first().at(1).toBool(), true);
-  const auto fromCache = cached.first().at(0).value<std::shared_ptr<const app::MapLayout>>();
+  const auto fromCache = cached.first().at(0).value<std::shared_ptr<const library::MapLayout>>();
   QVERIFY(fromCache->tsne == layout->tsne);
 }
 

@@ -3,9 +3,9 @@
 #include <cstring>
 #include <fstream>
 
-#include "core/crc32.h"
-#include "core/jointmodel.h"
-#include "core/trainer_plan.h"
+#include "core/base/crc32.h"
+#include "core/model/jointmodel.h"
+#include "core/model/trainer_plan.h"
 
 using namespace songspace::core;
 namespace fs = std::filesystem;

@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "core/catalog.h"
-#include "core/librarydataset.h"
+#include "core/catalog/catalog.h"
+#include "core/model/librarydataset.h"
 
 using namespace songspace;
 

@@ -32,7 +32,7 @@ class LibraryModelsTest : public QObject {
   Q_OBJECT
  private:
   testdata::Library m_library;
-  std::shared_ptr<const ui::LibrarySnapshot> m_untrained;
+  std::shared_ptr<const songspace::library::LibrarySnapshot> m_untrained;
   testdata::Library m_untrainedLibrary;
 
  private Q_SLOTS:

@@ -1,7 +1,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app/jobs/librarywalker.h"
+#include "core/library/librarywalker.h"
 #include "testaudio.h"
 
 using namespace songspace;
@@ -9,7 +9,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool hasProblem(const app::LibraryWalk& walk, const fs::path& path, const std::string& words) {
+bool hasProblem(const library::LibraryWalk& walk, const fs::path& path, const std::string& words) {
   for (const auto& [p, reason] : walk.problems) {
     if (p == path && reason.find(words) != std::string::npos) return true;
   }
@@ -40,16 +40,16 @@ class LibraryWalkerTest : public QObject {
   }
 
   void extensions() {
-    QVERIFY(app::isAudioExtension("a.MP3"));
-    QVERIFY(app::isAudioExtension("/x/y.aiff"));
-    QVERIFY(app::isAudioExtension("y.Opus"));
-    QVERIFY(!app::isAudioExtension("y.txt"));
-    QVERIFY(!app::isAudioExtension("mp3"));
-    QVERIFY(!app::isAudioExtension("y.m3u"));
+    QVERIFY(library::isAudioExtension("a.MP3"));
+    QVERIFY(library::isAudioExtension("/x/y.aiff"));
+    QVERIFY(library::isAudioExtension("y.Opus"));
+    QVERIFY(!library::isAudioExtension("y.txt"));
+    QVERIFY(!library::isAudioExtension("mp3"));
+    QVERIFY(!library::isAudioExtension("y.m3u"));
   }
 
   void findsAudioAndPlaylistsSorted() {
-    const app::LibraryWalk walk = app::walkLibrary({m_root});
+    const library::LibraryWalk walk = library::walkLibrary({m_root});
     const std::vector<fs::path> expected{m_root / "a/b/v.m4a", m_root / "a/b/y.flac",
                                          m_root / "a/x.MP3",   m_root / "c/w.opus",
                                          m_root / "c/z.Ogg",   m_root / "top.wav"};
@@ -62,8 +62,8 @@ class LibraryWalkerTest : public QObject {
   }
 
   void overlappingRootsAreUnique() {
-    const app::LibraryWalk walk =
-        app::walkLibrary({m_root / "a", m_root, m_root / "c/../top.wav", m_root / "c/"});
+    const library::LibraryWalk walk =
+        library::walkLibrary({m_root / "a", m_root, m_root / "c/../top.wav", m_root / "c/"});
     QCOMPARE(walk.audioFiles.size(), std::size_t(6));
     QVERIFY(std::is_sorted(
         walk.audioFiles.begin(), walk.audioFiles.end(),
@@ -73,13 +73,13 @@ class LibraryWalkerTest : public QObject {
   }
 
   void singleFileRoot() {
-    const app::LibraryWalk walk = app::walkLibrary({m_root / "a/b/../x.MP3"});
+    const library::LibraryWalk walk = library::walkLibrary({m_root / "a/b/../x.MP3"});
     QCOMPARE(walk.audioFiles, std::vector<fs::path>{m_root / "a/x.MP3"});
     QVERIFY(walk.problems.empty());
   }
 
   void missingRootReported() {
-    const app::LibraryWalk walk = app::walkLibrary({m_root / "nope", m_root / "c"});
+    const library::LibraryWalk walk = library::walkLibrary({m_root / "nope", m_root / "c"});
     QVERIFY(hasProblem(walk, m_root / "nope", "not found"));
     QCOMPARE(walk.audioFiles.size(), std::size_t(2));
   }
@@ -88,7 +88,7 @@ class LibraryWalkerTest : public QObject {
     const fs::path dir = m_root.parent_path() / "latin1";
     fs::create_directories(dir / "caf\xE9");
     testaudio::writeBytes(dir / "caf\xE9" / "\xE9t\xE9.mp3", "x");
-    const app::LibraryWalk walk = app::walkLibrary({dir});
+    const library::LibraryWalk walk = library::walkLibrary({dir});
     QCOMPARE(walk.audioFiles.size(), std::size_t(1));
     QCOMPARE(walk.audioFiles[0].native(), (dir / "caf\xE9" / "\xE9t\xE9.mp3").native());
   }
@@ -104,7 +104,7 @@ class LibraryWalkerTest : public QObject {
     fs::permissions(base / "open", fs::perms::all);
     fs::permissions(base / "locked", fs::perms::none);
     const auto result = testaudio::runAsNobody([&] {
-      const app::LibraryWalk walk = app::walkLibrary({base});
+      const library::LibraryWalk walk = library::walkLibrary({base});
       std::string out;
       for (const auto& f : walk.audioFiles) out += "F " + f.string() + "\n";
       for (const auto& [p, reason] : walk.problems) out += "P " + p.string() + "|" + reason + "\n";

@@ -18,9 +18,9 @@
 #include <QToolButton>
 #include <QUrl>
 
-#include "app/jobs/scanjob.h"
-#include "app/jobs/trainjob.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/scanjob.h"
+#include "core/library/trainjob.h"
 #include "synthlibrary.h"
 #include "ui/artistpage.h"
 #include "ui/inspectorpanel.h"
@@ -75,12 +75,12 @@ void MainWindowTest::initTestCase() {
   m_catalogPath = m_dir.filePath(QStringLiteral("lib.sqlite"));
   auto catalog = core::Catalog::open(QFile::encodeName(m_catalogPath).toStdString());
   QVERIFY(catalog);
-  app::ScanOptions scan;
+  library::ScanOptions scan;
   scan.roots = {QFile::encodeName(music).toStdString()};
-  QCOMPARE(app::runScan(*catalog, scan).analyzed, 12);
-  app::TrainJobOptions train;
+  QCOMPARE(library::runScan(*catalog, scan).analyzed, 12);
+  library::TrainJobOptions train;
   train.train.epochs = 5;
-  QVERIFY(app::runTrainJob(*catalog, m_catalogPath, train).ok);
+  QVERIFY(library::runTrainJob(*catalog, m_catalogPath, train).ok);
 }
 
 void MainWindowTest::init() {

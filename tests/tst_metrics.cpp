@@ -2,7 +2,7 @@
 #include <random>
 #include <vector>
 
-#include "core/metrics.h"
+#include "core/eval/metrics.h"
 
 using namespace songspace::core;
 

@@ -3,8 +3,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app/jobs/playlistfile.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/playlistfile.h"
 #include "ui/mappanel.h"
 
 using namespace songspace;
@@ -32,9 +32,9 @@ class PlaylistExportTest : public QObject {
     QString error;
     QVERIFY2(ui::writePlaylistM3u8(file, songs, &error), qPrintable(error));
 
-    app::PlaylistFile playlist;
+    library::PlaylistFile playlist;
     std::string readError;
-    QVERIFY(app::readPlaylistFile(file.toStdString(), playlist, &readError));
+    QVERIFY(library::readPlaylistFile(file.toStdString(), playlist, &readError));
     QCOMPARE(playlist.name, std::string("Region of the map"));
     QCOMPARE(playlist.entries.size(), songs.size());
     for (std::size_t i = 0; i < songs.size(); ++i) {

@@ -1,7 +1,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app/jobs/playlistfile.h"
+#include "core/library/playlistfile.h"
 #include "testaudio.h"
 
 using namespace songspace;
@@ -13,12 +13,12 @@ class PlaylistFileTest : public QObject {
   fs::path m_dir;
   QTemporaryDir m_temp;
 
-  app::PlaylistFile read(const std::string& name, const std::string& text) {
+  library::PlaylistFile read(const std::string& name, const std::string& text) {
     const fs::path file = m_dir / name;
     testaudio::writeBytes(file, text);
-    app::PlaylistFile out;
+    library::PlaylistFile out;
     std::string error;
-    if (!app::readPlaylistFile(file, out, &error)) qWarning("%s", error.c_str());
+    if (!library::readPlaylistFile(file, out, &error)) qWarning("%s", error.c_str());
     return out;
   }
 
@@ -30,15 +30,15 @@ class PlaylistFileTest : public QObject {
   }
 
   void extendedM3uWithRelativeAndAbsolute() {
-    const app::PlaylistFile p = read("lists/mix.m3u",
-                                     "#EXTM3U\n"
-                                     "#PLAYLIST:Road Trip\n"
-                                     "#EXTINF:123,Artist - Title\n"
-                                     "../music/a.mp3\n"
-                                     "\n"
-                                     "# a comment\n"
-                                     "sub/./b.flac\n"
-                                     "/abs/c.ogg\n");
+    const library::PlaylistFile p = read("lists/mix.m3u",
+                                         "#EXTM3U\n"
+                                         "#PLAYLIST:Road Trip\n"
+                                         "#EXTINF:123,Artist - Title\n"
+                                         "../music/a.mp3\n"
+                                         "\n"
+                                         "# a comment\n"
+                                         "sub/./b.flac\n"
+                                         "/abs/c.ogg\n");
     QCOMPARE(QString::fromStdString(p.name), QStringLiteral("Road Trip"));
     QCOMPARE(p.entries.size(), std::size_t(3));
     QCOMPARE(p.entries[0], m_dir / "music/a.mp3");
@@ -47,18 +47,18 @@ class PlaylistFileTest : public QObject {
   }
 
   void nameFallsBackToStem() {
-    const app::PlaylistFile p = read("Evening.m3u8", "a.mp3\n");
+    const library::PlaylistFile p = read("Evening.m3u8", "a.mp3\n");
     QCOMPARE(QString::fromStdString(p.name), QStringLiteral("Evening"));
     QCOMPARE(p.entries.size(), std::size_t(1));
   }
 
   void urlsDecodedOrIgnored() {
-    const app::PlaylistFile p = read("urls.m3u8",
-                                     "file:///music/My%20Song.mp3\n"
-                                     "http://radio.example/stream.mp3\n"
-                                     "https://x.example/a%20b.ogg\n"
-                                     "file://localhost/music/host.flac\n"
-                                     "file:///music/caf%C3%A9.flac\n");
+    const library::PlaylistFile p = read("urls.m3u8",
+                                         "file:///music/My%20Song.mp3\n"
+                                         "http://radio.example/stream.mp3\n"
+                                         "https://x.example/a%20b.ogg\n"
+                                         "file://localhost/music/host.flac\n"
+                                         "file:///music/caf%C3%A9.flac\n");
     QCOMPARE(p.entries.size(), std::size_t(3));
     QCOMPARE(p.entries[0], fs::path("/music/My Song.mp3"));
     QCOMPARE(p.entries[1], fs::path("/music/host.flac"));
@@ -66,33 +66,33 @@ class PlaylistFileTest : public QObject {
   }
 
   void bomAndCrlf() {
-    const app::PlaylistFile p = read("bom.m3u8",
-                                     "\xEF\xBB\xBF#EXTM3U\r\n"
-                                     "#EXTINF:10,x\r\n"
-                                     "one.mp3\r\n"
-                                     "two words.ogg  \r\n");
+    const library::PlaylistFile p = read("bom.m3u8",
+                                         "\xEF\xBB\xBF#EXTM3U\r\n"
+                                         "#EXTINF:10,x\r\n"
+                                         "one.mp3\r\n"
+                                         "two words.ogg  \r\n");
     QCOMPARE(p.entries.size(), std::size_t(2));
     QCOMPARE(p.entries[0], m_dir / "one.mp3");
     QCOMPARE(p.entries[1], m_dir / "two words.ogg");
   }
 
   void bomBeforeAnEntry() {
-    const app::PlaylistFile p = read("bom2.m3u", "\xEF\xBB\xBF/abs/first.mp3\n");
+    const library::PlaylistFile p = read("bom2.m3u", "\xEF\xBB\xBF/abs/first.mp3\n");
     QCOMPARE(p.entries.size(), std::size_t(1));
     QCOMPARE(p.entries[0], fs::path("/abs/first.mp3"));
   }
 
   void emptyPlaylist() {
-    const app::PlaylistFile p = read("empty.m3u", "");
+    const library::PlaylistFile p = read("empty.m3u", "");
     QVERIFY(p.entries.empty());
     QCOMPARE(QString::fromStdString(p.name), QStringLiteral("empty"));
   }
 
   void missingFileFails() {
-    app::PlaylistFile out;
+    library::PlaylistFile out;
     out.name = "stale";
     std::string error;
-    QVERIFY(!app::readPlaylistFile(m_dir / "absent.m3u", out, &error));
+    QVERIFY(!library::readPlaylistFile(m_dir / "absent.m3u", out, &error));
     QVERIFY(!error.empty());
     QVERIFY(out.name.empty());
   }

@@ -2,7 +2,7 @@
 #include <QtTest>
 #include <random>
 
-#include "core/projection.h"
+#include "core/map/projection.h"
 
 using songspace::core::pca;
 using songspace::core::pcaProject;

@@ -4,13 +4,13 @@
 #include <QTest>
 #include <filesystem>
 
-#include "app/jobs/modelsession.h"
-#include "app/jobs/paths.h"
-#include "app/jobs/projectionjob.h"
-#include "app/jobs/scanjob.h"
-#include "app/jobs/trainjob.h"
-#include "core/catalog.h"
-#include "core/projection.h"
+#include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
+#include "core/library/paths.h"
+#include "core/library/projectionjob.h"
+#include "core/library/scanjob.h"
+#include "core/library/trainjob.h"
+#include "core/map/projection.h"
 #include "synthlibrary.h"
 
 using namespace songspace;
@@ -28,7 +28,7 @@ class ProjectionJobTest : public QObject {
  private:
   QTemporaryDir m_dir;
   QString m_catalogPath;
-  app::ModelSession m_session;
+  library::ModelSession m_session;
 };
 
 void ProjectionJobTest::initTestCase() {
@@ -38,21 +38,22 @@ void ProjectionJobTest::initTestCase() {
   m_catalogPath = m_dir.filePath(QStringLiteral("lib.sqlite"));
   auto catalog = core::Catalog::open(QFile::encodeName(m_catalogPath).toStdString());
   QVERIFY(catalog);
-  app::ScanOptions scan;
+  library::ScanOptions scan;
   scan.roots = {QFile::encodeName(root).toStdString()};
-  const app::ScanSummary summary = app::runScan(*catalog, scan);
+  const library::ScanSummary summary = library::runScan(*catalog, scan);
   QCOMPARE(summary.analyzed, 12);
-  app::TrainJobOptions train;
+  library::TrainJobOptions train;
   train.train.epochs = 5;
   train.train.dimension = 16;
   train.train.subspaces = 2;
-  const app::TrainJobResult result = app::runTrainJob(*catalog, m_catalogPath, train);
+  const library::TrainJobResult result = library::runTrainJob(*catalog, m_catalogPath, train);
   QVERIFY2(result.ok, result.error.c_str());
   std::string error;
-  QVERIFY2(m_session.load(*catalog,
-                          QFile::encodeName(app::modelPathForCatalog(m_catalogPath)).toStdString(),
-                          &error),
-           error.c_str());
+  QVERIFY2(
+      m_session.load(*catalog,
+                     QFile::encodeName(library::modelPathForCatalog(m_catalogPath)).toStdString(),
+                     &error),
+      error.c_str());
 }
 
 void ProjectionJobTest::layoutStacksSongsArtistsTags() {
@@ -61,14 +62,14 @@ void ProjectionJobTest::layoutStacksSongsArtistsTags() {
   QCOMPARE(model.A.cols(), 3);   // three synthetic artists
   QVERIFY(model.T.cols() >= 3);  // at least their three genres
 
-  const Eigen::MatrixXf points = app::stackJointSpace(m_session);
+  const Eigen::MatrixXf points = library::stackJointSpace(m_session);
   QCOMPARE(points.rows(), 12 + model.A.cols() + model.T.cols());
   // Row order: songs (session rows), then artists, then tags.
   QVERIFY(points.row(0).transpose().isApprox(m_session.songEmbeddings().col(0)));
   QVERIFY(points.row(12).transpose().isApprox(model.A.col(0)));
   QVERIFY(points.row(12 + model.A.cols()).transpose().isApprox(model.T.col(0)));
 
-  const app::MapLayout layout = app::pcaLayout(m_session);
+  const library::MapLayout layout = library::pcaLayout(m_session);
   QCOMPARE(layout.pointCount(), points.rows());
   QCOMPARE(layout.pca.rows(), points.rows());
   QCOMPARE(layout.pca.cols(), 2);
@@ -79,8 +80,8 @@ void ProjectionJobTest::layoutStacksSongsArtistsTags() {
 }
 
 void ProjectionJobTest::refineGivesEveryPointFinitePositions() {
-  app::MapLayout layout = app::pcaLayout(m_session);
-  app::RefineOptions options;
+  library::MapLayout layout = library::pcaLayout(m_session);
+  library::RefineOptions options;
   options.tsne.iterations = 100;
   options.tsne.exaggerationIterations = 30;
   options.tsne.perplexity = 4;
@@ -89,7 +90,7 @@ void ProjectionJobTest::refineGivesEveryPointFinitePositions() {
     ++calls;
     QCOMPARE(total, 100);
   };
-  QCOMPARE(app::refineLayout(m_session, layout, options), core::TsneStatus::Ok);
+  QCOMPARE(library::refineLayout(m_session, layout, options), core::TsneStatus::Ok);
   QCOMPARE(calls, 100);
   QVERIFY(layout.refined());
   QCOMPARE(layout.tsne.rows(), layout.pointCount());
@@ -97,26 +98,27 @@ void ProjectionJobTest::refineGivesEveryPointFinitePositions() {
 
   std::atomic<bool> cancel{true};
   options.cancel = &cancel;
-  app::MapLayout cancelled = app::pcaLayout(m_session);
-  QCOMPARE(app::refineLayout(m_session, cancelled, options), core::TsneStatus::Cancelled);
+  library::MapLayout cancelled = library::pcaLayout(m_session);
+  QCOMPARE(library::refineLayout(m_session, cancelled, options), core::TsneStatus::Cancelled);
   QVERIFY(!cancelled.refined());  // the PCA stays the map
 }
 
 void ProjectionJobTest::cacheRoundTrip() {
-  app::MapLayout layout = app::pcaLayout(m_session);
-  app::RefineOptions options;
+  library::MapLayout layout = library::pcaLayout(m_session);
+  library::RefineOptions options;
   options.tsne.iterations = 60;
   options.tsne.exaggerationIterations = 20;
   options.tsne.perplexity = 4;
-  QCOMPARE(app::refineLayout(m_session, layout, options), core::TsneStatus::Ok);
-  const QString cache = app::mapCachePathForCatalog(m_catalogPath);
+  QCOMPARE(library::refineLayout(m_session, layout, options), core::TsneStatus::Ok);
+  const QString cache = library::mapCachePathForCatalog(m_catalogPath);
   QCOMPARE(cache, m_catalogPath + QStringLiteral(".map"));
-  const app::ModelStamp stamp = app::modelStampOf(app::modelPathForCatalog(m_catalogPath));
+  const library::ModelStamp stamp =
+      library::modelStampOf(library::modelPathForCatalog(m_catalogPath));
   QVERIFY(stamp.valid());
   QString error;
-  QVERIFY2(app::saveMapCache(cache, stamp, layout, &error), qPrintable(error));
-  app::MapLayout loaded;
-  QVERIFY2(app::loadMapCache(cache, stamp, m_session, loaded, &error), qPrintable(error));
+  QVERIFY2(library::saveMapCache(cache, stamp, layout, &error), qPrintable(error));
+  library::MapLayout loaded;
+  QVERIFY2(library::loadMapCache(cache, stamp, m_session, loaded, &error), qPrintable(error));
   QCOMPARE(loaded.fileIds, layout.fileIds);
   QCOMPARE(loaded.artistCount, layout.artistCount);
   QCOMPARE(loaded.tagCount, layout.tagCount);
@@ -125,39 +127,40 @@ void ProjectionJobTest::cacheRoundTrip() {
   QVERIFY(loaded.tsne == layout.tsne);
 
   // A PCA-only cache loads as not refined.
-  app::MapLayout pcaOnly = app::pcaLayout(m_session);
-  QVERIFY(app::saveMapCache(cache, stamp, pcaOnly, &error));
-  QVERIFY(app::loadMapCache(cache, stamp, m_session, loaded, &error));
+  library::MapLayout pcaOnly = library::pcaLayout(m_session);
+  QVERIFY(library::saveMapCache(cache, stamp, pcaOnly, &error));
+  QVERIFY(library::loadMapCache(cache, stamp, m_session, loaded, &error));
   QVERIFY(!loaded.refined());
   QVERIFY(loaded.pca == pcaOnly.pca);
 }
 
 void ProjectionJobTest::cacheInvalidatedByRetrain() {
-  const QString cache = app::mapCachePathForCatalog(m_catalogPath);
-  const QString modelPath = app::modelPathForCatalog(m_catalogPath);
-  const app::ModelStamp stamp = app::modelStampOf(modelPath);
-  QVERIFY(app::saveMapCache(cache, stamp, app::pcaLayout(m_session), nullptr));
+  const QString cache = library::mapCachePathForCatalog(m_catalogPath);
+  const QString modelPath = library::modelPathForCatalog(m_catalogPath);
+  const library::ModelStamp stamp = library::modelStampOf(modelPath);
+  QVERIFY(library::saveMapCache(cache, stamp, library::pcaLayout(m_session), nullptr));
 
   // A retrain rewrites the model: its mtime moves on, and the old cache no longer applies.
   const auto path = std::filesystem::path(QFile::encodeName(modelPath).toStdString());
   std::filesystem::last_write_time(
       path, std::filesystem::last_write_time(path) + std::chrono::seconds(5));
-  const app::ModelStamp retrained = app::modelStampOf(modelPath);
+  const library::ModelStamp retrained = library::modelStampOf(modelPath);
   QVERIFY(retrained.valid());
   QVERIFY(!(retrained == stamp));
-  app::MapLayout loaded;
+  library::MapLayout loaded;
   QString error;
-  QVERIFY(!app::loadMapCache(cache, retrained, m_session, loaded, &error));
+  QVERIFY(!library::loadMapCache(cache, retrained, m_session, loaded, &error));
   QVERIFY2(error.contains(QStringLiteral("another model")), qPrintable(error));
   QCOMPARE(loaded.pointCount(), 0);  // untouched on failure
 
-  QVERIFY(!app::modelStampOf(m_dir.filePath(QStringLiteral("absent.model"))).valid());
+  QVERIFY(!library::modelStampOf(m_dir.filePath(QStringLiteral("absent.model"))).valid());
 }
 
 void ProjectionJobTest::corruptedCacheRejected() {
   const QString cache = m_dir.filePath(QStringLiteral("corrupt.map"));
-  const app::ModelStamp stamp = app::modelStampOf(app::modelPathForCatalog(m_catalogPath));
-  QVERIFY(app::saveMapCache(cache, stamp, app::pcaLayout(m_session), nullptr));
+  const library::ModelStamp stamp =
+      library::modelStampOf(library::modelPathForCatalog(m_catalogPath));
+  QVERIFY(library::saveMapCache(cache, stamp, library::pcaLayout(m_session), nullptr));
   QFile file(cache);
   QVERIFY(file.open(QIODevice::ReadOnly));
   const QByteArray good = file.readAll();
@@ -168,9 +171,9 @@ void ProjectionJobTest::corruptedCacheRejected() {
     QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
     out.write(bytes);
     out.close();
-    app::MapLayout loaded;
+    library::MapLayout loaded;
     QString error;
-    QVERIFY(!app::loadMapCache(cache, stamp, m_session, loaded, &error));
+    QVERIFY(!library::loadMapCache(cache, stamp, m_session, loaded, &error));
     QVERIFY2(error.contains(reason), qPrintable(error));
   };
   QByteArray flipped = good;
@@ -179,9 +182,9 @@ void ProjectionJobTest::corruptedCacheRejected() {
   rejects(good.left(good.size() - 9), QStringLiteral("checksum"));
   rejects(QByteArray("hello"), QStringLiteral("not a Songspace map"));
   QString error;
-  app::MapLayout loaded;
-  QVERIFY(!app::loadMapCache(m_dir.filePath(QStringLiteral("none.map")), stamp, m_session, loaded,
-                             &error));
+  library::MapLayout loaded;
+  QVERIFY(!library::loadMapCache(m_dir.filePath(QStringLiteral("none.map")), stamp, m_session,
+                                 loaded, &error));
 }
 
 QTEST_GUILESS_MAIN(ProjectionJobTest)

@@ -17,9 +17,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "app/jobs/safetagwrite.h"
+#include "core/library/safetagwrite.h"
 
-namespace app = songspace::app;
+namespace library = songspace::library;
 namespace audio = songspace::audio;
 using audio::TagField;
 namespace fs = std::filesystem;
@@ -42,7 +42,7 @@ std::vector<std::string> field(const fs::path& file, TagField f) {
 int tempFilesIn(const fs::path& dir) {
   int n = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
-    n += app::isSongspaceTempName(e.path().filename().string()) ? 1 : 0;
+    n += library::isSongspaceTempName(e.path().filename().string()) ? 1 : 0;
   }
   return n;
 }
@@ -79,16 +79,16 @@ class TestSafeTagWrite : public QObject {
     for (TagField f : {TagField::Mood, TagField::Grouping, TagField::Tags, TagField::Comment})
       others.push_back(field(file, f));
     std::uint64_t audioBefore = 0, audioAfter = 0;
-    QVERIFY(app::decodedAudioHash(file, audioBefore, nullptr));
+    QVERIFY(library::decodedAudioHash(file, audioBefore, nullptr));
 
     const std::vector<std::string> genres{"Jazz", "night drive"};
-    const auto result = app::safeWriteTags(file, {{TagField::Genre, genres}});
+    const auto result = library::safeWriteTags(file, {{TagField::Genre, genres}});
     QVERIFY2(result.ok(), result.message.c_str());
     QCOMPARE(field(file, TagField::Genre), genres);
     int i = 0;
     for (TagField f : {TagField::Mood, TagField::Grouping, TagField::Tags, TagField::Comment})
       QCOMPARE(field(file, f), others[static_cast<std::size_t>(i++)]);
-    QVERIFY(app::decodedAudioHash(file, audioAfter, nullptr));
+    QVERIFY(library::decodedAudioHash(file, audioAfter, nullptr));
     QCOMPARE(audioAfter, audioBefore);
     QVERIFY(fileBytes(file) != before);
 
@@ -97,7 +97,7 @@ class TestSafeTagWrite : public QObject {
     QCOMPARE(info.st_mode & 07777, mode_t(0640));
     QCOMPARE(static_cast<long>(info.st_mtim.tv_sec), 1000000000L);
     QCOMPARE(static_cast<long>(info.st_mtim.tv_nsec), 123456789L);
-    QCOMPARE(result.newStamp, *app::fileStamp(file));
+    QCOMPARE(result.newStamp, *library::fileStamp(file));
     if (name.endsWith(QLatin1String(".mp3")) && !name.startsWith(QLatin1String("untagged"))) {
       // ID3v2 major version byte kept (3 or 4).
       QCOMPARE(fileBytes(file)[3], before[3]);
@@ -108,9 +108,9 @@ class TestSafeTagWrite : public QObject {
   void touchSetsNewMtime() {
     QTemporaryDir dir;
     const fs::path file = stage(dir, "tagged.flac");
-    app::SafeWriteOptions options;
+    library::SafeWriteOptions options;
     options.preserveMtime = false;
-    QVERIFY(app::safeWriteTags(file, {{TagField::Mood, {"calm"}}}, options).ok());
+    QVERIFY(library::safeWriteTags(file, {{TagField::Mood, {"calm"}}}, options).ok());
     struct stat info {};
     ::stat(file.c_str(), &info);
     QVERIFY(info.st_mtim.tv_sec > 1600000000);
@@ -143,15 +143,15 @@ class TestSafeTagWrite : public QObject {
     QTemporaryDir dir;
     const fs::path file = stage(dir, name.toStdString());
     const fs::path folder = file.parent_path();
-    app::SafeWriteOptions options;
+    library::SafeWriteOptions options;
     if (setup == QLatin1String("chmod-file")) ::chmod(file.c_str(), 0444);
     if (setup == QLatin1String("chmod-dir")) ::chmod(folder.c_str(), 0555);
     if (setup == QLatin1String("link")) fs::create_hard_link(file, folder / "second-name");
     if (setup == QLatin1String("stamp")) options.expectedStamp = songspace::core::FileStamp{1, 2};
     const std::string before = fileBytes(file);
-    const auto result = app::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}}, options);
+    const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}}, options);
     ::chmod(folder.c_str(), 0755);
-    QCOMPARE(QString::fromLatin1(app::safeWriteErrorName(result.error)), code);
+    QCOMPARE(QString::fromLatin1(library::safeWriteErrorName(result.error)), code);
     QVERIFY(!result.message.empty());
     QCOMPARE(fileBytes(file), before);
     QCOMPARE(tempFilesIn(folder), 0);
@@ -162,7 +162,7 @@ class TestSafeTagWrite : public QObject {
     const fs::path file = stage(dir, "tagged.flac");
     const fs::path link = file.parent_path() / "link.flac";
     fs::create_symlink(file, link);
-    QVERIFY(app::safeWriteTags(link, {{TagField::Genre, {"Jazz"}}}).ok());
+    QVERIFY(library::safeWriteTags(link, {{TagField::Genre, {"Jazz"}}}).ok());
     QVERIFY(fs::is_symlink(link));
     QCOMPARE(field(file, TagField::Genre), std::vector<std::string>{"Jazz"});
   }
@@ -178,11 +178,11 @@ class TestSafeTagWrite : public QObject {
     const fs::path file = mountPoint / "tagged.flac";
     fs::copy_file(kData / "tagged.flac", file);
     const std::string before = fileBytes(file);
-    const auto result = app::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}});
+    const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}});
     const std::string after = fileBytes(file);
     const int temps = tempFilesIn(mountPoint);
     ::umount(mountPoint.c_str());
-    QCOMPARE(QString::fromLatin1(app::safeWriteErrorName(result.error)),
+    QCOMPARE(QString::fromLatin1(library::safeWriteErrorName(result.error)),
              QStringLiteral("disk_full"));
     QVERIFY2(result.message.find("disk full") != std::string::npos, result.message.c_str());
     QCOMPARE(after, before);
@@ -199,8 +199,8 @@ class TestSafeTagWrite : public QObject {
       std::signal(SIGXFSZ, SIG_IGN);
       const struct rlimit limit = {8192, 8192};
       ::setrlimit(RLIMIT_FSIZE, &limit);
-      const auto result = app::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}});
-      ::_exit(result.error == app::SafeWriteError::DiskFull ? 0 : 1);
+      const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}});
+      ::_exit(result.error == library::SafeWriteError::DiskFull ? 0 : 1);
     }
     int status = 0;
     ::waitpid(child, &status, 0);
@@ -221,7 +221,7 @@ class TestSafeTagWrite : public QObject {
     make(".b.mp3.songspace-tmp-" + std::to_string(::getppid()) + "-3");  // a live process
     make("c.songspace-tmp-1-1");                                         // not ours: no leading dot
     make("d.flac");
-    QCOMPARE(app::removeStaleTempFiles(folder), 1);
+    QCOMPARE(library::removeStaleTempFiles(folder), 1);
     QVERIFY(!fs::exists(folder / (".a.flac.songspace-tmp-" + std::to_string(child) + "-0")));
     QVERIFY(fs::exists(folder / (".b.mp3.songspace-tmp-" + std::to_string(::getppid()) + "-3")));
     QVERIFY(fs::exists(folder / "c.songspace-tmp-1-1"));

@@ -7,9 +7,9 @@
 #include <map>
 #include <random>
 
-#include "app/jobs/scanjob.h"
 #include "audio/descriptors.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/scanjob.h"
 #include "testaudio.h"
 
 using namespace songspace;
@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-app::ScanOptions smallOptions(const fs::path& root, int threads = 1) {
-  app::ScanOptions options;
+library::ScanOptions smallOptions(const fs::path& root, int threads = 1) {
+  library::ScanOptions options;
   options.roots = {root};
   options.threads = threads;
   options.codebook.clusters = 16;
@@ -39,7 +39,8 @@ void writeLibrary(const fs::path& dir, int count, std::uint32_t seed = 1) {
   }
 }
 
-const app::ScanIssue* findIssue(const std::vector<app::ScanIssue>& issues, const fs::path& path) {
+const library::ScanIssue* findIssue(const std::vector<library::ScanIssue>& issues,
+                                    const fs::path& path) {
   for (const auto& issue : issues) {
     if (issue.path == path.string()) return &issue;
   }
@@ -100,13 +101,13 @@ class ScanJobTest : public QObject {
     writeLibrary(lib, 3);
     auto catalog = core::Catalog::open(path("long.sqlite"));
     QVERIFY(catalog);
-    app::ScanSummary first = app::runScan(*catalog, smallOptions(lib));
+    library::ScanSummary first = library::runScan(*catalog, smallOptions(lib));
     QCOMPARE(first.analyzed, 3);
     QVERIFY(first.codebookLearned);
     constexpr double kSeconds = 45 * 60;
     QVERIFY(testaudio::writeLongWav(lib / "long.wav", kSeconds, 8000));
     const long before = testaudio::peakRssKb();
-    const app::ScanSummary summary = app::runScan(*catalog, smallOptions(lib, 2));
+    const library::ScanSummary summary = library::runScan(*catalog, smallOptions(lib, 2));
     const long growthMb = (testaudio::peakRssKb() - before) / 1024;
     QCOMPARE(summary.analyzed, 1);
     QCOMPARE(summary.unchanged, 3);
@@ -146,7 +147,7 @@ class ScanJobTest : public QObject {
 
     auto catalog = core::Catalog::open(path("mixed.sqlite"));
     QVERIFY(catalog);
-    const app::ScanSummary s = app::runScan(*catalog, smallOptions(lib, 2));
+    const library::ScanSummary s = library::runScan(*catalog, smallOptions(lib, 2));
     QVERIFY(s.error.empty());
     QVERIFY(!s.cancelled);
     QCOMPARE(s.filesSeen, 17);
@@ -158,7 +159,7 @@ class ScanJobTest : public QObject {
                                                            {"cut.mp3", "corrupt"},
                                                            {"cut.ogg", "corrupt"}};
     for (const auto& [name, code] : expectedCodes) {
-      const app::ScanIssue* issue = findIssue(s.failed, lib / "bad" / name);
+      const library::ScanIssue* issue = findIssue(s.failed, lib / "bad" / name);
       QVERIFY2(issue != nullptr, name.c_str());
       QVERIFY2(!issue->reason.empty(), name.c_str());
       QVERIFY2(issue->code == code, (name + ": " + issue->code + " " + issue->reason).c_str());
@@ -179,7 +180,7 @@ class ScanJobTest : public QObject {
     QVERIFY(s.audioSeconds > 12 * 1.0);
 
     // Incremental: nothing changed.
-    app::ScanSummary again = app::runScan(*catalog, smallOptions(lib, 2));
+    library::ScanSummary again = library::runScan(*catalog, smallOptions(lib, 2));
     QCOMPARE(again.analyzed, 0);
     QCOMPARE(again.unchanged, 17);
     QVERIFY(again.failed.empty());
@@ -188,21 +189,21 @@ class ScanJobTest : public QObject {
     // A new modification time: analysed again (and only that file).
     const fs::path touched = lib / "good/song01.wav";
     fs::last_write_time(touched, fs::last_write_time(touched) + std::chrono::seconds(5));
-    again = app::runScan(*catalog, smallOptions(lib, 2));
+    again = library::runScan(*catalog, smallOptions(lib, 2));
     QCOMPARE(again.analyzed, 1);
     QCOMPARE(again.unchanged, 16);
 
     // Deleted: marked missing; restored unchanged: revived without analysis.
     const fs::path moved = path("song02.wav.away");
     fs::rename(lib / "good/song02.wav", moved);
-    again = app::runScan(*catalog, smallOptions(lib, 2));
+    again = library::runScan(*catalog, smallOptions(lib, 2));
     QCOMPARE(again.missing, 1);
     QCOMPARE(again.filesSeen, 16);
     QCOMPARE(catalog->fileByPath((lib / "good/song02.wav").native())->state,
              core::FileState::Missing);
     QCOMPARE(catalog->counts().missing, 1);
     fs::rename(moved, lib / "good/song02.wav");
-    again = app::runScan(*catalog, smallOptions(lib, 2));
+    again = library::runScan(*catalog, smallOptions(lib, 2));
     QCOMPARE(again.analyzed, 0);
     QCOMPARE(again.revived, 1);
     QCOMPARE(again.missing, 0);
@@ -227,7 +228,7 @@ class ScanJobTest : public QObject {
     const auto out = testaudio::runAsNobody([&] {
       auto catalog = core::Catalog::open(db);
       if (!catalog) return std::string("no catalog");
-      const app::ScanSummary s = app::runScan(*catalog, smallOptions(lib, 2));
+      const library::ScanSummary s = library::runScan(*catalog, smallOptions(lib, 2));
       std::string text = "analyzed " + std::to_string(s.analyzed) + "\n";
       for (const auto& f : s.failed)
         text += "failed " + f.path + "|" + f.code + "|" + f.reason + "\n";
@@ -254,9 +255,9 @@ class ScanJobTest : public QObject {
     for (int t = 0; t < 2; ++t) {
       auto catalog = core::Catalog::open(path("threads" + std::to_string(t) + ".sqlite"));
       QVERIFY(catalog);
-      app::ScanOptions options = smallOptions(lib, t + 1);
+      library::ScanOptions options = smallOptions(lib, t + 1);
       options.commitEvery = 3;
-      const app::ScanSummary s = app::runScan(*catalog, options);
+      const library::ScanSummary s = library::runScan(*catalog, options);
       QCOMPARE(s.analyzed, 10);
       content[t] = contentOf(*catalog);
     }
@@ -276,12 +277,12 @@ class ScanJobTest : public QObject {
     auto catalog = core::Catalog::open(path("cancel.sqlite"));
     QVERIFY(catalog);
     std::atomic<bool> cancel{false};
-    app::ScanOptions options = smallOptions(lib, 2);
+    library::ScanOptions options = smallOptions(lib, 2);
     options.cancel = &cancel;
-    options.progress = [&](const app::ScanProgress& p) {
-      if (p.phase == app::ScanProgress::Phase::Analyzing && p.done >= 3) cancel = true;
+    options.progress = [&](const library::ScanProgress& p) {
+      if (p.phase == library::ScanProgress::Phase::Analyzing && p.done >= 3) cancel = true;
     };
-    const app::ScanSummary s = app::runScan(*catalog, options);
+    const library::ScanSummary s = library::runScan(*catalog, options);
     QVERIFY(s.cancelled);
     QVERIFY(s.analyzed >= 3);
     QVERIFY2(s.analyzed < 12, qPrintable(QString::number(s.analyzed)));
@@ -290,7 +291,7 @@ class ScanJobTest : public QObject {
 
     cancel = false;
     options.progress = nullptr;
-    const app::ScanSummary rest = app::runScan(*catalog, options);
+    const library::ScanSummary rest = library::runScan(*catalog, options);
     QVERIFY(!rest.cancelled);
     QCOMPARE(rest.analyzed, 12 - s.analyzed);
     QCOMPARE(rest.unchanged, s.analyzed);
@@ -318,14 +319,14 @@ class ScanJobTest : public QObject {
         ::close(fds[0]);
         auto catalog = core::Catalog::open(db);
         if (!catalog) ::_exit(2);
-        app::ScanOptions options = smallOptions(lib, 2);
+        library::ScanOptions options = smallOptions(lib, 2);
         options.commitEvery = 2;
-        options.progress = [&](const app::ScanProgress& p) {
-          if (p.phase == app::ScanProgress::Phase::Analyzing) {
+        options.progress = [&](const library::ScanProgress& p) {
+          if (p.phase == library::ScanProgress::Phase::Analyzing) {
             [[maybe_unused]] const ssize_t n = ::write(fds[1], "x", 1);
           }
         };
-        app::runScan(*catalog, options);
+        library::runScan(*catalog, options);
         ::_exit(0);
       }
       ::close(fds[1]);
@@ -353,7 +354,7 @@ class ScanJobTest : public QObject {
       QVERIFY(!song.features.codewordCounts.empty());
       QVERIFY(catalog->song(song.fileId).has_value());
     }
-    const app::ScanSummary s = app::runScan(*catalog, smallOptions(lib, 2));
+    const library::ScanSummary s = library::runScan(*catalog, smallOptions(lib, 2));
     QVERIFY(!s.codebookLearned || before.analyzed == 0);
     QCOMPARE(s.analyzed + s.unchanged, kFiles);
     QCOMPARE(s.unchanged, static_cast<int>(before.analyzed));
@@ -364,10 +365,10 @@ class ScanJobTest : public QObject {
     fs::create_directories(path("emptylib"));
     auto catalog = core::Catalog::open(path("empty.sqlite"));
     QVERIFY(catalog);
-    app::ScanSummary s = app::runScan(*catalog, smallOptions(path("emptylib")));
+    library::ScanSummary s = library::runScan(*catalog, smallOptions(path("emptylib")));
     QCOMPARE(s.filesSeen, 0);
     QVERIFY(s.error.empty());
-    s = app::runScan(*catalog, smallOptions(path("nowhere")));
+    s = library::runScan(*catalog, smallOptions(path("nowhere")));
     QCOMPARE(s.filesSeen, 0);
     QVERIFY(findIssue(s.problems, path("nowhere")) != nullptr);
   }

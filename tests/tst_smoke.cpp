@@ -1,7 +1,7 @@
 #include <QtTest>
 
 #include "audio/audiostatus.h"
-#include "core/trainingset.h"
+#include "core/model/trainingset.h"
 
 class SmokeTest : public QObject {
   Q_OBJECT

@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include "core/tabledata.h"
+#include "core/eval/tabledata.h"
 
 using namespace songspace::core;
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "core/tablefeatures.h"
+#include "core/eval/tablefeatures.h"
 
 using namespace songspace::core;
 

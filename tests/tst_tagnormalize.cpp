@@ -1,6 +1,6 @@
 #include <QtTest>
 
-#include "core/tagnormalize.h"
+#include "core/catalog/tagnormalize.h"
 
 using songspace::core::normalizeTag;
 using songspace::core::normalizeTags;

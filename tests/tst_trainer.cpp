@@ -3,10 +3,10 @@
 #include <cstring>
 #include <tuple>
 
-#include "core/featurespace.h"
-#include "core/trainer.h"
-#include "core/trainer_plan.h"
-#include "core/trainer_sgd.h"
+#include "core/model/featurespace.h"
+#include "core/model/trainer.h"
+#include "core/model/trainer_plan.h"
+#include "core/model/trainer_sgd.h"
 
 using namespace songspace::core;
 

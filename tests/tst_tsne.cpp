@@ -1,8 +1,8 @@
 #include <QtTest>
 #include <random>
 
-#include "core/tsne.h"
-#include "core/tsneaffinity.h"
+#include "core/map/tsne.h"
+#include "core/map/tsneaffinity.h"
 
 using namespace songspace::core;
 

@@ -1,13 +1,9 @@
 #include "ui/aboutdialog.h"
 
-#include <taglib/taglib.h>
-
 #include <QApplication>
 #include <QMessageBox>
 
-extern "C" {
-#include <libavutil/avutil.h>
-}
+#include "audio/versions.h"
 
 namespace songspace::ui {
 
@@ -21,12 +17,10 @@ QString aboutText() {
              "in Joint Semantic Spaces</i> by Jason Weston, Samy Bengio and Philippe Hamel "
              "(2011), trained with the WARP loss (Weston, Bengio &amp; Usunier, WSABIE, 2011) "
              "on bag-of-audio-words features of your own files.</p>"
-             "<p>Qt %2 · FFmpeg %3 · TagLib %4.%5.%6</p>")
+             "<p>Qt %2 · FFmpeg %3 · TagLib %4</p>")
       .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
-           QString::fromLatin1(av_version_info()))
-      .arg(TAGLIB_MAJOR_VERSION)
-      .arg(TAGLIB_MINOR_VERSION)
-      .arg(TAGLIB_PATCH_VERSION);
+           QString::fromStdString(audio::ffmpegVersion()),
+           QString::fromStdString(audio::taglibVersion()));
 }
 
 void showAboutDialog(QWidget* parent) {

@@ -4,7 +4,7 @@ namespace songspace::ui {
 
 ArtistListModel::ArtistListModel(QObject* parent) : QAbstractListModel(parent) {}
 
-void ArtistListModel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+void ArtistListModel::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   beginResetModel();
   m_artists.clear();
   if (snapshot) {

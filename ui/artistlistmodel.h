@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "ui/librarysnapshot.h"
+#include "core/library/librarysnapshot.h"
 
 namespace songspace::ui {
 
@@ -20,7 +20,7 @@ class ArtistListModel : public QAbstractListModel {
 
   explicit ArtistListModel(QObject* parent = nullptr);
 
-  void setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
 
   int rowCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

@@ -11,7 +11,7 @@ ArtistPage::ArtistPage(QWidget* parent) : BrowsePanel(parent) {
   showArtist({});
 }
 
-void ArtistPage::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+void ArtistPage::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   setSnapshotPointer(std::move(snapshot));
   showArtist(m_artist);
 }
@@ -66,14 +66,14 @@ void ArtistPage::showArtist(const QString& name) {
     endContent();
     return;
   }
-  const app::ModelSession& model = *snapshot()->model;
+  const library::ModelSession& model = *snapshot()->model;
   auto* songs = addSection(layout, tr("Songs that fit this artist"), tr("✓ by this artist"));
-  for (const app::Hit& hit : model.songsForArtist(key, kSongsShown)) {
+  for (const library::Hit& hit : model.songsForArtist(key, kSongsShown)) {
     const core::SongRow* song = snapshot()->song(hit.fileId);
     addSongEntry(songs, hit.fileId, hit.score, song && song->artistName == key);
   }
   auto* artists = addSection(layout, tr("Similar artists"));
-  for (const app::Hit& hit : model.similarArtists(key, kSimilarArtistsShown)) {
+  for (const library::Hit& hit : model.similarArtists(key, kSimilarArtistsShown)) {
     addArtistEntry(artists, QString::fromStdString(hit.name), hit.score);
   }
   auto* profile = addSection(layout, tr("Tag profile"));

@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/jointmodel.h"
+#include "core/model/jointmodel.h"
 #include "ui/browsepanel.h"
 
 namespace songspace::ui {
@@ -21,7 +21,7 @@ class ArtistPage : public BrowsePanel {
 
   explicit ArtistPage(QWidget* parent = nullptr);
 
-  void setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   void showArtist(const QString& name);
   QString currentArtist() const { return m_artist; }
 

@@ -22,8 +22,8 @@
 #include <QtConcurrent>
 #include <algorithm>
 
-#include "app/jobs/modelsession.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
 #include "ui/autotagmodel.h"
 
 namespace songspace::ui {
@@ -43,8 +43,8 @@ std::unique_ptr<core::Catalog> openCatalog(const QString& path, QString* error) 
 
 // Worker: proposals in chunks so a newer parameter set (or closing) cancels a long run quickly.
 void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath,
-                      std::shared_ptr<const LibrarySnapshot> snapshot,
-                      std::vector<std::int64_t> ids, app::AutotagParams params) {
+                      std::shared_ptr<const library::LibrarySnapshot> snapshot,
+                      std::vector<std::int64_t> ids, library::AutotagParams params) {
   ProposalRun run;
   auto catalog = openCatalog(catalogPath, &run.error);
   if (!catalog) {
@@ -62,7 +62,7 @@ void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath
     if (promise.isCanceled()) return;
     const int end = std::min(total, start + AutotagDialog::kProposalChunk);
     const std::vector<std::int64_t> chunk(ids.begin() + start, ids.begin() + end);
-    auto part = app::proposeTags(*catalog, *snapshot->model, chunk, params);
+    auto part = library::proposeTags(*catalog, *snapshot->model, chunk, params);
     std::move(part.begin(), part.end(), std::back_inserter(run.proposals));
     promise.setProgressValue(end);
   }
@@ -71,8 +71,8 @@ void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath
 
 }  // namespace
 
-AutotagDialog::AutotagDialog(std::shared_ptr<const LibrarySnapshot> snapshot, QList<qint64> fileIds,
-                             QWidget* parent)
+AutotagDialog::AutotagDialog(std::shared_ptr<const library::LibrarySnapshot> snapshot,
+                             QList<qint64> fileIds, QWidget* parent)
     : QDialog(parent), m_snapshot(std::move(snapshot)) {
   for (const qint64 id : fileIds) m_fileIds.push_back(id);
   // One thread: proposal runs and the apply never overlap, so a preview never reads a file that
@@ -87,7 +87,7 @@ AutotagDialog::AutotagDialog(std::shared_ptr<const LibrarySnapshot> snapshot, QL
   connect(m_debounce, &QTimer::timeout, this, &AutotagDialog::recompute);
   connect(&m_proposalWatcher, &QFutureWatcher<ProposalRun>::finished, this,
           &AutotagDialog::proposalsFinished);
-  connect(&m_applyWatcher, &QFutureWatcher<app::BatchResult>::finished, this,
+  connect(&m_applyWatcher, &QFutureWatcher<library::BatchResult>::finished, this,
           &AutotagDialog::applyFinished);
   connect(m_model, &AutotagModel::selectionChanged, this, [this] {
     updateButtons();
@@ -110,15 +110,15 @@ void AutotagDialog::buildUi() {
     m_field->addItem(name.left(1).toUpper() + name.mid(1), static_cast<int>(field));
   }
   m_minScore = new QDoubleSpinBox(this);
-  m_minScore->setRange(app::kAutotagMinScore.minValue, app::kAutotagMinScore.maxValue);
+  m_minScore->setRange(library::kAutotagMinScore.minValue, library::kAutotagMinScore.maxValue);
   m_minScore->setDecimals(2);
   m_minScore->setSingleStep(0.1);
-  m_minScore->setValue(app::kAutotagMinScore.defaultValue);
-  m_minScore->setToolTip(QString::fromUtf8(app::kAutotagMinScore.description));
+  m_minScore->setValue(library::kAutotagMinScore.defaultValue);
+  m_minScore->setToolTip(QString::fromUtf8(library::kAutotagMinScore.description));
   m_maxTags = new QSpinBox(this);
-  m_maxTags->setRange(app::kAutotagMaxTags.minValue, app::kAutotagMaxTags.maxValue);
-  m_maxTags->setValue(app::kAutotagMaxTags.defaultValue);
-  m_maxTags->setToolTip(QString::fromUtf8(app::kAutotagMaxTags.description));
+  m_maxTags->setRange(library::kAutotagMaxTags.minValue, library::kAutotagMaxTags.maxValue);
+  m_maxTags->setValue(library::kAutotagMaxTags.defaultValue);
+  m_maxTags->setToolTip(QString::fromUtf8(library::kAutotagMaxTags.description));
   m_add = new QRadioButton(tr("&Add to the field's values"), this);
   m_replace = new QRadioButton(tr("&Replace the field's values"), this);
   m_add->setChecked(true);
@@ -209,20 +209,20 @@ void AutotagDialog::buildUi() {
   connect(m_replace, &QRadioButton::toggled, this, &AutotagDialog::scheduleRecompute);
 }
 
-app::AutotagParams AutotagDialog::params() const {
-  app::AutotagParams params;
+library::AutotagParams AutotagDialog::params() const {
+  library::AutotagParams params;
   params.field = static_cast<TagField>(m_field->currentData().toInt());
   params.minScore = static_cast<float>(m_minScore->value());
   params.maxTags = m_maxTags->value();
-  params.mode = m_replace->isChecked() ? app::AutotagMode::Replace : app::AutotagMode::Add;
+  params.mode = m_replace->isChecked() ? library::AutotagMode::Replace : library::AutotagMode::Add;
   return params;
 }
 
-void AutotagDialog::setParams(const app::AutotagParams& params) {
+void AutotagDialog::setParams(const library::AutotagParams& params) {
   m_field->setCurrentIndex(m_field->findData(static_cast<int>(params.field)));
   m_minScore->setValue(static_cast<double>(params.minScore));
   m_maxTags->setValue(params.maxTags);
-  (params.mode == app::AutotagMode::Replace ? m_replace : m_add)->setChecked(true);
+  (params.mode == library::AutotagMode::Replace ? m_replace : m_add)->setChecked(true);
 }
 
 bool AutotagDialog::preserveMtime() const {
@@ -288,7 +288,7 @@ void AutotagDialog::proposalsFinished() {
 
 void AutotagDialog::apply() {
   if (isApplying() || isComputing() || m_applyPending || m_hasResult) return;
-  std::vector<app::Proposal> proposals = m_model->checkedProposals();
+  std::vector<library::Proposal> proposals = m_model->checkedProposals();
   if (proposals.empty()) return;
   m_cancel = false;
   m_model->clearOutcomes();
@@ -298,20 +298,20 @@ void AutotagDialog::apply() {
   m_current->setText(tr("Starting…"));
   m_summary->clear();
 
-  const app::AutotagParams p = params();
-  app::ApplyOptions options;
+  const library::AutotagParams p = params();
+  library::ApplyOptions options;
   options.preserveMtime = preserveMtime();
-  options.note =
-      QStringLiteral("autotag dialog: field %1, %2, min score %3, max tags %4")
-          .arg(QLatin1String(audio::tagFieldName(p.field)),
-               p.mode == app::AutotagMode::Add ? QStringLiteral("add") : QStringLiteral("replace"))
-          .arg(static_cast<double>(p.minScore))
-          .arg(p.maxTags)
-          .toStdString();
+  options.note = QStringLiteral("autotag dialog: field %1, %2, min score %3, max tags %4")
+                     .arg(QLatin1String(audio::tagFieldName(p.field)),
+                          p.mode == library::AutotagMode::Add ? QStringLiteral("add")
+                                                              : QStringLiteral("replace"))
+                     .arg(static_cast<double>(p.minScore))
+                     .arg(p.maxTags)
+                     .toStdString();
   options.cancel = &m_cancel;
   // Called on the worker; the queued call is dropped if the dialog is gone (it waits first).
   options.progress = [this, observer = m_workerObserver](int done, int total,
-                                                         const app::FileOutcome& outcome) {
+                                                         const library::FileOutcome& outcome) {
     QMetaObject::invokeMethod(
         this, [this, done, total, outcome] { applyProgress(done, total, outcome); },
         Qt::QueuedConnection);
@@ -323,16 +323,16 @@ void AutotagDialog::apply() {
         QString error;
         auto catalog = openCatalog(catalogPath, &error);
         if (!catalog) {
-          app::BatchResult result;
+          library::BatchResult result;
           result.error = error.toStdString();
           return result;
         }
-        return app::applyProposals(*catalog, proposals, options);
+        return library::applyProposals(*catalog, proposals, options);
       }));
   updateButtons();
 }
 
-void AutotagDialog::applyProgress(int done, int total, const app::FileOutcome& outcome) {
+void AutotagDialog::applyProgress(int done, int total, const library::FileOutcome& outcome) {
   m_progress->setRange(0, total);
   m_progress->setValue(done);
   m_current->setText(QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName());
@@ -349,19 +349,19 @@ void AutotagDialog::cancelApply() {
 void AutotagDialog::applyFinished() {
   m_lastResult = m_applyWatcher.result();
   m_hasResult = true;
-  for (const app::FileOutcome& outcome : m_lastResult.files) m_model->setOutcome(outcome);
-  const app::BatchResult& r = m_lastResult;
+  for (const library::FileOutcome& outcome : m_lastResult.files) m_model->setOutcome(outcome);
+  const library::BatchResult& r = m_lastResult;
   QString text;
   if (!r.error.empty()) {
     text = tr("Nothing was written: %1").arg(QString::fromStdString(r.error));
   } else {
     text = tr("Batch %1: %2 written, %3 skipped, %4 failed.")
                .arg(r.batchId)
-               .arg(r.count(app::FileOutcomeKind::Written))
-               .arg(r.count(app::FileOutcomeKind::Skipped))
-               .arg(r.count(app::FileOutcomeKind::Failed));
+               .arg(r.count(library::FileOutcomeKind::Written))
+               .arg(r.count(library::FileOutcomeKind::Skipped))
+               .arg(r.count(library::FileOutcomeKind::Failed));
     if (r.cancelled) text += tr(" Stopped early: the remaining files were not touched.");
-    if (r.count(app::FileOutcomeKind::Written) > 0)
+    if (r.count(library::FileOutcomeKind::Written) > 0)
       text += tr(" Edit ▸ Undo auto-tagging restores the previous values.");
   }
   m_summary->setText(text);

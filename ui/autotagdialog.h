@@ -9,10 +9,10 @@
 #include <memory>
 #include <vector>
 
-#include "app/jobs/autotag.h"
-#include "app/jobs/autotagapply.h"
+#include "core/library/autotag.h"
+#include "core/library/autotagapply.h"
+#include "core/library/librarysnapshot.h"
 #include "ui/autotagundo.h"  // AutotagUndo: the Edit menu's counterpart
-#include "ui/librarysnapshot.h"
 
 class QButtonGroup;
 class QCheckBox;
@@ -32,7 +32,7 @@ class AutotagModel;
 
 // What one proposal run produced (on the worker thread).
 struct ProposalRun {
-  std::vector<app::Proposal> proposals;
+  std::vector<library::Proposal> proposals;
   QString error;  // set when the catalog could not be opened or there is no model
 };
 
@@ -49,18 +49,18 @@ class AutotagDialog : public QDialog {
   static constexpr int kRecomputeDelayMs = 250;  // debounce of parameter edits
   static constexpr int kProposalChunk = 32;      // files per cancellation check
 
-  AutotagDialog(std::shared_ptr<const LibrarySnapshot> snapshot, QList<qint64> fileIds,
+  AutotagDialog(std::shared_ptr<const library::LibrarySnapshot> snapshot, QList<qint64> fileIds,
                 QWidget* parent = nullptr);
   ~AutotagDialog() override;
 
-  app::AutotagParams params() const;
-  void setParams(const app::AutotagParams& params);  // schedules a recompute
+  library::AutotagParams params() const;
+  void setParams(const library::AutotagParams& params);  // schedules a recompute
   bool preserveMtime() const;
 
   bool isComputing() const;
   bool isApplying() const;
   bool hasResult() const { return m_hasResult; }
-  const app::BatchResult& lastResult() const { return m_lastResult; }
+  const library::BatchResult& lastResult() const { return m_lastResult; }
   QString statusText() const;   // proposals summary ("12 files: 9 will change, …")
   QString summaryText() const;  // outcome of the last apply
 
@@ -90,22 +90,22 @@ class AutotagDialog : public QDialog {
   void buildUi();
   void scheduleRecompute();
   void proposalsFinished();
-  void applyProgress(int done, int total, const app::FileOutcome& outcome);
+  void applyProgress(int done, int total, const library::FileOutcome& outcome);
   void applyFinished();
   void updateButtons();
   void updateStatus();
 
-  std::shared_ptr<const LibrarySnapshot> m_snapshot;
+  std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   std::vector<std::int64_t> m_fileIds;
   QThreadPool m_pool;
   QFutureWatcher<ProposalRun> m_proposalWatcher;
-  QFutureWatcher<app::BatchResult> m_applyWatcher;
+  QFutureWatcher<library::BatchResult> m_applyWatcher;
   std::atomic<bool> m_cancel{false};
   bool m_closeWhenDone = false;
   bool m_hasResult = false;
   bool m_applyPending = false;  // the preview is stale: apply waits for the next run
   int m_proposalRuns = 0;
-  app::BatchResult m_lastResult;
+  library::BatchResult m_lastResult;
   QString m_error;
   std::function<void(int, int)> m_workerObserver;
 

@@ -10,7 +10,7 @@
 #include <set>
 #include <utility>
 
-#include "core/tagnormalize.h"
+#include "core/catalog/tagnormalize.h"
 
 namespace songspace::ui {
 
@@ -55,7 +55,7 @@ QStringList toStringList(const std::vector<std::string>& values) {
 
 AutotagModel::AutotagModel(QObject* parent) : QAbstractItemModel(parent) {}
 
-void AutotagModel::setProposals(std::vector<app::Proposal> proposals) {
+void AutotagModel::setProposals(std::vector<library::Proposal> proposals) {
   std::set<std::string> uncheckedFiles;
   std::set<std::pair<std::string, std::string>> uncheckedTags;
   for (const FileItem& item : m_files) {
@@ -68,12 +68,12 @@ void AutotagModel::setProposals(std::vector<app::Proposal> proposals) {
   beginResetModel();
   m_files.clear();
   m_files.reserve(proposals.size());
-  for (app::Proposal& p : proposals) {
+  for (library::Proposal& p : proposals) {
     FileItem item;
     item.proposal = std::move(p);
-    const app::Proposal& q = item.proposal;
+    const library::Proposal& q = item.proposal;
     if (!q.skipped()) {
-      if (q.mode == app::AutotagMode::Add) {
+      if (q.mode == library::AutotagMode::Add) {
         for (const auto& tag : q.added) item.choices.push_back({tag.tag, tag.score, true});
       } else {
         for (const auto& value : q.newValues) {
@@ -98,7 +98,7 @@ void AutotagModel::setProposals(std::vector<app::Proposal> proposals) {
 
 std::vector<std::string> AutotagModel::effectiveNewValues(const FileItem& item) const {
   std::vector<std::string> values;
-  if (item.proposal.mode == app::AutotagMode::Add) values = item.proposal.oldValues;
+  if (item.proposal.mode == library::AutotagMode::Add) values = item.proposal.oldValues;
   for (const Choice& c : item.choices) {
     if (c.checked) values.push_back(c.value);
   }
@@ -112,13 +112,13 @@ bool AutotagModel::willWrite(const FileItem& item) const {
   return anyChecked && effectiveNewValues(item) != item.proposal.oldValues;
 }
 
-std::vector<app::Proposal> AutotagModel::checkedProposals() const {
-  std::vector<app::Proposal> out;
+std::vector<library::Proposal> AutotagModel::checkedProposals() const {
+  std::vector<library::Proposal> out;
   for (const FileItem& item : m_files) {
     if (!willWrite(item)) continue;
-    app::Proposal p = item.proposal;
+    library::Proposal p = item.proposal;
     p.newValues = effectiveNewValues(item);
-    std::vector<app::ProposedTag> added;
+    std::vector<library::ProposedTag> added;
     for (const auto& tag : p.added) {
       const auto it = std::find_if(item.choices.begin(), item.choices.end(), [&](const Choice& c) {
         return core::normalizeTag(c.value) == tag.tag;
@@ -143,7 +143,7 @@ int AutotagModel::rowOfPath(const std::string& path) const {
   return -1;
 }
 
-void AutotagModel::setOutcome(const app::FileOutcome& outcome) {
+void AutotagModel::setOutcome(const library::FileOutcome& outcome) {
   const int row = rowOfPath(outcome.path);
   if (row < 0) return;
   m_files[static_cast<std::size_t>(row)].outcome = outcome;
@@ -184,7 +184,7 @@ int AutotagModel::columnCount(const QModelIndex&) const {
 }
 
 QVariant AutotagModel::fileData(const FileItem& item, int column, int role) const {
-  const app::Proposal& p = item.proposal;
+  const library::Proposal& p = item.proposal;
   switch (role) {
     case PathRole:
       return pathText(p.path);
@@ -197,7 +197,7 @@ QVariant AutotagModel::fileData(const FileItem& item, int column, int role) cons
     case WillWriteRole:
       return willWrite(item);
     case OutcomeRole:
-      return item.outcome ? QLatin1String(app::fileOutcomeName(item.outcome->kind))
+      return item.outcome ? QLatin1String(library::fileOutcomeName(item.outcome->kind))
                           : QLatin1String("");
     default:
       break;
@@ -213,10 +213,10 @@ QVariant AutotagModel::fileData(const FileItem& item, int column, int role) cons
   if (role == Qt::ForegroundRole) {
     if (p.skipped() || (column == NewColumn && !willWrite(item))) return QBrush(dimmed());
     if (column == ResultColumn && item.outcome &&
-        item.outcome->kind == app::FileOutcomeKind::Failed)
+        item.outcome->kind == library::FileOutcomeKind::Failed)
       return QBrush(QColor(0xc0, 0x20, 0x20));
     if (column == ResultColumn && item.outcome &&
-        item.outcome->kind == app::FileOutcomeKind::Written)
+        item.outcome->kind == library::FileOutcomeKind::Written)
       return QBrush(QColor(0x20, 0x80, 0x30));
   }
   if (role != Qt::DisplayRole) return {};
@@ -232,8 +232,8 @@ QVariant AutotagModel::fileData(const FileItem& item, int column, int role) cons
       return joinValues(effectiveNewValues(item));
     case ResultColumn:
       if (!item.outcome) return {};
-      if (item.outcome->kind == app::FileOutcomeKind::Written) return tr("written");
-      return tr("%1: %2").arg(QLatin1String(app::fileOutcomeName(item.outcome->kind)),
+      if (item.outcome->kind == library::FileOutcomeKind::Written) return tr("written");
+      return tr("%1: %2").arg(QLatin1String(library::fileOutcomeName(item.outcome->kind)),
                               reasonText(item.outcome->reason, p.path));
     default:
       return {};

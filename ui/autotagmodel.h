@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "app/jobs/autotag.h"
-#include "app/jobs/autotagapply.h"
+#include "core/library/autotag.h"
+#include "core/library/autotagapply.h"
 
 namespace songspace::ui {
 
@@ -35,12 +35,12 @@ class AutotagModel : public QAbstractItemModel {
 
   // Replaces the preview. Choices the user made (unchecked files, unchecked tags) carry over to
   // the same path / tag in the new proposals, so tuning a parameter does not undo them.
-  void setProposals(std::vector<app::Proposal> proposals);
+  void setProposals(std::vector<library::Proposal> proposals);
   // The proposals apply should write: checked, not skipped, with the new values recomputed from
   // the checked tags (`added` narrowed to them). Files with nothing to change are left out.
-  std::vector<app::Proposal> checkedProposals() const;
+  std::vector<library::Proposal> checkedProposals() const;
   // Outcomes by path (live while applying, or all at the end); clearOutcomes() forgets them.
-  void setOutcome(const app::FileOutcome& outcome);
+  void setOutcome(const library::FileOutcome& outcome);
   void clearOutcomes();
 
   int fileCount() const { return static_cast<int>(m_files.size()); }
@@ -68,10 +68,10 @@ class AutotagModel : public QAbstractItemModel {
     bool checked = true;
   };
   struct FileItem {
-    app::Proposal proposal;
+    library::Proposal proposal;
     std::vector<Choice> choices;  // Add: the new tags; Replace: every value of the result
     bool checked = true;
-    std::optional<app::FileOutcome> outcome;
+    std::optional<library::FileOutcome> outcome;
   };
 
   std::vector<std::string> effectiveNewValues(const FileItem& item) const;

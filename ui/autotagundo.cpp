@@ -11,8 +11,8 @@
 #include <QtConcurrent>
 #include <memory>
 
-#include "app/jobs/tagundo.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/tagundo.h"
 #include "ui/autotagmodel.h"
 
 namespace songspace::ui {
@@ -39,7 +39,7 @@ std::optional<AutotagUndo::BatchInfo> AutotagUndo::lastBatch(const QString& cata
                                                              QString* error) {
   auto catalog = openExisting(catalogPath, error);
   if (!catalog) return std::nullopt;
-  const auto id = app::lastUndoableBatch(*catalog);
+  const auto id = library::lastUndoableBatch(*catalog);
   if (!id) return std::nullopt;
   BatchInfo info;
   info.batchId = *id;
@@ -56,21 +56,21 @@ bool AutotagUndo::canUndo(const QString& catalogPath) {
   return lastBatch(catalogPath).has_value();
 }
 
-app::BatchResult AutotagUndo::runUndo(
+library::BatchResult AutotagUndo::runUndo(
     const QString& catalogPath, qint64 batchId, const std::atomic<bool>* cancel,
-    std::function<void(int, int, const app::FileOutcome&)> progress) {
+    std::function<void(int, int, const library::FileOutcome&)> progress) {
   QString error;
   auto catalog = openExisting(catalogPath, &error);
   if (!catalog) {
-    app::BatchResult result;
+    library::BatchResult result;
     result.error = error.toStdString();
     return result;
   }
-  app::UndoOptions options;
+  library::UndoOptions options;
   options.batchId = batchId;
   options.cancel = cancel;
   options.progress = std::move(progress);
-  return app::undoBatch(*catalog, options);
+  return library::undoBatch(*catalog, options);
 }
 
 QString AutotagUndo::describe(const BatchInfo& info) {
@@ -82,17 +82,17 @@ QString AutotagUndo::describe(const BatchInfo& info) {
       .arg(info.field.isEmpty() ? QObject::tr("tags") : info.field, filesText(info.files));
 }
 
-QString AutotagUndo::describeResult(const app::BatchResult& result, QString* details) {
+QString AutotagUndo::describeResult(const library::BatchResult& result, QString* details) {
   if (!result.error.empty()) {
     return QObject::tr("Nothing was restored: %1").arg(QString::fromStdString(result.error));
   }
-  const int restored = result.count(app::FileOutcomeKind::Written);
+  const int restored = result.count(library::FileOutcomeKind::Written);
   QStringList problems;
-  for (const app::FileOutcome& o : result.files) {
-    if (o.kind == app::FileOutcomeKind::Written) continue;
+  for (const library::FileOutcome& o : result.files) {
+    if (o.kind == library::FileOutcomeKind::Written) continue;
     problems << QObject::tr("%1 — %2: %3")
                     .arg(QFileInfo(QFile::decodeName(o.path.c_str())).fileName(),
-                         QLatin1String(app::fileOutcomeName(o.kind)),
+                         QLatin1String(library::fileOutcomeName(o.kind)),
                          QString::fromStdString(o.reason));
   }
   QString text = QObject::tr("Restored %1.").arg(filesText(restored));
@@ -138,17 +138,17 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
     *cancel = true;
     progress->setLabelText(QObject::tr("Stopping after the current file…"));
   });
-  auto* watcher = new QFutureWatcher<app::BatchResult>(progress);
+  auto* watcher = new QFutureWatcher<library::BatchResult>(progress);
   QPointer<QWidget> owner(parent);
-  QObject::connect(watcher, &QFutureWatcher<app::BatchResult>::finished, progress,
+  QObject::connect(watcher, &QFutureWatcher<library::BatchResult>::finished, progress,
                    [watcher, progress, owner, done = std::move(done)] {
-                     const app::BatchResult result = watcher->result();
+                     const library::BatchResult result = watcher->result();
                      progress->hide();
                      progress->deleteLater();
                      QString details;
                      const QString text = describeResult(result, &details);
                      QMessageBox box(
-                         result.error.empty() && result.count(app::FileOutcomeKind::Written) ==
+                         result.error.empty() && result.count(library::FileOutcomeKind::Written) ==
                                                      static_cast<int>(result.files.size())
                              ? QMessageBox::Information
                              : QMessageBox::Warning,
@@ -162,7 +162,7 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
   const qint64 batchId = info->batchId;
   watcher->setFuture(QtConcurrent::run([catalogPath, batchId, cancel, progress] {
     return runUndo(catalogPath, batchId, cancel.get(),
-                   [progress](int doneFiles, int total, const app::FileOutcome& outcome) {
+                   [progress](int doneFiles, int total, const library::FileOutcome& outcome) {
                      const QString name =
                          QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName();
                      QMetaObject::invokeMethod(

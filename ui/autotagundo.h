@@ -5,7 +5,7 @@
 #include <functional>
 #include <optional>
 
-#include "app/jobs/autotagapply.h"
+#include "core/library/autotagapply.h"
 
 class QWidget;
 
@@ -31,11 +31,11 @@ class AutotagUndo {
   // The pieces, usable without a GUI: the newest undoable batch (nullopt when none / on error),
   // the undo itself (opens its own catalog; call on any thread) and its report in words.
   static std::optional<BatchInfo> lastBatch(const QString& catalogPath, QString* error = nullptr);
-  static app::BatchResult runUndo(
+  static library::BatchResult runUndo(
       const QString& catalogPath, qint64 batchId, const std::atomic<bool>* cancel = nullptr,
-      std::function<void(int, int, const app::FileOutcome&)> progress = {});
+      std::function<void(int, int, const library::FileOutcome&)> progress = {});
   static QString describe(const BatchInfo& info);
-  static QString describeResult(const app::BatchResult& result, QString* details = nullptr);
+  static QString describeResult(const library::BatchResult& result, QString* details = nullptr);
 };
 
 }  // namespace songspace::ui

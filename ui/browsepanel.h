@@ -5,7 +5,7 @@
 #include <memory>
 #include <optional>
 
-#include "ui/librarysnapshot.h"
+#include "core/library/librarysnapshot.h"
 
 class QScrollArea;
 class QVBoxLayout;
@@ -22,7 +22,7 @@ class BrowsePanel : public QWidget {
   explicit BrowsePanel(QWidget* parent = nullptr);
   ~BrowsePanel() override;
 
-  const std::shared_ptr<const LibrarySnapshot>& snapshot() const { return m_snapshot; }
+  const std::shared_ptr<const library::LibrarySnapshot>& snapshot() const { return m_snapshot; }
   // The text of the empty state / notice currently shown (empty when none), for tests and tools.
   QString notice() const { return m_notice; }
 
@@ -32,7 +32,7 @@ class BrowsePanel : public QWidget {
   void tagActivated(const QString& tag);
 
  protected:
-  void setSnapshotPointer(std::shared_ptr<const LibrarySnapshot> snapshot) {
+  void setSnapshotPointer(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
     m_snapshot = std::move(snapshot);
   }
   // Replaces the content with a fresh, empty column and returns its layout. The old content is
@@ -57,7 +57,7 @@ class BrowsePanel : public QWidget {
   float scoreBound() const;
 
  private:
-  std::shared_ptr<const LibrarySnapshot> m_snapshot;
+  std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   QScrollArea* m_scroll;
   QWidget* m_content = nullptr;  // the page being built, until endContent()
   QString m_notice;

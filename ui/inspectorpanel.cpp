@@ -42,7 +42,7 @@ InspectorPanel::InspectorPanel(QWidget* parent) : BrowsePanel(parent) {
   clear();
 }
 
-void InspectorPanel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+void InspectorPanel::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   setSnapshotPointer(std::move(snapshot));
   const std::int64_t shown = m_fileId;
   if (shown != 0 && this->snapshot()) {
@@ -136,9 +136,9 @@ void InspectorPanel::showSong(std::int64_t fileId) {
                                "be loaded: %1)")
                                 .arg(snapshot()->modelError));
   } else if (const auto embedding = snapshot()->model->embeddingOfFile(fileId)) {
-    const app::ModelSession& model = *snapshot()->model;
+    const library::ModelSession& model = *snapshot()->model;
     auto* tags = addSection(layout, tr("Predicted tags"), tr("✓ already in the file"));
-    for (const app::Hit& hit : model.predictTags(*embedding, kTagsShown)) {
+    for (const library::Hit& hit : model.predictTags(*embedding, kTagsShown)) {
       addTagEntry(tags, QString::fromStdString(hit.name), hit.score, owned.count(hit.name) > 0);
     }
     addPredictions(layout, *embedding, fileId);
@@ -164,7 +164,7 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   }
   addNotice(layout, tr("Not in the library: placed in the space by its sound alone."));
   auto* tags = addSection(layout, tr("Predicted tags"));
-  for (const app::Hit& hit : snapshot()->model->predictTags(embedding, kTagsShown)) {
+  for (const library::Hit& hit : snapshot()->model->predictTags(embedding, kTagsShown)) {
     addTagEntry(tags, QString::fromStdString(hit.name), hit.score, false);
   }
   addPredictions(layout, embedding, 0);
@@ -173,13 +173,13 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
 
 void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
                                     std::int64_t excludeFileId) {
-  const app::ModelSession& model = *snapshot()->model;
+  const library::ModelSession& model = *snapshot()->model;
   auto* songs = addSection(layout, tr("Similar songs"));
-  for (const app::Hit& hit : model.similarSongs(embedding, kSimilarSongsShown, excludeFileId)) {
+  for (const library::Hit& hit : model.similarSongs(embedding, kSimilarSongsShown, excludeFileId)) {
     if (hit.fileId != excludeFileId) addSongEntry(songs, hit.fileId, hit.score);
   }
   auto* artists = addSection(layout, tr("Similar artists"));
-  for (const app::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
+  for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
     addArtistEntry(artists, QString::fromStdString(hit.name), hit.score);
   }
 }

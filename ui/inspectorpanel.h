@@ -26,7 +26,7 @@ class InspectorPanel : public BrowsePanel {
 
   // Shows the empty state (or "unknown song" if the shown song is gone); call showSong again to
   // refresh.
-  void setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   void showSong(std::int64_t fileId);
   // Cold start: a file outside the catalog, placed in the space by its embedding.
   void showExternalFile(const QString& path, const Eigen::VectorXf& embedding);

@@ -6,11 +6,11 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <filesystem>
 
-#include "app/jobs/modelsession.h"
-#include "app/jobs/paths.h"
-#include "app/jobs/scanjob.h"
-#include "app/jobs/trainjob.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
+#include "core/library/paths.h"
+#include "core/library/scanjob.h"
+#include "core/library/trainjob.h"
 
 namespace songspace::ui {
 namespace {
@@ -19,15 +19,15 @@ std::filesystem::path toPath(const QString& path) {
   return std::filesystem::path(QFile::encodeName(path).toStdString());
 }
 
-QString scanPhaseName(app::ScanProgress::Phase phase) {
+QString scanPhaseName(library::ScanProgress::Phase phase) {
   switch (phase) {
-    case app::ScanProgress::Phase::Walking:
+    case library::ScanProgress::Phase::Walking:
       return JobController::tr("Looking for music");
-    case app::ScanProgress::Phase::LearningCodebook:
+    case library::ScanProgress::Phase::LearningCodebook:
       return JobController::tr("Learning the sound vocabulary");
-    case app::ScanProgress::Phase::Analyzing:
+    case library::ScanProgress::Phase::Analyzing:
       return JobController::tr("Analysing");
-    case app::ScanProgress::Phase::Finishing:
+    case library::ScanProgress::Phase::Finishing:
       return JobController::tr("Finishing the scan");
   }
   return {};
@@ -43,8 +43,8 @@ double etaFrom(double elapsedSeconds, int done, int total) {
 
 JobController::JobController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<JobProgress>();
-  qRegisterMetaType<std::shared_ptr<const LibrarySnapshot>>();
-  qRegisterMetaType<std::shared_ptr<const app::MapLayout>>();
+  qRegisterMetaType<std::shared_ptr<const library::LibrarySnapshot>>();
+  qRegisterMetaType<std::shared_ptr<const library::MapLayout>>();
   qRegisterMetaType<Eigen::VectorXf>();
   // One thread for the chain, one for cold-start embeddings; the scan and the trainer run their
   // own worker threads inside their step.
@@ -134,10 +134,12 @@ void JobController::report(const JobProgress& progress, bool force) {
   Q_EMIT this->progress(progress);
 }
 
-std::shared_ptr<const LibrarySnapshot> JobController::deliverSnapshot(const QString& catalogPath) {
+std::shared_ptr<const library::LibrarySnapshot> JobController::deliverSnapshot(
+    const QString& catalogPath) {
   report({tr("Loading the library"), 0, 0, -1, {}}, true);
   QString error;
-  std::shared_ptr<const LibrarySnapshot> snapshot = LibrarySnapshot::load(catalogPath, &error);
+  std::shared_ptr<const library::LibrarySnapshot> snapshot =
+      library::LibrarySnapshot::load(catalogPath, &error);
   if (!snapshot) {
     Q_EMIT failed(tr("Cannot open the library %1: %2").arg(catalogPath, error));
     return nullptr;
@@ -147,7 +149,7 @@ std::shared_ptr<const LibrarySnapshot> JobController::deliverSnapshot(const QStr
 }
 
 void JobController::runChain(const Chain& chain) {
-  std::shared_ptr<const LibrarySnapshot> snapshot;
+  std::shared_ptr<const library::LibrarySnapshot> snapshot;
   for (const Step step : chain.steps) {
     if (m_cancel) return;
     bool ok = true;
@@ -188,17 +190,17 @@ std::unique_ptr<core::Catalog> JobController::openCatalogOrFail(const QString& p
 bool JobController::runScanStep(const Chain& chain) {
   auto catalog = openCatalogOrFail(chain.catalogPath);
   if (!catalog) return false;
-  app::ScanOptions options;
+  library::ScanOptions options;
   for (const QString& folder : chain.folders) options.roots.push_back(toPath(folder));
   options.threads = m_options.scanThreads;
   options.cancel = &m_cancel;
-  options.progress = [this](const app::ScanProgress& p) {
+  options.progress = [this](const library::ScanProgress& p) {
     report(
         {scanPhaseName(p.phase), p.done, p.total, p.etaSeconds, QString::fromStdString(p.current)},
         false);
   };
   report({tr("Looking for music"), 0, 0, -1, {}}, true);
-  const app::ScanSummary summary = app::runScan(*catalog, options);
+  const library::ScanSummary summary = library::runScan(*catalog, options);
   if (!summary.error.empty()) {
     Q_EMIT failed(tr("The scan failed: %1").arg(QString::fromStdString(summary.error)));
     return false;
@@ -213,7 +215,7 @@ bool JobController::runScanStep(const Chain& chain) {
 bool JobController::runTrainStep(const Chain& chain) {
   auto catalog = openCatalogOrFail(chain.catalogPath);
   if (!catalog) return false;
-  app::TrainJobOptions options;
+  library::TrainJobOptions options;
   if (m_options.trainEpochs > 0) options.train.epochs = m_options.trainEpochs;
   options.cancel = &m_cancel;
   QElapsedTimer clock;
@@ -229,7 +231,7 @@ bool JobController::runTrainStep(const Chain& chain) {
            false);
   };
   report({tr("Training the model"), 0, 0, -1, {}}, true);
-  const app::TrainJobResult result = app::runTrainJob(*catalog, chain.catalogPath, options);
+  const library::TrainJobResult result = library::runTrainJob(*catalog, chain.catalogPath, options);
   if (m_cancel) return false;
   if (!result.ok) {
     Q_EMIT failed(tr("Training failed: %1").arg(QString::fromStdString(result.error)));
@@ -242,21 +244,23 @@ bool JobController::runTrainStep(const Chain& chain) {
   return true;
 }
 
-bool JobController::runProjectionStep(const LibrarySnapshot& snapshot) {
-  const app::ModelSession& session = *snapshot.model;
-  const QString cachePath = app::mapCachePathForCatalog(snapshot.catalogPath);
-  const app::ModelStamp stamp = app::modelStampOf(app::modelPathForCatalog(snapshot.catalogPath));
-  auto layout = std::make_shared<app::MapLayout>();
-  if (app::loadMapCache(cachePath, stamp, session, *layout, nullptr)) {
+bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) {
+  const library::ModelSession& session = *snapshot.model;
+  const QString cachePath = library::mapCachePathForCatalog(snapshot.catalogPath);
+  const library::ModelStamp stamp =
+      library::modelStampOf(library::modelPathForCatalog(snapshot.catalogPath));
+  auto layout = std::make_shared<library::MapLayout>();
+  if (library::loadMapCache(cachePath, stamp, session, *layout, nullptr)) {
     Q_EMIT projectionReady(layout, layout->refined());
     if (layout->refined()) return true;
   } else {
     report({tr("Projecting the map"), 0, 0, -1, {}}, true);
-    *layout = app::pcaLayout(session);
-    Q_EMIT projectionReady(std::make_shared<const app::MapLayout>(*layout), false);
-    app::saveMapCache(cachePath, stamp, *layout, nullptr);  // PCA now, even if t-SNE is cut short
+    *layout = library::pcaLayout(session);
+    Q_EMIT projectionReady(std::make_shared<const library::MapLayout>(*layout), false);
+    library::saveMapCache(cachePath, stamp, *layout,
+                          nullptr);  // PCA now, even if t-SNE is cut short
   }
-  app::RefineOptions options;
+  library::RefineOptions options;
   if (m_options.tsneIterations > 0) {
     options.tsne.iterations = m_options.tsneIterations;
     options.tsne.exaggerationIterations =
@@ -273,20 +277,20 @@ bool JobController::runProjectionStep(const LibrarySnapshot& snapshot) {
             {}},
            false);
   };
-  const core::TsneStatus status = app::refineLayout(session, *layout, options);
+  const core::TsneStatus status = library::refineLayout(session, *layout, options);
   if (status != core::TsneStatus::Ok) {
     // TooManyPoints keeps the PCA map, which is already shown; cancel is not a failure.
     return status != core::TsneStatus::Cancelled;
   }
   QString error;
-  if (!app::saveMapCache(cachePath, stamp, *layout, &error)) Q_EMIT failed(error);
+  if (!library::saveMapCache(cachePath, stamp, *layout, &error)) Q_EMIT failed(error);
   Q_EMIT projectionReady(layout, true);
   Q_EMIT stepFinished(QStringLiteral("projection"), tr("Map ready"));
   return true;
 }
 
 void JobController::embedExternalFile(const QString& path,
-                                      std::shared_ptr<const app::ModelSession> model) {
+                                      std::shared_ptr<const library::ModelSession> model) {
   if (!model || !model->loaded()) {
     Q_EMIT externalFileEmbedded(path, {}, tr("There is no trained model yet."));
     return;

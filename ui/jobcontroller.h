@@ -11,10 +11,10 @@
 #include <atomic>
 #include <memory>
 
-#include "app/jobs/projectionjob.h"
-#include "ui/librarysnapshot.h"
+#include "core/library/librarysnapshot.h"
+#include "core/library/projectionjob.h"
 
-namespace songspace::app {
+namespace songspace::library {
 class ModelSession;
 }
 namespace songspace::core {
@@ -34,8 +34,9 @@ struct JobProgress {
 
 // Runs the long work of the explorer off the GUI thread, on its own QThreadPool with
 // QtConcurrent, as a chain of steps: open (load a snapshot) → scan → train → projection. Each step
-// may also start alone (rescan, retrain, re-project). After every step a fresh LibrarySnapshot is
-// loaded on the worker and delivered (snapshotReady), so results appear as soon as they exist.
+// may also start alone (rescan, retrain, re-project). After every step a fresh
+// library::LibrarySnapshot is loaded on the worker and delivered (snapshotReady), so results appear
+// as soon as they exist.
 //
 // Guarantees: signals arrive on the controller's thread (queued); progress is one ordered,
 // rate-limited signal; cancel() sets the flag the jobs poll and drops queued work; a request made
@@ -62,7 +63,7 @@ class JobController : public QObject {
   void cancel();
 
   // Cold start: places a file that need not be in the catalog in the space, in the pool.
-  void embedExternalFile(const QString& path, std::shared_ptr<const app::ModelSession> model);
+  void embedExternalFile(const QString& path, std::shared_ptr<const library::ModelSession> model);
 
   // Knobs the tests (and a future settings page) tune; read when a step starts.
   struct Options {
@@ -75,9 +76,9 @@ class JobController : public QObject {
  Q_SIGNALS:
   void busyChanged(bool busy);
   void progress(const songspace::ui::JobProgress& progress);
-  void snapshotReady(std::shared_ptr<const songspace::ui::LibrarySnapshot> snapshot);
+  void snapshotReady(std::shared_ptr<const songspace::library::LibrarySnapshot> snapshot);
   // refined = false for the instant PCA layout, true for t-SNE (or a cache that has it).
-  void projectionReady(std::shared_ptr<const songspace::app::MapLayout> layout, bool refined);
+  void projectionReady(std::shared_ptr<const songspace::library::MapLayout> layout, bool refined);
   void stepFinished(const QString& step, const QString& summary);
   void failed(const QString& message);
   void finished(bool cancelled);  // the chain stopped: done, failed or cancelled
@@ -98,8 +99,8 @@ class JobController : public QObject {
   std::unique_ptr<core::Catalog> openCatalogOrFail(const QString& path);
   bool runScanStep(const Chain& chain);
   bool runTrainStep(const Chain& chain);
-  bool runProjectionStep(const LibrarySnapshot& snapshot);
-  std::shared_ptr<const LibrarySnapshot> deliverSnapshot(const QString& catalogPath);
+  bool runProjectionStep(const library::LibrarySnapshot& snapshot);
+  std::shared_ptr<const library::LibrarySnapshot> deliverSnapshot(const QString& catalogPath);
   void report(const JobProgress& progress, bool force = false);
   void onChainDone();
 

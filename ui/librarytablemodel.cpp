@@ -15,7 +15,7 @@ QString joined(const std::vector<std::string>& parts) {
   return list.join(QStringLiteral(", "));
 }
 
-QString topPredictedTags(const LibrarySnapshot& snapshot, std::int64_t fileId, int count) {
+QString topPredictedTags(const library::LibrarySnapshot& snapshot, std::int64_t fileId, int count) {
   std::vector<core::FileTag> predicted = snapshot.tagsOf(fileId, core::TagSource::Predicted);
   std::stable_sort(
       predicted.begin(), predicted.end(),
@@ -45,7 +45,7 @@ QString LibraryTableModel::formatDuration(double seconds) {
   return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, QLatin1Char('0'));
 }
 
-void LibraryTableModel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   beginResetModel();
   m_snapshot = std::move(snapshot);
   m_rows.clear();

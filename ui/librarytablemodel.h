@@ -7,11 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ui/librarysnapshot.h"
+#include "core/library/librarysnapshot.h"
 
 namespace songspace::ui {
 
-// The library table: one row per analysed song of a LibrarySnapshot (failed files are not
+// The library table: one row per analysed song of a library::LibrarySnapshot (failed files are not
 // rows), in the snapshot's order. Display strings are built once per snapshot so that sorting
 // and filtering 10^5 rows does not format anything. Every cell answers FileIdRole; the Duration
 // column answers SortRole with seconds; tooltips show the full path.
@@ -25,8 +25,8 @@ class LibraryTableModel : public QAbstractTableModel {
 
   explicit LibraryTableModel(QObject* parent = nullptr);
 
-  void setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
-  const std::shared_ptr<const LibrarySnapshot>& snapshot() const { return m_snapshot; }
+  void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
+  const std::shared_ptr<const library::LibrarySnapshot>& snapshot() const { return m_snapshot; }
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -48,7 +48,7 @@ class LibraryTableModel : public QAbstractTableModel {
     QString path;
   };
 
-  std::shared_ptr<const LibrarySnapshot> m_snapshot;
+  std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   std::vector<Row> m_rows;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
 };

@@ -174,7 +174,7 @@ MainWindow::MainWindow(QWidget* parent)
 
   connect(m_controller, &JobController::snapshotReady, this, &MainWindow::onSnapshot);
   connect(m_controller, &JobController::projectionReady, this,
-          [this](std::shared_ptr<const app::MapLayout> layout, bool refined) {
+          [this](std::shared_ptr<const library::MapLayout> layout, bool refined) {
             m_map->setMapLayout(std::move(layout), refined);
             if (m_history->current().kind == Location::Song) {
               m_map->selectSong(m_history->current().fileId);

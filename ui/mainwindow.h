@@ -5,9 +5,9 @@
 #include <QStringList>
 #include <memory>
 
-#include "app/jobs/projectionjob.h"
+#include "core/library/librarysnapshot.h"
+#include "core/library/projectionjob.h"
 #include "ui/jobcontroller.h"
-#include "ui/librarysnapshot.h"
 #include "ui/navigationhistory.h"
 
 class QAction;
@@ -61,7 +61,7 @@ class MainWindow : public QMainWindow {
   void setCurrentTab(Tab tab);
 
   QString catalogPath() const { return m_controller->catalogPath(); }
-  const std::shared_ptr<const LibrarySnapshot>& snapshot() const { return m_snapshot; }
+  const std::shared_ptr<const library::LibrarySnapshot>& snapshot() const { return m_snapshot; }
   bool isBusy() const { return m_controller->busy(); }
   // Library, model and the (refined or final) map are all shown — for screenshots and tests.
   bool isFullyLoaded() const;
@@ -93,7 +93,7 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
   void saveSettings() const;
 
-  void onSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  void onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   void onProgress(const JobProgress& progress);
   void onBusyChanged(bool busy);
   void onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
@@ -117,7 +117,7 @@ class MainWindow : public QMainWindow {
 
   JobController* m_controller;
   NavigationHistory* m_history;
-  std::shared_ptr<const LibrarySnapshot> m_snapshot;
+  std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   QString m_lastError;
   QHash<QString, Eigen::VectorXf> m_external;  // cold-start embeddings, for back/forward
   bool m_syncing = false;                      // set while showLocation moves the views

@@ -17,7 +17,7 @@
 #include <QTableView>
 #include <QToolButton>
 
-#include "app/jobs/paths.h"
+#include "core/library/paths.h"
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
 #include "ui/autotagdialog.h"
@@ -62,7 +62,7 @@ void MainWindow::openCatalog(const QString& catalogPath) {
 
 void MainWindow::addMusicFolders(const QStringList& folders) {
   if (folders.isEmpty()) return;
-  if (catalogPath().isEmpty()) openCatalog(app::defaultCatalogPath());
+  if (catalogPath().isEmpty()) openCatalog(library::defaultCatalogPath());
   rememberFolders(folders);
   m_pages->setCurrentIndex(1);
   m_controller->scanAndTrain(folders);
@@ -87,7 +87,7 @@ bool MainWindow::isFullyLoaded() const {
   return !m_snapshot->hasModel() || m_mapShown;
 }
 
-void MainWindow::onSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   m_snapshot = std::move(snapshot);
   m_syncing = true;
   const QString artist = m_artists->currentIndex().data(ArtistListModel::NameRole).toString();

@@ -28,7 +28,8 @@ QString songLabel(const core::SongRow& song) {
 
 // The song's key for colouring: its artist, album, or strongest tag (file/user tags before
 // predicted ones).
-QString colorKeyOf(const LibrarySnapshot& snapshot, const core::SongRow& song, int colorBy) {
+QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow& song,
+                   int colorBy) {
   if (colorBy == MapPanel::ByArtist) return QString::fromStdString(song.artistName);
   if (colorBy == MapPanel::ByAlbum) return QString::fromStdString(song.album);
   const auto it = snapshot.tags.find(song.fileId);
@@ -120,7 +121,7 @@ MapPanel::MapPanel(QWidget* parent)
   updateState();
 }
 
-void MapPanel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
+void MapPanel::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   m_snapshot = std::move(snapshot);
   // A layout belongs to one model: a snapshot without a model (or another one) drops it until
   // the matching projection arrives.
@@ -132,7 +133,7 @@ void MapPanel::setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot) {
   rebuild();
 }
 
-void MapPanel::setMapLayout(std::shared_ptr<const app::MapLayout> layout, bool refined) {
+void MapPanel::setMapLayout(std::shared_ptr<const library::MapLayout> layout, bool refined) {
   const bool animate = refined && !m_refined && m_layout && layout &&
                        m_layout->pointCount() == layout->pointCount() &&
                        m_view->scene().points().size() == layout->songCount();
@@ -157,7 +158,7 @@ void MapPanel::rebuild() {
     updateState();
     return;
   }
-  const app::MapLayout& layout = *m_layout;
+  const library::MapLayout& layout = *m_layout;
   const Eigen::MatrixXf& p = layout.best();
   QVector<MapPoint> points;
   points.reserve(layout.songCount());

@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include "app/jobs/projectionjob.h"
-#include "ui/librarysnapshot.h"
+#include "core/library/librarysnapshot.h"
+#include "core/library/projectionjob.h"
 
 class QComboBox;
 class QLabel;
@@ -30,9 +30,9 @@ class MapPanel : public QWidget {
 
   explicit MapPanel(QWidget* parent = nullptr);
 
-  void setSnapshot(std::shared_ptr<const LibrarySnapshot> snapshot);
+  void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   // A refined layout for the same points animates from the current one.
-  void setMapLayout(std::shared_ptr<const app::MapLayout> layout, bool refined);
+  void setMapLayout(std::shared_ptr<const library::MapLayout> layout, bool refined);
   void setColorBy(int colorBy);
   int colorBy() const;
   void setSearchText(const QString& text);
@@ -54,8 +54,8 @@ class MapPanel : public QWidget {
   void savePlaylist();
   void updateState();
 
-  std::shared_ptr<const LibrarySnapshot> m_snapshot;
-  std::shared_ptr<const app::MapLayout> m_layout;
+  std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
+  std::shared_ptr<const library::MapLayout> m_layout;
   bool m_refined = false;
   QString m_search;
   QList<int> m_region;

@@ -9,9 +9,9 @@
 #include <QJsonDocument>
 #include <QTextStream>
 
-#include "app/jobs/paths.h"
-#include "core/catalog.h"
-#include "core/trainer.h"
+#include "core/catalog/catalog.h"
+#include "core/library/paths.h"
+#include "core/model/trainer.h"
 
 namespace songspace::cli {
 
@@ -178,7 +178,7 @@ bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* err
 
 QString catalogPathFrom(const Arguments& args) {
   return args.has(QStringLiteral("--db")) ? args.value(QStringLiteral("--db"))
-                                          : app::defaultCatalogPath();
+                                          : library::defaultCatalogPath();
 }
 
 std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path) {

@@ -8,12 +8,12 @@
 
 #include "app/cli/cliutil.h"
 #include "app/cli/command.h"
-#include "app/jobs/autotag.h"
-#include "app/jobs/autotagapply.h"
-#include "app/jobs/modelsession.h"
-#include "app/jobs/paths.h"
-#include "app/jobs/tagundo.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/autotag.h"
+#include "core/library/autotagapply.h"
+#include "core/library/modelsession.h"
+#include "core/library/paths.h"
+#include "core/library/tagundo.h"
 
 namespace songspace::cli {
 namespace {
@@ -40,36 +40,36 @@ QString pathText(const std::string& path) {
   return QFile::decodeName(path.c_str());
 }
 
-QJsonObject outcomeJson(const app::FileOutcome& o) {
+QJsonObject outcomeJson(const library::FileOutcome& o) {
   QJsonObject object{{QStringLiteral("path"), pathText(o.path)},
                      {QStringLiteral("field"), QString::fromStdString(o.field)},
                      {QStringLiteral("old"), jsonList(o.oldValues)},
                      {QStringLiteral("new"), jsonList(o.newValues)},
-                     {QStringLiteral("outcome"), QLatin1String(app::fileOutcomeName(o.kind))}};
+                     {QStringLiteral("outcome"), QLatin1String(library::fileOutcomeName(o.kind))}};
   if (o.fileId) object.insert(QStringLiteral("file_id"), static_cast<qint64>(o.fileId));
   if (!o.code.empty()) object.insert(QStringLiteral("code"), QString::fromStdString(o.code));
   if (!o.reason.empty()) object.insert(QStringLiteral("reason"), QString::fromStdString(o.reason));
   return object;
 }
 
-void printOutcome(QTextStream& out, const app::FileOutcome& o) {
+void printOutcome(QTextStream& out, const library::FileOutcome& o) {
   out << pathText(o.path) << ": ";
-  if (o.kind == app::FileOutcomeKind::Written) {
+  if (o.kind == library::FileOutcomeKind::Written) {
     out << QString::fromStdString(o.field) << " " << joined(o.oldValues) << " → "
         << joined(o.newValues) << "  [written]\n";
   } else {
-    out << (o.kind == app::FileOutcomeKind::Failed ? "FAILED: " : "skipped: ")
+    out << (o.kind == library::FileOutcomeKind::Failed ? "FAILED: " : "skipped: ")
         << QString::fromStdString(o.reason) << "\n";
   }
   out.flush();
 }
 
 // Prints the batch and returns the exit code: 1 when a file failed or the batch could not run.
-int reportBatch(const app::BatchResult& result, bool json, const char* what) {
+int reportBatch(const library::BatchResult& result, bool json, const char* what) {
   QTextStream out(stdout);
-  const int written = result.count(app::FileOutcomeKind::Written);
-  const int skipped = result.count(app::FileOutcomeKind::Skipped);
-  const int failed = result.count(app::FileOutcomeKind::Failed);
+  const int written = result.count(library::FileOutcomeKind::Written);
+  const int skipped = result.count(library::FileOutcomeKind::Skipped);
+  const int failed = result.count(library::FileOutcomeKind::Failed);
   if (json) {
     QJsonArray files;
     for (const auto& o : result.files) files.append(outcomeJson(o));
@@ -108,19 +108,20 @@ int runAutotag(const QStringList& rawArgs) {
                   QStringLiteral("--max-tags")},
                  {QStringLiteral("--replace"), QStringLiteral("--dry-run"),
                   QStringLiteral("--apply"), QStringLiteral("--touch"), QStringLiteral("--json")});
-  app::AutotagParams params;
+  library::AutotagParams params;
   params.minScore = static_cast<float>(
-      args.doubleValue(QStringLiteral("--min-score"), app::kAutotagMinScore.defaultValue,
-                       app::kAutotagMinScore.minValue, app::kAutotagMinScore.maxValue));
-  params.maxTags = args.intValue(QStringLiteral("--max-tags"), app::kAutotagMaxTags.defaultValue,
-                                 app::kAutotagMaxTags.minValue, app::kAutotagMaxTags.maxValue);
+      args.doubleValue(QStringLiteral("--min-score"), library::kAutotagMinScore.defaultValue,
+                       library::kAutotagMinScore.minValue, library::kAutotagMinScore.maxValue));
+  params.maxTags =
+      args.intValue(QStringLiteral("--max-tags"), library::kAutotagMaxTags.defaultValue,
+                    library::kAutotagMaxTags.minValue, library::kAutotagMaxTags.maxValue);
   if (!args.ok()) return usageError(kAutotagSynopsis, args.error());
-  const auto field = app::tagFieldFromName(
+  const auto field = library::tagFieldFromName(
       args.value(QStringLiteral("--field"), QStringLiteral("genre")).toStdString());
   if (!field) return usageError(kAutotagSynopsis, QStringLiteral("unknown --field"));
   params.field = *field;
-  params.mode =
-      args.has(QStringLiteral("--replace")) ? app::AutotagMode::Replace : app::AutotagMode::Add;
+  params.mode = args.has(QStringLiteral("--replace")) ? library::AutotagMode::Replace
+                                                      : library::AutotagMode::Add;
   const bool apply = args.has(QStringLiteral("--apply"));
   if (apply == args.has(QStringLiteral("--dry-run")))
     return usageError(kAutotagSynopsis, QStringLiteral("give exactly one of --dry-run, --apply"));
@@ -129,8 +130,8 @@ int runAutotag(const QStringList& rawArgs) {
   const QString dbPath = catalogPathFrom(args);
   auto catalog = openCatalogOrReport(dbPath);
   if (!catalog) return 1;
-  const QString modelPath = app::modelPathForCatalog(dbPath);
-  app::ModelSession session;
+  const QString modelPath = library::modelPathForCatalog(dbPath);
+  library::ModelSession session;
   std::string error;
   if (!QFileInfo::exists(modelPath) ||
       !session.load(*catalog, QFile::encodeName(modelPath).toStdString(), &error)) {
@@ -143,7 +144,7 @@ int runAutotag(const QStringList& rawArgs) {
 
   // Files named by id or path; a path outside the catalog becomes a skipped proposal.
   std::vector<std::int64_t> ids;
-  std::vector<app::Proposal> outside;
+  std::vector<library::Proposal> outside;
   for (const QString& what : args.positionals()) {
     bool isNumber = false;
     const qlonglong id = what.toLongLong(&isNumber);
@@ -156,7 +157,7 @@ int runAutotag(const QStringList& rawArgs) {
     if (const auto row = catalog->fileByPath(native)) {
       ids.push_back(row->id);
     } else {
-      app::Proposal p;
+      library::Proposal p;
       p.path = native;
       p.field = params.field;
       p.skipCode = "not_in_library";
@@ -164,8 +165,9 @@ int runAutotag(const QStringList& rawArgs) {
       outside.push_back(p);
     }
   }
-  std::vector<app::Proposal> proposals;
-  if (!ids.empty() || outside.empty()) proposals = app::proposeTags(*catalog, session, ids, params);
+  std::vector<library::Proposal> proposals;
+  if (!ids.empty() || outside.empty())
+    proposals = library::proposeTags(*catalog, session, ids, params);
   proposals.insert(proposals.end(), outside.begin(), outside.end());
 
   if (!apply) {
@@ -207,20 +209,21 @@ int runAutotag(const QStringList& rawArgs) {
     return 0;
   }
 
-  app::ApplyOptions options;
+  library::ApplyOptions options;
   options.preserveMtime = !args.has(QStringLiteral("--touch"));
   options.note = (QStringLiteral("autotag ") + rawArgs.join(QLatin1Char(' '))).toStdString();
   options.cancel = installInterruptFlag();
   QTextStream out(stdout);
-  if (!json) options.progress = [&](int, int, const app::FileOutcome& o) { printOutcome(out, o); };
-  return reportBatch(app::applyProposals(*catalog, proposals, options), json, "auto-tag");
+  if (!json)
+    options.progress = [&](int, int, const library::FileOutcome& o) { printOutcome(out, o); };
+  return reportBatch(library::applyProposals(*catalog, proposals, options), json, "auto-tag");
 }
 
 int runUndo(const QStringList& rawArgs) {
   Arguments args(rawArgs, {QStringLiteral("--db")},
                  {QStringLiteral("--force"), QStringLiteral("--touch"), QStringLiteral("--json")});
   if (!args.ok()) return usageError(kUndoSynopsis, args.error());
-  app::UndoOptions options;
+  library::UndoOptions options;
   if (args.positionals().size() > 1) return usageError(kUndoSynopsis, QStringLiteral("one batch"));
   if (args.positionals().size() == 1) {
     bool ok = false;
@@ -235,8 +238,9 @@ int runUndo(const QStringList& rawArgs) {
   auto catalog = openCatalogOrReport(catalogPathFrom(args));
   if (!catalog) return 1;
   QTextStream out(stdout);
-  if (!json) options.progress = [&](int, int, const app::FileOutcome& o) { printOutcome(out, o); };
-  return reportBatch(app::undoBatch(*catalog, options), json, "undo");
+  if (!json)
+    options.progress = [&](int, int, const library::FileOutcome& o) { printOutcome(out, o); };
+  return reportBatch(library::undoBatch(*catalog, options), json, "undo");
 }
 
 const CommandRegistration kAutotag({"autotag", kAutotagSynopsis,

@@ -5,9 +5,9 @@
 
 #include "app/cli/cliutil.h"
 #include "app/cli/command.h"
-#include "app/jobs/datasetloader.h"
-#include "core/catalog.h"
-#include "core/evaluation.h"
+#include "core/catalog/catalog.h"
+#include "core/eval/evaluation.h"
+#include "core/library/datasetloader.h"
 
 namespace songspace::cli {
 namespace {
@@ -40,10 +40,10 @@ int run(const QStringList& rawArgs) {
 
   auto catalog = openCatalogOrReport(catalogPathFrom(args));
   if (!catalog) return 1;
-  app::LoadedDataset loaded;
+  library::LoadedDataset loaded;
   std::string error;
-  if (!app::loadLibraryDataset(*catalog, options.seed, static_cast<float>(summaryWeight), loaded,
-                               &error)) {
+  if (!library::loadLibraryDataset(*catalog, options.seed, static_cast<float>(summaryWeight),
+                                   loaded, &error)) {
     QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(error) << "\n";
     return 1;
   }

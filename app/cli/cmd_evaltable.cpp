@@ -6,7 +6,7 @@
 #include <QTextStream>
 
 #include "app/cli/command.h"
-#include "core/tableeval.h"
+#include "core/eval/tableeval.h"
 
 namespace songspace::cli {
 namespace {

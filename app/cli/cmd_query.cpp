@@ -9,9 +9,9 @@
 
 #include "app/cli/cliutil.h"
 #include "app/cli/command.h"
-#include "app/jobs/modelsession.h"
-#include "app/jobs/paths.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
+#include "core/library/paths.h"
 
 namespace songspace::cli {
 namespace {
@@ -20,7 +20,7 @@ enum class Query { Tags, Artist, SimilarSongs, SimilarArtists, SongsForArtist };
 
 struct Context {
   std::unique_ptr<core::Catalog> catalog;
-  app::ModelSession session;
+  library::ModelSession session;
 };
 
 bool openContext(const Arguments& args, Context& context) {
@@ -28,7 +28,7 @@ bool openContext(const Arguments& args, Context& context) {
   context.catalog = openCatalogOrReport(dbPath);
   if (!context.catalog) return false;
   std::string error;
-  const QString modelPath = app::modelPathForCatalog(dbPath);
+  const QString modelPath = library::modelPathForCatalog(dbPath);
   if (!QFileInfo::exists(modelPath)) {
     QTextStream(stderr) << "songspace-cli: no model for " << dbPath << " (run train first)\n";
     return false;
@@ -89,7 +89,7 @@ int runQuery(Query query, const char* synopsis, const QStringList& rawArgs) {
   if (!openContext(args, context)) return 1;
 
   const QString what = args.positionals().first();
-  std::vector<app::Hit> hits;
+  std::vector<library::Hit> hits;
   QString label = what;
   std::int64_t queryFile = 0;
   if (query == Query::SimilarArtists || query == Query::SongsForArtist) {
@@ -113,7 +113,7 @@ int runQuery(Query query, const char* synopsis, const QStringList& rawArgs) {
   const bool json = args.has(QStringLiteral("--json"));
   if (!json) out << label << "\n";
   int rank = 0;
-  for (const app::Hit& hit : hits) {
+  for (const library::Hit& hit : hits) {
     ++rank;
     QJsonObject entry{{QStringLiteral("rank"), rank}, {QStringLiteral("score"), hit.score}};
     QString text;

@@ -9,8 +9,8 @@
 
 #include "app/cli/cliutil.h"
 #include "app/cli/command.h"
-#include "app/jobs/scanjob.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/scanjob.h"
 
 namespace songspace::cli {
 namespace {
@@ -31,16 +31,16 @@ QString formatDuration(double seconds) {
 // One line redrawn in place on a terminal, at most ten times a second.
 class TerminalProgress {
  public:
-  void update(const app::ScanProgress& p) {
+  void update(const library::ScanProgress& p) {
     const auto now = std::chrono::steady_clock::now();
     const bool last = p.done == p.total;
     if (!last && now - m_last < std::chrono::milliseconds(100)) return;
     m_last = now;
-    const char* phase = p.phase == app::ScanProgress::Phase::Walking ? "finding files"
-                        : p.phase == app::ScanProgress::Phase::LearningCodebook
+    const char* phase = p.phase == library::ScanProgress::Phase::Walking ? "finding files"
+                        : p.phase == library::ScanProgress::Phase::LearningCodebook
                             ? "learning codebook"
-                        : p.phase == app::ScanProgress::Phase::Analyzing ? "analysing"
-                                                                         : "finishing";
+                        : p.phase == library::ScanProgress::Phase::Analyzing ? "analysing"
+                                                                             : "finishing";
     constexpr int kWidth = 28;
     const int filled = p.total > 0 ? kWidth * p.done / p.total : 0;
     QString bar = QString(filled, QLatin1Char('#')) + QString(kWidth - filled, QLatin1Char('.'));
@@ -59,7 +59,7 @@ class TerminalProgress {
   std::chrono::steady_clock::time_point m_last{};
 };
 
-QJsonArray issuesJson(const std::vector<app::ScanIssue>& issues) {
+QJsonArray issuesJson(const std::vector<library::ScanIssue>& issues) {
   QJsonArray array;
   for (const auto& issue : issues) {
     array.append(QJsonObject{{QStringLiteral("path"), QFile::decodeName(issue.path.c_str())},
@@ -86,16 +86,16 @@ int run(const QStringList& rawArgs) {
   auto catalog = openCatalogOrReport(dbPath);
   if (!catalog) return 1;
 
-  app::ScanOptions options;
+  library::ScanOptions options;
   for (const std::string& p : args.rawPositionals(rawArguments())) options.roots.emplace_back(p);
   options.threads = threads;
   options.codebook.clusters = codebookSize;
   options.cancel = installInterruptFlag();
   TerminalProgress terminal;
   const bool showProgress = stderrIsTerminal();
-  if (showProgress) options.progress = [&](const app::ScanProgress& p) { terminal.update(p); };
+  if (showProgress) options.progress = [&](const library::ScanProgress& p) { terminal.update(p); };
 
-  const app::ScanSummary summary = app::runScan(*catalog, options);
+  const library::ScanSummary summary = library::runScan(*catalog, options);
   if (showProgress) terminal.done();
 
   if (args.has(QStringLiteral("--json"))) {

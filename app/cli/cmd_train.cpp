@@ -6,8 +6,8 @@
 
 #include "app/cli/cliutil.h"
 #include "app/cli/command.h"
-#include "app/jobs/trainjob.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
+#include "core/library/trainjob.h"
 
 namespace songspace::cli {
 namespace {
@@ -20,7 +20,7 @@ int run(const QStringList& rawArgs) {
       rawArgs,
       QStringList{QStringLiteral("--db"), QStringLiteral("--summary-weight")} + trainOptionNames(),
       {QStringLiteral("--json")});
-  app::TrainJobOptions options;
+  library::TrainJobOptions options;
   options.summaryWeight = static_cast<float>(
       args.doubleValue(QStringLiteral("--summary-weight"), options.summaryWeight, 0.0, 100.0));
   QString error;
@@ -41,7 +41,7 @@ int run(const QStringList& rawArgs) {
                           << QString::number(p.validationScore, 'f', 3);
     };
   }
-  const app::TrainJobResult result = app::runTrainJob(*catalog, dbPath, options);
+  const library::TrainJobResult result = library::runTrainJob(*catalog, dbPath, options);
   if (stderrIsTerminal()) QTextStream(stderr) << "\r\033[K";
   if (!result.ok) {
     QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(result.error) << "\n";

@@ -1,0 +1,338 @@
+#pragma once
+
+// The library catalog (DESIGN.md §3): one SQLite database per library holding files and their
+// metadata, analysis results and failures, artists, tags (file / user / predicted), playlists,
+// codebooks, models and the journal of tag edits written to files.
+//
+// Thread model: one Catalog object is used by one thread at a time (it owns one sqlite3
+// connection, opened without a mutex). Several processes — or several Catalog objects in one
+// process — may open the same file: the database is in WAL mode with a busy timeout, so readers
+// never block the writer and writers wait for each other instead of failing at once.
+//
+// Durability: every mutating call is one transaction (or one savepoint inside a batch). A
+// process killed at any moment leaves a consistent catalog: each committed store is complete,
+// nothing is half-stored (SQLite's journal rolls an interrupted transaction back on next open).
+//
+// Errors: mutating calls return a CatalogStatus. Reading calls return their value directly (an
+// empty vector / nullopt when there is nothing or on an SQL failure) and record the outcome in
+// lastStatus().
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "core/model/featurespace.h"
+
+struct sqlite3;
+
+namespace songspace::core {
+
+enum class CatalogError {
+  None,
+  CannotOpen,    // the file or its folder cannot be created / opened
+  NotACatalog,   // not an SQLite file, or an SQLite database that is not ours (application_id)
+  SchemaTooNew,  // written by a newer Songspace: user_version above kCatalogSchemaVersion
+  Corrupt,       // SQLITE_CORRUPT / SQLITE_NOTADB while working
+  Sql,           // any other SQLite failure (message says which statement)
+  NotFound,      // the file / batch / edit id named does not exist
+  Busy,          // another process held the write lock longer than the busy timeout
+};
+const char* catalogErrorName(CatalogError error);  // "none", "cannot_open", "not_a_catalog", …
+
+struct CatalogStatus {
+  CatalogError error = CatalogError::None;
+  std::string message;  // human readable; names the path for open errors
+  bool ok() const { return error == CatalogError::None; }
+};
+
+// PRAGMA application_id of every Songspace catalog ("SGSP").
+inline constexpr std::int32_t kCatalogApplicationId = 0x53475350;
+// PRAGMA user_version written by this build; migrations run in order from the file's version.
+inline constexpr int kCatalogSchemaVersion = 1;
+// How long a call waits for another process's write lock before returning Busy.
+inline constexpr int kCatalogBusyTimeoutMs = 5000;
+
+// Metadata as read from a file. Core does not depend on audio/, so this is the catalog's own
+// plain struct; the scanner copies audio's metadata into it. Lists keep their order; an element
+// must not contain the byte 0x1F (unit separator, used for storage).
+struct TrackInfo {
+  std::string title, artist, albumArtist, album;
+  std::vector<std::string> genres, moods, groupings, comments, freeTags;
+  int year = 0;         // 0 = unknown
+  int trackNumber = 0;  // 0 = unknown
+  double durationSeconds = 0.0;
+};
+
+// Identity of a file's content for incremental scans.
+struct FileStamp {
+  std::int64_t size = 0;
+  std::int64_t mtimeNs = 0;  // modification time, nanoseconds since the epoch
+  bool operator==(const FileStamp&) const = default;
+};
+
+enum class FileState { Analyzed = 0, Failed = 1, Missing = 2 };
+const char* fileStateName(FileState state);  // "analyzed", "failed", "missing"
+
+// Everything one analysis of one file produced.
+struct AnalysisRecord {
+  TrackInfo info;
+  RawSongFeatures features;
+  int codebookId = 0;              // codebook the codeword counts refer to (0 = none/shipped)
+  std::vector<float> frameSample;  // frameSampleRows × frameDimension, row-major
+  int frameSampleRows = 0;
+  int frameDimension = 0;
+  double analyzedSeconds = 0.0;  // wall time the analysis took
+  std::int64_t frameCount = 0;   // frames in the whole song
+  std::vector<std::string> warnings;
+};
+
+struct FileRow {
+  std::int64_t id = 0;
+  std::string path;
+  FileStamp stamp;
+  int featureVersion = 0;
+  FileState state = FileState::Analyzed;
+  int failureCode = 0;        // caller-defined error code of the last failure (0 = none)
+  std::string failureReason;  // empty unless a failure was stored
+};
+
+struct SongRow {
+  std::int64_t fileId = 0;
+  std::string path;
+  TrackInfo info;
+  std::int64_t artistId = 0;  // the song's artist (album artist as fallback); 0 = none
+  std::string artistName;
+  std::int64_t albumId = 0;  // 0 = none
+  std::string album;
+  FileState state = FileState::Analyzed;
+};
+
+struct SongFeatures {
+  std::int64_t fileId = 0;
+  int codebookId = 0;
+  RawSongFeatures features;
+};
+
+// Frame-sample rows of many songs, concatenated row-major (for re-learning the codebook).
+struct FrameSampleSet {
+  int dimension = 0;
+  int rows = 0;
+  std::vector<float> data;  // rows × dimension
+};
+
+enum class TagSource { File = 0, User = 1, Predicted = 2 };
+const char* tagSourceName(TagSource source);  // "file", "user", "predicted"
+
+struct FileTag {
+  std::string tag;
+  TagSource source = TagSource::File;
+  float score = 1.0f;
+};
+
+struct TagAssignment {
+  std::int64_t fileId = 0;
+  FileTag tag;
+};
+
+struct ArtistRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t songCount = 0;  // songs not Missing whose artist this is
+};
+
+struct FailureCount {
+  int errorCode = 0;
+  std::string reason;
+  std::int64_t count = 0;
+};
+
+struct CatalogCounts {
+  std::int64_t analyzed = 0, failed = 0, missing = 0;
+  std::vector<FailureCount> failures;  // of files currently Failed, most frequent first
+};
+
+struct CodebookRecord {
+  int id = 0;
+  std::int64_t createdAt = 0;  // unix seconds
+  std::string description;
+  std::vector<std::uint8_t> blob;
+};
+
+// A playlist entry names a catalog file by id, or by path when the file is not (yet) in the
+// catalog; on reading, entries given by path are resolved against the files table again.
+struct PlaylistEntry {
+  std::int64_t fileId = 0;  // 0 = unresolved
+  std::string path;
+};
+
+struct Playlist {
+  std::int64_t id = 0;
+  std::string path;  // the M3U file (unique key)
+  std::string name;
+  std::vector<PlaylistEntry> entries;  // in playlist order
+
+  std::vector<std::int64_t> memberFileIds() const;  // resolved entries only, in order
+};
+
+struct ModelRecord {
+  std::int64_t id = 0;
+  std::string path;
+  std::int64_t createdAt = 0;  // unix seconds
+  std::string summaryJson;
+};
+
+// Tag-edit journal: the basis of undo for tags written into files. Storage only.
+enum class TagBatchKind { Apply = 0, Undo = 1 };
+enum class TagEditState { Pending = 0, Done = 1, Skipped = 2, Failed = 3 };
+const char* tagEditStateName(TagEditState state);  // "pending", "done", "skipped", "failed"
+
+struct TagBatch {
+  std::int64_t id = 0;
+  std::int64_t createdAt = 0;  // unix seconds
+  TagBatchKind kind = TagBatchKind::Apply;
+  std::int64_t undoesBatch = 0;  // for Undo batches: the batch undone; else 0
+  std::string note;
+};
+
+struct TagEdit {
+  std::int64_t id = 0;
+  std::int64_t batchId = 0;
+  std::int64_t fileId = 0;
+  std::string path;
+  std::string field;  // e.g. "genre", "mood"
+  std::string oldValuesJson, newValuesJson;
+  FileStamp oldStamp;
+  std::optional<FileStamp> newStamp;  // set by finishEdit when the write happened
+  TagEditState state = TagEditState::Pending;
+  std::string reason;
+};
+
+class Catalog {
+ public:
+  // Opens (creating file and parent folders if absent) and migrates to kCatalogSchemaVersion.
+  // Returns nullptr and fills *status (if given) on failure.
+  static std::unique_ptr<Catalog> open(const std::filesystem::path& path,
+                                       CatalogStatus* status = nullptr);
+  // For tests of the migration path: create a catalog migrated only up to `version`.
+  static CatalogStatus createWithSchemaVersion(const std::filesystem::path& path, int version);
+
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  const std::filesystem::path& path() const { return m_path; }
+  int schemaVersion() const;
+  std::string journalMode() const;     // "wal" once open
+  std::string integrityCheck() const;  // "ok" when healthy
+  const CatalogStatus& lastStatus() const { return m_lastStatus; }
+
+  // --- batching: group many mutating calls in one transaction (much faster). Calls inside a
+  // batch are savepoints: a failing call undoes only itself. Nothing is durable before commit.
+  CatalogStatus beginBatch();
+  CatalogStatus commitBatch();
+  CatalogStatus rollbackBatch();
+  bool inBatch() const { return m_batchDepth > 0; }
+
+  // --- incremental scanning
+  std::optional<FileRow> fileByPath(std::string_view path) const;
+  std::optional<FileRow> fileById(std::int64_t fileId) const;
+  // Every file in one state, by path (e.g. the failed files with their reasons).
+  std::vector<FileRow> files(FileState state) const;
+  // True unless a row with identical stamp and featureVersion exists that is Analyzed or Failed
+  // (an unchanged failure is not retried), or Missing with its features (or failure) still
+  // stored — then call touchSeen() to revive it.
+  bool needsAnalysis(std::string_view path, FileStamp stamp, int featureVersion) const;
+  // Revives an unchanged Missing file (to Analyzed if its features are stored, else Failed if a
+  // failure is). *revived tells whether the state changed (false for a changed stamp: analyse
+  // it instead). NotFound if no row has that path.
+  CatalogStatus touchSeen(std::string_view path, FileStamp stamp, int featureVersion,
+                          bool* revived = nullptr);
+  // One transaction: file row, artists, album, metadata, features, frame sample and the file's
+  // tags (source=file, from normalizeTags of genres, moods, groupings and free tags; replaces
+  // the previous file tags). User and predicted tags are kept.
+  CatalogStatus storeAnalysis(std::string_view path, FileStamp stamp, int featureVersion,
+                              const AnalysisRecord& record, std::int64_t* fileId = nullptr);
+  // Records a failed analysis; removes stale metadata/features/file tags of that path. An
+  // errorCode of 0 is stored as -1 (0 means "no failure").
+  CatalogStatus storeFailure(std::string_view path, FileStamp stamp, int featureVersion,
+                             int errorCode, std::string_view reason,
+                             std::int64_t* fileId = nullptr);
+  // Files under any of `roots` (path equal to a root or below it) absent from seenPaths and not
+  // already Missing become Missing. Nothing is deleted.
+  CatalogStatus markMissing(const std::vector<std::string>& roots,
+                            const std::unordered_set<std::string>& seenPaths, int* count = nullptr);
+
+  // --- reading for training and UI
+  std::vector<SongRow> songs(bool includeMissing = false) const;
+  std::optional<SongRow> song(std::int64_t fileId) const;
+  std::optional<RawSongFeatures> features(std::int64_t fileId) const;
+  // All Analyzed songs' features in one query, ordered by file id; optionally only those
+  // computed with one codebook.
+  std::vector<SongFeatures> loadFeatures(std::optional<int> codebookId = std::nullopt) const;
+  // Stored frame-sample rows of Analyzed songs with the most common frame dimension. With
+  // maxRows > 0 and more rows stored, an evenly spaced subset of exactly maxRows rows.
+  FrameSampleSet frameSamples(int maxRows = 0) const;
+  std::vector<ArtistRow> artists() const;  // those with songs not Missing, by name
+  CatalogCounts counts() const;
+
+  // --- tags (names are normalised with normalizeTag)
+  std::vector<FileTag> tags(std::int64_t fileId) const;  // by source, then insertion order
+  std::vector<TagAssignment> allTags(std::optional<TagSource> source = std::nullopt) const;
+  CatalogStatus addTag(std::int64_t fileId, std::string_view tag, TagSource source,
+                       float score = 1.0f);
+  CatalogStatus removeTag(std::int64_t fileId, std::string_view tag, TagSource source);
+  CatalogStatus setPredictedTags(std::int64_t fileId,
+                                 const std::vector<std::pair<std::string, float>>& tags);
+
+  // --- codebooks
+  CatalogStatus storeCodebook(std::span<const std::uint8_t> blob, std::string_view description,
+                              int* id = nullptr);
+  std::optional<CodebookRecord> latestCodebook() const;
+  std::optional<CodebookRecord> codebook(int id) const;
+
+  // --- playlists
+  CatalogStatus replacePlaylist(std::string_view path, std::string_view name,
+                                const std::vector<PlaylistEntry>& entries,
+                                std::int64_t* id = nullptr);
+  std::vector<Playlist> playlists() const;  // by path
+
+  // --- models
+  CatalogStatus recordModel(std::string_view path, std::int64_t createdAt,
+                            std::string_view summaryJson, std::int64_t* id = nullptr);
+  std::optional<ModelRecord> latestModel() const;
+
+  // --- tag-edit journal
+  CatalogStatus createTagBatch(TagBatchKind kind, std::int64_t undoesBatch, std::string_view note,
+                               std::int64_t* id);
+  // Write this before touching the file; edit.id and edit.state are ignored (state = Pending).
+  CatalogStatus journalEdit(const TagEdit& edit, std::int64_t* id);
+  CatalogStatus finishEdit(std::int64_t editId, TagEditState state,
+                           std::optional<FileStamp> newStamp, std::string_view reason = {});
+  std::optional<TagBatch> tagBatch(std::int64_t id) const;
+  std::optional<TagBatch> lastTagBatch() const;
+  std::vector<TagEdit> editsOfBatch(std::int64_t batchId) const;  // in journal order
+  // Batches holding edits still Pending (a writer was interrupted), oldest first.
+  std::vector<std::int64_t> batchesWithPendingEdits() const;
+
+  // --- stamps (catalog_stamp.cpp): after Songspace itself rewrote a file's tags, record its new
+  // size and mtime so the next scan does not take it for changed. NotFound if no such path.
+  CatalogStatus updateStamp(std::string_view path, FileStamp stamp);
+
+ private:
+  Catalog(sqlite3* db, std::filesystem::path path);
+  friend class CatalogTransaction;
+
+  sqlite3* m_db = nullptr;
+  std::filesystem::path m_path;
+  int m_batchDepth = 0;
+  mutable CatalogStatus m_lastStatus;
+};
+
+}  // namespace songspace::core

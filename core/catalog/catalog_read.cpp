@@ -1,0 +1,178 @@
+// Catalog: reading songs, features, frame samples, artists, counts and tags.
+
+#include "core/catalog/catalog.h"
+#include "core/catalog/catalog_sql.h"
+
+namespace songspace::core {
+namespace {
+
+constexpr const char* kSongColumns =
+    "SELECT f.id, f.path, f.state, t.title, t.artist, t.album_artist, t.album, t.genres, "
+    "t.moods, t.groupings, t.comments, t.free_tags, t.year, t.track_number, t.duration, "
+    "t.artist_id, a.name, t.album_id "
+    "FROM files f LEFT JOIN tracks t ON t.file_id = f.id "
+    "LEFT JOIN artists a ON a.id = t.artist_id ";
+
+SongRow songFrom(const Stmt& s) {
+  SongRow row;
+  row.fileId = s.int64At(0);
+  row.path = s.textAt(1);
+  row.state = static_cast<FileState>(s.intAt(2));
+  TrackInfo& info = row.info;
+  info.title = s.textAt(3);
+  info.artist = s.textAt(4);
+  info.albumArtist = s.textAt(5);
+  info.album = s.textAt(6);
+  info.genres = splitList(s.textAt(7));
+  info.moods = splitList(s.textAt(8));
+  info.groupings = splitList(s.textAt(9));
+  info.comments = splitList(s.textAt(10));
+  info.freeTags = splitList(s.textAt(11));
+  info.year = s.intAt(12);
+  info.trackNumber = s.intAt(13);
+  info.durationSeconds = s.doubleAt(14);
+  row.artistId = s.int64At(15);
+  row.artistName = s.textAt(16);
+  row.albumId = s.int64At(17);
+  row.album = info.album;
+  return row;
+}
+
+}  // namespace
+
+std::vector<SongRow> Catalog::songs(bool includeMissing) const {
+  Stmt s(m_db, std::string(kSongColumns) + (includeMissing ? "" : "WHERE f.state != 2 ") +
+                   "ORDER BY f.id");
+  std::vector<SongRow> rows;
+  while (s.next()) rows.push_back(songFrom(s));
+  m_lastStatus = s.status();
+  return rows;
+}
+
+std::optional<SongRow> Catalog::song(std::int64_t fileId) const {
+  Stmt s(m_db, std::string(kSongColumns) + "WHERE f.id = ?");
+  std::optional<SongRow> row;
+  if (s.bind(1, fileId).next()) row = songFrom(s);
+  m_lastStatus = s.status();
+  return row;
+}
+
+std::optional<RawSongFeatures> Catalog::features(std::int64_t fileId) const {
+  Stmt s(m_db, "SELECT codewords, summary FROM features WHERE file_id = ?");
+  std::optional<RawSongFeatures> features;
+  if (s.bind(1, fileId).next())
+    features = RawSongFeatures{decodeCodewords(s.blobAt(0)), decodeFloats(s.blobAt(1))};
+  m_lastStatus = s.status();
+  return features;
+}
+
+std::vector<SongFeatures> Catalog::loadFeatures(std::optional<int> codebookId) const {
+  Stmt s(m_db, std::string("SELECT x.file_id, x.codebook_id, x.codewords, x.summary "
+                           "FROM features x JOIN files f ON f.id = x.file_id WHERE f.state = 0 ") +
+                   (codebookId ? "AND x.codebook_id = ?1 " : "") + "ORDER BY x.file_id");
+  if (codebookId) s.bind(1, *codebookId);
+  std::vector<SongFeatures> out;
+  while (s.next())
+    out.push_back({s.int64At(0), s.intAt(1),
+                   RawSongFeatures{decodeCodewords(s.blobAt(2)), decodeFloats(s.blobAt(3))}});
+  m_lastStatus = s.status();
+  return out;
+}
+
+FrameSampleSet Catalog::frameSamples(int maxRows) const {
+  FrameSampleSet set;
+  Stmt pick(m_db,
+            "SELECT x.dimension, sum(x.rows) FROM frame_samples x JOIN files f ON f.id = x.file_id "
+            "WHERE f.state = 0 AND x.rows > 0 GROUP BY x.dimension ORDER BY 2 DESC, 1 LIMIT 1");
+  if (!pick.next()) {
+    m_lastStatus = pick.status();
+    return set;
+  }
+  const int dimension = pick.intAt(0);
+  const std::int64_t total = pick.int64At(1);
+  const std::int64_t wanted = (maxRows > 0 && maxRows < total) ? maxRows : total;
+  set.dimension = dimension;
+  set.data.reserve(static_cast<std::size_t>(wanted * dimension));
+  Stmt s(m_db,
+         "SELECT x.rows, x.data FROM frame_samples x JOIN files f ON f.id = x.file_id "
+         "WHERE f.state = 0 AND x.dimension = ? AND x.rows > 0 ORDER BY x.file_id");
+  s.bind(1, dimension);
+  std::int64_t index = 0;  // global row index over all stored rows
+  while (s.next()) {
+    const std::vector<float> data = decodeFloats(s.blobAt(1));
+    const int rows = s.intAt(0);
+    for (int r = 0; r < rows; ++r, ++index) {
+      // Keep row i when floor((i+1)·wanted/total) steps: exactly `wanted` evenly spaced rows.
+      if ((index + 1) * wanted / total == index * wanted / total) continue;
+      const auto begin = data.begin() + static_cast<std::ptrdiff_t>(r) * dimension;
+      set.data.insert(set.data.end(), begin, begin + dimension);
+      ++set.rows;
+    }
+  }
+  m_lastStatus = s.status();
+  return set;
+}
+
+std::vector<ArtistRow> Catalog::artists() const {
+  Stmt s(m_db,
+         "SELECT a.id, a.name, count(f.id) FROM artists a JOIN tracks t ON t.artist_id = a.id "
+         "JOIN files f ON f.id = t.file_id AND f.state != 2 GROUP BY a.id ORDER BY a.name");
+  std::vector<ArtistRow> out;
+  while (s.next()) out.push_back({s.int64At(0), s.textAt(1), s.int64At(2)});
+  m_lastStatus = s.status();
+  return out;
+}
+
+CatalogCounts Catalog::counts() const {
+  CatalogCounts counts;
+  Stmt s(m_db, "SELECT state, count(*) FROM files GROUP BY state");
+  while (s.next()) {
+    const std::int64_t n = s.int64At(1);
+    switch (static_cast<FileState>(s.intAt(0))) {
+      case FileState::Analyzed:
+        counts.analyzed = n;
+        break;
+      case FileState::Failed:
+        counts.failed = n;
+        break;
+      case FileState::Missing:
+        counts.missing = n;
+        break;
+    }
+  }
+  Stmt f(m_db,
+         "SELECT error_code, error_reason, count(*) FROM files WHERE state = 1 "
+         "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2");
+  while (f.next()) counts.failures.push_back({f.intAt(0), f.textAt(1), f.int64At(2)});
+  m_lastStatus = s.ok() ? f.status() : s.status();
+  return counts;
+}
+
+std::vector<FileTag> Catalog::tags(std::int64_t fileId) const {
+  Stmt s(m_db,
+         "SELECT t.name, ft.source, ft.score FROM file_tags ft JOIN tags t ON t.id = ft.tag_id "
+         "WHERE ft.file_id = ? ORDER BY ft.source, ft.rowid");
+  s.bind(1, fileId);
+  std::vector<FileTag> out;
+  while (s.next())
+    out.push_back(
+        {s.textAt(0), static_cast<TagSource>(s.intAt(1)), static_cast<float>(s.doubleAt(2))});
+  m_lastStatus = s.status();
+  return out;
+}
+
+std::vector<TagAssignment> Catalog::allTags(std::optional<TagSource> source) const {
+  Stmt s(m_db, std::string("SELECT ft.file_id, t.name, ft.source, ft.score FROM file_tags ft "
+                           "JOIN tags t ON t.id = ft.tag_id ") +
+                   (source ? "WHERE ft.source = ?1 " : "") +
+                   "ORDER BY ft.file_id, ft.source, ft.rowid");
+  if (source) s.bind(1, static_cast<int>(*source));
+  std::vector<TagAssignment> out;
+  while (s.next())
+    out.push_back({s.int64At(0), FileTag{s.textAt(1), static_cast<TagSource>(s.intAt(2)),
+                                         static_cast<float>(s.doubleAt(3))}});
+  m_lastStatus = s.status();
+  return out;
+}
+
+}  // namespace songspace::core

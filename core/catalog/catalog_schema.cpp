@@ -1,0 +1,253 @@
+// Opening a catalog: file checks, connection settings and the ordered schema migrations.
+
+#include <array>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+#include "core/catalog/catalog_sql.h"
+
+namespace songspace::core {
+namespace {
+
+// Schema v1. Lists of strings are 0x1F-terminated text (see joinList); floats are little-endian
+// blobs; codeword counts are (uint32 index, float count) little-endian pairs.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE artists(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE albums(id INTEGER PRIMARY KEY, title TEXT NOT NULL,
+                    artist_id INTEGER REFERENCES artists(id), UNIQUE(title, artist_id));
+CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,
+                   size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                   feature_version INTEGER NOT NULL, state INTEGER NOT NULL,
+                   error_code INTEGER NOT NULL DEFAULT 0, error_reason TEXT NOT NULL DEFAULT '',
+                   updated_at INTEGER NOT NULL);
+CREATE TABLE tracks(file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+                    title TEXT NOT NULL, artist TEXT NOT NULL, album_artist TEXT NOT NULL,
+                    album TEXT NOT NULL,
+                    artist_id INTEGER REFERENCES artists(id),
+                    album_id INTEGER REFERENCES albums(id),
+                    genres TEXT NOT NULL, moods TEXT NOT NULL, groupings TEXT NOT NULL,
+                    comments TEXT NOT NULL, free_tags TEXT NOT NULL,
+                    year INTEGER NOT NULL, track_number INTEGER NOT NULL,
+                    duration REAL NOT NULL);
+CREATE INDEX tracks_artist ON tracks(artist_id);
+CREATE INDEX tracks_album ON tracks(album_id);
+CREATE TABLE features(file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+                      codebook_id INTEGER NOT NULL, codewords BLOB NOT NULL,
+                      summary BLOB NOT NULL, analyzed_seconds REAL NOT NULL,
+                      frame_count INTEGER NOT NULL, warnings TEXT NOT NULL);
+CREATE TABLE frame_samples(file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+                           rows INTEGER NOT NULL, dimension INTEGER NOT NULL,
+                           data BLOB NOT NULL);
+CREATE TABLE tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE file_tags(file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                       tag_id INTEGER NOT NULL REFERENCES tags(id),
+                       source INTEGER NOT NULL, score REAL NOT NULL,
+                       UNIQUE(file_id, tag_id, source));
+CREATE INDEX file_tags_tag ON file_tags(tag_id);
+CREATE TABLE codebooks(id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL,
+                       description TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE playlists(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+CREATE TABLE playlist_entries(
+    playlist_id INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
+    path TEXT NOT NULL,
+    PRIMARY KEY(playlist_id, position));
+CREATE INDEX playlist_entries_file ON playlist_entries(file_id);
+CREATE TABLE models(id INTEGER PRIMARY KEY, path TEXT NOT NULL, created_at INTEGER NOT NULL,
+                    summary_json TEXT NOT NULL);
+CREATE TABLE tag_batches(id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL,
+                         kind TEXT NOT NULL CHECK(kind IN ('apply', 'undo')),
+                         undoes_batch INTEGER REFERENCES tag_batches(id),
+                         note TEXT NOT NULL DEFAULT '');
+CREATE TABLE tag_edits(id INTEGER PRIMARY KEY,
+                       batch_id INTEGER NOT NULL REFERENCES tag_batches(id) ON DELETE CASCADE,
+                       file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
+                       path TEXT NOT NULL, field TEXT NOT NULL,
+                       old_values_json TEXT NOT NULL, new_values_json TEXT NOT NULL,
+                       old_size INTEGER, old_mtime_ns INTEGER,
+                       new_size INTEGER, new_mtime_ns INTEGER,
+                       state TEXT NOT NULL
+                           CHECK(state IN ('pending', 'done', 'skipped', 'failed')),
+                       reason TEXT NOT NULL DEFAULT '');
+CREATE INDEX tag_edits_batch ON tag_edits(batch_id);
+)sql";
+
+CatalogStatus migrateTo1(sqlite3* db) {
+  return execSql(db, kSchemaV1);
+}
+
+// migrations[i] brings a database from version i to version i + 1. Adding v2 = appending one
+// function here and bumping kCatalogSchemaVersion.
+using Migration = CatalogStatus (*)(sqlite3*);
+constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {migrateTo1};
+
+std::int64_t pragmaInt(sqlite3* db, const char* sql, CatalogStatus* status) {
+  Stmt s(db, sql);
+  const std::int64_t value = s.next() ? s.int64At(0) : 0;
+  *status = s.status();
+  return value;
+}
+
+CatalogStatus fail(CatalogError error, const std::filesystem::path& path, const std::string& why) {
+  return {error, path.string() + ": " + why};
+}
+
+// Migrates from the stored version up to `target`, one transaction per step; re-reads the version
+// under the write lock so two processes opening a new catalog at once do not both migrate.
+CatalogStatus migrate(sqlite3* db, const std::filesystem::path& path, int target) {
+  for (;;) {
+    CatalogStatus status = execSql(db, "BEGIN IMMEDIATE");
+    if (!status.ok()) return status;
+    const auto version = static_cast<int>(pragmaInt(db, "PRAGMA user_version", &status));
+    const auto appId = status.ok() ? pragmaInt(db, "PRAGMA application_id", &status) : 0;
+    if (status.ok() && version >= target) return execSql(db, "COMMIT");
+    if (status.ok() && appId == 0) {
+      status =
+          execSql(db, ("PRAGMA application_id = " + std::to_string(kCatalogApplicationId)).c_str());
+    } else if (status.ok() && appId != kCatalogApplicationId) {
+      status = fail(CatalogError::NotACatalog, path, "application_id changed while opening");
+    }
+    if (status.ok()) status = kMigrations[static_cast<std::size_t>(version)](db);
+    if (status.ok())
+      status = execSql(db, ("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
+    if (status.ok()) status = execSql(db, "COMMIT");
+    if (!status.ok()) {
+      execSql(db, "ROLLBACK");
+      status.message = path.string() + ": migrating to schema " + std::to_string(version + 1) +
+                       ": " + status.message;
+      return status;
+    }
+  }
+}
+
+bool looksLikeSqlite(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char header[16] = {};
+  in.read(header, sizeof header);
+  return in.gcount() == sizeof header && std::memcmp(header, "SQLite format 3", 16) == 0;
+}
+
+sqlite3* openDatabase(const std::filesystem::path& path, int targetVersion, CatalogStatus* status) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) {
+    *status = fail(CatalogError::CannotOpen, path, "cannot create folder: " + ec.message());
+    return nullptr;
+  }
+  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0 &&
+      !looksLikeSqlite(path)) {
+    *status = fail(CatalogError::NotACatalog, path, "not an SQLite database");
+    return nullptr;
+  }
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    *status = fail(CatalogError::CannotOpen, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return nullptr;
+  }
+  sqlite3_busy_timeout(db, kCatalogBusyTimeoutMs);
+  const auto closeWith = [&](CatalogStatus s) {
+    *status = std::move(s);
+    sqlite3_close(db);
+    return nullptr;
+  };
+  CatalogStatus s;
+  const auto appId = pragmaInt(db, "PRAGMA application_id", &s);
+  const auto version = s.ok() ? pragmaInt(db, "PRAGMA user_version", &s) : 0;
+  const auto tables = s.ok() ? pragmaInt(db, "SELECT count(*) FROM sqlite_master", &s) : 0;
+  if (!s.ok()) {
+    if (s.error == CatalogError::Corrupt)
+      return closeWith(fail(CatalogError::NotACatalog, path, s.message));
+    return closeWith(fail(s.error, path, s.message));
+  }
+  const bool blank = appId == 0 && version == 0 && tables == 0;
+  if (!blank && appId != kCatalogApplicationId)
+    return closeWith(
+        fail(CatalogError::NotACatalog, path, "an SQLite database of another application"));
+  if (version > kCatalogSchemaVersion)
+    return closeWith(fail(CatalogError::SchemaTooNew, path,
+                          "schema version " + std::to_string(version) + " is newer than " +
+                              std::to_string(kCatalogSchemaVersion)));
+  // WAL: readers never block the writer; NORMAL sync is durable across process crashes (only a
+  // power cut can lose the last commits, never consistency).
+  Stmt wal(db, "PRAGMA journal_mode = WAL");
+  if (!wal.next() || wal.textAt(0) != "wal")
+    return closeWith(fail(CatalogError::CannotOpen, path, "cannot enable WAL mode"));
+  wal.reset();
+  s = execSql(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+  if (s.ok()) s = migrate(db, path, targetVersion);
+  if (!s.ok()) return closeWith(s);
+  *status = {};
+  return db;
+}
+
+}  // namespace
+
+std::unique_ptr<Catalog> Catalog::open(const std::filesystem::path& path, CatalogStatus* status) {
+  CatalogStatus local;
+  sqlite3* db = openDatabase(path, kCatalogSchemaVersion, &local);
+  if (status) *status = local;
+  if (!db) return nullptr;
+  return std::unique_ptr<Catalog>(new Catalog(db, path));
+}
+
+CatalogStatus Catalog::createWithSchemaVersion(const std::filesystem::path& path, int version) {
+  if (version < 0 || version > kCatalogSchemaVersion)
+    return fail(CatalogError::SchemaTooNew, path, "no such schema version");
+  CatalogStatus status;
+  sqlite3* db = openDatabase(path, version, &status);
+  if (db) sqlite3_close(db);
+  return status;
+}
+
+Catalog::Catalog(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
+
+Catalog::~Catalog() {
+  if (m_batchDepth > 0) execSql(m_db, "ROLLBACK");
+  sqlite3_close(m_db);
+}
+
+int Catalog::schemaVersion() const {
+  return static_cast<int>(pragmaInt(m_db, "PRAGMA user_version", &m_lastStatus));
+}
+
+std::string Catalog::journalMode() const {
+  Stmt s(m_db, "PRAGMA journal_mode");
+  std::string mode = s.next() ? s.textAt(0) : std::string();
+  m_lastStatus = s.status();
+  return mode;
+}
+
+std::string Catalog::integrityCheck() const {
+  Stmt s(m_db, "PRAGMA integrity_check");
+  std::string result;
+  while (s.next()) result += (result.empty() ? "" : "\n") + s.textAt(0);
+  m_lastStatus = s.status();
+  return s.ok() ? result : m_lastStatus.message;
+}
+
+CatalogStatus Catalog::beginBatch() {
+  if (m_batchDepth > 0) return {CatalogError::Sql, "a batch is already open"};
+  CatalogStatus status = execSql(m_db, "BEGIN IMMEDIATE");
+  if (status.ok()) m_batchDepth = 1;
+  return status;
+}
+
+CatalogStatus Catalog::commitBatch() {
+  if (m_batchDepth == 0) return {CatalogError::Sql, "no batch is open"};
+  CatalogStatus status = execSql(m_db, "COMMIT");
+  if (status.ok()) m_batchDepth = 0;
+  return status;
+}
+
+CatalogStatus Catalog::rollbackBatch() {
+  if (m_batchDepth == 0) return {CatalogError::Sql, "no batch is open"};
+  m_batchDepth = 0;
+  return execSql(m_db, "ROLLBACK");
+}
+
+}  // namespace songspace::core

@@ -1,0 +1,225 @@
+#include "core/catalog/catalog_sql.h"
+
+#include <bit>
+#include <cstring>
+#include <ctime>
+#include <limits>
+
+namespace songspace::core {
+namespace {
+
+static_assert(sizeof(float) == 4 && std::numeric_limits<float>::is_iec559);
+
+void putU32(std::uint8_t* out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+std::uint32_t getU32(const std::uint8_t* in) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(in[i]) << (8 * i);
+  return v;
+}
+
+constexpr char kListSeparator = '\x1f';
+
+}  // namespace
+
+CatalogStatus sqliteStatus(sqlite3* db, int rc, std::string_view what) {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return {};
+  CatalogStatus status;
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      status.error = CatalogError::Busy;
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      status.error = CatalogError::Corrupt;
+      break;
+    default:
+      status.error = CatalogError::Sql;
+  }
+  status.message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  return status;
+}
+
+Stmt::Stmt(sqlite3* db, std::string_view sql) : m_db(db), m_sql(sql) {
+  m_rc = sqlite3_prepare_v2(db, m_sql.data(), static_cast<int>(m_sql.size()), &m_stmt, nullptr);
+}
+
+Stmt::~Stmt() {
+  sqlite3_finalize(m_stmt);
+}
+
+Stmt& Stmt::bind(int index, std::int64_t value) {
+  if (ok()) m_rc = sqlite3_bind_int64(m_stmt, index, value);
+  return *this;
+}
+
+Stmt& Stmt::bind(int index, double value) {
+  if (ok()) m_rc = sqlite3_bind_double(m_stmt, index, value);
+  return *this;
+}
+
+// A default string_view has a null pointer, which SQLite would bind as NULL.
+// A default string_view has a null pointer, which SQLite would bind as NULL.
+Stmt& Stmt::bind(int index, std::string_view text) {
+  if (ok())
+    m_rc = sqlite3_bind_text64(m_stmt, index, text.data() ? text.data() : "", text.size(),
+                               SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+
+Stmt& Stmt::bindBlob(int index, std::span<const std::uint8_t> blob) {
+  // An empty blob must still be a blob, not NULL: sqlite3_bind_blob64 with a null pointer binds
+  // NULL, so give it a valid address.
+  static const std::uint8_t kEmpty = 0;
+  if (ok())
+    m_rc = sqlite3_bind_blob64(m_stmt, index, blob.empty() ? &kEmpty : blob.data(), blob.size(),
+                               SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::bindNull(int index) {
+  if (ok()) m_rc = sqlite3_bind_null(m_stmt, index);
+  return *this;
+}
+
+bool Stmt::next() {
+  if (!ok() || m_rc == SQLITE_DONE) return false;
+  m_rc = sqlite3_step(m_stmt);
+  return m_rc == SQLITE_ROW;
+}
+
+bool Stmt::run() {
+  while (next()) {
+  }
+  return ok();
+}
+
+void Stmt::reset() {
+  if (!m_stmt) return;
+  sqlite3_reset(m_stmt);
+  if (ok()) m_rc = SQLITE_OK;
+}
+
+CatalogStatus Stmt::status() const {
+  return sqliteStatus(m_db, m_rc, m_sql);
+}
+
+std::int64_t Stmt::int64At(int column) const {
+  return sqlite3_column_int64(m_stmt, column);
+}
+double Stmt::doubleAt(int column) const {
+  return sqlite3_column_double(m_stmt, column);
+}
+bool Stmt::isNull(int column) const {
+  return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+std::string Stmt::textAt(int column) const {
+  const auto* text = sqlite3_column_text(m_stmt, column);
+  const int size = sqlite3_column_bytes(m_stmt, column);
+  return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size))
+              : std::string();
+}
+
+std::span<const std::uint8_t> Stmt::blobAt(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
+  const int size = sqlite3_column_bytes(m_stmt, column);
+  if (!data) return {};
+  return {data, static_cast<std::size_t>(size)};
+}
+
+CatalogStatus execSql(sqlite3* db, const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  sqlite3_free(error);
+  return sqliteStatus(db, rc, sql);
+}
+
+CatalogTransaction::CatalogTransaction(Catalog& catalog) : m_catalog(catalog) {
+  m_savepoint = catalog.m_batchDepth > 0;
+  m_status = execSql(catalog.m_db, m_savepoint ? "SAVEPOINT store" : "BEGIN IMMEDIATE");
+  m_open = m_status.ok();
+}
+
+CatalogTransaction::~CatalogTransaction() {
+  if (!m_open) return;
+  if (m_savepoint) {
+    execSql(m_catalog.m_db, "ROLLBACK TO store; RELEASE store");
+  } else {
+    execSql(m_catalog.m_db, "ROLLBACK");
+  }
+}
+
+CatalogStatus CatalogTransaction::commit() {
+  if (!m_open) return m_status;
+  m_status = execSql(m_catalog.m_db, m_savepoint ? "RELEASE store" : "COMMIT");
+  if (m_status.ok()) m_open = false;
+  return m_status;
+}
+
+std::vector<std::uint8_t> encodeFloats(std::span<const float> values) {
+  std::vector<std::uint8_t> out(values.size() * 4);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    putU32(out.data() + 4 * i, std::bit_cast<std::uint32_t>(values[i]));
+  return out;
+}
+
+std::vector<float> decodeFloats(std::span<const std::uint8_t> blob) {
+  std::vector<float> out(blob.size() / 4);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = std::bit_cast<float>(getU32(blob.data() + 4 * i));
+  return out;
+}
+
+std::vector<std::uint8_t> encodeCodewords(
+    const std::vector<std::pair<std::uint32_t, float>>& counts) {
+  std::vector<std::uint8_t> out(counts.size() * 8);
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    putU32(out.data() + 8 * i, counts[i].first);
+    putU32(out.data() + 8 * i + 4, std::bit_cast<std::uint32_t>(counts[i].second));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::uint32_t, float>> decodeCodewords(std::span<const std::uint8_t> blob) {
+  std::vector<std::pair<std::uint32_t, float>> out(blob.size() / 8);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = {getU32(blob.data() + 8 * i), std::bit_cast<float>(getU32(blob.data() + 8 * i + 4))};
+  return out;
+}
+
+std::string joinList(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) {
+    out += v;
+    out += kListSeparator;
+  }
+  return out;
+}
+
+std::vector<std::string> splitList(std::string_view stored) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    if (stored[i] != kListSeparator) continue;
+    out.emplace_back(stored.substr(start, i - start));
+    start = i + 1;
+  }
+  return out;
+}
+
+std::int64_t unixNow() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+CatalogStatus requireFile(sqlite3* db, std::int64_t fileId) {
+  Stmt s(db, "SELECT 1 FROM files WHERE id = ?");
+  if (s.bind(1, fileId).next()) return {};
+  if (!s.ok()) return s.status();
+  return {CatalogError::NotFound, "no file with id " + std::to_string(fileId)};
+}
+
+}  // namespace songspace::core

@@ -1,0 +1,329 @@
+#include "core/eval/evaluation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "core/eval/tabledata.h"
+
+namespace songspace::core {
+
+namespace {
+
+constexpr std::uint64_t kSplitStream = 0xE7A1A7E5011Dull;
+constexpr std::uint64_t kTieStream = 0x71E5B4EA4E45ull;
+
+SparseRows selectRows(const SparseRows& rows, const std::vector<int>& which) {
+  std::vector<Eigen::Triplet<float>> t;
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    for (SparseRows::InnerIterator it(rows, which[i]); it; ++it) {
+      t.emplace_back(static_cast<int>(i), static_cast<int>(it.col()), it.value());
+    }
+  }
+  SparseRows out(static_cast<int>(which.size()), rows.cols());
+  out.setFromTriplets(t.begin(), t.end());
+  return out;
+}
+
+// Accumulates the four methods of one task. Every query compacts the full-length score vectors
+// onto its candidates, which come in a seeded random order so ties are broken fairly.
+struct TaskScorer {
+  RankingAccumulator model, knn, popularity, random;
+  std::vector<float> s;
+  std::vector<char> rel;
+  std::uint64_t randomSeed;
+  explicit TaskScorer(std::uint64_t seed) : randomSeed(seed) {}
+
+  template <typename Score, typename Relevant>
+  void add(RankingAccumulator& acc, const std::vector<int>& candidates, Score score,
+           Relevant relevant) {
+    s.resize(candidates.size());
+    rel.resize(candidates.size());
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      s[i] = score(candidates[i]);
+      rel[i] = relevant(candidates[i]) ? 1 : 0;
+    }
+    acc.addQuery(s, rel);
+  }
+
+  // The four methods for one query; model/knn/popularity return a score for an item.
+  template <typename M, typename K, typename P, typename Relevant>
+  void query(const std::vector<int>& candidates, M m, K k, P p, Relevant relevant) {
+    if (std::none_of(candidates.begin(), candidates.end(), relevant)) return;
+    add(model, candidates, m, relevant);
+    add(knn, candidates, k, relevant);
+    add(popularity, candidates, p, relevant);
+    const Eigen::MatrixXf r = randomScores(1, static_cast<int>(candidates.size()), randomSeed++);
+    std::size_t i = 0;
+    add(
+        random, candidates, [&](int) { return r(0, static_cast<Eigen::Index>(i++)); }, relevant);
+  }
+
+  TaskEvaluation result(Task task) const {
+    return {task,
+            {{"model", model.result()},
+             {"knn", knn.result()},
+             {"popularity", popularity.result()},
+             {"random", random.result()}}};
+  }
+};
+
+std::vector<int> shuffledWhere(int n, std::uint64_t seed, const auto& keep) {
+  std::vector<int> out;
+  for (int i = 0; i < n; ++i) {
+    if (keep(i)) out.push_back(i);
+  }
+  seededShuffle(out, seed);
+  return out;
+}
+
+}  // namespace
+
+HoldoutSplit splitBySong(const TrainingSet& all, double holdoutFraction, std::uint64_t seed) {
+  HoldoutSplit split;
+  const int n = all.numSongs();
+  std::vector<int> order(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+  seededShuffle(order, seed ^ kSplitStream);
+  const int test =
+      n < 2 ? 0 : std::clamp(static_cast<int>(std::lround(holdoutFraction * n)), 1, n - 1);
+  split.testSongs.assign(order.begin(), order.begin() + test);
+  split.trainSongs.assign(order.begin() + test, order.end());
+  std::sort(split.testSongs.begin(), split.testSongs.end());
+  std::sort(split.trainSongs.begin(), split.trainSongs.end());
+
+  std::vector<int> pairs(all.similarArtists.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = static_cast<int>(i);
+  seededShuffle(pairs, (seed ^ kSplitStream) + 1);
+  const auto p = static_cast<int>(pairs.size());
+  const int testPairs =
+      p < 2 ? 0 : std::clamp(static_cast<int>(std::lround(holdoutFraction * p)), 1, p - 1);
+  for (int i = 0; i < p; ++i) {
+    (i < testPairs ? split.testArtistPairs : split.trainArtistPairs)
+        .push_back(
+            all.similarArtists[static_cast<std::size_t>(pairs[static_cast<std::size_t>(i)])]);
+  }
+  return split;
+}
+
+TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split) {
+  TrainingSet part;
+  part.songs = selectRows(all.songs, split.trainSongs);
+  part.numArtists = all.numArtists;
+  part.numTags = all.numTags;
+  std::vector<int> newIndex(static_cast<std::size_t>(all.numSongs()), -1);
+  for (std::size_t i = 0; i < split.trainSongs.size(); ++i) {
+    const auto s = static_cast<std::size_t>(split.trainSongs[i]);
+    newIndex[s] = static_cast<int>(i);
+    if (!all.songTags.empty()) part.songTags.push_back(all.songTags[s]);
+    if (!all.songArtist.empty()) part.songArtist.push_back(all.songArtist[s]);
+  }
+  for (const auto& [a, b] : all.similarSongs) {
+    const int na = newIndex[static_cast<std::size_t>(a)],
+              nb = newIndex[static_cast<std::size_t>(b)];
+    if (na >= 0 && nb >= 0) part.similarSongs.emplace_back(na, nb);
+  }
+  part.similarArtists = split.trainArtistPairs;
+  return part;
+}
+
+EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  EvalResult result;
+  if (!(options.holdoutFraction > 0 && options.holdoutFraction < 1)) {
+    result.error = "holdoutFraction must be in (0, 1)";
+    return result;
+  }
+  if (all.numSongs() < 2) {
+    result.error = "need at least two songs";
+    return result;
+  }
+  const HoldoutSplit split = splitBySong(all, options.holdoutFraction, options.seed);
+  const TrainingSet train = trainingPart(all, split);
+  result.trainSongs = static_cast<int>(split.trainSongs.size());
+  result.testSongs = static_cast<int>(split.testSongs.size());
+
+  JointModel model;
+  result.training = trainModel(train, options.train, model);
+  if (!result.training.error.empty()) {
+    result.error = "training failed: " + result.training.error;
+    return result;
+  }
+
+  // Held-out songs: embeddings and raw-feature cosines.
+  const int nTest = result.testSongs;
+  const SparseRows testRows = selectRows(all.songs, split.testSongs);
+  const Eigen::MatrixXf emb = model.embedSongs(testRows);  // d × nTest
+  const auto forKnn = [&](const SparseRows& rows) {
+    if (options.summaryOffset < 0 || options.knnSummaryScale == 1.0f) return normalizeRows(rows);
+    SparseRows scaled = rows;
+    for (int r = 0; r < scaled.outerSize(); ++r) {
+      for (SparseRows::InnerIterator it(scaled, r); it; ++it) {
+        if (it.col() >= options.summaryOffset) it.valueRef() *= options.knnSummaryScale;
+      }
+    }
+    return normalizeRows(scaled);
+  };
+  const SparseRows testX = forKnn(testRows), trainX = forKnn(train.songs);
+  const Eigen::MatrixXf simTrain = cosineSimilarity(testX, trainX);
+  const auto at = [](const auto& v, int i) { return v[static_cast<std::size_t>(i)]; };
+  const auto testArtist = [&](int h) {
+    return all.songArtist.empty() ? -1 : at(all.songArtist, at(split.testSongs, h));
+  };
+  std::vector<int> trainArtist = train.songArtist;
+  trainArtist.resize(static_cast<std::size_t>(train.numSongs()), -1);
+  std::vector<std::vector<int>> trainTags = train.songTags;
+  trainTags.resize(static_cast<std::size_t>(train.numSongs()));
+  const Eigen::VectorXf tagFreq = labelFrequency(trainTags, all.numTags);
+  const Eigen::VectorXf artistFreq = labelFrequency(trainArtist, all.numArtists);
+  std::uint64_t taskSeed = options.seed ^ kTieStream;
+
+  // Tags.
+  if (all.numTags > 0 && !all.songTags.empty()) {
+    TaskScorer t(taskSeed + 100);
+    const Eigen::MatrixXf knn =
+        knnLabelVotes(simTrain, trainTags, all.numTags, options.knnNeighbours);
+    const Eigen::MatrixXf modelScores = model.T.transpose() * emb;  // tags × nTest
+    const auto cands =
+        shuffledWhere(all.numTags, taskSeed + 1, [&](int tag) { return tagFreq[tag] > 0; });
+    for (int h = 0; h < nTest; ++h) {
+      const auto& tags = at(all.songTags, at(split.testSongs, h));
+      t.query(
+          cands, [&](int c) { return modelScores(c, h); }, [&](int c) { return knn(h, c); },
+          [&](int c) { return tagFreq[c]; },
+          [&](int c) { return std::find(tags.begin(), tags.end(), c) != tags.end(); });
+    }
+    result.tasks.push_back(t.result(Task::Tags));
+  }
+
+  // Artist and songs for artist.
+  if (all.numArtists > 0 && !all.songArtist.empty()) {
+    TaskScorer t(taskSeed + 200);
+    const Eigen::MatrixXf knn =
+        knnLabelVotes(simTrain, trainArtist, all.numArtists, options.knnNeighbours);
+    const Eigen::MatrixXf modelScores = model.A.transpose() * emb;  // artists × nTest
+    const auto cands =
+        shuffledWhere(all.numArtists, taskSeed + 2, [&](int a) { return artistFreq[a] > 0; });
+    for (int h = 0; h < nTest; ++h) {
+      const int truth = testArtist(h);
+      t.query(
+          cands, [&](int c) { return modelScores(c, h); }, [&](int c) { return knn(h, c); },
+          [&](int c) { return artistFreq[c]; }, [&](int c) { return c == truth; });
+    }
+    result.tasks.push_back(t.result(Task::Artist));
+  }
+
+  // Similar songs among the held-out songs.
+  {
+    TaskScorer t(taskSeed + 300);
+    const bool albums = options.songAlbum.size() == static_cast<std::size_t>(all.numSongs());
+    std::vector<int> testIndex(static_cast<std::size_t>(all.numSongs()), -1);
+    for (int h = 0; h < nTest; ++h) testIndex[static_cast<std::size_t>(at(split.testSongs, h))] = h;
+    std::set<std::pair<int, int>> pairs;  // held-out pairs, in held-out indices
+    for (const auto& [a, b] : all.similarSongs) {
+      const int ha = at(testIndex, a), hb = at(testIndex, b);
+      if (ha >= 0 && hb >= 0) pairs.insert({std::min(ha, hb), std::max(ha, hb)});
+    }
+    const auto album = [&](int h) {
+      return albums ? at(options.songAlbum, at(split.testSongs, h)) : -1;
+    };
+    const Eigen::MatrixXf knn = cosineSimilarity(testX, testX);
+    const Eigen::MatrixXf modelScores = emb.transpose() * emb;
+    const auto order = shuffledWhere(nTest, taskSeed + 3, [](int) { return true; });
+    std::vector<int> cands;
+    for (int h = 0; h < nTest; ++h) {
+      cands.clear();
+      for (int c : order) {
+        if (c != h) cands.push_back(c);
+      }
+      const int artist = testArtist(h), alb = album(h);
+      t.query(
+          cands, [&](int c) { return modelScores(c, h); }, [&](int c) { return knn(h, c); },
+          [](int) { return 0.0f; },
+          [&](int c) {
+            return (artist >= 0 && testArtist(c) == artist) || (alb >= 0 && album(c) == alb) ||
+                   pairs.count({std::min(c, h), std::max(c, h)}) > 0;
+          });
+    }
+    if (t.model.queries() > 0) result.tasks.push_back(t.result(Task::SimilarSongs));
+  }
+
+  // Songs for artist: training artists rank all held-out songs.
+  if (all.numArtists > 0 && !all.songArtist.empty()) {
+    TaskScorer t(taskSeed + 400);
+    const Eigen::MatrixXf knn =
+        knnArtistSongScores(simTrain, trainArtist, all.numArtists, options.knnArtistSongs);
+    const Eigen::MatrixXf modelScores = emb.transpose() * model.A;  // nTest × artists
+    const auto cands = shuffledWhere(nTest, taskSeed + 4, [](int) { return true; });
+    for (int a = 0; a < all.numArtists; ++a) {
+      if (artistFreq[a] <= 0) continue;
+      t.query(
+          cands, [&](int c) { return modelScores(c, a); }, [&](int c) { return knn(c, a); },
+          [](int) { return 0.0f; }, [&](int c) { return testArtist(c) == a; });
+    }
+    if (t.model.queries() > 0) result.tasks.push_back(t.result(Task::SongsForArtist));
+  }
+
+  // Similar artists on held-out pairs.
+  if (!split.testArtistPairs.empty()) {
+    TaskScorer t(taskSeed + 500);
+    std::vector<std::set<int>> trainPartners(static_cast<std::size_t>(all.numArtists)),
+        testPartners(static_cast<std::size_t>(all.numArtists));
+    for (const auto& [a, b] : split.trainArtistPairs) {
+      trainPartners[static_cast<std::size_t>(a)].insert(b);
+      trainPartners[static_cast<std::size_t>(b)].insert(a);
+    }
+    for (const auto& [a, b] : split.testArtistPairs) {
+      testPartners[static_cast<std::size_t>(a)].insert(b);
+      testPartners[static_cast<std::size_t>(b)].insert(a);
+    }
+    const Eigen::MatrixXf knn = artistMeanCosine(trainX, trainArtist, all.numArtists);
+    const Eigen::MatrixXf modelScores = model.A.transpose() * model.A;
+    const auto order = shuffledWhere(all.numArtists, taskSeed + 5, [](int) { return true; });
+    std::vector<int> cands;
+    for (int j = 0; j < all.numArtists; ++j) {
+      const auto& known = at(trainPartners, j);
+      const auto& truth = at(testPartners, j);
+      if (truth.empty()) continue;
+      cands.clear();
+      for (int c : order) {
+        if (c != j && !known.count(c)) cands.push_back(c);
+      }
+      t.query(
+          cands, [&](int c) { return modelScores(c, j); }, [&](int c) { return knn(c, j); },
+          [&](int c) { return static_cast<float>(at(trainPartners, c).size()); },
+          [&](int c) { return truth.count(c) > 0; });
+    }
+    if (t.model.queries() > 0) result.tasks.push_back(t.result(Task::SimilarArtists));
+  }
+
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+std::string evalResultToJson(const EvalResult& result) {
+  std::string out = "{\"tasks\": {";
+  char buffer[64];
+  const auto number = [&](double v) {
+    std::snprintf(buffer, sizeof buffer, "%.6g", std::isfinite(v) ? v : 0.0);
+    return std::string(buffer);
+  };
+  for (std::size_t t = 0; t < result.tasks.size(); ++t) {
+    const TaskEvaluation& task = result.tasks[t];
+    out += (t ? ", \"" : "\"") + std::string(taskName(task.task)) + "\": {";
+    for (std::size_t m = 0; m < task.methods.size(); ++m) {
+      const RankingMetrics& r = task.methods[m].metrics;
+      out += (m ? ", \"" : "\"") + task.methods[m].method + "\": {\"p@1\": " + number(r.p1) +
+             ", \"p@5\": " + number(r.p5) + ", \"p@10\": " + number(r.p10) +
+             ", \"map\": " + number(r.map) + ", \"auc\": " + number(r.auc) +
+             ", \"queries\": " + std::to_string(r.queries) + "}";
+    }
+    out += "}";
+  }
+  out += "}}";
+  return out;
+}
+
+}  // namespace songspace::core

@@ -1,0 +1,247 @@
+#include "core/library/autotagapply.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <algorithm>
+#include <set>
+
+#include "core/catalog/tagnormalize.h"
+#include "core/library/safetagwrite.h"
+
+namespace songspace::library {
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+FileOutcome outcomeFor(std::int64_t fileId, const std::string& path, audio::TagField field,
+                       const std::vector<std::string>& oldValues,
+                       const std::vector<std::string>& newValues) {
+  FileOutcome o;
+  o.fileId = fileId;
+  o.path = path;
+  o.field = audio::tagFieldName(field);
+  o.oldValues = oldValues;
+  o.newValues = newValues;
+  return o;
+}
+
+FileOutcome skip(FileOutcome o, std::string code, std::string reason) {
+  o.kind = FileOutcomeKind::Skipped;
+  o.code = std::move(code);
+  o.reason = std::move(reason);
+  return o;
+}
+
+// The catalog's file tags (source=file) follow the file: values that appeared are added; values
+// that left are removed unless another tag field of the file still holds them. Comments are not
+// tags (the scanner does not make tags of them either).
+void syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std::string& path,
+                  audio::TagField field, const std::vector<std::string>& oldValues,
+                  const std::vector<std::string>& newValues) {
+  using audio::TagField;
+  if (fileId == 0 || field == TagField::Comment) return;
+  const auto added = core::normalizeTags(newValues);
+  for (const auto& tag : added) catalog.addTag(fileId, tag, core::TagSource::File);
+  std::vector<std::string> elsewhere;
+  for (const TagField other :
+       {TagField::Genre, TagField::Mood, TagField::Grouping, TagField::Tags}) {
+    if (other == field) continue;
+    std::vector<std::string> values;
+    if (audio::readTagField(path, other, values).ok()) {
+      for (auto& tag : core::normalizeTags(values)) elsewhere.push_back(std::move(tag));
+    }
+  }
+  for (const auto& tag : core::normalizeTags(oldValues)) {
+    if (!contains(added, tag) && !contains(elsewhere, tag)) {
+      catalog.removeTag(fileId, tag, core::TagSource::File);
+    }
+  }
+}
+
+// One transaction: the edit is Done, the catalog knows the file's new stamp and tags.
+core::CatalogStatus recordWrite(core::Catalog& catalog, std::int64_t editId, std::int64_t fileId,
+                                const std::string& path, audio::TagField field,
+                                const std::vector<std::string>& oldValues,
+                                const std::vector<std::string>& newValues,
+                                core::FileStamp newStamp) {
+  if (auto status = catalog.beginBatch(); !status.ok()) return status;
+  auto status = catalog.finishEdit(editId, core::TagEditState::Done, newStamp);
+  if (status.ok() && fileId != 0) {
+    // A file that left the catalog meanwhile has no stamp to keep: not an error.
+    if (const auto stamp = catalog.updateStamp(path, newStamp);
+        !stamp.ok() && stamp.error != core::CatalogError::NotFound) {
+      status = stamp;
+    }
+  }
+  if (status.ok()) syncFileTags(catalog, fileId, path, field, oldValues, newValues);
+  if (!status.ok()) {
+    catalog.rollbackBatch();
+    return status;
+  }
+  return catalog.commitBatch();
+}
+
+std::string dirOf(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+}  // namespace
+
+const char* fileOutcomeName(FileOutcomeKind kind) {
+  switch (kind) {
+    case FileOutcomeKind::Written:
+      return "written";
+    case FileOutcomeKind::Skipped:
+      return "skipped";
+    case FileOutcomeKind::Failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+int BatchResult::count(FileOutcomeKind kind) const {
+  return static_cast<int>(
+      std::count_if(files.begin(), files.end(), [&](const auto& f) { return f.kind == kind; }));
+}
+
+std::string valuesToJson(const std::vector<std::string>& values) {
+  QJsonArray array;
+  for (const auto& v : values) array.append(QString::fromStdString(v));
+  return QJsonDocument(array).toJson(QJsonDocument::Compact).toStdString();
+}
+
+std::vector<std::string> valuesFromJson(const std::string& json) {
+  std::vector<std::string> out;
+  const auto array = QJsonDocument::fromJson(QByteArray::fromStdString(json)).array();
+  for (const auto& v : array) out.push_back(v.toString().toStdString());
+  return out;
+}
+
+FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::int64_t fileId,
+                           const std::string& path, audio::TagField field,
+                           const std::vector<std::string>& oldValues,
+                           const std::vector<std::string>& newValues, core::FileStamp expected,
+                           bool preserveMtime) {
+  FileOutcome o = outcomeFor(fileId, path, field, oldValues, newValues);
+  core::TagEdit edit;
+  edit.batchId = batchId;
+  edit.fileId = fileId;
+  edit.path = path;
+  edit.field = o.field;
+  edit.oldValuesJson = valuesToJson(oldValues);
+  edit.newValuesJson = valuesToJson(newValues);
+  edit.oldStamp = expected;
+  // Committed before the file is touched: a crash after this point is recoverable.
+  if (const auto status = catalog.journalEdit(edit, &o.editId); !status.ok()) {
+    o.kind = FileOutcomeKind::Failed;
+    o.code = "catalog";
+    o.reason = "cannot journal the edit: " + status.message;
+    return o;
+  }
+  SafeWriteOptions options;
+  options.preserveMtime = preserveMtime;
+  options.expectedStamp = expected;
+  const SafeWriteResult written = safeWriteTags(path, {{field, newValues}}, options);
+  if (!written.ok()) {
+    o.kind = FileOutcomeKind::Failed;
+    o.code = safeWriteErrorName(written.error);
+    o.reason = written.message;
+    catalog.finishEdit(o.editId, core::TagEditState::Failed, std::nullopt, o.reason);
+    return o;
+  }
+  if (const auto status = recordWrite(catalog, o.editId, fileId, path, field, oldValues, newValues,
+                                      written.newStamp);
+      !status.ok()) {
+    // The file is written and verified; the next recovery marks the edit Done.
+    o.kind = FileOutcomeKind::Written;
+    o.code = "catalog";
+    o.reason = "written, but the catalog could not record it: " + status.message;
+    return o;
+  }
+  o.kind = FileOutcomeKind::Written;
+  return o;
+}
+
+RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
+                                       const std::vector<std::string>& extraDirs) {
+  RecoveryReport report;
+  std::set<std::string> dirs(extraDirs.begin(), extraDirs.end());
+  for (const std::int64_t batch : catalog.batchesWithPendingEdits()) {
+    for (const core::TagEdit& edit : catalog.editsOfBatch(batch)) {
+      if (edit.state != core::TagEditState::Pending) continue;
+      dirs.insert(dirOf(edit.path));
+      const auto field = tagFieldFromName(edit.field);
+      const auto stamp = fileStamp(edit.path);
+      const auto newValues = valuesFromJson(edit.newValuesJson);
+      std::vector<std::string> current;
+      const bool readable = field && stamp && audio::readTagField(edit.path, *field, current).ok();
+      if (readable && current == newValues) {
+        if (recordWrite(catalog, edit.id, edit.fileId, edit.path, *field,
+                        valuesFromJson(edit.oldValuesJson), newValues, *stamp)
+                .ok()) {
+          ++report.markedDone;
+        }
+        continue;
+      }
+      const bool untouched = readable && current == valuesFromJson(edit.oldValuesJson);
+      catalog.finishEdit(edit.id, core::TagEditState::Failed, std::nullopt,
+                         untouched ? "interrupted before the file was replaced (file unchanged)"
+                                   : "interrupted; the file holds neither the old nor the new "
+                                     "values now");
+      ++report.markedFailed;
+    }
+  }
+  for (const auto& dir : dirs) report.tempFilesRemoved += removeStaleTempFiles(dir);
+  return report;
+}
+
+BatchResult applyProposals(core::Catalog& catalog, const std::vector<Proposal>& proposals,
+                           const ApplyOptions& options) {
+  BatchResult result;
+  std::vector<std::string> dirs;
+  for (const auto& p : proposals) {
+    if (!p.path.empty()) dirs.push_back(dirOf(p.path));
+  }
+  result.recovery = recoverInterruptedEdits(catalog, dirs);
+  if (const auto status =
+          catalog.createTagBatch(core::TagBatchKind::Apply, 0, options.note, &result.batchId);
+      !status.ok()) {
+    result.error = "cannot start a journal batch: " + status.message;
+    return result;
+  }
+  const int total = static_cast<int>(proposals.size());
+  for (const Proposal& p : proposals) {
+    if (options.cancel && options.cancel->load()) {
+      result.cancelled = true;
+      break;
+    }
+    FileOutcome o = outcomeFor(p.fileId, p.path, p.field, p.oldValues, p.newValues);
+    const auto row = p.path.empty() ? std::nullopt : catalog.fileByPath(p.path);
+    const auto stamp = fileStamp(p.path);
+    std::vector<std::string> current;
+    if (p.skipped()) {
+      o = skip(o, p.skipCode, p.skipReason);
+    } else if (!row) {
+      o = skip(o, "not_in_library", "not in the library (scan its folder first)");
+    } else if (!stamp) {
+      o = skip(o, "not_found", "the file is gone");
+    } else if (*stamp != row->stamp) {
+      o = skip(o, "changed", "changed on disk since it was scanned (scan again first)");
+    } else if (auto blocker = writeBlocker(p.path)) {
+      o = skip(o, safeWriteErrorName(blocker->error), blocker->message);
+    } else if (!audio::readTagField(p.path, p.field, current).ok() || current != p.oldValues) {
+      o = skip(o, "changed", "its tags changed since the preview");
+    } else {
+      o = writeJournaled(catalog, result.batchId, row->id, p.path, p.field, p.oldValues,
+                         p.newValues, *stamp, options.preserveMtime);
+    }
+    result.files.push_back(o);
+    if (options.progress) options.progress(static_cast<int>(result.files.size()), total, o);
+  }
+  return result;
+}
+
+}  // namespace songspace::library

@@ -1,0 +1,85 @@
+#pragma once
+
+// Auto-tagging, step 2: writing proposals into the files, journaled for undo.
+//
+// Per file, in this order: checks (in the catalog, unchanged on disk since the scan, tags as in
+// the preview, writable, supported format) → the old and new values and the old stamp are
+// journaled as a Pending edit in their own committed transaction → safeWriteTags (copy, write,
+// verify, rename) → one transaction marks the edit Done with the new stamp, updates the file's
+// catalog stamp and its file tags. A file that fails a check is skipped with the reason and the
+// batch goes on.
+//
+// Crash safety: a process killed at any moment leaves every file either original or completely
+// rewritten, a Pending journal edit and perhaps a stale temporary file. recoverInterruptedEdits()
+// (run at the start of every apply and undo) resolves each Pending edit by what the file holds and
+// deletes the stale temporary files.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/catalog/catalog.h"
+#include "core/library/autotag.h"
+
+namespace songspace::library {
+
+enum class FileOutcomeKind { Written, Skipped, Failed };
+const char* fileOutcomeName(FileOutcomeKind kind);  // "written", "skipped", "failed"
+
+struct FileOutcome {
+  std::int64_t fileId = 0;
+  std::string path;
+  std::string field;
+  std::vector<std::string> oldValues, newValues;
+  FileOutcomeKind kind = FileOutcomeKind::Skipped;
+  std::string code;         // "read_only", "changed", "disk_full", ... empty when written
+  std::string reason;       // words a user understands
+  std::int64_t editId = 0;  // journal entry (0 when the file was skipped before journaling)
+};
+
+struct RecoveryReport {
+  int markedDone = 0;        // interrupted edits whose file holds the new values
+  int markedFailed = 0;      // interrupted edits whose file was not replaced
+  int tempFilesRemoved = 0;  // stale ".songspace-tmp-" files deleted
+};
+
+struct BatchResult {
+  std::int64_t batchId = 0;  // the journal batch (0 if none could be created)
+  std::vector<FileOutcome> files;
+  RecoveryReport recovery;
+  bool cancelled = false;
+  std::string error;  // set when the batch could not run at all
+  int count(FileOutcomeKind kind) const;
+};
+
+struct ApplyOptions {
+  bool preserveMtime = true;                  // false = --touch
+  std::string note;                           // stored with the batch (e.g. the command line)
+  const std::atomic<bool>* cancel = nullptr;  // polled between files; a file is never cut
+  std::function<void(int done, int total, const FileOutcome&)> progress;
+};
+
+BatchResult applyProposals(core::Catalog& catalog, const std::vector<Proposal>& proposals,
+                           const ApplyOptions& options = {});
+
+// Resolves Pending edits left by an interrupted apply or undo (a file holding the edit's new
+// values → Done with its current stamp, catalog stamp and tags updated; otherwise → Failed
+// "interrupted") and removes stale temporary files in their folders and in `extraDirs`.
+RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
+                                       const std::vector<std::string>& extraDirs = {});
+
+// --- shared with undo (tagundo.cpp)
+std::string valuesToJson(const std::vector<std::string>& values);
+std::vector<std::string> valuesFromJson(const std::string& json);
+
+// Journals, writes and records one change of one field. `expected` is the stamp the file had
+// when its values were read; the outcome's fileId/path/field/values are filled from the args.
+FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::int64_t fileId,
+                           const std::string& path, audio::TagField field,
+                           const std::vector<std::string>& oldValues,
+                           const std::vector<std::string>& newValues, core::FileStamp expected,
+                           bool preserveMtime);
+
+}  // namespace songspace::library

@@ -1,0 +1,28 @@
+#include "core/library/datasetloader.h"
+
+#include "audio/codebook.h"
+#include "core/catalog/catalog.h"
+
+namespace songspace::library {
+
+bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, float summaryWeight,
+                        LoadedDataset& out, std::string* error) {
+  out = LoadedDataset{};
+  core::LibraryDatasetOptions options;
+  if (const auto record = catalog.latestCodebook()) {
+    audio::Codebook codebook;
+    if (const auto status = audio::Codebook::deserialize(record->blob, codebook); !status.ok()) {
+      if (error) *error = "the catalog's codebook is unusable: " + status.message;
+      return false;
+    }
+    options.codewords = codebook.size();
+    options.codebookId = record->id;
+    out.codebookBlob = record->blob;
+    out.codebookId = record->id;
+  }
+  options.seed = seed;
+  options.summaryWeight = summaryWeight;
+  return core::buildLibraryDataset(catalog, options, out.dataset, error);
+}
+
+}  // namespace songspace::library

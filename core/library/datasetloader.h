@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/model/librarydataset.h"
+
+namespace songspace::core {
+class Catalog;
+}
+
+namespace songspace::library {
+
+// The library's training data as `train` and `eval` both see it: the catalog's latest codebook
+// (its id selects the songs analysed with it, its size fixes the feature dimension) and
+// core::buildLibraryDataset on top.
+struct LoadedDataset {
+  core::LibraryDataset dataset;
+  std::vector<std::uint8_t> codebookBlob;  // empty when the library has no codebook yet
+  int codebookId = 0;
+};
+
+// summaryWeight: the L2 weight of the dense summary block beside the codeword histogram
+// (core::LibraryDatasetOptions::summaryWeight).
+bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, float summaryWeight,
+                        LoadedDataset& out, std::string* error);
+
+}  // namespace songspace::library

@@ -1,0 +1,62 @@
+#include "core/library/librarysnapshot.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include "core/library/paths.h"
+
+namespace songspace::library {
+
+const core::SongRow* LibrarySnapshot::song(std::int64_t fileId) const {
+  const int row = rowOfSong(fileId);
+  return row < 0 ? nullptr : &songs[static_cast<std::size_t>(row)];
+}
+
+int LibrarySnapshot::rowOfSong(std::int64_t fileId) const {
+  const auto it = m_rowOfSong.find(fileId);
+  return it == m_rowOfSong.end() ? -1 : it->second;
+}
+
+std::vector<core::FileTag> LibrarySnapshot::tagsOf(std::int64_t fileId,
+                                                   core::TagSource source) const {
+  std::vector<core::FileTag> out;
+  const auto it = tags.find(fileId);
+  if (it == tags.end()) return out;
+  for (const core::FileTag& tag : it->second) {
+    if (tag.source == source) out.push_back(tag);
+  }
+  return out;
+}
+
+std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPath, QString* error) {
+  core::CatalogStatus status;
+  const auto catalog = core::Catalog::open(QFile::encodeName(catalogPath).toStdString(), &status);
+  if (!catalog) {
+    if (error) *error = QString::fromStdString(status.message);
+    return nullptr;
+  }
+  auto snapshot = std::make_shared<LibrarySnapshot>();
+  snapshot->catalogPath = catalogPath;
+  snapshot->songs = catalog->songs();
+  for (std::size_t i = 0; i < snapshot->songs.size(); ++i) {
+    snapshot->m_rowOfSong.emplace(snapshot->songs[i].fileId, static_cast<int>(i));
+  }
+  snapshot->failedFiles = catalog->files(core::FileState::Failed);
+  snapshot->artists = catalog->artists();
+  for (core::TagAssignment& assignment : catalog->allTags()) {
+    snapshot->tags[assignment.fileId].push_back(std::move(assignment.tag));
+  }
+  const QString modelPath = library::modelPathForCatalog(catalogPath);
+  if (QFileInfo::exists(modelPath)) {
+    auto session = std::make_shared<ModelSession>();
+    std::string modelError;
+    if (session->load(*catalog, QFile::encodeName(modelPath).toStdString(), &modelError)) {
+      snapshot->model = std::move(session);
+    } else {
+      snapshot->modelError = QString::fromStdString(modelError);
+    }
+  }
+  return snapshot;
+}
+
+}  // namespace songspace::library

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QString>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
+
+namespace songspace::library {
+
+// Everything the explorer shows about one library, read from its catalog (and its model, when
+// one has been trained) in one go on a worker thread, then shared read-only with every view via
+// std::shared_ptr<const LibrarySnapshot>. A new scan or training produces a new snapshot; views
+// never touch the database from the GUI thread.
+struct LibrarySnapshot {
+  QString catalogPath;
+  std::vector<core::SongRow> songs;                                   // analysed songs, by path
+  std::vector<core::FileRow> failedFiles;                             // with their reasons
+  std::vector<core::ArtistRow> artists;                               // by name
+  std::unordered_map<std::int64_t, std::vector<core::FileTag>> tags;  // all sources, per file
+  std::shared_ptr<const ModelSession> model;                          // null until a model exists
+  QString modelError;  // why the model could not be loaded
+
+  const core::SongRow* song(std::int64_t fileId) const;
+  int rowOfSong(std::int64_t fileId) const;  // index into songs, -1 if absent
+  std::vector<core::FileTag> tagsOf(std::int64_t fileId, core::TagSource source) const;
+  bool hasModel() const { return model != nullptr && model->loaded(); }
+
+  // Reads catalog + model (modelPathForCatalog). Never throws; on a catalog error returns null
+  // and sets *error.
+  static std::shared_ptr<LibrarySnapshot> load(const QString& catalogPath, QString* error);
+
+ private:
+  std::unordered_map<std::int64_t, int> m_rowOfSong;
+};
+
+}  // namespace songspace::library

@@ -1,0 +1,116 @@
+#include "core/library/modelsession.h"
+
+#include <charconv>
+
+#include "audio/songanalyzer.h"
+#include "core/catalog/catalog.h"
+
+namespace songspace::library {
+
+bool ModelSession::load(const core::Catalog& catalog, const std::filesystem::path& modelPath,
+                        std::string* error) {
+  *this = ModelSession{};
+  if (!core::JointModel::load(modelPath, m_model, error)) return false;
+  if (!m_model.codebook.empty()) {
+    if (const auto status = audio::Codebook::deserialize(m_model.codebook, m_codebook);
+        !status.ok()) {
+      if (error) *error = "the model's codebook is unusable: " + status.message;
+      return false;
+    }
+  }
+  int codebookId = 0;
+  if (const auto it = m_model.info.find("codebook_id"); it != m_model.info.end()) {
+    // from_chars, not stoi: a damaged model file must not throw out of load().
+    const std::string& text = it->second;
+    if (std::from_chars(text.data(), text.data() + text.size(), codebookId).ec != std::errc()) {
+      if (error) *error = "the model names no valid codebook id: " + text;
+      return false;
+    }
+  }
+  const std::vector<core::SongFeatures> stored = catalog.loadFeatures(codebookId);
+  core::SparseRows rows(static_cast<Eigen::Index>(stored.size()), m_model.features.dimension());
+  std::vector<Eigen::Triplet<float>> triplets;
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const Eigen::SparseVector<float> x = m_model.features.transform(stored[i].features);
+    for (Eigen::SparseVector<float>::InnerIterator it(x); it; ++it) {
+      triplets.emplace_back(static_cast<int>(i), static_cast<int>(it.index()), it.value());
+    }
+    m_rowOfFile.emplace(stored[i].fileId, static_cast<int>(i));
+    m_fileIds.push_back(stored[i].fileId);
+  }
+  rows.setFromTriplets(triplets.begin(), triplets.end());
+  m_songs = m_model.embedSongs(rows);
+  m_loaded = true;
+  return true;
+}
+
+int ModelSession::rowOfFile(std::int64_t fileId) const {
+  const auto it = m_rowOfFile.find(fileId);
+  return it == m_rowOfFile.end() ? -1 : it->second;
+}
+
+std::optional<Eigen::VectorXf> ModelSession::embeddingOfFile(std::int64_t fileId) const {
+  const int row = rowOfFile(fileId);
+  if (row < 0) return std::nullopt;
+  return Eigen::VectorXf(m_songs.col(row));
+}
+
+bool ModelSession::embedExternalFile(const std::filesystem::path& file, Eigen::VectorXf& out,
+                                     std::string* error, const std::atomic<bool>* cancel) const {
+  const audio::SongAnalyzer analyzer(audio::AnalyzerParams{},
+                                     m_codebook.empty() ? nullptr : &m_codebook);
+  audio::SongAnalysis analysis;
+  if (const auto status = analyzer.analyze(file, analysis, cancel); !status.ok()) {
+    if (error) *error = std::string(audio::audioErrorName(status.error)) + ": " + status.message;
+    return false;
+  }
+  core::RawSongFeatures raw;
+  raw.codewordCounts = std::move(analysis.codewordCounts);
+  raw.summary = std::move(analysis.summary);
+  out = m_model.embedSong(m_model.features.transform(raw));
+  return true;
+}
+
+std::vector<Hit> ModelSession::namedHits(const std::vector<core::Scored>& scored,
+                                         const std::vector<std::string>& names) const {
+  std::vector<Hit> hits;
+  for (const core::Scored& s : scored) {
+    hits.push_back({s.index, 0, names[static_cast<std::size_t>(s.index)], s.score});
+  }
+  return hits;
+}
+
+std::vector<Hit> ModelSession::songHits(const std::vector<core::Scored>& scored) const {
+  std::vector<Hit> hits;
+  for (const core::Scored& s : scored) {
+    hits.push_back({s.index, m_fileIds[static_cast<std::size_t>(s.index)], {}, s.score});
+  }
+  return hits;
+}
+
+std::vector<Hit> ModelSession::predictTags(const Eigen::VectorXf& song, int k) const {
+  return namedHits(m_model.predictTags(song, k), m_model.tagNames);
+}
+
+std::vector<Hit> ModelSession::predictArtists(const Eigen::VectorXf& song, int k) const {
+  return namedHits(m_model.predictArtists(song, k), m_model.artistNames);
+}
+
+std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
+                                            std::int64_t excludeFileId) const {
+  return songHits(m_model.similarSongs(m_songs, song, k, rowOfFile(excludeFileId)));
+}
+
+std::vector<Hit> ModelSession::similarArtists(const std::string& artist, int k) const {
+  const int index = m_model.artistIndex(artist);
+  if (index < 0) return {};
+  return namedHits(m_model.similarArtists(index, k), m_model.artistNames);
+}
+
+std::vector<Hit> ModelSession::songsForArtist(const std::string& artist, int k) const {
+  const int index = m_model.artistIndex(artist);
+  if (index < 0) return {};
+  return songHits(m_model.songsForArtist(m_songs, index, k));
+}
+
+}  // namespace songspace::library

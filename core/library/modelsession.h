@@ -1,0 +1,70 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "audio/codebook.h"
+#include "core/model/jointmodel.h"
+
+namespace songspace::core {
+class Catalog;
+}
+
+namespace songspace::library {
+
+// One ranked answer: a tag, an artist or a song (fileId set for songs).
+struct Hit {
+  int index = -1;           // tag / artist index, or song row
+  std::int64_t fileId = 0;  // songs only
+  std::string name;         // tag or artist name; empty for songs
+  float score = 0;
+};
+
+// A trained model together with the library it was trained on: every analysed song of the
+// catalog embedded once (d × N), the codebook to place a new file, and the five queries in terms
+// of catalog ids and names. Read-only after load(); queries may run on any thread.
+class ModelSession {
+ public:
+  bool load(const core::Catalog& catalog, const std::filesystem::path& modelPath,
+            std::string* error);
+  bool loaded() const { return m_loaded; }
+  const core::JointModel& model() const { return m_model; }
+
+  int songCount() const { return static_cast<int>(m_fileIds.size()); }
+  std::int64_t fileIdOfRow(int row) const { return m_fileIds[static_cast<std::size_t>(row)]; }
+  int rowOfFile(std::int64_t fileId) const;  // -1 when the song is not embedded
+  const Eigen::MatrixXf& songEmbeddings() const { return m_songs; }
+
+  std::optional<Eigen::VectorXf> embeddingOfFile(std::int64_t fileId) const;
+  // Cold start: decodes and analyses a file that need not be in the catalog and places it in
+  // the space with the model's codebook and feature normalisation (no retraining).
+  bool embedExternalFile(const std::filesystem::path& file, Eigen::VectorXf& out,
+                         std::string* error, const std::atomic<bool>* cancel = nullptr) const;
+
+  std::vector<Hit> predictTags(const Eigen::VectorXf& song, int k) const;
+  std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k) const;
+  std::vector<Hit> similarSongs(const Eigen::VectorXf& song, int k,
+                                std::int64_t excludeFileId = 0) const;
+  std::vector<Hit> similarArtists(const std::string& artist, int k) const;
+  std::vector<Hit> songsForArtist(const std::string& artist, int k) const;
+
+ private:
+  std::vector<Hit> namedHits(const std::vector<core::Scored>& scored,
+                             const std::vector<std::string>& names) const;
+  std::vector<Hit> songHits(const std::vector<core::Scored>& scored) const;
+
+  bool m_loaded = false;
+  core::JointModel m_model;
+  audio::Codebook m_codebook;
+  Eigen::MatrixXf m_songs;
+  std::vector<std::int64_t> m_fileIds;
+  std::unordered_map<std::int64_t, int> m_rowOfFile;
+};
+
+}  // namespace songspace::library

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <QString>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "core/map/tsne.h"
+
+namespace songspace::library {
+
+class ModelSession;
+
+// 2-D positions of the whole joint space for the map. Songs, artists and tags share one space
+// (DESIGN.md §1), so they are projected together: rows are the model's songs (in ModelSession row
+// order), then its artists (columns of A), then its tags (columns of T).
+struct MapLayout {
+  std::vector<std::int64_t> fileIds;  // one per song row
+  int artistCount = 0;
+  int tagCount = 0;
+  Eigen::MatrixXf pca;   // points × 2, available at once
+  Eigen::MatrixXf tsne;  // points × 2 once refined; empty before (or when t-SNE refused)
+
+  int songCount() const { return static_cast<int>(fileIds.size()); }
+  int pointCount() const { return songCount() + artistCount + tagCount; }
+  bool refined() const { return tsne.rows() == pointCount() && pointCount() > 0; }
+  const Eigen::MatrixXf& best() const { return refined() ? tsne : pca; }
+};
+
+// What a cached layout was computed from: the model file's size and modification time, so a
+// retrain (which rewrites the model) invalidates the cache.
+struct ModelStamp {
+  std::int64_t size = -1;
+  std::int64_t mtimeNs = 0;
+  bool valid() const { return size >= 0; }
+  bool operator==(const ModelStamp&) const = default;
+};
+ModelStamp modelStampOf(const QString& modelPath);           // invalid when the file does not exist
+QString mapCachePathForCatalog(const QString& catalogPath);  // "<catalog>.map"
+
+// The joint space as one point cloud (points × d): song embeddings, then A, then T.
+Eigen::MatrixXf stackJointSpace(const ModelSession& session);
+
+// PCA layout (fast: one d × d eigenproblem).
+MapLayout pcaLayout(const ModelSession& session);
+
+struct RefineOptions {
+  core::TsneParameters tsne;
+  const std::atomic<bool>* cancel = nullptr;
+  core::TsneProgress progress;  // called on the computing thread, once per iteration
+};
+// Fills layout.tsne with Barnes–Hut t-SNE of the same points (layout must come from pcaLayout on
+// the same session). On Cancelled / TooManyPoints layout.tsne stays empty, so the PCA is used.
+core::TsneStatus refineLayout(const ModelSession& session, MapLayout& layout,
+                              const RefineOptions& options = {});
+
+// The cache: a small versioned binary with a CRC-32 over everything, written atomically
+// (temporary file + rename). load() accepts it only when the stamp matches and the point counts
+// and song ids agree with the session; a corrupted or stale file is rejected with a reason.
+bool saveMapCache(const QString& path, const ModelStamp& stamp, const MapLayout& layout,
+                  QString* error);
+bool loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
+                  MapLayout& layout, QString* error);
+
+}  // namespace songspace::library

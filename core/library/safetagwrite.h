@@ -1,0 +1,80 @@
+#pragma once
+
+// The safe way to change tags in a user's file: the original is never opened for writing.
+//
+// safeWriteTags() copies the file to a temporary sibling (".<name>.songspace-tmp-<pid>-<n>",
+// created with O_EXCL), writes the tags into the copy, re-reads the copy and checks that the
+// written fields hold exactly the intended values, that every other Songspace field is unchanged
+// and that the decoded audio is bit-identical to the original's, gives the copy the original's
+// permissions, owner and (unless asked otherwise) modification time, fsyncs it, renames it over
+// the original and fsyncs the directory. A failure at any step removes the copy: the original is
+// untouched. A process killed mid-way leaves the original or the complete new file, plus at most
+// one stale temporary file that removeStaleTempFiles() deletes later.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audio/tagwriter.h"
+#include "core/catalog/catalog.h"
+
+namespace songspace::library {
+
+enum class SafeWriteError {
+  None,
+  NotFound,      // the file does not exist
+  Unsupported,   // a format Songspace does not write tags into
+  ReadOnly,      // the file or its folder is not writable
+  HardLinked,    // the file has several hard links: replacing it would split them
+  Changed,       // the file changed while it was being written (or before, see callers)
+  DiskFull,      // ENOSPC / EFBIG / EDQUOT while copying or writing
+  Io,            // any other read/write failure
+  VerifyFailed,  // the copy does not read back with the intended values or lost other tags
+  AudioChanged,  // the copy's decoded audio differs from the original's
+};
+const char* safeWriteErrorName(SafeWriteError error);  // "read_only", "disk_full", ...
+
+struct SafeWriteResult {
+  SafeWriteError error = SafeWriteError::None;
+  std::string message;       // words a user understands, naming the file
+  core::FileStamp newStamp;  // the file's stamp after the rename (on success)
+  bool ok() const { return error == SafeWriteError::None; }
+};
+
+struct FieldValues {
+  audio::TagField field = audio::TagField::Genre;
+  std::vector<std::string> values;  // the field's complete new contents (empty removes it)
+};
+
+struct SafeWriteOptions {
+  bool preserveMtime = true;  // false (--touch): the file's mtime becomes "now"
+  // When set, the file's stamp must still equal this when the write starts (else Changed).
+  std::optional<core::FileStamp> expectedStamp;
+};
+
+SafeWriteResult safeWriteTags(const std::filesystem::path& file,
+                              const std::vector<FieldValues>& fields,
+                              const SafeWriteOptions& options = {});
+
+// Why Songspace will not write this file, or empty when it may: missing, unsupported format,
+// read-only file (no access(W_OK), or no owner write bit — root bypasses permission bits, the
+// bit still states the user's intent), read-only folder, several hard links.
+std::optional<SafeWriteResult> writeBlocker(const std::filesystem::path& file);
+
+// Size and modification time as the scanner stamps files; nullopt if stat fails.
+std::optional<core::FileStamp> fileStamp(const std::filesystem::path& file);
+
+// True for a name made by safeWriteTags (".<name>.songspace-tmp-<pid>-<n>").
+bool isSongspaceTempName(const std::string& fileName);
+
+// Deletes temporary files left in `dir` by safeWriteTags in processes that no longer run (or by
+// this process: it writes one file at a time and never leaves one behind on purpose). Returns how
+// many were removed.
+int removeStaleTempFiles(const std::filesystem::path& dir);
+
+// FNV-1a (64 bit) over the decoded float samples: equal for equal audio.
+bool decodedAudioHash(const std::filesystem::path& file, std::uint64_t& hash, std::string* error);
+
+}  // namespace songspace::library

@@ -1,0 +1,438 @@
+#include "core/library/scanjob.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+
+#include "audio/metadata.h"
+#include "core/catalog/catalog.h"
+#include "core/library/librarywalker.h"
+#include "core/library/playlistfile.h"
+
+namespace songspace::library {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool cancelled(const ScanOptions& options) {
+  return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
+}
+
+std::optional<core::FileStamp> stampOf(const fs::path& file) {
+  struct stat info {};
+  if (::stat(file.c_str(), &info) != 0) return std::nullopt;
+  core::FileStamp stamp;
+  stamp.size = static_cast<std::int64_t>(info.st_size);
+  stamp.mtimeNs = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000LL +
+                  static_cast<std::int64_t>(info.st_mtim.tv_nsec);
+  return stamp;
+}
+
+core::TrackInfo toTrackInfo(const audio::TrackMetadata& m) {
+  core::TrackInfo info;
+  info.title = m.title;
+  info.artist = m.artist;
+  info.albumArtist = m.albumArtist;
+  info.album = m.album;
+  info.genres = m.genres;
+  info.moods = m.moods;
+  info.groupings = m.groupings;
+  info.comments = m.comments;
+  info.freeTags = m.freeTags;
+  info.year = m.year;
+  info.trackNumber = m.trackNumber;
+  info.durationSeconds = m.durationSeconds;
+  return info;
+}
+
+struct Job {
+  fs::path path;
+  core::FileStamp stamp;
+};
+
+struct JobResult {
+  audio::AudioStatus status;
+  audio::SongAnalysis analysis;
+  audio::TrackMetadata metadata;
+  audio::AudioStatus metadataStatus;
+  double wallSeconds = 0;
+};
+
+// Runs `work(i)` for i in [0, n) on `threads` workers and hands the results to `consume` on the
+// calling thread strictly in index order. At most `window` results wait to be consumed, which
+// bounds memory however slow one file is. consume returning false stops the run.
+template <typename Result, typename Work, typename Consume>
+void orderedParallel(int n, int threads, const std::atomic<bool>* cancel, Work work,
+                     Consume consume) {
+  const int window = std::max(4, 4 * threads);
+  std::vector<std::optional<Result>> results(static_cast<std::size_t>(n));
+  std::mutex mutex;
+  std::condition_variable resultReady;
+  std::condition_variable slotFree;
+  int nextIndex = 0;
+  int consumed = 0;
+  bool stop = false;
+
+  auto worker = [&] {
+    for (;;) {
+      int index = 0;
+      {
+        std::unique_lock lock(mutex);
+        slotFree.wait(lock,
+                      [&] { return stop || nextIndex >= n || nextIndex < consumed + window; });
+        if (stop || nextIndex >= n) return;
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return;
+        index = nextIndex++;
+      }
+      Result result = work(index);
+      {
+        std::lock_guard lock(mutex);
+        results[static_cast<std::size_t>(index)] = std::move(result);
+      }
+      resultReady.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+  while (consumed < n) {
+    std::optional<Result> result;
+    {
+      std::unique_lock lock(mutex);
+      const bool ready = resultReady.wait_for(lock, std::chrono::milliseconds(200), [&] {
+        return results[static_cast<std::size_t>(consumed)].has_value();
+      });
+      if (!ready) {
+        // Workers leave on cancel; then nothing more will arrive.
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed) && nextIndex <= consumed) {
+          break;
+        }
+        continue;
+      }
+      result = std::move(results[static_cast<std::size_t>(consumed)]);
+      results[static_cast<std::size_t>(consumed)].reset();
+    }
+    slotFree.notify_all();
+    const bool goOn = consume(consumed, std::move(*result));
+    {
+      std::lock_guard lock(mutex);
+      ++consumed;
+      if (!goOn) stop = true;
+    }
+    slotFree.notify_all();
+    if (!goOn) break;
+  }
+  {
+    std::lock_guard lock(mutex);
+    stop = true;
+  }
+  slotFree.notify_all();
+  for (auto& thread : pool) thread.join();
+}
+
+class Scanner {
+ public:
+  Scanner(core::Catalog& catalog, const ScanOptions& options)
+      : m_catalog(catalog), m_options(options), m_start(Clock::now()) {
+    m_threads = options.threads > 0
+                    ? options.threads
+                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+
+  ScanSummary run() {
+    report(ScanProgress::Phase::Walking, 0, 0, {});
+    const LibraryWalk walk = walkLibrary(m_options.roots);
+    for (const auto& [path, reason] : walk.problems) {
+      m_summary.problems.push_back({path.string(), "folder", reason});
+    }
+    m_summary.filesSeen = static_cast<int>(walk.audioFiles.size());
+
+    if (!loadOrLearnCodebook(walk.audioFiles)) return finish();
+    const int featureVersion = featureVersionFor(m_codebookId);
+
+    std::vector<Job> jobs;
+    for (const fs::path& file : walk.audioFiles) {
+      const std::optional<core::FileStamp> stamp = stampOf(file);
+      if (!stamp) {
+        failEarly(file, "not_found", "file vanished or cannot be read during the scan");
+        continue;
+      }
+      if (!m_catalog.needsAnalysis(file.native(), *stamp, featureVersion)) {
+        ++m_summary.unchanged;
+        bool revived = false;
+        const auto row = m_catalog.fileByPath(file.native());
+        if (row && row->state == core::FileState::Missing) {
+          m_catalog.touchSeen(file.native(), *stamp, featureVersion, &revived);
+        }
+        if (revived) ++m_summary.revived;
+        continue;
+      }
+      jobs.push_back({file, *stamp});
+    }
+    if (cancelled(m_options)) return finish();
+
+    analyse(jobs, featureVersion);
+    if (!m_summary.cancelled) {
+      readPlaylists(walk.playlists);
+      std::vector<std::string> roots;
+      std::unordered_set<std::string> seen;
+      for (const fs::path& root : m_options.roots) {
+        std::error_code ec;
+        roots.push_back(fs::absolute(root, ec).lexically_normal().native());
+      }
+      for (const fs::path& file : walk.audioFiles) seen.insert(file.native());
+      int missing = 0;
+      if (const auto status = m_catalog.markMissing(roots, seen, &missing); !status.ok()) {
+        m_summary.problems.push_back({"", "catalog", status.message});
+      }
+      m_summary.missing = missing;
+    }
+    return finish();
+  }
+
+ private:
+  ScanSummary finish() {
+    m_summary.cancelled = m_summary.cancelled || cancelled(m_options);
+    m_summary.wallSeconds = secondsSince(m_start);
+    report(ScanProgress::Phase::Finishing, 1, 1, {});
+    return m_summary;
+  }
+
+  void report(ScanProgress::Phase phase, int done, int total, const std::string& current,
+              double eta = -1) {
+    if (!m_options.progress) return;
+    ScanProgress progress;
+    progress.phase = phase;
+    progress.done = done;
+    progress.total = total;
+    progress.audioSeconds = m_summary.audioSeconds;
+    progress.elapsedSeconds = secondsSince(m_start);
+    progress.etaSeconds = eta;
+    progress.current = current;
+    m_options.progress(progress);
+  }
+
+  void failEarly(const fs::path& file, const std::string& code, const std::string& reason) {
+    m_summary.failed.push_back({file.string(), code, reason});
+  }
+
+  // The catalog's latest codebook, or a new one learned from frames of an even spread of files.
+  bool loadOrLearnCodebook(const std::vector<fs::path>& files) {
+    if (const auto record = m_catalog.latestCodebook()) {
+      const audio::AudioStatus status = audio::Codebook::deserialize(record->blob, m_codebook);
+      if (status.ok()) {
+        m_codebookId = record->id;
+        m_summary.codebookSize = m_codebook.size();
+        return true;
+      }
+      m_summary.problems.push_back(
+          {m_catalog.path().string(), "codebook",
+           "stored codebook unusable, learning a new one: " + status.message});
+    }
+    if (files.empty()) return true;  // nothing to learn from yet; nothing to analyse either
+
+    const int picks =
+        std::min<int>(m_options.codebookBootstrapFiles, static_cast<int>(files.size()));
+    std::vector<fs::path> chosen;
+    for (int i = 0; i < picks; ++i) {
+      chosen.push_back(
+          files[static_cast<std::size_t>(i) * files.size() / static_cast<std::size_t>(picks)]);
+    }
+    audio::AnalyzerParams params = m_options.analyzer;
+    params.frameSampleSize = m_options.codebookFramesPerFile;
+    const audio::SongAnalyzer sampler(params, nullptr);
+    std::vector<audio::FrameMatrix> samples;
+    std::size_t rows = 0;
+    const Clock::time_point phaseStart = Clock::now();
+    orderedParallel<audio::FrameMatrix>(
+        picks, m_threads, m_options.cancel,
+        [&](int i) {
+          audio::SongAnalysis analysis;
+          if (!sampler.analyze(chosen[static_cast<std::size_t>(i)], analysis, m_options.cancel)
+                   .ok()) {
+            return audio::FrameMatrix();
+          }
+          return std::move(analysis.frameSample);
+        },
+        [&](int i, audio::FrameMatrix frames) {
+          rows += static_cast<std::size_t>(frames.rows());
+          if (frames.rows() > 0) samples.push_back(std::move(frames));
+          const double elapsed = secondsSince(phaseStart);
+          report(ScanProgress::Phase::LearningCodebook, i + 1, picks,
+                 chosen[static_cast<std::size_t>(i)].string(), elapsed / (i + 1) * (picks - i - 1));
+          return !cancelled(m_options);
+        });
+    if (cancelled(m_options)) return false;
+    const int dimension = m_options.analyzer.mfcc.featureDimension();
+    audio::KMeansParams kmeans = m_options.codebook;
+    kmeans.clusters = std::min<int>(
+        kmeans.clusters, static_cast<int>(rows) / std::max(1, m_options.minFramesPerCodeword));
+    if (kmeans.clusters < audio::KMeansParams::kClusters.minValue) {
+      // Too little audio to learn codewords: analyse without a histogram (summary block only).
+      m_summary.problems.push_back({"", "codebook", "too little audio to learn a codebook yet"});
+      return true;
+    }
+    audio::FrameMatrix all(static_cast<Eigen::Index>(rows), dimension);
+    Eigen::Index row = 0;
+    for (const auto& frames : samples) {
+      all.middleRows(row, frames.rows()) = frames;
+      row += frames.rows();
+    }
+    report(ScanProgress::Phase::LearningCodebook, picks, picks, "k-means");
+    const audio::AudioStatus status = audio::Codebook::train(all, kmeans, m_codebook);
+    if (!status.ok()) {
+      m_summary.problems.push_back(
+          {"", "codebook", "could not learn a codebook: " + status.message});
+      m_codebook = audio::Codebook();
+      return true;
+    }
+    const std::vector<std::uint8_t> blob = m_codebook.serialize();
+    const std::string description = std::to_string(m_codebook.size()) + " codewords from " +
+                                    std::to_string(rows) + " frames of " + std::to_string(picks) +
+                                    " files";
+    if (const auto stored = m_catalog.storeCodebook(blob, description, &m_codebookId);
+        !stored.ok()) {
+      m_summary.error = "cannot store the codebook: " + stored.message;
+      return false;
+    }
+    m_summary.codebookLearned = true;
+    m_summary.codebookSize = m_codebook.size();
+    return true;
+  }
+
+  void analyse(const std::vector<Job>& jobs, int featureVersion) {
+    const audio::SongAnalyzer analyzer(m_options.analyzer,
+                                       m_codebook.empty() ? nullptr : &m_codebook);
+    std::int64_t totalBytes = 0;
+    for (const Job& job : jobs) totalBytes += job.stamp.size;
+    std::int64_t doneBytes = 0;
+    const Clock::time_point phaseStart = Clock::now();
+    int sinceCommit = 0;
+    m_catalog.beginBatch();
+    orderedParallel<JobResult>(
+        static_cast<int>(jobs.size()), m_threads, m_options.cancel,
+        [&](int i) {
+          const Job& job = jobs[static_cast<std::size_t>(i)];
+          JobResult result;
+          const Clock::time_point t0 = Clock::now();
+          result.status = analyzer.analyze(job.path, result.analysis, m_options.cancel);
+          if (result.status.ok())
+            result.metadataStatus = audio::readMetadata(job.path, result.metadata);
+          result.wallSeconds = secondsSince(t0);
+          return result;
+        },
+        [&](int i, JobResult result) {
+          const Job& job = jobs[static_cast<std::size_t>(i)];
+          if (result.status.error == audio::AudioError::Cancelled) return false;
+          store(job, result, featureVersion);
+          if (++sinceCommit >= m_options.commitEvery) {
+            m_catalog.commitBatch();
+            m_catalog.beginBatch();
+            sinceCommit = 0;
+          }
+          doneBytes += job.stamp.size;
+          const double elapsed = secondsSince(phaseStart);
+          const double eta = doneBytes > 0 ? elapsed * static_cast<double>(totalBytes - doneBytes) /
+                                                 static_cast<double>(doneBytes)
+                                           : -1;
+          report(ScanProgress::Phase::Analyzing, i + 1, static_cast<int>(jobs.size()),
+                 job.path.string(), eta);
+          return !cancelled(m_options);
+        });
+    m_catalog.commitBatch();
+    m_summary.cancelled = cancelled(m_options);
+  }
+
+  void store(const Job& job, const JobResult& result, int featureVersion) {
+    const std::string& path = job.path.native();
+    if (!result.status.ok()) {
+      m_catalog.storeFailure(path, job.stamp, featureVersion, static_cast<int>(result.status.error),
+                             result.status.message);
+      m_summary.failed.push_back(
+          {job.path.string(), audio::audioErrorName(result.status.error), result.status.message});
+      return;
+    }
+    const audio::SongAnalysis& analysis = result.analysis;
+    core::AnalysisRecord record;
+    record.info = toTrackInfo(result.metadata);
+    if (record.info.durationSeconds <= 0)
+      record.info.durationSeconds = analysis.decode.decodedSeconds;
+    record.features.codewordCounts = analysis.codewordCounts;
+    record.features.summary = analysis.summary;
+    record.codebookId = m_codebookId;
+    record.frameSampleRows = static_cast<int>(analysis.frameSample.rows());
+    record.frameDimension = static_cast<int>(analysis.frameSample.cols());
+    record.frameSample.assign(analysis.frameSample.data(),
+                              analysis.frameSample.data() + analysis.frameSample.size());
+    record.analyzedSeconds = result.wallSeconds;
+    record.frameCount = static_cast<std::int64_t>(analysis.frameCount);
+    record.warnings = analysis.decode.warnings;
+    if (!result.metadataStatus.ok()) {
+      record.warnings.push_back("tags unreadable: " + result.metadataStatus.message);
+    }
+    if (const auto status = m_catalog.storeAnalysis(path, job.stamp, featureVersion, record);
+        !status.ok()) {
+      m_summary.failed.push_back({job.path.string(), "catalog", status.message});
+      return;
+    }
+    for (const std::string& warning : record.warnings) {
+      m_summary.warnings.push_back({job.path.string(), "warning", warning});
+    }
+    ++m_summary.analyzed;
+    m_summary.audioSeconds += analysis.decode.decodedSeconds;
+  }
+
+  void readPlaylists(const std::vector<fs::path>& playlists) {
+    for (const fs::path& file : playlists) {
+      PlaylistFile playlist;
+      std::string error;
+      if (!readPlaylistFile(file, playlist, &error)) {
+        m_summary.problems.push_back({file.string(), "playlist", error});
+        continue;
+      }
+      std::vector<core::PlaylistEntry> entries;
+      for (const fs::path& entry : playlist.entries) {
+        core::PlaylistEntry e;
+        e.path = entry.native();
+        if (const auto row = m_catalog.fileByPath(e.path)) e.fileId = row->id;
+        entries.push_back(std::move(e));
+      }
+      if (m_catalog.replacePlaylist(file.native(), playlist.name, entries).ok()) {
+        ++m_summary.playlists;
+      }
+    }
+  }
+
+  core::Catalog& m_catalog;
+  const ScanOptions& m_options;
+  Clock::time_point m_start;
+  int m_threads = 1;
+  audio::Codebook m_codebook;
+  int m_codebookId = 0;
+  ScanSummary m_summary;
+};
+
+}  // namespace
+
+int featureVersionFor(int codebookId) {
+  return audio::kAnalyzerVersion * 65536 + codebookId;
+}
+
+ScanSummary runScan(core::Catalog& catalog, const ScanOptions& options) {
+  return Scanner(catalog, options).run();
+}
+
+}  // namespace songspace::library

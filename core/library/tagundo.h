@@ -1,0 +1,34 @@
+#pragma once
+
+// Auto-tagging, step 3: undo. Restores exactly the journaled old values of every file an apply
+// batch wrote, through the same safe write and journal (as a batch of kind Undo whose
+// undoesBatch names the batch undone). A file changed on disk since the apply (its stamp differs
+// from the journaled new stamp, or its field no longer holds the written values) is skipped
+// with the reason unless `force` is set.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/library/autotagapply.h"
+
+namespace songspace::library {
+
+struct UndoOptions {
+  std::int64_t batchId = 0;  // the apply batch to undo; 0 = the last one not yet undone
+  bool force = false;        // restore files changed since the apply too
+  bool preserveMtime = true;
+  const std::atomic<bool>* cancel = nullptr;
+  std::function<void(int done, int total, const FileOutcome&)> progress;
+};
+
+// The newest Apply batch that no Undo batch undoes; nullopt when there is none.
+std::optional<std::int64_t> lastUndoableBatch(const core::Catalog& catalog);
+
+// result.error is set (and nothing is written) when the batch does not exist, is not an apply
+// batch, or was already undone.
+BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options = {});
+
+}  // namespace songspace::library

@@ -1,0 +1,95 @@
+#include "core/library/trainjob.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "core/catalog/catalog.h"
+#include "core/library/datasetloader.h"
+#include "core/library/modelsession.h"
+#include "core/library/paths.h"
+
+namespace songspace::library {
+
+core::TrainOptions defaultJobTrainOptions() {
+  core::TrainOptions options;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads = std::min(cores, options.subspaces);
+  return options;
+}
+
+TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
+                           const TrainJobOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  TrainJobResult result;
+  LoadedDataset loaded;
+  if (!loadLibraryDataset(catalog, options.train.seed, options.summaryWeight, loaded,
+                          &result.error))
+    return result;
+  const core::LibraryDataset& dataset = loaded.dataset;
+  result.songs = dataset.data.numSongs();
+  result.artists = dataset.data.numArtists;
+  result.tags = dataset.data.numTags;
+  result.similarSongPairs = static_cast<int>(dataset.data.similarSongs.size());
+  result.similarArtistPairs = static_cast<int>(dataset.data.similarArtists.size());
+
+  core::JointModel model;
+  model.artistNames = dataset.artistNames;
+  model.tagNames = dataset.tagNames;
+  model.features = dataset.features;
+  model.codebook = loaded.codebookBlob;
+  model.info["codebook_id"] = std::to_string(loaded.codebookId);
+  model.info["created_at"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+  model.info["songs"] = std::to_string(result.songs);
+  result.report =
+      core::trainModel(dataset.data, options.train, model, options.progress, options.cancel);
+  if (result.report.cancelled) {
+    result.error = "training cancelled";
+    return result;
+  }
+  // An untrained model must not be saved over a good one and reported as a success.
+  if (!result.report.error.empty()) {
+    result.error = "training failed: " + result.report.error;
+    return result;
+  }
+
+  result.modelPath = modelPathForCatalog(catalogPath);
+  std::string saveError;
+  if (!model.save(QFile::encodeName(result.modelPath).toStdString(), &saveError)) {
+    result.error = "cannot save the model: " + saveError;
+    return result;
+  }
+  const QJsonObject summary{{QStringLiteral("songs"), result.songs},
+                            {QStringLiteral("artists"), result.artists},
+                            {QStringLiteral("tags"), result.tags},
+                            {QStringLiteral("epochs"), result.report.epochsRun},
+                            {QStringLiteral("validation_p1"), result.report.bestValidationScore}};
+  catalog.recordModel(QFile::encodeName(result.modelPath).toStdString(),
+                      QDateTime::currentSecsSinceEpoch(),
+                      QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString());
+
+  // Predicted tags for the library table, in one transaction.
+  if (options.predictedTagsPerSong > 0 && !model.tagNames.empty()) {
+    const Eigen::MatrixXf embedded = model.embedSongs(dataset.data.songs);
+    catalog.beginBatch();
+    for (int i = 0; i < dataset.data.numSongs(); ++i) {
+      std::vector<std::pair<std::string, float>> tags;
+      for (const core::Scored& s :
+           model.predictTags(embedded.col(i), options.predictedTagsPerSong)) {
+        tags.emplace_back(model.tagNames[static_cast<std::size_t>(s.index)], s.score);
+      }
+      catalog.setPredictedTags(dataset.fileIds[static_cast<std::size_t>(i)], tags);
+    }
+    catalog.commitBatch();
+  }
+  result.ok = true;
+  result.wallSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace songspace::library

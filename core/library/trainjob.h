@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QString>
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "core/model/librarydataset.h"
+#include "core/model/trainer.h"
+
+namespace songspace::core {
+class Catalog;
+}
+
+namespace songspace::library {
+
+// core::TrainOptions with one thread per subspace, up to the machine's cores: the blocks train
+// side by side and the model stays bit-identical for a seed (core::TrainOptions::threads).
+core::TrainOptions defaultJobTrainOptions();
+
+struct TrainJobOptions {
+  core::TrainOptions train = defaultJobTrainOptions();
+  float summaryWeight = core::LibraryDatasetOptions{}.summaryWeight;
+  int predictedTagsPerSong = 5;  // stored in the catalog for the library table
+  const std::atomic<bool>* cancel = nullptr;
+  std::function<void(const core::TrainProgress&)> progress;
+};
+
+struct TrainJobResult {
+  bool ok = false;
+  std::string error;
+  QString modelPath;
+  core::TrainReport report;
+  int songs = 0, artists = 0, tags = 0, similarSongPairs = 0, similarArtistPairs = 0;
+  double wallSeconds = 0;
+};
+
+// Trains the joint space from everything the catalog knows (after a scan) and stores the model
+// beside the catalog (atomically), with the codebook and feature normalisation needed to embed a
+// new file. Then writes each song's top predicted tags into the catalog (source=predicted).
+TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
+                           const TrainJobOptions& options);
+
+}  // namespace songspace::library

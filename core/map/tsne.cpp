@@ -1,0 +1,272 @@
+#include "core/map/tsne.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "core/map/projection.h"
+#include "core/map/tsneaffinity.h"
+
+namespace songspace::core {
+
+namespace {
+
+constexpr double kInitialStd = 1e-4;  // PCA init scale (Kobak & Berens 2019)
+constexpr double kJitterStd = 1e-6;   // separates duplicates without disturbing the PCA layout
+constexpr double kMomentumEarly = 0.5;
+constexpr double kMomentumLate = 0.8;
+constexpr double kMinGain = 0.01;
+constexpr int kMaxTreeDepth = 48;  // deeper than float resolution; guards against duplicates
+
+// Region quadtree over the embedding, rebuilt every iteration; nodes summarise their points by
+// count and centre of mass for the Barnes–Hut approximation of the repulsive forces.
+class QuadTree {
+ public:
+  QuadTree(const std::vector<double>& y, int n) : m_y(y) {
+    double minX = y[0], maxX = y[0], minY = y[1], maxY = y[1];
+    for (int i = 1; i < n; ++i) {
+      minX = std::min(minX, y[2 * i]);
+      maxX = std::max(maxX, y[2 * i]);
+      minY = std::min(minY, y[2 * i + 1]);
+      maxY = std::max(maxY, y[2 * i + 1]);
+    }
+    const double half = std::max(maxX - minX, maxY - minY) / 2 * (1 + 1e-6) + 1e-12;
+    m_nodes.reserve(static_cast<size_t>(n) * 2);
+    m_nodes.push_back(Node{(minX + maxX) / 2, (minY + maxY) / 2, half});
+    for (int i = 0; i < n; ++i) insert(i);
+  }
+
+  // Adds the repulsive force on point i (unnormalised) to force and returns its share of Z.
+  double repulsion(int i, double theta, double force[2]) const {
+    const double x = m_y[2 * i];
+    const double y = m_y[2 * i + 1];
+    const double theta2 = theta * theta;
+    double z = 0;
+    int stack[4 * kMaxTreeDepth + 8];
+    int top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const Node& node = m_nodes[static_cast<size_t>(stack[--top])];
+      if (node.count == 0) continue;
+      const bool leaf = node.firstChild < 0;
+      if (leaf && node.point == i && node.count == 1) continue;
+      const double dx = x - node.sumX / node.count;
+      const double dy = y - node.sumY / node.count;
+      const double d2 = dx * dx + dy * dy;
+      const double width = 2 * node.half;
+      if (leaf || width * width < theta2 * d2) {
+        const double q = 1.0 / (1.0 + d2);
+        const double mass = node.count - (leaf && node.point == i ? 1 : 0);
+        z += mass * q;
+        force[0] += mass * q * q * dx;
+        force[1] += mass * q * q * dy;
+      } else {
+        for (int c = 0; c < 4; ++c) stack[top++] = node.firstChild + c;
+      }
+    }
+    return z;
+  }
+
+ private:
+  struct Node {
+    double cx = 0, cy = 0, half = 0;
+    double sumX = 0, sumY = 0;
+    int count = 0;
+    int firstChild = -1;
+    int point = -1;
+  };
+
+  int childFor(int node, double x, double y) const {
+    const Node& n = m_nodes[static_cast<size_t>(node)];
+    return n.firstChild + (x >= n.cx ? 1 : 0) + (y >= n.cy ? 2 : 0);
+  }
+
+  void insert(int i) {
+    const double x = m_y[2 * i];
+    const double y = m_y[2 * i + 1];
+    int node = 0;
+    for (int depth = 0;; ++depth) {
+      Node* current = &m_nodes[static_cast<size_t>(node)];
+      current->count += 1;
+      current->sumX += x;
+      current->sumY += y;
+      if (current->firstChild < 0) {
+        if (current->count == 1) {
+          current->point = i;
+          return;
+        }
+        const int old = current->point;
+        const bool same = m_y[2 * old] == x && m_y[2 * old + 1] == y;
+        if (same || depth >= kMaxTreeDepth) return;  // merged leaf: mass without subdivision
+        subdivide(node, old);
+        current = &m_nodes[static_cast<size_t>(node)];
+      }
+      node = childFor(node, x, y);
+    }
+  }
+
+  void subdivide(int node, int old) {
+    const Node parent = m_nodes[static_cast<size_t>(node)];
+    const double h = parent.half / 2;
+    const int first = static_cast<int>(m_nodes.size());
+    for (int c = 0; c < 4; ++c) {
+      m_nodes.push_back(Node{parent.cx + ((c & 1) ? h : -h), parent.cy + ((c & 2) ? h : -h), h});
+    }
+    m_nodes[static_cast<size_t>(node)].firstChild = first;
+    m_nodes[static_cast<size_t>(node)].point = -1;
+    Node& child = m_nodes[static_cast<size_t>(childFor(node, m_y[2 * old], m_y[2 * old + 1]))];
+    child.count = 1;
+    child.sumX = m_y[2 * old];
+    child.sumY = m_y[2 * old + 1];
+    child.point = old;
+  }
+
+  const std::vector<double>& m_y;
+  std::vector<Node> m_nodes;
+};
+
+Eigen::MatrixXf scaledPcaLayout(const Eigen::MatrixXf& points, std::uint64_t seed) {
+  const int n = static_cast<int>(points.rows());
+  Eigen::MatrixXf layout = pcaProject(points, 2);
+  const double mean = n > 0 ? layout.col(0).mean() : 0.0;
+  const double std0 =
+      n > 1 ? std::sqrt((layout.col(0).array() - mean).square().sum() / (n - 1)) : 0.0;
+  if (std0 > 0) layout *= static_cast<float>(kInitialStd / std0);
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> jitter(0.0, std0 > 0 ? kJitterStd : kInitialStd);
+  for (int i = 0; i < n; ++i) {
+    for (int c = 0; c < 2; ++c) layout(i, c) += static_cast<float>(jitter(rng));
+  }
+  return layout;
+}
+
+// Runs body(begin, end) over [0, n) split across the hardware threads. Each index is written by
+// exactly one thread, so results do not depend on the thread count.
+template <typename Body>
+void parallelFor(int n, const Body& body) {
+  const int threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
+  if (threads == 1 || n < 2048) {
+    body(0, n);
+    return;
+  }
+  std::vector<std::jthread> workers;
+  const int chunk = (n + threads - 1) / threads;
+  for (int t = 1; t < threads; ++t) {
+    const int begin = std::min(n, t * chunk);
+    const int end = std::min(n, begin + chunk);
+    workers.emplace_back([&body, begin, end] { body(begin, end); });
+  }
+  body(0, std::min(n, chunk));
+}
+
+}  // namespace
+
+const char* tsneStatusName(TsneStatus status) {
+  switch (status) {
+    case TsneStatus::Ok:
+      return "ok";
+    case TsneStatus::Cancelled:
+      return "cancelled";
+    case TsneStatus::InvalidParameters:
+      return "invalid_parameters";
+    case TsneStatus::TooManyPoints:
+      return "too_many_points";
+  }
+  return "unknown";
+}
+
+TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
+                const TsneProgress& progress, const std::atomic<bool>* cancel) {
+  TsneResult result;
+  const int n = static_cast<int>(points.rows());
+  if (!parameters.isValid()) {
+    result.status = TsneStatus::InvalidParameters;
+    return result;
+  }
+  if (n > TsneParameters::kMaxPoints) {
+    result.status = TsneStatus::TooManyPoints;
+    return result;
+  }
+  result.embedding = scaledPcaLayout(points, parameters.seed);
+  if (n < 4) return result;
+
+  // Small inputs cannot support the requested perplexity: cap it so k = 3·perplexity fits.
+  const double perplexity = std::min(parameters.perplexity, (n - 1) / 3.0);
+  const int k = std::min(n - 1, static_cast<int>(std::floor(3 * perplexity)));
+  const SparseAffinities p = perplexityAffinities(points, perplexity, k);
+  const double learningRate = parameters.learningRate > 0
+                                  ? parameters.learningRate
+                                  : std::max(n / parameters.exaggeration / 4.0, 50.0);
+
+  std::vector<double> y(static_cast<size_t>(2 * n));
+  for (int i = 0; i < n; ++i) {
+    y[2 * i] = result.embedding(i, 0);
+    y[2 * i + 1] = result.embedding(i, 1);
+  }
+  std::vector<double> gradient(y.size()), update(y.size(), 0.0), gains(y.size(), 1.0);
+  std::vector<double> repulsive(y.size()), zPerPoint(static_cast<size_t>(n));
+
+  const int total = parameters.iterations;
+  for (int iteration = 0; iteration < total; ++iteration) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      result.status = TsneStatus::Cancelled;
+      break;
+    }
+    const bool early = iteration < parameters.exaggerationIterations;
+    const double exaggeration = early ? parameters.exaggeration : 1.0;
+    const double momentum = early ? kMomentumEarly : kMomentumLate;
+
+    const QuadTree tree(y, n);
+    parallelFor(n, [&](int begin, int end) {
+      for (int i = begin; i < end; ++i) {
+        double force[2] = {0, 0};
+        zPerPoint[static_cast<size_t>(i)] = tree.repulsion(i, parameters.theta, force);
+        repulsive[2 * i] = force[0];
+        repulsive[2 * i + 1] = force[1];
+      }
+    });
+    double z = 0;
+    for (double share : zPerPoint) z += share;  // fixed order: deterministic sum
+
+    for (int i = 0; i < n; ++i) {
+      double ax = 0, ay = 0;
+      for (int e = p.rowStart[i]; e < p.rowStart[i + 1]; ++e) {
+        const int j = p.columns[e];
+        const double dx = y[2 * i] - y[2 * j];
+        const double dy = y[2 * i + 1] - y[2 * j + 1];
+        const double w = exaggeration * p.values[e] / (1.0 + dx * dx + dy * dy);
+        ax += w * dx;
+        ay += w * dy;
+      }
+      // The factor 4 of the KL gradient; the auto learning rate (n / exaggeration / 4) assumes it.
+      gradient[2 * i] = 4 * (ax - repulsive[2 * i] / z);
+      gradient[2 * i + 1] = 4 * (ay - repulsive[2 * i + 1] / z);
+    }
+
+    double meanX = 0, meanY = 0;
+    for (size_t c = 0; c < y.size(); ++c) {
+      const bool sameDirection = (gradient[c] > 0) == (update[c] > 0);
+      gains[c] = sameDirection ? std::max(kMinGain, gains[c] * 0.8) : gains[c] + 0.2;
+      update[c] = momentum * update[c] - learningRate * gains[c] * gradient[c];
+      y[c] += update[c];
+      (c % 2 == 0 ? meanX : meanY) += y[c];
+    }
+    meanX /= n;
+    meanY /= n;
+    for (int i = 0; i < n; ++i) {
+      y[2 * i] -= meanX;
+      y[2 * i + 1] -= meanY;
+    }
+    result.iterationsRun = iteration + 1;
+    if (progress) progress(iteration + 1, total);
+  }
+  for (int i = 0; i < n; ++i) {
+    result.embedding(i, 0) = static_cast<float>(y[2 * i]);
+    result.embedding(i, 1) = static_cast<float>(y[2 * i + 1]);
+  }
+  return result;
+}
+
+}  // namespace songspace::core

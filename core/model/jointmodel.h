@@ -1,0 +1,71 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/SparseCore>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/model/featurespace.h"
+#include "core/model/trainingset.h"  // SparseRows
+
+namespace songspace::core {
+
+struct Scored {
+  int index = -1;
+  float score = 0;
+};
+
+// Exact top-k of `scores` (descending score, ties by lower index), skipping `exclude` (-1: none).
+std::vector<Scored> topK(const Eigen::Ref<const Eigen::VectorXf>& scores, int k, int exclude = -1);
+
+// name -> position, for bulk lookups (artistIndex/tagIndex scan linearly: fine for one query,
+// quadratic for a whole catalog). The first occurrence wins on duplicates.
+std::unordered_map<std::string, int> nameIndex(const std::vector<std::string>& names);
+
+// The MUSLSE joint space (DESIGN.md §1): artists A (d × |A|), tags T (d × |T|), and songs only
+// through their audio, Φ_song(s′) = V s′ (V: d × F), so an unseen file is placed at once.
+// Every column of A, T and every embedded song has norm ≤ maxNorm.
+class JointModel {
+ public:
+  Eigen::MatrixXf V;
+  Eigen::MatrixXf A;
+  Eigen::MatrixXf T;
+  float maxNorm = 1.0f;
+  std::vector<std::string> artistNames;     // column i of A
+  std::vector<std::string> tagNames;        // column t of T
+  FeatureSpace features;                    // raw catalog features -> model input
+  std::vector<std::uint8_t> codebook;       // audio::Codebook::serialize(), opaque to core
+  std::map<std::string, std::string> info;  // training options, data summary, created-at
+
+  int dimension() const { return static_cast<int>(V.rows()); }
+
+  // Φ_song(x) = V x, projected onto the ball of radius maxNorm.
+  Eigen::VectorXf embedSong(const Eigen::SparseVector<float>& x) const;
+  // All songs at once: d × N.
+  Eigen::MatrixXf embedSongs(const SparseRows& songs) const;
+
+  // The five rankings. songEmbedding is a column of embedSong(s); songEmbeddings is d × N.
+  std::vector<Scored> predictTags(const Eigen::VectorXf& songEmbedding, int k) const;
+  std::vector<Scored> predictArtists(const Eigen::VectorXf& songEmbedding, int k) const;
+  std::vector<Scored> similarArtists(int artist, int k) const;  // excludes the artist itself
+  std::vector<Scored> songsForArtist(const Eigen::MatrixXf& songEmbeddings, int artist,
+                                     int k) const;
+  std::vector<Scored> similarSongs(const Eigen::MatrixXf& songEmbeddings,
+                                   const Eigen::VectorXf& query, int k, int exclude = -1) const;
+
+  int artistIndex(const std::string& name) const;  // -1 when unknown
+  int tagIndex(const std::string& name) const;
+
+  // Versioned binary (magic, format version, sizes, payload, CRC-32 of the payload), written to
+  // a temporary file in the same directory, flushed, then renamed over `file`.
+  // load() rejects a wrong magic/version, impossible sizes, a truncated file or a bad checksum,
+  // and says which in *error.
+  bool save(const std::filesystem::path& file, std::string* error) const;
+  static bool load(const std::filesystem::path& file, JointModel& out, std::string* error);
+};
+
+}  // namespace songspace::core

@@ -1,0 +1,167 @@
+#include "core/model/librarydataset.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+#include <unordered_map>
+
+#include "core/catalog/catalog.h"
+
+namespace songspace::core {
+
+namespace {
+
+// Adds up to `partners` random partners for every member of each group, as undirected pairs.
+void pairWithinGroups(const std::vector<std::vector<int>>& groups, int partners,
+                      std::mt19937_64& rng, std::set<std::pair<int, int>>& pairs) {
+  for (const std::vector<int>& group : groups) {
+    if (group.size() < 2) continue;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (static_cast<int>(group.size()) - 1 <= partners) {
+        for (std::size_t j = i + 1; j < group.size(); ++j) {
+          pairs.emplace(std::min(group[i], group[j]), std::max(group[i], group[j]));
+        }
+        continue;
+      }
+      for (int p = 0; p < partners; ++p) {
+        const std::size_t j = static_cast<std::size_t>(rng() % (group.size() - 1));
+        const int other = group[j >= i ? j + 1 : j];
+        pairs.emplace(std::min(group[i], other), std::max(group[i], other));
+      }
+    }
+  }
+}
+
+template <typename Key>
+std::vector<std::vector<int>> groupsOf(const std::map<Key, std::vector<int>>& byKey) {
+  std::vector<std::vector<int>> groups;
+  for (const auto& [key, members] : byKey) groups.push_back(members);
+  return groups;
+}
+
+}  // namespace
+
+bool buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOptions& options,
+                         LibraryDataset& out, std::string* error) {
+  out = LibraryDataset{};
+  const std::vector<SongFeatures> stored = catalog.loadFeatures(options.codebookId);
+  if (stored.empty()) {
+    if (error) *error = "no analysed songs in the catalog (run scan first)";
+    return false;
+  }
+  std::unordered_map<std::int64_t, SongRow> rows;
+  for (SongRow& row : catalog.songs()) rows.emplace(row.fileId, std::move(row));
+
+  std::vector<RawSongFeatures> raw;
+  std::unordered_map<std::int64_t, int> songOfFile;
+  for (const SongFeatures& song : stored) {
+    if (!rows.count(song.fileId)) continue;
+    songOfFile.emplace(song.fileId, static_cast<int>(out.fileIds.size()));
+    out.fileIds.push_back(song.fileId);
+    raw.push_back(song.features);
+  }
+  const int n = static_cast<int>(out.fileIds.size());
+
+  // Features.
+  out.features = FeatureSpace::fit(raw, options.codewords, options.summaryWeight);
+  std::vector<Eigen::Triplet<float>> triplets;
+  for (int i = 0; i < n; ++i) {
+    const Eigen::SparseVector<float> x = out.features.transform(raw[static_cast<std::size_t>(i)]);
+    for (Eigen::SparseVector<float>::InnerIterator it(x); it; ++it) {
+      triplets.emplace_back(i, static_cast<int>(it.index()), it.value());
+    }
+  }
+  out.data.songs.resize(n, out.features.dimension());
+  out.data.songs.setFromTriplets(triplets.begin(), triplets.end());
+  out.data.songs.makeCompressed();
+
+  // Artists, albums.
+  std::map<std::string, int> artistIndex;
+  std::map<std::string, std::vector<int>> byAlbum;
+  std::map<int, std::vector<int>> byArtist;
+  std::map<std::string, std::set<int>> albumArtists;
+  out.data.songArtist.assign(static_cast<std::size_t>(n), -1);
+  out.songAlbum.assign(static_cast<std::size_t>(n), -1);
+  for (int i = 0; i < n; ++i) {
+    const SongRow& row = rows.at(out.fileIds[static_cast<std::size_t>(i)]);
+    if (!row.artistName.empty()) {
+      auto [it, added] =
+          artistIndex.emplace(row.artistName, static_cast<int>(out.artistNames.size()));
+      if (added) out.artistNames.push_back(row.artistName);
+      out.data.songArtist[static_cast<std::size_t>(i)] = it->second;
+      byArtist[it->second].push_back(i);
+    }
+    std::string albumKey;
+    if (row.albumId != 0) {
+      albumKey = "album:" + std::to_string(row.albumId);
+    } else if (options.folderAlbums) {
+      albumKey = "folder:" + std::filesystem::path(row.path).parent_path().native();
+    }
+    if (!albumKey.empty()) {
+      byAlbum[albumKey].push_back(i);
+      // Only a tagged album with several artists is a compilation; a folder of loose singles
+      // (e.g. "Downloads") says nothing about its artists being alike.
+      if (row.albumId != 0 && out.data.songArtist[static_cast<std::size_t>(i)] >= 0) {
+        albumArtists[albumKey].insert(out.data.songArtist[static_cast<std::size_t>(i)]);
+      }
+    }
+  }
+  int albumNumber = 0;
+  for (const auto& [key, members] : byAlbum) {
+    for (const int song : members) out.songAlbum[static_cast<std::size_t>(song)] = albumNumber;
+    ++albumNumber;
+  }
+  out.data.numArtists = static_cast<int>(out.artistNames.size());
+
+  // Tags from files and users, kept when on at least minTagSongs songs.
+  std::map<std::string, std::set<int>> songsOfTag;
+  for (const TagAssignment& assignment : catalog.allTags()) {
+    if (assignment.tag.source == TagSource::Predicted) continue;
+    const auto it = songOfFile.find(assignment.fileId);
+    if (it != songOfFile.end()) songsOfTag[assignment.tag.tag].insert(it->second);
+  }
+  out.data.songTags.assign(static_cast<std::size_t>(n), {});
+  for (const auto& [tag, songs] : songsOfTag) {
+    if (static_cast<int>(songs.size()) < options.minTagSongs) continue;
+    const int t = static_cast<int>(out.tagNames.size());
+    out.tagNames.push_back(tag);
+    for (const int song : songs) out.data.songTags[static_cast<std::size_t>(song)].push_back(t);
+  }
+  out.data.numTags = static_cast<int>(out.tagNames.size());
+
+  // Similar songs: album, artist and playlist groups; similar artists: shared playlists and
+  // compilations.
+  std::mt19937_64 rng(options.seed);
+  std::set<std::pair<int, int>> songPairs;
+  pairWithinGroups(groupsOf(byAlbum), options.maxPartnersPerSong, rng, songPairs);
+  pairWithinGroups(groupsOf(byArtist), options.maxPartnersPerSong, rng, songPairs);
+  std::vector<std::vector<int>> playlistGroups;
+  std::vector<std::vector<int>> artistGroups;
+  for (const Playlist& playlist : catalog.playlists()) {
+    std::vector<int> members;
+    std::set<int> artists;
+    for (const std::int64_t fileId : playlist.memberFileIds()) {
+      const auto it = songOfFile.find(fileId);
+      if (it == songOfFile.end()) continue;
+      members.push_back(it->second);
+      if (const int a = out.data.songArtist[static_cast<std::size_t>(it->second)]; a >= 0) {
+        artists.insert(a);
+      }
+    }
+    playlistGroups.push_back(std::move(members));
+    artistGroups.emplace_back(artists.begin(), artists.end());
+  }
+  pairWithinGroups(playlistGroups, options.maxPartnersPerSong, rng, songPairs);
+  for (const auto& [key, artists] : albumArtists) {
+    if (artists.size() >= 2) artistGroups.emplace_back(artists.begin(), artists.end());
+  }
+  std::set<std::pair<int, int>> artistPairs;
+  pairWithinGroups(artistGroups, options.maxPartnersPerSong, rng, artistPairs);
+  out.data.similarSongs.assign(songPairs.begin(), songPairs.end());
+  out.data.similarArtists.assign(artistPairs.begin(), artistPairs.end());
+  return true;
+}
+
+}  // namespace songspace::core

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/model/featurespace.h"
+#include "core/model/trainingset.h"
+
+namespace songspace::core {
+
+class Catalog;
+
+struct LibraryDatasetOptions {
+  int codewords = 0;           // the codebook's size K (codeword indices >= K are ignored)
+  int codebookId = 0;          // only songs analysed with this codebook are used
+  int minTagSongs = 2;         // a tag on fewer songs is not learned (it cannot generalise)
+  int maxPartnersPerSong = 8;  // similar-song partners drawn per song and group (bounds pairs)
+  bool folderAlbums = true;    // songs without an album tag: their folder stands for the album
+  // 2: measured best for the learned model once the summary carries the song descriptors
+  // (README "Measured"); cosine kNN is best near 0.5 (core::EvalOptions::knnSummaryScale).
+  float summaryWeight = 2.0f;
+  std::uint64_t seed = 1;
+};
+
+// The training data of a library, read from its catalog (DESIGN.md §1 "Training data"):
+// - tags: the file's genre/mood/grouping/free tags and the user's tags (normalised by the catalog);
+// - artist: the song's artist (the catalog falls back to the album artist);
+// - similar songs: same album, same artist, and co-membership in the library's playlists —
+//   each song paired with at most maxPartnersPerSong random partners per group;
+// - similar artists: artists that share a playlist or a compilation album.
+struct LibraryDataset {
+  TrainingSet data;
+  FeatureSpace features;                 // fitted on these songs
+  std::vector<std::int64_t> fileIds;     // catalog id of song row i
+  std::vector<std::string> artistNames;  // artist index -> name
+  std::vector<std::string> tagNames;     // tag index -> name
+  std::vector<int> songAlbum;            // album group per song, -1 when unknown
+};
+
+bool buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOptions& options,
+                         LibraryDataset& out, std::string* error);
+
+}  // namespace songspace::core

@@ -1,0 +1,158 @@
+#include "core/model/trainer_plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace songspace::core::sgd {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t& x) {
+  std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
+
+void sortUnique(std::vector<int>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+}  // namespace
+
+Rng::Rng(std::uint64_t seed) {
+  for (auto& word : m_state) word = splitmix64(seed);
+}
+
+std::uint64_t Rng::next() {
+  const std::uint64_t result = rotl(m_state[1] * 5, 7) * 9;
+  const std::uint64_t t = m_state[1] << 17;
+  m_state[2] ^= m_state[0];
+  m_state[3] ^= m_state[1];
+  m_state[1] ^= m_state[2];
+  m_state[0] ^= m_state[3];
+  m_state[2] ^= t;
+  m_state[3] = rotl(m_state[3], 45);
+  return result;
+}
+
+double Rng::normal() {
+  const double u1 = 1.0 - uniform();  // (0, 1]: log is finite
+  const double u2 = uniform();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+TrainingPlan::TrainingPlan(const TrainingSet& data, double validationFraction, std::uint64_t seed)
+    : m_data(&data) {
+  const int numSongs = data.numSongs();
+  std::vector<int> order(static_cast<std::size_t>(numSongs));
+  for (int i = 0; i < numSongs; ++i) order[static_cast<std::size_t>(i)] = i;
+  Rng rng(seed);
+  for (int i = numSongs - 1; i > 0; --i)  // Fisher–Yates
+    std::swap(order[static_cast<std::size_t>(i)],
+              order[rng.below(static_cast<std::uint32_t>(i + 1))]);
+  const int held = std::clamp(static_cast<int>(std::lround(validationFraction * numSongs)), 0,
+                              std::max(0, numSongs - 1));
+  std::vector<char> isTrain(static_cast<std::size_t>(numSongs), 1);
+  for (int i = 0; i < held; ++i) {
+    m_validationSongs.push_back(order[static_cast<std::size_t>(i)]);
+    isTrain[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] = 0;
+  }
+  std::sort(m_validationSongs.begin(), m_validationSongs.end());
+  for (int s = 0; s < numSongs; ++s)
+    if (isTrain[static_cast<std::size_t>(s)]) m_trainSongs.push_back(s);
+
+  // Validation songs keep their training-side neighbours (the validation metric needs them); no
+  // training example ever has a validation song as query or label.
+  m_songNeighbours.resize(static_cast<std::size_t>(numSongs));
+  for (const auto& [a, b] : data.similarSongs) {
+    if (a == b || a < 0 || b < 0 || a >= numSongs || b >= numSongs) continue;
+    if (isTrain[static_cast<std::size_t>(b)])
+      m_songNeighbours[static_cast<std::size_t>(a)].push_back(b);
+    if (isTrain[static_cast<std::size_t>(a)])
+      m_songNeighbours[static_cast<std::size_t>(b)].push_back(a);
+  }
+  for (auto& list : m_songNeighbours) sortUnique(list);
+  m_artistNeighbours.resize(static_cast<std::size_t>(std::max(0, data.numArtists)));
+  for (const auto& [a, b] : data.similarArtists) {
+    if (a == b || a < 0 || b < 0 || a >= data.numArtists || b >= data.numArtists) continue;
+    m_artistNeighbours[static_cast<std::size_t>(a)].push_back(b);
+    m_artistNeighbours[static_cast<std::size_t>(b)].push_back(a);
+  }
+  for (auto& list : m_artistNeighbours) sortUnique(list);
+
+  auto& tags = m_tasks[static_cast<int>(Task::Tags)];
+  auto& artist = m_tasks[static_cast<int>(Task::Artist)];
+  auto& similarSongs = m_tasks[static_cast<int>(Task::SimilarSongs)];
+  auto& songsForArtist = m_tasks[static_cast<int>(Task::SongsForArtist)];
+  auto& similarArtists = m_tasks[static_cast<int>(Task::SimilarArtists)];
+  tags.numLabels = data.numTags;
+  artist.numLabels = data.numArtists;
+  similarSongs.numLabels = static_cast<int>(m_trainSongs.size());
+  songsForArtist.numLabels = static_cast<int>(m_trainSongs.size());
+  similarArtists.numLabels = data.numArtists;
+  for (int s : m_trainSongs) {
+    const auto song = static_cast<std::size_t>(s);
+    if (song < data.songTags.size()) {
+      std::vector<int> list = data.songTags[song];
+      sortUnique(list);
+      for (int t : list)
+        if (t >= 0 && t < data.numTags) tags.examples.emplace_back(s, t);
+    }
+    if (song < data.songArtist.size()) {
+      const int a = data.songArtist[song];
+      if (a >= 0 && a < data.numArtists) {
+        artist.examples.emplace_back(s, a);
+        songsForArtist.examples.emplace_back(a, s);
+      }
+    }
+    for (int other : m_songNeighbours[song]) similarSongs.examples.emplace_back(s, other);
+  }
+  for (int a = 0; a < data.numArtists; ++a)
+    for (int other : m_artistNeighbours[static_cast<std::size_t>(a)])
+      similarArtists.examples.emplace_back(a, other);
+}
+
+std::size_t TrainingPlan::totalExamples() const {
+  std::size_t total = 0;
+  for (const auto& t : m_tasks)
+    if (t.usable()) total += t.examples.size();
+  return total;
+}
+
+int TrainingPlan::sampleLabel(Task t, Rng& rng) const {
+  const TaskExamples& examples = task(t);
+  const int draw = static_cast<int>(rng.below(static_cast<std::uint32_t>(examples.numLabels)));
+  const bool songLabels = t == Task::SimilarSongs || t == Task::SongsForArtist;
+  return songLabels ? m_trainSongs[static_cast<std::size_t>(draw)] : draw;
+}
+
+bool TrainingPlan::isPositive(Task t, int query, int label) const {
+  switch (t) {
+    case Task::Tags: {
+      const auto& list = m_data->songTags[static_cast<std::size_t>(query)];
+      return std::find(list.begin(), list.end(), label) != list.end();
+    }
+    case Task::Artist:
+      return m_data->songArtist[static_cast<std::size_t>(query)] == label;
+    case Task::SimilarSongs: {
+      const auto& list = m_songNeighbours[static_cast<std::size_t>(query)];
+      return label == query || std::binary_search(list.begin(), list.end(), label);
+    }
+    case Task::SongsForArtist:
+      return m_data->songArtist[static_cast<std::size_t>(label)] == query;
+    case Task::SimilarArtists: {
+      const auto& list = m_artistNeighbours[static_cast<std::size_t>(query)];
+      return label == query || std::binary_search(list.begin(), list.end(), label);
+    }
+  }
+  return true;
+}
+
+}  // namespace songspace::core::sgd
