@@ -1,27 +1,17 @@
-// Joint multi-task SGD for the MUSLSE space (DESIGN.md §1).
+// Joint multi-task SGD for the MUSLSE space (docs/design.md §1–2; Weston, Bengio & Hamel 2011).
 //
-// Choices the paper leaves open, made here:
-// - Learning rate: options.learningRate, per parameter scaled by AdaGrad (the default; see
-//   TrainOptions::optimizer for the measurements) or constant under plain SGD, as the paper's.
-//   Early stopping on the validation split does the job a decay schedule would.
+// Choices the paper leaves open, made here (the measurements are in docs/experiments.md §1):
+// - Learning rate: options.learningRate, per parameter scaled by AdaGrad (the default) or
+//   constant under plain SGD, as the paper's. Early stopping on the validation split does the
+//   job a decay schedule would.
 // - Initialisation: every entry of V, A, T from N(0, 1/d) (std 1/sqrt(d)), so a column and a
 //   normalised song start with norm ≈ 1; columns of A, T are then projected onto ‖·‖ ≤ C.
 // - The norm constraint on songs is the paper's (MUSLSE §3–4): every COLUMN of V is kept in the
 //   ball ‖V_k‖ ≤ C, like the columns of A and T; after a step only the columns the touched songs
-//   select are projected. An earlier version instead rescaled all of a song's columns whenever
-//   ‖V s′‖ > C. With a dense summary block (and dense table features) every song selects the same
-//   78 columns, so every step shrank shared columns for all songs — a strong, unintended pull
-//   towards zero. On the demo library (142 songs, `eval --seed 1..3`, mean) per-column
-//   projection raised artist p@1 0.308 → 0.466, similar-songs p@1 0.514 → 0.645 and
-//   songs-for-artist MAP 0.419 → 0.613 (kNN: 0.605, 0.527, 0.640); no projection during
-//   training measured in between (0.490, 0.619, 0.553). JointModel::embedSong still projects
-//   the embedded song onto ‖V s′‖ ≤ C at query time, so every song the user sees obeys C.
-// - C = 2 and songs-for-artist weight 2: demo-library means over seeds 1..3, with per-column
-//   projection and the refit below: C 1 → 2 lifted artist MAP 0.614 → 0.721 (C 1.5, 3, 4 were
-//   worse); weight 2 on songs-for-artist then gave artist p@1/MAP 0.648/0.747, similar songs
-//   0.697/0.652, songs for artist 0.672/0.695 against kNN 0.605/0.706, 0.527/0.536,
-//   0.519/0.640. Seeds 4..6 (not used to choose) are noisier: 0.467/0.633, 0.619/0.617,
-//   0.481/0.581 against kNN 0.536/0.653, 0.499/0.518, 0.444/0.548.
+//   select are projected. Rescaling a whole song whenever ‖V s′‖ > C instead would shrink the
+//   dense summary columns, which every song selects, for all songs at every step (§1.1).
+//   JointModel::embedSong still projects the embedded song onto ‖V s′‖ ≤ C at query time, so
+//   every song the user sees obeys C.
 // - Refit on all songs (refitOnAllSongs): validation on 10% of a ~140-song library is ~14 songs,
 //   a noisy stopping signal and a large loss of training data. Early stopping picks the epoch
 //   count; the model is then retrained from the same start on every song for that many epochs.
