@@ -9,11 +9,11 @@
 
 namespace songspace::audio {
 
-// Song-level descriptors computed from the same power spectra as the MFCCs (DESIGN.md §2,
-// "summary block"): spectral shape, loudness distribution, octave-band spectral contrast,
+// Song-level descriptors computed from the same power spectra as the MFCCs (docs/design.md §4,
+// the summary block): spectral shape, loudness distribution, octave-band spectral contrast,
 // high-frequency energy and tempo. MFCC statistics describe timbre; these add what they miss —
 // how bright, how dense, how loud and how dynamic a recording is, and how fast it pulses. What
-// they did to each task on the demo library is in README "Measured" and "Departures".
+// they did to each task on the demo library: docs/experiments.md §2.2.
 //
 // Order of the values, kDescriptorCount of them:
 //   0–1   spectral centroid, Hz: mean, standard deviation over sounding frames

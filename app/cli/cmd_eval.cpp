@@ -27,7 +27,7 @@ int run(const QStringList& rawArgs) {
   options.holdoutFraction = args.doubleValue(QStringLiteral("--holdout"), 0.2, 0.01, 0.9);
   const double summaryWeight = args.doubleValue(
       QStringLiteral("--summary-weight"), core::LibraryDatasetOptions{}.summaryWeight, 0.0, 100.0);
-  // 0.5 is where cosine kNN measured best on the demo library (README "Measured").
+  // 0.5 is where cosine kNN measured best on the demo library (docs/experiments.md §2.3).
   const double knnSummaryWeight =
       args.doubleValue(QStringLiteral("--knn-summary-weight"), 0.5, 0.0, 100.0);
   QString usage;

@@ -137,22 +137,13 @@ TrainOptions TableEvalOptions::defaultTableTrainOptions() {
   o.maxNorm = 4.0;
   o.patience = 8;
   o.validationFraction = 0.1;
-  // The refit on all rows measured 0.682 against 0.684 on GTZAN at twice the cost: tables have
-  // enough rows that the held-out tenth is not missed.
+  // Tables have enough rows that the held-out tenth is not missed (docs/experiments.md §4.7).
   o.refitOnAllSongs = false;
-  // Fixed on this one benchmark (GTZAN, 10 folds, seed 1, ensemble 3, inner lr/C tuning): the
-  // decay-0.8 average of epoch-end parameters with lr/(1 + (e − 1)/10) measured p@1 0.736, against
-  // 0.711 for the last iterate at a constant rate; averaging alone 0.725 (decay 0.9: 0.723), the
-  // rate decay alone 0.719 (T = 5 with averaging: 0.721). Differences of ±0.01 are within the
-  // seed noise of this run, so only the combination is a clear gain. With both on: patience 15
-  // 0.737 (slower), feature norms 3 0.723 and 1.5 0.717, γ 0.003 0.713, dimension 64
-  // 0.726, ensemble 4 0.729 — none kept. (All with 2000 random Fourier features, γ 0.005; the
-  // Nyström features that replaced them are measured in tablefeatures.h and tableeval.h.)
+  // Averaging and rate decay together: docs/experiments.md §4.7.
   o.averageDecay = 0.8;
   o.learningRateDecayEpochs = 10;
-  // Plain SGD: the lr × C grid below was tuned for it; with the trainer's default AdaGrad and the
-  // same grid GTZAN seed 1 measured 0.748 against 0.758. Dense table features have no rare
-  // columns for AdaGrad to favour.
+  // Plain SGD: the lr × C grid was tuned for it, and dense table features have no rare columns
+  // for AdaGrad to favour (docs/experiments.md §4.7).
   o.optimizer = Optimizer::Sgd;
   return o;
 }

@@ -17,14 +17,13 @@ enum class KernelMap {
   Nystroem,  // Nyström features on landmark training rows (Williams & Seeger 2001)
 };
 
-// How a table's dense numeric columns become the joint model's song features. A linear map on
-// the standardised columns alone reaches only about logistic-regression accuracy (≈0.70 on
-// GTZAN); an explicit RBF kernel map makes a linear model behave like a kernel machine (≈0.75
-// with logistic regression on 2000 random Fourier features on GTZAN in our prototype, beside
-// 0.72 for quantile bins). Nyström features φ(x) = Λ^{-1/2} Uᵀ k(L, x), with K(L, L) = U Λ Uᵀ
-// on landmark rows L of the training fold, reproduce the kernel exactly on the landmarks, so
-// with the fold's own rows as landmarks they approximate it far better than random features of
-// the same or larger dimension.
+// How a table's dense numeric columns become the joint model's song features: the standardised
+// columns, followed by an explicit map of the RBF kernel so that the linear model behaves like a
+// kernel machine (a linear map on the columns alone reaches only logistic-regression accuracy).
+// Nyström features φ(x) = Λ^{-1/2} Uᵀ k(L, x), with K(L, L) = U Λ Uᵀ on landmark rows L of the
+// training fold, reproduce the kernel exactly on the landmarks, so with the fold's own rows as
+// landmarks they approximate it better than random features of the same or larger dimension
+// (docs/experiments.md §4.2).
 struct TableExpansionOptions {
   KernelMap kernelMap = KernelMap::Nystroem;
   // Fourier: D random features; [0, kMaxFourierFeatures].
@@ -37,19 +36,14 @@ struct TableExpansionOptions {
   // Nyström: eigenvalues of K(L, L) below this fraction of the largest are dropped (their
   // directions are numerically noise and Λ^{-1/2} would blow them up); [0, 1).
   double eigenvalueFloor = 1e-6;
-  // γ of the RBF kernel, on standardised columns. GTZAN (999 rows, F = 55), 10 folds, seed 1,
-  // ensemble 3, inner lr {0.003, 0.01} × C {4, 8}: Nyström with all training rows as landmarks
-  // γ 0.005 0.719, 0.01 0.735, 0.02 0.748, 0.04 0.754 (seeds 2/3: 0.745/0.758), 0.08 0.735,
-  // 0.16 0.704; 2000 Fourier features at their best γ 0.005 measured 0.736 (0.01 and 0.02 were
-  // worse on 5 folds) in 62 s against 28 s for Nyström (≈900 instead of 2000 kernel columns).
-  // sklearn's RBF SVM with gamma='scale' uses 1/F ≈ 0.018 (0.749).
+  // γ of the RBF kernel, on standardised columns. 0.04: the best of a sweep on GTZAN
+  // (docs/experiments.md §4.2).
   double gamma = 0.04;
   // L2 norm of the kernel block relative to the standardised block's typical norm √F; the
-  // kernel block alone has norm ≈ √k(x, x) = 1.
+  // kernel block alone has norm ≈ √k(x, x) = 1. 2: docs/experiments.md §4.3.
   double kernelWeight = 2.0;
-  // Nyström γ 0.04 (seeds 1/2/3): kernel weight 3 measured 0.758/0.742/0.746 against
-  // 0.754/0.745/0.758 for 2, weight 4 0.743 (seed 1); dense weight 1 0.741 (seed 1).
-  // Weight of the standardised dense block, scaled by 1/√F so its norm is ≈ denseWeight.
+  // Weight of the standardised dense block, scaled by 1/√F so its norm is ≈ denseWeight. 2:
+  // docs/experiments.md §4.3.
   double denseWeight = 2.0;
 };
 

@@ -26,11 +26,10 @@ struct TsneParameters {
       "early_exaggeration", 12.0, 1.0, 100.0, "P is multiplied by this while clusters form"};
   static constexpr ParameterSpec<int> kExaggerationIterations{
       "exaggeration_iterations", 250, 0, 5000, "length of the early-exaggeration phase"};
-  // Exact kNN is O(n^2 d) in blocked dot products: measured ~0.35 s at 5·10^3 points and ~6 s at
-  // 2·10^4 (d = 64, Release, one core; bench_map --tsne), and the Barnes–Hut iterations then take
-  // ~20 ms (5·10^3) to ~120 ms (2·10^4) each. Past this limit the caller should subsample (and
-  // place the rest by their nearest embedded neighbour) or use an approximate kNN index and an
-  // FFT-accelerated gradient; tsne() refuses larger inputs rather than stall for minutes.
+  // Exact kNN is O(n^2 d) in blocked dot products, and its cost at this limit is already seconds
+  // (docs/experiments.md §3.4). Past it the caller should subsample (and place the rest by their
+  // nearest embedded neighbour) or use an approximate kNN index and an FFT-accelerated gradient;
+  // tsne() refuses larger inputs rather than stall for minutes.
   static constexpr int kMaxPoints = 20000;
 
   double perplexity = kPerplexity.defaultValue;

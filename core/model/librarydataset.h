@@ -17,13 +17,13 @@ struct LibraryDatasetOptions {
   int minTagSongs = 2;         // a tag on fewer songs is not learned (it cannot generalise)
   int maxPartnersPerSong = 8;  // similar-song partners drawn per song and group (bounds pairs)
   bool folderAlbums = true;    // songs without an album tag: their folder stands for the album
-  // 2: measured best for the learned model once the summary carries the song descriptors
-  // (README "Measured"); cosine kNN is best near 0.5 (core::EvalOptions::knnSummaryScale).
+  // 2: the learned model's best with the song descriptors in the summary; cosine kNN is best near
+  // 0.5 (core::EvalOptions::knnSummaryScale). Both: docs/experiments.md §2.3.
   float summaryWeight = 2.0f;
   std::uint64_t seed = 1;
 };
 
-// The training data of a library, read from its catalog (DESIGN.md §1 "Training data"):
+// The training data of a library, read from its catalog (docs/design.md §1.3):
 // - tags: the file's genre/mood/grouping/free tags and the user's tags (normalised by the catalog);
 // - artist: the song's artist (the catalog falls back to the album artist);
 // - similar songs: same album, same artist, and co-membership in the library's playlists —
