@@ -13,7 +13,7 @@
 
 namespace songspace::audio {
 
-// The one sample rate every analysis runs at (DESIGN.md §2).
+// The one sample rate every analysis runs at (docs/design.md §4).
 inline constexpr int kAnalysisSampleRate = 22050;
 
 struct DecodeOptions {

@@ -131,7 +131,8 @@ void MfccExtractor::Impl::setUp() {
   const int bins = n / 2 + 1;
   fft.reset(kiss_fftr_alloc(n, 0, nullptr, nullptr));
 
-  // Periodic Hann: the window of an n-point frame that tiles with overlap-add, as DESIGN.md §2.
+  // Periodic Hann: the window of an n-point frame that tiles with overlap-add, as docs/design.md §4
+  // says.
   window.resize(n);
   for (int i = 0; i < n; ++i) {
     window[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / n));

@@ -11,7 +11,7 @@
 
 namespace songspace::audio {
 
-// Frame features of DESIGN.md §2: periodic Hann window, |FFT|², HTK-mel triangular filterbank
+// Frame features of docs/design.md §4: periodic Hann window, |FFT|², HTK-mel triangular filterbank
 // (peak 1, no area normalisation), natural log with a floor, orthonormal DCT-II; then Δ and ΔΔ by
 // the HTK regression formula with edge frames replicated. Frames start at sample 0 and advance by
 // hopSize; a trailing partial frame is dropped. Every parameter is declared here, once.

@@ -1,6 +1,6 @@
 // Query latency: top-10 similar songs among N embedded songs (d = 64, and the default d of
 // TrainOptions) by exact matrix-vector product + topK, beside the bare matrix-vector product
-// measured in the same run (DESIGN.md §1: an approximate index only if this shows it pays).
+// measured in the same run (docs/design.md §3: an approximate index only if this shows it pays).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Independent MFCC reference for tests/tst_mfcc.cpp (numpy + scipy only, float64 throughout).
 
-Written from the definition in DESIGN.md section 2 / audio/mfcc.h, not from the C++ code:
+Written from the definition in docs/design.md section 4 / audio/mfcc.h, not from the C++ code:
   frames start at sample 0 and advance by hop; a trailing partial frame is dropped;
   periodic Hann window w[n] = 0.5 - 0.5 cos(2 pi n / N);
   power spectrum |X_k|^2 of the real FFT, no scaling;

@@ -118,9 +118,9 @@ TrainOptions plantedOptions() {
   o.epochs = 30;
   o.seed = 7;
   o.patience = 4;
-  // The step size is a hyper-parameter (DESIGN.md §1). Here the similar-artist pairs tie the four
-  // artists of a genre together, and with C = 1 a margin of 1 leaves little room: steps of 0.05
-  // pull a genre's artists onto one point, 0.02 keeps them apart (checked over five seeds).
+  // The step size is a hyper-parameter (docs/design.md §2.2). Here the similar-artist pairs tie the
+  // four artists of a genre together, and with C = 1 a margin of 1 leaves little room: steps of
+  // 0.05 pull a genre's artists onto one point, 0.02 keeps them apart (checked over five seeds).
   o.learningRate = 0.02;
   return o;
 }

@@ -34,7 +34,7 @@ class LibraryTableModel;
 class MapPanel;
 class PlayerBar;
 
-// The explorer window (DESIGN.md §4). Left: search, artists and failed files; centre: the
+// The explorer window (docs/design.md §3). Left: search, artists and failed files; centre: the
 // library table and the map as tabs; right: the inspector or an artist page; a player at the
 // bottom; job progress with time left and cancel in the status bar.
 //

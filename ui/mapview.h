@@ -12,7 +12,7 @@ class QVariantAnimation;
 namespace songspace::ui {
 
 // The interactive 2-D map of the joint space: songs as coloured points, artists and tags as
-// labelled landmarks (DESIGN.md §4).
+// labelled landmarks (docs/design.md §3).
 //
 // A plain QWidget with its own painting rather than QGraphicsView: 10^5 songs as QGraphicsItems
 // cost ~100 bytes and a BSP insertion each, and the scene would still paint them one by one.

@@ -1,5 +1,5 @@
 // songspace-cli eval-table: cross-validated classification of a CSV's rows by the joint model's
-// Tags task beside random, popularity and kNN baselines (DESIGN.md §1 "Evaluation").
+// Tags task beside random, popularity and kNN baselines (docs/design.md §3).
 #include <QCommandLineParser>
 #include <QJsonDocument>
 #include <QJsonObject>

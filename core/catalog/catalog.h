@@ -1,6 +1,6 @@
 #pragma once
 
-// The library catalog (DESIGN.md §3): one SQLite database per library holding files and their
+// The library catalog (docs/design.md §5): one SQLite database per library holding files and their
 // metadata, analysis results and failures, artists, tags (file / user / predicted), playlists,
 // codebooks, models and the journal of tag edits written to files.
 //

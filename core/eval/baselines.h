@@ -8,7 +8,7 @@
 
 namespace songspace::core {
 
-// The simple baselines every learner is measured beside (DESIGN.md §1 "Evaluation"). Each one
+// The simple baselines every learner is measured beside (docs/design.md §3). Each one
 // produces full score matrices (one row per query, one column per candidate) so the same ranking
 // metrics apply to all methods.
 

@@ -12,7 +12,7 @@
 
 namespace songspace::core {
 
-// Held-out evaluation of the joint model beside baselines (DESIGN.md §1 "Evaluation").
+// Held-out evaluation of the joint model beside baselines (docs/design.md §3).
 struct EvalOptions {
   double holdoutFraction = 0.2;  // of the songs (and of the similar-artist pairs); (0, 1)
   std::uint64_t seed = 1;

@@ -6,7 +6,7 @@
 
 namespace songspace::core {
 
-// Ranking quality of one query (DESIGN.md §1 "Evaluation"). Items are ranked by descending score;
+// Ranking quality of one query (docs/design.md §3). Items are ranked by descending score;
 // equal scores are ordered by lower item index, so callers that want ties broken fairly shuffle
 // the candidate order first (see evaluation.cpp).
 struct QueryMetrics {

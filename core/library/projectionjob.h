@@ -14,8 +14,8 @@ namespace songspace::library {
 class ModelSession;
 
 // 2-D positions of the whole joint space for the map. Songs, artists and tags share one space
-// (DESIGN.md §1), so they are projected together: rows are the model's songs (in ModelSession row
-// order), then its artists (columns of A), then its tags (columns of T).
+// (docs/design.md §3), so they are projected together: rows are the model's songs (in ModelSession
+// row order), then its artists (columns of A), then its tags (columns of T).
 struct MapLayout {
   std::vector<std::int64_t> fileIds;  // one per song row
   int artistCount = 0;

@@ -26,8 +26,8 @@ std::vector<Scored> topK(const Eigen::Ref<const Eigen::VectorXf>& scores, int k,
 // quadratic for a whole catalog). The first occurrence wins on duplicates.
 std::unordered_map<std::string, int> nameIndex(const std::vector<std::string>& names);
 
-// The MUSLSE joint space (DESIGN.md §1): artists A (d × |A|), tags T (d × |T|), and songs only
-// through their audio, Φ_song(s′) = V s′ (V: d × F), so an unseen file is placed at once.
+// The MUSLSE joint space (docs/design.md §1.1): artists A (d × |A|), tags T (d × |T|), and songs
+// only through their audio, Φ_song(s′) = V s′ (V: d × F), so an unseen file is placed at once.
 // Every column of A, T and every embedded song has norm ≤ maxNorm.
 class JointModel {
  public:

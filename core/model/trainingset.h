@@ -10,7 +10,7 @@ namespace songspace::core {
 // nonzeros are contiguous and an SGD step touches only the columns of V they select.
 using SparseRows = Eigen::SparseMatrix<float, Eigen::RowMajor, int>;
 
-// The five ranking tasks of DESIGN.md §1.
+// The five ranking tasks of docs/design.md §1.2.
 enum class Task { Tags = 0, Artist = 1, SimilarSongs = 2, SongsForArtist = 3, SimilarArtists = 4 };
 inline constexpr int kTaskCount = 5;
 const char* taskName(
