@@ -6,8 +6,9 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <random>
 #include <string>
+
+#include "core/base/random.h"
 
 namespace songspace::audio {
 
@@ -25,22 +26,16 @@ constexpr Eigen::Index kSeedRowsPerCluster = 32;
 constexpr double kAbsoluteStdFloor = 1e-8;
 
 using RowsRef = Eigen::Ref<const FrameMatrix>;
-using Rng = std::mt19937_64;
-__extension__ using Uint128 = unsigned __int128;  // GCC/Clang; -Wpedantic needs the marker
+using Rng = base::Xoshiro256;
 
 Eigen::Index blockRowsFor(Eigen::Index clusters) {
   return std::clamp<Eigen::Index>(kScoreBudget / std::max<Eigen::Index>(clusters, 1), 1,
                                   kBlockRows);
 }
 
-// Our own draws, so results do not depend on the standard library's distributions.
-double uniform01(Rng& rng) {
-  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
-}
+// Row i of n rows (n < 2^32: a frame matrix never holds that many rows).
 Eigen::Index uniformIndex(Rng& rng, Eigen::Index n) {
-  // Lemire's multiply-shift: unbiased enough for n << 2^64 and branch-free.
-  return static_cast<Eigen::Index>((static_cast<Uint128>(rng()) * static_cast<std::uint64_t>(n)) >>
-                                   64);
+  return static_cast<Eigen::Index>(base::uniformBelow(rng, static_cast<std::uint32_t>(n)));
 }
 
 // Nearest centroid of each row of z (already standardised): argmin_k ‖c_k‖²/2 − z·c_k, ties to
@@ -128,7 +123,7 @@ FrameMatrix seedCentroids(const FrameMatrix& all, int clusters, Rng& rng) {
     for (int t = 0; t < trials; ++t) {
       Eigen::Index pick = 0;
       if (total > 0.0) {
-        const double u = uniform01(rng) * total;
+        const double u = base::uniform01(rng) * total;
         const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
         pick = std::min<Eigen::Index>(it - cumulative.begin(), n - 1);
       } else {

@@ -3,17 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <random>
 
 #include "audio/descriptors.h"
 #include "core/base/fnv1a.h"
+#include "core/base/random.h"
 
 namespace songspace::audio {
 
 namespace {
 
 std::uint64_t fnv1a64(const std::string& bytes) {
-  Fnv1a64 hash;
+  base::Fnv1a64 hash;
   hash.add(bytes.data(), bytes.size());
   return hash.value();
 }
@@ -90,7 +90,7 @@ class FrameReservoir {
  private:
   int m_capacity;
   int m_dimension;
-  std::mt19937_64 m_rng;
+  base::Xoshiro256 m_rng;
   std::uint64_t m_seen = 0;
   std::vector<float> m_frames;
   std::vector<std::uint64_t> m_positions;

@@ -10,6 +10,7 @@
 #include "core/model/trainer_plan.h"
 
 using namespace songspace::core;
+namespace base = songspace::base;
 
 namespace {
 
@@ -29,14 +30,14 @@ double medianSeconds(int repeats, F&& f) {
 }  // namespace
 
 int main() {
-  sgd::Rng rng(1);
+  base::Xoshiro256 rng(1);
   JointModel model;
   std::printf("%5s %10s %14s %14s %8s\n", "d", "songs", "matvec ms", "top-10 ms", "ratio");
   for (const int d : {64, TrainOptions{}.dimension})
     for (int n : {10000, 100000, 1000000}) {
       Eigen::MatrixXf songs(d, n);
       for (Eigen::Index i = 0; i < songs.size(); ++i)
-        songs.data()[i] = static_cast<float>(rng.normal());
+        songs.data()[i] = static_cast<float>(base::standardNormal(rng));
       songs.colwise().normalize();
       const Eigen::VectorXf query = songs.col(n / 2);
       const int repeats = n >= 1000000 ? 15 : 51;

@@ -8,6 +8,7 @@
 #include "core/model/trainer_plan.h"
 
 using namespace songspace::core;
+namespace base = songspace::base;
 
 namespace {
 
@@ -15,20 +16,21 @@ constexpr int kSongs = 20000, kCodewords = 1000, kSummary = 78, kNonzeros = 200;
 constexpr int kArtists = 500, kTags = 100, kClusters = 50;
 
 TrainingSet makeData() {
-  sgd::Rng rng(42);
+  base::Xoshiro256 rng(42);
   TrainingSet data;
   data.numArtists = kArtists;
   data.numTags = kTags;
   std::vector<Eigen::Triplet<float>> triplets;
   std::vector<int> cluster(kSongs);
   for (int s = 0; s < kSongs; ++s) {
-    const int artist = static_cast<int>(rng.below(kArtists));
+    const int artist = static_cast<int>(base::uniformBelow(rng, kArtists));
     const int c = artist % kClusters;
     cluster[static_cast<std::size_t>(s)] = c;
     std::vector<float> row(kCodewords, 0.0f);
     for (int w = 0; w < kNonzeros * 2; ++w) {  // ~200 distinct codewords after collisions
-      const int word = rng.uniform() < 0.4 ? (c * 20 + static_cast<int>(rng.below(20))) % kCodewords
-                                           : static_cast<int>(rng.below(kCodewords));
+      const int word = base::uniform01(rng) < 0.4
+                           ? (c * 20 + static_cast<int>(base::uniformBelow(rng, 20))) % kCodewords
+                           : static_cast<int>(base::uniformBelow(rng, kCodewords));
       row[static_cast<std::size_t>(word)] += 1;
     }
     float norm = 0;
@@ -38,26 +40,27 @@ TrainingSet makeData() {
       if (row[static_cast<std::size_t>(k)] > 0)
         triplets.emplace_back(s, k, row[static_cast<std::size_t>(k)] / norm);
     for (int k = 0; k < kSummary; ++k)
-      triplets.emplace_back(s, kCodewords + k,
-                            static_cast<float>(0.5 * rng.normal() / std::sqrt(kSummary)));
+      triplets.emplace_back(
+          s, kCodewords + k,
+          static_cast<float>(0.5 * base::standardNormal(rng) / std::sqrt(kSummary)));
     data.songArtist.push_back(artist);
     data.songTags.push_back(
-        {c % kTags, kClusters + static_cast<int>(rng.below(kTags - kClusters))});
+        {c % kTags, kClusters + static_cast<int>(base::uniformBelow(rng, kTags - kClusters))});
   }
   data.songs.resize(kSongs, kCodewords + kSummary);
   data.songs.setFromTriplets(triplets.begin(), triplets.end());
   for (int p = 0; p < kSongs; ++p) {
-    const int a = static_cast<int>(rng.below(kSongs));
-    int b = static_cast<int>(rng.below(kSongs));
+    const int a = static_cast<int>(base::uniformBelow(rng, kSongs));
+    int b = static_cast<int>(base::uniformBelow(rng, kSongs));
     for (int tries = 0; tries < 100 && cluster[static_cast<std::size_t>(b)] !=
                                            cluster[static_cast<std::size_t>(a)];
          ++tries)
-      b = static_cast<int>(rng.below(kSongs));
+      b = static_cast<int>(base::uniformBelow(rng, kSongs));
     data.similarSongs.emplace_back(a, b);
   }
   for (int p = 0; p < 1000; ++p)
-    data.similarArtists.emplace_back(static_cast<int>(rng.below(kArtists)),
-                                     static_cast<int>(rng.below(kArtists)));
+    data.similarArtists.emplace_back(static_cast<int>(base::uniformBelow(rng, kArtists)),
+                                     static_cast<int>(base::uniformBelow(rng, kArtists)));
   return data;
 }
 

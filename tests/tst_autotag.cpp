@@ -165,13 +165,14 @@ class TestAutotag : public QObject {
       want.push_back("jazz");
       QCOMPARE(field(path(n), TagField::Genre), want);
       const auto row = m_catalog->fileByPath(path(n));
-      QCOMPARE(row->stamp, *library::fileStamp(path(n)));  // the next scan sees no change
+      QCOMPARE(row->stamp, *songspace::base::fileStamp(path(n)));  // the next scan sees no change
       QVERIFY(hasFileTag(*m_catalog, row->id, "jazz"));
     }
     QCOMPARE(field(path("tagged.ogg"), TagField::Genre), before["tagged.ogg"]);
     int done = 0;
     for (const auto& e : m_catalog->editsOfBatch(result.batchId)) {
-      done += e.state == core::TagEditState::Done && e.newStamp == library::fileStamp(e.path);
+      done +=
+          e.state == core::TagEditState::Done && e.newStamp == songspace::base::fileStamp(e.path);
     }
     QCOMPARE(done, 5);
 
@@ -241,9 +242,9 @@ class TestAutotag : public QObject {
     QCOMPARE(report.tempFilesRemoved, 1);
     const auto edits = m_catalog->editsOfBatch(batch);
     QCOMPARE(edits[0].state, core::TagEditState::Done);
-    QCOMPARE(edits[0].newStamp, library::fileStamp(flac->path));
+    QCOMPARE(edits[0].newStamp, songspace::base::fileStamp(flac->path));
     QCOMPARE(edits[1].state, core::TagEditState::Failed);
-    QCOMPARE(m_catalog->fileByPath(flac->path)->stamp, *library::fileStamp(flac->path));
+    QCOMPARE(m_catalog->fileByPath(flac->path)->stamp, *songspace::base::fileStamp(flac->path));
     QVERIFY(m_catalog->batchesWithPendingEdits().empty());
     QVERIFY(!fs::exists(m_lib + "/.tagged.opus.songspace-tmp-999999999-0"));
   }

@@ -166,12 +166,12 @@ class TestAutotagKill : public QObject {
           if (e.state != core::TagEditState::Done) continue;
           ++done;
           QCOMPARE(hashOf(e.path), m_tagged[e.path]);
-          QCOMPARE(e.newStamp, library::fileStamp(e.path));
+          QCOMPARE(e.newStamp, songspace::base::fileStamp(e.path));
         }
       }
       QCOMPARE(done, rewritten);
       for (const auto& p : m_proposals) {
-        QCOMPARE(catalog->fileByPath(p.path)->stamp, *library::fileStamp(p.path));
+        QCOMPARE(catalog->fileByPath(p.path)->stamp, *songspace::base::fileStamp(p.path));
       }
       if (rewritten > 0) {
         const auto undo = library::undoBatch(*catalog);

@@ -13,6 +13,7 @@
 #include "core/catalog/catalog.h"
 
 using namespace songspace::core;
+namespace base = songspace::base;
 
 // Verifies a CatalogStatus is ok and shows its message otherwise.
 #define VERIFY_OK(expr)                    \
@@ -198,7 +199,7 @@ class CatalogTest : public QObject {
     const auto file = c->fileById(id);
     QVERIFY(file);
     QCOMPARE(file->path, pathOf(4));
-    QCOMPARE(file->stamp, (FileStamp{123456789012, 1700000000123456789}));
+    QCOMPARE(file->stamp, (base::FileStamp{123456789012, 1700000000123456789}));
     QCOMPARE(file->featureVersion, 3);
     QCOMPARE(file->state, FileState::Analyzed);
     const auto song = c->song(id);
@@ -425,7 +426,7 @@ class CatalogTest : public QObject {
     edit.field = "mood";
     VERIFY_OK(c->journalEdit(edit, &e2));
     QCOMPARE(c->editsOfBatch(batch)[0].state, TagEditState::Pending);
-    VERIFY_OK(c->finishEdit(e1, TagEditState::Done, FileStamp{2, 3}));
+    VERIFY_OK(c->finishEdit(e1, TagEditState::Done, base::FileStamp{2, 3}));
     VERIFY_OK(c->finishEdit(e2, TagEditState::Failed, std::nullopt, "read-only"));
     QCOMPARE(c->finishEdit(9999, TagEditState::Done, std::nullopt).error, CatalogError::NotFound);
     const auto edits = c->editsOfBatch(batch);
@@ -433,7 +434,7 @@ class CatalogTest : public QObject {
     QCOMPARE(edits[0].field.c_str(), "genre");
     QCOMPARE(edits[0].newValuesJson.c_str(), R"(["Rock","Jazz"])");
     QCOMPARE(edits[0].state, TagEditState::Done);
-    QCOMPARE(edits[0].newStamp, (std::optional<FileStamp>{FileStamp{2, 3}}));
+    QCOMPARE(edits[0].newStamp, (std::optional<base::FileStamp>{base::FileStamp{2, 3}}));
     QCOMPARE(edits[1].state, TagEditState::Failed);
     QVERIFY(!edits[1].newStamp);
     QCOMPARE(edits[1].reason.c_str(), "read-only");

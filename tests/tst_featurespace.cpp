@@ -67,12 +67,13 @@ class FeatureSpaceTest : public QObject {
   }
 
   void summaryNormIsAboutTheWeight() {
-    songspace::core::sgd::Rng rng(3);
+    songspace::base::Xoshiro256 rng(3);
     std::vector<RawSongFeatures> songs(2000);
     for (auto& song : songs) {
       song.codewordCounts = {{0, 1.0f}};
       for (int i = 0; i < 20; ++i)
-        song.summary.push_back(static_cast<float>(100.0 * i + (i + 1) * rng.normal()));
+        song.summary.push_back(
+            static_cast<float>(100.0 * i + (i + 1) * songspace::base::standardNormal(rng)));
     }
     const float weight = 0.7f;
     const FeatureSpace space = FeatureSpace::fit(songs, 1, weight);

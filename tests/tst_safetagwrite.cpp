@@ -97,7 +97,7 @@ class TestSafeTagWrite : public QObject {
     QCOMPARE(info.st_mode & 07777, mode_t(0640));
     QCOMPARE(static_cast<long>(info.st_mtim.tv_sec), 1000000000L);
     QCOMPARE(static_cast<long>(info.st_mtim.tv_nsec), 123456789L);
-    QCOMPARE(result.newStamp, *library::fileStamp(file));
+    QCOMPARE(result.newStamp, *songspace::base::fileStamp(file));
     if (name.endsWith(QLatin1String(".mp3")) && !name.startsWith(QLatin1String("untagged"))) {
       // ID3v2 major version byte kept (3 or 4).
       QCOMPARE(fileBytes(file)[3], before[3]);
@@ -147,7 +147,7 @@ class TestSafeTagWrite : public QObject {
     if (setup == QLatin1String("chmod-file")) ::chmod(file.c_str(), 0444);
     if (setup == QLatin1String("chmod-dir")) ::chmod(folder.c_str(), 0555);
     if (setup == QLatin1String("link")) fs::create_hard_link(file, folder / "second-name");
-    if (setup == QLatin1String("stamp")) options.expectedStamp = songspace::core::FileStamp{1, 2};
+    if (setup == QLatin1String("stamp")) options.expectedStamp = songspace::base::FileStamp{1, 2};
     const std::string before = fileBytes(file);
     const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}}, options);
     ::chmod(folder.c_str(), 0755);

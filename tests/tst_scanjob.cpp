@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -359,6 +360,59 @@ class ScanJobTest : public QObject {
     QCOMPARE(s.analyzed + s.unchanged, kFiles);
     QCOMPARE(s.unchanged, static_cast<int>(before.analyzed));
     QCOMPARE(catalog->counts().analyzed, kFiles);
+  }
+
+  // A COMMIT that fails (here: the catalog's file system refuses to grow, as a full disk does)
+  // loses its batch. The scan must say which files were lost and not count them as analysed;
+  // the next scan analyses exactly those files again.
+  void failedCommitIsReported() {
+    const fs::path lib = path("fullDisk");
+    writeLibrary(lib, 4, 7);
+    const fs::path db = path("fullDisk.sqlite");
+    {
+      auto catalog = core::Catalog::open(db);
+      QVERIFY(catalog);
+      QCOMPARE(library::runScan(*catalog, smallOptions(lib)).analyzed, 4);
+    }  // the last connection closes: the WAL is checkpointed and removed
+    writeLibrary(lib / "more", 6, 8);
+    std::vector<fs::path> added;
+    for (const auto& entry : fs::directory_iterator(lib / "more")) added.push_back(entry.path());
+    QCOMPARE(added.size(), std::size_t{6});
+
+    auto catalog = core::Catalog::open(db);
+    QVERIFY(catalog);
+    // RLIMIT_FSIZE: from here on no write of this process reaches past the first byte of any
+    // file, so SQLite cannot append a single WAL frame. SIGXFSZ would kill us: ignore it.
+    struct rlimit saved {};
+    QCOMPARE(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    struct rlimit tiny = saved;
+    tiny.rlim_cur = 1;
+    const auto oldHandler = ::signal(SIGXFSZ, SIG_IGN);
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
+    const library::ScanSummary s = library::runScan(*catalog, smallOptions(lib));
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+    ::signal(SIGXFSZ, oldHandler);
+
+    QCOMPARE(s.unchanged, 4);
+    QCOMPARE(s.analyzed, 0);
+    QCOMPARE(s.audioSeconds, 0.0);
+    for (const fs::path& file : added) {
+      const library::ScanIssue* issue = findIssue(s.failed, file);
+      QVERIFY2(issue != nullptr, file.c_str());
+      QCOMPARE(issue->code, std::string("catalog"));
+    }
+    QVERIFY2(findIssue(s.failed, added[0])->reason.find("could not commit") != std::string::npos,
+             findIssue(s.failed, added[0])->reason.c_str());
+    catalog.reset();
+
+    catalog = core::Catalog::open(db);
+    QVERIFY(catalog);
+    QCOMPARE(catalog->counts().analyzed, 4);  // what the summary said: nothing new is stored
+    const library::ScanSummary again = library::runScan(*catalog, smallOptions(lib));
+    QCOMPARE(again.analyzed, 6);
+    QCOMPARE(again.unchanged, 4);
+    QVERIFY(again.failed.empty());
+    QCOMPARE(catalog->counts().analyzed, 10);
   }
 
   void emptyAndMissingRoots() {

@@ -9,6 +9,7 @@
 #include "core/model/trainer_sgd.h"
 
 using namespace songspace::core;
+namespace base = songspace::base;
 
 namespace {
 
@@ -25,19 +26,20 @@ struct Planted {
   std::vector<int> testCluster;
 };
 
-RawSongFeatures plantedSong(int cluster, sgd::Rng& rng) {
+RawSongFeatures plantedSong(int cluster, base::Xoshiro256& rng) {
   std::vector<float> counts(kCodewords, 0.0f);
   for (int w = 0; w < 40; ++w) {
-    const int word = rng.uniform() < 0.5
-                         ? cluster * kSignature + static_cast<int>(rng.below(kSignature))
-                         : static_cast<int>(rng.below(kCodewords));
+    const int word =
+        base::uniform01(rng) < 0.5
+            ? cluster * kSignature + static_cast<int>(base::uniformBelow(rng, kSignature))
+            : static_cast<int>(base::uniformBelow(rng, kCodewords));
     counts[static_cast<std::size_t>(word)] += 1;
   }
   RawSongFeatures song;
   for (int k = 0; k < kCodewords; ++k)
     if (counts[static_cast<std::size_t>(k)] > 0)
       song.codewordCounts.emplace_back(k, counts[static_cast<std::size_t>(k)]);
-  for (int i = 0; i < 8; ++i) song.summary.push_back(static_cast<float>(rng.normal()));
+  for (int i = 0; i < 8; ++i) song.summary.push_back(static_cast<float>(base::standardNormal(rng)));
   return song;
 }
 
@@ -54,7 +56,7 @@ SparseRows toRows(const FeatureSpace& space, const std::vector<RawSongFeatures>&
 }
 
 Planted makePlanted(std::uint64_t seed, int songsPerCluster = 40, int testPerCluster = 10) {
-  sgd::Rng rng(seed);
+  base::Xoshiro256 rng(seed);
   Planted p;
   std::vector<RawSongFeatures> train, test;
   std::vector<int> trainCluster;
@@ -75,15 +77,16 @@ Planted makePlanted(std::uint64_t seed, int songsPerCluster = 40, int testPerClu
   p.train.numTags = kClusters + kClusters / 4;
   for (int c : trainCluster) {
     std::vector<int> tags{kClusters + c / 4};
-    if (rng.uniform() < 0.9) tags.push_back(c);
+    if (base::uniform01(rng) < 0.9) tags.push_back(c);
     p.train.songTags.push_back(tags);
     p.train.songArtist.push_back(c);
   }
   const int n = static_cast<int>(train.size());
   for (int k = 0; k < 600; ++k) {
-    const int a = static_cast<int>(rng.below(static_cast<std::uint32_t>(n)));
-    const int b = trainCluster[static_cast<std::size_t>(a)] * songsPerCluster +
-                  static_cast<int>(rng.below(static_cast<std::uint32_t>(songsPerCluster)));
+    const int a = static_cast<int>(base::uniformBelow(rng, static_cast<std::uint32_t>(n)));
+    const int b =
+        trainCluster[static_cast<std::size_t>(a)] * songsPerCluster +
+        static_cast<int>(base::uniformBelow(rng, static_cast<std::uint32_t>(songsPerCluster)));
     p.train.similarSongs.emplace_back(a, b);
   }
   for (int a = 0; a < kClusters; ++a)
@@ -178,17 +181,18 @@ class TrainerTest : public QObject {
   }
   void gradientsMatchFiniteDifferences() {
     QFETCH(int, task);
-    sgd::Rng rng(11 + static_cast<std::uint64_t>(task));
+    base::Xoshiro256 rng(11 + static_cast<std::uint64_t>(task));
     const int d = 5, features = 12, artists = 4, tags = 3, songs = 6;
     std::vector<Eigen::Triplet<float>> triplets;
     for (int s = 0; s < songs; ++s)  // overlapping supports: shared columns get summed gradients
       for (int k : {s, s + 1, s + 3, 11})
-        triplets.emplace_back(s, k, static_cast<float>(rng.normal()));
+        triplets.emplace_back(s, k, static_cast<float>(base::standardNormal(rng)));
     SparseRows x(songs, features);
     x.setFromTriplets(triplets.begin(), triplets.end());
     auto random = [&](int cols) {
       Eigen::MatrixXf m(d, cols);
-      for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = 0.15f * float(rng.normal());
+      for (Eigen::Index i = 0; i < m.size(); ++i)
+        m.data()[i] = 0.15f * float(base::standardNormal(rng));
       return m;
     };
     Eigen::MatrixXf V = random(features), A = random(artists), T = random(tags);
@@ -262,16 +266,17 @@ class TrainerTest : public QObject {
   }
   void adagradStepScalesEachEntry() {
     QFETCH(int, task);
-    sgd::Rng rng(29);
+    base::Xoshiro256 rng(29);
     const int d = 4, features = 6, songs = 3;
     std::vector<Eigen::Triplet<float>> triplets;  // disjoint supports
     for (int s = 0; s < songs; ++s)
-      for (int k : {s, s + 3}) triplets.emplace_back(s, k, 0.5f + float(rng.uniform()));
+      for (int k : {s, s + 3}) triplets.emplace_back(s, k, 0.5f + float(base::uniform01(rng)));
     SparseRows x(songs, features);
     x.setFromTriplets(triplets.begin(), triplets.end());
     auto random = [&](int cols) {
       Eigen::MatrixXf m(d, cols);
-      for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = 0.3f * float(rng.normal());
+      for (Eigen::Index i = 0; i < m.size(); ++i)
+        m.data()[i] = 0.3f * float(base::standardNormal(rng));
       return m;
     };
     const Eigen::MatrixXf V0 = random(features), A0 = random(3), T0 = random(3);

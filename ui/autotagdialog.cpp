@@ -24,6 +24,7 @@
 
 #include "core/catalog/catalog.h"
 #include "core/library/modelsession.h"
+#include "core/library/opencatalog.h"
 #include "ui/autotagmodel.h"
 
 namespace songspace::ui {
@@ -34,9 +35,10 @@ using audio::TagField;
 constexpr TagField kFields[] = {TagField::Genre, TagField::Mood, TagField::Grouping, TagField::Tags,
                                 TagField::Comment};
 
+// The dialog works on a library that is open in the window: never create one.
 std::unique_ptr<core::Catalog> openCatalog(const QString& path, QString* error) {
   core::CatalogStatus status;
-  auto catalog = core::Catalog::open(QFile::encodeName(path).toStdString(), &status);
+  auto catalog = library::openCatalog(path, library::CatalogOpenMode::MustExist, &status);
   if (!catalog && error) *error = QString::fromStdString(status.message);
   return catalog;
 }

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/catalog/catalog.h"
+#include "core/library/opencatalog.h"
 #include "core/library/tagundo.h"
 #include "ui/autotagmodel.h"
 
@@ -19,14 +20,10 @@ namespace songspace::ui {
 
 namespace {
 
-// Never creates a catalog: Catalog::open would make an empty one at a mistyped path.
+// Never creates a catalog: opening would make an empty one at a mistyped path.
 std::unique_ptr<core::Catalog> openExisting(const QString& path, QString* error) {
-  if (path.isEmpty() || !QFileInfo::exists(path)) {
-    if (error) *error = QObject::tr("no catalog at %1").arg(path);
-    return nullptr;
-  }
   core::CatalogStatus status;
-  auto catalog = core::Catalog::open(QFile::encodeName(path).toStdString(), &status);
+  auto catalog = library::openCatalog(path, library::CatalogOpenMode::MustExist, &status);
   if (!catalog && error) *error = QString::fromStdString(status.message);
   return catalog;
 }

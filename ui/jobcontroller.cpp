@@ -8,6 +8,7 @@
 
 #include "core/catalog/catalog.h"
 #include "core/library/modelsession.h"
+#include "core/library/opencatalog.h"
 #include "core/library/paths.h"
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
@@ -180,7 +181,7 @@ void JobController::runChain(const Chain& chain) {
 
 std::unique_ptr<core::Catalog> JobController::openCatalogOrFail(const QString& path) {
   core::CatalogStatus status;
-  auto catalog = core::Catalog::open(toPath(path), &status);
+  auto catalog = library::openCatalog(path, library::CatalogOpenMode::CreateIfMissing, &status);
   if (!catalog) {
     Q_EMIT failed(tr("Cannot open the library: %1").arg(QString::fromStdString(status.message)));
   }

@@ -10,6 +10,7 @@
 #include <QTextStream>
 
 #include "core/catalog/catalog.h"
+#include "core/library/opencatalog.h"
 #include "core/library/paths.h"
 #include "core/model/trainer.h"
 
@@ -183,7 +184,7 @@ QString catalogPathFrom(const Arguments& args) {
 
 std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path) {
   core::CatalogStatus status;
-  auto catalog = core::Catalog::open(QFile::encodeName(path).toStdString(), &status);
+  auto catalog = library::openCatalog(path, library::CatalogOpenMode::CreateIfMissing, &status);
   if (!catalog) {
     QTextStream(stderr) << "songspace-cli: cannot open catalog " << path << ": "
                         << QString::fromStdString(status.message) << "\n";

@@ -47,6 +47,8 @@ int run(const QStringList& rawArgs) {
     QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(result.error) << "\n";
     return interrupted() ? 130 : 1;
   }
+  for (const std::string& warning : result.warnings)
+    QTextStream(stderr) << "songspace-cli: warning: " << QString::fromStdString(warning) << "\n";
   QJsonArray history;
   for (const double v : result.report.validationHistory) history.append(v);
   const QJsonObject summary{

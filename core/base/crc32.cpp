@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace songspace::core {
+namespace songspace::base {
 
 namespace {
 
@@ -27,4 +27,4 @@ std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc) {
   return ~crc;
 }
 
-}  // namespace songspace::core
+}  // namespace songspace::base

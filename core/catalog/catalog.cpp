@@ -125,9 +125,9 @@ CatalogStatus albumId(sqlite3* db, const std::string& title, std::int64_t artist
 }
 
 // Inserts or updates the file row keeping its id (user tags and playlists refer to it).
-CatalogStatus upsertFile(sqlite3* db, std::string_view path, FileStamp stamp, int featureVersion,
-                         FileState state, int errorCode, std::string_view reason,
-                         std::int64_t* id) {
+CatalogStatus upsertFile(sqlite3* db, std::string_view path, base::FileStamp stamp,
+                         int featureVersion, FileState state, int errorCode,
+                         std::string_view reason, std::int64_t* id) {
   Stmt s(db,
          "INSERT INTO files(path, size, mtime_ns, feature_version, state, error_code, "
          "error_reason, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
@@ -191,7 +191,8 @@ std::vector<FileRow> Catalog::files(FileState state) const {
   return rows;
 }
 
-bool Catalog::needsAnalysis(std::string_view path, FileStamp stamp, int featureVersion) const {
+bool Catalog::needsAnalysis(std::string_view path, base::FileStamp stamp,
+                            int featureVersion) const {
   Stmt s(m_db, std::string(kFileColumns) + "WHERE f.path = ?");
   if (!s.bind(1, path).next()) {
     m_lastStatus = s.status();
@@ -212,7 +213,7 @@ bool Catalog::needsAnalysis(std::string_view path, FileStamp stamp, int featureV
   return true;
 }
 
-CatalogStatus Catalog::touchSeen(std::string_view path, FileStamp stamp, int featureVersion,
+CatalogStatus Catalog::touchSeen(std::string_view path, base::FileStamp stamp, int featureVersion,
                                  bool* revived) {
   if (revived) *revived = false;
   CatalogTransaction tx(*this);
@@ -235,8 +236,9 @@ CatalogStatus Catalog::touchSeen(std::string_view path, FileStamp stamp, int fea
   return status;
 }
 
-CatalogStatus Catalog::storeAnalysis(std::string_view path, FileStamp stamp, int featureVersion,
-                                     const AnalysisRecord& record, std::int64_t* fileId) {
+CatalogStatus Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp,
+                                     int featureVersion, const AnalysisRecord& record,
+                                     std::int64_t* fileId) {
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
   const TrackInfo& info = record.info;
@@ -301,8 +303,9 @@ CatalogStatus Catalog::storeAnalysis(std::string_view path, FileStamp stamp, int
   return status;
 }
 
-CatalogStatus Catalog::storeFailure(std::string_view path, FileStamp stamp, int featureVersion,
-                                    int errorCode, std::string_view reason, std::int64_t* fileId) {
+CatalogStatus Catalog::storeFailure(std::string_view path, base::FileStamp stamp,
+                                    int featureVersion, int errorCode, std::string_view reason,
+                                    std::int64_t* fileId) {
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
   std::int64_t id = 0;

@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/filestamp.h"
 #include "core/model/featurespace.h"
 
 struct sqlite3;
@@ -71,12 +72,6 @@ struct TrackInfo {
 };
 
 // Identity of a file's content for incremental scans.
-struct FileStamp {
-  std::int64_t size = 0;
-  std::int64_t mtimeNs = 0;  // modification time, nanoseconds since the epoch
-  bool operator==(const FileStamp&) const = default;
-};
-
 enum class FileState { Analyzed = 0, Failed = 1, Missing = 2 };
 const char* fileStateName(FileState state);  // "analyzed", "failed", "missing"
 
@@ -96,7 +91,7 @@ struct AnalysisRecord {
 struct FileRow {
   std::int64_t id = 0;
   std::string path;
-  FileStamp stamp;
+  base::FileStamp stamp;
   int featureVersion = 0;
   FileState state = FileState::Analyzed;
   int failureCode = 0;        // caller-defined error code of the last failure (0 = none)
@@ -208,8 +203,8 @@ struct TagEdit {
   std::string path;
   std::string field;  // e.g. "genre", "mood"
   std::string oldValuesJson, newValuesJson;
-  FileStamp oldStamp;
-  std::optional<FileStamp> newStamp;  // set by finishEdit when the write happened
+  base::FileStamp oldStamp;
+  std::optional<base::FileStamp> newStamp;  // set by finishEdit when the write happened
   TagEditState state = TagEditState::Pending;
   std::string reason;
 };
@@ -248,20 +243,20 @@ class Catalog {
   // True unless a row with identical stamp and featureVersion exists that is Analyzed or Failed
   // (an unchanged failure is not retried), or Missing with its features (or failure) still
   // stored — then call touchSeen() to revive it.
-  bool needsAnalysis(std::string_view path, FileStamp stamp, int featureVersion) const;
+  bool needsAnalysis(std::string_view path, base::FileStamp stamp, int featureVersion) const;
   // Revives an unchanged Missing file (to Analyzed if its features are stored, else Failed if a
   // failure is). *revived tells whether the state changed (false for a changed stamp: analyse
   // it instead). NotFound if no row has that path.
-  CatalogStatus touchSeen(std::string_view path, FileStamp stamp, int featureVersion,
+  CatalogStatus touchSeen(std::string_view path, base::FileStamp stamp, int featureVersion,
                           bool* revived = nullptr);
   // One transaction: file row, artists, album, metadata, features, frame sample and the file's
   // tags (source=file, from normalizeTags of genres, moods, groupings and free tags; replaces
   // the previous file tags). User and predicted tags are kept.
-  CatalogStatus storeAnalysis(std::string_view path, FileStamp stamp, int featureVersion,
+  CatalogStatus storeAnalysis(std::string_view path, base::FileStamp stamp, int featureVersion,
                               const AnalysisRecord& record, std::int64_t* fileId = nullptr);
   // Records a failed analysis; removes stale metadata/features/file tags of that path. An
   // errorCode of 0 is stored as -1 (0 means "no failure").
-  CatalogStatus storeFailure(std::string_view path, FileStamp stamp, int featureVersion,
+  CatalogStatus storeFailure(std::string_view path, base::FileStamp stamp, int featureVersion,
                              int errorCode, std::string_view reason,
                              std::int64_t* fileId = nullptr);
   // Files under any of `roots` (path equal to a root or below it) absent from seenPaths and not
@@ -314,7 +309,7 @@ class Catalog {
   // Write this before touching the file; edit.id and edit.state are ignored (state = Pending).
   CatalogStatus journalEdit(const TagEdit& edit, std::int64_t* id);
   CatalogStatus finishEdit(std::int64_t editId, TagEditState state,
-                           std::optional<FileStamp> newStamp, std::string_view reason = {});
+                           std::optional<base::FileStamp> newStamp, std::string_view reason = {});
   std::optional<TagBatch> tagBatch(std::int64_t id) const;
   std::optional<TagBatch> lastTagBatch() const;
   std::vector<TagEdit> editsOfBatch(std::int64_t batchId) const;  // in journal order
@@ -323,7 +318,7 @@ class Catalog {
 
   // --- stamps (catalog_stamp.cpp): after Songspace itself rewrote a file's tags, record its new
   // size and mtime so the next scan does not take it for changed. NotFound if no such path.
-  CatalogStatus updateStamp(std::string_view path, FileStamp stamp);
+  CatalogStatus updateStamp(std::string_view path, base::FileStamp stamp);
 
  private:
   Catalog(sqlite3* db, std::filesystem::path path);

@@ -54,7 +54,8 @@ CatalogStatus Catalog::journalEdit(const TagEdit& edit, std::int64_t* id) {
 }
 
 CatalogStatus Catalog::finishEdit(std::int64_t editId, TagEditState state,
-                                  std::optional<FileStamp> newStamp, std::string_view reason) {
+                                  std::optional<base::FileStamp> newStamp,
+                                  std::string_view reason) {
   Stmt s(m_db,
          "UPDATE tag_edits SET state = ?1, new_size = ?2, new_mtime_ns = ?3, reason = ?4 "
          "WHERE id = ?5");
@@ -101,7 +102,7 @@ std::vector<TagEdit> Catalog::editsOfBatch(std::int64_t batchId) const {
     edit.oldValuesJson = s.textAt(5);
     edit.newValuesJson = s.textAt(6);
     edit.oldStamp = {s.int64At(7), s.int64At(8)};
-    if (!s.isNull(9)) edit.newStamp = FileStamp{s.int64At(9), s.int64At(10)};
+    if (!s.isNull(9)) edit.newStamp = base::FileStamp{s.int64At(9), s.int64At(10)};
     edit.state = editStateFrom(s.textAt(11));
     edit.reason = s.textAt(12);
     out.push_back(std::move(edit));

@@ -5,20 +5,10 @@
 #include <ctime>
 #include <limits>
 
+#include "core/base/byteio.h"
+
 namespace songspace::core {
 namespace {
-
-static_assert(sizeof(float) == 4 && std::numeric_limits<float>::is_iec559);
-
-void putU32(std::uint8_t* out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-
-std::uint32_t getU32(const std::uint8_t* in) {
-  std::uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(in[i]) << (8 * i);
-  return v;
-}
 
 constexpr char kListSeparator = '\x1f';
 
@@ -163,14 +153,14 @@ CatalogStatus CatalogTransaction::commit() {
 std::vector<std::uint8_t> encodeFloats(std::span<const float> values) {
   std::vector<std::uint8_t> out(values.size() * 4);
   for (std::size_t i = 0; i < values.size(); ++i)
-    putU32(out.data() + 4 * i, std::bit_cast<std::uint32_t>(values[i]));
+    base::storeU32(out.data() + 4 * i, std::bit_cast<std::uint32_t>(values[i]));
   return out;
 }
 
 std::vector<float> decodeFloats(std::span<const std::uint8_t> blob) {
   std::vector<float> out(blob.size() / 4);
   for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = std::bit_cast<float>(getU32(blob.data() + 4 * i));
+    out[i] = std::bit_cast<float>(base::loadU32(blob.data() + 4 * i));
   return out;
 }
 
@@ -178,8 +168,8 @@ std::vector<std::uint8_t> encodeCodewords(
     const std::vector<std::pair<std::uint32_t, float>>& counts) {
   std::vector<std::uint8_t> out(counts.size() * 8);
   for (std::size_t i = 0; i < counts.size(); ++i) {
-    putU32(out.data() + 8 * i, counts[i].first);
-    putU32(out.data() + 8 * i + 4, std::bit_cast<std::uint32_t>(counts[i].second));
+    base::storeU32(out.data() + 8 * i, counts[i].first);
+    base::storeU32(out.data() + 8 * i + 4, std::bit_cast<std::uint32_t>(counts[i].second));
   }
   return out;
 }
@@ -187,7 +177,8 @@ std::vector<std::uint8_t> encodeCodewords(
 std::vector<std::pair<std::uint32_t, float>> decodeCodewords(std::span<const std::uint8_t> blob) {
   std::vector<std::pair<std::uint32_t, float>> out(blob.size() / 8);
   for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = {getU32(blob.data() + 8 * i), std::bit_cast<float>(getU32(blob.data() + 8 * i + 4))};
+    out[i] = {base::loadU32(blob.data() + 8 * i),
+              std::bit_cast<float>(base::loadU32(blob.data() + 8 * i + 4))};
   return out;
 }
 

@@ -5,7 +5,7 @@
 #include <limits>
 #include <numeric>
 
-#include "core/base/splitmix.h"
+#include "core/base/random.h"
 
 namespace songspace::core {
 
@@ -55,7 +55,7 @@ Eigen::MatrixXf randomScores(int rows, int cols, std::uint64_t seed) {
   std::uint64_t state = seed;
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < cols; ++c) {
-      out(r, c) = static_cast<float>(splitMix64(state) >> 40) * (1.0f / 16777216.0f);
+      out(r, c) = static_cast<float>(base::splitMix64(state) >> 40) * (1.0f / 16777216.0f);
     }
   }
   return out;

@@ -7,7 +7,7 @@
 #include <map>
 #include <sstream>
 
-#include "core/base/splitmix.h"
+#include "core/base/random.h"
 
 namespace songspace::core {
 
@@ -181,7 +181,7 @@ TableStatus toLabelledTable(const CsvTable& table, const std::string& labelColum
 void seededShuffle(std::vector<int>& items, std::uint64_t seed) {
   std::uint64_t state = seed;
   for (std::size_t i = items.size(); i > 1; --i) {
-    const std::size_t j = static_cast<std::size_t>(splitMix64(state) % i);
+    const std::size_t j = static_cast<std::size_t>(base::splitMix64(state) % i);
     std::swap(items[i - 1], items[j]);
   }
 }
@@ -194,7 +194,7 @@ std::vector<int> stratifiedFolds(const std::vector<int>& labels, int folds, std:
   int next = 0;
   std::uint64_t classSeed = seed;
   for (auto& [label, members] : byClass) {
-    seededShuffle(members, splitMix64(classSeed));
+    seededShuffle(members, base::splitMix64(classSeed));
     for (int r : members) {
       fold[static_cast<std::size_t>(r)] = next;
       next = (next + 1) % folds;

@@ -6,34 +6,24 @@
 #include <numbers>
 #include <numeric>
 
-#include "core/base/splitmix.h"
+#include "core/base/random.h"
 
 namespace songspace::core {
 
 namespace {
 
-double uniform01(std::uint64_t& state) {
-  return (static_cast<double>(splitMix64(state) >> 11) + 0.5) * 0x1.0p-53;
-}
-
-// Box–Muller: portable, unlike std::normal_distribution.
-double standardNormal(std::uint64_t& state) {
-  const double u1 = uniform01(state), u2 = uniform01(state);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-}
-
 void fitFourier(TableExpansion::Fit& e, Eigen::Index columns, const TableExpansionOptions& options,
                 std::uint64_t seed) {
   const int d = std::clamp(options.fourierFeatures, 0, TableExpansionOptions::kMaxFourierFeatures);
-  std::uint64_t state = seed;
+  base::Xoshiro256 rng(seed);
   // ω ~ N(0, 2γ I) gives E[cos(ωᵀx + b) cos(ωᵀy + b)]·2 = exp(−γ‖x − y‖²).
   const double scale = std::sqrt(2.0 * options.gamma);
   e.projection.resize(columns, d);
   for (Eigen::Index i = 0; i < e.projection.size(); ++i) {
-    e.projection.data()[i] = standardNormal(state) * scale;
+    e.projection.data()[i] = base::standardNormal(rng) * scale;
   }
   e.phase.resize(d);
-  for (int j = 0; j < d; ++j) e.phase[j] = uniform01(state) * 2.0 * std::numbers::pi;
+  for (int j = 0; j < d; ++j) e.phase[j] = base::uniform01(rng) * 2.0 * std::numbers::pi;
 }
 
 void fitNystroem(TableExpansion::Fit& e, const Eigen::MatrixXd& train,

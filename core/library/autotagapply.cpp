@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/base/filestamp.h"
 #include "core/catalog/tagnormalize.h"
 #include "core/library/safetagwrite.h"
 
@@ -37,13 +38,18 @@ FileOutcome skip(FileOutcome o, std::string code, std::string reason) {
 // The catalog's file tags (source=file) follow the file: values that appeared are added; values
 // that left are removed unless another tag field of the file still holds them. Comments are not
 // tags (the scanner does not make tags of them either).
-void syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std::string& path,
-                  audio::TagField field, const std::vector<std::string>& oldValues,
-                  const std::vector<std::string>& newValues) {
+// Returns the first failure (the caller's transaction then rolls everything back).
+core::CatalogStatus syncFileTags(core::Catalog& catalog, std::int64_t fileId,
+                                 const std::string& path, audio::TagField field,
+                                 const std::vector<std::string>& oldValues,
+                                 const std::vector<std::string>& newValues) {
   using audio::TagField;
-  if (fileId == 0 || field == TagField::Comment) return;
+  if (fileId == 0 || field == TagField::Comment) return {};
   const auto added = core::normalizeTags(newValues);
-  for (const auto& tag : added) catalog.addTag(fileId, tag, core::TagSource::File);
+  for (const auto& tag : added) {
+    if (auto status = catalog.addTag(fileId, tag, core::TagSource::File); !status.ok())
+      return status;
+  }
   std::vector<std::string> elsewhere;
   for (const TagField other :
        {TagField::Genre, TagField::Mood, TagField::Grouping, TagField::Tags}) {
@@ -55,9 +61,11 @@ void syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std::string
   }
   for (const auto& tag : core::normalizeTags(oldValues)) {
     if (!contains(added, tag) && !contains(elsewhere, tag)) {
-      catalog.removeTag(fileId, tag, core::TagSource::File);
+      if (auto status = catalog.removeTag(fileId, tag, core::TagSource::File); !status.ok())
+        return status;
     }
   }
+  return {};
 }
 
 // One transaction: the edit is Done, the catalog knows the file's new stamp and tags.
@@ -65,7 +73,7 @@ core::CatalogStatus recordWrite(core::Catalog& catalog, std::int64_t editId, std
                                 const std::string& path, audio::TagField field,
                                 const std::vector<std::string>& oldValues,
                                 const std::vector<std::string>& newValues,
-                                core::FileStamp newStamp) {
+                                base::FileStamp newStamp) {
   if (auto status = catalog.beginBatch(); !status.ok()) return status;
   auto status = catalog.finishEdit(editId, core::TagEditState::Done, newStamp);
   if (status.ok() && fileId != 0) {
@@ -75,12 +83,14 @@ core::CatalogStatus recordWrite(core::Catalog& catalog, std::int64_t editId, std
       status = stamp;
     }
   }
-  if (status.ok()) syncFileTags(catalog, fileId, path, field, oldValues, newValues);
+  if (status.ok()) status = syncFileTags(catalog, fileId, path, field, oldValues, newValues);
+  if (status.ok()) status = catalog.commitBatch();
   if (!status.ok()) {
-    catalog.rollbackBatch();
-    return status;
+    // reason: `status` is what the caller reports; a failing rollback (SQLite may already have
+    // rolled a failed COMMIT back) only ends the batch, which it does either way
+    (void)catalog.rollbackBatch();
   }
-  return catalog.commitBatch();
+  return status;
 }
 
 std::string dirOf(const std::string& path) {
@@ -123,7 +133,7 @@ std::vector<std::string> valuesFromJson(const std::string& json) {
 FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::int64_t fileId,
                            const std::string& path, audio::TagField field,
                            const std::vector<std::string>& oldValues,
-                           const std::vector<std::string>& newValues, core::FileStamp expected,
+                           const std::vector<std::string>& newValues, base::FileStamp expected,
                            bool preserveMtime) {
   FileOutcome o = outcomeFor(fileId, path, field, oldValues, newValues);
   core::TagEdit edit;
@@ -155,10 +165,14 @@ FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::in
   if (const auto status = recordWrite(catalog, o.editId, fileId, path, field, oldValues, newValues,
                                       written.newStamp);
       !status.ok()) {
-    // The file is written and verified; the next recovery marks the edit Done.
-    o.kind = FileOutcomeKind::Written;
+    // The file is written and verified, but nothing says so durably: not counted as written
+    // (and not undoable) until the next apply or undo recovers the edit and marks it Done.
+    o.kind = FileOutcomeKind::Failed;
     o.code = "catalog";
-    o.reason = "written, but the catalog could not record it: " + status.message;
+    o.reason =
+        "the file was written, but the catalog could not record it (the next apply "
+        "records it): " +
+        status.message;
     return o;
   }
   o.kind = FileOutcomeKind::Written;
@@ -174,7 +188,7 @@ RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
       if (edit.state != core::TagEditState::Pending) continue;
       dirs.insert(dirOf(edit.path));
       const auto field = tagFieldFromName(edit.field);
-      const auto stamp = fileStamp(edit.path);
+      const auto stamp = base::fileStamp(edit.path);
       const auto newValues = valuesFromJson(edit.newValuesJson);
       std::vector<std::string> current;
       const bool readable = field && stamp && audio::readTagField(edit.path, *field, current).ok();
@@ -220,7 +234,7 @@ BatchResult applyProposals(core::Catalog& catalog, const std::vector<Proposal>& 
     }
     FileOutcome o = outcomeFor(p.fileId, p.path, p.field, p.oldValues, p.newValues);
     const auto row = p.path.empty() ? std::nullopt : catalog.fileByPath(p.path);
-    const auto stamp = fileStamp(p.path);
+    const auto stamp = base::fileStamp(p.path);
     std::vector<std::string> current;
     if (p.skipped()) {
       o = skip(o, p.skipCode, p.skipReason);

@@ -79,7 +79,7 @@ std::vector<std::string> valuesFromJson(const std::string& json);
 FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::int64_t fileId,
                            const std::string& path, audio::TagField field,
                            const std::vector<std::string>& oldValues,
-                           const std::vector<std::string>& newValues, core::FileStamp expected,
+                           const std::vector<std::string>& newValues, base::FileStamp expected,
                            bool preserveMtime);
 
 }  // namespace songspace::library

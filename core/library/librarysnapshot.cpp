@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include "core/library/opencatalog.h"
 #include "core/library/paths.h"
 
 namespace songspace::library {
@@ -30,7 +31,7 @@ std::vector<core::FileTag> LibrarySnapshot::tagsOf(std::int64_t fileId,
 
 std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPath, QString* error) {
   core::CatalogStatus status;
-  const auto catalog = core::Catalog::open(QFile::encodeName(catalogPath).toStdString(), &status);
+  const auto catalog = openCatalog(catalogPath, CatalogOpenMode::CreateIfMissing, &status);
   if (!catalog) {
     if (error) *error = QString::fromStdString(status.message);
     return nullptr;

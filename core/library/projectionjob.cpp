@@ -1,14 +1,12 @@
 #include "core/library/projectionjob.h"
 
-#include <QDataStream>
 #include <QFile>
 #include <QIODevice>
 #include <QSaveFile>
-#include <chrono>
-#include <filesystem>
-#include <system_error>
 
+#include "core/base/byteio.h"
 #include "core/base/crc32.h"
+#include "core/base/filestamp.h"
 #include "core/library/modelsession.h"
 #include "core/map/projection.h"
 
@@ -24,34 +22,27 @@ void setError(QString* error, const QString& text) {
   if (error) *error = text;
 }
 
-void writeMatrix(QDataStream& out, const Eigen::MatrixXf& m) {
+void writeMatrix(base::ByteWriter& out, const Eigen::MatrixXf& m) {  // row after row
   for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    for (Eigen::Index c = 0; c < m.cols(); ++c) out << m(r, c);
+    for (Eigen::Index c = 0; c < m.cols(); ++c) out.f32(m(r, c));
   }
 }
 
-bool readMatrix(QDataStream& in, Eigen::MatrixXf& m, qint64 rows) {
+bool readMatrix(base::ByteReader& in, Eigen::MatrixXf& m, qint64 rows) {
+  if (!in.needItems(static_cast<std::uint64_t>(rows), 8, "positions")) return false;
   m.resize(rows, 2);
   for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    for (Eigen::Index c = 0; c < 2; ++c) in >> m(r, c);
+    for (Eigen::Index c = 0; c < 2; ++c) m(r, c) = in.f32();
   }
-  return in.status() == QDataStream::Ok && m.allFinite();
+  return in.ok() && m.allFinite();
 }
 
 }  // namespace
 
 ModelStamp modelStampOf(const QString& modelPath) {
-  std::error_code ec;
-  const std::filesystem::path path(QFile::encodeName(modelPath).toStdString());
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return {};
-  const auto mtime = std::filesystem::last_write_time(path, ec);
-  if (ec) return {};
-  ModelStamp stamp;
-  stamp.size = static_cast<std::int64_t>(size);
-  stamp.mtimeNs =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count();
-  return stamp;
+  const auto stamp = base::fileStamp(QFile::encodeName(modelPath).toStdString());
+  if (!stamp) return {};
+  return {stamp->size, stamp->mtimeNs};
 }
 
 QString mapCachePathForCatalog(const QString& catalogPath) {
@@ -100,26 +91,22 @@ bool saveMapCache(const QString& path, const ModelStamp& stamp, const MapLayout&
     setError(error, QStringLiteral("layout has no PCA positions for every point"));
     return false;
   }
-  QByteArray bytes;
-  {
-    QDataStream out(&bytes, QIODevice::WriteOnly);
-    out.setByteOrder(QDataStream::LittleEndian);
-    out.setFloatingPointPrecision(QDataStream::SinglePrecision);
-    out.writeRawData(kMagic, sizeof kMagic);
-    out << kVersion << qint64(stamp.size) << qint64(stamp.mtimeNs) << qint64(layout.songCount())
-        << qint64(layout.artistCount) << qint64(layout.tagCount) << quint8(layout.refined());
-    for (const std::int64_t id : layout.fileIds) out << qint64(id);
-    writeMatrix(out, layout.pca);
-    if (layout.refined()) writeMatrix(out, layout.tsne);
-  }
-  const quint32 crc = core::crc32(bytes.constData(), static_cast<std::size_t>(bytes.size()));
-  {
-    QDataStream out(&bytes, QIODevice::Append);
-    out.setByteOrder(QDataStream::LittleEndian);
-    out << crc;
-  }
+  base::ByteWriter out;
+  out.raw(kMagic, sizeof kMagic);
+  out.u32(kVersion);
+  for (const std::int64_t value : {stamp.size, stamp.mtimeNs, std::int64_t{layout.songCount()},
+                                   std::int64_t{layout.artistCount}, std::int64_t{layout.tagCount}})
+    out.i64(value);
+  out.u8(layout.refined() ? 1 : 0);
+  for (const std::int64_t id : layout.fileIds) out.i64(id);
+  writeMatrix(out, layout.pca);
+  if (layout.refined()) writeMatrix(out, layout.tsne);
+  out.u32(base::crc32(out.bytes().data(), out.size()));
+  const auto size = static_cast<qint64>(out.size());
   QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+  if (!file.open(QIODevice::WriteOnly) ||
+      file.write(reinterpret_cast<const char*>(out.bytes().data()), size) != size ||
+      !file.commit()) {
     setError(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return false;
   }
@@ -141,24 +128,20 @@ bool loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSessi
     return false;
   }
   const qsizetype body = bytes.size() - kCrcBytes;
-  quint32 storedCrc = 0;
-  {
-    QDataStream tail(bytes.mid(body));
-    tail.setByteOrder(QDataStream::LittleEndian);
-    tail >> storedCrc;
-  }
-  if (core::crc32(bytes.constData(), static_cast<std::size_t>(body)) != storedCrc) {
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.constData());
+  if (base::crc32(data, static_cast<std::size_t>(body)) != base::loadU32(data + body)) {
     setError(error, QStringLiteral("map cache checksum mismatch (corrupted)"));
     return false;
   }
-  QDataStream in(bytes.left(body));
-  in.setByteOrder(QDataStream::LittleEndian);
-  in.setFloatingPointPrecision(QDataStream::SinglePrecision);
-  in.skipRawData(sizeof kMagic);
-  quint32 version = 0;
-  qint64 size = 0, mtime = 0, songs = 0, artists = 0, tags = 0;
-  quint8 refined = 0;
-  in >> version >> size >> mtime >> songs >> artists >> tags >> refined;
+  base::ByteReader in(data + sizeof kMagic, static_cast<std::size_t>(body) - sizeof kMagic);
+  const quint32 version = in.u32();
+  const qint64 size = in.i64(), mtime = in.i64(), songs = in.i64(), artists = in.i64(),
+               tags = in.i64();
+  const bool refined = in.u8() != 0;
+  if (!in.ok()) {
+    setError(error, QStringLiteral("map cache is truncated or malformed"));
+    return false;
+  }
   if (version != kVersion) {
     setError(error, QStringLiteral("map cache version %1 is not %2").arg(version).arg(kVersion));
     return false;
@@ -178,9 +161,8 @@ bool loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSessi
   loaded.tagCount = static_cast<int>(tags);
   loaded.fileIds.reserve(static_cast<std::size_t>(songs));
   for (qint64 i = 0; i < songs; ++i) {
-    qint64 id = 0;
-    in >> id;
-    if (id != session.fileIdOfRow(static_cast<int>(i))) {
+    const qint64 id = in.i64();
+    if (!in.ok() || id != session.fileIdOfRow(static_cast<int>(i))) {
       setError(error, QStringLiteral("map cache songs differ from the model's"));
       return false;
     }

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "audio/decoder.h"
+#include "core/base/filestamp.h"
 #include "core/base/fnv1a.h"
 
 namespace songspace::library {
@@ -130,12 +131,6 @@ bool syncDirectory(const fs::path& dir) {
   return fd.get() >= 0 && ::fsync(fd.get()) == 0;
 }
 
-core::FileStamp stampOfStat(const struct stat& info) {
-  return {static_cast<std::int64_t>(info.st_size),
-          static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000LL +
-              static_cast<std::int64_t>(info.st_mtim.tv_nsec)};
-}
-
 bool sameValues(const fs::path& file, audio::TagField field, const std::vector<std::string>& want,
                 std::string* why) {
   std::vector<std::string> got;
@@ -174,12 +169,6 @@ const char* safeWriteErrorName(SafeWriteError error) {
       return "audio_changed";
   }
   return "unknown";
-}
-
-std::optional<core::FileStamp> fileStamp(const fs::path& file) {
-  struct stat info {};
-  if (::stat(file.c_str(), &info) != 0) return std::nullopt;
-  return stampOfStat(info);
 }
 
 std::optional<SafeWriteResult> writeBlocker(const fs::path& file) {
@@ -233,7 +222,7 @@ int removeStaleTempFiles(const fs::path& dir) {
 }
 
 bool decodedAudioHash(const fs::path& file, std::uint64_t& hash, std::string* error) {
-  audio::Fnv1a64 h;
+  base::Fnv1a64 h;
   std::int64_t samples = 0;
   audio::DecodeOptions options;
   options.minSeconds = 0.0;  // tag writing concerns files of any length
@@ -265,7 +254,7 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
   if (::stat(file.c_str(), &original) != 0) {
     return failure(SafeWriteError::NotFound, file, std::strerror(errno));
   }
-  const core::FileStamp before = stampOfStat(original);
+  const base::FileStamp before = base::fileStampOf(original);
   if (options.expectedStamp && *options.expectedStamp != before) {
     return failure(SafeWriteError::Changed, file, "changed on disk since it was read");
   }
@@ -322,7 +311,7 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
     return failure(errorOfErrno(err), file, "cannot finish the copy: " + errnoText(err));
   }
   // Last check before the point of no return: nobody wrote the original meanwhile.
-  const auto now = fileStamp(file);
+  const auto now = base::fileStamp(file);
   if (!now || *now != before) {
     return failure(SafeWriteError::Changed, file, "changed on disk while the tags were written");
   }
@@ -334,7 +323,7 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
   // The rename is done; a failed directory sync only weakens durability, not correctness.
   (void)syncDirectory(file.parent_path());
   SafeWriteResult result;
-  result.newStamp = fileStamp(file).value_or(core::FileStamp{});
+  result.newStamp = base::fileStamp(file).value_or(base::FileStamp{});
   return result;
 }
 

@@ -39,7 +39,7 @@ const char* safeWriteErrorName(SafeWriteError error);  // "read_only", "disk_ful
 struct SafeWriteResult {
   SafeWriteError error = SafeWriteError::None;
   std::string message;       // words a user understands, naming the file
-  core::FileStamp newStamp;  // the file's stamp after the rename (on success)
+  base::FileStamp newStamp;  // the file's stamp after the rename (on success)
   bool ok() const { return error == SafeWriteError::None; }
 };
 
@@ -51,7 +51,7 @@ struct FieldValues {
 struct SafeWriteOptions {
   bool preserveMtime = true;  // false (--touch): the file's mtime becomes "now"
   // When set, the file's stamp must still equal this when the write starts (else Changed).
-  std::optional<core::FileStamp> expectedStamp;
+  std::optional<base::FileStamp> expectedStamp;
 };
 
 SafeWriteResult safeWriteTags(const std::filesystem::path& file,
@@ -62,9 +62,6 @@ SafeWriteResult safeWriteTags(const std::filesystem::path& file,
 // read-only file (no access(W_OK), or no owner write bit — root bypasses permission bits, the
 // bit still states the user's intent), read-only folder, several hard links.
 std::optional<SafeWriteResult> writeBlocker(const std::filesystem::path& file);
-
-// Size and modification time as the scanner stamps files; nullopt if stat fails.
-std::optional<core::FileStamp> fileStamp(const std::filesystem::path& file);
 
 // True for a name made by safeWriteTags (".<name>.songspace-tmp-<pid>-<n>").
 bool isSongspaceTempName(const std::string& fileName);

@@ -1,16 +1,14 @@
 #include "core/library/scanjob.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_set>
 
 #include "audio/metadata.h"
+#include "core/base/filestamp.h"
+#include "core/base/orderedpool.h"
 #include "core/catalog/catalog.h"
 #include "core/library/librarywalker.h"
 #include "core/library/playlistfile.h"
@@ -29,16 +27,6 @@ double secondsSince(Clock::time_point start) {
 
 bool cancelled(const ScanOptions& options) {
   return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
-}
-
-std::optional<core::FileStamp> stampOf(const fs::path& file) {
-  struct stat info {};
-  if (::stat(file.c_str(), &info) != 0) return std::nullopt;
-  core::FileStamp stamp;
-  stamp.size = static_cast<std::int64_t>(info.st_size);
-  stamp.mtimeNs = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000LL +
-                  static_cast<std::int64_t>(info.st_mtim.tv_nsec);
-  return stamp;
 }
 
 core::TrackInfo toTrackInfo(const audio::TrackMetadata& m) {
@@ -60,7 +48,7 @@ core::TrackInfo toTrackInfo(const audio::TrackMetadata& m) {
 
 struct Job {
   fs::path path;
-  core::FileStamp stamp;
+  base::FileStamp stamp;
 };
 
 struct JobResult {
@@ -70,78 +58,6 @@ struct JobResult {
   audio::AudioStatus metadataStatus;
   double wallSeconds = 0;
 };
-
-// Runs `work(i)` for i in [0, n) on `threads` workers and hands the results to `consume` on the
-// calling thread strictly in index order. At most `window` results wait to be consumed, which
-// bounds memory however slow one file is. consume returning false stops the run.
-template <typename Result, typename Work, typename Consume>
-void orderedParallel(int n, int threads, const std::atomic<bool>* cancel, Work work,
-                     Consume consume) {
-  const int window = std::max(4, 4 * threads);
-  std::vector<std::optional<Result>> results(static_cast<std::size_t>(n));
-  std::mutex mutex;
-  std::condition_variable resultReady;
-  std::condition_variable slotFree;
-  int nextIndex = 0;
-  int consumed = 0;
-  bool stop = false;
-
-  auto worker = [&] {
-    for (;;) {
-      int index = 0;
-      {
-        std::unique_lock lock(mutex);
-        slotFree.wait(lock,
-                      [&] { return stop || nextIndex >= n || nextIndex < consumed + window; });
-        if (stop || nextIndex >= n) return;
-        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return;
-        index = nextIndex++;
-      }
-      Result result = work(index);
-      {
-        std::lock_guard lock(mutex);
-        results[static_cast<std::size_t>(index)] = std::move(result);
-      }
-      resultReady.notify_all();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-
-  while (consumed < n) {
-    std::optional<Result> result;
-    {
-      std::unique_lock lock(mutex);
-      const bool ready = resultReady.wait_for(lock, std::chrono::milliseconds(200), [&] {
-        return results[static_cast<std::size_t>(consumed)].has_value();
-      });
-      if (!ready) {
-        // Workers leave on cancel; then nothing more will arrive.
-        if (cancel != nullptr && cancel->load(std::memory_order_relaxed) && nextIndex <= consumed) {
-          break;
-        }
-        continue;
-      }
-      result = std::move(results[static_cast<std::size_t>(consumed)]);
-      results[static_cast<std::size_t>(consumed)].reset();
-    }
-    slotFree.notify_all();
-    const bool goOn = consume(consumed, std::move(*result));
-    {
-      std::lock_guard lock(mutex);
-      ++consumed;
-      if (!goOn) stop = true;
-    }
-    slotFree.notify_all();
-    if (!goOn) break;
-  }
-  {
-    std::lock_guard lock(mutex);
-    stop = true;
-  }
-  slotFree.notify_all();
-  for (auto& thread : pool) thread.join();
-}
 
 class Scanner {
  public:
@@ -165,7 +81,7 @@ class Scanner {
 
     std::vector<Job> jobs;
     for (const fs::path& file : walk.audioFiles) {
-      const std::optional<core::FileStamp> stamp = stampOf(file);
+      const std::optional<base::FileStamp> stamp = base::fileStamp(file);
       if (!stamp) {
         failEarly(file, "not_found", "file vanished or cannot be read during the scan");
         continue;
@@ -175,7 +91,11 @@ class Scanner {
         bool revived = false;
         const auto row = m_catalog.fileByPath(file.native());
         if (row && row->state == core::FileState::Missing) {
-          m_catalog.touchSeen(file.native(), *stamp, featureVersion, &revived);
+          if (const auto status =
+                  m_catalog.touchSeen(file.native(), *stamp, featureVersion, &revived);
+              !status.ok()) {
+            m_summary.problems.push_back({file.string(), "catalog", status.message});
+          }
         }
         if (revived) ++m_summary.revived;
         continue;
@@ -257,8 +177,8 @@ class Scanner {
     std::vector<audio::FrameMatrix> samples;
     std::size_t rows = 0;
     const Clock::time_point phaseStart = Clock::now();
-    orderedParallel<audio::FrameMatrix>(
-        picks, m_threads, m_options.cancel,
+    base::runOrdered<audio::FrameMatrix>(
+        picks, {m_threads, 0, m_options.cancel},
         [&](int i) {
           audio::SongAnalysis analysis;
           if (!sampler.analyze(chosen[static_cast<std::size_t>(i)], analysis, m_options.cancel)
@@ -321,9 +241,9 @@ class Scanner {
     std::int64_t doneBytes = 0;
     const Clock::time_point phaseStart = Clock::now();
     int sinceCommit = 0;
-    m_catalog.beginBatch();
-    orderedParallel<JobResult>(
-        static_cast<int>(jobs.size()), m_threads, m_options.cancel,
+    openBatch();
+    base::runOrdered<JobResult>(
+        static_cast<int>(jobs.size()), {m_threads, 0, m_options.cancel},
         [&](int i) {
           const Job& job = jobs[static_cast<std::size_t>(i)];
           JobResult result;
@@ -339,8 +259,8 @@ class Scanner {
           if (result.status.error == audio::AudioError::Cancelled) return false;
           store(job, result, featureVersion);
           if (++sinceCommit >= m_options.commitEvery) {
-            m_catalog.commitBatch();
-            m_catalog.beginBatch();
+            closeBatch();
+            openBatch();
             sinceCommit = 0;
           }
           doneBytes += job.stamp.size;
@@ -352,17 +272,64 @@ class Scanner {
                  job.path.string(), eta);
           return !cancelled(m_options);
         });
-    m_catalog.commitBatch();
+    closeBatch();
     m_summary.cancelled = cancelled(m_options);
+  }
+
+  // A batch that cannot start (another writer held the lock past the busy timeout) is not an
+  // error by itself: every store then runs as its own transaction and reports its own failure.
+  void openBatch() {
+    const core::CatalogStatus status = m_catalog.beginBatch();
+    m_batchOpen = status.ok();
+    if (!m_batchOpen) {
+      m_summary.problems.push_back(
+          {m_catalog.path().string(), "catalog",
+           "cannot start a transaction, storing file by file: " + status.message});
+    }
+  }
+
+  // Counts the batch's analyses only once they are durable. A failed COMMIT (disk full, I/O
+  // error) loses the whole batch: each of its files is reported and not counted as analysed; the
+  // next scan analyses them again.
+  void closeBatch() {
+    std::vector<Stored> stored = std::move(m_pending);
+    m_pending.clear();
+    core::CatalogStatus status;
+    if (m_batchOpen) {
+      status = m_catalog.commitBatch();
+      if (!status.ok()) {
+        // SQLite may already have rolled back; either way the batch is over.
+        (void)m_catalog.rollbackBatch();  // reason: the commit's failure is what gets reported
+      }
+      m_batchOpen = false;
+    }
+    for (Stored& s : stored) {
+      if (!status.ok()) {
+        m_summary.failed.push_back(
+            {s.path, "catalog",
+             "analysed, but the catalog could not commit it: " + status.message});
+        continue;
+      }
+      for (std::string& warning : s.warnings) {
+        m_summary.warnings.push_back({s.path, "warning", std::move(warning)});
+      }
+      ++m_summary.analyzed;
+      m_summary.audioSeconds += s.audioSeconds;
+    }
   }
 
   void store(const Job& job, const JobResult& result, int featureVersion) {
     const std::string& path = job.path.native();
     if (!result.status.ok()) {
-      m_catalog.storeFailure(path, job.stamp, featureVersion, static_cast<int>(result.status.error),
-                             result.status.message);
+      std::string reason = result.status.message;
+      if (const auto stored =
+              m_catalog.storeFailure(path, job.stamp, featureVersion,
+                                     static_cast<int>(result.status.error), result.status.message);
+          !stored.ok()) {
+        reason += " (not recorded in the catalog: " + stored.message + ")";
+      }
       m_summary.failed.push_back(
-          {job.path.string(), audio::audioErrorName(result.status.error), result.status.message});
+          {job.path.string(), audio::audioErrorName(result.status.error), std::move(reason)});
       return;
     }
     const audio::SongAnalysis& analysis = result.analysis;
@@ -388,11 +355,9 @@ class Scanner {
       m_summary.failed.push_back({job.path.string(), "catalog", status.message});
       return;
     }
-    for (const std::string& warning : record.warnings) {
-      m_summary.warnings.push_back({job.path.string(), "warning", warning});
-    }
-    ++m_summary.analyzed;
-    m_summary.audioSeconds += analysis.decode.decodedSeconds;
+    m_pending.push_back(
+        {job.path.string(), std::move(record.warnings), analysis.decode.decodedSeconds});
+    if (!m_batchOpen) closeBatch();  // stored in its own transaction: already durable
   }
 
   void readPlaylists(const std::vector<fs::path>& playlists) {
@@ -416,8 +381,17 @@ class Scanner {
     }
   }
 
+  // An analysis stored in the open batch, counted when the batch commits.
+  struct Stored {
+    std::string path;
+    std::vector<std::string> warnings;
+    double audioSeconds = 0;
+  };
+
   core::Catalog& m_catalog;
   const ScanOptions& m_options;
+  bool m_batchOpen = false;
+  std::vector<Stored> m_pending;
   Clock::time_point m_start;
   int m_threads = 1;
   audio::Codebook m_codebook;

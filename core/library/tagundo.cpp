@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/base/filestamp.h"
 #include "core/library/safetagwrite.h"
 
 namespace songspace::library {
@@ -90,7 +91,7 @@ BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
     o.field = edit.field;
     o.newValues = restore;
     o.kind = FileOutcomeKind::Skipped;
-    const auto stamp = fileStamp(edit.path);
+    const auto stamp = base::fileStamp(edit.path);
     std::vector<std::string> current;
     if (!field) {
       o.code = "unsupported";

@@ -68,23 +68,33 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                             {QStringLiteral("tags"), result.tags},
                             {QStringLiteral("epochs"), result.report.epochsRun},
                             {QStringLiteral("validation_p1"), result.report.bestValidationScore}};
-  catalog.recordModel(QFile::encodeName(result.modelPath).toStdString(),
-                      QDateTime::currentSecsSinceEpoch(),
-                      QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString());
+  if (const auto recorded = catalog.recordModel(
+          QFile::encodeName(result.modelPath).toStdString(), QDateTime::currentSecsSinceEpoch(),
+          QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString());
+      !recorded.ok()) {
+    result.warnings.push_back("the model is saved but not listed in the catalog: " +
+                              recorded.message);
+  }
 
-  // Predicted tags for the library table, in one transaction.
+  // Predicted tags for the library table, in one transaction: stored for every song or, when the
+  // commit fails, for none (and the result says so).
   if (options.predictedTagsPerSong > 0 && !model.tagNames.empty()) {
     const Eigen::MatrixXf embedded = model.embedSongs(dataset.data.songs);
-    catalog.beginBatch();
-    for (int i = 0; i < dataset.data.numSongs(); ++i) {
+    core::CatalogStatus status = catalog.beginBatch();
+    for (int i = 0; i < dataset.data.numSongs() && status.ok(); ++i) {
       std::vector<std::pair<std::string, float>> tags;
       for (const core::Scored& s :
            model.predictTags(embedded.col(i), options.predictedTagsPerSong)) {
         tags.emplace_back(model.tagNames[static_cast<std::size_t>(s.index)], s.score);
       }
-      catalog.setPredictedTags(dataset.fileIds[static_cast<std::size_t>(i)], tags);
+      status = catalog.setPredictedTags(dataset.fileIds[static_cast<std::size_t>(i)], tags);
     }
-    catalog.commitBatch();
+    if (status.ok()) status = catalog.commitBatch();
+    if (!status.ok()) {
+      // reason: the failure above is what gets reported; a rollback error adds nothing to it
+      if (catalog.inBatch()) (void)catalog.rollbackBatch();
+      result.warnings.push_back("predicted tags not stored: " + status.message);
+    }
   }
   result.ok = true;
   result.wallSeconds =

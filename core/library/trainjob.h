@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/model/librarydataset.h"
 #include "core/model/trainer.h"
@@ -33,6 +34,8 @@ struct TrainJobResult {
   core::TrainReport report;
   int songs = 0, artists = 0, tags = 0, similarSongPairs = 0, similarArtistPairs = 0;
   double wallSeconds = 0;
+  // Non-fatal failures after the model was saved (e.g. predicted tags not committed).
+  std::vector<std::string> warnings;
 };
 
 // Trains the joint space from everything the catalog knows (after a scan) and stores the model

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <thread>
 #include <vector>
 
+#include "core/base/random.h"
 #include "core/map/projection.h"
 #include "core/map/tsneaffinity.h"
 
@@ -134,10 +134,13 @@ Eigen::MatrixXf scaledPcaLayout(const Eigen::MatrixXf& points, std::uint64_t see
   const double std0 =
       n > 1 ? std::sqrt((layout.col(0).array() - mean).square().sum() / (n - 1)) : 0.0;
   if (std0 > 0) layout *= static_cast<float>(kInitialStd / std0);
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> jitter(0.0, std0 > 0 ? kJitterStd : kInitialStd);
+  // Our own normal draws: std::normal_distribution differs between standard libraries, and the
+  // same seed must give the same map everywhere.
+  base::Xoshiro256 rng(seed);
+  const double jitterStd = std0 > 0 ? kJitterStd : kInitialStd;
   for (int i = 0; i < n; ++i) {
-    for (int c = 0; c < 2; ++c) layout(i, c) += static_cast<float>(jitter(rng));
+    for (int c = 0; c < 2; ++c)
+      layout(i, c) += static_cast<float>(jitterStd * base::standardNormal(rng));
   }
   return layout;
 }

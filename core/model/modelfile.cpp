@@ -14,6 +14,7 @@
 #include <fstream>
 #include <limits>
 
+#include "core/base/byteio.h"
 #include "core/base/crc32.h"
 #include "core/model/jointmodel.h"
 
@@ -29,144 +30,49 @@ constexpr std::size_t kTrailerSize = 4;
 // make a corrupted length field allocate the machine away.
 constexpr std::uint64_t kMaxFileSize = std::uint64_t{1} << 34;
 
-class Writer {
- public:
-  void u32(std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) m_bytes.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-  }
-  void u64(std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) m_bytes.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-  }
-  void f32(float v) {
-    std::uint32_t bits;
-    std::memcpy(&bits, &v, 4);
-    u32(bits);
-  }
-  void raw(const void* data, std::size_t n) {
-    if (n == 0) return;
-    const std::size_t at = m_bytes.size();
-    m_bytes.resize(at + n);
-    std::memcpy(m_bytes.data() + at, data, n);
-  }
-  void str(const std::string& s) {
-    u32(static_cast<std::uint32_t>(s.size()));
-    raw(s.data(), s.size());
-  }
-  void floats(const float* data, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) f32(data[i]);
-  }
-  void vector(const Eigen::VectorXf& v) {
-    u32(static_cast<std::uint32_t>(v.size()));
-    floats(v.data(), static_cast<std::size_t>(v.size()));
-  }
-  void matrix(const Eigen::MatrixXf& m) {
-    u32(static_cast<std::uint32_t>(m.rows()));
-    u32(static_cast<std::uint32_t>(m.cols()));
-    floats(m.data(), static_cast<std::size_t>(m.size()));
-  }
-  std::vector<std::uint8_t>& bytes() { return m_bytes; }
+void putVector(base::ByteWriter& out, const Eigen::VectorXf& v) {
+  out.u32(static_cast<std::uint32_t>(v.size()));
+  out.floats(v.data(), static_cast<std::size_t>(v.size()));
+}
 
- private:
-  std::vector<std::uint8_t> m_bytes;
-};
+void putMatrix(base::ByteWriter& out, const Eigen::MatrixXf& m) {  // column-major
+  out.u32(static_cast<std::uint32_t>(m.rows()));
+  out.u32(static_cast<std::uint32_t>(m.cols()));
+  out.floats(m.data(), static_cast<std::size_t>(m.size()));
+}
 
-// Bounds-checked reader: every length is compared with what is left before anything is allocated.
-class Reader {
- public:
-  Reader(const std::uint8_t* data, std::size_t size) : m_data(data), m_size(size) {}
-  bool ok() const { return m_error.empty(); }
-  const std::string& error() const { return m_error; }
-  std::size_t remaining() const { return m_size - m_pos; }
+Eigen::VectorXf getVector(base::ByteReader& in, const char* what) {
+  const std::uint32_t n = in.u32();
+  if (!in.needItems(n, 4, what)) return {};
+  Eigen::VectorXf v(n);
+  (void)in.floats(v.data(), n, what);  // needItems above guarantees the floats are there
+  return v;
+}
 
-  std::uint32_t u32() {
-    if (!need(4, "a 32-bit field")) return 0;
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= std::uint32_t{m_data[m_pos + i]} << (8 * i);
-    m_pos += 4;
-    return v;
-  }
-  std::uint64_t u64() {
-    const std::uint64_t lo = u32();
-    const std::uint64_t hi = u32();
-    return lo | (hi << 32);
-  }
-  float f32() {
-    const std::uint32_t bits = u32();
-    float v;
-    std::memcpy(&v, &bits, 4);
-    return v;
-  }
-  std::string str(const char* what) {
-    const std::uint32_t n = u32();
-    if (!need(n, what)) return {};
-    std::string s(reinterpret_cast<const char*>(m_data + m_pos), n);
-    m_pos += n;
-    return s;
-  }
-  bool count(std::uint64_t n, std::size_t minBytesEach, const char* what) {
-    return needItems(n, minBytesEach, what);
-  }
-  Eigen::VectorXf vector(const char* what) {
-    const std::uint32_t n = u32();
-    if (!needItems(n, 4, what)) return {};
-    Eigen::VectorXf v(n);
-    for (std::uint32_t i = 0; i < n; ++i) v[i] = f32();
-    return v;
-  }
-  Eigen::MatrixXf matrix(const char* what) {
-    const std::uint64_t rows = u32();
-    const std::uint64_t cols = u32();
-    if (!needItems(rows * cols, 4, what)) return {};  // rows, cols < 2^32: no overflow
-    Eigen::MatrixXf m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-    for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = f32();
-    return m;
-  }
-  std::vector<std::uint8_t> bytes(const char* what) {
-    const std::uint64_t n = u64();
-    if (!needItems(n, 1, what)) return {};
-    std::vector<std::uint8_t> out(static_cast<std::size_t>(n));
-    if (n > 0) std::memcpy(out.data(), m_data + m_pos, out.size());
-    m_pos += out.size();
-    return out;
-  }
-  void fail(const std::string& message) {
-    if (m_error.empty()) m_error = message;
-  }
+Eigen::MatrixXf getMatrix(base::ByteReader& in, const char* what) {
+  const std::uint64_t rows = in.u32();
+  const std::uint64_t cols = in.u32();
+  if (!in.needItems(rows * cols, 4, what)) return {};  // rows, cols < 2^32: no overflow
+  Eigen::MatrixXf m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+  (void)in.floats(m.data(), static_cast<std::size_t>(m.size()), what);  // checked just above
+  return m;
+}
 
- private:
-  bool need(std::uint64_t n, const char* what) {
-    if (!ok()) return false;
-    if (n > remaining()) {
-      fail(std::string("implausible size for ") + what + " (" + std::to_string(n) +
-           " bytes, only " + std::to_string(remaining()) + " left)");
-      return false;
-    }
-    return true;
-  }
-  bool needItems(std::uint64_t n, std::size_t bytesEach, const char* what) {
-    if (!ok()) return false;
-    if (n > remaining() / bytesEach) {
-      fail(std::string("implausible size for ") + what + " (" + std::to_string(n) +
-           " entries, only " + std::to_string(remaining()) + " bytes left)");
-      return false;
-    }
-    return true;
-  }
-
-  const std::uint8_t* m_data;
-  std::size_t m_size;
-  std::size_t m_pos = 0;
-  std::string m_error;
-};
+std::vector<std::uint8_t> getBytes(base::ByteReader& in, const char* what) {
+  const std::uint64_t n = in.u64();
+  if (!in.needItems(n, 1, what)) return {};
+  const auto bytes = in.raw(static_cast<std::size_t>(n), what);
+  return {bytes.begin(), bytes.end()};
+}
 
 void setError(std::string* error, const std::string& message) {
   if (error) *error = message;
 }
 
-std::vector<std::string> readNames(Reader& in, const char* what) {
+std::vector<std::string> readNames(base::ByteReader& in, const char* what) {
   const std::uint32_t n = in.u32();
   std::vector<std::string> names;
-  if (!in.count(n, 4, what)) return names;
+  if (!in.needItems(n, 4, what)) return names;
   names.reserve(n);
   for (std::uint32_t i = 0; i < n && in.ok(); ++i) names.push_back(in.str(what));
   return names;
@@ -175,11 +81,11 @@ std::vector<std::string> readNames(Reader& in, const char* what) {
 }  // namespace
 
 bool JointModel::save(const std::filesystem::path& file, std::string* error) const {
-  Writer payload;
+  base::ByteWriter payload;
   payload.f32(maxNorm);
-  payload.matrix(V);
-  payload.matrix(A);
-  payload.matrix(T);
+  putMatrix(payload, V);
+  putMatrix(payload, A);
+  putMatrix(payload, T);
   for (const auto* names : {&artistNames, &tagNames}) {
     payload.u32(static_cast<std::uint32_t>(names->size()));
     for (const std::string& name : *names) payload.str(name);
@@ -191,19 +97,19 @@ bool JointModel::save(const std::filesystem::path& file, std::string* error) con
   }
   payload.u32(static_cast<std::uint32_t>(features.codewords));
   payload.f32(features.summaryWeight);
-  payload.vector(features.idf);
-  payload.vector(features.summaryMean);
-  payload.vector(features.summaryInvStd);
+  putVector(payload, features.idf);
+  putVector(payload, features.summaryMean);
+  putVector(payload, features.summaryInvStd);
   payload.u64(codebook.size());
   payload.raw(codebook.data(), codebook.size());
 
   const std::vector<std::uint8_t>& body = payload.bytes();
-  Writer head;
+  base::ByteWriter head;
   head.raw(kMagic.data(), kMagic.size());
   head.u32(kFormatVersion);
   head.u64(body.size());
-  Writer tail;
-  tail.u32(crc32(body.data(), body.size()));
+  base::ByteWriter tail;
+  tail.u32(base::crc32(body.data(), body.size()));
 
   // Write beside the target, make it durable, then rename: a reader sees the old file or the new
   // one, never half of either.
@@ -257,7 +163,7 @@ bool JointModel::load(const std::filesystem::path& file, JointModel& out, std::s
     setError(error, where + "not a Songspace model file (wrong magic)");
     return false;
   }
-  Reader header(data.data() + kMagic.size(), data.size() - kMagic.size());
+  base::ByteReader header(data.data() + kMagic.size(), data.size() - kMagic.size());
   const std::uint32_t version = header.u32();
   const std::uint64_t payloadSize = header.u64();
   if (!header.ok()) {
@@ -281,22 +187,22 @@ bool JointModel::load(const std::filesystem::path& file, JointModel& out, std::s
     return false;
   }
   const std::uint8_t* body = data.data() + kHeaderSize;
-  Reader trailer(body + payloadSize, kTrailerSize);
-  if (trailer.u32() != crc32(body, payloadSize)) {
+  base::ByteReader trailer(body + payloadSize, kTrailerSize);
+  if (trailer.u32() != base::crc32(body, payloadSize)) {
     setError(error, where + "checksum mismatch (the file is corrupted)");
     return false;
   }
 
-  Reader r(body, payloadSize);
+  base::ByteReader r(body, payloadSize);
   JointModel model;
   model.maxNorm = r.f32();
-  model.V = r.matrix("V");
-  model.A = r.matrix("A");
-  model.T = r.matrix("T");
+  model.V = getMatrix(r, "V");
+  model.A = getMatrix(r, "A");
+  model.T = getMatrix(r, "T");
   model.artistNames = readNames(r, "artist names");
   model.tagNames = readNames(r, "tag names");
   const std::uint32_t infoCount = r.u32();
-  if (r.count(infoCount, 8, "info")) {
+  if (r.needItems(infoCount, 8, "info")) {
     for (std::uint32_t i = 0; i < infoCount && r.ok(); ++i) {
       std::string key = r.str("info key");
       model.info[key] = r.str("info value");
@@ -304,10 +210,10 @@ bool JointModel::load(const std::filesystem::path& file, JointModel& out, std::s
   }
   model.features.codewords = static_cast<int>(r.u32());
   model.features.summaryWeight = r.f32();
-  model.features.idf = r.vector("idf");
-  model.features.summaryMean = r.vector("summary mean");
-  model.features.summaryInvStd = r.vector("summary inverse std");
-  model.codebook = r.bytes("codebook");
+  model.features.idf = getVector(r, "idf");
+  model.features.summaryMean = getVector(r, "summary mean");
+  model.features.summaryInvStd = getVector(r, "summary inverse std");
+  model.codebook = getBytes(r, "codebook");
   if (r.ok() && r.remaining() != 0) r.fail("unexpected bytes at the end of the payload");
   // Sizes that passed the checksum can still disagree with each other (a writer bug): refuse them.
   // Names and the feature space may be absent (a model trained on bare indices), never mismatched.

@@ -34,7 +34,7 @@ namespace songspace::core {
 
 namespace {
 
-using sgd::Rng;
+using base::Xoshiro256;
 using sgd::TrainingPlan;
 
 // Seed offsets: the hold-out split, the initialisation and worker w's stream (seed + w) are
@@ -84,8 +84,8 @@ struct Shared {
   double learningRate = 0;  // this epoch's (options.learningRateDecayEpochs)
 };
 
-Task pickTask(const Shared& s, Rng& rng) {
-  const double u = rng.uniform() * s.cumulativeWeight.back();
+Task pickTask(const Shared& s, base::Xoshiro256& rng) {
+  const double u = base::uniform01(rng) * s.cumulativeWeight.back();
   for (int t = 0; t < kTaskCount; ++t)
     if (u < s.cumulativeWeight[static_cast<std::size_t>(t)]) return static_cast<Task>(t);
   for (int t = kTaskCount - 1; t >= 0; --t)  // u rounded up to the total: the last usable task
@@ -96,13 +96,13 @@ Task pickTask(const Shared& s, Rng& rng) {
 }
 
 // One SGD step: a task, an example, a negative, an update, the projection.
-void sgdStep(Shared& s, Rng& rng, sgd::Scratch& scratch) {
+void sgdStep(Shared& s, base::Xoshiro256& rng, sgd::Scratch& scratch) {
   const TrainingPlan& plan = *s.plan;
   const TrainOptions& o = *s.options;
   const Task task = pickTask(s, rng);
   const sgd::TaskExamples& ex = plan.task(task);
   const auto [query, positive] =
-      ex.examples[rng.below(static_cast<std::uint32_t>(ex.examples.size()))];
+      ex.examples[base::uniformBelow(rng, static_cast<std::uint32_t>(ex.examples.size()))];
   const sgd::TaskShape shape = sgd::taskShape(task);
   sgd::embed(s.params, shape.query, query, scratch.query);
   const float positiveScore = sgd::labelScore(s.params, shape.label, positive, scratch.query);
@@ -144,7 +144,7 @@ void sgdStep(Shared& s, Rng& rng, sgd::Scratch& scratch) {
                      scratch);
 }
 
-std::int64_t runSteps(Shared& s, Rng& rng, std::int64_t steps) {
+std::int64_t runSteps(Shared& s, base::Xoshiro256& rng, std::int64_t steps) {
   sgd::Scratch scratch(s.options->dimension);
   std::int64_t done = 0;
   for (; done < steps; ++done) {
@@ -223,12 +223,12 @@ double validationScore(const TrainingPlan& plan, const sgd::Parameters& p, float
 
 void initialise(JointModel& model, const TrainingSet& data, const TrainOptions& o) {
   const int d = o.dimension;
-  Rng rng(o.seed ^ kInitStream);
+  base::Xoshiro256 rng(o.seed ^ kInitStream);
   const double stddev = 1.0 / std::sqrt(static_cast<double>(d));
   auto fill = [&](Eigen::MatrixXf& m, Eigen::Index cols) {
     m.resize(d, cols);
     for (Eigen::Index i = 0; i < m.size(); ++i)
-      m.data()[i] = static_cast<float>(rng.normal() * stddev);
+      m.data()[i] = static_cast<float>(base::standardNormal(rng) * stddev);
   };
   fill(model.V, data.featureDimension());
   fill(model.A, data.numArtists);
@@ -298,7 +298,7 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
     return report;
   }
 
-  std::vector<Rng> streams;
+  std::vector<base::Xoshiro256> streams;
   for (int w = 0; w < options.threads; ++w)
     streams.emplace_back(options.seed + static_cast<std::uint64_t>(w));
   Eigen::MatrixXf bestV = model.V, bestA = model.A, bestT = model.T;

@@ -8,17 +8,6 @@ namespace songspace::core::sgd {
 
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-std::uint64_t rotl(std::uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
 void sortUnique(std::vector<int>& v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -26,37 +15,15 @@ void sortUnique(std::vector<int>& v) {
 
 }  // namespace
 
-Rng::Rng(std::uint64_t seed) {
-  for (auto& word : m_state) word = splitmix64(seed);
-}
-
-std::uint64_t Rng::next() {
-  const std::uint64_t result = rotl(m_state[1] * 5, 7) * 9;
-  const std::uint64_t t = m_state[1] << 17;
-  m_state[2] ^= m_state[0];
-  m_state[3] ^= m_state[1];
-  m_state[1] ^= m_state[2];
-  m_state[0] ^= m_state[3];
-  m_state[2] ^= t;
-  m_state[3] = rotl(m_state[3], 45);
-  return result;
-}
-
-double Rng::normal() {
-  const double u1 = 1.0 - uniform();  // (0, 1]: log is finite
-  const double u2 = uniform();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-}
-
 TrainingPlan::TrainingPlan(const TrainingSet& data, double validationFraction, std::uint64_t seed)
     : m_data(&data) {
   const int numSongs = data.numSongs();
   std::vector<int> order(static_cast<std::size_t>(numSongs));
   for (int i = 0; i < numSongs; ++i) order[static_cast<std::size_t>(i)] = i;
-  Rng rng(seed);
+  base::Xoshiro256 rng(seed);
   for (int i = numSongs - 1; i > 0; --i)  // Fisher–Yates
     std::swap(order[static_cast<std::size_t>(i)],
-              order[rng.below(static_cast<std::uint32_t>(i + 1))]);
+              order[base::uniformBelow(rng, static_cast<std::uint32_t>(i + 1))]);
   const int held = std::clamp(static_cast<int>(std::lround(validationFraction * numSongs)), 0,
                               std::max(0, numSongs - 1));
   std::vector<char> isTrain(static_cast<std::size_t>(numSongs), 1);
@@ -126,9 +93,10 @@ std::size_t TrainingPlan::totalExamples() const {
   return total;
 }
 
-int TrainingPlan::sampleLabel(Task t, Rng& rng) const {
+int TrainingPlan::sampleLabel(Task t, base::Xoshiro256& rng) const {
   const TaskExamples& examples = task(t);
-  const int draw = static_cast<int>(rng.below(static_cast<std::uint32_t>(examples.numLabels)));
+  const int draw =
+      static_cast<int>(base::uniformBelow(rng, static_cast<std::uint32_t>(examples.numLabels)));
   const bool songLabels = t == Task::SimilarSongs || t == Task::SongsForArtist;
   return songLabels ? m_trainSongs[static_cast<std::size_t>(draw)] : draw;
 }

@@ -1,33 +1,18 @@
 #pragma once
 
-// Internal to the trainer: the random stream and the per-task training examples derived from a
-// TrainingSet after the validation songs are held out.
+// Internal to the trainer: the per-task training examples derived from a TrainingSet after the
+// validation songs are held out. Random draws come from core/base/random.h (the same stream on
+// every platform and standard library, which the bit-identical single-thread mode needs).
 
 #include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
+#include "core/base/random.h"
 #include "core/model/trainingset.h"
 
 namespace songspace::core::sgd {
-
-// xoshiro256** seeded through splitmix64: fast, small, and the same stream on every platform and
-// standard library (std distributions are not), which the bit-identical single-thread mode needs.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed);
-  std::uint64_t next();
-  // Uniform in [0, n), n ≥ 1 and < 2^32.
-  std::uint32_t below(std::uint32_t n) {
-    return static_cast<std::uint32_t>(((next() >> 32) * std::uint64_t{n}) >> 32);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  double normal();  // standard normal (Box–Muller)
-
- private:
-  std::array<std::uint64_t, 4> m_state{};
-};
 
 struct TaskExamples {
   std::vector<std::pair<int, int>> examples;  // (query, positive)
@@ -50,7 +35,7 @@ class TrainingPlan {
   std::size_t totalExamples() const;
 
   // A label drawn uniformly from the task's label set (training songs for song labels).
-  int sampleLabel(Task t, Rng& rng) const;
+  int sampleLabel(Task t, base::Xoshiro256& rng) const;
   // Whether `label` may not serve as a negative for `query`: a positive, or the query itself.
   bool isPositive(Task t, int query, int label) const;
 
