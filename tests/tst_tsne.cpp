@@ -176,7 +176,8 @@ class TsneTest : public QObject {
     std::vector<int> labels;
     const Eigen::MatrixXf points = clusters(labels).topRows(100);
     TsneParameters parameters;
-    parameters.iterations = 300;
+    // 500: converged whatever the seed; at 300 the purity still depends on the initial draws.
+    parameters.iterations = 500;
     parameters.perplexity = 10;
     parameters.theta = 0;
     QVERIFY(nearestNeighbourPurity(tsne(points, parameters).embedding, labels) >= 0.95);
