@@ -61,7 +61,9 @@ core::CatalogStatus syncFileTags(core::Catalog& catalog, std::int64_t fileId,
   }
   for (const auto& tag : core::normalizeTags(oldValues)) {
     if (!contains(added, tag) && !contains(elsewhere, tag)) {
-      if (auto status = catalog.removeTag(fileId, tag, core::TagSource::File); !status.ok())
+      // NotFound: the catalog never had it (nothing to remove), not a failure.
+      if (auto status = catalog.removeTag(fileId, tag, core::TagSource::File);
+          !status.ok() && status.error != core::CatalogError::NotFound)
         return status;
     }
   }
