@@ -548,6 +548,97 @@ class TrainerTest : public QObject {
     QCOMPARE(untouched.V.size(), Eigen::Index(0));
   }
 
+  void negativeDrawsAreCapped_data() {
+    QTest::addColumn<int>("refreshes");
+    QTest::newRow("song cache") << 1;
+    QTest::newRow("no cache") << 0;
+  }
+
+  void negativeDrawsAreCapped() {
+    // The same cap on a library 4× larger: no step scores more candidates, and every step scores
+    // at least one while the songs tasks have |Y| − 1 ≫ cap (so the cap binds).
+    QFETCH(int, refreshes);
+    TrainOptions options = plantedOptions();
+    options.epochs = 3;
+    options.patience = 0;
+    options.songCacheRefreshesPerEpoch = refreshes;
+    options.maxNegativeDraws = 5;
+    for (int songsPerCluster : {20, 80}) {
+      const Planted planted = makePlanted(3, songsPerCluster, 1);
+      JointModel model;
+      const TrainReport report = trainModel(planted.train, options, model);
+      QVERIFY2(report.error.empty(), report.error.c_str());
+      QCOMPARE(report.maxNegativesScoredInStep, options.maxNegativeDraws);
+      QVERIFY(report.negativesScored > 0);
+    }
+    // Uncapped, WARP goes further down the songs once the model ranks well.
+    options.maxNegativeDraws = 0;
+    const Planted planted = makePlanted(3, 80, 1);
+    JointModel model;
+    const TrainReport uncapped = trainModel(planted.train, options, model);
+    QVERIFY2(uncapped.maxNegativesScoredInStep > 5,
+             qPrintable(QString::number(uncapped.maxNegativesScoredInStep)));
+
+    // AUC scores one candidate per step; the stack adds its blocks' counts.
+    options.loss = Loss::Auc;
+    QCOMPARE(trainModel(planted.train, options, model).maxNegativesScoredInStep, 1);
+    options.loss = Loss::Warp;
+    options.maxNegativeDraws = 5;
+    options.subspaces = 2;
+    const TrainReport stacked = trainModel(planted.train, options, model);
+    QCOMPARE(stacked.maxNegativesScoredInStep, 5);
+    QVERIFY(stacked.negativesScored > 0);
+
+    options.maxNegativeDraws = -1;
+    QVERIFY(!trainModel(planted.train, options, model).error.empty());
+    options.maxNegativeDraws = 5;
+    options.songCacheRefreshesPerEpoch = 1001;
+    QVERIFY(!trainModel(planted.train, options, model).error.empty());
+  }
+
+  void songCacheFreshAtEveryStepSamplesAsUncached() {
+    // With at least as many refreshes as steps in an epoch, every candidate is scored against the
+    // current V: the same negatives as without the cache (up to float rounding of V s′ · q against
+    // Σ s_k V_kᵀ q, which may flip a margin within 1e-6 of 0: not with this seed).
+    Planted planted = makePlanted(6, 5, 1);
+    planted.train.similarSongs.clear();
+    TrainOptions options = plantedOptions();
+    options.epochs = 3;
+    options.patience = 0;
+    options.refitOnAllSongs = false;
+    options.maxNegativeDraws = 0;
+    options.songCacheRefreshesPerEpoch = 1000;
+    JointModel fresh, uncached, stale;
+    const TrainReport report = trainModel(planted.train, options, fresh);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    QVERIFY(report.negativesScored > 0);
+    options.songCacheRefreshesPerEpoch = 0;
+    QVERIFY(trainModel(planted.train, options, uncached).error.empty());
+    QVERIFY2((fresh.V - uncached.V).cwiseAbs().maxCoeff() < 1e-4f,
+             qPrintable(QString::number((fresh.V - uncached.V).cwiseAbs().maxCoeff())));
+    // Refreshed once an epoch, the sampler sees stale scores: other negatives, another model.
+    options.songCacheRefreshesPerEpoch = 1;
+    QVERIFY(trainModel(planted.train, options, stale).error.empty());
+    QVERIFY((stale.V - uncached.V).cwiseAbs().maxCoeff() > 1e-2f);
+  }
+
+  void cappedCachedWarpLearnsPlantedProblem() {
+    // A cap far below |Y| − 1 = 719 songs and one cache refresh an epoch still learn the problem.
+    const Planted planted = makePlanted(1);
+    TrainOptions options = plantedOptions();
+    options.maxNegativeDraws = 8;
+    options.songCacheRefreshesPerEpoch = 1;
+    JointModel model, again;
+    const TrainReport report = trainModel(planted.train, options, model);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    QCOMPARE(report.maxNegativesScoredInStep, 8);
+    const Precision precision = testPrecision(planted, model);
+    QVERIFY2(precision.tags >= 0.95 && precision.artist >= 0.95,
+             qPrintable(describe(precision, report)));
+    QVERIFY(trainModel(planted.train, options, again).error.empty());
+    QVERIFY(sameParameters(model, again));  // one thread: bit-identical for a seed
+  }
+
   void tasksWithoutDataAreSkipped() {
     Planted planted = makePlanted(5, 20, 5);
     planted.train.songArtist.clear();  // no artist, songs-for-artist data

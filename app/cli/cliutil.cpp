@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <limits>
 
 #include <QFile>
 #include <QJsonDocument>
@@ -107,7 +108,8 @@ QStringList trainOptionNames() {
           QStringLiteral("--seed"),          QStringLiteral("--lr"),
           QStringLiteral("--max-norm"),      QStringLiteral("--weights"),
           QStringLiteral("--average-decay"), QStringLiteral("--lr-decay"),
-          QStringLiteral("--optimizer"),     QStringLiteral("--subspaces")};
+          QStringLiteral("--optimizer"),     QStringLiteral("--subspaces"),
+          QStringLiteral("--max-negatives"), QStringLiteral("--song-cache")};
 }
 
 bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error) {
@@ -133,6 +135,12 @@ bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* err
       args.doubleValue(QStringLiteral("--average-decay"), options.averageDecay, 0.0, 0.999999);
   options.learningRateDecayEpochs =
       args.doubleValue(QStringLiteral("--lr-decay"), options.learningRateDecayEpochs, 0.0, 1e6);
+  // Their ranges are the trainer's (TrainReport::error names them).
+  constexpr int kAnyInt = std::numeric_limits<int>::max();
+  options.maxNegativeDraws =
+      args.intValue(QStringLiteral("--max-negatives"), options.maxNegativeDraws, 0, kAnyInt);
+  options.songCacheRefreshesPerEpoch =
+      args.intValue(QStringLiteral("--song-cache"), options.songCacheRefreshesPerEpoch, 0, kAnyInt);
   const QString optimizer = args.value(QStringLiteral("--optimizer"));
   if (optimizer.isEmpty()) {
     // the caller's default

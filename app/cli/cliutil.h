@@ -49,7 +49,7 @@ QStringList trainOptionNames();
 inline constexpr const char* kTrainOptionsSynopsis =
     "[--dim N] [--subspaces M] [--epochs N] [--loss warp|auc] [--threads N] [--seed N] [--lr X] "
     "[--max-norm C] [--weights TASK=W,...] [--average-decay X] [--lr-decay EPOCHS] "
-    "[--optimizer adagrad|sgd]";
+    "[--optimizer adagrad|sgd] [--max-negatives N] [--song-cache REFRESHES]";
 // Reads them into `options` (defaults untouched when absent); false with *error on bad values.
 bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error);
 

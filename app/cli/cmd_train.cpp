@@ -63,6 +63,8 @@ int run(const QStringList& rawArgs) {
       {QStringLiteral("validation_p1"), result.report.bestValidationScore},
       {QStringLiteral("validation_history"), history},
       {QStringLiteral("examples_per_second"), result.report.examplesPerSecond},
+      {QStringLiteral("negatives_scored"), static_cast<double>(result.report.negativesScored)},
+      {QStringLiteral("max_negatives_scored_in_step"), result.report.maxNegativesScoredInStep},
       {QStringLiteral("wall_seconds"), result.wallSeconds},
   };
   if (json) {

@@ -58,7 +58,10 @@ std::string validateOptions(const TrainOptions& o) {
   if (o.patience < 0) return "patience must be ≥ 0 (0: no early stopping)";
   for (double w : o.taskWeights)
     if (!(w >= 0 && std::isfinite(w))) return "taskWeights must be finite and ≥ 0";
-  if (o.maxNegativeDraws < 0) return "maxNegativeDraws must be ≥ 0 (0: |Y| − 1)";
+  if (o.maxNegativeDraws < 0 || o.maxNegativeDraws > 1000000)
+    return "maxNegativeDraws must be in [0, 10⁶] (0: |Y| − 1)";
+  if (o.songCacheRefreshesPerEpoch < 0 || o.songCacheRefreshesPerEpoch > 1000)
+    return "songCacheRefreshesPerEpoch must be in [0, 1000] (0: no cache)";
   if (!(o.averageDecay >= 0 && o.averageDecay < 1)) return "averageDecay must be in [0, 1)";
   if (!(o.learningRateDecayEpochs >= 0 && o.learningRateDecayEpochs <= 1e6))
     return "learningRateDecayEpochs must be in [0, 1e6]";
@@ -82,7 +85,42 @@ struct Shared {
   const std::atomic<bool>* cancel = nullptr;
   std::atomic<bool> stop{false};
   double learningRate = 0;  // this epoch's (options.learningRateDecayEpochs)
+  // V s′ of every song as of the last refresh (d × |S|), or empty: no cache.
+  Eigen::MatrixXf songCache;
 };
+
+// What a worker's steps did: steps run, and the candidates scored while sampling negatives.
+struct StepCounts {
+  std::int64_t steps = 0;
+  std::int64_t scored = 0;
+  int maxScoredInStep = 0;
+  void add(const StepCounts& other) {
+    steps += other.steps;
+    scored += other.scored;
+    maxScoredInStep = std::max(maxScoredInStep, other.maxScoredInStep);
+  }
+};
+
+bool hasSongLabels(Task task) {
+  return sgd::taskShape(task).label == sgd::Kind::Song;
+}
+
+// The score of a candidate negative: from the song cache when there is one.
+float candidateScore(const Shared& s, sgd::Kind kind, int label, const Eigen::VectorXf& q) {
+  if (kind == sgd::Kind::Song && s.songCache.size() > 0) return s.songCache.col(label).dot(q);
+  return sgd::labelScore(s.params, kind, label, q);
+}
+
+void refreshSongCache(Shared& s) {
+  const SparseRows& songs = *s.params.songs;
+  // (S Vᵀ)ᵀ one song at a time: a row-major sparse times a column-major dense, no temporary.
+  s.songCache.resize(s.params.V->rows(), songs.rows());
+  Eigen::VectorXf e(s.params.V->rows());
+  for (Eigen::Index song = 0; song < songs.rows(); ++song) {
+    sgd::embed(s.params, sgd::Kind::Song, static_cast<int>(song), e);
+    s.songCache.col(song) = e;
+  }
+}
 
 Task pickTask(const Shared& s, base::Xoshiro256& rng) {
   const double u = base::uniform01(rng) * s.cumulativeWeight.back();
@@ -95,8 +133,9 @@ Task pickTask(const Shared& s, base::Xoshiro256& rng) {
   return Task::Tags;
 }
 
-// One SGD step: a task, an example, a negative, an update, the projection.
-void sgdStep(Shared& s, base::Xoshiro256& rng, sgd::Scratch& scratch) {
+// One SGD step: a task, an example, a negative, an update, the projection. Returns the number of
+// candidate negatives scored.
+int sgdStep(Shared& s, base::Xoshiro256& rng, sgd::Scratch& scratch) {
   const TrainingPlan& plan = *s.plan;
   const TrainOptions& o = *s.options;
   const Task task = pickTask(s, rng);
@@ -108,6 +147,7 @@ void sgdStep(Shared& s, base::Xoshiro256& rng, sgd::Scratch& scratch) {
   const float positiveScore = sgd::labelScore(s.params, shape.label, positive, scratch.query);
 
   int negative = -1;
+  int scored = 0;
   double weight = 1.0;
   if (o.loss == Loss::Warp) {
     const int cap =
@@ -120,44 +160,65 @@ void sgdStep(Shared& s, base::Xoshiro256& rng, sgd::Scratch& scratch) {
       const int candidate = plan.sampleLabel(task, rng);
       if (plan.isPositive(task, query, candidate)) continue;
       ++draws;
-      if (1.0f - positiveScore + sgd::labelScore(s.params, shape.label, candidate, scratch.query) >
-          0.0f) {
+      if (1.0f - positiveScore + candidateScore(s, shape.label, candidate, scratch.query) > 0.0f) {
         negative = candidate;
         break;
       }
     }
-    if (negative < 0) return;
+    scored = draws;
+    if (negative < 0) return scored;
     weight = warpRankWeight(warpRankEstimate(ex.numLabels, draws));
   } else {
     for (int attempt = 0; attempt < 16 && negative < 0; ++attempt) {
       const int candidate = plan.sampleLabel(task, rng);
       if (!plan.isPositive(task, query, candidate)) negative = candidate;
     }
-    if (negative < 0 ||
-        1.0f - positiveScore + sgd::labelScore(s.params, shape.label, negative, scratch.query) <=
-            0.0f)
-      return;
+    if (negative < 0) return scored;
+    scored = 1;
+    if (1.0f - positiveScore + candidateScore(s, shape.label, negative, scratch.query) <= 0.0f)
+      return scored;
   }
   sgd::tripleStep(s.params, task, query, positive, negative, static_cast<float>(s.learningRate),
                   static_cast<float>(weight), scratch);
   sgd::projectTriple(s.params, task, query, positive, negative, static_cast<float>(o.maxNorm),
                      scratch);
+  return scored;
 }
 
-std::int64_t runSteps(Shared& s, base::Xoshiro256& rng, std::int64_t steps) {
+StepCounts runSteps(Shared& s, base::Xoshiro256& rng, std::int64_t steps) {
   sgd::Scratch scratch(s.options->dimension);
-  std::int64_t done = 0;
-  for (; done < steps; ++done) {
-    if (done % kCancelCheckSteps == 0) {
+  StepCounts counts;
+  for (; counts.steps < steps; ++counts.steps) {
+    if (counts.steps % kCancelCheckSteps == 0) {
       if (s.stop.load(std::memory_order_relaxed)) break;
       if (s.cancel && s.cancel->load(std::memory_order_relaxed)) {
         s.stop.store(true, std::memory_order_relaxed);
         break;
       }
     }
-    sgdStep(s, rng, scratch);
+    const int scored = sgdStep(s, rng, scratch);
+    counts.scored += scored;
+    counts.maxScoredInStep = std::max(counts.maxScoredInStep, scored);
   }
-  return done;
+  return counts;
+}
+
+// `steps` SGD steps, on one thread or split between options.threads Hogwild workers.
+StepCounts runShared(Shared& s, std::vector<base::Xoshiro256>& streams, std::int64_t steps) {
+  const int threads = s.options->threads;
+  if (threads == 1) return runSteps(s, streams[0], steps);
+  std::vector<std::thread> workers;
+  std::vector<StepCounts> done(static_cast<std::size_t>(threads));
+  for (int w = 0; w < threads; ++w) {
+    const std::int64_t share = steps / threads + (w < steps % threads ? 1 : 0);
+    workers.emplace_back([&, w, share] {
+      done[static_cast<std::size_t>(w)] = runSteps(s, streams[static_cast<std::size_t>(w)], share);
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  StepCounts total;
+  for (const StepCounts& c : done) total.add(c);
+  return total;
 }
 
 Eigen::VectorXf embedProjected(const sgd::Parameters& p, int song, float maxNorm) {
@@ -298,6 +359,16 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
     return report;
   }
 
+  // The song cache pays only when a task with weight draws songs as negatives.
+  bool songLabels = false;
+  for (int t = 0; t < kTaskCount; ++t)
+    songLabels |= hasSongLabels(static_cast<Task>(t)) && plan.task(static_cast<Task>(t)).usable() &&
+                  options.taskWeights[static_cast<std::size_t>(t)] > 0;
+  const bool cacheSongs = songLabels && options.songCacheRefreshesPerEpoch > 0;
+  const int segments = cacheSongs ? static_cast<int>(std::min<std::int64_t>(
+                                        options.songCacheRefreshesPerEpoch, stepsPerEpoch))
+                                  : 1;
+
   std::vector<base::Xoshiro256> streams;
   for (int w = 0; w < options.threads; ++w)
     streams.emplace_back(options.seed + static_cast<std::uint64_t>(w));
@@ -324,21 +395,15 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
         options.learningRateDecayEpochs > 0
             ? options.learningRate / (1.0 + (epoch - 1) / options.learningRateDecayEpochs)
             : options.learningRate;
-    if (options.threads == 1) {
-      stepsDone += runSteps(shared, streams[0], stepsPerEpoch);
-    } else {
-      std::vector<std::thread> workers;
-      std::vector<std::int64_t> done(static_cast<std::size_t>(options.threads), 0);
-      for (int w = 0; w < options.threads; ++w) {
-        const std::int64_t share =
-            stepsPerEpoch / options.threads + (w < stepsPerEpoch % options.threads ? 1 : 0);
-        workers.emplace_back([&, w, share] {
-          done[static_cast<std::size_t>(w)] =
-              runSteps(shared, streams[static_cast<std::size_t>(w)], share);
-        });
-      }
-      for (auto& worker : workers) worker.join();
-      for (std::int64_t n : done) stepsDone += n;
+    // The epoch in `segments` runs of steps, the song cache refreshed before each.
+    for (int i = 0; i < segments && !shared.stop.load(); ++i) {
+      if (cacheSongs) refreshSongCache(shared);
+      const StepCounts counts = runShared(
+          shared, streams, stepsPerEpoch * (i + 1) / segments - stepsPerEpoch * i / segments);
+      stepsDone += counts.steps;
+      report.negativesScored += counts.scored;
+      report.maxNegativesScoredInStep =
+          std::max(report.maxNegativesScoredInStep, counts.maxScoredInStep);
     }
     sgdSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (shared.stop.load()) {
@@ -401,6 +466,9 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
       };
     }
     const TrainReport second = trainSingle(data, refit, model, refitProgress, cancel);
+    report.negativesScored += second.negativesScored;
+    report.maxNegativesScoredInStep =
+        std::max(report.maxNegativesScoredInStep, second.maxNegativesScoredInStep);
     if (second.error.empty() && !second.cancelled) {
       report.examplesPerSecond =
           0.5 * (second.examplesPerSecond + (sgdSeconds > 0 ? stepsDone / sgdSeconds : 0.0));
@@ -509,6 +577,9 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
     report.epochsRun = std::max(report.epochsRun, reports[b].epochsRun);
     report.bestEpoch = std::max(report.bestEpoch, reports[b].bestEpoch);
     validation += reports[b].bestValidationScore / m;
+    report.negativesScored += reports[b].negativesScored;
+    report.maxNegativesScoredInStep =
+        std::max(report.maxNegativesScoredInStep, reports[b].maxNegativesScoredInStep);
     rate += reports[b].examplesPerSecond / m;
   }
   // Everything but the parameters (the caller's fields, info) as block 0 left it.

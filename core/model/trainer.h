@@ -45,7 +45,21 @@ struct TrainOptions {
   // Indexed by Task, each finite and ≥ 0; a task is picked with probability proportional to its
   // weight. Songs for an artist and artist count twice: docs/experiments.md §1.2 and §1.4.
   std::array<double, kTaskCount> taskWeights{1, 2, 1, 2, 1};
-  int maxNegativeDraws = 0;  // WARP sampling cap; 0 = |Y| - 1
+  // WARP's negative sampling draws labels until one violates the margin, at most this many
+  // (LightFM's max_sampled); the rank estimate stays ⌊(|Y| − 1) / draws⌋, and a step whose draws
+  // all satisfy the margin makes no update. The cap bounds the work of one step whatever |Y| is
+  // (|Y| is the library for the similar-songs and songs-for-artist tasks). [0, 10⁶]; 0 = |Y| − 1
+  // (uncapped, as in Weston et al. 2011). 256 binds only above 257 training songs; measured in
+  // docs/experiments-training-scale.md.
+  int maxNegativeDraws = 256;
+  // Song labels drawn as negatives are scored against an embedding of every song, V s′, cached
+  // this many times per epoch at evenly spaced steps (one d-dim dot product per draw instead of
+  // one per nonzero of the song: ~300 on real songs). The query and the positive are always
+  // embedded fresh, and the update uses fresh embeddings; only the choice of the negative and
+  // the WARP rank estimate see the cached scores. [0, 1000]; 0 = no cache (every draw embeds).
+  // Costs d · |S| floats and one pass over the songs' nonzeros per refresh. 10: as good as no
+  // cache on the demo library, 1 was worse (docs/experiments-training-scale.md).
+  int songCacheRefreshesPerEpoch = 10;
   // Iterate averaging (Polyak–Ruppert, here over epoch ends): validation, early stopping and the
   // returned model use the exponential moving average of the parameters at the end of each epoch
   // with this decay (bias-corrected); [0, 1), 0 = off (the last iterate). 0.8: docs/experiments.md
@@ -74,6 +88,11 @@ struct TrainReport {
   double bestValidationScore = 0;
   std::vector<double> validationHistory;
   double examplesPerSecond = 0;
+  // Candidate labels scored while sampling negatives (WARP and AUC), summed over every step run
+  // (the refit and every subspace included), and the most in any one step: with WARP at most
+  // TrainOptions::maxNegativeDraws when that is > 0.
+  std::int64_t negativesScored = 0;
+  int maxNegativesScoredInStep = 0;
   bool cancelled = false;
   std::string error;  // empty when training ran; else why not (invalid options/data, no data)
 };
