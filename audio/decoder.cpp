@@ -15,8 +15,10 @@ extern "C" {
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 
+#include "core/base/log.h"
 #include "core/base/parameter.h"
 
 namespace songspace::audio {
@@ -42,33 +44,94 @@ constexpr int kMaxConsecutiveReadErrors = 32;
 // libswresample's limit on input channels.
 constexpr int kMaxChannels = 64;
 
-// FFmpeg logs through one process-wide callback. We discard everything (a library scan must
-// not spam stderr) except the first error of the codec a thread is decoding with: it names what
+// FFmpeg logs through one process-wide callback, from whichever thread calls into it. Every
+// message goes to the songspace.audio log (core/base/log.h; dropped unless the process installed
+// a sink): PANIC and FATAL as Critical, ERROR and WARNING as Warning, INFO as Info, VERBOSE and
+// DEBUG as Debug, TRACE nowhere. A line is kept per thread until its newline arrives (FFmpeg
+// sometimes prints one line in several calls) and goes out whole, prefixed with the file being
+// decoded on this thread and the FFmpeg component ("[mp3float]"; no address, so lines compare).
+// Separately, the first error of the codec a thread is decoding with is captured: it names what
 // was wrong and goes into the Corrupt message. Codecs run single-threaded, so their log calls
-// come on the decoding thread and a thread_local is enough.
+// come on the decoding thread and thread_locals are enough.
 struct ErrorCapture {
   const void* codec = nullptr;
   std::string* text = nullptr;
 };
 thread_local ErrorCapture t_capture;
+thread_local const std::filesystem::path* t_decodingFile = nullptr;
+thread_local std::string t_pendingLine;  // a line FFmpeg has not finished yet
+thread_local log::Level t_pendingLevel = log::Level::Debug;
 
-void logCallback(void* avcl, int level, const char* fmt, va_list args) {
-  if (level > AV_LOG_ERROR || avcl == nullptr || avcl != t_capture.codec ||
-      t_capture.text == nullptr || !t_capture.text->empty()) {
-    return;
-  }
-  char line[256];
-  int printPrefix = 0;  // no "[codec @ 0x...]" prefix: messages must be reproducible
-  av_log_format_line2(avcl, level, fmt, args, line, sizeof line, &printPrefix);
-  std::string text(line);
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  *t_capture.text = text;
+std::optional<log::Level> logLevelOf(int ffmpegLevel) {
+  if (ffmpegLevel <= AV_LOG_FATAL) return log::Level::Critical;
+  if (ffmpegLevel <= AV_LOG_WARNING) return log::Level::Warning;
+  if (ffmpegLevel <= AV_LOG_INFO) return log::Level::Info;
+  if (ffmpegLevel <= AV_LOG_DEBUG) return log::Level::Debug;
+  return std::nullopt;
 }
 
-void quietFfmpegOnce() {
+void trimLineEnd(std::string& text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+}
+
+void logCallback(void* avcl, int level, const char* fmt, va_list args) {
+  const std::optional<log::Level> logLevel = logLevelOf(level);
+  const bool capture = level <= AV_LOG_ERROR && avcl != nullptr && avcl == t_capture.codec &&
+                       t_capture.text != nullptr && t_capture.text->empty();
+  const bool logged = logLevel && log::enabled(log::Area::Audio, *logLevel);
+  if (!capture && !logged) return;
+
+  char text[1024];
+  int printPrefix = 0;  // the component is named below, without av_log's "@ 0x..." address
+  av_log_format_line2(avcl, level, fmt, args, text, sizeof text, &printPrefix);
+  std::string piece(text);
+  if (capture) {
+    *t_capture.text = piece;
+    trimLineEnd(*t_capture.text);
+  }
+  if (!logged) return;
+
+  if (t_pendingLine.empty()) {
+    t_pendingLevel = *logLevel;
+    if (t_decodingFile != nullptr) t_pendingLine = t_decodingFile->string() + ": ";
+    const AVClass* cls = avcl != nullptr ? *static_cast<const AVClass* const*>(avcl) : nullptr;
+    if (cls != nullptr && cls->item_name != nullptr) {
+      t_pendingLine += std::string("[") + cls->item_name(avcl) + "] ";
+    }
+  }
+  t_pendingLine += piece;
+  if (piece.empty() || piece.back() != '\n') return;
+  trimLineEnd(t_pendingLine);
+  log::write(log::Area::Audio, t_pendingLevel, t_pendingLine);
+  t_pendingLine.clear();
+}
+
+// Names the file in this thread's FFmpeg lines while it is decoded; a line FFmpeg left unfinished
+// goes out when the decode ends rather than being prefixed to the next file's.
+class DecodingFileScope {
+ public:
+  explicit DecodingFileScope(const std::filesystem::path& file) { t_decodingFile = &file; }
+  ~DecodingFileScope() {
+    if (!t_pendingLine.empty()) {
+      trimLineEnd(t_pendingLine);
+      log::write(log::Area::Audio, t_pendingLevel, t_pendingLine);
+      t_pendingLine.clear();
+    }
+    t_decodingFile = nullptr;
+  }
+  DecodingFileScope(const DecodingFileScope&) = delete;
+  DecodingFileScope& operator=(const DecodingFileScope&) = delete;
+};
+
+// Installed on the first decode. The global level only matters to FFmpeg code that checks it
+// before doing extra work for its debug output; the callback filters by the log's own rules.
+void routeFfmpegLogOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
-    av_log_set_level(AV_LOG_ERROR);
+    av_log_set_level(log::enabled(log::Area::Audio, log::Level::Debug) ? AV_LOG_DEBUG
+                                                                       : AV_LOG_INFO);
     av_log_set_callback(&logCallback);
   });
 }
@@ -183,6 +246,7 @@ class StreamDecoder {
 
 AudioStatus StreamDecoder::run(const std::filesystem::path& file) {
   if (!m_packet || !m_frame) return fail(AudioError::Io, "out of memory");
+  const DecodingFileScope logScope(file);
   if (AudioStatus status = open(file); !status.ok()) return status;
   t_capture = {m_codec.get(), &m_codecError};
   AudioStatus status = decodeAll();
@@ -558,7 +622,7 @@ AudioStatus decodeAudio(const std::filesystem::path& file, const SampleSink& sin
       !kMinSecondsSpec.contains(options.minSeconds) || !sink) {
     return fail(AudioError::InvalidArgument, "decode options out of range or no sink");
   }
-  quietFfmpegOnce();
+  routeFfmpegLogOnce();
   StreamDecoder decoder(sink, out, options);
   return decoder.run(file);
 }

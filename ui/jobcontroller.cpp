@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/catalog/catalog.h"
+#include "core/library/logging.h"
 #include "core/library/modelsession.h"
 #include "core/library/opencatalog.h"
 #include "core/library/paths.h"
@@ -51,6 +52,15 @@ JobController::JobController(QObject* parent) : QObject(parent) {
   // own worker threads inside their step.
   m_pool.setMaxThreadCount(2);
   m_sinceProgress.start();
+  // Every step's outcome also goes to the log, where a user reporting a problem finds it.
+  connect(this, &JobController::stepFinished, this, [](const QString& step, const QString& text) {
+    const QLoggingCategory& category = step == QLatin1String("scan")    ? library::lcScan()
+                                       : step == QLatin1String("train") ? library::lcTrain()
+                                                                        : library::lcMap();
+    qCInfo(category).noquote() << text;
+  });
+  connect(this, &JobController::failed, this,
+          [](const QString& message) { qCWarning(library::lcUi).noquote() << message; });
 }
 
 JobController::~JobController() {

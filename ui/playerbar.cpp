@@ -11,6 +11,8 @@
 #include <QToolButton>
 #include <QUrl>
 
+#include "core/library/logging.h"
+
 namespace songspace::ui {
 namespace {
 
@@ -127,6 +129,7 @@ void PlayerBar::updateTimes(qint64 positionMs) {
 }
 
 void PlayerBar::showError(const QString& message) {
+  qCWarning(library::lcUi).noquote() << "cannot play" << m_path << "-" << message;
   m_error->setText(tr("Cannot play: %1").arg(message));
   m_error->setToolTip(message);
   m_error->show();

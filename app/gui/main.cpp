@@ -10,6 +10,7 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include "core/library/logging.h"
 #include "ui/mainwindow.h"
 
 namespace {
@@ -78,6 +79,7 @@ int main(int argc, char* argv[]) {
     return 2;
   }
   QApplication app(argc, argv);
+  songspace::library::routeCoreLogToCategories();  // FFmpeg and the core into songspace.*
   QApplication::setApplicationName(QStringLiteral("Songspace"));
   QApplication::setOrganizationName(QStringLiteral("Songspace"));
   QApplication::setApplicationVersion(QStringLiteral(SONGSPACE_VERSION));

@@ -1,0 +1,162 @@
+// The songspace.* logging categories: FFmpeg's own log reaches songspace.audio (one line per
+// message, at the mapped level), and QLoggingCategory's rules switch it off and on.
+#include <QLoggingCategory>
+#include <QMutex>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "audio/decoder.h"
+#include "core/base/log.h"
+#include "core/library/logging.h"
+#include "testaudio.h"
+
+namespace fs = std::filesystem;
+using namespace songspace;
+
+namespace {
+
+struct Message {
+  QtMsgType type;
+  QString category;
+  QString text;
+};
+
+QMutex g_mutex;
+QList<Message> g_messages;
+
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& text) {
+  const QMutexLocker lock(&g_mutex);
+  g_messages.append({type, QString::fromUtf8(context.category), text});
+}
+
+// Collects what reaches Qt's message handler while it lives.
+class MessageRecorder {
+ public:
+  MessageRecorder() {
+    const QMutexLocker lock(&g_mutex);
+    g_messages.clear();
+    m_previous = qInstallMessageHandler(&recordMessage);
+  }
+  ~MessageRecorder() { qInstallMessageHandler(m_previous); }
+  MessageRecorder(const MessageRecorder&) = delete;
+  MessageRecorder& operator=(const MessageRecorder&) = delete;
+
+  QList<Message> messages(QtMsgType type, const QString& category) const {
+    const QMutexLocker lock(&g_mutex);
+    QList<Message> found;
+    for (const Message& m : g_messages) {
+      if (m.type == type && m.category == category) found.append(m);
+    }
+    return found;
+  }
+
+ private:
+  QtMessageHandler m_previous = nullptr;
+};
+
+const QString kAudio = QStringLiteral("songspace.audio");
+
+// Random bytes over [begin, end) of a copy: a few MP3 frames whose headers FFmpeg rejects.
+void damage(const fs::path& from, const fs::path& to, double begin, double end) {
+  std::ifstream in(from, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  QRandomGenerator generator(7);
+  const auto n = static_cast<double>(bytes.size());
+  for (auto i = static_cast<std::size_t>(n * begin); i < static_cast<std::size_t>(n * end); ++i) {
+    bytes[i] = static_cast<char>(generator.bounded(256));
+  }
+  std::ofstream(to, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+audio::AudioStatus decode(const fs::path& file) {
+  return audio::decodeAudio(file, [](std::span<const float>) { return true; });
+}
+
+}  // namespace
+
+class LoggingTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase();
+  void cleanup();
+  void ffmpegWarningReachesAudioCategory();
+  void disabledCategoryIsSilent();
+  void debugIsOffByDefault();
+  void noSinkDropsEverything();
+
+ private:
+  QTemporaryDir m_dir;
+  fs::path m_damaged;
+};
+
+void LoggingTest::initTestCase() {
+  QVERIFY(m_dir.isValid());
+  library::routeCoreLogToCategories();
+  m_damaged = fs::path(m_dir.filePath(QStringLiteral("damaged.mp3")).toStdString());
+  damage(testaudio::fixture("sine440.mp3"), m_damaged, 0.50, 0.52);
+}
+
+void LoggingTest::cleanup() {
+  QLoggingCategory::setFilterRules(QString());
+  library::routeCoreLogToCategories();
+}
+
+void LoggingTest::ffmpegWarningReachesAudioCategory() {
+  MessageRecorder recorder;
+  const audio::AudioStatus status = decode(m_damaged);
+  QVERIFY2(status.ok(), status.message.c_str());  // a few bad frames: decoded, with a warning
+  const QList<Message> warnings = recorder.messages(QtWarningMsg, kAudio);
+  QVERIFY2(!warnings.isEmpty(), "FFmpeg's complaint about the damaged frames was not logged");
+  for (const Message& m : warnings) {
+    // One line per message, naming the file and the FFmpeg component (no "@ 0x…" address).
+    QVERIFY2(!m.text.contains(QLatin1Char('\n')), qPrintable(m.text));
+    QVERIFY2(m.text.startsWith(QString::fromStdString(m_damaged.string()) + QStringLiteral(": [")),
+             qPrintable(m.text));
+    QVERIFY2(!m.text.contains(QStringLiteral(" @ 0x")), qPrintable(m.text));
+  }
+}
+
+void LoggingTest::disabledCategoryIsSilent() {
+  QLoggingCategory::setFilterRules(QStringLiteral("songspace.audio.warning=false"));
+  {
+    MessageRecorder recorder;
+    QVERIFY(decode(m_damaged).ok());
+    QCOMPARE(recorder.messages(QtWarningMsg, kAudio).size(), 0);
+  }
+  // The rule is read per line, not once: switching the category back on brings the lines back.
+  QLoggingCategory::setFilterRules(QStringLiteral("songspace.audio.warning=true"));
+  MessageRecorder recorder;
+  QVERIFY(decode(m_damaged).ok());
+  QVERIFY(!recorder.messages(QtWarningMsg, kAudio).isEmpty());
+}
+
+void LoggingTest::debugIsOffByDefault() {
+  const fs::path clean = testaudio::fixture("sine440.mp3");
+  {
+    MessageRecorder recorder;
+    QVERIFY(decode(clean).ok());
+    QCOMPARE(recorder.messages(QtDebugMsg, kAudio).size(), 0);
+  }
+  // FFmpeg says at debug level how it probed the format; the rule turns those lines on.
+  QLoggingCategory::setFilterRules(QStringLiteral("songspace.audio.debug=true"));
+  MessageRecorder recorder;
+  QVERIFY(decode(clean).ok());
+  QVERIFY(!recorder.messages(QtDebugMsg, kAudio).isEmpty());
+}
+
+void LoggingTest::noSinkDropsEverything() {
+  log::setSink({});
+  QVERIFY(!log::enabled(log::Area::Audio, log::Level::Critical));
+  MessageRecorder recorder;
+  QVERIFY(decode(m_damaged).ok());
+  QCOMPARE(recorder.messages(QtWarningMsg, kAudio).size(), 0);
+}
+
+QTEST_GUILESS_MAIN(LoggingTest)
+#include "tst_logging.moc"
