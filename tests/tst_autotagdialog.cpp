@@ -25,6 +25,7 @@
 #include "core/library/trainjob.h"
 #include "ui/autotagdialog.h"
 #include "ui/autotagmodel.h"
+#include "ui/englishplurals.h"
 
 using namespace songspace;
 namespace fs = std::filesystem;
@@ -128,6 +129,7 @@ class TestAutotagDialog : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
+    ui::installEnglishPlurals(*QCoreApplication::instance());  // as the GUI's main does
     QVERIFY(m_dir.isValid());
     m_lib = m_dir.filePath(QStringLiteral("music"));
     QVERIFY(QDir().mkpath(m_lib));

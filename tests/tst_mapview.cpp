@@ -2,6 +2,7 @@
 #include <QtTest>
 #include <random>
 
+#include "ui/appearance.h"
 #include "ui/mapview.h"
 
 using songspace::ui::EmbeddingMapView;
@@ -74,6 +75,7 @@ class MapViewTest : public QObject {
   void unknownIdsAreHarmless();
   void pixelsHaveSongColors();
   void highlightDimsOthers();
+  void darkPaletteReachesEveryInk();
   void crowdedMapUsesRasterAndStillShowsSongs();
   void emptyMapShowsHint();
   void landmarkClick();
@@ -293,6 +295,38 @@ void MapViewTest::highlightDimsOthers() {
   QVERIFY(sameColor(lit, kLegend[0].second));
   QVERIFY(!sameColor(dimmed, kLegend[0].second, 40));
   QVERIFY(dimmed.lightness() > lit.lightness());  // faded towards the white background
+}
+
+void MapViewTest::darkPaletteReachesEveryInk() {
+  EmbeddingMapView view;
+  view.resize(500, 400);
+  view.setPalette(songspace::ui::darkPalette());
+  view.setColorLegend(kLegend);
+  view.setPoints(uniformPoints(60, 5));
+  view.setLandmarks({{QPointF(20, 20), QStringLiteral("Nina Simone"), MapLandmark::Artist, 77, 5},
+                     {QPointF(80, 70), QStringLiteral("ambient"), MapLandmark::Tag, 12, 3}});
+  view.setSelectedSong(kIdBase + 7);
+  view.setHighlighted({kIdBase + 7, kIdBase + 8});
+  const QImage image = view.grab().toImage();
+  const QColor base = view.palette().color(QPalette::Base);
+  QVERIFY(base.lightness() < 60);
+  QVERIFY(sameColor(image.pixelColor(1, image.height() - 2), base));
+  // The legend's box is filled with the dark Base, not a light card.
+  const QRectF legend = view.scene().legendRect(view.font(), QSizeF(view.size()));
+  QVERIFY(!legend.isNull());
+  const QPoint inside(static_cast<int>(legend.right()) - 4, static_cast<int>(legend.center().y()));
+  QVERIFY2(sameColor(image.pixelColor(inside), base), qPrintable(image.pixelColor(inside).name()));
+  // No white halo, ring or card anywhere: every ink comes from the palette.
+  int white = 0;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x) white += image.pixelColor(x, y).lightness() >= 245;
+  QCOMPARE(white, 0);
+  // Labels are drawn in the palette's light text: some pixels are nearly Text.
+  const QColor text = view.palette().color(QPalette::Text);
+  int textInk = 0;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x) textInk += sameColor(image.pixelColor(x, y), text, 20);
+  QVERIFY(textInk > 20);
 }
 
 void MapViewTest::crowdedMapUsesRasterAndStillShowsSongs() {

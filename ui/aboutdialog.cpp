@@ -8,7 +8,8 @@
 namespace songspace::ui {
 
 QString aboutText() {
-  return QApplication::tr(
+  return QCoreApplication::translate(
+             "AboutDialog",
              "<h3>Songspace %1</h3>"
              "<p>Explore a music collection in a learned joint semantic space: songs, artists "
              "and tags are points of one space, and things that sound alike sit close "
@@ -24,7 +25,8 @@ QString aboutText() {
 }
 
 void showAboutDialog(QWidget* parent) {
-  QMessageBox::about(parent, QApplication::tr("About Songspace"), aboutText());
+  QMessageBox::about(parent, QCoreApplication::translate("AboutDialog", "About Songspace"),
+                     aboutText());
 }
 
 }  // namespace songspace::ui

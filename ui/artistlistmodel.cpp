@@ -44,8 +44,7 @@ QVariant ArtistListModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
       return QStringLiteral("%1 (%2)").arg(entry.name).arg(entry.songCount);
     case Qt::ToolTipRole:
-      return entry.songCount == 1 ? tr("1 song by %1").arg(entry.name)
-                                  : tr("%1 songs by %2").arg(entry.songCount).arg(entry.name);
+      return tr("%n song(s) by %1", nullptr, static_cast<int>(entry.songCount)).arg(entry.name);
     case NameRole:
       return entry.name;
     case SongCountRole:

@@ -47,10 +47,8 @@ void ArtistPage::showArtist(const QString& name) {
   QVBoxLayout* layout = beginContent();
   QWidget* content = layout->parentWidget();
   layout->addWidget(makeTitleLabel(name, content));
-  const auto count = std::max<std::int64_t>(songCount, 0);
-  layout->addWidget(makeNoteLabel(
-      count == 1 ? tr("1 song in the library") : tr("%1 songs in the library").arg(count),
-      content));
+  const int count = static_cast<int>(std::max<std::int64_t>(songCount, 0));
+  layout->addWidget(makeNoteLabel(tr("%n song(s) in the library", nullptr, count), content));
   if (!hasModel) {
     addNotice(layout, tr("Train the model to see predictions"));
     auto* own = addSection(layout, tr("Songs"));

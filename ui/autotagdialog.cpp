@@ -174,7 +174,6 @@ void AutotagDialog::buildUi() {
   });
 
   m_progress = new QProgressBar(this);
-  m_progress->setFormat(tr("%v of %m files"));
   m_current = new QLabel(this);
   m_current->setMinimumWidth(200);
   auto* progressRow = new QHBoxLayout;
@@ -294,7 +293,7 @@ void AutotagDialog::apply() {
   if (proposals.empty()) return;
   m_cancel = false;
   m_model->clearOutcomes();
-  m_progress->setRange(0, static_cast<int>(proposals.size()));
+  setProgressRange(static_cast<int>(proposals.size()));
   m_progress->setValue(0);
   m_progress->show();
   m_current->setText(tr("Starting…"));
@@ -334,8 +333,14 @@ void AutotagDialog::apply() {
   updateButtons();
 }
 
+void AutotagDialog::setProgressRange(int files) {
+  m_progress->setRange(0, files);
+  // %v is QProgressBar's own placeholder for the value; %n is the count, for the plural.
+  m_progress->setFormat(tr("%v of %n file(s)", nullptr, files));
+}
+
 void AutotagDialog::applyProgress(int done, int total, const library::FileOutcome& outcome) {
-  m_progress->setRange(0, total);
+  if (m_progress->maximum() != total) setProgressRange(total);
   m_progress->setValue(done);
   m_current->setText(QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName());
   m_model->setOutcome(outcome);
@@ -362,9 +367,12 @@ void AutotagDialog::applyFinished() {
                .arg(r.count(library::FileOutcomeKind::Written))
                .arg(r.count(library::FileOutcomeKind::Skipped))
                .arg(r.count(library::FileOutcomeKind::Failed));
-    if (r.cancelled) text += tr(" Stopped early: the remaining files were not touched.");
-    if (r.count(library::FileOutcomeKind::Written) > 0)
-      text += tr(" Edit ▸ Undo auto-tagging restores the previous values.");
+    if (r.cancelled) {
+      text += QLatin1Char(' ') + tr("Stopped early: the remaining files were not touched.");
+    }
+    if (r.count(library::FileOutcomeKind::Written) > 0) {
+      text += QLatin1Char(' ') + tr("Edit ▸ Undo auto-tagging restores the previous values.");
+    }
   }
   m_summary->setText(text);
   m_summary->show();
@@ -389,7 +397,7 @@ void AutotagDialog::updateButtons() {
   const bool ready = !applying && !isComputing() && !m_applyPending && !m_hasResult &&
                      m_error.isEmpty() && m_model->writableCount() > 0;
   m_applyButton->setEnabled(ready);
-  m_applyButton->setText(ready ? tr("A&pply to %1").arg(filesText(m_model->writableCount()))
+  m_applyButton->setText(ready ? tr("A&pply to %n file(s)", nullptr, m_model->writableCount())
                                : tr("A&pply"));
   m_stopButton->setVisible(applying);
   m_stopButton->setEnabled(applying && !m_cancel);
@@ -415,8 +423,8 @@ void AutotagDialog::updateStatus() {
     const QModelIndex index = m_model->fileIndex(row);
     if (!(m_model->flags(index) & Qt::ItemIsUserCheckable)) ++skipped;
   }
-  m_status->setText(tr("%1 files: %2 will change, %3 skipped by the engine, %4 left out by you.")
-                        .arg(m_model->fileCount())
+  m_status->setText(tr("%n file(s): %1 will change, %2 skipped by the engine, %3 left out by you.",
+                       nullptr, m_model->fileCount())
                         .arg(m_model->writableCount())
                         .arg(skipped)
                         .arg(m_model->fileCount() - skipped - m_model->writableCount()));

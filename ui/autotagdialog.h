@@ -90,6 +90,7 @@ class AutotagDialog : public QDialog {
   void buildUi();
   void scheduleRecompute();
   void proposalsFinished();
+  void setProgressRange(int files);  // the bar counts files 0..files
   void applyProgress(int done, int total, const library::FileOutcome& outcome);
   void applyFinished();
   void updateButtons();

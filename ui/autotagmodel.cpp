@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/catalog/tagnormalize.h"
+#include "ui/appearance.h"
 
 namespace songspace::ui {
 
@@ -38,13 +39,8 @@ QColor dimmed() {
 }  // namespace
 
 QString joinValues(const std::vector<std::string>& values) {
-  if (values.empty()) return QObject::tr("(empty)");
+  if (values.empty()) return AutotagModel::tr("(empty)");
   return toStringList(values).join(QStringLiteral("; "));
-}
-
-QString filesText(int count) {
-  // English plurals without a translation catalogue ("%n file(s)" would print as is).
-  return count == 1 ? QObject::tr("1 file") : QObject::tr("%1 files").arg(count);
 }
 
 QStringList toStringList(const std::vector<std::string>& values) {
@@ -214,10 +210,10 @@ QVariant AutotagModel::fileData(const FileItem& item, int column, int role) cons
     if (p.skipped() || (column == NewColumn && !willWrite(item))) return QBrush(dimmed());
     if (column == ResultColumn && item.outcome &&
         item.outcome->kind == library::FileOutcomeKind::Failed)
-      return QBrush(QColor(0xc0, 0x20, 0x20));
+      return QBrush(negativeText(QGuiApplication::palette()));
     if (column == ResultColumn && item.outcome &&
         item.outcome->kind == library::FileOutcomeKind::Written)
-      return QBrush(QColor(0x20, 0x80, 0x30));
+      return QBrush(positiveText(QGuiApplication::palette()));
   }
   if (role != Qt::DisplayRole) return {};
   switch (column) {

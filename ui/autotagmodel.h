@@ -86,6 +86,5 @@ class AutotagModel : public QAbstractItemModel {
 // "a; b" for display, "(empty)" for none.
 QString joinValues(const std::vector<std::string>& values);
 QStringList toStringList(const std::vector<std::string>& values);
-QString filesText(int count);  // "1 file", "3 files"
 
 }  // namespace songspace::ui

@@ -73,33 +73,38 @@ library::BatchResult AutotagUndo::runUndo(
 QString AutotagUndo::describe(const BatchInfo& info) {
   const QString when =
       QLocale().toString(QDateTime::fromSecsSinceEpoch(info.createdAt), QLocale::ShortFormat);
-  return QObject::tr("the auto-tagging of %1 (batch %2): the %3 of %4")
+  if (info.field.isEmpty()) {
+    return tr("the auto-tagging of %1 (batch %2): the tags of %n file(s)", nullptr, info.files)
+        .arg(when)
+        .arg(info.batchId);
+  }
+  return tr("the auto-tagging of %1 (batch %2): the %3 of %n file(s)", nullptr, info.files)
       .arg(when)
       .arg(info.batchId)
-      .arg(info.field.isEmpty() ? QObject::tr("tags") : info.field, filesText(info.files));
+      .arg(info.field);
 }
 
 QString AutotagUndo::describeResult(const library::BatchResult& result, QString* details) {
   if (!result.error.empty()) {
-    return QObject::tr("Nothing was restored: %1").arg(QString::fromStdString(result.error));
+    return tr("Nothing was restored: %1").arg(QString::fromStdString(result.error));
   }
   const int restored = result.count(library::FileOutcomeKind::Written);
   QStringList problems;
   for (const library::FileOutcome& o : result.files) {
     if (o.kind == library::FileOutcomeKind::Written) continue;
-    problems << QObject::tr("%1 — %2: %3")
+    problems << tr("%1 — %2: %3")
                     .arg(QFileInfo(QFile::decodeName(o.path.c_str())).fileName(),
                          QLatin1String(library::fileOutcomeName(o.kind)),
                          QString::fromStdString(o.reason));
   }
-  QString text = QObject::tr("Restored %1.").arg(filesText(restored));
+  QString text = tr("Restored %n file(s).", nullptr, restored);
   if (!problems.isEmpty()) {
     text += QLatin1Char(' ') +
-            QObject::tr("%1 not restored:").arg(filesText(static_cast<int>(problems.size())));
+            tr("%n file(s) not restored:", nullptr, static_cast<int>(problems.size()));
     text += QLatin1Char('\n') + problems.mid(0, kReasonsInline).join(QLatin1Char('\n'));
     if (problems.size() > kReasonsInline) text += QStringLiteral("\n…");
   }
-  if (result.cancelled) text += QLatin1Char('\n') + QObject::tr("Stopped before the end.");
+  if (result.cancelled) text += QLatin1Char('\n') + tr("Stopped before the end.");
   if (details) *details = problems.join(QLatin1Char('\n'));
   return text;
 }
@@ -109,22 +114,21 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
   QString error;
   const auto info = lastBatch(catalogPath, &error);
   if (!info) {
-    QMessageBox::information(
-        parent, QObject::tr("Undo auto-tagging"),
-        error.isEmpty() ? QObject::tr("There is no auto-tagging to undo.") : error);
+    QMessageBox::information(parent, tr("Undo auto-tagging"),
+                             error.isEmpty() ? tr("There is no auto-tagging to undo.") : error);
     return;
   }
   const auto answer = QMessageBox::question(
-      parent, QObject::tr("Undo auto-tagging"),
-      QObject::tr("Restore the previous values of %1?\n\nFiles changed since then are left "
-                  "alone and listed afterwards.")
+      parent, tr("Undo auto-tagging"),
+      tr("Restore the previous values of %1?\n\nFiles changed since then are left "
+         "alone and listed afterwards.")
           .arg(describe(*info)),
       QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
   if (answer != QMessageBox::Yes) return;
 
-  auto* progress = new QProgressDialog(QObject::tr("Restoring tags…"), QObject::tr("Stop"), 0,
-                                       std::max(1, info->files), parent);
-  progress->setWindowTitle(QObject::tr("Undo auto-tagging"));
+  auto* progress =
+      new QProgressDialog(tr("Restoring tags…"), tr("Stop"), 0, std::max(1, info->files), parent);
+  progress->setWindowTitle(tr("Undo auto-tagging"));
   progress->setWindowModality(Qt::WindowModal);
   progress->setMinimumDuration(0);
   progress->setAutoClose(false);
@@ -133,7 +137,7 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
   auto cancel = std::make_shared<std::atomic<bool>>(false);
   QObject::connect(progress, &QProgressDialog::canceled, progress, [cancel, progress] {
     *cancel = true;
-    progress->setLabelText(QObject::tr("Stopping after the current file…"));
+    progress->setLabelText(tr("Stopping after the current file…"));
   });
   auto* watcher = new QFutureWatcher<library::BatchResult>(progress);
   QPointer<QWidget> owner(parent);
@@ -149,7 +153,7 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
                                                      static_cast<int>(result.files.size())
                              ? QMessageBox::Information
                              : QMessageBox::Warning,
-                         QObject::tr("Undo auto-tagging"), text, QMessageBox::Ok, owner);
+                         tr("Undo auto-tagging"), text, QMessageBox::Ok, owner);
                      if (!details.isEmpty()) box.setDetailedText(details);
                      box.exec();
                      if (done && result.batchId > 0) done();
@@ -158,20 +162,19 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
   // the worker (deleted only once the watcher reports the end).
   const qint64 batchId = info->batchId;
   watcher->setFuture(QtConcurrent::run([catalogPath, batchId, cancel, progress] {
-    return runUndo(catalogPath, batchId, cancel.get(),
-                   [progress](int doneFiles, int total, const library::FileOutcome& outcome) {
-                     const QString name =
-                         QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName();
-                     QMetaObject::invokeMethod(
-                         progress,
-                         [progress, doneFiles, total, name] {
-                           progress->setMaximum(total);
-                           progress->setValue(doneFiles);
-                           progress->setLabelText(
-                               QObject::tr("%1 of %2: %3").arg(doneFiles).arg(total).arg(name));
-                         },
-                         Qt::QueuedConnection);
-                   });
+    return runUndo(
+        catalogPath, batchId, cancel.get(),
+        [progress](int doneFiles, int total, const library::FileOutcome& outcome) {
+          const QString name = QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName();
+          QMetaObject::invokeMethod(
+              progress,
+              [progress, doneFiles, total, name] {
+                progress->setMaximum(total);
+                progress->setValue(doneFiles);
+                progress->setLabelText(tr("%1 of %2: %3").arg(doneFiles).arg(total).arg(name));
+              },
+              Qt::QueuedConnection);
+        });
   }));
 }
 

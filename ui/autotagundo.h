@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 #include <atomic>
 #include <functional>
@@ -13,6 +14,8 @@ namespace songspace::ui {
 
 // Undo of the last auto-tag batch, for the window's Edit menu.
 class AutotagUndo {
+  Q_DECLARE_TR_FUNCTIONS(AutotagUndo)
+
  public:
   struct BatchInfo {
     qint64 batchId = 0;

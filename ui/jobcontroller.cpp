@@ -248,10 +248,11 @@ bool JobController::runTrainStep(const Chain& chain) {
     Q_EMIT failed(tr("Training failed: %1").arg(QString::fromStdString(result.error)));
     return false;
   }
-  Q_EMIT stepFinished(QStringLiteral("train"), tr("Model trained on %1 songs, %2 artists, %3 tags")
-                                                   .arg(result.songs)
-                                                   .arg(result.artists)
-                                                   .arg(result.tags));
+  Q_EMIT stepFinished(QStringLiteral("train"),
+                      tr("Model trained — songs: %1, artists: %2, tags: %3")
+                          .arg(result.songs)
+                          .arg(result.artists)
+                          .arg(result.tags));
   return true;
 }
 

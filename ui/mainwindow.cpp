@@ -28,6 +28,7 @@
 #include <QVBoxLayout>
 
 #include "ui/aboutdialog.h"
+#include "ui/appearance.h"
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
 #include "ui/inspectorpanel.h"
@@ -36,6 +37,7 @@
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
 #include "ui/playerbar.h"
+#include "ui/settingskeys.h"
 
 namespace songspace::ui {
 
@@ -91,8 +93,9 @@ MainWindow::MainWindow(QWidget* parent)
   // A non-modal offer (e.g. rescan after reopening the last library), above the content.
   m_infoBar = new QFrame;
   m_infoBar->setObjectName(QStringLiteral("infoBar"));
-  m_infoBar->setStyleSheet(
-      QStringLiteral("#infoBar { background: #eef4fb; border-bottom: 1px solid #c9d8ea; }"));
+  m_infoBar->setAutoFillBackground(true);
+  m_infoBar->setBackgroundRole(QPalette::AlternateBase);
+  m_infoBar->setFrameShape(QFrame::StyledPanel);
   auto* infoLayout = new QHBoxLayout(m_infoBar);
   infoLayout->setContentsMargins(10, 4, 6, 4);
   m_infoText = new QLabel;
@@ -163,7 +166,7 @@ MainWindow::MainWindow(QWidget* parent)
             if (!m_syncing && !name.isEmpty()) showArtist(name);
           });
   connect(m_map, &MapPanel::colorByChanged, this,
-          [](int colorBy) { QSettings().setValue(QStringLiteral("map/colorBy"), colorBy); });
+          [](int colorBy) { settings::kMapColorBy.write(colorBy); });
   connect(m_failedList, &QListWidget::currentRowChanged, this, [this](int row) {
     if (row < 0 || !m_snapshot || row >= static_cast<int>(m_snapshot->failedFiles.size())) return;
     const core::FileRow& file = m_snapshot->failedFiles[static_cast<std::size_t>(row)];
@@ -309,6 +312,14 @@ void MainWindow::buildMenusAndToolbar() {
     m_search->setFocus();
     m_search->selectAll();
   });
+  view->addSeparator();
+  QAction* dark = view->addAction(tr("Dark Theme"));
+  dark->setCheckable(true);
+  dark->setChecked(darkAppearanceApplied());
+  connect(dark, &QAction::toggled, this, [](bool on) {
+    settings::kDarkAppearance.write(on);
+    applyAppearance(on);
+  });
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("About Songspace"), this, [this] { showAboutDialog(this); });
@@ -361,19 +372,18 @@ void MainWindow::buildStatusBar() {
 }
 
 void MainWindow::restoreSettings() {
-  QSettings settings;
-  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-  m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
-  m_map->setColorBy(settings.value(QStringLiteral("map/colorBy"), 0).toInt());
+  const QSettings store;
+  restoreGeometry(settings::kWindowGeometry.read(store));
+  m_splitter->restoreState(settings::kWindowSplitter.read(store));
+  m_map->setColorBy(settings::kMapColorBy.read(store));
 }
 
 void MainWindow::saveSettings() const {
-  QSettings settings;
-  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-  settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
-  settings.setValue(QStringLiteral("map/colorBy"), m_map->colorBy());
-  if (!catalogPath().isEmpty())
-    settings.setValue(QStringLiteral("library/lastCatalog"), catalogPath());
+  QSettings store;
+  settings::kWindowGeometry.write(store, saveGeometry());
+  settings::kWindowSplitter.write(store, m_splitter->saveState());
+  settings::kMapColorBy.write(store, m_map->colorBy());
+  if (!catalogPath().isEmpty()) settings::kLastCatalog.write(store, catalogPath());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -11,7 +11,6 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
@@ -28,15 +27,10 @@
 #include "ui/mainwindow.h"
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
+#include "ui/settingskeys.h"
 
 namespace songspace::ui {
 namespace {
-
-QString foldersKey(const QString& catalogPath) {
-  // QSettings keys must not contain '/' runs from paths; hex keeps any path usable.
-  return QStringLiteral("libraries/") + QString::fromLatin1(catalogPath.toUtf8().toHex()) +
-         QStringLiteral("/folders");
-}
 
 QString formatEta(double seconds) {
   if (seconds < 0) return {};
@@ -55,7 +49,7 @@ void MainWindow::openCatalog(const QString& catalogPath) {
   m_external.clear();
   m_infoBar->hide();
   m_controller->openCatalog(catalogPath);
-  QSettings().setValue(QStringLiteral("library/lastCatalog"), catalogPath);
+  settings::kLastCatalog.write(catalogPath);
   setWindowTitle(tr("Songspace — %1").arg(QFileInfo(catalogPath).fileName()));
   m_pages->setCurrentIndex(1);
 }
@@ -69,7 +63,7 @@ void MainWindow::addMusicFolders(const QStringList& folders) {
 }
 
 void MainWindow::startUp(bool offerFirstRun) {
-  const QString last = QSettings().value(QStringLiteral("library/lastCatalog")).toString();
+  const QString last = settings::kLastCatalog.read();
   if (!last.isEmpty() && QFileInfo::exists(last)) {
     openCatalog(last);
     showRescanOffer();
@@ -259,7 +253,7 @@ void MainWindow::showRescanOffer() {
 
 QStringList MainWindow::knownFolders() const {
   if (catalogPath().isEmpty()) return {};
-  return QSettings().value(foldersKey(catalogPath())).toStringList();
+  return settings::libraryFolders(catalogPath()).read();
 }
 
 void MainWindow::rememberFolders(const QStringList& folders) {
@@ -267,7 +261,7 @@ void MainWindow::rememberFolders(const QStringList& folders) {
   for (const QString& folder : folders) {
     if (!known.contains(folder)) known << folder;
   }
-  QSettings().setValue(foldersKey(catalogPath()), known);
+  settings::libraryFolders(catalogPath()).write(known);
 }
 
 void MainWindow::autotagFiles() {

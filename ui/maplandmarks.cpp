@@ -64,11 +64,11 @@ const QImage& MapScene::labelSprite(int index, const QFont& base, double dpr) co
   sprite.fill(Qt::transparent);
   QPainter painter(&sprite);
   painter.setRenderHint(QPainter::Antialiasing, true);
-  painter.setPen(QPen(QColor(0, 0, 0, 40), 1));
-  painter.setBrush(QColor(255, 255, 255, 225));
+  painter.setPen(QPen(m_inks.boxEdge, 1));
+  painter.setBrush(m_inks.box);
   painter.drawRoundedRect(QRectF(QPointF(0, 0), box).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
   painter.setFont(font);
-  painter.setPen(artist ? kArtistInk : kTagInk);
+  painter.setPen(artist ? m_inks.artist : m_inks.tag);
   painter.drawText(QRectF(QPointF(0, 0), box), Qt::AlignCenter, landmark.label);
   return sprite;
 }
@@ -83,8 +83,8 @@ const QImage& MapScene::markerSprite(MapLandmark::Kind kind, double dpr) const {
   QPainter painter(&sprite);
   painter.setRenderHint(QPainter::Antialiasing, true);
   const bool artist = kind == MapLandmark::Artist;
-  paintMarker(painter, QPointF(side / 2, side / 2), kMarkerRadius, artist ? kArtistInk : kTagInk,
-              artist);
+  paintMarker(painter, QPointF(side / 2, side / 2), kMarkerRadius,
+              artist ? m_inks.artist : m_inks.tag, artist);
   return sprite;
 }
 
@@ -179,13 +179,13 @@ void MapScene::paintLegend(QPainter& painter, QSizeF viewSize) const {
   const int rows = shown + (hidden > 0 ? 1 : 0);
   const QString more = QStringLiteral("+%1 more").arg(hidden);
   painter.setRenderHint(QPainter::Antialiasing, true);
-  painter.setPen(QPen(QColor(0, 0, 0, 45), 1));
-  painter.setBrush(QColor(255, 255, 255, 230));
+  painter.setPen(QPen(m_inks.boxEdge, 1));
+  painter.setBrush(m_inks.box);
   painter.drawRoundedRect(box, 5, 5);
   for (int i = 0; i < rows; ++i) {
     const double y = box.top() + padding + i * rowHeight;
     const QRectF text(box.left() + padding + swatch + 6, y, textWidth, rowHeight - 2);
-    painter.setPen(QColor(40, 40, 40));
+    painter.setPen(m_inks.artist);
     if (i < shown) {
       painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
                        metrics.elidedText(m_legend[i].first, Qt::ElideRight, textWidth));
@@ -194,7 +194,7 @@ void MapScene::paintLegend(QPainter& painter, QSizeF viewSize) const {
       painter.drawEllipse(
           QRectF(box.left() + padding, text.center().y() - swatch / 2, swatch, swatch));
     } else {
-      painter.setPen(QColor(110, 110, 110));
+      painter.setPen(m_inks.muted);
       painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft, more);
     }
   }

@@ -81,7 +81,7 @@ MapPanel::MapPanel(QWidget* parent)
   m_colorBy->addItem(tr("Colour by album"));
   m_savePlaylist->setEnabled(false);
   m_savePlaylist->setToolTip(tr("Shift+drag a rectangle or Ctrl+drag a lasso on the map first"));
-  m_state->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  m_state->setForegroundRole(QPalette::PlaceholderText);
   auto* bar = new QHBoxLayout;
   bar->setContentsMargins(6, 4, 6, 0);
   bar->addWidget(m_colorBy);
@@ -215,7 +215,7 @@ void MapPanel::recolor() {
   QVector<QPair<QString, QColor>> legend;
   for (const QString& key : keys) {
     index.insert(key, static_cast<int>(legend.size()));
-    legend.append({key, QColor::fromHsv((static_cast<int>(legend.size()) * 137) % 360, 150, 210)});
+    legend.append({key, MapScene::keyColor(static_cast<int>(legend.size()))});
   }
   QVector<MapPoint> points = m_view->scene().points();
   for (int i = 0; i < points.size() && i < static_cast<int>(keyOfPoint.size()); ++i) {

@@ -12,7 +12,6 @@ namespace songspace::ui {
 namespace {
 
 constexpr double kDimOpacity = 0.18;  // how much of a dimmed song's colour survives a search
-const QColor kUnknownColor(150, 150, 150);
 
 QColor blend(QColor over, QColor under, double alpha) {
   return QColor::fromRgbF(float(over.redF() * alpha + under.redF() * (1 - alpha)),
@@ -81,9 +80,31 @@ void MapScene::setHighlighted(const QSet<int>& ids) {
   invalidate();
 }
 
-void MapScene::setBackground(QColor color) {
-  if (color == m_background) return;
-  m_background = color;
+MapInks MapInks::fromPalette(const QPalette& palette) {
+  auto withAlpha = [](QColor color, int alpha) {
+    color.setAlpha(alpha);
+    return color;
+  };
+  MapInks inks;
+  inks.background = palette.color(QPalette::Base);
+  inks.artist = palette.color(QPalette::Text);
+  inks.tag = palette.color(QPalette::Link);
+  inks.halo = inks.background;
+  inks.box = withAlpha(inks.background, 228);
+  inks.boxEdge = withAlpha(inks.artist, 45);
+  inks.hover = withAlpha(inks.artist, 150);
+  inks.muted = palette.color(QPalette::PlaceholderText);
+  inks.unknown = blend(inks.artist, inks.background, 0.4);
+  return inks;
+}
+
+void MapScene::setPalette(const QPalette& palette) {
+  const MapInks inks = MapInks::fromPalette(palette);
+  if (inks == m_inks) return;
+  m_inks = inks;
+  // Label and marker sprites are painted with the old inks: make them again.
+  m_labelSprites.clear();
+  m_markerSprites[0] = m_markerSprites[1] = QImage();
   invalidate();
 }
 
@@ -105,9 +126,12 @@ QRectF MapScene::bounds() const {
 
 QColor MapScene::colorFor(int colorKey) const {
   if (colorKey >= 0 && colorKey < m_legend.size()) return m_legend[colorKey].second;
-  if (colorKey < 0) return kUnknownColor;
-  // Keys past the legend still get stable, distinct colours (golden-angle hues).
-  return QColor::fromHsv((colorKey * 137) % 360, 150, 210);
+  if (colorKey < 0) return m_inks.unknown;
+  return keyColor(colorKey);  // keys past the legend still get stable, distinct colours
+}
+
+QColor MapScene::keyColor(int key) {
+  return QColor::fromHsv((key * 137) % 360, 150, 210);
 }
 
 void MapScene::paint(QPainter& painter, const MapTransform& transform, int hoveredIndex,
@@ -126,15 +150,15 @@ void MapScene::paint(QPainter& painter, const MapTransform& transform, int hover
   painter.setRenderHint(QPainter::Antialiasing, true);
   if (hoveredIndex >= 0 && hoveredIndex < m_points.size()) {
     painter.setBrush(Qt::NoBrush);
-    painter.setPen(QPen(QColor(0, 0, 0, 150), 1.5));
+    painter.setPen(QPen(m_inks.hover, 1.5));
     painter.drawEllipse(transform.toView(m_points[hoveredIndex].pos), radius + 3, radius + 3);
   }
   if (selectedIndex >= 0 && selectedIndex < m_points.size()) {
     const QPointF at = transform.toView(m_points[selectedIndex].pos);
     painter.setBrush(colorFor(m_points[selectedIndex].colorKey));
-    painter.setPen(QPen(Qt::white, 4));
+    painter.setPen(QPen(m_inks.halo, 4));
     painter.drawEllipse(at, radius + 4, radius + 4);
-    painter.setPen(QPen(kArtistInk, 2));
+    painter.setPen(QPen(m_inks.artist, 2));
     painter.drawEllipse(at, radius + 4, radius + 4);
   }
   paintLandmarks(painter, transform);
@@ -160,11 +184,11 @@ void MapScene::paintRaster(QPainter& painter, const MapTransform& transform,
     QVector<QRgb> normal(m_legend.size() + 1), dimmed(m_legend.size() + 1);
     for (int key = -1; key < m_legend.size(); ++key) {
       normal[key + 1] = colorFor(key).rgb();
-      dimmed[key + 1] = blend(colorFor(key), m_background, kDimOpacity).rgb();
+      dimmed[key + 1] = blend(colorFor(key), m_inks.background, kDimOpacity).rgb();
     }
     auto rgbFor = [&](int key, bool dim) {
       if (key >= -1 && key < m_legend.size()) return dim ? dimmed[key + 1] : normal[key + 1];
-      return dim ? blend(colorFor(key), m_background, kDimOpacity).rgb() : colorFor(key).rgb();
+      return dim ? blend(colorFor(key), m_inks.background, kDimOpacity).rgb() : colorFor(key).rgb();
     };
     const int width = size.width();
     const int height = size.height();
@@ -213,7 +237,7 @@ const QImage& MapScene::discSprite(int colorKey, int emphasis, double radius, do
   painter.setRenderHint(QPainter::Antialiasing, true);
   const QColor color = colorFor(colorKey);
   if (emphasis == 0) {
-    painter.setBrush(blend(color, m_background, kDimOpacity));
+    painter.setBrush(blend(color, m_inks.background, kDimOpacity));
     painter.setPen(Qt::NoPen);
   } else {
     painter.setBrush(color);
@@ -247,7 +271,7 @@ void MapScene::paintVector(QPainter& painter, const MapTransform& transform, con
 
 void MapScene::paintMarker(QPainter& painter, QPointF at, double radius, QColor color,
                            bool diamond) const {
-  painter.setPen(QPen(Qt::white, 1.5));
+  painter.setPen(QPen(m_inks.halo, 1.5));
   painter.setBrush(color);
   if (diamond) {
     const QPointF corners[4] = {at + QPointF(0, -radius), at + QPointF(radius, 0),

@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QObject>
 #include <QPair>
+#include <QPalette>
 #include <QPointF>
 #include <QSet>
 #include <QString>
@@ -17,9 +18,21 @@ class QPainter;
 
 namespace songspace::ui {
 
-// Ink of landmark markers and labels, shared by the painter and the legend.
-inline const QColor kArtistInk{32, 32, 36};
-inline const QColor kTagInk{10, 110, 102};
+// What the map paints with besides the songs' own colours, all taken from the view's palette so
+// the map reads on light and dark themes alike.
+struct MapInks {
+  QColor background;  // Base: behind everything, and what dimmed songs fade into
+  QColor artist;      // Text: artist markers and labels, the selection ring
+  QColor tag;         // Link: tag markers and labels (clicking one searches for it)
+  QColor halo;        // Base: the ring that lifts markers and the selection off the songs
+  QColor box;         // Base, slightly translucent: label and legend boxes
+  QColor boxEdge;     // Text, faint: the edge of those boxes
+  QColor hover;       // Text, half translucent: the ring around the hovered song
+  QColor muted;       // PlaceholderText: the legend's "+n more"
+  QColor unknown;     // Text faded 60% into Base: songs without a colour key
+  static MapInks fromPalette(const QPalette& palette);
+  bool operator==(const MapInks&) const = default;
+};
 
 // A song on the map; id is the catalog's song id, colorKey an index into the colour legend.
 struct MapPoint {
@@ -78,7 +91,8 @@ class MapScene {
   void setLandmarkPositions(const QVector<QPointF>& positions);
   void setColorLegend(QVector<QPair<QString, QColor>> legend);
   void setHighlighted(const QSet<int>& ids);
-  void setBackground(QColor color);
+  void setPalette(const QPalette& palette);  // see MapInks
+  const MapInks& inks() const { return m_inks; }
 
   const QVector<MapPoint>& points() const { return m_points; }
   const QVector<MapLandmark>& landmarks() const { return m_landmarks; }
@@ -88,6 +102,9 @@ class MapScene {
   // Bounding box of songs and landmarks (null when empty).
   QRectF bounds() const;
   QColor colorFor(int colorKey) const;
+  // The colour of the key-th legend entry: golden-angle hues, distinct and stable, bright enough
+  // for a light or a dark Base.
+  static QColor keyColor(int key);
 
   // Landmark under a view position (marker or drawn label), -1 if none. Uses the label layout of
   // the last paint, so what can be clicked is what was drawn.
@@ -127,7 +144,7 @@ class MapScene {
   QVector<QPair<QString, QColor>> m_legend;
   QSet<int> m_highlightedIds;
   QVector<quint8> m_emphasis;  // per point: 0 dimmed, 1 normal, 2 highlighted
-  QColor m_background = Qt::white;
+  MapInks m_inks = MapInks::fromPalette(QPalette());
   quint64 m_version = 0;
 
   // Raster cache: valid while the transform, size and m_version are unchanged.

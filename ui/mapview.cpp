@@ -41,7 +41,7 @@ EmbeddingMapView::EmbeddingMapView(QWidget* parent)
   m_animation->setEasingCurve(QEasingCurve::InOutCubic);
   connect(m_animation, &QVariantAnimation::valueChanged, this,
           [this](const QVariant& value) { applyAnimation(value.toDouble()); });
-  m_scene.setBackground(palette().color(QPalette::Base));
+  m_scene.setPalette(palette());
 }
 
 EmbeddingMapView::~EmbeddingMapView() = default;
@@ -282,8 +282,7 @@ void EmbeddingMapView::resizeEvent(QResizeEvent* event) {
 }
 
 void EmbeddingMapView::changeEvent(QEvent* event) {
-  if (event->type() == QEvent::PaletteChange)
-    m_scene.setBackground(palette().color(QPalette::Base));
+  if (event->type() == QEvent::PaletteChange) m_scene.setPalette(palette());
   QWidget::changeEvent(event);
 }
 

@@ -3,6 +3,7 @@
 #include <QFileInfo>
 
 #include <QAudioOutput>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMediaPlayer>
@@ -12,6 +13,7 @@
 #include <QUrl>
 
 #include "core/library/logging.h"
+#include "ui/appearance.h"
 
 namespace songspace::ui {
 namespace {
@@ -39,7 +41,7 @@ PlayerBar::PlayerBar(QWidget* parent)
   m_title->setMinimumWidth(160);
   m_title->setMaximumWidth(360);
   m_slider->setEnabled(false);
-  m_error->setStyleSheet(QStringLiteral("color: #a33;"));
+  showErrorInk();
   m_error->hide();
   layout->addWidget(m_playButton);
   layout->addWidget(m_title);
@@ -126,6 +128,17 @@ void PlayerBar::stop() {
 void PlayerBar::updateTimes(qint64 positionMs) {
   if (!m_sliderHeld) m_slider->setValue(static_cast<int>(positionMs));
   m_elapsed->setText(formatTime(positionMs));
+}
+
+void PlayerBar::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::PaletteChange) showErrorInk();
+  QWidget::changeEvent(event);
+}
+
+void PlayerBar::showErrorInk() {
+  QPalette ink = m_error->palette();
+  ink.setColor(QPalette::WindowText, negativeText(palette()));
+  m_error->setPalette(ink);
 }
 
 void PlayerBar::showError(const QString& message) {

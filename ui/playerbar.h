@@ -31,8 +31,12 @@ class PlayerBar : public QWidget {
  Q_SIGNALS:
   void playingChanged(bool playing);
 
+ protected:
+  void changeEvent(QEvent* event) override;
+
  private:
   void ensurePlayer();
+  void showErrorInk();  // the error label in the palette's negative colour
   void updateTimes(qint64 positionMs);
   void showError(const QString& message);
 

@@ -1,4 +1,4 @@
-// songspace [--db FILE] [--screenshot PNG] [FOLDER...]
+// songspace [--db FILE] [--screenshot PNG] [--dark] [FOLDER...]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -11,7 +11,10 @@
 #include <QTimer>
 
 #include "core/library/logging.h"
+#include "ui/appearance.h"
+#include "ui/englishplurals.h"
 #include "ui/mainwindow.h"
+#include "ui/settingskeys.h"
 
 namespace {
 
@@ -80,6 +83,7 @@ int main(int argc, char* argv[]) {
   }
   QApplication app(argc, argv);
   songspace::library::routeCoreLogToCategories();  // FFmpeg and the core into songspace.*
+  songspace::ui::installEnglishPlurals(app);       // "%n file(s)" reads "1 file", "2 files"
   QApplication::setApplicationName(QStringLiteral("Songspace"));
   QApplication::setOrganizationName(QStringLiteral("Songspace"));
   QApplication::setApplicationVersion(QStringLiteral(SONGSPACE_VERSION));
@@ -97,13 +101,20 @@ int main(int argc, char* argv[]) {
       QStringLiteral("screenshot"),
       QStringLiteral("Save the loaded window to PNG (and the map to <stem>-map.png), then quit."),
       QStringLiteral("PNG"));
+  const QCommandLineOption dark(
+      QStringLiteral("dark"),
+      QStringLiteral("Use the dark palette for this run (View › Dark Theme keeps it)."));
   parser.addOption(db);
   parser.addOption(screenshot);
+  parser.addOption(dark);
   parser.addPositionalArgument(QStringLiteral("folder"),
                                QStringLiteral("Music folders to scan into the library."),
                                QStringLiteral("[FOLDER...]"));
   parser.process(app);
 
+  if (parser.isSet(dark) || songspace::ui::settings::kDarkAppearance.read()) {
+    songspace::ui::applyAppearance(true);
+  }
   songspace::ui::MainWindow window;
   const QStringList folders = parser.positionalArguments();
   const bool shooting = parser.isSet(screenshot);

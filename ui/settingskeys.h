@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QByteArray>
+#include <QSettings>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+// Every QSettings key of the GUI, declared once with its type and default. Read and write through
+// these, never with a literal key: a key spelled twice drifts.
+namespace songspace::ui::settings {
+
+template <typename T>
+struct Key {
+  QString name;
+  T defaultValue{};
+
+  [[nodiscard]] T read(const QSettings& store = QSettings()) const {
+    return store.value(name, QVariant::fromValue(defaultValue)).template value<T>();
+  }
+  void write(const T& value) const { QSettings().setValue(name, QVariant::fromValue(value)); }
+  void write(QSettings& store, const T& value) const {
+    store.setValue(name, QVariant::fromValue(value));
+  }
+};
+
+// MainWindow::saveGeometry() and the splitter's saveState(), restored at start-up.
+inline const Key<QByteArray> kWindowGeometry{QStringLiteral("window/geometry")};
+inline const Key<QByteArray> kWindowSplitter{QStringLiteral("window/splitter")};
+// The map's "Colour by" choice (MapPanel::ColorBy as int).
+inline const Key<int> kMapColorBy{QStringLiteral("map/colorBy"), 0};
+// The catalog opened last (absolute path), reopened at start-up when it still exists.
+inline const Key<QString> kLastCatalog{QStringLiteral("library/lastCatalog")};
+// Whether the GUI starts with its dark palette (`songspace --dark` turns it on for one run).
+inline const Key<bool> kDarkAppearance{QStringLiteral("appearance/dark"), false};
+
+// The music folders scanned into one catalog, offered for a rescan. Catalog paths go in hex:
+// a QSettings key must not carry a path's '/' runs.
+[[nodiscard]] inline Key<QStringList> libraryFolders(const QString& catalogPath) {
+  return {QStringLiteral("libraries/") + QString::fromLatin1(catalogPath.toUtf8().toHex()) +
+          QStringLiteral("/folders")};
+}
+
+}  // namespace songspace::ui::settings
