@@ -274,16 +274,14 @@ void miniBatch(const FrameMatrix& z, const KMeansParams& params, Rng& rng, Frame
 }  // namespace
 
 AudioStatus KMeansParams::validate() const {
-  const auto outside = [](std::string_view name, const auto& spec, auto value) {
-    return AudioStatus::failure(
-        AudioError::InvalidArgument,
-        "k-means parameter " + std::string(name) + " = " + std::to_string(value) + " is outside [" +
-            std::to_string(spec.minValue) + ", " + std::to_string(spec.maxValue) + "]");
+  const auto outside = [](const auto& spec, auto value) {
+    return AudioStatus::failure(AudioError::InvalidArgument,
+                                "k-means parameter " + spec.validate(value));
   };
-  if (!kClusters.contains(clusters)) return outside(kClusters.name, kClusters, clusters);
-  if (!kIterations.contains(iterations)) return outside(kIterations.name, kIterations, iterations);
-  if (!kBatchSize.contains(batchSize)) return outside(kBatchSize.name, kBatchSize, batchSize);
-  if (!kTolerance.contains(tolerance)) return outside(kTolerance.name, kTolerance, tolerance);
+  if (!kClusters.contains(clusters)) return outside(kClusters, clusters);
+  if (!kIterations.contains(iterations)) return outside(kIterations, iterations);
+  if (!kBatchSize.contains(batchSize)) return outside(kBatchSize, batchSize);
+  if (!kTolerance.contains(tolerance)) return outside(kTolerance, tolerance);
   return AudioStatus::success();
 }
 

@@ -12,19 +12,19 @@
 namespace songspace::audio {
 
 struct KMeansParams {
-  static constexpr ParameterSpec<int> kClusters{"clusters", 1000, 2, 65536, "codewords K"};
-  static constexpr ParameterSpec<int> kIterations{"iterations", 25, 1, 1000,
-                                                  "Lloyd / mini-batch passes"};
-  static constexpr ParameterSpec<int> kBatchSize{"batch_size", 0, 0, 1 << 24,
-                                                 "mini-batch size, 0 = full Lloyd"};
-  static constexpr ParameterSpec<double> kTolerance{"tolerance", 1e-4, 0.0, 1.0,
-                                                    "stop when inertia improves less (relative)"};
+  static constexpr base::ParameterSpec<int> kClusters{"clusters", 1000, 2, 65536, "codewords K"};
+  static constexpr base::ParameterSpec<int> kIterations{"iterations", 25, 1, 1000,
+                                                        "Lloyd / mini-batch passes"};
+  static constexpr base::ParameterSpec<int> kBatchSize{"batch_size", 0, 0, 1 << 24,
+                                                       "mini-batch size, 0 = full Lloyd"};
+  static constexpr base::ParameterSpec<double> kTolerance{
+      "tolerance", 1e-4, 0.0, 1.0, "stop when inertia improves less (relative)"};
 
   int clusters = kClusters.defaultValue;
   int iterations = kIterations.defaultValue;
   int batchSize = kBatchSize.defaultValue;
   double tolerance = kTolerance.defaultValue;
-  std::uint64_t seed = 1;
+  std::uint64_t seed = base::kSeedSpec.defaultValue;
 
   AudioStatus validate() const;
 };

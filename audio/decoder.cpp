@@ -19,19 +19,9 @@ extern "C" {
 #include <system_error>
 
 #include "core/base/log.h"
-#include "core/base/parameter.h"
 
 namespace songspace::audio {
 namespace {
-
-constexpr DecodeOptions kDefaults{};
-constexpr ParameterSpec<int> kSampleRateSpec{"sampleRate", kDefaults.sampleRate, 4000, 192000,
-                                             "output sample rate in Hz"};
-constexpr ParameterSpec<std::size_t> kBlockSamplesSpec{
-    "blockSamples", kDefaults.blockSamples, 1, std::size_t{1} << 24,
-    "largest block handed to the sink, in samples"};
-constexpr ParameterSpec<double> kMinSecondsSpec{"minSeconds", kDefaults.minSeconds, 0.0, 86400.0,
-                                                "shortest output accepted, in seconds"};
 
 // The partial-decode rule (decoder.h explains it to callers).
 constexpr double kMaxRejectedFraction = 0.10;
@@ -617,11 +607,16 @@ AudioStatus decodeAudio(const std::filesystem::path& file, const SampleSink& sin
   DecodeReport local;
   DecodeReport& out = report ? *report : local;
   out = DecodeReport{};
-  if (!kSampleRateSpec.contains(options.sampleRate) ||
-      !kBlockSamplesSpec.contains(options.blockSamples) ||
-      !kMinSecondsSpec.contains(options.minSeconds) || !sink) {
-    return fail(AudioError::InvalidArgument, "decode options out of range or no sink");
-  }
+  if (!DecodeOptions::kSampleRate.contains(options.sampleRate))
+    return fail(AudioError::InvalidArgument,
+                DecodeOptions::kSampleRate.validate(options.sampleRate));
+  if (!DecodeOptions::kBlockSamples.contains(options.blockSamples))
+    return fail(AudioError::InvalidArgument,
+                DecodeOptions::kBlockSamples.validate(options.blockSamples));
+  if (!DecodeOptions::kMinSeconds.contains(options.minSeconds))
+    return fail(AudioError::InvalidArgument,
+                DecodeOptions::kMinSeconds.validate(options.minSeconds));
+  if (!sink) return fail(AudioError::InvalidArgument, "no sample sink given");
   routeFfmpegLogOnce();
   StreamDecoder decoder(sink, out, options);
   return decoder.run(file);

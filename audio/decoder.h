@@ -8,18 +8,29 @@
 #include <string>
 #include <vector>
 
+#include "audio/analysisrate.h"
 #include "audio/audiostatus.h"
 #include "audio/sourceprobe.h"
+#include "core/base/parameter.h"
 
 namespace songspace::audio {
 
-// The one sample rate every analysis runs at (docs/design.md §4).
-inline constexpr int kAnalysisSampleRate = 22050;
-
 struct DecodeOptions {
-  int sampleRate = kAnalysisSampleRate;       // output rate, mono
-  std::size_t blockSamples = 16384;           // upper bound of one block handed to the sink
-  double minSeconds = 1.0;                    // shorter output => AudioError::TooShort
+  static constexpr base::ParameterSpec<int> kSampleRate{
+      "sample_rate", kAnalysisSampleRate, 4000, 192000, "output sample rate (mono)", "Hz"};
+  static constexpr base::ParameterSpec<std::size_t> kBlockSamples{
+      "block_samples",
+      16384,
+      1,
+      std::size_t{1} << 24,
+      "largest block handed to the sink (bounds its buffer)",
+      "samples"};
+  static constexpr base::ParameterSpec<double> kMinSeconds{
+      "min_seconds", 1.0, 0.0, 86400.0, "shorter output fails with AudioError::TooShort", "s"};
+
+  int sampleRate = kSampleRate.defaultValue;
+  std::size_t blockSamples = kBlockSamples.defaultValue;
+  double minSeconds = kMinSeconds.defaultValue;
   const std::atomic<bool>* cancel = nullptr;  // polled between packets
   bool measureSource = false;                 // fill DecodeReport::source (audio/sourceprobe.h)
 };

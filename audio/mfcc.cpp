@@ -14,11 +14,8 @@ namespace songspace::audio {
 namespace {
 
 template <typename T>
-AudioStatus outOfRange(const ParameterSpec<T>& spec, T value) {
-  std::ostringstream out;
-  out << spec.name << " = " << value << " is outside its range [" << spec.minValue << ", "
-      << spec.maxValue << "] (" << spec.description << ")";
-  return AudioStatus::failure(AudioError::InvalidArgument, out.str());
+AudioStatus outOfRange(const base::ParameterSpec<T>& spec, T value) {
+  return AudioStatus::failure(AudioError::InvalidArgument, spec.validate(value));
 }
 
 double hzToMel(double hz) {

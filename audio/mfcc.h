@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "audio/analysisrate.h"
 #include "audio/audiostatus.h"
 #include "core/base/parameter.h"
 
@@ -16,22 +17,29 @@ namespace songspace::audio {
 // the HTK regression formula with edge frames replicated. Frames start at sample 0 and advance by
 // hopSize; a trailing partial frame is dropped. Every parameter is declared here, once.
 struct MfccParams {
-  static constexpr ParameterSpec<int> kSampleRate{"sample_rate", 22050, 8000, 96000,
-                                                  "input rate, Hz"};
-  static constexpr ParameterSpec<int> kFrameSize{"frame_size", 1024, 256, 8192,
-                                                 "FFT length in samples, even"};
-  static constexpr ParameterSpec<int> kHopSize{"hop_size", 512, 64, 8192, "samples between frames"};
-  static constexpr ParameterSpec<int> kMelBands{"mel_bands", 40, 8, 128, "triangular mel filters"};
-  static constexpr ParameterSpec<int> kCoefficients{"coefficients", 13, 2, 40,
-                                                    "cepstral coefficients kept, c0 included"};
-  static constexpr ParameterSpec<double> kMinFrequency{"min_frequency", 0.0, 0.0, 20000.0,
-                                                       "lowest filter edge, Hz"};
-  static constexpr ParameterSpec<double> kMaxFrequency{"max_frequency", 11025.0, 1000.0, 48000.0,
-                                                       "highest filter edge, Hz (<= rate/2)"};
-  static constexpr ParameterSpec<int> kDeltaWidth{"delta_width", 2, 1, 4,
-                                                  "frames each side in the Δ regression"};
-  static constexpr ParameterSpec<double> kLogFloor{"log_floor", 1e-10, 1e-20, 1e-3,
-                                                   "added to mel energies before the log"};
+  static constexpr base::ParameterSpec<int> kSampleRate{"sample_rate", kAnalysisSampleRate, 8000,
+                                                        96000,         "input sample rate", "Hz"};
+  static constexpr base::ParameterSpec<int> kFrameSize{"frame_size", 1024, 256, 8192,
+                                                       "FFT length in samples, even"};
+  static constexpr base::ParameterSpec<int> kHopSize{"hop_size", 512, 64, 8192,
+                                                     "samples between frames"};
+  static constexpr base::ParameterSpec<int> kMelBands{"mel_bands", 40, 8, 128,
+                                                      "triangular mel filters"};
+  static constexpr base::ParameterSpec<int> kCoefficients{
+      "coefficients", 13, 2, 40, "cepstral coefficients kept, c0 included"};
+  static constexpr base::ParameterSpec<double> kMinFrequency{"min_frequency", 0.0, 0.0, 20000.0,
+                                                             "lowest filter edge, Hz"};
+  static constexpr base::ParameterSpec<double> kMaxFrequency{
+      "max_frequency",
+      kAnalysisSampleRate / 2.0,
+      1000.0,
+      48000.0,
+      "highest filter edge (<= sample_rate / 2); by default the analysis rate's Nyquist frequency",
+      "Hz"};
+  static constexpr base::ParameterSpec<int> kDeltaWidth{"delta_width", 2, 1, 4,
+                                                        "frames each side in the Δ regression"};
+  static constexpr base::ParameterSpec<double> kLogFloor{"log_floor", 1e-10, 1e-20, 1e-3,
+                                                         "added to mel energies before the log"};
 
   int sampleRate = kSampleRate.defaultValue;
   int frameSize = kFrameSize.defaultValue;

@@ -102,14 +102,15 @@ AudioStatus AnalyzerParams::validate() const {
   if (AudioStatus status = mfcc.validate(); !status.ok()) return status;
   if (!kFrameSampleSize.contains(frameSampleSize)) {
     return AudioStatus::failure(AudioError::InvalidArgument,
-                                "frame_sample_size must be in [0, 100000]");
+                                kFrameSampleSize.validate(frameSampleSize));
   }
   if (!kMinSeconds.contains(minSeconds)) {
-    return AudioStatus::failure(AudioError::InvalidArgument, "min_seconds must be in [0.05, 60]");
+    return AudioStatus::failure(AudioError::InvalidArgument, kMinSeconds.validate(minSeconds));
   }
   if (mfcc.sampleRate != kAnalysisSampleRate) {
     return AudioStatus::failure(AudioError::InvalidArgument,
-                                "the analysis runs at 22050 Hz; mfcc.sample_rate must match");
+                                "the analysis runs at " + std::to_string(kAnalysisSampleRate) +
+                                    " Hz; mfcc.sample_rate must match");
   }
   return AudioStatus::success();
 }

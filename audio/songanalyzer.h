@@ -17,14 +17,14 @@
 namespace songspace::audio {
 
 struct AnalyzerParams {
-  static constexpr ParameterSpec<int> kFrameSampleSize{
+  static constexpr base::ParameterSpec<int> kFrameSampleSize{
       "frame_sample_size", 128, 0, 100000,
       "frames kept per song (uniform reservoir) so the codebook can be re-learned without "
       "decoding"};
 
   MfccParams mfcc;
   int frameSampleSize = kFrameSampleSize.defaultValue;
-  static constexpr ParameterSpec<double> kMinSeconds{
+  static constexpr base::ParameterSpec<double> kMinSeconds{
       "min_seconds", 0.5, 0.05, 60.0, "shorter decoded audio is rejected as too short"};
   double minSeconds = kMinSeconds.defaultValue;
 

@@ -148,19 +148,8 @@ bool isSupported(TagLib::File* file) {
 }  // namespace
 
 const char* tagFieldName(TagField field) {
-  switch (field) {
-    case TagField::Genre:
-      return "genre";
-    case TagField::Mood:
-      return "mood";
-    case TagField::Grouping:
-      return "grouping";
-    case TagField::Tags:
-      return "tags";
-    case TagField::Comment:
-      return "comment";
-  }
-  return "unknown";
+  const std::string_view word = kTagFieldSpec.wordOf(field);
+  return word.empty() ? "unknown" : word.data();  // the words are string literals
 }
 
 AudioStatus readTagField(const std::filesystem::path& file, TagField field,

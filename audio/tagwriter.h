@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "audio/audiostatus.h"
+#include "core/base/parameter.h"
 
 namespace songspace::audio {
 
@@ -19,7 +20,18 @@ enum class TagField {
             // read too) · MP4 ©cmt
 };
 
-// Lower-case name for messages and the journal ("genre", "mood", ...).
+// The fields by their stable lower-case words, as the journal stores them and users type them.
+inline constexpr base::EnumSpec<TagField, 5> kTagFieldSpec{
+    "field",
+    TagField::Genre,
+    {{{TagField::Genre, "genre"},
+      {TagField::Mood, "mood"},
+      {TagField::Grouping, "grouping"},
+      {TagField::Tags, "tags"},
+      {TagField::Comment, "comment"}}},
+    "tag field written (genre: the one every player shows)"};
+
+// Lower-case name for messages and the journal ("genre", "mood", ...): kTagFieldSpec's word.
 const char* tagFieldName(TagField field);
 
 // Reads the values of one field, trimmed, without empties, in file order (ID3 genre numbers

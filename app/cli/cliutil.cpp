@@ -80,109 +80,139 @@ QString Arguments::value(const QString& name, const QString& fallback) const {
   return m_values.value(name, fallback);
 }
 
-int Arguments::intValue(const QString& name, int fallback, int min, int max) {
-  if (!has(name)) return fallback;
-  bool ok = false;
-  const int v = value(name).toInt(&ok);
-  if (!ok || v < min || v > max) {
-    m_error = QStringLiteral("%1 must be an integer in [%2, %3]").arg(name).arg(min).arg(max);
-    return fallback;
+OptionSet& OptionSet::text(const QString& option, const QString& placeholder, const QString& help,
+                           QString& target) {
+  m_options.push_back({option, placeholder, help, [&target](const QString& value) -> QString {
+                         target = value;
+                         return {};
+                       }});
+  return *this;
+}
+
+OptionSet& OptionSet::flag(const QString& option, const QString& help, bool& target) {
+  m_options.push_back({option, QString(), help, [&target](const QString&) -> QString {
+                         target = true;
+                         return {};
+                       }});
+  return *this;
+}
+
+OptionSet& OptionSet::custom(const QString& option, const QString& placeholder, const QString& help,
+                             std::function<QString(const QString& value)> apply) {
+  m_options.push_back({option, placeholder, help, std::move(apply)});
+  return *this;
+}
+
+OptionSet& OptionSet::shownAs(const QString& form) {
+  if (!m_options.empty()) m_options.back().synopsisForm = form;
+  return *this;
+}
+
+QString OptionSet::synopsis() const {
+  QStringList parts;
+  for (const Option& option : m_options) {
+    if (option.synopsisForm) {
+      if (!option.synopsisForm->isEmpty()) parts << *option.synopsisForm;
+      continue;
+    }
+    parts << (option.placeholder.isEmpty()
+                  ? QStringLiteral("[%1]").arg(option.name)
+                  : QStringLiteral("[%1 %2]").arg(option.name, option.placeholder));
   }
-  return v;
+  return parts.join(QLatin1Char(' '));
 }
 
-double Arguments::doubleValue(const QString& name, double fallback, double min, double max) {
-  if (!has(name)) return fallback;
-  bool ok = false;
-  const double v = value(name).toDouble(&ok);
-  if (!ok || v < min || v > max) {
-    m_error = QStringLiteral("%1 must be a number in [%2, %3]").arg(name).arg(min).arg(max);
-    return fallback;
+QString OptionSet::help() const {
+  QString text;
+  for (const Option& option : m_options) {
+    const QString head = option.placeholder.isEmpty()
+                             ? option.name
+                             : option.name + QLatin1Char(' ') + option.placeholder;
+    text += QStringLiteral("  %1\n      %2\n").arg(head, option.help);
   }
-  return v;
+  return text;
 }
 
-QStringList trainOptionNames() {
-  return {QStringLiteral("--dim"),           QStringLiteral("--epochs"),
-          QStringLiteral("--loss"),          QStringLiteral("--threads"),
-          QStringLiteral("--seed"),          QStringLiteral("--lr"),
-          QStringLiteral("--max-norm"),      QStringLiteral("--weights"),
-          QStringLiteral("--average-decay"), QStringLiteral("--lr-decay"),
-          QStringLiteral("--optimizer"),     QStringLiteral("--subspaces"),
-          QStringLiteral("--max-negatives"), QStringLiteral("--song-cache")};
+Arguments OptionSet::parse(const QStringList& args) const {
+  QStringList valueOptions;
+  QStringList flags;
+  for (const Option& option : m_options)
+    (option.placeholder.isEmpty() ? flags : valueOptions) << option.name;
+  Arguments parsed(args, valueOptions, flags);
+  if (!parsed.ok()) return parsed;
+  for (const Option& option : m_options) {
+    if (!parsed.has(option.name)) continue;
+    const QString error = option.apply(parsed.value(option.name));
+    if (!error.isEmpty()) {
+      parsed.setError(error);
+      break;
+    }
+  }
+  return parsed;
 }
 
-bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error) {
-  options.dimension = args.intValue(QStringLiteral("--dim"), options.dimension, 2, 1024);
-  // Unless asked for, as many subspaces as the default that the dimension leaves room for.
-  if (args.value(QStringLiteral("--subspaces")).isEmpty())
+void addTrainOptions(OptionSet& options, core::TrainOptions& target) {
+  using core::TrainOptions;
+  options.number(QStringLiteral("--dim"), TrainOptions::kDimension, target.dimension)
+      .number(QStringLiteral("--subspaces"), TrainOptions::kSubspaces, target.subspaces,
+              QStringLiteral("M"))
+      .number(QStringLiteral("--epochs"), TrainOptions::kEpochs, target.epochs)
+      .choice(QStringLiteral("--loss"), TrainOptions::kLoss, target.loss)
+      .number(QStringLiteral("--threads"), TrainOptions::kThreads, target.threads)
+      .number(QStringLiteral("--seed"), base::kSeedSpec, target.seed)
+      .number(QStringLiteral("--lr"), TrainOptions::kLearningRate, target.learningRate)
+      .number(QStringLiteral("--max-norm"), TrainOptions::kMaxNorm, target.maxNorm,
+              QStringLiteral("C"))
+      .custom(
+          QStringLiteral("--weights"), QStringLiteral("TASK=W,..."),
+          [&] {
+            QStringList tasks;
+            for (int t = 0; t < core::kTaskCount; ++t) {
+              tasks << QStringLiteral("%1=%2").arg(
+                  QLatin1String(core::taskName(static_cast<core::Task>(t))),
+                  QString::fromStdString(
+                      base::formatValue(target.taskWeights[static_cast<std::size_t>(t)])));
+            }
+            return QStringLiteral("relative weight of each task's steps, each in %1; default %2")
+                .arg(QString::fromStdString(TrainOptions::kTaskWeight.rangeText()),
+                     tasks.join(QLatin1Char(',')));
+          }(),
+          [&target](const QString& value) -> QString {
+            for (const QString& item : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+              const QString name = item.section(QLatin1Char('='), 0, 0).trimmed();
+              const std::optional<double> weight = TrainOptions::kTaskWeight.parse(
+                  item.section(QLatin1Char('='), 1).trimmed().toStdString());
+              int task = -1;
+              QStringList names;
+              for (int t = 0; t < core::kTaskCount; ++t) {
+                const QLatin1String tName(core::taskName(static_cast<core::Task>(t)));
+                names << tName;
+                if (name == tName) task = t;
+              }
+              if (task < 0 || !weight) {
+                return QStringLiteral(
+                           "--weights: '%1' is not TASK=WEIGHT with a weight in %2 (tasks: %3)")
+                    .arg(item, QString::fromStdString(TrainOptions::kTaskWeight.rangeText()),
+                         names.join(QStringLiteral(", ")));
+              }
+              target.taskWeights[static_cast<std::size_t>(task)] = *weight;
+            }
+            return {};
+          })
+      .number(QStringLiteral("--average-decay"), TrainOptions::kAverageDecay, target.averageDecay)
+      .number(QStringLiteral("--lr-decay"), TrainOptions::kLearningRateDecayEpochs,
+              target.learningRateDecayEpochs, QStringLiteral("EPOCHS"))
+      .choice(QStringLiteral("--optimizer"), TrainOptions::kOptimizer, target.optimizer);
+}
+
+QString finishTrainOptions(const Arguments& args, core::TrainOptions& options) {
+  // Unless asked for, as many subspaces as the default that the dimension leaves room for, and
+  // no more threads than subspaces (the model then stays bit-identical for a seed).
+  if (!args.has(QStringLiteral("--subspaces")))
     options.subspaces = std::min(options.subspaces, options.dimension);
-  options.subspaces = args.intValue(QStringLiteral("--subspaces"), options.subspaces, 1, 64);
-  if (options.subspaces > options.dimension) {
-    *error = QStringLiteral("--subspaces must not exceed --dim");
-    return false;
-  }
-  options.epochs = args.intValue(QStringLiteral("--epochs"), options.epochs, 1, 100000);
-  // Unless asked for, no more threads than subspaces: the model stays bit-identical for a seed.
-  if (args.value(QStringLiteral("--threads")).isEmpty())
+  if (!args.has(QStringLiteral("--threads")))
     options.threads = std::min(options.threads, options.subspaces);
-  options.threads = args.intValue(QStringLiteral("--threads"), options.threads, 1, 256);
-  options.seed = static_cast<std::uint64_t>(
-      args.intValue(QStringLiteral("--seed"), static_cast<int>(options.seed), 0, 1 << 30));
-  options.learningRate = args.doubleValue(QStringLiteral("--lr"), options.learningRate, 1e-6, 10.0);
-  options.maxNorm = args.doubleValue(QStringLiteral("--max-norm"), options.maxNorm, 1e-3, 1e3);
-  options.averageDecay =
-      args.doubleValue(QStringLiteral("--average-decay"), options.averageDecay, 0.0, 0.999999);
-  options.learningRateDecayEpochs =
-      args.doubleValue(QStringLiteral("--lr-decay"), options.learningRateDecayEpochs, 0.0, 1e6);
-  // Their ranges are the trainer's (TrainReport::error names them).
-  constexpr int kAnyInt = std::numeric_limits<int>::max();
-  options.maxNegativeDraws =
-      args.intValue(QStringLiteral("--max-negatives"), options.maxNegativeDraws, 0, kAnyInt);
-  options.songCacheRefreshesPerEpoch =
-      args.intValue(QStringLiteral("--song-cache"), options.songCacheRefreshesPerEpoch, 0, kAnyInt);
-  const QString optimizer = args.value(QStringLiteral("--optimizer"));
-  if (optimizer.isEmpty()) {
-    // the caller's default
-  } else if (optimizer == QStringLiteral("sgd")) {
-    options.optimizer = core::Optimizer::Sgd;
-  } else if (optimizer == QStringLiteral("adagrad")) {
-    options.optimizer = core::Optimizer::AdaGrad;
-  } else {
-    *error = QStringLiteral("--optimizer must be adagrad or sgd");
-    return false;
-  }
-  const QString loss = args.value(QStringLiteral("--loss"), QStringLiteral("warp"));
-  if (loss == QStringLiteral("auc")) {
-    options.loss = core::Loss::Auc;
-  } else if (loss != QStringLiteral("warp")) {
-    *error = QStringLiteral("--loss must be warp or auc");
-    return false;
-  }
-  const QStringList weights =
-      args.value(QStringLiteral("--weights")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-  for (const QString& item : weights) {
-    const QString name = item.section(QLatin1Char('='), 0, 0).trimmed();
-    bool ok = false;
-    const double weight = item.section(QLatin1Char('='), 1).toDouble(&ok);
-    int task = -1;
-    for (int t = 0; t < core::kTaskCount; ++t) {
-      if (name == QLatin1String(core::taskName(static_cast<core::Task>(t)))) task = t;
-    }
-    if (task < 0 || !ok || weight < 0) {
-      *error = QStringLiteral(
-                   "--weights: '%1' is not TASK=WEIGHT (tasks: tags, artist, "
-                   "similar_songs, songs_for_artist, similar_artists)")
-                   .arg(item);
-      return false;
-    }
-    options.taskWeights[static_cast<std::size_t>(task)] = weight;
-  }
-  if (!args.ok()) {
-    *error = args.error();
-    return false;
-  }
-  return true;
+  return QString::fromStdString(options.validate());
 }
 
 QString catalogPathFrom(const Arguments& args) {
@@ -205,9 +235,10 @@ void printJson(const QJsonObject& object) {
   out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
 }
 
-int usageError(const char* synopsis, const QString& message) {
+int usageError(const QString& synopsis, const QString& message) {
   QTextStream(stderr) << "songspace-cli: " << message << "\nusage: songspace-cli " << synopsis
-                      << "\n";
+                      << "\n(songspace-cli help " << synopsis.section(QLatin1Char(' '), 0, 0)
+                      << " explains every option, its range and its default)\n";
   return 2;
 }
 

@@ -4,10 +4,13 @@
 #include <QString>
 #include <QStringList>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/base/parameter.h"
 
 namespace songspace::core {
 class Catalog;
@@ -25,10 +28,11 @@ class Arguments {
   const QString& error() const { return m_error; }
   bool has(const QString& name) const;
   QString value(const QString& name, const QString& fallback = {}) const;
-  // Integer / double option with range check; sets error() when malformed or out of range.
-  int intValue(const QString& name, int fallback, int min, int max);
-  double doubleValue(const QString& name, double fallback, double min, double max);
   const QStringList& positionals() const { return m_positionals; }
+  // Records a usage error (the first one wins).
+  void setError(const QString& error) {
+    if (m_error.isEmpty()) m_error = error;
+  }
   // The positionals as the original bytes (see rawArguments()), when `raw` lines up with the
   // parsed arguments; otherwise their local 8-bit encoding.
   std::vector<std::string> rawPositionals(const std::vector<std::string>& raw) const;
@@ -42,16 +46,69 @@ class Arguments {
   QString m_error;
 };
 
-// The training options `train` and `eval` share: --dim --subspaces --epochs --loss --threads
-// --seed --lr --max-norm --weights TASK=W,... (tags, artist, similar_songs, songs_for_artist,
-// similar_artists) --average-decay --lr-decay --optimizer.
-QStringList trainOptionNames();
-inline constexpr const char* kTrainOptionsSynopsis =
-    "[--dim N] [--subspaces M] [--epochs N] [--loss warp|auc] [--threads N] [--seed N] [--lr X] "
-    "[--max-norm C] [--weights TASK=W,...] [--average-decay X] [--lr-decay EPOCHS] "
-    "[--optimizer adagrad|sgd] [--max-negatives N] [--song-cache REFRESHES]";
-// Reads them into `options` (defaults untouched when absent); false with *error on bad values.
-bool readTrainOptions(Arguments& args, core::TrainOptions& options, QString* error);
+// A command's options, declared once: each is bound to the field it sets and, for numbers and
+// choices, to the ParameterSpec / EnumSpec that declares the field in core. Parsing, the range
+// check and its message, the synopsis and the `help COMMAND` lines all come from these bindings,
+// so the CLI writes no range or default of its own.
+class OptionSet {
+ public:
+  // --name VALUE read as a T within spec's range. A float field may bind a float spec only.
+  template <typename T>
+  OptionSet& number(const QString& option, const base::ParameterSpec<T>& spec, T& target,
+                    const QString& placeholder = {});
+  // --name V,V,... : every element within spec's range; replaces target's contents.
+  template <typename T>
+  OptionSet& numberList(const QString& option, const base::ParameterSpec<T>& spec,
+                        std::vector<T>& target, const QString& placeholder);
+  template <typename E, std::size_t N>
+  OptionSet& choice(const QString& option, const base::EnumSpec<E, N>& spec, E& target);
+  // --name VALUE kept as text (file names, labels): no range to check.
+  OptionSet& text(const QString& option, const QString& placeholder, const QString& help,
+                  QString& target);
+  OptionSet& flag(const QString& option, const QString& help, bool& target);
+  // --name VALUE handed to `apply`, which returns an error message or an empty string.
+  OptionSet& custom(const QString& option, const QString& placeholder, const QString& help,
+                    std::function<QString(const QString& value)> apply);
+
+  // How the option last added appears in the synopsis instead of "[--name VALUE]": e.g.
+  // "--label COLUMN" for a required one, "(--dry-run | --apply)" for one of a pair; an empty form
+  // leaves it out (the pair's other half).
+  OptionSet& shownAs(const QString& form);
+
+  // "[--dim N] [--loss warp|auc] [--json]"
+  QString synopsis() const;
+  // One line per option: the placeholder, what it is, its range and its default (the bound
+  // field's value when declared, i.e. the command's default).
+  QString help() const;
+  // Reads `args`: every given option is checked and stored in its field; the returned Arguments
+  // holds the positionals, and error() names the first bad option and its valid range.
+  Arguments parse(const QStringList& args) const;
+
+ private:
+  struct Option {
+    QString name;
+    QString placeholder;  // empty for a flag
+    QString help;
+    std::function<QString(const QString& value)> apply;
+    std::optional<QString> synopsisForm;  // shownAs()
+  };
+  template <typename T>
+  static QString describe(const base::ParameterSpec<T>& spec, T current);
+  std::vector<Option> m_options;
+};
+
+// The training options `train` and `eval` share (core::TrainOptions' declarations): --dim
+// --subspaces --epochs --loss --threads --seed --lr --max-norm --weights --average-decay
+// --lr-decay --optimizer.
+void addTrainOptions(OptionSet& options, core::TrainOptions& target);
+// After parse(): unless given, subspaces and threads shrink to what the dimension and the
+// subspaces leave room for; then TrainOptions::validate(). Empty or the usage error's message.
+QString finishTrainOptions(const Arguments& args, core::TrainOptions& options);
+
+// Help lines of the options every command with a catalog or JSON output shares.
+inline const QString kCatalogOptionHelp =
+    QStringLiteral("the catalog file (default: library.sqlite in the platform's data folder)");
+inline const QString kJsonOptionHelp = QStringLiteral("print the result as JSON");
 
 // --db FILE or the platform's default catalog.
 QString catalogPathFrom(const Arguments& args);
@@ -59,10 +116,82 @@ QString catalogPathFrom(const Arguments& args);
 std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path);
 
 void printJson(const QJsonObject& object);
-int usageError(const char* synopsis, const QString& message);
+// Prints "songspace-cli: MESSAGE", the synopsis and where the options are explained; returns 2.
+int usageError(const QString& synopsis, const QString& message);
 bool stderrIsTerminal();
 // SIGINT/SIGTERM set the returned flag (a job polls it and stops cleanly) instead of killing.
 const std::atomic<bool>* installInterruptFlag();
 bool interrupted();
+
+template <typename T>
+QString OptionSet::describe(const base::ParameterSpec<T>& spec, T current) {
+  QString text = QString::fromUtf8(spec.description.data(), qsizetype(spec.description.size()));
+  text += QStringLiteral("; %1 in %2")
+              .arg(QLatin1String(spec.kindText()), QString::fromStdString(spec.rangeText()));
+  if (!spec.unit.empty())
+    text += QLatin1Char(' ') + QString::fromUtf8(spec.unit.data(), qsizetype(spec.unit.size()));
+  return text +
+         QStringLiteral(", default %1").arg(QString::fromStdString(base::formatValue(current)));
+}
+
+template <typename T>
+OptionSet& OptionSet::number(const QString& option, const base::ParameterSpec<T>& spec, T& target,
+                             const QString& placeholder) {
+  const QString shown = placeholder.isEmpty()
+                            ? (std::is_integral_v<T> ? QStringLiteral("N") : QStringLiteral("X"))
+                            : placeholder;
+  m_options.push_back({option, shown, describe(spec, target),
+                       [option, spec, &target](const QString& value) -> QString {
+                         const std::optional<T> parsed = spec.parse(value.toStdString());
+                         if (!parsed)
+                           return QStringLiteral("%1 must be %2 in %3, not '%4'")
+                               .arg(option,
+                                    std::is_integral_v<T> ? QStringLiteral("an integer")
+                                                          : QStringLiteral("a number"),
+                                    QString::fromStdString(spec.rangeText()), value);
+                         target = *parsed;
+                         return {};
+                       }});
+  return *this;
+}
+
+template <typename T>
+OptionSet& OptionSet::numberList(const QString& option, const base::ParameterSpec<T>& spec,
+                                 std::vector<T>& target, const QString& placeholder) {
+  QString help =
+      QString::fromUtf8(spec.description.data(), qsizetype(spec.description.size())) +
+      QStringLiteral("; comma-separated, each in %1").arg(QString::fromStdString(spec.rangeText()));
+  m_options.push_back(
+      {option, placeholder, help, [option, spec, &target](const QString& value) -> QString {
+         std::vector<T> values;
+         for (const QString& item : value.split(QLatin1Char(','))) {
+           const std::optional<T> parsed = spec.parse(item.trimmed().toStdString());
+           if (!parsed)
+             return QStringLiteral("%1: every value must be a number in %2, not '%3'")
+                 .arg(option, QString::fromStdString(spec.rangeText()), item);
+           values.push_back(*parsed);
+         }
+         target = std::move(values);
+         return {};
+       }});
+  return *this;
+}
+
+template <typename E, std::size_t N>
+OptionSet& OptionSet::choice(const QString& option, const base::EnumSpec<E, N>& spec, E& target) {
+  const QString help =
+      QString::fromUtf8(spec.description.data(), qsizetype(spec.description.size())) +
+      QStringLiteral("; default %1").arg(QLatin1String(spec.wordOf(target)));
+  m_options.push_back({option, QString::fromStdString(spec.choicesText("|")), help,
+                       [option, spec, &target](const QString& value) -> QString {
+                         const std::optional<E> parsed = spec.fromWord(value.toStdString());
+                         if (!parsed)
+                           return QStringLiteral("%1 must be %2, not '%3'")
+                               .arg(option, QString::fromStdString(spec.choicesProse()), value);
+                         target = *parsed;
+                         return {};
+                       }});
+  return *this;
+}
 
 }  // namespace songspace::cli

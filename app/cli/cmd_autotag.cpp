@@ -18,10 +18,64 @@
 namespace songspace::cli {
 namespace {
 
-constexpr const char* kAutotagSynopsis =
-    "autotag [--db FILE] [--field genre|mood|grouping|tags|comment] [--min-score X] "
-    "[--max-tags N] [--replace] [--touch] (--dry-run | --apply) [PATH|ID ...] [--json]";
-constexpr const char* kUndoSynopsis = "undo [--db FILE] [BATCH] [--force] [--touch] [--json]";
+struct AutotagParameters {
+  QString db;
+  library::AutotagParams autotag;
+  bool replace = false;
+  bool touch = false;
+  bool dryRun = false;
+  bool apply = false;
+  bool json = false;
+};
+
+OptionSet declareAutotag(AutotagParameters& p) {
+  OptionSet options;
+  options.text(QStringLiteral("--db"), QStringLiteral("FILE"), kCatalogOptionHelp, p.db)
+      .choice(QStringLiteral("--field"), audio::kTagFieldSpec, p.autotag.field)
+      .number(QStringLiteral("--min-score"), library::kAutotagMinScore, p.autotag.minScore)
+      .number(QStringLiteral("--max-tags"), library::kAutotagMaxTags, p.autotag.maxTags)
+      .flag(QStringLiteral("--replace"),
+            QStringLiteral("the field becomes the proposed values (default: they are added)"),
+            p.replace)
+      .flag(QStringLiteral("--touch"),
+            QStringLiteral("let the files' modification times change (default: kept)"), p.touch)
+      .flag(QStringLiteral("--dry-run"),
+            QStringLiteral("show what would change, write nothing (this or --apply)"), p.dryRun)
+      .shownAs(QStringLiteral("(--dry-run | --apply)"))
+      .flag(QStringLiteral("--apply"),
+            QStringLiteral("write the tags, journaled for undo (this or --dry-run)"), p.apply)
+      .shownAs(QString())
+      .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  return options;
+}
+
+const QString kAutotagSynopsis = [] {
+  AutotagParameters defaults;
+  return QStringLiteral("autotag [PATH|ID ...] ") + declareAutotag(defaults).synopsis();
+}();
+
+struct UndoParameters {
+  QString db;
+  bool force = false;
+  bool touch = false;
+  bool json = false;
+};
+
+OptionSet declareUndo(UndoParameters& p) {
+  OptionSet options;
+  options.text(QStringLiteral("--db"), QStringLiteral("FILE"), kCatalogOptionHelp, p.db)
+      .flag(QStringLiteral("--force"), QStringLiteral("restore files changed since the batch too"),
+            p.force)
+      .flag(QStringLiteral("--touch"),
+            QStringLiteral("let the files' modification times change (default: kept)"), p.touch)
+      .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  return options;
+}
+
+const QString kUndoSynopsis = [] {
+  UndoParameters defaults;
+  return QStringLiteral("undo [BATCH] ") + declareUndo(defaults).synopsis();
+}();
 
 QString joined(const std::vector<std::string>& values) {
   if (values.empty()) return QStringLiteral("(empty)");
@@ -103,29 +157,15 @@ int reportBatch(const library::BatchResult& result, bool json, const char* what)
 }
 
 int runAutotag(const QStringList& rawArgs) {
-  Arguments args(rawArgs,
-                 {QStringLiteral("--db"), QStringLiteral("--field"), QStringLiteral("--min-score"),
-                  QStringLiteral("--max-tags")},
-                 {QStringLiteral("--replace"), QStringLiteral("--dry-run"),
-                  QStringLiteral("--apply"), QStringLiteral("--touch"), QStringLiteral("--json")});
-  library::AutotagParams params;
-  params.minScore = static_cast<float>(
-      args.doubleValue(QStringLiteral("--min-score"), library::kAutotagMinScore.defaultValue,
-                       library::kAutotagMinScore.minValue, library::kAutotagMinScore.maxValue));
-  params.maxTags =
-      args.intValue(QStringLiteral("--max-tags"), library::kAutotagMaxTags.defaultValue,
-                    library::kAutotagMaxTags.minValue, library::kAutotagMaxTags.maxValue);
+  AutotagParameters given;
+  const Arguments args = declareAutotag(given).parse(rawArgs);
   if (!args.ok()) return usageError(kAutotagSynopsis, args.error());
-  const auto field = library::tagFieldFromName(
-      args.value(QStringLiteral("--field"), QStringLiteral("genre")).toStdString());
-  if (!field) return usageError(kAutotagSynopsis, QStringLiteral("unknown --field"));
-  params.field = *field;
-  params.mode = args.has(QStringLiteral("--replace")) ? library::AutotagMode::Replace
-                                                      : library::AutotagMode::Add;
-  const bool apply = args.has(QStringLiteral("--apply"));
-  if (apply == args.has(QStringLiteral("--dry-run")))
+  library::AutotagParams& params = given.autotag;
+  params.mode = given.replace ? library::AutotagMode::Replace : library::AutotagMode::Add;
+  const bool apply = given.apply;
+  if (apply == given.dryRun)
     return usageError(kAutotagSynopsis, QStringLiteral("give exactly one of --dry-run, --apply"));
-  const bool json = args.has(QStringLiteral("--json"));
+  const bool json = given.json;
 
   const QString dbPath = catalogPathFrom(args);
   auto catalog = openCatalogOrReport(dbPath);
@@ -210,7 +250,7 @@ int runAutotag(const QStringList& rawArgs) {
   }
 
   library::ApplyOptions options;
-  options.preserveMtime = !args.has(QStringLiteral("--touch"));
+  options.preserveMtime = !given.touch;
   options.note = (QStringLiteral("autotag ") + rawArgs.join(QLatin1Char(' '))).toStdString();
   options.cancel = installInterruptFlag();
   QTextStream out(stdout);
@@ -220,8 +260,8 @@ int runAutotag(const QStringList& rawArgs) {
 }
 
 int runUndo(const QStringList& rawArgs) {
-  Arguments args(rawArgs, {QStringLiteral("--db")},
-                 {QStringLiteral("--force"), QStringLiteral("--touch"), QStringLiteral("--json")});
+  UndoParameters given;
+  const Arguments args = declareUndo(given).parse(rawArgs);
   if (!args.ok()) return usageError(kUndoSynopsis, args.error());
   library::UndoOptions options;
   if (args.positionals().size() > 1) return usageError(kUndoSynopsis, QStringLiteral("one batch"));
@@ -231,10 +271,10 @@ int runUndo(const QStringList& rawArgs) {
     if (!ok || options.batchId <= 0)
       return usageError(kUndoSynopsis, QStringLiteral("BATCH must be a batch id"));
   }
-  options.force = args.has(QStringLiteral("--force"));
-  options.preserveMtime = !args.has(QStringLiteral("--touch"));
+  options.force = given.force;
+  options.preserveMtime = !given.touch;
   options.cancel = installInterruptFlag();
-  const bool json = args.has(QStringLiteral("--json"));
+  const bool json = given.json;
   auto catalog = openCatalogOrReport(catalogPathFrom(args));
   if (!catalog) return 1;
   QTextStream out(stdout);
@@ -246,10 +286,16 @@ int runUndo(const QStringList& rawArgs) {
 const CommandRegistration kAutotag({"autotag", kAutotagSynopsis,
                                     "preview (--dry-run) or write (--apply) predicted tags into "
                                     "files: verified copy + rename, journaled for undo",
-                                    runAutotag});
+                                    runAutotag, [] {
+                                      AutotagParameters defaults;
+                                      return declareAutotag(defaults).help();
+                                    }});
 const CommandRegistration kUndo({"undo", kUndoSynopsis,
-                                 "restore the tags of the last (or given) auto-tag batch",
-                                 runUndo});
+                                 "restore the tags of the last (or given) auto-tag batch", runUndo,
+                                 [] {
+                                   UndoParameters defaults;
+                                   return declareUndo(defaults).help();
+                                 }});
 
 }  // namespace
 }  // namespace songspace::cli

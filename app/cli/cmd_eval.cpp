@@ -12,31 +12,46 @@
 namespace songspace::cli {
 namespace {
 
-const QByteArray kSynopsis =
-    QByteArray("eval [--db FILE] [--holdout F] [--summary-weight W] [--knn-summary-weight W] ") +
-    kTrainOptionsSynopsis + " [--json]";
+struct Parameters {
+  QString db;
+  core::EvalOptions eval;
+  float summaryWeight = core::LibraryDatasetOptions::kSummaryWeight.defaultValue;
+  float knnSummaryWeight = core::EvalOptions::kKnnSummaryWeight.defaultValue;
+  bool json = false;
+};
+
+OptionSet declare(Parameters& p) {
+  OptionSet options;
+  options.text(QStringLiteral("--db"), QStringLiteral("FILE"), kCatalogOptionHelp, p.db)
+      .number(QStringLiteral("--holdout"), core::EvalOptions::kHoldoutFraction,
+              p.eval.holdoutFraction, QStringLiteral("F"))
+      .number(QStringLiteral("--summary-weight"), core::LibraryDatasetOptions::kSummaryWeight,
+              p.summaryWeight, QStringLiteral("W"))
+      .number(QStringLiteral("--knn-summary-weight"), core::EvalOptions::kKnnSummaryWeight,
+              p.knnSummaryWeight, QStringLiteral("W"));
+  addTrainOptions(options, p.eval.train);
+  options.flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  return options;
+}
+
+const QString kSynopsis = [] {
+  Parameters defaults;
+  return QStringLiteral("eval ") + declare(defaults).synopsis();
+}();
 
 int run(const QStringList& rawArgs) {
-  Arguments args(
-      rawArgs,
-      QStringList{QStringLiteral("--db"), QStringLiteral("--holdout"),
-                  QStringLiteral("--summary-weight"), QStringLiteral("--knn-summary-weight")} +
-          trainOptionNames(),
-      {QStringLiteral("--json")});
-  core::EvalOptions options;
-  options.holdoutFraction = args.doubleValue(QStringLiteral("--holdout"), 0.2, 0.01, 0.9);
-  const double summaryWeight = args.doubleValue(
-      QStringLiteral("--summary-weight"), core::LibraryDatasetOptions{}.summaryWeight, 0.0, 100.0);
-  // 0.5 is where cosine kNN measured best on the demo library (docs/experiments.md §2.3).
-  const double knnSummaryWeight =
-      args.doubleValue(QStringLiteral("--knn-summary-weight"), 0.5, 0.0, 100.0);
-  QString usage;
-  if (!readTrainOptions(args, options.train, &usage))
-    return usageError(kSynopsis.constData(), usage);
+  Parameters p;
+  const Arguments args = declare(p).parse(rawArgs);
+  if (!args.ok()) return usageError(kSynopsis, args.error());
+  if (const QString error = finishTrainOptions(args, p.eval.train); !error.isEmpty())
+    return usageError(kSynopsis, error);
+  core::EvalOptions& options = p.eval;
+  const double summaryWeight = p.summaryWeight;
+  const double knnSummaryWeight = p.knnSummaryWeight;
   // One seed drives the held-out split and the training, as `train --seed` does.
   options.seed = options.train.seed;
   if (!args.positionals().isEmpty())
-    return usageError(kSynopsis.constData(), QStringLiteral("unexpected argument"));
+    return usageError(kSynopsis, QStringLiteral("unexpected argument"));
 
   auto catalog = openCatalogOrReport(catalogPathFrom(args));
   if (!catalog) return 1;
@@ -58,7 +73,7 @@ int run(const QStringList& rawArgs) {
   }
   const QJsonObject json =
       QJsonDocument::fromJson(QByteArray::fromStdString(core::evalResultToJson(result))).object();
-  if (args.has(QStringLiteral("--json"))) {
+  if (p.json) {
     printJson(json);
     return 0;
   }
@@ -91,10 +106,13 @@ int run(const QStringList& rawArgs) {
   return 0;
 }
 
-const CommandRegistration kRegistration({"eval", kSynopsis.constData(),
+const CommandRegistration kRegistration({"eval", kSynopsis,
                                          "train on part of the library and measure every task on "
                                          "the held-out songs, beside random, popularity and kNN",
-                                         run});
+                                         run, [] {
+                                           Parameters defaults;
+                                           return declare(defaults).help();
+                                         }});
 
 }  // namespace
 }  // namespace songspace::cli

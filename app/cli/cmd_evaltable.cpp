@@ -1,10 +1,10 @@
 // songspace-cli eval-table: cross-validated classification of a CSV's rows by the joint model's
 // Tags task beside random, popularity and kNN baselines (docs/design.md §3).
-#include <QCommandLineParser>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
 
+#include "app/cli/cliutil.h"
 #include "app/cli/command.h"
 #include "core/eval/tableeval.h"
 
@@ -12,18 +12,61 @@ namespace songspace::cli {
 namespace {
 
 using core::TableEvalOptions;
+using core::TableExpansionOptions;
+using core::TrainOptions;
 
-bool parseInt(const QString& text, long long min, long long max, long long& out) {
-  bool ok = false;
-  out = text.toLongLong(&ok);
-  return ok && out >= min && out <= max;
+struct Parameters {
+  QString label;
+  TableEvalOptions eval;
+  bool json = false;
+  bool noTune = false;
+};
+
+OptionSet declare(Parameters& p) {
+  OptionSet options;
+  TableEvalOptions& e = p.eval;
+  options
+      .text(QStringLiteral("--label"), QStringLiteral("COLUMN"),
+            QStringLiteral("the label column (required)"), p.label)
+      .shownAs(QStringLiteral("--label COLUMN"))
+      .number(QStringLiteral("--folds"), TableEvalOptions::kFolds, e.folds, QStringLiteral("K"))
+      .number(QStringLiteral("--seed"), base::kSeedSpec, e.seed)
+      .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json)
+      .choice(QStringLiteral("--kernel"), TableExpansionOptions::kKernelMap, e.expansion.kernelMap)
+      .number(QStringLiteral("--fourier"), TableExpansionOptions::kFourierFeatures,
+              e.expansion.fourierFeatures, QStringLiteral("D"))
+      .number(QStringLiteral("--landmarks"), TableExpansionOptions::kLandmarks,
+              e.expansion.landmarks, QStringLiteral("M"))
+      .number(QStringLiteral("--gamma"), TableExpansionOptions::kGamma, e.expansion.gamma,
+              QStringLiteral("G"))
+      .numberList(QStringLiteral("--gammas"), TableExpansionOptions::kGamma, e.gammas,
+                  QStringLiteral("G,G,..."))
+      .number(QStringLiteral("--dim"), TrainOptions::kDimension, e.train.dimension,
+              QStringLiteral("D"))
+      .number(QStringLiteral("--epochs"), TrainOptions::kEpochs, e.train.epochs)
+      .number(QStringLiteral("--lr"), TrainOptions::kLearningRate, e.train.learningRate)
+      .number(QStringLiteral("--max-norm"), TrainOptions::kMaxNorm, e.train.maxNorm,
+              QStringLiteral("C"))
+      .number(QStringLiteral("--kernel-weight"), TableExpansionOptions::kKernelWeight,
+              e.expansion.kernelWeight)
+      .number(QStringLiteral("--dense-weight"), TableExpansionOptions::kDenseWeight,
+              e.expansion.denseWeight)
+      .number(QStringLiteral("--ensemble"), TableEvalOptions::kEnsemble, e.ensemble,
+              QStringLiteral("M"))
+      .flag(QStringLiteral("--no-tune"),
+            QStringLiteral("skip the inner learning-rate / C selection (so do --lr, --max-norm)"),
+            p.noTune)
+      .number(QStringLiteral("--average-decay"), TrainOptions::kAverageDecay, e.train.averageDecay)
+      .number(QStringLiteral("--lr-decay"), TrainOptions::kLearningRateDecayEpochs,
+              e.train.learningRateDecayEpochs, QStringLiteral("T"))
+      .number(QStringLiteral("--patience"), TrainOptions::kPatience, e.train.patience);
+  return options;
 }
 
-bool parseDouble(const QString& text, double min, double max, double& out) {
-  bool ok = false;
-  out = text.toDouble(&ok);
-  return ok && out >= min && out <= max;
-}
+const QString kSynopsis = [] {
+  Parameters defaults;
+  return QStringLiteral("eval-table CSV ") + declare(defaults).synopsis();
+}();
 
 QJsonObject metricsJson(const core::RankingMetrics& m) {
   return QJsonObject{{QStringLiteral("p@1"), m.p1},
@@ -35,186 +78,44 @@ QJsonObject metricsJson(const core::RankingMetrics& m) {
 int run(const QStringList& args) {
   QTextStream err(stderr);
   QTextStream out(stdout);
-  QCommandLineParser parser;
-  const QCommandLineOption label(QStringLiteral("label"), QStringLiteral("label column"),
-                                 QStringLiteral("COLUMN"));
-  const QCommandLineOption folds(QStringLiteral("folds"), QStringLiteral("stratified folds"),
-                                 QStringLiteral("K"), QStringLiteral("10"));
-  const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("random seed"),
-                                QStringLiteral("N"), QStringLiteral("1"));
-  const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("print JSON"));
-  const QCommandLineOption fourier(
-      QStringLiteral("fourier"),
-      QStringLiteral("random Fourier features (implies --kernel fourier; 0: none)"),
-      QStringLiteral("D"));
-  const QCommandLineOption gamma(QStringLiteral("gamma"), QStringLiteral("RBF kernel gamma"),
-                                 QStringLiteral("G"));
-  const QCommandLineOption gammas(QStringLiteral("gammas"),
-                                  QStringLiteral("comma-separated gammas tried on the inner split"),
-                                  QStringLiteral("G,G,..."));
-  const QCommandLineOption dim(QStringLiteral("dim"), QStringLiteral("embedding dimension"),
-                               QStringLiteral("D"));
-  const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("max epochs"),
-                                  QStringLiteral("N"));
-  const QCommandLineOption lr(QStringLiteral("lr"), QStringLiteral("learning rate (no tuning)"),
-                              QStringLiteral("X"));
-  const QCommandLineOption maxNorm(QStringLiteral("max-norm"),
-                                   QStringLiteral("norm bound C (no tuning)"), QStringLiteral("X"));
-  const QCommandLineOption kernel(
-      QStringLiteral("kernel"),
-      QStringLiteral("RBF kernel map: nystroem (default), fourier or none"), QStringLiteral("MAP"));
-  const QCommandLineOption landmarks(QStringLiteral("landmarks"),
-                                     QStringLiteral("Nystroem landmarks (training rows)"),
-                                     QStringLiteral("M"));
-  const QCommandLineOption kernelWeight(QStringLiteral("kernel-weight"),
-                                        QStringLiteral("norm of the kernel block"),
-                                        QStringLiteral("X"));
-  const QCommandLineOption denseWeight(QStringLiteral("dense-weight"),
-                                       QStringLiteral("norm of the standardised block"),
-                                       QStringLiteral("X"));
-  const QCommandLineOption ensemble(
-      QStringLiteral("ensemble"), QStringLiteral("models averaged per fold"), QStringLiteral("M"));
-  const QCommandLineOption noTune(QStringLiteral("no-tune"),
-                                  QStringLiteral("skip the inner lr/C selection"));
-  const QCommandLineOption averageDecay(
-      QStringLiteral("average-decay"),
-      QStringLiteral("decay of the epoch-end parameter average (0: last iterate)"),
-      QStringLiteral("X"));
-  const QCommandLineOption lrDecay(QStringLiteral("lr-decay"),
-                                   QStringLiteral("learning rate / (1 + epoch / T) (0: constant)"),
-                                   QStringLiteral("T"));
-  const QCommandLineOption patience(QStringLiteral("patience"),
-                                    QStringLiteral("early-stopping patience (0: none)"),
-                                    QStringLiteral("N"));
-  parser.addOptions({label,       folds,    seed,   json,         kernel,  fourier, landmarks,
-                     gamma,       gammas,   dim,    epochs,       lr,      maxNorm, kernelWeight,
-                     denseWeight, ensemble, noTune, averageDecay, lrDecay, patience});
-  parser.addPositionalArgument(QStringLiteral("CSV"), QStringLiteral("table with a header row"));
-  const auto usage = [&](const QString& why) {
-    err << "eval-table: " << why
-        << "\nusage: songspace-cli eval-table CSV --label COLUMN [--folds K] [--seed N] [--json]"
-           " [--kernel nystroem|fourier|none] [--fourier D] [--landmarks M] [--gamma G] [--gammas "
-           "G,G,...] [--dim D] "
-           "[--epochs N] [--lr X] [--max-norm C]"
-           " [--ensemble M] [--no-tune] [--average-decay X] [--lr-decay T] [--patience N]\n";
-    return 2;
-  };
-  if (!parser.parse(QStringList{QStringLiteral("eval-table")} + args)) {
-    return usage(parser.errorText());
+  Parameters p;
+  const Arguments parsed = declare(p).parse(args);
+  if (!parsed.ok()) return usageError(kSynopsis, parsed.error());
+  if (parsed.positionals().size() != 1)
+    return usageError(kSynopsis, QStringLiteral("one CSV file needed"));
+  if (!parsed.has(QStringLiteral("--label")))
+    return usageError(kSynopsis, QStringLiteral("--label is required"));
+  TableEvalOptions& options = p.eval;
+  // Alone, --fourier D selects the Fourier map (D = 0: none), as before Nyström existed.
+  if (parsed.has(QStringLiteral("--fourier")) && !parsed.has(QStringLiteral("--kernel"))) {
+    options.expansion.kernelMap =
+        options.expansion.fourierFeatures > 0 ? core::KernelMap::Fourier : core::KernelMap::None;
   }
-  if (parser.positionalArguments().size() != 1) return usage(QStringLiteral("one CSV file needed"));
-  if (!parser.isSet(label)) return usage(QStringLiteral("--label is required"));
+  options.tune =
+      !p.noTune && !parsed.has(QStringLiteral("--lr")) && !parsed.has(QStringLiteral("--max-norm"));
+  if (const std::string error = options.validate(); !error.empty())
+    return usageError(kSynopsis, QString::fromStdString(error));
 
-  TableEvalOptions options;
-  long long n = 0;
-  double x = 0;
-  if (!parseInt(parser.value(folds), 2, 1000000, n)) return usage(QStringLiteral("bad --folds"));
-  options.folds = static_cast<int>(n);
-  if (!parseInt(parser.value(seed), 0, LLONG_MAX, n)) return usage(QStringLiteral("bad --seed"));
-  options.seed = static_cast<std::uint64_t>(n);
-  if (parser.isSet(kernel)) {
-    const QString k = parser.value(kernel);
-    if (k == QStringLiteral("nystroem")) {
-      options.expansion.kernelMap = core::KernelMap::Nystroem;
-    } else if (k == QStringLiteral("fourier")) {
-      options.expansion.kernelMap = core::KernelMap::Fourier;
-    } else if (k == QStringLiteral("none")) {
-      options.expansion.kernelMap = core::KernelMap::None;
-    } else {
-      return usage(QStringLiteral("bad --kernel"));
-    }
-  }
-  if (parser.isSet(landmarks)) {
-    if (!parseInt(parser.value(landmarks), 1, core::TableExpansionOptions::kMaxLandmarks, n))
-      return usage(QStringLiteral("bad --landmarks"));
-    options.expansion.landmarks = static_cast<int>(n);
-  }
-  if (parser.isSet(fourier)) {
-    if (!parseInt(parser.value(fourier), 0, core::TableExpansionOptions::kMaxFourierFeatures, n))
-      return usage(QStringLiteral("bad --fourier"));
-    options.expansion.fourierFeatures = static_cast<int>(n);
-    // Alone, --fourier D selects the Fourier map (D = 0: none), as before Nyström existed.
-    if (!parser.isSet(kernel)) {
-      options.expansion.kernelMap = n > 0 ? core::KernelMap::Fourier : core::KernelMap::None;
-    }
-  }
-  if (parser.isSet(gamma)) {
-    if (!parseDouble(parser.value(gamma), 1e-9, 1e6, x))
-      return usage(QStringLiteral("bad --gamma"));
-    options.expansion.gamma = x;
-  }
-  if (parser.isSet(gammas)) {
-    for (const QString& g : parser.value(gammas).split(QLatin1Char(','))) {
-      if (!parseDouble(g, 1e-9, 1e6, x)) return usage(QStringLiteral("bad --gammas"));
-      options.gammas.push_back(x);
-    }
-  }
-  if (parser.isSet(dim)) {
-    if (!parseInt(parser.value(dim), 1, 4096, n)) return usage(QStringLiteral("bad --dim"));
-    options.train.dimension = static_cast<int>(n);
-  }
-  if (parser.isSet(epochs)) {
-    if (!parseInt(parser.value(epochs), 1, 100000, n)) return usage(QStringLiteral("bad --epochs"));
-    options.train.epochs = static_cast<int>(n);
-  }
-  if (parser.isSet(kernelWeight)) {
-    if (!parseDouble(parser.value(kernelWeight), 0, 1e6, x))
-      return usage(QStringLiteral("bad --kernel-weight"));
-    options.expansion.kernelWeight = x;
-  }
-  if (parser.isSet(denseWeight)) {
-    if (!parseDouble(parser.value(denseWeight), 0, 1e6, x))
-      return usage(QStringLiteral("bad --dense-weight"));
-    options.expansion.denseWeight = x;
-  }
-  if (parser.isSet(ensemble)) {
-    if (!parseInt(parser.value(ensemble), 1, 100, n))
-      return usage(QStringLiteral("bad --ensemble"));
-    options.ensemble = static_cast<int>(n);
-  }
-  if (parser.isSet(lr)) {
-    if (!parseDouble(parser.value(lr), 1e-9, 100, x)) return usage(QStringLiteral("bad --lr"));
-    options.train.learningRate = x;
-  }
-  if (parser.isSet(maxNorm)) {
-    if (!parseDouble(parser.value(maxNorm), 1e-6, 1e6, x))
-      return usage(QStringLiteral("bad --max-norm"));
-    options.train.maxNorm = x;
-  }
-  if (parser.isSet(averageDecay)) {
-    if (!parseDouble(parser.value(averageDecay), 0, 0.999999, x))
-      return usage(QStringLiteral("bad --average-decay"));
-    options.train.averageDecay = x;
-  }
-  if (parser.isSet(lrDecay)) {
-    if (!parseDouble(parser.value(lrDecay), 0, 1e6, x))
-      return usage(QStringLiteral("bad --lr-decay"));
-    options.train.learningRateDecayEpochs = x;
-  }
-  if (parser.isSet(patience)) {
-    if (!parseInt(parser.value(patience), 0, 100000, n))
-      return usage(QStringLiteral("bad --patience"));
-    options.train.patience = static_cast<int>(n);
-  }
-  options.tune = !parser.isSet(noTune) && !parser.isSet(lr) && !parser.isSet(maxNorm);
-
-  const QString file = parser.positionalArguments().first();
+  const QString file = parsed.positionals().first();
   core::CsvTable csv;
   core::TableStatus status = core::readCsv(file.toStdString(), csv);
   core::LabelledTable table;
-  if (status.ok()) status = core::toLabelledTable(csv, parser.value(label).toStdString(), table);
+  if (status.ok()) status = core::toLabelledTable(csv, p.label.toStdString(), table);
   if (!status.ok()) {
     err << "eval-table: " << QString::fromStdString(status.message) << "\n";
     return 1;
   }
-  if (options.folds > table.rows()) return usage(QStringLiteral("more folds than rows"));
+  if (options.folds > table.rows())
+    return usageError(kSynopsis, QStringLiteral("--folds %1 exceeds the table's %2 rows")
+                                     .arg(options.folds)
+                                     .arg(table.rows()));
 
   const core::TableEvalResult result = core::evaluateTable(table, options);
   if (!result.error.empty()) {
     err << "eval-table: " << QString::fromStdString(result.error) << "\n";
     return 1;
   }
-  if (parser.isSet(json)) {
+  if (p.json) {
     QJsonObject methods;
     for (const auto& m : result.methods) {
       methods.insert(QString::fromStdString(m.method), metricsJson(m.metrics));
@@ -224,9 +125,9 @@ int run(const QStringList& args) {
     out << QJsonDocument(root).toJson(QJsonDocument::Indented);
     return 0;
   }
-  out << "eval-table: " << file << "  label '" << parser.value(label) << "'  " << table.rows()
-      << " rows, " << table.featureNames.size() << " features, " << table.numClasses()
-      << " classes, " << result.folds << " stratified folds (seed " << options.seed << ")\n";
+  out << "eval-table: " << file << "  label '" << p.label << "'  " << table.rows() << " rows, "
+      << table.featureNames.size() << " features, " << table.numClasses() << " classes, "
+      << result.folds << " stratified folds (seed " << options.seed << ")\n";
   if (!table.ignoredColumns.empty()) {
     out << "ignored columns (non-numeric or constant):";
     for (const auto& c : table.ignoredColumns) out << " " << QString::fromStdString(c);
@@ -254,8 +155,11 @@ int run(const QStringList& args) {
 }
 
 const CommandRegistration registration{Command{
-    "eval-table", "eval-table CSV --label COLUMN [--folds K] [--seed N] [--json]",
-    "cross-validated accuracy of the joint model's tag task on a CSV, beside baselines", run}};
+    "eval-table", kSynopsis,
+    "cross-validated accuracy of the joint model's tag task on a CSV, beside baselines", run, [] {
+      Parameters defaults;
+      return declare(defaults).help();
+    }}};
 
 }  // namespace
 }  // namespace songspace::cli

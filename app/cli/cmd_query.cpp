@@ -78,10 +78,36 @@ bool songEmbedding(const Context& context, const QString& what, Eigen::VectorXf&
   return true;
 }
 
-int runQuery(Query query, const char* synopsis, const QStringList& rawArgs) {
-  Arguments args(rawArgs, {QStringLiteral("--db"), QStringLiteral("-k")},
-                 {QStringLiteral("--json")});
-  const int k = args.intValue(QStringLiteral("-k"), 10, 1, 100000);
+struct Parameters {
+  int k = library::kQueryResults.defaultValue;
+  QString db;
+  bool json = false;
+};
+
+OptionSet declare(Parameters& p) {
+  OptionSet options;
+  options.number(QStringLiteral("-k"), library::kQueryResults, p.k)
+      .text(QStringLiteral("--db"), QStringLiteral("FILE"), kCatalogOptionHelp, p.db)
+      .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  return options;
+}
+
+// "NAME QUERY [-k N] [--db FILE] [--json]"
+QString synopsisOf(const char* name, const char* query) {
+  Parameters defaults;
+  return QStringLiteral("%1 %2 %3")
+      .arg(QLatin1String(name), QLatin1String(query), declare(defaults).synopsis());
+}
+
+QString optionHelp() {
+  Parameters defaults;
+  return declare(defaults).help();
+}
+
+int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
+  Parameters p;
+  const Arguments args = declare(p).parse(rawArgs);
+  const int k = p.k;
   if (!args.ok()) return usageError(synopsis, args.error());
   if (args.positionals().size() != 1)
     return usageError(synopsis, QStringLiteral("one query needed"));
@@ -110,7 +136,7 @@ int runQuery(Query query, const char* synopsis, const QStringList& rawArgs) {
 
   QJsonArray results;
   QTextStream out(stdout);
-  const bool json = args.has(QStringLiteral("--json"));
+  const bool json = p.json;
   if (!json) out << label << "\n";
   int rank = 0;
   for (const library::Hit& hit : hits) {
@@ -146,25 +172,27 @@ int runQuery(Query query, const char* synopsis, const QStringList& rawArgs) {
   return 0;
 }
 
-#define SONGSPACE_QUERY_COMMAND(var, name, kind, synopsis, summary) \
-  const CommandRegistration var(                                    \
-      {name, synopsis, summary, [](const QStringList& a) { return runQuery(kind, synopsis, a); }})
+// One command per ranking; `query` names its positional argument.
+Command queryCommand(const char* name, Query kind, const char* query, const char* summary) {
+  const QString synopsis = synopsisOf(name, query);
+  return {name, synopsis, summary,
+          [kind, synopsis](const QStringList& args) { return runQuery(kind, synopsis, args); },
+          optionHelp};
+}
 
-SONGSPACE_QUERY_COMMAND(kTags, "predict-tags", Query::Tags,
-                        "predict-tags FILE|ID [-k N] [--db FILE] [--json]",
-                        "tags ranked for a song (a file outside the catalog is analysed now)");
-SONGSPACE_QUERY_COMMAND(kArtist, "predict-artist", Query::Artist,
-                        "predict-artist FILE|ID [-k N] [--db FILE] [--json]",
-                        "artists ranked for a song");
-SONGSPACE_QUERY_COMMAND(kSimilarSongs, "similar-songs", Query::SimilarSongs,
-                        "similar-songs FILE|ID [-k N] [--db FILE] [--json]",
-                        "the library's songs nearest to a song in the joint space");
-SONGSPACE_QUERY_COMMAND(kSimilarArtists, "similar-artists", Query::SimilarArtists,
-                        "similar-artists NAME [-k N] [--db FILE] [--json]",
-                        "artists nearest to an artist");
-SONGSPACE_QUERY_COMMAND(kSongsForArtist, "songs-for-artist", Query::SongsForArtist,
-                        "songs-for-artist NAME [-k N] [--db FILE] [--json]",
-                        "the library's songs that best fit an artist");
+const CommandRegistration kTags(
+    queryCommand("predict-tags", Query::Tags, "FILE|ID",
+                 "tags ranked for a song (a file outside the catalog is analysed now)"));
+const CommandRegistration kArtist(queryCommand("predict-artist", Query::Artist, "FILE|ID",
+                                               "artists ranked for a song"));
+const CommandRegistration kSimilarSongs(
+    queryCommand("similar-songs", Query::SimilarSongs, "FILE|ID",
+                 "the library's songs nearest to a song in the joint space"));
+const CommandRegistration kSimilarArtists(queryCommand("similar-artists", Query::SimilarArtists,
+                                                       "NAME", "artists nearest to an artist"));
+const CommandRegistration kSongsForArtist(
+    queryCommand("songs-for-artist", Query::SongsForArtist, "NAME",
+                 "the library's songs that best fit an artist"));
 
 }  // namespace
 }  // namespace songspace::cli

@@ -15,8 +15,27 @@
 namespace songspace::cli {
 namespace {
 
-constexpr const char* kSynopsis =
-    "scan PATH... [--db FILE] [--threads N] [--codebook-size K] [--json]";
+struct Parameters {
+  QString db;
+  library::ScanOptions scan;
+  bool json = false;
+};
+
+OptionSet declare(Parameters& p) {
+  OptionSet options;
+  options.text(QStringLiteral("--db"), QStringLiteral("FILE"), kCatalogOptionHelp, p.db)
+      .number(QStringLiteral("--threads"), library::ScanOptions::kThreads, p.scan.threads)
+      // K of a codebook learned by this scan (a library that has one keeps it).
+      .number(QStringLiteral("--codebook-size"), audio::KMeansParams::kClusters,
+              p.scan.codebook.clusters, QStringLiteral("K"))
+      .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  return options;
+}
+
+const QString kSynopsis = [] {
+  Parameters defaults;
+  return QStringLiteral("scan PATH... ") + declare(defaults).synopsis();
+}();
 
 QString formatDuration(double seconds) {
   if (seconds < 0) return QStringLiteral("--:--");
@@ -70,15 +89,8 @@ QJsonArray issuesJson(const std::vector<library::ScanIssue>& issues) {
 }
 
 int run(const QStringList& rawArgs) {
-  Arguments args(
-      rawArgs,
-      {QStringLiteral("--db"), QStringLiteral("--threads"), QStringLiteral("--codebook-size")},
-      {QStringLiteral("--json")});
-  const int threads = args.intValue(QStringLiteral("--threads"), 0, 1, 256);
-  // K of a codebook learned by this scan (a library that has one keeps it).
-  const int codebookSize = args.intValue(
-      QStringLiteral("--codebook-size"), audio::KMeansParams::kClusters.defaultValue,
-      audio::KMeansParams::kClusters.minValue, audio::KMeansParams::kClusters.maxValue);
+  Parameters p;
+  const Arguments args = declare(p).parse(rawArgs);
   if (!args.ok()) return usageError(kSynopsis, args.error());
   if (args.positionals().isEmpty()) return usageError(kSynopsis, QStringLiteral("no PATH given"));
 
@@ -86,19 +98,19 @@ int run(const QStringList& rawArgs) {
   auto catalog = openCatalogOrReport(dbPath);
   if (!catalog) return 1;
 
-  library::ScanOptions options;
-  for (const std::string& p : args.rawPositionals(rawArguments())) options.roots.emplace_back(p);
-  options.threads = threads;
-  options.codebook.clusters = codebookSize;
+  library::ScanOptions& options = p.scan;
+  for (const std::string& root : args.rawPositionals(rawArguments()))
+    options.roots.emplace_back(root);
   options.cancel = installInterruptFlag();
   TerminalProgress terminal;
   const bool showProgress = stderrIsTerminal();
-  if (showProgress) options.progress = [&](const library::ScanProgress& p) { terminal.update(p); };
+  if (showProgress)
+    options.progress = [&](const library::ScanProgress& progress) { terminal.update(progress); };
 
   const library::ScanSummary summary = library::runScan(*catalog, options);
   if (showProgress) terminal.done();
 
-  if (args.has(QStringLiteral("--json"))) {
+  if (p.json) {
     printJson(QJsonObject{
         {QStringLiteral("catalog"), dbPath},
         {QStringLiteral("files_seen"), summary.filesSeen},
@@ -126,9 +138,9 @@ int run(const QStringList& rawArgs) {
       out << "warning  " << QFile::decodeName(w.path.c_str()) << ": "
           << QString::fromStdString(w.reason) << "\n";
     }
-    for (const auto& p : summary.problems) {
-      out << "problem  " << QFile::decodeName(p.path.c_str()) << ": "
-          << QString::fromStdString(p.reason) << "\n";
+    for (const auto& problem : summary.problems) {
+      out << "problem  " << QFile::decodeName(problem.path.c_str()) << ": "
+          << QString::fromStdString(problem.reason) << "\n";
     }
     out << "catalog  " << dbPath << "\n";
     out << summary.filesSeen << " files seen, " << summary.analyzed << " analysed, "
@@ -155,7 +167,10 @@ int run(const QStringList& rawArgs) {
 const CommandRegistration kRegistration({"scan", kSynopsis,
                                          "analyse the music under PATH into the catalog "
                                          "(incremental: unchanged files are skipped)",
-                                         run});
+                                         run, [] {
+                                           Parameters defaults;
+                                           return declare(defaults).help();
+                                         }});
 
 }  // namespace
 }  // namespace songspace::cli

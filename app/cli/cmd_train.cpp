@@ -12,33 +12,48 @@
 namespace songspace::cli {
 namespace {
 
-const QByteArray kSynopsis =
-    QByteArray("train [--db FILE] [--summary-weight W] ") + kTrainOptionsSynopsis + " [--json]";
+struct Parameters {
+  QString db;
+  library::TrainJobOptions job;
+  bool json = false;
+};
+
+OptionSet declare(Parameters& p) {
+  OptionSet options;
+  options.text(QStringLiteral("--db"), QStringLiteral("FILE"), kCatalogOptionHelp, p.db)
+      .number(QStringLiteral("--summary-weight"), core::LibraryDatasetOptions::kSummaryWeight,
+              p.job.summaryWeight, QStringLiteral("W"));
+  addTrainOptions(options, p.job.train);
+  options.flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  return options;
+}
+
+const QString kSynopsis = [] {
+  Parameters defaults;
+  return QStringLiteral("train ") + declare(defaults).synopsis();
+}();
 
 int run(const QStringList& rawArgs) {
-  Arguments args(
-      rawArgs,
-      QStringList{QStringLiteral("--db"), QStringLiteral("--summary-weight")} + trainOptionNames(),
-      {QStringLiteral("--json")});
-  library::TrainJobOptions options;
-  options.summaryWeight = static_cast<float>(
-      args.doubleValue(QStringLiteral("--summary-weight"), options.summaryWeight, 0.0, 100.0));
-  QString error;
-  if (!readTrainOptions(args, options.train, &error))
-    return usageError(kSynopsis.constData(), error);
+  Parameters p;
+  const Arguments args = declare(p).parse(rawArgs);
+  if (!args.ok()) return usageError(kSynopsis, args.error());
+  if (const QString error = finishTrainOptions(args, p.job.train); !error.isEmpty())
+    return usageError(kSynopsis, error);
   if (!args.positionals().isEmpty())
-    return usageError(kSynopsis.constData(), QStringLiteral("unexpected argument"));
+    return usageError(kSynopsis, QStringLiteral("unexpected argument"));
+  library::TrainJobOptions& options = p.job;
 
   const QString dbPath = catalogPathFrom(args);
   auto catalog = openCatalogOrReport(dbPath);
   if (!catalog) return 1;
 
-  const bool json = args.has(QStringLiteral("--json"));
+  const bool json = p.json;
   options.cancel = installInterruptFlag();
   if (stderrIsTerminal()) {
-    options.progress = [](const core::TrainProgress& p) {
-      QTextStream(stderr) << "\r\033[Kepoch " << p.epoch << "/" << p.epochs << "  validation p@1 "
-                          << QString::number(p.validationScore, 'f', 3);
+    options.progress = [](const core::TrainProgress& progress) {
+      QTextStream(stderr) << "\r\033[Kepoch " << progress.epoch << "/" << progress.epochs
+                          << "  validation p@1 "
+                          << QString::number(progress.validationScore, 'f', 3);
     };
   }
   const library::TrainJobResult result = library::runTrainJob(*catalog, dbPath, options);
@@ -82,10 +97,13 @@ int run(const QStringList& rawArgs) {
   return 0;
 }
 
-const CommandRegistration kRegistration({"train", kSynopsis.constData(),
+const CommandRegistration kRegistration({"train", kSynopsis,
                                          "learn the joint space of songs, artists and tags from "
                                          "the catalog (after scan); stores the model beside it",
-                                         run});
+                                         run, [] {
+                                           Parameters defaults;
+                                           return declare(defaults).help();
+                                         }});
 
 }  // namespace
 }  // namespace songspace::cli

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QString>
 #include <QStringList>
 #include <functional>
 #include <string>
@@ -11,11 +12,13 @@ namespace songspace::cli {
 // static CommandRegistration; main() dispatches on the first argument.
 struct Command {
   const char* name;
-  const char* synopsis;  // e.g. "scan PATH... [--db FILE] [--threads N] [--json]"
-  const char* summary;   // one line for `songspace-cli help`
+  QString synopsis;     // e.g. "scan PATH... [--db FILE] [--threads N] [--json]"
+  const char* summary;  // one line for `songspace-cli help`
   // args: everything after the command name. Returns the process exit code:
   // 0 success, 1 the job ran but reported failures/errors, 2 usage error.
   std::function<int(const QStringList& args)> run;
+  // `songspace-cli help NAME`: one entry per option with its range and default (OptionSet::help).
+  std::function<QString()> optionHelp = {};
 };
 
 std::vector<Command>& commandRegistry();

@@ -28,7 +28,8 @@ void printUsage(QTextStream& out) {
   auto commands = songspace::cli::commandRegistry();
   std::sort(commands.begin(), commands.end(),
             [](const auto& a, const auto& b) { return qstrcmp(a.name, b.name) < 0; });
-  out << "usage: songspace-cli COMMAND [ARGS]\n\ncommands:\n";
+  out << "usage: songspace-cli COMMAND [ARGS]   (songspace-cli help COMMAND: its options)\n\n"
+         "commands:\n";
   for (const auto& command : commands) {
     out << "  " << command.synopsis << "\n      " << command.summary << "\n";
   }
@@ -46,6 +47,17 @@ int main(int argc, char* argv[]) {
   // File names need not be UTF-8: keep the bytes the shell gave us (after the command name).
   for (int i = 2; i < argc; ++i) songspace::cli::rawArgumentStorage().emplace_back(argv[i]);
   QTextStream err(stderr);
+  if (args.size() == 2 && args.first() == QStringLiteral("help")) {
+    for (const auto& command : songspace::cli::commandRegistry()) {
+      if (args[1] != QLatin1String(command.name)) continue;
+      QTextStream out(stdout);
+      out << "usage: songspace-cli " << command.synopsis << "\n    " << command.summary << "\n";
+      if (command.optionHelp) out << "\noptions:\n" << command.optionHelp();
+      return 0;
+    }
+    err << "songspace-cli: unknown command '" << args[1] << "'\n";
+    return 2;
+  }
   if (args.isEmpty() || args.first() == QStringLiteral("help") ||
       args.first() == QStringLiteral("--help") || args.first() == QStringLiteral("-h")) {
     QTextStream out(stdout);

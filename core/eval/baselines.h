@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/base/parameter.h"
 #include "core/model/trainingset.h"
 
 namespace songspace::core {
@@ -13,19 +14,14 @@ namespace songspace::core {
 // metrics apply to all methods.
 
 // k of the kNN baselines: the number of most cosine-similar training songs that vote.
-struct KnnNeighboursParameter {
-  static constexpr int defaultValue = 20;
-  static constexpr int minValue = 1;
-  static constexpr int maxValue = 10000;
-};
+inline constexpr base::ParameterSpec<int> kKnnNeighbours{
+    "knn_neighbours", 20, 1, 10000, "most cosine-similar training songs that vote"};
 // Songs-for-artist kNN: a song's score for an artist is the mean cosine to the artist's
 // `topSongs` most similar training songs (fewer when the artist has fewer). The mean of a few is
 // less noisy than the single max and, unlike the mean over all, not diluted by prolific artists.
-struct KnnArtistSongsParameter {
-  static constexpr int defaultValue = 3;
-  static constexpr int minValue = 1;
-  static constexpr int maxValue = 100;
-};
+inline constexpr base::ParameterSpec<int> kKnnArtistSongs{
+    "knn_artist_songs", 3, 1, 100,
+    "an artist's most similar training songs whose cosines are averaged"};
 
 // Copy of `rows` with every nonzero row scaled to unit L2 norm (zero rows stay zero), so dot
 // products are cosines.
@@ -54,7 +50,7 @@ Eigen::MatrixXf knnLabelVotes(const Eigen::MatrixXf& similarity,
 // songs of artist a; 0 for an artist without reference songs.
 Eigen::MatrixXf knnArtistSongScores(const Eigen::MatrixXf& similarity,
                                     const std::vector<int>& referenceArtist, int numArtists,
-                                    int topSongs = KnnArtistSongsParameter::defaultValue);
+                                    int topSongs = kKnnArtistSongs.defaultValue);
 
 // numArtists × numArtists cosine between the artists' mean (row-normalised) song vectors;
 // artists without songs have a zero mean and cosine 0 to everyone.

@@ -129,13 +129,19 @@ TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split) {
   return part;
 }
 
+std::string EvalOptions::validate() const {
+  std::string error = kHoldoutFraction.validate(holdoutFraction);
+  if (error.empty()) error = kKnnNeighbours.validate(knnNeighbours);
+  if (error.empty()) error = kKnnArtistSongs.validate(knnArtistSongs);
+  if (error.empty()) error = train.validate();
+  return error;
+}
+
 EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   EvalResult result;
-  if (!(options.holdoutFraction > 0 && options.holdoutFraction < 1)) {
-    result.error = "holdoutFraction must be in (0, 1)";
-    return result;
-  }
+  result.error = options.validate();
+  if (!result.error.empty()) return result;
   if (all.numSongs() < 2) {
     result.error = "need at least two songs";
     return result;

@@ -14,11 +14,15 @@ namespace songspace::core {
 
 // Held-out evaluation of the joint model beside baselines (docs/design.md §3).
 struct EvalOptions {
-  double holdoutFraction = 0.2;  // of the songs (and of the similar-artist pairs); (0, 1)
-  std::uint64_t seed = 1;
+  static constexpr base::ParameterSpec<double> kHoldoutFraction{
+      "holdout_fraction", 0.2, 0.01, 0.9,
+      "songs (and similar-artist pairs) held out for testing; 0.2 leaves four fifths to learn "
+      "from"};
+  double holdoutFraction = kHoldoutFraction.defaultValue;
+  std::uint64_t seed = base::kSeedSpec.defaultValue;
   TrainOptions train;  // the same options `train` uses
-  int knnNeighbours = KnnNeighboursParameter::defaultValue;
-  int knnArtistSongs = KnnArtistSongsParameter::defaultValue;
+  int knnNeighbours = kKnnNeighbours.defaultValue;
+  int knnArtistSongs = kKnnArtistSongs.defaultValue;
   // Optional, per song: an album id (≥ 0) or -1. Songs of one album count as similar songs.
   std::vector<int> songAlbum;
   // The kNN baselines get their own weighting of the dense summary block: columns from
@@ -27,6 +31,16 @@ struct EvalOptions {
   // fair reference at its own best setting.
   int summaryOffset = -1;
   float knnSummaryScale = 1.0f;
+  // What a caller that weights the summary block for the model (LibraryDatasetOptions::
+  // summaryWeight) gives the kNN baselines instead: knnSummaryScale = this / summaryWeight.
+  static constexpr base::ParameterSpec<float> kKnnSummaryWeight{
+      "knn_summary_weight", 0.5f, 0.0f, 100.0f,
+      "summary block weight for the kNN baselines; 0.5: where cosine kNN measured best "
+      "(docs/experiments.md §2.3)"};
+
+  // Empty when valid; otherwise the first parameter out of its declared range (evaluate()
+  // refuses such options with it).
+  [[nodiscard]] std::string validate() const;
 };
 
 // The split: held-out songs are not in the training part at all (not even as rows of its song

@@ -148,11 +148,40 @@ TrainOptions TableEvalOptions::defaultTableTrainOptions() {
   return o;
 }
 
+std::string TableEvalOptions::validate() const {
+  for (const auto& [spec, value] :
+       {std::pair{&kFolds, folds}, std::pair{&kEnsemble, ensemble},
+        std::pair{&kKnnNeighbours, knnNeighbours},
+        std::pair{&TableExpansionOptions::kFourierFeatures, expansion.fourierFeatures},
+        std::pair{&TableExpansionOptions::kLandmarks, expansion.landmarks}}) {
+    if (std::string error = spec->validate(value); !error.empty()) return error;
+  }
+  for (const auto& [spec, value] :
+       {std::pair{&kInnerValidationFraction, innerValidationFraction},
+        std::pair{&TableExpansionOptions::kEigenvalueFloor, expansion.eigenvalueFloor},
+        std::pair{&TableExpansionOptions::kGamma, expansion.gamma},
+        std::pair{&TableExpansionOptions::kKernelWeight, expansion.kernelWeight},
+        std::pair{&TableExpansionOptions::kDenseWeight, expansion.denseWeight}}) {
+    if (std::string error = spec->validate(value); !error.empty()) return error;
+  }
+  for (const double rate : learningRates)
+    if (std::string error = TrainOptions::kLearningRate.validate(rate); !error.empty())
+      return error;
+  for (const double norm : maxNorms)
+    if (std::string error = TrainOptions::kMaxNorm.validate(norm); !error.empty()) return error;
+  for (const double g : gammas)
+    if (std::string error = TableExpansionOptions::kGamma.validate(g); !error.empty()) return error;
+  return train.validate();
+}
+
 TableEvalResult evaluateTable(const LabelledTable& table, const TableEvalOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   TableEvalResult result;
-  if (options.folds < 2 || options.folds > table.rows()) {
-    result.error = "folds must be in [2, " + std::to_string(table.rows()) + "]";
+  result.error = options.validate();
+  if (!result.error.empty()) return result;
+  if (options.folds > table.rows()) {
+    result.error = "folds = " + std::to_string(options.folds) + " exceeds the table's " +
+                   std::to_string(table.rows()) + " rows";
     return result;
   }
   if (table.numClasses() < 2) {

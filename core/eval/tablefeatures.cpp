@@ -14,7 +14,9 @@ namespace {
 
 void fitFourier(TableExpansion::Fit& e, Eigen::Index columns, const TableExpansionOptions& options,
                 std::uint64_t seed) {
-  const int d = std::clamp(options.fourierFeatures, 0, TableExpansionOptions::kMaxFourierFeatures);
+  const int d =
+      std::clamp(options.fourierFeatures, TableExpansionOptions::kFourierFeatures.minValue,
+                 TableExpansionOptions::kFourierFeatures.maxValue);
   base::Xoshiro256 rng(seed);
   // ω ~ N(0, 2γ I) gives E[cos(ωᵀx + b) cos(ωᵀy + b)]·2 = exp(−γ‖x − y‖²).
   const double scale = std::sqrt(2.0 * options.gamma);
@@ -30,8 +32,9 @@ void fitNystroem(TableExpansion::Fit& e, const Eigen::MatrixXd& train,
                  const TableExpansionOptions& options, std::uint64_t seed) {
   std::vector<int> chosen(static_cast<std::size_t>(train.rows()));
   std::iota(chosen.begin(), chosen.end(), 0);
-  const auto m = static_cast<std::size_t>(
-      std::clamp(options.landmarks, 1, TableExpansionOptions::kMaxLandmarks));
+  const auto m = static_cast<std::size_t>(std::clamp(options.landmarks,
+                                                     TableExpansionOptions::kLandmarks.minValue,
+                                                     TableExpansionOptions::kLandmarks.maxValue));
   if (chosen.size() > m) {
     seededShuffle(chosen, seed);
     chosen.resize(m);

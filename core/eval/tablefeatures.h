@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/base/parameter.h"
 #include "core/eval/tabledata.h"
 #include "core/model/trainingset.h"
 
@@ -25,26 +26,50 @@ enum class KernelMap {
 // landmarks they approximate it better than random features of the same or larger dimension
 // (docs/experiments.md §4.2).
 struct TableExpansionOptions {
-  KernelMap kernelMap = KernelMap::Nystroem;
-  // Fourier: D random features; [0, kMaxFourierFeatures].
-  int fourierFeatures = 2000;
-  static constexpr int kMaxFourierFeatures = 100000;
-  // Nyström: at most this many training rows (a seeded subset if there are more) are the
-  // landmarks; [1, kMaxLandmarks]. The eigendecomposition costs O(m³).
-  int landmarks = 1000;
-  static constexpr int kMaxLandmarks = 10000;
+  static constexpr base::EnumSpec<KernelMap, 3> kKernelMap{
+      "kernel",
+      KernelMap::Nystroem,
+      {{{KernelMap::Nystroem, "nystroem"},
+        {KernelMap::Fourier, "fourier"},
+        {KernelMap::None, "none"}}},
+      "RBF kernel map (Nystroem: exact on the landmarks, fewer columns than Fourier)"};
+  KernelMap kernelMap = kKernelMap.defaultValue;
+  static constexpr base::ParameterSpec<int> kFourierFeatures{
+      "fourier_features", 2000, 0, 100000, "Fourier: D random features (0: none)"};
+  int fourierFeatures = kFourierFeatures.defaultValue;
+  // The eigendecomposition costs O(m³) in the landmarks m.
+  static constexpr base::ParameterSpec<int> kLandmarks{
+      "landmarks", 1000, 1, 10000,
+      "Nystroem: at most this many training rows (a seeded subset if there are more) are the "
+      "landmarks"};
+  int landmarks = kLandmarks.defaultValue;
   // Nyström: eigenvalues of K(L, L) below this fraction of the largest are dropped (their
-  // directions are numerically noise and Λ^{-1/2} would blow them up); [0, 1).
-  double eigenvalueFloor = 1e-6;
+  // directions are numerically noise and Λ^{-1/2} would blow them up).
+  static constexpr base::ParameterSpec<double> kEigenvalueFloor{
+      "eigenvalue_floor",
+      1e-6,
+      0.0,
+      1.0,
+      "Nystroem: eigenvalues below this fraction of the largest are dropped",
+      "",
+      base::Bound::Closed,
+      base::Bound::Open};
+  double eigenvalueFloor = kEigenvalueFloor.defaultValue;
   // γ of the RBF kernel, on standardised columns. 0.04: the best of a sweep on GTZAN
   // (docs/experiments.md §4.2).
-  double gamma = 0.04;
+  static constexpr base::ParameterSpec<double> kGamma{
+      "gamma", 0.04, 1e-9, 1e6, "gamma of the RBF kernel on standardised columns"};
+  double gamma = kGamma.defaultValue;
   // L2 norm of the kernel block relative to the standardised block's typical norm √F; the
   // kernel block alone has norm ≈ √k(x, x) = 1. 2: docs/experiments.md §4.3.
-  double kernelWeight = 2.0;
+  static constexpr base::ParameterSpec<double> kKernelWeight{
+      "kernel_weight", 2.0, 0.0, 1e6, "norm of the kernel block relative to the standardised one"};
+  double kernelWeight = kKernelWeight.defaultValue;
   // Weight of the standardised dense block, scaled by 1/√F so its norm is ≈ denseWeight. 2:
   // docs/experiments.md §4.3.
-  double denseWeight = 2.0;
+  static constexpr base::ParameterSpec<double> kDenseWeight{"dense_weight", 2.0, 0.0, 1e6,
+                                                            "norm of the standardised block"};
+  double denseWeight = kDenseWeight.defaultValue;
 };
 
 // Fitted on the training rows only: standardisation statistics and the Nyström landmarks and

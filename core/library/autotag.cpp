@@ -9,12 +9,7 @@
 namespace songspace::library {
 
 std::optional<audio::TagField> tagFieldFromName(std::string_view name) {
-  using audio::TagField;
-  for (const TagField field :
-       {TagField::Genre, TagField::Mood, TagField::Grouping, TagField::Tags, TagField::Comment}) {
-    if (name == audio::tagFieldName(field)) return field;
-  }
-  return std::nullopt;
+  return audio::kTagFieldSpec.fromWord(name);
 }
 
 Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,

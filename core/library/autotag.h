@@ -28,14 +28,14 @@ enum class AutotagMode {
   Replace,  // the field becomes exactly the proposed values
 };
 
-inline constexpr audio::ParameterSpec<float> kAutotagMinScore{
-    "min-score", 0.0f, -1000.0f, 1000.0f,
+inline constexpr base::ParameterSpec<float> kAutotagMinScore{
+    "min_score", 0.0f, -1000.0f, 1000.0f,
     "lowest model score (dot product T_t·V s) of a tag worth proposing"};
-inline constexpr audio::ParameterSpec<int> kAutotagMaxTags{
-    "max-tags", 3, 1, 50, "most predicted tags proposed per song (before removing present ones)"};
+inline constexpr base::ParameterSpec<int> kAutotagMaxTags{
+    "max_tags", 3, 1, 50, "most predicted tags proposed per song (before removing present ones)"};
 
 struct AutotagParams {
-  audio::TagField field = audio::TagField::Genre;
+  audio::TagField field = audio::kTagFieldSpec.defaultValue;
   float minScore = kAutotagMinScore.defaultValue;
   int maxTags = kAutotagMaxTags.defaultValue;
   AutotagMode mode = AutotagMode::Add;

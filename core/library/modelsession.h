@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "audio/codebook.h"
+#include "core/base/parameter.h"
 #include "core/model/jointmodel.h"
 
 namespace songspace::core {
@@ -17,6 +18,10 @@ class Catalog;
 }
 
 namespace songspace::library {
+
+// k of a ranking query (the CLI's -k): how many of the best answers it returns.
+inline constexpr base::ParameterSpec<int> kQueryResults{
+    "results", 10, 1, 100000, "answers returned, best first (10: a screenful)"};
 
 // One ranked answer: a tag, an artist or a song (fileId set for songs).
 struct Hit {

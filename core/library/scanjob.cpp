@@ -405,7 +405,25 @@ int featureVersionFor(int codebookId) {
   return audio::kAnalyzerVersion * 65536 + codebookId;
 }
 
+std::string ScanOptions::validate() const {
+  for (const auto& [spec, value] :
+       {std::pair{&kThreads, threads}, std::pair{&kCodebookBootstrapFiles, codebookBootstrapFiles},
+        std::pair{&kCodebookFramesPerFile, codebookFramesPerFile},
+        std::pair{&kMinFramesPerCodeword, minFramesPerCodeword},
+        std::pair{&kCommitEvery, commitEvery}}) {
+    if (std::string error = spec->validate(value); !error.empty()) return error;
+  }
+  if (const audio::AudioStatus status = analyzer.validate(); !status.ok()) return status.message;
+  if (const audio::AudioStatus status = codebook.validate(); !status.ok()) return status.message;
+  return {};
+}
+
 ScanSummary runScan(core::Catalog& catalog, const ScanOptions& options) {
+  if (std::string error = options.validate(); !error.empty()) {
+    ScanSummary summary;
+    summary.error = "invalid scan options: " + error;
+    return summary;
+  }
   return Scanner(catalog, options).run();
 }
 

@@ -50,19 +50,42 @@ struct ScanSummary {
   std::string error;  // set when the scan could not run at all (catalog failure)
 };
 
+// Every tunable parameter is declared once here with its default and valid range.
 struct ScanOptions {
   std::vector<std::filesystem::path> roots;
-  int threads = 0;  // 0 = one per core
+  static constexpr base::ParameterSpec<int> kThreads{
+      "threads", 0, 0, 256, "files analysed side by side (0: one per core)"};
+  int threads = kThreads.defaultValue;
   audio::AnalyzerParams analyzer;
   audio::KMeansParams codebook;  // K is capped so every codeword has enough frames
   // A library without a codebook learns one first from frames of this many files, spread evenly
   // over the library (only these files are decoded twice).
-  int codebookBootstrapFiles = 64;
-  int codebookFramesPerFile = 2000;
-  int minFramesPerCodeword = 20;
-  int commitEvery = 32;  // files per catalog transaction
+  static constexpr base::ParameterSpec<int> kCodebookBootstrapFiles{
+      "codebook_bootstrap_files", 64, 1, 100000,
+      "files whose frames teach a new codebook (64: enough variety, few files decoded twice)"};
+  int codebookBootstrapFiles = kCodebookBootstrapFiles.defaultValue;
+  static constexpr base::ParameterSpec<int> kCodebookFramesPerFile{
+      "codebook_frames_per_file", 2000, 1, 1000000,
+      "frames sampled from each bootstrap file for the codebook"};
+  int codebookFramesPerFile = kCodebookFramesPerFile.defaultValue;
+  static constexpr base::ParameterSpec<int> kMinFramesPerCodeword{
+      "min_frames_per_codeword", 20, 1, 100000,
+      "K is capped at frames / this, so every codeword is a mean of enough frames"};
+  int minFramesPerCodeword = kMinFramesPerCodeword.defaultValue;
+  static constexpr base::ParameterSpec<int> kCommitEvery{
+      "commit_every",
+      32,
+      1,
+      100000,
+      "files per catalog transaction (a crash loses at most this many analyses)",
+      "files"};
+  int commitEvery = kCommitEvery.defaultValue;
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const ScanProgress&)> progress;  // called on the scanning thread
+
+  // Empty when every parameter (the analyser's and the codebook's too) is within its declared
+  // range; otherwise the first that is not. runScan() refuses such options with it.
+  [[nodiscard]] std::string validate() const;
 };
 
 // The catalog's cache key for one analysis: analyser version and codebook together.

@@ -21,7 +21,7 @@ core::TrainOptions defaultJobTrainOptions();
 
 struct TrainJobOptions {
   core::TrainOptions train = defaultJobTrainOptions();
-  float summaryWeight = core::LibraryDatasetOptions{}.summaryWeight;
+  float summaryWeight = core::LibraryDatasetOptions::kSummaryWeight.defaultValue;
   int predictedTagsPerSong = 5;  // stored in the catalog for the library table
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const core::TrainProgress&)> progress;

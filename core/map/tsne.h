@@ -9,22 +9,20 @@
 
 namespace songspace::core {
 
-using audio::ParameterSpec;  // header-only, Qt-free: the project's one parameter declaration
-
 // Barnes–Hut t-SNE (van der Maaten, JMLR 2014) for the 2-D map. Every parameter is declared once
 // here with its default and valid range.
 struct TsneParameters {
-  static constexpr ParameterSpec<double> kPerplexity{
+  static constexpr base::ParameterSpec<double> kPerplexity{
       "perplexity", 30.0, 2.0, 100.0, "effective number of neighbours; k = 3 * perplexity"};
-  static constexpr ParameterSpec<int> kIterations{"iterations", 750, 50, 5000,
-                                                  "gradient steps, early exaggeration included"};
-  static constexpr ParameterSpec<double> kTheta{
+  static constexpr base::ParameterSpec<int> kIterations{
+      "iterations", 750, 50, 5000, "gradient steps, early exaggeration included"};
+  static constexpr base::ParameterSpec<double> kTheta{
       "theta", 0.5, 0.0, 1.0, "Barnes–Hut accuracy: 0 is exact (O(n^2)), larger is coarser"};
-  static constexpr ParameterSpec<double> kLearningRate{"learning_rate", 0.0, 0.0, 10000.0,
-                                                       "0 = auto: max(n / exaggeration / 4, 50)"};
-  static constexpr ParameterSpec<double> kExaggeration{
+  static constexpr base::ParameterSpec<double> kLearningRate{
+      "learning_rate", 0.0, 0.0, 10000.0, "0 = auto: max(n / exaggeration / 4, 50)"};
+  static constexpr base::ParameterSpec<double> kExaggeration{
       "early_exaggeration", 12.0, 1.0, 100.0, "P is multiplied by this while clusters form"};
-  static constexpr ParameterSpec<int> kExaggerationIterations{
+  static constexpr base::ParameterSpec<int> kExaggerationIterations{
       "exaggeration_iterations", 250, 0, 5000, "length of the early-exaggeration phase"};
   // Exact kNN is O(n^2 d) in blocked dot products, and its cost at this limit is already seconds
   // (docs/experiments.md §3.4). Past it the caller should subsample (and place the rest by their
@@ -38,7 +36,8 @@ struct TsneParameters {
   double learningRate = kLearningRate.defaultValue;
   double exaggeration = kExaggeration.defaultValue;
   int exaggerationIterations = kExaggerationIterations.defaultValue;
-  std::uint64_t seed = 1;  // jitter that separates coincident points; same seed, same map
+  std::uint64_t seed =
+      base::kSeedSpec.defaultValue;  // jitter that separates coincident points; same seed, same map
 
   bool isValid() const {
     return kPerplexity.contains(perplexity) && kIterations.contains(iterations) &&

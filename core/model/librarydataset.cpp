@@ -46,6 +46,14 @@ std::vector<std::vector<int>> groupsOf(const std::map<Key, std::vector<int>>& by
 bool buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOptions& options,
                          LibraryDataset& out, std::string* error) {
   out = LibraryDataset{};
+  using O = LibraryDatasetOptions;
+  std::string invalid = O::kMinTagSongs.validate(options.minTagSongs);
+  if (invalid.empty()) invalid = O::kMaxPartnersPerSong.validate(options.maxPartnersPerSong);
+  if (invalid.empty()) invalid = O::kSummaryWeight.validate(options.summaryWeight);
+  if (!invalid.empty()) {
+    if (error) *error = invalid;
+    return false;
+  }
   const std::vector<SongFeatures> stored = catalog.loadFeatures(options.codebookId);
   if (stored.empty()) {
     if (error) *error = "no analysed songs in the catalog (run scan first)";

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/parameter.h"
 #include "core/model/featurespace.h"
 #include "core/model/trainingset.h"
 
@@ -11,16 +12,30 @@ namespace songspace::core {
 
 class Catalog;
 
+// Every tunable parameter is declared once here with its default and valid range.
 struct LibraryDatasetOptions {
-  int codewords = 0;           // the codebook's size K (codeword indices >= K are ignored)
-  int codebookId = 0;          // only songs analysed with this codebook are used
-  int minTagSongs = 2;         // a tag on fewer songs is not learned (it cannot generalise)
-  int maxPartnersPerSong = 8;  // similar-song partners drawn per song and group (bounds pairs)
-  bool folderAlbums = true;    // songs without an album tag: their folder stands for the album
+  int codewords = 0;   // the codebook's size K (codeword indices >= K are ignored)
+  int codebookId = 0;  // only songs analysed with this codebook are used
+  static constexpr base::ParameterSpec<int> kMinTagSongs{
+      "min_tag_songs",
+      2,
+      1,
+      1000000,
+      "a tag on fewer songs is not learned (a tag of one song cannot generalise)",
+      "songs"};
+  int minTagSongs = kMinTagSongs.defaultValue;
+  static constexpr base::ParameterSpec<int> kMaxPartnersPerSong{
+      "max_partners_per_song", 8, 1, 1000000,
+      "similar-song partners drawn per song and group (bounds the pairs of a large album)"};
+  int maxPartnersPerSong = kMaxPartnersPerSong.defaultValue;
+  bool folderAlbums = true;  // songs without an album tag: their folder stands for the album
   // 2: the learned model's best with the song descriptors in the summary; cosine kNN is best near
-  // 0.5 (core::EvalOptions::knnSummaryScale). Both: docs/experiments.md §2.3.
-  float summaryWeight = 2.0f;
-  std::uint64_t seed = 1;
+  // 0.5 (core::EvalOptions::kKnnSummaryWeight). Both: docs/experiments.md §2.3.
+  static constexpr base::ParameterSpec<float> kSummaryWeight{
+      "summary_weight", 2.0f, 0.0f, 100.0f,
+      "weight of the dense summary block against the codeword histogram (0: histogram only)"};
+  float summaryWeight = kSummaryWeight.defaultValue;
+  std::uint64_t seed = base::kSeedSpec.defaultValue;
 };
 
 // The training data of a library, read from its catalog (docs/design.md §1.3):

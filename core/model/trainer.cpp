@@ -45,29 +45,6 @@ constexpr int kCancelCheckSteps = 1024;      // steps between looks at the cance
 constexpr int kMaxValidationQueries = 2000;  // per task: bounds the per-epoch validation cost
 constexpr int kRankWeightTable = 4096;
 
-// Valid ranges of TrainOptions (defaults live in trainer.h).
-std::string validateOptions(const TrainOptions& o) {
-  if (o.dimension < 1 || o.dimension > 4096) return "dimension must be in [1, 4096]";
-  if (o.epochs < 0 || o.epochs > 100000) return "epochs must be in [0, 100000]";
-  if (!(o.learningRate > 0 && o.learningRate <= 100)) return "learningRate must be in (0, 100]";
-  if (!(o.maxNorm > 0 && o.maxNorm <= 1e6)) return "maxNorm must be in (0, 1e6]";
-  if (o.threads < 1 || o.threads > 256) return "threads must be in [1, 256]";
-  if (o.subspaces < 1 || o.subspaces > o.dimension) return "subspaces must be in [1, dimension]";
-  if (!(o.validationFraction >= 0 && o.validationFraction < 1))
-    return "validationFraction must be in [0, 1)";
-  if (o.patience < 0) return "patience must be ≥ 0 (0: no early stopping)";
-  for (double w : o.taskWeights)
-    if (!(w >= 0 && std::isfinite(w))) return "taskWeights must be finite and ≥ 0";
-  if (o.maxNegativeDraws < 0 || o.maxNegativeDraws > 1000000)
-    return "maxNegativeDraws must be in [0, 10⁶] (0: |Y| − 1)";
-  if (o.songCacheRefreshesPerEpoch < 0 || o.songCacheRefreshesPerEpoch > 1000)
-    return "songCacheRefreshesPerEpoch must be in [0, 1000] (0: no cache)";
-  if (!(o.averageDecay >= 0 && o.averageDecay < 1)) return "averageDecay must be in [0, 1)";
-  if (!(o.learningRateDecayEpochs >= 0 && o.learningRateDecayEpochs <= 1e6))
-    return "learningRateDecayEpochs must be in [0, 1e6]";
-  return {};
-}
-
 std::string validateData(const TrainingSet& d) {
   const auto n = static_cast<std::size_t>(d.numSongs());
   if (d.numArtists < 0 || d.numTags < 0) return "negative vocabulary size";
@@ -321,13 +298,39 @@ int warpRankEstimate(int numLabels, int draws) {
   return (numLabels - 1) / draws;
 }
 
+std::string TrainOptions::validate() const {
+  for (const auto& [spec, value] :
+       {std::pair{&kDimension, dimension}, std::pair{&kSubspaces, subspaces},
+        std::pair{&kEpochs, epochs}, std::pair{&kThreads, threads}, std::pair{&kPatience, patience},
+        std::pair{&kMaxNegativeDraws, maxNegativeDraws}}) {
+    if (std::string error = spec->validate(value); !error.empty()) return error;
+  }
+  if (subspaces > dimension)
+    return "subspaces = " + std::to_string(subspaces) +
+           " exceeds dimension = " + std::to_string(dimension) +
+           " (every block needs at least one dimension)";
+  for (const auto& [spec, value] :
+       {std::pair{&kLearningRate, learningRate}, std::pair{&kMaxNorm, maxNorm},
+        std::pair{&kValidationFraction, validationFraction},
+        std::pair{&kAverageDecay, averageDecay},
+        std::pair{&kLearningRateDecayEpochs, learningRateDecayEpochs}}) {
+    if (std::string error = spec->validate(value); !error.empty()) return error;
+  }
+  for (const double weight : taskWeights)
+    if (std::string error = kTaskWeight.validate(weight); !error.empty()) return error;
+  if (kLoss.wordOf(loss).empty()) return "loss is not one of " + kLoss.choicesProse();
+  if (kOptimizer.wordOf(optimizer).empty())
+    return "optimizer is not one of " + kOptimizer.choicesProse();
+  return {};
+}
+
 // One block: the whole space when options.subspaces == 1.
 static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& options,
                                JointModel& model,
                                const std::function<void(const TrainProgress&)>& progress,
                                const std::atomic<bool>* cancel) {
   TrainReport report;
-  report.error = validateOptions(options);
+  report.error = options.validate();
   if (report.error.empty()) report.error = validateData(data);
   if (!report.error.empty()) return report;
 
@@ -504,7 +507,7 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
                        const std::atomic<bool>* cancel) {
   if (options.subspaces == 1) return trainSingle(data, options, model, progress, cancel);
   TrainReport report;
-  report.error = validateOptions(options);
+  report.error = options.validate();
   if (!report.error.empty()) return report;
   const int m = options.subspaces;
 

@@ -4,9 +4,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "core/base/parameter.h"
 #include "core/model/jointmodel.h"
 #include "core/model/trainingset.h"
 
@@ -18,8 +20,13 @@ enum class Optimizer { Sgd, AdaGrad };
 // Subspace i of TrainOptions::subspaces trains with seed + i · kSubspaceSeedStride.
 inline constexpr std::uint64_t kSubspaceSeedStride = 7919;
 
+// Every parameter is declared once here with its default and valid range; validate() and the
+// CLI's parsing, synopsis and messages take the ranges from these declarations.
 struct TrainOptions {
-  int dimension = 160;  // of the whole space, all subspaces together
+  static constexpr base::ParameterSpec<int> kDimension{
+      "dimension", 160, 1, 4096,
+      "dimension of the joint space, all subspaces together (160: ten blocks of 16)"};
+  int dimension = kDimension.defaultValue;
   // The space is `subspaces` blocks of dimension/subspaces rows (the first dimension % subspaces
   // one more) stacked into one, each trained on its own from seed + i · kSubspaceSeedStride with
   // its own validation split, and scaled by 1/√subspaces: every raw score is the mean of the
@@ -27,23 +34,64 @@ struct TrainOptions {
   // one matrix (docs/design.md §1.6). Blocks run side by side when threads > 1, each with
   // max(1, threads / subspaces) threads. Range [1, dimension]. Default 10 (of 16 dimensions):
   // averages away the seed and split noise of a small library, see docs/experiments.md §1.4.
-  int subspaces = 10;
-  int epochs = 40;  // upper bound; early stopping usually ends sooner
-  Loss loss = Loss::Warp;
-  double learningRate = 0.05;
+  static constexpr base::ParameterSpec<int> kSubspaces{
+      "subspaces", 10, 1, kDimension.maxValue,
+      "blocks trained on their own and stacked; at most the dimension"};
+  int subspaces = kSubspaces.defaultValue;
+  static constexpr base::ParameterSpec<int> kEpochs{
+      "epochs", 40, 1, 100000, "upper bound on the passes; early stopping usually ends sooner"};
+  int epochs = kEpochs.defaultValue;
+  static constexpr base::EnumSpec<Loss, 2> kLoss{
+      "loss",
+      Loss::Warp,
+      {{{Loss::Warp, "warp"}, {Loss::Auc, "auc"}}},
+      "WARP (rank-weighted, optimises the top of the list) or AUC (every pair counts alike)"};
+  Loss loss = kLoss.defaultValue;
+  static constexpr base::ParameterSpec<double> kLearningRate{
+      "learning_rate",
+      0.05,
+      0.0,
+      100.0,
+      "step size (AdaGrad: before the per-parameter scaling)",
+      "",
+      base::Bound::Open};
+  double learningRate = kLearningRate.defaultValue;
   // C: every column of A, T and V has norm ≤ C (songs: at query time too; docs/design.md §1.5).
   // 2: see docs/experiments.md §1.2.
-  double maxNorm = 2.0;
-  int threads = 1;  // ≤ subspaces: deterministic for a seed; more: lock-free Hogwild in a block
-  std::uint64_t seed = 1;
-  double validationFraction = 0.1;  // songs held out inside train() for early stopping
-  int patience = 4;                 // epochs without validation improvement before stopping
+  static constexpr base::ParameterSpec<double> kMaxNorm{
+      "max_norm", 2.0, 0.0, 1e6, "C, the bound on every column's norm", "", base::Bound::Open};
+  double maxNorm = kMaxNorm.defaultValue;
+  static constexpr base::ParameterSpec<int> kThreads{
+      "threads", 1, 1, 256,
+      "<= subspaces: deterministic for a seed; more: lock-free Hogwild inside a block"};
+  int threads = kThreads.defaultValue;
+  std::uint64_t seed = base::kSeedSpec.defaultValue;
+  static constexpr base::ParameterSpec<double> kValidationFraction{
+      "validation_fraction",
+      0.1,
+      0.0,
+      1.0,
+      "songs held out inside trainModel() for early stopping (0: none)",
+      "",
+      base::Bound::Closed,
+      base::Bound::Open};
+  double validationFraction = kValidationFraction.defaultValue;
+  static constexpr base::ParameterSpec<int> kPatience{
+      "patience",
+      4,
+      0,
+      kEpochs.maxValue,
+      "epochs without validation improvement before stopping (0: no early stopping)",
+      "epochs"};
+  int patience = kPatience.defaultValue;
   // After early stopping chose the best epoch, train again from the same start on all songs
   // (validation ones included) for that many epochs: on a small library the held-out 10% is
   // data the model badly needs (docs/experiments.md §1.2). Doubles the training time at most.
   bool refitOnAllSongs = true;
   // Indexed by Task, each finite and ≥ 0; a task is picked with probability proportional to its
   // weight. Songs for an artist and artist count twice: docs/experiments.md §1.2 and §1.4.
+  static constexpr base::ParameterSpec<double> kTaskWeight{
+      "task_weight", 1.0, 0.0, 1e6, "relative frequency of a task's steps (0: task not trained)"};
   std::array<double, kTaskCount> taskWeights{1, 2, 1, 2, 1};
   // WARP's negative sampling draws labels until one violates the margin, at most this many
   // (LightFM's max_sampled); the rank estimate stays ⌊(|Y| − 1) / draws⌋, and a step whose draws
@@ -51,7 +99,10 @@ struct TrainOptions {
   // (|Y| is the library for the similar-songs and songs-for-artist tasks). [0, 10⁶]; 0 = |Y| − 1
   // (uncapped, as in Weston et al. 2011). 256 binds only above 257 training songs; measured in
   // docs/experiments-training-scale.md.
-  int maxNegativeDraws = 256;
+  static constexpr base::ParameterSpec<int> kMaxNegativeDraws{
+      "max_negative_draws", 256, 0, 1000000,
+      "WARP's negative draws per step at most (0: |Y| - 1, uncapped)"};
+  int maxNegativeDraws = kMaxNegativeDraws.defaultValue;
   // Song labels drawn as negatives are scored against an embedding of every song, V s′, cached
   // this many times per epoch at evenly spaced steps (one d-dim dot product per draw instead of
   // one per nonzero of the song: ~300 on real songs). The query and the positive are always
@@ -59,20 +110,48 @@ struct TrainOptions {
   // the WARP rank estimate see the cached scores. [0, 1000]; 0 = no cache (every draw embeds).
   // Costs d · |S| floats and one pass over the songs' nonzeros per refresh. 10: as good as no
   // cache on the demo library, 1 was worse (docs/experiments-training-scale.md).
-  int songCacheRefreshesPerEpoch = 10;
+  static constexpr base::ParameterSpec<int> kSongCacheRefreshesPerEpoch{
+      "song_cache_refreshes_per_epoch", 10, 0, 1000,
+      "refreshes per epoch of the cached song embeddings negatives are scored on (0: no cache)"};
+  int songCacheRefreshesPerEpoch = kSongCacheRefreshesPerEpoch.defaultValue;
   // Iterate averaging (Polyak–Ruppert, here over epoch ends): validation, early stopping and the
   // returned model use the exponential moving average of the parameters at the end of each epoch
   // with this decay (bias-corrected); [0, 1), 0 = off (the last iterate). 0.8: docs/experiments.md
   // §1.2.
-  double averageDecay = 0.8;
+  static constexpr base::ParameterSpec<double> kAverageDecay{
+      "average_decay",
+      0.8,
+      0.0,
+      1.0,
+      "decay of the epoch-end parameter average (0: the last iterate)",
+      "",
+      base::Bound::Closed,
+      base::Bound::Open};
+  double averageDecay = kAverageDecay.defaultValue;
   // Learning-rate decay: epoch e (from 1) steps with learningRate / (1 + (e − 1) / T); T ≥ 0 in
   // epochs, 0 = constant rate.
-  double learningRateDecayEpochs = 0;
+  static constexpr base::ParameterSpec<double> kLearningRateDecayEpochs{
+      "learning_rate_decay_epochs",
+      0.0,
+      0.0,
+      1e6,
+      "T of learning_rate / (1 + (e - 1) / T) (0: constant)",
+      "epochs"};
+  double learningRateDecayEpochs = kLearningRateDecayEpochs.defaultValue;
   // AdaGrad (per-parameter steps rate / √Σg², Duchi et al. 2011; LightFM's default) or plain SGD
   // (the paper's). Every song selects the dense summary columns of V, so under one global rate
   // they move at every step while a codeword's column moves only with its songs; AdaGrad evens
   // that out. Measured against SGD: docs/experiments.md §1.3.
-  Optimizer optimizer = Optimizer::AdaGrad;
+  static constexpr base::EnumSpec<Optimizer, 2> kOptimizer{
+      "optimizer",
+      Optimizer::AdaGrad,
+      {{{Optimizer::AdaGrad, "adagrad"}, {Optimizer::Sgd, "sgd"}}},
+      "AdaGrad (per-parameter step sizes) or plain SGD"};
+  Optimizer optimizer = kOptimizer.defaultValue;
+
+  // Empty when every field is within its declared range and subspaces <= dimension; otherwise one
+  // sentence naming the first parameter that is not (trainModel() refuses such options with it).
+  [[nodiscard]] std::string validate() const;
 };
 
 struct TrainProgress {
