@@ -86,6 +86,12 @@ class OptionSet {
 
  private:
   struct Option {
+    Option(QString name_, QString placeholder_, QString help_,
+           std::function<QString(const QString& value)> apply_)
+        : name(std::move(name_)),
+          placeholder(std::move(placeholder_)),
+          help(std::move(help_)),
+          apply(std::move(apply_)) {}
     QString name;
     QString placeholder;  // empty for a flag
     QString help;

@@ -16,7 +16,8 @@ namespace songspace::core {
 struct EvalOptions {
   static constexpr base::ParameterSpec<double> kHoldoutFraction{
       "holdout_fraction", 0.2, 0.01, 0.9,
-      "songs (and similar-artist pairs) held out for testing; 0.2 leaves four fifths to learn "
+      "songs (and similar-artist pairs) held out for testing; the default leaves four fifths to "
+      "learn "
       "from"};
   double holdoutFraction = kHoldoutFraction.defaultValue;
   std::uint64_t seed = base::kSeedSpec.defaultValue;
@@ -35,7 +36,7 @@ struct EvalOptions {
   // summaryWeight) gives the kNN baselines instead: knnSummaryScale = this / summaryWeight.
   static constexpr base::ParameterSpec<float> kKnnSummaryWeight{
       "knn_summary_weight", 0.5f, 0.0f, 100.0f,
-      "summary block weight for the kNN baselines; 0.5: where cosine kNN measured best "
+      "summary block weight for the kNN baselines; the default: where cosine kNN measured best "
       "(docs/experiments.md §2.3)"};
 
   // Empty when valid; otherwise the first parameter out of its declared range (evaluate()

@@ -19,7 +19,8 @@ namespace songspace::core {
 struct TableEvalOptions {
   // Stratified folds; at most the table's rows as well.
   static constexpr base::ParameterSpec<int> kFolds{
-      "folds", 10, 2, 1000000, "stratified cross-validation folds (10: the usual protocol)"};
+      "folds", 10, 2, 1000000,
+      "stratified cross-validation folds (the default: the usual protocol)"};
   int folds = kFolds.defaultValue;
   std::uint64_t seed = base::kSeedSpec.defaultValue;
   TrainOptions train = defaultTableTrainOptions();
@@ -37,7 +38,7 @@ struct TableEvalOptions {
   // The inner split is one of max(2, round(1 / innerValidationFraction)) stratified folds.
   static constexpr base::ParameterSpec<double> kInnerValidationFraction{
       "inner_validation_fraction", 0.2, 0.01, 0.5,
-      "share of the training fold the tuning validates on (0.2: one inner fold of five)"};
+      "share of the training fold the tuning validates on (the default: one inner fold of five)"};
   double innerValidationFraction = kInnerValidationFraction.defaultValue;
   std::vector<double> learningRates{0.01, 0.03};
   std::vector<double> maxNorms{2.0, 4.0};

@@ -21,7 +21,7 @@ namespace songspace::library {
 
 // k of a ranking query (the CLI's -k): how many of the best answers it returns.
 inline constexpr base::ParameterSpec<int> kQueryResults{
-    "results", 10, 1, 100000, "answers returned, best first (10: a screenful)"};
+    "results", 10, 1, 100000, "answers returned, best first (the default: a screenful)"};
 
 // One ranked answer: a tag, an artist or a song (fileId set for songs).
 struct Hit {

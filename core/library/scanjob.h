@@ -62,7 +62,7 @@ struct ScanOptions {
   // over the library (only these files are decoded twice).
   static constexpr base::ParameterSpec<int> kCodebookBootstrapFiles{
       "codebook_bootstrap_files", 64, 1, 100000,
-      "files whose frames teach a new codebook (64: enough variety, few files decoded twice)"};
+      "files whose frames teach a new codebook: enough variety, few files decoded twice"};
   int codebookBootstrapFiles = kCodebookBootstrapFiles.defaultValue;
   static constexpr base::ParameterSpec<int> kCodebookFramesPerFile{
       "codebook_frames_per_file", 2000, 1, 1000000,

@@ -22,7 +22,10 @@ core::TrainOptions defaultJobTrainOptions();
 struct TrainJobOptions {
   core::TrainOptions train = defaultJobTrainOptions();
   float summaryWeight = core::LibraryDatasetOptions::kSummaryWeight.defaultValue;
-  int predictedTagsPerSong = 5;  // stored in the catalog for the library table
+  static constexpr base::ParameterSpec<int> kPredictedTagsPerSong{
+      "predicted_tags_per_song", 5, 0, 100,
+      "best tags per song stored in the catalog for the library table (0: none)"};
+  int predictedTagsPerSong = kPredictedTagsPerSong.defaultValue;
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const core::TrainProgress&)> progress;
 };

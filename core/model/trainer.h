@@ -24,8 +24,7 @@ inline constexpr std::uint64_t kSubspaceSeedStride = 7919;
 // CLI's parsing, synopsis and messages take the ranges from these declarations.
 struct TrainOptions {
   static constexpr base::ParameterSpec<int> kDimension{
-      "dimension", 160, 1, 4096,
-      "dimension of the joint space, all subspaces together (160: ten blocks of 16)"};
+      "dimension", 160, 1, 4096, "dimension of the joint space, all subspaces together"};
   int dimension = kDimension.defaultValue;
   // The space is `subspaces` blocks of dimension/subspaces rows (the first dimension % subspaces
   // one more) stacked into one, each trained on its own from seed + i · kSubspaceSeedStride with
