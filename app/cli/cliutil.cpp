@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <limits>
 
 #include <QFile>
 #include <QJsonDocument>
@@ -202,7 +201,11 @@ void addTrainOptions(OptionSet& options, core::TrainOptions& target) {
       .number(QStringLiteral("--average-decay"), TrainOptions::kAverageDecay, target.averageDecay)
       .number(QStringLiteral("--lr-decay"), TrainOptions::kLearningRateDecayEpochs,
               target.learningRateDecayEpochs, QStringLiteral("EPOCHS"))
-      .choice(QStringLiteral("--optimizer"), TrainOptions::kOptimizer, target.optimizer);
+      .choice(QStringLiteral("--optimizer"), TrainOptions::kOptimizer, target.optimizer)
+      .number(QStringLiteral("--max-negatives"), TrainOptions::kMaxNegativeDraws,
+              target.maxNegativeDraws)
+      .number(QStringLiteral("--song-cache"), TrainOptions::kSongCacheRefreshesPerEpoch,
+              target.songCacheRefreshesPerEpoch, QStringLiteral("REFRESHES"));
 }
 
 QString finishTrainOptions(const Arguments& args, core::TrainOptions& options) {

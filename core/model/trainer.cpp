@@ -302,7 +302,8 @@ std::string TrainOptions::validate() const {
   for (const auto& [spec, value] :
        {std::pair{&kDimension, dimension}, std::pair{&kSubspaces, subspaces},
         std::pair{&kEpochs, epochs}, std::pair{&kThreads, threads}, std::pair{&kPatience, patience},
-        std::pair{&kMaxNegativeDraws, maxNegativeDraws}}) {
+        std::pair{&kMaxNegativeDraws, maxNegativeDraws},
+        std::pair{&kSongCacheRefreshesPerEpoch, songCacheRefreshesPerEpoch}}) {
     if (std::string error = spec->validate(value); !error.empty()) return error;
   }
   if (subspaces > dimension)
