@@ -2,8 +2,9 @@
 // by the real jobs. The preview model (under QAbstractItemModelTester) recomputes new values from
 // the checked tags (add and replace); the dialog writes exactly what it displays, leaves an
 // unchecked file byte-identical, emits applied(batch), recomputes when a parameter changes, and
-// a stop or a close mid-apply leaves every file either original or completely new. Undo through
-// AutotagUndo restores every file's values exactly.
+// a stop or a close mid-apply leaves every file either original or completely new. The library
+// snapshot names the undoable batch; undo (library::undoBatchAt, AutotagUndo's flow) restores
+// every file's values exactly.
 #include <QAbstractItemModelTester>
 #include <QMessageBox>
 #include <QPushButton>
@@ -14,42 +15,25 @@
 #include <QTimer>
 #include <QTreeView>
 #include <QtTest>
-#include <filesystem>
 #include <map>
 #include <thread>
 
 #include "audio/tagwriter.h"
 #include "core/catalog/catalog.h"
 #include "core/library/librarysnapshot.h"
-#include "core/library/scanjob.h"
-#include "core/library/trainjob.h"
+#include "core/library/tagundo.h"
+#include "taglibrary.h"
 #include "ui/autotagdialog.h"
 #include "ui/autotagmodel.h"
+#include "ui/autotagundo.h"
 #include "ui/englishplurals.h"
 
 using namespace songspace;
-namespace fs = std::filesystem;
 using audio::TagField;
 using ui::AutotagModel;
 using Values = std::vector<std::string>;
 
 namespace {
-
-const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
-// Copy name → fixture, and a genre written into the copy so the model learns a few tags.
-struct Copy {
-  const char* name;
-  const char* fixture;
-  const char* genre;  // nullptr = keep the fixture's
-};
-const Copy kCopies[] = {
-    {"01 harbour.mp3", "tagged-v23.mp3", nullptr},  {"02 lights.mp3", "tagged-v24.mp3", "Jazz"},
-    {"03 fjord.flac", "tagged.flac", nullptr},      {"04 delta.ogg", "tagged.ogg", "Blues"},
-    {"05 echo.opus", "tagged.opus", "Jazz"},        {"06 tapes.m4a", "tagged.m4a", nullptr},
-    {"07 basement.flac", "untagged.flac", "Blues"}, {"08 valley.mp3", "untagged.mp3", "Jazz"},
-    {"09 aurora.ogg", "tagged.ogg", "Rock"},        {"10 cold.flac", "tagged.flac", "Folk"},
-    {"11 radio.wav", "tagged.wav", nullptr},  // cannot be written: shown skipped
-};
 
 Values field(const QString& file, TagField f) {
   Values values;
@@ -116,9 +100,23 @@ class TestAutotagDialog : public QObject {
     QVERIFY(catalog->batchesWithPendingEdits().empty());
   }
 
+  // What Edit › Undo offers: the undoable batch of a freshly loaded snapshot.
+  std::optional<library::UndoableBatch> undoable() const {
+    QString error;
+    const auto snapshot = library::LibrarySnapshot::load(m_catalogPath, &error);
+    if (!snapshot) QTest::qFail(qPrintable(error), __FILE__, __LINE__);
+    return snapshot ? snapshot->undoableBatch : std::nullopt;
+  }
+
+  static library::BatchResult undo(const QString& catalogPath, std::int64_t batchId) {
+    library::UndoOptions options;
+    options.batchId = batchId;
+    return library::undoBatchAt(catalogPath, options);
+  }
+
   void undoAllAndCheck() {
-    while (const auto info = ui::AutotagUndo::lastBatch(m_catalogPath)) {
-      const library::BatchResult undone = ui::AutotagUndo::runUndo(m_catalogPath, info->batchId);
+    while (const auto info = undoable()) {
+      const library::BatchResult undone = undo(m_catalogPath, info->batchId);
       QVERIFY2(undone.error.empty(), undone.error.c_str());
       QCOMPARE(undone.count(library::FileOutcomeKind::Written), info->files);
     }
@@ -132,40 +130,21 @@ class TestAutotagDialog : public QObject {
     ui::installEnglishPlurals(*QCoreApplication::instance());  // as the GUI's main does
     QVERIFY(m_dir.isValid());
     m_lib = m_dir.filePath(QStringLiteral("music"));
-    QVERIFY(QDir().mkpath(m_lib));
-    for (const Copy& c : kCopies) {
-      fs::copy_file(kData / c.fixture, path(c.name).toStdString());
-      if (c.genre)
-        QVERIFY(audio::writeTagField(path(c.name).toStdString(), TagField::Genre, {c.genre}).ok());
+    const std::string made = testing::makeTagLibrary(m_lib);
+    QVERIFY2(made.empty(), made.c_str());
+    for (const testing::TagLibraryCopy& c : testing::kTagLibraryCopies) {
       m_originalGenre[path(c.name)] = field(path(c.name), TagField::Genre);
     }
     m_catalogPath = m_dir.filePath(QStringLiteral("library.sqlite"));
-    auto catalog = core::Catalog::open(m_catalogPath.toStdString());
-    QVERIFY(catalog);
-    library::ScanOptions scan;
-    scan.roots = {m_lib.toStdString()};
-    scan.threads = 1;
-    scan.codebook.clusters = 16;
-    scan.codebook.iterations = 10;
-    scan.codebookFramesPerFile = 300;
-    const library::ScanSummary summary = library::runScan(*catalog, scan);
-    QVERIFY2(summary.error.empty(), summary.error.c_str());
-    QCOMPARE(summary.analyzed, static_cast<int>(std::size(kCopies)));
-    library::TrainJobOptions train;
-    train.train.dimension = 8;
-    train.train.subspaces = 1;
-    train.train.epochs = 10;
-    train.train.threads = 1;
-    train.train.seed = 5;
-    const library::TrainJobResult trained = library::runTrainJob(*catalog, m_catalogPath, train);
-    QVERIFY2(trained.ok, trained.error.c_str());
-    catalog.reset();
+    const std::string trained = testing::scanAndTrainTagLibrary(m_lib, m_catalogPath);
+    QVERIFY2(trained.empty(), trained.c_str());
     QString error;
     m_snapshot = songspace::library::LibrarySnapshot::load(m_catalogPath, &error);
     QVERIFY2(m_snapshot && m_snapshot->hasModel(), qPrintable(error));
-    QVERIFY(!ui::AutotagUndo::canUndo(m_catalogPath));
-    QVERIFY(!ui::AutotagUndo::canUndo(m_dir.filePath(QStringLiteral("absent.sqlite"))));
-    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("absent.sqlite"))));
+    QVERIFY(!m_snapshot->undoableBatch);
+    const QString absent = m_dir.filePath(QStringLiteral("absent.sqlite"));
+    QVERIFY(!undo(absent, 1).error.empty());
+    QVERIFY(!QFileInfo::exists(absent));  // a mistyped path never becomes an empty catalog
   }
 
   // Known answers on the FLAC fixture (genre "Rock;Pop"): add = old + checked new tags, replace
@@ -243,7 +222,7 @@ class TestAutotagDialog : public QObject {
     auto dialog = openDialog();
     QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
     AutotagModel* model = dialog->model();
-    QCOMPARE(model->fileCount(), static_cast<int>(std::size(kCopies)));
+    QCOMPARE(model->fileCount(), testing::kTagLibrarySize);
     const int leftOut = model->rowOfPath(path("02 lights.mp3").toStdString());
     const int narrowed = model->rowOfPath(path("07 basement.flac").toStdString());
     QVERIFY(leftOut >= 0 && narrowed >= 0);
@@ -299,24 +278,23 @@ class TestAutotagDialog : public QObject {
     dialog->view()->scrollToBottom();
     saveScreenshot(*dialog, QStringLiteral("autotagdialog-applied-end.png"));
 
-    // Undo: the batch is described, then restored through AutotagUndo's worker call.
-    QVERIFY(ui::AutotagUndo::canUndo(m_catalogPath));
-    const auto info = ui::AutotagUndo::lastBatch(m_catalogPath);
+    // Undo: the snapshot names the batch, which is described, then restored by the worker call.
+    const auto info = undoable();
     QVERIFY(info);
     QCOMPARE(info->batchId, static_cast<qint64>(result.batchId));
     QCOMPARE(info->files, static_cast<int>(shown.size()));
-    QCOMPARE(info->field, QStringLiteral("genre"));
+    QCOMPARE(info->field, std::string("genre"));
     QVERIFY(
         ui::AutotagUndo::describe(*info).contains(QStringLiteral("%1 files").arg(shown.size())));
-    const library::BatchResult undone = ui::AutotagUndo::runUndo(m_catalogPath, info->batchId);
+    const library::BatchResult undone = undo(m_catalogPath, info->batchId);
     QCOMPARE(undone.count(library::FileOutcomeKind::Written), static_cast<int>(shown.size()));
     QVERIFY(ui::AutotagUndo::describeResult(undone).startsWith(
         QStringLiteral("Restored %1 files.").arg(shown.size())));
     for (const auto& [file, original] : m_originalGenre) {
       QCOMPARE(field(file, TagField::Genre), original);
     }
-    QVERIFY(!ui::AutotagUndo::canUndo(m_catalogPath));
-    QVERIFY(!ui::AutotagUndo::runUndo(m_catalogPath, info->batchId).error.empty());  // done once
+    QVERIFY(!undoable());
+    QVERIFY(!undo(m_catalogPath, info->batchId).error.empty());  // done once
   }
 
   void parameterChangeRecomputes() {
@@ -421,7 +399,8 @@ class TestAutotagDialog : public QObject {
     QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
     QCOMPARE(dialog->lastResult().count(library::FileOutcomeKind::Written), files);
-    QVERIFY(ui::AutotagUndo::canUndo(m_catalogPath));
+    const auto batch = undoable();
+    QVERIFY(batch);
 
     QStringList texts;
     QTimer answer;
@@ -435,7 +414,7 @@ class TestAutotagDialog : public QObject {
     });
     answer.start();
     bool done = false;
-    ui::AutotagUndo::undoLast(dialog.get(), m_catalogPath, [&done] { done = true; });
+    ui::AutotagUndo::undoLast(dialog.get(), m_catalogPath, *batch, [&done] { done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
     answer.stop();
     QCOMPARE(texts.size(), 2);
@@ -446,7 +425,7 @@ class TestAutotagDialog : public QObject {
     for (const auto& [file, original] : m_originalGenre) {
       QCOMPARE(field(file, TagField::Genre), original);
     }
-    QVERIFY(!ui::AutotagUndo::canUndo(m_catalogPath));
+    QVERIFY(!undoable());
   }
 };
 

@@ -101,13 +101,13 @@ void UiTextTest::undoSentences() {
            qPrintable(mixed));
   QVERIFY2(details.contains(QStringLiteral("read-only")), qPrintable(details));
 
-  ui::AutotagUndo::BatchInfo info;
+  library::UndoableBatch info;
   info.batchId = 4;
   info.files = 1;
   QVERIFY2(
       ui::AutotagUndo::describe(info).endsWith(QStringLiteral("(batch 4): the tags of 1 file")),
       qPrintable(ui::AutotagUndo::describe(info)));
-  info.field = QStringLiteral("genre");
+  info.field = "genre";
   info.files = 2;
   QVERIFY2(
       ui::AutotagUndo::describe(info).endsWith(QStringLiteral("(batch 4): the genre of 2 files")),

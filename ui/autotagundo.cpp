@@ -11,8 +11,6 @@
 #include <QtConcurrent>
 #include <memory>
 
-#include "core/catalog/catalog.h"
-#include "core/library/opencatalog.h"
 #include "core/library/tagundo.h"
 #include "ui/autotagmodel.h"
 
@@ -20,68 +18,22 @@ namespace songspace::ui {
 
 namespace {
 
-// Never creates a catalog: opening would make an empty one at a mistyped path.
-std::unique_ptr<core::Catalog> openExisting(const QString& path, QString* error) {
-  core::CatalogStatus status;
-  auto catalog = library::openCatalog(path, library::CatalogOpenMode::MustExist, &status);
-  if (!catalog && error) *error = QString::fromStdString(status.message);
-  return catalog;
-}
-
 constexpr int kReasonsInline = 5;  // more go to the message box's details
 
 }  // namespace
 
-std::optional<AutotagUndo::BatchInfo> AutotagUndo::lastBatch(const QString& catalogPath,
-                                                             QString* error) {
-  auto catalog = openExisting(catalogPath, error);
-  if (!catalog) return std::nullopt;
-  const auto id = library::lastUndoableBatch(*catalog);
-  if (!id) return std::nullopt;
-  BatchInfo info;
-  info.batchId = *id;
-  if (const auto batch = catalog->tagBatch(*id)) info.createdAt = batch->createdAt;
-  for (const core::TagEdit& edit : catalog->editsOfBatch(*id)) {
-    if (edit.state != core::TagEditState::Done) continue;
-    ++info.files;
-    if (info.field.isEmpty()) info.field = QString::fromStdString(edit.field);
-  }
-  return info;
-}
-
-bool AutotagUndo::canUndo(const QString& catalogPath) {
-  return lastBatch(catalogPath).has_value();
-}
-
-library::BatchResult AutotagUndo::runUndo(
-    const QString& catalogPath, qint64 batchId, const std::atomic<bool>* cancel,
-    std::function<void(int, int, const library::FileOutcome&)> progress) {
-  QString error;
-  auto catalog = openExisting(catalogPath, &error);
-  if (!catalog) {
-    library::BatchResult result;
-    result.error = error.toStdString();
-    return result;
-  }
-  library::UndoOptions options;
-  options.batchId = batchId;
-  options.cancel = cancel;
-  options.progress = std::move(progress);
-  return library::undoBatch(*catalog, options);
-}
-
-QString AutotagUndo::describe(const BatchInfo& info) {
+QString AutotagUndo::describe(const library::UndoableBatch& batch) {
   const QString when =
-      QLocale().toString(QDateTime::fromSecsSinceEpoch(info.createdAt), QLocale::ShortFormat);
-  if (info.field.isEmpty()) {
-    return tr("the auto-tagging of %1 (batch %2): the tags of %n file(s)", nullptr, info.files)
+      QLocale().toString(QDateTime::fromSecsSinceEpoch(batch.createdAt), QLocale::ShortFormat);
+  if (batch.field.empty()) {
+    return tr("the auto-tagging of %1 (batch %2): the tags of %n file(s)", nullptr, batch.files)
         .arg(when)
-        .arg(info.batchId);
+        .arg(batch.batchId);
   }
-  return tr("the auto-tagging of %1 (batch %2): the %3 of %n file(s)", nullptr, info.files)
+  return tr("the auto-tagging of %1 (batch %2): the %3 of %n file(s)", nullptr, batch.files)
       .arg(when)
-      .arg(info.batchId)
-      .arg(info.field);
+      .arg(batch.batchId)
+      .arg(QString::fromStdString(batch.field));
 }
 
 QString AutotagUndo::describeResult(const library::BatchResult& result, QString* details) {
@@ -110,24 +62,17 @@ QString AutotagUndo::describeResult(const library::BatchResult& result, QString*
 }
 
 void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
-                           std::function<void()> done) {
-  QString error;
-  const auto info = lastBatch(catalogPath, &error);
-  if (!info) {
-    QMessageBox::information(parent, tr("Undo auto-tagging"),
-                             error.isEmpty() ? tr("There is no auto-tagging to undo.") : error);
-    return;
-  }
+                           const library::UndoableBatch& batch, std::function<void()> done) {
   const auto answer = QMessageBox::question(
       parent, tr("Undo auto-tagging"),
       tr("Restore the previous values of %1?\n\nFiles changed since then are left "
          "alone and listed afterwards.")
-          .arg(describe(*info)),
+          .arg(describe(batch)),
       QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
   if (answer != QMessageBox::Yes) return;
 
   auto* progress =
-      new QProgressDialog(tr("Restoring tags…"), tr("Stop"), 0, std::max(1, info->files), parent);
+      new QProgressDialog(tr("Restoring tags…"), tr("Stop"), 0, std::max(1, batch.files), parent);
   progress->setWindowTitle(tr("Undo auto-tagging"));
   progress->setWindowModality(Qt::WindowModal);
   progress->setMinimumDuration(0);
@@ -160,21 +105,22 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
                    });
   // The worker posts its progress to the dialog; posted events die with it, and it outlives
   // the worker (deleted only once the watcher reports the end).
-  const qint64 batchId = info->batchId;
-  watcher->setFuture(QtConcurrent::run([catalogPath, batchId, cancel, progress] {
-    return runUndo(
-        catalogPath, batchId, cancel.get(),
-        [progress](int doneFiles, int total, const library::FileOutcome& outcome) {
-          const QString name = QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName();
-          QMetaObject::invokeMethod(
-              progress,
-              [progress, doneFiles, total, name] {
-                progress->setMaximum(total);
-                progress->setValue(doneFiles);
-                progress->setLabelText(tr("%1 of %2: %3").arg(doneFiles).arg(total).arg(name));
-              },
-              Qt::QueuedConnection);
-        });
+  library::UndoOptions options;
+  options.batchId = batch.batchId;
+  watcher->setFuture(QtConcurrent::run([catalogPath, options, cancel, progress]() mutable {
+    options.cancel = cancel.get();
+    options.progress = [progress](int doneFiles, int total, const library::FileOutcome& outcome) {
+      const QString name = QFileInfo(QFile::decodeName(outcome.path.c_str())).fileName();
+      QMetaObject::invokeMethod(
+          progress,
+          [progress, doneFiles, total, name] {
+            progress->setMaximum(total);
+            progress->setValue(doneFiles);
+            progress->setLabelText(tr("%1 of %2: %3").arg(doneFiles).arg(total).arg(name));
+          },
+          Qt::QueuedConnection);
+    };
+    return library::undoBatchAt(catalogPath, options);
   }));
 }
 

@@ -20,6 +20,7 @@
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
 #include "ui/autotagdialog.h"
+#include "ui/autotagundo.h"
 #include "ui/firstrundialog.h"
 #include "ui/inspectorpanel.h"
 #include "ui/libraryfilterproxy.h"
@@ -44,6 +45,7 @@ QString formatEta(double seconds) {
 
 void MainWindow::openCatalog(const QString& catalogPath) {
   m_snapshot.reset();
+  updateUndoAutotag();  // until the new snapshot says what is undoable
   m_mapShown = m_mapRefined = false;
   m_history->clear();
   m_external.clear();
@@ -274,22 +276,21 @@ void MainWindow::autotagFiles() {
   auto* dialog = new AutotagDialog(m_snapshot, fileIds, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(dialog, &AutotagDialog::applied, this, [this](qint64) {
-    openCatalog(catalogPath());  // the files' tags changed: reload what the views show
-    updateUndoAutotag();
+    // The files' tags and the undoable batch changed: reload what the views and menus show.
+    openCatalog(catalogPath());
   });
   dialog->open();
 }
 
 void MainWindow::undoAutotag() {
-  if (catalogPath().isEmpty()) return;
-  AutotagUndo::undoLast(this, catalogPath(), [this] {
-    openCatalog(catalogPath());
-    updateUndoAutotag();
-  });
+  if (!m_snapshot || !m_snapshot->undoableBatch) return;
+  AutotagUndo::undoLast(this, catalogPath(), *m_snapshot->undoableBatch,
+                        [this] { openCatalog(catalogPath()); });
 }
 
 void MainWindow::updateUndoAutotag() {
-  m_undoAutotag->setEnabled(!catalogPath().isEmpty() && AutotagUndo::canUndo(catalogPath()));
+  // From the snapshot the worker read: the GUI thread never asks the catalog.
+  m_undoAutotag->setEnabled(m_snapshot && m_snapshot->undoableBatch);
 }
 
 }  // namespace songspace::ui

@@ -1,11 +1,13 @@
 // Opening a catalog: file checks, connection settings and the ordered schema migrations.
 
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <system_error>
 
 #include "core/catalog/catalog_sql.h"
+#include "core/catalog/openobserver.h"
 
 namespace songspace::core {
 namespace {
@@ -185,9 +187,16 @@ sqlite3* openDatabase(const std::filesystem::path& path, int targetVersion, Cata
   return db;
 }
 
+std::atomic<CatalogOpenObserver> g_openObserver{nullptr};
+
 }  // namespace
 
+void setCatalogOpenObserver(CatalogOpenObserver observer) {
+  g_openObserver.store(observer);
+}
+
 std::unique_ptr<Catalog> Catalog::open(const std::filesystem::path& path, CatalogStatus* status) {
+  if (const CatalogOpenObserver observer = g_openObserver.load()) observer(path);
   CatalogStatus local;
   sqlite3* db = openDatabase(path, kCatalogSchemaVersion, &local);
   if (status) *status = local;

@@ -47,6 +47,7 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPat
   for (core::TagAssignment& assignment : catalog->allTags()) {
     snapshot->tags[assignment.fileId].push_back(std::move(assignment.tag));
   }
+  snapshot->undoableBatch = lastUndoableBatchInfo(*catalog);
   const QString modelPath = library::modelPathForCatalog(catalogPath);
   if (QFileInfo::exists(modelPath)) {
     auto session = std::make_shared<ModelSession>();

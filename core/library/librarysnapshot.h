@@ -3,19 +3,21 @@
 #include <QString>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/catalog/catalog.h"
 #include "core/library/modelsession.h"
+#include "core/library/tagundo.h"
 
 namespace songspace::library {
 
 // Everything the explorer shows about one library, read from its catalog (and its model, when
 // one has been trained) in one go on a worker thread, then shared read-only with every view via
-// std::shared_ptr<const LibrarySnapshot>. A new scan or training produces a new snapshot; views
-// never touch the database from the GUI thread.
+// std::shared_ptr<const LibrarySnapshot>. A new scan, training, auto-tag apply or undo produces a
+// new snapshot; views and menus never touch the database from the GUI thread.
 struct LibrarySnapshot {
   QString catalogPath;
   std::vector<core::SongRow> songs;                                   // analysed songs, by path
@@ -24,6 +26,9 @@ struct LibrarySnapshot {
   std::unordered_map<std::int64_t, std::vector<core::FileTag>> tags;  // all sources, per file
   std::shared_ptr<const ModelSession> model;                          // null until a model exists
   QString modelError;  // why the model could not be loaded
+  // The auto-tag batch Edit › Undo would restore (nullopt: nothing to undo). Current as of this
+  // snapshot: an apply or undo made elsewhere since then is caught when the undo runs.
+  std::optional<UndoableBatch> undoableBatch;
 
   const core::SongRow* song(std::int64_t fileId) const;
   int rowOfSong(std::int64_t fileId) const;  // index into songs, -1 if absent

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/base/filestamp.h"
+#include "core/library/opencatalog.h"
 #include "core/library/safetagwrite.h"
 
 namespace songspace::library {
@@ -37,6 +38,31 @@ std::optional<std::int64_t> lastUndoableBatch(const core::Catalog& catalog) {
     return !found;
   });
   return found;
+}
+
+std::optional<UndoableBatch> lastUndoableBatchInfo(const core::Catalog& catalog) {
+  const auto id = lastUndoableBatch(catalog);
+  if (!id) return std::nullopt;
+  UndoableBatch info;
+  info.batchId = *id;
+  if (const auto batch = catalog.tagBatch(*id)) info.createdAt = batch->createdAt;
+  for (const core::TagEdit& edit : catalog.editsOfBatch(*id)) {
+    if (edit.state != core::TagEditState::Done) continue;
+    ++info.files;
+    if (info.field.empty()) info.field = edit.field;
+  }
+  return info;
+}
+
+BatchResult undoBatchAt(const QString& catalogPath, const UndoOptions& options) {
+  core::CatalogStatus status;
+  const auto catalog = openCatalog(catalogPath, CatalogOpenMode::MustExist, &status);
+  if (!catalog) {
+    BatchResult result;
+    result.error = status.message;
+    return result;
+  }
+  return undoBatch(*catalog, options);
 }
 
 BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {

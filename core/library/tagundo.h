@@ -6,6 +6,7 @@
 // from the journaled new stamp, or its field no longer holds the written values) is skipped
 // with the reason unless `force` is set.
 
+#include <QString>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -27,8 +28,23 @@ struct UndoOptions {
 // The newest Apply batch that no Undo batch undoes; nullopt when there is none.
 std::optional<std::int64_t> lastUndoableBatch(const core::Catalog& catalog);
 
+// That batch as a user sees it (what Edit › Undo names). Read on the worker that builds the
+// library snapshot, so the GUI never queries the catalog for it.
+struct UndoableBatch {
+  std::int64_t batchId = 0;
+  std::int64_t createdAt = 0;  // unix seconds
+  int files = 0;               // files the batch wrote (its Done edits)
+  std::string field;           // the first written edit's field ("genre", …); empty if none
+};
+std::optional<UndoableBatch> lastUndoableBatchInfo(const core::Catalog& catalog);
+
 // result.error is set (and nothing is written) when the batch does not exist, is not an apply
 // batch, or was already undone.
 BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options = {});
+
+// undoBatch on its own connection to the catalog at `catalogPath`, which must exist (a mistyped
+// path is an error, never a new empty catalog). Blocks for the whole batch: call it on a worker
+// thread, never the GUI thread; the progress callback runs on the calling thread.
+BatchResult undoBatchAt(const QString& catalogPath, const UndoOptions& options);
 
 }  // namespace songspace::library

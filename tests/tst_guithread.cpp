@@ -1,0 +1,227 @@
+// The GUI thread never opens the catalog (SQLite: migrations, a busy timeout of seconds). Every
+// Catalog::open in the process is watched through its open observer while the explorer window is
+// driven as a user would: open a library, select songs, auto-tag them, open the Edit menu, undo.
+// Each open must happen on a worker thread; the undo must still restore every file.
+#include <QAction>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "audio/tagwriter.h"
+#include "core/catalog/catalog.h"
+#include "core/catalog/openobserver.h"
+#include "core/library/autotag.h"
+#include "taglibrary.h"
+#include "ui/autotagdialog.h"
+#include "ui/englishplurals.h"
+#include "ui/mainwindow.h"
+
+using namespace songspace;
+using audio::TagField;
+using ui::MainWindow;
+
+namespace {
+
+constexpr int kWaitMs = 60'000;  // loads and jobs on a loaded machine under a sanitizer
+
+// What the open observer saw, by thread.
+struct Opens {
+  std::mutex mutex;
+  std::thread::id guiThread;
+  std::vector<std::string> onGuiThread;  // paths opened there
+  int onWorkers = 0;
+
+  void reset() {
+    const std::lock_guard lock(mutex);
+    onGuiThread.clear();
+    onWorkers = 0;
+  }
+};
+Opens g_opens;
+
+void watchOpen(const std::filesystem::path& path) {
+  const std::lock_guard lock(g_opens.mutex);
+  if (std::this_thread::get_id() == g_opens.guiThread) {
+    g_opens.onGuiThread.push_back(path.string());
+  } else {
+    ++g_opens.onWorkers;
+  }
+}
+
+std::vector<std::string> genre(const QString& file) {
+  std::vector<std::string> values;
+  if (!audio::readTagField(QFile::encodeName(file).toStdString(), TagField::Genre, values).ok()) {
+    values = {"<unreadable>"};
+  }
+  return values;
+}
+
+QAction* actionNamed(QWidget* window, const QString& text) {
+  for (QAction* action : window->findChildren<QAction*>()) {
+    if (action->text() == text) return action;
+  }
+  return nullptr;
+}
+
+QMenu* menuNamed(QMainWindow* window, const QString& title) {
+  for (QAction* action : window->menuBar()->actions()) {
+    if (action->menu() && action->text() == title) return action->menu();
+  }
+  return nullptr;
+}
+
+// Opens the menu as a click on the menu bar does (aboutToShow runs), then closes it.
+void openAndCloseMenu(QMenu* menu) {
+  menu->popup(QPoint(0, 0));
+  QTRY_VERIFY(menu->isVisible());
+  menu->hide();
+}
+
+}  // namespace
+
+class GuiThreadTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase();
+  void cleanupTestCase();
+  void observerSeesTheOpeningThread();
+  void editMenuUndoOpensTheCatalogOnWorkersOnly();
+
+ private:
+  QTemporaryDir m_dir;
+  QString m_music, m_catalogPath;
+  std::map<QString, std::vector<std::string>> m_originalGenre;
+};
+
+void GuiThreadTest::initTestCase() {
+  QStandardPaths::setTestModeEnabled(true);                  // QSettings in a test location
+  ui::installEnglishPlurals(*QCoreApplication::instance());  // as the GUI's main does
+  QVERIFY(m_dir.isValid());
+  m_music = m_dir.filePath(QStringLiteral("music"));
+  const std::string made = testing::makeTagLibrary(m_music);
+  QVERIFY2(made.empty(), made.c_str());
+  for (const testing::TagLibraryCopy& copy : testing::kTagLibraryCopies) {
+    const QString file = QDir(m_music).filePath(QLatin1String(copy.name));
+    m_originalGenre[file] = genre(file);
+  }
+  m_catalogPath = m_dir.filePath(QStringLiteral("library.sqlite"));
+  const std::string trained = testing::scanAndTrainTagLibrary(m_music, m_catalogPath);
+  QVERIFY2(trained.empty(), trained.c_str());
+  g_opens.guiThread = std::this_thread::get_id();
+  core::setCatalogOpenObserver(&watchOpen);
+}
+
+void GuiThreadTest::cleanupTestCase() {
+  core::setCatalogOpenObserver(nullptr);
+}
+
+// The instrument itself: an open here counts against the GUI thread, one on a thread does not.
+void GuiThreadTest::observerSeesTheOpeningThread() {
+  g_opens.reset();
+  const std::string path = QFile::encodeName(m_catalogPath).toStdString();
+  QVERIFY(core::Catalog::open(path) != nullptr);
+  bool openedOnWorker = false;
+  std::thread worker([&] { openedOnWorker = core::Catalog::open(path) != nullptr; });
+  worker.join();
+  QVERIFY(openedOnWorker);
+  const std::lock_guard lock(g_opens.mutex);
+  QCOMPARE(g_opens.onGuiThread.size(), std::size_t{1});
+  QCOMPARE(g_opens.onWorkers, 1);
+}
+
+void GuiThreadTest::editMenuUndoOpensTheCatalogOnWorkersOnly() {
+  g_opens.reset();
+  MainWindow window;
+  window.jobController()->setOptions({1, 5, 150});
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QMenu* edit = menuNamed(&window, QStringLiteral("&Edit"));
+  QAction* undo = actionNamed(&window, QStringLiteral("Undo Auto-tagging"));
+  QAction* autotag = actionNamed(&window, QStringLiteral("Auto-tag Files…"));
+  QVERIFY(edit && undo && autotag);
+
+  // Open the library; nothing has been auto-tagged yet.
+  window.openCatalog(m_catalogPath);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
+  QVERIFY(window.snapshot()->hasModel());
+  QVERIFY(!window.snapshot()->undoableBatch);
+  openAndCloseMenu(edit);
+  QVERIFY(!undo->isEnabled());
+
+  // Select every song and auto-tag their genre, writing what the preview shows.
+  window.libraryView()->selectAll();
+  autotag->trigger();
+  auto* dialog = window.findChild<ui::AutotagDialog*>();
+  QVERIFY(dialog);
+  library::AutotagParams params;
+  params.field = TagField::Genre;
+  params.minScore = library::kAutotagMinScore.minValue;
+  dialog->setParams(params);
+  dialog->recompute();
+  QTRY_VERIFY_WITH_TIMEOUT(
+      !dialog->isComputing() && dialog->proposalRuns() > 0 && dialog->applyButton()->isEnabled(),
+      kWaitMs);
+  QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+  QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), kWaitMs);
+  const library::BatchResult applied = dialog->lastResult();
+  QVERIFY2(applied.error.empty(), applied.error.c_str());
+  const int written = applied.count(library::FileOutcomeKind::Written);
+  QVERIFY(written > 0);
+  dialog->close();
+
+  // The refreshed snapshot names the batch, and the Edit menu offers it.
+  QTRY_VERIFY_WITH_TIMEOUT(window.snapshot() && window.snapshot()->undoableBatch, kWaitMs);
+  QCOMPARE(window.snapshot()->undoableBatch->batchId, applied.batchId);
+  QCOMPARE(window.snapshot()->undoableBatch->files, written);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
+  openAndCloseMenu(edit);
+  QVERIFY(undo->isEnabled());
+
+  // Undo from the menu, answering the confirmation and the report as they appear.
+  QStringList texts;
+  QTimer answer;
+  answer.setInterval(20);
+  connect(&answer, &QTimer::timeout, this, [&texts] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box || !box->isVisible()) return;
+    texts << box->text();
+    QAbstractButton* yes = box->button(QMessageBox::Yes);
+    QTest::mouseClick(yes ? yes : box->button(QMessageBox::Ok), Qt::LeftButton);
+  });
+  answer.start();
+  undo->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(texts.size() == 2, kWaitMs);
+  answer.stop();
+  QVERIFY2(texts[1].startsWith(QStringLiteral("Restored %1 files.").arg(written)),
+           qPrintable(texts[1]));
+  QTRY_VERIFY_WITH_TIMEOUT(window.snapshot() && !window.snapshot()->undoableBatch, kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
+  openAndCloseMenu(edit);
+  QVERIFY(!undo->isEnabled());
+  for (const auto& [file, original] : m_originalGenre) QCOMPARE(genre(file), original);
+
+  const std::lock_guard lock(g_opens.mutex);
+  QVERIFY2(g_opens.onGuiThread.empty(),
+           qPrintable(QStringLiteral("the GUI thread opened %1 catalog(s), first %2")
+                          .arg(g_opens.onGuiThread.size())
+                          .arg(QString::fromStdString(g_opens.onGuiThread.empty()
+                                                          ? std::string()
+                                                          : g_opens.onGuiThread.front()))));
+  // Open (snapshot), proposals, apply, reload, undo, reload: all on workers.
+  QVERIFY(g_opens.onWorkers >= 6);
+}
+
+QTEST_MAIN(GuiThreadTest)
+#include "tst_guithread.moc"
