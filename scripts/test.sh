@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, checks formatting, builds with warnings as errors
-# and runs the whole Qt Test suite through CTest — once optimised (build/ci) and once under
-# AddressSanitizer + UndefinedBehaviorSanitizer (build/asan). `.ci/run` calls exactly this.
-#   scripts/test.sh            both builds
-#   scripts/test.sh --quick    the optimised build only
+# and runs the Qt Test suite through CTest — once optimised (build/ci, then clang-tidy on the
+# changed files: scripts/tidy.sh) and once under AddressSanitizer + UndefinedBehaviorSanitizer
+# (build/asan). `.ci/run` calls exactly this. Each step prints its wall time, the run its total.
+#   scripts/test.sh            ci (+ tidy) and asan
+#   scripts/test.sh --quick    ci (+ tidy) only
+#   scripts/test.sh --tsan     ci (+ tidy), asan and the tests labelled `threads` under
+#                              ThreadSanitizer (build/tsan; see CMakePresets.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 presets=(ci asan)
-if [[ "${1:-}" == "--quick" ]]; then presets=(ci); fi
+case "${1:-}" in
+  --quick) presets=(ci) ;;
+  --tsan) presets=(ci asan tsan) ;;
+esac
+
+step() {  # step NAME COMMAND...: runs the command and prints how long it took
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "== $name: $((SECONDS - start)) s"
+}
 
 bash scripts/install-deps.sh
-bash scripts/check-format.sh
+step format bash scripts/check-format.sh
 for preset in "${presets[@]}"; do
-  echo "== $preset build"
   cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$(nproc)"
-  ctest --preset "$preset"
+  step "$preset build" cmake --build --preset "$preset" -j "$(nproc)"
+  if [[ "$preset" == ci ]]; then step tidy bash scripts/tidy.sh; fi
+  step "$preset tests" ctest --preset "$preset"
 done
+echo "== scripts/test.sh ${*}: $SECONDS s"

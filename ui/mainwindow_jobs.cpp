@@ -15,6 +15,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolButton>
+#include <cmath>
 
 #include "core/library/paths.h"
 #include "ui/artistlistmodel.h"
@@ -35,7 +36,7 @@ namespace {
 
 QString formatEta(double seconds) {
   if (seconds < 0) return {};
-  const int s = static_cast<int>(seconds + 0.5);
+  const int s = static_cast<int>(std::lround(seconds));
   if (s < 60) return MainWindow::tr("%n s left", nullptr, s);
   if (s < 3600) return MainWindow::tr("%1 min left").arg((s + 30) / 60);
   return MainWindow::tr("%1 h %2 min left").arg(s / 3600).arg((s % 3600) / 60);
