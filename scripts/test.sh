@@ -9,6 +9,9 @@
 #                              ThreadSanitizer (build/tsan; see CMakePresets.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache keys on paths relative to the checkout, so a fresh clone in another folder reuses the
+# objects of an earlier build (CI runs in a new clone each time).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 presets=(ci asan)
 case "${1:-}" in
   --quick) presets=(ci) ;;
