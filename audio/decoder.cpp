@@ -55,7 +55,8 @@ thread_local log::Level t_pendingLevel = log::Level::Debug;
 std::optional<log::Level> logLevelOf(int ffmpegLevel) {
   if (ffmpegLevel <= AV_LOG_FATAL) return log::Level::Critical;
   if (ffmpegLevel <= AV_LOG_WARNING) return log::Level::Warning;
-  if (ffmpegLevel <= AV_LOG_INFO) return log::Level::Info;
+  // FFmpeg's info and verbose lines ("overread, skip …", stream layouts) describe a decode that
+  // went fine; in a library scan of thousands of files they are noise unless asked for.
   if (ffmpegLevel <= AV_LOG_DEBUG) return log::Level::Debug;
   return std::nullopt;
 }
@@ -121,7 +122,7 @@ void routeFfmpegLogOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
     av_log_set_level(log::enabled(log::Area::Audio, log::Level::Debug) ? AV_LOG_DEBUG
-                                                                       : AV_LOG_INFO);
+                                                                       : AV_LOG_WARNING);
     av_log_set_callback(&logCallback);
   });
 }

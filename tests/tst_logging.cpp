@@ -2,6 +2,7 @@
 // message, at the mapped level), and QLoggingCategory's rules switch it off and on.
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -89,6 +90,7 @@ class LoggingTest : public QObject {
   void disabledCategoryIsSilent();
   void debugIsOffByDefault();
   void noSinkDropsEverything();
+  void cliRoutesFfmpegLogToStderr();
 
  private:
   QTemporaryDir m_dir;
@@ -156,6 +158,34 @@ void LoggingTest::noSinkDropsEverything() {
   MessageRecorder recorder;
   QVERIFY(decode(m_damaged).ok());
   QCOMPARE(recorder.messages(QtWarningMsg, kAudio).size(), 0);
+}
+
+// songspace-cli installs the same route: a scan of a damaged file prints FFmpeg's complaint on
+// stderr under songspace.audio (Qt's default message pattern), and QT_LOGGING_RULES silences it.
+// FFmpeg's info lines are debug here, so turning warnings off leaves nothing of songspace.audio.
+void LoggingTest::cliRoutesFfmpegLogToStderr() {
+  QTemporaryDir music;
+  QVERIFY(music.isValid());
+  QVERIFY(fs::copy_file(m_damaged,
+                        fs::path(music.filePath(QStringLiteral("damaged.mp3")).toStdString())));
+  const auto scan = [&](const QString& rules) {
+    QProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QT_MESSAGE_PATTERN"));
+    env.insert(QStringLiteral("QT_LOGGING_RULES"), rules);
+    cli.setProcessEnvironment(env);
+    const QString db = m_dir.filePath(QStringLiteral("cli-%1.sqlite").arg(rules.size()));
+    cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
+              {QStringLiteral("scan"), music.path(), QStringLiteral("--db"), db});
+    if (!cli.waitForFinished(60'000)) return QString();
+    return QString::fromUtf8(cli.readAllStandardError());
+  };
+  const QString prefix =
+      QStringLiteral("songspace.audio: ") + music.filePath(QStringLiteral("damaged.mp3"));
+  const QString loud = scan(QString());
+  QVERIFY2(loud.contains(prefix), qPrintable(loud));
+  const QString quiet = scan(QStringLiteral("songspace.audio.warning=false"));
+  QVERIFY2(!quiet.contains(QStringLiteral("songspace.audio")), qPrintable(quiet));
 }
 
 QTEST_GUILESS_MAIN(LoggingTest)

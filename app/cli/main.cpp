@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/cli/command.h"
+#include "core/library/logging.h"
 
 namespace songspace::cli {
 
@@ -42,6 +43,9 @@ int main(int argc, char* argv[]) {
   QCoreApplication::setApplicationName(QStringLiteral("Songspace"));
   QCoreApplication::setOrganizationName(QStringLiteral("Songspace"));
   QCoreApplication::setApplicationVersion(QStringLiteral(SONGSPACE_VERSION));
+  // FFmpeg's own warnings and the core's log reach stderr as songspace.<area> lines, which
+  // QT_LOGGING_RULES switches on and off (e.g. "songspace.audio.warning=false").
+  songspace::library::routeCoreLogToCategories();
 
   QStringList args = QCoreApplication::arguments().mid(1);
   // File names need not be UTF-8: keep the bytes the shell gave us (after the command name).
