@@ -17,7 +17,7 @@ using ui::JobController;
 
 namespace {
 
-constexpr int kChainTimeoutMs = 50'000;
+constexpr int kChainTimeoutMs = 50'000 * SONGSPACE_TEST_TIMEOUT_SCALE;  // sanitizers run slower
 
 std::shared_ptr<const LibrarySnapshot> lastSnapshot(const QSignalSpy& spy) {
   return spy.isEmpty() ? nullptr : spy.last().at(0).value<std::shared_ptr<const LibrarySnapshot>>();

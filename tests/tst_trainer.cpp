@@ -378,6 +378,26 @@ class TrainerTest : public QObject {
              qPrintable(describe(precision, report)));
   }
 
+  // Two Hogwild workers for a few epochs on a small planted problem: the case the tsan preset
+  // runs (hogwildLearns trains to convergence, minutes under TSan). The unlocked updates leave
+  // every parameter finite and every column of A and T within the norm bound.
+  void hogwildWorkersStayBounded() {
+    const Planted planted = makePlanted(1);
+    TrainOptions options = plantedOptions();
+    options.threads = 2;
+    options.epochs = 3;
+    options.patience = 0;
+    JointModel model;
+    const TrainReport report = trainModel(planted.train, options, model);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    QCOMPARE(report.epochsRun, 3);
+    QVERIFY(model.V.allFinite() && model.A.allFinite() && model.T.allFinite());
+    for (const Eigen::MatrixXf* m : {&model.A, &model.T}) {
+      for (Eigen::Index i = 0; i < m->cols(); ++i)
+        QVERIFY(m->col(i).norm() <= model.maxNorm * (1 + 1e-5f));
+    }
+  }
+
   void earlyStoppingRestoresBest() {
     const Planted planted = makePlanted(3, 20, 1);
     TrainOptions options = plantedOptions();
