@@ -223,7 +223,7 @@ StepCounts runShared(Shared& s, std::vector<base::Xoshiro256>& streams, std::int
     workers.emplace_back([&, w, share] {
       StepCounts counts;
       {
-        const HogwildRaceScope hogwild;
+        [[maybe_unused]] const HogwildRaceScope hogwild;
         counts = runSteps(s, streams[static_cast<std::size_t>(w)], share);
       }
       done[static_cast<std::size_t>(w)] = counts;
