@@ -22,6 +22,7 @@
 #include "core/catalog/catalog.h"
 #include "core/library/librarysnapshot.h"
 #include "core/library/tagundo.h"
+#include "modalanswerer.h"
 #include "taglibrary.h"
 #include "ui/autotagdialog.h"
 #include "ui/autotagmodel.h"
@@ -83,6 +84,36 @@ class TestAutotagDialog : public QObject {
     dialog->show();
     return dialog;
   }
+
+  // The checked proposals' new values by path.
+  static std::map<QString, Values> checkedByPath(const ui::AutotagDialog& d) {
+    std::map<QString, Values> proposed;
+    for (const auto& p : d.model()->checkedProposals())
+      proposed[QString::fromStdString(p.path)] = p.newValues;
+    return proposed;
+  }
+
+  // Holds the dialog's apply worker after its first file until release(); the destructor lets it
+  // go in any case, so a failed check never leaves the worker blocked.
+  class FirstFileGate {
+   public:
+    explicit FirstFileGate(ui::AutotagDialog& d) {
+      d.setWorkerObserver([this](int done, int) {
+        if (done != 1) return;
+        m_reached.release();
+        m_mayContinue.acquire();
+      });
+    }
+    ~FirstFileGate() { m_mayContinue.release(1000); }
+    FirstFileGate(const FirstFileGate&) = delete;
+    FirstFileGate& operator=(const FirstFileGate&) = delete;
+    bool reachedFirst() const { return m_reached.available() > 0; }
+    void release() { m_mayContinue.release(); }
+
+   private:
+    QSemaphore m_reached;
+    QSemaphore m_mayContinue;
+  };
 
   static bool ready(const ui::AutotagDialog& d, int runs) {
     return d.proposalRuns() > runs && !d.isComputing() && d.applyButton()->isEnabled();
@@ -327,21 +358,13 @@ class TestAutotagDialog : public QObject {
   void stopDuringApplyLeavesWholeFiles() {
     auto dialog = openDialog();
     QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
-    std::map<QString, Values> proposed;
-    for (const auto& p : dialog->model()->checkedProposals())
-      proposed[QString::fromStdString(p.path)] = p.newValues;
-    QSemaphore reachedFirst, mayContinue;
-    const auto unblock = qScopeGuard([&] { mayContinue.release(1000); });  // on any failure
-    dialog->setWorkerObserver([&](int done, int) {
-      if (done != 1) return;
-      reachedFirst.release();
-      mayContinue.acquire();
-    });
+    const std::map<QString, Values> proposed = checkedByPath(*dialog);
+    FirstFileGate gate(*dialog);
     QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(reachedFirst.available() > 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(gate.reachedFirst(), 30000);
     QVERIFY(dialog->stopButton()->isVisible());
     QTest::mouseClick(dialog->stopButton(), Qt::LeftButton);
-    mayContinue.release();
+    gate.release();
     QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
     const library::BatchResult& result = dialog->lastResult();
     QVERIFY(result.cancelled);
@@ -358,23 +381,15 @@ class TestAutotagDialog : public QObject {
   void closeWhileApplyingWaits() {
     auto dialog = openDialog();
     QTRY_VERIFY_WITH_TIMEOUT(ready(*dialog, 0), 30000);
-    std::map<QString, Values> proposed;
-    for (const auto& p : dialog->model()->checkedProposals())
-      proposed[QString::fromStdString(p.path)] = p.newValues;
-    QSemaphore reachedFirst, mayContinue;
-    const auto unblock = qScopeGuard([&] { mayContinue.release(1000); });  // on any failure
-    dialog->setWorkerObserver([&](int done, int) {
-      if (done != 1) return;
-      reachedFirst.release();
-      mayContinue.acquire();
-    });
+    const std::map<QString, Values> proposed = checkedByPath(*dialog);
+    FirstFileGate gate(*dialog);
     dialog->apply();
     QVERIFY(dialog->isApplying());
-    QTRY_VERIFY_WITH_TIMEOUT(reachedFirst.available() > 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(gate.reachedFirst(), 30000);
     // The destructor sets Stop and then waits; the worker is let go only after that.
     std::thread releaser([&] {
       QThread::msleep(500);
-      mayContinue.release();
+      gate.release();
     });
     dialog.reset();
     releaser.join();
@@ -402,17 +417,8 @@ class TestAutotagDialog : public QObject {
     const auto batch = undoable();
     QVERIFY(batch);
 
-    QStringList texts;
-    QTimer answer;
-    answer.setInterval(20);
-    connect(&answer, &QTimer::timeout, this, [&texts] {
-      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-      if (!box || !box->isVisible()) return;
-      texts << box->text();
-      QAbstractButton* yes = box->button(QMessageBox::Yes);
-      QTest::mouseClick(yes ? yes : box->button(QMessageBox::Ok), Qt::LeftButton);
-    });
-    answer.start();
+    testing::ModalAnswerer answer;
+    const QStringList& texts = answer.texts();
     bool done = false;
     ui::AutotagUndo::undoLast(dialog.get(), m_catalogPath, *batch, [&done] { done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30000);

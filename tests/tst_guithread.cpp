@@ -23,6 +23,7 @@
 #include "core/catalog/catalog.h"
 #include "core/catalog/openobserver.h"
 #include "core/library/autotag.h"
+#include "modalanswerer.h"
 #include "taglibrary.h"
 #include "ui/autotagdialog.h"
 #include "ui/englishplurals.h"
@@ -190,17 +191,8 @@ void GuiThreadTest::editMenuUndoOpensTheCatalogOnWorkersOnly() {
   QVERIFY(undo->isEnabled());
 
   // Undo from the menu, answering the confirmation and the report as they appear.
-  QStringList texts;
-  QTimer answer;
-  answer.setInterval(20);
-  connect(&answer, &QTimer::timeout, this, [&texts] {
-    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-    if (!box || !box->isVisible()) return;
-    texts << box->text();
-    QAbstractButton* yes = box->button(QMessageBox::Yes);
-    QTest::mouseClick(yes ? yes : box->button(QMessageBox::Ok), Qt::LeftButton);
-  });
-  answer.start();
+  testing::ModalAnswerer answer;
+  const QStringList& texts = answer.texts();
   undo->trigger();
   QTRY_VERIFY_WITH_TIMEOUT(texts.size() == 2, kWaitMs);
   answer.stop();
