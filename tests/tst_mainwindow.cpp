@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
@@ -28,6 +29,7 @@
 #include "ui/mainwindow.h"
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
+#include "ui/playerbar.h"
 
 using namespace songspace;
 using ui::MainWindow;
@@ -60,6 +62,9 @@ class MainWindowTest : public QObject {
   void mapClickSelectsInTable();
   void backAndForward();
   void droppedFileIsPlacedWithoutRetraining();
+  void browsingLeavesPlaybackAlone();
+  void enterDoubleClickAndSpacePlay();
+  void searchKeepsCurrentSongAndHistory();
 
  private:
   void openLoaded(MainWindow& window);
@@ -229,6 +234,117 @@ void MainWindowTest::droppedFileIsPlacedWithoutRetraining() {
   QVERIFY(named);
   QCOMPARE(static_cast<int>(window.snapshot()->songs.size()), songsBefore);  // not scanned in
   QCOMPARE(QFileInfo(modelPath).lastModified(), modelTime);                  // not retrained
+}
+
+// Playing one song while walking around the collection: selecting rows (mouse and ↓), clicking a
+// similar song, Back and the map never change what the player holds or restart it.
+void MainWindowTest::browsingLeavesPlaybackAlone() {
+  MainWindow window;
+  openLoaded(window);
+  QTableView* table = window.libraryView();
+  const qint64 playing =
+      table->model()->index(0, 0).data(ui::LibraryTableModel::FileIdRole).toLongLong();
+  window.playSong(playing);
+  ui::PlayerBar* player = window.playerBar();
+  QCOMPARE(player->songFileId(), playing);
+  const QString path = player->songPath();
+  QVERIFY(path.endsWith(QStringLiteral(".wav")));
+  QVERIFY(player->songTitle().contains(QStringLiteral(" — ")));  // title — artist
+
+  table->setFocus();
+  table->setCurrentIndex(table->model()->index(2, 0));
+  QTest::keyClick(table, Qt::Key_Down);
+  const qint64 looked = currentTableFile(window);
+  QVERIFY(looked != playing);
+  QCOMPARE(window.inspector()->currentFileId(), looked);
+  QCoreApplication::processEvents();
+  const QList<QToolButton*> similar = entries(window.inspector(), QStringLiteral("song:"));
+  QVERIFY(!similar.isEmpty());
+  similar.first()->click();
+  window.selectSong(window.snapshot()->songs.back().fileId);
+  QVERIFY(window.history()->back());
+  QCOMPARE(player->songFileId(), playing);
+  QCOMPARE(player->songPath(), path);
+
+  // The player's title shows the playing song again, as a user navigation.
+  auto* title = player->findChild<QToolButton*>(QStringLiteral("playingSong"));
+  QVERIFY(title && title->isEnabled());
+  title->click();
+  QCOMPARE(window.inspector()->currentFileId(), playing);
+  QCOMPARE(currentTableFile(window), playing);
+  QCOMPARE(window.history()->current().fileId, playing);
+  QVERIFY(!window.history()->canGoForward());  // a visit, as a click on a link
+  QCOMPARE(player->songFileId(), playing);
+}
+
+void MainWindowTest::enterDoubleClickAndSpacePlay() {
+  MainWindow window;
+  openLoaded(window);
+  QTableView* table = window.libraryView();
+  ui::PlayerBar* player = window.playerBar();
+  QCOMPARE(player->songFileId(), 0);
+  table->setFocus();
+  table->setCurrentIndex(table->model()->index(1, 0));
+  QCOMPARE(player->songFileId(), 0);  // selecting plays nothing
+  QTest::keyClick(table, Qt::Key_Return);
+  QCOMPARE(player->songFileId(), currentTableFile(window));
+
+  const QModelIndex third = table->model()->index(3, 0);
+  const QRect rect = table->visualRect(third);
+  // Through the window, as the platform delivers it: press, release, press (a double click).
+  const QPoint at = table->viewport()->mapTo(&window, rect.center());
+  QTest::mouseDClick(window.windowHandle(), Qt::LeftButton, Qt::NoModifier, at);
+  QCOMPARE(player->songFileId(), third.data(ui::LibraryTableModel::FileIdRole).toLongLong());
+
+  table->setCurrentIndex(table->model()->index(5, 0));
+  QTest::keyClick(table, Qt::Key_Space);
+  QCOMPARE(player->songFileId(), currentTableFile(window));
+
+  // The inspector's Play button plays the song it shows.
+  window.selectSong(window.snapshot()->songs.at(7).fileId);
+  auto* play = window.inspector()->findChild<QPushButton*>(QStringLiteral("playSong"));
+  QVERIFY(play);
+  play->click();
+  QCOMPARE(player->songFileId(), window.snapshot()->songs.at(7).fileId);
+}
+
+// Typing a search that hides the song being looked at neither jumps to a neighbour nor adds
+// history; the song stays in the inspector and is the table's current row again when shown.
+void MainWindowTest::searchKeepsCurrentSongAndHistory() {
+  MainWindow window;
+  openLoaded(window);
+  QTableView* table = window.libraryView();
+  table->setCurrentIndex(table->model()->index(4, 0));
+  const qint64 looked = currentTableFile(window);
+  const core::SongRow* song = window.snapshot()->song(looked);
+  QVERIFY(song);
+  QString otherArtist;
+  for (const core::SongRow& other : window.snapshot()->songs) {
+    if (other.artistName != song->artistName)
+      otherArtist = QString::fromStdString(other.artistName);
+  }
+  QVERIFY(!otherArtist.isEmpty());
+  window.playSong(looked);
+  const int historySize = window.history()->size();
+  QSignalSpy visits(window.history(), &ui::NavigationHistory::currentChanged);
+
+  window.searchField()->setFocus();
+  QTest::keyClicks(window.searchField(), otherArtist);  // one filter step per key
+  QVERIFY(table->model()->rowCount() > 0);
+  QVERIFY(table->model()->rowCount() < 12);
+  QCOMPARE(visits.count(), 0);
+  QCOMPARE(window.history()->size(), historySize);
+  QCOMPARE(window.inspector()->currentFileId(), looked);
+  QVERIFY(!table->currentIndex().isValid());  // no other row pretends to be current
+  QCOMPARE(window.playerBar()->songFileId(), looked);
+
+  // Sorting with the song visible keeps it current and navigates nowhere.
+  window.searchField()->clear();
+  QCOMPARE(currentTableFile(window), looked);
+  table->sortByColumn(ui::LibraryTableModel::Duration, Qt::DescendingOrder);
+  QCOMPARE(currentTableFile(window), looked);
+  QCOMPARE(visits.count(), 0);
+  QCOMPARE(window.history()->size(), historySize);
 }
 
 QTEST_MAIN(MainWindowTest)

@@ -17,11 +17,10 @@ class PlayerBarTest : public QObject {
     PlayerBar bar;
     bar.show();
     const QString file = QStringLiteral(SONGSPACE_TEST_DATA_DIR "/audio/sine440.ogg");
-    bar.setSong(file, QStringLiteral("Sine"));
-    QCOMPARE(bar.songPath(), file);
-    QVERIFY(!bar.isPlaying());
     QSignalSpy playing(&bar, &PlayerBar::playingChanged);
-    bar.togglePlay();
+    bar.play(7, file, QStringLiteral("Sine"));
+    QCOMPARE(bar.songPath(), file);
+    QCOMPARE(bar.songFileId(), 7);
     QTRY_VERIFY_WITH_TIMEOUT(bar.isPlaying() || !bar.errorText().isEmpty(), 10000);
     if (!bar.isPlaying()) {
       qInfo() << "no audio output here:" << bar.errorText();
@@ -40,8 +39,7 @@ class PlayerBarTest : public QObject {
 
   void missingFileIsAnError() {
     PlayerBar bar;
-    bar.setSong(QStringLiteral("/nonexistent/songspace-missing.ogg"), QStringLiteral("gone"));
-    bar.togglePlay();
+    bar.play(0, QStringLiteral("/nonexistent/songspace-missing.ogg"), QStringLiteral("gone"));
     QTRY_VERIFY_WITH_TIMEOUT(!bar.errorText().isEmpty(), 10000);
     QVERIFY(!bar.isPlaying());
   }

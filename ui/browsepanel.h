@@ -28,6 +28,8 @@ class BrowsePanel : public QWidget {
 
  Q_SIGNALS:
   void songActivated(qint64 fileId);
+  // The user asked to play a song (e.g. the inspector's Play button); nothing else changes.
+  void songPlayRequested(qint64 fileId);
   void artistActivated(const QString& name);
   void tagActivated(const QString& tag);
 

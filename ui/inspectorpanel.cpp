@@ -3,7 +3,9 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QStringList>
+#include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <set>
@@ -103,6 +105,7 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     connect(link, &QLabel::linkActivated, this, [this, artist] { Q_EMIT artistActivated(artist); });
     layout->addWidget(link, 0, Qt::AlignLeft);
   }
+  addPlayButton(layout, [this, fileId] { Q_EMIT songPlayRequested(static_cast<qint64>(fileId)); });
 
   auto* form = new QFormLayout;
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -155,6 +158,7 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   QWidget* content = layout->parentWidget();
   layout->addWidget(makeTitleLabel(QFileInfo(path).fileName(), content));
   layout->addWidget(makeNoteLabel(wrappablePath(path), content));
+  addPlayButton(layout, [this, path] { Q_EMIT filePlayRequested(path); });
   const bool usable = snapshot() && snapshot()->hasModel() &&
                       embedding.size() == snapshot()->model->model().dimension();
   if (!usable) {
@@ -182,6 +186,15 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
   for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
     addArtistEntry(artists, QString::fromStdString(hit.name), hit.score);
   }
+}
+
+void InspectorPanel::addPlayButton(QVBoxLayout* layout, const std::function<void()>& play) {
+  auto* button = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"),
+                                 layout->parentWidget());
+  button->setObjectName(QStringLiteral("playSong"));
+  button->setToolTip(tr("Play this song (what is shown does not change)"));
+  connect(button, &QPushButton::clicked, this, play);
+  layout->addWidget(button, 0, Qt::AlignLeft);
 }
 
 void InspectorPanel::showFailedFile(const QString& path, const QString& reason) {

@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <QString>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "ui/browsepanel.h"
@@ -35,11 +36,17 @@ class InspectorPanel : public BrowsePanel {
 
   std::int64_t currentFileId() const { return m_fileId; }  // 0 unless a library song is shown
 
+ Q_SIGNALS:
+  // The Play button of a file outside the catalog (library songs use songPlayRequested).
+  void filePlayRequested(const QString& path);
+
  private:
   // Predicted tags, similar songs and similar artists of an embedded song.
   void addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
                       std::int64_t excludeFileId);
   bool showNoLibrary();  // true when there is nothing to inspect at all
+  // The "Play" button under the title; its click runs `play`.
+  void addPlayButton(QVBoxLayout* layout, const std::function<void()>& play);
 
   std::int64_t m_fileId = 0;
 };

@@ -54,7 +54,23 @@ MainWindow::MainWindow(QWidget* parent)
   m_proxy->setSourceModel(m_tableModel);
 
   m_table = new QTableView;
+  // While the proxy filters, sorts or resets, QItemSelectionModel moves the current row to a
+  // neighbour and emits currentRowChanged: that is not the user choosing a song. The selection
+  // model handles these signals in its own slots, connected by setModel(); slots run in
+  // connection order, so the "about to" guards go before setModel() and the "done" ones after.
+  const auto enter = [this] { ++m_tableModelChanging; };
+  connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this, enter);
+  connect(m_proxy, &QAbstractItemModel::rowsAboutToBeInserted, this, enter);
+  connect(m_proxy, &QAbstractItemModel::layoutAboutToBeChanged, this, enter);
+  connect(m_proxy, &QAbstractItemModel::modelAboutToBeReset, this, enter);
   m_table->setModel(m_proxy);
+  const auto leave = [this] {
+    if (--m_tableModelChanging == 0) syncTableToHistory();
+  };
+  connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, leave);
+  connect(m_proxy, &QAbstractItemModel::rowsInserted, this, leave);
+  connect(m_proxy, &QAbstractItemModel::layoutChanged, this, leave);
+  connect(m_proxy, &QAbstractItemModel::modelReset, this, leave);
   m_table->setSortingEnabled(true);
   m_table->sortByColumn(LibraryTableModel::Artist, Qt::AscendingOrder);
   m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -138,8 +154,22 @@ MainWindow::MainWindow(QWidget* parent)
   // Selection: every source ends in selectSong / showArtist, which go through the history.
   connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
-            if (m_syncing || !current.isValid()) return;
+            if (m_syncing || m_tableModelChanging > 0 || !current.isValid()) return;
             selectSong(current.data(LibraryTableModel::FileIdRole).toLongLong());
+          });
+  connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+    playSong(index.data(LibraryTableModel::FileIdRole).toLongLong());
+  });
+  connect(m_inspector, &BrowsePanel::songPlayRequested, this, &MainWindow::playSong);
+  connect(m_inspector, &InspectorPanel::filePlayRequested, this,
+          [this](const QString& path) { playFile(0, path); });
+  connect(m_player, &PlayerBar::showPlayingRequested, this,
+          [this](qint64 fileId, const QString& path) {
+            if (fileId > 0) {
+              selectSong(fileId);
+            } else if (m_external.contains(path)) {
+              m_history->visit({Location::External, 0, path});
+            }
           });
   connect(m_map, &MapPanel::songClicked, this, &MainWindow::selectSong);
   connect(m_map, &MapPanel::artistClicked, this, &MainWindow::showArtist);
@@ -337,19 +367,27 @@ void MainWindow::buildMenusAndToolbar() {
   m_back->setEnabled(false);
   m_forward->setEnabled(false);
   bar->addSeparator();
-  m_playPause = bar->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"), m_player,
-                               &PlayerBar::togglePlay);
-  m_playPause->setToolTip(tr("Play / pause the current song (Space)"));
+  m_playPause = bar->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"), this,
+                               &MainWindow::togglePlayback);
+  m_playPause->setToolTip(tr("Play or pause (Space)"));
   m_playPause->setEnabled(false);
   connect(m_player, &PlayerBar::playingChanged, this, [this](bool playing) {
     m_playPause->setIcon(
         style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
     m_playPause->setText(playing ? tr("Pause") : tr("Play"));
   });
-  // Space plays unless a text field wants it (the shortcut is ambiguous there and not taken).
+  // Space plays unless a text field wants it (the shortcut is ambiguous there and not taken). On
+  // a table row that is not playing it starts that row; elsewhere it pauses and resumes.
   auto* space = new QShortcut(QKeySequence(Qt::Key_Space), m_splitter);
   space->setContext(Qt::WidgetWithChildrenShortcut);
-  connect(space, &QShortcut::activated, m_player, &PlayerBar::togglePlay);
+  connect(space, &QShortcut::activated, this, [this] {
+    const qint64 row = m_table->currentIndex().data(LibraryTableModel::FileIdRole).toLongLong();
+    if (m_table->hasFocus() && row > 0 && row != m_player->songFileId()) {
+      playSong(row);
+    } else {
+      togglePlayback();
+    }
+  });
 }
 
 void MainWindow::buildStatusBar() {
@@ -437,16 +475,6 @@ void MainWindow::showLocation(const Location& location) {
     m_map->selectSong(location.fileId);
     m_right->setCurrentWidget(m_inspector);
     m_inspector->showSong(location.fileId);
-    const core::SongRow* song = m_snapshot ? m_snapshot->song(location.fileId) : nullptr;
-    if (song) {
-      QString title = QString::fromStdString(song->info.title);
-      if (title.isEmpty()) title = QFileInfo(QString::fromStdString(song->path)).fileName();
-      m_playPause->setEnabled(true);
-      m_player->setSong(QString::fromStdString(song->path),
-                        song->artistName.empty() ? title
-                                                 : QString::fromStdString(song->artistName) +
-                                                       QStringLiteral(" — ") + title);
-    }
   } else if (location.kind == Location::Artist) {
     m_right->setCurrentWidget(m_artistPage);
     m_artistPage->showArtist(location.name);
@@ -455,10 +483,58 @@ void MainWindow::showLocation(const Location& location) {
     if (m_external.contains(location.name)) {
       m_inspector->showExternalFile(location.name, m_external.value(location.name));
     }
-    m_playPause->setEnabled(true);
-    m_player->setSong(location.name, location.name.section(QLatin1Char('/'), -1));
+  }
+  m_playPause->setEnabled(!m_player->songPath().isEmpty() || location.kind != Location::Artist);
+  m_syncing = false;
+}
+
+void MainWindow::syncTableToHistory() {
+  if (m_syncing) return;
+  const Location location = m_history->current();
+  const QModelIndex index = location.kind == Location::Song
+                                ? m_proxy->mapFromSource(m_tableModel->indexOfFile(location.fileId))
+                                : QModelIndex();
+  if (index.isValid() && index.row() == m_table->currentIndex().row()) return;
+  m_syncing = true;
+  // The song being looked at stays the table's current row while it is shown; when the filter
+  // hides it, no other row pretends to be current.
+  if (index.isValid()) {
+    m_table->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  } else {
+    m_table->selectionModel()->clear();
   }
   m_syncing = false;
+}
+
+void MainWindow::playSong(qint64 fileId) {
+  const core::SongRow* song = m_snapshot ? m_snapshot->song(fileId) : nullptr;
+  if (!song) return;
+  playFile(fileId, QString::fromStdString(song->path));
+}
+
+void MainWindow::playFile(qint64 fileId, const QString& path) {
+  const core::SongRow* song = m_snapshot && fileId > 0 ? m_snapshot->song(fileId) : nullptr;
+  QString title = song ? QString::fromStdString(song->info.title) : QString();
+  if (title.isEmpty()) title = QFileInfo(path).fileName();
+  if (song && !song->artistName.empty()) {
+    title = tr("%1 — %2").arg(title, QString::fromStdString(song->artistName));
+  }
+  m_playPause->setEnabled(true);
+  m_player->play(fileId, path, title);
+}
+
+void MainWindow::togglePlayback() {
+  if (!m_player->songPath().isEmpty()) {
+    m_player->togglePlay();
+    return;
+  }
+  const Location location = m_history->current();  // nothing loaded yet: play what is shown
+  if (location.kind == Location::Song) {
+    playSong(location.fileId);
+  } else if (location.kind == Location::External && !location.name.isEmpty()) {
+    playFile(0, location.name);
+  }
 }
 
 }  // namespace songspace::ui

@@ -39,8 +39,11 @@ class PlayerBar;
 // bottom; job progress with time left and cancel in the status bar.
 //
 // Every way of choosing a song (table, map, inspector links, back/forward) goes through the
-// navigation history, and one place (showLocation) moves the table, map, inspector and player
-// to it, guarded so the views' own selection signals do not echo back.
+// navigation history, and one place (showLocation) moves the table, map and inspector to it,
+// guarded so the views' own selection signals do not echo back. Only user navigation moves the
+// history: current-row changes that filtering, sorting or a model reset cause are ignored.
+// Choosing never touches playback: only play actions (Enter, double-click, Space on a table row,
+// the inspector's Play button) start a song.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -57,6 +60,7 @@ class MainWindow : public QMainWindow {
   void startUp(bool offerFirstRun);
 
   void selectSong(qint64 fileId);  // the one path for choosing a song
+  void playSong(qint64 fileId);    // starts a library song; what is shown does not change
   void showArtist(const QString& name);
   void setCurrentTab(Tab tab);
 
@@ -75,6 +79,7 @@ class MainWindow : public QMainWindow {
   ArtistPage* artistPage() const { return m_artistPage; }
   PlayerBar* playerBar() const { return m_player; }
   QWidget* welcomePage() const { return m_welcome; }
+  QLineEdit* searchField() const { return m_search; }
 
  Q_SIGNALS:
   void snapshotShown();
@@ -99,6 +104,9 @@ class MainWindow : public QMainWindow {
   void onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
                           const QString& error);
   void showLocation(const Location& location);
+  void syncTableToHistory();  // after a filter / sort / reset moved the table's current row
+  void togglePlayback();
+  void playFile(qint64 fileId, const QString& path);
   void updateEmptyStates();
   void sizeColumns();
   void updateFailedList();
@@ -121,6 +129,7 @@ class MainWindow : public QMainWindow {
   QString m_lastError;
   QHash<QString, Eigen::VectorXf> m_external;  // cold-start embeddings, for back/forward
   bool m_syncing = false;                      // set while showLocation moves the views
+  int m_tableModelChanging = 0;  // > 0 while the table's proxy removes, inserts or rearranges
   bool m_mapShown = false;
   bool m_mapRefined = false;
 

@@ -14,6 +14,7 @@
 
 #include "core/library/logging.h"
 #include "ui/appearance.h"
+#include "ui/hitlist.h"
 
 namespace songspace::ui {
 namespace {
@@ -29,7 +30,7 @@ PlayerBar::PlayerBar(QWidget* parent)
     : QWidget(parent),
       m_playButton(new QToolButton(this)),
       m_slider(new QSlider(Qt::Horizontal, this)),
-      m_title(new QLabel(tr("No song selected"), this)),
+      m_title(makeLinkButton(tr("Nothing is playing"), QStringLiteral("playingSong"), this)),
       m_elapsed(new QLabel(formatTime(0), this)),
       m_duration(new QLabel(formatTime(0), this)),
       m_error(new QLabel(this)) {
@@ -38,6 +39,7 @@ PlayerBar::PlayerBar(QWidget* parent)
   m_playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
   m_playButton->setToolTip(tr("Play / pause (Space)"));
   m_playButton->setEnabled(false);
+  m_title->setEnabled(false);
   m_title->setMinimumWidth(160);
   m_title->setMaximumWidth(360);
   m_slider->setEnabled(false);
@@ -50,6 +52,8 @@ PlayerBar::PlayerBar(QWidget* parent)
   layout->addWidget(m_duration);
   layout->addWidget(m_error);
   connect(m_playButton, &QToolButton::clicked, this, &PlayerBar::togglePlay);
+  connect(m_title, &QToolButton::clicked, this,
+          [this] { Q_EMIT showPlayingRequested(m_fileId, m_path); });
   connect(m_slider, &QSlider::sliderPressed, this, [this] { m_sliderHeld = true; });
   connect(m_slider, &QSlider::sliderReleased, this, [this] {
     m_sliderHeld = false;
@@ -57,12 +61,23 @@ PlayerBar::PlayerBar(QWidget* parent)
   });
 }
 
-void PlayerBar::setSong(const QString& path, const QString& title) {
+void PlayerBar::play(qint64 fileId, const QString& path, const QString& title) {
+  setSong(fileId, path, title);
+  if (m_player) m_player->setPosition(0);
+  if (!isPlaying()) togglePlay();
+}
+
+void PlayerBar::setSong(qint64 fileId, const QString& path, const QString& title) {
+  m_fileId = fileId;
   if (path == m_path) return;
   stop();
   m_path = path;
-  m_title->setText(title.isEmpty() ? tr("No song selected") : title);
-  m_title->setToolTip(path);
+  m_titleText = title;
+  const QFontMetrics metrics(m_title->font());
+  m_title->setText(metrics.elidedText(title, Qt::ElideRight, m_title->maximumWidth() - 8)
+                       .replace(QLatin1Char('&'), QStringLiteral("&&")));
+  m_title->setToolTip(tr("Show the playing song (%1)").arg(path));
+  m_title->setEnabled(!path.isEmpty());
   m_playButton->setEnabled(!path.isEmpty());
   m_error->hide();
   m_slider->setValue(0);
