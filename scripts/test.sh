@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, checks formatting, builds with warnings as errors
 # and runs the Qt Test suite through CTest — once optimised (build/ci, then clang-tidy on the
-# changed files: scripts/tidy.sh) and once under AddressSanitizer + UndefinedBehaviorSanitizer
-# (build/asan). `.ci/run` calls exactly this. Each step prints its wall time, the run its total.
-#   scripts/test.sh            ci (+ tidy) and asan
+# changed files: scripts/tidy.sh), once under AddressSanitizer + UndefinedBehaviorSanitizer with
+# leak detection (build/asan), and the concurrent cases (label `threads`) under ThreadSanitizer
+# (build/tsan). `.ci/run` calls exactly this. Each step prints its wall time, the run its total.
+#   scripts/test.sh            ci (+ tidy), asan and tsan
 #   scripts/test.sh --quick    ci (+ tidy) only
-#   scripts/test.sh --tsan     ci (+ tidy), asan and the tests labelled `threads` under
-#                              ThreadSanitizer (build/tsan; see CMakePresets.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache keys on paths relative to the checkout, so a fresh clone in another folder reuses the
 # objects of an earlier build (CI runs in a new clone each time).
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
-presets=(ci asan)
+presets=(ci asan tsan)
 case "${1:-}" in
   --quick) presets=(ci) ;;
-  --tsan) presets=(ci asan tsan) ;;
 esac
 
 step() {  # step NAME COMMAND...: runs the command and prints how long it took
