@@ -273,16 +273,16 @@ void miniBatch(const FrameMatrix& z, const KMeansParams& params, Rng& rng, Frame
 
 }  // namespace
 
-AudioStatus KMeansParams::validate() const {
+base::Status KMeansParams::validate() const {
   const auto outside = [](const auto& spec, auto value) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                "k-means parameter " + spec.validate(value));
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "k-means parameter " + spec.validate(value));
   };
   if (!kClusters.contains(clusters)) return outside(kClusters, clusters);
   if (!kIterations.contains(iterations)) return outside(kIterations, iterations);
   if (!kBatchSize.contains(batchSize)) return outside(kBatchSize, batchSize);
   if (!kTolerance.contains(tolerance)) return outside(kTolerance, tolerance);
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 Codebook::Codebook(FrameMatrix centroids, Eigen::VectorXf mean, Eigen::VectorXf invStd)
@@ -291,18 +291,19 @@ Codebook::Codebook(FrameMatrix centroids, Eigen::VectorXf mean, Eigen::VectorXf 
       m_invStd(std::move(invStd)),
       m_halfNormSq(halfSquaredNorms(m_centroids)) {}
 
-AudioStatus Codebook::train(const FrameMatrix& frames, const KMeansParams& params, Codebook& out) {
-  if (AudioStatus status = params.validate(); !status.ok()) return status;
+base::Status Codebook::train(const FrameMatrix& frames, const KMeansParams& params, Codebook& out) {
+  if (base::Status status = params.validate(); !status.ok()) return status;
   if (frames.cols() < 1) {
-    return AudioStatus::failure(AudioError::InvalidArgument, "frames have no dimensions");
+    return base::Status::failure(base::ErrorCode::InvalidArgument, "frames have no dimensions");
   }
   if (frames.rows() < params.clusters) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                "k-means needs at least " + std::to_string(params.clusters) +
-                                    " frames, got " + std::to_string(frames.rows()));
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "k-means needs at least " + std::to_string(params.clusters) +
+                                     " frames, got " + std::to_string(frames.rows()));
   }
   if (!frames.allFinite()) {
-    return AudioStatus::failure(AudioError::InvalidArgument, "frames contain NaN or infinity");
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "frames contain NaN or infinity");
   }
 
   const Eigen::VectorXd mean = frames.cast<double>().colwise().mean().transpose();
@@ -324,7 +325,7 @@ AudioStatus Codebook::train(const FrameMatrix& frames, const KMeansParams& param
     miniBatch(z, params, rng, centroids);
   }
   out = Codebook(std::move(centroids), meanF, invStd);
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 void Codebook::assign(const FrameMatrix& frames, std::vector<int>& labels) const {

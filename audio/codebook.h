@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "audio/audiostatus.h"
 #include "core/base/parameter.h"
+#include "core/base/status.h"
 
 namespace songspace::audio {
 
@@ -26,7 +26,7 @@ struct KMeansParams {
   double tolerance = kTolerance.defaultValue;
   std::uint64_t seed = base::kSeedSpec.defaultValue;
 
-  AudioStatus validate() const;
+  base::Status validate() const;
 };
 
 // Row-major float matrix: one frame (or centroid) per row.
@@ -40,7 +40,7 @@ class Codebook {
   Codebook() = default;
 
   // frames: N × D. Fails with InvalidArgument if N < clusters or params are invalid.
-  static AudioStatus train(const FrameMatrix& frames, const KMeansParams& params, Codebook& out);
+  static base::Status train(const FrameMatrix& frames, const KMeansParams& params, Codebook& out);
 
   bool empty() const { return m_centroids.rows() == 0; }
   int size() const { return static_cast<int>(m_centroids.rows()); }
@@ -56,7 +56,7 @@ class Codebook {
 
   // Versioned little-endian binary with a checksum; deserialize rejects anything malformed.
   std::vector<std::uint8_t> serialize() const;
-  static AudioStatus deserialize(std::span<const std::uint8_t> bytes, Codebook& out);
+  static base::Status deserialize(std::span<const std::uint8_t> bytes, Codebook& out);
 
   // Build from parts (for deserialisation and tests).
   Codebook(FrameMatrix centroids, Eigen::VectorXf mean, Eigen::VectorXf invStd);

@@ -19,8 +19,8 @@ constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kHeaderBytes = 16;
 constexpr std::size_t kChecksumBytes = 4;
 
-AudioStatus corrupt(std::string message) {
-  return AudioStatus::failure(AudioError::Corrupt, "codebook: " + std::move(message));
+base::Status corrupt(std::string message) {
+  return base::Status::failure(base::ErrorCode::Corrupt, "codebook: " + std::move(message));
 }
 
 }  // namespace
@@ -40,20 +40,20 @@ std::vector<std::uint8_t> Codebook::serialize() const {
   return out.take();
 }
 
-AudioStatus Codebook::deserialize(std::span<const std::uint8_t> bytes, Codebook& out) {
+base::Status Codebook::deserialize(std::span<const std::uint8_t> bytes, Codebook& out) {
   if (bytes.size() < kHeaderBytes + kChecksumBytes) {
     return corrupt("truncated: " + std::to_string(bytes.size()) +
                    " bytes is shorter than a header");
   }
   if (!std::equal(kMagic.begin(), kMagic.end(), bytes.begin())) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                "codebook: not a codebook (magic is not \"SSCB\")");
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "codebook: not a codebook (magic is not \"SSCB\")");
   }
   if (const std::uint32_t version = base::loadU32(bytes.data() + 4); version != kVersion) {
-    return AudioStatus::failure(AudioError::InvalidArgument, "codebook: format version " +
-                                                                 std::to_string(version) +
-                                                                 " is not supported (expected " +
-                                                                 std::to_string(kVersion) + ")");
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "codebook: format version " + std::to_string(version) +
+                                     " is not supported (expected " + std::to_string(kVersion) +
+                                     ")");
   }
   const std::uint64_t k = base::loadU32(bytes.data() + 8);
   const std::uint64_t d = base::loadU32(bytes.data() + 12);
@@ -88,7 +88,7 @@ AudioStatus Codebook::deserialize(std::span<const std::uint8_t> bytes, Codebook&
     return corrupt("non-finite values or a non-positive scale");
   }
   out = Codebook(std::move(centroids), std::move(mean), std::move(invStd));
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 }  // namespace songspace::audio

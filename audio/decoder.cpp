@@ -155,8 +155,8 @@ std::string seconds(double value) {
   return text;
 }
 
-AudioStatus fail(AudioError error, std::string message) {
-  return AudioStatus::failure(error, std::move(message));
+base::Status fail(base::ErrorCode error, std::string message) {
+  return base::Status::failure(error, std::move(message));
 }
 
 // How sure FFmpeg is, from the first bytes alone (not the file name), that this is a format it
@@ -184,12 +184,12 @@ class StreamDecoder {
   StreamDecoder(const SampleSink& sink, DecodeReport& report, const DecodeOptions& options)
       : m_sink(sink), m_report(report), m_options(options), m_block(options.blockSamples) {}
 
-  AudioStatus run(const std::filesystem::path& file);
+  base::Status run(const std::filesystem::path& file);
 
  private:
-  AudioStatus open(const std::filesystem::path& file);
-  AudioStatus openCodec(const AVCodec* codec);
-  AudioStatus decodeAll();
+  base::Status open(const std::filesystem::path& file);
+  base::Status openCodec(const AVCodec* codec);
+  base::Status decodeAll();
   bool sendAndDrain(const AVPacket* packet, double at);
   bool consume(const AVFrame& frame);
   bool configureResampler(const AVFrame& frame);
@@ -201,7 +201,7 @@ class StreamDecoder {
   void reject(double at);
   double packetSeconds(const AVPacket& packet) const;
   double outputSeconds() const { return double(m_outSamples) / m_options.sampleRate; }
-  AudioStatus classify();
+  base::Status classify();
 
   const SampleSink& m_sink;
   DecodeReport& m_report;
@@ -235,12 +235,12 @@ class StreamDecoder {
   std::string m_codecError;
 };
 
-AudioStatus StreamDecoder::run(const std::filesystem::path& file) {
-  if (!m_packet || !m_frame) return fail(AudioError::Io, "out of memory");
+base::Status StreamDecoder::run(const std::filesystem::path& file) {
+  if (!m_packet || !m_frame) return fail(base::ErrorCode::Io, "out of memory");
   const DecodingFileScope logScope(file);
-  if (AudioStatus status = open(file); !status.ok()) return status;
+  if (base::Status status = open(file); !status.ok()) return status;
   t_capture = {m_codec.get(), &m_codecError};
-  AudioStatus status = decodeAll();
+  base::Status status = decodeAll();
   t_capture = {};
   av_channel_layout_uninit(&m_swrLayout);
   m_report.decodedSeconds = outputSeconds();
@@ -249,17 +249,17 @@ AudioStatus StreamDecoder::run(const std::filesystem::path& file) {
   return status.ok() ? classify() : status;
 }
 
-AudioStatus StreamDecoder::open(const std::filesystem::path& file) {
+base::Status StreamDecoder::open(const std::filesystem::path& file) {
   std::error_code ec;
   const auto status = std::filesystem::status(file, ec);
   if (ec == std::errc::permission_denied)
-    return fail(AudioError::PermissionDenied, "permission denied");
-  if (!std::filesystem::exists(status)) return fail(AudioError::NotFound, "no such file");
+    return fail(base::ErrorCode::PermissionDenied, "permission denied");
+  if (!std::filesystem::exists(status)) return fail(base::ErrorCode::NotFound, "no such file");
   if (std::filesystem::is_directory(status))
-    return fail(AudioError::NotAudio, "a directory, not a file");
+    return fail(base::ErrorCode::NotAudio, "a directory, not a file");
   if (std::filesystem::is_regular_file(status) && std::filesystem::file_size(file, ec) == 0 &&
       !ec) {
-    return fail(AudioError::TooShort, "empty file");
+    return fail(base::ErrorCode::TooShort, "empty file");
   }
 
   // "file:" keeps a name like "Artist: Title.mp3" from being read as a protocol; native() bytes
@@ -271,20 +271,22 @@ AudioStatus StreamDecoder::open(const std::filesystem::path& file) {
   const int opened = avformat_open_input(&raw, url.c_str(), nullptr, &dict);
   av_dict_free(&dict);
   if (opened < 0) {
-    if (opened == AVERROR(ENOENT)) return fail(AudioError::NotFound, "no such file");
+    if (opened == AVERROR(ENOENT)) return fail(base::ErrorCode::NotFound, "no such file");
     if (opened == AVERROR(EACCES) || opened == AVERROR(EPERM)) {
-      return fail(AudioError::PermissionDenied, "permission denied");
+      return fail(base::ErrorCode::PermissionDenied, "permission denied");
     }
-    if (opened == AVERROR(EIO)) return fail(AudioError::Io, "read error: " + errorText(opened));
+    if (opened == AVERROR(EIO))
+      return fail(base::ErrorCode::Io, "read error: " + errorText(opened));
     // The demuxer recognised the file but it ends inside its own header.
     if (opened == AVERROR_EOF)
-      return fail(AudioError::Corrupt, "truncated inside the header at 0.00 s");
+      return fail(base::ErrorCode::Corrupt, "truncated inside the header at 0.00 s");
     std::string format;
     if (contentProbeScore(file, &format) > AVPROBE_SCORE_RETRY) {
-      return fail(AudioError::Corrupt,
+      return fail(base::ErrorCode::Corrupt,
                   "damaged " + format + " header at 0.00 s (" + errorText(opened) + ")");
     }
-    return fail(AudioError::NotAudio, "not a recognised audio file (" + errorText(opened) + ")");
+    return fail(base::ErrorCode::NotAudio,
+                "not a recognised audio file (" + errorText(opened) + ")");
   }
   m_format.reset(raw);
   m_report.formatName = m_format->iformat->name;
@@ -299,16 +301,17 @@ AudioStatus StreamDecoder::open(const std::filesystem::path& file) {
       if (index == AVERROR_DECODER_NOT_FOUND && type == AVMEDIA_TYPE_AUDIO) {
         const AVCodecDescriptor* d =
             avcodec_descriptor_get(m_format->streams[i]->codecpar->codec_id);
-        return fail(AudioError::Unsupported,
+        return fail(base::ErrorCode::Unsupported,
                     std::string("no decoder for audio codec ") + (d ? d->name : "unknown"));
       }
       if (type == AVMEDIA_TYPE_VIDEO) {
-        return fail(AudioError::NoAudioStream, "no audio stream (video or image only)");
+        return fail(base::ErrorCode::NoAudioStream, "no audio stream (video or image only)");
       }
     }
-    return fail(AudioError::NotAudio, "no audio stream: not a recognised audio file");
+    return fail(base::ErrorCode::NotAudio, "no audio stream: not a recognised audio file");
   }
-  if (index < 0) return fail(AudioError::NotAudio, "no audio stream (" + errorText(index) + ")");
+  if (index < 0)
+    return fail(base::ErrorCode::NotAudio, "no audio stream (" + errorText(index) + ")");
   m_stream = m_format->streams[index];
   for (unsigned i = 0; i < m_format->nb_streams; ++i) {
     if (int(i) != index) m_format->streams[i]->discard = AVDISCARD_ALL;
@@ -329,20 +332,20 @@ AudioStatus StreamDecoder::open(const std::filesystem::path& file) {
   return openCodec(codec);
 }
 
-AudioStatus StreamDecoder::openCodec(const AVCodec* codec) {
+base::Status StreamDecoder::openCodec(const AVCodec* codec) {
   m_codec.reset(avcodec_alloc_context3(codec));
-  if (!m_codec) return fail(AudioError::Io, "out of memory");
+  if (!m_codec) return fail(base::ErrorCode::Io, "out of memory");
   if (avcodec_parameters_to_context(m_codec.get(), m_stream->codecpar) < 0) {
-    return fail(AudioError::Corrupt, "invalid codec parameters at 0.00 s");
+    return fail(base::ErrorCode::Corrupt, "invalid codec parameters at 0.00 s");
   }
   m_codec->thread_count = 1;                   // we parallelise across files, not inside one
   m_codec->err_recognition |= AV_EF_CRCCHECK;  // reject damaged lossless frames, not play noise
   m_codec->pkt_timebase = m_stream->time_base;
   if (const int ret = avcodec_open2(m_codec.get(), codec, nullptr); ret < 0) {
-    return fail(AudioError::Corrupt, "cannot open the " + std::string(codec->name) +
-                                         " decoder at 0.00 s (" + errorText(ret) + ")");
+    return fail(base::ErrorCode::Corrupt, "cannot open the " + std::string(codec->name) +
+                                              " decoder at 0.00 s (" + errorText(ret) + ")");
   }
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 double StreamDecoder::packetSeconds(const AVPacket& packet) const {
@@ -359,16 +362,16 @@ void StreamDecoder::reject(double at) {
   if (m_firstBadAt < 0) m_firstBadAt = at;
 }
 
-AudioStatus StreamDecoder::decodeAll() {
+base::Status StreamDecoder::decodeAll() {
   int consecutiveErrors = 0;
   while (!m_stopped && !m_failed) {
     if (m_options.cancel && m_options.cancel->load(std::memory_order_relaxed)) {
-      return fail(AudioError::Cancelled, "cancelled after " + seconds(outputSeconds()));
+      return fail(base::ErrorCode::Cancelled, "cancelled after " + seconds(outputSeconds()));
     }
     const int ret = av_read_frame(m_format.get(), m_packet.get());
     if (ret == AVERROR_EOF) break;
     if (ret == AVERROR(EIO)) {
-      return fail(AudioError::Io,
+      return fail(base::ErrorCode::Io,
                   "read error at " + seconds(outputSeconds()) + ": " + errorText(ret));
     }
     if (ret < 0) {  // damaged container data: count it like a rejected packet, try to resync
@@ -394,9 +397,10 @@ AudioStatus StreamDecoder::decodeAll() {
     sendAndDrain(nullptr, outputSeconds());  // the codec's delayed frames
     drainResampler();                        // and the resampler's tail
   }
-  if (m_failed) return fail(AudioError::Unsupported, "cannot convert this sample format or layout");
+  if (m_failed)
+    return fail(base::ErrorCode::Unsupported, "cannot convert this sample format or layout");
   if (!m_stopped && m_blockFill > 0) deliverBlock();
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 bool StreamDecoder::sendAndDrain(const AVPacket* packet, double at) {
@@ -558,7 +562,7 @@ bool StreamDecoder::deliverBlock() {
   return more;
 }
 
-AudioStatus StreamDecoder::classify() {
+base::Status StreamDecoder::classify() {
   const double decoded = m_report.decodedSeconds;
   const double declared = m_report.declaredSeconds;
   const std::string firstBad = seconds(std::max(0.0, m_firstBadAt));
@@ -576,48 +580,48 @@ AudioStatus StreamDecoder::classify() {
                          declared - decoded > kTruncatedMinMissingSeconds;
   const std::string truncation =
       "truncated: decoded " + seconds(decoded) + " of declared " + seconds(declared);
-  if (m_stopped) return AudioStatus::success();  // the caller has what it asked for
+  if (m_stopped) return base::Status::success();  // the caller has what it asked for
 
   if (m_frames == 0) {
     if (m_rejected > 0 || guessed) {
-      return fail(AudioError::NotAudio,
+      return fail(base::ErrorCode::NotAudio,
                   "no decodable audio data" + (m_rejected > 0 ? ": " + skipped : std::string()));
     }
-    if (truncated) return fail(AudioError::Corrupt, truncation);
-    return fail(AudioError::TooShort, "no audio samples");
+    if (truncated) return fail(base::ErrorCode::Corrupt, truncation);
+    return fail(base::ErrorCode::TooShort, "no audio samples");
   }
   if (m_rejected > 0 && double(m_rejected) >= kMaxRejectedFraction * m_packets) {
-    return fail(guessed ? AudioError::NotAudio : AudioError::Corrupt, skipped);
+    return fail(guessed ? base::ErrorCode::NotAudio : base::ErrorCode::Corrupt, skipped);
   }
   if (decoded < m_options.minSeconds) {
     if (truncated) {
-      return fail(AudioError::Corrupt,
+      return fail(base::ErrorCode::Corrupt,
                   truncation + (m_rejected > 0 ? "; " + skipped : std::string()));
     }
-    return fail(AudioError::TooShort, seconds(decoded) + " of audio, less than the minimum " +
-                                          seconds(m_options.minSeconds));
+    return fail(base::ErrorCode::TooShort, seconds(decoded) + " of audio, less than the minimum " +
+                                               seconds(m_options.minSeconds));
   }
   if (truncated) m_report.warnings.push_back(truncation);
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 }  // namespace
 
-AudioStatus decodeAudio(const std::filesystem::path& file, const SampleSink& sink,
-                        DecodeReport* report, const DecodeOptions& options) {
+base::Status decodeAudio(const std::filesystem::path& file, const SampleSink& sink,
+                         DecodeReport* report, const DecodeOptions& options) {
   DecodeReport local;
   DecodeReport& out = report ? *report : local;
   out = DecodeReport{};
   if (!DecodeOptions::kSampleRate.contains(options.sampleRate))
-    return fail(AudioError::InvalidArgument,
+    return fail(base::ErrorCode::InvalidArgument,
                 DecodeOptions::kSampleRate.validate(options.sampleRate));
   if (!DecodeOptions::kBlockSamples.contains(options.blockSamples))
-    return fail(AudioError::InvalidArgument,
+    return fail(base::ErrorCode::InvalidArgument,
                 DecodeOptions::kBlockSamples.validate(options.blockSamples));
   if (!DecodeOptions::kMinSeconds.contains(options.minSeconds))
-    return fail(AudioError::InvalidArgument,
+    return fail(base::ErrorCode::InvalidArgument,
                 DecodeOptions::kMinSeconds.validate(options.minSeconds));
-  if (!sink) return fail(AudioError::InvalidArgument, "no sample sink given");
+  if (!sink) return fail(base::ErrorCode::InvalidArgument, "no sample sink given");
   routeFfmpegLogOnce();
   StreamDecoder decoder(sink, out, options);
   return decoder.run(file);

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "audio/analysisrate.h"
-#include "audio/audiostatus.h"
 #include "audio/sourceprobe.h"
 #include "core/base/parameter.h"
+#include "core/base/status.h"
 
 namespace songspace::audio {
 
@@ -26,7 +26,7 @@ struct DecodeOptions {
       "largest block handed to the sink (bounds its buffer)",
       "samples"};
   static constexpr base::ParameterSpec<double> kMinSeconds{
-      "min_seconds", 1.0, 0.0, 86400.0, "shorter output fails with AudioError::TooShort", "s"};
+      "min_seconds", 1.0, 0.0, 86400.0, "shorter output fails with base::ErrorCode::TooShort", "s"};
 
   int sampleRate = kSampleRate.defaultValue;
   std::size_t blockSamples = kBlockSamples.defaultValue;
@@ -73,7 +73,7 @@ using SampleSink = std::function<bool(std::span<const float>)>;
 // A file that fails to open is NotAudio unless its first bytes are recognised as a media format,
 // in which case its header is damaged or cut: Corrupt "... at 0.00 s". A zero-byte file is
 // TooShort "empty file".
-AudioStatus decodeAudio(const std::filesystem::path& file, const SampleSink& sink,
-                        DecodeReport* report = nullptr, const DecodeOptions& options = {});
+base::Status decodeAudio(const std::filesystem::path& file, const SampleSink& sink,
+                         DecodeReport* report = nullptr, const DecodeOptions& options = {});
 
 }  // namespace songspace::audio

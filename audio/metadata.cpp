@@ -99,10 +99,10 @@ void addMp4Specifics(TagLib::MP4::File* file, TrackMetadata& out) {
 
 }  // namespace
 
-AudioStatus readMetadata(const std::filesystem::path& file, TrackMetadata& out) {
+base::Status readMetadata(const std::filesystem::path& file, TrackMetadata& out) {
   out = TrackMetadata{};
   std::unique_ptr<TagLib::FileRef> ref;
-  if (AudioStatus status = detail::openWithTagLib(file, false, ref); !status.ok()) return status;
+  if (base::Status status = detail::openWithTagLib(file, false, ref); !status.ok()) return status;
   TagLib::File* tagFile = ref->file();
 
   const auto* properties = ref->audioProperties();
@@ -143,7 +143,7 @@ AudioStatus readMetadata(const std::filesystem::path& file, TrackMetadata& out) 
 
   if (id3v2 != nullptr) addId3v2Specifics(id3v2, out);
   if (mp4 != nullptr) addMp4Specifics(mp4, out);
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 }  // namespace songspace::audio

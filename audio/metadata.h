@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "audio/audiostatus.h"
+#include "core/base/status.h"
 
 namespace songspace::audio {
 
@@ -43,6 +43,6 @@ struct TrackMetadata {
 //   container but TagLib cannot parse it), Io.
 // - Thread safety: separate files may be read concurrently from separate threads; the same file
 //   must not be read and written concurrently (TagLib gives no guarantee for that).
-AudioStatus readMetadata(const std::filesystem::path& file, TrackMetadata& out);
+base::Status readMetadata(const std::filesystem::path& file, TrackMetadata& out);
 
 }  // namespace songspace::audio

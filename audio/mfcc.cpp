@@ -14,8 +14,8 @@ namespace songspace::audio {
 namespace {
 
 template <typename T>
-AudioStatus outOfRange(const base::ParameterSpec<T>& spec, T value) {
-  return AudioStatus::failure(AudioError::InvalidArgument, spec.validate(value));
+base::Status outOfRange(const base::ParameterSpec<T>& spec, T value) {
+  return base::Status::failure(base::ErrorCode::InvalidArgument, spec.validate(value));
 }
 
 double hzToMel(double hz) {
@@ -39,27 +39,27 @@ struct MelBand {
 
 }  // namespace
 
-AudioStatus MfccParams::validate() const {
+base::Status MfccParams::validate() const {
   using P = MfccParams;
   if (!P::kSampleRate.contains(sampleRate)) return outOfRange(P::kSampleRate, sampleRate);
   if (!P::kFrameSize.contains(frameSize)) return outOfRange(P::kFrameSize, frameSize);
   if (frameSize % 2 != 0) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                "frame_size = " + std::to_string(frameSize) +
-                                    " must be even (the real FFT needs an even length)");
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "frame_size = " + std::to_string(frameSize) +
+                                     " must be even (the real FFT needs an even length)");
   }
   if (!P::kHopSize.contains(hopSize)) return outOfRange(P::kHopSize, hopSize);
   if (hopSize > frameSize) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                "hop_size = " + std::to_string(hopSize) +
-                                    " must not exceed frame_size = " + std::to_string(frameSize));
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "hop_size = " + std::to_string(hopSize) +
+                                     " must not exceed frame_size = " + std::to_string(frameSize));
   }
   if (!P::kMelBands.contains(melBands)) return outOfRange(P::kMelBands, melBands);
   if (!P::kCoefficients.contains(coefficients)) return outOfRange(P::kCoefficients, coefficients);
   if (coefficients > melBands) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                "coefficients = " + std::to_string(coefficients) +
-                                    " must not exceed mel_bands = " + std::to_string(melBands));
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "coefficients = " + std::to_string(coefficients) +
+                                     " must not exceed mel_bands = " + std::to_string(melBands));
   }
   if (!P::kMinFrequency.contains(minFrequency)) return outOfRange(P::kMinFrequency, minFrequency);
   if (!P::kMaxFrequency.contains(maxFrequency)) return outOfRange(P::kMaxFrequency, maxFrequency);
@@ -67,22 +67,22 @@ AudioStatus MfccParams::validate() const {
     std::ostringstream out;
     out << "max_frequency = " << maxFrequency
         << " must not exceed sample_rate / 2 = " << sampleRate / 2.0;
-    return AudioStatus::failure(AudioError::InvalidArgument, out.str());
+    return base::Status::failure(base::ErrorCode::InvalidArgument, out.str());
   }
   if (minFrequency >= maxFrequency) {
     std::ostringstream out;
     out << "min_frequency = " << minFrequency << " must be below max_frequency = " << maxFrequency;
-    return AudioStatus::failure(AudioError::InvalidArgument, out.str());
+    return base::Status::failure(base::ErrorCode::InvalidArgument, out.str());
   }
   if (!P::kDeltaWidth.contains(deltaWidth)) return outOfRange(P::kDeltaWidth, deltaWidth);
   // NaN fails every comparison, so contains() rejects it too.
   if (!P::kLogFloor.contains(logFloor)) return outOfRange(P::kLogFloor, logFloor);
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 struct MfccExtractor::Impl {
   MfccParams params;
-  AudioStatus status;
+  base::Status status;
   FrameSink sink;
   SpectrumSink spectrumSink;
 
@@ -253,7 +253,7 @@ MfccExtractor::MfccExtractor(const MfccParams& params) : m_impl(std::make_unique
 
 MfccExtractor::~MfccExtractor() = default;
 
-const AudioStatus& MfccExtractor::status() const {
+const base::Status& MfccExtractor::status() const {
   return m_impl->status;
 }
 const MfccParams& MfccExtractor::params() const {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "audio/analysisrate.h"
-#include "audio/audiostatus.h"
 #include "core/base/parameter.h"
+#include "core/base/status.h"
 
 namespace songspace::audio {
 
@@ -52,7 +52,7 @@ struct MfccParams {
   double logFloor = kLogFloor.defaultValue;
 
   // InvalidArgument naming the first parameter outside its range (or inconsistent with another).
-  AudioStatus validate() const;
+  base::Status validate() const;
   // Static coefficients + Δ + ΔΔ.
   int featureDimension() const { return 3 * coefficients; }
 };
@@ -77,7 +77,7 @@ class MfccExtractor {
   using SpectrumSink =
       std::function<void(std::span<const float> power, std::span<const double> logMel)>;
 
-  const AudioStatus& status() const;
+  const base::Status& status() const;
   const MfccParams& params() const;
   void setFrameSink(FrameSink sink);
   void setSpectrumSink(SpectrumSink sink);

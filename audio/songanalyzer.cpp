@@ -98,34 +98,35 @@ class FrameReservoir {
 
 }  // namespace
 
-AudioStatus AnalyzerParams::validate() const {
-  if (AudioStatus status = mfcc.validate(); !status.ok()) return status;
+base::Status AnalyzerParams::validate() const {
+  if (base::Status status = mfcc.validate(); !status.ok()) return status;
   if (!kFrameSampleSize.contains(frameSampleSize)) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                kFrameSampleSize.validate(frameSampleSize));
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 kFrameSampleSize.validate(frameSampleSize));
   }
   if (!kMinSeconds.contains(minSeconds)) {
-    return AudioStatus::failure(AudioError::InvalidArgument, kMinSeconds.validate(minSeconds));
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 kMinSeconds.validate(minSeconds));
   }
   if (mfcc.sampleRate != kAnalysisSampleRate) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                "the analysis runs at " + std::to_string(kAnalysisSampleRate) +
-                                    " Hz; mfcc.sample_rate must match");
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "the analysis runs at " + std::to_string(kAnalysisSampleRate) +
+                                     " Hz; mfcc.sample_rate must match");
   }
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 SongAnalyzer::SongAnalyzer(const AnalyzerParams& params, const Codebook* codebook)
     : m_params(params), m_codebook(codebook) {}
 
-AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysis& out,
-                                  const std::atomic<bool>* cancel) const {
+base::Status SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysis& out,
+                                   const std::atomic<bool>* cancel) const {
   out = SongAnalysis{};
-  if (AudioStatus status = m_params.validate(); !status.ok()) return status;
+  if (base::Status status = m_params.validate(); !status.ok()) return status;
   const int dimension = m_params.mfcc.featureDimension();
   if (m_codebook != nullptr && !m_codebook->empty() && m_codebook->dimension() != dimension) {
-    return AudioStatus::failure(AudioError::InvalidArgument,
-                                "codebook dimension does not match the frame features");
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "codebook dimension does not match the frame features");
   }
 
   MfccExtractor extractor(m_params.mfcc);
@@ -151,7 +152,7 @@ AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysi
   decodeOptions.minSeconds = m_params.minSeconds;
   decodeOptions.cancel = cancel;
   decodeOptions.measureSource = true;
-  AudioStatus status = decodeAudio(
+  base::Status status = decodeAudio(
       file,
       [&](std::span<const float> block) {
         extractor.push(block);
@@ -167,7 +168,7 @@ AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysi
   }
   extractor.finish();
   if (out.frameCount == 0) {
-    return AudioStatus::failure(AudioError::TooShort, "shorter than one analysis frame");
+    return base::Status::failure(base::ErrorCode::TooShort, "shorter than one analysis frame");
   }
   out.summary = moments.meanThenDeviation();
   const std::vector<float> songDescriptors = descriptors.finish();
@@ -176,7 +177,7 @@ AudioStatus SongAnalyzer::analyze(const std::filesystem::path& file, SongAnalysi
                      out.decode.source.values.end());
   out.frameSample = reservoir.take();
   if (words) out.codewordCounts = words->histogram();
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 }  // namespace songspace::audio

@@ -7,12 +7,12 @@
 #include <utility>
 #include <vector>
 
-#include "audio/audiostatus.h"
 #include "audio/codebook.h"
 #include "audio/decoder.h"
 #include "audio/descriptors.h"
 #include "audio/mfcc.h"
 #include "core/base/parameter.h"
+#include "core/base/status.h"
 
 namespace songspace::audio {
 
@@ -28,7 +28,7 @@ struct AnalyzerParams {
       "min_seconds", 0.5, 0.05, 60.0, "shorter decoded audio is rejected as too short"};
   double minSeconds = kMinSeconds.defaultValue;
 
-  AudioStatus validate() const;
+  base::Status validate() const;
 };
 
 // Bumped whenever the analysis of a file would change for the same file and codebook
@@ -60,8 +60,8 @@ class SongAnalyzer {
   // codebook may be null (no histogram) and must outlive the analyzer.
   SongAnalyzer(const AnalyzerParams& params, const Codebook* codebook);
 
-  AudioStatus analyze(const std::filesystem::path& file, SongAnalysis& out,
-                      const std::atomic<bool>* cancel = nullptr) const;
+  base::Status analyze(const std::filesystem::path& file, SongAnalysis& out,
+                       const std::atomic<bool>* cancel = nullptr) const;
 
   const AnalyzerParams& params() const { return m_params; }
   int summaryDimension() const {

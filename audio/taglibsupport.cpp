@@ -76,8 +76,8 @@ std::string resolveId3Genre(const std::string& value) {
   return name.isEmpty() ? value : toUtf8(name);
 }
 
-AudioStatus openWithTagLib(const std::filesystem::path& file, bool forWriting,
-                           std::unique_ptr<TagLib::FileRef>& ref) {
+base::Status openWithTagLib(const std::filesystem::path& file, bool forWriting,
+                            std::unique_ptr<TagLib::FileRef>& ref) {
   ref.reset();
   const std::string where = file.string();
   // The access questions are asked with open(2) first, so errno tells them apart: TagLib
@@ -89,16 +89,16 @@ AudioStatus openWithTagLib(const std::filesystem::path& file, bool forWriting,
     switch (err) {
       case ENOENT:
       case ENOTDIR:
-        return AudioStatus::failure(AudioError::NotFound, where + ": no such file");
+        return base::Status::failure(base::ErrorCode::NotFound, where + ": no such file");
       case EACCES:
       case EPERM:
       case EROFS:
-        return AudioStatus::failure(AudioError::PermissionDenied,
-                                    where + ": " + std::strerror(err));
+        return base::Status::failure(base::ErrorCode::PermissionDenied,
+                                     where + ": " + std::strerror(err));
       case EISDIR:
-        return AudioStatus::failure(AudioError::NotAudio, where + ": is a directory");
+        return base::Status::failure(base::ErrorCode::NotAudio, where + ": is a directory");
       default:
-        return AudioStatus::failure(AudioError::Io, where + ": " + std::strerror(err));
+        return base::Status::failure(base::ErrorCode::Io, where + ": " + std::strerror(err));
     }
   }
   struct stat info {};
@@ -106,13 +106,13 @@ AudioStatus openWithTagLib(const std::filesystem::path& file, bool forWriting,
   const int statErrno = errno;
   ::close(fd);
   if (statResult != 0) {
-    return AudioStatus::failure(AudioError::Io, where + ": " + std::strerror(statErrno));
+    return base::Status::failure(base::ErrorCode::Io, where + ": " + std::strerror(statErrno));
   }
   if (S_ISDIR(info.st_mode)) {
-    return AudioStatus::failure(AudioError::NotAudio, where + ": is a directory");
+    return base::Status::failure(base::ErrorCode::NotAudio, where + ": is a directory");
   }
   if (info.st_size == 0) {
-    return AudioStatus::failure(AudioError::TooShort, where + ": empty file (0 bytes)");
+    return base::Status::failure(base::ErrorCode::TooShort, where + ": empty file (0 bytes)");
   }
 
   // FileName from the native bytes, so names that are not valid UTF-8 still open.
@@ -125,14 +125,14 @@ AudioStatus openWithTagLib(const std::filesystem::path& file, bool forWriting,
                           opened->audioProperties()->sampleRate() <= 0;
   if (unreadable) {
     if (const char* container = sniffContainer(file)) {
-      return AudioStatus::failure(AudioError::Corrupt, where + ": starts like " + container +
-                                                           " but TagLib cannot parse it");
+      return base::Status::failure(base::ErrorCode::Corrupt, where + ": starts like " + container +
+                                                                 " but TagLib cannot parse it");
     }
-    return AudioStatus::failure(AudioError::NotAudio,
-                                where + ": not an audio format TagLib recognises");
+    return base::Status::failure(base::ErrorCode::NotAudio,
+                                 where + ": not an audio format TagLib recognises");
   }
   ref = std::move(opened);
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
 }  // namespace songspace::audio::detail

@@ -2,7 +2,7 @@
 
 // Internal helpers shared by metadata.cpp and tagwriter.cpp (not a contract for other layers):
 // UTF-8 conversion, the access checks that TagLib itself does not report, and the mapping of
-// "TagLib could not open it" to a typed AudioError.
+// "TagLib could not open it" to a typed base::ErrorCode.
 
 #include <taglib/fileref.h>
 #include <taglib/tstring.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "audio/audiostatus.h"
+#include "core/base/status.h"
 
 namespace songspace::audio::detail {
 
@@ -42,7 +42,7 @@ std::string resolveId3Genre(const std::string& value);
 // Errors: NotFound, PermissionDenied, TooShort (zero bytes), NotAudio (no format TagLib knows, or
 // no audio frames), Corrupt (the bytes start like a known container but TagLib cannot parse it),
 // Io (any other open failure).
-AudioStatus openWithTagLib(const std::filesystem::path& file, bool forWriting,
-                           std::unique_ptr<TagLib::FileRef>& ref);
+base::Status openWithTagLib(const std::filesystem::path& file, bool forWriting,
+                            std::unique_ptr<TagLib::FileRef>& ref);
 
 }  // namespace songspace::audio::detail

@@ -124,11 +124,12 @@ void writeMp4(TagLib::MP4::Tag& tag, TagField field, const std::vector<std::stri
 
 // ---- dispatch ----
 
-AudioStatus unsupported(const std::filesystem::path& file) {
+base::Status unsupported(const std::filesystem::path& file) {
   std::string extension = file.extension().string();
   if (extension.empty()) extension = "(no extension)";
-  return AudioStatus::failure(AudioError::Unsupported, file.string() + ": format " + extension +
-                                                           " is not writable; " + kSupported);
+  return base::Status::failure(
+      base::ErrorCode::Unsupported,
+      file.string() + ": format " + extension + " is not writable; " + kSupported);
 }
 
 // The Xiph comment of a FLAC / Vorbis / Opus file, or nullptr.
@@ -152,44 +153,44 @@ const char* tagFieldName(TagField field) {
   return word.empty() ? "unknown" : word.data();  // the words are string literals
 }
 
-AudioStatus readTagField(const std::filesystem::path& file, TagField field,
-                         std::vector<std::string>& values) {
+base::Status readTagField(const std::filesystem::path& file, TagField field,
+                          std::vector<std::string>& values) {
   values.clear();
   std::unique_ptr<TagLib::FileRef> ref;
-  if (AudioStatus status = detail::openWithTagLib(file, false, ref); !status.ok()) return status;
+  if (base::Status status = detail::openWithTagLib(file, false, ref); !status.ok()) return status;
   TagLib::File* tagFile = ref->file();
   if (auto* mpeg = dynamic_cast<TagLib::MPEG::File*>(tagFile)) {
     if (mpeg->hasID3v2Tag()) {
       TagLib::ID3v2::Tag* tag = mpeg->ID3v2Tag();
       values = detail::readId3v2Field(*tag, field, static_cast<int>(tag->header()->majorVersion()));
     }
-    return AudioStatus::success();
+    return base::Status::success();
   }
   if (auto* mp4 = dynamic_cast<TagLib::MP4::File*>(tagFile)) {
     if (mp4->tag() != nullptr) values = readMp4(*mp4->tag(), field);
-    return AudioStatus::success();
+    return base::Status::success();
   }
   if (dynamic_cast<TagLib::FLAC::File*>(tagFile) != nullptr || xiphOf(tagFile, false)) {
     if (auto* xiph = xiphOf(tagFile, false)) values = readXiph(*xiph, field);
-    return AudioStatus::success();
+    return base::Status::success();
   }
   return unsupported(file);
 }
 
-AudioStatus writeTagField(const std::filesystem::path& file, TagField field,
-                          const std::vector<std::string>& values) {
+base::Status writeTagField(const std::filesystem::path& file, TagField field,
+                           const std::vector<std::string>& values) {
   std::vector<std::string> clean;
   for (const auto& value : values) {
     std::string text = detail::trimmed(value);
     if (!text.empty()) clean.push_back(std::move(text));
   }
   std::unique_ptr<TagLib::FileRef> ref;
-  if (AudioStatus status = detail::openWithTagLib(file, true, ref); !status.ok()) return status;
+  if (base::Status status = detail::openWithTagLib(file, true, ref); !status.ok()) return status;
   TagLib::File* tagFile = ref->file();
   if (!isSupported(tagFile)) return unsupported(file);
   if (tagFile->readOnly()) {
-    return AudioStatus::failure(AudioError::PermissionDenied,
-                                file.string() + ": TagLib opened the file read-only");
+    return base::Status::failure(base::ErrorCode::PermissionDenied,
+                                 file.string() + ": TagLib opened the file read-only");
   }
 
   bool saved = false;
@@ -210,21 +211,22 @@ AudioStatus writeTagField(const std::filesystem::path& file, TagField field,
     saved = tagFile->save();
   }
   if (!saved) {
-    return AudioStatus::failure(AudioError::Io, file.string() + ": TagLib could not save the " +
-                                                    tagFieldName(field) + " field");
+    return base::Status::failure(
+        base::ErrorCode::Io,
+        file.string() + ": TagLib could not save the " + tagFieldName(field) + " field");
   }
-  return AudioStatus::success();
+  return base::Status::success();
 }
 
-bool isTagWritable(const std::filesystem::path& file, std::string* reason) {
+base::Status checkTagWritable(const std::filesystem::path& file) {
   std::unique_ptr<TagLib::FileRef> ref;
-  AudioStatus status = detail::openWithTagLib(file, true, ref);
+  base::Status status = detail::openWithTagLib(file, true, ref);
   if (status.ok() && !isSupported(ref->file())) status = unsupported(file);
   if (status.ok() && ref->file()->readOnly()) {
-    status = AudioStatus::failure(AudioError::PermissionDenied, file.string() + ": read-only");
+    status =
+        base::Status::failure(base::ErrorCode::PermissionDenied, file.string() + ": read-only");
   }
-  if (reason != nullptr) *reason = status.message;
-  return status.ok();
+  return status;
 }
 
 }  // namespace songspace::audio

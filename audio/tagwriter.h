@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "audio/audiostatus.h"
 #include "core/base/parameter.h"
+#include "core/base/status.h"
 
 namespace songspace::audio {
 
@@ -40,8 +40,8 @@ const char* tagFieldName(TagField field);
 // ID3v2.3 has no multi-valued frames, so values are stored joined with "; " there and split on
 // "; " when read back. ID3v2 COMM is single-valued in both versions and is treated the same way.
 // Elsewhere (ID3v2.4, Xiph, MP4) each value is stored separately and round-trips exactly.
-AudioStatus readTagField(const std::filesystem::path& file, TagField field,
-                         std::vector<std::string>& values);
+base::Status readTagField(const std::filesystem::path& file, TagField field,
+                          std::vector<std::string>& values);
 
 // Replaces the field's values (an empty vector removes the field) and saves the file in place.
 // Every other field, tag and the audio data are left untouched. Supported: MP3 (the ID3v2 tag;
@@ -49,11 +49,12 @@ AudioStatus readTagField(const std::filesystem::path& file, TagField field,
 // unchanged and none is added), FLAC (Xiph comment), Ogg Vorbis, Opus, MP4/M4A. Other formats
 // report Unsupported with the reason. Not atomic: callers that need safety work on a copy.
 // Thread safety: never call concurrently on the same file.
-AudioStatus writeTagField(const std::filesystem::path& file, TagField field,
-                          const std::vector<std::string>& values);
+base::Status writeTagField(const std::filesystem::path& file, TagField field,
+                           const std::vector<std::string>& values);
 
-// Whether writeTagField can write `file` (an existing file of a supported format that the
-// process may write). When not, `reason` (if given) says why.
-bool isTagWritable(const std::filesystem::path& file, std::string* reason);
+// Whether writeTagField can write `file`: success for an existing file of a supported format
+// that the process may write; else what writeTagField would fail with (NotFound, NotAudio,
+// Unsupported, PermissionDenied, ...) and why. Changes nothing.
+[[nodiscard]] base::Status checkTagWritable(const std::filesystem::path& file);
 
 }  // namespace songspace::audio

@@ -53,7 +53,7 @@ struct Shape {
 };
 
 bool readShape(const std::string& path, Shape& shape) {
-  core::CatalogStatus status;
+  base::Status status;
   auto catalog = core::Catalog::open(path, &status);
   if (!catalog) {
     std::fprintf(stderr, "cannot open %s: %s\n", path.c_str(), status.message.c_str());
@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
   std::filesystem::remove(db + "-wal");
   std::filesystem::remove(db + "-shm");
   const auto start = std::chrono::steady_clock::now();
-  core::CatalogStatus status;
+  base::Status status;
   auto catalog = core::Catalog::open(db, &status);
   if (!catalog) {
     std::fprintf(stderr, "cannot create %s: %s\n", db.c_str(), status.message.c_str());

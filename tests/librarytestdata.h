@@ -113,7 +113,7 @@ inline Library buildLibrary(bool train = true) {
     return library;
   }
   library.catalogPath = library.dir->filePath(QStringLiteral("library.sqlite"));
-  core::CatalogStatus status;
+  base::Status status;
   auto catalog = core::Catalog::open(QFile::encodeName(library.catalogPath).toStdString(), &status);
   if (!catalog) {
     library.error = QString::fromStdString(status.message);
@@ -133,24 +133,24 @@ inline Library buildLibrary(bool train = true) {
   }
   int codebookId = 0;
   const std::vector<std::uint8_t> blob = codebook.serialize();
-  catalog->storeCodebook(blob, "synthetic test codebook", &codebookId);
+  status = catalog->storeCodebook(blob, "synthetic test codebook", &codebookId);
+  if (status.ok()) status = catalog->beginBatch();
 
   library.songs = syntheticSongs(library.dir->path());
-  catalog->beginBatch();
   for (const SyntheticSong& song : library.songs) {
     core::AnalysisRecord record;
     record.info = song.info;
     record.features = syntheticFeatures(song.artist, rng);
     record.codebookId = codebookId;
-    status = catalog->storeAnalysis(song.path, {1000, 1}, 1, record);
     if (!status.ok()) break;
+    status = catalog->storeAnalysis(song.path, {1000, 1}, 1, record);
   }
   if (status.ok()) {
     status = catalog->storeFailure(
         QDir(library.dir->path()).filePath(QString::fromLatin1(kFailedPath)).toStdString(), {10, 1},
         1, 3, kFailedReason);
   }
-  catalog->commitBatch();
+  if (status.ok()) status = catalog->commitBatch();
   if (!status.ok()) {
     library.error = QString::fromStdString(status.message);
     return library;
@@ -164,13 +164,15 @@ inline Library buildLibrary(bool train = true) {
     options.train.seed = 3;
     const library::TrainJobResult result =
         library::runTrainJob(*catalog, library.catalogPath, options);
-    if (!result.ok) {
-      library.error = QString::fromStdString(result.error);
+    if (!result.status.ok()) {
+      library.error = QString::fromStdString(result.status.message);
       return library;
     }
   }
   catalog.reset();
-  library.snapshot = songspace::library::LibrarySnapshot::load(library.catalogPath, &library.error);
+  base::Status loaded;
+  library.snapshot = songspace::library::LibrarySnapshot::load(library.catalogPath, &loaded);
+  if (!library.snapshot) library.error = QString::fromStdString(loaded.message);
   return library;
 }
 

@@ -63,7 +63,7 @@ inline std::string scanAndTrainTagLibrary(const QString& folder, const QString& 
   scan.codebook.iterations = 10;
   scan.codebookFramesPerFile = 300;
   const library::ScanSummary summary = library::runScan(*catalog, scan);
-  if (!summary.error.empty()) return summary.error;
+  if (!summary.status.ok()) return summary.status.message;
   if (summary.analyzed != kTagLibrarySize) {
     return "analysed " + std::to_string(summary.analyzed) + " of " +
            std::to_string(kTagLibrarySize) + " files";
@@ -75,7 +75,7 @@ inline std::string scanAndTrainTagLibrary(const QString& folder, const QString& 
   train.train.threads = 1;
   train.train.seed = 5;
   const library::TrainJobResult trained = library::runTrainJob(*catalog, catalogPath, train);
-  return trained.ok ? std::string() : trained.error;
+  return trained.status.ok() ? std::string() : trained.status.message;
 }
 
 }  // namespace songspace::testing

@@ -147,7 +147,7 @@ class TestAutotag : public QObject {
     props.push_back(outside);
 
     const auto result = library::applyProposals(*m_catalog, props);
-    QVERIFY(result.error.empty());
+    QVERIFY(result.status.ok());
     QVERIFY(result.batchId > 0);
     QCOMPARE(result.count(library::FileOutcomeKind::Written), 5);
     QCOMPARE(result.count(library::FileOutcomeKind::Failed), 0);
@@ -180,7 +180,7 @@ class TestAutotag : public QObject {
     QVERIFY(audio::writeTagField(path("tagged.m4a"), TagField::Mood, {"later"}).ok());
     QCOMPARE(library::lastUndoableBatch(*m_catalog), std::optional<std::int64_t>(result.batchId));
     const auto undo = library::undoBatch(*m_catalog);
-    QVERIFY(undo.error.empty());
+    QVERIFY(undo.status.ok());
     QCOMPARE(undo.count(library::FileOutcomeKind::Written), 4);
     QCOMPARE(QString::fromStdString(outcomeOf(undo, path("tagged.m4a"))->code),
              QStringLiteral("changed"));
@@ -194,7 +194,7 @@ class TestAutotag : public QObject {
     // Already undone: refused, nothing written; nothing else to undo.
     library::UndoOptions again;
     again.batchId = result.batchId;
-    QVERIFY(!library::undoBatch(*m_catalog, again).error.empty());
+    QVERIFY(!library::undoBatch(*m_catalog, again).status.ok());
     QVERIFY(!library::lastUndoableBatch(*m_catalog));
 
     // Forced undo of a second apply restores the edited file too.
@@ -225,7 +225,7 @@ class TestAutotag : public QObject {
       e.newValuesJson = library::valuesToJson(newV);
       e.oldStamp = row.stamp;
       std::int64_t id = 0;
-      m_catalog->journalEdit(e, &id);
+      if (!m_catalog->journalEdit(e, &id).ok()) return std::int64_t{0};  // the caller checks
       return id;
     };
     const Values flacOld = field(flac->path, TagField::Genre);
@@ -233,7 +233,7 @@ class TestAutotag : public QObject {
     journal(*flac, flacOld, flacNew);
     journal(*opus, field(opus->path, TagField::Genre), {"jazz"});
     // The kill came after the rename of the FLAC and before finishEdit.
-    QVERIFY(library::safeWriteTags(flac->path, {{TagField::Genre, flacNew}}).ok());
+    QVERIFY(library::safeWriteTags(flac->path, {{TagField::Genre, flacNew}}).status.ok());
     std::ofstream(m_lib + "/.tagged.opus.songspace-tmp-999999999-0") << "partial";
 
     const auto report = library::recoverInterruptedEdits(*m_catalog);

@@ -96,7 +96,7 @@ class TestAutotagKill : public QObject {
       library::ScanOptions scan;
       scan.roots = {m_lib};
       scan.threads = 1;
-      QVERIFY(library::runScan(*catalog, scan).error.empty());
+      QVERIFY(library::runScan(*catalog, scan).status.ok());
       library::AutotagParams params;
       for (const auto& row : catalog->songs()) {
         m_proposals.push_back(library::proposalFromPredictions(
@@ -175,7 +175,7 @@ class TestAutotagKill : public QObject {
       }
       if (rewritten > 0) {
         const auto undo = library::undoBatch(*catalog);
-        QVERIFY2(undo.error.empty(), undo.error.c_str());
+        QVERIFY2(undo.status.ok(), undo.status.message.c_str());
         QCOMPARE(undo.count(library::FileOutcomeKind::Written), rewritten);
       }
       for (const auto& p : m_proposals) {

@@ -133,9 +133,9 @@ class TestAutotagDialog : public QObject {
 
   // What Edit › Undo offers: the undoable batch of a freshly loaded snapshot.
   std::optional<library::UndoableBatch> undoable() const {
-    QString error;
-    const auto snapshot = library::LibrarySnapshot::load(m_catalogPath, &error);
-    if (!snapshot) QTest::qFail(qPrintable(error), __FILE__, __LINE__);
+    base::Status status;
+    const auto snapshot = library::LibrarySnapshot::load(m_catalogPath, &status);
+    if (!snapshot) QTest::qFail(status.message.c_str(), __FILE__, __LINE__);
     return snapshot ? snapshot->undoableBatch : std::nullopt;
   }
 
@@ -148,7 +148,7 @@ class TestAutotagDialog : public QObject {
   void undoAllAndCheck() {
     while (const auto info = undoable()) {
       const library::BatchResult undone = undo(m_catalogPath, info->batchId);
-      QVERIFY2(undone.error.empty(), undone.error.c_str());
+      QVERIFY2(undone.status.ok(), undone.status.message.c_str());
       QCOMPARE(undone.count(library::FileOutcomeKind::Written), info->files);
     }
     for (const auto& [file, original] : m_originalGenre) {
@@ -169,12 +169,12 @@ class TestAutotagDialog : public QObject {
     m_catalogPath = m_dir.filePath(QStringLiteral("library.sqlite"));
     const std::string trained = testing::scanAndTrainTagLibrary(m_lib, m_catalogPath);
     QVERIFY2(trained.empty(), trained.c_str());
-    QString error;
-    m_snapshot = songspace::library::LibrarySnapshot::load(m_catalogPath, &error);
-    QVERIFY2(m_snapshot && m_snapshot->hasModel(), qPrintable(error));
+    songspace::base::Status status;
+    m_snapshot = songspace::library::LibrarySnapshot::load(m_catalogPath, &status);
+    QVERIFY2(m_snapshot && m_snapshot->hasModel(), status.message.c_str());
     QVERIFY(!m_snapshot->undoableBatch);
     const QString absent = m_dir.filePath(QStringLiteral("absent.sqlite"));
-    QVERIFY(!undo(absent, 1).error.empty());
+    QVERIFY(!undo(absent, 1).status.ok());
     QVERIFY(!QFileInfo::exists(absent));  // a mistyped path never becomes an empty catalog
   }
 
@@ -287,7 +287,7 @@ class TestAutotagDialog : public QObject {
     QVERIFY(dialog->isApplying() || dialog->hasResult());
     QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), 30000);
     const library::BatchResult& result = dialog->lastResult();
-    QVERIFY2(result.error.empty(), result.error.c_str());
+    QVERIFY2(result.status.ok(), result.status.message.c_str());
     QCOMPARE(applied.count(), 1);
     QCOMPARE(applied.at(0).at(0).toLongLong(), static_cast<qint64>(result.batchId));
     QVERIFY(result.batchId > 0);
@@ -325,7 +325,7 @@ class TestAutotagDialog : public QObject {
       QCOMPARE(field(file, TagField::Genre), original);
     }
     QVERIFY(!undoable());
-    QVERIFY(!undo(m_catalogPath, info->batchId).error.empty());  // done once
+    QVERIFY(!undo(m_catalogPath, info->batchId).status.ok());  // done once
   }
 
   void parameterChangeRecomputes() {

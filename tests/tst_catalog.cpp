@@ -15,10 +15,10 @@
 using namespace songspace::core;
 namespace base = songspace::base;
 
-// Verifies a CatalogStatus is ok and shows its message otherwise.
+// Verifies a base::Status is ok and shows its message otherwise.
 #define VERIFY_OK(expr)                    \
   do {                                     \
-    const CatalogStatus s_ = (expr);       \
+    const base::Status s_ = (expr);        \
     QVERIFY2(s_.ok(), s_.message.c_str()); \
   } while (false)
 
@@ -90,7 +90,7 @@ class CatalogTest : public QObject {
            ("sub" + std::to_string(++m_counter)) / "library.db";
   }
   std::unique_ptr<Catalog> openFresh() {
-    CatalogStatus status;
+    base::Status status;
     auto catalog = Catalog::open(freshPath(), &status);
     if (!status.ok()) qWarning("%s", status.message.c_str());
     return catalog;
@@ -99,7 +99,7 @@ class CatalogTest : public QObject {
  private Q_SLOTS:
   void openCreatesAndReopens() {
     const auto path = freshPath();
-    CatalogStatus status;
+    base::Status status;
     {
       auto catalog = Catalog::open(path, &status);
       QVERIFY2(catalog, status.message.c_str());
@@ -119,16 +119,16 @@ class CatalogTest : public QObject {
     const auto text = freshPath();
     std::filesystem::create_directories(text.parent_path());
     std::ofstream(text) << "just some text, long enough to have a header\n";
-    CatalogStatus status;
+    base::Status status;
     QVERIFY(!Catalog::open(text, &status));
-    QCOMPARE(status.error, CatalogError::NotACatalog);
+    QCOMPARE(status.error, base::ErrorCode::NotACatalog);
     QVERIFY(status.message.find(text.string()) != std::string::npos);
 
     const auto other = freshPath();
     std::filesystem::create_directories(other.parent_path());
     runSql(other.string(), "CREATE TABLE t(x); INSERT INTO t VALUES(1);");
     QVERIFY(!Catalog::open(other, &status));
-    QCOMPARE(status.error, CatalogError::NotACatalog);
+    QCOMPARE(status.error, base::ErrorCode::NotACatalog);
     QVERIFY(status.message.find(other.string()) != std::string::npos);
   }
 
@@ -136,15 +136,15 @@ class CatalogTest : public QObject {
     const auto path = freshPath();
     QVERIFY(Catalog::open(path));
     runSql(path.string(), "PRAGMA user_version = 99");
-    CatalogStatus status;
+    base::Status status;
     QVERIFY(!Catalog::open(path, &status));
-    QCOMPARE(status.error, CatalogError::SchemaTooNew);
+    QCOMPARE(status.error, base::ErrorCode::SchemaTooNew);
   }
 
   void migratesOlderSchemas() {
     for (int version = 0; version <= kCatalogSchemaVersion; ++version) {
       const auto path = freshPath();
-      const CatalogStatus created = Catalog::createWithSchemaVersion(path, version);
+      const base::Status created = Catalog::createWithSchemaVersion(path, version);
       QVERIFY2(created.ok(), created.message.c_str());
       sqlite3* db = nullptr;
       QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -267,7 +267,7 @@ class CatalogTest : public QObject {
     VERIFY_OK(c->addTag(id, "  Chill  Out", TagSource::User));
     VERIFY_OK(c->setPredictedTags(id, {{"Jazz", 0.75f}, {"rock", 0.5f}}));
     VERIFY_OK(c->setPredictedTags(id, {{"Blues", 0.25f}}));  // replaces
-    QCOMPARE(c->addTag(999, "x", TagSource::User).error, CatalogError::NotFound);
+    QCOMPARE(c->addTag(999, "x", TagSource::User).error, base::ErrorCode::NotFound);
     // Re-analysis replaces file tags and keeps the others.
     AnalysisRecord r = makeRecord(1);
     r.info.genres = {"Ambient"};
@@ -285,7 +285,7 @@ class CatalogTest : public QObject {
     QCOMPARE(tags[2].score, 0.25f);
     QCOMPARE(c->allTags(TagSource::User).size(), std::size_t(1));
     VERIFY_OK(c->removeTag(id, "Chill Out", TagSource::User));
-    QCOMPARE(c->removeTag(id, "Chill Out", TagSource::User).error, CatalogError::NotFound);
+    QCOMPARE(c->removeTag(id, "Chill Out", TagSource::User).error, base::ErrorCode::NotFound);
     QCOMPARE(c->tags(id).size(), std::size_t(2));
   }
 
@@ -322,7 +322,7 @@ class CatalogTest : public QObject {
     QVERIFY(c->needsAnalysis("/m/b/3.mp3", {2, 1}, 1));
     VERIFY_OK(c->touchSeen("/m/b/3.mp3", {2, 1}, 1, &revived));
     QVERIFY(!revived);
-    QCOMPARE(c->touchSeen("/nowhere", {1, 1}, 1).error, CatalogError::NotFound);
+    QCOMPARE(c->touchSeen("/nowhere", {1, 1}, 1).error, base::ErrorCode::NotFound);
   }
 
   void batches() {
@@ -390,7 +390,7 @@ class CatalogTest : public QObject {
     lists = c->playlists();
     QCOMPARE(lists[0].name.c_str(), "Renamed");
     QCOMPARE(lists[0].memberFileIds(), (std::vector<std::int64_t>{a}));
-    QCOMPARE(c->replacePlaylist("/p/y.m3u", "Y", {{12345, ""}}).error, CatalogError::NotFound);
+    QCOMPARE(c->replacePlaylist("/p/y.m3u", "Y", {{12345, ""}}).error, base::ErrorCode::NotFound);
     QCOMPARE(c->playlists().size(), std::size_t(1));
 
     QVERIFY(!c->latestCodebook());
@@ -428,7 +428,8 @@ class CatalogTest : public QObject {
     QCOMPARE(c->editsOfBatch(batch)[0].state, TagEditState::Pending);
     VERIFY_OK(c->finishEdit(e1, TagEditState::Done, base::FileStamp{2, 3}));
     VERIFY_OK(c->finishEdit(e2, TagEditState::Failed, std::nullopt, "read-only"));
-    QCOMPARE(c->finishEdit(9999, TagEditState::Done, std::nullopt).error, CatalogError::NotFound);
+    QCOMPARE(c->finishEdit(9999, TagEditState::Done, std::nullopt).error,
+             base::ErrorCode::NotFound);
     const auto edits = c->editsOfBatch(batch);
     QCOMPARE(edits.size(), std::size_t(2));
     QCOMPARE(edits[0].field.c_str(), "genre");

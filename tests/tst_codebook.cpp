@@ -9,7 +9,9 @@
 
 #include "audio/codebook.h"
 
-using songspace::audio::AudioError;
+namespace base = songspace::base;
+
+using base::ErrorCode;
 using songspace::audio::BagOfWords;
 using songspace::audio::Codebook;
 using songspace::audio::FrameMatrix;
@@ -367,7 +369,7 @@ void CodebookTest::deserializeRejectsCorruption() {
   Codebook out;
   QVERIFY(Codebook::deserialize(good, out).ok());
 
-  auto expectError = [&](std::vector<std::uint8_t> bytes, AudioError error, const char* word) {
+  auto expectError = [&](std::vector<std::uint8_t> bytes, base::ErrorCode error, const char* word) {
     Codebook target;
     const auto status = Codebook::deserialize(bytes, target);
     QCOMPARE(status.error, error);
@@ -376,24 +378,24 @@ void CodebookTest::deserializeRejectsCorruption() {
   };
   auto bytes = good;
   bytes[0] = 'X';
-  expectError(bytes, AudioError::InvalidArgument, "magic");
+  expectError(bytes, base::ErrorCode::InvalidArgument, "magic");
   bytes = good;
   bytes[4] = 2;
-  expectError(bytes, AudioError::InvalidArgument, "version");
+  expectError(bytes, base::ErrorCode::InvalidArgument, "version");
   bytes = good;
   bytes[8] = 8;  // K = 8 but the payload holds 7 rows
-  expectError(bytes, AudioError::Corrupt, "size");
+  expectError(bytes, base::ErrorCode::Corrupt, "size");
   bytes = good;
   bytes.push_back(0);
-  expectError(bytes, AudioError::Corrupt, "size");
-  expectError({good.begin(), good.begin() + 10}, AudioError::Corrupt, "truncated");
-  expectError({good.begin(), good.end() - 1}, AudioError::Corrupt, "size");
+  expectError(bytes, base::ErrorCode::Corrupt, "size");
+  expectError({good.begin(), good.begin() + 10}, base::ErrorCode::Corrupt, "truncated");
+  expectError({good.begin(), good.end() - 1}, base::ErrorCode::Corrupt, "size");
   bytes = good;
   bytes[30] ^= 0x01;
-  expectError(bytes, AudioError::Corrupt, "checksum");
+  expectError(bytes, base::ErrorCode::Corrupt, "checksum");
   bytes = good;
   bytes.back() ^= 0x80;
-  expectError(bytes, AudioError::Corrupt, "checksum");
+  expectError(bytes, base::ErrorCode::Corrupt, "checksum");
 
   // Exhaustively: no prefix and no single flipped bit is accepted.
   for (std::size_t size = 0; size < good.size(); ++size) {
@@ -458,7 +460,7 @@ void CodebookTest::rejectsInvalidInput() {
   KMeansParams params;
   params.clusters = 51;
   auto status = Codebook::train(frames, params, out);
-  QCOMPARE(status.error, AudioError::InvalidArgument);
+  QCOMPARE(status.error, base::ErrorCode::InvalidArgument);
   QVERIFY2(status.message.find("51") != std::string::npos, status.message.c_str());
   QVERIFY(out.empty());
 
@@ -466,7 +468,7 @@ void CodebookTest::rejectsInvalidInput() {
     KMeansParams p;
     change(p);
     const auto s = p.validate();
-    return s.error == AudioError::InvalidArgument && !s.message.empty();
+    return s.error == base::ErrorCode::InvalidArgument && !s.message.empty();
   };
   QVERIFY(invalid([](KMeansParams& p) { p.clusters = 1; }));
   QVERIFY(invalid([](KMeansParams& p) { p.clusters = 65537; }));
@@ -477,12 +479,13 @@ void CodebookTest::rejectsInvalidInput() {
 
   params.clusters = 4;
   params.iterations = 0;
-  QCOMPARE(Codebook::train(frames, params, out).error, AudioError::InvalidArgument);
+  QCOMPARE(Codebook::train(frames, params, out).error, base::ErrorCode::InvalidArgument);
   params.iterations = 5;
   FrameMatrix bad = frames;
   bad(7, 1) = std::numeric_limits<float>::quiet_NaN();
-  QCOMPARE(Codebook::train(bad, params, out).error, AudioError::InvalidArgument);
-  QCOMPARE(Codebook::train(FrameMatrix(50, 0), params, out).error, AudioError::InvalidArgument);
+  QCOMPARE(Codebook::train(bad, params, out).error, base::ErrorCode::InvalidArgument);
+  QCOMPARE(Codebook::train(FrameMatrix(50, 0), params, out).error,
+           base::ErrorCode::InvalidArgument);
   QVERIFY(Codebook::train(frames, params, out).ok());
   std::vector<int> labels;
   out.assign(randomFrames(3, 4, 92), labels);  // wrong dimension

@@ -18,10 +18,12 @@
 
 #include "audio/decoder.h"
 
+namespace base = songspace::base;
+
 using namespace songspace::audio;
 namespace fs = std::filesystem;
 
-Q_DECLARE_METATYPE(songspace::audio::AudioError)
+Q_DECLARE_METATYPE(songspace::base::ErrorCode)
 
 namespace {
 
@@ -33,7 +35,7 @@ fs::path fixture(const char* name) {
 }
 
 struct Decoded {
-  AudioStatus status;
+  base::Status status;
   DecodeReport report;
   std::vector<float> samples;
   std::size_t maxBlock = 0;
@@ -374,7 +376,7 @@ void DecoderTest::sinkStopsEarly() {
   options.blockSamples = 1000;
   int blocks = 0;
   DecodeReport report;
-  const AudioStatus status = decodeAudio(
+  const base::Status status = decodeAudio(
       fixture("sine440.mp3"), [&](std::span<const float>) { return ++blocks < 3; }, &report,
       options);
   QVERIFY2(status.ok(), status.message.c_str());
@@ -384,20 +386,22 @@ void DecoderTest::sinkStopsEarly() {
 
 void DecoderTest::badInputs_data() {
   QTest::addColumn<QString>("name");
-  QTest::addColumn<AudioError>("error");
+  QTest::addColumn<base::ErrorCode>("error");
   QTest::addColumn<QString>("reason");
-  QTest::newRow("missing") << "missing.mp3" << AudioError::NotFound << "no such file";
-  QTest::newRow("zero bytes") << "empty.mp3" << AudioError::TooShort << "empty file";
-  QTest::newRow("random bytes .mp3") << "random.mp3" << AudioError::NotAudio << "not a recognised";
-  QTest::newRow("text .flac") << "text.flac" << AudioError::NotAudio << "not a recognised";
-  QTest::newRow("directory") << "folder.ogg" << AudioError::NotAudio << "directory";
-  QTest::newRow("png image") << "image.png" << AudioError::NoAudioStream << "no audio stream";
-  QTest::newRow("video only") << "video_only.mkv" << AudioError::NoAudioStream << "no audio stream";
+  QTest::newRow("missing") << "missing.mp3" << base::ErrorCode::NotFound << "no such file";
+  QTest::newRow("zero bytes") << "empty.mp3" << base::ErrorCode::TooShort << "empty file";
+  QTest::newRow("random bytes .mp3")
+      << "random.mp3" << base::ErrorCode::NotAudio << "not a recognised";
+  QTest::newRow("text .flac") << "text.flac" << base::ErrorCode::NotAudio << "not a recognised";
+  QTest::newRow("directory") << "folder.ogg" << base::ErrorCode::NotAudio << "directory";
+  QTest::newRow("png image") << "image.png" << base::ErrorCode::NoAudioStream << "no audio stream";
+  QTest::newRow("video only") << "video_only.mkv" << base::ErrorCode::NoAudioStream
+                              << "no audio stream";
 }
 
 void DecoderTest::badInputs() {
   QFETCH(QString, name);
-  QFETCH(AudioError, error);
+  QFETCH(base::ErrorCode, error);
   QFETCH(QString, reason);
   fs::path path = temp(name.toUtf8().constData());
   std::ofstream(temp("empty.mp3"));
@@ -424,35 +428,35 @@ void DecoderTest::badInputs() {
 void DecoderTest::truncated_data() {
   QTest::addColumn<QString>("file");
   QTest::addColumn<double>("fraction");
-  QTest::addColumn<AudioError>("error");
+  QTest::addColumn<base::ErrorCode>("error");
   QTest::addColumn<QString>("reason");  // in the message on failure, in a warning on success
   QTest::addColumn<double>("minDecoded");
   QTest::addColumn<double>("maxDecoded");
   // MP3 declares 2.04 s in its Xing header, so a cut is seen as truncation.
-  QTest::newRow("mp3 2%") << "sine440.mp3" << 0.02 << AudioError::NotAudio << "not a recognised"
-                          << 0.0 << 0.0;
-  QTest::newRow("mp3 10%") << "sine440.mp3" << 0.10 << AudioError::Corrupt
+  QTest::newRow("mp3 2%") << "sine440.mp3" << 0.02 << base::ErrorCode::NotAudio
+                          << "not a recognised" << 0.0 << 0.0;
+  QTest::newRow("mp3 10%") << "sine440.mp3" << 0.10 << base::ErrorCode::Corrupt
                            << "truncated: decoded 0.1" << 0.1 << 0.25;
-  QTest::newRow("mp3 30%") << "sine440.mp3" << 0.30 << AudioError::Corrupt
+  QTest::newRow("mp3 30%") << "sine440.mp3" << 0.30 << base::ErrorCode::Corrupt
                            << "truncated: decoded 0.5" << 0.5 << 0.65;
-  QTest::newRow("mp3 60%") << "sine440.mp3" << 0.60 << AudioError::None << "truncated: decoded 1.1"
-                           << 1.1 << 1.25;
-  QTest::newRow("mp3 95%") << "sine440.mp3" << 0.95 << AudioError::None << "" << 1.85 << 1.95;
+  QTest::newRow("mp3 60%") << "sine440.mp3" << 0.60 << base::ErrorCode::None
+                           << "truncated: decoded 1.1" << 1.1 << 1.25;
+  QTest::newRow("mp3 95%") << "sine440.mp3" << 0.95 << base::ErrorCode::None << "" << 1.85 << 1.95;
   // Ogg Vorbis: the first ~4 KB are codec headers; the declared duration comes from the last
   // page, so a cut after the headers is just a shorter file.
-  QTest::newRow("ogg 10%") << "sine440.ogg" << 0.10 << AudioError::Corrupt << "header" << 0.0
+  QTest::newRow("ogg 10%") << "sine440.ogg" << 0.10 << base::ErrorCode::Corrupt << "header" << 0.0
                            << 0.0;
-  QTest::newRow("ogg 40%") << "sine440.ogg" << 0.40 << AudioError::Corrupt << "header" << 0.0
+  QTest::newRow("ogg 40%") << "sine440.ogg" << 0.40 << base::ErrorCode::Corrupt << "header" << 0.0
                            << 0.0;
-  QTest::newRow("ogg 70%") << "sine440.ogg" << 0.70 << AudioError::Corrupt << "header" << 0.0
+  QTest::newRow("ogg 70%") << "sine440.ogg" << 0.70 << base::ErrorCode::Corrupt << "header" << 0.0
                            << 0.0;
-  QTest::newRow("ogg 90%") << "sine440.ogg" << 0.90 << AudioError::None << "" << 1.0 << 1.1;
+  QTest::newRow("ogg 90%") << "sine440.ogg" << 0.90 << base::ErrorCode::None << "" << 1.0 << 1.1;
 }
 
 void DecoderTest::truncated() {
   QFETCH(QString, file);
   QFETCH(double, fraction);
-  QFETCH(AudioError, error);
+  QFETCH(base::ErrorCode, error);
   QFETCH(QString, reason);
   QFETCH(double, minDecoded);
   QFETCH(double, maxDecoded);
@@ -466,7 +470,7 @@ void DecoderTest::truncated() {
   QString text = QString::fromStdString(d.status.message);
   for (const std::string& warning : d.report.warnings) text += QString::fromStdString(warning);
   QVERIFY2(text.contains(reason), qPrintable(text));
-  if (error == AudioError::None && reason.isEmpty()) QVERIFY(d.report.warnings.empty());
+  if (error == base::ErrorCode::None && reason.isEmpty()) QVERIFY(d.report.warnings.empty());
   if (d.report.decodedSeconds > 0) {  // the report is filled on failure too
     QVERIFY(!d.report.formatName.empty() && !d.report.codecName.empty());
     QVERIFY(d.report.declaredSeconds > 0 && d.report.sourceSampleRate == 44100);
@@ -509,7 +513,7 @@ void DecoderTest::corruptPackets() {
   const fs::path heavy = temp("heavy.mp3");
   damage(fixture("sine440.mp3"), heavy, 0.30, 0.90);
   d = decode(heavy);
-  QCOMPARE(d.status.error, AudioError::Corrupt);
+  QCOMPARE(d.status.error, base::ErrorCode::Corrupt);
   at = firstBadSeconds(d.status.message);
   QVERIFY2(at > 0.4 && at < 0.8, d.status.message.c_str());
   QVERIFY(d.report.corruptPackets >= 1);
@@ -519,7 +523,7 @@ void DecoderTest::corruptPackets() {
   const fs::path index = temp("index.m4a");
   damage(fixture("sine440.m4a"), index, 0.80, 1.0);
   d = decode(index);
-  QCOMPARE(d.status.error, AudioError::Corrupt);
+  QCOMPARE(d.status.error, base::ErrorCode::Corrupt);
   QVERIFY2(QString::fromStdString(d.status.message).contains(QLatin1String("at 0.00 s")),
            d.status.message.c_str());
 }
@@ -528,26 +532,26 @@ void DecoderTest::permissionDenied() {
   const fs::path path = temp("locked.flac");
   fs::copy_file(fixture("sine440.flac"), path, fs::copy_options::overwrite_existing);
   QCOMPARE(::chmod(path.c_str(), 0), 0);
-  AudioError error = AudioError::None;
+  base::ErrorCode error = base::ErrorCode::None;
   if (::geteuid() == 0) {
     // Root reads anything: drop to "nobody" in a child and pass the error back as exit status.
     const pid_t child = ::fork();
     QVERIFY(child >= 0);
     if (child == 0) {
       if (::setuid(65534) != 0) ::_exit(100);
-      const AudioStatus status = decodeAudio(path, [](std::span<const float>) { return true; });
+      const base::Status status = decodeAudio(path, [](std::span<const float>) { return true; });
       ::_exit(int(status.error));
     }
     int wstatus = 0;
     QCOMPARE(::waitpid(child, &wstatus, 0), child);
     QVERIFY(WIFEXITED(wstatus));
     QVERIFY(WEXITSTATUS(wstatus) != 100);
-    error = AudioError(WEXITSTATUS(wstatus));
+    error = base::ErrorCode(WEXITSTATUS(wstatus));
   } else {
     error = decodeAudio(path, [](std::span<const float>) { return true; }).error;
   }
   ::chmod(path.c_str(), 0644);
-  QCOMPARE(error, AudioError::PermissionDenied);
+  QCOMPARE(error, base::ErrorCode::PermissionDenied);
 }
 
 void DecoderTest::unusualNames() {
@@ -568,7 +572,7 @@ void DecoderTest::cancellation() {
   DecodeOptions options;
   options.cancel = &cancel;
   Decoded d = decode(fixture("sine440.ogg"), options);
-  QCOMPARE(d.status.error, AudioError::Cancelled);
+  QCOMPARE(d.status.error, base::ErrorCode::Cancelled);
   QVERIFY(d.samples.empty());
 
   // Cancelled from inside the sink, i.e. while decoding: stops at the next packet.
@@ -576,14 +580,14 @@ void DecoderTest::cancellation() {
   options.blockSamples = 2048;
   int blocks = 0;
   DecodeReport report;
-  const AudioStatus status = decodeAudio(
+  const base::Status status = decodeAudio(
       fixture("sine440.flac"),
       [&](std::span<const float>) {
         cancel = ++blocks == 2;
         return true;
       },
       &report, options);
-  QCOMPARE(status.error, AudioError::Cancelled);
+  QCOMPARE(status.error, base::ErrorCode::Cancelled);
   QVERIFY(QString::fromStdString(status.message).contains(QLatin1String("cancelled")));
   QVERIFY(blocks >= 2 && report.decodedSeconds < 1.0);
 }
@@ -593,12 +597,13 @@ void DecoderTest::invalidOptions() {
   DecodeOptions options;
   options.sampleRate = 0;
   QCOMPARE(decodeAudio(fixture("sine440.flac"), sink, nullptr, options).error,
-           AudioError::InvalidArgument);
+           base::ErrorCode::InvalidArgument);
   options = {};
   options.blockSamples = 0;
   QCOMPARE(decodeAudio(fixture("sine440.flac"), sink, nullptr, options).error,
-           AudioError::InvalidArgument);
-  QCOMPARE(decodeAudio(fixture("sine440.flac"), SampleSink{}).error, AudioError::InvalidArgument);
+           base::ErrorCode::InvalidArgument);
+  QCOMPARE(decodeAudio(fixture("sine440.flac"), SampleSink{}).error,
+           base::ErrorCode::InvalidArgument);
   // A different output rate is honoured exactly.
   options = {};
   options.sampleRate = 16000;
@@ -618,7 +623,7 @@ void DecoderTest::tooShort() {
   const fs::path path = temp("short.wav");
   writeWav(path, 44100, 1, Pcm::S16, 22050, [](std::int64_t f, int) { return sine(f, 44100); });
   Decoded d = decode(path);
-  QCOMPARE(d.status.error, AudioError::TooShort);
+  QCOMPARE(d.status.error, base::ErrorCode::TooShort);
   QCOMPARE(d.status.message, std::string("0.500 s of audio, less than the minimum 1.000 s"));
   QVERIFY(std::abs(d.report.decodedSeconds - 0.5) <= 0.001);
   DecodeOptions options;
@@ -645,7 +650,7 @@ void DecoderTest::longFileStreams() {
   DecodeReport report;
   QElapsedTimer timer;
   timer.start();
-  const AudioStatus status = decodeAudio(
+  const base::Status status = decodeAudio(
       path,
       [&](std::span<const float> block) {
         samples += std::int64_t(block.size());

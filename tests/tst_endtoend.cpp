@@ -102,7 +102,7 @@ class EndToEndTest : public QObject {
     train.train.dimension = 16;
     train.train.subspaces = 2;
     const library::TrainJobResult trained = library::runTrainJob(*catalog, m_db, train);
-    QVERIFY2(trained.ok, trained.error.c_str());
+    QVERIFY2(trained.status.ok(), trained.status.message.c_str());
     QCOMPARE(trained.songs, 3 * kSongsPerArtist);
     QCOMPARE(trained.artists, 3);
     QCOMPARE(trained.tags, 3);
@@ -111,15 +111,16 @@ class EndToEndTest : public QObject {
     QVERIFY(!catalog->allTags(core::TagSource::Predicted).empty());
 
     library::ModelSession session;
-    std::string error;
-    QVERIFY2(session.load(*catalog, trained.modelPath.toStdString(), &error), error.c_str());
+    const auto loaded = session.load(*catalog, trained.modelPath.toStdString());
+    QVERIFY2(loaded.ok(), loaded.message.c_str());
     QCOMPARE(session.songCount(), 3 * kSongsPerArtist);
 
     // Cold start: files never scanned.
     int right = 0, total = 0, rightTags = 0;
     for (const auto& entry : fs::directory_iterator(m_heldOut)) {
       Eigen::VectorXf embedding;
-      QVERIFY2(session.embedExternalFile(entry.path(), embedding, &error), error.c_str());
+      const auto embedded = session.embedExternalFile(entry.path(), embedding);
+      QVERIFY2(embedded.ok(), embedded.message.c_str());
       const auto artists = session.predictArtists(embedding, 3);
       QCOMPARE(artists.size(), std::size_t(3));
       QVERIFY(artists[0].score >= artists[1].score && artists[1].score >= artists[2].score);
@@ -165,10 +166,10 @@ class EndToEndTest : public QObject {
     library::TrainJobOptions invalid = train;
     invalid.train.dimension = 0;
     const library::TrainJobResult failed = library::runTrainJob(*catalog, m_db, invalid);
-    QVERIFY(!failed.ok);
-    QVERIFY(!failed.error.empty());
+    QVERIFY(!failed.status.ok());
+    QVERIFY(!failed.status.message.empty());
     QVERIFY(fs::last_write_time(trained.modelPath.toStdString()) == modelTime);
-    QVERIFY(session.load(*catalog, trained.modelPath.toStdString(), &error));
+    QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
   }
 
   void commandLine() {

@@ -177,7 +177,7 @@ void GuiThreadTest::editMenuUndoOpensTheCatalogOnWorkersOnly() {
   QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
   QTRY_VERIFY_WITH_TIMEOUT(dialog->hasResult(), kWaitMs);
   const library::BatchResult applied = dialog->lastResult();
-  QVERIFY2(applied.error.empty(), applied.error.c_str());
+  QVERIFY2(applied.status.ok(), applied.status.message.c_str());
   const int written = applied.count(library::FileOutcomeKind::Written);
   QVERIFY(written > 0);
   dialog->close();

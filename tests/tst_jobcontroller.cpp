@@ -97,7 +97,7 @@ void JobControllerTest::chainScanTrainProject() {
   const auto trained = lastSnapshot(snapshots);
   QCOMPARE(trained->songs.size(), 12u);
   QCOMPARE(trained->artists.size(), 3u);
-  QVERIFY2(trained->hasModel(), qPrintable(trained->modelError));
+  QVERIFY2(trained->hasModel(), trained->modelStatus.message.c_str());
 
   // PCA first, then the refined t-SNE, both covering songs + artists + tags.
   QCOMPARE(projections.count(), 2);
@@ -157,7 +157,7 @@ void JobControllerTest::cancelMidScanLeavesConsistentCatalog() {
   QVERIFY2(partial->songs.size() < 36u, qPrintable(QString::number(partial->songs.size())));
 
   {
-    core::CatalogStatus status;
+    base::Status status;
     auto catalog = core::Catalog::open(QFile::encodeName(catalogPath).toStdString(), &status);
     QVERIFY2(catalog, status.message.c_str());
     QCOMPARE(catalog->integrityCheck(), std::string("ok"));
@@ -181,7 +181,7 @@ void JobControllerTest::destructorCancelsRunningChain() {
     clock.start();
   }  // cancels and waits
   QVERIFY2(clock.elapsed() < 10'000, qPrintable(QString::number(clock.elapsed())));
-  core::CatalogStatus status;
+  base::Status status;
   auto catalog = core::Catalog::open(QFile::encodeName(catalogPath).toStdString(), &status);
   QVERIFY(catalog);
   QCOMPARE(catalog->integrityCheck(), std::string("ok"));

@@ -107,9 +107,9 @@ void reseal(std::vector<char>& bytes) {
 
 std::string loadError(const fs::path& file) {
   JointModel m;
-  std::string error;
-  if (JointModel::load(file, m, &error)) return "loaded";
-  return error;
+  const auto status = JointModel::load(file, m);
+  if (status.ok()) return "loaded";
+  return status.message;
 }
 
 }  // namespace
@@ -205,10 +205,15 @@ class JointModelTest : public QObject {
 
   void saveLoadRoundTrip() {
     const JointModel m = randomModel(9);
-    std::string error;
-    QVERIFY2(m.save(path("model.ssm"), &error), error.c_str());
+    {
+      const auto saved = m.save(path("model.ssm"));
+      QVERIFY2(saved.ok(), saved.message.c_str());
+    }
     JointModel back;
-    QVERIFY2(JointModel::load(path("model.ssm"), back, &error), error.c_str());
+    {
+      const auto loaded = JointModel::load(path("model.ssm"), back);
+      QVERIFY2(loaded.ok(), loaded.message.c_str());
+    }
     QVERIFY(sameBits(back.V, m.V));
     QVERIFY(sameBits(back.A, m.A));
     QVERIFY(sameBits(back.T, m.T));
@@ -223,18 +228,20 @@ class JointModelTest : public QObject {
     QVERIFY(sameBits(back.features.summaryMean, m.features.summaryMean));
     QVERIFY(sameBits(back.features.summaryInvStd, m.features.summaryInvStd));
     // Saving the loaded model again gives the same bytes: nothing is lost or reordered.
-    QVERIFY(back.save(path("again.ssm"), &error));
+    QVERIFY(back.save(path("again.ssm")).ok());
     QCOMPARE(readAll(path("again.ssm")), readAll(path("model.ssm")));
     JointModel empty;  // an untrained, nameless model round-trips too
-    QVERIFY(empty.save(path("empty.ssm"), &error));
-    QVERIFY2(JointModel::load(path("empty.ssm"), back, &error), error.c_str());
+    QVERIFY(empty.save(path("empty.ssm")).ok());
+    {
+      const auto loaded = JointModel::load(path("empty.ssm"), back);
+      QVERIFY2(loaded.ok(), loaded.message.c_str());
+    }
     QCOMPARE(back.V.size(), Eigen::Index(0));
   }
 
   void corruptFilesAreRejected() {
     const JointModel m = randomModel(9);
-    std::string error;
-    QVERIFY(m.save(path("good.ssm"), &error));
+    QVERIFY(m.save(path("good.ssm")).ok());
     const std::vector<char> good = readAll(path("good.ssm"));
     const fs::path bad = path("bad.ssm");
 
@@ -275,7 +282,7 @@ class JointModelTest : public QObject {
     QVERIFY(loadError(bad) != "loaded");
     QVERIFY(loadError(path("missing.ssm")).find("cannot open") != std::string::npos);
     JointModel untouched = randomModel(1);  // a failed load leaves the output as it was
-    QVERIFY(!JointModel::load(bad, untouched, &error));
+    QVERIFY(!JointModel::load(bad, untouched).ok());
     QVERIFY(sameBits(untouched.V, randomModel(1).V));
   }
 
@@ -283,10 +290,9 @@ class JointModelTest : public QObject {
     const fs::path target = path("atomic.ssm");
     writeAll(target, {'o', 'l', 'd'});
     const JointModel m = randomModel(2);
-    std::string error;
-    QVERIFY(m.save(target, &error));
+    QVERIFY(m.save(target).ok());
     JointModel back;
-    QVERIFY(JointModel::load(target, back, &error));
+    QVERIFY(JointModel::load(target, back).ok());
     QVERIFY(sameBits(back.V, m.V));
     // Failures leave what was there and no temporary behind: the target is a directory (rename
     // fails after a complete write), or the directory does not exist (nothing can be written).
@@ -294,12 +300,14 @@ class JointModelTest : public QObject {
     fs::create_directory(directory);
     fs::path other = directory / "inside";
     writeAll(other, {'k', 'e', 'e', 'p'});
-    QVERIFY(!m.save(directory, &error));
-    QVERIFY(!error.empty());
+    const auto occupied = m.save(directory);
+    QCOMPARE(occupied.error, songspace::base::ErrorCode::Io);
+    QVERIFY(!occupied.message.empty());
     QVERIFY(fs::is_directory(directory));
     QCOMPARE(readAll(other), (std::vector<char>{'k', 'e', 'e', 'p'}));
-    QVERIFY(!m.save(path("no-such-dir") / "x.ssm", &error));
-    QVERIFY(error.find("cannot create") != std::string::npos);
+    const auto nowhere = m.save(path("no-such-dir") / "x.ssm");
+    QVERIFY(!nowhere.ok());
+    QVERIFY2(nowhere.message.find("cannot create") != std::string::npos, nowhere.message.c_str());
     for (const auto& entry : fs::directory_iterator(m_dir.path().toStdString()))
       QVERIFY2(entry.path().filename().string().find(".tmp-") == std::string::npos,
                entry.path().c_str());

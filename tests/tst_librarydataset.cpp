@@ -78,8 +78,8 @@ class LibraryDatasetTest : public QObject {
     options.maxPartnersPerSong = maxPartners;
     options.minTagSongs = minTagSongs;
     core::LibraryDataset d;
-    std::string error;
-    if (!core::buildLibraryDataset(*m_catalog, options, d, &error)) qWarning("%s", error.c_str());
+    if (const auto built = core::buildLibraryDataset(*m_catalog, options, d); !built.ok())
+      qWarning("%s", built.message.c_str());
     return d;
   }
 
@@ -103,7 +103,7 @@ class LibraryDatasetTest : public QObject {
         {"/lib/other/12.mp3", "Beta", "", "", {}, 2},  // another codebook: not used
         {"/lib/gone/13.mp3", "Gone", "", "", {"Rock"}},
     };
-    m_catalog->beginBatch();
+    QVERIFY(m_catalog->beginBatch().ok());
     int seed = 0;
     for (const Song& s : songs) {
       std::int64_t id = 0;
@@ -120,7 +120,7 @@ class LibraryDatasetTest : public QObject {
               .ok());
       m_id[path] = id;
     }
-    m_catalog->commitBatch();
+    QVERIFY(m_catalog->commitBatch().ok());
     int missing = 0;
     std::unordered_set<std::string> seen;
     for (const auto& [path, id] : m_id) {
@@ -202,7 +202,7 @@ class LibraryDatasetTest : public QObject {
     options.codebookId = 1;
     options.folderAlbums = false;
     core::LibraryDataset noFolders;
-    QVERIFY(core::buildLibraryDataset(*m_catalog, options, noFolders, nullptr));
+    QVERIFY(core::buildLibraryDataset(*m_catalog, options, noFolders).ok());
     QCOMPARE(noFolders.songAlbum[static_cast<std::size_t>(row(noFolders, "/lib/beta/6.mp3"))], -1);
   }
 
@@ -255,9 +255,9 @@ class LibraryDatasetTest : public QObject {
     auto empty = core::Catalog::open(m_temp.path().toStdString() + "/empty.sqlite");
     QVERIFY(empty);
     core::LibraryDataset d;
-    std::string error;
-    QVERIFY(!core::buildLibraryDataset(*empty, {}, d, &error));
-    QVERIFY(!error.empty());
+    const auto built = core::buildLibraryDataset(*empty, {}, d);
+    QCOMPARE(built.error, songspace::base::ErrorCode::NotFound);
+    QVERIFY(!built.message.empty());
   }
 };
 

@@ -74,7 +74,7 @@ void damage(const fs::path& from, const fs::path& to, double begin, double end) 
       .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-audio::AudioStatus decode(const fs::path& file) {
+base::Status decode(const fs::path& file) {
   return audio::decodeAudio(file, [](std::span<const float>) { return true; });
 }
 
@@ -111,7 +111,7 @@ void LoggingTest::cleanup() {
 
 void LoggingTest::ffmpegWarningReachesAudioCategory() {
   MessageRecorder recorder;
-  const audio::AudioStatus status = decode(m_damaged);
+  const base::Status status = decode(m_damaged);
   QVERIFY2(status.ok(), status.message.c_str());  // a few bad frames: decoded, with a warning
   const QList<Message> warnings = recorder.messages(QtWarningMsg, kAudio);
   QVERIFY2(!warnings.isEmpty(), "FFmpeg's complaint about the damaged frames was not logged");

@@ -85,7 +85,7 @@ void MainWindowTest::initTestCase() {
   QCOMPARE(library::runScan(*catalog, scan).analyzed, 12);
   library::TrainJobOptions train;
   train.train.epochs = 5;
-  QVERIFY(library::runTrainJob(*catalog, m_catalogPath, train).ok);
+  QVERIFY(library::runTrainJob(*catalog, m_catalogPath, train).status.ok());
 }
 
 void MainWindowTest::init() {

@@ -23,13 +23,15 @@
 
 #include "audio/metadata.h"
 
-using songspace::audio::AudioError;
-using songspace::audio::AudioStatus;
+namespace base = songspace::base;
+
+using base::ErrorCode;
+using base::Status;
 using songspace::audio::readMetadata;
 using songspace::audio::TrackMetadata;
 namespace fs = std::filesystem;
 
-Q_DECLARE_METATYPE(AudioError)
+Q_DECLARE_METATYPE(songspace::base::ErrorCode)
 
 namespace {
 
@@ -74,16 +76,16 @@ class MetadataTest : public QObject {
 
   TrackMetadata readOk(const fs::path& file) {
     TrackMetadata meta;
-    const AudioStatus status = readMetadata(file, meta);
+    const base::Status status = readMetadata(file, meta);
     if (!status.ok()) qWarning("%s", status.message.c_str());
     [&] { QVERIFY(status.ok()); }();
     return meta;
   }
 
-  void expectError(const fs::path& file, AudioError expected) {
+  void expectError(const fs::path& file, base::ErrorCode expected) {
     TrackMetadata meta;
     meta.title = "stale";
-    const AudioStatus status = readMetadata(file, meta);
+    const base::Status status = readMetadata(file, meta);
     QCOMPARE(status.error, expected);
     QVERIFY(!status.message.empty());
     QVERIFY(meta.title.empty());  // the output is reset even on failure
@@ -315,30 +317,30 @@ class MetadataTest : public QObject {
 
   void failures() {
     const fs::path dir = m_dir.path().toStdString();
-    expectError(dir / "missing.mp3", AudioError::NotFound);
-    expectError(dir / "missing-folder" / "x.flac", AudioError::NotFound);
-    expectError(dir, AudioError::NotAudio);
+    expectError(dir / "missing.mp3", base::ErrorCode::NotFound);
+    expectError(dir / "missing-folder" / "x.flac", base::ErrorCode::NotFound);
+    expectError(dir, base::ErrorCode::NotAudio);
 
     writeBytes(dir / "text.mp3", "This is a plain text file, not an MP3.\n");
-    expectError(dir / "text.mp3", AudioError::NotAudio);
+    expectError(dir / "text.mp3", base::ErrorCode::NotAudio);
 
     writeBytes(dir / "empty.mp3", "");
-    expectError(dir / "empty.mp3", AudioError::TooShort);
+    expectError(dir / "empty.mp3", base::ErrorCode::TooShort);
 
     std::mt19937 random(42);
     std::string noise(8192, '\0');
     for (char& c : noise) c = static_cast<char>(random() & 0xff);
     writeBytes(dir / "noise.mp3", noise);
-    expectError(dir / "noise.mp3", AudioError::NotAudio);
+    expectError(dir / "noise.mp3", base::ErrorCode::NotAudio);
     writeBytes(dir / "noise.bin", noise);
-    expectError(dir / "noise.bin", AudioError::NotAudio);
+    expectError(dir / "noise.bin", base::ErrorCode::NotAudio);
 
     // The first 200 bytes of a FLAC file: the magic is there, the stream info is cut.
     std::ifstream in(kData / "tagged.flac", std::ios::binary);
     std::string head(200, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     writeBytes(dir / "truncated.flac", head);
-    expectError(dir / "truncated.flac", AudioError::Corrupt);
+    expectError(dir / "truncated.flac", base::ErrorCode::Corrupt);
   }
 
   void permissionDenied() {
@@ -367,7 +369,7 @@ class MetadataTest : public QObject {
       QVERIFY(WIFEXITED(wstatus));
       error = WEXITSTATUS(wstatus);
     }
-    QCOMPARE(error, static_cast<int>(AudioError::PermissionDenied));
+    QCOMPARE(error, static_cast<int>(base::ErrorCode::PermissionDenied));
     QCOMPARE(::chmod(file.c_str(), 0644), 0);
   }
 };

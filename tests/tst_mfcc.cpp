@@ -9,7 +9,9 @@
 
 #include "audio/mfcc.h"
 
-using songspace::audio::AudioError;
+namespace base = songspace::base;
+
+using base::ErrorCode;
 using songspace::audio::MfccExtractor;
 using songspace::audio::MfccParams;
 
@@ -404,12 +406,12 @@ void MfccTest::invalidParams() {
   if (field == QLatin1String("delta_width")) p.deltaWidth = i;
   if (field == QLatin1String("log_floor")) p.logFloor = value;
   const auto status = p.validate();
-  QCOMPARE(status.error, AudioError::InvalidArgument);
+  QCOMPARE(status.error, base::ErrorCode::InvalidArgument);
   const QString message = QString::fromStdString(status.message);
   QVERIFY2(message.contains(named), qPrintable(message));
 
   MfccExtractor extractor(p);  // refuses to run: no frames, no filterbank
-  QCOMPARE(extractor.status().error, AudioError::InvalidArgument);
+  QCOMPARE(extractor.status().error, base::ErrorCode::InvalidArgument);
   std::size_t emitted = 0;
   extractor.setFrameSink([&emitted](std::span<const float>) { ++emitted; });
   extractor.push(std::vector<float>(20000, 0.25f));

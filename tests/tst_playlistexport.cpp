@@ -29,12 +29,11 @@ class PlaylistExportTest : public QObject {
     std::vector<const core::SongRow*> songs{&rows[2], &rows[0], &rows[1]};
 
     const QString file = root + QStringLiteral("/lists/Region of the map.m3u8");
-    QString error;
-    QVERIFY2(ui::writePlaylistM3u8(file, songs, &error), qPrintable(error));
+    const auto written = ui::writePlaylistM3u8(file, songs);
+    QVERIFY2(written.ok(), written.message.c_str());
 
     library::PlaylistFile playlist;
-    std::string readError;
-    QVERIFY(library::readPlaylistFile(file.toStdString(), playlist, &readError));
+    QVERIFY(library::readPlaylistFile(file.toStdString(), playlist).ok());
     QCOMPARE(playlist.name, std::string("Region of the map"));
     QCOMPARE(playlist.entries.size(), songs.size());
     for (std::size_t i = 0; i < songs.size(); ++i) {
@@ -52,11 +51,11 @@ class PlaylistExportTest : public QObject {
   }
 
   void unwritableFolderIsAnError() {
-    QString error;
     const core::SongRow row;
-    QVERIFY(!ui::writePlaylistM3u8(QStringLiteral("/proc/songspace-cannot-write/x.m3u8"), {&row},
-                                   &error));
-    QVERIFY(!error.isEmpty());
+    const auto written =
+        ui::writePlaylistM3u8(QStringLiteral("/proc/songspace-cannot-write/x.m3u8"), {&row});
+    QCOMPARE(written.error, songspace::base::ErrorCode::Io);
+    QVERIFY(!written.message.empty());
   }
 };
 

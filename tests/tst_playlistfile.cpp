@@ -17,8 +17,8 @@ class PlaylistFileTest : public QObject {
     const fs::path file = m_dir / name;
     testaudio::writeBytes(file, text);
     library::PlaylistFile out;
-    std::string error;
-    if (!library::readPlaylistFile(file, out, &error)) qWarning("%s", error.c_str());
+    if (const auto read = library::readPlaylistFile(file, out); !read.ok())
+      qWarning("%s", read.message.c_str());
     return out;
   }
 
@@ -91,9 +91,9 @@ class PlaylistFileTest : public QObject {
   void missingFileFails() {
     library::PlaylistFile out;
     out.name = "stale";
-    std::string error;
-    QVERIFY(!library::readPlaylistFile(m_dir / "absent.m3u", out, &error));
-    QVERIFY(!error.empty());
+    const auto read = library::readPlaylistFile(m_dir / "absent.m3u", out);
+    QCOMPARE(read.error, songspace::base::ErrorCode::NotFound);
+    QVERIFY(!read.message.empty());
     QVERIFY(out.name.empty());
   }
 };

@@ -47,13 +47,10 @@ void ProjectionJobTest::initTestCase() {
   train.train.dimension = 16;
   train.train.subspaces = 2;
   const library::TrainJobResult result = library::runTrainJob(*catalog, m_catalogPath, train);
-  QVERIFY2(result.ok, result.error.c_str());
-  std::string error;
-  QVERIFY2(
-      m_session.load(*catalog,
-                     QFile::encodeName(library::modelPathForCatalog(m_catalogPath)).toStdString(),
-                     &error),
-      error.c_str());
+  QVERIFY2(result.status.ok(), result.status.message.c_str());
+  const auto loaded = m_session.load(
+      *catalog, QFile::encodeName(library::modelPathForCatalog(m_catalogPath)).toStdString());
+  QVERIFY2(loaded.ok(), loaded.message.c_str());
 }
 
 void ProjectionJobTest::layoutStacksSongsArtistsTags() {
@@ -90,7 +87,7 @@ void ProjectionJobTest::refineGivesEveryPointFinitePositions() {
     ++calls;
     QCOMPARE(total, 100);
   };
-  QCOMPARE(library::refineLayout(m_session, layout, options), core::TsneStatus::Ok);
+  QVERIFY(library::refineLayout(m_session, layout, options).ok());
   QCOMPARE(calls, 100);
   QVERIFY(layout.refined());
   QCOMPARE(layout.tsne.rows(), layout.pointCount());
@@ -99,7 +96,8 @@ void ProjectionJobTest::refineGivesEveryPointFinitePositions() {
   std::atomic<bool> cancel{true};
   options.cancel = &cancel;
   library::MapLayout cancelled = library::pcaLayout(m_session);
-  QCOMPARE(library::refineLayout(m_session, cancelled, options), core::TsneStatus::Cancelled);
+  QCOMPARE(library::refineLayout(m_session, cancelled, options).error,
+           songspace::base::ErrorCode::Cancelled);
   QVERIFY(!cancelled.refined());  // the PCA stays the map
 }
 
@@ -109,16 +107,17 @@ void ProjectionJobTest::cacheRoundTrip() {
   options.tsne.iterations = 60;
   options.tsne.exaggerationIterations = 20;
   options.tsne.perplexity = 4;
-  QCOMPARE(library::refineLayout(m_session, layout, options), core::TsneStatus::Ok);
+  QVERIFY(library::refineLayout(m_session, layout, options).ok());
   const QString cache = library::mapCachePathForCatalog(m_catalogPath);
   QCOMPARE(cache, m_catalogPath + QStringLiteral(".map"));
   const library::ModelStamp stamp =
       library::modelStampOf(library::modelPathForCatalog(m_catalogPath));
   QVERIFY(stamp.valid());
-  QString error;
-  QVERIFY2(library::saveMapCache(cache, stamp, layout, &error), qPrintable(error));
+  const auto saved = library::saveMapCache(cache, stamp, layout);
+  QVERIFY2(saved.ok(), saved.message.c_str());
   library::MapLayout loaded;
-  QVERIFY2(library::loadMapCache(cache, stamp, m_session, loaded, &error), qPrintable(error));
+  const auto read = library::loadMapCache(cache, stamp, m_session, loaded);
+  QVERIFY2(read.ok(), read.message.c_str());
   QCOMPARE(loaded.fileIds, layout.fileIds);
   QCOMPARE(loaded.artistCount, layout.artistCount);
   QCOMPARE(loaded.tagCount, layout.tagCount);
@@ -128,8 +127,8 @@ void ProjectionJobTest::cacheRoundTrip() {
 
   // A PCA-only cache loads as not refined.
   library::MapLayout pcaOnly = library::pcaLayout(m_session);
-  QVERIFY(library::saveMapCache(cache, stamp, pcaOnly, &error));
-  QVERIFY(library::loadMapCache(cache, stamp, m_session, loaded, &error));
+  QVERIFY(library::saveMapCache(cache, stamp, pcaOnly).ok());
+  QVERIFY(library::loadMapCache(cache, stamp, m_session, loaded).ok());
   QVERIFY(!loaded.refined());
   QVERIFY(loaded.pca == pcaOnly.pca);
 }
@@ -138,7 +137,7 @@ void ProjectionJobTest::cacheInvalidatedByRetrain() {
   const QString cache = library::mapCachePathForCatalog(m_catalogPath);
   const QString modelPath = library::modelPathForCatalog(m_catalogPath);
   const library::ModelStamp stamp = library::modelStampOf(modelPath);
-  QVERIFY(library::saveMapCache(cache, stamp, library::pcaLayout(m_session), nullptr));
+  QVERIFY(library::saveMapCache(cache, stamp, library::pcaLayout(m_session)).ok());
 
   // A retrain rewrites the model: its mtime moves on, and the old cache no longer applies.
   const auto path = std::filesystem::path(QFile::encodeName(modelPath).toStdString());
@@ -148,9 +147,9 @@ void ProjectionJobTest::cacheInvalidatedByRetrain() {
   QVERIFY(retrained.valid());
   QVERIFY(!(retrained == stamp));
   library::MapLayout loaded;
-  QString error;
-  QVERIFY(!library::loadMapCache(cache, retrained, m_session, loaded, &error));
-  QVERIFY2(error.contains(QStringLiteral("another model")), qPrintable(error));
+  const auto stale = library::loadMapCache(cache, retrained, m_session, loaded);
+  QCOMPARE(stale.error, songspace::base::ErrorCode::Changed);
+  QVERIFY2(stale.message.find("another model") != std::string::npos, stale.message.c_str());
   QCOMPARE(loaded.pointCount(), 0);  // untouched on failure
 
   QVERIFY(!library::modelStampOf(m_dir.filePath(QStringLiteral("absent.model"))).valid());
@@ -160,7 +159,7 @@ void ProjectionJobTest::corruptedCacheRejected() {
   const QString cache = m_dir.filePath(QStringLiteral("corrupt.map"));
   const library::ModelStamp stamp =
       library::modelStampOf(library::modelPathForCatalog(m_catalogPath));
-  QVERIFY(library::saveMapCache(cache, stamp, library::pcaLayout(m_session), nullptr));
+  QVERIFY(library::saveMapCache(cache, stamp, library::pcaLayout(m_session)).ok());
   QFile file(cache);
   QVERIFY(file.open(QIODevice::ReadOnly));
   const QByteArray good = file.readAll();
@@ -172,19 +171,20 @@ void ProjectionJobTest::corruptedCacheRejected() {
     out.write(bytes);
     out.close();
     library::MapLayout loaded;
-    QString error;
-    QVERIFY(!library::loadMapCache(cache, stamp, m_session, loaded, &error));
-    QVERIFY2(error.contains(reason), qPrintable(error));
+    const auto status = library::loadMapCache(cache, stamp, m_session, loaded);
+    QCOMPARE(status.error, songspace::base::ErrorCode::Corrupt);
+    QVERIFY2(QString::fromStdString(status.message).contains(reason), status.message.c_str());
   };
   QByteArray flipped = good;
   flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x10);
   rejects(flipped, QStringLiteral("checksum"));
   rejects(good.left(good.size() - 9), QStringLiteral("checksum"));
   rejects(QByteArray("hello"), QStringLiteral("not a Songspace map"));
-  QString error;
   library::MapLayout loaded;
-  QVERIFY(!library::loadMapCache(m_dir.filePath(QStringLiteral("none.map")), stamp, m_session,
-                                 loaded, &error));
+  QCOMPARE(
+      library::loadMapCache(m_dir.filePath(QStringLiteral("none.map")), stamp, m_session, loaded)
+          .error,
+      songspace::base::ErrorCode::NotFound);
 }
 
 QTEST_GUILESS_MAIN(ProjectionJobTest)

@@ -79,16 +79,16 @@ class TestSafeTagWrite : public QObject {
     for (TagField f : {TagField::Mood, TagField::Grouping, TagField::Tags, TagField::Comment})
       others.push_back(field(file, f));
     std::uint64_t audioBefore = 0, audioAfter = 0;
-    QVERIFY(library::decodedAudioHash(file, audioBefore, nullptr));
+    QVERIFY(library::decodedAudioHash(file, audioBefore).ok());
 
     const std::vector<std::string> genres{"Jazz", "night drive"};
     const auto result = library::safeWriteTags(file, {{TagField::Genre, genres}});
-    QVERIFY2(result.ok(), result.message.c_str());
+    QVERIFY2(result.status.ok(), result.status.message.c_str());
     QCOMPARE(field(file, TagField::Genre), genres);
     int i = 0;
     for (TagField f : {TagField::Mood, TagField::Grouping, TagField::Tags, TagField::Comment})
       QCOMPARE(field(file, f), others[static_cast<std::size_t>(i++)]);
-    QVERIFY(library::decodedAudioHash(file, audioAfter, nullptr));
+    QVERIFY(library::decodedAudioHash(file, audioAfter).ok());
     QCOMPARE(audioAfter, audioBefore);
     QVERIFY(fileBytes(file) != before);
 
@@ -110,7 +110,7 @@ class TestSafeTagWrite : public QObject {
     const fs::path file = stage(dir, "tagged.flac");
     library::SafeWriteOptions options;
     options.preserveMtime = false;
-    QVERIFY(library::safeWriteTags(file, {{TagField::Mood, {"calm"}}}, options).ok());
+    QVERIFY(library::safeWriteTags(file, {{TagField::Mood, {"calm"}}}, options).status.ok());
     struct stat info {};
     ::stat(file.c_str(), &info);
     QVERIFY(info.st_mtim.tv_sec > 1600000000);
@@ -151,8 +151,8 @@ class TestSafeTagWrite : public QObject {
     const std::string before = fileBytes(file);
     const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}}, options);
     ::chmod(folder.c_str(), 0755);
-    QCOMPARE(QString::fromLatin1(library::safeWriteErrorName(result.error)), code);
-    QVERIFY(!result.message.empty());
+    QCOMPARE(QString::fromLatin1(songspace::base::errorCodeName(result.status.error)), code);
+    QVERIFY(!result.status.message.empty());
     QCOMPARE(fileBytes(file), before);
     QCOMPARE(tempFilesIn(folder), 0);
   }
@@ -162,7 +162,7 @@ class TestSafeTagWrite : public QObject {
     const fs::path file = stage(dir, "tagged.flac");
     const fs::path link = file.parent_path() / "link.flac";
     fs::create_symlink(file, link);
-    QVERIFY(library::safeWriteTags(link, {{TagField::Genre, {"Jazz"}}}).ok());
+    QVERIFY(library::safeWriteTags(link, {{TagField::Genre, {"Jazz"}}}).status.ok());
     QVERIFY(fs::is_symlink(link));
     QCOMPARE(field(file, TagField::Genre), std::vector<std::string>{"Jazz"});
   }
@@ -182,9 +182,10 @@ class TestSafeTagWrite : public QObject {
     const std::string after = fileBytes(file);
     const int temps = tempFilesIn(mountPoint);
     ::umount(mountPoint.c_str());
-    QCOMPARE(QString::fromLatin1(library::safeWriteErrorName(result.error)),
+    QCOMPARE(QString::fromLatin1(songspace::base::errorCodeName(result.status.error)),
              QStringLiteral("disk_full"));
-    QVERIFY2(result.message.find("disk full") != std::string::npos, result.message.c_str());
+    QVERIFY2(result.status.message.find("disk full") != std::string::npos,
+             result.status.message.c_str());
     QCOMPARE(after, before);
     QCOMPARE(temps, 0);
   }
@@ -200,7 +201,7 @@ class TestSafeTagWrite : public QObject {
       const struct rlimit limit = {8192, 8192};
       ::setrlimit(RLIMIT_FSIZE, &limit);
       const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}});
-      ::_exit(result.error == library::SafeWriteError::DiskFull ? 0 : 1);
+      ::_exit(result.status.error == songspace::base::ErrorCode::DiskFull ? 0 : 1);
     }
     int status = 0;
     ::waitpid(child, &status, 0);

@@ -149,7 +149,7 @@ class ScanJobTest : public QObject {
     auto catalog = core::Catalog::open(path("mixed.sqlite"));
     QVERIFY(catalog);
     const library::ScanSummary s = library::runScan(*catalog, smallOptions(lib, 2));
-    QVERIFY(s.error.empty());
+    QVERIFY2(s.status.ok(), s.status.message.c_str());
     QVERIFY(!s.cancelled);
     QCOMPARE(s.filesSeen, 17);
     QCOMPARE(s.analyzed, 12);
@@ -421,7 +421,7 @@ class ScanJobTest : public QObject {
     QVERIFY(catalog);
     library::ScanSummary s = library::runScan(*catalog, smallOptions(path("emptylib")));
     QCOMPARE(s.filesSeen, 0);
-    QVERIFY(s.error.empty());
+    QVERIFY2(s.status.ok(), s.status.message.c_str());
     s = library::runScan(*catalog, smallOptions(path("nowhere")));
     QCOMPARE(s.filesSeen, 0);
     QVERIFY(findIssue(s.problems, path("nowhere")) != nullptr);

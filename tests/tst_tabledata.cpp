@@ -24,7 +24,7 @@ class TableDataTest : public QObject {
  private Q_SLOTS:
   void quotedFields() {
     CsvTable t;
-    const TableStatus s = readCsv(dataFile("quoted.csv"), t);
+    const songspace::base::Status s = readCsv(dataFile("quoted.csv"), t);
     QVERIFY2(s.ok(), s.message.c_str());
     QCOMPARE(t.header.size(), std::size_t(5));
     QCOMPARE(t.header[1], std::string("size, in cm"));
@@ -45,18 +45,19 @@ class TableDataTest : public QObject {
 
   void errors() {
     CsvTable t;
-    QCOMPARE(readCsv(dataFile("does-not-exist.csv"), t).error, TableError::FileNotFound);
-    const TableStatus ragged = readCsv(dataFile("ragged.csv"), t);
-    QCOMPARE(ragged.error, TableError::Malformed);
+    QCOMPARE(readCsv(dataFile("does-not-exist.csv"), t).error,
+             songspace::base::ErrorCode::NotFound);
+    const songspace::base::Status ragged = readCsv(dataFile("ragged.csv"), t);
+    QCOMPARE(ragged.error, songspace::base::ErrorCode::Corrupt);
     QVERIFY(ragged.message.find("row 2") != std::string::npos);
-    QCOMPARE(parseCsv("a,b\n\"open,1\n", t).error, TableError::Malformed);
-    QCOMPARE(parseCsv("a,b\n\"x\"y,1\n", t).error, TableError::Malformed);
-    QCOMPARE(parseCsv("", t).error, TableError::Malformed);
+    QCOMPARE(parseCsv("a,b\n\"open,1\n", t).error, songspace::base::ErrorCode::Corrupt);
+    QCOMPARE(parseCsv("a,b\n\"x\"y,1\n", t).error, songspace::base::ErrorCode::Corrupt);
+    QCOMPARE(parseCsv("", t).error, songspace::base::ErrorCode::Corrupt);
 
     QVERIFY(readCsv(dataFile("nolabel.csv"), t).ok());
     LabelledTable lt;
-    const TableStatus missing = toLabelledTable(t, "label", lt);
-    QCOMPARE(missing.error, TableError::MissingLabelColumn);
+    const songspace::base::Status missing = toLabelledTable(t, "label", lt);
+    QCOMPARE(missing.error, songspace::base::ErrorCode::NotFound);
     QVERIFY(missing.message.find("label") != std::string::npos);
     QVERIFY(toLabelledTable(t, "genre", lt).ok());
   }

@@ -17,8 +17,10 @@
 #include "audio/metadata.h"
 #include "audio/tagwriter.h"
 
-using songspace::audio::AudioError;
-using songspace::audio::AudioStatus;
+namespace base = songspace::base;
+
+using base::ErrorCode;
+using base::Status;
 using songspace::audio::TagField;
 using songspace::audio::TrackMetadata;
 namespace audio = songspace::audio;
@@ -148,8 +150,8 @@ class TagWriterTest : public QObject {
     const QMap<QString, QStringList> before = snapshot(file, field);
     const std::string header = fileBytes(file).substr(0, 4);
 
-    QVERIFY(audio::isTagWritable(file, nullptr));
-    const AudioStatus written = audio::writeTagField(file, field, kValues);
+    QVERIFY(audio::checkTagWritable(file).ok());
+    const base::Status written = audio::writeTagField(file, field, kValues);
     QVERIFY2(written.ok(), written.message.c_str());
     std::vector<std::string> values;
     QVERIFY(audio::readTagField(file, field, values).ok());
@@ -244,27 +246,28 @@ class TagWriterTest : public QObject {
   void unsupportedFormat() {
     const fs::path file = copyOf(QStringLiteral("tagged.wav"));
     const std::string before = fileBytes(file);
-    const AudioStatus status = audio::writeTagField(file, TagField::Genre, {"Rock"});
-    QCOMPARE(status.error, AudioError::Unsupported);
+    const base::Status status = audio::writeTagField(file, TagField::Genre, {"Rock"});
+    QCOMPARE(status.error, base::ErrorCode::Unsupported);
     QVERIFY(status.message.find(".wav") != std::string::npos);
     QCOMPARE(fileBytes(file), before);
     std::vector<std::string> values;
-    QCOMPARE(audio::readTagField(file, TagField::Genre, values).error, AudioError::Unsupported);
-    std::string reason;
-    QVERIFY(!audio::isTagWritable(file, &reason));
-    QCOMPARE(reason, status.message);
+    QCOMPARE(audio::readTagField(file, TagField::Genre, values).error,
+             base::ErrorCode::Unsupported);
+    const base::Status writable = audio::checkTagWritable(file);
+    QCOMPARE(writable.error, base::ErrorCode::Unsupported);
+    QCOMPARE(writable.message, status.message);
   }
 
   void failures() {
     const fs::path dir = m_dir.path().toStdString();
-    std::string reason;
     QCOMPARE(audio::writeTagField(dir / "missing.mp3", TagField::Genre, {"x"}).error,
-             AudioError::NotFound);
-    QVERIFY(!audio::isTagWritable(dir / "missing.mp3", &reason));
-    QVERIFY(!reason.empty());
+             base::ErrorCode::NotFound);
+    const base::Status missing = audio::checkTagWritable(dir / "missing.mp3");
+    QCOMPARE(missing.error, base::ErrorCode::NotFound);
+    QVERIFY(!missing.message.empty());
     std::ofstream(dir / "text.mp3") << "plain text, not audio\n";
     QCOMPARE(audio::writeTagField(dir / "text.mp3", TagField::Genre, {"x"}).error,
-             AudioError::NotAudio);
+             base::ErrorCode::NotAudio);
     QCOMPARE(fileBytes(dir / "text.mp3"), std::string("plain text, not audio\n"));
   }
 
@@ -275,11 +278,9 @@ class TagWriterTest : public QObject {
     const std::string before = fileBytes(file);
     const int error = errorAsUnprivileged(
         [&] { return audio::writeTagField(file, TagField::Genre, {"x"}).error; });
-    QCOMPARE(error, static_cast<int>(AudioError::PermissionDenied));
-    const int writable = errorAsUnprivileged([&] {
-      return audio::isTagWritable(file, nullptr) ? AudioError::None : AudioError::PermissionDenied;
-    });
-    QCOMPARE(writable, static_cast<int>(AudioError::PermissionDenied));
+    QCOMPARE(error, static_cast<int>(base::ErrorCode::PermissionDenied));
+    const int writable = errorAsUnprivileged([&] { return audio::checkTagWritable(file).error; });
+    QCOMPARE(writable, static_cast<int>(base::ErrorCode::PermissionDenied));
     QCOMPARE(fileBytes(file), before);
     QCOMPARE(::chmod(file.c_str(), 0644), 0);
   }

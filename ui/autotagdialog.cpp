@@ -36,11 +36,8 @@ constexpr TagField kFields[] = {TagField::Genre, TagField::Mood, TagField::Group
                                 TagField::Comment};
 
 // The dialog works on a library that is open in the window: never create one.
-std::unique_ptr<core::Catalog> openCatalog(const QString& path, QString* error) {
-  core::CatalogStatus status;
-  auto catalog = library::openCatalog(path, library::CatalogOpenMode::MustExist, &status);
-  if (!catalog && error) *error = QString::fromStdString(status.message);
-  return catalog;
+std::unique_ptr<core::Catalog> openCatalog(const QString& path, base::Status* status) {
+  return library::openCatalog(path, library::CatalogOpenMode::MustExist, status);
 }
 
 // Worker: proposals in chunks so a newer parameter set (or closing) cancels a long run quickly.
@@ -48,8 +45,10 @@ void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath
                       std::shared_ptr<const library::LibrarySnapshot> snapshot,
                       std::vector<std::int64_t> ids, library::AutotagParams params) {
   ProposalRun run;
-  auto catalog = openCatalog(catalogPath, &run.error);
+  base::Status opened;
+  auto catalog = openCatalog(catalogPath, &opened);
   if (!catalog) {
+    run.error = QString::fromStdString(opened.message);
     promise.addResult(std::move(run));
     return;
   }
@@ -256,9 +255,10 @@ void AutotagDialog::recompute() {
     return;
   }
   if (!m_snapshot || !m_snapshot->hasModel()) {
-    m_error = m_snapshot && !m_snapshot->modelError.isEmpty()
-                  ? tr("No usable model: %1").arg(m_snapshot->modelError)
-                  : tr("No model yet: train the library first.");
+    m_error =
+        m_snapshot && !m_snapshot->modelStatus.ok()
+            ? tr("No usable model: %1").arg(QString::fromStdString(m_snapshot->modelStatus.message))
+            : tr("No model yet: train the library first.");
     m_model->setProposals({});
     updateStatus();
     updateButtons();
@@ -321,13 +321,9 @@ void AutotagDialog::apply() {
   const QString catalogPath = m_snapshot->catalogPath;
   m_applyWatcher.setFuture(
       QtConcurrent::run(&m_pool, [catalogPath, proposals = std::move(proposals), options] {
-        QString error;
-        auto catalog = openCatalog(catalogPath, &error);
-        if (!catalog) {
-          library::BatchResult result;
-          result.error = error.toStdString();
-          return result;
-        }
+        library::BatchResult result;
+        auto catalog = openCatalog(catalogPath, &result.status);
+        if (!catalog) return result;
         return library::applyProposals(*catalog, proposals, options);
       }));
   updateButtons();
@@ -359,8 +355,8 @@ void AutotagDialog::applyFinished() {
   for (const library::FileOutcome& outcome : m_lastResult.files) m_model->setOutcome(outcome);
   const library::BatchResult& r = m_lastResult;
   QString text;
-  if (!r.error.empty()) {
-    text = tr("Nothing was written: %1").arg(QString::fromStdString(r.error));
+  if (!r.status.ok()) {
+    text = tr("Nothing was written: %1").arg(QString::fromStdString(r.status.message));
   } else {
     text = tr("Batch %1: %2 written, %3 skipped, %4 failed.")
                .arg(r.batchId)

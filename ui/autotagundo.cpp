@@ -37,8 +37,8 @@ QString AutotagUndo::describe(const library::UndoableBatch& batch) {
 }
 
 QString AutotagUndo::describeResult(const library::BatchResult& result, QString* details) {
-  if (!result.error.empty()) {
-    return tr("Nothing was restored: %1").arg(QString::fromStdString(result.error));
+  if (!result.status.ok()) {
+    return tr("Nothing was restored: %1").arg(QString::fromStdString(result.status.message));
   }
   const int restored = result.count(library::FileOutcomeKind::Written);
   QStringList problems;
@@ -94,8 +94,8 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
                      QString details;
                      const QString text = describeResult(result, &details);
                      QMessageBox box(
-                         result.error.empty() && result.count(library::FileOutcomeKind::Written) ==
-                                                     static_cast<int>(result.files.size())
+                         result.status.ok() && result.count(library::FileOutcomeKind::Written) ==
+                                                   static_cast<int>(result.files.size())
                              ? QMessageBox::Information
                              : QMessageBox::Warning,
                          tr("Undo auto-tagging"), text, QMessageBox::Ok, owner);

@@ -133,11 +133,11 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   layout->addLayout(form);
 
   if (!snapshot()->hasModel()) {
-    addNotice(layout, snapshot()->modelError.isEmpty()
+    addNotice(layout, snapshot()->modelStatus.ok()
                           ? tr("Train the model to see predictions")
                           : tr("Train the model to see predictions (the stored model could not "
                                "be loaded: %1)")
-                                .arg(snapshot()->modelError));
+                                .arg(QString::fromStdString(snapshot()->modelStatus.message)));
   } else if (const auto embedding = snapshot()->model->embeddingOfFile(fileId)) {
     const library::ModelSession& model = *snapshot()->model;
     auto* tags = addSection(layout, tr("Predicted tags"), tr("✓ already in the file"));

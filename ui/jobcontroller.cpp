@@ -148,11 +148,12 @@ void JobController::report(const JobProgress& progress, bool force) {
 std::shared_ptr<const library::LibrarySnapshot> JobController::deliverSnapshot(
     const QString& catalogPath) {
   report({tr("Loading the library"), 0, 0, -1, {}}, true);
-  QString error;
+  base::Status status;
   std::shared_ptr<const library::LibrarySnapshot> snapshot =
-      library::LibrarySnapshot::load(catalogPath, &error);
+      library::LibrarySnapshot::load(catalogPath, &status);
   if (!snapshot) {
-    Q_EMIT failed(tr("Cannot open the library %1: %2").arg(catalogPath, error));
+    Q_EMIT failed(tr("Cannot open the library %1: %2")
+                      .arg(catalogPath, QString::fromStdString(status.message)));
     return nullptr;
   }
   Q_EMIT snapshotReady(snapshot);
@@ -190,7 +191,7 @@ void JobController::runChain(const Chain& chain) {
 }
 
 std::unique_ptr<core::Catalog> JobController::openCatalogOrFail(const QString& path) {
-  core::CatalogStatus status;
+  base::Status status;
   auto catalog = library::openCatalog(path, library::CatalogOpenMode::CreateIfMissing, &status);
   if (!catalog) {
     Q_EMIT failed(tr("Cannot open the library: %1").arg(QString::fromStdString(status.message)));
@@ -212,8 +213,8 @@ bool JobController::runScanStep(const Chain& chain) {
   };
   report({tr("Looking for music"), 0, 0, -1, {}}, true);
   const library::ScanSummary summary = library::runScan(*catalog, options);
-  if (!summary.error.empty()) {
-    Q_EMIT failed(tr("The scan failed: %1").arg(QString::fromStdString(summary.error)));
+  if (!summary.status.ok()) {
+    Q_EMIT failed(tr("The scan failed: %1").arg(QString::fromStdString(summary.status.message)));
     return false;
   }
   Q_EMIT stepFinished(QStringLiteral("scan"),
@@ -244,8 +245,8 @@ bool JobController::runTrainStep(const Chain& chain) {
   report({tr("Training the model"), 0, 0, -1, {}}, true);
   const library::TrainJobResult result = library::runTrainJob(*catalog, chain.catalogPath, options);
   if (m_cancel) return false;
-  if (!result.ok) {
-    Q_EMIT failed(tr("Training failed: %1").arg(QString::fromStdString(result.error)));
+  if (!result.status.ok()) {
+    Q_EMIT failed(tr("Training failed: %1").arg(QString::fromStdString(result.status.message)));
     return false;
   }
   Q_EMIT stepFinished(QStringLiteral("train"),
@@ -262,15 +263,17 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
   const library::ModelStamp stamp =
       library::modelStampOf(library::modelPathForCatalog(snapshot.catalogPath));
   auto layout = std::make_shared<library::MapLayout>();
-  if (library::loadMapCache(cachePath, stamp, session, *layout, nullptr)) {
+  // No usable cache (none yet, retrained, damaged) just means computing the map again.
+  if (library::loadMapCache(cachePath, stamp, session, *layout).ok()) {
     Q_EMIT projectionReady(layout, layout->refined());
     if (layout->refined()) return true;
   } else {
     report({tr("Projecting the map"), 0, 0, -1, {}}, true);
     *layout = library::pcaLayout(session);
     Q_EMIT projectionReady(std::make_shared<const library::MapLayout>(*layout), false);
-    library::saveMapCache(cachePath, stamp, *layout,
-                          nullptr);  // PCA now, even if t-SNE is cut short
+    // PCA now, even if t-SNE is cut short. reason: a cache that cannot be written only costs
+    // recomputing the PCA next time; the refined map's save below reports failures.
+    (void)library::saveMapCache(cachePath, stamp, *layout);
   }
   library::RefineOptions options;
   if (m_options.tsneIterations > 0) {
@@ -289,13 +292,13 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
             {}},
            false);
   };
-  const core::TsneStatus status = library::refineLayout(session, *layout, options);
-  if (status != core::TsneStatus::Ok) {
+  const base::Status status = library::refineLayout(session, *layout, options);
+  if (!status.ok()) {
     // TooManyPoints keeps the PCA map, which is already shown; cancel is not a failure.
-    return status != core::TsneStatus::Cancelled;
+    return status.error != base::ErrorCode::Cancelled;
   }
-  QString error;
-  if (!library::saveMapCache(cachePath, stamp, *layout, &error)) Q_EMIT failed(error);
+  if (const auto saved = library::saveMapCache(cachePath, stamp, *layout); !saved.ok())
+    Q_EMIT failed(QString::fromStdString(saved.message));
   Q_EMIT projectionReady(layout, true);
   Q_EMIT stepFinished(QStringLiteral("projection"), tr("Map ready"));
   return true;
@@ -310,10 +313,12 @@ void JobController::embedExternalFile(const QString& path,
   m_sideJobs.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
   m_sideJobs << QtConcurrent::run(&m_pool, [this, path, model] {
     Eigen::VectorXf embedding;
-    std::string error;
-    const bool ok = model->embedExternalFile(toPath(path), embedding, &error, &m_cancel);
-    Q_EMIT externalFileEmbedded(path, ok ? embedding : Eigen::VectorXf(),
-                                ok ? QString() : QString::fromStdString(error));
+    const base::Status status = model->embedExternalFile(toPath(path), embedding, &m_cancel);
+    Q_EMIT externalFileEmbedded(
+        path, status.ok() ? embedding : Eigen::VectorXf(),
+        status.ok() ? QString()
+                    : QString::fromStdString(std::string(base::errorCodeName(status.error)) + ": " +
+                                             status.message));
   });
 }
 

@@ -132,9 +132,10 @@ void MainWindow::updateEmptyStates() {
                                                           "Use File › Open Music Folder…"));
   } else if (!m_snapshot->hasModel()) {
     m_map->view()->setEmptyText(
-        m_snapshot->modelError.isEmpty()
+        m_snapshot->modelStatus.ok()
             ? tr("The map appears once a model has been trained (File › Train Model).")
-            : tr("The model could not be loaded: %1").arg(m_snapshot->modelError));
+            : tr("The model could not be loaded: %1")
+                  .arg(QString::fromStdString(m_snapshot->modelStatus.message)));
   }
 }
 

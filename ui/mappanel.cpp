@@ -53,8 +53,8 @@ QVector<QPointF> rowsToPoints(const Eigen::MatrixXf& m, int from, int count) {
 
 }  // namespace
 
-bool writePlaylistM3u8(const QString& file, const std::vector<const core::SongRow*>& songs,
-                       QString* error) {
+base::Status writePlaylistM3u8(const QString& file,
+                               const std::vector<const core::SongRow*>& songs) {
   const QDir base = QFileInfo(file).absoluteDir();
   QByteArray text = "#EXTM3U\n#PLAYLIST:" + QFileInfo(file).completeBaseName().toUtf8() + '\n';
   for (const core::SongRow* song : songs) {
@@ -64,10 +64,9 @@ bool writePlaylistM3u8(const QString& file, const std::vector<const core::SongRo
   }
   QSaveFile out(file);
   if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size() || !out.commit()) {
-    if (error) *error = out.errorString();
-    return false;
+    return base::Status::failure(base::ErrorCode::Io, out.errorString().toStdString());
   }
-  return true;
+  return base::Status::success();
 }
 
 MapPanel::MapPanel(QWidget* parent)
@@ -288,9 +287,10 @@ void MapPanel::savePlaylist() {
   for (const int id : m_region) {
     if (const core::SongRow* song = m_snapshot->song(id)) songs.push_back(song);
   }
-  QString error;
-  if (!writePlaylistM3u8(file, songs, &error)) {
-    QMessageBox::warning(this, tr("Save Playlist"), tr("Cannot save %1: %2").arg(file, error));
+  if (const auto written = writePlaylistM3u8(file, songs); !written.ok()) {
+    QMessageBox::warning(
+        this, tr("Save Playlist"),
+        tr("Cannot save %1: %2").arg(file, QString::fromStdString(written.message)));
   }
 }
 

@@ -224,7 +224,7 @@ QString catalogPathFrom(const Arguments& args) {
 }
 
 std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path) {
-  core::CatalogStatus status;
+  base::Status status;
   auto catalog = library::openCatalog(path, library::CatalogOpenMode::CreateIfMissing, &status);
   if (!catalog) {
     QTextStream(stderr) << "songspace-cli: cannot open catalog " << path << ": "

@@ -136,8 +136,8 @@ int reportBatch(const library::BatchResult& result, bool json, const char* what)
                        {QStringLiteral("recovered_done"), result.recovery.markedDone},
                        {QStringLiteral("recovered_failed"), result.recovery.markedFailed},
                        {QStringLiteral("temp_files_removed"), result.recovery.tempFilesRemoved}};
-    if (!result.error.empty())
-      object.insert(QStringLiteral("error"), QString::fromStdString(result.error));
+    if (!result.status.ok())
+      object.insert(QStringLiteral("error"), QString::fromStdString(result.status.message));
     printJson(object);
   } else {
     if (result.recovery.markedDone + result.recovery.markedFailed +
@@ -145,15 +145,15 @@ int reportBatch(const library::BatchResult& result, bool json, const char* what)
       out << "recovered an interrupted run: " << result.recovery.markedDone << " edits done, "
           << result.recovery.markedFailed << " not applied, " << result.recovery.tempFilesRemoved
           << " temporary files removed\n";
-    if (!result.error.empty())
-      QTextStream(stderr) << "songspace-cli: " << result.error.c_str() << "\n";
+    if (!result.status.ok())
+      QTextStream(stderr) << "songspace-cli: " << result.status.message.c_str() << "\n";
     if (result.batchId)
       out << what << " batch " << result.batchId << ": " << written << " written, " << skipped
           << " skipped, " << failed << " failed" << (result.cancelled ? " (interrupted)" : "")
           << "\n";
   }
   if (result.cancelled) return 130;
-  return result.error.empty() && failed == 0 ? 0 : 1;
+  return result.status.ok() && failed == 0 ? 0 : 1;
 }
 
 int runAutotag(const QStringList& rawArgs) {
@@ -172,12 +172,15 @@ int runAutotag(const QStringList& rawArgs) {
   if (!catalog) return 1;
   const QString modelPath = library::modelPathForCatalog(dbPath);
   library::ModelSession session;
-  std::string error;
-  if (!QFileInfo::exists(modelPath) ||
-      !session.load(*catalog, QFile::encodeName(modelPath).toStdString(), &error)) {
+  base::Status loaded;
+  if (QFileInfo::exists(modelPath)) {
+    loaded = session.load(*catalog, QFile::encodeName(modelPath).toStdString());
+  }
+  if (!session.loaded()) {
     QTextStream(stderr) << "songspace-cli: no usable model for " << dbPath
-                        << (error.empty() ? QStringLiteral(" (run train first)")
-                                          : QStringLiteral(": ") + QString::fromStdString(error))
+                        << (loaded.ok()
+                                ? QStringLiteral(" (run train first)")
+                                : QStringLiteral(": ") + QString::fromStdString(loaded.message))
                         << "\n";
     return 1;
   }

@@ -56,10 +56,10 @@ int run(const QStringList& rawArgs) {
   auto catalog = openCatalogOrReport(catalogPathFrom(args));
   if (!catalog) return 1;
   library::LoadedDataset loaded;
-  std::string error;
-  if (!library::loadLibraryDataset(*catalog, options.seed, static_cast<float>(summaryWeight),
-                                   loaded, &error)) {
-    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(error) << "\n";
+  if (const auto status = library::loadLibraryDataset(*catalog, options.seed,
+                                                      static_cast<float>(summaryWeight), loaded);
+      !status.ok()) {
+    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(status.message) << "\n";
     return 1;
   }
   options.songAlbum = loaded.dataset.songAlbum;

@@ -98,7 +98,7 @@ int run(const QStringList& args) {
 
   const QString file = parsed.positionals().first();
   core::CsvTable csv;
-  core::TableStatus status = core::readCsv(file.toStdString(), csv);
+  base::Status status = core::readCsv(file.toStdString(), csv);
   core::LabelledTable table;
   if (status.ok()) status = core::toLabelledTable(csv, p.label.toStdString(), table);
   if (!status.ok()) {

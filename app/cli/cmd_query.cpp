@@ -27,15 +27,16 @@ bool openContext(const Arguments& args, Context& context) {
   const QString dbPath = catalogPathFrom(args);
   context.catalog = openCatalogOrReport(dbPath);
   if (!context.catalog) return false;
-  std::string error;
   const QString modelPath = library::modelPathForCatalog(dbPath);
   if (!QFileInfo::exists(modelPath)) {
     QTextStream(stderr) << "songspace-cli: no model for " << dbPath << " (run train first)\n";
     return false;
   }
-  if (!context.session.load(*context.catalog, QFile::encodeName(modelPath).toStdString(), &error)) {
+  if (const auto loaded =
+          context.session.load(*context.catalog, QFile::encodeName(modelPath).toStdString());
+      !loaded.ok()) {
     QTextStream(stderr) << "songspace-cli: cannot load model " << modelPath << ": "
-                        << QString::fromStdString(error) << "\n";
+                        << QString::fromStdString(loaded.message) << "\n";
     return false;
   }
   return true;
@@ -67,10 +68,9 @@ bool songEmbedding(const Context& context, const QString& what, Eigen::VectorXf&
       return true;
     }
   }
-  std::string error;
-  if (!context.session.embedExternalFile(native, out, &error)) {
-    QTextStream(stderr) << "songspace-cli: " << what << ": " << QString::fromStdString(error)
-                        << "\n";
+  if (const auto embedded = context.session.embedExternalFile(native, out); !embedded.ok()) {
+    QTextStream(stderr) << "songspace-cli: " << what << ": " << base::errorCodeName(embedded.error)
+                        << ": " << QString::fromStdString(embedded.message) << "\n";
     return false;
   }
   fileId = 0;

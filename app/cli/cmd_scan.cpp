@@ -157,8 +157,9 @@ int run(const QStringList& rawArgs) {
       out << "learned a codebook of " << summary.codebookSize << " codewords\n";
     if (summary.cancelled) out << "cancelled: the next scan resumes where this one stopped\n";
   }
-  if (!summary.error.empty()) {
-    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(summary.error) << "\n";
+  if (!summary.status.ok()) {
+    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(summary.status.message)
+                        << "\n";
     return 1;
   }
   return summary.cancelled ? 130 : 0;

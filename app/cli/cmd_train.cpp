@@ -58,8 +58,9 @@ int run(const QStringList& rawArgs) {
   }
   const library::TrainJobResult result = library::runTrainJob(*catalog, dbPath, options);
   if (stderrIsTerminal()) QTextStream(stderr) << "\r\033[K";
-  if (!result.ok) {
-    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(result.error) << "\n";
+  if (!result.status.ok()) {
+    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(result.status.message)
+                        << "\n";
     return interrupted() ? 130 : 1;
   }
   for (const std::string& warning : result.warnings)

@@ -7,28 +7,6 @@
 
 namespace songspace::core {
 
-const char* catalogErrorName(CatalogError error) {
-  switch (error) {
-    case CatalogError::None:
-      return "none";
-    case CatalogError::CannotOpen:
-      return "cannot_open";
-    case CatalogError::NotACatalog:
-      return "not_a_catalog";
-    case CatalogError::SchemaTooNew:
-      return "schema_too_new";
-    case CatalogError::Corrupt:
-      return "corrupt";
-    case CatalogError::Sql:
-      return "sql";
-    case CatalogError::NotFound:
-      return "not_found";
-    case CatalogError::Busy:
-      return "busy";
-  }
-  return "unknown";
-}
-
 const char* fileStateName(FileState state) {
   switch (state) {
     case FileState::Analyzed:
@@ -93,7 +71,7 @@ FileRow fileRowFrom(const Stmt& s) {
 }
 
 // Get-or-create by exact name; 0 (no artist) for an empty name.
-CatalogStatus artistId(sqlite3* db, const std::string& name, std::int64_t* id) {
+base::Status artistId(sqlite3* db, const std::string& name, std::int64_t* id) {
   *id = 0;
   if (name.empty()) return {};
   Stmt insert(db, "INSERT INTO artists(name) VALUES(?) ON CONFLICT(name) DO NOTHING");
@@ -103,8 +81,7 @@ CatalogStatus artistId(sqlite3* db, const std::string& name, std::int64_t* id) {
   return select.status();
 }
 
-CatalogStatus albumId(sqlite3* db, const std::string& title, std::int64_t artist,
-                      std::int64_t* id) {
+base::Status albumId(sqlite3* db, const std::string& title, std::int64_t artist, std::int64_t* id) {
   *id = 0;
   if (title.empty()) return {};
   // UNIQUE does not merge NULL artists, so look up with IS before inserting.
@@ -125,9 +102,9 @@ CatalogStatus albumId(sqlite3* db, const std::string& title, std::int64_t artist
 }
 
 // Inserts or updates the file row keeping its id (user tags and playlists refer to it).
-CatalogStatus upsertFile(sqlite3* db, std::string_view path, base::FileStamp stamp,
-                         int featureVersion, FileState state, int errorCode,
-                         std::string_view reason, std::int64_t* id) {
+base::Status upsertFile(sqlite3* db, std::string_view path, base::FileStamp stamp,
+                        int featureVersion, FileState state, int errorCode, std::string_view reason,
+                        std::int64_t* id) {
   Stmt s(db,
          "INSERT INTO files(path, size, mtime_ns, feature_version, state, error_code, "
          "error_reason, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
@@ -140,7 +117,7 @@ CatalogStatus upsertFile(sqlite3* db, std::string_view path, base::FileStamp sta
   return s.status();
 }
 
-CatalogStatus deleteAnalysis(sqlite3* db, std::int64_t fileId) {
+base::Status deleteAnalysis(sqlite3* db, std::int64_t fileId) {
   for (const char* sql :
        {"DELETE FROM tracks WHERE file_id = ?", "DELETE FROM features WHERE file_id = ?",
         "DELETE FROM frame_samples WHERE file_id = ?",
@@ -153,8 +130,8 @@ CatalogStatus deleteAnalysis(sqlite3* db, std::int64_t fileId) {
 
 }  // namespace
 
-CatalogStatus insertTag(sqlite3* db, std::int64_t fileId, const std::string& tag, TagSource source,
-                        float score) {
+base::Status insertTag(sqlite3* db, std::int64_t fileId, const std::string& tag, TagSource source,
+                       float score) {
   Stmt insertName(db, "INSERT INTO tags(name) VALUES(?) ON CONFLICT(name) DO NOTHING");
   if (!insertName.bind(1, tag).run()) return insertName.status();
   Stmt s(db,
@@ -213,14 +190,14 @@ bool Catalog::needsAnalysis(std::string_view path, base::FileStamp stamp,
   return true;
 }
 
-CatalogStatus Catalog::touchSeen(std::string_view path, base::FileStamp stamp, int featureVersion,
-                                 bool* revived) {
+base::Status Catalog::touchSeen(std::string_view path, base::FileStamp stamp, int featureVersion,
+                                bool* revived) {
   if (revived) *revived = false;
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
   Stmt s(m_db, std::string(kFileColumns) + "WHERE f.path = ?");
   if (!s.bind(1, path).next())
-    return s.ok() ? CatalogStatus{CatalogError::NotFound, "not in catalog: " + std::string(path)}
+    return s.ok() ? base::Status{base::ErrorCode::NotFound, "not in catalog: " + std::string(path)}
                   : s.status();
   const FileRow row = fileRowFrom(s);
   const bool hasFeatures = s.int64At(8) != 0;
@@ -231,19 +208,19 @@ CatalogStatus Catalog::touchSeen(std::string_view path, base::FileStamp stamp, i
   Stmt update(m_db, "UPDATE files SET state = ?1, updated_at = ?2 WHERE id = ?3");
   if (!update.bind(1, static_cast<int>(state)).bind(2, unixNow()).bind(3, row.id).run())
     return update.status();
-  CatalogStatus status = tx.commit();
+  base::Status status = tx.commit();
   if (status.ok() && revived) *revived = true;
   return status;
 }
 
-CatalogStatus Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp,
-                                     int featureVersion, const AnalysisRecord& record,
-                                     std::int64_t* fileId) {
+base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp,
+                                    int featureVersion, const AnalysisRecord& record,
+                                    std::int64_t* fileId) {
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
   const TrackInfo& info = record.info;
   std::int64_t id = 0, artist = 0, albumArtist = 0, album = 0;
-  CatalogStatus status =
+  base::Status status =
       upsertFile(m_db, path, stamp, featureVersion, FileState::Analyzed, 0, {}, &id);
   if (status.ok())
     status = artistId(m_db, info.artist.empty() ? info.albumArtist : info.artist, &artist);
@@ -283,7 +260,7 @@ CatalogStatus Catalog::storeAnalysis(std::string_view path, base::FileStamp stam
     const auto expected = static_cast<std::size_t>(record.frameSampleRows) *
                           static_cast<std::size_t>(record.frameDimension);
     if (record.frameDimension <= 0 || record.frameSample.size() != expected)
-      return {CatalogError::Sql, "frame sample size does not match rows × dimension"};
+      return {base::ErrorCode::Sql, "frame sample size does not match rows × dimension"};
     Stmt sample(m_db,
                 "INSERT INTO frame_samples(file_id, rows, dimension, data) VALUES(?1,?2,?3,?4)");
     sample.bind(1, id).bind(2, record.frameSampleRows).bind(3, record.frameDimension);
@@ -303,23 +280,22 @@ CatalogStatus Catalog::storeAnalysis(std::string_view path, base::FileStamp stam
   return status;
 }
 
-CatalogStatus Catalog::storeFailure(std::string_view path, base::FileStamp stamp,
-                                    int featureVersion, int errorCode, std::string_view reason,
-                                    std::int64_t* fileId) {
+base::Status Catalog::storeFailure(std::string_view path, base::FileStamp stamp, int featureVersion,
+                                   int errorCode, std::string_view reason, std::int64_t* fileId) {
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
   std::int64_t id = 0;
   // A zero code would read as "no failure" (see needsAnalysis), so failures are never code 0.
-  CatalogStatus status = upsertFile(m_db, path, stamp, featureVersion, FileState::Failed,
-                                    errorCode == 0 ? -1 : errorCode, reason, &id);
+  base::Status status = upsertFile(m_db, path, stamp, featureVersion, FileState::Failed,
+                                   errorCode == 0 ? -1 : errorCode, reason, &id);
   if (status.ok()) status = deleteAnalysis(m_db, id);
   if (status.ok()) status = tx.commit();
   if (status.ok() && fileId) *fileId = id;
   return status;
 }
 
-CatalogStatus Catalog::markMissing(const std::vector<std::string>& roots,
-                                   const std::unordered_set<std::string>& seenPaths, int* count) {
+base::Status Catalog::markMissing(const std::vector<std::string>& roots,
+                                  const std::unordered_set<std::string>& seenPaths, int* count) {
   if (count) *count = 0;
   std::vector<std::string> prefixes;
   for (std::string root : roots) {
@@ -349,7 +325,7 @@ CatalogStatus Catalog::markMissing(const std::vector<std::string>& roots,
     ++marked;
   }
   if (!select.ok()) return select.status();
-  CatalogStatus status = tx.commit();
+  base::Status status = tx.commit();
   if (status.ok() && count) *count = marked;
   return status;
 }

@@ -13,7 +13,8 @@
 // process killed at any moment leaves a consistent catalog: each committed store is complete,
 // nothing is half-stored (SQLite's journal rolls an interrupted transaction back on next open).
 //
-// Errors: mutating calls return a CatalogStatus. Reading calls return their value directly (an
+// Errors: mutating calls return a base::Status (codes CannotOpen, NotACatalog, SchemaTooNew,
+// Corrupt, Sql, NotFound, Busy). Reading calls return their value directly (an
 // empty vector / nullopt when there is nothing or on an SQL failure) and record the outcome in
 // lastStatus().
 
@@ -29,29 +30,12 @@
 #include <vector>
 
 #include "core/base/filestamp.h"
+#include "core/base/status.h"
 #include "core/model/featurespace.h"
 
 struct sqlite3;
 
 namespace songspace::core {
-
-enum class CatalogError {
-  None,
-  CannotOpen,    // the file or its folder cannot be created / opened
-  NotACatalog,   // not an SQLite file, or an SQLite database that is not ours (application_id)
-  SchemaTooNew,  // written by a newer Songspace: user_version above kCatalogSchemaVersion
-  Corrupt,       // SQLITE_CORRUPT / SQLITE_NOTADB while working
-  Sql,           // any other SQLite failure (message says which statement)
-  NotFound,      // the file / batch / edit id named does not exist
-  Busy,          // another process held the write lock longer than the busy timeout
-};
-const char* catalogErrorName(CatalogError error);  // "none", "cannot_open", "not_a_catalog", …
-
-struct CatalogStatus {
-  CatalogError error = CatalogError::None;
-  std::string message;  // human readable; names the path for open errors
-  bool ok() const { return error == CatalogError::None; }
-};
 
 // PRAGMA application_id of every Songspace catalog ("SGSP").
 inline constexpr std::int32_t kCatalogApplicationId = 0x53475350;
@@ -213,33 +197,33 @@ class Catalog {
  public:
   // Opens (creating file and parent folders if absent) and migrates to kCatalogSchemaVersion.
   // Returns nullptr and fills *status (if given) on failure.
-  static std::unique_ptr<Catalog> open(const std::filesystem::path& path,
-                                       CatalogStatus* status = nullptr);
+  [[nodiscard]] static std::unique_ptr<Catalog> open(const std::filesystem::path& path,
+                                                     base::Status* status = nullptr);
   // For tests of the migration path: create a catalog migrated only up to `version`.
-  static CatalogStatus createWithSchemaVersion(const std::filesystem::path& path, int version);
+  static base::Status createWithSchemaVersion(const std::filesystem::path& path, int version);
 
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
   const std::filesystem::path& path() const { return m_path; }
-  int schemaVersion() const;
-  std::string journalMode() const;     // "wal" once open
-  std::string integrityCheck() const;  // "ok" when healthy
-  const CatalogStatus& lastStatus() const { return m_lastStatus; }
+  [[nodiscard]] int schemaVersion() const;
+  [[nodiscard]] std::string journalMode() const;     // "wal" once open
+  [[nodiscard]] std::string integrityCheck() const;  // "ok" when healthy
+  const base::Status& lastStatus() const { return m_lastStatus; }
 
   // --- batching: group many mutating calls in one transaction (much faster). Calls inside a
   // batch are savepoints: a failing call undoes only itself. Nothing is durable before commit.
-  CatalogStatus beginBatch();
-  CatalogStatus commitBatch();
-  CatalogStatus rollbackBatch();
+  base::Status beginBatch();
+  base::Status commitBatch();
+  base::Status rollbackBatch();
   bool inBatch() const { return m_batchDepth > 0; }
 
   // --- incremental scanning
-  std::optional<FileRow> fileByPath(std::string_view path) const;
-  std::optional<FileRow> fileById(std::int64_t fileId) const;
+  [[nodiscard]] std::optional<FileRow> fileByPath(std::string_view path) const;
+  [[nodiscard]] std::optional<FileRow> fileById(std::int64_t fileId) const;
   // Every file in one state, by path (e.g. the failed files with their reasons).
-  std::vector<FileRow> files(FileState state) const;
+  [[nodiscard]] std::vector<FileRow> files(FileState state) const;
   // True unless a row with identical stamp and featureVersion exists that is Analyzed or Failed
   // (an unchanged failure is not retried), or Missing with its features (or failure) still
   // stored — then call touchSeen() to revive it.
@@ -247,78 +231,80 @@ class Catalog {
   // Revives an unchanged Missing file (to Analyzed if its features are stored, else Failed if a
   // failure is). *revived tells whether the state changed (false for a changed stamp: analyse
   // it instead). NotFound if no row has that path.
-  CatalogStatus touchSeen(std::string_view path, base::FileStamp stamp, int featureVersion,
-                          bool* revived = nullptr);
+  base::Status touchSeen(std::string_view path, base::FileStamp stamp, int featureVersion,
+                         bool* revived = nullptr);
   // One transaction: file row, artists, album, metadata, features, frame sample and the file's
   // tags (source=file, from normalizeTags of genres, moods, groupings and free tags; replaces
   // the previous file tags). User and predicted tags are kept.
-  CatalogStatus storeAnalysis(std::string_view path, base::FileStamp stamp, int featureVersion,
-                              const AnalysisRecord& record, std::int64_t* fileId = nullptr);
+  base::Status storeAnalysis(std::string_view path, base::FileStamp stamp, int featureVersion,
+                             const AnalysisRecord& record, std::int64_t* fileId = nullptr);
   // Records a failed analysis; removes stale metadata/features/file tags of that path. An
   // errorCode of 0 is stored as -1 (0 means "no failure").
-  CatalogStatus storeFailure(std::string_view path, base::FileStamp stamp, int featureVersion,
-                             int errorCode, std::string_view reason,
-                             std::int64_t* fileId = nullptr);
+  base::Status storeFailure(std::string_view path, base::FileStamp stamp, int featureVersion,
+                            int errorCode, std::string_view reason, std::int64_t* fileId = nullptr);
   // Files under any of `roots` (path equal to a root or below it) absent from seenPaths and not
   // already Missing become Missing. Nothing is deleted.
-  CatalogStatus markMissing(const std::vector<std::string>& roots,
-                            const std::unordered_set<std::string>& seenPaths, int* count = nullptr);
+  base::Status markMissing(const std::vector<std::string>& roots,
+                           const std::unordered_set<std::string>& seenPaths, int* count = nullptr);
 
   // --- reading for training and UI
-  std::vector<SongRow> songs(bool includeMissing = false) const;
-  std::optional<SongRow> song(std::int64_t fileId) const;
-  std::optional<RawSongFeatures> features(std::int64_t fileId) const;
+  [[nodiscard]] std::vector<SongRow> songs(bool includeMissing = false) const;
+  [[nodiscard]] std::optional<SongRow> song(std::int64_t fileId) const;
+  [[nodiscard]] std::optional<RawSongFeatures> features(std::int64_t fileId) const;
   // All Analyzed songs' features in one query, ordered by file id; optionally only those
   // computed with one codebook.
-  std::vector<SongFeatures> loadFeatures(std::optional<int> codebookId = std::nullopt) const;
+  [[nodiscard]] std::vector<SongFeatures> loadFeatures(
+      std::optional<int> codebookId = std::nullopt) const;
   // Stored frame-sample rows of Analyzed songs with the most common frame dimension. With
   // maxRows > 0 and more rows stored, an evenly spaced subset of exactly maxRows rows.
-  FrameSampleSet frameSamples(int maxRows = 0) const;
-  std::vector<ArtistRow> artists() const;  // those with songs not Missing, by name
-  CatalogCounts counts() const;
+  [[nodiscard]] FrameSampleSet frameSamples(int maxRows = 0) const;
+  [[nodiscard]] std::vector<ArtistRow> artists() const;  // those with songs not Missing, by name
+  [[nodiscard]] CatalogCounts counts() const;
 
   // --- tags (names are normalised with normalizeTag)
-  std::vector<FileTag> tags(std::int64_t fileId) const;  // by source, then insertion order
-  std::vector<TagAssignment> allTags(std::optional<TagSource> source = std::nullopt) const;
-  CatalogStatus addTag(std::int64_t fileId, std::string_view tag, TagSource source,
-                       float score = 1.0f);
-  CatalogStatus removeTag(std::int64_t fileId, std::string_view tag, TagSource source);
-  CatalogStatus setPredictedTags(std::int64_t fileId,
-                                 const std::vector<std::pair<std::string, float>>& tags);
+  [[nodiscard]] std::vector<FileTag> tags(
+      std::int64_t fileId) const;  // by source, then insertion order
+  [[nodiscard]] std::vector<TagAssignment> allTags(
+      std::optional<TagSource> source = std::nullopt) const;
+  base::Status addTag(std::int64_t fileId, std::string_view tag, TagSource source,
+                      float score = 1.0f);
+  base::Status removeTag(std::int64_t fileId, std::string_view tag, TagSource source);
+  base::Status setPredictedTags(std::int64_t fileId,
+                                const std::vector<std::pair<std::string, float>>& tags);
 
   // --- codebooks
-  CatalogStatus storeCodebook(std::span<const std::uint8_t> blob, std::string_view description,
-                              int* id = nullptr);
-  std::optional<CodebookRecord> latestCodebook() const;
-  std::optional<CodebookRecord> codebook(int id) const;
+  base::Status storeCodebook(std::span<const std::uint8_t> blob, std::string_view description,
+                             int* id = nullptr);
+  [[nodiscard]] std::optional<CodebookRecord> latestCodebook() const;
+  [[nodiscard]] std::optional<CodebookRecord> codebook(int id) const;
 
   // --- playlists
-  CatalogStatus replacePlaylist(std::string_view path, std::string_view name,
-                                const std::vector<PlaylistEntry>& entries,
-                                std::int64_t* id = nullptr);
-  std::vector<Playlist> playlists() const;  // by path
+  base::Status replacePlaylist(std::string_view path, std::string_view name,
+                               const std::vector<PlaylistEntry>& entries,
+                               std::int64_t* id = nullptr);
+  [[nodiscard]] std::vector<Playlist> playlists() const;  // by path
 
   // --- models
-  CatalogStatus recordModel(std::string_view path, std::int64_t createdAt,
-                            std::string_view summaryJson, std::int64_t* id = nullptr);
-  std::optional<ModelRecord> latestModel() const;
+  base::Status recordModel(std::string_view path, std::int64_t createdAt,
+                           std::string_view summaryJson, std::int64_t* id = nullptr);
+  [[nodiscard]] std::optional<ModelRecord> latestModel() const;
 
   // --- tag-edit journal
-  CatalogStatus createTagBatch(TagBatchKind kind, std::int64_t undoesBatch, std::string_view note,
-                               std::int64_t* id);
+  base::Status createTagBatch(TagBatchKind kind, std::int64_t undoesBatch, std::string_view note,
+                              std::int64_t* id);
   // Write this before touching the file; edit.id and edit.state are ignored (state = Pending).
-  CatalogStatus journalEdit(const TagEdit& edit, std::int64_t* id);
-  CatalogStatus finishEdit(std::int64_t editId, TagEditState state,
-                           std::optional<base::FileStamp> newStamp, std::string_view reason = {});
-  std::optional<TagBatch> tagBatch(std::int64_t id) const;
-  std::optional<TagBatch> lastTagBatch() const;
-  std::vector<TagEdit> editsOfBatch(std::int64_t batchId) const;  // in journal order
+  base::Status journalEdit(const TagEdit& edit, std::int64_t* id);
+  base::Status finishEdit(std::int64_t editId, TagEditState state,
+                          std::optional<base::FileStamp> newStamp, std::string_view reason = {});
+  [[nodiscard]] std::optional<TagBatch> tagBatch(std::int64_t id) const;
+  [[nodiscard]] std::optional<TagBatch> lastTagBatch() const;
+  [[nodiscard]] std::vector<TagEdit> editsOfBatch(std::int64_t batchId) const;  // in journal order
   // Batches holding edits still Pending (a writer was interrupted), oldest first.
-  std::vector<std::int64_t> batchesWithPendingEdits() const;
+  [[nodiscard]] std::vector<std::int64_t> batchesWithPendingEdits() const;
 
   // --- stamps (catalog_stamp.cpp): after Songspace itself rewrote a file's tags, record its new
   // size and mtime so the next scan does not take it for changed. NotFound if no such path.
-  CatalogStatus updateStamp(std::string_view path, base::FileStamp stamp);
+  base::Status updateStamp(std::string_view path, base::FileStamp stamp);
 
  private:
   Catalog(sqlite3* db, std::filesystem::path path);
@@ -327,7 +313,7 @@ class Catalog {
   sqlite3* m_db = nullptr;
   std::filesystem::path m_path;
   int m_batchDepth = 0;
-  mutable CatalogStatus m_lastStatus;
+  mutable base::Status m_lastStatus;
 };
 
 }  // namespace songspace::core

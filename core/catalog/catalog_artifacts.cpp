@@ -14,8 +14,8 @@ std::optional<CodebookRecord> codebookFrom(Stmt& s) {
 
 }  // namespace
 
-CatalogStatus Catalog::storeCodebook(std::span<const std::uint8_t> blob,
-                                     std::string_view description, int* id) {
+base::Status Catalog::storeCodebook(std::span<const std::uint8_t> blob,
+                                    std::string_view description, int* id) {
   Stmt s(m_db, "INSERT INTO codebooks(created_at, description, data) VALUES(?1, ?2, ?3)");
   if (!s.bind(1, unixNow()).bind(2, description).bindBlob(3, blob).run()) return s.status();
   if (id) *id = static_cast<int>(sqlite3_last_insert_rowid(m_db));
@@ -37,9 +37,8 @@ std::optional<CodebookRecord> Catalog::codebook(int id) const {
   return record;
 }
 
-CatalogStatus Catalog::replacePlaylist(std::string_view path, std::string_view name,
-                                       const std::vector<PlaylistEntry>& entries,
-                                       std::int64_t* id) {
+base::Status Catalog::replacePlaylist(std::string_view path, std::string_view name,
+                                      const std::vector<PlaylistEntry>& entries, std::int64_t* id) {
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
   Stmt upsert(m_db,
@@ -59,14 +58,14 @@ CatalogStatus Catalog::replacePlaylist(std::string_view path, std::string_view n
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const PlaylistEntry& entry = entries[i];
     if (entry.fileId != 0) {
-      CatalogStatus status = requireFile(m_db, entry.fileId);
+      base::Status status = requireFile(m_db, entry.fileId);
       if (!status.ok()) return status;
     }
     insert.reset();
     insert.bind(1, playlistId).bind(2, static_cast<std::int64_t>(i)).bind(3, entry.fileId);
     if (!insert.bind(4, entry.path).run()) return insert.status();
   }
-  CatalogStatus status = tx.commit();
+  base::Status status = tx.commit();
   if (status.ok() && id) *id = playlistId;
   return status;
 }
@@ -88,8 +87,8 @@ std::vector<Playlist> Catalog::playlists() const {
   return out;
 }
 
-CatalogStatus Catalog::recordModel(std::string_view path, std::int64_t createdAt,
-                                   std::string_view summaryJson, std::int64_t* id) {
+base::Status Catalog::recordModel(std::string_view path, std::int64_t createdAt,
+                                  std::string_view summaryJson, std::int64_t* id) {
   Stmt s(m_db, "INSERT INTO models(path, created_at, summary_json) VALUES(?1, ?2, ?3)");
   if (!s.bind(1, path).bind(2, createdAt).bind(3, summaryJson).run()) return s.status();
   if (id) *id = sqlite3_last_insert_rowid(m_db);

@@ -29,8 +29,8 @@ std::optional<TagBatch> batchFrom(Stmt& s) {
 
 }  // namespace
 
-CatalogStatus Catalog::createTagBatch(TagBatchKind kind, std::int64_t undoesBatch,
-                                      std::string_view note, std::int64_t* id) {
+base::Status Catalog::createTagBatch(TagBatchKind kind, std::int64_t undoesBatch,
+                                     std::string_view note, std::int64_t* id) {
   Stmt s(m_db, "INSERT INTO tag_batches(created_at, kind, undoes_batch, note) VALUES(?,?,?,?)");
   s.bind(1, unixNow()).bind(2, std::string_view(kindName(kind)));
   undoesBatch ? s.bind(3, undoesBatch) : s.bindNull(3);
@@ -39,7 +39,7 @@ CatalogStatus Catalog::createTagBatch(TagBatchKind kind, std::int64_t undoesBatc
   return {};
 }
 
-CatalogStatus Catalog::journalEdit(const TagEdit& edit, std::int64_t* id) {
+base::Status Catalog::journalEdit(const TagEdit& edit, std::int64_t* id) {
   Stmt s(m_db,
          "INSERT INTO tag_edits(batch_id, file_id, path, field, old_values_json, "
          "new_values_json, old_size, old_mtime_ns, state, reason) "
@@ -53,9 +53,8 @@ CatalogStatus Catalog::journalEdit(const TagEdit& edit, std::int64_t* id) {
   return {};
 }
 
-CatalogStatus Catalog::finishEdit(std::int64_t editId, TagEditState state,
-                                  std::optional<base::FileStamp> newStamp,
-                                  std::string_view reason) {
+base::Status Catalog::finishEdit(std::int64_t editId, TagEditState state,
+                                 std::optional<base::FileStamp> newStamp, std::string_view reason) {
   Stmt s(m_db,
          "UPDATE tag_edits SET state = ?1, new_size = ?2, new_mtime_ns = ?3, reason = ?4 "
          "WHERE id = ?5");
@@ -66,7 +65,7 @@ CatalogStatus Catalog::finishEdit(std::int64_t editId, TagEditState state,
     s.bindNull(2).bindNull(3);
   if (!s.bind(4, reason).bind(5, editId).run()) return s.status();
   if (sqlite3_changes(m_db) == 0)
-    return {CatalogError::NotFound, "no tag edit with id " + std::to_string(editId)};
+    return {base::ErrorCode::NotFound, "no tag edit with id " + std::to_string(editId)};
   return {};
 }
 

@@ -76,31 +76,32 @@ CREATE TABLE tag_edits(id INTEGER PRIMARY KEY,
 CREATE INDEX tag_edits_batch ON tag_edits(batch_id);
 )sql";
 
-CatalogStatus migrateTo1(sqlite3* db) {
+base::Status migrateTo1(sqlite3* db) {
   return execSql(db, kSchemaV1);
 }
 
 // migrations[i] brings a database from version i to version i + 1. Adding v2 = appending one
 // function here and bumping kCatalogSchemaVersion.
-using Migration = CatalogStatus (*)(sqlite3*);
+using Migration = base::Status (*)(sqlite3*);
 constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {migrateTo1};
 
-std::int64_t pragmaInt(sqlite3* db, const char* sql, CatalogStatus* status) {
+std::int64_t pragmaInt(sqlite3* db, const char* sql, base::Status* status) {
   Stmt s(db, sql);
   const std::int64_t value = s.next() ? s.int64At(0) : 0;
   *status = s.status();
   return value;
 }
 
-CatalogStatus fail(CatalogError error, const std::filesystem::path& path, const std::string& why) {
+base::Status fail(base::ErrorCode error, const std::filesystem::path& path,
+                  const std::string& why) {
   return {error, path.string() + ": " + why};
 }
 
 // Migrates from the stored version up to `target`, one transaction per step; re-reads the version
 // under the write lock so two processes opening a new catalog at once do not both migrate.
-CatalogStatus migrate(sqlite3* db, const std::filesystem::path& path, int target) {
+base::Status migrate(sqlite3* db, const std::filesystem::path& path, int target) {
   for (;;) {
-    CatalogStatus status = execSql(db, "BEGIN IMMEDIATE");
+    base::Status status = execSql(db, "BEGIN IMMEDIATE");
     if (!status.ok()) return status;
     const auto version = static_cast<int>(pragmaInt(db, "PRAGMA user_version", &status));
     const auto appId = status.ok() ? pragmaInt(db, "PRAGMA application_id", &status) : 0;
@@ -109,14 +110,14 @@ CatalogStatus migrate(sqlite3* db, const std::filesystem::path& path, int target
       status =
           execSql(db, ("PRAGMA application_id = " + std::to_string(kCatalogApplicationId)).c_str());
     } else if (status.ok() && appId != kCatalogApplicationId) {
-      status = fail(CatalogError::NotACatalog, path, "application_id changed while opening");
+      status = fail(base::ErrorCode::NotACatalog, path, "application_id changed while opening");
     }
     if (status.ok()) status = kMigrations[static_cast<std::size_t>(version)](db);
     if (status.ok())
       status = execSql(db, ("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
     if (status.ok()) status = execSql(db, "COMMIT");
     if (!status.ok()) {
-      execSql(db, "ROLLBACK");
+      (void)execSql(db, "ROLLBACK");  // reason: `status` (the first failure) is what we report
       status.message = path.string() + ": migrating to schema " + std::to_string(version + 1) +
                        ": " + status.message;
       return status;
@@ -131,54 +132,54 @@ bool looksLikeSqlite(const std::filesystem::path& path) {
   return in.gcount() == sizeof header && std::memcmp(header, "SQLite format 3", 16) == 0;
 }
 
-sqlite3* openDatabase(const std::filesystem::path& path, int targetVersion, CatalogStatus* status) {
+sqlite3* openDatabase(const std::filesystem::path& path, int targetVersion, base::Status* status) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) {
-    *status = fail(CatalogError::CannotOpen, path, "cannot create folder: " + ec.message());
+    *status = fail(base::ErrorCode::CannotOpen, path, "cannot create folder: " + ec.message());
     return nullptr;
   }
   if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0 &&
       !looksLikeSqlite(path)) {
-    *status = fail(CatalogError::NotACatalog, path, "not an SQLite database");
+    *status = fail(base::ErrorCode::NotACatalog, path, "not an SQLite database");
     return nullptr;
   }
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    *status = fail(CatalogError::CannotOpen, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    *status = fail(base::ErrorCode::CannotOpen, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close(db);
     return nullptr;
   }
   sqlite3_busy_timeout(db, kCatalogBusyTimeoutMs);
-  const auto closeWith = [&](CatalogStatus s) {
+  const auto closeWith = [&](base::Status s) {
     *status = std::move(s);
     sqlite3_close(db);
     return nullptr;
   };
-  CatalogStatus s;
+  base::Status s;
   const auto appId = pragmaInt(db, "PRAGMA application_id", &s);
   const auto version = s.ok() ? pragmaInt(db, "PRAGMA user_version", &s) : 0;
   const auto tables = s.ok() ? pragmaInt(db, "SELECT count(*) FROM sqlite_master", &s) : 0;
   if (!s.ok()) {
-    if (s.error == CatalogError::Corrupt)
-      return closeWith(fail(CatalogError::NotACatalog, path, s.message));
+    if (s.error == base::ErrorCode::Corrupt)
+      return closeWith(fail(base::ErrorCode::NotACatalog, path, s.message));
     return closeWith(fail(s.error, path, s.message));
   }
   const bool blank = appId == 0 && version == 0 && tables == 0;
   if (!blank && appId != kCatalogApplicationId)
     return closeWith(
-        fail(CatalogError::NotACatalog, path, "an SQLite database of another application"));
+        fail(base::ErrorCode::NotACatalog, path, "an SQLite database of another application"));
   if (version > kCatalogSchemaVersion)
-    return closeWith(fail(CatalogError::SchemaTooNew, path,
+    return closeWith(fail(base::ErrorCode::SchemaTooNew, path,
                           "schema version " + std::to_string(version) + " is newer than " +
                               std::to_string(kCatalogSchemaVersion)));
   // WAL: readers never block the writer; NORMAL sync is durable across process crashes (only a
   // power cut can lose the last commits, never consistency).
   Stmt wal(db, "PRAGMA journal_mode = WAL");
   if (!wal.next() || wal.textAt(0) != "wal")
-    return closeWith(fail(CatalogError::CannotOpen, path, "cannot enable WAL mode"));
+    return closeWith(fail(base::ErrorCode::CannotOpen, path, "cannot enable WAL mode"));
   wal.reset();
   s = execSql(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   if (s.ok()) s = migrate(db, path, targetVersion);
@@ -195,19 +196,19 @@ void setCatalogOpenObserver(CatalogOpenObserver observer) {
   g_openObserver.store(observer);
 }
 
-std::unique_ptr<Catalog> Catalog::open(const std::filesystem::path& path, CatalogStatus* status) {
+std::unique_ptr<Catalog> Catalog::open(const std::filesystem::path& path, base::Status* status) {
   if (const CatalogOpenObserver observer = g_openObserver.load()) observer(path);
-  CatalogStatus local;
+  base::Status local;
   sqlite3* db = openDatabase(path, kCatalogSchemaVersion, &local);
   if (status) *status = local;
   if (!db) return nullptr;
   return std::unique_ptr<Catalog>(new Catalog(db, path));
 }
 
-CatalogStatus Catalog::createWithSchemaVersion(const std::filesystem::path& path, int version) {
+base::Status Catalog::createWithSchemaVersion(const std::filesystem::path& path, int version) {
   if (version < 0 || version > kCatalogSchemaVersion)
-    return fail(CatalogError::SchemaTooNew, path, "no such schema version");
-  CatalogStatus status;
+    return fail(base::ErrorCode::SchemaTooNew, path, "no such schema version");
+  base::Status status;
   sqlite3* db = openDatabase(path, version, &status);
   if (db) sqlite3_close(db);
   return status;
@@ -216,7 +217,9 @@ CatalogStatus Catalog::createWithSchemaVersion(const std::filesystem::path& path
 Catalog::Catalog(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
 
 Catalog::~Catalog() {
-  if (m_batchDepth > 0) execSql(m_db, "ROLLBACK");
+  // reason: a destructor cannot report; an uncommitted batch is meant to vanish, and closing the
+  // connection rolls it back even if this statement fails.
+  if (m_batchDepth > 0) (void)execSql(m_db, "ROLLBACK");
   sqlite3_close(m_db);
 }
 
@@ -239,22 +242,22 @@ std::string Catalog::integrityCheck() const {
   return s.ok() ? result : m_lastStatus.message;
 }
 
-CatalogStatus Catalog::beginBatch() {
-  if (m_batchDepth > 0) return {CatalogError::Sql, "a batch is already open"};
-  CatalogStatus status = execSql(m_db, "BEGIN IMMEDIATE");
+base::Status Catalog::beginBatch() {
+  if (m_batchDepth > 0) return {base::ErrorCode::Sql, "a batch is already open"};
+  base::Status status = execSql(m_db, "BEGIN IMMEDIATE");
   if (status.ok()) m_batchDepth = 1;
   return status;
 }
 
-CatalogStatus Catalog::commitBatch() {
-  if (m_batchDepth == 0) return {CatalogError::Sql, "no batch is open"};
-  CatalogStatus status = execSql(m_db, "COMMIT");
+base::Status Catalog::commitBatch() {
+  if (m_batchDepth == 0) return {base::ErrorCode::Sql, "no batch is open"};
+  base::Status status = execSql(m_db, "COMMIT");
   if (status.ok()) m_batchDepth = 0;
   return status;
 }
 
-CatalogStatus Catalog::rollbackBatch() {
-  if (m_batchDepth == 0) return {CatalogError::Sql, "no batch is open"};
+base::Status Catalog::rollbackBatch() {
+  if (m_batchDepth == 0) return {base::ErrorCode::Sql, "no batch is open"};
   m_batchDepth = 0;
   return execSql(m_db, "ROLLBACK");
 }

@@ -14,20 +14,20 @@ constexpr char kListSeparator = '\x1f';
 
 }  // namespace
 
-CatalogStatus sqliteStatus(sqlite3* db, int rc, std::string_view what) {
+base::Status sqliteStatus(sqlite3* db, int rc, std::string_view what) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return {};
-  CatalogStatus status;
+  base::Status status;
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      status.error = CatalogError::Busy;
+      status.error = base::ErrorCode::Busy;
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      status.error = CatalogError::Corrupt;
+      status.error = base::ErrorCode::Corrupt;
       break;
     default:
-      status.error = CatalogError::Sql;
+      status.error = base::ErrorCode::Sql;
   }
   status.message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   return status;
@@ -93,7 +93,7 @@ void Stmt::reset() {
   if (ok()) m_rc = SQLITE_OK;
 }
 
-CatalogStatus Stmt::status() const {
+base::Status Stmt::status() const {
   return sqliteStatus(m_db, m_rc, m_sql);
 }
 
@@ -121,7 +121,7 @@ std::span<const std::uint8_t> Stmt::blobAt(int column) const {
   return {data, static_cast<std::size_t>(size)};
 }
 
-CatalogStatus execSql(sqlite3* db, const char* sql) {
+base::Status execSql(sqlite3* db, const char* sql) {
   char* error = nullptr;
   const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
   sqlite3_free(error);
@@ -136,14 +136,12 @@ CatalogTransaction::CatalogTransaction(Catalog& catalog) : m_catalog(catalog) {
 
 CatalogTransaction::~CatalogTransaction() {
   if (!m_open) return;
-  if (m_savepoint) {
-    execSql(m_catalog.m_db, "ROLLBACK TO store; RELEASE store");
-  } else {
-    execSql(m_catalog.m_db, "ROLLBACK");
-  }
+  // reason: a destructor cannot report; the failure that led here already returned its status,
+  // and SQLite rolls back whatever a failed ROLLBACK leaves when the connection closes.
+  (void)execSql(m_catalog.m_db, m_savepoint ? "ROLLBACK TO store; RELEASE store" : "ROLLBACK");
 }
 
-CatalogStatus CatalogTransaction::commit() {
+base::Status CatalogTransaction::commit() {
   if (!m_open) return m_status;
   m_status = execSql(m_catalog.m_db, m_savepoint ? "RELEASE store" : "COMMIT");
   if (m_status.ok()) m_open = false;
@@ -206,11 +204,11 @@ std::int64_t unixNow() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-CatalogStatus requireFile(sqlite3* db, std::int64_t fileId) {
+base::Status requireFile(sqlite3* db, std::int64_t fileId) {
   Stmt s(db, "SELECT 1 FROM files WHERE id = ?");
   if (s.bind(1, fileId).next()) return {};
   if (!s.ok()) return s.status();
-  return {CatalogError::NotFound, "no file with id " + std::to_string(fileId)};
+  return {base::ErrorCode::NotFound, "no file with id " + std::to_string(fileId)};
 }
 
 }  // namespace songspace::core

@@ -15,7 +15,7 @@
 
 namespace songspace::core {
 
-CatalogStatus sqliteStatus(sqlite3* db, int rc, std::string_view what);
+base::Status sqliteStatus(sqlite3* db, int rc, std::string_view what);
 
 // One prepared statement. Errors (prepare or step) are kept and reported by status().
 class Stmt {
@@ -36,7 +36,7 @@ class Stmt {
   bool run();   // steps to completion; true on success
   void reset();
   bool ok() const { return m_rc == SQLITE_OK || m_rc == SQLITE_ROW || m_rc == SQLITE_DONE; }
-  CatalogStatus status() const;
+  base::Status status() const;
 
   std::int64_t int64At(int column) const;
   int intAt(int column) const { return static_cast<int>(int64At(column)); }
@@ -53,7 +53,7 @@ class Stmt {
 };
 
 // Runs SQL without results (several statements allowed).
-CatalogStatus execSql(sqlite3* db, const char* sql);
+base::Status execSql(sqlite3* db, const char* sql);
 
 // BEGIN IMMEDIATE outside a batch (so writers queue on the busy timeout instead of failing on a
 // read→write upgrade), a SAVEPOINT inside one. Rolls back unless commit() succeeded.
@@ -64,16 +64,16 @@ class CatalogTransaction {
   CatalogTransaction(const CatalogTransaction&) = delete;
   CatalogTransaction& operator=(const CatalogTransaction&) = delete;
 
-  const CatalogStatus& status() const { return m_status; }
+  const base::Status& status() const { return m_status; }
   bool ok() const { return m_status.ok(); }
-  CatalogStatus commit();
+  base::Status commit();
   sqlite3* db() const { return m_catalog.m_db; }
 
  private:
   Catalog& m_catalog;
   bool m_savepoint = false;
   bool m_open = false;
-  CatalogStatus m_status;
+  base::Status m_status;
 };
 
 // Little-endian blob encodings.
@@ -90,10 +90,10 @@ std::vector<std::string> splitList(std::string_view stored);
 std::int64_t unixNow();
 
 // Adds (or re-scores) one already-normalised tag of a file.
-CatalogStatus insertTag(sqlite3* db, std::int64_t fileId, const std::string& tag, TagSource source,
-                        float score);
+base::Status insertTag(sqlite3* db, std::int64_t fileId, const std::string& tag, TagSource source,
+                       float score);
 
 // Ok when a file row with this id exists, NotFound otherwise.
-CatalogStatus requireFile(sqlite3* db, std::int64_t fileId);
+base::Status requireFile(sqlite3* db, std::int64_t fileId);
 
 }  // namespace songspace::core

@@ -5,11 +5,11 @@
 
 namespace songspace::core {
 
-CatalogStatus Catalog::updateStamp(std::string_view path, base::FileStamp stamp) {
+base::Status Catalog::updateStamp(std::string_view path, base::FileStamp stamp) {
   Stmt s(m_db, "UPDATE files SET size = ?1, mtime_ns = ?2 WHERE path = ?3");
   if (!s.bind(1, stamp.size).bind(2, stamp.mtimeNs).bind(3, path).run()) return s.status();
   if (sqlite3_changes(m_db) == 0) {
-    return {CatalogError::NotFound, "no file " + std::string(path) + " in the catalog"};
+    return {base::ErrorCode::NotFound, "no file " + std::string(path) + " in the catalog"};
   }
   return {};
 }

@@ -7,32 +7,32 @@
 namespace songspace::core {
 namespace {}  // namespace
 
-CatalogStatus Catalog::addTag(std::int64_t fileId, std::string_view tag, TagSource source,
-                              float score) {
+base::Status Catalog::addTag(std::int64_t fileId, std::string_view tag, TagSource source,
+                             float score) {
   const std::string name = normalizeTag(tag);
-  if (name.empty()) return {CatalogError::Sql, "empty tag"};
+  if (name.empty()) return {base::ErrorCode::Sql, "empty tag"};
   CatalogTransaction tx(*this);
-  CatalogStatus status = tx.status();
+  base::Status status = tx.status();
   if (status.ok()) status = requireFile(m_db, fileId);
   if (status.ok()) status = insertTag(m_db, fileId, name, source, score);
   return status.ok() ? tx.commit() : status;
 }
 
-CatalogStatus Catalog::removeTag(std::int64_t fileId, std::string_view tag, TagSource source) {
+base::Status Catalog::removeTag(std::int64_t fileId, std::string_view tag, TagSource source) {
   Stmt s(m_db,
          "DELETE FROM file_tags WHERE file_id = ?1 AND source = ?2 AND "
          "tag_id = (SELECT id FROM tags WHERE name = ?3)");
   s.bind(1, fileId).bind(2, static_cast<int>(source)).bind(3, normalizeTag(tag)).run();
   if (!s.ok()) return s.status();
   if (sqlite3_changes(m_db) == 0)
-    return {CatalogError::NotFound, "file " + std::to_string(fileId) + " has no such tag"};
+    return {base::ErrorCode::NotFound, "file " + std::to_string(fileId) + " has no such tag"};
   return {};
 }
 
-CatalogStatus Catalog::setPredictedTags(std::int64_t fileId,
-                                        const std::vector<std::pair<std::string, float>>& tags) {
+base::Status Catalog::setPredictedTags(std::int64_t fileId,
+                                       const std::vector<std::pair<std::string, float>>& tags) {
   CatalogTransaction tx(*this);
-  CatalogStatus status = tx.status();
+  base::Status status = tx.status();
   if (status.ok()) status = requireFile(m_db, fileId);
   if (!status.ok()) return status;
   Stmt clear(m_db, "DELETE FROM file_tags WHERE file_id = ?1 AND source = ?2");

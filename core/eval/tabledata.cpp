@@ -13,8 +13,8 @@ namespace songspace::core {
 
 namespace {
 
-TableStatus fail(TableError error, std::string message) {
-  return {error, std::move(message)};
+base::Status fail(base::ErrorCode error, std::string message) {
+  return base::Status::failure(error, std::move(message));
 }
 
 bool parseNumber(const std::string& text, double& value) {
@@ -29,23 +29,7 @@ bool parseNumber(const std::string& text, double& value) {
 
 }  // namespace
 
-const char* tableErrorName(TableError error) {
-  switch (error) {
-    case TableError::None:
-      return "none";
-    case TableError::FileNotFound:
-      return "file-not-found";
-    case TableError::Malformed:
-      return "malformed";
-    case TableError::MissingLabelColumn:
-      return "missing-label-column";
-    case TableError::NoFeatures:
-      return "no-features";
-  }
-  return "unknown";
-}
-
-TableStatus parseCsv(std::string_view text, CsvTable& out) {
+base::Status parseCsv(std::string_view text, CsvTable& out) {
   out = {};
   std::vector<std::vector<std::string>> records;
   std::vector<std::string> record;
@@ -82,7 +66,7 @@ TableStatus parseCsv(std::string_view text, CsvTable& out) {
     }
     if (c == '"') {
       if (!field.empty() || fieldQuoted) {
-        return fail(TableError::Malformed, "stray quote on line " + std::to_string(line));
+        return fail(base::ErrorCode::Corrupt, "stray quote on line " + std::to_string(line));
       }
       quoted = fieldQuoted = any = true;
     } else if (c == ',') {
@@ -96,21 +80,21 @@ TableStatus parseCsv(std::string_view text, CsvTable& out) {
       ++line;
     } else {
       if (fieldQuoted) {
-        return fail(TableError::Malformed,
+        return fail(base::ErrorCode::Corrupt,
                     "text after a closing quote on line " + std::to_string(line));
       }
       field += c;
       any = true;
     }
   }
-  if (quoted) return fail(TableError::Malformed, "unterminated quoted field");
+  if (quoted) return fail(base::ErrorCode::Corrupt, "unterminated quoted field");
   endRecord();
-  if (records.empty()) return fail(TableError::Malformed, "empty file: no header row");
+  if (records.empty()) return fail(base::ErrorCode::Corrupt, "empty file: no header row");
   out.header = std::move(records.front());
   for (std::size_t r = 1; r < records.size(); ++r) {
     if (records[r].size() != out.header.size()) {
       out = {};
-      return fail(TableError::Malformed,
+      return fail(base::ErrorCode::Corrupt,
                   "row " + std::to_string(r) + " has " + std::to_string(records[r].size()) +
                       " fields, the header has " + std::to_string(records.front().size()));
     }
@@ -119,25 +103,26 @@ TableStatus parseCsv(std::string_view text, CsvTable& out) {
   return {};
 }
 
-TableStatus readCsv(const std::filesystem::path& file, CsvTable& out) {
+base::Status readCsv(const std::filesystem::path& file, CsvTable& out) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return fail(TableError::FileNotFound, "cannot open " + file.string());
+  if (!in) return fail(base::ErrorCode::NotFound, "cannot open " + file.string());
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  TableStatus status = parseCsv(buffer.str(), out);
+  base::Status status = parseCsv(buffer.str(), out);
   if (!status.ok()) status.message = file.string() + ": " + status.message;
   return status;
 }
 
-TableStatus toLabelledTable(const CsvTable& table, const std::string& labelColumn,
-                            LabelledTable& out) {
+base::Status toLabelledTable(const CsvTable& table, const std::string& labelColumn,
+                             LabelledTable& out) {
   out = {};
   const auto labelIt = std::find(table.header.begin(), table.header.end(), labelColumn);
   if (labelIt == table.header.end()) {
-    return fail(TableError::MissingLabelColumn, "no column named '" + labelColumn + "'");
+    return fail(base::ErrorCode::NotFound, "no column named '" + labelColumn + "'");
   }
   const std::size_t labelCol = static_cast<std::size_t>(labelIt - table.header.begin());
-  if (table.rows.empty()) return fail(TableError::NoFeatures, "the table has no data rows");
+  if (table.rows.empty())
+    return fail(base::ErrorCode::InvalidArgument, "the table has no data rows");
 
   std::vector<std::size_t> keep;
   std::vector<std::vector<double>> columns;
@@ -157,7 +142,8 @@ TableStatus toLabelledTable(const CsvTable& table, const std::string& labelColum
     keep.push_back(c);
     columns.push_back(std::move(values));
   }
-  if (keep.empty()) return fail(TableError::NoFeatures, "no numeric, non-constant column");
+  if (keep.empty())
+    return fail(base::ErrorCode::InvalidArgument, "no numeric, non-constant column");
 
   out.features.resize(static_cast<Eigen::Index>(table.rows.size()),
                       static_cast<Eigen::Index>(keep.size()));

@@ -7,17 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/status.h"
+
 namespace songspace::core {
 
-// Typed result of reading a table; no exception crosses this boundary.
-enum class TableError { None, FileNotFound, Malformed, MissingLabelColumn, NoFeatures };
-const char* tableErrorName(TableError error);
-
-struct TableStatus {
-  TableError error = TableError::None;
-  std::string message;
-  bool ok() const { return error == TableError::None; }
-};
+// Reading a table returns a base::Status: NotFound (no such file, or no such label column),
+// Corrupt (malformed CSV: the message names the line), InvalidArgument (no data rows, or no
+// numeric, non-constant feature column). No exception crosses this boundary.
 
 // A CSV as strings: a header row and rows of the same width.
 struct CsvTable {
@@ -27,8 +23,8 @@ struct CsvTable {
 
 // RFC 4180: comma separated, fields may be quoted ("a, b" and "say ""hi"""), LF or CRLF line
 // ends, a trailing newline optional, blank lines ignored. Every row must have the header's width.
-TableStatus parseCsv(std::string_view text, CsvTable& out);
-TableStatus readCsv(const std::filesystem::path& file, CsvTable& out);
+base::Status parseCsv(std::string_view text, CsvTable& out);
+base::Status readCsv(const std::filesystem::path& file, CsvTable& out);
 
 // Numeric features and class labels of a table. Columns other than the label that are not
 // numeric in every row (e.g. `filename`) are ignored, and so are constant columns (e.g. `length`
@@ -44,8 +40,8 @@ struct LabelledTable {
   int numClasses() const { return static_cast<int>(classNames.size()); }
 };
 
-TableStatus toLabelledTable(const CsvTable& table, const std::string& labelColumn,
-                            LabelledTable& out);
+base::Status toLabelledTable(const CsvTable& table, const std::string& labelColumn,
+                             LabelledTable& out);
 
 // Stratified k-fold assignment: the fold (0..folds-1) of every row. Within each class the rows
 // are shuffled with the seed and dealt round-robin, the dealing continuing where the previous

@@ -21,7 +21,7 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
   p.field = params.field;
   p.mode = params.mode;
   if (const auto status = audio::readTagField(path, params.field, p.oldValues); !status.ok()) {
-    p.skipCode = audio::audioErrorName(status.error);
+    p.skipCode = base::errorCodeName(status.error);
     p.skipReason = status.message;
     return p;
   }

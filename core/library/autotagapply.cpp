@@ -39,10 +39,9 @@ FileOutcome skip(FileOutcome o, std::string code, std::string reason) {
 // that left are removed unless another tag field of the file still holds them. Comments are not
 // tags (the scanner does not make tags of them either).
 // Returns the first failure (the caller's transaction then rolls everything back).
-core::CatalogStatus syncFileTags(core::Catalog& catalog, std::int64_t fileId,
-                                 const std::string& path, audio::TagField field,
-                                 const std::vector<std::string>& oldValues,
-                                 const std::vector<std::string>& newValues) {
+base::Status syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std::string& path,
+                          audio::TagField field, const std::vector<std::string>& oldValues,
+                          const std::vector<std::string>& newValues) {
   using audio::TagField;
   if (fileId == 0 || field == TagField::Comment) return {};
   const auto added = core::normalizeTags(newValues);
@@ -63,7 +62,7 @@ core::CatalogStatus syncFileTags(core::Catalog& catalog, std::int64_t fileId,
     if (!contains(added, tag) && !contains(elsewhere, tag)) {
       // NotFound: the catalog never had it (nothing to remove), not a failure.
       if (auto status = catalog.removeTag(fileId, tag, core::TagSource::File);
-          !status.ok() && status.error != core::CatalogError::NotFound)
+          !status.ok() && status.error != base::ErrorCode::NotFound)
         return status;
     }
   }
@@ -71,17 +70,16 @@ core::CatalogStatus syncFileTags(core::Catalog& catalog, std::int64_t fileId,
 }
 
 // One transaction: the edit is Done, the catalog knows the file's new stamp and tags.
-core::CatalogStatus recordWrite(core::Catalog& catalog, std::int64_t editId, std::int64_t fileId,
-                                const std::string& path, audio::TagField field,
-                                const std::vector<std::string>& oldValues,
-                                const std::vector<std::string>& newValues,
-                                base::FileStamp newStamp) {
+base::Status recordWrite(core::Catalog& catalog, std::int64_t editId, std::int64_t fileId,
+                         const std::string& path, audio::TagField field,
+                         const std::vector<std::string>& oldValues,
+                         const std::vector<std::string>& newValues, base::FileStamp newStamp) {
   if (auto status = catalog.beginBatch(); !status.ok()) return status;
   auto status = catalog.finishEdit(editId, core::TagEditState::Done, newStamp);
   if (status.ok() && fileId != 0) {
     // A file that left the catalog meanwhile has no stamp to keep: not an error.
     if (const auto stamp = catalog.updateStamp(path, newStamp);
-        !stamp.ok() && stamp.error != core::CatalogError::NotFound) {
+        !stamp.ok() && stamp.error != base::ErrorCode::NotFound) {
       status = stamp;
     }
   }
@@ -157,11 +155,16 @@ FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::in
   options.preserveMtime = preserveMtime;
   options.expectedStamp = expected;
   const SafeWriteResult written = safeWriteTags(path, {{field, newValues}}, options);
-  if (!written.ok()) {
+  if (!written.status.ok()) {
     o.kind = FileOutcomeKind::Failed;
-    o.code = safeWriteErrorName(written.error);
-    o.reason = written.message;
-    catalog.finishEdit(o.editId, core::TagEditState::Failed, std::nullopt, o.reason);
+    o.code = base::errorCodeName(written.status.error);
+    o.reason = written.status.message;
+    if (const auto finished =
+            catalog.finishEdit(o.editId, core::TagEditState::Failed, std::nullopt, o.reason);
+        !finished.ok()) {
+      // The file is untouched; a Pending edit is settled by the next recovery.
+      o.reason += " (the journal could not record it: " + finished.message + ")";
+    }
     return o;
   }
   if (const auto status = recordWrite(catalog, o.editId, fileId, path, field, oldValues, newValues,
@@ -203,11 +206,14 @@ RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
         continue;
       }
       const bool untouched = readable && current == valuesFromJson(edit.oldValuesJson);
-      catalog.finishEdit(edit.id, core::TagEditState::Failed, std::nullopt,
-                         untouched ? "interrupted before the file was replaced (file unchanged)"
-                                   : "interrupted; the file holds neither the old nor the new "
-                                     "values now");
-      ++report.markedFailed;
+      if (catalog
+              .finishEdit(edit.id, core::TagEditState::Failed, std::nullopt,
+                          untouched ? "interrupted before the file was replaced (file unchanged)"
+                                    : "interrupted; the file holds neither the old nor the new "
+                                      "values now")
+              .ok()) {
+        ++report.markedFailed;
+      }  // else the edit stays Pending and the next recovery tries again
     }
   }
   for (const auto& dir : dirs) report.tempFilesRemoved += removeStaleTempFiles(dir);
@@ -225,7 +231,8 @@ BatchResult applyProposals(core::Catalog& catalog, const std::vector<Proposal>& 
   if (const auto status =
           catalog.createTagBatch(core::TagBatchKind::Apply, 0, options.note, &result.batchId);
       !status.ok()) {
-    result.error = "cannot start a journal batch: " + status.message;
+    result.status = status;
+    result.status.message = "cannot start a journal batch: " + status.message;
     return result;
   }
   const int total = static_cast<int>(proposals.size());
@@ -246,8 +253,8 @@ BatchResult applyProposals(core::Catalog& catalog, const std::vector<Proposal>& 
       o = skip(o, "not_found", "the file is gone");
     } else if (*stamp != row->stamp) {
       o = skip(o, "changed", "changed on disk since it was scanned (scan again first)");
-    } else if (auto blocker = writeBlocker(p.path)) {
-      o = skip(o, safeWriteErrorName(blocker->error), blocker->message);
+    } else if (auto blocker = writeBlocker(p.path); !blocker.ok()) {
+      o = skip(o, base::errorCodeName(blocker.error), blocker.message);
     } else if (!audio::readTagField(p.path, p.field, current).ok() || current != p.oldValues) {
       o = skip(o, "changed", "its tags changed since the preview");
     } else {

@@ -50,7 +50,7 @@ struct BatchResult {
   std::vector<FileOutcome> files;
   RecoveryReport recovery;
   bool cancelled = false;
-  std::string error;  // set when the batch could not run at all
+  base::Status status;  // not ok when the batch could not run at all (per-file results: files)
   int count(FileOutcomeKind kind) const;
 };
 

@@ -5,15 +5,15 @@
 
 namespace songspace::library {
 
-bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, float summaryWeight,
-                        LoadedDataset& out, std::string* error) {
+base::Status loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed,
+                                float summaryWeight, LoadedDataset& out) {
   out = LoadedDataset{};
   core::LibraryDatasetOptions options;
   if (const auto record = catalog.latestCodebook()) {
     audio::Codebook codebook;
-    if (const auto status = audio::Codebook::deserialize(record->blob, codebook); !status.ok()) {
-      if (error) *error = "the catalog's codebook is unusable: " + status.message;
-      return false;
+    if (base::Status status = audio::Codebook::deserialize(record->blob, codebook); !status.ok()) {
+      status.message = "the catalog's codebook is unusable: " + status.message;
+      return status;
     }
     options.codewords = codebook.size();
     options.codebookId = record->id;
@@ -22,7 +22,7 @@ bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, float 
   }
   options.seed = seed;
   options.summaryWeight = summaryWeight;
-  return core::buildLibraryDataset(catalog, options, out.dataset, error);
+  return core::buildLibraryDataset(catalog, options, out.dataset);
 }
 
 }  // namespace songspace::library

@@ -23,7 +23,8 @@ struct LoadedDataset {
 
 // summaryWeight: the L2 weight of the dense summary block beside the codeword histogram
 // (core::LibraryDatasetOptions::summaryWeight).
-bool loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed, float summaryWeight,
-                        LoadedDataset& out, std::string* error);
+// Corrupt (an unusable stored codebook) or buildLibraryDataset's NotFound.
+[[nodiscard]] base::Status loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed,
+                                              float summaryWeight, LoadedDataset& out);
 
 }  // namespace songspace::library

@@ -29,13 +29,10 @@ std::vector<core::FileTag> LibrarySnapshot::tagsOf(std::int64_t fileId,
   return out;
 }
 
-std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPath, QString* error) {
-  core::CatalogStatus status;
-  const auto catalog = openCatalog(catalogPath, CatalogOpenMode::CreateIfMissing, &status);
-  if (!catalog) {
-    if (error) *error = QString::fromStdString(status.message);
-    return nullptr;
-  }
+std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPath,
+                                                       base::Status* status) {
+  const auto catalog = openCatalog(catalogPath, CatalogOpenMode::CreateIfMissing, status);
+  if (!catalog) return nullptr;
   auto snapshot = std::make_shared<LibrarySnapshot>();
   snapshot->catalogPath = catalogPath;
   snapshot->songs = catalog->songs();
@@ -51,12 +48,8 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPat
   const QString modelPath = library::modelPathForCatalog(catalogPath);
   if (QFileInfo::exists(modelPath)) {
     auto session = std::make_shared<ModelSession>();
-    std::string modelError;
-    if (session->load(*catalog, QFile::encodeName(modelPath).toStdString(), &modelError)) {
-      snapshot->model = std::move(session);
-    } else {
-      snapshot->modelError = QString::fromStdString(modelError);
-    }
+    snapshot->modelStatus = session->load(*catalog, QFile::encodeName(modelPath).toStdString());
+    if (snapshot->modelStatus.ok()) snapshot->model = std::move(session);
   }
   return snapshot;
 }

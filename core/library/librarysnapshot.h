@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/base/status.h"
 #include "core/catalog/catalog.h"
 #include "core/library/modelsession.h"
 #include "core/library/tagundo.h"
@@ -25,7 +26,9 @@ struct LibrarySnapshot {
   std::vector<core::ArtistRow> artists;                               // by name
   std::unordered_map<std::int64_t, std::vector<core::FileTag>> tags;  // all sources, per file
   std::shared_ptr<const ModelSession> model;                          // null until a model exists
-  QString modelError;  // why the model could not be loaded
+  // Not ok when a model file exists but could not be loaded (ok, without a model, when there is
+  // no model file yet): why, for the user.
+  base::Status modelStatus;
   // The auto-tag batch Edit › Undo would restore (nullopt: nothing to undo). Current as of this
   // snapshot: an apply or undo made elsewhere since then is caught when the undo runs.
   std::optional<UndoableBatch> undoableBatch;
@@ -36,8 +39,10 @@ struct LibrarySnapshot {
   bool hasModel() const { return model != nullptr && model->loaded(); }
 
   // Reads catalog + model (modelPathForCatalog). Never throws; on a catalog error returns null
-  // and sets *error.
-  static std::shared_ptr<LibrarySnapshot> load(const QString& catalogPath, QString* error);
+  // and fills *status (if given) as openCatalog does. A model that cannot be loaded is not an
+  // error: the snapshot has no model and modelStatus says why.
+  static std::shared_ptr<LibrarySnapshot> load(const QString& catalogPath,
+                                               base::Status* status = nullptr);
 
  private:
   std::unordered_map<std::int64_t, int> m_rowOfSong;

@@ -7,15 +7,15 @@
 
 namespace songspace::library {
 
-bool ModelSession::load(const core::Catalog& catalog, const std::filesystem::path& modelPath,
-                        std::string* error) {
+base::Status ModelSession::load(const core::Catalog& catalog,
+                                const std::filesystem::path& modelPath) {
   *this = ModelSession{};
-  if (!core::JointModel::load(modelPath, m_model, error)) return false;
+  if (base::Status status = core::JointModel::load(modelPath, m_model); !status.ok()) return status;
   if (!m_model.codebook.empty()) {
-    if (const auto status = audio::Codebook::deserialize(m_model.codebook, m_codebook);
+    if (base::Status status = audio::Codebook::deserialize(m_model.codebook, m_codebook);
         !status.ok()) {
-      if (error) *error = "the model's codebook is unusable: " + status.message;
-      return false;
+      status.message = "the model's codebook is unusable: " + status.message;
+      return status;
     }
   }
   int codebookId = 0;
@@ -23,8 +23,8 @@ bool ModelSession::load(const core::Catalog& catalog, const std::filesystem::pat
     // from_chars, not stoi: a damaged model file must not throw out of load().
     const std::string& text = it->second;
     if (std::from_chars(text.data(), text.data() + text.size(), codebookId).ec != std::errc()) {
-      if (error) *error = "the model names no valid codebook id: " + text;
-      return false;
+      return base::Status::failure(base::ErrorCode::Corrupt,
+                                   "the model names no valid codebook id: " + text);
     }
   }
   const std::vector<core::SongFeatures> stored = catalog.loadFeatures(codebookId);
@@ -41,7 +41,7 @@ bool ModelSession::load(const core::Catalog& catalog, const std::filesystem::pat
   rows.setFromTriplets(triplets.begin(), triplets.end());
   m_songs = m_model.embedSongs(rows);
   m_loaded = true;
-  return true;
+  return base::Status::success();
 }
 
 int ModelSession::rowOfFile(std::int64_t fileId) const {
@@ -55,20 +55,18 @@ std::optional<Eigen::VectorXf> ModelSession::embeddingOfFile(std::int64_t fileId
   return Eigen::VectorXf(m_songs.col(row));
 }
 
-bool ModelSession::embedExternalFile(const std::filesystem::path& file, Eigen::VectorXf& out,
-                                     std::string* error, const std::atomic<bool>* cancel) const {
+base::Status ModelSession::embedExternalFile(const std::filesystem::path& file,
+                                             Eigen::VectorXf& out,
+                                             const std::atomic<bool>* cancel) const {
   const audio::SongAnalyzer analyzer(audio::AnalyzerParams{},
                                      m_codebook.empty() ? nullptr : &m_codebook);
   audio::SongAnalysis analysis;
-  if (const auto status = analyzer.analyze(file, analysis, cancel); !status.ok()) {
-    if (error) *error = std::string(audio::audioErrorName(status.error)) + ": " + status.message;
-    return false;
-  }
+  if (base::Status status = analyzer.analyze(file, analysis, cancel); !status.ok()) return status;
   core::RawSongFeatures raw;
   raw.codewordCounts = std::move(analysis.codewordCounts);
   raw.summary = std::move(analysis.summary);
   out = m_model.embedSong(m_model.features.transform(raw));
-  return true;
+  return base::Status::success();
 }
 
 std::vector<Hit> ModelSession::namedHits(const std::vector<core::Scored>& scored,

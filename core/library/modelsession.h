@@ -36,8 +36,10 @@ struct Hit {
 // of catalog ids and names. Read-only after load(); queries may run on any thread.
 class ModelSession {
  public:
-  bool load(const core::Catalog& catalog, const std::filesystem::path& modelPath,
-            std::string* error);
+  // The model file's status (JointModel::load), or Corrupt for a model whose codebook or
+  // codebook id is unusable.
+  [[nodiscard]] base::Status load(const core::Catalog& catalog,
+                                  const std::filesystem::path& modelPath);
   bool loaded() const { return m_loaded; }
   const core::JointModel& model() const { return m_model; }
 
@@ -49,8 +51,10 @@ class ModelSession {
   std::optional<Eigen::VectorXf> embeddingOfFile(std::int64_t fileId) const;
   // Cold start: decodes and analyses a file that need not be in the catalog and places it in
   // the space with the model's codebook and feature normalisation (no retraining).
-  bool embedExternalFile(const std::filesystem::path& file, Eigen::VectorXf& out,
-                         std::string* error, const std::atomic<bool>* cancel = nullptr) const;
+  // The analyser's status on failure (NotFound, NotAudio, Corrupt, TooShort, Cancelled, …).
+  [[nodiscard]] base::Status embedExternalFile(const std::filesystem::path& file,
+                                               Eigen::VectorXf& out,
+                                               const std::atomic<bool>* cancel = nullptr) const;
 
   std::vector<Hit> predictTags(const Eigen::VectorXf& song, int k) const;
   std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k) const;

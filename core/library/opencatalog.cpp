@@ -6,10 +6,10 @@
 namespace songspace::library {
 
 std::unique_ptr<core::Catalog> openCatalog(const QString& path, CatalogOpenMode mode,
-                                           core::CatalogStatus* status) {
+                                           base::Status* status) {
   if (path.isEmpty() || (mode == CatalogOpenMode::MustExist && !QFileInfo::exists(path))) {
     if (status) {
-      *status = {core::CatalogError::NotFound,
+      *status = {base::ErrorCode::NotFound,
                  "no catalog at " + QFile::encodeName(path).toStdString()};
     }
     return nullptr;

@@ -18,6 +18,6 @@ enum class CatalogOpenMode {
 // Returns nullptr on failure and fills *status (if given): NotFound (MustExist and no file, or an
 // empty path), else what Catalog::open reports; the message names the path.
 [[nodiscard]] std::unique_ptr<core::Catalog> openCatalog(const QString& path, CatalogOpenMode mode,
-                                                         core::CatalogStatus* status = nullptr);
+                                                         base::Status* status = nullptr);
 
 }  // namespace songspace::library

@@ -37,12 +37,11 @@ std::string percentDecode(const std::string& s) {
 
 }  // namespace
 
-bool readPlaylistFile(const fs::path& file, PlaylistFile& out, std::string* error) {
+base::Status readPlaylistFile(const fs::path& file, PlaylistFile& out) {
   out = PlaylistFile{};
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    if (error) *error = "cannot open playlist";
-    return false;
+    return base::Status::failure(base::ErrorCode::NotFound, "cannot open playlist");
   }
   out.name = file.stem().string();
   std::string line;
@@ -70,10 +69,10 @@ bool readPlaylistFile(const fs::path& file, PlaylistFile& out, std::string* erro
     out.entries.push_back(entry.lexically_normal());
   }
   if (in.bad()) {
-    if (error) *error = "read error";
-    return false;
+    out = PlaylistFile{};
+    return base::Status::failure(base::ErrorCode::Io, "read error");
   }
-  return true;
+  return base::Status::success();
 }
 
 }  // namespace songspace::library

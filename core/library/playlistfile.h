@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base/status.h"
+
 namespace songspace::library {
 
 struct PlaylistFile {
@@ -12,8 +14,8 @@ struct PlaylistFile {
 };
 
 // Reads an M3U / M3U8 playlist: comment and #EXT lines skipped, relative entries resolved against
-// the playlist's folder, file:// URLs decoded, other URLs (http:, …) ignored. Returns false with
-// a reason when the file cannot be read.
-bool readPlaylistFile(const std::filesystem::path& file, PlaylistFile& out, std::string* error);
+// the playlist's folder, file:// URLs decoded, other URLs (http:, …) ignored. NotFound when the
+// file cannot be opened, Io when reading it fails (`out` is then cleared).
+[[nodiscard]] base::Status readPlaylistFile(const std::filesystem::path& file, PlaylistFile& out);
 
 }  // namespace songspace::library

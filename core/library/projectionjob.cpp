@@ -18,10 +18,6 @@ constexpr quint32 kVersion = 1;
 // A layout of more points than this is not something we wrote (t-SNE caps far lower).
 constexpr qint64 kMaxCachedPoints = 50'000'000;
 
-void setError(QString* error, const QString& text) {
-  if (error) *error = text;
-}
-
 void writeMatrix(base::ByteWriter& out, const Eigen::MatrixXf& m) {  // row after row
   for (Eigen::Index r = 0; r < m.rows(); ++r) {
     for (Eigen::Index c = 0; c < m.cols(); ++c) out.f32(m(r, c));
@@ -74,22 +70,21 @@ MapLayout pcaLayout(const ModelSession& session) {
   return layout;
 }
 
-core::TsneStatus refineLayout(const ModelSession& session, MapLayout& layout,
-                              const RefineOptions& options) {
+base::Status refineLayout(const ModelSession& session, MapLayout& layout,
+                          const RefineOptions& options) {
   layout.tsne.resize(0, 2);
   core::TsneResult result =
       core::tsne(stackJointSpace(session), options.tsne, options.progress, options.cancel);
-  if (result.status == core::TsneStatus::Ok && result.embedding.rows() == layout.pointCount()) {
+  if (result.status.ok() && result.embedding.rows() == layout.pointCount()) {
     layout.tsne = std::move(result.embedding);
   }
   return result.status;
 }
 
-bool saveMapCache(const QString& path, const ModelStamp& stamp, const MapLayout& layout,
-                  QString* error) {
+base::Status saveMapCache(const QString& path, const ModelStamp& stamp, const MapLayout& layout) {
   if (layout.pca.rows() != layout.pointCount() || layout.pca.cols() != 2) {
-    setError(error, QStringLiteral("layout has no PCA positions for every point"));
-    return false;
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "layout has no PCA positions for every point");
   }
   base::ByteWriter out;
   out.raw(kMagic, sizeof kMagic);
@@ -107,31 +102,31 @@ bool saveMapCache(const QString& path, const ModelStamp& stamp, const MapLayout&
   if (!file.open(QIODevice::WriteOnly) ||
       file.write(reinterpret_cast<const char*>(out.bytes().data()), size) != size ||
       !file.commit()) {
-    setError(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    return false;
+    return base::Status::failure(
+        base::ErrorCode::Io,
+        QStringLiteral("cannot write %1: %2").arg(path, file.errorString()).toStdString());
   }
-  return true;
+  return base::Status::success();
 }
 
-bool loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
-                  MapLayout& layout, QString* error) {
+base::Status loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
+                          MapLayout& layout) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) {
-    setError(error, QStringLiteral("no map cache at %1").arg(path));
-    return false;
+    return base::Status::failure(base::ErrorCode::NotFound,
+                                 QStringLiteral("no map cache at %1").arg(path).toStdString());
   }
   const QByteArray bytes = file.readAll();
   constexpr qsizetype kCrcBytes = 4;
   if (bytes.size() < qsizetype(sizeof kMagic) + kCrcBytes ||
       !bytes.startsWith(QByteArray(kMagic, sizeof kMagic))) {
-    setError(error, QStringLiteral("not a Songspace map cache"));
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt, "not a Songspace map cache");
   }
   const qsizetype body = bytes.size() - kCrcBytes;
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.constData());
   if (base::crc32(data, static_cast<std::size_t>(body)) != base::loadU32(data + body)) {
-    setError(error, QStringLiteral("map cache checksum mismatch (corrupted)"));
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                 "map cache checksum mismatch (corrupted)");
   }
   base::ByteReader in(data + sizeof kMagic, static_cast<std::size_t>(body) - sizeof kMagic);
   const quint32 version = in.u32();
@@ -139,22 +134,22 @@ bool loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSessi
                tags = in.i64();
   const bool refined = in.u8() != 0;
   if (!in.ok()) {
-    setError(error, QStringLiteral("map cache is truncated or malformed"));
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt, "map cache is truncated or malformed");
   }
   if (version != kVersion) {
-    setError(error, QStringLiteral("map cache version %1 is not %2").arg(version).arg(kVersion));
-    return false;
+    return base::Status::failure(
+        base::ErrorCode::Unsupported,
+        QStringLiteral("map cache version %1 is not %2").arg(version).arg(kVersion).toStdString());
   }
   if (ModelStamp{size, mtime} != stamp || !stamp.valid()) {
-    setError(error, QStringLiteral("map cache is for another model (retrained since)"));
-    return false;
+    return base::Status::failure(base::ErrorCode::Changed,
+                                 "map cache is for another model (retrained since)");
   }
   const core::JointModel& model = session.model();
   if (songs != session.songCount() || artists != model.A.cols() || tags != model.T.cols() ||
       songs + artists + tags > kMaxCachedPoints) {
-    setError(error, QStringLiteral("map cache does not match the model's points"));
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                 "map cache does not match the model's points");
   }
   MapLayout loaded;
   loaded.artistCount = static_cast<int>(artists);
@@ -163,19 +158,18 @@ bool loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSessi
   for (qint64 i = 0; i < songs; ++i) {
     const qint64 id = in.i64();
     if (!in.ok() || id != session.fileIdOfRow(static_cast<int>(i))) {
-      setError(error, QStringLiteral("map cache songs differ from the model's"));
-      return false;
+      return base::Status::failure(base::ErrorCode::Corrupt,
+                                   "map cache songs differ from the model's");
     }
     loaded.fileIds.push_back(id);
   }
   const qint64 points = songs + artists + tags;
   if (!readMatrix(in, loaded.pca, points) || (refined && !readMatrix(in, loaded.tsne, points)) ||
       !in.atEnd()) {
-    setError(error, QStringLiteral("map cache is truncated or malformed"));
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt, "map cache is truncated or malformed");
   }
   layout = std::move(loaded);
-  return true;
+  return base::Status::success();
 }
 
 }  // namespace songspace::library

@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/base/status.h"
 #include "core/map/tsne.h"
 
 namespace songspace::library {
@@ -53,15 +54,18 @@ struct RefineOptions {
 };
 // Fills layout.tsne with Barnes–Hut t-SNE of the same points (layout must come from pcaLayout on
 // the same session). On Cancelled / TooManyPoints layout.tsne stays empty, so the PCA is used.
-core::TsneStatus refineLayout(const ModelSession& session, MapLayout& layout,
-                              const RefineOptions& options = {});
+[[nodiscard]] base::Status refineLayout(const ModelSession& session, MapLayout& layout,
+                                        const RefineOptions& options = {});
 
 // The cache: a small versioned binary with a CRC-32 over everything, written atomically
 // (temporary file + rename). load() accepts it only when the stamp matches and the point counts
 // and song ids agree with the session; a corrupted or stale file is rejected with a reason.
-bool saveMapCache(const QString& path, const ModelStamp& stamp, const MapLayout& layout,
-                  QString* error);
-bool loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
-                  MapLayout& layout, QString* error);
+// save: InvalidArgument (a layout without PCA positions), Io. load: NotFound, Corrupt,
+// Unsupported (another cache version), Changed (the model was retrained since); `layout` is
+// untouched on failure.
+[[nodiscard]] base::Status saveMapCache(const QString& path, const ModelStamp& stamp,
+                                        const MapLayout& layout);
+[[nodiscard]] base::Status loadMapCache(const QString& path, const ModelStamp& stamp,
+                                        const ModelSession& session, MapLayout& layout);
 
 }  // namespace songspace::library

@@ -25,13 +25,13 @@ constexpr std::array kAllFields = {audio::TagField::Genre, audio::TagField::Mood
                                    audio::TagField::Grouping, audio::TagField::Tags,
                                    audio::TagField::Comment};
 
-SafeWriteResult failure(SafeWriteError error, const fs::path& file, const std::string& why) {
-  return {error, file.string() + ": " + why, {}};
+base::Status failure(base::ErrorCode error, const fs::path& file, const std::string& why) {
+  return base::Status::failure(error, file.string() + ": " + why);
 }
 
-SafeWriteError errorOfErrno(int err) {
-  return err == ENOSPC || err == EFBIG || err == EDQUOT ? SafeWriteError::DiskFull
-                                                        : SafeWriteError::Io;
+base::ErrorCode errorOfErrno(int err) {
+  return err == ENOSPC || err == EFBIG || err == EDQUOT ? base::ErrorCode::DiskFull
+                                                        : base::ErrorCode::Io;
 }
 
 std::string errnoText(int err) {
@@ -145,57 +145,33 @@ bool sameValues(const fs::path& file, audio::TagField field, const std::vector<s
 
 }  // namespace
 
-const char* safeWriteErrorName(SafeWriteError error) {
-  switch (error) {
-    case SafeWriteError::None:
-      return "none";
-    case SafeWriteError::NotFound:
-      return "not_found";
-    case SafeWriteError::Unsupported:
-      return "unsupported";
-    case SafeWriteError::ReadOnly:
-      return "read_only";
-    case SafeWriteError::HardLinked:
-      return "hard_linked";
-    case SafeWriteError::Changed:
-      return "changed";
-    case SafeWriteError::DiskFull:
-      return "disk_full";
-    case SafeWriteError::Io:
-      return "io";
-    case SafeWriteError::VerifyFailed:
-      return "verify_failed";
-    case SafeWriteError::AudioChanged:
-      return "audio_changed";
-  }
-  return "unknown";
-}
-
-std::optional<SafeWriteResult> writeBlocker(const fs::path& file) {
+base::Status writeBlocker(const fs::path& file) {
   struct stat info {};
   if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
-    return failure(SafeWriteError::NotFound, file, "no such file");
+    return failure(base::ErrorCode::NotFound, file, "no such file");
   }
   if (::access(file.c_str(), W_OK) != 0 || (info.st_mode & S_IWUSR) == 0) {
-    return failure(SafeWriteError::ReadOnly, file, "the file is read-only");
+    return failure(base::ErrorCode::ReadOnly, file, "the file is read-only");
   }
   const fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
   struct stat dirInfo {};
   if (::access(dir.c_str(), W_OK | X_OK) != 0 ||
       (::stat(dir.c_str(), &dirInfo) == 0 && (dirInfo.st_mode & S_IWUSR) == 0)) {
-    return failure(SafeWriteError::ReadOnly, file, "its folder is read-only");
+    return failure(base::ErrorCode::ReadOnly, file, "its folder is read-only");
   }
   if (info.st_nlink > 1) {
-    return failure(SafeWriteError::HardLinked, file,
+    return failure(base::ErrorCode::HardLinked, file,
                    "has " + std::to_string(info.st_nlink) +
                        " hard links; writing a new copy would split them");
   }
-  std::string reason;
-  if (!audio::isTagWritable(file, &reason)) {
-    return failure(SafeWriteError::Unsupported, file,
-                   reason.empty() ? "cannot write tags into this format" : reason);
+  // Every reason TagLib cannot write the file counts as Unsupported here: the file itself is
+  // readable and writable (checked above), so what is left is its format.
+  if (const base::Status writable = audio::checkTagWritable(file); !writable.ok()) {
+    return failure(
+        base::ErrorCode::Unsupported, file,
+        writable.message.empty() ? "cannot write tags into this format" : writable.message);
   }
-  return std::nullopt;
+  return base::Status::success();
 }
 
 bool isSongspaceTempName(const std::string& name) {
@@ -221,12 +197,12 @@ int removeStaleTempFiles(const fs::path& dir) {
   return removed;
 }
 
-bool decodedAudioHash(const fs::path& file, std::uint64_t& hash, std::string* error) {
+base::Status decodedAudioHash(const fs::path& file, std::uint64_t& hash) {
   base::Fnv1a64 h;
   std::int64_t samples = 0;
   audio::DecodeOptions options;
   options.minSeconds = 0.0;  // tag writing concerns files of any length
-  const auto status = audio::decodeAudio(
+  base::Status status = audio::decodeAudio(
       file,
       [&](std::span<const float> block) {
         h.add(block.data(), block.size_bytes());
@@ -234,12 +210,8 @@ bool decodedAudioHash(const fs::path& file, std::uint64_t& hash, std::string* er
         return true;
       },
       nullptr, options);
-  if (!status.ok()) {
-    if (error) *error = status.message;
-    return false;
-  }
-  hash = h.value() ^ static_cast<std::uint64_t>(samples);
-  return true;
+  if (status.ok()) hash = h.value() ^ static_cast<std::uint64_t>(samples);
+  return status;
 }
 
 SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<FieldValues>& fields,
@@ -247,16 +219,16 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
   std::error_code ec;
   // Write where the data lives: renaming over a symlink would replace the link itself.
   const fs::path file = fs::canonical(requested, ec);
-  if (ec) return failure(SafeWriteError::NotFound, requested, "no such file");
-  if (auto blocker = writeBlocker(file)) return *blocker;
+  if (ec) return {failure(base::ErrorCode::NotFound, requested, "no such file"), {}};
+  if (auto blocker = writeBlocker(file); !blocker.ok()) return {std::move(blocker), {}};
 
   struct stat original {};
   if (::stat(file.c_str(), &original) != 0) {
-    return failure(SafeWriteError::NotFound, file, std::strerror(errno));
+    return {failure(base::ErrorCode::NotFound, file, std::strerror(errno)), {}};
   }
   const base::FileStamp before = base::fileStampOf(original);
   if (options.expectedStamp && *options.expectedStamp != before) {
-    return failure(SafeWriteError::Changed, file, "changed on disk since it was read");
+    return {failure(base::ErrorCode::Changed, file, "changed on disk since it was read"), {}};
   }
 
   // What must survive: the other fields as they are now.
@@ -270,61 +242,64 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
   }
   std::uint64_t audioBefore = 0;
   std::string why;
-  if (!decodedAudioHash(file, audioBefore, &why)) {
-    return failure(SafeWriteError::Unsupported, file, "cannot decode its audio: " + why);
+  if (const auto decoded = decodedAudioHash(file, audioBefore); !decoded.ok()) {
+    return {
+        failure(base::ErrorCode::Unsupported, file, "cannot decode its audio: " + decoded.message),
+        {}};
   }
 
   TempFile temp(tempPathFor(file));
   int err = 0;
   if (!copyContents(file, temp.path(), &err)) {
-    return failure(errorOfErrno(err), file, "cannot copy: " + errnoText(err));
+    return {failure(errorOfErrno(err), file, "cannot copy: " + errnoText(err)), {}};
   }
   for (const auto& f : fields) {
     const auto status = audio::writeTagField(temp.path(), f.field, f.values);
     if (!status.ok()) {
       // TagLib does not pass errno on: tell a full disk by the free space left.
       const bool full = freeBytes(file.parent_path()) < static_cast<std::uint64_t>(before.size);
-      return failure(
-          full ? SafeWriteError::DiskFull : SafeWriteError::Io, file,
-          std::string(full ? "disk full: " : "") + "writing the copy failed: " + status.message);
+      return {failure(full ? base::ErrorCode::DiskFull : base::ErrorCode::Io, file,
+                      std::string(full ? "disk full: " : "") +
+                          "writing the copy failed: " + status.message),
+              {}};
     }
   }
   for (const auto& f : fields) {
     if (!sameValues(temp.path(), f.field, f.values, &why)) {
-      return failure(SafeWriteError::VerifyFailed, file, why);
+      return {failure(base::ErrorCode::VerifyFailed, file, why), {}};
     }
   }
   for (const auto& f : keep) {
     if (!sameValues(temp.path(), f.field, f.values, &why)) {
-      return failure(SafeWriteError::VerifyFailed, file, "another field changed: " + why);
+      return {failure(base::ErrorCode::VerifyFailed, file, "another field changed: " + why), {}};
     }
   }
   std::uint64_t audioAfter = 0;
-  if (!decodedAudioHash(temp.path(), audioAfter, &why)) {
-    return failure(SafeWriteError::AudioChanged, file,
-                   "the copy's audio cannot be decoded: " + why);
+  if (const auto decoded = decodedAudioHash(temp.path(), audioAfter); !decoded.ok()) {
+    return {failure(base::ErrorCode::AudioChanged, file,
+                    "the copy's audio cannot be decoded: " + decoded.message),
+            {}};
   }
   if (audioAfter != audioBefore) {
-    return failure(SafeWriteError::AudioChanged, file, "the copy's audio differs");
+    return {failure(base::ErrorCode::AudioChanged, file, "the copy's audio differs"), {}};
   }
   if (!finishCopy(temp.path(), original, options.preserveMtime, &err)) {
-    return failure(errorOfErrno(err), file, "cannot finish the copy: " + errnoText(err));
+    return {failure(errorOfErrno(err), file, "cannot finish the copy: " + errnoText(err)), {}};
   }
   // Last check before the point of no return: nobody wrote the original meanwhile.
   const auto now = base::fileStamp(file);
   if (!now || *now != before) {
-    return failure(SafeWriteError::Changed, file, "changed on disk while the tags were written");
+    return {failure(base::ErrorCode::Changed, file, "changed on disk while the tags were written"),
+            {}};
   }
   if (::rename(temp.path().c_str(), file.c_str()) != 0) {
     err = errno;
-    return failure(errorOfErrno(err), file, "cannot replace the file: " + errnoText(err));
+    return {failure(errorOfErrno(err), file, "cannot replace the file: " + errnoText(err)), {}};
   }
   temp.release();
   // The rename is done; a failed directory sync only weakens durability, not correctness.
   (void)syncDirectory(file.parent_path());
-  SafeWriteResult result;
-  result.newStamp = base::fileStamp(file).value_or(base::FileStamp{});
-  return result;
+  return {base::Status::success(), base::fileStamp(file).value_or(base::FileStamp{})};
 }
 
 }  // namespace songspace::library

@@ -22,25 +22,15 @@
 
 namespace songspace::library {
 
-enum class SafeWriteError {
-  None,
-  NotFound,      // the file does not exist
-  Unsupported,   // a format Songspace does not write tags into
-  ReadOnly,      // the file or its folder is not writable
-  HardLinked,    // the file has several hard links: replacing it would split them
-  Changed,       // the file changed while it was being written (or before, see callers)
-  DiskFull,      // ENOSPC / EFBIG / EDQUOT while copying or writing
-  Io,            // any other read/write failure
-  VerifyFailed,  // the copy does not read back with the intended values or lost other tags
-  AudioChanged,  // the copy's decoded audio differs from the original's
-};
-const char* safeWriteErrorName(SafeWriteError error);  // "read_only", "disk_full", ...
-
+// status: NotFound, Unsupported (a format Songspace does not write tags into, or audio that
+// cannot be decoded), ReadOnly (file or folder), HardLinked (replacing it would split the links),
+// Changed (the file changed before or while it was written), DiskFull (ENOSPC / EFBIG / EDQUOT),
+// Io (any other read/write failure), VerifyFailed (the copy does not read back with the intended
+// values or lost other tags), AudioChanged (the copy's decoded audio differs from the original's).
+// The message names the file in words a user understands.
 struct SafeWriteResult {
-  SafeWriteError error = SafeWriteError::None;
-  std::string message;       // words a user understands, naming the file
+  base::Status status;
   base::FileStamp newStamp;  // the file's stamp after the rename (on success)
-  bool ok() const { return error == SafeWriteError::None; }
 };
 
 struct FieldValues {
@@ -54,14 +44,14 @@ struct SafeWriteOptions {
   std::optional<base::FileStamp> expectedStamp;
 };
 
-SafeWriteResult safeWriteTags(const std::filesystem::path& file,
-                              const std::vector<FieldValues>& fields,
-                              const SafeWriteOptions& options = {});
+[[nodiscard]] SafeWriteResult safeWriteTags(const std::filesystem::path& file,
+                                            const std::vector<FieldValues>& fields,
+                                            const SafeWriteOptions& options = {});
 
-// Why Songspace will not write this file, or empty when it may: missing, unsupported format,
-// read-only file (no access(W_OK), or no owner write bit — root bypasses permission bits, the
-// bit still states the user's intent), read-only folder, several hard links.
-std::optional<SafeWriteResult> writeBlocker(const std::filesystem::path& file);
+// Why Songspace will not write this file, or success when it may: NotFound, Unsupported format,
+// ReadOnly file (no access(W_OK), or no owner write bit — root bypasses permission bits, the bit
+// still states the user's intent) or folder, HardLinked.
+base::Status writeBlocker(const std::filesystem::path& file);
 
 // True for a name made by safeWriteTags (".<name>.songspace-tmp-<pid>-<n>").
 bool isSongspaceTempName(const std::string& fileName);
@@ -71,7 +61,7 @@ bool isSongspaceTempName(const std::string& fileName);
 // many were removed.
 int removeStaleTempFiles(const std::filesystem::path& dir);
 
-// FNV-1a (64 bit) over the decoded float samples: equal for equal audio.
-bool decodedAudioHash(const std::filesystem::path& file, std::uint64_t& hash, std::string* error);
+// FNV-1a (64 bit) over the decoded float samples: equal for equal audio. The decoder's status.
+base::Status decodedAudioHash(const std::filesystem::path& file, std::uint64_t& hash);
 
 }  // namespace songspace::library

@@ -52,10 +52,10 @@ struct Job {
 };
 
 struct JobResult {
-  audio::AudioStatus status;
+  base::Status status;
   audio::SongAnalysis analysis;
   audio::TrackMetadata metadata;
-  audio::AudioStatus metadataStatus;
+  base::Status metadataStatus;
   double wallSeconds = 0;
 };
 
@@ -152,7 +152,7 @@ class Scanner {
   // The catalog's latest codebook, or a new one learned from frames of an even spread of files.
   bool loadOrLearnCodebook(const std::vector<fs::path>& files) {
     if (const auto record = m_catalog.latestCodebook()) {
-      const audio::AudioStatus status = audio::Codebook::deserialize(record->blob, m_codebook);
+      const base::Status status = audio::Codebook::deserialize(record->blob, m_codebook);
       if (status.ok()) {
         m_codebookId = record->id;
         m_summary.codebookSize = m_codebook.size();
@@ -212,7 +212,7 @@ class Scanner {
       row += frames.rows();
     }
     report(ScanProgress::Phase::LearningCodebook, picks, picks, "k-means");
-    const audio::AudioStatus status = audio::Codebook::train(all, kmeans, m_codebook);
+    const base::Status status = audio::Codebook::train(all, kmeans, m_codebook);
     if (!status.ok()) {
       m_summary.problems.push_back(
           {"", "codebook", "could not learn a codebook: " + status.message});
@@ -225,7 +225,8 @@ class Scanner {
                                     " files";
     if (const auto stored = m_catalog.storeCodebook(blob, description, &m_codebookId);
         !stored.ok()) {
-      m_summary.error = "cannot store the codebook: " + stored.message;
+      m_summary.status =
+          base::Status::failure(stored.error, "cannot store the codebook: " + stored.message);
       return false;
     }
     m_summary.codebookLearned = true;
@@ -256,7 +257,7 @@ class Scanner {
         },
         [&](int i, JobResult result) {
           const Job& job = jobs[static_cast<std::size_t>(i)];
-          if (result.status.error == audio::AudioError::Cancelled) return false;
+          if (result.status.error == base::ErrorCode::Cancelled) return false;
           store(job, result, featureVersion);
           if (++sinceCommit >= m_options.commitEvery) {
             closeBatch();
@@ -279,7 +280,7 @@ class Scanner {
   // A batch that cannot start (another writer held the lock past the busy timeout) is not an
   // error by itself: every store then runs as its own transaction and reports its own failure.
   void openBatch() {
-    const core::CatalogStatus status = m_catalog.beginBatch();
+    const base::Status status = m_catalog.beginBatch();
     m_batchOpen = status.ok();
     if (!m_batchOpen) {
       m_summary.problems.push_back(
@@ -294,7 +295,7 @@ class Scanner {
   void closeBatch() {
     std::vector<Stored> stored = std::move(m_pending);
     m_pending.clear();
-    core::CatalogStatus status;
+    base::Status status;
     if (m_batchOpen) {
       status = m_catalog.commitBatch();
       if (!status.ok()) {
@@ -329,7 +330,7 @@ class Scanner {
         reason += " (not recorded in the catalog: " + stored.message + ")";
       }
       m_summary.failed.push_back(
-          {job.path.string(), audio::audioErrorName(result.status.error), std::move(reason)});
+          {job.path.string(), base::errorCodeName(result.status.error), std::move(reason)});
       return;
     }
     const audio::SongAnalysis& analysis = result.analysis;
@@ -363,9 +364,8 @@ class Scanner {
   void readPlaylists(const std::vector<fs::path>& playlists) {
     for (const fs::path& file : playlists) {
       PlaylistFile playlist;
-      std::string error;
-      if (!readPlaylistFile(file, playlist, &error)) {
-        m_summary.problems.push_back({file.string(), "playlist", error});
+      if (const auto read = readPlaylistFile(file, playlist); !read.ok()) {
+        m_summary.problems.push_back({file.string(), "playlist", read.message});
         continue;
       }
       std::vector<core::PlaylistEntry> entries;
@@ -413,15 +413,16 @@ std::string ScanOptions::validate() const {
         std::pair{&kCommitEvery, commitEvery}}) {
     if (std::string error = spec->validate(value); !error.empty()) return error;
   }
-  if (const audio::AudioStatus status = analyzer.validate(); !status.ok()) return status.message;
-  if (const audio::AudioStatus status = codebook.validate(); !status.ok()) return status.message;
+  if (const base::Status status = analyzer.validate(); !status.ok()) return status.message;
+  if (const base::Status status = codebook.validate(); !status.ok()) return status.message;
   return {};
 }
 
 ScanSummary runScan(core::Catalog& catalog, const ScanOptions& options) {
   if (std::string error = options.validate(); !error.empty()) {
     ScanSummary summary;
-    summary.error = "invalid scan options: " + error;
+    summary.status =
+        base::Status::failure(base::ErrorCode::InvalidArgument, "invalid scan options: " + error);
     return summary;
   }
   return Scanner(catalog, options).run();

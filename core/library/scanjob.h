@@ -8,6 +8,7 @@
 
 #include "audio/codebook.h"
 #include "audio/songanalyzer.h"
+#include "core/base/status.h"
 
 namespace songspace::core {
 class Catalog;
@@ -47,7 +48,9 @@ struct ScanSummary {
   bool codebookLearned = false;
   int codebookSize = 0;
   bool cancelled = false;
-  std::string error;  // set when the scan could not run at all (catalog failure)
+  // Not ok when the scan could not run at all (invalid options, a catalog failure); per-file
+  // failures, including a batch the catalog could not commit, are in `failed` instead.
+  base::Status status;
 };
 
 // Every tunable parameter is declared once here with its default and valid range.

@@ -55,11 +55,11 @@ std::optional<UndoableBatch> lastUndoableBatchInfo(const core::Catalog& catalog)
 }
 
 BatchResult undoBatchAt(const QString& catalogPath, const UndoOptions& options) {
-  core::CatalogStatus status;
+  base::Status status;
   const auto catalog = openCatalog(catalogPath, CatalogOpenMode::MustExist, &status);
   if (!catalog) {
     BatchResult result;
-    result.error = status.message;
+    result.status = status;
     return result;
   }
   return undoBatch(*catalog, options);
@@ -73,22 +73,28 @@ BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
   if (target == 0) {
     const auto last = lastUndoableBatch(catalog);
     if (!last) {
-      result.error = "nothing to undo: no auto-tag batch that is not undone yet";
+      result.status = base::Status::failure(
+          base::ErrorCode::NotFound, "nothing to undo: no auto-tag batch that is not undone yet");
       return result;
     }
     target = *last;
   }
   const auto batch = catalog.tagBatch(target);
   if (!batch) {
-    result.error = "no auto-tag batch " + std::to_string(target);
+    result.status = base::Status::failure(base::ErrorCode::NotFound,
+                                          "no auto-tag batch " + std::to_string(target));
     return result;
   }
   if (batch->kind != core::TagBatchKind::Apply) {
-    result.error = "batch " + std::to_string(target) + " is an undo, not an auto-tag batch";
+    result.status = base::Status::failure(
+        base::ErrorCode::InvalidArgument,
+        "batch " + std::to_string(target) + " is an undo, not an auto-tag batch");
     return result;
   }
   if (undoneBatches(catalog).count(target)) {
-    result.error = "batch " + std::to_string(target) + " was already undone";
+    result.status =
+        base::Status::failure(base::ErrorCode::InvalidArgument,
+                              "batch " + std::to_string(target) + " was already undone");
     return result;
   }
   std::vector<core::TagEdit> edits;
@@ -99,7 +105,8 @@ BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
           catalog.createTagBatch(core::TagBatchKind::Undo, target,
                                  "undo of batch " + std::to_string(target), &result.batchId);
       !status.ok()) {
-    result.error = "cannot start a journal batch: " + status.message;
+    result.status = status;
+    result.status.message = "cannot start a journal batch: " + status.message;
     return result;
   }
   const int total = static_cast<int>(edits.size());
@@ -136,10 +143,10 @@ BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
       o.oldValues = current;
       o.code = "changed";
       o.reason = "its " + edit.field + " changed since the auto-tag (use --force)";
-    } else if (auto blocker = writeBlocker(edit.path)) {
+    } else if (auto blocker = writeBlocker(edit.path); !blocker.ok()) {
       o.oldValues = current;
-      o.code = safeWriteErrorName(blocker->error);
-      o.reason = blocker->message;
+      o.code = base::errorCodeName(blocker.error);
+      o.reason = blocker.message;
     } else if (current == restore) {
       o.oldValues = current;
       o.code = "nothing_new";

@@ -38,7 +38,7 @@ struct UndoableBatch {
 };
 std::optional<UndoableBatch> lastUndoableBatchInfo(const core::Catalog& catalog);
 
-// result.error is set (and nothing is written) when the batch does not exist, is not an apply
+// result.status is not ok (and nothing is written) when the batch does not exist, is not an apply
 // batch, or was already undone.
 BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options = {});
 

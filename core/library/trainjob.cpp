@@ -27,9 +27,12 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   const auto start = std::chrono::steady_clock::now();
   TrainJobResult result;
   LoadedDataset loaded;
-  if (!loadLibraryDataset(catalog, options.train.seed, options.summaryWeight, loaded,
-                          &result.error))
+  if (const auto status =
+          loadLibraryDataset(catalog, options.train.seed, options.summaryWeight, loaded);
+      !status.ok()) {
+    result.status = status;
     return result;
+  }
   const core::LibraryDataset& dataset = loaded.dataset;
   result.songs = dataset.data.numSongs();
   result.artists = dataset.data.numArtists;
@@ -48,19 +51,20 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   result.report =
       core::trainModel(dataset.data, options.train, model, options.progress, options.cancel);
   if (result.report.cancelled) {
-    result.error = "training cancelled";
+    result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");
     return result;
   }
   // An untrained model must not be saved over a good one and reported as a success.
   if (!result.report.error.empty()) {
-    result.error = "training failed: " + result.report.error;
+    result.status = base::Status::failure(base::ErrorCode::InvalidArgument,
+                                          "training failed: " + result.report.error);
     return result;
   }
 
   result.modelPath = modelPathForCatalog(catalogPath);
-  std::string saveError;
-  if (!model.save(QFile::encodeName(result.modelPath).toStdString(), &saveError)) {
-    result.error = "cannot save the model: " + saveError;
+  if (const auto saved = model.save(QFile::encodeName(result.modelPath).toStdString());
+      !saved.ok()) {
+    result.status = base::Status::failure(saved.error, "cannot save the model: " + saved.message);
     return result;
   }
   const QJsonObject summary{{QStringLiteral("songs"), result.songs},
@@ -80,7 +84,7 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   // commit fails, for none (and the result says so).
   if (options.predictedTagsPerSong > 0 && !model.tagNames.empty()) {
     const Eigen::MatrixXf embedded = model.embedSongs(dataset.data.songs);
-    core::CatalogStatus status = catalog.beginBatch();
+    base::Status status = catalog.beginBatch();
     for (int i = 0; i < dataset.data.numSongs() && status.ok(); ++i) {
       std::vector<std::pair<std::string, float>> tags;
       for (const core::Scored& s :
@@ -96,7 +100,6 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
       result.warnings.push_back("predicted tags not stored: " + status.message);
     }
   }
-  result.ok = true;
   result.wallSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/status.h"
 #include "core/model/librarydataset.h"
 #include "core/model/trainer.h"
 
@@ -31,8 +32,9 @@ struct TrainJobOptions {
 };
 
 struct TrainJobResult {
-  bool ok = false;
-  std::string error;
+  // Not ok when no model was saved: the dataset could not be loaded (catalog), training was
+  // cancelled (Cancelled) or failed (InvalidArgument), or the model file could not be written.
+  base::Status status;
   QString modelPath;
   core::TrainReport report;
   int songs = 0, artists = 0, tags = 0, similarSongPairs = 0, similarArtistPairs = 0;

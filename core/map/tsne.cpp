@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -166,30 +167,20 @@ void parallelFor(int n, const Body& body) {
 
 }  // namespace
 
-const char* tsneStatusName(TsneStatus status) {
-  switch (status) {
-    case TsneStatus::Ok:
-      return "ok";
-    case TsneStatus::Cancelled:
-      return "cancelled";
-    case TsneStatus::InvalidParameters:
-      return "invalid_parameters";
-    case TsneStatus::TooManyPoints:
-      return "too_many_points";
-  }
-  return "unknown";
-}
-
 TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
                 const TsneProgress& progress, const std::atomic<bool>* cancel) {
   TsneResult result;
   const int n = static_cast<int>(points.rows());
   if (!parameters.isValid()) {
-    result.status = TsneStatus::InvalidParameters;
+    result.status = base::Status::failure(base::ErrorCode::InvalidArgument,
+                                          "t-SNE parameters outside their declared ranges");
     return result;
   }
   if (n > TsneParameters::kMaxPoints) {
-    result.status = TsneStatus::TooManyPoints;
+    result.status = base::Status::failure(base::ErrorCode::TooManyPoints,
+                                          "t-SNE lays out at most " +
+                                              std::to_string(TsneParameters::kMaxPoints) +
+                                              " points, not " + std::to_string(n));
     return result;
   }
   result.embedding = scaledPcaLayout(points, parameters.seed);
@@ -214,7 +205,7 @@ TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
   const int total = parameters.iterations;
   for (int iteration = 0; iteration < total; ++iteration) {
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-      result.status = TsneStatus::Cancelled;
+      result.status = base::Status::failure(base::ErrorCode::Cancelled, "t-SNE cancelled");
       break;
     }
     const bool early = iteration < parameters.exaggerationIterations;

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "core/base/parameter.h"
+#include "core/base/status.h"
 
 namespace songspace::core {
 
@@ -47,11 +48,10 @@ struct TsneParameters {
   }
 };
 
-enum class TsneStatus { Ok, Cancelled, InvalidParameters, TooManyPoints };
-const char* tsneStatusName(TsneStatus status);
-
 struct TsneResult {
-  TsneStatus status = TsneStatus::Ok;
+  // InvalidArgument (parameters outside their ranges), TooManyPoints (above kMaxPoints: no
+  // embedding), Cancelled (embedding holds the last finished iteration), or ok.
+  base::Status status;
   Eigen::MatrixXf embedding;  // n × 2; on Cancelled, the state at the last finished iteration
   int iterationsRun = 0;
 };

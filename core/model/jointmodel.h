@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/base/status.h"
 #include "core/model/featurespace.h"
 #include "core/model/trainingset.h"  // SparseRows
 
@@ -62,10 +63,11 @@ class JointModel {
 
   // Versioned binary (magic, format version, sizes, payload, CRC-32 of the payload), written to
   // a temporary file in the same directory, flushed, then renamed over `file`.
-  // load() rejects a wrong magic/version, impossible sizes, a truncated file or a bad checksum,
-  // and says which in *error.
-  bool save(const std::filesystem::path& file, std::string* error) const;
-  static bool load(const std::filesystem::path& file, JointModel& out, std::string* error);
+  // save(): Io or DiskFull (nothing replaced). load(): NotFound, Io, Unsupported (another format
+  // version), Corrupt (wrong magic, impossible sizes, truncated, bad checksum; the message says
+  // which); `out` is untouched on failure.
+  [[nodiscard]] base::Status save(const std::filesystem::path& file) const;
+  [[nodiscard]] static base::Status load(const std::filesystem::path& file, JointModel& out);
 };
 
 }  // namespace songspace::core

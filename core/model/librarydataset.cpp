@@ -43,21 +43,18 @@ std::vector<std::vector<int>> groupsOf(const std::map<Key, std::vector<int>>& by
 
 }  // namespace
 
-bool buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOptions& options,
-                         LibraryDataset& out, std::string* error) {
+base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOptions& options,
+                                 LibraryDataset& out) {
   out = LibraryDataset{};
   using O = LibraryDatasetOptions;
   std::string invalid = O::kMinTagSongs.validate(options.minTagSongs);
   if (invalid.empty()) invalid = O::kMaxPartnersPerSong.validate(options.maxPartnersPerSong);
   if (invalid.empty()) invalid = O::kSummaryWeight.validate(options.summaryWeight);
-  if (!invalid.empty()) {
-    if (error) *error = invalid;
-    return false;
-  }
+  if (!invalid.empty()) return base::Status::failure(base::ErrorCode::InvalidArgument, invalid);
   const std::vector<SongFeatures> stored = catalog.loadFeatures(options.codebookId);
   if (stored.empty()) {
-    if (error) *error = "no analysed songs in the catalog (run scan first)";
-    return false;
+    return base::Status::failure(base::ErrorCode::NotFound,
+                                 "no analysed songs in the catalog (run scan first)");
   }
   std::unordered_map<std::int64_t, SongRow> rows;
   for (SongRow& row : catalog.songs()) rows.emplace(row.fileId, std::move(row));
@@ -169,7 +166,7 @@ bool buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOptions& op
   pairWithinGroups(artistGroups, options.maxPartnersPerSong, rng, artistPairs);
   out.data.similarSongs.assign(songPairs.begin(), songPairs.end());
   out.data.similarArtists.assign(artistPairs.begin(), artistPairs.end());
-  return true;
+  return base::Status::success();
 }
 
 }  // namespace songspace::core

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/base/parameter.h"
+#include "core/base/status.h"
 #include "core/model/featurespace.h"
 #include "core/model/trainingset.h"
 
@@ -53,7 +54,9 @@ struct LibraryDataset {
   std::vector<int> songAlbum;            // album group per song, -1 when unknown
 };
 
-bool buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOptions& options,
-                         LibraryDataset& out, std::string* error);
+// NotFound when the catalog holds no analysed song for the codebook.
+[[nodiscard]] base::Status buildLibraryDataset(const Catalog& catalog,
+                                               const LibraryDatasetOptions& options,
+                                               LibraryDataset& out);
 
 }  // namespace songspace::core

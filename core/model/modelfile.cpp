@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -65,10 +66,6 @@ std::vector<std::uint8_t> getBytes(base::ByteReader& in, const char* what) {
   return {bytes.begin(), bytes.end()};
 }
 
-void setError(std::string* error, const std::string& message) {
-  if (error) *error = message;
-}
-
 std::vector<std::string> readNames(base::ByteReader& in, const char* what) {
   const std::uint32_t n = in.u32();
   std::vector<std::string> names;
@@ -80,7 +77,7 @@ std::vector<std::string> readNames(base::ByteReader& in, const char* what) {
 
 }  // namespace
 
-bool JointModel::save(const std::filesystem::path& file, std::string* error) const {
+base::Status JointModel::save(const std::filesystem::path& file) const {
   base::ByteWriter payload;
   payload.f32(maxNorm);
   putMatrix(payload, V);
@@ -117,8 +114,8 @@ bool JointModel::save(const std::filesystem::path& file, std::string* error) con
   temp += ".tmp-" + std::to_string(::getpid());
   std::FILE* out = std::fopen(temp.c_str(), "wb");
   if (!out) {
-    setError(error, "cannot create " + temp.string() + ": " + std::strerror(errno));
-    return false;
+    return base::Status::failure(base::ErrorCode::Io,
+                                 "cannot create " + temp.string() + ": " + std::strerror(errno));
   }
   bool ok = std::fwrite(head.bytes().data(), 1, head.bytes().size(), out) == head.bytes().size() &&
             std::fwrite(body.data(), 1, body.size(), out) == body.size() &&
@@ -127,70 +124,72 @@ bool JointModel::save(const std::filesystem::path& file, std::string* error) con
   const int writeErrno = errno;
   ok = (std::fclose(out) == 0) && ok;
   if (!ok) {
-    setError(error, "cannot write " + temp.string() + ": " + std::strerror(writeErrno));
     std::remove(temp.c_str());
-    return false;
+    return base::Status::failure(
+        writeErrno == ENOSPC || writeErrno == EDQUOT ? base::ErrorCode::DiskFull
+                                                     : base::ErrorCode::Io,
+        "cannot write " + temp.string() + ": " + std::strerror(writeErrno));
   }
   if (std::rename(temp.c_str(), file.c_str()) != 0) {
-    setError(error, "cannot rename " + temp.string() + " to " + file.string() + ": " +
-                        std::strerror(errno));
+    const int renameErrno = errno;
     std::remove(temp.c_str());
-    return false;
+    return base::Status::failure(base::ErrorCode::Io, "cannot rename " + temp.string() + " to " +
+                                                          file.string() + ": " +
+                                                          std::strerror(renameErrno));
   }
-  return true;
+  return base::Status::success();
 }
 
-bool JointModel::load(const std::filesystem::path& file, JointModel& out, std::string* error) {
+base::Status JointModel::load(const std::filesystem::path& file, JointModel& out) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    setError(error, "cannot open " + file.string());
-    return false;
+    return base::Status::failure(base::ErrorCode::NotFound, "cannot open " + file.string());
   }
   in.seekg(0, std::ios::end);
   const std::streamoff fileSize = in.tellg();
   in.seekg(0, std::ios::beg);
   if (fileSize < 0 || static_cast<std::uint64_t>(fileSize) > kMaxFileSize) {
-    setError(error, file.string() + ": implausible file size");
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                 file.string() + ": implausible file size");
   }
   std::vector<std::uint8_t> data(static_cast<std::size_t>(fileSize));
   if (!in.read(reinterpret_cast<char*>(data.data()), fileSize)) {
-    setError(error, "cannot read " + file.string());
-    return false;
+    return base::Status::failure(base::ErrorCode::Io, "cannot read " + file.string());
   }
   const std::string where = file.string() + ": ";
   if (data.size() < kMagic.size() || std::memcmp(data.data(), kMagic.data(), kMagic.size()) != 0) {
-    setError(error, where + "not a Songspace model file (wrong magic)");
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                 where + "not a Songspace model file (wrong magic)");
   }
   base::ByteReader header(data.data() + kMagic.size(), data.size() - kMagic.size());
   const std::uint32_t version = header.u32();
   const std::uint64_t payloadSize = header.u64();
   if (!header.ok()) {
-    setError(error, where + "truncated file (incomplete header)");
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                 where + "truncated file (incomplete header)");
   }
   if (version != kFormatVersion) {
-    setError(error, where + "unsupported format version " + std::to_string(version) +
-                        " (this build reads version " + std::to_string(kFormatVersion) + ")");
-    return false;
+    return base::Status::failure(base::ErrorCode::Unsupported,
+                                 where + "unsupported format version " + std::to_string(version) +
+                                     " (this build reads version " +
+                                     std::to_string(kFormatVersion) + ")");
   }
   const std::uint64_t available = data.size() - kHeaderSize;
   if (payloadSize > available || available - payloadSize < kTrailerSize) {
-    setError(error, where + "truncated file (" + std::to_string(data.size()) +
-                        " bytes, header says " +
-                        std::to_string(payloadSize + kHeaderSize + kTrailerSize) + ")");
-    return false;
+    return base::Status::failure(
+        base::ErrorCode::Corrupt,
+        where + "truncated file (" + std::to_string(data.size()) + " bytes, header says " +
+            std::to_string(payloadSize + kHeaderSize + kTrailerSize) + ")");
   }
   if (available - payloadSize > kTrailerSize) {
-    setError(error, where + "unexpected bytes after the checksum");
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                 where + "unexpected bytes after the checksum");
   }
   const std::uint8_t* body = data.data() + kHeaderSize;
   base::ByteReader trailer(body + payloadSize, kTrailerSize);
   if (trailer.u32() != base::crc32(body, payloadSize)) {
-    setError(error, where + "checksum mismatch (the file is corrupted)");
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                 where + "checksum mismatch (the file is corrupted)");
   }
 
   base::ByteReader r(body, payloadSize);
@@ -231,11 +230,10 @@ bool JointModel::load(const std::filesystem::path& file, JointModel& out, std::s
     if (!shapes) r.fail("inconsistent sizes between sections");
   }
   if (!r.ok()) {
-    setError(error, where + r.error());
-    return false;
+    return base::Status::failure(base::ErrorCode::Corrupt, where + r.error());
   }
   out = std::move(model);
-  return true;
+  return base::Status::success();
 }
 
 }  // namespace songspace::core
