@@ -2,7 +2,9 @@
 // present values dropped by normalised name, add vs replace), apply (written files, catalog stamp
 // and tags updated, journal Done; skips with reasons for unsupported, read-only, changed and
 // outside files), undo (exact old values back, refuses changed files unless forced, no double
-// undo), recovery of interrupted edits, and the CLI's undo command.
+// undo), a file whose journal entry cannot be committed (another connection holds the write
+// lock) reported as failed and not written, recovery of interrupted edits, and the CLI's undo
+// command.
 #include <sys/stat.h>
 
 #include <QJsonArray>
@@ -13,6 +15,7 @@
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "core/catalog/catalog.h"
 #include "core/library/autotag.h"
@@ -93,7 +96,7 @@ class TestAutotag : public QObject {
     scan.roots = {m_lib};
     scan.threads = 1;
     const auto summary = library::runScan(*m_catalog, scan);
-    QVERIFY2(summary.error.empty(), summary.error.c_str());
+    QVERIFY2(summary.status.ok(), summary.status.message.c_str());
     for (const auto& name : kFixtures) QVERIFY(m_catalog->fileByPath(path(name)));
   }
 
@@ -206,6 +209,63 @@ class TestAutotag : public QObject {
     QCOMPARE(library::undoBatch(*m_catalog, force).count(library::FileOutcomeKind::Written), 1);
     QCOMPARE(field(path("tagged.flac"), TagField::Genre), before["tagged.flac"]);
     QCOMPARE(field(path("tagged.flac"), TagField::Mood), Values{"later"});
+  }
+
+  // A second connection holds the catalog's write lock while the apply reaches the second file:
+  // that file's journal entry cannot be committed (Busy, after the busy timeout), so the file is
+  // left untouched and reported as failed with its path; it is neither counted as written nor
+  // undoable. The files before and after it are written as usual, and it can be applied later.
+  void lockedCatalogFailsOneFile() {
+    const std::vector<std::string> names{"tagged-v24.mp3", "tagged.flac", "tagged.opus"};
+    std::map<std::string, Values> before;
+    for (const auto& n : names) before[n] = field(path(n), TagField::Genre);
+    auto holder = core::Catalog::open(m_dir.path().toStdString() + "/catalog.sqlite");
+    QVERIFY(holder);
+    bool locked = false;
+    bool released = false;
+    library::ApplyOptions options;
+    options.progress = [&](int done, int, const library::FileOutcome&) {
+      if (done == 1) locked = holder->beginBatch().ok();  // BEGIN IMMEDIATE: the write lock
+      if (done == 2) released = holder->rollbackBatch().ok();
+    };
+    const auto result = library::applyProposals(*m_catalog, proposals(names), options);
+    QVERIFY(locked);
+    QVERIFY(released);
+
+    QVERIFY2(result.status.ok(), result.status.message.c_str());  // one file failed, not the run
+    QCOMPARE(result.files.size(), names.size());
+    QCOMPARE(result.count(library::FileOutcomeKind::Written), 2);
+    QCOMPARE(result.count(library::FileOutcomeKind::Failed), 1);
+    const library::FileOutcome* lost = outcomeOf(result, path("tagged.flac"));
+    QVERIFY(lost != nullptr);
+    QCOMPARE(lost->kind, library::FileOutcomeKind::Failed);
+    QCOMPARE(QString::fromStdString(lost->code), QStringLiteral("catalog"));
+    QVERIFY2(lost->reason.find("cannot journal") != std::string::npos, lost->reason.c_str());
+    QCOMPARE(field(path("tagged.flac"), TagField::Genre), before["tagged.flac"]);
+    const auto flac = m_catalog->fileByPath(path("tagged.flac"));
+    QVERIFY(!hasFileTag(*m_catalog, flac->id, "jazz"));
+    for (const auto& n : {"tagged-v24.mp3", "tagged.opus"}) {
+      QCOMPARE(outcomeOf(result, path(n))->kind, library::FileOutcomeKind::Written);
+      Values want = before[n];
+      want.push_back("jazz");
+      QCOMPARE(field(path(n), TagField::Genre), want);
+      QVERIFY(hasFileTag(*m_catalog, m_catalog->fileByPath(path(n))->id, "jazz"));
+    }
+    std::vector<std::string> done;
+    for (const auto& e : m_catalog->editsOfBatch(result.batchId)) {
+      if (e.state == core::TagEditState::Done) done.push_back(e.path);
+      QVERIFY2(e.path != path("tagged.flac"), "the lost file's edit was journaled");
+    }
+    QCOMPARE(done, (std::vector<std::string>{path("tagged-v24.mp3"), path("tagged.opus")}));
+    const auto undoable = library::lastUndoableBatchInfo(*m_catalog);
+    QVERIFY(undoable);
+    QCOMPARE(undoable->batchId, result.batchId);
+    QCOMPARE(undoable->files, 2);
+
+    // Nothing holds the lock now: the lost file is applied like any other.
+    const auto retry = library::applyProposals(*m_catalog, proposals({"tagged.flac"}));
+    QCOMPARE(retry.count(library::FileOutcomeKind::Written), 1);
+    QCOMPARE(field(path("tagged.flac"), TagField::Genre), (Values{"Rock;Pop", "jazz"}));
   }
 
   // Interrupted runs: a Pending edit whose file holds the new values becomes Done (stamp
