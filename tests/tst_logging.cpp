@@ -12,6 +12,7 @@
 
 #include "audio/decoder.h"
 #include "core/base/log.h"
+#include "core/catalog/catalog.h"
 #include "core/library/logging.h"
 #include "testaudio.h"
 
@@ -91,6 +92,7 @@ class LoggingTest : public QObject {
   void debugIsOffByDefault();
   void noSinkDropsEverything();
   void cliRoutesFfmpegLogToStderr();
+  void catalogClosedInsideABatchWarns();
 
  private:
   QTemporaryDir m_dir;
@@ -186,6 +188,29 @@ void LoggingTest::cliRoutesFfmpegLogToStderr() {
   QVERIFY2(loud.contains(prefix), qPrintable(loud));
   const QString quiet = scan(QStringLiteral("songspace.audio.warning=false"));
   QVERIFY2(!quiet.contains(QStringLiteral("songspace.audio")), qPrintable(quiet));
+}
+
+// songspace.catalog: a catalog destroyed with a batch open says that its changes were discarded.
+void LoggingTest::catalogClosedInsideABatchWarns() {
+  const fs::path db = fs::path(m_dir.filePath(QStringLiteral("batch.sqlite")).toStdString());
+  MessageRecorder recorder;
+  {
+    auto catalog = core::Catalog::open(db);
+    QVERIFY(catalog);
+    QVERIFY(catalog->beginBatch().ok());
+  }
+  const QList<Message> warnings =
+      recorder.messages(QtWarningMsg, QStringLiteral("songspace.catalog"));
+  QCOMPARE(warnings.size(), 1);
+  QVERIFY2(warnings[0].text.startsWith(QString::fromStdString(db.string())),
+           qPrintable(warnings[0].text));
+  // A catalog closed after its batch was committed says nothing.
+  auto catalog = core::Catalog::open(db);
+  QVERIFY(catalog);
+  QVERIFY(catalog->beginBatch().ok());
+  QVERIFY(catalog->commitBatch().ok());
+  catalog.reset();
+  QCOMPARE(recorder.messages(QtWarningMsg, QStringLiteral("songspace.catalog")).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(LoggingTest)

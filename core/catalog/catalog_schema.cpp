@@ -6,6 +6,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "core/base/log.h"
 #include "core/catalog/catalog_sql.h"
 #include "core/catalog/openobserver.h"
 
@@ -116,6 +117,12 @@ base::Status migrate(sqlite3* db, const std::filesystem::path& path, int target)
     if (status.ok())
       status = execSql(db, ("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
     if (status.ok()) status = execSql(db, "COMMIT");
+    if (status.ok()) {
+      // Upgrading a user's existing catalog is worth a line; creating a new one is not.
+      log::write(log::Area::Catalog, version > 0 ? log::Level::Info : log::Level::Debug,
+                 path.string() + ": schema migrated from version " + std::to_string(version) +
+                     " to " + std::to_string(version + 1));
+    }
     if (!status.ok()) {
       (void)execSql(db, "ROLLBACK");  // reason: `status` (the first failure) is what we report
       status.message = path.string() + ": migrating to schema " + std::to_string(version + 1) +
@@ -219,7 +226,11 @@ Catalog::Catalog(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std
 Catalog::~Catalog() {
   // reason: a destructor cannot report; an uncommitted batch is meant to vanish, and closing the
   // connection rolls it back even if this statement fails.
-  if (m_batchDepth > 0) (void)execSql(m_db, "ROLLBACK");
+  if (m_batchDepth > 0) {
+    log::write(log::Area::Catalog, log::Level::Warning,
+               m_path.string() + ": closed inside a batch; its uncommitted changes are discarded");
+    (void)execSql(m_db, "ROLLBACK");
+  }
   sqlite3_close(m_db);
 }
 

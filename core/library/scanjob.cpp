@@ -11,6 +11,7 @@
 #include "core/base/orderedpool.h"
 #include "core/catalog/catalog.h"
 #include "core/library/librarywalker.h"
+#include "core/library/logging.h"
 #include "core/library/playlistfile.h"
 
 namespace songspace::library {
@@ -283,6 +284,9 @@ class Scanner {
     const base::Status status = m_catalog.beginBatch();
     m_batchOpen = status.ok();
     if (!m_batchOpen) {
+      qCWarning(lcScan).noquote() << QString::fromStdString(
+          m_catalog.path().string() +
+          ": cannot start a transaction, storing file by file: " + status.message);
       m_summary.problems.push_back(
           {m_catalog.path().string(), "catalog",
            "cannot start a transaction, storing file by file: " + status.message});
@@ -299,6 +303,11 @@ class Scanner {
     if (m_batchOpen) {
       status = m_catalog.commitBatch();
       if (!status.ok()) {
+        qCWarning(lcScan).noquote() << QString::fromStdString(
+            m_catalog.path().string() + ": the catalog could not commit the analyses of " +
+            std::to_string(stored.size()) +
+            " files; they are reported as failed and analysed again by the next scan: " +
+            status.message);
         // SQLite may already have rolled back; either way the batch is over.
         (void)m_catalog.rollbackBatch();  // reason: the commit's failure is what gets reported
       }
