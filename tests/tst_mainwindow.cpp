@@ -19,6 +19,7 @@
 #include <QToolButton>
 #include <QUrl>
 
+#include <QListView>
 #include "core/catalog/catalog.h"
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
@@ -30,6 +31,8 @@
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
 #include "ui/playerbar.h"
+#include "ui/playqueue.h"
+#include "ui/queuepanel.h"
 
 using namespace songspace;
 using ui::MainWindow;
@@ -65,6 +68,7 @@ class MainWindowTest : public QObject {
   void browsingLeavesPlaybackAlone();
   void enterDoubleClickAndSpacePlay();
   void searchKeepsCurrentSongAndHistory();
+  void queueFromTableAndLinksSurvivesRestart();
 
  private:
   void openLoaded(MainWindow& window);
@@ -345,6 +349,63 @@ void MainWindowTest::searchKeepsCurrentSongAndHistory() {
   QCOMPARE(currentTableFile(window), looked);
   QCOMPARE(visits.count(), 0);
   QCOMPARE(window.history()->size(), historySize);
+}
+
+// Play Now / Play Next / Add to Queue from the table's keys and an inspector link's, shown in the
+// queue panel; the queue and its current song come back in a new window (a restart).
+void MainWindowTest::queueFromTableAndLinksSurvivesRestart() {
+  QList<qint64> expected;
+  QString firstPath;
+  {
+    MainWindow window;
+    openLoaded(window);
+    QTableView* table = window.libraryView();
+    const auto idAt = [table](int row) {
+      return table->model()->index(row, 0).data(ui::LibraryTableModel::FileIdRole).toLongLong();
+    };
+    table->setFocus();
+    table->setCurrentIndex(table->model()->index(0, 0));
+    QTest::keyClick(table, Qt::Key_Return);  // Play Now
+    table->setCurrentIndex(table->model()->index(2, 0));
+    QTest::keyClick(table, Qt::Key_Return, Qt::ShiftModifier);  // Play Next
+    table->setCurrentIndex(table->model()->index(3, 0));
+    QTest::keyClick(table, Qt::Key_Return, Qt::ControlModifier);  // Add to Queue
+    QCOMPARE(window.playerBar()->songFileId(), idAt(0));
+    QCoreApplication::processEvents();
+    const QList<QToolButton*> similar = entries(window.inspector(), QStringLiteral("song:"));
+    QVERIFY(!similar.isEmpty());
+    const qint64 linked = similar.first()->property("fileId").toLongLong();
+    similar.first()->setFocus();
+    QTest::keyClick(similar.first(), Qt::Key_Return, Qt::ShiftModifier);  // a link's Play Next
+    expected = {idAt(0), linked, idAt(2), idAt(3)};
+    QList<qint64> queued;
+    for (const ui::QueueItem& item : window.playQueue()->items()) queued << item.fileId;
+    QCOMPARE(queued, expected);
+    QCOMPARE(window.playQueue()->currentRow(), 0);
+    QCOMPARE(window.playerBar()->songFileId(), idAt(0));  // queueing does not interrupt
+    QListView* view = window.queuePanel()->view();
+    QVERIFY(view->isVisible());
+    QCOMPARE(view->model()->rowCount(), 4);
+    QVERIFY(view->model()
+                ->index(0, 0)
+                .data(Qt::DisplayRole)
+                .toString()
+                .contains(QStringLiteral(" — ")));
+    firstPath = window.playerBar()->songPath();
+    window.close();  // saves the queue
+  }
+  MainWindow restarted;
+  QList<qint64> restored;
+  for (const ui::QueueItem& item : restarted.playQueue()->items()) restored << item.fileId;
+  QCOMPARE(restored, expected);
+  QCOMPARE(restarted.playQueue()->currentRow(), 0);
+  QCOMPARE(restarted.playerBar()->songPath(), firstPath);  // loaded, not playing
+  QVERIFY(!restarted.playerBar()->isPlaying());
+  if (const QByteArray dir = qgetenv("SONGSPACE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+    openLoaded(restarted);
+    QTest::qWait(300);
+    QVERIFY(restarted.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/queue.png")));
+  }
 }
 
 QTEST_MAIN(MainWindowTest)

@@ -2,7 +2,9 @@
 
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenu>
 #include <QScrollArea>
+#include <QShortcut>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -107,6 +109,30 @@ void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional
   button->setProperty("fileId", QVariant::fromValue<qint64>(fileId));
   connect(button, &QToolButton::clicked, this,
           [this, fileId] { Q_EMIT songActivated(static_cast<qint64>(fileId)); });
+  const auto request = [this, fileId](QueuePlacement placement) {
+    return [this, fileId, placement] {
+      Q_EMIT songPlayRequested(static_cast<qint64>(fileId), placement);
+    };
+  };
+  button->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(button, &QWidget::customContextMenuRequested, this,
+          [this, button, fileId, request](const QPoint& at) {
+            QMenu menu(this);
+            menu.addAction(tr("Play Now"), this, request(QueuePlacement::PlayNow));
+            menu.addAction(tr("Play Next"), this, request(QueuePlacement::PlayNext));
+            menu.addAction(tr("Add to Queue"), this, request(QueuePlacement::AddToQueue));
+            menu.addSeparator();
+            menu.addAction(tr("Show Song"), this,
+                           [this, fileId] { Q_EMIT songActivated(static_cast<qint64>(fileId)); });
+            menu.exec(button->mapToGlobal(at));
+          });
+  for (const auto& [keys, placement] :
+       {std::pair{QKeySequence(Qt::SHIFT | Qt::Key_Return), QueuePlacement::PlayNext},
+        std::pair{QKeySequence(Qt::CTRL | Qt::Key_Return), QueuePlacement::AddToQueue}}) {
+    auto* shortcut = new QShortcut(keys, button);
+    shortcut->setContext(Qt::WidgetShortcut);
+    connect(shortcut, &QShortcut::activated, this, request(placement));
+  }
 }
 
 void BrowsePanel::addArtistEntry(HitList* list, const QString& name, std::optional<float> score) {

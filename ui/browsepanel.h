@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/library/librarysnapshot.h"
+#include "ui/playqueue.h"
 
 class QScrollArea;
 class QVBoxLayout;
@@ -28,8 +29,9 @@ class BrowsePanel : public QWidget {
 
  Q_SIGNALS:
   void songActivated(qint64 fileId);
-  // The user asked to play a song (e.g. the inspector's Play button); nothing else changes.
-  void songPlayRequested(qint64 fileId);
+  // The user asked to play or queue a song (the inspector's Play button, a song entry's context
+  // menu, Shift+Enter / Ctrl+Enter on an entry); what is shown does not change.
+  void songPlayRequested(qint64 fileId, songspace::ui::QueuePlacement placement);
   void artistActivated(const QString& name);
   void tagActivated(const QString& tag);
 
@@ -50,7 +52,8 @@ class BrowsePanel : public QWidget {
   HitList* addSection(QVBoxLayout* layout, const QString& heading, const QString& legend = {});
   // "Artist – Title" of a library song (the file name when untitled).
   QString songLabel(std::int64_t fileId) const;
-  // Entry helpers that wire the click to the right signal.
+  // Entry helpers that wire the click to the right signal. Song entries also offer Play Now,
+  // Play Next and Add to Queue (context menu; Shift+Enter plays next, Ctrl+Enter appends).
   void addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> score,
                     bool marked = false);
   void addArtistEntry(HitList* list, const QString& name, std::optional<float> score);

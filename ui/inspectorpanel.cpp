@@ -105,7 +105,9 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     connect(link, &QLabel::linkActivated, this, [this, artist] { Q_EMIT artistActivated(artist); });
     layout->addWidget(link, 0, Qt::AlignLeft);
   }
-  addPlayButton(layout, [this, fileId] { Q_EMIT songPlayRequested(static_cast<qint64>(fileId)); });
+  addPlayButton(layout, [this, fileId] {
+    Q_EMIT songPlayRequested(static_cast<qint64>(fileId), QueuePlacement::PlayNow);
+  });
 
   auto* form = new QFormLayout;
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);

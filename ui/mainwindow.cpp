@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -12,6 +13,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QProgressBar>
 #include <QPushButton>
@@ -37,6 +39,7 @@
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
 #include "ui/playerbar.h"
+#include "ui/queuepanel.h"
 #include "ui/settingskeys.h"
 
 namespace songspace::ui {
@@ -103,7 +106,7 @@ MainWindow::MainWindow(QWidget* parent)
   m_splitter->setStretchFactor(0, 0);
   m_splitter->setStretchFactor(1, 1);
   m_splitter->setStretchFactor(2, 0);
-  m_splitter->setSizes({220, 600, 420});
+  m_splitter->setSizes({200, 600, 360});
   m_splitter->setChildrenCollapsible(false);
 
   // A non-modal offer (e.g. rescan after reopening the last library), above the content.
@@ -136,17 +139,35 @@ MainWindow::MainWindow(QWidget* parent)
   browserLayout->setSpacing(0);
   browserLayout->addWidget(m_infoBar);
   browserLayout->addWidget(m_splitter, 1);
-  auto* line = new QFrame;
-  line->setFrameShape(QFrame::HLine);
-  line->setFrameShadow(QFrame::Sunken);
-  browserLayout->addWidget(line);
-  browserLayout->addWidget(m_player);
+
+  m_queuePanel = new QueuePanel(m_player->queue());
+  m_queueDock = new QDockWidget(tr("Play Queue"), this);
+  m_queueDock->setObjectName(QStringLiteral("queueDock"));
+  m_queueDock->setWidget(m_queuePanel);
+  m_queueDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+  addDockWidget(Qt::RightDockWidgetArea, m_queueDock);
+  resizeDocks({m_queueDock}, {260}, Qt::Horizontal);
+  // The player spans the window's width under the queue dock: a fixed bottom tool bar (tool bar
+  // areas surround the dock areas). Both belong to the library page, not the welcome page.
+  m_playerBar = new QToolBar(tr("Player"), this);
+  m_playerBar->setObjectName(QStringLiteral("player"));
+  m_playerBar->setMovable(false);
+  m_playerBar->setFloatable(false);
+  m_playerBar->toggleViewAction()->setVisible(false);
+  m_player->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+  m_playerBar->addWidget(m_player);
+  addToolBar(Qt::BottomToolBarArea, m_playerBar);
 
   m_welcome = buildWelcome();
   m_pages = new QStackedWidget;
   m_pages->addWidget(m_welcome);
   m_pages->addWidget(browser);
   setCentralWidget(m_pages);
+  connect(m_pages, &QStackedWidget::currentChanged, this, [this](int page) {
+    const bool library = page == 1;
+    m_playerBar->setVisible(library);
+    m_queueDock->setVisible(library && m_queueWanted);
+  });
 
   buildMenusAndToolbar();
   buildStatusBar();
@@ -160,9 +181,23 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
     playSong(index.data(LibraryTableModel::FileIdRole).toLongLong());
   });
-  connect(m_inspector, &BrowsePanel::songPlayRequested, this, &MainWindow::playSong);
+  for (BrowsePanel* panel :
+       {static_cast<BrowsePanel*>(m_inspector), static_cast<BrowsePanel*>(m_artistPage)}) {
+    connect(panel, &BrowsePanel::songPlayRequested, this, &MainWindow::playSong);
+  }
   connect(m_inspector, &InspectorPanel::filePlayRequested, this,
-          [this](const QString& path) { playFile(0, path); });
+          [this](const QString& path) { playFile(0, path, QueuePlacement::PlayNow); });
+  m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(m_table, &QWidget::customContextMenuRequested, this, &MainWindow::showTableMenu);
+  connect(m_queuePanel, &QueuePanel::playRowRequested, this, [this](int row) {
+    playQueue()->setCurrentRow(row);
+    m_player->playCurrent();
+  });
+  connect(m_queuePanel, &QueuePanel::showSongRequested, this, &MainWindow::selectSong);
+  connect(playQueue(), &QAbstractItemModel::rowsInserted, this,
+          [this] { m_playPause->setEnabled(true); });
+  connect(m_player, &PlayerBar::message, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 10000); });
   connect(m_player, &PlayerBar::showPlayingRequested, this,
           [this](qint64 fileId, const QString& path) {
             if (fileId > 0) {
@@ -351,6 +386,14 @@ void MainWindow::buildMenusAndToolbar() {
     applyAppearance(on);
   });
 
+  view->addSeparator();
+  QAction* queue = m_queueDock->toggleViewAction();
+  queue->setText(tr("Play Queue"));
+  queue->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+  connect(queue, &QAction::triggered, this, [this](bool shown) { m_queueWanted = shown; });
+  view->addAction(queue);
+  buildPlaybackMenu();
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("About Songspace"), this, [this] { showAboutDialog(this); });
 
@@ -390,6 +433,72 @@ void MainWindow::buildMenusAndToolbar() {
   });
 }
 
+void MainWindow::buildPlaybackMenu() {
+  QMenu* menu = menuBar()->addMenu(tr("&Playback"));
+  // The table's row actions: shortcuts while the table has focus; the context menu shows them.
+  const auto rowAction = [this](const QString& text, const QKeySequence& keys,
+                                QueuePlacement placement) {
+    auto* action = new QAction(text, m_table);
+    action->setShortcut(keys);
+    action->setShortcutContext(Qt::WidgetShortcut);
+    m_table->addAction(action);
+    connect(action, &QAction::triggered, this, [this, placement] {
+      playSong(m_table->currentIndex().data(LibraryTableModel::FileIdRole).toLongLong(), placement);
+    });
+    return action;
+  };
+  rowAction(tr("Play Now"), QKeySequence(Qt::Key_Return), QueuePlacement::PlayNow)
+      ->setObjectName(QStringLiteral("playNow"));
+  rowAction(tr("Play Next"), QKeySequence(Qt::SHIFT | Qt::Key_Return), QueuePlacement::PlayNext)
+      ->setObjectName(QStringLiteral("playNext"));
+  rowAction(tr("Add to Queue"), QKeySequence(Qt::CTRL | Qt::Key_Return), QueuePlacement::AddToQueue)
+      ->setObjectName(QStringLiteral("addToQueue"));
+
+  const auto add = [&](const QString& text, const QList<QKeySequence>& keys, auto slot) {
+    QAction* action = menu->addAction(text, this, slot);
+    action->setShortcuts(keys);
+    return action;
+  };
+  add(tr("Play or Pause"), {QKeySequence(Qt::Key_MediaTogglePlayPause)}, [this] {
+    togglePlayback();
+  })->setToolTip(tr("Space, when no text field has the focus"));
+  add(tr("Next Song"), {QKeySequence(Qt::CTRL | Qt::Key_Right), QKeySequence(Qt::Key_MediaNext)},
+      [this] { m_player->next(); });
+  add(tr("Previous Song"),
+      {QKeySequence(Qt::CTRL | Qt::Key_Left), QKeySequence(Qt::Key_MediaPrevious)},
+      [this] { m_player->previous(); });
+  menu->addSeparator();
+  add(tr("Forward %n Second(s)", nullptr, static_cast<int>(PlayerBar::kSeekStepMs / 1000)),
+      {QKeySequence(Qt::SHIFT | Qt::Key_Right)},
+      [this] { m_player->seekBy(PlayerBar::kSeekStepMs); });
+  add(tr("Back %n Second(s)", nullptr, static_cast<int>(PlayerBar::kSeekStepMs / 1000)),
+      {QKeySequence(Qt::SHIFT | Qt::Key_Left)},
+      [this] { m_player->seekBy(-PlayerBar::kSeekStepMs); });
+  add(tr("Louder"), {QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence(Qt::Key_VolumeUp)},
+      [this] { m_player->setVolume(m_player->volume() + 5); });
+  add(tr("Quieter"), {QKeySequence(Qt::CTRL | Qt::Key_Minus), QKeySequence(Qt::Key_VolumeDown)},
+      [this] { m_player->setVolume(m_player->volume() - 5); });
+  menu->addSeparator();
+  QAction* shuffle = add(tr("Shuffle"), {QKeySequence(Qt::CTRL | Qt::Key_H)},
+                         [this](bool on) { playQueue()->setShuffle(on); });
+  shuffle->setCheckable(true);
+  connect(playQueue(), &PlayQueue::shuffleChanged, shuffle, &QAction::setChecked);
+  add(tr("Change Repeat Mode"), {QKeySequence(Qt::CTRL | Qt::Key_R)},
+      [this] { m_player->cycleRepeat(); });
+  menu->addSeparator();
+  add(tr("Show Playing Song"), {QKeySequence(Qt::CTRL | Qt::Key_J)}, [this] {
+    if (m_player->songFileId() > 0) selectSong(m_player->songFileId());
+  });
+}
+
+void MainWindow::showTableMenu(const QPoint& at) {
+  const QModelIndex index = m_table->indexAt(at);
+  if (!index.isValid()) return;
+  QMenu menu(this);
+  menu.addActions(m_table->actions());  // Play Now, Play Next, Add to Queue with their keys
+  menu.exec(m_table->viewport()->mapToGlobal(at));
+}
+
 void MainWindow::buildStatusBar() {
   m_phase = new QLabel;
   m_progress = new QProgressBar;
@@ -414,6 +523,14 @@ void MainWindow::restoreSettings() {
   restoreGeometry(settings::kWindowGeometry.read(store));
   m_splitter->restoreState(settings::kWindowSplitter.read(store));
   m_map->setColorBy(settings::kMapColorBy.read(store));
+  restoreState(settings::kWindowState.read(store));
+  m_queueWanted = !m_queueDock->isHidden();
+  const bool library = m_pages->currentIndex() == 1;
+  m_playerBar->setVisible(library);
+  m_queueDock->setVisible(library && m_queueWanted);
+  playQueue()->restore(settings::kPlayQueue.read(store), settings::kPlayQueueCurrent.read(store));
+  m_player->loadCurrent();
+  m_playPause->setEnabled(playQueue()->rowCount() > 0);
 }
 
 void MainWindow::saveSettings() const {
@@ -421,6 +538,9 @@ void MainWindow::saveSettings() const {
   settings::kWindowGeometry.write(store, saveGeometry());
   settings::kWindowSplitter.write(store, m_splitter->saveState());
   settings::kMapColorBy.write(store, m_map->colorBy());
+  settings::kWindowState.write(store, saveState());
+  settings::kPlayQueue.write(store, playQueue()->save());
+  settings::kPlayQueueCurrent.write(store, playQueue()->currentRow());
   if (!catalogPath().isEmpty()) settings::kLastCatalog.write(store, catalogPath());
 }
 
@@ -507,13 +627,17 @@ void MainWindow::syncTableToHistory() {
   m_syncing = false;
 }
 
-void MainWindow::playSong(qint64 fileId) {
-  const core::SongRow* song = m_snapshot ? m_snapshot->song(fileId) : nullptr;
-  if (!song) return;
-  playFile(fileId, QString::fromStdString(song->path));
+PlayQueue* MainWindow::playQueue() const {
+  return m_player->queue();
 }
 
-void MainWindow::playFile(qint64 fileId, const QString& path) {
+void MainWindow::playSong(qint64 fileId, QueuePlacement placement) {
+  const core::SongRow* song = m_snapshot ? m_snapshot->song(fileId) : nullptr;
+  if (!song) return;
+  playFile(fileId, QString::fromStdString(song->path), placement);
+}
+
+void MainWindow::playFile(qint64 fileId, const QString& path, QueuePlacement placement) {
   const core::SongRow* song = m_snapshot && fileId > 0 ? m_snapshot->song(fileId) : nullptr;
   QString title = song ? QString::fromStdString(song->info.title) : QString();
   if (title.isEmpty()) title = QFileInfo(path).fileName();
@@ -521,11 +645,19 @@ void MainWindow::playFile(qint64 fileId, const QString& path) {
     title = tr("%1 — %2").arg(title, QString::fromStdString(song->artistName));
   }
   m_playPause->setEnabled(true);
-  m_player->play(fileId, path, title);
+  if (placement == QueuePlacement::PlayNow) {
+    m_player->play(fileId, path, title);
+    return;
+  }
+  playQueue()->add({{fileId, path, title}}, placement);
+  statusBar()->showMessage(placement == QueuePlacement::PlayNext
+                               ? tr("“%1” plays next.").arg(title)
+                               : tr("“%1” was added to the queue.").arg(title),
+                           5000);
 }
 
 void MainWindow::togglePlayback() {
-  if (!m_player->songPath().isEmpty()) {
+  if (!m_player->songPath().isEmpty() || playQueue()->rowCount() > 0) {
     m_player->togglePlay();
     return;
   }
@@ -533,7 +665,7 @@ void MainWindow::togglePlayback() {
   if (location.kind == Location::Song) {
     playSong(location.fileId);
   } else if (location.kind == Location::External && !location.name.isEmpty()) {
-    playFile(0, location.name);
+    playFile(0, location.name, QueuePlacement::PlayNow);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "core/library/projectionjob.h"
 #include "ui/jobcontroller.h"
 #include "ui/navigationhistory.h"
+#include "ui/playqueue.h"
 
 class QAction;
 class QLabel;
@@ -23,6 +24,8 @@ class QTabWidget;
 class QTableView;
 class QToolButton;
 class QFrame;
+class QDockWidget;
+class QToolBar;
 
 namespace songspace::ui {
 
@@ -33,6 +36,7 @@ class LibraryFilterProxy;
 class LibraryTableModel;
 class MapPanel;
 class PlayerBar;
+class QueuePanel;
 
 // The explorer window (docs/design.md §3). Left: search, artists and failed files; centre: the
 // library table and the map as tabs; right: the inspector or an artist page; a player at the
@@ -43,7 +47,8 @@ class PlayerBar;
 // guarded so the views' own selection signals do not echo back. Only user navigation moves the
 // history: current-row changes that filtering, sorting or a model reset cause are ignored.
 // Choosing never touches playback: only play actions (Enter, double-click, Space on a table row,
-// the inspector's Play button) start a song.
+// the inspector's Play button) start a song, through the play queue (a dock beside the inspector):
+// Play Now / Play Next / Add to Queue on table rows and inspector links.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -60,7 +65,8 @@ class MainWindow : public QMainWindow {
   void startUp(bool offerFirstRun);
 
   void selectSong(qint64 fileId);  // the one path for choosing a song
-  void playSong(qint64 fileId);    // starts a library song; what is shown does not change
+  // Plays or queues a library song (QueuePlacement); what is shown does not change.
+  void playSong(qint64 fileId, QueuePlacement placement = QueuePlacement::PlayNow);
   void showArtist(const QString& name);
   void setCurrentTab(Tab tab);
 
@@ -78,6 +84,8 @@ class MainWindow : public QMainWindow {
   InspectorPanel* inspector() const { return m_inspector; }
   ArtistPage* artistPage() const { return m_artistPage; }
   PlayerBar* playerBar() const { return m_player; }
+  PlayQueue* playQueue() const;
+  QueuePanel* queuePanel() const { return m_queuePanel; }
   QWidget* welcomePage() const { return m_welcome; }
   QLineEdit* searchField() const { return m_search; }
 
@@ -106,7 +114,9 @@ class MainWindow : public QMainWindow {
   void showLocation(const Location& location);
   void syncTableToHistory();  // after a filter / sort / reset moved the table's current row
   void togglePlayback();
-  void playFile(qint64 fileId, const QString& path);
+  void playFile(qint64 fileId, const QString& path, QueuePlacement placement);
+  void buildPlaybackMenu();
+  void showTableMenu(const QPoint& at);
   void updateEmptyStates();
   void sizeColumns();
   void updateFailedList();
@@ -147,6 +157,10 @@ class MainWindow : public QMainWindow {
   InspectorPanel* m_inspector;
   ArtistPage* m_artistPage;
   PlayerBar* m_player;
+  QueuePanel* m_queuePanel;
+  QDockWidget* m_queueDock;
+  QToolBar* m_playerBar;      // holds m_player
+  bool m_queueWanted = true;  // the queue dock's shown state on the library page
   QFrame* m_infoBar;
   QLabel* m_infoText;
 

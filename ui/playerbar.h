@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include "ui/playqueue.h"
+
 class QAudioOutput;
 class QLabel;
 class QMediaPlayer;
@@ -10,33 +12,60 @@ class QToolButton;
 
 namespace songspace::ui {
 
-// Plays one song at a time, independently of what the window shows: play/pause, the playing
-// song's "title — artist" as a link back to it (showPlayingRequested), a position slider and time
-// labels. Only play() changes the song; browsing never does. The media player is
-// created on the first play, so a window that never plays (tests, screenshots, offscreen) never
-// touches the audio stack; a missing audio device or an unplayable file shows as a message in
-// the bar (QMediaPlayer::errorOccurred) instead of blocking or crashing.
+// Plays the play queue's current song, independently of what the window shows: previous,
+// play/pause and next; the playing song's "title — artist" as a link back to it
+// (showPlayingRequested); a position slider (a click jumps to the clicked position, arrow keys
+// and Page Up/Down seek) with time labels; shuffle, repeat and a volume slider (remembered in
+// settings::kPlayerVolume).
+//
+// When a song ends the queue advances (PlayQueue::next(AutoAdvance)) and the next song plays;
+// a missing or undecodable file is skipped with a message(), as long as some song in the queue
+// may still play. The media player is created on the first play, so a window that never plays
+// (tests, screenshots) never touches the audio stack. With no audio output device playback
+// still runs (silently, as the backend does), and the bar says so, once, through message() and
+// a label that stays.
 class PlayerBar : public QWidget {
   Q_OBJECT
  public:
+  static constexpr qint64 kRestartThresholdMs = 3000;  // Previous restarts a song played longer
+  static constexpr qint64 kSeekStepMs = 10'000;        // arrow keys and seekBy() shortcuts
+  static constexpr qint64 kSeekPageMs = 60'000;        // Page Up / Page Down on the slider
+
   explicit PlayerBar(QWidget* parent = nullptr);
 
-  // Loads the song (fileId 0 for a file outside the catalog) and starts playing it from 0:00.
+  PlayQueue* queue() const { return m_queue; }
+
+  // Puts the song in the queue (QueuePlacement::PlayNow) and plays it from 0:00.
   void play(qint64 fileId, const QString& path, const QString& title);
+  // Plays the queue's current row from 0:00 (after a double-click in the queue, say).
+  void playCurrent();
+  // Shows the queue's current row, paused at 0:00 (e.g. a queue restored at start-up).
+  void loadCurrent();
+
   QString songPath() const { return m_path; }
   qint64 songFileId() const { return m_fileId; }  // 0 when nothing or an outside file is loaded
   QString songTitle() const { return m_titleText; }
   bool isPlaying() const;
-  QString errorText() const;
+  qint64 position() const;    // ms; 0 before the first play
+  QString errorText() const;  // the last song's error, while it is shown
+  bool noAudioDevice() const { return m_noDeviceReported; }
+  int volume() const;  // 0–100, as the slider shows it
 
  public Q_SLOTS:
   void togglePlay();
   void stop();
+  void next();
+  void previous();
+  void seekBy(qint64 deltaMs);
+  void setVolume(int percent);
+  void cycleRepeat();  // Off → All → One → Off
 
  Q_SIGNALS:
   void playingChanged(bool playing);
   // The user clicked the playing song's title: the window should show it.
   void showPlayingRequested(qint64 fileId, const QString& path);
+  // Something the user should read in the status bar (a skipped file, no audio device).
+  void message(const QString& text);
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -46,21 +75,35 @@ class PlayerBar : public QWidget {
   void showErrorInk();  // the error label in the palette's negative colour
   void updateTimes(qint64 positionMs);
   void showError(const QString& message);
+  void setSong(const QueueItem& item);  // stops the previous song
+  void start();                         // plays m_path from 0:00, or skips it
+  void skipUnplayable(const QString& reason);
+  void onEndOfSong();
+  void updateQueueButtons();
+  void updateRepeatButton();
 
-  void setSong(qint64 fileId, const QString& path, const QString& title);  // stops the previous
-
+  PlayQueue* m_queue;
   QString m_path;
   QString m_titleText;
   qint64 m_fileId = 0;
   QMediaPlayer* m_player = nullptr;  // owned through the QObject tree, created on first play
   QAudioOutput* m_output = nullptr;
+  QToolButton* m_previousButton;
   QToolButton* m_playButton;
+  QToolButton* m_nextButton;
   QSlider* m_slider;
   QToolButton* m_title;
   QLabel* m_elapsed;
   QLabel* m_duration;
+  QToolButton* m_shuffleButton;
+  QToolButton* m_repeatButton;
+  QSlider* m_volume;
   QLabel* m_error;
+  QLabel* m_noDevice;  // shown for good once no audio output device was found
+  QString m_skipping;  // the path being skipped, so two error signals skip it once
   bool m_sliderHeld = false;
+  bool m_noDeviceReported = false;
+  int m_skipsInRow = 0;  // unplayable songs skipped since one played; bounds the skipping
 };
 
 }  // namespace songspace::ui

@@ -27,12 +27,23 @@ struct Key {
 // MainWindow::saveGeometry() and the splitter's saveState(), restored at start-up.
 inline const Key<QByteArray> kWindowGeometry{QStringLiteral("window/geometry")};
 inline const Key<QByteArray> kWindowSplitter{QStringLiteral("window/splitter")};
+// QMainWindow::saveState(): where the play queue dock is and whether it is shown.
+inline const Key<QByteArray> kWindowState{QStringLiteral("window/state")};
 // The map's "Colour by" choice (MapPanel::ColorBy as int).
 inline const Key<int> kMapColorBy{QStringLiteral("map/colorBy"), 0};
 // The catalog opened last (absolute path), reopened at start-up when it still exists.
 inline const Key<QString> kLastCatalog{QStringLiteral("library/lastCatalog")};
 // Whether the GUI starts with its dark palette (`songspace --dark` turns it on for one run).
 inline const Key<bool> kDarkAppearance{QStringLiteral("appearance/dark"), false};
+
+// The player's volume, 0–100 (the slider's scale; the output gets it on a logarithmic scale).
+inline const Key<int> kPlayerVolume{QStringLiteral("player/volume"), 80};
+// The play queue (PlayQueue::save(): a list of {fileId, path, title}) and its current row. In the
+// settings, not the catalog: it is the GUI's session state like the window geometry, may hold
+// files outside the catalog, survives opening another catalog, and the catalog is shared with the
+// CLI, which has no queue.
+inline const Key<QVariantList> kPlayQueue{QStringLiteral("player/queue")};
+inline const Key<int> kPlayQueueCurrent{QStringLiteral("player/queueCurrent"), -1};
 
 // The music folders scanned into one catalog, offered for a rescan. Catalog paths go in hex:
 // a QSettings key must not carry a path's '/' runs.
