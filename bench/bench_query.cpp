@@ -1,57 +1,161 @@
-// Query latency: top-10 similar songs among N embedded songs (d = 64, and the default d of
-// TrainOptions) by exact matrix-vector product + topK, beside the bare matrix-vector product
-// measured in the same run (docs/design.md §3: an approximate index only if this shows it pays).
+// Query latency: top-10 similar songs among N embedded songs by the exact float scan
+// (matrix-vector product + topK, the reference) and by SongSearchIndex (4-bit first pass, exact
+// re-scoring within the error bound), measured in the same run, with recall@10 of the index
+// against the exact answer. Two kinds of embedding: isotropic Gaussian directions, and a planted
+// library (songs around 1 000 artist centres, norms below 1 as the model's ball gives them), the
+// harder case for the bound (many songs close to a query). `--hnsw` adds hnswlib's HNSW index
+// (inner product, M = 16, efConstruction = 200) at N ≤ 10⁵ for comparison.
+//   bench_query [--hnsw] [--max-songs N]
+#include <hnswlib/hnswlib.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <memory>
+#include <set>
+#include <string>
 
+#include "core/base/random.h"
 #include "core/model/jointmodel.h"
+#include "core/model/songsearch.h"
 #include "core/model/trainer.h"
-#include "core/model/trainer_plan.h"
 
 using namespace songspace::core;
 namespace base = songspace::base;
 
 namespace {
 
-template <typename F>
-double medianSeconds(int repeats, F&& f) {
-  std::vector<double> times;
-  for (int r = 0; r < repeats; ++r) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    times.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+constexpr int kK = 10;
+constexpr int kQueries = 101;
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2),
+                   values.end());
+  return values[values.size() / 2];
+}
+
+Eigen::MatrixXf gaussianSongs(int d, int n, base::Xoshiro256& rng) {
+  Eigen::MatrixXf songs(d, n);
+  for (Eigen::Index i = 0; i < songs.size(); ++i)
+    songs.data()[i] = static_cast<float>(base::standardNormal(rng));
+  songs.colwise().normalize();
+  return songs;
+}
+
+// Songs of 1 000 artists: centre + noise of a third of its norm, scaled into the unit ball.
+Eigen::MatrixXf plantedSongs(int d, int n, base::Xoshiro256& rng) {
+  const Eigen::MatrixXf centres = gaussianSongs(d, 1000, rng);
+  Eigen::MatrixXf songs(d, n);
+  for (int j = 0; j < n; ++j) {
+    const auto artist = static_cast<int>(base::uniformBelow(rng, 1000));
+    Eigen::VectorXf x = centres.col(artist);
+    for (int r = 0; r < d; ++r)
+      x[r] += static_cast<float>(base::standardNormal(rng) / std::sqrt(3.0 * d));
+    songs.col(j) = x / x.norm() * static_cast<float>(0.5 + 0.5 * base::uniform01(rng));
   }
-  std::nth_element(times.begin(), times.begin() + repeats / 2, times.end());
-  return times[static_cast<std::size_t>(repeats / 2)];
+  return songs;
+}
+
+double recall(const std::vector<Scored>& exact, const std::vector<Scored>& found) {
+  std::set<int> truth;
+  for (const Scored& s : exact) truth.insert(s.index);
+  int hit = 0;
+  for (const Scored& s : found) hit += truth.count(s.index) > 0 ? 1 : 0;
+  return exact.empty() ? 1.0 : static_cast<double>(hit) / static_cast<double>(exact.size());
 }
 
 }  // namespace
 
-int main() {
-  base::Xoshiro256 rng(1);
-  JointModel model;
-  std::printf("%5s %10s %14s %14s %8s\n", "d", "songs", "matvec ms", "top-10 ms", "ratio");
-  for (const int d : {64, TrainOptions{}.dimension})
-    for (int n : {10000, 100000, 1000000}) {
-      Eigen::MatrixXf songs(d, n);
-      for (Eigen::Index i = 0; i < songs.size(); ++i)
-        songs.data()[i] = static_cast<float>(base::standardNormal(rng));
-      songs.colwise().normalize();
-      const Eigen::VectorXf query = songs.col(n / 2);
-      const int repeats = n >= 1000000 ? 15 : 51;
-      Eigen::VectorXf scores(n);
-      float sink = 0;
-      const double matvec = medianSeconds(repeats, [&] {
-        scores.noalias() = songs.transpose() * query;
-        sink += scores[0];
-      });
-      const double top = medianSeconds(repeats, [&] {
-        sink += static_cast<float>(model.similarSongs(songs, query, 10, n / 2).front().index);
-      });
-      std::printf("%5d %10d %14.3f %14.3f %8.2f\n", d, n, matvec * 1e3, top * 1e3, top / matvec);
-      if (sink == 12345.f) std::printf(" ");  // keep the work observable
+int main(int argc, char** argv) {
+  bool hnsw = false;
+  int maxSongs = 1000000;
+  int cap = SongSearchIndex::kRescoreCap.defaultValue;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--hnsw") == 0) hnsw = true;
+    if (std::strcmp(argv[i], "--max-songs") == 0 && i + 1 < argc) maxSongs = std::atoi(argv[++i]);
+    if (std::strcmp(argv[i], "--rescore-cap") == 0 && i + 1 < argc) cap = std::atoi(argv[++i]);
+  }
+  const int d = TrainOptions{}.dimension;
+  std::printf("d = %d, top-%d, median of %d queries (songs of the library, themselves excluded)\n",
+              d, kK, kQueries);
+  std::printf("%-9s %8s %10s %10s %9s %8s %8s %9s %10s\n", "data", "songs", "exact ms", "index ms",
+              "ratio", "recall", "rescored", "certified", "build ms");
+  for (const char* kind : {"gaussian", "planted"})
+    for (const int n : {10000, 20000, 50000, 100000, 1000000}) {
+      if (n > maxSongs) continue;
+      base::Xoshiro256 rng(1);
+      const Eigen::MatrixXf songs =
+          std::strcmp(kind, "planted") == 0 ? plantedSongs(d, n, rng) : gaussianSongs(d, n, rng);
+      auto start = std::chrono::steady_clock::now();
+      const SongSearchIndex index(songs, {.forceQuantised = true, .rescoreCap = cap});
+      const double build = secondsSince(start);
+      std::vector<double> exactTimes, indexTimes;
+      double recallSum = 0, rescoredSum = 0, certifiedSum = 0;
+      std::vector<std::vector<Scored>> truths;
+      for (int q = 0; q < kQueries; ++q) {
+        const int song = static_cast<int>(base::uniformBelow(rng, static_cast<std::uint32_t>(n)));
+        const Eigen::VectorXf query = songs.col(song);
+        start = std::chrono::steady_clock::now();
+        const Eigen::VectorXf scores = songs.transpose() * query;
+        const std::vector<Scored> exact = topK(scores, kK, song);
+        exactTimes.push_back(secondsSince(start));
+        SongSearchIndex::SearchStats stats;
+        start = std::chrono::steady_clock::now();
+        const std::vector<Scored> found = index.search(songs, query, kK, song, &stats);
+        indexTimes.push_back(secondsSince(start));
+        recallSum += recall(exact, found);
+        rescoredSum += stats.rescored;
+        certifiedSum += stats.certified ? 1 : 0;
+        truths.push_back(exact);
+      }
+      const double exactMs = median(exactTimes) * 1e3, indexMs = median(indexTimes) * 1e3;
+      std::printf("%-9s %8d %10.3f %10.3f %9.2f %8.4f %8.0f %9.2f %10.0f\n", kind, n, exactMs,
+                  indexMs, indexMs / exactMs, recallSum / kQueries, rescoredSum / kQueries,
+                  certifiedSum / kQueries, build * 1e3);
+      std::fflush(stdout);
+
+      if (!hnsw || n > 100000) continue;
+      hnswlib::InnerProductSpace space(static_cast<std::size_t>(d));
+      start = std::chrono::steady_clock::now();
+      hnswlib::HierarchicalNSW<float> graph(&space, static_cast<std::size_t>(n), 16, 200, 1);
+      for (int j = 0; j < n; ++j) graph.addPoint(songs.col(j).data(), static_cast<std::size_t>(j));
+      const double hnswBuild = secondsSince(start);
+      for (const int ef : {32, 64, 128, 256}) {
+        graph.setEf(static_cast<std::size_t>(ef));
+        base::Xoshiro256 again(1);
+        if (std::strcmp(kind, "planted") == 0)
+          (void)plantedSongs(d, n, again);
+        else
+          (void)gaussianSongs(d, n, again);
+        std::vector<double> times;
+        double hnswRecall = 0;
+        for (int q = 0; q < kQueries; ++q) {
+          const int song =
+              static_cast<int>(base::uniformBelow(again, static_cast<std::uint32_t>(n)));
+          start = std::chrono::steady_clock::now();
+          auto result = graph.searchKnn(songs.col(song).data(), kK + 1);
+          std::vector<Scored> found;
+          while (!result.empty()) {
+            const int label = static_cast<int>(result.top().second);
+            if (label != song) found.push_back({label, 1 - result.top().first});
+            result.pop();
+          }
+          std::reverse(found.begin(), found.end());
+          if (static_cast<int>(found.size()) > kK) found.resize(kK);
+          times.push_back(secondsSince(start));
+          hnswRecall += recall(truths[static_cast<std::size_t>(q)], found);
+        }
+        const double ms = median(times) * 1e3;
+        std::printf("%-9s %8d %10.3f %10.3f %9.2f %8.4f %8s %9s %10.0f  hnsw ef=%d\n", kind, n,
+                    exactMs, ms, ms / exactMs, hnswRecall / kQueries, "-", "-", hnswBuild * 1e3,
+                    ef);
+        std::fflush(stdout);
+      }
     }
   return 0;
 }

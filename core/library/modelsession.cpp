@@ -40,6 +40,7 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   }
   rows.setFromTriplets(triplets.begin(), triplets.end());
   m_songs = m_model.embedSongs(rows);
+  m_songSearch = core::SongSearchIndex(m_songs);
   m_loaded = true;
   return base::Status::success();
 }
@@ -96,7 +97,7 @@ std::vector<Hit> ModelSession::predictArtists(const Eigen::VectorXf& song, int k
 
 std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
                                             std::int64_t excludeFileId) const {
-  return songHits(m_model.similarSongs(m_songs, song, k, rowOfFile(excludeFileId)));
+  return songHits(m_songSearch.search(m_songs, song, k, rowOfFile(excludeFileId)));
 }
 
 std::vector<Hit> ModelSession::similarArtists(const std::string& artist, int k) const {
@@ -108,7 +109,7 @@ std::vector<Hit> ModelSession::similarArtists(const std::string& artist, int k) 
 std::vector<Hit> ModelSession::songsForArtist(const std::string& artist, int k) const {
   const int index = m_model.artistIndex(artist);
   if (index < 0) return {};
-  return songHits(m_model.songsForArtist(m_songs, index, k));
+  return songHits(m_songSearch.search(m_songs, m_model.A.col(index), k));
 }
 
 }  // namespace songspace::library

@@ -12,6 +12,7 @@
 #include "audio/codebook.h"
 #include "core/base/parameter.h"
 #include "core/model/jointmodel.h"
+#include "core/model/songsearch.h"
 
 namespace songspace::core {
 class Catalog;
@@ -33,7 +34,9 @@ struct Hit {
 
 // A trained model together with the library it was trained on: every analysed song of the
 // catalog embedded once (d × N), the codebook to place a new file, and the five queries in terms
-// of catalog ids and names. Read-only after load(); queries may run on any thread.
+// of catalog ids and names. The song rankings (similar songs, songs for an artist) go through a
+// SongSearchIndex built at load: the exact answer, faster for large libraries.
+// Read-only after load(); queries may run on any thread.
 class ModelSession {
  public:
   // The model file's status (JointModel::load), or Corrupt for a model whose codebook or
@@ -72,6 +75,7 @@ class ModelSession {
   core::JointModel m_model;
   audio::Codebook m_codebook;
   Eigen::MatrixXf m_songs;
+  core::SongSearchIndex m_songSearch;  // over m_songs
   std::vector<std::int64_t> m_fileIds;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
 };
