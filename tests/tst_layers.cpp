@@ -87,6 +87,7 @@ const ThirdParty kThirdParty[] = {
     {"^taglib/", "TagLib", {Layer::Audio, Layer::Outside}},
     {"^lib(av|sw)[a-z]*/", "FFmpeg", {Layer::Audio, Layer::Outside}},
     {"^kiss_fft", "KissFFT", {Layer::Audio, Layer::Outside}},
+    {"^hnswlib/", "hnswlib", {Layer::Core, Layer::Outside}},
     {"^Eigen/",
      "Eigen",
      {Layer::Audio, Layer::Core, Layer::Library, Layer::Ui, Layer::Cli, Layer::Gui,

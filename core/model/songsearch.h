@@ -10,32 +10,37 @@
 namespace songspace::core {
 
 // Top-k maximum-inner-product search over the embedded songs of a library (the "similar songs"
-// and "songs for an artist" rankings), returning the same answer as the exact scan
-// topK(songs^T query, k, exclude) but reading about a sixth of its memory for large libraries.
+// and "songs for an artist" rankings): the answer of the exact scan topK(songs^T query, k,
+// exclude) while reading about a sixth of its memory, for large libraries.
 //
 // How: every song column x_j is stored as 4-bit codes with its own scale (x̃_j = s_j c_j,
-// c ∈ [-7, 7]); the query is rounded to 8 bits (q̃). One pass scores all songs approximately,
-// the best few are re-scored in float to find a lower bound S on the k-th best exact score, and
-// every song whose approximate score lies within the worst-case quantisation error
-//     E = ‖q‖ · max_j ‖x_j − x̃_j‖ + ‖q − q̃‖ · max_j ‖x̃_j‖      (Cauchy–Schwarz)
-// of S is re-scored in float. No song left out can beat the k-th answer, so the result is the
-// exact top-k (recall@k = 1), with exact float scores, ordered like topK(): descending score,
-// ties by lower index. Only the cost depends on the data (how many songs fall within E of S).
-// Measured (docs/experiments.md, "Similarity search at scale"; bench_query): d = 160, 10⁶ songs.
+// c ∈ [-7, 7]); the query is rounded to 8 bits (q̃). One pass scores all songs approximately
+// and keeps the best rescore_cap of them (the shortlist); those are re-scored in float and the
+// best k returned, with exact float scores, ordered like topK(): descending score, ties by lower
+// index. The worst-case quantisation error of an approximate score is
+//     E = ‖q‖ · max_j ‖x_j − x̃_j‖ + ‖q − q̃‖ · max_j ‖x̃_j‖      (Cauchy–Schwarz).
+// Guarantee: when the shortlist's last approximate score is below S − E (S the k-th best exact
+// score among the shortlist's leaders), no song outside it can reach the answer, and the result
+// IS the exact top-k (SearchStats::certified; then only the songs within E of S are re-scored).
+// Otherwise (data where many songs are nearly equidistant from the query, e.g. isotropic random
+// vectors) the result is the best of the shortlist: recall@10 against the exact scan measured
+// 1.0 at 10⁴–10⁶ songs (docs/experiments.md §3.5, bench_query; tests/tst_songsearch.cpp asserts
+// ≥ 0.99 at 10⁴).
 //
 // Libraries below kExactBelow songs, or k above kMaxApproximateK, use the exact float scan:
-// there it is as fast or faster (crossover measured in the same bench).
+// there it is as fast or faster.
 //
 // Shapes: songs is d × N (ModelSession::songEmbeddings()); query has d rows. Memory: N·(⌈d/32⌉·16
-// + 4) bytes beside the float matrix (84 MB at N = 10⁶, d = 160).
+// + 4) bytes beside the float matrix (84 MB at N = 10⁶, d = 160). Build: one pass, O(N d).
 // Thread rules: build once (the constructor), then search() is const and may run on any number
-// of threads at once; each call allocates its own scratch (4·N bytes).
-// The float matrix passed to search() must be the one the index was built from (same shape;
-// the index keeps no pointer to it, so a moved or copied owner stays valid).
+// of threads at once; each call allocates only its shortlist.
+// The float matrix passed to search() must be the one the index was built from (checked by
+// shape only; the index keeps no pointer to it, so a moved or copied owner stays valid).
 class SongSearchIndex {
  public:
-  // Measured crossover (bench_query, d = 160): at 10⁴ songs the exact scan wins or ties.
-  static constexpr int kExactBelow = 20000;
+  // Measured crossover (bench_query, d = 160): at 2·10⁴ songs the exact scan is still faster
+  // (its matrix stays in cache), at 5·10⁴ the index is twice as fast.
+  static constexpr int kExactBelow = 50000;
   // Past this k the over-fetch and re-score cost approach the exact scan's.
   static constexpr int kMaxApproximateK = 1000;
   static constexpr base::ParameterSpec<int> kRescoreCap{
