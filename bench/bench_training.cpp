@@ -71,7 +71,7 @@ double examplesPerSecond(const TrainingSet& data, int threads, Loss loss,
   TrainOptions options;
   if (std::string_view(sampler) == "uncapped") {  // the sampler before the cap and the cache
     options.maxNegativeDraws = 0;
-    options.songCacheRefreshesPerEpoch = 0;
+    options.songCacheRefreshesPerPass = 0;
   }
   options.dimension = 64;  // one block of d = 64: the SGD's own rate
   options.subspaces = 1;

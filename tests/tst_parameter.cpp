@@ -153,6 +153,11 @@ class ParameterTest : public QObject {
     QVERIFY(rejects([](TrainOptions& o) { o.patience = -1; }, TrainOptions::kPatience.name));
     QVERIFY(rejects([](TrainOptions& o) { o.maxNegativeDraws = -1; },
                     TrainOptions::kMaxNegativeDraws.name));
+    QVERIFY(rejects([](TrainOptions& o) { o.maxValidationSongs = 0; },
+                    TrainOptions::kMaxValidationSongs.name));
+    QVERIFY(rejects(
+        [](TrainOptions& o) { o.maxStepsPerEpoch = TrainOptions::kMaxStepsPerEpoch.minValue - 1; },
+        TrainOptions::kMaxStepsPerEpoch.name));
     QVERIFY(rejects([](TrainOptions& o) { o.learningRate = 0; }, TrainOptions::kLearningRate.name));
     QVERIFY(rejects([](TrainOptions& o) { o.learningRate = std::nextafter(100.0, 200.0); },
                     TrainOptions::kLearningRate.name));

@@ -581,7 +581,7 @@ class TrainerTest : public QObject {
     TrainOptions options = plantedOptions();
     options.epochs = 3;
     options.patience = 0;
-    options.songCacheRefreshesPerEpoch = refreshes;
+    options.songCacheRefreshesPerPass = refreshes;
     options.maxNegativeDraws = 5;
     for (int songsPerCluster : {20, 80}) {
       const Planted planted = makePlanted(3, songsPerCluster, 1);
@@ -612,7 +612,7 @@ class TrainerTest : public QObject {
     options.maxNegativeDraws = -1;
     QVERIFY(!trainModel(planted.train, options, model).error.empty());
     options.maxNegativeDraws = 5;
-    options.songCacheRefreshesPerEpoch = 1001;
+    options.songCacheRefreshesPerPass = 1001;
     QVERIFY(!trainModel(planted.train, options, model).error.empty());
   }
 
@@ -627,17 +627,17 @@ class TrainerTest : public QObject {
     options.patience = 0;
     options.refitOnAllSongs = false;
     options.maxNegativeDraws = 0;
-    options.songCacheRefreshesPerEpoch = 1000;
+    options.songCacheRefreshesPerPass = 1000;
     JointModel fresh, uncached, stale;
     const TrainReport report = trainModel(planted.train, options, fresh);
     QVERIFY2(report.error.empty(), report.error.c_str());
     QVERIFY(report.negativesScored > 0);
-    options.songCacheRefreshesPerEpoch = 0;
+    options.songCacheRefreshesPerPass = 0;
     QVERIFY(trainModel(planted.train, options, uncached).error.empty());
     QVERIFY2((fresh.V - uncached.V).cwiseAbs().maxCoeff() < 1e-4f,
              qPrintable(QString::number((fresh.V - uncached.V).cwiseAbs().maxCoeff())));
     // Refreshed once an epoch, the sampler sees stale scores: other negatives, another model.
-    options.songCacheRefreshesPerEpoch = 1;
+    options.songCacheRefreshesPerPass = 1;
     QVERIFY(trainModel(planted.train, options, stale).error.empty());
     QVERIFY((stale.V - uncached.V).cwiseAbs().maxCoeff() > 1e-2f);
   }
@@ -647,7 +647,7 @@ class TrainerTest : public QObject {
     const Planted planted = makePlanted(1);
     TrainOptions options = plantedOptions();
     options.maxNegativeDraws = 8;
-    options.songCacheRefreshesPerEpoch = 1;
+    options.songCacheRefreshesPerPass = 1;
     JointModel model, again;
     const TrainReport report = trainModel(planted.train, options, model);
     QVERIFY2(report.error.empty(), report.error.c_str());

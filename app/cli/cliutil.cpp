@@ -204,8 +204,12 @@ void addTrainOptions(OptionSet& options, core::TrainOptions& target) {
       .choice(QStringLiteral("--optimizer"), TrainOptions::kOptimizer, target.optimizer)
       .number(QStringLiteral("--max-negatives"), TrainOptions::kMaxNegativeDraws,
               target.maxNegativeDraws)
-      .number(QStringLiteral("--song-cache"), TrainOptions::kSongCacheRefreshesPerEpoch,
-              target.songCacheRefreshesPerEpoch, QStringLiteral("REFRESHES"));
+      .number(QStringLiteral("--song-cache"), TrainOptions::kSongCacheRefreshesPerPass,
+              target.songCacheRefreshesPerPass, QStringLiteral("REFRESHES"))
+      .number(QStringLiteral("--max-validation-songs"), TrainOptions::kMaxValidationSongs,
+              target.maxValidationSongs)
+      .number(QStringLiteral("--max-epoch-steps"), TrainOptions::kMaxStepsPerEpoch,
+              target.maxStepsPerEpoch);
 }
 
 QString finishTrainOptions(const Arguments& args, core::TrainOptions& options) {

@@ -81,6 +81,9 @@ int run(const QStringList& rawArgs) {
       {QStringLiteral("examples_per_second"), result.report.examplesPerSecond},
       {QStringLiteral("negatives_scored"), static_cast<double>(result.report.negativesScored)},
       {QStringLiteral("max_negatives_scored_in_step"), result.report.maxNegativesScoredInStep},
+      {QStringLiteral("validation_songs"), result.report.validationSongs},
+      {QStringLiteral("steps_per_epoch"), static_cast<double>(result.report.stepsPerEpoch)},
+      {QStringLiteral("refit"), result.report.refit},
       {QStringLiteral("wall_seconds"), result.wallSeconds},
   };
   if (json) {

@@ -73,8 +73,10 @@ using sgd::TrainingPlan;
 // independent streams of one seed.
 constexpr std::uint64_t kHoldoutStream = 0x5EEDCAFEF00Dull;
 constexpr std::uint64_t kInitStream = 0x1417DEADBEEFull;
-constexpr int kCancelCheckSteps = 1024;      // steps between looks at the cancel flag
-constexpr int kMaxValidationQueries = 2000;  // per task: bounds the per-epoch validation cost
+constexpr int kCancelCheckSteps = 1024;  // steps between looks at the cancel flag
+// Validation queries scored against every training song in one matrix product: bounds the
+// temporary to kValidationChunk · |S| floats.
+constexpr Eigen::Index kValidationChunk = 64;
 constexpr int kRankWeightTable = 4096;
 
 std::string validateData(const TrainingSet& d) {
@@ -152,8 +154,10 @@ int sgdStep(Shared& s, base::Xoshiro256& rng, sgd::Scratch& scratch) {
   const auto [query, positive] =
       ex.examples[base::uniformBelow(rng, static_cast<std::uint32_t>(ex.examples.size()))];
   const sgd::TaskShape shape = sgd::taskShape(task);
+  // Query and positive are embedded once, here: the update below reuses both.
   sgd::embed(s.params, shape.query, query, scratch.query);
-  const float positiveScore = sgd::labelScore(s.params, shape.label, positive, scratch.query);
+  sgd::embed(s.params, shape.label, positive, scratch.positive);
+  const float positiveScore = scratch.positive.dot(scratch.query);
 
   int negative = -1;
   int scored = 0;
@@ -187,8 +191,9 @@ int sgdStep(Shared& s, base::Xoshiro256& rng, sgd::Scratch& scratch) {
     if (1.0f - positiveScore + candidateScore(s, shape.label, negative, scratch.query) <= 0.0f)
       return scored;
   }
-  sgd::tripleStep(s.params, task, query, positive, negative, static_cast<float>(s.learningRate),
-                  static_cast<float>(weight), scratch);
+  sgd::embed(s.params, shape.label, negative, scratch.negative);
+  sgd::tripleStepEmbedded(s.params, task, query, positive, negative,
+                          static_cast<float>(s.learningRate), static_cast<float>(weight), scratch);
   sgd::projectTriple(s.params, task, query, positive, negative, static_cast<float>(o.maxNorm),
                      scratch);
   return scored;
@@ -249,14 +254,23 @@ int argmax(const Eigen::VectorXf& scores) {
   return static_cast<int>(best);
 }
 
-// Mean precision@1 over the tasks that have validation data (see trainer.h).
+// Index of the largest entry of each column.
+std::vector<int> columnArgmax(const Eigen::MatrixXf& scores) {
+  std::vector<int> best(static_cast<std::size_t>(scores.cols()));
+  for (Eigen::Index c = 0; c < scores.cols(); ++c)
+    best[static_cast<std::size_t>(c)] = argmax(scores.col(c));
+  return best;
+}
+
+// Mean precision@1 over the tasks that have validation data (see trainer.h), every held-out song
+// a query. Scores are matrix products over chunks of queries.
 double validationScore(const TrainingPlan& plan, const sgd::Parameters& p, float maxNorm) {
   const TrainingSet& data = plan.data();
   const std::vector<int>& queries = plan.validationSongs();
-  const std::size_t limit = std::min<std::size_t>(queries.size(), kMaxValidationQueries);
+  if (queries.empty()) return -1.0;
   Eigen::MatrixXf train;  // training songs' embeddings, only if similar songs is validated
   bool needTrain = false;
-  for (std::size_t i = 0; i < limit && !needTrain; ++i)
+  for (std::size_t i = 0; i < queries.size() && !needTrain; ++i)
     needTrain = !plan.songNeighbours(queries[i]).empty();
   if (needTrain) {
     train.resize(p.V->rows(), static_cast<Eigen::Index>(plan.trainSongs().size()));
@@ -264,25 +278,36 @@ double validationScore(const TrainingPlan& plan, const sgd::Parameters& p, float
       train.col(static_cast<Eigen::Index>(j)) = embedProjected(p, plan.trainSongs()[j], maxNorm);
   }
   std::array<double, 3> hits{}, counts{};
-  for (std::size_t i = 0; i < limit; ++i) {
-    const int song = queries[i];
-    const auto index = static_cast<std::size_t>(song);
-    const Eigen::VectorXf e = embedProjected(p, song, maxNorm);
-    if (index < data.songTags.size() && !data.songTags[index].empty() && data.numTags > 0) {
-      const int top = argmax(p.T->transpose() * e);
-      const auto& tags = data.songTags[index];
-      hits[0] += std::find(tags.begin(), tags.end(), top) != tags.end();
-      counts[0] += 1;
-    }
-    if (index < data.songArtist.size() && data.songArtist[index] >= 0 && data.numArtists > 0) {
-      hits[1] += argmax(p.A->transpose() * e) == data.songArtist[index];
-      counts[1] += 1;
-    }
-    const auto& neighbours = plan.songNeighbours(song);
-    if (!neighbours.empty() && train.cols() > 0) {
-      const int top = plan.trainSongs()[static_cast<std::size_t>(argmax(train.transpose() * e))];
-      hits[2] += std::binary_search(neighbours.begin(), neighbours.end(), top);
-      counts[2] += 1;
+  const auto total = static_cast<Eigen::Index>(queries.size());
+  Eigen::MatrixXf embedded(p.V->rows(), std::min(kValidationChunk, total));
+  for (Eigen::Index first = 0; first < total; first += kValidationChunk) {
+    const Eigen::Index n = std::min(kValidationChunk, total - first);
+    embedded.resize(Eigen::NoChange, n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      embedded.col(i) = embedProjected(p, queries[static_cast<std::size_t>(first + i)], maxNorm);
+    std::vector<int> topTag, topArtist, topSong;
+    if (data.numTags > 0) topTag = columnArgmax(p.T->transpose() * embedded);
+    if (data.numArtists > 0) topArtist = columnArgmax(p.A->transpose() * embedded);
+    if (train.cols() > 0) topSong = columnArgmax(train.transpose() * embedded);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const auto c = static_cast<std::size_t>(i);
+      const int song = queries[static_cast<std::size_t>(first + i)];
+      const auto index = static_cast<std::size_t>(song);
+      if (index < data.songTags.size() && !data.songTags[index].empty() && !topTag.empty()) {
+        const auto& tags = data.songTags[index];
+        hits[0] += std::find(tags.begin(), tags.end(), topTag[c]) != tags.end();
+        counts[0] += 1;
+      }
+      if (index < data.songArtist.size() && data.songArtist[index] >= 0 && !topArtist.empty()) {
+        hits[1] += topArtist[c] == data.songArtist[index];
+        counts[1] += 1;
+      }
+      const auto& neighbours = plan.songNeighbours(song);
+      if (!neighbours.empty() && !topSong.empty()) {
+        const int top = plan.trainSongs()[static_cast<std::size_t>(topSong[c])];
+        hits[2] += std::binary_search(neighbours.begin(), neighbours.end(), top);
+        counts[2] += 1;
+      }
     }
   }
   double sum = 0;
@@ -294,6 +319,12 @@ double validationScore(const TrainingPlan& plan, const sgd::Parameters& p, float
     }
   }
   return tasks ? sum / tasks : -1.0;  // -1: nothing to validate on
+}
+
+// The refit pays only while the held-out songs are the whole validation fraction (trainer.h).
+bool refitWanted(const TrainOptions& o, const TrainingSet& data) {
+  return o.refitOnAllSongs &&
+         std::lround(o.validationFraction * data.numSongs()) <= o.maxValidationSongs;
 }
 
 void initialise(JointModel& model, const TrainingSet& data, const TrainOptions& o) {
@@ -339,8 +370,10 @@ std::string TrainOptions::validate() const {
   for (const auto& [spec, value] :
        {std::pair{&kDimension, dimension}, std::pair{&kSubspaces, subspaces},
         std::pair{&kEpochs, epochs}, std::pair{&kThreads, threads}, std::pair{&kPatience, patience},
+        std::pair{&kMaxValidationSongs, maxValidationSongs},
+        std::pair{&kMaxStepsPerEpoch, maxStepsPerEpoch},
         std::pair{&kMaxNegativeDraws, maxNegativeDraws},
-        std::pair{&kSongCacheRefreshesPerEpoch, songCacheRefreshesPerEpoch}}) {
+        std::pair{&kSongCacheRefreshesPerPass, songCacheRefreshesPerPass}}) {
     if (std::string error = spec->validate(value); !error.empty()) return error;
   }
   if (subspaces > dimension)
@@ -373,7 +406,8 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
   if (!report.error.empty()) return report;
 
   initialise(model, data, options);
-  const TrainingPlan plan(data, options.validationFraction, options.seed ^ kHoldoutStream);
+  const TrainingPlan plan(data, options.validationFraction, options.maxValidationSongs,
+                          options.seed ^ kHoldoutStream);
   Shared shared;
   shared.plan = &plan;
   shared.options = &options;
@@ -394,21 +428,28 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
       total += options.taskWeights[static_cast<std::size_t>(t)];
     shared.cumulativeWeight[static_cast<std::size_t>(t)] = total;
   }
-  const auto stepsPerEpoch = static_cast<std::int64_t>(plan.totalExamples());
+  const auto examples = static_cast<std::int64_t>(plan.totalExamples());
+  const std::int64_t stepsPerEpoch = std::min<std::int64_t>(examples, options.maxStepsPerEpoch);
   if (total <= 0 || stepsPerEpoch == 0) {
     report.error = "no task has training data";
     return report;
   }
+  report.validationSongs = static_cast<int>(plan.validationSongs().size());
+  report.stepsPerEpoch = stepsPerEpoch;
 
   // The song cache pays only when a task with weight draws songs as negatives.
   bool songLabels = false;
   for (int t = 0; t < kTaskCount; ++t)
     songLabels |= hasSongLabels(static_cast<Task>(t)) && plan.task(static_cast<Task>(t)).usable() &&
                   options.taskWeights[static_cast<std::size_t>(t)] > 0;
-  const bool cacheSongs = songLabels && options.songCacheRefreshesPerEpoch > 0;
-  const int segments = cacheSongs ? static_cast<int>(std::min<std::int64_t>(
-                                        options.songCacheRefreshesPerEpoch, stepsPerEpoch))
-                                  : 1;
+  const bool cacheSongs = songLabels && options.songCacheRefreshesPerPass > 0;
+  // Refreshes per epoch: the per-pass count scaled to the epoch's share of a pass, at least one.
+  const std::int64_t segments =
+      cacheSongs
+          ? std::clamp<std::int64_t>(
+                (options.songCacheRefreshesPerPass * stepsPerEpoch + examples / 2) / examples, 1,
+                stepsPerEpoch)
+          : 1;
 
   std::vector<base::Xoshiro256> streams;
   for (int w = 0; w < options.threads; ++w)
@@ -437,7 +478,7 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
             ? options.learningRate / (1.0 + (epoch - 1) / options.learningRateDecayEpochs)
             : options.learningRate;
     // The epoch in `segments` runs of steps, the song cache refreshed before each.
-    for (int i = 0; i < segments && !shared.stop.load(); ++i) {
+    for (std::int64_t i = 0; i < segments && !shared.stop.load(); ++i) {
       if (cacheSongs) refreshSongCache(shared);
       const StepCounts counts = runShared(
           shared, streams, stepsPerEpoch * (i + 1) / segments - stepsPerEpoch * i / segments);
@@ -488,7 +529,7 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
     if (options.patience > 0 && sinceBest >= options.patience) break;
   }
 
-  if (options.refitOnAllSongs && !report.cancelled && report.bestEpoch > 0 &&
+  if (refitWanted(options, data) && !report.cancelled && report.bestEpoch > 0 &&
       !plan.validationSongs().empty() && report.bestValidationScore >= 0) {
     TrainOptions refit = options;
     refit.validationFraction = 0;
@@ -518,6 +559,7 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
       model.info["epochs"] = std::to_string(report.epochsRun);
       model.info["best_epoch"] = std::to_string(report.bestEpoch);
       model.info["refit"] = "all songs";
+      report.refit = true;
       return report;
     }
     report.cancelled = second.cancelled;  // the first model is restored below
@@ -567,7 +609,7 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
   // Progress: every epoch of every block (search and refit) is one step of an upper bound.
   std::mutex progressMutex;
   int stepsDone = 0;
-  const int stepBound = m * options.epochs * (options.refitOnAllSongs ? 2 : 1);
+  const int stepBound = m * options.epochs * (refitWanted(options, data) ? 2 : 1);
   auto blockProgress = [&](int block) -> std::function<void(const TrainProgress&)> {
     if (!progress) return {};
     return [&, block](const TrainProgress& p) {
@@ -616,6 +658,9 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, Joi
     A.middleRows(firstRow[b], rows) = scale * blocks[b].A;
     T.middleRows(firstRow[b], rows) = scale * blocks[b].T;
     report.epochsRun = std::max(report.epochsRun, reports[b].epochsRun);
+    report.validationSongs = reports[b].validationSongs;
+    report.stepsPerEpoch = reports[b].stepsPerEpoch;
+    report.refit = reports[b].refit;
     report.bestEpoch = std::max(report.bestEpoch, reports[b].bestEpoch);
     validation += reports[b].bestValidationScore / m;
     report.negativesScored += reports[b].negativesScored;

@@ -75,6 +75,21 @@ struct TrainOptions {
       base::Bound::Closed,
       base::Bound::Open};
   double validationFraction = kValidationFraction.defaultValue;
+  // The held-out songs are validationFraction of the library but at most this many, so that a
+  // large library keeps its songs for training (2 000 of 10⁵ songs is 2 %) and a validation pass
+  // costs the same beyond the cap. [1, 10⁷]. 2 000 binds above 20 000 songs at the defaults.
+  static constexpr base::ParameterSpec<int> kMaxValidationSongs{
+      "max_validation_songs", 2000, 1, 10000000,
+      "songs held out for early stopping at most (validation_fraction of the library up to this)"};
+  int maxValidationSongs = kMaxValidationSongs.defaultValue;
+  // An epoch is as many steps as there are training examples (each step samples one), but at most
+  // this many: a large library (10⁵ songs have ~2.5 · 10⁶ examples) is then validated, averaged,
+  // reported to the progress callback and early-stopped within a pass over its examples, not once
+  // per pass. [10³, 10⁹]. 500 000 binds above ~2 · 10⁴ songs (docs/experiments.md §6).
+  static constexpr base::ParameterSpec<int> kMaxStepsPerEpoch{
+      "max_steps_per_epoch", 500000, 1000, 1000000000,
+      "SGD steps in one epoch at most (fewer when the library has fewer training examples)"};
+  int maxStepsPerEpoch = kMaxStepsPerEpoch.defaultValue;
   static constexpr base::ParameterSpec<int> kPatience{
       "patience",
       4,
@@ -86,6 +101,8 @@ struct TrainOptions {
   // After early stopping chose the best epoch, train again from the same start on all songs
   // (validation ones included) for that many epochs: on a small library the held-out 10% is
   // data the model badly needs (docs/experiments.md §1.2). Doubles the training time at most.
+  // Only when the held-out songs are the whole validationFraction: once maxValidationSongs binds
+  // they are a small share of the library (2 % of 10⁵ songs), not worth nearly twice the time.
   bool refitOnAllSongs = true;
   // Indexed by Task, each finite and ≥ 0; a task is picked with probability proportional to its
   // weight. Songs for an artist and artist count twice: docs/experiments.md §1.2 and §1.4.
@@ -97,22 +114,25 @@ struct TrainOptions {
   // all satisfy the margin makes no update. The cap bounds the work of one step whatever |Y| is
   // (|Y| is the library for the similar-songs and songs-for-artist tasks). [0, 10⁶]; 0 = |Y| − 1
   // (uncapped, as in Weston et al. 2011). 256 binds only above 257 training songs; measured in
-  // docs/experiments-training-scale.md.
+  // docs/experiments.md §6.
   static constexpr base::ParameterSpec<int> kMaxNegativeDraws{
       "max_negative_draws", 256, 0, 1000000,
       "WARP's negative draws per step at most (0: |Y| - 1, uncapped)"};
   int maxNegativeDraws = kMaxNegativeDraws.defaultValue;
   // Song labels drawn as negatives are scored against an embedding of every song, V s′, cached
-  // this many times per epoch at evenly spaced steps (one d-dim dot product per draw instead of
-  // one per nonzero of the song: ~300 on real songs). The query and the positive are always
-  // embedded fresh, and the update uses fresh embeddings; only the choice of the negative and
-  // the WARP rank estimate see the cached scores. [0, 1000]; 0 = no cache (every draw embeds).
-  // Costs d · |S| floats and one pass over the songs' nonzeros per refresh. 10: as good as no
-  // cache on the demo library, 1 was worse (docs/experiments-training-scale.md).
-  static constexpr base::ParameterSpec<int> kSongCacheRefreshesPerEpoch{
-      "song_cache_refreshes_per_epoch", 10, 0, 1000,
-      "refreshes per epoch of the cached song embeddings negatives are scored on (0: no cache)"};
-  int songCacheRefreshesPerEpoch = kSongCacheRefreshesPerEpoch.defaultValue;
+  // this many times per pass over the training examples (one d-dim dot product per draw instead
+  // of one per nonzero of the song: ~300 on real songs), at evenly spaced steps of each epoch and
+  // at least once an epoch (an epoch is a pass unless maxStepsPerEpoch binds). The query and the
+  // positive are always embedded fresh, and the update uses fresh embeddings; only the choice of
+  // the negative and the WARP rank estimate see the cached scores. [0, 1000]; 0 = no cache (every
+  // draw embeds). Costs d · |S| floats and one pass over the songs' nonzeros per refresh: with
+  // ~20 steps a song per pass, about half a song embedding per step at 10, at any library size.
+  // 10: as good as no cache on the demo library, 1 was worse (docs/experiments.md §6).
+  static constexpr base::ParameterSpec<int> kSongCacheRefreshesPerPass{
+      "song_cache_refreshes_per_pass", 10, 0, 1000,
+      "refreshes of the cached song embeddings negatives are scored on, per pass over the "
+      "examples (0: no cache)"};
+  int songCacheRefreshesPerPass = kSongCacheRefreshesPerPass.defaultValue;
   // Iterate averaging (Polyak–Ruppert, here over epoch ends): validation, early stopping and the
   // returned model use the exponential moving average of the parameters at the end of each epoch
   // with this decay (bias-corrected); [0, 1), 0 = off (the last iterate). 0.8: docs/experiments.md
@@ -171,6 +191,12 @@ struct TrainReport {
   // TrainOptions::maxNegativeDraws when that is > 0.
   std::int64_t negativesScored = 0;
   int maxNegativesScoredInStep = 0;
+  // The shape of the run (of one block when subspaces > 1): songs held out for validation, SGD
+  // steps in an epoch (TrainOptions::maxStepsPerEpoch at most), and whether the model returned
+  // is the refit on all songs.
+  int validationSongs = 0;
+  std::int64_t stepsPerEpoch = 0;
+  bool refit = false;
   bool cancelled = false;
   std::string error;  // empty when training ran; else why not (invalid options/data, no data)
 };

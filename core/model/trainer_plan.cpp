@@ -15,7 +15,8 @@ void sortUnique(std::vector<int>& v) {
 
 }  // namespace
 
-TrainingPlan::TrainingPlan(const TrainingSet& data, double validationFraction, std::uint64_t seed)
+TrainingPlan::TrainingPlan(const TrainingSet& data, double validationFraction, int maxHeldOut,
+                           std::uint64_t seed)
     : m_data(&data) {
   const int numSongs = data.numSongs();
   std::vector<int> order(static_cast<std::size_t>(numSongs));
@@ -25,7 +26,7 @@ TrainingPlan::TrainingPlan(const TrainingSet& data, double validationFraction, s
     std::swap(order[static_cast<std::size_t>(i)],
               order[base::uniformBelow(rng, static_cast<std::uint32_t>(i + 1))]);
   const int held = std::clamp(static_cast<int>(std::lround(validationFraction * numSongs)), 0,
-                              std::max(0, numSongs - 1));
+                              std::max(0, std::min(maxHeldOut, numSongs - 1)));
   std::vector<char> isTrain(static_cast<std::size_t>(numSongs), 1);
   for (int i = 0; i < held; ++i) {
     m_validationSongs.push_back(order[static_cast<std::size_t>(i)]);

@@ -22,8 +22,10 @@ struct TaskExamples {
 
 class TrainingPlan {
  public:
-  // Holds out round(validationFraction · |S|) songs (at most |S| − 1), chosen with `seed`.
-  TrainingPlan(const TrainingSet& data, double validationFraction, std::uint64_t seed);
+  // Holds out round(validationFraction · |S|) songs, at most maxHeldOut and |S| − 1, chosen with
+  // `seed`.
+  TrainingPlan(const TrainingSet& data, double validationFraction, int maxHeldOut,
+               std::uint64_t seed);
 
   const TrainingSet& data() const { return *m_data; }
   const TaskExamples& task(Task t) const { return m_tasks[static_cast<int>(t)]; }

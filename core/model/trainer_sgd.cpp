@@ -98,6 +98,12 @@ void tripleStep(Parameters& p, Task task, int query, int positive, int negative,
   embed(p, shape.query, query, scratch.query);
   embed(p, shape.label, positive, scratch.positive);
   embed(p, shape.label, negative, scratch.negative);
+  tripleStepEmbedded(p, task, query, positive, negative, rate, weight, scratch);
+}
+
+void tripleStepEmbedded(Parameters& p, Task task, int query, int positive, int negative, float rate,
+                        float weight, Scratch& scratch) {
+  const TaskShape shape = taskShape(task);
   // loss = 1 − qᵀy + qᵀn:  ∂/∂q = n − y,  ∂/∂y = −q,  ∂/∂n = q.
   scratch.deltaQuery = weight * (scratch.positive - scratch.negative);
   scratch.deltaPositive = weight * scratch.query;

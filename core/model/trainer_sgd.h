@@ -73,6 +73,11 @@ float tripleMargin(const Parameters& p, Task task, int query, int positive, int 
 // rate · g / √G. No projection.
 void tripleStep(Parameters& p, Task task, int query, int positive, int negative, float rate,
                 float weight, Scratch& scratch);
+// tripleStep when scratch.query, scratch.positive and scratch.negative already hold Φ(query),
+// Φ(positive), Φ(negative) of the current parameters (the trainer has embedded them to choose the
+// negative): the same update without embedding them again.
+void tripleStepEmbedded(Parameters& p, Task task, int query, int positive, int negative, float rate,
+                        float weight, Scratch& scratch);
 // The norm constraint after a step: every touched column of A, T and every column of V that a
 // touched song selects onto ‖·‖ ≤ C (see trainer.cpp). Scratch is unused (kept for the API).
 void projectTriple(Parameters& p, Task task, int query, int positive, int negative, float maxNorm,
