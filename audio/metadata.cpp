@@ -112,7 +112,9 @@ base::Status readMetadata(const std::filesystem::path& file, TrackMetadata& out)
   out.channels = properties->channels();
 
   auto* mp4 = dynamic_cast<TagLib::MP4::File*>(tagFile);
-  const TagLib::PropertyMap map = tagFile->properties();
+  // Every tag the file carries, merged as players show them (an MP3's ID3v1 or APEv2 fields
+  // count where its ID3v2 tag lacks them).
+  const TagLib::PropertyMap map = detail::playerProperties(*tagFile);
   // Single-valued fields take the first value: with several ARTIST comments the first one is
   // the primary artist, which is what the artist model needs.
   out.title = firstValue(map, "TITLE");

@@ -2,8 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <taglib/apetag.h>
+#include <taglib/flacfile.h>
 #include <taglib/id3v1genres.h>
+#include <taglib/id3v1tag.h>
+#include <taglib/id3v2tag.h>
+#include <taglib/mpegfile.h>
 #include <taglib/tfile.h>
+#include <taglib/xiphcomment.h>
 #include <unistd.h>
 
 #include <array>
@@ -76,8 +82,33 @@ std::string resolveId3Genre(const std::string& value) {
   return name.isEmpty() ? value : toUtf8(name);
 }
 
+TagLib::PropertyMap playerProperties(TagLib::File& file) {
+  TagLib::PropertyMap merged;
+  const auto add = [&merged](const TagLib::PropertyMap& map) {
+    for (const auto& [key, values] : map) {
+      if (!merged.contains(key)) merged.insert(key, values);
+    }
+  };
+  // Tag::properties() is not virtual in TagLib 1.x: each tag is asked as its own type.
+  if (auto* mpeg = dynamic_cast<TagLib::MPEG::File*>(&file)) {
+    if (mpeg->hasID3v2Tag()) add(mpeg->ID3v2Tag()->properties());
+    if (mpeg->hasAPETag()) add(mpeg->APETag()->properties());
+    if (mpeg->hasID3v1Tag()) add(mpeg->ID3v1Tag()->properties());
+    return merged;
+  }
+  if (auto* flac = dynamic_cast<TagLib::FLAC::File*>(&file)) {
+    if (flac->hasXiphComment() && !flac->xiphComment()->isEmpty()) {
+      return flac->xiphComment()->properties();
+    }
+    if (flac->hasID3v2Tag()) add(flac->ID3v2Tag()->properties());
+    if (flac->hasID3v1Tag()) add(flac->ID3v1Tag()->properties());
+    return merged;
+  }
+  return file.properties();
+}
+
 base::Status openWithTagLib(const std::filesystem::path& file, bool forWriting,
-                            std::unique_ptr<TagLib::FileRef>& ref) {
+                           std::unique_ptr<TagLib::FileRef>& ref) {
   ref.reset();
   const std::string where = file.string();
   // The access questions are asked with open(2) first, so errno tells them apart: TagLib
@@ -94,7 +125,7 @@ base::Status openWithTagLib(const std::filesystem::path& file, bool forWriting,
       case EPERM:
       case EROFS:
         return base::Status::failure(base::ErrorCode::PermissionDenied,
-                                     where + ": " + std::strerror(err));
+                                    where + ": " + std::strerror(err));
       case EISDIR:
         return base::Status::failure(base::ErrorCode::NotAudio, where + ": is a directory");
       default:
@@ -126,10 +157,10 @@ base::Status openWithTagLib(const std::filesystem::path& file, bool forWriting,
   if (unreadable) {
     if (const char* container = sniffContainer(file)) {
       return base::Status::failure(base::ErrorCode::Corrupt, where + ": starts like " + container +
-                                                                 " but TagLib cannot parse it");
+                                                           " but TagLib cannot parse it");
     }
     return base::Status::failure(base::ErrorCode::NotAudio,
-                                 where + ": not an audio format TagLib recognises");
+                                where + ": not an audio format TagLib recognises");
   }
   ref = std::move(opened);
   return base::Status::success();

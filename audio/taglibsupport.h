@@ -5,6 +5,7 @@
 // "TagLib could not open it" to a typed base::ErrorCode.
 
 #include <taglib/fileref.h>
+#include <taglib/tpropertymap.h>
 #include <taglib/tstring.h>
 #include <taglib/tstringlist.h>
 
@@ -36,6 +37,13 @@ bool equalsIgnoreCase(const TagLib::String& a, const char* b);
 
 // An ID3 genre reference ("17" or "(17)") as its ID3v1 name; other values unchanged.
 std::string resolveId3Genre(const std::string& value);
+
+// The properties players show for `file`: MP3 per key from the first tag that has it (ID3v2,
+// APEv2, ID3v1); FLAC the Xiph comment when it holds any field, else the ID3v2 tag in front of the
+// stream merged with ID3v1; other formats TagLib's File::properties(). (TagLib 1.13's own
+// File::properties() takes the first non-empty tag whole, hiding an APEv2 or ID3v1 field that an
+// ID3v2 tag lacks.)
+TagLib::PropertyMap playerProperties(TagLib::File& file);
 
 // Opens `file` with TagLib after checking that it exists, can be opened (for writing too when
 // `forWriting`) and is not empty. On success `ref` holds a file with audio properties.

@@ -57,19 +57,8 @@ bool isFieldComment(const Frame* frame) {
 // Every frame that carries the field, in tag order.
 std::vector<Frame*> fieldFrames(TagLib::ID3v2::Tag& tag, TagField field) {
   std::vector<Frame*> frames;
-  // TMOO is read in v2.3 too, should another tool have put it there.
-  std::vector<const char*> ids = textFrameIds(field, 4);
-  const char* description = userTextDescription(field);
   for (Frame* frame : tag.frameList()) {
-    const TagLib::ByteVector id = frame->frameID();
-    bool match = false;
-    for (const char* wanted : ids) match = match || id == wanted;
-    if (description != nullptr && id == "TXXX") {
-      const auto* user = dynamic_cast<const UserTextIdentificationFrame*>(frame);
-      match = user != nullptr && equalsIgnoreCase(user->description(), description);
-    }
-    if (field == TagField::Comment && id == "COMM") match = isFieldComment(frame);
-    if (match) frames.push_back(frame);
+    if (isId3v2FieldFrame(*frame, field)) frames.push_back(frame);
   }
   return frames;
 }
@@ -120,6 +109,21 @@ TagLib::StringList toStringList(const std::vector<std::string>& values) {
 
 }  // namespace
 
+bool isId3v2FieldFrame(const Frame& frame, TagField field) {
+  // TMOO is read in v2.3 too, should another tool have put it there.
+  const std::vector<const char*> ids = textFrameIds(field, 4);
+  const char* description = userTextDescription(field);
+  const TagLib::ByteVector id = frame.frameID();
+  for (const char* wanted : ids) {
+    if (id == wanted) return true;
+  }
+  if (description != nullptr && id == "TXXX") {
+    const auto* user = dynamic_cast<const UserTextIdentificationFrame*>(&frame);
+    return user != nullptr && equalsIgnoreCase(user->description(), description);
+  }
+  return field == TagField::Comment && id == "COMM" && isFieldComment(&frame);
+}
+
 std::vector<std::string> readId3v2Field(TagLib::ID3v2::Tag& tag, TagField field, int majorVersion) {
   std::vector<std::string> values;
   const bool joinedStorage = majorVersion < 4 || field == TagField::Comment;
@@ -138,34 +142,35 @@ std::vector<std::string> readId3v2Field(TagLib::ID3v2::Tag& tag, TagField field,
   return values;
 }
 
-void writeId3v2Field(TagLib::ID3v2::Tag& tag, TagField field, int majorVersion,
-                     const std::vector<std::string>& values) {
-  for (Frame* frame : fieldFrames(tag, field)) tag.removeFrame(frame, true);
-  if (values.empty()) return;
-
-  // UTF-8 is v2.4 only; TagLib falls back to UTF-16 when it renders a v2.3 tag.
+std::vector<std::unique_ptr<Frame>> makeId3v2FieldFrames(TagField field, int majorVersion,
+                                                         const std::vector<std::string>& values) {
+  std::vector<std::unique_ptr<Frame>> frames;
+  if (values.empty()) return frames;
+  // UTF-8 is v2.4 only; renderFrame() picks Latin-1 or UTF-16 for a v2.3 tag.
   constexpr auto encoding = TagLib::String::UTF8;
   const bool v24 = majorVersion >= 4;
   const TagLib::StringList text = v24 ? toStringList(values) : TagLib::StringList(joined(values));
 
   if (field == TagField::Comment) {
-    auto* comment = new CommentsFrame(encoding);
+    auto comment = std::make_unique<CommentsFrame>(encoding);
     comment->setLanguage("eng");
     comment->setText(joined(values));
-    tag.addFrame(comment);
-    return;
+    frames.push_back(std::move(comment));
+    return frames;
   }
   const std::vector<const char*> ids = textFrameIds(field, majorVersion);
   if (!ids.empty()) {
-    auto* frame = new TextIdentificationFrame(TagLib::ByteVector(ids.front()), encoding);
+    auto frame =
+        std::make_unique<TextIdentificationFrame>(TagLib::ByteVector(ids.front()), encoding);
     frame->setText(text);
-    tag.addFrame(frame);
-    return;
+    frames.push_back(std::move(frame));
+    return frames;
   }
-  auto* frame = new UserTextIdentificationFrame(encoding);
+  auto frame = std::make_unique<UserTextIdentificationFrame>(encoding);
   frame->setDescription(userTextDescription(field));
   frame->setText(text);
-  tag.addFrame(frame);
+  frames.push_back(std::move(frame));
+  return frames;
 }
 
 }  // namespace songspace::audio::detail

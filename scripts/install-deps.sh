@@ -3,7 +3,7 @@
 # what is missing, and runs `apt-get update` only when something is missing.
 #   scripts/install-deps.sh            build + run + test dependencies
 #   scripts/install-deps.sh --tools    also the tools that regenerate fixtures/golden data and run
-#                                      the Python baselines in bench/ (ffmpeg, numpy, scipy, sklearn)
+#                                      the Python baselines in bench/ (sox, numpy, scipy, sklearn)
 set -euo pipefail
 
 packages=(
@@ -18,9 +18,11 @@ packages=(
   xvfb xauth fonts-dejavu-core
   # demo library fetch (apt-get download + dpkg -x)
   dpkg apt
+  # tests: independent tag readers and fixture makers (tests/tagtool.py, tst_tagcarry)
+  python3 python3-mutagen ffmpeg
 )
 if [[ "${1:-}" == "--tools" ]]; then
-  packages+=(ffmpeg sox python3-numpy python3-scipy python3-sklearn python3-pandas)
+  packages+=(sox python3-numpy python3-scipy python3-sklearn python3-pandas)
 fi
 
 missing=()

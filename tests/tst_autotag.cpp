@@ -293,7 +293,7 @@ class TestAutotag : public QObject {
     journal(*flac, flacOld, flacNew);
     journal(*opus, field(opus->path, TagField::Genre), {"jazz"});
     // The kill came after the rename of the FLAC and before finishEdit.
-    QVERIFY(library::safeWriteTags(flac->path, {{TagField::Genre, flacNew}}).status.ok());
+    QVERIFY(library::safeWriteTags(flac->path, {{TagField::Genre, flacNew, {}}}).status.ok());
     std::ofstream(m_lib + "/.tagged.opus.songspace-tmp-999999999-0") << "partial";
 
     const auto report = library::recoverInterruptedEdits(*m_catalog);

@@ -82,7 +82,7 @@ class TestSafeTagWrite : public QObject {
     QVERIFY(library::decodedAudioHash(file, audioBefore).ok());
 
     const std::vector<std::string> genres{"Jazz", "night drive"};
-    const auto result = library::safeWriteTags(file, {{TagField::Genre, genres}});
+    const auto result = library::safeWriteTags(file, {{TagField::Genre, genres, {}}});
     QVERIFY2(result.status.ok(), result.status.message.c_str());
     QCOMPARE(field(file, TagField::Genre), genres);
     int i = 0;
@@ -110,7 +110,7 @@ class TestSafeTagWrite : public QObject {
     const fs::path file = stage(dir, "tagged.flac");
     library::SafeWriteOptions options;
     options.preserveMtime = false;
-    QVERIFY(library::safeWriteTags(file, {{TagField::Mood, {"calm"}}}, options).status.ok());
+    QVERIFY(library::safeWriteTags(file, {{TagField::Mood, {"calm"}, {}}}, options).status.ok());
     struct stat info {};
     ::stat(file.c_str(), &info);
     QVERIFY(info.st_mtim.tv_sec > 1600000000);
@@ -149,7 +149,7 @@ class TestSafeTagWrite : public QObject {
     if (setup == QLatin1String("link")) fs::create_hard_link(file, folder / "second-name");
     if (setup == QLatin1String("stamp")) options.expectedStamp = songspace::base::FileStamp{1, 2};
     const std::string before = fileBytes(file);
-    const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}}, options);
+    const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}, {}}}, options);
     ::chmod(folder.c_str(), 0755);
     QCOMPARE(QString::fromLatin1(songspace::base::errorCodeName(result.status.error)), code);
     QVERIFY(!result.status.message.empty());
@@ -162,7 +162,7 @@ class TestSafeTagWrite : public QObject {
     const fs::path file = stage(dir, "tagged.flac");
     const fs::path link = file.parent_path() / "link.flac";
     fs::create_symlink(file, link);
-    QVERIFY(library::safeWriteTags(link, {{TagField::Genre, {"Jazz"}}}).status.ok());
+    QVERIFY(library::safeWriteTags(link, {{TagField::Genre, {"Jazz"}, {}}}).status.ok());
     QVERIFY(fs::is_symlink(link));
     QCOMPARE(field(file, TagField::Genre), std::vector<std::string>{"Jazz"});
   }
@@ -178,7 +178,7 @@ class TestSafeTagWrite : public QObject {
     const fs::path file = mountPoint / "tagged.flac";
     fs::copy_file(kData / "tagged.flac", file);
     const std::string before = fileBytes(file);
-    const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}});
+    const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}, {}}});
     const std::string after = fileBytes(file);
     const int temps = tempFilesIn(mountPoint);
     ::umount(mountPoint.c_str());
@@ -200,7 +200,7 @@ class TestSafeTagWrite : public QObject {
       std::signal(SIGXFSZ, SIG_IGN);
       const struct rlimit limit = {8192, 8192};
       ::setrlimit(RLIMIT_FSIZE, &limit);
-      const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}}});
+      const auto result = library::safeWriteTags(file, {{TagField::Genre, {"Jazz"}, {}}});
       ::_exit(result.status.error == songspace::base::ErrorCode::DiskFull ? 0 : 1);
     }
     int status = 0;

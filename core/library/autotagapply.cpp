@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <algorithm>
 #include <set>
 
@@ -117,31 +118,52 @@ int BatchResult::count(FileOutcomeKind kind) const {
       std::count_if(files.begin(), files.end(), [&](const auto& f) { return f.kind == kind; }));
 }
 
-std::string valuesToJson(const std::vector<std::string>& values) {
+std::string valuesToJson(const std::vector<std::string>& values, const std::string& stored) {
   QJsonArray array;
   for (const auto& v : values) array.append(QString::fromStdString(v));
-  return QJsonDocument(array).toJson(QJsonDocument::Compact).toStdString();
+  if (stored.empty()) return QJsonDocument(array).toJson(QJsonDocument::Compact).toStdString();
+  QJsonObject object;
+  object.insert(QStringLiteral("values"), array);
+  object.insert(QStringLiteral("stored"), QString::fromStdString(stored));
+  return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
 }
 
 std::vector<std::string> valuesFromJson(const std::string& json) {
   std::vector<std::string> out;
-  const auto array = QJsonDocument::fromJson(QByteArray::fromStdString(json)).array();
+  const auto document = QJsonDocument::fromJson(QByteArray::fromStdString(json));
+  const QJsonArray array = document.isObject()
+                               ? document.object().value(QStringLiteral("values")).toArray()
+                               : document.array();
   for (const auto& v : array) out.push_back(v.toString().toStdString());
   return out;
+}
+
+std::string storedFromJson(const std::string& json) {
+  const auto document = QJsonDocument::fromJson(QByteArray::fromStdString(json));
+  if (!document.isObject()) return {};
+  return document.object().value(QStringLiteral("stored")).toString().toStdString();
 }
 
 FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::int64_t fileId,
                            const std::string& path, audio::TagField field,
                            const std::vector<std::string>& oldValues,
                            const std::vector<std::string>& newValues, base::FileStamp expected,
-                           bool preserveMtime) {
+                           bool preserveMtime, const std::string& restoreStored) {
   FileOutcome o = outcomeFor(fileId, path, field, oldValues, newValues);
+  // The field as stored now, so that an undo restores its form, not just its values.
+  std::string stored;
+  if (const auto status = audio::captureTagField(path, field, stored); !status.ok()) {
+    o.kind = FileOutcomeKind::Failed;
+    o.code = "unreadable";
+    o.reason = "cannot read how its " + o.field + " is stored: " + status.message;
+    return o;
+  }
   core::TagEdit edit;
   edit.batchId = batchId;
   edit.fileId = fileId;
   edit.path = path;
   edit.field = o.field;
-  edit.oldValuesJson = valuesToJson(oldValues);
+  edit.oldValuesJson = valuesToJson(oldValues, stored);
   edit.newValuesJson = valuesToJson(newValues);
   edit.oldStamp = expected;
   // Committed before the file is touched: a crash after this point is recoverable.
@@ -154,7 +176,8 @@ FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::in
   SafeWriteOptions options;
   options.preserveMtime = preserveMtime;
   options.expectedStamp = expected;
-  const SafeWriteResult written = safeWriteTags(path, {{field, newValues}}, options);
+  const SafeWriteResult written =
+      safeWriteTags(path, {FieldValues{field, newValues, restoreStored}}, options);
   if (!written.status.ok()) {
     o.kind = FileOutcomeKind::Failed;
     o.code = base::errorCodeName(written.status.error);

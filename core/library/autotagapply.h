@@ -71,15 +71,21 @@ RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
                                        const std::vector<std::string>& extraDirs = {});
 
 // --- shared with undo (tagundo.cpp)
-std::string valuesToJson(const std::vector<std::string>& values);
+// A journal's old_values_json is {"values": [...], "stored": "<audio::captureTagField text>"}:
+// the values as read and the field's stored form, which undo puts back. Journals written before
+// the stored form was kept hold a plain array of values; both are read.
+std::string valuesToJson(const std::vector<std::string>& values, const std::string& stored = {});
 std::vector<std::string> valuesFromJson(const std::string& json);
+std::string storedFromJson(const std::string& json);  // empty when the journal has none
 
 // Journals, writes and records one change of one field. `expected` is the stamp the file had
 // when its values were read; the outcome's fileId/path/field/values are filled from the args.
+// The field's stored form is captured and journaled before the write. With `restoreStored`
+// (undo), the field is put back in that stored form, which must read as `newValues`.
 FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::int64_t fileId,
                            const std::string& path, audio::TagField field,
                            const std::vector<std::string>& oldValues,
                            const std::vector<std::string>& newValues, base::FileStamp expected,
-                           bool preserveMtime);
+                           bool preserveMtime, const std::string& restoreStored = {});
 
 }  // namespace songspace::library

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "audio/decoder.h"
+#include "audio/tagview.h"
 #include "core/base/filestamp.h"
 #include "core/base/fnv1a.h"
 
@@ -21,9 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kTempMarker = ".songspace-tmp-";
-constexpr std::array kAllFields = {audio::TagField::Genre, audio::TagField::Mood,
-                                   audio::TagField::Grouping, audio::TagField::Tags,
-                                   audio::TagField::Comment};
 
 base::Status failure(base::ErrorCode error, const fs::path& file, const std::string& why) {
   return base::Status::failure(error, file.string() + ": " + why);
@@ -143,7 +141,47 @@ bool sameValues(const fs::path& file, audio::TagField field, const std::vector<s
   return false;
 }
 
+// The view without the keys the written fields may change.
+audio::TagView withoutFields(audio::TagView view, const std::vector<FieldValues>& fields) {
+  std::erase_if(view, [&](const auto& entry) {
+    for (const auto& f : fields) {
+      if (audio::isTagViewKeyOf(entry.first, f.field)) return true;
+    }
+    return false;
+  });
+  return view;
+}
+
+// What differs between two views, in words (the first few keys).
+std::string viewDifference(const audio::TagView& before, const audio::TagView& after) {
+  std::string keys;
+  int shown = 0;
+  const auto note = [&](const std::string& key, const char* what) {
+    if (shown++ < 4) keys += (keys.empty() ? "" : ", ") + key + " " + what;
+  };
+  for (const auto& [key, values] : before) {
+    const auto it = after.find(key);
+    if (it == after.end()) {
+      note(key, "lost");
+    } else if (it->second != values) {
+      note(key, "changed");
+    }
+  }
+  for (const auto& [key, values] : after) {
+    if (!before.count(key)) note(key, "appeared");
+  }
+  if (shown > 4) keys += ", ...";
+  return keys;
+}
+
 }  // namespace
+
+std::string tagViewChange(const audio::TagView& before, const audio::TagView& after,
+                          const std::vector<FieldValues>& fields) {
+  const audio::TagView kept = withoutFields(before, fields);
+  const audio::TagView now = withoutFields(after, fields);
+  return kept == now ? std::string() : viewDifference(kept, now);
+}
 
 base::Status writeBlocker(const fs::path& file) {
   struct stat info {};
@@ -231,14 +269,11 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
     return {failure(base::ErrorCode::Changed, file, "changed on disk since it was read"), {}};
   }
 
-  // What must survive: the other fields as they are now.
-  std::vector<FieldValues> keep;
-  for (const audio::TagField field : kAllFields) {
-    bool written = false;
-    for (const auto& f : fields) written = written || f.field == field;
-    if (written) continue;
-    FieldValues current{field, {}};
-    if (audio::readTagField(file, field, current.values).ok()) keep.push_back(current);
+  // What must survive: everything every tag of the file holds, but the written fields.
+  audio::TagView viewBefore;
+  if (const auto status = audio::readTagView(file, viewBefore); !status.ok()) {
+    return {failure(base::ErrorCode::Unsupported, file, "cannot read its tags: " + status.message),
+            {}};
   }
   std::uint64_t audioBefore = 0;
   std::string why;
@@ -254,7 +289,9 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
     return {failure(errorOfErrno(err), file, "cannot copy: " + errnoText(err)), {}};
   }
   for (const auto& f : fields) {
-    const auto status = audio::writeTagField(temp.path(), f.field, f.values);
+    const auto status = f.stored.empty()
+                            ? audio::writeTagField(temp.path(), f.field, f.values)
+                            : audio::restoreTagField(temp.path(), f.field, f.stored);
     if (!status.ok()) {
       // TagLib does not pass errno on: tell a full disk by the free space left.
       const bool full = freeBytes(file.parent_path()) < static_cast<std::uint64_t>(before.size);
@@ -269,10 +306,17 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
       return {failure(base::ErrorCode::VerifyFailed, file, why), {}};
     }
   }
-  for (const auto& f : keep) {
-    if (!sameValues(temp.path(), f.field, f.values, &why)) {
-      return {failure(base::ErrorCode::VerifyFailed, file, "another field changed: " + why), {}};
-    }
+  audio::TagView viewAfter;
+  if (const auto status = audio::readTagView(temp.path(), viewAfter); !status.ok()) {
+    return {failure(base::ErrorCode::VerifyFailed, file,
+                    "cannot read back the copy's tags: " + status.message),
+            {}};
+  }
+  if (const std::string change = tagViewChange(viewBefore, viewAfter, fields); !change.empty()) {
+    return {failure(base::ErrorCode::VerifyFailed, file,
+                    "the write would change other tags (" + change +
+                        "); the file was left as it was"),
+            {}};
   }
   std::uint64_t audioAfter = 0;
   if (const auto decoded = decodedAudioHash(temp.path(), audioAfter); !decoded.ok()) {

@@ -4,8 +4,9 @@
 //
 // safeWriteTags() copies the file to a temporary sibling (".<name>.songspace-tmp-<pid>-<n>",
 // created with O_EXCL), writes the tags into the copy, re-reads the copy and checks that the
-// written fields hold exactly the intended values, that every other Songspace field is unchanged
-// and that the decoded audio is bit-identical to the original's, gives the copy the original's
+// written fields hold exactly the intended values, that the rest of the file's merged tag view
+// (audio::readTagView: every property of every tag, pictures and binary frames by fingerprint) is
+// unchanged and that the decoded audio is bit-identical to the original's, gives the copy the original's
 // permissions, owner and (unless asked otherwise) modification time, fsyncs it, renames it over
 // the original and fsyncs the directory. A failure at any step removes the copy: the original is
 // untouched. A process killed mid-way leaves the original or the complete new file, plus at most
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/tagview.h"
 #include "audio/tagwriter.h"
 #include "core/catalog/catalog.h"
 
@@ -36,6 +38,10 @@ struct SafeWriteResult {
 struct FieldValues {
   audio::TagField field = audio::TagField::Genre;
   std::vector<std::string> values;  // the field's complete new contents (empty removes it)
+  // When set (audio::captureTagField of this file, journaled by an earlier write), the field is
+  // put back in this stored form (audio::restoreTagField) instead; `values` must then be what it
+  // reads as (the verification checks it).
+  std::string stored;
 };
 
 struct SafeWriteOptions {
@@ -47,6 +53,11 @@ struct SafeWriteOptions {
 [[nodiscard]] SafeWriteResult safeWriteTags(const std::filesystem::path& file,
                                             const std::vector<FieldValues>& fields,
                                             const SafeWriteOptions& options = {});
+
+// How `after` differs from `before` outside the keys `fields` may change (the first few keys,
+// "TITLE lost, #picture changed"), or empty when it does not: the verification of every write.
+std::string tagViewChange(const audio::TagView& before, const audio::TagView& after,
+                          const std::vector<FieldValues>& fields);
 
 // Why Songspace will not write this file, or success when it may: NotFound, Unsupported format,
 // ReadOnly file (no access(W_OK), or no owner write bit — root bypasses permission bits, the bit

@@ -153,7 +153,7 @@ BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
       o.reason = "the file already holds the old values";
     } else {
       o = writeJournaled(catalog, result.batchId, edit.fileId, edit.path, *field, current, restore,
-                         *stamp, options.preserveMtime);
+                         *stamp, options.preserveMtime, storedFromJson(edit.oldValuesJson));
     }
     result.files.push_back(o);
     if (options.progress) options.progress(static_cast<int>(result.files.size()), total, o);

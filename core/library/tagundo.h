@@ -1,10 +1,11 @@
 #pragma once
 
-// Auto-tagging, step 3: undo. Restores exactly the journaled old values of every file an apply
-// batch wrote, through the same safe write and journal (as a batch of kind Undo whose
-// undoesBatch names the batch undone). A file changed on disk since the apply (its stamp differs
-// from the journaled new stamp, or its field no longer holds the written values) is skipped
-// with the reason unless `force` is set.
+// Auto-tagging, step 3: undo. Restores the journaled old values of every file an apply batch
+// wrote in the form they were stored in (audio::restoreTagField: separators, several frames or
+// fields, encodings; journals from before the stored form was kept restore the values), through the
+// same safe write and journal (as a batch of kind Undo whose undoesBatch names the batch undone). A
+// file changed on disk since the apply (its stamp differs from the journaled new stamp, or its
+// field no longer holds the written values) is skipped with the reason unless `force` is set.
 
 #include <QString>
 #include <atomic>
