@@ -65,6 +65,12 @@ base::Status readRawId3v2(const std::filesystem::path& file, RawId3v2Tag& tag) {
                                                              " tags are read but not written");
   }
   const unsigned tagSize = header.tagSize();
+  std::error_code sizeError;
+  const auto fileSize = std::filesystem::file_size(file, sizeError);
+  if (sizeError || tagSize > fileSize) {
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                file.string() + ": the ID3v2 tag runs past the end of the file");
+  }
   std::string bodyText(tagSize, '\0');
   in.read(bodyText.data(), tagSize);
   if (in.gcount() < static_cast<std::streamsize>(tagSize)) {
@@ -100,6 +106,17 @@ base::Status readRawId3v2(const std::filesystem::path& file, RawId3v2Tag& tag) {
     }
     tag.frames.push_back(body.mid(offset, end - offset));
     offset = end;
+  }
+  // What follows the last frame must be padding: bytes Songspace cannot read as a frame would be
+  // lost by a rewrite, so such a tag is not written.
+  for (unsigned i = offset; i < body.size(); ++i) {
+    if (body[i] != '\0') {
+      return base::Status::failure(base::ErrorCode::Unsupported,
+                                  file.string() +
+                                      ": the ID3v2 tag holds data that is not a frame "
+                                      "(at byte " +
+                                      std::to_string(kHeaderSize + i) + "); it is not rewritten");
+    }
   }
   return base::Status::success();
 }

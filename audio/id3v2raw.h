@@ -32,8 +32,9 @@ struct RawId3v2Tag {
 // Reads the ID3v2 tag at offset 0 of `file`; a file without one gives present = false.
 // A v2.3 tag with tag-level unsynchronisation is decoded (it is written back without it); the
 // extended header and the footer are skipped (not written back: they carry no user data).
-// Errors: Io (cannot read), Corrupt (a size runs past the tag), Unsupported (ID3v2.2, whose
-// three-letter frames Songspace does not write).
+// Errors: Io (cannot read), Corrupt (a size runs past the tag or the file), Unsupported (ID3v2.2,
+// whose three-letter frames Songspace does not write, or bytes after the frames that are neither
+// a frame nor padding: a rewrite would lose them).
 base::Status readRawId3v2(const std::filesystem::path& file, RawId3v2Tag& tag);
 
 // Replaces the `old.size` bytes at offset 0 of `file` with a tag of version `old.version` (4 when
