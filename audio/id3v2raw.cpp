@@ -60,22 +60,22 @@ base::Status readRawId3v2(const std::filesystem::path& file, RawId3v2Tag& tag) {
   tag.version = header.majorVersion();
   tag.size = header.completeTagSize();
   if (tag.version < 3 || tag.version > 4) {
-    return base::Status::failure(base::ErrorCode::Unsupported, file.string() + ": ID3v2." +
-                                                             std::to_string(tag.version) +
-                                                             " tags are read but not written");
+    return base::Status::failure(base::ErrorCode::Unsupported,
+                                 file.string() + ": ID3v2." + std::to_string(tag.version) +
+                                     " tags are read but not written");
   }
   const unsigned tagSize = header.tagSize();
   std::error_code sizeError;
   const auto fileSize = std::filesystem::file_size(file, sizeError);
   if (sizeError || tagSize > fileSize) {
     return base::Status::failure(base::ErrorCode::Corrupt,
-                                file.string() + ": the ID3v2 tag runs past the end of the file");
+                                 file.string() + ": the ID3v2 tag runs past the end of the file");
   }
   std::string bodyText(tagSize, '\0');
   in.read(bodyText.data(), tagSize);
   if (in.gcount() < static_cast<std::streamsize>(tagSize)) {
     return base::Status::failure(base::ErrorCode::Corrupt,
-                                file.string() + ": the ID3v2 tag runs past the end of the file");
+                                 file.string() + ": the ID3v2 tag runs past the end of the file");
   }
   TagLib::ByteVector body(bodyText.data(), tagSize);
   if (tag.version == 3 && header.unsynchronisation()) {
@@ -100,9 +100,9 @@ base::Status readRawId3v2(const std::filesystem::path& file, RawId3v2Tag& tag) {
     const unsigned end = offset + kHeaderSize + size;
     if (end > body.size()) {
       return base::Status::failure(base::ErrorCode::Corrupt,
-                                  file.string() + ": ID3v2 frame " +
-                                      std::string(body.mid(offset, 4).data(), 4) +
-                                      " runs past the end of its tag");
+                                   file.string() + ": ID3v2 frame " +
+                                       std::string(body.mid(offset, 4).data(), 4) +
+                                       " runs past the end of its tag");
     }
     tag.frames.push_back(body.mid(offset, end - offset));
     offset = end;
@@ -112,17 +112,17 @@ base::Status readRawId3v2(const std::filesystem::path& file, RawId3v2Tag& tag) {
   for (unsigned i = offset; i < body.size(); ++i) {
     if (body[i] != '\0') {
       return base::Status::failure(base::ErrorCode::Unsupported,
-                                  file.string() +
-                                      ": the ID3v2 tag holds data that is not a frame "
-                                      "(at byte " +
-                                      std::to_string(kHeaderSize + i) + "); it is not rewritten");
+                                   file.string() +
+                                       ": the ID3v2 tag holds data that is not a frame "
+                                       "(at byte " +
+                                       std::to_string(kHeaderSize + i) + "); it is not rewritten");
     }
   }
   return base::Status::success();
 }
 
 base::Status writeRawId3v2(const std::filesystem::path& file, const RawId3v2Tag& old,
-                          const std::vector<TagLib::ByteVector>& frames) {
+                           const std::vector<TagLib::ByteVector>& frames) {
   TagLib::ByteVector data;
   if (!frames.empty()) {
     TagLib::ByteVector body;
@@ -141,14 +141,14 @@ base::Status writeRawId3v2(const std::filesystem::path& file, const RawId3v2Tag&
   TagLib::FileStream stream(file.c_str());
   if (!stream.isOpen() || stream.readOnly()) {
     return base::Status::failure(base::ErrorCode::PermissionDenied,
-                                file.string() + ": cannot open for writing the ID3v2 tag");
+                                 file.string() + ": cannot open for writing the ID3v2 tag");
   }
   const long before = stream.length();
   stream.insert(data, 0, old.size);
   const long expected = before - static_cast<long>(old.size) + static_cast<long>(data.size());
   if (stream.length() != expected) {
     return base::Status::failure(base::ErrorCode::Io,
-                                file.string() + ": writing the ID3v2 tag failed (disk full?)");
+                                 file.string() + ": writing the ID3v2 tag failed (disk full?)");
   }
   return base::Status::success();
 }

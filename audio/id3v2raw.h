@@ -41,7 +41,7 @@ base::Status readRawId3v2(const std::filesystem::path& file, RawId3v2Tag& tag);
 // !old.present) holding `frames`; no frames removes the tag. When the frames fit in the old size
 // the rest is padding, so the audio after the tag does not move.
 base::Status writeRawId3v2(const std::filesystem::path& file, const RawId3v2Tag& old,
-                          const std::vector<TagLib::ByteVector>& frames);
+                           const std::vector<TagLib::ByteVector>& frames);
 
 // TagLib's reading of one stored frame of a tag of major version `version` (to tell which field
 // it carries); nullptr for a frame TagLib discards.

@@ -108,7 +108,7 @@ TagLib::PropertyMap playerProperties(TagLib::File& file) {
 }
 
 base::Status openWithTagLib(const std::filesystem::path& file, bool forWriting,
-                           std::unique_ptr<TagLib::FileRef>& ref) {
+                            std::unique_ptr<TagLib::FileRef>& ref) {
   ref.reset();
   const std::string where = file.string();
   // The access questions are asked with open(2) first, so errno tells them apart: TagLib
@@ -125,7 +125,7 @@ base::Status openWithTagLib(const std::filesystem::path& file, bool forWriting,
       case EPERM:
       case EROFS:
         return base::Status::failure(base::ErrorCode::PermissionDenied,
-                                    where + ": " + std::strerror(err));
+                                     where + ": " + std::strerror(err));
       case EISDIR:
         return base::Status::failure(base::ErrorCode::NotAudio, where + ": is a directory");
       default:
@@ -157,10 +157,10 @@ base::Status openWithTagLib(const std::filesystem::path& file, bool forWriting,
   if (unreadable) {
     if (const char* container = sniffContainer(file)) {
       return base::Status::failure(base::ErrorCode::Corrupt, where + ": starts like " + container +
-                                                           " but TagLib cannot parse it");
+                                                                 " but TagLib cannot parse it");
     }
     return base::Status::failure(base::ErrorCode::NotAudio,
-                                where + ": not an audio format TagLib recognises");
+                                 where + ": not an audio format TagLib recognises");
   }
   ref = std::move(opened);
   return base::Status::success();

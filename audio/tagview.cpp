@@ -58,7 +58,7 @@ std::string pictureEntry(int type, const TagLib::String& mime, const TagLib::Byt
 // "#picture" entries unless the file has pictures of its own (FLAC); the other frames (private
 // data, ...) enter by fingerprint.
 base::Status addId3v2(TagView& view, const std::filesystem::path& file, TagLib::ID3v2::Tag* tag,
-                     bool properties = true) {
+                      bool properties = true) {
   if (tag == nullptr) return base::Status::success();
   if (properties) mergeProperties(view, tag->properties());
   detail::RawId3v2Tag raw;

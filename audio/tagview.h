@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/base/status.h"
 #include "audio/tagwriter.h"
+#include "core/base/status.h"
 
 namespace songspace::audio {
 

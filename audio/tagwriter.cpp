@@ -287,8 +287,9 @@ struct StoredField {
 base::Status unsupported(const std::filesystem::path& file) {
   std::string extension = file.extension().string();
   if (extension.empty()) extension = "(no extension)";
-  return base::Status::failure(base::ErrorCode::Unsupported, file.string() + ": format " + extension +
-                                                           " is not writable; " + kSupported);
+  return base::Status::failure(
+      base::ErrorCode::Unsupported,
+      file.string() + ": format " + extension + " is not writable; " + kSupported);
 }
 
 // The Xiph comment of a FLAC / Vorbis / Opus file, or nullptr.
@@ -307,14 +308,14 @@ bool isSupported(TagLib::File* file) {
 
 base::Status saveFailed(const std::filesystem::path& file, const char* what) {
   return base::Status::failure(base::ErrorCode::Io,
-                              file.string() + ": TagLib could not save the " + what);
+                               file.string() + ": TagLib could not save the " + what);
 }
 
 // MP3: the field goes into the ID3v2 tag (a new one is v2.4), spliced frame by frame; the
 // properties only APEv2 or ID3v1 hold are carried into it, so that every reader that prefers
 // ID3v2 shows them; an APEv2 or ID3v1 tag that holds the field gets the new values too.
 base::Status writeMpeg(const std::filesystem::path& file, TagField field,
-                      const std::vector<std::string>& values) {
+                       const std::vector<std::string>& values) {
   detail::RawId3v2Tag raw;
   if (base::Status status = detail::readRawId3v2(file, raw); !status.ok()) return status;
   const unsigned version = raw.present ? raw.version : 4;
@@ -347,8 +348,8 @@ base::Status writeMpeg(const std::filesystem::path& file, TagField field,
 // Puts the stored frames of the tag in front of a FLAC stream back over the one TagLib rendered
 // while saving (as v2.4), with the field's frames replaced by `replacement` if it had any.
 base::Status restoreFlacId3v2(const std::filesystem::path& file, const detail::RawId3v2Tag& before,
-                             TagField field, const std::vector<TagLib::ByteVector>& replacement,
-                             bool replaceAlways) {
+                              TagField field, const std::vector<TagLib::ByteVector>& replacement,
+                              bool replaceAlways) {
   if (!before.present && !replaceAlways) return base::Status::success();
   detail::RawId3v2Tag now;
   if (base::Status status = detail::readRawId3v2(file, now); !status.ok()) return status;
@@ -381,7 +382,7 @@ std::vector<std::unique_ptr<TagLib::FLAC::Picture>> carriedPictures(TagLib::FLAC
 // stream (or an ID3v1 tag after it) hold are carried into the comment, which is what FLAC
 // readers show; those tags stay as they were stored, with the field synced where they hold it.
 base::Status writeFlac(const std::filesystem::path& file, TagField field,
-                      const std::vector<std::string>& values) {
+                       const std::vector<std::string>& values) {
   detail::RawId3v2Tag raw;
   if (base::Status status = detail::readRawId3v2(file, raw); !status.ok()) return status;
   unsigned version = raw.present ? raw.version : 4;
@@ -431,7 +432,7 @@ const char* tagFieldName(TagField field) {
 }
 
 base::Status readTagField(const std::filesystem::path& file, TagField field,
-                         std::vector<std::string>& values) {
+                          std::vector<std::string>& values) {
   values.clear();
   std::unique_ptr<TagLib::FileRef> ref;
   if (base::Status status = detail::openWithTagLib(file, false, ref); !status.ok()) return status;
@@ -485,12 +486,13 @@ std::vector<std::string> cleaned(const std::vector<std::string>& values) {
 }
 
 // Opens `file` for writing a supported format; `ref` holds it on success.
-base::Status openWritable(const std::filesystem::path& file, std::unique_ptr<TagLib::FileRef>& ref) {
+base::Status openWritable(const std::filesystem::path& file,
+                          std::unique_ptr<TagLib::FileRef>& ref) {
   if (base::Status status = detail::openWithTagLib(file, true, ref); !status.ok()) return status;
   if (!isSupported(ref->file())) return unsupported(file);
   if (ref->file()->readOnly()) {
     return base::Status::failure(base::ErrorCode::PermissionDenied,
-                                file.string() + ": TagLib opened the file read-only");
+                                 file.string() + ": TagLib opened the file read-only");
   }
   return base::Status::success();
 }
@@ -498,7 +500,7 @@ base::Status openWritable(const std::filesystem::path& file, std::unique_ptr<Tag
 }  // namespace
 
 base::Status writeTagField(const std::filesystem::path& file, TagField field,
-                          const std::vector<std::string>& values) {
+                           const std::vector<std::string>& values) {
   const std::vector<std::string> clean = cleaned(values);
   std::unique_ptr<TagLib::FileRef> ref;
   if (base::Status status = openWritable(file, ref); !status.ok()) return status;
@@ -524,7 +526,7 @@ base::Status writeTagField(const std::filesystem::path& file, TagField field,
 }
 
 base::Status captureTagField(const std::filesystem::path& file, TagField field,
-                            std::string& stored) {
+                             std::string& stored) {
   stored.clear();
   std::unique_ptr<TagLib::FileRef> ref;
   if (base::Status status = detail::openWithTagLib(file, false, ref); !status.ok()) return status;
@@ -630,7 +632,7 @@ TagLib::PropertyMap mergedLegacy(const std::vector<TagLib::PropertyMap>& maps) {
 }
 
 base::Status restoreMpeg(const std::filesystem::path& file, TagField field,
-                        const StoredField& form) {
+                         const StoredField& form) {
   detail::RawId3v2Tag raw;
   if (base::Status status = detail::readRawId3v2(file, raw); !status.ok()) return status;
   std::vector<TagLib::ByteVector> frames;
@@ -670,7 +672,7 @@ void restoreXiph(TagLib::Ogg::XiphComment& xiph, TagField field, const StoredFie
 }
 
 base::Status restoreFlac(const std::filesystem::path& file, TagField field,
-                        const StoredField& form) {
+                         const StoredField& form) {
   detail::RawId3v2Tag raw;
   if (base::Status status = detail::readRawId3v2(file, raw); !status.ok()) return status;
   {
@@ -711,12 +713,12 @@ base::Status restoreFlac(const std::filesystem::path& file, TagField field,
 }  // namespace
 
 base::Status restoreTagField(const std::filesystem::path& file, TagField field,
-                            const std::string& stored) {
+                             const std::string& stored) {
   StoredField form;
   if (!form.fromText(stored)) {
     return base::Status::failure(base::ErrorCode::InvalidArgument,
-                                file.string() + ": the journaled form of its " +
-                                    tagFieldName(field) + " field cannot be read");
+                                 file.string() + ": the journaled form of its " +
+                                     tagFieldName(field) + " field cannot be read");
   }
   std::unique_ptr<TagLib::FileRef> ref;
   if (base::Status status = openWritable(file, ref); !status.ok()) return status;

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/base/status.h"
 #include "core/base/parameter.h"
+#include "core/base/status.h"
 
 namespace songspace::audio {
 
@@ -45,7 +45,7 @@ const char* tagFieldName(TagField field);
 // separate values too). ID3v2 COMM is single-valued in both versions and is treated the same way.
 // Elsewhere (ID3v2.4, Xiph, APEv2, MP4) each value is stored separately and round-trips exactly.
 base::Status readTagField(const std::filesystem::path& file, TagField field,
-                         std::vector<std::string>& values);
+                          std::vector<std::string>& values);
 
 // Replaces the field's values (an empty vector removes the field) and saves the file in place.
 // Nothing else the file carries is hidden or dropped (docs/design.md, "Writing tags"):
@@ -61,19 +61,20 @@ base::Status readTagField(const std::filesystem::path& file, TagField field,
 // (never rewritten). Not atomic: callers that need safety work on a copy (safeWriteTags).
 // Thread safety: never call concurrently on the same file.
 base::Status writeTagField(const std::filesystem::path& file, TagField field,
-                          const std::vector<std::string>& values);
+                           const std::vector<std::string>& values);
 
 // The stored form of `field` in every tag of `file` (ID3v2 frames as bytes, APEv2 items, the
 // ID3v1 tag, Vorbis comment fields in order, MP4 atoms with their data types), plus the
 // properties a writeTagField would carry over for it, as opaque text for the undo journal.
-base::Status captureTagField(const std::filesystem::path& file, TagField field, std::string& stored);
+base::Status captureTagField(const std::filesystem::path& file, TagField field,
+                             std::string& stored);
 
 // Puts the field back exactly as `stored` (from captureTagField on this file) describes it:
 // separators, several frames or fields, text encodings and data types as they were; carried-over
 // properties that still repeat the legacy tags are removed again, and an ID3v2 tag that held
 // nothing else is removed. Errors: InvalidArgument (unreadable `stored`), then writeTagField's.
 base::Status restoreTagField(const std::filesystem::path& file, TagField field,
-                            const std::string& stored);
+                             const std::string& stored);
 
 // Whether writeTagField can write `file`: success for an existing file of a supported format
 // that the process may write; else what writeTagField would fail with (NotFound, NotAudio,

@@ -37,7 +37,8 @@ base::Status writeId3v1Bytes(const std::filesystem::path& file, const std::strin
   io.seekp(-static_cast<std::streamoff>(kId3v1Size), std::ios::end);
   io.write(tag.data(), static_cast<std::streamsize>(tag.size()));
   io.flush();
-  if (!io) return base::Status::failure(base::ErrorCode::Io, file.string() + ": cannot write ID3v1");
+  if (!io)
+    return base::Status::failure(base::ErrorCode::Io, file.string() + ": cannot write ID3v1");
   return base::Status::success();
 }
 
@@ -117,7 +118,7 @@ std::string readId3v1Bytes(const std::filesystem::path& file) {
 }
 
 base::Status patchId3v1Field(const std::filesystem::path& file, TagField field,
-                            const std::vector<std::string>& values) {
+                             const std::vector<std::string>& values) {
   std::string tag = readId3v1Bytes(file);
   if (tag.empty() || (field != TagField::Genre && field != TagField::Comment)) {
     return base::Status::success();
@@ -142,7 +143,7 @@ base::Status patchId3v1Field(const std::filesystem::path& file, TagField field,
 }
 
 base::Status restoreId3v1Field(const std::filesystem::path& file, TagField field,
-                              const std::string& stored) {
+                               const std::string& stored) {
   std::string tag = readId3v1Bytes(file);
   if (tag.empty() || stored.size() != kId3v1Size) return base::Status::success();
   if (field == TagField::Genre) {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "core/base/status.h"
 #include "audio/tagwriter.h"
+#include "core/base/status.h"
 
 namespace songspace::audio::detail {
 
@@ -37,10 +37,10 @@ std::string readId3v1Bytes(const std::filesystem::path& file);
 // value that is an ID3v1 genre name, else 255 "none"), or the comment (the first value in Latin-1,
 // cut to the room the tag has). Other bytes stay as they are. No-op for the other fields.
 base::Status patchId3v1Field(const std::filesystem::path& file, TagField field,
-                            const std::vector<std::string>& values);
+                             const std::vector<std::string>& values);
 // Copies the field's bytes from `stored` (a 128-byte tag as read before) into the file's tag.
 base::Status restoreId3v1Field(const std::filesystem::path& file, TagField field,
-                              const std::string& stored);
+                               const std::string& stored);
 
 // The ID3v2 frames (rendered for a tag of `version`) that carry one property into a tag that
 // lacks it: TagLib's frame for the key, with v2.4-only frames stored as v2.3 allows (DATE as TYER

@@ -289,9 +289,8 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
     return {failure(errorOfErrno(err), file, "cannot copy: " + errnoText(err)), {}};
   }
   for (const auto& f : fields) {
-    const auto status = f.stored.empty()
-                            ? audio::writeTagField(temp.path(), f.field, f.values)
-                            : audio::restoreTagField(temp.path(), f.field, f.stored);
+    const auto status = f.stored.empty() ? audio::writeTagField(temp.path(), f.field, f.values)
+                                         : audio::restoreTagField(temp.path(), f.field, f.stored);
     if (!status.ok()) {
       // TagLib does not pass errno on: tell a full disk by the free space left.
       const bool full = freeBytes(file.parent_path()) < static_cast<std::uint64_t>(before.size);
@@ -313,10 +312,10 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
             {}};
   }
   if (const std::string change = tagViewChange(viewBefore, viewAfter, fields); !change.empty()) {
-    return {failure(base::ErrorCode::VerifyFailed, file,
-                    "the write would change other tags (" + change +
-                        "); the file was left as it was"),
-            {}};
+    return {
+        failure(base::ErrorCode::VerifyFailed, file,
+                "the write would change other tags (" + change + "); the file was left as it was"),
+        {}};
   }
   std::uint64_t audioAfter = 0;
   if (const auto decoded = decodedAudioHash(temp.path(), audioAfter); !decoded.ok()) {

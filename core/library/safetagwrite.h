@@ -6,11 +6,11 @@
 // created with O_EXCL), writes the tags into the copy, re-reads the copy and checks that the
 // written fields hold exactly the intended values, that the rest of the file's merged tag view
 // (audio::readTagView: every property of every tag, pictures and binary frames by fingerprint) is
-// unchanged and that the decoded audio is bit-identical to the original's, gives the copy the original's
-// permissions, owner and (unless asked otherwise) modification time, fsyncs it, renames it over
-// the original and fsyncs the directory. A failure at any step removes the copy: the original is
-// untouched. A process killed mid-way leaves the original or the complete new file, plus at most
-// one stale temporary file that removeStaleTempFiles() deletes later.
+// unchanged and that the decoded audio is bit-identical to the original's, gives the copy the
+// original's permissions, owner and (unless asked otherwise) modification time, fsyncs it, renames
+// it over the original and fsyncs the directory. A failure at any step removes the copy: the
+// original is untouched. A process killed mid-way leaves the original or the complete new file,
+// plus at most one stale temporary file that removeStaleTempFiles() deletes later.
 
 #include <cstdint>
 #include <filesystem>
