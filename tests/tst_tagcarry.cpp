@@ -126,8 +126,8 @@ class TestTagCarry : public QObject {
   int m_copies = 0;
 
   fs::path copyOf(const QString& fixture, const QTemporaryDir& dir) {
-    const fs::path target = fs::path(dir.path().toStdString()) /
-                            (std::to_string(++m_copies) + "-" + fixture.toStdString());
+    fs::path target = fs::path(dir.path().toStdString()) /
+                      (std::to_string(++m_copies) + "-" + fixture.toStdString());
     fs::copy_file(fs::path(m_fixtures.path().toStdString()) / fixture.toStdString(), target);
     return target;
   }
