@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -38,14 +39,23 @@ library::ScanOptions scanOptions(const fs::path& root) {
   return options;
 }
 
-QJsonObject runCli(const QStringList& args, int* exitCode = nullptr) {
+QJsonObject runCli(const QStringList& args, int* exitCode = nullptr, QString* errors = nullptr) {
   QProcess process;
   process.start(QStringLiteral(SONGSPACE_CLI_PATH), args);
   if (!process.waitForFinished(120000)) return {};
   if (exitCode) *exitCode = process.exitCode();
   const QByteArray err = process.readAllStandardError();
   if (!err.isEmpty()) qInfo("%s", err.constData());
+  if (errors) *errors = QString::fromUtf8(err);
   return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+}
+
+// How many different files a list of songs names.
+qsizetype distinctFiles(const QJsonArray& results) {
+  QSet<qint64> ids;
+  for (const auto& result : results)
+    ids.insert(result.toObject().value(QStringLiteral("file_id")).toInteger());
+  return ids.size();
 }
 
 }  // namespace
@@ -172,6 +182,122 @@ class EndToEndTest : public QObject {
     QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
   }
 
+ private:
+  // songs-for-tag, mix, path and why-alike on the library `commandLine` scanned and trained.
+  void discoveryCommands(const QString& db) {
+    const QStringList dbArgs{QStringLiteral("--db"), db, QStringLiteral("--json")};
+    const auto songPath = [this](const char* artist, int i) {
+      return QString::fromStdString(
+          (m_lib / artist / (std::string(artist) + " " + std::to_string(i) + ".wav")).string());
+    };
+    int code = -1;
+    QString errors;
+    // The tag page: songs, related tags, artists.
+    const QJsonObject page =
+        runCli(QStringList{QStringLiteral("songs-for-tag"), QStringLiteral("noise"),
+                           QStringLiteral("-k"), QStringLiteral("5")} +
+                   dbArgs,
+               &code);
+    QCOMPARE(code, 0);
+    const QJsonArray tagSongs = page.value(QStringLiteral("results")).toArray();
+    QCOMPARE(tagSongs.size(), 5);
+    // This small model ranks the tag's own songs first; the marker says which carry it.
+    QCOMPARE(tagSongs[0].toObject().value(QStringLiteral("artist")).toString(),
+             QStringLiteral("Burst Machine"));
+    for (const auto& song : tagSongs) {
+      QCOMPARE(song.toObject().value(QStringLiteral("tagged")).toBool(),
+               song.toObject().value(QStringLiteral("artist")).toString() ==
+                   QLatin1String("Burst Machine"));
+    }
+    QCOMPARE(page.value(QStringLiteral("related_tags")).toArray().size(), 2);
+    QCOMPARE(page.value(QStringLiteral("artists")).toArray().size(), 3);
+    runCli({QStringLiteral("songs-for-tag"), QStringLiteral("polka"), QStringLiteral("--db"), db},
+           &code, &errors);
+    QCOMPARE(code, 1);
+    QVERIFY2(errors.contains(QStringLiteral("unknown tag 'polka'")), qPrintable(errors));
+
+    // A mix from a song: it opens the mix, every rule holds, the playlist is written.
+    const QString seed = songPath("Drone Unit", 0);
+    const QString playlist = m_temp.filePath(QStringLiteral("drone mix"));
+    const QJsonObject mix =
+        runCli(QStringList{QStringLiteral("mix"), seed, QStringLiteral("-n"), QStringLiteral("12"),
+                           QStringLiteral("--max-per-artist"), QStringLiteral("4"),
+                           QStringLiteral("--max-per-album"), QStringLiteral("4"),
+                           QStringLiteral("--window"), QStringLiteral("6"),
+                           QStringLiteral("--m3u8"), playlist} +
+                   dbArgs,
+               &code);
+    QCOMPARE(code, 0);
+    const QJsonArray mixSongs = mix.value(QStringLiteral("results")).toArray();
+    QCOMPARE(mixSongs.size(), 12);
+    QCOMPARE(mixSongs[0].toObject().value(QStringLiteral("path")).toString(), seed);
+    QCOMPARE(distinctFiles(mixSongs), 12);
+    for (int end = 0; end < mixSongs.size(); ++end) {
+      QHash<QString, int> perArtist;
+      for (int i = std::max(0, end - 5); i <= end; ++i)
+        ++perArtist[mixSongs[i].toObject().value(QStringLiteral("artist")).toString()];
+      for (const int count : std::as_const(perArtist)) QVERIFY(count <= 4);
+    }
+    QCOMPARE(mix.value(QStringLiteral("playlist")).toString(), playlist + QStringLiteral(".m3u8"));
+    QFile written(playlist + QStringLiteral(".m3u8"));
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll().count(".wav\n"), 12);
+    // Default rules on three artists: at most 2 of each in 10 songs, so the mix ends at 6.
+    const QJsonObject tight =
+        runCli(QStringList{QStringLiteral("mix"), QStringLiteral("tag:ambient"),
+                           QStringLiteral("-n"), QStringLiteral("10")} +
+                   dbArgs,
+               &code, &errors);
+    QCOMPARE(code, 0);
+    QCOMPARE(tight.value(QStringLiteral("results")).toArray().size(), 6);
+    QVERIFY2(errors.contains(QStringLiteral("only 6 of 10")), qPrintable(errors));
+    for (const QString& unknown : {QStringLiteral("artist:Nobody"), QStringLiteral("tag:polka"),
+                                   QStringLiteral("/nonexistent.wav")}) {
+      runCli({QStringLiteral("mix"), unknown, QStringLiteral("--db"), db}, &code, &errors);
+      QCOMPARE(code, 1);
+      QVERIFY2(errors.startsWith(QStringLiteral("songspace-cli: ")), qPrintable(errors));
+    }
+    runCli({QStringLiteral("mix"), QStringLiteral("--db"), db}, &code);
+    QCOMPARE(code, 2);
+
+    // A path from a drone to a chord song: both ends, monotone progress, no song twice.
+    const QString to = songPath("Chord Choir", 1);
+    const QJsonObject path = runCli(
+        QStringList{QStringLiteral("path"), seed, to, QStringLiteral("-n"), QStringLiteral("5")} +
+            dbArgs,
+        &code);
+    QCOMPARE(code, 0);
+    const QJsonArray steps = path.value(QStringLiteral("results")).toArray();
+    QVERIFY(steps.size() >= 2 && steps.size() <= 5);
+    QCOMPARE(steps.first().toObject().value(QStringLiteral("path")).toString(), seed);
+    QCOMPARE(steps.last().toObject().value(QStringLiteral("path")).toString(), to);
+    for (int i = 1; i < steps.size(); ++i) {
+      QVERIFY(steps[i].toObject().value(QStringLiteral("progress")).toDouble() >
+              steps[i - 1].toObject().value(QStringLiteral("progress")).toDouble());
+    }
+    QCOMPARE(distinctFiles(steps), steps.size());
+    const QString outside = QString::fromStdString((m_heldOut / "Burst Machine 9.wav").string());
+    runCli({QStringLiteral("path"), seed, outside, QStringLiteral("--db"), db}, &code, &errors);
+    QCOMPARE(code, 1);
+    QVERIFY2(errors.contains(QStringLiteral("not an analysed song of the catalog")),
+             qPrintable(errors));
+    runCli({QStringLiteral("path"), seed, seed, QStringLiteral("--db"), db}, &code, &errors);
+    QCOMPARE(code, 1);
+
+    // Why alike: a drone's nearest drone is linked by "ambient".
+    const QJsonObject similar = runCli(QStringList{QStringLiteral("similar-songs"), seed,
+                                                   QStringLiteral("-k"), QStringLiteral("3")} +
+                                           dbArgs,
+                                       &code);
+    QCOMPARE(code, 0);
+    const QJsonObject nearest = similar.value(QStringLiteral("results")).toArray()[0].toObject();
+    QCOMPARE(nearest.value(QStringLiteral("artist")).toString(), QStringLiteral("Drone Unit"));
+    QCOMPARE(nearest.value(QStringLiteral("why")).toArray().size(), 3);
+    QCOMPARE(nearest.value(QStringLiteral("why")).toArray()[0].toString(),
+             QStringLiteral("ambient"));
+  }
+
+ private Q_SLOTS:
   void commandLine() {
     const QString db = m_temp.filePath(QStringLiteral("cli.sqlite"));
     const QString lib = QString::fromStdString(m_lib.string());
@@ -241,6 +367,8 @@ class EndToEndTest : public QObject {
             QStringLiteral("--db"), db},
            &code);
     QCOMPARE(code, 1);
+
+    discoveryCommands(db);
   }
 };
 

@@ -1,11 +1,11 @@
-// The map's "Save as Playlist…": an M3U8 written by writePlaylistM3u8 reads back, through the
-// same reader the scanner uses, as the same songs in the same order.
+// Playlists Songspace writes (the map's "Save as Playlist…", `mix --m3u8`): an M3U8 written by
+// library::writePlaylistM3u8 reads back, through the same reader the scanner uses, as the same
+// songs in the same order.
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "core/catalog/catalog.h"
 #include "core/library/playlistfile.h"
-#include "ui/mappanel.h"
 
 using namespace songspace;
 
@@ -29,7 +29,7 @@ class PlaylistExportTest : public QObject {
     std::vector<const core::SongRow*> songs{&rows[2], &rows[0], &rows[1]};
 
     const QString file = root + QStringLiteral("/lists/Region of the map.m3u8");
-    const auto written = ui::writePlaylistM3u8(file, songs);
+    const auto written = library::writePlaylistM3u8(file, songs);
     QVERIFY2(written.ok(), written.message.c_str());
 
     library::PlaylistFile playlist;
@@ -53,7 +53,7 @@ class PlaylistExportTest : public QObject {
   void unwritableFolderIsAnError() {
     const core::SongRow row;
     const auto written =
-        ui::writePlaylistM3u8(QStringLiteral("/proc/songspace-cannot-write/x.m3u8"), {&row});
+        library::writePlaylistM3u8(QStringLiteral("/proc/songspace-cannot-write/x.m3u8"), {&row});
     QCOMPARE(written.error, songspace::base::ErrorCode::Io);
     QVERIFY(!written.message.empty());
   }

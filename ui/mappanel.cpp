@@ -1,7 +1,6 @@
 #include "ui/mappanel.h"
 
 #include <QComboBox>
-#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -9,22 +8,14 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "core/library/playlistfile.h"
 #include "ui/mapview.h"
 
 namespace songspace::ui {
 namespace {
-
-QString songLabel(const core::SongRow& song) {
-  const QString title = QString::fromStdString(song.info.title);
-  const QString name =
-      title.isEmpty() ? QFileInfo(QString::fromStdString(song.path)).completeBaseName() : title;
-  const QString artist = QString::fromStdString(song.artistName);
-  return artist.isEmpty() ? name : artist + QStringLiteral(" — ") + name;
-}
 
 // The song's key for colouring: its artist, album, or strongest tag (file/user tags before
 // predicted ones).
@@ -53,22 +44,6 @@ QVector<QPointF> rowsToPoints(const Eigen::MatrixXf& m, int from, int count) {
 
 }  // namespace
 
-base::Status writePlaylistM3u8(const QString& file,
-                               const std::vector<const core::SongRow*>& songs) {
-  const QDir base = QFileInfo(file).absoluteDir();
-  QByteArray text = "#EXTM3U\n#PLAYLIST:" + QFileInfo(file).completeBaseName().toUtf8() + '\n';
-  for (const core::SongRow* song : songs) {
-    const QString path = QString::fromStdString(song->path);
-    text += "#EXTINF:" + QByteArray::number(qRound(song->info.durationSeconds)) + ',' +
-            songLabel(*song).toUtf8() + '\n' + base.relativeFilePath(path).toUtf8() + '\n';
-  }
-  QSaveFile out(file);
-  if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size() || !out.commit()) {
-    return base::Status::failure(base::ErrorCode::Io, out.errorString().toStdString());
-  }
-  return base::Status::success();
-}
-
 MapPanel::MapPanel(QWidget* parent)
     : QWidget(parent),
       m_view(new EmbeddingMapView(this)),
@@ -94,7 +69,7 @@ MapPanel::MapPanel(QWidget* parent)
   m_view->setEmptyText(tr("The map appears once a model has been trained."));
   m_view->setTooltipProvider([this](int id) {
     const core::SongRow* song = m_snapshot ? m_snapshot->song(id) : nullptr;
-    return song ? songLabel(*song) : QString();
+    return song ? library::songLabel(*song) : QString();
   });
 
   connect(m_colorBy, &QComboBox::currentIndexChanged, this, [this](int index) {
@@ -239,7 +214,7 @@ void MapPanel::setSearchText(const QString& text) {
   QSet<int> ids;
   if (!m_search.isEmpty() && m_snapshot) {
     for (const core::SongRow& song : m_snapshot->songs) {
-      const bool hit = songLabel(song).contains(m_search, Qt::CaseInsensitive) ||
+      const bool hit = library::songLabel(song).contains(m_search, Qt::CaseInsensitive) ||
                        QString::fromStdString(song.album).contains(m_search, Qt::CaseInsensitive);
       bool tagHit = false;
       if (!hit) {
@@ -287,7 +262,7 @@ void MapPanel::savePlaylist() {
   for (const int id : m_region) {
     if (const core::SongRow* song = m_snapshot->song(id)) songs.push_back(song);
   }
-  if (const auto written = writePlaylistM3u8(file, songs); !written.ok()) {
+  if (const auto written = library::writePlaylistM3u8(file, songs); !written.ok()) {
     QMessageBox::warning(
         this, tr("Save Playlist"),
         tr("Cannot save %1: %2").arg(file, QString::fromStdString(written.message)));

@@ -16,12 +16,6 @@ namespace songspace::ui {
 
 class EmbeddingMapView;
 
-// Writes an M3U8 playlist of the songs atomically (temporary file + rename), with paths relative
-// to the playlist's folder so the folder can be moved with its music. Io (message: why, from
-// QSaveFile) when it cannot be written; an existing file is then left as it was.
-[[nodiscard]] base::Status writePlaylistM3u8(const QString& file,
-                                             const std::vector<const core::SongRow*>& songs);
-
 // The Map tab: the EmbeddingMapView with its colour-by choice (artist, tag, album), the landmarks
 // of the joint space (artists and tags), search highlight and "Save as playlist…" for a region.
 class MapPanel : public QWidget {

@@ -1,5 +1,6 @@
 // songspace-cli predict-tags / predict-artist / similar-songs / similar-artists /
-// songs-for-artist: the five rankings of the joint space.
+// songs-for-artist: the five rankings of the joint space. Song lists name each song once (its
+// other files as alternatives); song and artist entries say which tags link them to the query.
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -9,7 +10,9 @@
 
 #include "app/cli/cliutil.h"
 #include "app/cli/command.h"
+#include "app/cli/querycontext.h"
 #include "core/catalog/catalog.h"
+#include "core/library/discoverycontext.h"
 #include "core/library/modelsession.h"
 #include "core/library/paths.h"
 
@@ -17,66 +20,6 @@ namespace songspace::cli {
 namespace {
 
 enum class Query { Tags, Artist, SimilarSongs, SimilarArtists, SongsForArtist };
-
-struct Context {
-  std::unique_ptr<core::Catalog> catalog;
-  library::ModelSession session;
-};
-
-bool openContext(const Arguments& args, Context& context) {
-  const QString dbPath = catalogPathFrom(args);
-  context.catalog = openCatalogOrReport(dbPath);
-  if (!context.catalog) return false;
-  const QString modelPath = library::modelPathForCatalog(dbPath);
-  if (!QFileInfo::exists(modelPath)) {
-    QTextStream(stderr) << "songspace-cli: no model for " << dbPath << " (run train first)\n";
-    return false;
-  }
-  if (const auto loaded =
-          context.session.load(*context.catalog, QFile::encodeName(modelPath).toStdString());
-      !loaded.ok()) {
-    QTextStream(stderr) << "songspace-cli: cannot load model " << modelPath << ": "
-                        << QString::fromStdString(loaded.message) << "\n";
-    return false;
-  }
-  return true;
-}
-
-// FILE|ID: a catalog id, a file of the catalog, or any other file (cold start: analysed now).
-bool songEmbedding(const Context& context, const QString& what, Eigen::VectorXf& out,
-                   std::int64_t& fileId, QString& label) {
-  bool isNumber = false;
-  const qlonglong id = what.toLongLong(&isNumber);
-  if (isNumber && !QFileInfo::exists(what)) {
-    const auto embedding = context.session.embeddingOfFile(id);
-    if (!embedding) {
-      QTextStream(stderr) << "songspace-cli: no analysed song with id " << id << "\n";
-      return false;
-    }
-    out = *embedding;
-    fileId = id;
-    label = QStringLiteral("song %1").arg(id);
-    return true;
-  }
-  const QString absolute = QDir::cleanPath(QFileInfo(what).absoluteFilePath());
-  const std::string native = QFile::encodeName(absolute).toStdString();
-  if (const auto row = context.catalog->fileByPath(native)) {
-    if (const auto embedding = context.session.embeddingOfFile(row->id)) {
-      out = *embedding;
-      fileId = row->id;
-      label = absolute;
-      return true;
-    }
-  }
-  if (const auto embedded = context.session.embedExternalFile(native, out); !embedded.ok()) {
-    QTextStream(stderr) << "songspace-cli: " << what << ": " << base::errorCodeName(embedded.error)
-                        << ": " << QString::fromStdString(embedded.message) << "\n";
-    return false;
-  }
-  fileId = 0;
-  label = absolute + QStringLiteral(" (not in the catalog: analysed now)");
-  return true;
-}
 
 struct Parameters {
   int k = library::kQueryResults.defaultValue;
@@ -111,27 +54,55 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   if (!args.ok()) return usageError(synopsis, args.error());
   if (args.positionals().size() != 1)
     return usageError(synopsis, QStringLiteral("one query needed"));
-  Context context;
-  if (!openContext(args, context)) return 1;
+  QueryContext context;
+  if (!openQueryContext(args, context)) return 1;
 
   const QString what = args.positionals().first();
   std::vector<library::Hit> hits;
   QString label = what;
   std::int64_t queryFile = 0;
+  const core::JointModel& model = context.session.model();
+  // Song lists show one entry per song (copies and near-duplicates collapsed) and every song or
+  // artist entry the tags that explain its link to the query (core::whyAlike).
+  const bool songList = query == Query::SimilarSongs || query == Query::SongsForArtist;
+  library::DiscoveryContext discovery;
+  if (songList)
+    discovery = library::makeDiscoveryContext(context.session, context.catalog->songs());
+  Eigen::VectorXf queryPoint;
   if (query == Query::SimilarArtists || query == Query::SongsForArtist) {
     const std::string artist = what.toStdString();
-    if (context.session.model().artistIndex(artist) < 0) {
+    const int index = model.artistIndex(artist);
+    if (index < 0) {
       QTextStream(stderr) << "songspace-cli: unknown artist '" << what << "'\n";
       return 1;
     }
-    hits = query == Query::SimilarArtists ? context.session.similarArtists(artist, k)
-                                          : context.session.songsForArtist(artist, k);
+    queryPoint = model.A.col(index);
+    if (query == Query::SimilarArtists) {
+      hits = context.session.similarArtists(artist, k);
+    } else {
+      const std::vector<core::Scored> rows = distinctSongs(
+          [&](int fetch) {
+            return context.session.songSearch().search(context.session.songEmbeddings(), queryPoint,
+                                                       fetch);
+          },
+          discovery.duplicates, k, context.session.songCount());
+      hits = songHitsOf(context.session, rows);
+    }
   } else {
-    Eigen::VectorXf embedding;
-    if (!songEmbedding(context, what, embedding, queryFile, label)) return 1;
-    hits = query == Query::Tags     ? context.session.predictTags(embedding, k)
-           : query == Query::Artist ? context.session.predictArtists(embedding, k)
-                                    : context.session.similarSongs(embedding, k, queryFile);
+    if (!songEmbedding(context, what, queryPoint, queryFile, label)) return 1;
+    if (query == Query::SimilarSongs) {
+      const int queryRow = queryFile != 0 ? context.session.rowOfFile(queryFile) : -1;
+      const std::vector<core::Scored> rows = distinctSongs(
+          [&](int fetch) {
+            return context.session.songSearch().search(context.session.songEmbeddings(), queryPoint,
+                                                       fetch, queryRow);
+          },
+          discovery.duplicates, k, context.session.songCount(), queryRow);
+      hits = songHitsOf(context.session, rows);
+    } else {
+      hits = query == Query::Tags ? context.session.predictTags(queryPoint, k)
+                                  : context.session.predictArtists(queryPoint, k);
+    }
   }
 
   QJsonArray results;
@@ -143,21 +114,29 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     ++rank;
     QJsonObject entry{{QStringLiteral("rank"), rank}, {QStringLiteral("score"), hit.score}};
     QString text;
+    std::vector<core::Scored> why;
     if (hit.fileId != 0) {
-      const auto song = context.catalog->song(hit.fileId);
-      const QString path = song ? QFile::decodeName(song->path.c_str()) : QString();
-      const QString title = song ? QString::fromStdString(song->info.title) : QString();
-      const QString artist = song ? QString::fromStdString(song->artistName) : QString();
-      entry.insert(QStringLiteral("file_id"), static_cast<qint64>(hit.fileId));
-      entry.insert(QStringLiteral("path"), path);
-      entry.insert(QStringLiteral("title"), title);
-      entry.insert(QStringLiteral("artist"), artist);
-      text = (artist.isEmpty() ? QString() : artist + QStringLiteral(" – ")) +
-             (title.isEmpty() ? QFileInfo(path).fileName() : title) +
-             QStringLiteral("  [%1]").arg(hit.fileId);
+      const QJsonObject song = songJson(*context.catalog, hit.fileId);
+      for (auto it = song.begin(); it != song.end(); ++it) entry.insert(it.key(), it.value());
+      text = songText(*context.catalog, hit.fileId);
+      const QJsonArray alternatives = alternativesJson(context, discovery.duplicates, hit.index);
+      if (!alternatives.isEmpty()) {
+        entry.insert(QStringLiteral("alternatives"), alternatives);
+        text += QStringLiteral("  (+%1 other files)").arg(alternatives.size());
+      }
+      why = core::whyAlike(model, queryPoint, context.session.songEmbeddings().col(hit.index));
     } else {
       text = QString::fromStdString(hit.name);
       entry.insert(QStringLiteral("name"), text);
+      if (query == Query::SimilarArtists)
+        why = core::whyAlike(model, queryPoint, model.A.col(hit.index));
+    }
+    if (!why.empty()) {
+      const QJsonArray names = tagNames(model, why);
+      entry.insert(QStringLiteral("why"), names);
+      QStringList shown;
+      for (const auto& name : names) shown << name.toString();
+      text += QStringLiteral("  — ") + shown.join(QStringLiteral(", "));
     }
     results.append(entry);
     if (!json) {

@@ -50,6 +50,8 @@ class ModelSession {
   std::int64_t fileIdOfRow(int row) const { return m_fileIds[static_cast<std::size_t>(row)]; }
   int rowOfFile(std::int64_t fileId) const;  // -1 when the song is not embedded
   const Eigen::MatrixXf& songEmbeddings() const { return m_songs; }
+  // The search index over songEmbeddings() (exact scan below SongSearchIndex::kExactBelow songs).
+  const core::SongSearchIndex& songSearch() const { return m_songSearch; }
 
   std::optional<Eigen::VectorXf> embeddingOfFile(std::int64_t fileId) const;
   // Cold start: decodes and analyses a file that need not be in the catalog and places it in

@@ -1,6 +1,11 @@
 #include "core/library/playlistfile.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
 #include <fstream>
+
+#include "core/catalog/catalog.h"
 
 namespace songspace::library {
 
@@ -71,6 +76,30 @@ base::Status readPlaylistFile(const fs::path& file, PlaylistFile& out) {
   if (in.bad()) {
     out = PlaylistFile{};
     return base::Status::failure(base::ErrorCode::Io, "read error");
+  }
+  return base::Status::success();
+}
+
+QString songLabel(const core::SongRow& song) {
+  const QString title = QString::fromStdString(song.info.title);
+  const QString name =
+      title.isEmpty() ? QFileInfo(QString::fromStdString(song.path)).completeBaseName() : title;
+  const QString artist = QString::fromStdString(song.artistName);
+  return artist.isEmpty() ? name : artist + QStringLiteral(" — ") + name;
+}
+
+base::Status writePlaylistM3u8(const QString& file,
+                               const std::vector<const core::SongRow*>& songs) {
+  const QDir base = QFileInfo(file).absoluteDir();
+  QByteArray text = "#EXTM3U\n#PLAYLIST:" + QFileInfo(file).completeBaseName().toUtf8() + '\n';
+  for (const core::SongRow* song : songs) {
+    const QString path = QString::fromStdString(song->path);
+    text += "#EXTINF:" + QByteArray::number(qRound(song->info.durationSeconds)) + ',' +
+            songLabel(*song).toUtf8() + '\n' + base.relativeFilePath(path).toUtf8() + '\n';
+  }
+  QSaveFile out(file);
+  if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size() || !out.commit()) {
+    return base::Status::failure(base::ErrorCode::Io, out.errorString().toStdString());
   }
   return base::Status::success();
 }

@@ -1,0 +1,128 @@
+#include "app/cli/querycontext.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QTextStream>
+#include <algorithm>
+
+#include "app/cli/cliutil.h"
+#include "core/library/paths.h"
+
+namespace songspace::cli {
+
+bool openQueryContext(const Arguments& args, QueryContext& context) {
+  const QString dbPath = catalogPathFrom(args);
+  context.catalog = openCatalogOrReport(dbPath);
+  if (!context.catalog) return false;
+  const QString modelPath = library::modelPathForCatalog(dbPath);
+  if (!QFileInfo::exists(modelPath)) {
+    QTextStream(stderr) << "songspace-cli: no model for " << dbPath << " (run train first)\n";
+    return false;
+  }
+  if (const auto loaded =
+          context.session.load(*context.catalog, QFile::encodeName(modelPath).toStdString());
+      !loaded.ok()) {
+    QTextStream(stderr) << "songspace-cli: cannot load model " << modelPath << ": "
+                        << QString::fromStdString(loaded.message) << "\n";
+    return false;
+  }
+  return true;
+}
+
+bool songEmbedding(const QueryContext& context, const QString& what, Eigen::VectorXf& out,
+                   std::int64_t& fileId, QString& label) {
+  bool isNumber = false;
+  const qlonglong id = what.toLongLong(&isNumber);
+  if (isNumber && !QFileInfo::exists(what)) {
+    const auto embedding = context.session.embeddingOfFile(id);
+    if (!embedding) {
+      QTextStream(stderr) << "songspace-cli: no analysed song with id " << id << "\n";
+      return false;
+    }
+    out = *embedding;
+    fileId = id;
+    label = QStringLiteral("song %1").arg(id);
+    return true;
+  }
+  const QString absolute = QDir::cleanPath(QFileInfo(what).absoluteFilePath());
+  const std::string native = QFile::encodeName(absolute).toStdString();
+  if (const auto row = context.catalog->fileByPath(native)) {
+    if (const auto embedding = context.session.embeddingOfFile(row->id)) {
+      out = *embedding;
+      fileId = row->id;
+      label = absolute;
+      return true;
+    }
+  }
+  if (const auto embedded = context.session.embedExternalFile(native, out); !embedded.ok()) {
+    QTextStream(stderr) << "songspace-cli: " << what << ": " << base::errorCodeName(embedded.error)
+                        << ": " << QString::fromStdString(embedded.message) << "\n";
+    return false;
+  }
+  fileId = 0;
+  label = absolute + QStringLiteral(" (not in the catalog: analysed now)");
+  return true;
+}
+
+QJsonObject songJson(const core::Catalog& catalog, std::int64_t fileId) {
+  const auto song = catalog.song(fileId);
+  QJsonObject entry{{QStringLiteral("file_id"), static_cast<qint64>(fileId)}};
+  entry.insert(QStringLiteral("path"), song ? QFile::decodeName(song->path.c_str()) : QString());
+  entry.insert(QStringLiteral("title"),
+               song ? QString::fromStdString(song->info.title) : QString());
+  entry.insert(QStringLiteral("artist"),
+               song ? QString::fromStdString(song->artistName) : QString());
+  return entry;
+}
+
+QString songText(const core::Catalog& catalog, std::int64_t fileId) {
+  const auto song = catalog.song(fileId);
+  const QString path = song ? QFile::decodeName(song->path.c_str()) : QString();
+  const QString title = song ? QString::fromStdString(song->info.title) : QString();
+  const QString artist = song ? QString::fromStdString(song->artistName) : QString();
+  return (artist.isEmpty() ? QString() : artist + QStringLiteral(" – ")) +
+         (title.isEmpty() ? QFileInfo(path).fileName() : title) +
+         QStringLiteral("  [%1]").arg(fileId);
+}
+
+QJsonArray tagNames(const core::JointModel& model, const std::vector<core::Scored>& scored) {
+  QJsonArray names;
+  for (const core::Scored& s : scored)
+    names.append(QString::fromStdString(model.tagNames[static_cast<std::size_t>(s.index)]));
+  return names;
+}
+
+QJsonArray alternativesJson(const QueryContext& context, const core::SongDuplicates& duplicates,
+                            int row) {
+  QJsonArray out;
+  for (const int other : duplicates.alternatives(row)) {
+    const std::int64_t fileId = context.session.fileIdOfRow(other);
+    const auto file = context.catalog->fileById(fileId);
+    out.append(QJsonObject{
+        {QStringLiteral("file_id"), static_cast<qint64>(fileId)},
+        {QStringLiteral("path"), file ? QFile::decodeName(file->path.c_str()) : QString()}});
+  }
+  return out;
+}
+
+std::vector<core::Scored> distinctSongs(const std::function<std::vector<core::Scored>(int)>& rank,
+                                        const core::SongDuplicates& duplicates, int k, int n,
+                                        int excludeRow) {
+  for (int fetch = std::min(n, k + 16);; fetch = std::min(n, 2 * fetch)) {
+    std::vector<core::Scored> distinct =
+        core::collapseDuplicates(rank(fetch), duplicates, k, excludeRow);
+    if (static_cast<int>(distinct.size()) >= k || fetch >= n) return distinct;
+  }
+}
+
+std::vector<library::Hit> songHitsOf(const library::ModelSession& session,
+                                     const std::vector<core::Scored>& rows) {
+  std::vector<library::Hit> hits;
+  for (const core::Scored& s : rows)
+    hits.push_back({s.index, session.fileIdOfRow(s.index), {}, s.score});
+  return hits;
+}
+
+}  // namespace songspace::cli

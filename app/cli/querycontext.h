@@ -1,0 +1,57 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <QJsonArray>
+#include <QString>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
+#include "core/model/discovery.h"
+
+namespace songspace::cli {
+
+class Arguments;
+
+// What the query and discovery commands share: the catalog given by --db and its trained model.
+struct QueryContext {
+  std::unique_ptr<core::Catalog> catalog;
+  library::ModelSession session;
+};
+
+// Opens --db's catalog and loads its model; prints why to stderr and returns false otherwise.
+bool openQueryContext(const Arguments& args, QueryContext& context);
+
+// FILE|ID: a catalog id, a file of the catalog, or any other file (cold start: analysed now).
+// fileId is 0 for a file outside the catalog. Prints why to stderr and returns false otherwise.
+bool songEmbedding(const QueryContext& context, const QString& what, Eigen::VectorXf& out,
+                   std::int64_t& fileId, QString& label);
+
+// A song of the library as JSON (file_id, path, title, artist) and as one line of text
+// ("Artist – Title  [id]").
+QJsonObject songJson(const core::Catalog& catalog, std::int64_t fileId);
+QString songText(const core::Catalog& catalog, std::int64_t fileId);
+
+// The names of the tags of model.T in `scored`, in order.
+QJsonArray tagNames(const core::JointModel& model, const std::vector<core::Scored>& scored);
+
+// The file ids of the session rows a song entry stands for besides its own (its exact copies and
+// near-duplicates), as JSON objects {file_id, path}.
+QJsonArray alternativesJson(const QueryContext& context, const core::SongDuplicates& duplicates,
+                            int row);
+
+// The best k songs of a ranking, one per duplicate group, skipping excludeRow's group (-1: none):
+// rank(fetch) returns the best `fetch` session rows, best first; fetch doubles from k + 16 until
+// k distinct songs are found or all n songs were ranked.
+std::vector<core::Scored> distinctSongs(const std::function<std::vector<core::Scored>(int)>& rank,
+                                        const core::SongDuplicates& duplicates, int k, int n,
+                                        int excludeRow = -1);
+
+// Session rows as song hits (index = row, fileId set).
+std::vector<library::Hit> songHitsOf(const library::ModelSession& session,
+                                     const std::vector<core::Scored>& rows);
+
+}  // namespace songspace::cli

@@ -1,0 +1,341 @@
+#include "core/model/discovery.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+
+namespace songspace::core {
+namespace {
+
+std::string titleKey(std::string_view title) {
+  const auto first = title.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = title.find_last_not_of(" \t\r\n");
+  std::string key(title.substr(first, last - first + 1));
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
+template <typename T>
+T factOf(const std::vector<T>& facts, int song) {
+  return song >= 0 && static_cast<std::size_t>(song) < facts.size()
+             ? facts[static_cast<std::size_t>(song)]
+             : T{};
+}
+
+// FNV-1a over a column's bytes: the bucket key for exact copies (equality is checked after).
+std::uint64_t columnHash(const Eigen::MatrixXf& songs, int column) {
+  std::uint64_t hash = 1469598103934665603ull;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(songs.col(column).data());
+  for (Eigen::Index i = 0; i < songs.rows() * Eigen::Index(sizeof(float)); ++i) {
+    hash = (hash ^ bytes[i]) * 1099511628211ull;
+  }
+  return hash;
+}
+
+int findRoot(std::vector<int>& parent, int x) {
+  while (parent[static_cast<std::size_t>(x)] != x) {
+    int& up = parent[static_cast<std::size_t>(x)];
+    up = parent[static_cast<std::size_t>(up)];  // path halving
+    x = up;
+  }
+  return x;
+}
+
+// The lower root wins, so every root is its group's lowest column.
+void unite(std::vector<int>& parent, int a, int b) {
+  const int ra = findRoot(parent, a), rb = findRoot(parent, b);
+  if (ra == rb) return;
+  parent[static_cast<std::size_t>(std::max(ra, rb))] = std::min(ra, rb);
+}
+
+// The position in `scores` of the best allowed entry (entry i is column columns[i], or column i
+// when columns is empty): highest score, ties to the lower column. -1 when none is allowed.
+template <typename Allowed>
+int bestAllowed(const Eigen::VectorXf& scores, const std::vector<int>& columns,
+                const Allowed& allowed) {
+  int best = -1, bestColumn = -1;
+  for (Eigen::Index i = 0; i < scores.size(); ++i) {
+    const int column = columns.empty() ? static_cast<int>(i) : columns[static_cast<std::size_t>(i)];
+    if (best >= 0 &&
+        (scores[i] < scores[best] || (scores[i] == scores[best] && column > bestColumn)))
+      continue;
+    if (!allowed(column)) continue;
+    best = static_cast<int>(i);
+    bestColumn = column;
+  }
+  return best;
+}
+
+// Counts of the known artists and albums among the last window − 1 songs of a mix.
+class VarietyWindow {
+ public:
+  VarietyWindow(const SongFacts& facts, const MixOptions& options)
+      : m_facts(facts), m_options(options) {}
+
+  bool allows(int song) const {
+    return below(m_artists, factOf(m_facts.artist, song), m_options.maxPerArtist) &&
+           below(m_albums, factOf(m_facts.album, song), m_options.maxPerAlbum);
+  }
+
+  void push(int song) {
+    m_recent.push_back(song);
+    add(m_artists, factOf(m_facts.artist, song), 1);
+    add(m_albums, factOf(m_facts.album, song), 1);
+    if (static_cast<int>(m_recent.size()) > m_options.window - 1) {
+      const int old = m_recent[m_recent.size() - static_cast<std::size_t>(m_options.window)];
+      add(m_artists, factOf(m_facts.artist, old), -1);
+      add(m_albums, factOf(m_facts.album, old), -1);
+    }
+  }
+
+ private:
+  using Counts = std::unordered_map<std::int64_t, int>;
+  static bool below(const Counts& counts, std::int64_t id, int limit) {
+    if (id == 0) return true;
+    const auto it = counts.find(id);
+    return it == counts.end() || it->second < limit;
+  }
+  static void add(Counts& counts, std::int64_t id, int delta) {
+    if (id != 0) counts[id] += delta;
+  }
+
+  const SongFacts& m_facts;
+  const MixOptions& m_options;
+  std::vector<int> m_recent;
+  Counts m_artists, m_albums;
+};
+
+}  // namespace
+
+SongDuplicates::SongDuplicates(const Eigen::MatrixXf& songs, const SongFacts& facts,
+                               float nearCosine) {
+  const int n = static_cast<int>(songs.cols());
+  std::vector<int> parent(static_cast<std::size_t>(n));
+  std::iota(parent.begin(), parent.end(), 0);
+
+  std::unordered_map<std::uint64_t, std::vector<int>> byHash;
+  for (int j = 0; j < n; ++j) {
+    std::vector<int>& same = byHash[columnHash(songs, j)];
+    for (const int other : same) {
+      if (std::memcmp(songs.col(j).data(), songs.col(other).data(),
+                      sizeof(float) * static_cast<std::size_t>(songs.rows())) == 0) {
+        unite(parent, j, other);
+        break;
+      }
+    }
+    same.push_back(j);
+  }
+
+  std::map<std::pair<std::int64_t, std::string>, std::vector<int>> byWork;
+  for (int j = 0; j < n; ++j) {
+    const std::int64_t artist = factOf(facts.artist, j);
+    if (artist == 0) continue;
+    std::string title = titleKey(factOf(facts.title, j));
+    if (title.empty()) continue;
+    byWork[{artist, std::move(title)}].push_back(j);
+  }
+  for (const auto& [work, members] : byWork) {
+    for (std::size_t x = 0; x < members.size(); ++x) {
+      const auto a = songs.col(members[x]);
+      const float na = a.norm();
+      for (std::size_t y = x + 1; y < members.size(); ++y) {
+        const auto b = songs.col(members[y]);
+        const float nb = b.norm();
+        if (na > 0 && nb > 0 && a.dot(b) >= nearCosine * na * nb)
+          unite(parent, members[x], members[y]);
+      }
+    }
+  }
+
+  m_group.resize(static_cast<std::size_t>(n));
+  for (int j = 0; j < n; ++j) {
+    const int root = findRoot(parent, j);
+    m_group[static_cast<std::size_t>(j)] = root;
+    if (root != j) m_members[root].push_back(j);
+  }
+  for (auto& [root, members] : m_members) members.insert(members.begin(), root);
+  m_groupCount = static_cast<int>(m_members.size());
+}
+
+int SongDuplicates::groupOf(int song) const {
+  if (song < 0 || static_cast<std::size_t>(song) >= m_group.size()) return song;
+  return m_group[static_cast<std::size_t>(song)];
+}
+
+std::vector<int> SongDuplicates::alternatives(int song) const {
+  const auto it = m_members.find(groupOf(song));
+  if (it == m_members.end()) return {};
+  std::vector<int> others;
+  for (const int member : it->second) {
+    if (member != song) others.push_back(member);
+  }
+  return others;
+}
+
+std::vector<Scored> collapseDuplicates(const std::vector<Scored>& ranked,
+                                       const SongDuplicates& duplicates, int k, int excludeSong) {
+  std::vector<Scored> out;
+  std::unordered_set<int> seen;
+  if (excludeSong >= 0) seen.insert(duplicates.groupOf(excludeSong));
+  for (const Scored& entry : ranked) {
+    if (static_cast<int>(out.size()) >= k) break;
+    if (!seen.insert(duplicates.groupOf(entry.index)).second) continue;
+    out.push_back(entry);
+  }
+  return out;
+}
+
+std::vector<Scored> songsForTag(const JointModel& model, const Eigen::MatrixXf& songs, int tag,
+                                int k, const SongSearchIndex* index) {
+  if (tag < 0 || tag >= model.T.cols() || songs.rows() != model.T.rows()) return {};
+  const Eigen::VectorXf query = model.T.col(tag);
+  if (index) return index->search(songs, query, k);
+  return topK(songs.transpose() * query, k);
+}
+
+std::vector<Scored> relatedTags(const JointModel& model, int tag, int k) {
+  if (tag < 0 || tag >= model.T.cols()) return {};
+  return topK(model.T.transpose() * model.T.col(tag), k, tag);
+}
+
+std::vector<Scored> artistsForTag(const JointModel& model, int tag, int k) {
+  if (tag < 0 || tag >= model.T.cols() || model.A.rows() != model.T.rows()) return {};
+  return topK(model.A.transpose() * model.T.col(tag), k);
+}
+
+std::vector<Scored> whyAlike(const JointModel& model, const Eigen::VectorXf& a,
+                             const Eigen::VectorXf& b, int k) {
+  if (a.size() != model.T.rows() || b.size() != model.T.rows() || model.T.cols() == 0) return {};
+  const Eigen::VectorXf both = (model.T.transpose() * a).cwiseMin(model.T.transpose() * b);
+  return topK(both, k);
+}
+
+std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::VectorXf& seed,
+                               int startSong, const SongFacts& facts,
+                               const SongDuplicates& duplicates, const MixOptions& options,
+                               const SongSearchIndex* index) {
+  const int n = static_cast<int>(songs.cols());
+  if (seed.size() != songs.rows() || n == 0 || options.length <= 0) return {};
+  const float seedNorm = seed.norm();
+  if (!(seedNorm > 0)) return {};
+  const Eigen::VectorXf unitSeed = seed / seedNorm;
+  const float wander = std::clamp(options.wander, 0.0f, 1.0f);
+
+  const int poolSize = std::clamp(options.pool, 1, n);
+  const std::vector<Scored> nearest = index ? index->search(songs, unitSeed, poolSize)
+                                            : topK(songs.transpose() * unitSeed, poolSize);
+  std::vector<int> pool;
+  Eigen::MatrixXf poolSongs(songs.rows(), static_cast<Eigen::Index>(nearest.size()));
+  Eigen::VectorXf poolSeedScores(static_cast<Eigen::Index>(nearest.size()));
+  for (std::size_t i = 0; i < nearest.size(); ++i) {
+    pool.push_back(nearest[i].index);
+    poolSongs.col(static_cast<Eigen::Index>(i)) = songs.col(nearest[i].index);
+    poolSeedScores[static_cast<Eigen::Index>(i)] = nearest[i].score;
+  }
+  Eigen::VectorXf allSeedScores;  // the whole library's, computed on the first fallback
+
+  std::vector<Scored> mix;
+  std::unordered_set<int> usedGroups;
+  VarietyWindow variety(facts, options);
+  const auto allowed = [&](int song) {
+    return usedGroups.count(duplicates.groupOf(song)) == 0 && variety.allows(song);
+  };
+  const auto take = [&](int song, float score) {
+    mix.push_back({song, score});
+    usedGroups.insert(duplicates.groupOf(song));
+    variety.push(song);
+  };
+
+  if (startSong >= 0 && startSong < n) take(startSong, songs.col(startSong).dot(unitSeed));
+  while (static_cast<int>(mix.size()) < options.length) {
+    Eigen::VectorXf direction = unitSeed;
+    bool fromSeedOnly = true;
+    if (!mix.empty() && wander > 0) {
+      const auto previous = songs.col(mix.back().index);
+      if (const float norm = previous.norm(); norm > 0) {
+        direction = (1 - wander) * unitSeed + (wander / norm) * previous;
+        fromSeedOnly = false;
+      }
+    }
+    const Eigen::VectorXf poolScores =
+        fromSeedOnly ? poolSeedScores : Eigen::VectorXf(poolSongs.transpose() * direction);
+    if (const int best = bestAllowed(poolScores, pool, allowed); best >= 0) {
+      take(pool[static_cast<std::size_t>(best)], poolScores[best]);
+      continue;
+    }
+    if (static_cast<int>(pool.size()) == n) break;
+    if (fromSeedOnly && allSeedScores.size() == 0) allSeedScores = songs.transpose() * unitSeed;
+    const Eigen::VectorXf scores =
+        fromSeedOnly ? allSeedScores : Eigen::VectorXf(songs.transpose() * direction);
+    const int best = bestAllowed(scores, {}, allowed);
+    if (best < 0) break;
+    take(best, scores[best]);
+  }
+  return mix;
+}
+
+std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, int length,
+                               const SongDuplicates& duplicates) {
+  const int n = static_cast<int>(songs.cols());
+  if (from < 0 || to < 0 || from >= n || to >= n || from == to) return {};
+  const Eigen::VectorXf a = songs.col(from), b = songs.col(to);
+  const float segment = (b - a).squaredNorm();
+  if (!(segment > 0) || length <= 2) return {{from, 0, 0}, {to, 1, 0}};
+
+  // Everything below is a function of three numbers per song: xᵀa, xᵀb and ‖x‖².
+  const Eigen::VectorXf xa = songs.transpose() * a, xb = songs.transpose() * b;
+  const Eigen::VectorXf xx = songs.colwise().squaredNorm().transpose();
+  const float aa = a.squaredNorm(), ab = a.dot(b), bb = b.squaredNorm();
+  const Eigen::VectorXf progress = (xb - xa).array() / segment + (aa - ab) / segment;
+  // ‖x − p(τ)‖² with p(τ) = (1 − τ) a + τ b.
+  const auto squaredDistance = [&](int j, float tau) {
+    const float u = 1 - tau;
+    return xx[j] - 2 * (u * xa[j] + tau * xb[j]) + u * u * aa + 2 * u * tau * ab + tau * tau * bb;
+  };
+  const auto stepOf = [&](int j, float t) {
+    return PathStep{j, t, std::sqrt(std::max(0.0f, squaredDistance(j, t)))};
+  };
+
+  std::vector<PathStep> path{{from, 0, 0}};
+  std::unordered_set<int> usedGroups{duplicates.groupOf(from), duplicates.groupOf(to)};
+  float previous = 0;
+  const float spacing = 1.0f / static_cast<float>(length - 1);
+  for (int i = 1; i < length - 1; ++i) {
+    const float tau = static_cast<float>(i) * spacing;
+    const float reach = tau + 0.5f * spacing;
+    int best = -1, bestInReach = -1;
+    float bestDistance = 0, bestInReachDistance = 0;
+    for (int j = 0; j < n; ++j) {
+      const float t = progress[j];
+      if (!(t > previous && t < 1)) continue;
+      const float distance = squaredDistance(j, tau);
+      if (t <= reach && (bestInReach < 0 || distance < bestInReachDistance)) {
+        if (usedGroups.count(duplicates.groupOf(j)) != 0) continue;
+        bestInReach = j;
+        bestInReachDistance = distance;
+      }
+      if (best < 0 || distance < bestDistance) {
+        if (usedGroups.count(duplicates.groupOf(j)) != 0) continue;
+        best = j;
+        bestDistance = distance;
+      }
+    }
+    const int chosen = bestInReach >= 0 ? bestInReach : best;
+    if (chosen < 0) break;
+    path.push_back(stepOf(chosen, progress[chosen]));
+    usedGroups.insert(duplicates.groupOf(chosen));
+    previous = progress[chosen];
+  }
+  path.push_back({to, 1, 0});
+  return path;
+}
+
+}  // namespace songspace::core
