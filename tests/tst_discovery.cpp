@@ -311,6 +311,19 @@ class DiscoveryTest : public QObject {
     QCOMPARE(path.size(), std::size_t(20));
     for (const PathStep& step : path) QVERIFY(step.distance < 0.02f);
     QVERIFY(songPath(lib.songs, from, from, 5, dense).empty());
+
+    // A step must leave room for the steps after it: the song nearest the first point (t = 0.9,
+    // on the line) would leave nothing for the second step; the far one at t = 0.5 comes first.
+    Eigen::MatrixXf sparse(kDim, 4);
+    const Eigen::VectorXf start = 0.5f * axis(1), end = 0.5f * axis(1) + axis(0);
+    sparse.col(0) = start;
+    sparse.col(1) = end;
+    sparse.col(2) = start + 0.9f * (end - start);
+    sparse.col(3) = start + 0.5f * (end - start) + 2.0f * axis(2);
+    const std::vector<PathStep> roomy = songPath(sparse, 0, 1, 4, SongDuplicates());
+    QCOMPARE(roomy.size(), std::size_t(4));
+    QCOMPARE(roomy[1].song, 3);
+    QCOMPARE(roomy[2].song, 2);
     QVERIFY(songPath(lib.songs, from, -1, 5, dense).empty());
   }
 };

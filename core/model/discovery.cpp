@@ -283,7 +283,7 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
 }
 
 std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, int length,
-                               const SongDuplicates& duplicates) {
+                               const SongDuplicates& duplicates, int candidates) {
   const int n = static_cast<int>(songs.cols());
   if (from < 0 || to < 0 || from >= n || to >= n || from == to) return {};
   const Eigen::VectorXf a = songs.col(from), b = songs.col(to);
@@ -291,8 +291,14 @@ std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, i
   if (!(segment > 0) || length <= 2) return {{from, 0, 0}, {to, 1, 0}};
 
   // Everything below is a function of three numbers per song: xᵀa, xᵀb and ‖x‖².
-  const Eigen::VectorXf xa = songs.transpose() * a, xb = songs.transpose() * b;
-  const Eigen::VectorXf xx = songs.colwise().squaredNorm().transpose();
+  // One pass over the songs' memory for all three.
+  Eigen::VectorXf xa(n), xb(n), xx(n);
+  for (int j = 0; j < n; ++j) {
+    const auto x = songs.col(j);
+    xa[j] = x.dot(a);
+    xb[j] = x.dot(b);
+    xx[j] = x.squaredNorm();
+  }
   const float aa = a.squaredNorm(), ab = a.dot(b), bb = b.squaredNorm();
   const Eigen::VectorXf progress = (xb - xa).array() / segment + (aa - ab) / segment;
   // ‖x − p(τ)‖² with p(τ) = (1 − τ) a + τ b.
@@ -304,35 +310,58 @@ std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, i
     return PathStep{j, t, std::sqrt(std::max(0.0f, squaredDistance(j, t)))};
   };
 
+  // The songs strictly between the ends; of those, the `candidates` nearest the segment (ties
+  // by column), by progress (ties by column).
+  const int fromGroup = duplicates.groupOf(from), toGroup = duplicates.groupOf(to);
+  std::vector<std::pair<float, int>> near;
+  for (int j = 0; j < n; ++j) {
+    const float t = progress[j];
+    if (t > 0 && t < 1 && duplicates.groupOf(j) != fromGroup && duplicates.groupOf(j) != toGroup)
+      near.push_back({squaredDistance(j, t), j});
+  }
+  if (candidates > 0 && near.size() > static_cast<std::size_t>(candidates)) {
+    std::nth_element(near.begin(), near.begin() + candidates, near.end());
+    near.resize(static_cast<std::size_t>(candidates));
+  }
+  std::vector<int> between;
+  between.reserve(near.size());
+  for (const auto& [distance, j] : near) between.push_back(j);
+  std::sort(between.begin(), between.end(), [&](int x, int y) {
+    return progress[x] < progress[y] || (progress[x] == progress[y] && x < y);
+  });
+
   std::vector<PathStep> path{{from, 0, 0}};
-  std::unordered_set<int> usedGroups{duplicates.groupOf(from), duplicates.groupOf(to)};
-  float previous = 0;
+  std::unordered_set<int> usedGroups;
+  const auto count = static_cast<int>(between.size());
+  int last = -1;  // position in `between` of the previous step
   const float spacing = 1.0f / static_cast<float>(length - 1);
   for (int i = 1; i < length - 1; ++i) {
     const float tau = static_cast<float>(i) * spacing;
     const float reach = tau + 0.5f * spacing;
+    // Leave at least one song beyond for each step still to come.
+    const int end = std::max(last + 2, count - (length - 2 - i));
     int best = -1, bestInReach = -1;
     float bestDistance = 0, bestInReachDistance = 0;
-    for (int j = 0; j < n; ++j) {
-      const float t = progress[j];
-      if (!(t > previous && t < 1)) continue;
+    for (int position = last + 1; position < end && position < count; ++position) {
+      const int j = between[static_cast<std::size_t>(position)];
+      if (last >= 0 && !(progress[j] > progress[between[static_cast<std::size_t>(last)]])) continue;
+      if (usedGroups.count(duplicates.groupOf(j)) != 0) continue;
       const float distance = squaredDistance(j, tau);
-      if (t <= reach && (bestInReach < 0 || distance < bestInReachDistance)) {
-        if (usedGroups.count(duplicates.groupOf(j)) != 0) continue;
-        bestInReach = j;
+      if (progress[j] <= reach && (bestInReach < 0 || distance < bestInReachDistance)) {
+        bestInReach = position;
         bestInReachDistance = distance;
       }
       if (best < 0 || distance < bestDistance) {
-        if (usedGroups.count(duplicates.groupOf(j)) != 0) continue;
-        best = j;
+        best = position;
         bestDistance = distance;
       }
     }
     const int chosen = bestInReach >= 0 ? bestInReach : best;
     if (chosen < 0) break;
-    path.push_back(stepOf(chosen, progress[chosen]));
-    usedGroups.insert(duplicates.groupOf(chosen));
-    previous = progress[chosen];
+    const int song = between[static_cast<std::size_t>(chosen)];
+    path.push_back(stepOf(song, progress[song]));
+    usedGroups.insert(duplicates.groupOf(song));
+    last = chosen;
   }
   path.push_back({to, 1, 0});
   return path;

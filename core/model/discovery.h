@@ -138,10 +138,14 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
 //     t(x) = (x − a)ᵀ(b − a) / ‖b − a‖²     (a, b the two songs' embeddings)
 // strictly increases from 0 to 1, each as close as possible to its point a + τ_i (b − a),
 // τ_i = i / (length − 1): step i takes the nearest allowed song with t above the previous one's
-// and at most τ_i + ½ / (length − 1) (any t below 1 when none is). No song twice, none of the
-// duplicate group of another. Fewer than `length` songs when the library runs out of songs
-// between them; just {from, to} when a = b. Empty when from or to is outside songs or they are
-// the same song. Cost: three passes over songs (O(N d)) and O(N) per step.
+// and at most τ_i + ½ / (length − 1) (any t below 1 when none is), among those that leave at least
+// one song of larger t for each step still to come — in high dimension most songs project near
+// the middle of the segment, and a step that jumps there early would end the path short. No song
+// twice, none of the duplicate group of another. Steps are chosen among the `candidates` songs
+// between the two ends (0 < t < 1) nearest the segment (0: all of them). Fewer than `length` songs
+// only when fewer songs lie between the two; just {from, to} when a = b. Empty when from or to is
+// outside songs or they are the same song. Cost: one pass over songs (O(N d)), a selection
+// (O(N)), a sort of the candidates and O(candidates) per step.
 struct PathStep {
   int song = -1;
   float progress = 0;  // t(x), 0 for `from`, 1 for `to`
@@ -149,7 +153,11 @@ struct PathStep {
 };
 inline constexpr base::ParameterSpec<int> kPathLength{"length", 20, 2, 10000,
                                                       "songs on the path, both ends included"};
+inline constexpr base::ParameterSpec<int> kPathCandidates{
+    "path_candidates", 2000, 0, 100000000,
+    "songs nearest the segment a path chooses from (0: every song between the ends)"};
 std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, int length,
-                               const SongDuplicates& duplicates);
+                               const SongDuplicates& duplicates,
+                               int candidates = kPathCandidates.defaultValue);
 
 }  // namespace songspace::core
