@@ -3,10 +3,12 @@
 #include <random>
 
 #include "ui/appearance.h"
+#include "ui/mappanel.h"
 #include "ui/mapview.h"
 
 using songspace::ui::EmbeddingMapView;
 using songspace::ui::MapLandmark;
+using songspace::ui::MapPanel;
 using songspace::ui::MapPoint;
 
 namespace {
@@ -79,6 +81,7 @@ class MapViewTest : public QObject {
   void crowdedMapUsesRasterAndStillShowsSongs();
   void emptyMapShowsHint();
   void landmarkClick();
+  void panelNamesTheClickedLandmark();
   void hoverAndTooltip();
   void animateToNewPositions();
   void demoScreenshot();
@@ -381,6 +384,36 @@ void MapViewTest::landmarkClick() {
   QCOMPARE(landmarks.at(0).at(1).toInt(), 12);
   QCOMPARE(songs.count(), 0);  // the landmark is on top of the songs
   QCOMPARE(view.landmarkAt(view.toView(QPointF(20, 20)).toPoint()), 0);
+}
+
+// Regression (issue 15): the view names a landmark by kind and id (the model's column); the panel
+// once read that id as a position in its artists-then-tags list, so the tag "game" (tag 0, fourth
+// in the list) opened the artist "Will Savino" (artist 0).
+void MapViewTest::panelNamesTheClickedLandmark() {
+  MapPanel panel;
+  panel.resize(700, 500);
+  panel.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&panel));
+  EmbeddingMapView* view = panel.view();
+  view->setPoints(uniformPoints(50, 4));
+  view->setLandmarks({{QPointF(-60, -60), QStringLiteral("Will Savino"), MapLandmark::Artist, 0, 5},
+                      {QPointF(-60, 60), QStringLiteral("Other Artist"), MapLandmark::Artist, 1, 4},
+                      {QPointF(60, -60), QStringLiteral("Third Artist"), MapLandmark::Artist, 2, 3},
+                      {QPointF(60, 60), QStringLiteral("game"), MapLandmark::Tag, 0, 2},
+                      {QPointF(0, 90), QStringLiteral("ambient"), MapLandmark::Tag, 1, 1}});
+  (void)view->grab();  // lays out the labels
+  QSignalSpy artists(&panel, &MapPanel::artistClicked);
+  QSignalSpy tags(&panel, &MapPanel::tagClicked);
+  QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, view->toView(QPointF(60, 60)).toPoint());
+  QCOMPARE(artists.count(), 0);
+  QCOMPARE(tags.count(), 1);
+  QCOMPARE(tags.at(0).at(0).toString(), QStringLiteral("game"));
+  QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, view->toView(QPointF(-60, 60)).toPoint());
+  QCOMPARE(artists.count(), 1);
+  QCOMPARE(artists.at(0).at(0).toString(), QStringLiteral("Other Artist"));
+  QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, view->toView(QPointF(0, 90)).toPoint());
+  QCOMPARE(tags.count(), 2);
+  QCOMPARE(tags.at(1).at(0).toString(), QStringLiteral("ambient"));
 }
 
 void MapViewTest::hoverAndTooltip() {

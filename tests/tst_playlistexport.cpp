@@ -50,6 +50,14 @@ class PlaylistExportTest : public QObject {
     QVERIFY(!text.contains(root.toUtf8()));
   }
 
+  void m3u8IsAddedWhenMissing() {
+    QCOMPARE(library::m3u8FileName(QStringLiteral("/tmp/maxstack-cluster")),
+             QStringLiteral("/tmp/maxstack-cluster.m3u8"));
+    QCOMPARE(library::m3u8FileName(QStringLiteral("a/Mix.M3U8")), QStringLiteral("a/Mix.M3U8"));
+    QCOMPARE(library::m3u8FileName(QStringLiteral("mix.m3u")), QStringLiteral("mix.m3u.m3u8"));
+    QCOMPARE(library::m3u8FileName(QStringLiteral("chill.v2")), QStringLiteral("chill.v2.m3u8"));
+  }
+
   void unwritableFolderIsAnError() {
     const core::SongRow row;
     const auto written =

@@ -209,6 +209,10 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_map, &MapPanel::songClicked, this, &MainWindow::selectSong);
   connect(m_map, &MapPanel::artistClicked, this, &MainWindow::showArtist);
   connect(m_map, &MapPanel::tagClicked, m_search, &QLineEdit::setText);
+  connect(m_map, &MapPanel::playlistSaved, this, [this](const QString& file, int songs) {
+    statusBar()->showMessage(tr("Saved %n song(s) as the playlist %1", nullptr, songs).arg(file),
+                             15000);
+  });
   for (BrowsePanel* panel :
        {static_cast<BrowsePanel*>(m_inspector), static_cast<BrowsePanel*>(m_artistPage)}) {
     connect(panel, &BrowsePanel::songActivated, this, &MainWindow::selectSong);

@@ -77,16 +77,19 @@ MapPanel::MapPanel(QWidget* parent)
     Q_EMIT colorByChanged(index);
   });
   connect(m_view, &EmbeddingMapView::songClicked, this, [this](int id) { Q_EMIT songClicked(id); });
-  connect(m_view, &EmbeddingMapView::landmarkClicked, this,
-          [this](MapLandmark::Kind kind, int index) {
-            const auto& landmarks = m_view->scene().landmarks();
-            if (index < 0 || index >= landmarks.size()) return;
-            if (kind == MapLandmark::Artist) {
-              Q_EMIT artistClicked(landmarks[index].label);
-            } else {
-              Q_EMIT tagClicked(landmarks[index].label);
-            }
-          });
+  // The view names a landmark by its kind and its id (the artist's or tag's column of the model),
+  // not by its position in the artists-then-tags list.
+  connect(m_view, &EmbeddingMapView::landmarkClicked, this, [this](MapLandmark::Kind kind, int id) {
+    for (const MapLandmark& landmark : m_view->scene().landmarks()) {
+      if (landmark.kind != kind || landmark.id != id) continue;
+      if (kind == MapLandmark::Artist) {
+        Q_EMIT artistClicked(landmark.label);
+      } else {
+        Q_EMIT tagClicked(landmark.label);
+      }
+      return;
+    }
+  });
   connect(m_view, &EmbeddingMapView::songsSelected, this, [this](const QList<int>& ids) {
     m_region = ids;
     updateState();
@@ -255,9 +258,10 @@ void MapPanel::updateState() {
 
 void MapPanel::savePlaylist() {
   if (!m_snapshot || m_region.isEmpty()) return;
-  const QString file =
+  const QString chosen =
       QFileDialog::getSaveFileName(this, tr("Save Playlist"), QString(), tr("Playlists (*.m3u8)"));
-  if (file.isEmpty()) return;
+  if (chosen.isEmpty()) return;
+  const QString file = library::m3u8FileName(chosen);
   std::vector<const core::SongRow*> songs;
   for (const int id : m_region) {
     if (const core::SongRow* song = m_snapshot->song(id)) songs.push_back(song);
@@ -266,7 +270,9 @@ void MapPanel::savePlaylist() {
     QMessageBox::warning(
         this, tr("Save Playlist"),
         tr("Cannot save %1: %2").arg(file, QString::fromStdString(written.message)));
+    return;
   }
+  Q_EMIT playlistSaved(QFileInfo(file).absoluteFilePath(), static_cast<int>(songs.size()));
 }
 
 }  // namespace songspace::ui

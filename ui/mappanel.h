@@ -42,6 +42,8 @@ class MapPanel : public QWidget {
   void artistClicked(const QString& name);
   void tagClicked(const QString& name);
   void colorByChanged(int colorBy);
+  // "Save as Playlist…" wrote `songs` songs to `file` (absolute, with the .m3u8 it may have added).
+  void playlistSaved(const QString& file, int songs);
 
  private:
   void rebuild();

@@ -43,13 +43,6 @@ int librarySongOrReport(const QueryContext& context, const QString& what) {
   return row;
 }
 
-// --m3u8 FILE: ".m3u8" is added when the name has another suffix or none.
-QString playlistName(const QString& given) {
-  return given.endsWith(QStringLiteral(".m3u8"), Qt::CaseInsensitive)
-             ? given
-             : given + QStringLiteral(".m3u8");
-}
-
 // Prints a list of session rows (a mix or a path) as text or JSON and writes it as a playlist
 // when asked. `extra(i, entry)` adds per-entry fields. Returns the exit code.
 int printSongList(const QueryContext& context, const library::DiscoveryContext& discovery,
@@ -76,7 +69,7 @@ int printSongList(const QueryContext& context, const library::DiscoveryContext& 
   }
   object.insert(QStringLiteral("results"), results);
   if (!playlist.isEmpty()) {
-    const QString file = playlistName(playlist);
+    const QString file = library::m3u8FileName(playlist);
     std::vector<core::SongRow> songs;
     for (const int row : rows) {
       if (auto song = context.catalog->song(context.session.fileIdOfRow(row)))

@@ -88,6 +88,11 @@ QString songLabel(const core::SongRow& song) {
   return artist.isEmpty() ? name : artist + QStringLiteral(" — ") + name;
 }
 
+QString m3u8FileName(const QString& chosen) {
+  const QString suffix = QStringLiteral(".m3u8");
+  return chosen.endsWith(suffix, Qt::CaseInsensitive) ? chosen : chosen + suffix;
+}
+
 base::Status writePlaylistM3u8(const QString& file,
                                const std::vector<const core::SongRow*>& songs) {
   const QDir base = QFileInfo(file).absoluteDir();

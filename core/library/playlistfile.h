@@ -27,6 +27,10 @@ struct PlaylistFile {
 // is): how a song is named in playlists and lists.
 QString songLabel(const core::SongRow& song);
 
+// The name a playlist is written under: `chosen`, with ".m3u8" added unless it already ends so
+// (any case) — a name typed without it, or with another suffix, still opens as a playlist.
+QString m3u8FileName(const QString& chosen);
+
 // Writes an extended M3U8 playlist (UTF-8, #EXTM3U, #PLAYLIST: the file's base name, #EXTINF with
 // the rounded duration and songLabel) whose entries are relative to the playlist's folder, so it
 // keeps working when the tree moves; readPlaylistFile reads it back as the same paths. Atomic
