@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -69,6 +70,7 @@ class MainWindowTest : public QObject {
   void enterDoubleClickAndSpacePlay();
   void searchKeepsCurrentSongAndHistory();
   void queueFromTableAndLinksSurvivesRestart();
+  void playSimilarQueuesAMix();
 
  private:
   void openLoaded(MainWindow& window);
@@ -406,6 +408,37 @@ void MainWindowTest::queueFromTableAndLinksSurvivesRestart() {
     QTest::qWait(300);
     QVERIFY(restarted.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/queue.png")));
   }
+}
+
+// "Play Similar" on a table row: the song plays and an instant mix from it follows in the queue,
+// under the default variety rules (three artists of four songs: at most 2 per artist in 10, so 6).
+void MainWindowTest::playSimilarQueuesAMix() {
+  MainWindow window;
+  openLoaded(window);
+  window.playQueue()->clear();
+  QTableView* table = window.libraryView();
+  table->setCurrentIndex(table->model()->index(1, 0));
+  const qint64 seed =
+      table->model()->index(1, 0).data(ui::LibraryTableModel::FileIdRole).toLongLong();
+  auto* action = table->findChild<QAction*>(QStringLiteral("playSimilar"));
+  QVERIFY(action);
+  action->trigger();
+  QCOMPARE(window.playerBar()->songFileId(), seed);
+  const std::vector<ui::QueueItem>& items = window.playQueue()->items();
+  QCOMPARE(static_cast<int>(items.size()), 6);
+  QCOMPARE(items.front().fileId, seed);
+  QCOMPARE(window.playQueue()->currentRow(), 0);
+  QSet<qint64> files;
+  QHash<QString, int> perArtist;
+  for (const ui::QueueItem& item : items) {
+    files.insert(item.fileId);
+    const core::SongRow* song = window.snapshot()->song(item.fileId);
+    QVERIFY(song);
+    ++perArtist[QString::fromStdString(song->artistName)];
+  }
+  QCOMPARE(files.size(), 6);
+  QCOMPARE(perArtist.size(), 3);
+  for (const int count : std::as_const(perArtist)) QCOMPARE(count, 2);
 }
 
 QTEST_MAIN(MainWindowTest)

@@ -457,6 +457,13 @@ void MainWindow::buildPlaybackMenu() {
       ->setObjectName(QStringLiteral("playNext"));
   rowAction(tr("Add to Queue"), QKeySequence(Qt::CTRL | Qt::Key_Return), QueuePlacement::AddToQueue)
       ->setObjectName(QStringLiteral("addToQueue"));
+  auto* similar = new QAction(tr("Play Similar"), m_table);
+  similar->setObjectName(QStringLiteral("playSimilar"));
+  similar->setToolTip(tr("Play this song, then an instant mix of songs close to it"));
+  m_table->addAction(similar);
+  connect(similar, &QAction::triggered, this, [this] {
+    playSimilar(m_table->currentIndex().data(LibraryTableModel::FileIdRole).toLongLong());
+  });
 
   const auto add = [&](const QString& text, const QList<QKeySequence>& keys, auto slot) {
     QAction* action = menu->addAction(text, this, slot);
@@ -499,7 +506,7 @@ void MainWindow::showTableMenu(const QPoint& at) {
   const QModelIndex index = m_table->indexAt(at);
   if (!index.isValid()) return;
   QMenu menu(this);
-  menu.addActions(m_table->actions());  // Play Now, Play Next, Add to Queue with their keys
+  menu.addActions(m_table->actions());  // Play Now, Play Next, Add to Queue, Play Similar
   menu.exec(m_table->viewport()->mapToGlobal(at));
 }
 
@@ -641,19 +648,56 @@ void MainWindow::playSong(qint64 fileId, QueuePlacement placement) {
   playFile(fileId, QString::fromStdString(song->path), placement);
 }
 
-void MainWindow::playFile(qint64 fileId, const QString& path, QueuePlacement placement) {
+QueueItem MainWindow::queueItemOf(qint64 fileId, const QString& path) const {
   const core::SongRow* song = m_snapshot && fileId > 0 ? m_snapshot->song(fileId) : nullptr;
   QString title = song ? QString::fromStdString(song->info.title) : QString();
   if (title.isEmpty()) title = QFileInfo(path).fileName();
   if (song && !song->artistName.empty()) {
     title = tr("%1 — %2").arg(title, QString::fromStdString(song->artistName));
   }
+  return {fileId, path, title};
+}
+
+void MainWindow::playSimilar(qint64 fileId) {
+  if (!m_snapshot || !m_snapshot->hasModel()) {
+    statusBar()->showMessage(tr("Play Similar needs a trained model."), 5000);
+    return;
+  }
+  const library::ModelSession& session = *m_snapshot->model;
+  const int row = session.rowOfFile(fileId);
+  if (row < 0) return;
+  if (!m_discovery) {
+    m_discovery = std::make_shared<const library::DiscoveryContext>(
+        library::makeDiscoveryContext(session, m_snapshot->songs));
+  }
+  const std::vector<core::Scored> mix = core::instantMix(
+      session.songEmbeddings(), session.songEmbeddings().col(row), row, m_discovery->facts,
+      m_discovery->duplicates, core::MixOptions{}, &session.songSearch());
+  std::vector<QueueItem> items;
+  for (const core::Scored& entry : mix) {
+    const qint64 id = session.fileIdOfRow(entry.index);
+    if (const core::SongRow* song = m_snapshot->song(id))
+      items.push_back(queueItemOf(id, QString::fromStdString(song->path)));
+  }
+  if (items.empty()) return;
+  m_playPause->setEnabled(true);
+  m_player->play(items.front().fileId, items.front().path, items.front().title);
+  playQueue()->add({items.begin() + 1, items.end()}, QueuePlacement::PlayNext);
+  statusBar()->showMessage(
+      tr("Playing a mix of %n song(s) from “%1”.", nullptr, static_cast<int>(items.size()))
+          .arg(items.front().title),
+      8000);
+}
+
+void MainWindow::playFile(qint64 fileId, const QString& path, QueuePlacement placement) {
+  const QueueItem item = queueItemOf(fileId, path);
+  const QString& title = item.title;
   m_playPause->setEnabled(true);
   if (placement == QueuePlacement::PlayNow) {
     m_player->play(fileId, path, title);
     return;
   }
-  playQueue()->add({{fileId, path, title}}, placement);
+  playQueue()->add({item}, placement);
   statusBar()->showMessage(placement == QueuePlacement::PlayNext
                                ? tr("“%1” plays next.").arg(title)
                                : tr("“%1” was added to the queue.").arg(title),

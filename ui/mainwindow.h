@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <memory>
 
+#include "core/library/discoverycontext.h"
 #include "core/library/librarysnapshot.h"
 #include "core/library/projectionjob.h"
 #include "ui/jobcontroller.h"
@@ -67,6 +68,10 @@ class MainWindow : public QMainWindow {
   void selectSong(qint64 fileId);  // the one path for choosing a song
   // Plays or queues a library song (QueuePlacement); what is shown does not change.
   void playSong(qint64 fileId, QueuePlacement placement = QueuePlacement::PlayNow);
+  // "Play Similar": plays the song at once, followed in the queue by an instant mix from it
+  // (core::instantMix, default rules); a status-bar message says how many songs. Nothing without
+  // a model. The duplicate groups are built on first use per snapshot (O(N d), GUI thread).
+  void playSimilar(qint64 fileId);
   void showArtist(const QString& name);
   void setCurrentTab(Tab tab);
 
@@ -115,6 +120,7 @@ class MainWindow : public QMainWindow {
   void syncTableToHistory();  // after a filter / sort / reset moved the table's current row
   void togglePlayback();
   void playFile(qint64 fileId, const QString& path, QueuePlacement placement);
+  QueueItem queueItemOf(qint64 fileId, const QString& path) const;
   void buildPlaybackMenu();
   void showTableMenu(const QPoint& at);
   void updateEmptyStates();
@@ -136,6 +142,7 @@ class MainWindow : public QMainWindow {
   JobController* m_controller;
   NavigationHistory* m_history;
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
+  std::shared_ptr<const library::DiscoveryContext> m_discovery;  // of m_snapshot; null until used
   QString m_lastError;
   QHash<QString, Eigen::VectorXf> m_external;  // cold-start embeddings, for back/forward
   bool m_syncing = false;                      // set while showLocation moves the views

@@ -46,6 +46,7 @@ QString formatEta(double seconds) {
 
 void MainWindow::openCatalog(const QString& catalogPath) {
   m_snapshot.reset();
+  m_discovery.reset();
   updateUndoAutotag();  // until the new snapshot says what is undoable
   m_mapShown = m_mapRefined = false;
   m_history->clear();
@@ -86,6 +87,7 @@ bool MainWindow::isFullyLoaded() const {
 
 void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   m_snapshot = std::move(snapshot);
+  m_discovery.reset();
   m_syncing = true;
   const QString artist = m_artists->currentIndex().data(ArtistListModel::NameRole).toString();
   const bool first = m_tableModel->rowCount() == 0;
