@@ -142,7 +142,7 @@ class ParameterTest : public QObject {
                     TrainOptions::kDimension.name));
     QVERIFY(rejects([](TrainOptions& o) { o.dimension = TrainOptions::kDimension.minValue - 1; },
                     TrainOptions::kDimension.name));
-    QVERIFY(rejects([](TrainOptions& o) { o.subspaces = 0; }, TrainOptions::kSubspaces.name));
+    QVERIFY(rejects([](TrainOptions& o) { o.subspaces = -1; }, TrainOptions::kSubspaces.name));
     QVERIFY(rejects([](TrainOptions& o) { o.subspaces = o.dimension + 1; }, "subspaces"));
     QVERIFY(rejects([](TrainOptions& o) { o.epochs = TrainOptions::kEpochs.maxValue + 1; },
                     TrainOptions::kEpochs.name));

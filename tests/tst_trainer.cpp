@@ -440,7 +440,8 @@ class TrainerTest : public QObject {
   }
 
   void iterateAveragingAndRateDecay() {
-    const Planted planted = makePlanted(6, 20, 1);
+    // Five held-out songs a cluster: with one, a single miss moves p@1 by 1/kClusters.
+    const Planted planted = makePlanted(6, 20, 5);
     TrainOptions options = plantedOptions();
     options.validationFraction = 0;  // no early stopping, no refit: the last epoch is returned
     options.patience = 0;
@@ -539,6 +540,40 @@ class TrainerTest : public QObject {
 
     options.subspaces = 33;  // more blocks than rows
     QVERIFY(!trainModel(planted.train, options, one).error.empty());
+  }
+
+  void stackFollowsLibrarySize() {
+    // subspaces 0: 10 blocks below kLargeLibrarySongs songs, 2 from there, never more than the
+    // dimension; an explicit count always wins.
+    TrainOptions o;
+    QCOMPARE(o.subspaces, 0);
+    QCOMPARE(subspacesForLibrary(o, 168), 10);
+    QCOMPARE(subspacesForLibrary(o, kLargeLibrarySongs - 1), 10);
+    QCOMPARE(subspacesForLibrary(o, kLargeLibrarySongs), 2);
+    QCOMPARE(subspacesForLibrary(o, 1000000), 2);
+    o.dimension = 4;
+    QCOMPARE(subspacesForLibrary(o, 168), 4);
+    o.dimension = 1;
+    QCOMPARE(subspacesForLibrary(o, 168), 1);
+    QCOMPARE(subspacesForLibrary(o, 1000000), 1);
+    o.dimension = 160;
+    o.subspaces = 5;
+    QCOMPARE(subspacesForLibrary(o, 168), 5);
+    QCOMPARE(subspacesForLibrary(o, 1000000), 5);
+
+    // trainModel resolves 0 the same way and says what it chose: a small library at d = 3 is
+    // stacked as 3 blocks of one row.
+    const Planted planted = makePlanted(3, 10, 1);
+    TrainOptions small = plantedOptions();
+    small.subspaces = 0;
+    small.dimension = 3;
+    small.epochs = 2;
+    JointModel model;
+    const TrainReport report = trainModel(planted.train, small, model);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    QCOMPARE(report.subspaces, 3);
+    QCOMPARE(model.info.at("subspaces"), std::string("3"));
+    QCOMPARE(model.dimension(), 3);
   }
 
   void subspacesLearnPlantedProblem() {

@@ -213,11 +213,10 @@ void addTrainOptions(OptionSet& options, core::TrainOptions& target) {
 }
 
 QString finishTrainOptions(const Arguments& args, core::TrainOptions& options) {
-  // Unless asked for, as many subspaces as the default that the dimension leaves room for, and
-  // no more threads than subspaces (the model then stays bit-identical for a seed).
-  if (!args.has(QStringLiteral("--subspaces")))
-    options.subspaces = std::min(options.subspaces, options.dimension);
-  if (!args.has(QStringLiteral("--threads")))
+  // Unless asked for, no more threads than explicit subspaces (the model then stays
+  // bit-identical for a seed); subspaces 0 (by library size) is resolved by the trainer, which
+  // never stacks more blocks than the dimension.
+  if (!args.has(QStringLiteral("--threads")) && options.subspaces > 0)
     options.threads = std::min(options.threads, options.subspaces);
   return QString::fromStdString(options.validate());
 }

@@ -74,6 +74,7 @@ int run(const QStringList& rawArgs) {
       {QStringLiteral("tags"), result.tags},
       {QStringLiteral("similar_song_pairs"), result.similarSongPairs},
       {QStringLiteral("similar_artist_pairs"), result.similarArtistPairs},
+      {QStringLiteral("subspaces"), result.report.subspaces},
       {QStringLiteral("epochs_run"), result.report.epochsRun},
       {QStringLiteral("best_epoch"), result.report.bestEpoch},
       {QStringLiteral("validation_p1"), result.report.bestValidationScore},
@@ -96,6 +97,7 @@ int run(const QStringList& rawArgs) {
         << result.report.epochsRun << " epochs (best " << result.report.bestEpoch
         << ", validation p@1 " << QString::number(result.report.bestValidationScore, 'f', 3)
         << ") in " << QString::number(result.wallSeconds, 'f', 1) << " s\n"
+        << "subspaces " << result.report.subspaces << "\n"
         << "model    " << result.modelPath << "\n";
   }
   return 0;

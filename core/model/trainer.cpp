@@ -21,6 +21,7 @@
 #include "core/model/trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -78,6 +79,8 @@ constexpr int kCancelCheckSteps = 1024;  // steps between looks at the cancel fl
 // temporary to kValidationChunk · |S| floats.
 constexpr Eigen::Index kValidationChunk = 64;
 constexpr int kRankWeightTable = 4096;
+// WARP candidates drawn (and their columns prefetched) at a time: docs/experiments.md §6.7.
+constexpr int kDrawBatch = 8;
 
 std::string validateData(const TrainingSet& d) {
   const auto n = static_cast<std::size_t>(d.numSongs());
@@ -120,6 +123,28 @@ bool hasSongLabels(Task task) {
 float candidateScore(const Shared& s, sgd::Kind kind, int label, const Eigen::VectorXf& q) {
   if (kind == sgd::Kind::Song && s.songCache.size() > 0) return s.songCache.col(label).dot(q);
   return sgd::labelScore(s.params, kind, label, q);
+}
+
+// The column a candidate's score reads, when it is one dense column (the song cache, A or T);
+// null for a song scored through its nonzeros.
+const float* candidateColumn(const Shared& s, sgd::Kind kind, int label) {
+  switch (kind) {
+    case sgd::Kind::Song:
+      return s.songCache.size() > 0 ? s.songCache.col(label).data() : nullptr;
+    case sgd::Kind::Artist:
+      return s.params.A->col(label).data();
+    case sgd::Kind::Tag:
+      return s.params.T->col(label).data();
+  }
+  return nullptr;
+}
+
+// Asks the CPU to start loading a candidate's column while earlier candidates are scored: at
+// 10⁵ songs the song cache is tens of MB and each draw reads a column no cache holds.
+void prefetchColumn(const float* column, Eigen::Index rows) {
+  if (column == nullptr) return;
+  constexpr Eigen::Index kFloatsPerLine = 64 / sizeof(float);
+  for (Eigen::Index r = 0; r < rows; r += kFloatsPerLine) __builtin_prefetch(column + r);
 }
 
 void refreshSongCache(Shared& s) {
@@ -166,11 +191,24 @@ int sgdStep(Shared& s, base::Xoshiro256& rng, sgd::Scratch& scratch) {
     const int cap =
         o.maxNegativeDraws > 0 ? std::min(o.maxNegativeDraws, ex.numLabels - 1) : ex.numLabels - 1;
     // Drawing a positive is not a draw of a negative; the attempt bound only guarantees
-    // termination when nearly every label is a positive.
+    // termination when nearly every label is a positive. Candidates are drawn kDrawBatch at a
+    // time and their columns prefetched before the first is scored; they are then taken in
+    // order, so the first violating one is the negative, as with one draw at a time.
     const long maxAttempts = 4L * cap + 16;
+    std::array<int, kDrawBatch> batch{};
+    int batchSize = 0, taken = 0;
     int draws = 0;
     for (long attempt = 0; attempt < maxAttempts && draws < cap; ++attempt) {
-      const int candidate = plan.sampleLabel(task, rng);
+      if (taken == batchSize) {
+        batchSize = static_cast<int>(std::min<long>(kDrawBatch, maxAttempts - attempt));
+        for (int b = 0; b < batchSize; ++b) {
+          batch[static_cast<std::size_t>(b)] = plan.sampleLabel(task, rng);
+          prefetchColumn(candidateColumn(s, shape.label, batch[static_cast<std::size_t>(b)]),
+                         scratch.query.size());
+        }
+        taken = 0;
+      }
+      const int candidate = batch[static_cast<std::size_t>(taken++)];
       if (plan.isPositive(task, query, candidate)) continue;
       ++draws;
       if (1.0f - positiveScore + candidateScore(s, shape.label, candidate, scratch.query) > 0.0f) {
@@ -582,14 +620,28 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
   return report;
 }
 
-TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, JointModel& model,
+int subspacesForLibrary(const TrainOptions& options, int numSongs) {
+  if (options.subspaces > 0) return options.subspaces;
+  const int stack = numSongs < kLargeLibrarySongs ? kSmallLibrarySubspaces : kLargeLibrarySubspaces;
+  return std::max(1, std::min(stack, options.dimension));
+}
+
+TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, JointModel& model,
                        const std::function<void(const TrainProgress&)>& progress,
                        const std::atomic<bool>* cancel) {
-  if (options.subspaces == 1) return trainSingle(data, options, model, progress, cancel);
   TrainReport report;
-  report.error = options.validate();
+  report.error = requested.validate();
   if (!report.error.empty()) return report;
+  TrainOptions options = requested;
+  options.subspaces = subspacesForLibrary(requested, data.numSongs());
+  if (options.subspaces == 1) {
+    report = trainSingle(data, options, model, progress, cancel);
+    report.subspaces = 1;
+    model.info["subspaces"] = "1";
+    return report;
+  }
   const int m = options.subspaces;
+  report.subspaces = m;
 
   // Block i: dimension / m rows (the first dimension % m blocks one more), its own seed, and
   // threads shared out so that blocks run side by side.

@@ -19,6 +19,11 @@ enum class Optimizer { Sgd, AdaGrad };
 
 // Subspace i of TrainOptions::subspaces trains with seed + i · kSubspaceSeedStride.
 inline constexpr std::uint64_t kSubspaceSeedStride = 7919;
+// TrainOptions::subspaces = 0 stacks kSmallLibrarySubspaces blocks below this many songs and
+// kLargeLibrarySubspaces from it on (never more than the dimension).
+inline constexpr int kLargeLibrarySongs = 10000;
+inline constexpr int kSmallLibrarySubspaces = 10;
+inline constexpr int kLargeLibrarySubspaces = 2;
 
 // Every parameter is declared once here with its default and valid range; validate() and the
 // CLI's parsing, synopsis and messages take the ranges from these declarations.
@@ -31,11 +36,16 @@ struct TrainOptions {
   // its own validation split, and scaled by 1/√subspaces: every raw score is the mean of the
   // blocks' scores and every column keeps norm ≤ C, so queries, the map and the model file see
   // one matrix (docs/design.md §1.6). Blocks run side by side when threads > 1, each with
-  // max(1, threads / subspaces) threads. Range [1, dimension]. Default 10 (of 16 dimensions):
-  // averages away the seed and split noise of a small library, see docs/experiments.md §1.4.
+  // max(1, threads / subspaces) threads. Range [0, dimension]; 0 (the default) chooses by library
+  // size (subspacesForLibrary): kSmallLibrarySubspaces narrow blocks below kLargeLibrarySongs
+  // songs, where they average away the seed and split noise of a small library
+  // (docs/experiments.md §1.4), and kLargeLibrarySubspaces wide ones from there, where that noise
+  // is gone, a step's fixed cost per block dominates the time, and the narrow stack's time (13.5
+  // min on two idle cores at 10⁴ songs) keeps growing with the library (§6.6–6.7).
   static constexpr base::ParameterSpec<int> kSubspaces{
-      "subspaces", 10, 1, kDimension.maxValue,
-      "blocks trained on their own and stacked; at most the dimension"};
+      "subspaces", 0, 0, kDimension.maxValue,
+      "blocks trained on their own and stacked; at most the dimension (0: by library size, many "
+      "narrow blocks for a small library, a few wide ones for a large one)"};
   int subspaces = kSubspaces.defaultValue;
   static constexpr base::ParameterSpec<int> kEpochs{
       "epochs", 40, 1, 100000, "upper bound on the passes; early stopping usually ends sooner"};
@@ -191,6 +201,8 @@ struct TrainReport {
   // TrainOptions::maxNegativeDraws when that is > 0.
   std::int64_t negativesScored = 0;
   int maxNegativesScoredInStep = 0;
+  // Blocks stacked (TrainOptions::subspaces, or what 0 chose for the library).
+  int subspaces = 0;
   // The shape of the run (of one block when subspaces > 1): songs held out for validation, SGD
   // steps in an epoch (TrainOptions::maxStepsPerEpoch at most), and whether the model returned
   // is the refit on all songs.
@@ -208,6 +220,11 @@ struct TrainReport {
 TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, JointModel& model,
                        const std::function<void(const TrainProgress&)>& progress = {},
                        const std::atomic<bool>* cancel = nullptr);
+
+// The number of blocks trainModel() stacks for `options` on a library of `numSongs` songs:
+// options.subspaces when > 0, else kSmallLibrarySubspaces below kLargeLibrarySongs songs and
+// kLargeLibrarySubspaces from there, at most options.dimension. ≥ 1 for valid options.
+int subspacesForLibrary(const TrainOptions& options, int numSongs);
 
 // L(k) = Σ_{j≤k} 1/j, the WARP rank weight (L(0) = 0).
 double warpRankWeight(int k);
