@@ -1,6 +1,7 @@
 // Training throughput: SGD examples per second with 1 and 2 Hogwild threads on a synthetic problem
 // of realistic size, and the 2-thread / 1-thread ratio measured in the same run; the default WARP
 // sampler (capped draws, cached song scores) against the uncapped uncached one, in the same run.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -107,7 +108,7 @@ double stackSeconds(const TrainingSet& data, int threads) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!report.error.empty()) std::fprintf(stderr, "error: %s\n", report.error.c_str());
   std::printf("  default stack (%d x %d) threads=%d  %.2f s for 2 epochs  (%10.0f examples/s)\n",
-              options.subspaces, options.dimension / options.subspaces, threads, seconds,
+              report.subspaces, options.dimension / std::max(1, report.subspaces), threads, seconds,
               report.examplesPerSecond);
   return seconds;
 }

@@ -19,7 +19,7 @@ core::TrainOptions defaultJobTrainOptions() {
   core::TrainOptions options;
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // One thread per block when the stack is explicit; with the stack chosen by library size
-  // (subspaces 0: 10 or 2 blocks), every core, as side-by-side blocks or Hogwild workers.
+  // (subspaces 0), every core, as side-by-side blocks or Hogwild workers.
   options.threads = options.subspaces > 0 ? std::min(cores, options.subspaces) : cores;
   return options;
 }
