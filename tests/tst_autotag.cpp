@@ -16,12 +16,16 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
+#include "audio/metadata.h"
 #include "core/catalog/catalog.h"
 #include "core/library/autotag.h"
 #include "core/library/autotagapply.h"
+#include "core/library/datasetloader.h"
 #include "core/library/safetagwrite.h"
 #include "core/library/scanjob.h"
+#include "core/library/tagaccept.h"
 #include "core/library/tagundo.h"
 
 namespace library = songspace::library;
@@ -49,6 +53,27 @@ bool hasFileTag(const core::Catalog& catalog, std::int64_t fileId, const std::st
     if (t.tag == tag && t.source == core::TagSource::File) return true;
   }
   return false;
+}
+
+// The training labels the library gives: per song path, its tag names.
+using Labels = std::map<std::string, std::set<std::string>>;
+Labels trainingLabels(const core::Catalog& catalog) {
+  library::LoadedDataset loaded;
+  Labels labels;
+  if (!library::loadLibraryDataset(catalog, 1, 2.0f, loaded).ok()) return labels;
+  const auto& d = loaded.dataset;
+  for (std::size_t i = 0; i < d.fileIds.size(); ++i) {
+    auto& tags = labels[catalog.fileById(d.fileIds[i])->path];
+    for (const int t : d.data.songTags[i]) tags.insert(d.tagNames[static_cast<std::size_t>(t)]);
+  }
+  return labels;
+}
+
+// The genre the scanner reads from the file (what a fresh scan would store in the catalog).
+Values scannedGenres(const std::string& file) {
+  audio::TrackMetadata metadata;
+  if (!audio::readMetadata(file, metadata).ok()) return {"<unreadable>"};
+  return metadata.genres;
 }
 
 const library::FileOutcome* outcomeOf(const library::BatchResult& r, const std::string& path) {
@@ -330,6 +355,179 @@ class TestAutotag : public QObject {
                m_dir.path() + QStringLiteral("/catalog.sqlite")});
     QVERIFY(cli.waitForFinished(30000));
     QCOMPARE(cli.exitCode(), 1);  // nothing left to undo
+  }
+
+  // No feedback loop: values auto-tag wrote keep their provenance through rescans (one that skips
+  // the files and one that analyses a file again) and never become training labels until the
+  // user accepts them; then they are user tags and labels. Undo leaves accepted files alone.
+  void writtenValuesAreLabelsOnlyOnceAccepted() {
+    const std::vector<std::string> names{"tagged-v24.mp3", "tagged.flac", "tagged.opus",
+                                         "tagged.m4a"};
+    const Labels before = trainingLabels(*m_catalog);
+    QVERIFY(!before.empty());
+    const auto applied = library::applyProposals(*m_catalog, proposals(names));
+    QCOMPARE(applied.count(library::FileOutcomeKind::Written), 4);  // "jazz" on 4 songs
+    library::ScanOptions scan;
+    scan.roots = {m_lib};
+    scan.threads = 1;
+    QCOMPARE(library::runScan(*m_catalog, scan).analyzed, 0);
+    QCOMPARE(trainingLabels(*m_catalog), before);
+    // A rescan that analyses a file again (its mtime changed) keeps what Songspace wrote.
+    const auto flacId = m_catalog->fileByPath(path("tagged.flac"))->id;
+    fs::last_write_time(path("tagged.flac"),
+                        fs::last_write_time(path("tagged.flac")) + std::chrono::seconds(5));
+    QCOMPARE(library::runScan(*m_catalog, scan).analyzed, 1);
+    QCOMPARE(trainingLabels(*m_catalog), before);
+    QCOMPARE(m_catalog->writtenTags(applied.batchId).size(), std::size_t(4));
+    bool shownAsWritten = false;
+    for (const auto& t : m_catalog->tags(flacId))
+      shownAsWritten |= t.tag == "jazz" && t.source == core::TagSource::File && t.written;
+    QVERIFY(shownAsWritten);
+    // Undo and accept know which batch is which; accepting the unknown fails, changing nothing.
+    QCOMPARE(library::lastAcceptableBatchInfo(*m_catalog)->batchId, applied.batchId);
+    QCOMPARE(library::lastAcceptableBatchInfo(*m_catalog)->files, 4);
+    library::AcceptRequest bad;
+    bad.batches = {applied.batchId, applied.batchId + 100};
+    QCOMPARE(library::acceptWritten(*m_catalog, bad).status.error,
+             songspace::base::ErrorCode::NotFound);
+    bad = {{}, {path("tagged.flac"), m_lib + "/nowhere.flac"}};
+    QCOMPARE(library::acceptWritten(*m_catalog, bad).status.error,
+             songspace::base::ErrorCode::NotFound);
+    bad = {{}, {path("tagged-v23.mp3")}};  // in the library, but nothing was written into it
+    QCOMPARE(library::acceptWritten(*m_catalog, bad).status.error,
+             songspace::base::ErrorCode::NotFound);
+    QCOMPARE(trainingLabels(*m_catalog), before);
+
+    // Accepting two files makes their value a label (a tag needs two songs); undo restores the
+    // others and skips them.
+    const auto two =
+        library::acceptWritten(*m_catalog, {{}, {path("tagged.flac"), path("tagged.m4a")}});
+    QVERIFY2(two.status.ok(), two.status.message.c_str());
+    QCOMPARE(two.tags.size(), std::size_t(2));
+    QCOMPARE(two.tags.front().tag, std::string("jazz"));
+    Labels expected = before;
+    expected[path("tagged.flac")].insert("jazz");
+    expected[path("tagged.m4a")].insert("jazz");
+    QCOMPARE(trainingLabels(*m_catalog), expected);
+    const auto undo = library::undoBatch(*m_catalog);
+    QCOMPARE(undo.count(library::FileOutcomeKind::Written), 2);
+    QCOMPARE(QString::fromStdString(outcomeOf(undo, path("tagged.flac"))->code),
+             QStringLiteral("accepted"));
+    QCOMPARE(field(path("tagged.flac"), TagField::Genre), (Values{"Rock;Pop", "jazz"}));
+    QCOMPARE(trainingLabels(*m_catalog), expected);
+    QVERIFY(!library::lastAcceptableBatchInfo(*m_catalog));
+
+    // A whole batch accepted: every value a label, and the batch can no longer be undone.
+    const auto second =
+        library::applyProposals(*m_catalog, proposals({"tagged-v24.mp3", "tagged.opus"}));
+    QCOMPARE(second.count(library::FileOutcomeKind::Written), 2);
+    QCOMPARE(trainingLabels(*m_catalog), expected);
+    const auto all = library::acceptWritten(*m_catalog, {{second.batchId}, {}});
+    QVERIFY2(all.status.ok(), all.status.message.c_str());
+    QCOMPARE(all.files(), 2);
+    expected[path("tagged-v24.mp3")].insert("jazz");
+    expected[path("tagged.opus")].insert("jazz");
+    QCOMPARE(trainingLabels(*m_catalog), expected);
+    QCOMPARE(library::acceptWritten(*m_catalog, {{second.batchId}, {}}).status.error,
+             songspace::base::ErrorCode::InvalidArgument);  // accepted already
+    QCOMPARE(library::acceptWritten(*m_catalog, {{applied.batchId}, {}}).status.error,
+             songspace::base::ErrorCode::InvalidArgument);  // undone
+    library::UndoOptions undoSecond;
+    undoSecond.batchId = second.batchId;
+    QCOMPARE(library::undoBatch(*m_catalog, undoSecond).status.error,
+             songspace::base::ErrorCode::InvalidArgument);
+    QVERIFY(!library::lastUndoableBatch(*m_catalog));
+    QCOMPARE(library::runScan(*m_catalog, scan).analyzed, 0);
+    QCOMPARE(trainingLabels(*m_catalog), expected);
+  }
+
+  // The catalog follows its own writes: after an apply and after an undo, the stored metadata of
+  // the field (what the library table shows) is what the scanner reads from the file, and a
+  // rescan with the mtimes kept (the default) analyses nothing and changes nothing.
+  void catalogFollowsWrites() {
+    const std::vector<std::string> names{"tagged-v23.mp3", "tagged-v24.mp3", "tagged.flac",
+                                         "tagged.opus", "tagged.m4a"};
+    std::map<std::string, Values> before;
+    for (const auto& n : names) {
+      before[n] = m_catalog->song(m_catalog->fileByPath(path(n))->id)->info.genres;
+      QCOMPARE(before[n], scannedGenres(path(n)));
+    }
+    auto props = proposals(names);
+    library::AutotagParams mood;
+    mood.field = TagField::Mood;
+    const auto untagged = m_catalog->fileByPath(path("untagged.flac"));
+    props.push_back(library::proposalFromPredictions(untagged->id, path("untagged.flac"),
+                                                     {{"calm", 1.0f}}, mood));
+    const auto applied = library::applyProposals(*m_catalog, props);
+    QCOMPARE(applied.count(library::FileOutcomeKind::Written), 6);
+    const auto stored = [&](const std::string& n) {
+      return m_catalog->song(m_catalog->fileByPath(path(n))->id)->info;
+    };
+    const auto checkAll = [&](bool written) {
+      for (const auto& n : names) {
+        const Values genres = stored(n).genres;
+        if (genres != scannedGenres(path(n))) return "genre of " + n + " not as the file says";
+        if ((genres != before[n]) != written) return "genre of " + n + " (un)changed";
+      }
+      if (stored("untagged.flac").moods != (written ? Values{"calm"} : Values{}))
+        return std::string("mood of untagged.flac");
+      return std::string();
+    };
+    QCOMPARE(checkAll(true), std::string());
+    library::ScanOptions scan;
+    scan.roots = {m_lib};
+    scan.threads = 1;
+    auto rescan = library::runScan(*m_catalog, scan);
+    QCOMPARE(rescan.analyzed, 0);
+    QCOMPARE(rescan.unchanged, static_cast<int>(kFixtures.size()));
+    QCOMPARE(checkAll(true), std::string());
+
+    const auto undo = library::undoBatch(*m_catalog);
+    QCOMPARE(undo.count(library::FileOutcomeKind::Written), 6);
+    QCOMPARE(checkAll(false), std::string());
+    rescan = library::runScan(*m_catalog, scan);
+    QCOMPARE(rescan.analyzed, 0);
+    QCOMPARE(checkAll(false), std::string());
+  }
+
+  // The CLI's accept: by path and by batch, --json, and a clear error for an unknown batch.
+  void cliAccept() {
+    const auto applied =
+        library::applyProposals(*m_catalog, proposals({"tagged.flac", "tagged.opus"}));
+    QCOMPARE(applied.count(library::FileOutcomeKind::Written), 2);
+    const QString db = m_dir.path() + QStringLiteral("/catalog.sqlite");
+    const auto run = [&](const QStringList& args, int* exitCode) {
+      QProcess cli;
+      cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
+                QStringList{QStringLiteral("accept"), QStringLiteral("--db"), db,
+                            QStringLiteral("--json")} +
+                    args);
+      if (!cli.waitForFinished(30000)) return QJsonObject();
+      *exitCode = cli.exitCode();
+      return QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    };
+    int exitCode = -1;
+    auto json = run({QString::fromStdString(path("tagged.opus"))}, &exitCode);
+    QCOMPARE(exitCode, 0);
+    const auto accepted = json.value(QStringLiteral("accepted")).toArray();
+    QCOMPARE(accepted.size(), 1);
+    QCOMPARE(accepted[0].toObject().value(QStringLiteral("tag")).toString(),
+             QStringLiteral("jazz"));
+    QCOMPARE(accepted[0].toObject().value(QStringLiteral("path")).toString(),
+             QString::fromStdString(path("tagged.opus")));
+    json = run({QString::number(applied.batchId + 50)}, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QCOMPARE(json.value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+    QVERIFY(json.value(QStringLiteral("error"))
+                .toString()
+                .contains(QStringLiteral("no auto-tag batch")));
+    json = run({QString::number(applied.batchId)}, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QCOMPARE(json.value(QStringLiteral("files")).toInt(), 1);  // the FLAC; the Opus was accepted
+    bool userTag = false;
+    for (const auto& t : m_catalog->tags(m_catalog->fileByPath(path("tagged.flac"))->id))
+      userTag |= t.tag == "jazz" && t.source == core::TagSource::User;
+    QVERIFY(userTag);
   }
 
   void cleanup() { m_catalog.reset(); }

@@ -161,6 +161,51 @@ class CatalogTest : public QObject {
     }
   }
 
+  // Upgrading a v1 catalog gives the values earlier auto-tag runs wrote their provenance from the
+  // journal: a Done apply edit's values new to the field that the file still holds; not those
+  // an undo restored, nor those of failed edits.
+  void migrationFindsWrittenValues() {
+    const auto path = freshPath();
+    VERIFY_OK(Catalog::createWithSchemaVersion(path, 1));
+    runSql(path.string(), R"sql(
+      INSERT INTO files(id, path, size, mtime_ns, feature_version, state, updated_at)
+        VALUES(1, '/m/a.flac', 1, 1, 1, 0, 0), (2, '/m/b.flac', 1, 1, 1, 0, 0);
+      INSERT INTO tags(id, name) VALUES(1, 'rock'), (2, 'jazz'), (3, 'blues'), (4, 'soul');
+      INSERT INTO file_tags VALUES(1, 1, 0, 1.0), (1, 2, 0, 1.0), (2, 1, 0, 1.0), (2, 3, 0, 1.0),
+                                  (2, 4, 0, 1.0);
+      INSERT INTO tag_batches(id, created_at, kind, undoes_batch, note)
+        VALUES(1, 0, 'apply', NULL, ''), (2, 0, 'apply', NULL, ''), (3, 0, 'undo', 2, '');
+      INSERT INTO tag_edits(id, batch_id, file_id, path, field, old_values_json, new_values_json,
+                            state) VALUES
+        (1, 1, 1, '/m/a.flac', 'genre', '{"values":["Rock"],"stored":"x"}', '["Rock","Jazz"]',
+         'done'),
+        (2, 1, 2, '/m/b.flac', 'mood', '[]', '["Soul"]', 'failed'),
+        (3, 2, 2, '/m/b.flac', 'genre', '["Rock"]', '["Rock","Blues"]', 'done'),
+        (4, 3, 2, '/m/b.flac', 'genre', '["Rock","Blues"]', '["Rock"]', 'done');
+    )sql");
+    auto catalog = Catalog::open(path);
+    QVERIFY(catalog);
+    QCOMPARE(catalog->schemaVersion(), kCatalogSchemaVersion);
+    const auto written = catalog->writtenTags();
+    QCOMPARE(written.size(), std::size_t(1));
+    QCOMPARE(written[0].fileId, std::int64_t(1));
+    QCOMPARE(written[0].tag.c_str(), "jazz");
+    QCOMPARE(written[0].editId, std::int64_t(1));
+    QCOMPARE(written[0].batchId, std::int64_t(1));
+    int writtenShown = 0;
+    for (const auto& a : catalog->allTags()) writtenShown += a.tag.written ? 1 : 0;
+    QCOMPARE(writtenShown, 1);
+    QCOMPARE(catalog->editsOfBatch(1)[0].acceptedAt, std::int64_t(0));
+    std::vector<WrittenTag> accepted;
+    VERIFY_OK(catalog->acceptEdits({1}, 77, &accepted));
+    QCOMPARE(accepted.size(), std::size_t(1));
+    QVERIFY(catalog->writtenTags().empty());
+    QCOMPARE(catalog->editsOfBatch(1)[0].acceptedAt, std::int64_t(77));
+    QCOMPARE(catalog->tags(1).back().source, TagSource::User);
+    QCOMPARE(catalog->acceptEdits({99}, 78).error, base::ErrorCode::NotFound);
+    QCOMPARE(catalog->setTrackField(1, "year", {}).error, base::ErrorCode::InvalidArgument);
+  }
+
   void needsAnalysisTransitions() {
     auto c = openFresh();
     QVERIFY(c);

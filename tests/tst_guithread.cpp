@@ -1,7 +1,8 @@
 // The GUI thread never opens the catalog (SQLite: migrations, a busy timeout of seconds). Every
 // Catalog::open in the process is watched through its open observer while the explorer window is
-// driven as a user would: open a library, select songs, auto-tag them, open the Edit menu, undo.
-// Each open must happen on a worker thread; the undo must still restore every file.
+// driven as a user would: open a library, select songs, auto-tag them, open the Edit menu, undo;
+// then auto-tag again and accept the written values from the Edit menu. Each open must happen on a
+// worker thread; the undo must still restore every file, the accept make the values user tags.
 #include <QAction>
 #include <QMenu>
 #include <QMenuBar>
@@ -23,6 +24,7 @@
 #include "core/catalog/catalog.h"
 #include "core/catalog/openobserver.h"
 #include "core/library/autotag.h"
+#include "core/library/autotagapply.h"
 #include "modalanswerer.h"
 #include "taglibrary.h"
 #include "ui/autotagdialog.h"
@@ -99,6 +101,7 @@ class GuiThreadTest : public QObject {
   void cleanupTestCase();
   void observerSeesTheOpeningThread();
   void editMenuUndoOpensTheCatalogOnWorkersOnly();
+  void editMenuAcceptMakesWrittenValuesUserTags();
 
  private:
   QTemporaryDir m_dir;
@@ -213,6 +216,86 @@ void GuiThreadTest::editMenuUndoOpensTheCatalogOnWorkersOnly() {
                                                           : g_opens.onGuiThread.front()))));
   // Open (snapshot), proposals, apply, reload, undo, reload: all on workers.
   QVERIFY(g_opens.onWorkers >= 6);
+}
+
+// Accept from the Edit menu: the snapshot names the batch awaiting acceptance, the menu offers it,
+// the confirmation says what accepting means, and afterwards the values are user tags, nothing
+// awaits acceptance and the batch is no longer undoable. (SONGSPACE_SCREENSHOT_DIR: the open Edit
+// menu is saved as edit-menu-accept.png.)
+void GuiThreadTest::editMenuAcceptMakesWrittenValuesUserTags() {
+  // An auto-tag batch made elsewhere (another process, here a thread): two new genres, 3 files.
+  library::BatchResult applied;
+  std::vector<std::int64_t> fileIds;
+  std::thread([&] {
+    auto catalog = core::Catalog::open(QFile::encodeName(m_catalogPath).toStdString());
+    if (!catalog) return;
+    std::vector<library::Proposal> proposals;
+    for (const char* name : {"02 lights.mp3", "03 fjord.flac", "05 echo.opus"}) {
+      const std::string path =
+          QFile::encodeName(QDir(m_music).filePath(QLatin1String(name))).toStdString();
+      const auto row = catalog->fileByPath(path);
+      if (!row) return;
+      fileIds.push_back(row->id);
+      proposals.push_back(
+          library::proposalFromPredictions(row->id, path, {{"swing", 1.0f}, {"bebop", 0.9f}}, {}));
+    }
+    applied = library::applyProposals(*catalog, proposals);
+  }).join();
+  QCOMPARE(applied.count(library::FileOutcomeKind::Written), 3);
+
+  g_opens.reset();
+  MainWindow window;
+  window.jobController()->setOptions({1, 5, 150});
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QMenu* edit = menuNamed(&window, QStringLiteral("&Edit"));
+  QAction* accept = actionNamed(&window, QStringLiteral("Accept Auto-tagged Values…"));
+  QAction* undo = actionNamed(&window, QStringLiteral("Undo Auto-tagging"));
+  QVERIFY(edit && accept && undo);
+  window.openCatalog(m_catalogPath);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
+  QVERIFY(window.snapshot()->acceptableBatch);
+  QCOMPARE(window.snapshot()->acceptableBatch->batchId, applied.batchId);
+  QCOMPARE(window.snapshot()->acceptableBatch->files, 3);
+  const auto written = [&] {
+    int count = 0;
+    for (const std::int64_t id : fileIds) {
+      for (const core::FileTag& tag : window.snapshot()->tagsOf(id, core::TagSource::File))
+        count += tag.written ? 1 : 0;
+    }
+    return count;
+  };
+  QCOMPARE(written(), 6);  // swing and bebop in each
+  edit->popup(QPoint(0, 0));
+  QTRY_VERIFY(edit->isVisible());
+  QVERIFY(accept->isEnabled());
+  QVERIFY(undo->isEnabled());
+  if (const QString dir = qEnvironmentVariable("SONGSPACE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+    QCoreApplication::processEvents();
+    QVERIFY(edit->grab().save(QDir(dir).filePath(QStringLiteral("edit-menu-accept.png"))));
+  }
+  edit->hide();
+
+  testing::ModalAnswerer answer;
+  const QStringList& texts = answer.texts();
+  accept->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(texts.size() == 2, kWaitMs);
+  answer.stop();
+  QVERIFY2(texts[0].contains(QStringLiteral("the genre of 3 files")), qPrintable(texts[0]));
+  QVERIFY2(texts[1].startsWith(QStringLiteral("6 values are now your own tags (in 3 files).")),
+           qPrintable(texts[1]));
+  QTRY_VERIFY_WITH_TIMEOUT(window.snapshot() && !window.snapshot()->acceptableBatch, kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
+  QCOMPARE(written(), 0);
+  for (const std::int64_t id : fileIds) {
+    QCOMPARE(window.snapshot()->tagsOf(id, core::TagSource::User).size(), std::size_t{2});
+  }
+  QVERIFY(!window.snapshot()->undoableBatch);  // the accepted batch is the user's now
+  openAndCloseMenu(edit);
+  QVERIFY(!accept->isEnabled());
+
+  const std::lock_guard lock(g_opens.mutex);
+  QVERIFY(g_opens.onGuiThread.empty());
 }
 
 QTEST_MAIN(GuiThreadTest)

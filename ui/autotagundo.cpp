@@ -61,6 +61,44 @@ QString AutotagUndo::describeResult(const library::BatchResult& result, QString*
   return text;
 }
 
+QString AutotagUndo::describeAccept(const library::AcceptResult& result) {
+  if (!result.status.ok()) {
+    return tr("Nothing was accepted: %1").arg(QString::fromStdString(result.status.message));
+  }
+  return tr("%n value(s) are now your own tags", nullptr, static_cast<int>(result.tags.size())) +
+         QLatin1Char(' ') + tr("(in %n file(s)).", nullptr, result.files()) + QLatin1Char(' ') +
+         tr("The next training learns from them.");
+}
+
+void AutotagUndo::acceptLast(QWidget* parent, const QString& catalogPath,
+                             const library::UndoableBatch& batch, std::function<void()> done) {
+  const auto answer = QMessageBox::question(
+      parent, tr("Accept auto-tagged values"),
+      tr("Accept the values written by %1 as your own tags?\n\nUntil you accept them, values "
+         "Songspace wrote are shown but never learned from. Accepted values become your tags: "
+         "training learns from them, and Undo no longer takes them back.")
+          .arg(describe(batch)),
+      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+  if (answer != QMessageBox::Yes) return;
+  auto* watcher = new QFutureWatcher<library::AcceptResult>(parent);
+  QPointer<QWidget> owner(parent);
+  QObject::connect(watcher, &QFutureWatcher<library::AcceptResult>::finished, watcher,
+                   [watcher, owner, done = std::move(done)] {
+                     const library::AcceptResult result = watcher->result();
+                     watcher->deleteLater();
+                     QMessageBox box(
+                         result.status.ok() ? QMessageBox::Information : QMessageBox::Warning,
+                         tr("Accept auto-tagged values"), describeAccept(result), QMessageBox::Ok,
+                         owner);
+                     box.exec();
+                     if (done && result.status.ok()) done();
+                   });
+  library::AcceptRequest request;
+  request.batches = {batch.batchId};
+  watcher->setFuture(QtConcurrent::run(
+      [catalogPath, request] { return library::acceptWrittenAt(catalogPath, request); }));
+}
+
 void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
                            const library::UndoableBatch& batch, std::function<void()> done) {
   const auto answer = QMessageBox::question(

@@ -5,16 +5,18 @@
 #include <functional>
 
 #include "core/library/autotagapply.h"
+#include "core/library/tagaccept.h"
 #include "core/library/tagundo.h"
 
 class QWidget;
 
 namespace songspace::ui {
 
-// Undo of the last auto-tag batch, for the window's Edit menu: the words and the dialogs. Which
-// batch is undoable comes with the library snapshot (LibrarySnapshot::undoableBatch, read on the
-// worker); the undo itself is library::undoBatchAt on a worker thread. Nothing here opens the
-// catalog on the calling (GUI) thread.
+// Undo and Accept of the last auto-tag batch, for the window's Edit menu: the words and the
+// dialogs. Which batch is undoable or acceptable comes with the library snapshot
+// (LibrarySnapshot::undoableBatch / acceptableBatch, read on the worker); the undo and the accept
+// run on a worker thread (library::undoBatchAt, library::acceptWrittenAt). Nothing here opens
+// the catalog on the calling (GUI) thread.
 class AutotagUndo {
   Q_DECLARE_TR_FUNCTIONS(AutotagUndo)
 
@@ -25,6 +27,14 @@ class AutotagUndo {
   // batch could not be undone. Returns at once.
   static void undoLast(QWidget* parent, const QString& catalogPath,
                        const library::UndoableBatch& batch, std::function<void()> done);
+
+  // Asks for confirmation naming `batch` and saying what accepting means, accepts its values
+  // (library::acceptWrittenAt) on a worker thread and reports how many became the user's tags.
+  // `done` runs after the accept ran (the catalog's tags changed), not when the user declined.
+  // Returns at once.
+  static void acceptLast(QWidget* parent, const QString& catalogPath,
+                         const library::UndoableBatch& batch, std::function<void()> done);
+  static QString describeAccept(const library::AcceptResult& result);
 
   // The batch in words ("the auto-tagging of <date> (batch 3): the genre of 9 files") and an
   // undo's report (details: one line per file not restored).

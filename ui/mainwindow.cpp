@@ -363,6 +363,11 @@ void MainWindow::buildMenusAndToolbar() {
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));
   m_undoAutotag = edit->addAction(tr("Undo Auto-tagging"), this, &MainWindow::undoAutotag);
   m_undoAutotag->setShortcut(QKeySequence::Undo);
+  m_acceptAutotag =
+      edit->addAction(tr("Accept Auto-tagged Values…"), this, &MainWindow::acceptAutotag);
+  m_acceptAutotag->setToolTip(
+      tr("Make the values the last auto-tagging wrote your own tags: only accepted values are "
+         "learned from, and undo no longer takes them back"));
   connect(edit, &QMenu::aboutToShow, this, &MainWindow::updateUndoAutotag);
 
   QMenu* tools = menuBar()->addMenu(tr("&Tools"));

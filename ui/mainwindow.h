@@ -134,7 +134,8 @@ class MainWindow : public QMainWindow {
   void trainModel();
   void autotagFiles();
   void undoAutotag();
-  void updateUndoAutotag();
+  void acceptAutotag();
+  void updateUndoAutotag();  // Undo and Accept, from the snapshot
   void showRescanOffer();
   QStringList knownFolders() const;
   void rememberFolders(const QStringList& folders);
@@ -182,6 +183,7 @@ class MainWindow : public QMainWindow {
   QAction* m_train;
   QAction* m_autotag;
   QAction* m_undoAutotag;
+  QAction* m_acceptAutotag;
 
   QProgressBar* m_progress;
   QLabel* m_phase;

@@ -292,9 +292,16 @@ void MainWindow::undoAutotag() {
                         [this] { openCatalog(catalogPath()); });
 }
 
+void MainWindow::acceptAutotag() {
+  if (!m_snapshot || !m_snapshot->acceptableBatch) return;
+  AutotagUndo::acceptLast(this, catalogPath(), *m_snapshot->acceptableBatch,
+                          [this] { openCatalog(catalogPath()); });
+}
+
 void MainWindow::updateUndoAutotag() {
   // From the snapshot the worker read: the GUI thread never asks the catalog.
   m_undoAutotag->setEnabled(m_snapshot && m_snapshot->undoableBatch);
+  m_acceptAutotag->setEnabled(m_snapshot && m_snapshot->acceptableBatch);
 }
 
 }  // namespace songspace::ui

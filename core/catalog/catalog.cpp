@@ -275,6 +275,11 @@ base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp
     status = insertTag(m_db, id, tag, TagSource::File, 1.0f);
     if (!status.ok()) return status;
   }
+  // A written value keeps its provenance while the file holds it, whatever else changed.
+  Stmt prune(m_db,
+             "DELETE FROM written_tags WHERE file_id = ?1 AND tag_id NOT IN "
+             "(SELECT tag_id FROM file_tags WHERE file_id = ?1 AND source = 0)");
+  if (!prune.bind(1, id).run()) return prune.status();
   status = tx.commit();
   if (status.ok() && fileId) *fileId = id;
   return status;

@@ -40,7 +40,9 @@ namespace songspace::core {
 // PRAGMA application_id of every Songspace catalog ("SGSP").
 inline constexpr std::int32_t kCatalogApplicationId = 0x53475350;
 // PRAGMA user_version written by this build; migrations run in order from the file's version.
-inline constexpr int kCatalogSchemaVersion = 1;
+// Version 2 added the provenance of values Songspace wrote into files (written_tags,
+// tag_edits.accepted_at); migrating from 1 fills it from the journal.
+inline constexpr int kCatalogSchemaVersion = 2;
 // How long a call waits for another process's write lock before returning Busy.
 inline constexpr int kCatalogBusyTimeoutMs = 5000;
 
@@ -113,6 +115,10 @@ struct FileTag {
   std::string tag;
   TagSource source = TagSource::File;
   float score = 1.0f;
+  // Source File only: Songspace's auto-tag wrote this value into the file and the user has not
+  // accepted it (see writtenTags). Such a value is shown as the file holds it but is never a
+  // training label: the model must not learn from its own guesses.
+  bool written = false;
 };
 
 struct TagAssignment {
@@ -191,6 +197,17 @@ struct TagEdit {
   std::optional<base::FileStamp> newStamp;  // set by finishEdit when the write happened
   TagEditState state = TagEditState::Pending;
   std::string reason;
+  std::int64_t acceptedAt = 0;  // unix seconds the user accepted what it wrote; 0 = not accepted
+};
+
+// A value Songspace wrote into a file (a Done edit of an Apply batch) that the file still holds
+// and the user has not accepted: its provenance, kept across rescans until the value leaves the
+// file, an undo takes it out, or acceptEdits turns it into a user tag.
+struct WrittenTag {
+  std::int64_t fileId = 0;
+  std::string tag;  // normalised, as in file_tags
+  std::int64_t editId = 0;
+  std::int64_t batchId = 0;
 };
 
 class Catalog {
@@ -235,7 +252,8 @@ class Catalog {
                          bool* revived = nullptr);
   // One transaction: file row, artists, album, metadata, features, frame sample and the file's
   // tags (source=file, from normalizeTags of genres, moods, groupings and free tags; replaces
-  // the previous file tags). User and predicted tags are kept.
+  // the previous file tags). User and predicted tags are kept, and so is the provenance of
+  // written values the file still holds (that of values it no longer holds is dropped).
   base::Status storeAnalysis(std::string_view path, base::FileStamp stamp, int featureVersion,
                              const AnalysisRecord& record, std::int64_t* fileId = nullptr);
   // Records a failed analysis; removes stale metadata/features/file tags of that path. An
@@ -268,7 +286,13 @@ class Catalog {
       std::optional<TagSource> source = std::nullopt) const;
   base::Status addTag(std::int64_t fileId, std::string_view tag, TagSource source,
                       float score = 1.0f);
+  // Removing a File tag also ends its provenance (the value left the file). NotFound if absent.
   base::Status removeTag(std::int64_t fileId, std::string_view tag, TagSource source);
+  // Replaces one tag field of a file's stored metadata (what the library table shows), after
+  // Songspace wrote that field: `field` is a journal field name ("genre", "mood", "grouping",
+  // "comment", "tags"). InvalidArgument for another name, NotFound when the file has no metadata.
+  base::Status setTrackField(std::int64_t fileId, std::string_view field,
+                             const std::vector<std::string>& values);
   base::Status setPredictedTags(std::int64_t fileId,
                                 const std::vector<std::pair<std::string, float>>& tags);
 
@@ -301,6 +325,22 @@ class Catalog {
   [[nodiscard]] std::vector<TagEdit> editsOfBatch(std::int64_t batchId) const;  // in journal order
   // Batches holding edits still Pending (a writer was interrupted), oldest first.
   [[nodiscard]] std::vector<std::int64_t> batchesWithPendingEdits() const;
+
+  // --- provenance of written values (catalog_provenance.cpp)
+  // Records that edit `editId` wrote `tag` (normalised here) into the file, which holds it as a
+  // File tag; replaces an older record of the same (file, tag). NotFound if the file lacks it.
+  base::Status markWritten(std::int64_t fileId, std::string_view tag, std::int64_t editId);
+  // Written values not yet accepted, by file then tag; only those of one batch and/or one file
+  // when given.
+  [[nodiscard]] std::vector<WrittenTag> writtenTags(
+      std::optional<std::int64_t> batchId = std::nullopt,
+      std::optional<std::int64_t> fileId = std::nullopt) const;
+  // One transaction: every given edit becomes accepted at `acceptedAt` (unix seconds) and each
+  // value it wrote that still awaits acceptance becomes a user tag of its file (a training label)
+  // and loses its provenance. *accepted (if given) receives those values. NotFound if an id is
+  // not an edit; edits accepted before are left as they are.
+  base::Status acceptEdits(const std::vector<std::int64_t>& editIds, std::int64_t acceptedAt,
+                           std::vector<WrittenTag>* accepted = nullptr);
 
   // --- stamps (catalog_stamp.cpp): after Songspace itself rewrote a file's tags, record its new
   // size and mtime so the next scan does not take it for changed. NotFound if no such path.

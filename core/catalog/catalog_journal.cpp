@@ -87,8 +87,8 @@ std::optional<TagBatch> Catalog::lastTagBatch() const {
 std::vector<TagEdit> Catalog::editsOfBatch(std::int64_t batchId) const {
   Stmt s(m_db,
          "SELECT id, batch_id, coalesce(file_id, 0), path, field, old_values_json, "
-         "new_values_json, old_size, old_mtime_ns, new_size, new_mtime_ns, state, reason "
-         "FROM tag_edits WHERE batch_id = ? ORDER BY id");
+         "new_values_json, old_size, old_mtime_ns, new_size, new_mtime_ns, state, reason, "
+         "coalesce(accepted_at, 0) FROM tag_edits WHERE batch_id = ? ORDER BY id");
   s.bind(1, batchId);
   std::vector<TagEdit> out;
   while (s.next()) {
@@ -104,6 +104,7 @@ std::vector<TagEdit> Catalog::editsOfBatch(std::int64_t batchId) const {
     if (!s.isNull(9)) edit.newStamp = base::FileStamp{s.int64At(9), s.int64At(10)};
     edit.state = editStateFrom(s.textAt(11));
     edit.reason = s.textAt(12);
+    edit.acceptedAt = s.int64At(13);
     out.push_back(std::move(edit));
   }
   m_lastStatus = s.status();

@@ -13,6 +13,11 @@ constexpr const char* kSongColumns =
     "FROM files f LEFT JOIN tracks t ON t.file_id = f.id "
     "LEFT JOIN artists a ON a.id = t.artist_id ";
 
+// Whether a file tag `ft` is a value Songspace wrote and the user has not accepted.
+constexpr const char* kWritten =
+    "(ft.source = 0 AND EXISTS(SELECT 1 FROM written_tags w "
+    "WHERE w.file_id = ft.file_id AND w.tag_id = ft.tag_id)) ";
+
 SongRow songFrom(const Stmt& s) {
   SongRow row;
   row.fileId = s.int64At(0);
@@ -149,28 +154,28 @@ CatalogCounts Catalog::counts() const {
 }
 
 std::vector<FileTag> Catalog::tags(std::int64_t fileId) const {
-  Stmt s(m_db,
-         "SELECT t.name, ft.source, ft.score FROM file_tags ft JOIN tags t ON t.id = ft.tag_id "
-         "WHERE ft.file_id = ? ORDER BY ft.source, ft.rowid");
+  Stmt s(m_db, std::string("SELECT t.name, ft.source, ft.score, ") + kWritten +
+                   "FROM file_tags ft JOIN tags t ON t.id = ft.tag_id "
+                   "WHERE ft.file_id = ? ORDER BY ft.source, ft.rowid");
   s.bind(1, fileId);
   std::vector<FileTag> out;
   while (s.next())
-    out.push_back(
-        {s.textAt(0), static_cast<TagSource>(s.intAt(1)), static_cast<float>(s.doubleAt(2))});
+    out.push_back({s.textAt(0), static_cast<TagSource>(s.intAt(1)),
+                   static_cast<float>(s.doubleAt(2)), s.int64At(3) != 0});
   m_lastStatus = s.status();
   return out;
 }
 
 std::vector<TagAssignment> Catalog::allTags(std::optional<TagSource> source) const {
-  Stmt s(m_db, std::string("SELECT ft.file_id, t.name, ft.source, ft.score FROM file_tags ft "
-                           "JOIN tags t ON t.id = ft.tag_id ") +
+  Stmt s(m_db, std::string("SELECT ft.file_id, t.name, ft.source, ft.score, ") + kWritten +
+                   "FROM file_tags ft JOIN tags t ON t.id = ft.tag_id " +
                    (source ? "WHERE ft.source = ?1 " : "") +
                    "ORDER BY ft.file_id, ft.source, ft.rowid");
   if (source) s.bind(1, static_cast<int>(*source));
   std::vector<TagAssignment> out;
   while (s.next())
     out.push_back({s.int64At(0), FileTag{s.textAt(1), static_cast<TagSource>(s.intAt(2)),
-                                         static_cast<float>(s.doubleAt(3))}});
+                                         static_cast<float>(s.doubleAt(3)), s.int64At(4) != 0}});
   m_lastStatus = s.status();
   return out;
 }

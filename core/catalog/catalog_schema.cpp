@@ -1,5 +1,6 @@
 // Opening a catalog: file checks, connection settings and the ordered schema migrations.
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include "core/base/log.h"
 #include "core/catalog/catalog_sql.h"
 #include "core/catalog/openobserver.h"
+#include "core/catalog/tagnormalize.h"
 
 namespace songspace::core {
 namespace {
@@ -81,10 +83,71 @@ base::Status migrateTo1(sqlite3* db) {
   return execSql(db, kSchemaV1);
 }
 
-// migrations[i] brings a database from version i to version i + 1. Adding v2 = appending one
-// function here and bumping kCatalogSchemaVersion.
+// Schema v2: provenance of the values Songspace wrote into files. A row of written_tags says that
+// a file's File tag was put there by an auto-tag edit and has not been accepted by the user; such
+// a tag is not a training label (docs/design.md §1.3). accepted_at marks edits the user accepted.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE tag_edits ADD COLUMN accepted_at INTEGER;
+CREATE TABLE written_tags(file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                          tag_id INTEGER NOT NULL REFERENCES tags(id),
+                          edit_id INTEGER NOT NULL REFERENCES tag_edits(id) ON DELETE CASCADE,
+                          PRIMARY KEY(file_id, tag_id));
+CREATE INDEX written_tags_edit ON written_tags(edit_id);
+)sql";
+
+// The values of a journal's JSON (a plain array, or {"values": [...], ...}); none when invalid.
+constexpr const char* kJournalValues =
+    "SELECT value FROM json_each(CASE WHEN json_valid(?1) = 0 THEN '[]' "
+    "WHEN json_type(?1) = 'object' THEN json_extract(?1, '$.values') ELSE ?1 END)";
+
+std::vector<std::string> journalValues(sqlite3* db, const std::string& json, base::Status* status) {
+  Stmt s(db, kJournalValues);
+  s.bind(1, json);
+  std::vector<std::string> values;
+  while (s.next()) values.push_back(s.textAt(0));
+  *status = s.status();
+  return values;
+}
+
+// A v1 catalog's journal already knows what earlier auto-tag runs wrote: every Done edit of an
+// Apply batch whose file and field no undo restored. Its values that were new to the field and
+// that the file still holds as File tags get their provenance, so upgrading does not keep
+// training on them.
+base::Status migrateTo2(sqlite3* db) {
+  base::Status status = execSql(db, kSchemaV2);
+  if (!status.ok()) return status;
+  Stmt edits(db,
+             "SELECT e.id, e.file_id, e.old_values_json, e.new_values_json FROM tag_edits e "
+             "JOIN tag_batches b ON b.id = e.batch_id "
+             "WHERE b.kind = 'apply' AND e.state = 'done' AND e.file_id IS NOT NULL "
+             "AND NOT EXISTS (SELECT 1 FROM tag_edits u JOIN tag_batches ub ON ub.id = u.batch_id "
+             "WHERE ub.kind = 'undo' AND ub.undoes_batch = b.id AND u.file_id = e.file_id "
+             "AND u.field = e.field AND u.state = 'done') ORDER BY e.id");
+  Stmt mark(db,
+            "INSERT OR REPLACE INTO written_tags(file_id, tag_id, edit_id) "
+            "SELECT ?1, ft.tag_id, ?2 FROM file_tags ft JOIN tags t ON t.id = ft.tag_id "
+            "WHERE ft.file_id = ?1 AND ft.source = 0 AND t.name = ?3");
+  while (edits.next()) {
+    const std::vector<std::string> before =
+        normalizeTags(journalValues(db, edits.textAt(2), &status));
+    if (!status.ok()) return status;
+    const std::vector<std::string> after =
+        normalizeTags(journalValues(db, edits.textAt(3), &status));
+    if (!status.ok()) return status;
+    for (const std::string& tag : after) {
+      if (std::find(before.begin(), before.end(), tag) != before.end()) continue;
+      mark.reset();
+      if (!mark.bind(1, edits.int64At(1)).bind(2, edits.int64At(0)).bind(3, tag).run())
+        return mark.status();
+    }
+  }
+  return edits.status();
+}
+
+// migrations[i] brings a database from version i to version i + 1. Adding a version = appending
+// one function here and bumping kCatalogSchemaVersion.
 using Migration = base::Status (*)(sqlite3*);
-constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {migrateTo1};
+constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {migrateTo1, migrateTo2};
 
 std::int64_t pragmaInt(sqlite3* db, const char* sql, base::Status* status) {
   Stmt s(db, sql);

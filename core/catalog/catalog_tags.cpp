@@ -5,8 +5,6 @@
 #include "core/catalog/tagnormalize.h"
 
 namespace songspace::core {
-namespace {}  // namespace
-
 base::Status Catalog::addTag(std::int64_t fileId, std::string_view tag, TagSource source,
                              float score) {
   const std::string name = normalizeTag(tag);
@@ -19,14 +17,23 @@ base::Status Catalog::addTag(std::int64_t fileId, std::string_view tag, TagSourc
 }
 
 base::Status Catalog::removeTag(std::int64_t fileId, std::string_view tag, TagSource source) {
+  CatalogTransaction tx(*this);
+  if (!tx.ok()) return tx.status();
+  const std::string name = normalizeTag(tag);
   Stmt s(m_db,
          "DELETE FROM file_tags WHERE file_id = ?1 AND source = ?2 AND "
          "tag_id = (SELECT id FROM tags WHERE name = ?3)");
-  s.bind(1, fileId).bind(2, static_cast<int>(source)).bind(3, normalizeTag(tag)).run();
-  if (!s.ok()) return s.status();
+  if (!s.bind(1, fileId).bind(2, static_cast<int>(source)).bind(3, name).run()) return s.status();
   if (sqlite3_changes(m_db) == 0)
     return {base::ErrorCode::NotFound, "file " + std::to_string(fileId) + " has no such tag"};
-  return {};
+  if (source == TagSource::File) {
+    // The value left the file: so did what Songspace knew about who put it there.
+    Stmt forget(m_db,
+                "DELETE FROM written_tags WHERE file_id = ?1 AND "
+                "tag_id = (SELECT id FROM tags WHERE name = ?2)");
+    if (!forget.bind(1, fileId).bind(2, name).run()) return forget.status();
+  }
+  return tx.commit();
 }
 
 base::Status Catalog::setPredictedTags(std::int64_t fileId,

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "audio/metadata.h"
 #include "core/base/filestamp.h"
 #include "core/catalog/tagnormalize.h"
 #include "core/library/safetagwrite.h"
@@ -38,18 +39,16 @@ FileOutcome skip(FileOutcome o, std::string code, std::string reason) {
 
 // The catalog's file tags (source=file) follow the file: values that appeared are added; values
 // that left are removed unless another tag field of the file still holds them. Comments are not
-// tags (the scanner does not make tags of them either).
+// tags (the scanner does not make tags of them either). With `provenance` (an apply, not an undo)
+// the values new to the file are recorded as written by edit `editId`: they are no training
+// labels until the user accepts them.
 // Returns the first failure (the caller's transaction then rolls everything back).
 base::Status syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std::string& path,
                           audio::TagField field, const std::vector<std::string>& oldValues,
-                          const std::vector<std::string>& newValues) {
+                          const std::vector<std::string>& newValues, std::int64_t editId,
+                          bool provenance) {
   using audio::TagField;
   if (fileId == 0 || field == TagField::Comment) return {};
-  const auto added = core::normalizeTags(newValues);
-  for (const auto& tag : added) {
-    if (auto status = catalog.addTag(fileId, tag, core::TagSource::File); !status.ok())
-      return status;
-  }
   std::vector<std::string> elsewhere;
   for (const TagField other :
        {TagField::Genre, TagField::Mood, TagField::Grouping, TagField::Tags}) {
@@ -59,7 +58,17 @@ base::Status syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std
       for (auto& tag : core::normalizeTags(values)) elsewhere.push_back(std::move(tag));
     }
   }
-  for (const auto& tag : core::normalizeTags(oldValues)) {
+  const auto before = core::normalizeTags(oldValues);
+  const auto added = core::normalizeTags(newValues);
+  for (const auto& tag : added) {
+    if (auto status = catalog.addTag(fileId, tag, core::TagSource::File); !status.ok())
+      return status;
+    // A value the file already held (in this field or another) stays the user's own.
+    if (provenance && !contains(before, tag) && !contains(elsewhere, tag)) {
+      if (auto status = catalog.markWritten(fileId, tag, editId); !status.ok()) return status;
+    }
+  }
+  for (const auto& tag : before) {
     if (!contains(added, tag) && !contains(elsewhere, tag)) {
       // NotFound: the catalog never had it (nothing to remove), not a failure.
       if (auto status = catalog.removeTag(fileId, tag, core::TagSource::File);
@@ -70,21 +79,54 @@ base::Status syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std
   return {};
 }
 
-// One transaction: the edit is Done, the catalog knows the file's new stamp and tags.
-base::Status recordWrite(core::Catalog& catalog, std::int64_t editId, std::int64_t fileId,
-                         const std::string& path, audio::TagField field,
+// The field's values as the scanner reads them (audio::readMetadata, which keeps an ID3v2.3
+// "a; b" whole where readTagField splits it), so the catalog holds what a rescan would store.
+std::vector<std::string> scannedValues(const std::string& path, audio::TagField field,
+                                       const std::vector<std::string>& written) {
+  audio::TrackMetadata metadata;
+  // reason: the write was just verified to hold `written`; if the file cannot be read again
+  // now, those are the best values to show until the next scan reads it.
+  if (!audio::readMetadata(path, metadata).ok()) return written;
+  switch (field) {
+    case audio::TagField::Genre:
+      return metadata.genres;
+    case audio::TagField::Mood:
+      return metadata.moods;
+    case audio::TagField::Grouping:
+      return metadata.groupings;
+    case audio::TagField::Comment:
+      return metadata.comments;
+    case audio::TagField::Tags:
+      return metadata.freeTags;
+  }
+  return written;
+}
+
+// One transaction: the edit is Done; the catalog knows the file's new stamp (so a rescan of a
+// file whose mtime was kept neither misses the change nor analyses it again), its metadata for
+// the field (what the library table shows), its tags and which of them Songspace wrote.
+base::Status recordWrite(core::Catalog& catalog, std::int64_t batchId, std::int64_t editId,
+                         std::int64_t fileId, const std::string& path, audio::TagField field,
                          const std::vector<std::string>& oldValues,
                          const std::vector<std::string>& newValues, base::FileStamp newStamp) {
+  const auto batch = catalog.tagBatch(batchId);
+  const bool provenance = batch && batch->kind == core::TagBatchKind::Apply;
+  const auto shown = scannedValues(path, field, newValues);
   if (auto status = catalog.beginBatch(); !status.ok()) return status;
   auto status = catalog.finishEdit(editId, core::TagEditState::Done, newStamp);
   if (status.ok() && fileId != 0) {
-    // A file that left the catalog meanwhile has no stamp to keep: not an error.
+    // A file that left the catalog meanwhile has no stamp or metadata to keep: not an error.
     if (const auto stamp = catalog.updateStamp(path, newStamp);
         !stamp.ok() && stamp.error != base::ErrorCode::NotFound) {
       status = stamp;
     }
+    if (const auto track = catalog.setTrackField(fileId, audio::tagFieldName(field), shown);
+        status.ok() && !track.ok() && track.error != base::ErrorCode::NotFound) {
+      status = track;
+    }
   }
-  if (status.ok()) status = syncFileTags(catalog, fileId, path, field, oldValues, newValues);
+  if (status.ok())
+    status = syncFileTags(catalog, fileId, path, field, oldValues, newValues, editId, provenance);
   if (status.ok()) status = catalog.commitBatch();
   if (!status.ok()) {
     // reason: `status` is what the caller reports; a failing rollback (SQLite may already have
@@ -190,8 +232,8 @@ FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::in
     }
     return o;
   }
-  if (const auto status = recordWrite(catalog, o.editId, fileId, path, field, oldValues, newValues,
-                                      written.newStamp);
+  if (const auto status = recordWrite(catalog, batchId, o.editId, fileId, path, field, oldValues,
+                                      newValues, written.newStamp);
       !status.ok()) {
     // The file is written and verified, but nothing says so durably: not counted as written
     // (and not undoable) until the next apply or undo recovers the edit and marks it Done.
@@ -221,7 +263,7 @@ RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
       std::vector<std::string> current;
       const bool readable = field && stamp && audio::readTagField(edit.path, *field, current).ok();
       if (readable && current == newValues) {
-        if (recordWrite(catalog, edit.id, edit.fileId, edit.path, *field,
+        if (recordWrite(catalog, edit.batchId, edit.id, edit.fileId, edit.path, *field,
                         valuesFromJson(edit.oldValuesJson), newValues, *stamp)
                 .ok()) {
           ++report.markedDone;

@@ -45,6 +45,7 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPat
     snapshot->tags[assignment.fileId].push_back(std::move(assignment.tag));
   }
   snapshot->undoableBatch = lastUndoableBatchInfo(*catalog);
+  snapshot->acceptableBatch = lastAcceptableBatchInfo(*catalog);
   const QString modelPath = library::modelPathForCatalog(catalogPath);
   if (QFileInfo::exists(modelPath)) {
     auto session = std::make_shared<ModelSession>();

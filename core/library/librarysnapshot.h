@@ -11,6 +11,7 @@
 #include "core/base/status.h"
 #include "core/catalog/catalog.h"
 #include "core/library/modelsession.h"
+#include "core/library/tagaccept.h"
 #include "core/library/tagundo.h"
 
 namespace songspace::library {
@@ -32,6 +33,8 @@ struct LibrarySnapshot {
   // The auto-tag batch Edit › Undo would restore (nullopt: nothing to undo). Current as of this
   // snapshot: an apply or undo made elsewhere since then is caught when the undo runs.
   std::optional<UndoableBatch> undoableBatch;
+  // The auto-tag batch Edit › Accept would accept (nullopt: none awaits acceptance); as above.
+  std::optional<UndoableBatch> acceptableBatch;
 
   const core::SongRow* song(std::int64_t fileId) const;
   int rowOfSong(std::int64_t fileId) const;  // index into songs, -1 if absent

@@ -19,6 +19,19 @@ void forEachBatchNewestFirst(const core::Catalog& catalog, Visit visit) {
   }
 }
 
+// True when the batch wrote files and the user accepted every one of them.
+bool whollyAccepted(const std::vector<core::TagEdit>& edits) {
+  bool wrote = false;
+  for (const core::TagEdit& edit : edits) {
+    if (edit.state != core::TagEditState::Done) continue;
+    if (edit.acceptedAt == 0) return false;
+    wrote = true;
+  }
+  return wrote;
+}
+
+}  // namespace
+
 std::set<std::int64_t> undoneBatches(const core::Catalog& catalog) {
   std::set<std::int64_t> undone;
   forEachBatchNewestFirst(catalog, [&](const core::TagBatch& b) {
@@ -28,13 +41,13 @@ std::set<std::int64_t> undoneBatches(const core::Catalog& catalog) {
   return undone;
 }
 
-}  // namespace
-
 std::optional<std::int64_t> lastUndoableBatch(const core::Catalog& catalog) {
   const auto undone = undoneBatches(catalog);
   std::optional<std::int64_t> found;
   forEachBatchNewestFirst(catalog, [&](const core::TagBatch& b) {
-    if (b.kind == core::TagBatchKind::Apply && !undone.count(b.id)) found = b.id;
+    if (b.kind == core::TagBatchKind::Apply && !undone.count(b.id) &&
+        !whollyAccepted(catalog.editsOfBatch(b.id)))
+      found = b.id;
     return !found;
   });
   return found;
@@ -47,7 +60,7 @@ std::optional<UndoableBatch> lastUndoableBatchInfo(const core::Catalog& catalog)
   info.batchId = *id;
   if (const auto batch = catalog.tagBatch(*id)) info.createdAt = batch->createdAt;
   for (const core::TagEdit& edit : catalog.editsOfBatch(*id)) {
-    if (edit.state != core::TagEditState::Done) continue;
+    if (edit.state != core::TagEditState::Done || edit.acceptedAt != 0) continue;
     ++info.files;
     if (info.field.empty()) info.field = edit.field;
   }
@@ -101,6 +114,13 @@ BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
   for (auto& edit : catalog.editsOfBatch(target)) {
     if (edit.state == core::TagEditState::Done) edits.push_back(std::move(edit));
   }
+  if (whollyAccepted(edits)) {
+    result.status = base::Status::failure(
+        base::ErrorCode::InvalidArgument,
+        "batch " + std::to_string(target) +
+            " was accepted: its values are your tags now (edit the files to change them)");
+    return result;
+  }
   if (const auto status =
           catalog.createTagBatch(core::TagBatchKind::Undo, target,
                                  "undo of batch " + std::to_string(target), &result.batchId);
@@ -126,7 +146,10 @@ BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
     o.kind = FileOutcomeKind::Skipped;
     const auto stamp = base::fileStamp(edit.path);
     std::vector<std::string> current;
-    if (!field) {
+    if (edit.acceptedAt != 0) {
+      o.code = "accepted";
+      o.reason = "its values were accepted as your tags; undo leaves it alone";
+    } else if (!field) {
       o.code = "unsupported";
       o.reason = "unknown field '" + edit.field + "' in the journal";
     } else if (!stamp) {

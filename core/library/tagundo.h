@@ -6,12 +6,17 @@
 // same safe write and journal (as a batch of kind Undo whose undoesBatch names the batch undone). A
 // file changed on disk since the apply (its stamp differs from the journaled new stamp, or its
 // field no longer holds the written values) is skipped with the reason unless `force` is set.
+//
+// Accepted values (tagaccept.h) are the user's: undo never takes them back. A file whose edit was
+// accepted is skipped (code "accepted", even with `force`); a batch whose every written file was
+// accepted is refused, and Edit › Undo passes over it to the newest batch it can still undo.
 
 #include <QString>
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/library/autotagapply.h"
@@ -26,7 +31,11 @@ struct UndoOptions {
   std::function<void(int done, int total, const FileOutcome&)> progress;
 };
 
-// The newest Apply batch that no Undo batch undoes; nullopt when there is none.
+// Apply batches that an Undo batch undid (wholly or in part: an undo may skip files).
+std::set<std::int64_t> undoneBatches(const core::Catalog& catalog);
+
+// The newest Apply batch that no Undo batch undoes and that the user did not wholly accept;
+// nullopt when there is none.
 std::optional<std::int64_t> lastUndoableBatch(const core::Catalog& catalog);
 
 // That batch as a user sees it (what Edit › Undo names). Read on the worker that builds the
@@ -34,7 +43,7 @@ std::optional<std::int64_t> lastUndoableBatch(const core::Catalog& catalog);
 struct UndoableBatch {
   std::int64_t batchId = 0;
   std::int64_t createdAt = 0;  // unix seconds
-  int files = 0;               // files the batch wrote (its Done edits)
+  int files = 0;               // files the batch wrote and the user did not accept
   std::string field;           // the first written edit's field ("genre", …); empty if none
 };
 std::optional<UndoableBatch> lastUndoableBatchInfo(const core::Catalog& catalog);

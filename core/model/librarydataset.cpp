@@ -120,10 +120,12 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
   }
   out.data.numArtists = static_cast<int>(out.artistNames.size());
 
-  // Tags from files and users, kept when on at least minTagSongs songs.
+  // Tags from files and users, kept when on at least minTagSongs songs. Neither the model's
+  // predictions nor the values auto-tag wrote into files (until the user accepts them) are
+  // labels: learning from its own guesses would make the model ever surer of its mistakes.
   std::map<std::string, std::set<int>> songsOfTag;
   for (const TagAssignment& assignment : catalog.allTags()) {
-    if (assignment.tag.source == TagSource::Predicted) continue;
+    if (assignment.tag.source == TagSource::Predicted || assignment.tag.written) continue;
     const auto it = songOfFile.find(assignment.fileId);
     if (it != songOfFile.end()) songsOfTag[assignment.tag.tag].insert(it->second);
   }

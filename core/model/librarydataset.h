@@ -40,7 +40,9 @@ struct LibraryDatasetOptions {
 };
 
 // The training data of a library, read from its catalog (docs/design.md §1.3):
-// - tags: the file's genre/mood/grouping/free tags and the user's tags (normalised by the catalog);
+// - tags: the file's genre/mood/grouping/free tags and the user's tags (normalised by the catalog),
+//   except values Songspace's auto-tag wrote into the file that the user has not accepted
+//   (FileTag::written) and predicted tags;
 // - artist: the song's artist (the catalog falls back to the album artist);
 // - similar songs: same album, same artist, and co-membership in the library's playlists —
 //   each song paired with at most maxPartnersPerSong random partners per group;
