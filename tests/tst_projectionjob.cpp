@@ -24,6 +24,7 @@ class ProjectionJobTest : public QObject {
   void cacheRoundTrip();
   void cacheInvalidatedByRetrain();
   void corruptedCacheRejected();
+  void rescannedSongsPlacedOnCachedMap();
 
  private:
   QTemporaryDir m_dir;
@@ -185,6 +186,65 @@ void ProjectionJobTest::corruptedCacheRejected() {
       library::loadMapCache(m_dir.filePath(QStringLiteral("none.map")), stamp, m_session, loaded)
           .error,
       songspace::base::ErrorCode::NotFound);
+}
+
+// A rescan since the map was refined: song 0 is new to the map, a song of the cache is gone.
+// The cache is still read, the kept points keep their refined positions and the new song is
+// placed among its nearest neighbours at once.
+void ProjectionJobTest::rescannedSongsPlacedOnCachedMap() {
+  library::MapLayout refined = library::pcaLayout(m_session);
+  library::RefineOptions options;
+  options.tsne.iterations = 60;
+  options.tsne.exaggerationIterations = 20;
+  options.tsne.perplexity = 4;
+  QVERIFY(library::refineLayout(m_session, refined, options).ok());
+  const int songs = m_session.songCount();
+  const int labels = refined.artistCount + refined.tagCount;
+
+  library::MapLayout cached;  // songs 1…N-1, then a song no longer in the library
+  cached.artistCount = refined.artistCount;
+  cached.tagCount = refined.tagCount;
+  cached.fileIds.assign(refined.fileIds.begin() + 1, refined.fileIds.end());
+  const std::int64_t gone = 1'000'000;
+  cached.fileIds.push_back(gone);
+  cached.tsne.resize(refined.pointCount(), 2);
+  cached.tsne.topRows(songs - 1) = refined.tsne.middleRows(1, songs - 1);
+  cached.tsne.row(songs - 1) << 1e3f, 1e3f;  // far away: must not pull the new song
+  cached.tsne.bottomRows(labels) = refined.tsne.bottomRows(labels);
+  cached.pca = cached.tsne;
+
+  const QString cache = m_dir.filePath(QStringLiteral("rescanned.map"));
+  const library::ModelStamp stamp =
+      library::modelStampOf(library::modelPathForCatalog(m_catalogPath));
+  const auto saved = library::saveMapCache(cache, stamp, cached);
+  QVERIFY2(saved.ok(), saved.message.c_str());
+  library::MapLayout loaded;
+  const auto strict = library::loadMapCache(cache, stamp, m_session, loaded);
+  QCOMPARE(strict.error, songspace::base::ErrorCode::Changed);
+  QVERIFY2(strict.message.find("songs differ") != std::string::npos, strict.message.c_str());
+  QCOMPARE(loaded.pointCount(), 0);  // untouched on failure
+  const auto read = library::readMapCache(cache, stamp, m_session, loaded);
+  QVERIFY2(read.ok(), read.message.c_str());
+  QVERIFY(!library::hasSessionSongs(loaded, m_session));
+  QCOMPARE(loaded.fileIds, cached.fileIds);
+  QVERIFY(loaded.tsne == cached.tsne);
+
+  library::MapLayout updated;
+  QCOMPARE(library::placeNewSongs(m_session, loaded, updated), 1);
+  QVERIFY(updated.refined());
+  QCOMPARE(updated.fileIds, refined.fileIds);  // the session's songs, in its order
+  QCOMPARE(updated.pca.rows(), updated.pointCount());
+  for (int row = 1; row < songs; ++row) QCOMPARE(updated.tsne.row(row), refined.tsne.row(row));
+  QVERIFY(updated.tsne.bottomRows(labels) == refined.tsne.bottomRows(labels));
+  // The new song lies within the hull of the kept points (a weighted mean of some of them).
+  const Eigen::MatrixXf kept = refined.tsne.bottomRows(refined.pointCount() - 1);
+  for (int c = 0; c < 2; ++c) {
+    QVERIFY(updated.tsne(0, c) >= kept.col(c).minCoeff() - 1e-4f);
+    QVERIFY(updated.tsne(0, c) <= kept.col(c).maxCoeff() + 1e-4f);
+  }
+
+  library::MapLayout notRefined = library::pcaLayout(m_session);
+  QCOMPARE(library::placeNewSongs(m_session, notRefined, updated), -1);
 }
 
 QTEST_GUILESS_MAIN(ProjectionJobTest)

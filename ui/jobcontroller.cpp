@@ -264,10 +264,31 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
       library::modelStampOf(library::modelPathForCatalog(snapshot.catalogPath));
   auto layout = std::make_shared<library::MapLayout>();
   // No usable cache (none yet, retrained, damaged) just means computing the map again.
-  if (library::loadMapCache(cachePath, stamp, session, *layout).ok()) {
-    Q_EMIT projectionReady(layout, layout->refined());
-    if (layout->refined()) return true;
-  } else {
+  library::MapLayout cached;
+  const bool haveCache = library::readMapCache(cachePath, stamp, session, cached).ok();
+  const bool fromCache = haveCache && library::hasSessionSongs(cached, session);
+  if (fromCache) {
+    *layout = std::move(cached);
+    if (layout->refined()) {
+      Q_EMIT projectionReady(layout, true);
+      return true;
+    }
+    // A copy: t-SNE below writes into *layout while the view holds this one.
+    Q_EMIT projectionReady(std::make_shared<const library::MapLayout>(*layout), false);
+  } else if (haveCache && cached.refined()) {
+    // Same model, songs added or removed by a rescan: place the new ones on the refined map at
+    // once rather than recompute it.
+    const int placed = library::placeNewSongs(session, cached, *layout);
+    if (placed >= 0) {
+      if (const auto saved = library::saveMapCache(cachePath, stamp, *layout); !saved.ok())
+        Q_EMIT failed(QString::fromStdString(saved.message));
+      Q_EMIT projectionReady(layout, true);
+      Q_EMIT stepFinished(QStringLiteral("projection"),
+                          tr("Map updated: %n new song(s) placed", nullptr, placed));
+      return true;
+    }
+  }
+  if (!fromCache) {
     report({tr("Projecting the map"), 0, 0, -1, {}}, true);
     *layout = library::pcaLayout(session);
     Q_EMIT projectionReady(std::make_shared<const library::MapLayout>(*layout), false);
@@ -276,6 +297,7 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
     (void)library::saveMapCache(cachePath, stamp, *layout);
   }
   library::RefineOptions options;
+  options.tsne = core::TsneParameters::forPoints(layout->pointCount());
   if (m_options.tsneIterations > 0) {
     options.tsne.iterations = m_options.tsneIterations;
     options.tsne.exaggerationIterations =

@@ -8,6 +8,7 @@
 #include "core/base/crc32.h"
 #include "core/base/filestamp.h"
 #include "core/library/modelsession.h"
+#include "core/map/mapplacement.h"
 #include "core/map/projection.h"
 
 namespace songspace::library {
@@ -109,7 +110,7 @@ base::Status saveMapCache(const QString& path, const ModelStamp& stamp, const Ma
   return base::Status::success();
 }
 
-base::Status loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
+base::Status readMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
                           MapLayout& layout) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) {
@@ -146,7 +147,7 @@ base::Status loadMapCache(const QString& path, const ModelStamp& stamp, const Mo
                                  "map cache is for another model (retrained since)");
   }
   const core::JointModel& model = session.model();
-  if (songs != session.songCount() || artists != model.A.cols() || tags != model.T.cols() ||
+  if (songs < 0 || artists != model.A.cols() || tags != model.T.cols() ||
       songs + artists + tags > kMaxCachedPoints) {
     return base::Status::failure(base::ErrorCode::Corrupt,
                                  "map cache does not match the model's points");
@@ -154,12 +155,14 @@ base::Status loadMapCache(const QString& path, const ModelStamp& stamp, const Mo
   MapLayout loaded;
   loaded.artistCount = static_cast<int>(artists);
   loaded.tagCount = static_cast<int>(tags);
+  if (!in.needItems(static_cast<std::uint64_t>(songs), 8, "song ids")) {
+    return base::Status::failure(base::ErrorCode::Corrupt, "map cache is truncated or malformed");
+  }
   loaded.fileIds.reserve(static_cast<std::size_t>(songs));
   for (qint64 i = 0; i < songs; ++i) {
     const qint64 id = in.i64();
-    if (!in.ok() || id != session.fileIdOfRow(static_cast<int>(i))) {
-      return base::Status::failure(base::ErrorCode::Corrupt,
-                                   "map cache songs differ from the model's");
+    if (!in.ok()) {
+      return base::Status::failure(base::ErrorCode::Corrupt, "map cache is truncated or malformed");
     }
     loaded.fileIds.push_back(id);
   }
@@ -170,6 +173,71 @@ base::Status loadMapCache(const QString& path, const ModelStamp& stamp, const Mo
   }
   layout = std::move(loaded);
   return base::Status::success();
+}
+
+bool hasSessionSongs(const MapLayout& layout, const ModelSession& session) {
+  if (layout.songCount() != session.songCount()) return false;
+  for (int i = 0; i < layout.songCount(); ++i) {
+    if (layout.fileIds[static_cast<std::size_t>(i)] != session.fileIdOfRow(i)) return false;
+  }
+  return true;
+}
+
+base::Status loadMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
+                          MapLayout& layout) {
+  MapLayout loaded;
+  if (base::Status status = readMapCache(path, stamp, session, loaded); !status.ok()) return status;
+  if (!hasSessionSongs(loaded, session)) {
+    return base::Status::failure(base::ErrorCode::Changed,
+                                 "map cache songs differ from the model's (rescanned since)");
+  }
+  layout = std::move(loaded);
+  return base::Status::success();
+}
+
+int placeNewSongs(const ModelSession& session, const MapLayout& cached, MapLayout& out) {
+  const core::JointModel& model = session.model();
+  if (!cached.refined() || cached.artistCount != model.A.cols() ||
+      cached.tagCount != model.T.cols())
+    return -1;
+  MapLayout layout = pcaLayout(session);
+  const Eigen::MatrixXf space = stackJointSpace(session);  // the session's row order
+  const int songs = session.songCount();
+  const int labels = cached.artistCount + cached.tagCount;
+
+  // Kept points: songs in both (by file id), then every artist and tag, with their positions.
+  std::vector<int> cachedRowOfSong(static_cast<std::size_t>(songs), -1);
+  for (int row = 0; row < cached.songCount(); ++row) {
+    const int now = session.rowOfFile(cached.fileIds[static_cast<std::size_t>(row)]);
+    if (now >= 0) cachedRowOfSong[static_cast<std::size_t>(now)] = row;
+  }
+  std::vector<int> keptRows, newRows;  // session song rows
+  for (int row = 0; row < songs; ++row)
+    (cachedRowOfSong[static_cast<std::size_t>(row)] >= 0 ? keptRows : newRows).push_back(row);
+  const auto kept = static_cast<Eigen::Index>(keptRows.size()) + labels;
+  Eigen::MatrixXf keptPoints(kept, space.cols());
+  Eigen::MatrixXf keptMap(kept, 2);
+  Eigen::Index r = 0;
+  for (const int row : keptRows) {
+    keptPoints.row(r) = space.row(row);
+    keptMap.row(r++) = cached.tsne.row(cachedRowOfSong[static_cast<std::size_t>(row)]);
+  }
+  keptPoints.bottomRows(labels) = space.bottomRows(labels);
+  keptMap.bottomRows(labels) = cached.tsne.bottomRows(labels);
+
+  Eigen::MatrixXf newPoints(static_cast<Eigen::Index>(newRows.size()), space.cols());
+  for (std::size_t i = 0; i < newRows.size(); ++i)
+    newPoints.row(static_cast<Eigen::Index>(i)) = space.row(newRows[i]);
+  const Eigen::MatrixXf placed = core::placeOnMap(keptPoints, keptMap, newPoints);
+
+  layout.tsne.resize(layout.pointCount(), 2);
+  for (std::size_t i = 0; i < keptRows.size(); ++i)
+    layout.tsne.row(keptRows[i]) = keptMap.row(static_cast<Eigen::Index>(i));
+  for (std::size_t i = 0; i < newRows.size(); ++i)
+    layout.tsne.row(newRows[i]) = placed.row(static_cast<Eigen::Index>(i));
+  layout.tsne.bottomRows(labels) = keptMap.bottomRows(labels);
+  out = std::move(layout);
+  return static_cast<int>(newRows.size());
 }
 
 }  // namespace songspace::library

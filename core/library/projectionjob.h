@@ -48,7 +48,7 @@ Eigen::MatrixXf stackJointSpace(const ModelSession& session);
 MapLayout pcaLayout(const ModelSession& session);
 
 struct RefineOptions {
-  core::TsneParameters tsne;
+  core::TsneParameters tsne;  // TsneParameters::forPoints(layout.pointCount()) for a library
   const std::atomic<bool>* cancel = nullptr;
   core::TsneProgress progress;  // called on the computing thread, once per iteration
 };
@@ -61,11 +61,26 @@ struct RefineOptions {
 // (temporary file + rename). load() accepts it only when the stamp matches and the point counts
 // and song ids agree with the session; a corrupted or stale file is rejected with a reason.
 // save: InvalidArgument (a layout without PCA positions), Io. load: NotFound, Corrupt,
-// Unsupported (another cache version), Changed (the model was retrained since); `layout` is
-// untouched on failure.
+// Unsupported (another cache version), Changed (the model was retrained since, or its songs
+// differ from the session's: a rescan added or removed files); `layout` is untouched on failure.
 [[nodiscard]] base::Status saveMapCache(const QString& path, const ModelStamp& stamp,
                                         const MapLayout& layout);
 [[nodiscard]] base::Status loadMapCache(const QString& path, const ModelStamp& stamp,
                                         const ModelSession& session, MapLayout& layout);
+// loadMapCache without the check of the songs: a cache of this model whose song set differs from
+// the session's (a rescan added or removed files since) is read as it was written, its rows
+// still in the order of the session that wrote it. Same errors except that kind of Changed.
+[[nodiscard]] base::Status readMapCache(const QString& path, const ModelStamp& stamp,
+                                        const ModelSession& session, MapLayout& layout);
+// True when the layout's songs are the session's, row for row.
+bool hasSessionSongs(const MapLayout& layout, const ModelSession& session);
+
+// A refined layout of the same model brought up to the session's songs without recomputing it:
+// songs still present and every artist and tag keep their refined positions, songs new to the
+// session are placed among them by core::placeOnMap (their nearest kept points in the joint
+// space), songs gone are dropped; PCA positions come from pcaLayout(session). Returns the number
+// of songs placed, or -1 (out untouched) when `cached` is not refined or its artist and tag
+// counts are not the model's. Cost: core::placeOnMap's, plus pcaLayout(session).
+int placeNewSongs(const ModelSession& session, const MapLayout& cached, MapLayout& out);
 
 }  // namespace songspace::library

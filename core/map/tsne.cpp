@@ -146,11 +146,15 @@ Eigen::MatrixXf scaledPcaLayout(const Eigen::MatrixXf& points, std::uint64_t see
   return layout;
 }
 
+int workerThreads() {
+  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
+}
+
 // Runs body(begin, end) over [0, n) split across the hardware threads. Each index is written by
 // exactly one thread, so results do not depend on the thread count.
 template <typename Body>
 void parallelFor(int n, const Body& body) {
-  const int threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
+  const int threads = workerThreads();
   if (threads == 1 || n < 2048) {
     body(0, n);
     return;
@@ -166,6 +170,15 @@ void parallelFor(int n, const Body& body) {
 }
 
 }  // namespace
+
+TsneParameters TsneParameters::forPoints(int n) {
+  TsneParameters parameters;
+  if (n > kExactKnnMaxPoints) {
+    parameters.theta = kLargeMapTheta;
+    parameters.iterations = kLargeMapIterations;
+  }
+  return parameters;
+}
 
 TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
                 const TsneProgress& progress, const std::atomic<bool>* cancel) {
@@ -189,7 +202,12 @@ TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
   // Small inputs cannot support the requested perplexity: cap it so k = 3·perplexity fits.
   const double perplexity = std::min(parameters.perplexity, (n - 1) / 3.0);
   const int k = std::min(n - 1, static_cast<int>(std::floor(3 * perplexity)));
-  const SparseAffinities p = perplexityAffinities(points, perplexity, k);
+  const bool approximate = parameters.neighbours == TsneParameters::Neighbours::Approximate ||
+                           (parameters.neighbours == TsneParameters::Neighbours::Auto &&
+                            n > TsneParameters::kExactKnnMaxPoints);
+  const SparseAffinities p = perplexityAffinities(
+      points, perplexity, k, approximate ? KnnMethod::Approximate : KnnMethod::Exact,
+      workerThreads());
   const double learningRate = parameters.learningRate > 0
                                   ? parameters.learningRate
                                   : std::max(n / parameters.exaggeration / 4.0, 50.0);
@@ -224,20 +242,22 @@ TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
     double z = 0;
     for (double share : zPerPoint) z += share;  // fixed order: deterministic sum
 
-    for (int i = 0; i < n; ++i) {
-      double ax = 0, ay = 0;
-      for (int e = p.rowStart[i]; e < p.rowStart[i + 1]; ++e) {
-        const int j = p.columns[e];
-        const double dx = y[2 * i] - y[2 * j];
-        const double dy = y[2 * i + 1] - y[2 * j + 1];
-        const double w = exaggeration * p.values[e] / (1.0 + dx * dx + dy * dy);
-        ax += w * dx;
-        ay += w * dy;
+    parallelFor(n, [&](int begin, int end) {
+      for (int i = begin; i < end; ++i) {
+        double ax = 0, ay = 0;
+        for (int e = p.rowStart[i]; e < p.rowStart[i + 1]; ++e) {
+          const int j = p.columns[e];
+          const double dx = y[2 * i] - y[2 * j];
+          const double dy = y[2 * i + 1] - y[2 * j + 1];
+          const double w = exaggeration * p.values[e] / (1.0 + dx * dx + dy * dy);
+          ax += w * dx;
+          ay += w * dy;
+        }
+        // The factor 4 of the KL gradient, which the auto learning rate assumes.
+        gradient[2 * i] = 4 * (ax - repulsive[2 * i] / z);
+        gradient[2 * i + 1] = 4 * (ay - repulsive[2 * i + 1] / z);
       }
-      // The factor 4 of the KL gradient; the auto learning rate (n / exaggeration / 4) assumes it.
-      gradient[2 * i] = 4 * (ax - repulsive[2 * i] / z);
-      gradient[2 * i + 1] = 4 * (ay - repulsive[2 * i + 1] / z);
-    }
+    });
 
     double meanX = 0, meanY = 0;
     for (size_t c = 0; c < y.size(); ++c) {

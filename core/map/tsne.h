@@ -13,6 +13,8 @@ namespace songspace::core {
 // Barnes–Hut t-SNE (van der Maaten, JMLR 2014) for the 2-D map. Every parameter is declared once
 // here with its default and valid range.
 struct TsneParameters {
+  // Auto: exact kNN up to kExactKnnMaxPoints, approximate above.
+  enum class Neighbours { Auto, Exact, Approximate };
   static constexpr base::ParameterSpec<double> kPerplexity{
       "perplexity", 30.0, 2.0, 100.0, "effective number of neighbours; k = 3 * perplexity"};
   static constexpr base::ParameterSpec<int> kIterations{
@@ -25,11 +27,22 @@ struct TsneParameters {
       "early_exaggeration", 12.0, 1.0, 100.0, "P is multiplied by this while clusters form"};
   static constexpr base::ParameterSpec<int> kExaggerationIterations{
       "exaggeration_iterations", 250, 0, 5000, "length of the early-exaggeration phase"};
-  // Exact kNN is O(n^2 d) in blocked dot products, and its cost at this limit is already seconds
-  // (docs/experiments.md §3.4). Past it the caller should subsample (and place the rest by their
-  // nearest embedded neighbour) or use an approximate kNN index and an FFT-accelerated gradient;
-  // tsne() refuses larger inputs rather than stall for minutes.
-  static constexpr int kMaxPoints = 20000;
+  // Exact kNN is O(n^2 d) in blocked dot products (its cost: docs/experiments.md §3.4); above
+  // this many points the input affinities come from an approximate kNN index (approximateKnn in
+  // core/map/tsneaffinity.h) unless `neighbours` says otherwise.
+  static constexpr int kExactKnnMaxPoints = 10000;
+  // The largest input (twice the 10⁵ songs with their artists and tags); tsne() refuses
+  // more (TooManyPoints) rather than run for tens of minutes.
+  static constexpr int kMaxPoints = 200000;
+  // Above kExactKnnMaxPoints forPoints() trades accuracy for time: a coarser Barnes–Hut θ and
+  // fewer iterations (kExaggerationIterations of them still exaggerated). What this costs in
+  // neighbour preservation and saves in time is measured in docs/experiments.md §3.7.
+  static constexpr double kLargeMapTheta = 1.0;
+  static constexpr int kLargeMapIterations = 500;
+
+  // The defaults for a map of n points: kLargeMapTheta and kLargeMapIterations above
+  // kExactKnnMaxPoints, the declared defaults otherwise.
+  static TsneParameters forPoints(int n);
 
   double perplexity = kPerplexity.defaultValue;
   int iterations = kIterations.defaultValue;
@@ -37,6 +50,7 @@ struct TsneParameters {
   double learningRate = kLearningRate.defaultValue;
   double exaggeration = kExaggeration.defaultValue;
   int exaggerationIterations = kExaggerationIterations.defaultValue;
+  Neighbours neighbours = Neighbours::Auto;
   std::uint64_t seed =
       base::kSeedSpec.defaultValue;  // jitter that separates coincident points; same seed, same map
 

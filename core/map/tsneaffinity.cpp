@@ -4,8 +4,11 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <thread>
 #include <tuple>
 #include <utility>
+
+#include <hnswlib/hnswlib.h>
 
 namespace songspace::core {
 
@@ -15,10 +18,15 @@ namespace {
 // the tens of thousands while keeping GEMM efficient.
 constexpr Eigen::Index kKnnBlockRows = 128;
 constexpr int kBinarySearchSteps = 100;
+constexpr std::size_t kHnswLinks = 16;          // M: links per node (hnswlib's default)
+constexpr std::size_t kHnswConstruction = 100;  // efConstruction
+constexpr int kHnswSearchFactor = 2;            // ef = 2k at query time
+constexpr std::size_t kHnswSeed = 100;
 constexpr double kEntropyTolerance = 1e-5;
 
-// Finds p_j|i over one row of squared distances so that exp(entropy) equals the perplexity.
-void calibrateRow(const float* distances, int k, double perplexity, double* probabilities) {
+}  // namespace
+
+void calibrateAffinities(const float* distances, int k, double perplexity, double* probabilities) {
   const double targetEntropy = std::log(perplexity);
   // Shifting by the smallest distance leaves the normalised row unchanged but avoids underflow.
   const double shift = distances[0];
@@ -47,8 +55,6 @@ void calibrateRow(const float* distances, int k, double perplexity, double* prob
     }
   }
 }
-
-}  // namespace
 
 void exactKnn(const Eigen::MatrixXf& points, int k, std::vector<int>& indices,
               std::vector<float>& squaredDistances) {
@@ -80,7 +86,56 @@ void exactKnn(const Eigen::MatrixXf& points, int k, std::vector<int>& indices,
   }
 }
 
-SparseAffinities perplexityAffinities(const Eigen::MatrixXf& points, double perplexity, int k) {
+void approximateKnn(const Eigen::MatrixXf& points, int k, std::vector<int>& indices,
+                    std::vector<float>& squaredDistances, int threads) {
+  const auto n = static_cast<int>(points.rows());
+  const auto d = static_cast<std::size_t>(points.cols());
+  indices.assign(static_cast<size_t>(n) * static_cast<size_t>(std::max(k, 0)), -1);
+  squaredDistances.assign(indices.size(), 0.0f);
+  if (n == 0 || k <= 0) return;
+  k = std::min(k, n - 1);
+  // hnswlib reads each point as d contiguous floats: rows of a column-major matrix are not.
+  const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = points;
+  hnswlib::L2Space space(d);
+  hnswlib::HierarchicalNSW<float> graph(&space, static_cast<std::size_t>(n), kHnswLinks,
+                                        kHnswConstruction, kHnswSeed);
+  for (int i = 0; i < n; ++i) graph.addPoint(rows.row(i).data(), static_cast<std::size_t>(i));
+  graph.setEf(static_cast<std::size_t>(std::max(kHnswSearchFactor * k, k + 1)));
+
+  const int stride = static_cast<int>(indices.size() / static_cast<size_t>(n));
+  auto queryRows = [&](int begin, int end) {
+    std::vector<std::pair<float, int>> found;
+    for (int i = begin; i < end; ++i) {
+      auto result = graph.searchKnn(rows.row(i).data(), static_cast<std::size_t>(k) + 1);
+      found.clear();
+      while (!result.empty()) {
+        const auto label = static_cast<int>(result.top().second);
+        if (label != i) found.emplace_back(result.top().first, label);
+        result.pop();
+      }
+      std::sort(found.begin(), found.end());
+      if (static_cast<int>(found.size()) < k) {  // a sparse graph corner: scan this row exactly
+        found.clear();
+        for (int j = 0; j < n; ++j)
+          if (j != i) found.emplace_back((rows.row(i) - rows.row(j)).squaredNorm(), j);
+        std::partial_sort(found.begin(), found.begin() + k, found.end());
+      }
+      for (int r = 0; r < k; ++r) {
+        indices[static_cast<size_t>(i) * stride + r] = found[static_cast<size_t>(r)].second;
+        squaredDistances[static_cast<size_t>(i) * stride + r] = found[static_cast<size_t>(r)].first;
+      }
+    }
+  };
+  threads = std::clamp(threads, 1, std::max(1, n / 1024));
+  std::vector<std::jthread> workers;
+  const int chunk = (n + threads - 1) / threads;
+  for (int t = 1; t < threads; ++t)
+    workers.emplace_back(queryRows, std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
+  queryRows(0, std::min(n, chunk));
+}
+
+SparseAffinities perplexityAffinities(const Eigen::MatrixXf& points, double perplexity, int k,
+                                      KnnMethod method, int threads) {
   const int n = static_cast<int>(points.rows());
   SparseAffinities result;
   result.rowStart.assign(static_cast<size_t>(n) + 1, 0);
@@ -88,14 +143,17 @@ SparseAffinities perplexityAffinities(const Eigen::MatrixXf& points, double perp
   k = std::min(k, n - 1);
   std::vector<int> neighbours;
   std::vector<float> distances;
-  exactKnn(points, k, neighbours, distances);
+  if (method == KnnMethod::Approximate)
+    approximateKnn(points, k, neighbours, distances, threads);
+  else
+    exactKnn(points, k, neighbours, distances);
 
   // Conditional P, then P + P^T through a sorted triplet list (duplicates are the symmetric pairs).
   std::vector<std::tuple<int, int, double>> triplets;
   triplets.reserve(static_cast<size_t>(n) * k * 2);
   std::vector<double> row(static_cast<size_t>(k));
   for (int i = 0; i < n; ++i) {
-    calibrateRow(&distances[static_cast<size_t>(i) * k], k, perplexity, row.data());
+    calibrateAffinities(&distances[static_cast<size_t>(i) * k], k, perplexity, row.data());
     for (int j = 0; j < k; ++j) {
       const int other = neighbours[static_cast<size_t>(i) * k + j];
       triplets.emplace_back(i, other, row[j]);
