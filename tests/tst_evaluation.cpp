@@ -133,8 +133,41 @@ class EvaluationTest : public QObject {
     QVERIFY(metric(r, Task::Tags, "popularity").p1 < 0.5);
     QVERIFY(metric(r, Task::SimilarArtists, "model").queries > 0);
 
+    // Calibrated by cross-fitting inside the training part: probabilities that match the held-out
+    // outcomes, and auto-tag proposals about as precise as the fit promised.
+    QVERIFY(r.calibrated);
+    QCOMPARE(r.calibration.folds, 5);
+    QCOMPARE(r.calibration.songs, r.trainSongs);
+    for (const auto& t : r.tasks) {
+      if (t.task == Task::SongsForArtist) {
+        QVERIFY(!t.calibration.valid);
+        continue;
+      }
+      QVERIFY2(t.calibration.valid, taskName(t.task));
+      qInfo("%s: ECE %.3f Brier %.3f over %d", taskName(t.task), t.calibration.ece,
+            t.calibration.brier, t.calibration.outcomes);
+      QCOMPARE(int(t.calibration.bins.size()), 10);
+      QVERIFY(t.calibration.ece >= 0 && t.calibration.ece < 0.25);
+    }
+    const auto& tags = r.tasks.front();
+    QCOMPARE(tags.task, Task::Tags);
+    QCOMPARE(tags.calibration.outcomes, 24 * kTags);
+    QVERIFY(tags.calibration.brier < 0.1);
+    QVERIFY(tags.autoTag.valid);
+    qInfo("auto-tag at %.2f: precision %.3f of %d, coverage %.3f, expected %.3f",
+          tags.autoTag.threshold, tags.autoTag.precision, tags.autoTag.proposals,
+          tags.autoTag.coverage, tags.autoTag.expectedPrecision);
+    QCOMPARE(tags.autoTag.songs, 24);
+    QVERIFY(tags.autoTag.threshold >= 0.5f);
+    // 24 songs: each proposal moves the precision by about 0.05; chance (one tag of five) is 0.2.
+    QVERIFY(tags.autoTag.proposals > 0 && tags.autoTag.precision >= 0.6);
+    QVERIFY(tags.autoTag.coverage > 0.5 && tags.autoTag.coverage <= 1.0);
+
     const std::string json = evalResultToJson(r);
-    QVERIFY(json.rfind("{\"tasks\": {\"tags\": {\"model\": {\"p@1\": ", 0) == 0);
+    QVERIFY(json.rfind("{\"calibrated\": true, \"tasks\": {\"tags\": {\"model\": {\"p@1\": ", 0) ==
+            0);
+    QVERIFY(json.find("\"calibration\": {\"ece\": ") != std::string::npos);
+    QVERIFY(json.find("\"auto_tag\": {\"threshold\": ") != std::string::npos);
     QVERIFY(json.find("\"songs_for_artist\"") != std::string::npos);
   }
 
@@ -171,6 +204,7 @@ class EvaluationTest : public QObject {
 
     EvalOptions o = options(album);
     o.train.epochs = 5;
+    o.calibration.folds = 0;  // the baselines are the point here
     const EvalResult cleanResult = evaluate(clean, o);
     o.summaryOffset = kFeatures;
     const EvalResult plain = evaluate(noisy, o);
@@ -195,6 +229,9 @@ class EvaluationTest : public QObject {
     EvalOptions o = options(album);
     o.holdoutFraction = 1.0;
     QVERIFY(!evaluate(plantedSet(album), o).error.empty());
+    o = options(album);
+    o.calibration.targetPrecision = 0.2;
+    QVERIFY(evaluate(plantedSet(album), o).error.find("target_precision") != std::string::npos);
   }
 };
 

@@ -7,6 +7,7 @@
 
 #include "tests/librarytestdata.h"
 #include "ui/artistpage.h"
+#include "ui/hitlist.h"
 #include "ui/inspectorpanel.h"
 #include "ui/scorebar.h"
 
@@ -73,7 +74,6 @@ class InspectorTest : public QObject {
     ui::InspectorPanel panel;
     panel.setSnapshot(m_library.snapshot);
     const library::ModelSession& model = *m_library.snapshot->model;
-    const float bound = model.model().maxNorm * model.model().maxNorm;
     int markedSeen = 0;
     for (const core::SongRow& song : m_library.snapshot->songs) {
       if (song.state != core::FileState::Analyzed) continue;
@@ -90,11 +90,14 @@ class InspectorTest : public QObject {
         own.insert(tag.tag);
       }
       for (int i = 0; i < tags.size(); ++i) {
-        const double score = tags[i]->property("score").toDouble();
+        // Each tag shows its calibrated probability, most probable first.
+        const double probability = tags[i]->property("probability").toDouble();
         QCOMPARE(nameOf(tags[i]),
                  QString::fromStdString(expected[static_cast<std::size_t>(i)].name));
-        QVERIFY(score >= -bound - 1e-4 && score <= bound + 1e-4);
-        if (i > 0) QVERIFY(score <= tags[i - 1]->property("score").toDouble());
+        QCOMPARE(probability,
+                 static_cast<double>(expected[static_cast<std::size_t>(i)].probability));
+        QVERIFY(probability >= 0 && probability <= 1);
+        if (i > 0) QVERIFY(probability <= tags[i - 1]->property("probability").toDouble());
         const bool owned = own.count(nameOf(tags[i]).toStdString()) > 0;
         QCOMPARE(tags[i]->property("marked").toBool(), owned);
         QCOMPARE(tags[i]->font().bold(), owned);
@@ -111,14 +114,19 @@ class InspectorTest : public QObject {
     }
     // Genre/mood tags are learned from the files, so the model must recover some of them.
     QVERIFY2(markedSeen >= 60, qPrintable(QString::number(markedSeen)));
-    // The bars draw the same scores.
+    // Every bar draws a probability: tags, likely artists and similar songs alike.
     panel.showSong(fileIdOf(0, 0));
     const auto bars = panel.findChildren<ui::ScoreBar*>();
-    QVERIFY(!bars.isEmpty());
+    QCOMPARE(bars.size(), static_cast<int>(entries(panel, QStringLiteral("tag:")).size() +
+                                           entries(panel, QStringLiteral("song:")).size() +
+                                           entries(panel, QStringLiteral("artist:")).size()));
     for (const ui::ScoreBar* bar : bars) {
-      QCOMPARE(bar->range(), bound);
-      QVERIFY(bar->fraction() >= 0 && bar->fraction() <= 1);
+      QCOMPARE(bar->range(), 1.0f);
+      QCOMPARE(bar->fraction(), static_cast<double>(bar->score()));
     }
+    QCOMPARE(ui::percentText(0.874f), QStringLiteral("87 %"));
+    QCOMPARE(ui::percentText(0.001f), QStringLiteral("<1 %"));
+    QCOMPARE(ui::percentText(0.999f), QStringLiteral(">99 %"));
   }
 
   void clickingEntriesEmits() {
@@ -256,8 +264,11 @@ class InspectorTest : public QObject {
     for (int i = 0; i < profile.size(); ++i) {
       const int t = joint.tagIndex(nameOf(profile[i]).toStdString());
       QVERIFY(t >= 0);
-      QCOMPARE(profile[i]->property("score").toDouble(), static_cast<double>(scores(t)));
-      if (i > 0) QVERIFY(scores(t) <= profile[i - 1]->property("score").toDouble());
+      // An order of fit without a calibrated meaning: no probability, no bar.
+      QVERIFY(!profile[i]->property("probability").isValid());
+      if (i > 0) {
+        QVERIFY(scores(t) <= scores(joint.tagIndex(nameOf(profile[i - 1]).toStdString())));
+      }
     }
     const QString genre = QString::fromUtf8(testdata::kGenres[3 % 3]).toLower();
     bool genreNearTop = false;

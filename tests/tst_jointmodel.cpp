@@ -239,6 +239,66 @@ class JointModelTest : public QObject {
     QCOMPARE(back.V.size(), Eigen::Index(0));
   }
 
+  void calibrationRoundTripAndOldFiles() {
+    JointModel m = randomModel(4);
+    Calibration c;
+    for (int t = 0; t < 5; ++t) c.tags.push_back({1.5f + 0.25f * t, -2.0f + 0.5f * t});
+    c.pooledTags = {1.75f, -1.5f};
+    c.artistTemperature = 0.625f;
+    c.pairs = {3.0f, -4.5f};
+    c.autoTagThreshold = 0.72f;
+    c.targetPrecision = 0.9f;
+    c.expectedPrecision = 0.93f;
+    c.songs = 134;
+    c.folds = 5;
+    m.calibration = c;
+    QVERIFY(m.save(path("calibrated.ssm")).ok());
+    JointModel back;
+    QVERIFY(JointModel::load(path("calibrated.ssm"), back).ok());
+    QVERIFY(back.calibration.has_value());
+    const Calibration& b = *back.calibration;
+    QCOMPARE(int(b.tags.size()), 5);
+    for (std::size_t t = 0; t < 5; ++t) {
+      QCOMPARE(b.tags[t].slope, c.tags[t].slope);
+      QCOMPARE(b.tags[t].intercept, c.tags[t].intercept);
+    }
+    QCOMPARE(b.pooledTags.intercept, c.pooledTags.intercept);
+    QCOMPARE(b.artistTemperature, c.artistTemperature);
+    QCOMPARE(b.pairs.slope, c.pairs.slope);
+    QCOMPARE(b.autoTagThreshold, c.autoTagThreshold);
+    QCOMPARE(b.expectedPrecision, c.expectedPrecision);
+    QCOMPARE(b.songs, 134);
+    QCOMPARE(b.folds, 5);
+    QCOMPARE(b.tagProbability(1, 2.0f), c.tags[1].probability(2.0f));
+    QCOMPARE(b.tagProbability(7, 2.0f), 0.0f);  // no such tag
+
+    // A format-1 file (before calibration): the same payload without the calibration marker.
+    m.calibration.reset();
+    QVERIFY(m.save(path("v2.ssm")).ok());
+    std::vector<char> bytes = readAll(path("v2.ssm"));
+    QCOMPARE(bytes[bytes.size() - 5], char(0));  // "no calibration", just before the checksum
+    bytes.erase(bytes.end() - 5);
+    putU32(bytes, 8, 1);
+    putU32(bytes, 12, std::uint32_t(bytes.size() - 24));  // payload size (u64, high half 0)
+    reseal(bytes);
+    writeAll(path("v1.ssm"), bytes);
+    back.calibration = c;
+    const auto loaded = JointModel::load(path("v1.ssm"), back);
+    QVERIFY2(loaded.ok(), loaded.message.c_str());
+    QVERIFY(!back.calibration.has_value());  // uncalibrated, not invented
+    QVERIFY(sameBits(back.T, m.T));
+
+    // A calibration that does not match the tags is refused.
+    m.calibration = c;
+    m.calibration->tags.pop_back();
+    QVERIFY(m.save(path("mismatch.ssm")).ok());
+    QVERIFY(loadError(path("mismatch.ssm")).find("inconsistent") != std::string::npos);
+    m.calibration = c;
+    m.calibration->artistTemperature = -1.0f;
+    QVERIFY(m.save(path("negative.ssm")).ok());
+    QVERIFY(loadError(path("negative.ssm")).find("calibration") != std::string::npos);
+  }
+
   void corruptFilesAreRejected() {
     const JointModel m = randomModel(9);
     QVERIFY(m.save(path("good.ssm")).ok());
@@ -261,9 +321,9 @@ class JointModelTest : public QObject {
     writeAll(bad, bytes);
     QVERIFY(loadError(bad).find("magic") != std::string::npos);
     bytes = good;
-    putU32(bytes, 8, 2);  // a future format version
+    putU32(bytes, 8, 3);  // a future format version
     writeAll(bad, bytes);
-    QVERIFY2(loadError(bad).find("version 2") != std::string::npos, loadError(bad).c_str());
+    QVERIFY2(loadError(bad).find("version 3") != std::string::npos, loadError(bad).c_str());
     bytes = good;
     putU32(bytes, 24, 0x7FFFFFFF);  // V's row count, resealed: rows × cols × 4 ≫ the file
     putU32(bytes, 28, 0x7FFFFFFF);

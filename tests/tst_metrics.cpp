@@ -1,4 +1,5 @@
 #include <QtTest>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -27,6 +28,35 @@ double bruteAuc(const std::vector<float>& s, const std::vector<char>& rel) {
 class MetricsTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void calibrationErrorHandComputed() {
+    // Bins of width 0.1: {0.05, 0.08} in bin 0 (mean p 0.065, mean y 0.5), {0.95, 1.0} in bin 9
+    // (mean p 0.975, mean y 1), 0.45 alone in bin 4 (y 0).
+    const std::vector<float> p{0.05f, 0.08f, 0.95f, 1.0f, 0.45f};
+    const std::vector<char> y{0, 1, 1, 1, 0};
+    const double ece = (2 * std::abs(0.5 - 0.065) + 2 * std::abs(1.0 - 0.975) + 0.45) / 5;
+    QVERIFY(std::abs(expectedCalibrationError(p, y) - ece) < 1e-6);
+    const double brier =
+        (0.05 * 0.05 + 0.92 * 0.92 + 0.05 * 0.05 + 0.0 + 0.45 * 0.45) / 5;  // mean (p − y)²
+    QVERIFY(std::abs(brierScore(p, y) - brier) < 1e-6);
+    const auto bins = reliabilityBins(p, y);
+    QCOMPARE(int(bins.size()), 10);
+    QCOMPARE(bins[0].count, 2);
+    QCOMPARE(bins[9].count, 2);  // p = 1 belongs to the last bin
+    QCOMPARE(bins[4].count, 1);
+    QCOMPARE(bins[5].count, 0);
+    // Perfectly calibrated and perfectly sharp predictions: both 0. Empty input: 0.
+    const std::vector<float> sure{0.0f, 1.0f, 1.0f};
+    const std::vector<char> right{0, 1, 1};
+    QCOMPARE(expectedCalibrationError(sure, right), 0.0);
+    QCOMPARE(brierScore(sure, right), 0.0);
+    QCOMPARE(expectedCalibrationError({}, {}), 0.0);
+    // Always saying 0.5 to a fair coin is calibrated (ECE 0) but not sharp (Brier 0.25).
+    const std::vector<float> half(4, 0.5f);
+    const std::vector<char> coin{0, 1, 1, 0};
+    QCOMPARE(expectedCalibrationError(half, coin), 0.0);
+    QCOMPARE(brierScore(half, coin), 0.25);
+  }
+
   void handComputedQuery() {
     // Ranking 0..5; relevant at ranks 1, 3, 6.
     const std::vector<float> scores{0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f};

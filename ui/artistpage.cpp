@@ -65,21 +65,24 @@ void ArtistPage::showArtist(const QString& name) {
     return;
   }
   const library::ModelSession& model = *snapshot()->model;
+  addUncalibratedNotice(layout);
+  // Songs for an artist and the tag profile are orders of fit with no calibrated meaning: no
+  // bars, so that every bar shown is a probability.
   auto* songs = addSection(layout, tr("Songs that fit this artist"), tr("✓ by this artist"));
   for (const library::Hit& hit : model.songsForArtist(key, kSongsShown)) {
     const core::SongRow* song = snapshot()->song(hit.fileId);
-    addSongEntry(songs, hit.fileId, hit.score, song && song->artistName == key);
+    addSongEntry(songs, hit.fileId, std::nullopt, song && song->artistName == key);
   }
   auto* artists = addSection(layout, tr("Similar artists"));
   for (const library::Hit& hit : model.similarArtists(key, kSimilarArtistsShown)) {
-    addArtistEntry(artists, QString::fromStdString(hit.name), hit.score);
+    addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit));
   }
   auto* profile = addSection(layout, tr("Tag profile"));
   for (const core::Scored& scored : tagProfile(model.model(), index, kProfileTagsShown)) {
     addTagEntry(
         profile,
         QString::fromStdString(model.model().tagNames[static_cast<std::size_t>(scored.index)]),
-        scored.score, false);
+        std::nullopt, false);
   }
   endContent();
 }

@@ -81,15 +81,14 @@ HitList* BrowsePanel::addSection(QVBoxLayout* layout, const QString& heading,
   layout->addWidget(makeHeadingLabel(heading, m_content));
   if (!legend.isEmpty()) layout->addWidget(makeNoteLabel(legend, m_content));
   auto* list = new HitList(m_content);
-  list->setScoreRange(scoreBound());
   layout->addWidget(list);
   return list;
 }
 
-float BrowsePanel::scoreBound() const {
-  if (!m_snapshot || !m_snapshot->hasModel()) return 1.0f;
-  const float c = m_snapshot->model->model().maxNorm;
-  return c > 0 ? c * c : 1.0f;
+void BrowsePanel::addUncalibratedNotice(QVBoxLayout* layout) {
+  if (!m_snapshot || !m_snapshot->hasModel() || m_snapshot->model->model().calibration) return;
+  addNotice(layout, tr("This model has no calibrated confidences (it was trained by an older "
+                       "version): lists are in order of fit only. Train again to see them."));
 }
 
 QString BrowsePanel::songLabel(std::int64_t fileId) const {
@@ -102,10 +101,10 @@ QString BrowsePanel::songLabel(std::int64_t fileId) const {
   return QStringLiteral("%1 – %2").arg(QString::fromStdString(song->artistName), title);
 }
 
-void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> score,
+void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> probability,
                                bool marked) {
   QToolButton* button =
-      list->addEntry(songLabel(fileId), QStringLiteral("song:%1").arg(fileId), score, marked);
+      list->addEntry(songLabel(fileId), QStringLiteral("song:%1").arg(fileId), probability, marked);
   button->setProperty("fileId", QVariant::fromValue<qint64>(fileId));
   connect(button, &QToolButton::clicked, this,
           [this, fileId] { Q_EMIT songActivated(static_cast<qint64>(fileId)); });
@@ -135,14 +134,15 @@ void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional
   }
 }
 
-void BrowsePanel::addArtistEntry(HitList* list, const QString& name, std::optional<float> score) {
-  QToolButton* button = list->addEntry(name, QStringLiteral("artist:") + name, score);
+void BrowsePanel::addArtistEntry(HitList* list, const QString& name,
+                                 std::optional<float> probability) {
+  QToolButton* button = list->addEntry(name, QStringLiteral("artist:") + name, probability);
   connect(button, &QToolButton::clicked, this, [this, name] { Q_EMIT artistActivated(name); });
 }
 
-void BrowsePanel::addTagEntry(HitList* list, const QString& tag, std::optional<float> score,
+void BrowsePanel::addTagEntry(HitList* list, const QString& tag, std::optional<float> probability,
                               bool marked) {
-  QToolButton* button = list->addEntry(tag, QStringLiteral("tag:") + tag, score, marked);
+  QToolButton* button = list->addEntry(tag, QStringLiteral("tag:") + tag, probability, marked);
   connect(button, &QToolButton::clicked, this, [this, tag] { Q_EMIT tagActivated(tag); });
 }
 

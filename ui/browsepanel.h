@@ -48,18 +48,24 @@ class BrowsePanel : public QWidget {
   void showEmptyState(const QString& message);
   // A wrapped note inside the current content, remembered as notice().
   void addNotice(QVBoxLayout* layout, const QString& message);
-  // A heading plus an empty HitList scaled to the model's score bound.
+  // A heading plus an empty HitList.
   HitList* addSection(QVBoxLayout* layout, const QString& heading, const QString& legend = {});
   // "Artist – Title" of a library song (the file name when untitled).
   QString songLabel(std::int64_t fileId) const;
   // Entry helpers that wire the click to the right signal. Song entries also offer Play Now,
   // Play Next and Add to Queue (context menu; Shift+Enter plays next, Ctrl+Enter appends).
-  void addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> score,
+  // `probability`: the hit's calibrated probability, none for an uncalibrated model or list.
+  void addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> probability,
                     bool marked = false);
-  void addArtistEntry(HitList* list, const QString& name, std::optional<float> score);
-  void addTagEntry(HitList* list, const QString& tag, std::optional<float> score, bool marked);
-  // The largest possible |dot product| between two embeddings: C².
-  float scoreBound() const;
+  void addArtistEntry(HitList* list, const QString& name, std::optional<float> probability);
+  void addTagEntry(HitList* list, const QString& tag, std::optional<float> probability,
+                   bool marked);
+  // The hit's probability when the model is calibrated (library::Hit::probability ≥ 0).
+  static std::optional<float> probabilityOf(const library::Hit& hit) {
+    return hit.probability >= 0 ? std::optional<float>(hit.probability) : std::nullopt;
+  }
+  // Adds, for a model without calibration (an older model file), the note that says so.
+  void addUncalibratedNotice(QVBoxLayout* layout);
 
  private:
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;

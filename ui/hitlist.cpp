@@ -1,5 +1,8 @@
 #include "ui/hitlist.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QGridLayout>
 #include <QLabel>
 #include <QToolButton>
@@ -40,7 +43,7 @@ HitList::HitList(QWidget* parent) : QWidget(parent), m_grid(new QGridLayout(this
 }
 
 QToolButton* HitList::addEntry(const QString& text, const QString& objectName,
-                               std::optional<float> score, bool marked) {
+                               std::optional<float> probability, bool marked) {
   const int row = m_count++;
   auto* mark = new QLabel(marked ? QStringLiteral("✓") : QString(), this);
   mark->setAlignment(Qt::AlignCenter);
@@ -55,18 +58,26 @@ QToolButton* HitList::addEntry(const QString& text, const QString& objectName,
     button->setFont(font);
   }
   m_grid->addWidget(button, row, 1, Qt::AlignLeft | Qt::AlignVCenter);
-  if (score) {
-    button->setProperty("score", static_cast<double>(*score));
+  if (probability) {
+    const float p = std::clamp(*probability, 0.0f, 1.0f);
+    button->setProperty("probability", static_cast<double>(p));
     auto* bar = new ScoreBar(this);
-    bar->setScore(*score, m_range);
+    bar->setScore(p, 1.0f);
     m_grid->addWidget(bar, row, 2, Qt::AlignVCenter);
-    auto* number = new QLabel(QString::number(static_cast<double>(*score), 'f', 2), this);
+    auto* number = new QLabel(percentText(p), this);
     number->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     number->setForegroundRole(QPalette::PlaceholderText);
-    number->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("−0.00")));
+    number->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral(">99 %")));
     m_grid->addWidget(number, row, 3);
   }
   return button;
+}
+
+QString percentText(float probability) {
+  const double percent = 100.0 * static_cast<double>(std::clamp(probability, 0.0f, 1.0f));
+  if (percent < 0.5) return QStringLiteral("<1 %");
+  if (percent > 99.5) return QStringLiteral(">99 %");
+  return QStringLiteral("%1 %").arg(std::lround(percent));
 }
 
 QLabel* makeTitleLabel(const QString& text, QWidget* parent) {

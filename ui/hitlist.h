@@ -12,25 +12,29 @@ namespace songspace::ui {
 
 // A list of clickable entries (songs, artists or tags) as shown by the inspector and the artist
 // page: an optional mark column (✓, entry in bold), the entry as a link-coloured flat button,
-// and optionally a ScoreBar with the score as a number. Entries are found by objectName
-// ("song:<id>", "artist:<name>", "tag:<name>") and carry the properties "score" and "marked".
+// and optionally the entry's calibrated probability (core/model/calibration.h) as a ScoreBar
+// and a percentage — the same meaning in every list. Entries are found by objectName
+// ("song:<id>", "artist:<name>", "tag:<name>") and carry the properties "marked" and, with a
+// probability, "probability" (in [0, 1]).
 class HitList : public QWidget {
   Q_OBJECT
  public:
   explicit HitList(QWidget* parent = nullptr);
 
-  // Scores are drawn against [-range, range] (the model's bound on a dot product).
-  void setScoreRange(float range) { m_range = range; }
-  // The button is owned by the list; connect its clicked() signal.
+  // The button is owned by the list; connect its clicked() signal. `probability` is clamped to
+  // [0, 1]; none: the entry shows no bar (a ranking without a calibrated meaning).
   QToolButton* addEntry(const QString& text, const QString& objectName,
-                        std::optional<float> score = std::nullopt, bool marked = false);
+                        std::optional<float> probability = std::nullopt, bool marked = false);
   int count() const { return m_count; }
 
  private:
   QGridLayout* m_grid;
-  float m_range = 1;
   int m_count = 0;
 };
+
+// "87 %": a probability as the lists show it (whole percents; "<1 %" and ">99 %" at the ends, so
+// neither a near-miss nor a near-certainty reads as impossible or certain).
+QString percentText(float probability);
 
 // Shared look of the browsing panels.
 QLabel* makeTitleLabel(const QString& text, QWidget* parent);    // large, bold, wraps

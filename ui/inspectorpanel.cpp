@@ -142,9 +142,11 @@ void InspectorPanel::showSong(std::int64_t fileId) {
                                 .arg(QString::fromStdString(snapshot()->modelStatus.message)));
   } else if (const auto embedding = snapshot()->model->embeddingOfFile(fileId)) {
     const library::ModelSession& model = *snapshot()->model;
+    addUncalibratedNotice(layout);
     auto* tags = addSection(layout, tr("Predicted tags"), tr("✓ already in the file"));
     for (const library::Hit& hit : model.predictTags(*embedding, kTagsShown)) {
-      addTagEntry(tags, QString::fromStdString(hit.name), hit.score, owned.count(hit.name) > 0);
+      addTagEntry(tags, QString::fromStdString(hit.name), probabilityOf(hit),
+                  owned.count(hit.name) > 0);
     }
     addPredictions(layout, *embedding, fileId);
   } else {
@@ -169,9 +171,10 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
     return;
   }
   addNotice(layout, tr("Not in the library: placed in the space by its sound alone."));
+  addUncalibratedNotice(layout);
   auto* tags = addSection(layout, tr("Predicted tags"));
   for (const library::Hit& hit : snapshot()->model->predictTags(embedding, kTagsShown)) {
-    addTagEntry(tags, QString::fromStdString(hit.name), hit.score, false);
+    addTagEntry(tags, QString::fromStdString(hit.name), probabilityOf(hit), false);
   }
   addPredictions(layout, embedding, 0);
   endContent();
@@ -182,11 +185,11 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
   const library::ModelSession& model = *snapshot()->model;
   auto* songs = addSection(layout, tr("Similar songs"));
   for (const library::Hit& hit : model.similarSongs(embedding, kSimilarSongsShown, excludeFileId)) {
-    if (hit.fileId != excludeFileId) addSongEntry(songs, hit.fileId, hit.score);
+    if (hit.fileId != excludeFileId) addSongEntry(songs, hit.fileId, probabilityOf(hit));
   }
-  auto* artists = addSection(layout, tr("Similar artists"));
+  auto* artists = addSection(layout, tr("Likely artists"));
   for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
-    addArtistEntry(artists, QString::fromStdString(hit.name), hit.score);
+    addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit));
   }
 }
 

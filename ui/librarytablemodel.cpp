@@ -15,14 +15,15 @@ QString joined(const std::vector<std::string>& parts) {
   return list.join(QStringLiteral(", "));
 }
 
-QString topPredictedTags(const library::LibrarySnapshot& snapshot, std::int64_t fileId, int count) {
+QString topPredictedTags(const library::LibrarySnapshot& snapshot, std::int64_t fileId, int count,
+                         double threshold) {
   std::vector<core::FileTag> predicted = snapshot.tagsOf(fileId, core::TagSource::Predicted);
   std::stable_sort(
       predicted.begin(), predicted.end(),
       [](const core::FileTag& a, const core::FileTag& b) { return a.score > b.score; });
   QStringList names;
   for (const core::FileTag& tag : predicted) {
-    if (names.size() == count) break;
+    if (names.size() == count || tag.score < threshold) break;
     names << QString::fromStdString(tag.tag);
   }
   return names.join(QStringLiteral(", "));
@@ -50,6 +51,13 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
   m_snapshot = std::move(snapshot);
   m_rows.clear();
   m_rowOfFile.clear();
+  // Stored predicted tags are probabilities only when the model is calibrated (trainjob.h).
+  const core::JointModel* model =
+      m_snapshot && m_snapshot->hasModel() ? &m_snapshot->model->model() : nullptr;
+  const bool calibrated = model && model->calibration;
+  const double threshold = !calibrated                    ? 0.0
+                           : m_predictedTagThreshold >= 0 ? m_predictedTagThreshold
+                                                          : model->calibration->autoTagThreshold;
   if (m_snapshot) {
     m_rows.reserve(m_snapshot->songs.size());
     for (const core::SongRow& song : m_snapshot->songs) {
@@ -64,7 +72,10 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
       row.text[Genre] = joined(song.info.genres);
       row.seconds = song.info.durationSeconds;
       row.text[Duration] = formatDuration(song.info.durationSeconds);
-      row.text[PredictedTags] = topPredictedTags(*m_snapshot, song.fileId, kPredictedTagsShown);
+      if (calibrated) {
+        row.text[PredictedTags] =
+            topPredictedTags(*m_snapshot, song.fileId, kPredictedTagsShown, threshold);
+      }
       m_rowOfFile.emplace(song.fileId, static_cast<int>(m_rows.size()));
       m_rows.push_back(std::move(row));
     }

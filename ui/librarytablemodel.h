@@ -14,7 +14,10 @@ namespace songspace::ui {
 // The library table: one row per analysed song of a library::LibrarySnapshot (failed files are not
 // rows), in the snapshot's order. Display strings are built once per snapshot so that sorting
 // and filtering 10^5 rows does not format anything. Every cell answers FileIdRole; the Duration
-// column answers SortRole with seconds; tooltips show the full path.
+// column answers SortRole with seconds; tooltips show the full path. The Predicted tags column
+// lists at most kPredictedTagsShown of the tags the last training stored for the song, those whose
+// calibrated probability reaches the display threshold, most probable first; none for a model
+// without calibration (its stored scores are not probabilities).
 class LibraryTableModel : public QAbstractTableModel {
   Q_OBJECT
  public:
@@ -26,6 +29,9 @@ class LibraryTableModel : public QAbstractTableModel {
   explicit LibraryTableModel(QObject* parent = nullptr);
 
   void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
+  // In [0, 1]; negative (the default): the model's auto-tag threshold. Takes effect at the next
+  // setSnapshot() (settings::kPredictedTagsThreshold holds the user's choice).
+  void setPredictedTagThreshold(double threshold) { m_predictedTagThreshold = threshold; }
   const std::shared_ptr<const library::LibrarySnapshot>& snapshot() const { return m_snapshot; }
 
   int rowCount(const QModelIndex& parent = {}) const override;
@@ -49,6 +55,7 @@ class LibraryTableModel : public QAbstractTableModel {
   };
 
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
+  double m_predictedTagThreshold = -1;
   std::vector<Row> m_rows;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
 };

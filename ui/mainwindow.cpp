@@ -54,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
   setWindowTitle(QStringLiteral("Songspace"));
   setWindowIcon(QIcon(QStringLiteral(":/songspace/songspace.png")));
   setAcceptDrops(true);
+  m_tableModel->setPredictedTagThreshold(settings::kPredictedTagsThreshold.read());
   m_proxy->setSourceModel(m_tableModel);
 
   m_table = new QTableView;

@@ -36,6 +36,12 @@ inline const Key<QString> kLastCatalog{QStringLiteral("library/lastCatalog")};
 // Whether the GUI starts with its dark palette (`songspace --dark` turns it on for one run).
 inline const Key<bool> kDarkAppearance{QStringLiteral("appearance/dark"), false};
 
+// The library table's "Predicted tags" column lists a song's tags whose calibrated probability is
+// at least this (most probable first); negative: the model's auto-tag threshold
+// (core::Calibration::autoTagThreshold), the same line auto-tag proposes from.
+inline const Key<double> kPredictedTagsThreshold{QStringLiteral("library/predictedTagsThreshold"),
+                                                 -1.0};
+
 // The player's volume, 0–100 (the slider's scale; the output gets it on a logarithmic scale).
 inline const Key<int> kPlayerVolume{QStringLiteral("player/volume"), 80};
 // The play queue (PlayQueue::save(): a list of {fileId, path, title}) and its current row. In the

@@ -10,6 +10,7 @@
 #include <QTextStream>
 
 #include "core/catalog/catalog.h"
+#include "core/eval/crossfit.h"
 #include "core/library/opencatalog.h"
 #include "core/library/paths.h"
 #include "core/model/trainer.h"
@@ -148,6 +149,15 @@ Arguments OptionSet::parse(const QStringList& args) const {
     }
   }
   return parsed;
+}
+
+void addCalibrationOptions(OptionSet& options, core::CalibrationOptions& target) {
+  using core::CalibrationOptions;
+  options
+      .number(QStringLiteral("--calibration-folds"), CalibrationOptions::kFolds, target.folds,
+              QStringLiteral("K"))
+      .number(QStringLiteral("--target-precision"), CalibrationOptions::kTargetPrecision,
+              target.targetPrecision, QStringLiteral("P"));
 }
 
 void addTrainOptions(OptionSet& options, core::TrainOptions& target) {

@@ -14,6 +14,7 @@
 
 namespace songspace::core {
 class Catalog;
+struct CalibrationOptions;
 struct TrainOptions;
 }  // namespace songspace::core
 
@@ -107,6 +108,9 @@ class OptionSet {
 // --subspaces --epochs --loss --threads --seed --lr --max-norm --weights --average-decay
 // --lr-decay --optimizer.
 void addTrainOptions(OptionSet& options, core::TrainOptions& target);
+// The calibration options `train` and `eval` share (core::CalibrationOptions' declarations):
+// --calibration-folds --target-precision.
+void addCalibrationOptions(OptionSet& options, core::CalibrationOptions& target);
 // After parse(): unless given, subspaces and threads shrink to what the dimension and the
 // subspaces leave room for; then TrainOptions::validate(). Empty or the usage error's message.
 QString finishTrainOptions(const Arguments& args, core::TrainOptions& options);

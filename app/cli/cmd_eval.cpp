@@ -30,6 +30,7 @@ OptionSet declare(Parameters& p) {
       .number(QStringLiteral("--knn-summary-weight"), core::EvalOptions::kKnnSummaryWeight,
               p.knnSummaryWeight, QStringLiteral("W"));
   addTrainOptions(options, p.eval.train);
+  addCalibrationOptions(options, p.eval.calibration);
   options.flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
   return options;
 }
@@ -80,7 +81,12 @@ int run(const QStringList& rawArgs) {
   QTextStream out(stdout);
   out << "held out " << result.testSongs << " of " << (result.testSongs + result.trainSongs)
       << " songs (seed " << options.seed << "); model trained " << result.training.epochsRun
-      << " epochs\n";
+      << " epochs; "
+      << (result.calibrated ? QStringLiteral("calibrated on %1 songs by %2 fold models")
+                                  .arg(result.calibration.songs)
+                                  .arg(result.calibration.folds)
+                            : QStringLiteral("uncalibrated"))
+      << "\n";
   const QJsonObject tasks = json.value(QStringLiteral("tasks")).toObject();
   for (auto task = tasks.begin(); task != tasks.end(); ++task) {
     out << "\n" << task.key() << "\n";
@@ -101,6 +107,25 @@ int run(const QStringList& rawArgs) {
       out << QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
                  .arg(QLatin1String(method), -12)
                  .arg(v("p@1"), v("p@5"), v("p@10"), v("map"), v("auc"));
+    }
+    const QJsonObject calibration = methods.value(QStringLiteral("calibration")).toObject();
+    if (!calibration.isEmpty()) {
+      out << QStringLiteral("  calibration  ECE %1  Brier %2  (%3 outcomes)\n")
+                 .arg(calibration.value(QStringLiteral("ece")).toDouble(), 0, 'f', 3)
+                 .arg(calibration.value(QStringLiteral("brier")).toDouble(), 0, 'f', 3)
+                 .arg(calibration.value(QStringLiteral("outcomes")).toInt());
+    }
+    const QJsonObject autoTag = methods.value(QStringLiteral("auto_tag")).toObject();
+    if (!autoTag.isEmpty()) {
+      out << QStringLiteral(
+                 "  auto-tag at P >= %1: precision %2 (%3 proposals), coverage %4 of %5 songs; "
+                 "expected precision %6\n")
+                 .arg(autoTag.value(QStringLiteral("threshold")).toDouble(), 0, 'f', 2)
+                 .arg(autoTag.value(QStringLiteral("precision")).toDouble(), 0, 'f', 3)
+                 .arg(autoTag.value(QStringLiteral("proposals")).toInt())
+                 .arg(autoTag.value(QStringLiteral("coverage")).toDouble(), 0, 'f', 3)
+                 .arg(autoTag.value(QStringLiteral("songs")).toInt())
+                 .arg(autoTag.value(QStringLiteral("expected_precision")).toDouble(), 0, 'f', 3);
     }
   }
   return 0;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <set>
 
 #include "core/eval/tabledata.h"
@@ -66,7 +67,9 @@ struct TaskScorer {
             {{"model", model.result()},
              {"knn", knn.result()},
              {"popularity", popularity.result()},
-             {"random", random.result()}}};
+             {"random", random.result()}},
+            {},
+            {}};
   }
 };
 
@@ -134,6 +137,7 @@ std::string EvalOptions::validate() const {
   if (error.empty()) error = kKnnNeighbours.validate(knnNeighbours);
   if (error.empty()) error = kKnnArtistSongs.validate(knnArtistSongs);
   if (error.empty()) error = train.validate();
+  if (error.empty()) error = calibration.validate();
   return error;
 }
 
@@ -157,6 +161,35 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
     result.error = "training failed: " + result.training.error;
     return result;
   }
+  {
+    std::vector<int> trainAlbum;
+    if (options.songAlbum.size() == static_cast<std::size_t>(all.numSongs())) {
+      for (const int song : split.trainSongs)
+        trainAlbum.push_back(options.songAlbum[static_cast<std::size_t>(song)]);
+    }
+    result.calibration =
+        calibrateModel(train, trainAlbum, options.train, options.calibration, model);
+    if (!result.calibration.error.empty()) {
+      result.error = "calibration failed: " + result.calibration.error;
+      return result;
+    }
+  }
+  result.calibrated = model.calibration.has_value();
+  const Calibration* calibration = result.calibrated ? &*model.calibration : nullptr;
+  // Probabilities and outcomes of one task, turned into its CalibrationMetrics.
+  std::vector<float> probabilities;
+  std::vector<char> outcomes;
+  const auto calibrationMetrics = [&] {
+    CalibrationMetrics m;
+    m.valid = calibration && !probabilities.empty();
+    m.bins = reliabilityBins(probabilities, outcomes);
+    m.ece = expectedCalibrationError(m.bins);
+    m.brier = brierScore(probabilities, outcomes);
+    m.outcomes = static_cast<int>(probabilities.size());
+    probabilities.clear();
+    outcomes.clear();
+    return m;
+  };
 
   // Held-out songs: embeddings and raw-feature cosines.
   const int nTest = result.testSongs;
@@ -191,17 +224,46 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
     TaskScorer t(taskSeed + 100);
     const Eigen::MatrixXf knn =
         knnLabelVotes(simTrain, trainTags, all.numTags, options.knnNeighbours);
-    const Eigen::MatrixXf modelScores = model.T.transpose() * emb;  // tags × nTest
+    Eigen::MatrixXf modelScores = model.T.transpose() * emb;  // tags × nTest
+    if (calibration) {
+      for (Eigen::Index h = 0; h < modelScores.cols(); ++h)
+        modelScores.col(h) = calibration->tagProbabilities(modelScores.col(h));
+    }
     const auto cands =
         shuffledWhere(all.numTags, taskSeed + 1, [&](int tag) { return tagFreq[tag] > 0; });
+    AutoTagMetrics autoTag;
+    int right = 0;
     for (int h = 0; h < nTest; ++h) {
       const auto& tags = at(all.songTags, at(split.testSongs, h));
+      const auto has = [&](int c) { return std::find(tags.begin(), tags.end(), c) != tags.end(); };
       t.query(
           cands, [&](int c) { return modelScores(c, h); }, [&](int c) { return knn(h, c); },
-          [&](int c) { return tagFreq[c]; },
-          [&](int c) { return std::find(tags.begin(), tags.end(), c) != tags.end(); });
+          [&](int c) { return tagFreq[c]; }, has);
+      if (!calibration || std::none_of(cands.begin(), cands.end(), has)) continue;
+      ++autoTag.songs;
+      bool proposed = false;
+      for (const int c : cands) {
+        probabilities.push_back(modelScores(c, h));
+        outcomes.push_back(has(c) ? 1 : 0);
+        if (modelScores(c, h) < calibration->autoTagThreshold) continue;
+        proposed = true;
+        ++autoTag.proposals;
+        right += has(c) ? 1 : 0;
+      }
+      autoTag.coverage += proposed ? 1 : 0;
     }
-    result.tasks.push_back(t.result(Task::Tags));
+    TaskEvaluation tagResult = t.result(Task::Tags);
+    tagResult.calibration = calibrationMetrics();
+    if (calibration && autoTag.songs > 0) {
+      autoTag.valid = true;
+      autoTag.threshold = calibration->autoTagThreshold;
+      autoTag.precision =
+          autoTag.proposals > 0 ? static_cast<double>(right) / autoTag.proposals : 0;
+      autoTag.coverage /= autoTag.songs;
+      autoTag.expectedPrecision = calibration->expectedPrecision;
+      tagResult.autoTag = autoTag;
+    }
+    result.tasks.push_back(tagResult);
   }
 
   // Artist and songs for artist.
@@ -212,13 +274,31 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
     const Eigen::MatrixXf modelScores = model.A.transpose() * emb;  // artists × nTest
     const auto cands =
         shuffledWhere(all.numArtists, taskSeed + 2, [&](int a) { return artistFreq[a] > 0; });
+    Eigen::VectorXf candidateScores(all.numArtists);
+    double multiClassBrier = 0;
     for (int h = 0; h < nTest; ++h) {
       const int truth = testArtist(h);
       t.query(
           cands, [&](int c) { return modelScores(c, h); }, [&](int c) { return knn(h, c); },
           [&](int c) { return artistFreq[c]; }, [&](int c) { return c == truth; });
+      if (!calibration || truth < 0 || artistFreq[truth] <= 0) continue;
+      candidateScores.setConstant(std::numeric_limits<float>::quiet_NaN());
+      for (const int c : cands) candidateScores[c] = modelScores(c, h);
+      const Eigen::VectorXf p = temperatureSoftmax(candidateScores, calibration->artistTemperature);
+      Eigen::Index top = 0;
+      p.maxCoeff(&top);
+      probabilities.push_back(p[top]);
+      outcomes.push_back(top == truth ? 1 : 0);
+      for (const int c : cands) {
+        const double d = p[c] - (c == truth ? 1.0 : 0.0);
+        multiClassBrier += d * d;
+      }
     }
-    result.tasks.push_back(t.result(Task::Artist));
+    TaskEvaluation artistResult = t.result(Task::Artist);
+    const auto songs = static_cast<double>(probabilities.size());
+    artistResult.calibration = calibrationMetrics();
+    if (artistResult.calibration.valid) artistResult.calibration.brier = multiClassBrier / songs;
+    result.tasks.push_back(artistResult);
   }
 
   // Similar songs among the held-out songs.
@@ -245,15 +325,22 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
         if (c != h) cands.push_back(c);
       }
       const int artist = testArtist(h), alb = album(h);
+      const auto isRelated = [&](int c) {
+        return (artist >= 0 && testArtist(c) == artist) || (alb >= 0 && album(c) == alb) ||
+               pairs.count({std::min(c, h), std::max(c, h)}) > 0;
+      };
       t.query(
           cands, [&](int c) { return modelScores(c, h); }, [&](int c) { return knn(h, c); },
-          [](int) { return 0.0f; },
-          [&](int c) {
-            return (artist >= 0 && testArtist(c) == artist) || (alb >= 0 && album(c) == alb) ||
-                   pairs.count({std::min(c, h), std::max(c, h)}) > 0;
-          });
+          [](int) { return 0.0f; }, isRelated);
+      if (!calibration) continue;
+      for (const int c : cands) {
+        probabilities.push_back(calibration->pairProbability(modelScores(c, h)));
+        outcomes.push_back(isRelated(c) ? 1 : 0);
+      }
     }
-    if (t.model.queries() > 0) result.tasks.push_back(t.result(Task::SimilarSongs));
+    TaskEvaluation similar = t.result(Task::SimilarSongs);
+    similar.calibration = calibrationMetrics();
+    if (t.model.queries() > 0) result.tasks.push_back(similar);
   }
 
   // Songs for artist: training artists rank all held-out songs.
@@ -270,6 +357,8 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
           [](int) { return 0.0f; }, [&](int c) { return testArtist(c) == a; });
     }
     if (t.model.queries() > 0) result.tasks.push_back(t.result(Task::SongsForArtist));
+    probabilities.clear();
+    outcomes.clear();
   }
 
   // Similar artists on held-out pairs.
@@ -301,8 +390,15 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
           cands, [&](int c) { return modelScores(c, j); }, [&](int c) { return knn(c, j); },
           [&](int c) { return static_cast<float>(at(trainPartners, c).size()); },
           [&](int c) { return truth.count(c) > 0; });
+      if (!calibration) continue;
+      for (const int c : cands) {
+        probabilities.push_back(calibration->pairProbability(modelScores(c, j)));
+        outcomes.push_back(truth.count(c) > 0 ? 1 : 0);
+      }
     }
-    if (t.model.queries() > 0) result.tasks.push_back(t.result(Task::SimilarArtists));
+    TaskEvaluation similar = t.result(Task::SimilarArtists);
+    similar.calibration = calibrationMetrics();
+    if (t.model.queries() > 0) result.tasks.push_back(similar);
   }
 
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -310,7 +406,8 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
 }
 
 std::string evalResultToJson(const EvalResult& result) {
-  std::string out = "{\"tasks\": {";
+  std::string out =
+      std::string("{\"calibrated\": ") + (result.calibrated ? "true" : "false") + ", \"tasks\": {";
   char buffer[64];
   const auto number = [&](double v) {
     std::snprintf(buffer, sizeof buffer, "%.6g", std::isfinite(v) ? v : 0.0);
@@ -325,6 +422,25 @@ std::string evalResultToJson(const EvalResult& result) {
              ", \"p@5\": " + number(r.p5) + ", \"p@10\": " + number(r.p10) +
              ", \"map\": " + number(r.map) + ", \"auc\": " + number(r.auc) +
              ", \"queries\": " + std::to_string(r.queries) + "}";
+    }
+    if (task.calibration.valid) {
+      out += ", \"calibration\": {\"ece\": " + number(task.calibration.ece) +
+             ", \"brier\": " + number(task.calibration.brier) +
+             ", \"outcomes\": " + std::to_string(task.calibration.outcomes) + ", \"bins\": [";
+      for (std::size_t b = 0; b < task.calibration.bins.size(); ++b) {
+        const ReliabilityBin& bin = task.calibration.bins[b];
+        out += (b ? ", [" : "[") + std::to_string(bin.count) + ", " + number(bin.sumProbability) +
+               ", " + number(bin.sumOutcome) + "]";
+      }
+      out += "]}";
+    }
+    if (task.autoTag.valid) {
+      const AutoTagMetrics& a = task.autoTag;
+      out += ", \"auto_tag\": {\"threshold\": " + number(a.threshold) +
+             ", \"precision\": " + number(a.precision) + ", \"coverage\": " + number(a.coverage) +
+             ", \"proposals\": " + std::to_string(a.proposals) +
+             ", \"songs\": " + std::to_string(a.songs) +
+             ", \"expected_precision\": " + number(a.expectedPrecision) + "}";
     }
     out += "}";
   }

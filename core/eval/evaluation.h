@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/eval/baselines.h"
+#include "core/eval/crossfit.h"
 #include "core/eval/metrics.h"
 #include "core/model/trainer.h"
 #include "core/model/trainingset.h"
@@ -22,6 +23,8 @@ struct EvalOptions {
   double holdoutFraction = kHoldoutFraction.defaultValue;
   std::uint64_t seed = base::kSeedSpec.defaultValue;
   TrainOptions train;  // the same options `train` uses
+  // Fitted on the training part only (cross-fitting inside it), as `train` does on the library.
+  CalibrationOptions calibration;
   int knnNeighbours = kKnnNeighbours.defaultValue;
   int knnArtistSongs = kKnnArtistSongs.defaultValue;
   // Optional, per song: an album id (≥ 0) or -1. Songs of one album count as similar songs.
@@ -59,22 +62,58 @@ HoldoutSplit splitBySong(const TrainingSet& all, double holdoutFraction, std::ui
 // their size and indices.
 TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split);
 
+// How well the calibrated model's probabilities match what happened on the held-out songs
+// (valid only when the model was calibrated and the task had outcomes):
+// - tags: every (held-out tagged song, tag seen in training) pair, P(tag applies);
+// - artist: the top artist's probability against "it is the song's artist" (Guo et al.'s
+//   confidence calibration); brier is the multi-class score Σ_i (p_i − y_i)² averaged over songs;
+// - similar_songs: every pair of held-out songs, P(related) against "related" as the ranking
+//   judges it; similar_artists: every (artist, candidate) pair of the ranking.
+// ece: expectedCalibrationError (10 bins); outcomes: the events counted.
+struct CalibrationMetrics {
+  bool valid = false;
+  double ece = 0;
+  double brier = 0;
+  int outcomes = 0;
+  std::vector<ReliabilityBin> bins;  // the 10 bins behind ece (to pool runs)
+};
+
+// Auto-tag at the calibration's default threshold on the held-out tagged songs: precision of the
+// proposals (tags with probability ≥ threshold), coverage = songs with at least one proposal /
+// songs, and the expected precision stored in the model (what the cross-fitted songs showed).
+struct AutoTagMetrics {
+  bool valid = false;
+  float threshold = 0;
+  double precision = 0;
+  double coverage = 0;
+  int proposals = 0;
+  int songs = 0;
+  double expectedPrecision = 0;
+};
+
 struct TaskEvaluation {
   Task task = Task::Tags;
   std::vector<MethodMetrics> methods;  // model, knn, popularity, random
+  CalibrationMetrics calibration;
+  AutoTagMetrics autoTag;  // tags only
 };
 
 struct EvalResult {
   std::string error;  // empty on success
   std::vector<TaskEvaluation> tasks;
   TrainReport training;
+  CalibrationReport calibration;
+  bool calibrated = false;
   int trainSongs = 0;
   int testSongs = 0;
   double seconds = 0;
 };
 
-// Splits, trains the model with trainModel() on the training part only, and ranks for every
-// task with data:
+// Splits, trains the model with trainModel() on the training part only, calibrates it there
+// (calibrateModel(), unless options.calibration.folds == 0), and ranks for every task with data
+// (the model's tags by calibrated probability when calibrated: Platt's per-tag intercept carries
+// the tag's frequency into the order; every other ranking is unchanged by its monotone
+// calibration):
 // - tags / artist: held-out songs whose labels occur in training rank the labels seen in
 //   training;
 // - similar_songs: each held-out song ranks the other held-out songs; relevant = same artist,
@@ -86,7 +125,10 @@ struct EvalResult {
 // candidates, which have no training counts) measures chance, not the order of the input.
 EvalResult evaluate(const TrainingSet& all, const EvalOptions& options);
 
-// {"tasks": {TASK: {METHOD: {"p@1", "p@5", "p@10", "map", "auc", "queries"}}}}
+// {"calibrated": bool, "tasks": {TASK: {METHOD: {"p@1", "p@5", "p@10", "map", "auc",
+// "queries"}, "calibration": {"ece", "brier", "outcomes", "bins": [[count, sum p, sum y] × 10]}
+// (when valid), "auto_tag": {"threshold", "precision", "coverage", "proposals", "songs",
+// "expected_precision"} (tags, when valid)}}}
 std::string evalResultToJson(const EvalResult& result);
 
 }  // namespace songspace::core

@@ -1,6 +1,7 @@
 #include "core/eval/metrics.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace songspace::core {
@@ -104,6 +105,45 @@ RankingMetrics RankingAccumulator::result() const {
   r.map = m_ap / n;
   r.auc = m_auc / n;
   return r;
+}
+
+std::vector<ReliabilityBin> reliabilityBins(std::span<const float> probabilities,
+                                            std::span<const char> outcomes, int bins) {
+  if (probabilities.size() != outcomes.size() || bins < 1) return {};
+  std::vector<ReliabilityBin> out(static_cast<std::size_t>(bins));
+  for (std::size_t i = 0; i < probabilities.size(); ++i) {
+    const double p = std::clamp(static_cast<double>(probabilities[i]), 0.0, 1.0);
+    ReliabilityBin& bin =
+        out[static_cast<std::size_t>(std::min(static_cast<int>(p * bins), bins - 1))];
+    ++bin.count;
+    bin.sumProbability += p;
+    bin.sumOutcome += outcomes[i] ? 1 : 0;
+  }
+  return out;
+}
+
+double expectedCalibrationError(std::span<const ReliabilityBin> bins) {
+  double n = 0, gap = 0;
+  for (const ReliabilityBin& bin : bins) {
+    n += bin.count;
+    gap += std::abs(bin.sumOutcome - bin.sumProbability);
+  }
+  return n > 0 ? gap / n : 0.0;
+}
+
+double expectedCalibrationError(std::span<const float> probabilities,
+                                std::span<const char> outcomes, int bins) {
+  return expectedCalibrationError(reliabilityBins(probabilities, outcomes, bins));
+}
+
+double brierScore(std::span<const float> probabilities, std::span<const char> outcomes) {
+  if (probabilities.empty() || probabilities.size() != outcomes.size()) return 0;
+  double sum = 0;
+  for (std::size_t i = 0; i < probabilities.size(); ++i) {
+    const double d = static_cast<double>(probabilities[i]) - (outcomes[i] ? 1.0 : 0.0);
+    sum += d * d;
+  }
+  return sum / static_cast<double>(probabilities.size());
 }
 
 }  // namespace songspace::core

@@ -37,6 +37,25 @@ double rocAuc(std::span<const float> scores, std::span<const char> relevant);
 // p@k, AP and AUC say nothing about such a query.
 bool scoreQuery(std::span<const float> scores, std::span<const char> relevant, QueryMetrics& out);
 
+// Calibration of probabilities p_i ∈ [0, 1] against binary outcomes y_i ∈ {0, 1} (same sizes).
+// Expected calibration error (Naeini et al. 2015; Guo et al. 2017, eq. 3): the probabilities in
+// `bins` equal-width bins of [0, 1] (p = 1 in the last), and Σ_b (n_b / n) |mean y − mean p| over
+// the bins. Brier score (Brier 1950): mean (p_i − y_i)². Both 0 for empty input.
+double expectedCalibrationError(std::span<const float> probabilities,
+                                std::span<const char> outcomes, int bins = 10);
+// The bins behind it (a reliability diagram): bin b holds the probabilities in [b/bins,
+// (b+1)/bins) (the last also 1), with their count and sums. ECE from bins pooled over several
+// runs is expectedCalibrationError(bins) below. Empty input or bins < 1: all zero / empty.
+struct ReliabilityBin {
+  int count = 0;
+  double sumProbability = 0;
+  double sumOutcome = 0;
+};
+std::vector<ReliabilityBin> reliabilityBins(std::span<const float> probabilities,
+                                            std::span<const char> outcomes, int bins = 10);
+double expectedCalibrationError(std::span<const ReliabilityBin> bins);
+double brierScore(std::span<const float> probabilities, std::span<const char> outcomes);
+
 // Means over the queries added so far.
 struct RankingMetrics {
   double p1 = 0;

@@ -74,7 +74,7 @@ std::vector<Hit> ModelSession::namedHits(const std::vector<core::Scored>& scored
                                          const std::vector<std::string>& names) const {
   std::vector<Hit> hits;
   for (const core::Scored& s : scored) {
-    hits.push_back({s.index, 0, names[static_cast<std::size_t>(s.index)], s.score});
+    hits.push_back({s.index, 0, names[static_cast<std::size_t>(s.index)], s.score, -1});
   }
   return hits;
 }
@@ -82,28 +82,51 @@ std::vector<Hit> ModelSession::namedHits(const std::vector<core::Scored>& scored
 std::vector<Hit> ModelSession::songHits(const std::vector<core::Scored>& scored) const {
   std::vector<Hit> hits;
   for (const core::Scored& s : scored) {
-    hits.push_back({s.index, m_fileIds[static_cast<std::size_t>(s.index)], {}, s.score});
+    hits.push_back({s.index, m_fileIds[static_cast<std::size_t>(s.index)], {}, s.score, -1});
   }
   return hits;
 }
 
 std::vector<Hit> ModelSession::predictTags(const Eigen::VectorXf& song, int k) const {
-  return namedHits(m_model.predictTags(song, k), m_model.tagNames);
+  if (!m_model.calibration || song.size() != m_model.T.rows())
+    return namedHits(m_model.predictTags(song, k), m_model.tagNames);
+  const Eigen::VectorXf scores = m_model.T.transpose() * song;
+  std::vector<Hit> hits = namedHits(m_model.predictTagProbabilities(song, k), m_model.tagNames);
+  for (Hit& hit : hits) {
+    hit.probability = hit.score;
+    hit.score = scores[hit.index];
+  }
+  return hits;
 }
 
 std::vector<Hit> ModelSession::predictArtists(const Eigen::VectorXf& song, int k) const {
-  return namedHits(m_model.predictArtists(song, k), m_model.artistNames);
+  std::vector<Hit> hits = namedHits(m_model.predictArtists(song, k), m_model.artistNames);
+  if (m_model.calibration && song.size() == m_model.A.rows()) {
+    const Eigen::VectorXf p =
+        m_model.calibration->artistProbabilities(m_model.A.transpose() * song);
+    for (Hit& hit : hits) hit.probability = p[hit.index];
+  }
+  return hits;
+}
+
+void ModelSession::addPairProbabilities(std::vector<Hit>& hits) const {
+  if (!m_model.calibration) return;
+  for (Hit& hit : hits) hit.probability = m_model.calibration->pairProbability(hit.score);
 }
 
 std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
                                             std::int64_t excludeFileId) const {
-  return songHits(m_songSearch.search(m_songs, song, k, rowOfFile(excludeFileId)));
+  std::vector<Hit> hits = songHits(m_songSearch.search(m_songs, song, k, rowOfFile(excludeFileId)));
+  addPairProbabilities(hits);
+  return hits;
 }
 
 std::vector<Hit> ModelSession::similarArtists(const std::string& artist, int k) const {
   const int index = m_model.artistIndex(artist);
   if (index < 0) return {};
-  return namedHits(m_model.similarArtists(index, k), m_model.artistNames);
+  std::vector<Hit> hits = namedHits(m_model.similarArtists(index, k), m_model.artistNames);
+  addPairProbabilities(hits);
+  return hits;
 }
 
 std::vector<Hit> ModelSession::songsForArtist(const std::string& artist, int k) const {

@@ -29,7 +29,11 @@ struct Hit {
   int index = -1;           // tag / artist index, or song row
   std::int64_t fileId = 0;  // songs only
   std::string name;         // tag or artist name; empty for songs
-  float score = 0;
+  float score = 0;          // the raw score (a dot product in the joint space)
+  // The calibrated probability in [0, 1] (core/model/calibration.h): that the tag applies, that
+  // the artist is the song's, that the pair is related (similar songs, similar artists). −1 when
+  // the model is uncalibrated, and for songs for an artist (not calibrated).
+  float probability = -1;
 };
 
 // A trained model together with the library it was trained on: every analysed song of the
@@ -61,6 +65,8 @@ class ModelSession {
                                                Eigen::VectorXf& out,
                                                const std::atomic<bool>* cancel = nullptr) const;
 
+  // Calibrated models rank tags by probability (so a tag's frequency counts) and artists by
+  // softmax probability (the raw order); uncalibrated ones by raw score.
   std::vector<Hit> predictTags(const Eigen::VectorXf& song, int k) const;
   std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k) const;
   std::vector<Hit> similarSongs(const Eigen::VectorXf& song, int k,
@@ -72,6 +78,7 @@ class ModelSession {
   std::vector<Hit> namedHits(const std::vector<core::Scored>& scored,
                              const std::vector<std::string>& names) const;
   std::vector<Hit> songHits(const std::vector<core::Scored>& scored) const;
+  void addPairProbabilities(std::vector<Hit>& hits) const;
 
   bool m_loaded = false;
   core::JointModel m_model;

@@ -63,6 +63,30 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
     return result;
   }
 
+  std::function<void(const core::CalibrationProgress&)> calibrationProgress;
+  if (options.progress) {
+    calibrationProgress = [&](const core::CalibrationProgress& p) {
+      core::TrainProgress q;
+      q.epoch = p.fold;
+      q.epochs = p.folds;
+      q.validationScore = result.report.bestValidationScore;
+      q.message = "calibrating: model " + std::to_string(p.fold) + " of " + std::to_string(p.folds);
+      options.progress(q);
+    };
+  }
+  result.calibration =
+      core::calibrateModel(dataset.data, dataset.songAlbum, options.train, options.calibration,
+                           model, calibrationProgress, options.cancel);
+  if (result.calibration.cancelled) {
+    result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");
+    return result;
+  }
+  if (!result.calibration.error.empty()) {
+    result.status = base::Status::failure(base::ErrorCode::InvalidArgument,
+                                          "calibration failed: " + result.calibration.error);
+    return result;
+  }
+
   result.modelPath = modelPathForCatalog(catalogPath);
   if (const auto saved = model.save(QFile::encodeName(result.modelPath).toStdString());
       !saved.ok()) {
@@ -90,7 +114,7 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
     for (int i = 0; i < dataset.data.numSongs() && status.ok(); ++i) {
       std::vector<std::pair<std::string, float>> tags;
       for (const core::Scored& s :
-           model.predictTags(embedded.col(i), options.predictedTagsPerSong)) {
+           model.predictTagProbabilities(embedded.col(i), options.predictedTagsPerSong)) {
         tags.emplace_back(model.tagNames[static_cast<std::size_t>(s.index)], s.score);
       }
       status = catalog.setPredictedTags(dataset.fileIds[static_cast<std::size_t>(i)], tags);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/base/status.h"
+#include "core/eval/crossfit.h"
 #include "core/model/librarydataset.h"
 #include "core/model/trainer.h"
 
@@ -22,6 +23,8 @@ core::TrainOptions defaultJobTrainOptions();
 
 struct TrainJobOptions {
   core::TrainOptions train = defaultJobTrainOptions();
+  // Cross-fitted after training and stored in the model (folds = 0: an uncalibrated model).
+  core::CalibrationOptions calibration;
   float summaryWeight = core::LibraryDatasetOptions::kSummaryWeight.defaultValue;
   static constexpr base::ParameterSpec<int> kPredictedTagsPerSong{
       "predicted_tags_per_song", 5, 0, 100,
@@ -37,15 +40,19 @@ struct TrainJobResult {
   base::Status status;
   QString modelPath;
   core::TrainReport report;
+  core::CalibrationReport calibration;
   int songs = 0, artists = 0, tags = 0, similarSongPairs = 0, similarArtistPairs = 0;
   double wallSeconds = 0;
   // Non-fatal failures after the model was saved (e.g. predicted tags not committed).
   std::vector<std::string> warnings;
 };
 
-// Trains the joint space from everything the catalog knows (after a scan) and stores the model
-// beside the catalog (atomically), with the codebook and feature normalisation needed to embed a
-// new file. Then writes each song's top predicted tags into the catalog (source=predicted).
+// Trains the joint space from everything the catalog knows (after a scan), calibrates it by
+// cross-fitting (core::calibrateModel; progress reports the folds after the epochs) and stores
+// the model beside the catalog (atomically), with the codebook and feature normalisation needed
+// to embed a new file. Then writes each song's top predicted tags into the catalog
+// (source=predicted): by calibrated probability, the probability as their score, when calibrated;
+// else by raw score.
 TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                            const TrainJobOptions& options);
 

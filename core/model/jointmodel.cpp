@@ -82,6 +82,13 @@ std::vector<Scored> JointModel::predictTags(const Eigen::VectorXf& songEmbedding
   return topK(scores, k);
 }
 
+std::vector<Scored> JointModel::predictTagProbabilities(const Eigen::VectorXf& songEmbedding,
+                                                        int k) const {
+  if (!calibration || songEmbedding.size() != T.rows()) return predictTags(songEmbedding, k);
+  const Eigen::VectorXf scores = T.transpose() * songEmbedding;
+  return topK(calibration->tagProbabilities(scores), k);
+}
+
 std::vector<Scored> JointModel::predictArtists(const Eigen::VectorXf& songEmbedding, int k) const {
   if (songEmbedding.size() != A.rows()) return {};
   const Eigen::VectorXf scores = A.transpose() * songEmbedding;

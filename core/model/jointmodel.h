@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/base/status.h"
+#include "core/model/calibration.h"
 #include "core/model/featurespace.h"
 #include "core/model/trainingset.h"  // SparseRows
 
@@ -41,6 +43,9 @@ class JointModel {
   FeatureSpace features;                    // raw catalog features -> model input
   std::vector<std::uint8_t> codebook;       // audio::Codebook::serialize(), opaque to core
   std::map<std::string, std::string> info;  // training options, data summary, created-at
+  // Raw scores → probabilities (core/model/calibration.h); empty for a model trained without
+  // calibration or read from a format-1 file: such a model is "uncalibrated" and shows raw scores.
+  std::optional<Calibration> calibration;
 
   int dimension() const { return static_cast<int>(V.rows()); }
 
@@ -58,11 +63,16 @@ class JointModel {
   std::vector<Scored> similarSongs(const Eigen::MatrixXf& songEmbeddings,
                                    const Eigen::VectorXf& query, int k, int exclude = -1) const;
 
+  // Calibrated: the k most probable tags, each with its probability (calibration->tags) as score,
+  // so the order carries each tag's frequency; uncalibrated: predictTags() (raw scores).
+  std::vector<Scored> predictTagProbabilities(const Eigen::VectorXf& songEmbedding, int k) const;
+
   int artistIndex(const std::string& name) const;  // -1 when unknown
   int tagIndex(const std::string& name) const;
 
   // Versioned binary (magic, format version, sizes, payload, CRC-32 of the payload), written to
   // a temporary file in the same directory, flushed, then renamed over `file`.
+  // Format 2 adds the calibration; format 1 files still load, uncalibrated.
   // save(): Io or DiskFull (nothing replaced). load(): NotFound, Io, Unsupported (another format
   // version), Corrupt (wrong magic, impossible sizes, truncated, bad checksum; the message says
   // which); `out` is untouched on failure.

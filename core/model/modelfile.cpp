@@ -6,10 +6,15 @@
 // column-major); artist names, tag names (u32 count, then u32 length + bytes each); info map
 // (u32 count, key, value); FeatureSpace (i32 codewords, f32 summaryWeight, idf, mean, invStd as
 // u32 size + f32s); codebook (u64 size + bytes).
+// Version 2 appends the calibration: u8 present (0/1); if 1: u32 tag count, per tag f32 slope and
+// f32 intercept, the pooled tag fit (2 f32), f32 artist temperature, the pair fit (2 f32), f32
+// auto-tag threshold, f32 target precision, f32 expected precision, i32 songs, i32 folds.
+// Version 1 files load with no calibration.
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -24,7 +29,8 @@ namespace songspace::core {
 namespace {
 
 constexpr std::array<char, 8> kMagic{'S', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
-constexpr std::uint32_t kFormatVersion = 1;
+constexpr std::uint32_t kFormatVersion = 2;
+constexpr std::uint32_t kOldestReadableVersion = 1;  // no calibration
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::size_t kTrailerSize = 4;
 // Far above any real model (10^6 songs are not stored; V is d × F), far below a size that would
@@ -75,6 +81,62 @@ std::vector<std::string> readNames(base::ByteReader& in, const char* what) {
   return names;
 }
 
+void putPlatt(base::ByteWriter& out, const PlattScaling& p) {
+  out.f32(p.slope);
+  out.f32(p.intercept);
+}
+
+PlattScaling getPlatt(base::ByteReader& in) {
+  PlattScaling p;
+  p.slope = in.f32();
+  p.intercept = in.f32();
+  return p;
+}
+
+void putCalibration(base::ByteWriter& out, const std::optional<Calibration>& calibration) {
+  out.u8(calibration ? 1 : 0);
+  if (!calibration) return;
+  out.u32(static_cast<std::uint32_t>(calibration->tags.size()));
+  for (const PlattScaling& p : calibration->tags) putPlatt(out, p);
+  putPlatt(out, calibration->pooledTags);
+  out.f32(calibration->artistTemperature);
+  putPlatt(out, calibration->pairs);
+  out.f32(calibration->autoTagThreshold);
+  out.f32(calibration->targetPrecision);
+  out.f32(calibration->expectedPrecision);
+  out.u32(static_cast<std::uint32_t>(calibration->songs));
+  out.u32(static_cast<std::uint32_t>(calibration->folds));
+}
+
+std::optional<Calibration> getCalibration(base::ByteReader& in) {
+  const std::uint8_t present = in.u8();
+  if (present == 0) return std::nullopt;
+  if (present != 1) {
+    in.fail("bad calibration marker");
+    return std::nullopt;
+  }
+  Calibration c;
+  const std::uint32_t tags = in.u32();
+  if (!in.needItems(tags, 8, "tag calibration")) return std::nullopt;
+  c.tags.reserve(tags);
+  for (std::uint32_t t = 0; t < tags; ++t) c.tags.push_back(getPlatt(in));
+  c.pooledTags = getPlatt(in);
+  c.artistTemperature = in.f32();
+  c.pairs = getPlatt(in);
+  c.autoTagThreshold = in.f32();
+  c.targetPrecision = in.f32();
+  c.expectedPrecision = in.f32();
+  c.songs = static_cast<int>(in.u32());
+  c.folds = static_cast<int>(in.u32());
+  const auto finite = [](float v) { return std::isfinite(v); };
+  bool sane = c.artistTemperature > 0 && finite(c.artistTemperature) && c.autoTagThreshold >= 0 &&
+              c.autoTagThreshold <= 1 && c.targetPrecision >= 0 && c.targetPrecision <= 1 &&
+              c.songs >= 0 && c.folds >= 0;
+  for (const PlattScaling& p : c.tags) sane = sane && finite(p.slope) && finite(p.intercept);
+  if (in.ok() && !sane) in.fail("calibration values out of range");
+  return c;
+}
+
 }  // namespace
 
 base::Status JointModel::save(const std::filesystem::path& file) const {
@@ -99,6 +161,7 @@ base::Status JointModel::save(const std::filesystem::path& file) const {
   putVector(payload, features.summaryInvStd);
   payload.u64(codebook.size());
   payload.raw(codebook.data(), codebook.size());
+  putCalibration(payload, calibration);
 
   const std::vector<std::uint8_t>& body = payload.bytes();
   base::ByteWriter head;
@@ -168,10 +231,11 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
     return base::Status::failure(base::ErrorCode::Corrupt,
                                  where + "truncated file (incomplete header)");
   }
-  if (version != kFormatVersion) {
+  if (version < kOldestReadableVersion || version > kFormatVersion) {
     return base::Status::failure(base::ErrorCode::Unsupported,
                                  where + "unsupported format version " + std::to_string(version) +
-                                     " (this build reads version " +
+                                     " (this build reads versions " +
+                                     std::to_string(kOldestReadableVersion) + " to " +
                                      std::to_string(kFormatVersion) + ")");
   }
   const std::uint64_t available = data.size() - kHeaderSize;
@@ -213,6 +277,7 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
   model.features.summaryMean = getVector(r, "summary mean");
   model.features.summaryInvStd = getVector(r, "summary inverse std");
   model.codebook = getBytes(r, "codebook");
+  if (version >= 2) model.calibration = getCalibration(r);
   if (r.ok() && r.remaining() != 0) r.fail("unexpected bytes at the end of the payload");
   // Sizes that passed the checksum can still disagree with each other (a writer bug): refuse them.
   // Names and the feature space may be absent (a model trained on bare indices), never mismatched.
@@ -226,7 +291,9 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
          model.T.cols() == static_cast<Eigen::Index>(model.tagNames.size())) &&
         model.features.codewords >= 0 && model.features.idf.size() == model.features.codewords &&
         model.features.summaryMean.size() == model.features.summaryInvStd.size() &&
-        (model.features.dimension() == 0 || model.V.cols() == model.features.dimension());
+        (model.features.dimension() == 0 || model.V.cols() == model.features.dimension()) &&
+        (!model.calibration ||
+         static_cast<Eigen::Index>(model.calibration->tags.size()) == model.T.cols());
     if (!shapes) r.fail("inconsistent sizes between sections");
   }
   if (!r.ok()) {

@@ -1,0 +1,230 @@
+// Calibration (core/model/calibration.h, core/eval/crossfit.h): the fits recover parameters
+// planted in synthetic data, the shrinkage behaves as documented, and cross-fitting scores every
+// song with a model that did not see it.
+#include <QtTest>
+#include <cmath>
+#include <vector>
+
+#include "core/base/random.h"
+#include "core/eval/crossfit.h"
+#include "core/model/calibration.h"
+
+using namespace songspace::core;
+namespace base = songspace::base;
+
+namespace {
+
+// n scores from N(0, 1.5²) and outcomes drawn with P(y = 1) = σ(slope · s + intercept).
+void logisticSample(int n, float slope, float intercept, std::uint64_t seed,
+                    std::vector<float>& scores, std::vector<char>& labels) {
+  base::Xoshiro256 rng(seed);
+  scores.clear();
+  labels.clear();
+  const PlattScaling truth{slope, intercept};
+  for (int i = 0; i < n; ++i) {
+    const auto s = static_cast<float>(1.5 * base::standardNormal(rng));
+    scores.push_back(s);
+    labels.push_back(base::uniform01(rng) < truth.probability(s) ? 1 : 0);
+  }
+}
+
+}  // namespace
+
+class CalibrationTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void plattRecoversAPlantedLogistic() {
+    std::vector<float> scores;
+    std::vector<char> labels;
+    logisticSample(20000, 2.0f, -1.0f, 7, scores, labels);
+    const PlattScaling fit = fitPlatt(scores, labels);
+    // Standard errors at n = 20 000 are about 0.03 (slope) and 0.02 (intercept).
+    QVERIFY2(std::abs(fit.slope - 2.0f) < 0.12f, qPrintable(QString::number(fit.slope)));
+    QVERIFY2(std::abs(fit.intercept + 1.0f) < 0.08f, qPrintable(QString::number(fit.intercept)));
+    // Weights count an example that many times: the data once with weight 2 fit like twice.
+    std::vector<float> doubledScores = scores, weights(scores.size(), 2.0f);
+    std::vector<char> doubledLabels = labels;
+    doubledScores.insert(doubledScores.end(), scores.begin(), scores.end());
+    doubledLabels.insert(doubledLabels.end(), labels.begin(), labels.end());
+    const PlattScaling twice = fitPlatt(doubledScores, doubledLabels);
+    const PlattScaling weighted = fitPlatt(scores, labels, weights);
+    QVERIFY(std::abs(twice.slope - weighted.slope) < 1e-4f);
+    QVERIFY(std::abs(twice.intercept - weighted.intercept) < 1e-4f);
+  }
+
+  void plattOnDegenerateData() {
+    // Separable data: the fit stays finite, ordered by the score, and sure of the labels.
+    const std::vector<float> scores{-2, -1, 1, 2};
+    const std::vector<char> labels{0, 0, 1, 1};
+    const PlattScaling fit = fitPlatt(scores, labels);
+    QVERIFY(std::isfinite(fit.slope) && std::isfinite(fit.intercept));
+    QVERIFY(fit.slope > 0);
+    QVERIFY(fit.probability(-1) < 0.01f && fit.probability(1) > 0.99f);
+    // One class only, or nothing: finite, and with a prior the prior's mean for no data.
+    const std::vector<char> none{0, 0, 0, 0};
+    const PlattScaling negative = fitPlatt(scores, none);
+    QVERIFY(negative.probability(2) < 0.01f);
+    const PlattPrior prior{{0.5f, -2.0f}, 0.1, 0.1};
+    const PlattScaling empty = fitPlatt({}, {}, {}, &prior);
+    QCOMPARE(empty.slope, 0.5f);
+    QCOMPARE(empty.intercept, -2.0f);
+  }
+
+  void mapShrinksFewPositivesTowardsThePrior() {
+    // Three examples pull far from the prior; 20 000 examples do not care about it.
+    const PlattPrior prior{{1.0f, -3.0f}, 0.5, 2.0};
+    const std::vector<float> few{0.5f, 1.0f, 1.5f};
+    const std::vector<char> fewLabels{1, 1, 0};
+    const PlattScaling ml = fitPlatt(few, fewLabels);
+    const PlattScaling map = fitPlatt(few, fewLabels, {}, &prior);
+    QVERIFY(std::abs(map.slope - 1.0f) < std::abs(ml.slope - 1.0f));
+    QVERIFY(std::abs(map.slope - 1.0f) < 0.5f);
+    std::vector<float> scores;
+    std::vector<char> labels;
+    logisticSample(20000, 2.0f, -1.0f, 11, scores, labels);
+    const PlattScaling many = fitPlatt(scores, labels, {}, &prior);
+    QVERIFY2(std::abs(many.slope - 2.0f) < 0.15f, qPrintable(QString::number(many.slope)));
+    QVERIFY2(std::abs(many.intercept + 1.0f) < 0.1f, qPrintable(QString::number(many.intercept)));
+  }
+
+  void temperatureRecoversAPlantedTemperature() {
+    // 4 000 queries over 6 classes with scores N(0, 2²); the class drawn from softmax(s / 0.5).
+    const int classes = 6, queries = 4000;
+    const float planted = 0.5f;
+    base::Xoshiro256 rng(3);
+    Eigen::MatrixXf scores(classes, queries);
+    std::vector<int> truth;
+    for (int q = 0; q < queries; ++q) {
+      for (int c = 0; c < classes; ++c) scores(c, q) = float(2.0 * base::standardNormal(rng));
+      const Eigen::VectorXf p = temperatureSoftmax(scores.col(q), planted);
+      double u = base::uniform01(rng);
+      int drawn = classes - 1;
+      for (int c = 0; c < classes; ++c) {
+        u -= p[c];
+        if (u < 0) {
+          drawn = c;
+          break;
+        }
+      }
+      truth.push_back(drawn);
+    }
+    const float fitted = fitTemperature(scores, truth);
+    QVERIFY2(std::abs(fitted - planted) < 0.05f, qPrintable(QString::number(fitted)));
+    // A NaN score is not a candidate: class 0 removed from every query changes nothing for the
+    // others' relative probabilities, and queries whose truth was class 0 are skipped.
+    Eigen::MatrixXf restricted = scores;
+    restricted.row(0).setConstant(std::numeric_limits<float>::quiet_NaN());
+    const Eigen::VectorXf p = temperatureSoftmax(restricted.col(0), 1.0f);
+    QCOMPARE(p[0], 0.0f);
+    QVERIFY(std::abs(p.sum() - 1.0f) < 1e-5f);
+    QVERIFY(std::abs(p[2] / p[1] - std::exp(scores(2, 0) - scores(1, 0))) < 1e-3f * p[2] / p[1]);
+    const float fittedRestricted = fitTemperature(restricted, truth);
+    QVERIFY2(std::abs(fittedRestricted - planted) < 0.07f,
+             qPrintable(QString::number(fittedRestricted)));
+    QCOMPARE(fitTemperature(scores, std::vector<int>(queries, -1)), 1.0f);  // nothing to fit
+  }
+
+  void thresholdReachesTheTargetPrecision() {
+    // Sorted: 0.95 y, 0.9 y, 0.85 n, 0.8 y, 0.7 y, 0.6 n, 0.55 n. Cumulative precision: 1, 1, 2/3,
+    // 3/4, 4/5, 4/6, 4/7. The lowest cut with precision ≥ 0.75 is 0.7 (4/5).
+    const std::vector<float> p{0.6f, 0.95f, 0.8f, 0.85f, 0.9f, 0.55f, 0.7f};
+    const std::vector<char> y{0, 1, 1, 0, 1, 0, 1};
+    QCOMPARE(precisionThreshold(p, y, 0.75, 0.5), 0.7f);
+    QCOMPARE(precisionThreshold(p, y, 0.75, 0.8), 0.8f);  // never below the floor
+    QCOMPARE(precisionThreshold(p, y, 1.0, 0.5), 0.9f);
+    // Unreachable (every outcome wrong): the target itself.
+    const std::vector<char> wrong(p.size(), 0);
+    QCOMPARE(precisionThreshold(p, wrong, 0.9, 0.5), 0.9f);
+    // Ties are cut together: {0.8 y, 0.8 n} is one step of precision 1/2.
+    const std::vector<float> tied{0.8f, 0.8f};
+    const std::vector<char> half{1, 0};
+    QCOMPARE(precisionThreshold(tied, half, 0.9, 0.5), 0.9f);
+  }
+
+  void fitCalibrationSharesAcrossTags() {
+    // Tag 0: 4 000 pairs from σ(2s − 1); tag 1: four pairs; tag 2: none.
+    CalibrationData data;
+    std::vector<float> scores;
+    std::vector<char> labels;
+    logisticSample(4000, 2.0f, -1.0f, 5, scores, labels);
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      data.tagIndex.push_back(0);
+      data.tagScores.push_back(scores[i]);
+      data.tagLabels.push_back(labels[i]);
+    }
+    for (const float s : {2.0f, 1.8f, -0.5f, -1.0f}) {
+      data.tagIndex.push_back(1);
+      data.tagScores.push_back(s);
+      data.tagLabels.push_back(s > 0 ? 1 : 0);  // separable: alone it would fit a cliff
+    }
+    const Calibration c = fitCalibration(data, 3, 0.9);
+    QCOMPARE(int(c.tags.size()), 3);
+    QVERIFY(std::abs(c.tags[0].slope - 2.0f) < 0.25f);
+    QCOMPARE(c.tags[2].slope, c.pooledTags.slope);  // no data: the pooled fit
+    QCOMPARE(c.tags[2].intercept, c.pooledTags.intercept);
+    QVERIFY2(c.tags[1].slope < 2 * c.pooledTags.slope,
+             qPrintable(QString::number(c.tags[1].slope)));  // shrunk, not a cliff
+    QVERIFY(c.tags[1].probability(1.8f) > c.tags[1].probability(-0.5f));
+    QVERIFY(c.autoTagThreshold >= float(kAutoTagThresholdFloor) && c.autoTagThreshold <= 1);
+    QVERIFY(c.expectedPrecision >= 0.9f);
+    QCOMPARE(c.artistTemperature, 1.0f);  // no artist data
+  }
+
+  void crossFittingHoldsEverySongOut() {
+    // 40 songs, two artists told apart by feature 0 or 1, tag 0 on artist 0's songs. The folds'
+    // models must score every song once, from models that never trained on it.
+    TrainingSet data;
+    std::vector<Eigen::Triplet<float>> triplets;
+    base::Xoshiro256 rng(1);
+    for (int s = 0; s < 40; ++s) {
+      const int artist = s % 2;
+      triplets.emplace_back(s, artist, 1.0f);
+      triplets.emplace_back(s, 2 + static_cast<int>(base::uniformBelow(rng, 4)), 0.3f);
+      data.songArtist.push_back(artist);
+      data.songTags.push_back(artist == 0 ? std::vector<int>{0} : std::vector<int>{1});
+    }
+    data.songs.resize(40, 6);
+    data.songs.setFromTriplets(triplets.begin(), triplets.end());
+    data.numArtists = 2;
+    data.numTags = 2;
+    TrainOptions train;
+    train.dimension = 4;
+    train.subspaces = 1;
+    train.epochs = 5;
+    CalibrationOptions options;
+    options.folds = 4;
+    CalibrationData held;
+    const CalibrationReport report = gatherCalibrationData(data, {}, train, options, held);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    QCOMPARE(report.folds, 4);
+    QCOMPARE(report.songs, 40);
+    QCOMPARE(int(held.tagScores.size()), 40 * 2);  // every song, both tags seen in training
+    QCOMPARE(int(held.artistTruth.size()), 40);
+    QCOMPARE(held.artistScores.cols(), Eigen::Index(40));
+    // Pairs: each held-out song with the 30 training songs of its fold (fewer unrelated ones than
+    // the cap, so all kept at weight 1), related ones those of its artist: 20 less those held out
+    // with it, so at least 10 of the 30.
+    QCOMPARE(int(held.pairScores.size()), 40 * 30);
+    QVERIFY(std::all_of(held.pairWeights.begin(), held.pairWeights.end(),
+                        [](float w) { return w == 1.0f; }));
+    const auto positives = std::count(held.pairLabels.begin(), held.pairLabels.end(), 1);
+    QVERIFY(positives >= 40 * 10 && positives < 40 * 20);
+    // The task is easy: calibrated, the right artist is likely and the right tag is likely.
+    JointModel model;
+    model.T.resize(4, 2);
+    const Calibration c = fitCalibration(held, 2, 0.9);
+    QVERIFY(c.pairs.slope > 0);
+    QVERIFY(c.tags[0].slope > 0);
+    // Options out of range are refused with the parameter's name.
+    options.folds = 99;
+    QVERIFY(gatherCalibrationData(data, {}, train, options, held).error.find("calibration_folds") !=
+            std::string::npos);
+    options.folds = 0;  // no calibration
+    QVERIFY(calibrateModel(data, {}, train, options, model).error.empty());
+    QVERIFY(!model.calibration.has_value());
+  }
+};
+
+QTEST_GUILESS_MAIN(CalibrationTest)
+#include "tst_calibration.moc"
