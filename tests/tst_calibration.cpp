@@ -209,7 +209,7 @@ class CalibrationTest : public QObject {
     QVERIFY(std::all_of(held.pairWeights.begin(), held.pairWeights.end(),
                         [](float w) { return w == 1.0f; }));
     const auto positives = std::count(held.pairLabels.begin(), held.pairLabels.end(), 1);
-    QVERIFY(positives >= 40 * 10 && positives < 40 * 20);
+    QVERIFY(positives >= 40L * 10 && positives < 40L * 20);
     // The task is easy: calibrated, the right artist is likely and the right tag is likely.
     JointModel model;
     model.T.resize(4, 2);

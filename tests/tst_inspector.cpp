@@ -42,8 +42,10 @@ class InspectorTest : public QObject {
   testdata::Library m_untrained;
 
   std::int64_t fileIdOf(int artist, int song) const {
-    const auto& path =
-        m_library.songs[static_cast<std::size_t>(artist * testdata::kSongsPerArtist + song)].path;
+    const auto& path = m_library
+                           .songs[static_cast<std::size_t>(artist) * testdata::kSongsPerArtist +
+                                  static_cast<std::size_t>(song)]
+                           .path;
     for (const core::SongRow& row : m_library.snapshot->songs) {
       if (row.path == path) return row.fileId;
     }

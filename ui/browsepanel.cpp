@@ -94,9 +94,9 @@ void BrowsePanel::addUncalibratedNotice(QVBoxLayout* layout) {
 QString BrowsePanel::songLabel(std::int64_t fileId) const {
   const core::SongRow* song = m_snapshot ? m_snapshot->song(fileId) : nullptr;
   if (!song) return tr("Song #%1").arg(fileId);
-  const QString title = song->info.title.empty()
-                            ? QFileInfo(QString::fromStdString(song->path)).fileName()
-                            : QString::fromStdString(song->info.title);
+  QString title = song->info.title.empty()
+                      ? QFileInfo(QString::fromStdString(song->path)).fileName()
+                      : QString::fromStdString(song->info.title);
   if (song->artistName.empty()) return title;
   return QStringLiteral("%1 – %2").arg(QString::fromStdString(song->artistName), title);
 }

@@ -73,6 +73,7 @@ base::Status ModelSession::embedExternalFile(const std::filesystem::path& file,
 std::vector<Hit> ModelSession::namedHits(const std::vector<core::Scored>& scored,
                                          const std::vector<std::string>& names) const {
   std::vector<Hit> hits;
+  hits.reserve(scored.size());
   for (const core::Scored& s : scored) {
     hits.push_back({s.index, 0, names[static_cast<std::size_t>(s.index)], s.score, -1});
   }
@@ -81,6 +82,7 @@ std::vector<Hit> ModelSession::namedHits(const std::vector<core::Scored>& scored
 
 std::vector<Hit> ModelSession::songHits(const std::vector<core::Scored>& scored) const {
   std::vector<Hit> hits;
+  hits.reserve(scored.size());
   for (const core::Scored& s : scored) {
     hits.push_back({s.index, m_fileIds[static_cast<std::size_t>(s.index)], {}, s.score, -1});
   }
