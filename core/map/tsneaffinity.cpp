@@ -8,6 +8,10 @@
 #include <tuple>
 #include <utility>
 
+// hnswlib's SSE path prefetches one link past the end of each neighbour list (hnswalg.h,
+// searchBaseLayer), a heap over-read AddressSanitizer reports; without it the library falls back to
+// scalar distances, so SquaredL2 below supplies its own vectorised one.
+#define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
 namespace songspace::core {
@@ -23,6 +27,24 @@ constexpr std::size_t kHnswConstruction = 100;  // efConstruction
 constexpr int kHnswSearchFactor = 2;            // ef = 2k at query time
 constexpr std::size_t kHnswSeed = 100;
 constexpr double kEntropyTolerance = 1e-5;
+
+// Squared Euclidean distance between two rows of `dimension` floats, vectorised by Eigen.
+class SquaredL2 final : public hnswlib::SpaceInterface<float> {
+ public:
+  explicit SquaredL2(std::size_t dimension) : dimension_(dimension) {}
+  std::size_t get_data_size() override { return dimension_ * sizeof(float); }
+  hnswlib::DISTFUNC<float> get_dist_func() override { return &distance; }
+  void* get_dist_func_param() override { return &dimension_; }
+
+ private:
+  static float distance(const void* a, const void* b, const void* dimension) {
+    const auto d = static_cast<Eigen::Index>(*static_cast<const std::size_t*>(dimension));
+    const Eigen::Map<const Eigen::VectorXf> x(static_cast<const float*>(a), d);
+    const Eigen::Map<const Eigen::VectorXf> y(static_cast<const float*>(b), d);
+    return (x - y).squaredNorm();
+  }
+  std::size_t dimension_;
+};
 
 }  // namespace
 
@@ -96,7 +118,7 @@ void approximateKnn(const Eigen::MatrixXf& points, int k, std::vector<int>& indi
   k = std::min(k, n - 1);
   // hnswlib reads each point as d contiguous floats: rows of a column-major matrix are not.
   const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = points;
-  hnswlib::L2Space space(d);
+  SquaredL2 space(d);
   hnswlib::HierarchicalNSW<float> graph(&space, static_cast<std::size_t>(n), kHnswLinks,
                                         kHnswConstruction, kHnswSeed);
   for (int i = 0; i < n; ++i) graph.addPoint(rows.row(i).data(), static_cast<std::size_t>(i));
