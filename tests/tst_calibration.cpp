@@ -2,6 +2,7 @@
 // planted in synthetic data, the shrinkage behaves as documented, and cross-fitting scores every
 // song with a model that did not see it.
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -13,6 +14,26 @@ using namespace songspace::core;
 namespace base = songspace::base;
 
 namespace {
+
+// `songs` songs, two artists told apart by feature 0 or 1 (plus a noise feature), tag 0 on artist
+// 0's songs and tag 1 on artist 1's.
+TrainingSet twoArtists(int songs) {
+  TrainingSet data;
+  std::vector<Eigen::Triplet<float>> triplets;
+  base::Xoshiro256 rng(1);
+  for (int s = 0; s < songs; ++s) {
+    const int artist = s % 2;
+    triplets.emplace_back(s, artist, 1.0f);
+    triplets.emplace_back(s, 2 + static_cast<int>(base::uniformBelow(rng, 4)), 0.3f);
+    data.songArtist.push_back(artist);
+    data.songTags.push_back(artist == 0 ? std::vector<int>{0} : std::vector<int>{1});
+  }
+  data.songs.resize(songs, 6);
+  data.songs.setFromTriplets(triplets.begin(), triplets.end());
+  data.numArtists = 2;
+  data.numTags = 2;
+  return data;
+}
 
 // n scores from N(0, 1.5²) and outcomes drawn with P(y = 1) = σ(slope · s + intercept).
 void logisticSample(int n, float slope, float intercept, std::uint64_t seed,
@@ -223,6 +244,61 @@ class CalibrationTest : public QObject {
     options.folds = 0;  // no calibration
     QVERIFY(calibrateModel(data, {}, train, options, model).error.empty());
     QVERIFY(!model.calibration.has_value());
+  }
+
+  void validationSplitNeedsNoTraining() {
+    // 1 000 songs: the trainer's 10 % validation split (100 songs, one split for both blocks of
+    // the stack) is enough, so the calibration scores it with the parameters chosen before the
+    // refit on all songs, and trains nothing.
+    const TrainingSet data = twoArtists(1000);
+    TrainOptions train;
+    train.dimension = 4;
+    train.subspaces = 2;
+    train.epochs = 3;
+    JointModel model;
+    HeldOutModel heldOut;
+    const TrainReport trained = trainModel(data, train, model, {}, nullptr, &heldOut);
+    QVERIFY2(trained.error.empty(), trained.error.c_str());
+    QVERIFY(trained.refit);
+    QCOMPARE(int(heldOut.songs.size()), kMinValidationSplitSongs);
+    QVERIFY(std::is_sorted(heldOut.songs.begin(), heldOut.songs.end()));
+    QCOMPARE(heldOut.V.rows(), model.V.rows());
+    QCOMPARE(heldOut.V.cols(), model.V.cols());
+    QVERIFY(!heldOut.V.isApprox(model.V));  // the refit moved on; the held-out model did not
+    // One block trains on the same split: the stack's blocks share it.
+    TrainOptions single = train;
+    single.subspaces = 1;
+    single.dimension = 2;
+    JointModel one;
+    HeldOutModel oneHeldOut;
+    QVERIFY(trainModel(data, single, one, {}, nullptr, &oneHeldOut).error.empty());
+    QCOMPARE(oneHeldOut.songs, heldOut.songs);
+
+    CalibrationOptions options;
+    const CalibrationReport report =
+        calibrateModel(data, {}, train, options, model, {}, nullptr, &heldOut);
+    QVERIFY2(report.error.empty(), report.error.c_str());
+    QCOMPARE(report.source, CalibrationSource::ValidationSplit);
+    QCOMPARE(report.folds, 0);
+    QCOMPARE(report.songs, kMinValidationSplitSongs);
+    QVERIFY(model.calibration.has_value());
+    QVERIFY(model.calibration->tags[0].slope > 0);  // an easy task: the fits are the right way up
+    QVERIFY(model.calibration->pairs.slope > 0);
+
+    // Without a refit the held-out parameters are the returned model's own.
+    train.refitOnAllSongs = false;
+    QVERIFY(trainModel(data, train, model, {}, nullptr, &heldOut).error.empty());
+    QVERIFY(heldOut.V.isApprox(model.V) && heldOut.T.isApprox(model.T));
+
+    // A split below kMinValidationSplitSongs: cross-fitting, for the chosen epochs.
+    heldOut.songs.resize(static_cast<std::size_t>(kMinValidationSplitSongs) - 1);
+    options.folds = 2;
+    const CalibrationReport crossFitted =
+        calibrateModel(data, {}, train, options, model, {}, nullptr, &heldOut);
+    QVERIFY2(crossFitted.error.empty(), crossFitted.error.c_str());
+    QCOMPARE(crossFitted.source, CalibrationSource::CrossFitting);
+    QCOMPARE(crossFitted.folds, 2);
+    QCOMPARE(crossFitted.songs, 1000);
   }
 };
 

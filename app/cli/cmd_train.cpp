@@ -67,6 +67,16 @@ int run(const QStringList& rawArgs) {
     QTextStream(stderr) << "songspace-cli: warning: " << QString::fromStdString(warning) << "\n";
   QJsonArray history;
   for (const double v : result.report.validationHistory) history.append(v);
+  const QString calibrationSource =
+      result.calibration.source == core::CalibrationSource::ValidationSplit
+          ? QStringLiteral("validation split")
+      : result.calibration.source == core::CalibrationSource::CrossFitting
+          ? QStringLiteral("cross-fitting")
+          : QStringLiteral("none");
+  const QJsonObject calibration{{QStringLiteral("source"), calibrationSource},
+                                {QStringLiteral("songs"), result.calibration.songs},
+                                {QStringLiteral("models_trained"), result.calibration.folds},
+                                {QStringLiteral("seconds"), result.calibration.seconds}};
   const QJsonObject summary{
       {QStringLiteral("model"), result.modelPath},
       {QStringLiteral("songs"), result.songs},
@@ -85,6 +95,7 @@ int run(const QStringList& rawArgs) {
       {QStringLiteral("validation_songs"), result.report.validationSongs},
       {QStringLiteral("steps_per_epoch"), static_cast<double>(result.report.stepsPerEpoch)},
       {QStringLiteral("refit"), result.report.refit},
+      {QStringLiteral("calibration"), calibration},
       {QStringLiteral("wall_seconds"), result.wallSeconds},
   };
   if (json) {
@@ -98,6 +109,9 @@ int run(const QStringList& rawArgs) {
         << ", validation p@1 " << QString::number(result.report.bestValidationScore, 'f', 3)
         << ") in " << QString::number(result.wallSeconds, 'f', 1) << " s\n"
         << "subspaces " << result.report.subspaces << "\n"
+        << "calibrated on " << result.calibration.songs << " held-out songs (" << calibrationSource
+        << ", " << result.calibration.folds << " models trained) in "
+        << QString::number(result.calibration.seconds, 'f', 1) << " s\n"
         << "model    " << result.modelPath << "\n";
   }
   return 0;

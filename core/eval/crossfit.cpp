@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <unordered_set>
 
 #include "core/base/random.h"
 #include "core/eval/baselines.h"
@@ -18,12 +17,6 @@ namespace {
 constexpr std::uint64_t kFoldStream = 0xCA11B8A7E5EEDull;
 constexpr std::uint64_t kPairStream = 0x9A1E5A3B1E5ull;
 
-std::uint64_t pairKey(int a, int b) {
-  const auto lo = static_cast<std::uint32_t>(std::min(a, b));
-  const auto hi = static_cast<std::uint32_t>(std::max(a, b));
-  return (std::uint64_t{hi} << 32) | lo;
-}
-
 }  // namespace
 
 std::string CalibrationOptions::validate() const {
@@ -34,11 +27,151 @@ std::string CalibrationOptions::validate() const {
   return error;
 }
 
+namespace {
+
+// Which songs count as related to a song (same artist, same album, or a similar-songs pair).
+class Relations {
+ public:
+  Relations(const TrainingSet& data, std::span<const int> songAlbum) {
+    const int n = data.numSongs();
+    m_artist.assign(static_cast<std::size_t>(n), -1);
+    m_album.assign(static_cast<std::size_t>(n), -1);
+    for (int s = 0; s < n && s < static_cast<int>(data.songArtist.size()); ++s)
+      m_artist[static_cast<std::size_t>(s)] = data.songArtist[static_cast<std::size_t>(s)];
+    for (int s = 0; s < n && s < static_cast<int>(songAlbum.size()); ++s)
+      m_album[static_cast<std::size_t>(s)] = songAlbum[static_cast<std::size_t>(s)];
+    m_byArtist.resize(static_cast<std::size_t>(std::max(data.numArtists, 0)));
+    int albums = 0;
+    for (const int a : m_album) albums = std::max(albums, a + 1);
+    m_byAlbum.resize(static_cast<std::size_t>(albums));
+    m_similar.resize(static_cast<std::size_t>(n));
+    for (int s = 0; s < n; ++s) {
+      if (const int a = artist(s); a >= 0 && a < data.numArtists)
+        m_byArtist[static_cast<std::size_t>(a)].push_back(s);
+      if (const int b = album(s); b >= 0) m_byAlbum[static_cast<std::size_t>(b)].push_back(s);
+    }
+    for (const auto& [a, b] : data.similarSongs) {
+      if (a < 0 || b < 0 || a >= n || b >= n) continue;
+      m_similar[static_cast<std::size_t>(a)].push_back(b);
+      m_similar[static_cast<std::size_t>(b)].push_back(a);
+    }
+  }
+  int artist(int s) const { return m_artist[static_cast<std::size_t>(s)]; }
+  int album(int s) const { return m_album[static_cast<std::size_t>(s)]; }
+  // The songs related to `song` (itself excluded), ascending and distinct.
+  void related(int song, std::vector<int>& out) const {
+    out.clear();
+    if (const int a = artist(song); a >= 0 && a < static_cast<int>(m_byArtist.size()))
+      out.insert(out.end(), m_byArtist[static_cast<std::size_t>(a)].begin(),
+                 m_byArtist[static_cast<std::size_t>(a)].end());
+    if (const int b = album(song); b >= 0)
+      out.insert(out.end(), m_byAlbum[static_cast<std::size_t>(b)].begin(),
+                 m_byAlbum[static_cast<std::size_t>(b)].end());
+    const auto& similar = m_similar[static_cast<std::size_t>(song)];
+    out.insert(out.end(), similar.begin(), similar.end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    out.erase(std::remove(out.begin(), out.end(), song), out.end());
+  }
+
+ private:
+  std::vector<int> m_artist, m_album;
+  std::vector<std::vector<int>> m_byArtist, m_byAlbum, m_similar;
+};
+
+// Appends to `out` the scores, by `model`, of the `held` songs, which it did not train on, against
+// the labels and songs it trained on (`inTraining[s]` != 0).
+void scoreHeldOut(const TrainingSet& data, const Relations& relations, const JointModel& model,
+                  std::span<const int> held, const std::vector<char>& inTraining, int pairNegatives,
+                  base::Xoshiro256& rng, CalibrationData& out,
+                  std::vector<Eigen::VectorXf>& artistColumns) {
+  const int n = data.numSongs();
+  std::vector<char> tagSeen(static_cast<std::size_t>(data.numTags), 0);
+  std::vector<char> artistSeen(static_cast<std::size_t>(data.numArtists), 0);
+  std::vector<int> trainSongs;
+  for (int s = 0; s < n; ++s) {
+    if (!inTraining[static_cast<std::size_t>(s)]) continue;
+    trainSongs.push_back(s);
+    if (static_cast<std::size_t>(s) < data.songTags.size())
+      for (const int t : data.songTags[static_cast<std::size_t>(s)])
+        if (t >= 0 && t < data.numTags) tagSeen[static_cast<std::size_t>(t)] = 1;
+    if (const int a = relations.artist(s); a >= 0 && a < data.numArtists)
+      artistSeen[static_cast<std::size_t>(a)] = 1;
+  }
+  if (trainSongs.empty()) return;
+
+  // Every song's embedding once (a column per song): the held songs' and their pair partners'.
+  const Eigen::MatrixXf embedded = model.embedSongs(data.songs);
+  std::vector<int> related;
+  for (const int song : held) {
+    const Eigen::VectorXf x = embedded.col(song);
+    // Tags: only songs someone tagged (an untagged song says nothing about any tag).
+    if (static_cast<std::size_t>(song) < data.songTags.size() &&
+        !data.songTags[static_cast<std::size_t>(song)].empty()) {
+      const auto& tags = data.songTags[static_cast<std::size_t>(song)];
+      const Eigen::VectorXf scores = model.T.transpose() * x;
+      for (int t = 0; t < data.numTags; ++t) {
+        if (!tagSeen[static_cast<std::size_t>(t)]) continue;
+        out.tagIndex.push_back(t);
+        out.tagScores.push_back(scores[t]);
+        out.tagLabels.push_back(std::find(tags.begin(), tags.end(), t) != tags.end() ? 1 : 0);
+      }
+    }
+    if (const int artist = relations.artist(song);
+        artist >= 0 && artist < data.numArtists && artistSeen[static_cast<std::size_t>(artist)]) {
+      Eigen::VectorXf scores = model.A.transpose() * x;
+      for (int a = 0; a < data.numArtists; ++a)
+        if (!artistSeen[static_cast<std::size_t>(a)])
+          scores[a] = std::numeric_limits<float>::quiet_NaN();
+      artistColumns.push_back(std::move(scores));
+      out.artistTruth.push_back(artist);
+    }
+    // Pairs with the training songs: every related one, and `pairNegatives` unrelated ones drawn
+    // uniformly (all of them when there are no more), each weighted to stand for its share.
+    relations.related(song, related);
+    std::erase_if(related, [&](int s) { return !inTraining[static_cast<std::size_t>(s)]; });
+    for (const int r : related) {
+      out.pairScores.push_back(embedded.col(r).dot(x));
+      out.pairLabels.push_back(1);
+      out.pairWeights.push_back(1.0f);
+    }
+    const std::size_t unrelated = trainSongs.size() - related.size();
+    if (unrelated == 0) continue;
+    const auto isRelated = [&](int s) {
+      return std::binary_search(related.begin(), related.end(), s);
+    };
+    if (unrelated <= static_cast<std::size_t>(pairNegatives)) {
+      for (const int s : trainSongs) {
+        if (isRelated(s)) continue;
+        out.pairScores.push_back(embedded.col(s).dot(x));
+        out.pairLabels.push_back(0);
+        out.pairWeights.push_back(1.0f);
+      }
+      continue;
+    }
+    // Drawn with replacement by rejection: unrelated songs are the majority here (more than
+    // pairNegatives of them), and each draw then stands for unrelated / pairNegatives songs.
+    const auto weight =
+        static_cast<float>(static_cast<double>(unrelated) / static_cast<double>(pairNegatives));
+    for (int kept = 0; kept < pairNegatives;) {
+      const int s =
+          trainSongs[base::uniformBelow(rng, static_cast<std::uint32_t>(trainSongs.size()))];
+      if (isRelated(s)) continue;
+      out.pairScores.push_back(embedded.col(s).dot(x));
+      out.pairLabels.push_back(0);
+      out.pairWeights.push_back(weight);
+      ++kept;
+    }
+  }
+}
+
+}  // namespace
+
 CalibrationReport gatherCalibrationData(
     const TrainingSet& data, std::span<const int> songAlbum, const TrainOptions& train,
     const CalibrationOptions& options, CalibrationData& out,
     const std::function<void(const CalibrationProgress&)>& progress,
-    const std::atomic<bool>* cancel) {
+    const std::atomic<bool>* cancel, const HeldOutModel* heldOut, const JointModel* trained) {
   const auto start = std::chrono::steady_clock::now();
   CalibrationReport report;
   report.error = options.validate();
@@ -48,38 +181,60 @@ CalibrationReport gatherCalibrationData(
   const int n = data.numSongs();
   if (options.folds == 0 || n < 2) return report;
 
+  const Relations relations(data, songAlbum);
+  std::vector<Eigen::VectorXf> artistColumns;
+  base::Xoshiro256 pairRng(train.seed ^ kPairStream);
+  const auto finish = [&] {
+    out.artistScores.resize(data.numArtists, static_cast<Eigen::Index>(artistColumns.size()));
+    for (std::size_t q = 0; q < artistColumns.size(); ++q)
+      out.artistScores.col(static_cast<Eigen::Index>(q)) = artistColumns[q];
+    out.songs = report.songs;
+    out.folds = report.folds;
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+
+  // The trainer's validation split, when it is big enough: no training at all.
+  if (heldOut && trained && static_cast<int>(heldOut->songs.size()) >= kMinValidationSplitSongs &&
+      heldOut->V.cols() == data.songs.cols()) {
+    std::vector<int> held = heldOut->songs;
+    if (static_cast<int>(held.size()) > options.maxSongs) {
+      seededShuffle(held, train.seed ^ kFoldStream);
+      held.resize(static_cast<std::size_t>(options.maxSongs));
+      std::sort(held.begin(), held.end());
+    }
+    std::vector<char> inTraining(static_cast<std::size_t>(n), 1);
+    for (const int s : heldOut->songs) inTraining[static_cast<std::size_t>(s)] = 0;
+    JointModel scorer;
+    scorer.maxNorm = trained->maxNorm;
+    scorer.V = heldOut->V;
+    scorer.A = heldOut->A;
+    scorer.T = heldOut->T;
+    scoreHeldOut(data, relations, scorer, held, inTraining, options.pairNegatives, pairRng, out,
+                 artistColumns);
+    report.source = CalibrationSource::ValidationSplit;
+    report.songs = static_cast<int>(held.size());
+    if (progress) progress({1, 1});
+    finish();
+    return report;
+  }
+
   std::vector<int> order(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
   seededShuffle(order, train.seed ^ kFoldStream);
   const int foldSize = std::min((n + options.folds - 1) / options.folds, options.maxSongs);
   const int folds = std::min(options.folds, (options.maxSongs + foldSize - 1) / foldSize);
+  report.source = CalibrationSource::CrossFitting;
 
-  std::unordered_set<std::uint64_t> related;  // similar-song pairs
-  related.reserve(data.similarSongs.size() * 2);
-  for (const auto& [a, b] : data.similarSongs) related.insert(pairKey(a, b));
-  const auto at = [](const auto& v, int i) { return v[static_cast<std::size_t>(i)]; };
-  const auto artistOf = [&](int s) {
-    return s < static_cast<int>(data.songArtist.size()) ? at(data.songArtist, s) : -1;
-  };
-  const auto albumOf = [&](int s) {
-    return s < static_cast<int>(songAlbum.size()) ? songAlbum[static_cast<std::size_t>(s)] : -1;
-  };
-  const auto isRelated = [&](int a, int b) {
-    const int artist = artistOf(a), album = albumOf(a);
-    return (artist >= 0 && artist == artistOf(b)) || (album >= 0 && album == albumOf(b)) ||
-           related.count(pairKey(a, b)) > 0;
-  };
-
-  std::vector<Eigen::VectorXf> artistColumns;
-  base::Xoshiro256 pairRng(train.seed ^ kPairStream);
-  std::vector<int> unrelated;
   for (int fold = 0; fold < folds; ++fold) {
     const int first = fold * foldSize;
     if (first >= n) break;
     HoldoutSplit split;
+    std::vector<char> inTraining(static_cast<std::size_t>(n), 0);
     for (int i = 0; i < n; ++i) {
       const bool held = i >= first && i < first + foldSize;
-      (held ? split.testSongs : split.trainSongs).push_back(at(order, i));
+      (held ? split.testSongs : split.trainSongs).push_back(order[static_cast<std::size_t>(i)]);
+      if (!held) inTraining[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] = 1;
     }
     if (split.trainSongs.empty()) break;
     std::sort(split.testSongs.begin(), split.testSongs.end());
@@ -88,95 +243,31 @@ CalibrationReport gatherCalibrationData(
     const TrainingSet part = trainingPart(data, split);
     TrainOptions foldOptions = train;
     foldOptions.seed = train.seed + static_cast<std::uint64_t>(fold) + 1;
+    if (heldOut && heldOut->bestEpoch > 0) {
+      // The epochs early stopping chose for the final model, on the fold's songs, no search.
+      foldOptions.epochs = heldOut->bestEpoch;
+      foldOptions.patience = 0;
+      foldOptions.validationFraction = 0;
+      foldOptions.refitOnAllSongs = false;
+    }
     JointModel model;
-    const TrainReport trained = trainModel(part, foldOptions, model, {}, cancel);
-    if (trained.cancelled || (cancel && cancel->load())) {
+    const TrainReport foldReport = trainModel(part, foldOptions, model, {}, cancel);
+    if (foldReport.cancelled || (cancel && cancel->load())) {
       report.cancelled = true;
       return report;
     }
-    if (!trained.error.empty()) {
-      report.error = "calibration fold " + std::to_string(fold + 1) + ": " + trained.error;
+    if (!foldReport.error.empty()) {
+      report.error = "calibration fold " + std::to_string(fold + 1) + ": " + foldReport.error;
       return report;
     }
     ++report.folds;
-
-    std::vector<std::vector<int>> partTags = part.songTags;
-    partTags.resize(static_cast<std::size_t>(part.numSongs()));
-    std::vector<int> partArtist = part.songArtist;
-    partArtist.resize(static_cast<std::size_t>(part.numSongs()), -1);
-    const Eigen::VectorXf tagSeen = labelFrequency(partTags, data.numTags);
-    const Eigen::VectorXf artistSeen = labelFrequency(partArtist, data.numArtists);
-
-    std::vector<int> held = split.testSongs;
-    SparseRows heldRows(static_cast<Eigen::Index>(held.size()), data.songs.cols());
-    {
-      std::vector<Eigen::Triplet<float>> triplets;
-      for (std::size_t i = 0; i < held.size(); ++i)
-        for (SparseRows::InnerIterator it(data.songs, held[i]); it; ++it)
-          triplets.emplace_back(static_cast<int>(i), static_cast<int>(it.col()), it.value());
-      heldRows.setFromTriplets(triplets.begin(), triplets.end());
-    }
-    const Eigen::MatrixXf heldEmb = model.embedSongs(heldRows);
-    const Eigen::MatrixXf trainEmb = model.embedSongs(part.songs);
-    const Eigen::MatrixXf tagScores = model.T.transpose() * heldEmb;
-    const Eigen::MatrixXf artistScores = model.A.transpose() * heldEmb;
-    const Eigen::MatrixXf pairScores = trainEmb.transpose() * heldEmb;  // train × held
-
-    for (std::size_t h = 0; h < held.size(); ++h) {
-      const int song = held[h];
-      const auto column = static_cast<Eigen::Index>(h);
-      ++report.songs;
-      // Tags: only songs someone tagged (an untagged song says nothing about any tag).
-      if (static_cast<std::size_t>(song) < data.songTags.size() &&
-          !at(data.songTags, song).empty()) {
-        const auto& tags = at(data.songTags, song);
-        for (int t = 0; t < data.numTags; ++t) {
-          if (tagSeen[t] <= 0) continue;
-          out.tagIndex.push_back(t);
-          out.tagScores.push_back(tagScores(t, column));
-          out.tagLabels.push_back(std::find(tags.begin(), tags.end(), t) != tags.end() ? 1 : 0);
-        }
-      }
-      const int artist = artistOf(song);
-      if (artist >= 0 && artistSeen[artist] > 0) {
-        Eigen::VectorXf scores = artistScores.col(column);
-        for (int a = 0; a < data.numArtists; ++a)
-          if (artistSeen[a] <= 0) scores[a] = std::numeric_limits<float>::quiet_NaN();
-        artistColumns.push_back(std::move(scores));
-        out.artistTruth.push_back(artist);
-      }
-      unrelated.clear();
-      for (std::size_t j = 0; j < split.trainSongs.size(); ++j) {
-        const auto row = static_cast<Eigen::Index>(j);
-        if (isRelated(song, split.trainSongs[j])) {
-          out.pairScores.push_back(pairScores(row, column));
-          out.pairLabels.push_back(1);
-          out.pairWeights.push_back(1.0f);
-        } else {
-          unrelated.push_back(static_cast<int>(j));
-        }
-      }
-      const auto kept =
-          std::min<std::size_t>(unrelated.size(), static_cast<std::size_t>(options.pairNegatives));
-      // A partial Fisher–Yates shuffle picks `kept` of them uniformly.
-      for (std::size_t i = 0; i < kept; ++i) {
-        const auto pick =
-            i + base::uniformBelow(pairRng, static_cast<std::uint32_t>(unrelated.size() - i));
-        std::swap(unrelated[i], unrelated[pick]);
-        out.pairScores.push_back(pairScores(unrelated[i], column));
-        out.pairLabels.push_back(0);
-        out.pairWeights.push_back(
-            static_cast<float>(static_cast<double>(unrelated.size()) / static_cast<double>(kept)));
-      }
-    }
+    // The fold model's song features are the part's rows: score with the full set's rows.
+    scoreHeldOut(data, relations, model, split.testSongs, inTraining, options.pairNegatives,
+                 pairRng, out, artistColumns);
+    report.songs += static_cast<int>(split.testSongs.size());
     if (progress) progress({fold + 1, folds});
   }
-  out.artistScores.resize(data.numArtists, static_cast<Eigen::Index>(artistColumns.size()));
-  for (std::size_t q = 0; q < artistColumns.size(); ++q)
-    out.artistScores.col(static_cast<Eigen::Index>(q)) = artistColumns[q];
-  out.songs = report.songs;
-  out.folds = report.folds;
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  finish();
   return report;
 }
 
@@ -184,14 +275,16 @@ CalibrationReport calibrateModel(const TrainingSet& data, std::span<const int> s
                                  const TrainOptions& train, const CalibrationOptions& options,
                                  JointModel& model,
                                  const std::function<void(const CalibrationProgress&)>& progress,
-                                 const std::atomic<bool>* cancel) {
+                                 const std::atomic<bool>* cancel, const HeldOutModel* heldOut) {
+  const auto start = std::chrono::steady_clock::now();
   model.calibration.reset();
   CalibrationData held;
-  CalibrationReport report =
-      gatherCalibrationData(data, songAlbum, train, options, held, progress, cancel);
-  if (!report.error.empty() || report.cancelled || report.folds == 0) return report;
+  CalibrationReport report = gatherCalibrationData(data, songAlbum, train, options, held, progress,
+                                                   cancel, heldOut, &model);
+  if (!report.error.empty() || report.cancelled || report.songs == 0) return report;
   model.calibration =
       fitCalibration(held, static_cast<int>(model.T.cols()), options.targetPrecision);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

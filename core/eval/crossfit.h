@@ -14,13 +14,24 @@
 
 namespace songspace::core {
 
+// Where the held-out scores come from (docs/design.md §3.1):
+// - ValidationSplit: the trainer's own validation split, scored by the parameters early stopping
+//   chose before any refit (HeldOutModel) — no training at all. Used once that split has at least
+//   kMinValidationSplitSongs songs (10 % of the library up to 2 000: libraries of 1 000 songs and
+//   more), which is enough for the few parameters fitted (one temperature, one pair fit, tag fits
+//   shrunk to a pooled one);
+// - CrossFitting: smaller libraries, whose split is too few songs, train `folds` more models.
+enum class CalibrationSource { None, ValidationSplit, CrossFitting };
+inline constexpr int kMinValidationSplitSongs = 100;
+
 // Every parameter of the calibration, declared once with its default and range.
 struct CalibrationOptions {
-  // Cross-fitting (docs/design.md §3.1): the songs are split into `folds` parts; a model trained
-  // with the same options on the other parts scores each part, so every calibration example comes
-  // from a model that never saw the song, as the final model never saw a new file. 5: four fifths
-  // of a small library is close to the whole, and five more trainings of a library of a few hundred
-  // songs take seconds. 0: no calibration (the model is stored uncalibrated).
+  // Cross-fitting (docs/design.md §3.1), for a library whose validation split is too small: the
+  // songs are split into `folds` parts; a model trained with the same options on the other parts
+  // scores each part, so every calibration example comes from a model that never saw the song, as
+  // the final model never saw a new file. 5: four fifths of a small library is close to the whole.
+  // A fold trains for the epochs early stopping chose for the final model (no search, no refit).
+  // 0: no calibration (the model is stored uncalibrated).
   static constexpr base::ParameterSpec<int> kFolds{
       "calibration_folds", 5, 0, 20,
       "models trained on the other songs to score each held-out part (0: no calibration)"};
@@ -61,29 +72,36 @@ struct CalibrationProgress {
 struct CalibrationReport {
   std::string error;  // empty when the calibration was fitted (or folds == 0)
   bool cancelled = false;
-  int songs = 0;  // held-out songs scored
-  int folds = 0;  // models trained
-  double seconds = 0;
+  CalibrationSource source = CalibrationSource::None;
+  int songs = 0;       // held-out songs scored
+  int folds = 0;       // models trained
+  double seconds = 0;  // wall time of the gathering (calibrateModel: and of the fits)
 };
 
-// Cross-fitted held-out scores of `data` (see CalibrationOptions): trains up to options.folds
-// models with `train` (its seed, per fold seed + fold) and collects every held-out song's tag,
-// artist and song-pair scores. Tags and artists count only when seen in the fold's training part;
-// a song pair is related when the songs share an artist, an album (songAlbum: per song an album
-// id ≥ 0 or −1; may be empty) or a similar-songs pair of `data`. Fewer than 2 songs: no folds.
+// Held-out scores of `data` (see CalibrationSource): from `heldOut` (the final training's
+// validation split and parameters; `trained` is the final model, for its maxNorm) when its split
+// has ≥ kMinValidationSplitSongs songs (at most options.maxSongs of them are scored), else
+// cross-fitted: up to options.folds models trained with `train` (its seed, per fold seed + fold;
+// with heldOut, for heldOut->bestEpoch epochs) each score their held-out part. Tags and artists
+// count only when seen among the scoring model's training songs; a song pair is related when the
+// songs share an artist, an album (songAlbum: per song an album id ≥ 0 or −1; may be empty) or a
+// similar-songs pair of `data`; every related training song and options.pairNegatives unrelated
+// ones (drawn, weighted) pair with each held-out song. Fewer than 2 songs: nothing.
 CalibrationReport gatherCalibrationData(
     const TrainingSet& data, std::span<const int> songAlbum, const TrainOptions& train,
     const CalibrationOptions& options, CalibrationData& out,
     const std::function<void(const CalibrationProgress&)>& progress = {},
-    const std::atomic<bool>* cancel = nullptr);
+    const std::atomic<bool>* cancel = nullptr, const HeldOutModel* heldOut = nullptr,
+    const JointModel* trained = nullptr);
 
 // gatherCalibrationData() then fitCalibration() into model.calibration (left empty when
-// options.folds == 0, on error or when cancelled). Thread rules: blocks the caller for the fold
-// trainings; `model` must not be read by another thread meanwhile.
+// options.folds == 0, on error or when cancelled). `heldOut`: what trainModel() left for `model`
+// (nullptr: cross-fitting). Thread rules: blocks the caller for any fold trainings; `model` must
+// not be read by another thread meanwhile.
 CalibrationReport calibrateModel(
     const TrainingSet& data, std::span<const int> songAlbum, const TrainOptions& train,
     const CalibrationOptions& options, JointModel& model,
     const std::function<void(const CalibrationProgress&)>& progress = {},
-    const std::atomic<bool>* cancel = nullptr);
+    const std::atomic<bool>* cancel = nullptr, const HeldOutModel* heldOut = nullptr);
 
 }  // namespace songspace::core

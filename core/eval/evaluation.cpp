@@ -156,7 +156,8 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   result.testSongs = static_cast<int>(split.testSongs.size());
 
   JointModel model;
-  result.training = trainModel(train, options.train, model);
+  HeldOutModel heldOut;
+  result.training = trainModel(train, options.train, model, {}, nullptr, &heldOut);
   if (!result.training.error.empty()) {
     result.error = "training failed: " + result.training.error;
     return result;
@@ -167,8 +168,8 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
       for (const int song : split.trainSongs)
         trainAlbum.push_back(options.songAlbum[static_cast<std::size_t>(song)]);
     }
-    result.calibration =
-        calibrateModel(train, trainAlbum, options.train, options.calibration, model);
+    result.calibration = calibrateModel(train, trainAlbum, options.train, options.calibration,
+                                        model, {}, nullptr, &heldOut);
     if (!result.calibration.error.empty()) {
       result.error = "calibration failed: " + result.calibration.error;
       return result;

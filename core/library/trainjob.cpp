@@ -50,8 +50,9 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   model.info["codebook_id"] = std::to_string(loaded.codebookId);
   model.info["created_at"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
   model.info["songs"] = std::to_string(result.songs);
-  result.report =
-      core::trainModel(dataset.data, options.train, model, options.progress, options.cancel);
+  core::HeldOutModel heldOut;
+  result.report = core::trainModel(dataset.data, options.train, model, options.progress,
+                                   options.cancel, &heldOut);
   if (result.report.cancelled) {
     result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");
     return result;
@@ -76,7 +77,7 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   }
   result.calibration =
       core::calibrateModel(dataset.data, dataset.songAlbum, options.train, options.calibration,
-                           model, calibrationProgress, options.cancel);
+                           model, calibrationProgress, options.cancel, &heldOut);
   if (result.calibration.cancelled) {
     result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");
     return result;

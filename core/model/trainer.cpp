@@ -434,10 +434,12 @@ std::string TrainOptions::validate() const {
 }
 
 // One block: the whole space when options.subspaces == 1.
+// `holdoutSeed` draws the validation split (the stack's, shared by its blocks); `heldOut`, when
+// given, receives that split and the parameters chosen on it.
 static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& options,
-                               JointModel& model,
+                               std::uint64_t holdoutSeed, JointModel& model,
                                const std::function<void(const TrainProgress&)>& progress,
-                               const std::atomic<bool>* cancel) {
+                               const std::atomic<bool>* cancel, HeldOutModel* heldOut) {
   TrainReport report;
   report.error = options.validate();
   if (report.error.empty()) report.error = validateData(data);
@@ -445,7 +447,7 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
 
   initialise(model, data, options);
   const TrainingPlan plan(data, options.validationFraction, options.maxValidationSongs,
-                          options.seed ^ kHoldoutStream);
+                          holdoutSeed);
   Shared shared;
   shared.plan = &plan;
   shared.options = &options;
@@ -567,6 +569,14 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
     if (options.patience > 0 && sinceBest >= options.patience) break;
   }
 
+  if (heldOut && report.bestEpoch > 0 && report.bestValidationScore >= 0) {
+    heldOut->songs = plan.validationSongs();
+    std::sort(heldOut->songs.begin(), heldOut->songs.end());
+    heldOut->V = bestV;
+    heldOut->A = bestA;
+    heldOut->T = bestT;
+    heldOut->bestEpoch = report.bestEpoch;
+  }
   if (refitWanted(options, data) && !report.cancelled && report.bestEpoch > 0 &&
       !plan.validationSongs().empty() && report.bestValidationScore >= 0) {
     TrainOptions refit = options;
@@ -585,7 +595,8 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
         progress(q);
       };
     }
-    const TrainReport second = trainSingle(data, refit, model, refitProgress, cancel);
+    const TrainReport second =
+        trainSingle(data, refit, holdoutSeed, model, refitProgress, cancel, nullptr);
     report.negativesScored += second.negativesScored;
     report.maxNegativesScoredInStep =
         std::max(report.maxNegativesScoredInStep, second.maxNegativesScoredInStep);
@@ -628,14 +639,16 @@ int subspacesForLibrary(const TrainOptions& options, int numSongs) {
 
 TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, JointModel& model,
                        const std::function<void(const TrainProgress&)>& progress,
-                       const std::atomic<bool>* cancel) {
+                       const std::atomic<bool>* cancel, HeldOutModel* heldOut) {
   TrainReport report;
   report.error = requested.validate();
   if (!report.error.empty()) return report;
+  if (heldOut) *heldOut = HeldOutModel{};
   TrainOptions options = requested;
   options.subspaces = subspacesForLibrary(requested, data.numSongs());
+  const std::uint64_t holdoutSeed = options.seed ^ kHoldoutStream;
   if (options.subspaces == 1) {
-    report = trainSingle(data, options, model, progress, cancel);
+    report = trainSingle(data, options, holdoutSeed, model, progress, cancel, heldOut);
     report.subspaces = 1;
     model.info["subspaces"] = "1";
     return report;
@@ -657,6 +670,7 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, J
   }
   std::vector<JointModel> blocks(static_cast<std::size_t>(m), model);
   std::vector<TrainReport> reports(static_cast<std::size_t>(m));
+  std::vector<HeldOutModel> blockHeldOut(heldOut ? static_cast<std::size_t>(m) : 0);
 
   // Progress: every epoch of every block (search and refit) is one step of an upper bound.
   std::mutex progressMutex;
@@ -678,7 +692,8 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, J
   auto worker = [&] {
     for (int i = next++; i < m; i = next++) {
       const auto b = static_cast<std::size_t>(i);
-      reports[b] = trainSingle(data, blockOptions[b], blocks[b], blockProgress(i), cancel);
+      reports[b] = trainSingle(data, blockOptions[b], holdoutSeed, blocks[b], blockProgress(i),
+                               cancel, heldOut ? &blockHeldOut[b] : nullptr);
       if (!reports[b].error.empty() || reports[b].cancelled) next = m;  // the others stop too
     }
   };
@@ -702,6 +717,16 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, J
   Eigen::MatrixXf V(options.dimension, blocks.front().V.cols());
   Eigen::MatrixXf A(options.dimension, blocks.front().A.cols());
   Eigen::MatrixXf T(options.dimension, blocks.front().T.cols());
+  // The held-out parameters stack the same way, when every block has them (one split for all).
+  bool stackHeldOut = heldOut != nullptr;
+  for (const HeldOutModel& h : blockHeldOut)
+    stackHeldOut = stackHeldOut && !h.songs.empty() && h.songs == blockHeldOut.front().songs;
+  if (stackHeldOut) {
+    heldOut->songs = blockHeldOut.front().songs;
+    heldOut->V.resize(V.rows(), V.cols());
+    heldOut->A.resize(A.rows(), A.cols());
+    heldOut->T.resize(T.rows(), T.cols());
+  }
   double validation = 0, rate = 0;
   for (int i = 0; i < m; ++i) {
     const auto b = static_cast<std::size_t>(i);
@@ -709,6 +734,12 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, J
     V.middleRows(firstRow[b], rows) = scale * blocks[b].V;
     A.middleRows(firstRow[b], rows) = scale * blocks[b].A;
     T.middleRows(firstRow[b], rows) = scale * blocks[b].T;
+    if (stackHeldOut) {
+      heldOut->V.middleRows(firstRow[b], rows) = scale * blockHeldOut[b].V;
+      heldOut->A.middleRows(firstRow[b], rows) = scale * blockHeldOut[b].A;
+      heldOut->T.middleRows(firstRow[b], rows) = scale * blockHeldOut[b].T;
+      heldOut->bestEpoch = std::max(heldOut->bestEpoch, blockHeldOut[b].bestEpoch);
+    }
     report.epochsRun = std::max(report.epochsRun, reports[b].epochsRun);
     report.validationSongs = reports[b].validationSongs;
     report.stepsPerEpoch = reports[b].stepsPerEpoch;

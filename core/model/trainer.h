@@ -32,13 +32,14 @@ struct TrainOptions {
       "dimension", 160, 1, 4096, "dimension of the joint space, all subspaces together"};
   int dimension = kDimension.defaultValue;
   // The space is `subspaces` blocks of dimension/subspaces rows (the first dimension % subspaces
-  // one more) stacked into one, each trained on its own from seed + i · kSubspaceSeedStride with
-  // its own validation split, and scaled by 1/√subspaces: every raw score is the mean of the
+  // one more) stacked into one, each trained on its own from seed + i · kSubspaceSeedStride (one
+  // validation split for all, so that the stack has songs none of its blocks trained on: the
+  // calibration's, HeldOutModel), and scaled by 1/√subspaces: every raw score is the mean of the
   // blocks' scores and every column keeps norm ≤ C, so queries, the map and the model file see
   // one matrix (docs/design.md §1.6). Blocks run side by side when threads > 1, each with
   // max(1, threads / subspaces) threads. Range [0, dimension]; 0 (the default) chooses by library
   // size (subspacesForLibrary): kSmallLibrarySubspaces narrow blocks below kLargeLibrarySongs
-  // songs, where they average away the seed and split noise of a small library
+  // songs, where they average away the seed noise of a small library
   // (docs/experiments.md §1.4), and kLargeLibrarySubspaces wide ones from there, where that noise
   // is gone, a step's fixed cost per block dominates the time, and the narrow stack's time (13.5
   // min on two idle cores at 10⁴ songs) keeps growing with the library (§6.6–6.7).
@@ -213,13 +214,24 @@ struct TrainReport {
   std::string error;  // empty when training ran; else why not (invalid options/data, no data)
 };
 
+// What a run leaves for calibrating the model it returns on songs it did not train on
+// (core/eval/crossfit.h, docs/design.md §3.1): the validation split — one split shared by every
+// block of a stack — and the parameters early stopping chose on it, before any refit on all songs.
+// When there was no refit those are the returned model's own. Empty `songs` when the run had no
+// validation split (validationFraction 0, or cancelled before an epoch ended).
+struct HeldOutModel {
+  std::vector<int> songs;   // ascending indices into the TrainingSet's songs
+  Eigen::MatrixXf V, A, T;  // the shapes of JointModel's, stacked like the returned model
+  int bestEpoch = 0;        // the epoch they come from (of the longest block)
+};
+
 // Joint multi-task SGD (docs/design.md §2.1): each step picks a task with its weight, then a
 // training example, then makes one WARP (or AUC) update; every column touched is projected back
 // onto the ball of radius C. model.features/codebook/names are left as the caller set them; V, A, T
-// are (re)initialised from the seed.
+// are (re)initialised from the seed. `heldOut`, when given, receives the run's HeldOutModel.
 TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, JointModel& model,
                        const std::function<void(const TrainProgress&)>& progress = {},
-                       const std::atomic<bool>* cancel = nullptr);
+                       const std::atomic<bool>* cancel = nullptr, HeldOutModel* heldOut = nullptr);
 
 // The number of blocks trainModel() stacks for `options` on a library of `numSongs` songs:
 // options.subspaces when > 0, else kSmallLibrarySubspaces below kLargeLibrarySongs songs and
