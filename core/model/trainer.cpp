@@ -492,6 +492,7 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
           : 1;
 
   std::vector<base::Xoshiro256> streams;
+  streams.reserve(static_cast<std::size_t>(options.threads));
   for (int w = 0; w < options.threads; ++w)
     streams.emplace_back(options.seed + static_cast<std::uint64_t>(w));
   Eigen::MatrixXf bestV = model.V, bestA = model.A, bestT = model.T;
