@@ -20,6 +20,8 @@ packages=(
   dpkg apt
   # tests: independent tag readers and fixture makers (tests/tagtool.py, tst_tagcarry)
   python3 python3-mutagen ffmpeg
+  # tests: speech, a sound unlike any music library (tst_endtoend's "I don't know" case)
+  espeak-ng
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(sox python3-numpy python3-scipy python3-sklearn python3-pandas)

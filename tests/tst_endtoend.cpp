@@ -5,10 +5,13 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSet>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <random>
 
 #include "core/catalog/catalog.h"
+#include "core/library/autotag.h"
 #include "core/library/modelsession.h"
 #include "core/library/paths.h"
 #include "core/library/scanjob.h"
@@ -125,12 +128,25 @@ class EndToEndTest : public QObject {
     QVERIFY2(loaded.ok(), loaded.message.c_str());
     QCOMPARE(session.songCount(), 3 * kSongsPerArtist);
 
+    // "I don't know": no library song is unlike the library (below 100 songs the threshold is
+    // the largest leave-one-out distance, and a library song counts itself among its neighbours).
+    QVERIFY(session.model().novelty.has_value());
+    for (const auto& song : songs) {
+      const core::Novelty novelty = session.noveltyOfFile(song.fileId);
+      QVERIFY(novelty.available);
+      QVERIFY2(!novelty.novel(), novelty.reason().c_str());
+    }
     // Cold start: files never scanned.
     int right = 0, total = 0, rightTags = 0;
     for (const auto& entry : fs::directory_iterator(m_heldOut)) {
       Eigen::VectorXf embedding;
-      const auto embedded = session.embedExternalFile(entry.path(), embedding);
+      core::Novelty novelty;
+      const auto embedded = session.embedExternalFile(entry.path(), embedding, novelty);
       QVERIFY2(embedded.ok(), embedded.message.c_str());
+      // New songs of the library's own kinds are familiar.
+      QVERIFY(novelty.available);
+      QVERIFY2(!novelty.novel(),
+               (entry.path().filename().string() + ": " + novelty.reason()).c_str());
       const auto artists = session.predictArtists(embedding, 3);
       QCOMPARE(artists.size(), std::size_t(3));
       QVERIFY(artists[0].score >= artists[1].score && artists[1].score >= artists[2].score);
@@ -183,6 +199,37 @@ class EndToEndTest : public QObject {
   }
 
  private:
+  // White noise, silence with one click, and (with espeak-ng installed) speech: none like the
+  // library's drones, noise bursts and chords.
+  std::vector<std::pair<std::string, fs::path>> unlikeLibraryFiles() {
+    const fs::path dir = fs::path(m_temp.path().toStdString()) / "unlike";
+    fs::create_directories(dir);
+    std::vector<std::pair<std::string, fs::path>> files;
+    constexpr std::size_t kRate = 22050;
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<float> uni(-0.5f, 0.5f);
+    std::vector<float> noise(4 * kRate);
+    for (float& x : noise) x = uni(rng);
+    files.emplace_back("white noise", dir / "noise.wav");
+    if (!testaudio::writeWav(files.back().second, noise, kRate)) return {};
+    std::vector<float> click(4 * kRate, 0.0f);
+    click[2 * kRate] = 0.9f;
+    click[2 * kRate + 1] = -0.9f;
+    files.emplace_back("silence with a click", dir / "click.wav");
+    if (!testaudio::writeWav(files.back().second, click, kRate)) return {};
+    const QString espeak = QStandardPaths::findExecutable(QStringLiteral("espeak-ng"));
+    if (espeak.isEmpty()) {
+      qWarning("espeak-ng not installed (scripts/install-deps.sh): speech not checked");
+      return files;
+    }
+    const fs::path speech = dir / "speech.wav";
+    QProcess::execute(espeak, {QStringLiteral("-w"), QString::fromStdString(speech.string()),
+                               QStringLiteral("Songspace has never heard anything like this "
+                                              "voice reading a sentence aloud.")});
+    files.emplace_back("speech", speech);
+    return files;
+  }
+
   // songs-for-tag, mix, path and why-alike on the library `commandLine` scanned and trained.
   void discoveryCommands(const QString& db) {
     const QStringList dbArgs{QStringLiteral("--db"), db, QStringLiteral("--json")};
@@ -310,6 +357,92 @@ class EndToEndTest : public QObject {
   }
 
  private Q_SLOTS:
+  // "I don't know" on a tonal library (the drones and chords): new songs of theirs are familiar,
+  // white noise, a click in silence and speech are not, and say why.
+  void unlikeTheLibrary() {
+    const QString db = m_temp.filePath(QStringLiteral("tonal.sqlite"));
+    auto catalog = core::Catalog::open(db.toStdString());
+    QVERIFY(catalog);
+    library::ScanOptions scan = scanOptions(m_lib / "Drone Unit");
+    scan.roots.push_back(m_lib / "Chord Choir");
+    QCOMPARE(library::runScan(*catalog, scan).analyzed, 2 * kSongsPerArtist);
+    library::TrainJobOptions train;
+    train.train.seed = 7;
+    train.train.threads = 1;
+    train.train.dimension = 16;
+    const library::TrainJobResult trained = library::runTrainJob(*catalog, db, train);
+    QVERIFY2(trained.status.ok(), trained.status.message.c_str());
+    library::ModelSession session;
+    QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
+    QVERIFY(session.model().novelty.has_value());
+    for (const auto& song : catalog->songs()) QVERIFY(!session.noveltyOfFile(song.fileId).novel());
+
+    std::vector<std::pair<std::string, fs::path>> familiar;
+    for (const auto& entry : fs::directory_iterator(m_heldOut)) {
+      if (entry.path().filename().string().rfind("Burst", 0) != 0)
+        familiar.emplace_back(entry.path().filename().string(), entry.path());
+    }
+    QCOMPARE(familiar.size(), std::size_t(2 * kHeldOutPerArtist));
+    const auto unlike = unlikeLibraryFiles();
+    QVERIFY(unlike.size() >= 2);
+    for (const auto& [name, file] : familiar) {
+      Eigen::VectorXf embedding;
+      core::Novelty novelty;
+      QVERIFY(session.embedExternalFile(file, embedding, novelty).ok());
+      QVERIFY(novelty.available);
+      QVERIFY2(!novelty.novel(), (name + ": " + novelty.reason()).c_str());
+    }
+    for (const auto& [name, file] : unlike) {
+      Eigen::VectorXf embedding;
+      core::Novelty novelty;
+      const auto embedded = session.embedExternalFile(file, embedding, novelty);
+      QVERIFY2(embedded.ok(), (name + ": " + embedded.message).c_str());
+      qInfo("%s: sound %.2f (threshold %.2f), model %.2f (threshold %.2f)", name.c_str(),
+            double(novelty.featureDistance), double(novelty.featureThreshold),
+            double(novelty.jointDistance), double(novelty.jointThreshold));
+      QVERIFY2(novelty.novel(), name.c_str());
+      QVERIFY(novelty.reason().rfind("unlike your library: ", 0) == 0);
+    }
+
+    // The CLI says so beside the predictions of such a file (text and JSON).
+    const QString click = QString::fromStdString(unlike[1].second.string());
+    const QJsonObject predicted = runCli({QStringLiteral("predict-tags"), click,
+                                          QStringLiteral("--db"), db, QStringLiteral("--json")});
+    const QJsonObject novelty = predicted.value(QStringLiteral("novelty")).toObject();
+    QVERIFY(novelty.value(QStringLiteral("novel")).toBool());
+    QVERIFY(novelty.value(QStringLiteral("reason"))
+                .toString()
+                .startsWith(QStringLiteral("unlike your library: ")));
+    QProcess text;
+    text.start(QStringLiteral(SONGSPACE_CLI_PATH),
+               {QStringLiteral("predict-tags"), click, QStringLiteral("--db"), db});
+    QVERIFY(text.waitForFinished(60000));
+    QVERIFY(QString::fromUtf8(text.readAllStandardOutput())
+                .contains(QStringLiteral("not confident — unlike your library: ")));
+
+    // The same files scanned into the library after training: marked there too, and auto-tag
+    // skips them with the reason while it still proposes for the library's own songs.
+    const fs::path added = m_lib / "Drone Unit" / "added";
+    fs::create_directories(added);
+    for (const auto& [name, file] : unlike) fs::copy_file(file, added / file.filename());
+    QCOMPARE(library::runScan(*catalog, scan).analyzed, int(unlike.size()));
+    QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
+    const std::vector<library::Proposal> proposals =
+        library::proposeTags(*catalog, session, {}, library::AutotagParams{});
+    int unlikeSkipped = 0;
+    for (const library::Proposal& p : proposals) {
+      const bool isAdded = p.path.find("/added/") != std::string::npos;
+      QCOMPARE(session.noveltyOfFile(p.fileId).novel(), isAdded);
+      QCOMPARE(p.skipCode == "unlike_library", isAdded);
+      if (isAdded) {
+        ++unlikeSkipped;
+        QCOMPARE(p.skipReason, session.noveltyOfFile(p.fileId).reason());
+      }
+    }
+    QCOMPARE(unlikeSkipped, int(unlike.size()));
+    fs::remove_all(added);
+  }
+
   void commandLine() {
     const QString db = m_temp.filePath(QStringLiteral("cli.sqlite"));
     const QString lib = QString::fromStdString(m_lib.string());

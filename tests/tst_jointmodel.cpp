@@ -272,12 +272,14 @@ class JointModelTest : public QObject {
     QCOMPARE(b.tagProbability(1, 2.0f), c.tags[1].probability(2.0f));
     QCOMPARE(b.tagProbability(7, 2.0f), 0.0f);  // no such tag
 
-    // A format-1 file (before calibration): the same payload without the calibration marker.
+    // A format-1 file (before calibration): the same payload without the calibration and novelty
+    // markers.
     m.calibration.reset();
     QVERIFY(m.save(path("v2.ssm")).ok());
     std::vector<char> bytes = readAll(path("v2.ssm"));
-    QCOMPARE(bytes[bytes.size() - 5], char(0));  // "no calibration", just before the checksum
-    bytes.erase(bytes.end() - 5);
+    QCOMPARE(bytes[bytes.size() - 6], char(0));  // "no calibration",
+    QCOMPARE(bytes[bytes.size() - 5], char(0));  // "no novelty", just before the checksum
+    bytes.erase(bytes.end() - 6, bytes.end() - 4);
     putU32(bytes, 8, 1);
     putU32(bytes, 12, std::uint32_t(bytes.size() - 24));  // payload size (u64, high half 0)
     reseal(bytes);
@@ -297,6 +299,170 @@ class JointModelTest : public QObject {
     m.calibration->artistTemperature = -1.0f;
     QVERIFY(m.save(path("negative.ssm")).ok());
     QVERIFY(loadError(path("negative.ssm")).find("calibration") != std::string::npos);
+  }
+
+  // Known answers: the threshold rule's order statistic, and leave-one-out on a line.
+  void noveltyThresholdGolden() {
+    std::vector<float> values;
+    for (int i = 1; i <= 1000; ++i) values.push_back(float(1001 - i));  // 1000 … 1, unsorted
+    QCOMPARE(percentileThreshold(values, 99.0), 990.0f);  // 10 of 1 000 lie above: 1 %
+    QCOMPARE(percentileThreshold(values, 50.0), 500.0f);
+    QCOMPARE(percentileThreshold(values, 100.0), 1000.0f);
+    values.resize(30);  // 1000 … 971: below 100 values, p = 99 is the largest
+    QCOMPARE(percentileThreshold(values, 99.0), 1000.0f);
+    QCOMPARE(percentileThreshold({}, 99.0), 0.0f);
+    QCOMPARE(kthSmallest({5, 1, 4, 2, 3}, 2), 2.0f);
+    QCOMPARE(kthSmallest({5, 1, 4}, 9), 5.0f);  // k clamped
+
+    // Ten songs at 0, 1, …, 9 on one axis, in both spaces; k = 2. Leave one out, the second
+    // neighbour is 2 away for the ends and 1 away for the others: at p = 99 the threshold is 2.
+    std::vector<Eigen::Triplet<float>> triplets;
+    Eigen::MatrixXf embeddings(1, 10);
+    for (int i = 0; i < 10; ++i) {
+      if (i > 0) triplets.emplace_back(i, 0, float(i));
+      embeddings(0, i) = float(i) / 10;
+    }
+    SparseRows songs(10, 1);
+    songs.setFromTriplets(triplets.begin(), triplets.end());
+    NoveltyOptions options;
+    options.neighbours = 2;
+    options.margin = 0.5;
+    QCOMPARE(NoveltyDetector::fit(songs, embeddings, options)->featureThreshold(), 3.0f);
+    options.margin = 0;
+    const auto detector = NoveltyDetector::fit(songs, embeddings, options);
+    QVERIFY(detector.has_value());
+    QCOMPARE(detector->featureThreshold(), 2.0f);
+    QCOMPARE(detector->jointThreshold(), 0.2f);
+    QCOMPARE(detector->reference().rows(), Eigen::Index(10));
+    const auto at = [&](float feature, float joint) {
+      Eigen::SparseVector<float> x(1);
+      x.insert(0) = feature;
+      return detector->check(x, Eigen::VectorXf::Constant(1, joint));
+    };
+    const Novelty inside = at(4.5f, 0.45f);  // second neighbour 0.5 away (4 and 5)
+    QVERIFY(inside.available);
+    QVERIFY(!inside.novel());
+    QCOMPARE(inside.featureDistance, 0.5f);
+    QVERIFY(inside.reason().empty());
+    const Novelty far = at(12.0f, 0.45f);  // 8 is the second neighbour: 4 > 2, sound only
+    QVERIFY(far.featureNovel && !far.jointNovel);
+    QCOMPARE(far.featureDistance, 4.0f);
+    QCOMPARE(far.reason(),
+             std::string("unlike your library: its sound is farther from its 2 nearest training "
+                         "songs than 99 % of your songs are (sound distance 4.00, at most 2.00 "
+                         "in your library)"));
+    const Novelty both = at(-5.0f, -1.0f);
+    QVERIFY(both.featureNovel && both.jointNovel);
+    QVERIFY(both.reason().find("its sound and its place") != std::string::npos);
+    // Too few songs to say what is typical: no fit.
+    QVERIFY(!NoveltyDetector::fit(songs.topRows(3), embeddings.leftCols(3), options));
+  }
+
+  // Three clusters in 12 dimensions: fresh members of each are familiar, a point far from all
+  // three is not, and at most 1 % of the library's own songs lie above the thresholds.
+  void noveltyClustersAndOutlier() {
+    base::Xoshiro256 rng(17);
+    const int features = 12;
+    JointModel m;
+    m.V = randomMatrix(4, features, rng) * 0.3f;
+    m.maxNorm = 10.0f;
+    const Eigen::MatrixXf centres = randomMatrix(features, 3, rng) * 3.0f;
+    const auto clusterSongs = [&](int n) {
+      std::vector<Eigen::Triplet<float>> triplets;
+      for (int s = 0; s < n; ++s)
+        for (int f = 0; f < features; ++f)
+          triplets.emplace_back(s, f, centres(f, s % 3) + 0.3f * float(base::standardNormal(rng)));
+      SparseRows rows(n, features);
+      rows.setFromTriplets(triplets.begin(), triplets.end());
+      return rows;
+    };
+    const SparseRows library = clusterSongs(600);
+    NoveltyOptions options;
+    options.maxReferenceSongs = 400;  // a subsample of the 600, drawn by the seed
+    options.margin = 0;               // the percentile alone: its false-flag rate
+    const auto detector = NoveltyDetector::fit(library, m.embedSongs(library), options);
+    QVERIFY(detector.has_value());
+    QCOMPARE(detector->reference().rows(), Eigen::Index(400));
+    QCOMPARE(detector->songs(), 600);
+    const auto again = NoveltyDetector::fit(library, m.embedSongs(library), options);
+    QCOMPARE(again->featureThreshold(), detector->featureThreshold());  // seeded: reproducible
+
+    const std::vector<Novelty> own = detector->checkAll(library, m.embedSongs(library));
+    const auto flagged =
+        std::count_if(own.begin(), own.end(), [](const Novelty& n) { return n.novel(); });
+    QVERIFY2(flagged <= 12, std::to_string(flagged).c_str());  // ≤ 1 % per space of 600
+    // Fresh songs of the same clusters are flagged about as often as the library's own (≤ 2 %
+    // expected; 4 % allows for the sampling spread of 300 songs).
+    const SparseRows fresh = clusterSongs(300);
+    const std::vector<Novelty> freshNovelty = detector->checkAll(fresh, m.embedSongs(fresh));
+    const auto freshFlagged = std::count_if(freshNovelty.begin(), freshNovelty.end(),
+                                            [](const Novelty& n) { return n.novel(); });
+    qInfo() << "flagged: own" << flagged << "of 600, fresh" << freshFlagged << "of 300";
+    QVERIFY2(freshFlagged <= 12, std::to_string(freshFlagged).c_str());
+    // With the default margin, none of them.
+    options.margin = NoveltyOptions::kMargin.defaultValue;
+    const auto withMargin = NoveltyDetector::fit(library, m.embedSongs(library), options);
+    for (const Novelty& n : withMargin->checkAll(fresh, m.embedSongs(fresh))) QVERIFY(!n.novel());
+
+    Eigen::SparseVector<float> outlier(features);
+    for (int f = 0; f < features; ++f) outlier.insert(f) = -centres(f, 0) - centres(f, 1);
+    const Novelty n = detector->check(outlier, m.embedSong(outlier));
+    QVERIFY(n.featureNovel);
+    QVERIFY(n.featureDistance > 2 * n.featureThreshold);
+    // check() and checkAll() agree.
+    QCOMPARE(
+        detector->check(fresh.row(0), m.embedSong(fresh.row(0))).featureDistance,
+        detector->checkAll(fresh.topRows(1), m.embedSongs(fresh.topRows(1)))[0].featureDistance);
+  }
+
+  void noveltyRoundTripAndOldFiles() {
+    JointModel m = randomModel(5);
+    base::Xoshiro256 rng(3);
+    const SparseRows songs = randomSongs(40, int(m.V.cols()), rng);
+    NoveltyOptions options;
+    options.maxReferenceSongs = 30;
+    m.novelty = NoveltyDetector::fit(songs, m.embedSongs(songs), options);
+    QVERIFY(m.novelty.has_value());
+    QVERIFY(m.save(path("novelty.ssm")).ok());
+    JointModel back;
+    {
+      const auto loaded = JointModel::load(path("novelty.ssm"), back);
+      QVERIFY2(loaded.ok(), loaded.message.c_str());
+    }
+    QVERIFY(back.novelty.has_value());
+    QCOMPARE(back.novelty->neighbours(), m.novelty->neighbours());
+    QCOMPARE(back.novelty->percentile(), m.novelty->percentile());
+    QCOMPARE(back.novelty->featureThreshold(), m.novelty->featureThreshold());
+    QCOMPARE(back.novelty->jointThreshold(), m.novelty->jointThreshold());
+    QCOMPARE(back.novelty->songs(), 40);
+    QVERIFY(back.novelty->reference().isApprox(m.novelty->reference()));
+    QVERIFY(sameBits(back.novelty->referenceEmbeddings(), m.novelty->referenceEmbeddings()));
+    const Eigen::SparseVector<float> probe = songs.row(7);
+    QCOMPARE(back.novelty->check(probe, back.embedSong(probe)).jointDistance,
+             m.novelty->check(probe, m.embedSong(probe)).jointDistance);
+
+    // A format-2 file (before novelty): the payload without the novelty marker loads, with no
+    // novelty fit, and then never calls a song novel.
+    m.novelty.reset();
+    QVERIFY(m.save(path("v3.ssm")).ok());
+    std::vector<char> bytes = readAll(path("v3.ssm"));
+    QCOMPARE(bytes[bytes.size() - 5], char(0));  // "no novelty", just before the checksum
+    bytes.erase(bytes.end() - 5);
+    putU32(bytes, 8, 2);
+    putU32(bytes, 12, std::uint32_t(bytes.size() - 24));
+    reseal(bytes);
+    writeAll(path("v2.ssm"), bytes);
+    back = JointModel{};
+    back.novelty = NoveltyDetector::fit(songs, m.embedSongs(songs), options);
+    const auto loaded = JointModel::load(path("v2.ssm"), back);
+    QVERIFY2(loaded.ok(), loaded.message.c_str());
+    QVERIFY(!back.novelty.has_value());
+
+    // A reference whose width disagrees with V is refused.
+    SparseRows narrow = songs.leftCols(m.V.cols() - 1);
+    m.novelty = NoveltyDetector::fit(narrow, m.embedSongs(songs), options);
+    QVERIFY(m.save(path("narrow.ssm")).ok());
+    QVERIFY(loadError(path("narrow.ssm")).find("novelty") != std::string::npos);
   }
 
   void corruptFilesAreRejected() {
@@ -321,9 +487,9 @@ class JointModelTest : public QObject {
     writeAll(bad, bytes);
     QVERIFY(loadError(bad).find("magic") != std::string::npos);
     bytes = good;
-    putU32(bytes, 8, 3);  // a future format version
+    putU32(bytes, 8, 99);  // a future format version
     writeAll(bad, bytes);
-    QVERIFY2(loadError(bad).find("version 3") != std::string::npos, loadError(bad).c_str());
+    QVERIFY2(loadError(bad).find("version 99") != std::string::npos, loadError(bad).c_str());
     bytes = good;
     putU32(bytes, 24, 0x7FFFFFFF);  // V's row count, resealed: rows × cols × 4 ≫ the file
     putU32(bytes, 28, 0x7FFFFFFF);

@@ -69,6 +69,7 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   if (songList)
     discovery = library::makeDiscoveryContext(context.session, context.catalog->songs());
   Eigen::VectorXf queryPoint;
+  core::Novelty novelty;
   if (query == Query::SimilarArtists || query == Query::SongsForArtist) {
     const std::string artist = what.toStdString();
     const int index = model.artistIndex(artist);
@@ -89,7 +90,7 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
       hits = songHitsOf(context.session, rows);
     }
   } else {
-    if (!songEmbedding(context, what, queryPoint, queryFile, label)) return 1;
+    if (!songEmbedding(context, what, queryPoint, queryFile, label, &novelty)) return 1;
     if (query == Query::SimilarSongs) {
       const int queryRow = queryFile != 0 ? context.session.rowOfFile(queryFile) : -1;
       const std::vector<core::Scored> rows = distinctSongs(
@@ -108,7 +109,14 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   QJsonArray results;
   QTextStream out(stdout);
   const bool json = p.json;
-  if (!json) out << label << "\n";
+  // A song unlike the library: its predictions are extrapolations, said before they are listed.
+  const bool prediction = query == Query::Tags || query == Query::Artist;
+  if (!json) {
+    out << label << "\n";
+    if (prediction && novelty.novel()) {
+      out << QStringLiteral("  not confident — %1\n").arg(QString::fromStdString(novelty.reason()));
+    }
+  }
   int rank = 0;
   for (const library::Hit& hit : hits) {
     ++rank;
@@ -146,6 +154,8 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   if (json) {
     QJsonObject object{{QStringLiteral("query"), label}, {QStringLiteral("results"), results}};
     if (queryFile != 0) object.insert(QStringLiteral("file_id"), static_cast<qint64>(queryFile));
+    if (prediction && novelty.available)
+      object.insert(QStringLiteral("novelty"), noveltyJson(novelty));
     printJson(object);
   }
   return 0;

@@ -31,8 +31,17 @@ bool openQueryContext(const Arguments& args, QueryContext& context) {
   return true;
 }
 
+QJsonObject noveltyJson(const core::Novelty& novelty) {
+  return {{QStringLiteral("novel"), novelty.novel()},
+          {QStringLiteral("reason"), QString::fromStdString(novelty.reason())},
+          {QStringLiteral("sound_distance"), novelty.featureDistance},
+          {QStringLiteral("sound_threshold"), novelty.featureThreshold},
+          {QStringLiteral("model_distance"), novelty.jointDistance},
+          {QStringLiteral("model_threshold"), novelty.jointThreshold}};
+}
+
 bool songEmbedding(const QueryContext& context, const QString& what, Eigen::VectorXf& out,
-                   std::int64_t& fileId, QString& label) {
+                   std::int64_t& fileId, QString& label, core::Novelty* novelty) {
   bool isNumber = false;
   const qlonglong id = what.toLongLong(&isNumber);
   if (isNumber && !QFileInfo::exists(what)) {
@@ -44,6 +53,7 @@ bool songEmbedding(const QueryContext& context, const QString& what, Eigen::Vect
     out = *embedding;
     fileId = id;
     label = QStringLiteral("song %1").arg(id);
+    if (novelty) *novelty = context.session.noveltyOfFile(id);
     return true;
   }
   const QString absolute = QDir::cleanPath(QFileInfo(what).absoluteFilePath());
@@ -53,16 +63,20 @@ bool songEmbedding(const QueryContext& context, const QString& what, Eigen::Vect
       out = *embedding;
       fileId = row->id;
       label = absolute;
+      if (novelty) *novelty = context.session.noveltyOfFile(row->id);
       return true;
     }
   }
-  if (const auto embedded = context.session.embedExternalFile(native, out); !embedded.ok()) {
+  core::Novelty checked;
+  if (const auto embedded = context.session.embedExternalFile(native, out, checked);
+      !embedded.ok()) {
     QTextStream(stderr) << "songspace-cli: " << what << ": " << base::errorCodeName(embedded.error)
                         << ": " << QString::fromStdString(embedded.message) << "\n";
     return false;
   }
   fileId = 0;
   label = absolute + QStringLiteral(" (not in the catalog: analysed now)");
+  if (novelty) *novelty = checked;
   return true;
 }
 

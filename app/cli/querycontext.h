@@ -26,9 +26,14 @@ struct QueryContext {
 bool openQueryContext(const Arguments& args, QueryContext& context);
 
 // FILE|ID: a catalog id, a file of the catalog, or any other file (cold start: analysed now).
-// fileId is 0 for a file outside the catalog. Prints why to stderr and returns false otherwise.
+// fileId is 0 for a file outside the catalog. `novelty` (optional) receives whether the song is
+// unlike the training songs (core/model/novelty.h). Prints why to stderr and returns false
+// otherwise.
 bool songEmbedding(const QueryContext& context, const QString& what, Eigen::VectorXf& out,
-                   std::int64_t& fileId, QString& label);
+                   std::int64_t& fileId, QString& label, core::Novelty* novelty = nullptr);
+
+// A novelty check as JSON: novel, reason (empty when familiar), the distances and thresholds.
+QJsonObject noveltyJson(const core::Novelty& novelty);
 
 // A song of the library as JSON (file_id, path, title, artist) and as one line of text
 // ("Artist – Title  [id]").

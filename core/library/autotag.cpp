@@ -97,6 +97,18 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
       out.push_back(std::move(p));
       continue;
     }
+    // A song unlike the training songs gets no proposal: its tags would be guesses.
+    if (const core::Novelty novelty = session.noveltyOfFile(id); novelty.novel()) {
+      Proposal p;
+      p.fileId = id;
+      p.path = row->path;
+      p.field = params.field;
+      p.mode = params.mode;
+      p.skipCode = "unlike_library";
+      p.skipReason = novelty.reason();
+      out.push_back(std::move(p));
+      continue;
+    }
     std::vector<ProposedTag> ranked;
     for (const Hit& hit : session.predictTags(*embedding, params.maxTags)) {
       ranked.push_back({hit.name, hit.score});

@@ -71,7 +71,8 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
                                  const AutotagParams& params);
 
 // Proposals for the given catalog files (empty = every analysed song), in the given order (by
-// path for all songs). Files the model has not embedded are skipped with a reason.
+// path for all songs). Files the model has not embedded are skipped with a reason, and so are
+// songs unlike the training songs (skipCode "unlike_library", the novelty's reason).
 std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSession& session,
                                   const std::vector<std::int64_t>& fileIds,
                                   const AutotagParams& params);

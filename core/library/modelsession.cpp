@@ -40,6 +40,7 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   }
   rows.setFromTriplets(triplets.begin(), triplets.end());
   m_songs = m_model.embedSongs(rows);
+  if (m_model.novelty) m_novelty = m_model.novelty->checkAll(rows, m_songs);
   m_songSearch = core::SongSearchIndex(m_songs);
   m_loaded = true;
   return base::Status::success();
@@ -56,8 +57,24 @@ std::optional<Eigen::VectorXf> ModelSession::embeddingOfFile(std::int64_t fileId
   return Eigen::VectorXf(m_songs.col(row));
 }
 
+core::Novelty ModelSession::noveltyOfRow(int row) const {
+  if (row < 0 || row >= static_cast<int>(m_novelty.size())) return {};
+  return m_novelty[static_cast<std::size_t>(row)];
+}
+
+core::Novelty ModelSession::noveltyOfFile(std::int64_t fileId) const {
+  return noveltyOfRow(rowOfFile(fileId));
+}
+
 base::Status ModelSession::embedExternalFile(const std::filesystem::path& file,
                                              Eigen::VectorXf& out,
+                                             const std::atomic<bool>* cancel) const {
+  core::Novelty novelty;
+  return embedExternalFile(file, out, novelty, cancel);
+}
+
+base::Status ModelSession::embedExternalFile(const std::filesystem::path& file,
+                                             Eigen::VectorXf& out, core::Novelty& novelty,
                                              const std::atomic<bool>* cancel) const {
   const audio::SongAnalyzer analyzer(audio::AnalyzerParams{},
                                      m_codebook.empty() ? nullptr : &m_codebook);
@@ -66,7 +83,9 @@ base::Status ModelSession::embedExternalFile(const std::filesystem::path& file,
   core::RawSongFeatures raw;
   raw.codewordCounts = std::move(analysis.codewordCounts);
   raw.summary = std::move(analysis.summary);
-  out = m_model.embedSong(m_model.features.transform(raw));
+  const Eigen::SparseVector<float> x = m_model.features.transform(raw);
+  out = m_model.embedSong(x);
+  novelty = m_model.novelty ? m_model.novelty->check(x, out) : core::Novelty{};
   return base::Status::success();
 }
 

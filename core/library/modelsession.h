@@ -64,6 +64,17 @@ class ModelSession {
   [[nodiscard]] base::Status embedExternalFile(const std::filesystem::path& file,
                                                Eigen::VectorXf& out,
                                                const std::atomic<bool>* cancel = nullptr) const;
+  // The same, and whether the file is unlike the training songs (core/model/novelty.h; not
+  // available when the model has no novelty fit). The check is one pass over the model's
+  // reference songs, far cheaper than the analysis before it (docs/experiments.md §8).
+  [[nodiscard]] base::Status embedExternalFile(const std::filesystem::path& file,
+                                               Eigen::VectorXf& out, core::Novelty& novelty,
+                                               const std::atomic<bool>* cancel = nullptr) const;
+
+  // Whether a library song is unlike the training songs, checked for every embedded song at
+  // load. Not available for a file that is not embedded or a model without a novelty fit.
+  core::Novelty noveltyOfFile(std::int64_t fileId) const;
+  core::Novelty noveltyOfRow(int row) const;
 
   // Calibrated models rank tags by probability (so a tag's frequency counts) and artists by
   // softmax probability (the raw order); uncalibrated ones by raw score.
@@ -84,7 +95,8 @@ class ModelSession {
   core::JointModel m_model;
   audio::Codebook m_codebook;
   Eigen::MatrixXf m_songs;
-  core::SongSearchIndex m_songSearch;  // over m_songs
+  std::vector<core::Novelty> m_novelty;  // per row of m_songs; empty without a novelty fit
+  core::SongSearchIndex m_songSearch;    // over m_songs
   std::vector<std::int64_t> m_fileIds;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
 };

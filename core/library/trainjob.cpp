@@ -88,6 +88,11 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
     return result;
   }
 
+  core::NoveltyOptions novelty;
+  novelty.seed = options.train.seed;
+  model.novelty =
+      core::NoveltyDetector::fit(dataset.data.songs, model.embedSongs(dataset.data.songs), novelty);
+
   result.modelPath = modelPathForCatalog(catalogPath);
   if (const auto saved = model.save(QFile::encodeName(result.modelPath).toStdString());
       !saved.ok()) {

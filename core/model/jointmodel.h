@@ -13,6 +13,7 @@
 #include "core/base/status.h"
 #include "core/model/calibration.h"
 #include "core/model/featurespace.h"
+#include "core/model/novelty.h"
 #include "core/model/trainingset.h"  // SparseRows
 
 namespace songspace::core {
@@ -46,6 +47,9 @@ class JointModel {
   // Raw scores → probabilities (core/model/calibration.h); empty for a model trained without
   // calibration or read from a format-1 file: such a model is "uncalibrated" and shows raw scores.
   std::optional<Calibration> calibration;
+  // "I don't know" (core/model/novelty.h): empty for a model trained on too few songs or read
+  // from a file older than format 3; such a model never calls a song novel.
+  std::optional<NoveltyDetector> novelty;
 
   int dimension() const { return static_cast<int>(V.rows()); }
 
@@ -72,7 +76,8 @@ class JointModel {
 
   // Versioned binary (magic, format version, sizes, payload, CRC-32 of the payload), written to
   // a temporary file in the same directory, flushed, then renamed over `file`.
-  // Format 2 adds the calibration; format 1 files still load, uncalibrated.
+  // Format 2 adds the calibration, format 3 the novelty fit; format 1 files still load
+  // uncalibrated, format 1 and 2 files without novelty.
   // save(): Io or DiskFull (nothing replaced). load(): NotFound, Io, Unsupported (another format
   // version), Corrupt (wrong magic, impossible sizes, truncated, bad checksum; the message says
   // which); `out` is untouched on failure.

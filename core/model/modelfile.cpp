@@ -9,7 +9,11 @@
 // Version 2 appends the calibration: u8 present (0/1); if 1: u32 tag count, per tag f32 slope and
 // f32 intercept, the pooled tag fit (2 f32), f32 artist temperature, the pair fit (2 f32), f32
 // auto-tag threshold, f32 target precision, f32 expected precision, i32 songs, i32 folds.
-// Version 1 files load with no calibration.
+// Version 3 appends the novelty fit: u8 present (0/1); if 1: i32 k, f32 percentile, f32 feature
+// threshold, f32 joint threshold, i32 training songs, then the reference songs (u32 rows, u32
+// columns, per row u32 count and count × (u32 column, f32 value)); their joint embeddings are
+// recomputed from V at load.
+// Version 1 files load with no calibration, versions 1 and 2 with no novelty fit.
 #include <unistd.h>
 
 #include <array>
@@ -29,7 +33,7 @@ namespace songspace::core {
 namespace {
 
 constexpr std::array<char, 8> kMagic{'S', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
-constexpr std::uint32_t kFormatVersion = 2;
+constexpr std::uint32_t kFormatVersion = 3;
 constexpr std::uint32_t kOldestReadableVersion = 1;  // no calibration
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::size_t kTrailerSize = 4;
@@ -137,6 +141,73 @@ std::optional<Calibration> getCalibration(base::ByteReader& in) {
   return c;
 }
 
+void putNovelty(base::ByteWriter& out, const std::optional<NoveltyDetector>& novelty) {
+  out.u8(novelty ? 1 : 0);
+  if (!novelty) return;
+  out.u32(static_cast<std::uint32_t>(novelty->neighbours()));
+  out.f32(novelty->percentile());
+  out.f32(novelty->featureThreshold());
+  out.f32(novelty->jointThreshold());
+  out.u32(static_cast<std::uint32_t>(novelty->songs()));
+  const SparseRows& reference = novelty->reference();
+  out.u32(static_cast<std::uint32_t>(reference.rows()));
+  out.u32(static_cast<std::uint32_t>(reference.cols()));
+  for (Eigen::Index r = 0; r < reference.outerSize(); ++r) {
+    out.u32(static_cast<std::uint32_t>(reference.row(r).nonZeros()));
+    for (SparseRows::InnerIterator it(reference, r); it; ++it) {
+      out.u32(static_cast<std::uint32_t>(it.index()));
+      out.f32(it.value());
+    }
+  }
+}
+
+// The fit as stored; `model` supplies V (and maxNorm) for the reference's joint embeddings.
+std::optional<NoveltyDetector> getNovelty(base::ByteReader& in, const JointModel& model) {
+  const std::uint8_t present = in.u8();
+  if (present == 0) return std::nullopt;
+  if (present != 1) {
+    in.fail("bad novelty marker");
+    return std::nullopt;
+  }
+  const auto neighbours = static_cast<int>(in.u32());
+  const float percentile = in.f32();
+  const float featureThreshold = in.f32();
+  const float jointThreshold = in.f32();
+  const auto songs = static_cast<int>(in.u32());
+  const std::uint32_t rows = in.u32();
+  const std::uint32_t cols = in.u32();
+  if (!in.needItems(rows, 4, "novelty reference")) return std::nullopt;
+  std::vector<Eigen::Triplet<float>> triplets;
+  for (std::uint32_t r = 0; r < rows && in.ok(); ++r) {
+    const std::uint32_t count = in.u32();
+    if (!in.needItems(count, 8, "novelty reference row")) return std::nullopt;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const std::uint32_t column = in.u32();
+      const float value = in.f32();
+      if (column >= cols || !std::isfinite(value)) {
+        in.fail("novelty reference entry out of range");
+        return std::nullopt;
+      }
+      triplets.emplace_back(static_cast<int>(r), static_cast<int>(column), value);
+    }
+  }
+  const bool sane = neighbours >= 1 && static_cast<std::uint32_t>(neighbours) < rows &&
+                    percentile > 0 && percentile <= 100 && std::isfinite(featureThreshold) &&
+                    featureThreshold >= 0 && std::isfinite(jointThreshold) && jointThreshold >= 0 &&
+                    songs >= static_cast<int>(rows) &&
+                    static_cast<Eigen::Index>(cols) == model.V.cols();
+  if (!in.ok()) return std::nullopt;
+  if (!sane) {
+    in.fail("novelty values out of range or sizes disagreeing with V");
+    return std::nullopt;
+  }
+  SparseRows reference(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+  reference.setFromTriplets(triplets.begin(), triplets.end());
+  Eigen::MatrixXf embeddings = model.embedSongs(reference);
+  return NoveltyDetector(reference, std::move(embeddings), neighbours, percentile, featureThreshold,
+                         jointThreshold, songs);
+}
+
 }  // namespace
 
 base::Status JointModel::save(const std::filesystem::path& file) const {
@@ -162,6 +233,7 @@ base::Status JointModel::save(const std::filesystem::path& file) const {
   payload.u64(codebook.size());
   payload.raw(codebook.data(), codebook.size());
   putCalibration(payload, calibration);
+  putNovelty(payload, novelty);
 
   const std::vector<std::uint8_t>& body = payload.bytes();
   base::ByteWriter head;
@@ -278,6 +350,7 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
   model.features.summaryInvStd = getVector(r, "summary inverse std");
   model.codebook = getBytes(r, "codebook");
   if (version >= 2) model.calibration = getCalibration(r);
+  if (version >= 3) model.novelty = getNovelty(r, model);
   if (r.ok() && r.remaining() != 0) r.fail("unexpected bytes at the end of the payload");
   // Sizes that passed the checksum can still disagree with each other (a writer bug): refuse them.
   // Names and the feature space may be absent (a model trained on bare indices), never mismatched.

@@ -1,0 +1,224 @@
+#include "core/model/novelty.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <utility>
+
+#include "core/base/random.h"
+
+namespace songspace::core {
+
+namespace {
+
+// Queries per block of checkAll() and of the fit: a block × m distance matrix (4 MB at m = 1 000).
+constexpr int kBlockSongs = 1024;
+
+using DenseRows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+std::string figure(float value) {
+  std::array<char, 32> buffer{};
+  std::snprintf(buffer.data(), buffer.size(), "%.2f", static_cast<double>(value));
+  return buffer.data();
+}
+
+}  // namespace
+
+float kthSmallest(std::vector<float> values, int k) {
+  if (values.empty()) return 0;
+  const auto index =
+      static_cast<std::ptrdiff_t>(std::clamp(k, 1, static_cast<int>(values.size())) - 1);
+  std::nth_element(values.begin(), values.begin() + index, values.end());
+  return values[static_cast<std::size_t>(index)];
+}
+
+float percentileThreshold(std::vector<float> values, double percentile) {
+  if (values.empty()) return 0;
+  const double n = static_cast<double>(values.size());
+  // ⌈p n / 100⌉, with a tolerance so that p n / 100 = 990.0000000001 from rounding stays 990.
+  const int rank = static_cast<int>(std::ceil(percentile / 100.0 * n - 1e-9));
+  return kthSmallest(std::move(values), rank);
+}
+
+std::string Novelty::reason() const {
+  if (!novel()) return {};
+  std::array<char, 32> share{};
+  std::snprintf(share.data(), share.size(), "%g", static_cast<double>(percentile));
+  std::string text = "unlike your library: ";
+  if (featureNovel && jointNovel) {
+    text += "its sound and its place in the model's space are";
+  } else if (featureNovel) {
+    text += "its sound is";
+  } else {
+    text += "its place in the model's space is";
+  }
+  text += " farther from its " + std::to_string(neighbours) + " nearest training songs than " +
+          std::string(share.data()) + " % of your songs are (";
+  if (featureNovel) {
+    text += "sound distance " + figure(featureDistance) + ", at most " + figure(featureThreshold);
+  }
+  if (featureNovel && jointNovel) text += "; ";
+  if (jointNovel) {
+    text += "model distance " + figure(jointDistance) + ", at most " + figure(jointThreshold);
+  }
+  return text + " in your library)";
+}
+
+NoveltyDetector::NoveltyDetector(const SparseRows& reference, Eigen::MatrixXf referenceEmbeddings,
+                                 int neighbours, float percentile, float featureThreshold,
+                                 float jointThreshold, int songs)
+    : m_reference(reference),
+      m_referenceEmbeddings(std::move(referenceEmbeddings)),
+      m_neighbours(neighbours),
+      m_percentile(percentile),
+      m_featureThreshold(featureThreshold),
+      m_jointThreshold(jointThreshold),
+      m_songs(songs) {
+  m_reference.makeCompressed();
+  m_denseByFeature = DenseRows::Zero(m_reference.cols(), m_reference.rows());
+  m_referenceSquaredNorms = Eigen::VectorXf::Zero(m_reference.rows());
+  for (Eigen::Index r = 0; r < m_reference.outerSize(); ++r) {
+    for (SparseRows::InnerIterator it(m_reference, r); it; ++it) {
+      m_denseByFeature(it.index(), r) = it.value();
+      m_referenceSquaredNorms[r] += it.value() * it.value();
+    }
+  }
+}
+
+Eigen::MatrixXf NoveltyDetector::featureSquaredDistances(const SparseRows& queries) const {
+  // The block densified and multiplied as one matrix product (as fast as adding one reference
+  // row per nonzero, measured in docs/experiments.md §8, and one code path for both).
+  const Eigen::Index features = m_denseByFeature.rows();
+  DenseRows dense = DenseRows::Zero(queries.rows(), features);
+  Eigen::VectorXf squaredNorms = Eigen::VectorXf::Zero(queries.rows());
+  for (Eigen::Index q = 0; q < queries.outerSize(); ++q) {
+    for (SparseRows::InnerIterator it(queries, q); it; ++it) {
+      squaredNorms[q] += it.value() * it.value();
+      if (it.index() < features) dense(q, it.index()) = it.value();
+    }
+  }
+  Eigen::MatrixXf out = -2.0f * (dense * m_denseByFeature);
+  out.colwise() += squaredNorms;
+  out.rowwise() += m_referenceSquaredNorms.transpose();
+  return out.cwiseMax(0.0f);
+}
+
+Novelty NoveltyDetector::judge(float featureDistance, float jointDistance) const {
+  Novelty n;
+  n.available = true;
+  n.featureDistance = featureDistance;
+  n.jointDistance = jointDistance;
+  n.featureThreshold = m_featureThreshold;
+  n.jointThreshold = m_jointThreshold;
+  n.featureNovel = featureDistance > m_featureThreshold;
+  n.jointNovel = jointDistance > m_jointThreshold;
+  n.neighbours = m_neighbours;
+  n.percentile = m_percentile;
+  return n;
+}
+
+void NoveltyDetector::kthDistances(const SparseRows& songs, const Eigen::MatrixXf& embeddings,
+                                   bool leaveOneOut, std::vector<float>& featureDistances,
+                                   std::vector<float>& jointDistances) const {
+  const Eigen::Index m = m_reference.rows();
+  const Eigen::VectorXf referenceNorms = m_referenceEmbeddings.colwise().squaredNorm().transpose();
+  std::vector<float> row(static_cast<std::size_t>(m));
+  const auto kthDistance = [&](const auto& squared, Eigen::Index q, Eigen::Index self) {
+    Eigen::VectorXf::Map(row.data(), m) = squared.row(q).transpose();
+    if (self >= 0) row[static_cast<std::size_t>(self)] = std::numeric_limits<float>::infinity();
+    return std::sqrt(std::max(0.0f, kthSmallest(row, m_neighbours)));
+  };
+  for (Eigen::Index begin = 0; begin < songs.rows(); begin += kBlockSongs) {
+    const Eigen::Index size = std::min<Eigen::Index>(kBlockSongs, songs.rows() - begin);
+    const Eigen::MatrixXf features = featureSquaredDistances(songs.middleRows(begin, size));
+    const auto queries = embeddings.middleCols(begin, size);
+    Eigen::MatrixXf joint = -2.0f * (queries.transpose() * m_referenceEmbeddings);
+    joint.colwise() += queries.colwise().squaredNorm().transpose();
+    joint.rowwise() += referenceNorms.transpose();
+    for (Eigen::Index q = 0; q < size; ++q) {
+      const Eigen::Index self = leaveOneOut ? begin + q : -1;
+      featureDistances.push_back(kthDistance(features, q, self));
+      jointDistances.push_back(kthDistance(joint, q, self));
+    }
+  }
+}
+
+std::vector<Novelty> NoveltyDetector::checkAll(const SparseRows& songs,
+                                               const Eigen::MatrixXf& embeddings) const {
+  std::vector<Novelty> out;
+  if (m_reference.rows() == 0 || embeddings.cols() != songs.rows() ||
+      embeddings.rows() != m_referenceEmbeddings.rows()) {
+    out.resize(static_cast<std::size_t>(songs.rows()));
+    return out;  // every entry unavailable
+  }
+  std::vector<float> featureDistances;
+  std::vector<float> jointDistances;
+  kthDistances(songs, embeddings, false, featureDistances, jointDistances);
+  out.reserve(featureDistances.size());
+  for (std::size_t i = 0; i < featureDistances.size(); ++i)
+    out.push_back(judge(featureDistances[i], jointDistances[i]));
+  return out;
+}
+
+Novelty NoveltyDetector::check(const Eigen::SparseVector<float>& x,
+                               const Eigen::VectorXf& embedding) const {
+  SparseRows one(1, std::max<Eigen::Index>(x.size(), m_reference.cols()));
+  one.reserve(x.nonZeros());
+  for (Eigen::SparseVector<float>::InnerIterator it(x); it; ++it)
+    one.insert(0, it.index()) = it.value();
+  one.makeCompressed();
+  return checkAll(one, embedding).front();
+}
+
+std::optional<NoveltyDetector> NoveltyDetector::fit(const SparseRows& songs,
+                                                    const Eigen::MatrixXf& embeddings,
+                                                    const NoveltyOptions& options) {
+  const int n = static_cast<int>(songs.rows());
+  const int k = options.neighbours;
+  if (k < 1 || n <= k + 1 || embeddings.cols() != n) return std::nullopt;
+
+  // The reference: every song, or a seeded uniform subsample (partial Fisher–Yates), in order.
+  const int m = std::min(n, std::max(k + 2, options.maxReferenceSongs));
+  std::vector<int> chosen(static_cast<std::size_t>(n));
+  std::iota(chosen.begin(), chosen.end(), 0);
+  if (m < n) {
+    base::Xoshiro256 rng(options.seed);
+    for (int i = 0; i < m; ++i) {
+      const auto j =
+          i + static_cast<int>(base::uniformBelow(rng, static_cast<std::uint32_t>(n - i)));
+      std::swap(chosen[static_cast<std::size_t>(i)], chosen[static_cast<std::size_t>(j)]);
+    }
+    chosen.resize(static_cast<std::size_t>(m));
+    std::sort(chosen.begin(), chosen.end());
+  }
+  std::vector<Eigen::Triplet<float>> triplets;
+  Eigen::MatrixXf referenceEmbeddings(embeddings.rows(), m);
+  for (int r = 0; r < m; ++r) {
+    const int song = chosen[static_cast<std::size_t>(r)];
+    for (SparseRows::InnerIterator it(songs, song); it; ++it)
+      triplets.emplace_back(r, static_cast<int>(it.index()), it.value());
+    referenceEmbeddings.col(r) = embeddings.col(song);
+  }
+  SparseRows reference(m, songs.cols());
+  reference.setFromTriplets(triplets.begin(), triplets.end());
+
+  NoveltyDetector detector(reference, std::move(referenceEmbeddings), k,
+                           static_cast<float>(options.percentile), 0.0f, 0.0f, n);
+
+  // Leave-one-out: each reference song's k-th neighbour among the other m − 1.
+  std::vector<float> featureDistances;
+  std::vector<float> jointDistances;
+  detector.kthDistances(detector.m_reference, detector.m_referenceEmbeddings, true,
+                        featureDistances, jointDistances);
+  const auto scale = static_cast<float>(1.0 + options.margin);
+  detector.m_featureThreshold =
+      scale * percentileThreshold(std::move(featureDistances), options.percentile);
+  detector.m_jointThreshold =
+      scale * percentileThreshold(std::move(jointDistances), options.percentile);
+  return detector;
+}
+
+}  // namespace songspace::core

@@ -1,0 +1,166 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/SparseCore>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/parameter.h"
+#include "core/model/trainingset.h"  // SparseRows
+
+namespace songspace::core {
+
+// "I don't know": whether a song is unlike every song the model was trained on
+// (docs/design.md §3.2). The statistic is the Euclidean distance from the song to its k-th
+// nearest reference song, in two spaces: the feature space the model consumes (x, the output of
+// FeatureSpace::transform) and the joint space (V x, JointModel::embedSong). Each space has a
+// threshold, the p-th percentile of the same statistic over the library's own songs, each left
+// out of its own neighbours, times 1 + a margin; a song is novel when either distance lies
+// strictly above its threshold. Predictions for a novel song are extrapolations the training data
+// do not support.
+//
+// The reference set is the training songs, or a seeded subsample of kMaxReferenceSongs of them
+// for a larger library. It is stored in the model file (sparse model inputs, about
+// nonzeros × 8 bytes a song: a few MB at the cap), so a cold-start file is checked from the
+// model alone, without the catalog; the joint-space reference is V times it, recomputed at load.
+// Storing every training song instead would make the file grow with the library (10⁵ songs ×
+// ~500 nonzeros × 8 bytes = 400 MB) and make a query a pass over all of them; the subsample
+// bounds both. The threshold is fitted against the same subsample, so the test stays
+// consistent: a library song not in it is as likely to exceed it as one in it (exchangeability),
+// and small pockets of the library (fewer than about k songs per reference size) are what the
+// percentile counts as the library's own unusual songs.
+//
+// Costs: fitting is m² distance evaluations for m = min(n, kMaxReferenceSongs) reference songs
+// (every reference song is one leave-one-out query); a check is one pass over the m reference
+// songs: nnz(x) · m multiply-adds in feature space, d · m in the joint space.
+//
+// Thread rules: a fitted detector is read-only; check() may run on any thread.
+
+struct NoveltyOptions {
+  // k: the k-th neighbour, not the nearest, so that one near-duplicate in the library (the same
+  // sound effect twice, a song and its live take) does not make a strange file look familiar;
+  // small, so that a kind of music the library holds only a handful of songs of still counts
+  // as known.
+  static constexpr base::ParameterSpec<int> kNeighbours{
+      "novelty_neighbours",
+      5,
+      1,
+      100,
+      "k: a song's novelty is its distance to its k-th nearest training song",
+      "songs"};
+  int neighbours = kNeighbours.defaultValue;
+  // p: at most a fraction 1 − p/100 of the library's own songs lie above the percentile in each
+  // space. A higher p would rest on the few largest distances of the reference set (at 99.9 and
+  // 1 000 songs, on one song) and vary from one training to the next.
+  static constexpr base::ParameterSpec<double> kPercentile{
+      "novelty_percentile",
+      99.0,
+      50.0,
+      100.0,
+      "the library's own k-th neighbour distances below which a song is familiar",
+      "%"};
+  double percentile = kPercentile.defaultValue;
+  // The threshold is (1 + margin) × that percentile, twice it by default. The percentile of a
+  // few dozen songs is the largest of them, which a new song of the same kind exceeds with
+  // probability 1/(n + 1) (a new chord song of the end-to-end test's library lies 1.56 times
+  // beyond it); files unlike the library lie far beyond in the feature space (speech, a click in
+  // silence and white noise among tonal music: 46 to 202 times; docs/experiments.md §8). The
+  // joint space is the ball of radius maxNorm, so its distances saturate at 2 · maxNorm: there
+  // the check fires only for a song placed in an empty region of a tightly packed library, and
+  // the feature space decides the cases above.
+  static constexpr base::ParameterSpec<double> kMargin{
+      "novelty_margin", 1.0, 0.0, 10.0,
+      "threshold = (1 + margin) × the percentile of the library's own distances"};
+  double margin = kMargin.defaultValue;
+  static constexpr base::ParameterSpec<int> kMaxReferenceSongs{
+      "novelty_reference_songs",
+      1000,
+      10,
+      100000,
+      "training songs kept in the model file to measure novelty against (a seeded subsample "
+      "above this)",
+      "songs"};
+  int maxReferenceSongs = kMaxReferenceSongs.defaultValue;
+  std::uint64_t seed = base::kSeedSpec.defaultValue;
+};
+
+// What a check found. Distances are Euclidean, in the units of their space.
+struct Novelty {
+  bool available = false;     // false: the model has no novelty fit (then never novel)
+  bool featureNovel = false;  // feature-space distance > its threshold
+  bool jointNovel = false;    // joint-space distance > its threshold
+  float featureDistance = 0;
+  float featureThreshold = 0;
+  float jointDistance = 0;
+  float jointThreshold = 0;
+  int neighbours = 0;    // k
+  float percentile = 0;  // p
+
+  bool novel() const { return featureNovel || jointNovel; }
+  // Empty when not novel; otherwise one sentence starting "unlike your library: " saying which
+  // space(s) and the figures, for a tooltip, the inspector, the CLI and auto-tag's skip list.
+  std::string reason() const;
+};
+
+class NoveltyDetector {
+ public:
+  NoveltyDetector() = default;
+  // A stored fit: `reference` (m × F model inputs), its joint embeddings (d × m, V times it as
+  // JointModel::embedSongs gives), k, p and the two thresholds (margin included); `songs` is how
+  // many training songs the reference was drawn from. Requires m > k.
+  NoveltyDetector(const SparseRows& reference, Eigen::MatrixXf referenceEmbeddings, int neighbours,
+                  float percentile, float featureThreshold, float jointThreshold, int songs);
+
+  // Fits on the training songs (n × F model inputs) and their joint embeddings (d × n). nullopt
+  // when there are too few songs to say what is typical (n ≤ k + 1) or the shapes disagree.
+  static std::optional<NoveltyDetector> fit(const SparseRows& songs,
+                                            const Eigen::MatrixXf& embeddings,
+                                            const NoveltyOptions& options);
+
+  // One song: x its model input (size F), embedding its V x (size d). A song of the reference
+  // set counts itself among its neighbours (distance 0), so it is never more novel than its
+  // fitted leave-one-out figure.
+  Novelty check(const Eigen::SparseVector<float>& x, const Eigen::VectorXf& embedding) const;
+  // Many songs (rows of `songs`, columns of `embeddings`), blocked so memory stays bounded;
+  // the same answers as check() on each.
+  std::vector<Novelty> checkAll(const SparseRows& songs, const Eigen::MatrixXf& embeddings) const;
+
+  const SparseRows& reference() const { return m_reference; }
+  const Eigen::MatrixXf& referenceEmbeddings() const { return m_referenceEmbeddings; }
+  int neighbours() const { return m_neighbours; }
+  float percentile() const { return m_percentile; }
+  float featureThreshold() const { return m_featureThreshold; }
+  float jointThreshold() const { return m_jointThreshold; }
+  int songs() const { return m_songs; }
+
+ private:
+  // Squared distances from the rows of `queries` to every reference song: rows(queries) × m.
+  Eigen::MatrixXf featureSquaredDistances(const SparseRows& queries) const;
+  // Each song's k-th nearest reference distance in both spaces, appended to the two lists;
+  // leaveOneOut: song i is reference song i and is not its own neighbour.
+  void kthDistances(const SparseRows& songs, const Eigen::MatrixXf& embeddings, bool leaveOneOut,
+                    std::vector<float>& featureDistances, std::vector<float>& jointDistances) const;
+  Novelty judge(float featureDistance, float jointDistance) const;
+
+  SparseRows m_reference;
+  Eigen::MatrixXf m_referenceEmbeddings;
+  // m_reference densely, row f holding feature f of every reference song, so a query's nonzero
+  // adds one contiguous row; and each reference song's squared norm.
+  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> m_denseByFeature;
+  Eigen::VectorXf m_referenceSquaredNorms;
+  int m_neighbours = 0;
+  float m_percentile = 0;
+  float m_featureThreshold = 0;
+  float m_jointThreshold = 0;
+  int m_songs = 0;
+};
+
+// The k-th smallest value (1-based) of `values` (k clamped to [1, size]); 0 when empty.
+float kthSmallest(std::vector<float> values, int k);
+// The threshold rule: the ⌈p/100 · n⌉-th smallest of n values (the largest below 100 values at
+// p = 99), so at most a fraction 1 − p/100 of them lie strictly above it. 0 when empty.
+float percentileThreshold(std::vector<float> values, double percentile);
+
+}  // namespace songspace::core
