@@ -134,6 +134,7 @@ std::vector<core::Scored> distinctSongs(const std::function<std::vector<core::Sc
 std::vector<library::Hit> songHitsOf(const library::ModelSession& session,
                                      const std::vector<core::Scored>& rows) {
   std::vector<library::Hit> hits;
+  hits.reserve(rows.size());
   for (const core::Scored& s : rows)
     hits.push_back({s.index, session.fileIdOfRow(s.index), {}, s.score});
   return hits;
