@@ -1,4 +1,4 @@
-// Auto-tagging engine on a scanned library of fixture copies: proposals (score cut, max tags,
+// Auto-tagging engine on a scanned library of fixture copies: proposals (probability cut, max tags,
 // present values dropped by normalised name, add vs replace), apply (written files, catalog stamp
 // and tags updated, journal Done; skips with reasons for unsupported, read-only, changed and
 // outside files), undo (exact old values back, refuses changed files unless forced, no double
@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -27,6 +28,7 @@
 #include "core/library/scanjob.h"
 #include "core/library/tagaccept.h"
 #include "core/library/tagundo.h"
+#include "core/model/calibration.h"
 
 namespace library = songspace::library;
 namespace audio = songspace::audio;
@@ -97,12 +99,12 @@ class TestAutotag : public QObject {
   // Every supported file gets genre "Jazz" added (the first value, "Rock", is already present).
   std::vector<library::Proposal> proposals(const std::vector<std::string>& names) {
     library::AutotagParams params;
-    params.minScore = 0.5f;
+    params.minConfidence = 0.5f;
     std::vector<library::Proposal> out;
     for (const auto& name : names) {
       const auto row = m_catalog->fileByPath(path(name));
       out.push_back(library::proposalFromPredictions(row ? row->id : 0, path(name),
-                                                     {{"rock", 3.0f}, {"jazz", 2.0f}}, params));
+                                                     {{"rock", 0.95f}, {"jazz", 0.9f}}, params));
     }
     return out;
   }
@@ -127,35 +129,207 @@ class TestAutotag : public QObject {
 
   void proposalKnownAnswers() {
     library::AutotagParams params;
-    params.minScore = 0.0f;
+    params.minConfidence = 0.3f;
     params.maxTags = 3;
     const std::vector<library::ProposedTag> ranked{
-        {"jazz", 2.0f}, {"POP", 1.5f}, {"blues", 0.5f}, {"metal", 0.4f}, {"soul", -1.0f}};
+        {"jazz", 0.9f}, {"POP", 0.8f}, {"blues", 0.6f}, {"metal", 0.5f}, {"soul", 0.1f}};
     // FLAC genre is ["Rock;Pop"]: "POP" is present by normalised name; metal is past maxTags.
     auto p = library::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
     QVERIFY(!p.skipped());
     QCOMPARE(p.oldValues, (Values{"Rock;Pop"}));
     QCOMPARE(p.newValues, (Values{"Rock;Pop", "jazz", "blues"}));
     QCOMPARE(p.added.size(), std::size_t(2));
+    QCOMPARE(p.added[1].probability, 0.6f);
     params.mode = library::AutotagMode::Replace;
     p = library::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
     QCOMPARE(p.newValues, (Values{"jazz", "pop", "blues"}));
-    p = library::proposalFromPredictions(1, path("tagged.flac"), {{"ROCK;pop", 1.0f}}, params);
+    p = library::proposalFromPredictions(1, path("tagged.flac"), {{"ROCK;pop", 0.9f}}, params);
     QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
-    params.minScore = 1.0f;
+    params.minConfidence = 0.8f;  // a tag exactly at the threshold is proposed
     params.mode = library::AutotagMode::Add;
     params.field = TagField::Mood;
     p = library::proposalFromPredictions(1, path("untagged.flac"), ranked, params);
     QCOMPARE(p.newValues, (Values{"jazz", "pop"}));
-    params.minScore = 5.0f;
+    params.minConfidence = 0.95f;
     p = library::proposalFromPredictions(1, path("tagged.flac"), ranked, params);
     QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("no_prediction"));
-    params.minScore = 0.0f;
+    params.minConfidence = 0.0f;
     params.field = TagField::Genre;
-    p = library::proposalFromPredictions(1, path("tagged.flac"), {{"rock", 1.0f}}, params);
+    p = library::proposalFromPredictions(1, path("tagged.flac"), {{"rock", 0.9f}}, params);
     QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
     QCOMPARE(library::tagFieldFromName("grouping"), std::optional<TagField>(TagField::Grouping));
     QVERIFY(!library::tagFieldFromName("year"));
+  }
+
+  // However many tags are asked for, none below the minimum confidence is proposed; the batch's
+  // expected precision is the mean probability of the tags it adds.
+  void thresholdHoldsForAnyMaxTags() {
+    const std::vector<library::ProposedTag> ranked{
+        {"jazz", 0.97f}, {"blues", 0.75f}, {"soul", 0.7f}, {"funk", 0.69f}, {"metal", 0.2f}};
+    library::AutotagParams params;
+    params.field = TagField::Mood;  // empty in untagged.flac: every tag is new
+    params.minConfidence = 0.7f;
+    params.maxTags = library::kAutotagMaxTags.maxValue;
+    const auto p = library::proposalFromPredictions(1, path("untagged.flac"), ranked, params);
+    QCOMPARE(p.newValues, (Values{"jazz", "blues", "soul"}));
+    for (const auto& tag : p.added) QVERIFY(tag.probability >= 0.7f);
+    params.maxTags = 1;  // the cap still applies
+    const auto one = library::proposalFromPredictions(1, path("untagged.flac"), ranked, params);
+    QCOMPARE(one.newValues, (Values{"jazz"}));
+    QCOMPARE(library::expectedBatchPrecision({p, one}),
+             (double(0.97f) + double(0.75f) + double(0.7f) + double(0.97f)) / 4);
+    library::Proposal skipped = p;
+    skipped.skipCode = "changed";  // a skipped file adds nothing
+    QCOMPARE(library::expectedBatchPrecision({skipped}), -1.0);
+  }
+
+  // chooseAutotagThreshold on a hand-made calibration: the model's threshold by default, the
+  // curve's for a target precision, a given one as is; the errors a user can meet.
+  void thresholdChoice() {
+    core::JointModel model;
+    library::AutotagThreshold t;
+    auto status = library::chooseAutotagThreshold(model, std::nullopt, std::nullopt, t);
+    QCOMPARE(status.error, songspace::base::ErrorCode::Unsupported);  // uncalibrated
+    QVERIFY2(status.message.find("uncalibrated") != std::string::npos, status.message.c_str());
+    QVERIFY(!library::chooseAutotagThreshold(model, 0.8f, std::nullopt, t).ok());
+
+    core::Calibration c;
+    c.autoTagThreshold = 0.634f;
+    c.targetPrecision = 0.9f;
+    c.expectedPrecision = 0.912f;
+    c.precisionCurve = {{0.5f, 0.82f, 400}, {0.6f, 0.89f, 250}, {0.63f, 0.9f, 200},
+                        {0.7f, 0.94f, 120}, {0.8f, 0.93f, 60},  {0.9f, 0.99f, 12},
+                        {0.95f, 0.0f, 0}};
+    model.calibration = c;
+    QVERIFY(library::chooseAutotagThreshold(model, std::nullopt, std::nullopt, t).ok());
+    QCOMPARE(t.source, library::AutotagThreshold::Source::Model);
+    QCOMPARE(t.minConfidence, 0.634f);
+    QCOMPARE(t.heldOutPrecision(), 0.912f);  // the model's exact figure
+    QCOMPARE(t.heldOut->threshold, 0.63f);   // the grid point just below
+    QVERIFY(t.note.empty());
+
+    QVERIFY(library::chooseAutotagThreshold(model, std::nullopt, 0.93, t).ok());
+    QCOMPARE(t.source, library::AutotagThreshold::Source::TargetPrecision);
+    QCOMPARE(t.minConfidence, 0.7f);
+    QCOMPARE(t.heldOutPrecision(), 0.94f);
+    QCOMPARE(t.heldOut->proposals, 120);
+    QVERIFY(library::chooseAutotagThreshold(model, std::nullopt, 0.99, t).ok());
+    QCOMPARE(t.minConfidence, 0.9f);
+    QVERIFY(t.note.empty());
+    QVERIFY(library::chooseAutotagThreshold(model, std::nullopt, 1.0, t).ok());
+    QCOMPARE(t.minConfidence, 1.0f);  // out of reach: the target itself, and a note says so
+    QVERIFY(!t.note.empty());
+
+    QVERIFY(library::chooseAutotagThreshold(model, 0.85f, std::nullopt, t).ok());
+    QCOMPARE(t.source, library::AutotagThreshold::Source::MinConfidence);
+    QCOMPARE(t.minConfidence, 0.85f);
+    QCOMPARE(t.heldOutPrecision(), 0.93f);  // the point at 0.8
+
+    status = library::chooseAutotagThreshold(model, 0.85f, 0.9, t);
+    QCOMPARE(status.error, songspace::base::ErrorCode::InvalidArgument);
+    status = library::chooseAutotagThreshold(model, 1.5f, std::nullopt, t);
+    QVERIFY2(status.message.find("min_confidence") != std::string::npos, status.message.c_str());
+    status = library::chooseAutotagThreshold(model, std::nullopt, 0.3, t);
+    QVERIFY2(status.message.find("target_precision") != std::string::npos, status.message.c_str());
+
+    model.calibration->precisionCurve.clear();  // a format-2 model file
+    status = library::chooseAutotagThreshold(model, std::nullopt, 0.95, t);
+    QCOMPARE(status.error, songspace::base::ErrorCode::Unsupported);
+    QVERIFY2(status.message.find("precision curve") != std::string::npos, status.message.c_str());
+    QVERIFY(library::chooseAutotagThreshold(model, std::nullopt, std::nullopt, t).ok());
+    QCOMPARE(t.minConfidence, 0.634f);
+    QVERIFY(!t.heldOut);
+  }
+
+  // The CLI end to end on the fixture library: an uncalibrated model is refused with the reason;
+  // a calibrated one proposes at its own threshold by default (as `train --json` reports it),
+  // never below a given minimum confidence however many tags are asked for, and at the curve's
+  // threshold for a target precision.
+  void cliThresholdsEndToEnd() {
+    const QString db = m_dir.filePath(QStringLiteral("catalog.sqlite"));
+    const auto cli = [&](QStringList args, QJsonObject* json = nullptr) {
+      args << QStringLiteral("--db") << db;
+      QProcess process;
+      process.start(QStringLiteral(SONGSPACE_CLI_PATH), args);
+      if (!process.waitForFinished(60000)) return -1;
+      const QByteArray out = process.readAllStandardOutput();
+      if (json) *json = QJsonDocument::fromJson(out).object();
+      if (process.exitCode() != 0)
+        qInfo("%s: %s", qPrintable(args.join(QLatin1Char(' '))),
+              process.readAllStandardError().constData());
+      return process.exitCode();
+    };
+    const QStringList quick{QStringLiteral("--epochs"), QStringLiteral("2"),
+                            QStringLiteral("--dim"), QStringLiteral("4")};
+    QCOMPARE(cli(QStringList{QStringLiteral("train"), QStringLiteral("--calibration-folds"),
+                             QStringLiteral("0")}
+                 << quick),
+             0);
+    QCOMPARE(cli({QStringLiteral("autotag"), QStringLiteral("--dry-run")}), 1);  // uncalibrated
+
+    QJsonObject trained;
+    QCOMPARE(cli(QStringList{QStringLiteral("train"), QStringLiteral("--calibration-folds"),
+                             QStringLiteral("2"), QStringLiteral("--json")}
+                     << quick,
+                 &trained),
+             0);
+    const QJsonObject calibration = trained.value(QStringLiteral("calibration")).toObject();
+    QVERIFY(calibration.value(QStringLiteral("calibrated")).toBool());
+    const double modelThreshold =
+        calibration.value(QStringLiteral("auto_tag_threshold")).toDouble();
+    QVERIFY(modelThreshold >= core::kAutoTagThresholdFloor && modelThreshold <= 1);
+    // Every added tag's probability, and the check that none is below `threshold`.
+    const auto probabilities = [](const QJsonObject& run, double threshold) {
+      std::vector<double> all;
+      for (const auto file : run.value(QStringLiteral("files")).toArray()) {
+        for (const auto added : file.toObject().value(QStringLiteral("added")).toArray()) {
+          const double p = added.toObject().value(QStringLiteral("probability")).toDouble();
+          if (p < threshold) QTest::qFail("a tag below the threshold", __FILE__, __LINE__);
+          all.push_back(p);
+        }
+      }
+      return all;
+    };
+
+    QJsonObject byDefault;
+    QCOMPARE(cli({QStringLiteral("autotag"), QStringLiteral("--dry-run"), QStringLiteral("--json")},
+                 &byDefault),
+             0);
+    QCOMPARE(byDefault.value(QStringLiteral("threshold_source")).toString(),
+             QStringLiteral("model"));
+    QCOMPARE(byDefault.value(QStringLiteral("min_confidence")).toDouble(), modelThreshold);
+    const std::vector<double> proposed = probabilities(byDefault, modelThreshold * (1 - 1e-6));
+    if (!proposed.empty()) {
+      double mean = 0;
+      for (const double p : proposed) mean += p / double(proposed.size());
+      QVERIFY(std::abs(byDefault.value(QStringLiteral("expected_precision")).toDouble() - mean) <
+              1e-5);
+    }
+
+    QJsonObject strict;
+    QCOMPARE(cli({QStringLiteral("autotag"), QStringLiteral("--dry-run"), QStringLiteral("--json"),
+                  QStringLiteral("--max-tags"), QStringLiteral("50"),
+                  QStringLiteral("--min-confidence"), QStringLiteral("0.9")},
+                 &strict),
+             0);
+    QCOMPARE(strict.value(QStringLiteral("min_confidence")).toDouble(), 0.9);
+    probabilities(strict, 0.9 * (1 - 1e-6));
+
+    QJsonObject targeted;
+    QCOMPARE(cli({QStringLiteral("autotag"), QStringLiteral("--dry-run"), QStringLiteral("--json"),
+                  QStringLiteral("--target-precision"), QStringLiteral("0.95")},
+                 &targeted),
+             0);
+    QCOMPARE(targeted.value(QStringLiteral("threshold_source")).toString(),
+             QStringLiteral("target_precision"));
+    const double chosen = targeted.value(QStringLiteral("min_confidence")).toDouble();
+    // A grid threshold (whole percent) reaching 0.95 on the held-out songs, or 0.95 itself.
+    QVERIFY2(std::abs(chosen * 100 - std::round(chosen * 100)) < 1e-4,
+             qPrintable(QString::number(chosen)));
+    const double reached = targeted.value(QStringLiteral("held_out_precision")).toDouble(-1);
+    QVERIFY(reached >= 0.95 * (1 - 1e-6) ||
+            (chosen == 0.95 && targeted.contains(QStringLiteral("note"))));
+    probabilities(targeted, chosen * (1 - 1e-6));
   }
 
   void applySkipsAndUndo() {

@@ -6,6 +6,8 @@
 // snapshot names the undoable batch; undo (library::undoBatchAt, AutotagUndo's flow) restores
 // every file's values exactly.
 #include <QAbstractItemModelTester>
+#include <QDoubleSpinBox>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSemaphore>
@@ -15,6 +17,8 @@
 #include <QTimer>
 #include <QTreeView>
 #include <QtTest>
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <thread>
 
@@ -72,12 +76,12 @@ class TestAutotagDialog : public QObject {
 
   QString path(const char* name) const { return m_lib + QLatin1Char('/') + QLatin1String(name); }
 
-  // A dialog on every file, proposals for genre with a score cut so low that all are kept.
+  // A dialog on every file, proposals for genre with a minimum confidence so low that all are kept.
   std::unique_ptr<ui::AutotagDialog> openDialog(int maxTags = 4) {
     auto dialog = std::make_unique<ui::AutotagDialog>(m_snapshot, QList<qint64>{});
     library::AutotagParams params;
     params.field = TagField::Genre;
-    params.minScore = library::kAutotagMinScore.minValue;
+    params.minConfidence = library::kAutotagMinConfidence.minValue;
     params.maxTags = maxTags;
     dialog->setParams(params);
     dialog->recompute();
@@ -183,9 +187,9 @@ class TestAutotagDialog : public QObject {
   void modelRecomputesNewValues() {
     AutotagModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    const std::vector<library::ProposedTag> ranked{{"jazz", 2.0f}, {"pop", 1.5f}, {"blues", 0.5f}};
+    const std::vector<library::ProposedTag> ranked{{"jazz", 0.9f}, {"pop", 0.75f}, {"blues", 0.5f}};
     library::AutotagParams params;
-    params.minScore = 0.0f;
+    params.minConfidence = 0.0f;
     const std::string flac = path("03 fjord.flac").toStdString();
     const std::string wav = path("11 radio.wav").toStdString();
     model.setProposals({library::proposalFromPredictions(3, flac, ranked, params),
@@ -194,8 +198,8 @@ class TestAutotagDialog : public QObject {
     const QModelIndex file = model.fileIndex(0);
     QCOMPARE(model.rowCount(file), 2);  // jazz, blues ("pop" is present)
     QCOMPARE(model.index(1, 0, file).data().toString(), QStringLiteral("blues"));
-    QCOMPARE(model.index(1, AutotagModel::ScoreColumn, file).data().toString(),
-             QStringLiteral("0.50"));
+    QCOMPARE(model.index(1, AutotagModel::ProbabilityColumn, file).data().toString(),
+             QStringLiteral("50 %"));
     QCOMPARE(
         file.data(AutotagModel::NewValuesRole).toStringList(),
         (QStringList{QStringLiteral("Rock;Pop"), QStringLiteral("jazz"), QStringLiteral("blues")}));
@@ -228,12 +232,13 @@ class TestAutotagDialog : public QObject {
     QCOMPARE(model.checkedProposals()[0].newValues, (Values{"Rock;Pop", "jazz"}));
 
     // Replace: the checked values are the field ("blues" is still unchecked). "pop" is new to
-    // the field as a value ("Rock;Pop" is one value) but present as a tag: its score is unknown.
+    // the field as a value ("Rock;Pop" is one value) but present as a tag: its probability is
+    // unknown.
     params.mode = library::AutotagMode::Replace;
     model.setProposals({library::proposalFromPredictions(3, flac, ranked, params)});
     const QModelIndex replaced = model.fileIndex(0);
     QCOMPARE(model.rowCount(replaced), 3);
-    QCOMPARE(model.index(1, AutotagModel::ScoreColumn, replaced).data().toString(),
+    QCOMPARE(model.index(1, AutotagModel::ProbabilityColumn, replaced).data().toString(),
              QStringLiteral("kept"));
     QCOMPARE(replaced.data(AutotagModel::NewValuesRole).toStringList(),
              (QStringList{QStringLiteral("jazz"), QStringLiteral("pop")}));
@@ -326,6 +331,47 @@ class TestAutotagDialog : public QObject {
     }
     QVERIFY(!undoable());
     QVERIFY(!undo(m_catalogPath, info->batchId).status.ok());  // done once
+  }
+
+  // Opened without parameters, the minimum confidence is the model's threshold (shown in
+  // percent, applied exactly): no proposed tag is less probable, and the preview states the
+  // checked tags' expected precision. A higher minimum proposes only tags at least that probable.
+  // (SONGSPACE_SCREENSHOT_DIR: the preview is saved as autotag-confidence.png.)
+  void minimumConfidenceDefaultsToTheModelsThreshold() {
+    const auto& calibration = m_snapshot->model->model().calibration;
+    QVERIFY(calibration.has_value());
+    const float threshold = calibration->autoTagThreshold;
+    ui::AutotagDialog dialog(m_snapshot, {});
+    dialog.show();
+    auto* spin = dialog.findChild<QDoubleSpinBox*>();
+    QVERIFY(spin);
+    QCOMPARE(spin->value(), std::round(1000.0 * threshold) / 10.0);
+    QVERIFY(!dialog.params().minConfidence.has_value());  // the model's exact threshold
+    QVERIFY(spin->toolTip().contains(QStringLiteral("calibrated probability")));
+    const auto labels = dialog.findChildren<QLabel*>();
+    QVERIFY(std::any_of(labels.begin(), labels.end(), [&](QLabel* l) {
+      return l->buddy() == spin && l->text() == QStringLiteral("Minimum &confidence:");
+    }));
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.proposalRuns() > 0 && !dialog.isComputing(), 30000);
+    int proposed = 0;
+    for (const auto& p : dialog.model()->checkedProposals()) {
+      for (const auto& tag : p.added) {
+        QVERIFY(tag.probability >= threshold);
+        ++proposed;
+      }
+    }
+    QVERIFY2(dialog.precisionText().startsWith(proposed ? QStringLiteral("Expected precision")
+                                                        : QStringLiteral("No tag is checked")),
+             qPrintable(dialog.precisionText()));
+    saveScreenshot(dialog, QStringLiteral("autotag-confidence.png"));
+
+    const int runs = dialog.proposalRuns();
+    spin->setValue(99.0);
+    QVERIFY(dialog.params().minConfidence.has_value());
+    QCOMPARE(*dialog.params().minConfidence, 0.99f);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.proposalRuns() > runs && !dialog.isComputing(), 30000);
+    for (const auto& p : dialog.model()->checkedProposals())
+      for (const auto& tag : p.added) QVERIFY(tag.probability >= 0.99f);
   }
 
   void parameterChangeRecomputes() {

@@ -163,6 +163,51 @@ class CalibrationTest : public QObject {
     QCOMPARE(precisionThreshold(tied, half, 0.9, 0.5), 0.9f);
   }
 
+  void precisionCurveOnTheGrid() {
+    // 0.95 y, 0.85 y, 0.75 n, 0.55 y, 0.5 n (exactly on a grid point), 0.3 n, 0.0 y.
+    const std::vector<float> p{0.3f, 0.95f, 0.75f, 0.5f, 0.85f, 0.55f, 0.0f};
+    const std::vector<char> y{0, 1, 0, 0, 1, 1, 1};
+    const std::vector<PrecisionPoint> curve = precisionCurve(p, y);
+    QCOMPARE(int(curve.size()), kPrecisionCurvePoints);
+    const auto at = [&](int point) { return curve[static_cast<std::size_t>(point)]; };
+    QCOMPARE(at(0).threshold, 0.0f);
+    QCOMPARE(at(99).threshold, 0.99f);
+    QCOMPARE(at(0).proposals, 7);
+    QCOMPARE(at(0).precision, 4.0f / 7.0f);
+    QCOMPARE(at(31).proposals, 5);  // 0.3 is below 0.31
+    QCOMPARE(at(50).proposals, 5);  // 0.5 counts at 0.50
+    QCOMPARE(at(50).precision, 3.0f / 5.0f);
+    QCOMPARE(at(51).proposals, 4);
+    QCOMPARE(at(51).precision, 3.0f / 4.0f);
+    QCOMPARE(at(76).proposals, 2);
+    QCOMPARE(at(76).precision, 1.0f);
+    QCOMPARE(at(95).proposals, 1);
+    QCOMPARE(at(96).proposals, 0);
+    QCOMPARE(at(96).precision, 0.0f);
+    QVERIFY(precisionCurve(p, std::vector<char>{1}).empty());  // sizes differ
+  }
+
+  void curveThresholdGoldenValues() {
+    // Hand-made: precision is not monotone (0.6 beats 0.7), and 0.9 has no proposals.
+    const std::vector<PrecisionPoint> curve{{0.4f, 0.95f, 300}, {0.5f, 0.8f, 200},
+                                            {0.6f, 0.91f, 120}, {0.7f, 0.88f, 80},
+                                            {0.8f, 0.96f, 25},  {0.9f, 0.0f, 0}};
+    QCOMPARE(curveThreshold(curve, 0.9, 0.5), 0.6f);    // the lowest reaching 0.9 (0.4 < floor)
+    QCOMPARE(curveThreshold(curve, 0.9, 0.3), 0.4f);    // a lower floor admits 0.4
+    QCOMPARE(curveThreshold(curve, 0.8, 0.5), 0.5f);    // precision 0.8f reaches a target of 0.8
+    QCOMPARE(curveThreshold(curve, 0.95, 0.5), 0.8f);   // 0.96 at 0.8
+    QCOMPARE(curveThreshold(curve, 0.97, 0.5), 0.97f);  // out of reach: the target itself
+    QCOMPARE(curveThreshold({}, 0.9, 0.5), 0.9f);
+    QCOMPARE(curveThreshold({}, 0.3, 0.5), 0.5f);  // never below the floor
+    // precisionAt: the point at or just below a threshold.
+    QCOMPARE(precisionAt(curve, 0.75f)->threshold, 0.7f);
+    QCOMPARE(precisionAt(curve, 0.75f)->proposals, 80);
+    QCOMPARE(precisionAt(curve, 0.6f)->precision, 0.91f);
+    QCOMPARE(precisionAt(curve, 1.0f)->threshold, 0.9f);
+    QVERIFY(!precisionAt(curve, 0.3f));
+    QVERIFY(!precisionAt({}, 0.5f));
+  }
+
   void fitCalibrationSharesAcrossTags() {
     // Tag 0: 4 000 pairs from σ(2s − 1); tag 1: four pairs; tag 2: none.
     CalibrationData data;
@@ -190,6 +235,22 @@ class CalibrationTest : public QObject {
     QVERIFY(c.autoTagThreshold >= float(kAutoTagThresholdFloor) && c.autoTagThreshold <= 1);
     QVERIFY(c.expectedPrecision >= 0.9f);
     QCOMPARE(c.artistTemperature, 1.0f);  // no artist data
+    // The held-out precision curve of the same probabilities: every pair at 0, and at the grid
+    // point just above the threshold the proposals at least that probable, as counted here.
+    QCOMPARE(int(c.precisionCurve.size()), kPrecisionCurvePoints);
+    QCOMPARE(c.precisionCurve[0].proposals, int(data.tagScores.size()));
+    const int above = static_cast<int>(std::ceil(c.autoTagThreshold / kPrecisionCurveStep));
+    if (above < kPrecisionCurvePoints) {
+      const PrecisionPoint point = c.precisionCurve[static_cast<std::size_t>(above)];
+      int proposed = 0, right = 0;
+      for (std::size_t i = 0; i < data.tagScores.size(); ++i) {
+        if (c.tagProbability(data.tagIndex[i], data.tagScores[i]) < point.threshold) continue;
+        ++proposed;
+        right += data.tagLabels[i];
+      }
+      QCOMPARE(point.proposals, proposed);
+      QCOMPARE(point.precision, proposed ? float(right) / float(proposed) : 0.0f);
+    }
   }
 
   void crossFittingHoldsEverySongOut() {

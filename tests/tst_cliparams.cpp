@@ -8,8 +8,10 @@
 #include <string>
 
 #include "core/base/parameter.h"
+#include "core/eval/crossfit.h"
 #include "core/eval/evaluation.h"
 #include "core/eval/tableeval.h"
+#include "core/library/autotag.h"
 #include "core/library/modelsession.h"
 #include "core/library/scanjob.h"
 #include "core/model/librarydataset.h"
@@ -108,6 +110,8 @@ class CliParamsTest : public QObject {
            << QStringLiteral("class");
     } else if (command == QLatin1String("scan")) {
       args << m_dir.path() << QStringLiteral("--db") << db();
+    } else if (command == QLatin1String("autotag")) {
+      args << QStringLiteral("--db") << db() << QStringLiteral("--dry-run");
     } else if (command == QLatin1String("predict-tags")) {
       args << QStringLiteral("1") << QStringLiteral("--db") << db();
     } else {
@@ -161,6 +165,10 @@ class CliParamsTest : public QObject {
     addRows("eval-table", "--gamma", core::TableExpansionOptions::kGamma);
     addRows("scan", "--threads", library::ScanOptions::kThreads);
     addRows("predict-tags", "-k", library::kQueryResults);
+    addRows("train", "--calibration-folds", core::CalibrationOptions::kFolds);
+    addRows("train", "--target-precision", core::CalibrationOptions::kTargetPrecision);
+    addRows("autotag", "--min-confidence", library::kAutotagMinConfidence);
+    addRows("autotag", "--target-precision", core::CalibrationOptions::kTargetPrecision);
   }
 
   void rangesMatchTheSpecs() {
@@ -204,6 +212,20 @@ class CliParamsTest : public QObject {
     QCOMPARE(subspaces.exitCode, 2);
     QVERIFY2(subspaces.err.contains(QStringLiteral("subspaces = 8 exceeds dimension = 4")),
              qPrintable(subspaces.err));
+    // Auto-tag's threshold is a minimum confidence or a target precision, never both.
+    QStringList both = commandLine(QStringLiteral("autotag"), QStringLiteral("--min-confidence"),
+                                   QStringLiteral("0.8"));
+    both << QStringLiteral("--target-precision") << QStringLiteral("0.95");
+    const Run twice = runCli(both);
+    QCOMPARE(twice.exitCode, 2);
+    QVERIFY2(twice.err.contains(QStringLiteral("give --min-confidence or --target-precision, not "
+                                               "both")),
+             qPrintable(twice.err));
+    // The raw score threshold is gone.
+    QCOMPARE(runCli(commandLine(QStringLiteral("autotag"), QStringLiteral("--min-score"),
+                                QStringLiteral("0.5")))
+                 .exitCode,
+             2);
   }
 
   void helpShowsRangesAndDefaults() {
@@ -225,6 +247,12 @@ class CliParamsTest : public QObject {
     QVERIFY2(train.out.contains(QStringLiteral("[--loss ") +
                                 text(TrainOptions::kLoss.choicesText()) + QLatin1Char(']')),
              qPrintable(train.out));
+    // Auto-tag's default threshold is the model's, not a number of the CLI's.
+    const Run autotag = runCli({QStringLiteral("help"), QStringLiteral("autotag")});
+    QCOMPARE(autotag.exitCode, 0);
+    QVERIFY2(autotag.out.contains(QStringLiteral("--min-confidence P\n")) &&
+                 autotag.out.contains(QStringLiteral(", default the model's threshold")),
+             qPrintable(autotag.out));
     // eval-table's defaults are its own (TableEvalOptions), shown as such.
     const Run table = runCli({QStringLiteral("help"), QStringLiteral("eval-table")});
     QCOMPARE(table.exitCode, 0);

@@ -171,7 +171,7 @@ void GuiThreadTest::editMenuUndoOpensTheCatalogOnWorkersOnly() {
   QVERIFY(dialog);
   library::AutotagParams params;
   params.field = TagField::Genre;
-  params.minScore = library::kAutotagMinScore.minValue;
+  params.minConfidence = library::kAutotagMinConfidence.minValue;
   dialog->setParams(params);
   dialog->recompute();
   QTRY_VERIFY_WITH_TIMEOUT(

@@ -251,6 +251,7 @@ class JointModelTest : public QObject {
     c.expectedPrecision = 0.93f;
     c.songs = 134;
     c.folds = 5;
+    c.precisionCurve = {{0.5f, 0.8125f, 64}, {0.75f, 0.9375f, 16}, {0.875f, 1.0f, 3}};
     m.calibration = c;
     QVERIFY(m.save(path("calibrated.ssm")).ok());
     JointModel back;
@@ -271,15 +272,64 @@ class JointModelTest : public QObject {
     QCOMPARE(b.folds, 5);
     QCOMPARE(b.tagProbability(1, 2.0f), c.tags[1].probability(2.0f));
     QCOMPARE(b.tagProbability(7, 2.0f), 0.0f);  // no such tag
+    QCOMPARE(int(b.precisionCurve.size()), 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      QCOMPARE(b.precisionCurve[i].threshold, c.precisionCurve[i].threshold);
+      QCOMPARE(b.precisionCurve[i].precision, c.precisionCurve[i].precision);
+      QCOMPARE(b.precisionCurve[i].proposals, c.precisionCurve[i].proposals);
+    }
+
+    // Format-3 and format-2 files (before the precision curve, and before novelty too): the same
+    // payload without the curve (u32 count + 3 points of 12 bytes, the last section before the
+    // checksum), and without the novelty marker before it. They load calibrated, with an empty
+    // curve.
+    {
+      std::vector<char> old = readAll(path("calibrated.ssm"));
+      old.erase(old.end() - 4 - (4 + 3 * 12), old.end() - 4);
+      putU32(old, 8, 3);
+      putU32(old, 12, std::uint32_t(old.size() - 24));
+      reseal(old);
+      writeAll(path("format3.ssm"), old);
+      // The same bytes read as format 4 run out of data where the curve should be.
+      std::vector<char> short4 = old;
+      putU32(short4, 8, 4);
+      reseal(short4);
+      writeAll(path("format4-short.ssm"), short4);
+      QVERIFY(!loadError(path("format4-short.ssm")).empty());
+      QCOMPARE(old[old.size() - 5], char(0));  // "no novelty"
+      std::vector<char> v2 = old;
+      v2.erase(v2.end() - 5);
+      putU32(v2, 8, 2);
+      putU32(v2, 12, std::uint32_t(v2.size() - 24));
+      reseal(v2);
+      writeAll(path("format2.ssm"), v2);
+      for (const char* name : {"format3.ssm", "format2.ssm"}) {
+        JointModel loaded;
+        const auto status = JointModel::load(path(name), loaded);
+        QVERIFY2(status.ok(), status.message.c_str());
+        QVERIFY(loaded.calibration.has_value());
+        QVERIFY(loaded.calibration->precisionCurve.empty());
+        QCOMPARE(loaded.calibration->autoTagThreshold, c.autoTagThreshold);
+        QCOMPARE(loaded.calibration->folds, 5);
+      }
+    }
+    // A curve whose thresholds do not ascend is refused.
+    {
+      JointModel unordered = m;
+      std::swap(unordered.calibration->precisionCurve[0], unordered.calibration->precisionCurve[1]);
+      QVERIFY(unordered.save(path("unordered.ssm")).ok());
+      QVERIFY(loadError(path("unordered.ssm")).find("calibration") != std::string::npos);
+    }
 
     // A format-1 file (before calibration): the same payload without the calibration and novelty
     // markers.
     m.calibration.reset();
     QVERIFY(m.save(path("v2.ssm")).ok());
     std::vector<char> bytes = readAll(path("v2.ssm"));
-    QCOMPARE(bytes[bytes.size() - 6], char(0));  // "no calibration",
-    QCOMPARE(bytes[bytes.size() - 5], char(0));  // "no novelty", just before the checksum
-    bytes.erase(bytes.end() - 6, bytes.end() - 4);
+    QCOMPARE(bytes[bytes.size() - 10], char(0));  // "no calibration",
+    QCOMPARE(bytes[bytes.size() - 9], char(0));   // "no novelty",
+    QCOMPARE(bytes[bytes.size() - 8], char(0));   // and an empty curve, before the checksum
+    bytes.erase(bytes.end() - 10, bytes.end() - 4);
     putU32(bytes, 8, 1);
     putU32(bytes, 12, std::uint32_t(bytes.size() - 24));  // payload size (u64, high half 0)
     reseal(bytes);
@@ -441,13 +491,14 @@ class JointModelTest : public QObject {
     QCOMPARE(back.novelty->check(probe, back.embedSong(probe)).jointDistance,
              m.novelty->check(probe, m.embedSong(probe)).jointDistance);
 
-    // A format-2 file (before novelty): the payload without the novelty marker loads, with no
-    // novelty fit, and then never calls a song novel.
+    // A format-2 file (before novelty): the payload without the novelty marker (and without the
+    // empty precision curve of format 4) loads, with no novelty fit, and then never calls a song
+    // novel.
     m.novelty.reset();
     QVERIFY(m.save(path("v3.ssm")).ok());
     std::vector<char> bytes = readAll(path("v3.ssm"));
-    QCOMPARE(bytes[bytes.size() - 5], char(0));  // "no novelty", just before the checksum
-    bytes.erase(bytes.end() - 5);
+    QCOMPARE(bytes[bytes.size() - 9], char(0));  // "no novelty", then an empty curve (u32 0)
+    bytes.erase(bytes.end() - 9, bytes.end() - 4);
     putU32(bytes, 8, 2);
     putU32(bytes, 12, std::uint32_t(bytes.size() - 24));
     reseal(bytes);

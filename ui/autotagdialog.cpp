@@ -21,11 +21,13 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 #include <algorithm>
+#include <cmath>
 
 #include "core/catalog/catalog.h"
 #include "core/library/modelsession.h"
 #include "core/library/opencatalog.h"
 #include "ui/autotagmodel.h"
+#include "ui/hitlist.h"
 
 namespace songspace::ui {
 
@@ -42,7 +44,7 @@ std::unique_ptr<core::Catalog> openCatalog(const QString& path, base::Status* st
 
 // Worker: proposals in chunks so a newer parameter set (or closing) cancels a long run quickly.
 void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath,
-                      std::shared_ptr<const library::LibrarySnapshot> snapshot,
+                      const std::shared_ptr<const library::LibrarySnapshot>& snapshot,
                       std::vector<std::int64_t> ids, library::AutotagParams params) {
   ProposalRun run;
   base::Status opened;
@@ -73,7 +75,7 @@ void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath
 }  // namespace
 
 AutotagDialog::AutotagDialog(std::shared_ptr<const library::LibrarySnapshot> snapshot,
-                             QList<qint64> fileIds, QWidget* parent)
+                             const QList<qint64>& fileIds, QWidget* parent)
     : QDialog(parent), m_snapshot(std::move(snapshot)) {
   for (const qint64 id : fileIds) m_fileIds.push_back(id);
   // One thread: proposal runs and the apply never overlap, so a preview never reads a file that
@@ -110,12 +112,14 @@ void AutotagDialog::buildUi() {
     const QString name = QLatin1String(audio::tagFieldName(field));
     m_field->addItem(name.left(1).toUpper() + name.mid(1), static_cast<int>(field));
   }
-  m_minScore = new QDoubleSpinBox(this);
-  m_minScore->setRange(library::kAutotagMinScore.minValue, library::kAutotagMinScore.maxValue);
-  m_minScore->setDecimals(2);
-  m_minScore->setSingleStep(0.1);
-  m_minScore->setValue(library::kAutotagMinScore.defaultValue);
-  m_minScore->setToolTip(QString::fromUtf8(library::kAutotagMinScore.description));
+  m_minConfidence = new QDoubleSpinBox(this);
+  m_minConfidence->setRange(100.0 * library::kAutotagMinConfidence.minValue,
+                            100.0 * library::kAutotagMinConfidence.maxValue);
+  m_minConfidence->setDecimals(1);
+  m_minConfidence->setSingleStep(1.0);
+  m_minConfidence->setSuffix(QStringLiteral(" %"));
+  m_minConfidence->setValue(100.0 * modelThreshold());
+  m_minConfidence->setToolTip(minConfidenceToolTip());
   m_maxTags = new QSpinBox(this);
   m_maxTags->setRange(library::kAutotagMaxTags.minValue, library::kAutotagMaxTags.maxValue);
   m_maxTags->setValue(library::kAutotagMaxTags.defaultValue);
@@ -135,15 +139,16 @@ void AutotagDialog::buildUi() {
   form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
   form->addRow(tr("&Field:"), m_field);
   auto* numbers = new QHBoxLayout;
-  numbers->addWidget(m_minScore);
+  numbers->addWidget(m_minConfidence);
   numbers->addSpacing(16);
   auto* maxLabel = new QLabel(tr("Ma&x tags per file:"), this);
   maxLabel->setBuddy(m_maxTags);
   numbers->addWidget(maxLabel);
   numbers->addWidget(m_maxTags);
   numbers->addStretch();
-  auto* minLabel = new QLabel(tr("Min &score:"), this);
-  minLabel->setBuddy(m_minScore);  // the row is a layout: the label needs its buddy named
+  auto* minLabel = new QLabel(tr("Minimum &confidence:"), this);
+  minLabel->setBuddy(m_minConfidence);  // the row is a layout: the label needs its buddy named
+  minLabel->setToolTip(m_minConfidence->toolTip());
   form->addRow(minLabel, numbers);
   auto* modes = new QHBoxLayout;
   modes->addWidget(m_add);
@@ -153,6 +158,9 @@ void AutotagDialog::buildUi() {
   form->addRow(QString(), m_preserveMtime);
 
   m_status = new QLabel(this);
+  m_precision = new QLabel(this);
+  m_precision->setWordWrap(true);
+  m_precision->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_view = new QTreeView(this);
   m_view->setModel(m_model);
   m_view->setUniformRowHeights(true);
@@ -163,7 +171,7 @@ void AutotagDialog::buildUi() {
   connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
     m_view->expandAll();
     m_view->resizeColumnToContents(AutotagModel::NameColumn);
-    m_view->resizeColumnToContents(AutotagModel::ScoreColumn);
+    m_view->resizeColumnToContents(AutotagModel::ProbabilityColumn);
     m_view->resizeColumnToContents(AutotagModel::OldColumn);
     m_view->resizeColumnToContents(AutotagModel::NewColumn);
     for (const int column :
@@ -197,6 +205,7 @@ void AutotagDialog::buildUi() {
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
   layout->addWidget(m_status);
+  layout->addWidget(m_precision);
   layout->addWidget(m_view, 1);
   layout->addLayout(progressRow);
   layout->addWidget(m_summary);
@@ -204,7 +213,7 @@ void AutotagDialog::buildUi() {
   resize(900, 560);
 
   connect(m_field, &QComboBox::currentIndexChanged, this, &AutotagDialog::scheduleRecompute);
-  connect(m_minScore, &QDoubleSpinBox::valueChanged, this, &AutotagDialog::scheduleRecompute);
+  connect(m_minConfidence, &QDoubleSpinBox::valueChanged, this, &AutotagDialog::scheduleRecompute);
   connect(m_maxTags, &QSpinBox::valueChanged, this, &AutotagDialog::scheduleRecompute);
   connect(m_replace, &QRadioButton::toggled, this, &AutotagDialog::scheduleRecompute);
 }
@@ -212,7 +221,10 @@ void AutotagDialog::buildUi() {
 library::AutotagParams AutotagDialog::params() const {
   library::AutotagParams params;
   params.field = static_cast<TagField>(m_field->currentData().toInt());
-  params.minScore = static_cast<float>(m_minScore->value());
+  // The spin box shows the model's threshold rounded to 0.1 %: left there, the exact one applies.
+  const core::Calibration* calibration = modelCalibration();
+  if (!calibration || m_minConfidence->value() != shownPercent(calibration->autoTagThreshold))
+    params.minConfidence = static_cast<float>(m_minConfidence->value() / 100.0);
   params.maxTags = m_maxTags->value();
   params.mode = m_replace->isChecked() ? library::AutotagMode::Replace : library::AutotagMode::Add;
   return params;
@@ -220,7 +232,8 @@ library::AutotagParams AutotagDialog::params() const {
 
 void AutotagDialog::setParams(const library::AutotagParams& params) {
   m_field->setCurrentIndex(m_field->findData(static_cast<int>(params.field)));
-  m_minScore->setValue(static_cast<double>(params.minScore));
+  m_minConfidence->setValue(params.minConfidence ? shownPercent(*params.minConfidence)
+                                                 : 100.0 * modelThreshold());
   m_maxTags->setValue(params.maxTags);
   (params.mode == library::AutotagMode::Replace ? m_replace : m_add)->setChecked(true);
 }
@@ -264,6 +277,17 @@ void AutotagDialog::recompute() {
     updateButtons();
     return;
   }
+  library::AutotagThreshold threshold;
+  if (const base::Status chosen = library::chooseAutotagThreshold(
+          m_snapshot->model->model(), params().minConfidence, std::nullopt, threshold);
+      !chosen.ok()) {
+    m_error = QString::fromStdString(chosen.message);
+    m_model->setProposals({});
+    updateStatus();
+    updateButtons();
+    return;
+  }
+  m_threshold = threshold;
   m_proposalWatcher.cancel();  // a superseded run stops at its next chunk
   m_proposalWatcher.setFuture(QtConcurrent::run(&m_pool, computeProposals, m_snapshot->catalogPath,
                                                 m_snapshot, m_fileIds, params()));
@@ -302,11 +326,11 @@ void AutotagDialog::apply() {
   const library::AutotagParams p = params();
   library::ApplyOptions options;
   options.preserveMtime = preserveMtime();
-  options.note = QStringLiteral("autotag dialog: field %1, %2, min score %3, max tags %4")
+  options.note = QStringLiteral("autotag dialog: field %1, %2, min confidence %3, max tags %4")
                      .arg(QLatin1String(audio::tagFieldName(p.field)),
                           p.mode == library::AutotagMode::Add ? QStringLiteral("add")
                                                               : QStringLiteral("replace"))
-                     .arg(static_cast<double>(p.minScore))
+                     .arg(static_cast<double>(p.minConfidence.value_or(modelThreshold())))
                      .arg(p.maxTags)
                      .toStdString();
   options.cancel = &m_cancel;
@@ -400,14 +424,69 @@ void AutotagDialog::updateButtons() {
   m_stopButton->setVisible(applying);
   m_stopButton->setEnabled(applying && !m_cancel);
   m_closeButton->setEnabled(!m_closeWhenDone);
-  for (QWidget* w : std::initializer_list<QWidget*>{m_field, m_minScore, m_maxTags, m_add,
+  for (QWidget* w : std::initializer_list<QWidget*>{m_field, m_minConfidence, m_maxTags, m_add,
                                                     m_replace, m_preserveMtime}) {
     w->setEnabled(!applying);
   }
   m_view->setEnabled(!applying);
 }
 
+const core::Calibration* AutotagDialog::modelCalibration() const {
+  if (!m_snapshot || !m_snapshot->hasModel() || !m_snapshot->model->model().calibration)
+    return nullptr;
+  return &*m_snapshot->model->model().calibration;
+}
+
+float AutotagDialog::modelThreshold() const {
+  const core::Calibration* calibration = modelCalibration();
+  return calibration ? calibration->autoTagThreshold : library::kAutotagMinConfidence.defaultValue;
+}
+
+double AutotagDialog::shownPercent(float probability) {
+  return std::round(1000.0 * static_cast<double>(probability)) / 10.0;
+}
+
+QString AutotagDialog::minConfidenceToolTip() const {
+  QString text =
+      tr("The calibrated probability a tag must reach to be proposed: of the tags "
+         "proposed at 90 %, about 9 in 10 are right.");
+  const core::Calibration* calibration = modelCalibration();
+  if (!calibration) return text;
+  text += QLatin1Char(' ') +
+          tr("The model's default, %1, is the lowest at which its proposals on %2 songs it did "
+             "not train on reached the target precision of %3: %4 of them were right.")
+              .arg(percentText(calibration->autoTagThreshold))
+              .arg(calibration->songs)
+              .arg(percentText(calibration->targetPrecision))
+              .arg(percentText(calibration->expectedPrecision));
+  return text;
+}
+
+QString AutotagDialog::precisionText() const {
+  if (!m_error.isEmpty() || isComputing() || !m_threshold) return {};
+  const std::vector<library::Proposal> checked = m_model->checkedProposals();
+  int tags = 0;
+  for (const library::Proposal& p : checked) tags += static_cast<int>(p.added.size());
+  const double expected = library::expectedBatchPrecision(checked);
+  QString text = expected >= 0 ? tr("Expected precision of the %n checked tag(s): %1 (their mean "
+                                    "probability, the share expected to be right).",
+                                    nullptr, tags)
+                                     .arg(percentText(static_cast<float>(expected)))
+                               : tr("No tag is checked.");
+  const float heldOut = m_threshold->heldOutPrecision();
+  if (heldOut >= 0) {
+    text += QLatin1Char(' ') + tr("On songs the model did not train on, %1 of the proposals at "
+                                  "this minimum confidence were right.")
+                                   .arg(percentText(heldOut));
+  }
+  if (!m_threshold->note.empty())
+    text += QLatin1Char(' ') + QString::fromStdString(m_threshold->note);
+  return text;
+}
+
 void AutotagDialog::updateStatus() {
+  m_precision->setText(precisionText());
+  m_precision->setVisible(!m_precision->text().isEmpty());
   if (!m_error.isEmpty()) {
     m_status->setText(m_error);
     return;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/library/autotag.h"
@@ -49,8 +50,8 @@ class AutotagDialog : public QDialog {
   static constexpr int kRecomputeDelayMs = 250;  // debounce of parameter edits
   static constexpr int kProposalChunk = 32;      // files per cancellation check
 
-  AutotagDialog(std::shared_ptr<const library::LibrarySnapshot> snapshot, QList<qint64> fileIds,
-                QWidget* parent = nullptr);
+  AutotagDialog(std::shared_ptr<const library::LibrarySnapshot> snapshot,
+                const QList<qint64>& fileIds, QWidget* parent = nullptr);
   ~AutotagDialog() override;
 
   library::AutotagParams params() const;
@@ -61,7 +62,10 @@ class AutotagDialog : public QDialog {
   bool isApplying() const;
   bool hasResult() const { return m_hasResult; }
   const library::BatchResult& lastResult() const { return m_lastResult; }
-  QString statusText() const;   // proposals summary ("12 files: 9 will change, …")
+  QString statusText() const;  // proposals summary ("12 files: 9 will change, …")
+  // The checked tags' expected precision (their mean calibrated probability) and what the
+  // threshold did on held-out songs; empty while computing or on error.
+  QString precisionText() const;
   QString summaryText() const;  // outcome of the last apply
 
   // For tests and the window: the parts a user interacts with.
@@ -95,6 +99,11 @@ class AutotagDialog : public QDialog {
   void applyFinished();
   void updateButtons();
   void updateStatus();
+  const core::Calibration* modelCalibration() const;  // null without a calibrated model
+  // The model's auto-tag threshold, or kAutotagMinConfidence's default without one.
+  float modelThreshold() const;
+  static double shownPercent(float probability);  // as the spin box shows it (0.1 %)
+  QString minConfidenceToolTip() const;
 
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   std::vector<std::int64_t> m_fileIds;
@@ -108,16 +117,18 @@ class AutotagDialog : public QDialog {
   int m_proposalRuns = 0;
   library::BatchResult m_lastResult;
   QString m_error;
+  std::optional<library::AutotagThreshold> m_threshold;  // of the last run started
   std::function<void(int, int)> m_workerObserver;
 
   AutotagModel* m_model = nullptr;
   QComboBox* m_field = nullptr;
-  QDoubleSpinBox* m_minScore = nullptr;
+  QDoubleSpinBox* m_minConfidence = nullptr;  // percent
   QSpinBox* m_maxTags = nullptr;
   QRadioButton* m_add = nullptr;
   QRadioButton* m_replace = nullptr;
   QCheckBox* m_preserveMtime = nullptr;
   QLabel* m_status = nullptr;
+  QLabel* m_precision = nullptr;  // precisionText()
   QTreeView* m_view = nullptr;
   QProgressBar* m_progress = nullptr;
   QLabel* m_current = nullptr;

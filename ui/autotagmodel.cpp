@@ -12,6 +12,7 @@
 
 #include "core/catalog/tagnormalize.h"
 #include "ui/appearance.h"
+#include "ui/hitlist.h"
 
 namespace songspace::ui {
 
@@ -70,15 +71,15 @@ void AutotagModel::setProposals(std::vector<library::Proposal> proposals) {
     const library::Proposal& q = item.proposal;
     if (!q.skipped()) {
       if (q.mode == library::AutotagMode::Add) {
-        for (const auto& tag : q.added) item.choices.push_back({tag.tag, tag.score, true});
+        for (const auto& tag : q.added) item.choices.push_back({tag.tag, tag.probability, true});
       } else {
         for (const auto& value : q.newValues) {
           const std::string norm = core::normalizeTag(value);
           const auto it = std::find_if(q.added.begin(), q.added.end(),
                                        [&](const auto& a) { return a.tag == norm; });
-          std::optional<float> score;
-          if (it != q.added.end()) score = it->score;
-          item.choices.push_back({value, score, true});
+          std::optional<float> probability;
+          if (it != q.added.end()) probability = it->probability;
+          item.choices.push_back({value, probability, true});
         }
       }
     }
@@ -242,16 +243,18 @@ QVariant AutotagModel::choiceData(const FileItem& item, const Choice& choice, in
     return choice.checked ? Qt::Checked : Qt::Unchecked;
   }
   if (role == Qt::ForegroundRole && (!item.checked || !choice.checked)) return QBrush(dimmed());
-  if (role == Qt::ToolTipRole && column == ScoreColumn) {
-    return tr("model score (higher = more confident)");
+  if (role == Qt::ToolTipRole && column == ProbabilityColumn) {
+    return tr(
+        "calibrated probability that the tag applies: of the tags proposed at 90 %, about "
+        "9 in 10 are right");
   }
-  if (role == Qt::TextAlignmentRole && column == ScoreColumn) {
+  if (role == Qt::TextAlignmentRole && column == ProbabilityColumn) {
     return static_cast<int>(Qt::AlignRight | Qt::AlignVCenter);
   }
   if (role != Qt::DisplayRole) return {};
   if (column == NameColumn) return QString::fromStdString(choice.value);
-  if (column == ScoreColumn) {
-    return choice.score ? QString::number(static_cast<double>(*choice.score), 'f', 2) : tr("kept");
+  if (column == ProbabilityColumn) {
+    return choice.probability ? percentText(*choice.probability) : tr("kept");
   }
   return {};
 }
@@ -279,14 +282,15 @@ bool AutotagModel::setData(const QModelIndex& cell, const QVariant& value, int r
     const int children = static_cast<int>(item.choices.size());
     if (children > 0) {
       const QModelIndex parentIndex = fileIndex(fileRow);
-      Q_EMIT dataChanged(index(0, 0, parentIndex), index(children - 1, ScoreColumn, parentIndex));
+      Q_EMIT dataChanged(index(0, 0, parentIndex),
+                         index(children - 1, ProbabilityColumn, parentIndex));
     }
   } else {
     fileRow = static_cast<int>(cell.internalId() - 1);
     m_files[static_cast<std::size_t>(fileRow)]
         .choices[static_cast<std::size_t>(cell.row())]
         .checked = checked;
-    Q_EMIT dataChanged(cell, cell.siblingAtColumn(ScoreColumn));
+    Q_EMIT dataChanged(cell, cell.siblingAtColumn(ProbabilityColumn));
   }
   fileRowChanged(fileRow);
   Q_EMIT selectionChanged();
@@ -316,8 +320,8 @@ QVariant AutotagModel::headerData(int section, Qt::Orientation orientation, int 
   switch (section) {
     case NameColumn:
       return tr("File / proposed tag");
-    case ScoreColumn:
-      return tr("Score");
+    case ProbabilityColumn:
+      return tr("Probability");
     case OldColumn:
       return tr("Now");
     case NewColumn:

@@ -21,7 +21,7 @@ namespace songspace::ui {
 class AutotagModel : public QAbstractItemModel {
   Q_OBJECT
  public:
-  enum Column { NameColumn, ScoreColumn, OldColumn, NewColumn, ResultColumn, ColumnCount };
+  enum Column { NameColumn, ProbabilityColumn, OldColumn, NewColumn, ResultColumn, ColumnCount };
   enum Role {
     PathRole = Qt::UserRole + 1,  // file rows: the file's path
     FileIdRole,                   // file rows: the catalog id
@@ -63,8 +63,8 @@ class AutotagModel : public QAbstractItemModel {
 
  private:
   struct Choice {
-    std::string value;           // as it would be written
-    std::optional<float> score;  // unknown for values kept from the file (Replace)
+    std::string value;                 // as it would be written
+    std::optional<float> probability;  // calibrated; unknown for values kept (Replace)
     bool checked = true;
   };
   struct FileItem {

@@ -57,6 +57,13 @@ class OptionSet {
   template <typename T>
   OptionSet& number(const QString& option, const base::ParameterSpec<T>& spec, T& target,
                     const QString& placeholder = {});
+  // --name VALUE like number(), into an optional left nullopt when the option is not given: for a
+  // parameter whose default is not a constant (e.g. the model's own threshold), which
+  // `defaultText` names in the help.
+  template <typename T>
+  OptionSet& optionalNumber(const QString& option, const base::ParameterSpec<T>& spec,
+                            std::optional<T>& target, const QString& placeholder,
+                            const QString& defaultText);
   // --name V,V,... : every element within spec's range; replaces target's contents.
   template <typename T>
   OptionSet& numberList(const QString& option, const base::ParameterSpec<T>& spec,
@@ -100,7 +107,11 @@ class OptionSet {
     std::optional<QString> synopsisForm;  // shownAs()
   };
   template <typename T>
-  static QString describe(const base::ParameterSpec<T>& spec, T current);
+  static QString describe(const base::ParameterSpec<T>& spec, const QString& defaultText);
+  // Parses `value` for `option` within spec's range into `out`; empty or the usage error.
+  template <typename T>
+  static QString parseNumber(const QString& option, const base::ParameterSpec<T>& spec,
+                             const QString& value, T& out);
   std::vector<Option> m_options;
 };
 
@@ -134,14 +145,26 @@ const std::atomic<bool>* installInterruptFlag();
 bool interrupted();
 
 template <typename T>
-QString OptionSet::describe(const base::ParameterSpec<T>& spec, T current) {
+QString OptionSet::describe(const base::ParameterSpec<T>& spec, const QString& defaultText) {
   QString text = QString::fromUtf8(spec.description.data(), qsizetype(spec.description.size()));
   text += QStringLiteral("; %1 in %2")
               .arg(QLatin1String(spec.kindText()), QString::fromStdString(spec.rangeText()));
   if (!spec.unit.empty())
     text += QLatin1Char(' ') + QString::fromUtf8(spec.unit.data(), qsizetype(spec.unit.size()));
-  return text +
-         QStringLiteral(", default %1").arg(QString::fromStdString(base::formatValue(current)));
+  return text + QStringLiteral(", default %1").arg(defaultText);
+}
+
+template <typename T>
+QString OptionSet::parseNumber(const QString& option, const base::ParameterSpec<T>& spec,
+                               const QString& value, T& out) {
+  const std::optional<T> parsed = spec.parse(value.toStdString());
+  if (!parsed)
+    return QStringLiteral("%1 must be %2 in %3, not '%4'")
+        .arg(option,
+             std::is_integral_v<T> ? QStringLiteral("an integer") : QStringLiteral("a number"),
+             QString::fromStdString(spec.rangeText()), value);
+  out = *parsed;
+  return {};
 }
 
 template <typename T>
@@ -150,17 +173,24 @@ OptionSet& OptionSet::number(const QString& option, const base::ParameterSpec<T>
   const QString shown = placeholder.isEmpty()
                             ? (std::is_integral_v<T> ? QStringLiteral("N") : QStringLiteral("X"))
                             : placeholder;
-  m_options.push_back({option, shown, describe(spec, target),
-                       [option, spec, &target](const QString& value) -> QString {
-                         const std::optional<T> parsed = spec.parse(value.toStdString());
-                         if (!parsed)
-                           return QStringLiteral("%1 must be %2 in %3, not '%4'")
-                               .arg(option,
-                                    std::is_integral_v<T> ? QStringLiteral("an integer")
-                                                          : QStringLiteral("a number"),
-                                    QString::fromStdString(spec.rangeText()), value);
-                         target = *parsed;
-                         return {};
+  m_options.push_back({option, shown,
+                       describe(spec, QString::fromStdString(base::formatValue(target))),
+                       [option, spec, &target](const QString& value) {
+                         return parseNumber(option, spec, value, target);
+                       }});
+  return *this;
+}
+
+template <typename T>
+OptionSet& OptionSet::optionalNumber(const QString& option, const base::ParameterSpec<T>& spec,
+                                     std::optional<T>& target, const QString& placeholder,
+                                     const QString& defaultText) {
+  m_options.push_back({option, placeholder, describe(spec, defaultText),
+                       [option, spec, &target](const QString& value) {
+                         T parsed{};
+                         QString error = parseNumber(option, spec, value, parsed);
+                         if (error.isEmpty()) target = parsed;
+                         return error;
                        }});
   return *this;
 }

@@ -21,6 +21,7 @@ namespace {
 struct AutotagParameters {
   QString db;
   library::AutotagParams autotag;
+  std::optional<double> targetPrecision;
   bool replace = false;
   bool touch = false;
   bool dryRun = false;
@@ -32,7 +33,14 @@ OptionSet declareAutotag(AutotagParameters& p) {
   OptionSet options;
   options.text(QStringLiteral("--db"), QStringLiteral("FILE"), kCatalogOptionHelp, p.db)
       .choice(QStringLiteral("--field"), audio::kTagFieldSpec, p.autotag.field)
-      .number(QStringLiteral("--min-score"), library::kAutotagMinScore, p.autotag.minScore)
+      .optionalNumber(QStringLiteral("--min-confidence"), library::kAutotagMinConfidence,
+                      p.autotag.minConfidence, QStringLiteral("P"),
+                      QStringLiteral("the model's threshold"))
+      .optionalNumber(QStringLiteral("--target-precision"),
+                      core::CalibrationOptions::kTargetPrecision, p.targetPrecision,
+                      QStringLiteral("T"),
+                      QStringLiteral("the model's (not with --min-confidence); the threshold is "
+                                     "the lowest at which held-out proposals reached T"))
       .number(QStringLiteral("--max-tags"), library::kAutotagMaxTags, p.autotag.maxTags)
       .flag(QStringLiteral("--replace"),
             QStringLiteral("the field becomes the proposed values (default: they are added)"),
@@ -118,8 +126,74 @@ void printOutcome(QTextStream& out, const library::FileOutcome& o) {
   out.flush();
 }
 
+QString percent(double probability) {
+  return QString::number(100.0 * probability, 'f', 0) + QLatin1Char('%');
+}
+
+QLatin1String sourceName(library::AutotagThreshold::Source source) {
+  switch (source) {
+    case library::AutotagThreshold::Source::MinConfidence:
+      return QLatin1String("min_confidence");
+    case library::AutotagThreshold::Source::TargetPrecision:
+      return QLatin1String("target_precision");
+    case library::AutotagThreshold::Source::Model:
+      break;
+  }
+  return QLatin1String("model");
+}
+
+// One line saying which threshold applies and what it did on the held-out songs.
+QString thresholdText(const library::AutotagThreshold& t) {
+  QString text = QStringLiteral("minimum confidence %1").arg(percent(t.minConfidence));
+  switch (t.source) {
+    case library::AutotagThreshold::Source::Model:
+      text += QStringLiteral(" (the model's, for precision %1)").arg(percent(t.targetPrecision));
+      break;
+    case library::AutotagThreshold::Source::TargetPrecision:
+      text += QStringLiteral(" (for precision %1)").arg(percent(t.targetPrecision));
+      break;
+    case library::AutotagThreshold::Source::MinConfidence:
+      text += QStringLiteral(" (given)");
+      break;
+  }
+  const float heldOut = t.heldOutPrecision();
+  if (heldOut >= 0) {
+    text += QStringLiteral("; held-out songs: %1 of the proposals right").arg(percent(heldOut));
+    if (t.heldOut)
+      text += QStringLiteral(" (%1 proposals at ≥ %2)")
+                  .arg(t.heldOut->proposals)
+                  .arg(percent(t.heldOut->threshold));
+  } else if (t.heldOut) {
+    text += QStringLiteral("; no held-out proposal was that probable");
+  } else {
+    text += QStringLiteral("; held-out precision unknown (model saved before format 4)");
+  }
+  if (!t.note.empty()) text += QStringLiteral("\nnote: ") + QString::fromStdString(t.note);
+  return text;
+}
+
+// A probability as JSON: 0–1, with the digits a float holds (0.9, not 0.8999999761581421); null
+// when unknown (negative).
+QJsonValue probabilityJson(double p) {
+  return p >= 0 ? QJsonValue(QString::number(p, 'g', 6).toDouble()) : QJsonValue();
+}
+
+QJsonObject thresholdJson(const library::AutotagThreshold& t, double expectedPrecision) {
+  QJsonObject object{{QStringLiteral("min_confidence"), probabilityJson(t.minConfidence)},
+                     {QStringLiteral("threshold_source"), sourceName(t.source)}};
+  object.insert(QStringLiteral("target_precision"), probabilityJson(t.targetPrecision));
+  object.insert(QStringLiteral("held_out_precision"), probabilityJson(t.heldOutPrecision()));
+  object.insert(QStringLiteral("held_out_proposals"),
+                t.heldOut ? QJsonValue(t.heldOut->proposals) : QJsonValue());
+  object.insert(QStringLiteral("expected_precision"), probabilityJson(expectedPrecision));
+  if (!t.note.empty()) object.insert(QStringLiteral("note"), QString::fromStdString(t.note));
+  return object;
+}
+
 // Prints the batch and returns the exit code: 1 when a file failed or the batch could not run.
-int reportBatch(const library::BatchResult& result, bool json, const char* what) {
+// `extra` is merged into the JSON object.
+int reportBatch(const library::BatchResult& result, bool json, const char* what,
+                const QJsonObject& extra = {}) {
   QTextStream out(stdout);
   const int written = result.count(library::FileOutcomeKind::Written);
   const int skipped = result.count(library::FileOutcomeKind::Skipped);
@@ -138,6 +212,7 @@ int reportBatch(const library::BatchResult& result, bool json, const char* what)
                        {QStringLiteral("temp_files_removed"), result.recovery.tempFilesRemoved}};
     if (!result.status.ok())
       object.insert(QStringLiteral("error"), QString::fromStdString(result.status.message));
+    for (auto it = extra.begin(); it != extra.end(); ++it) object.insert(it.key(), it.value());
     printJson(object);
   } else {
     if (result.recovery.markedDone + result.recovery.markedFailed +
@@ -166,6 +241,10 @@ int runAutotag(const QStringList& rawArgs) {
   if (apply == given.dryRun)
     return usageError(kAutotagSynopsis, QStringLiteral("give exactly one of --dry-run, --apply"));
   const bool json = given.json;
+  if (params.minConfidence && given.targetPrecision)
+    return usageError(kAutotagSynopsis,
+                      QStringLiteral("give --min-confidence or --target-precision, not both (the "
+                                     "target precision chooses the minimum confidence)"));
 
   const QString dbPath = catalogPathFrom(args);
   auto catalog = openCatalogOrReport(dbPath);
@@ -184,6 +263,14 @@ int runAutotag(const QStringList& rawArgs) {
                         << "\n";
     return 1;
   }
+  library::AutotagThreshold threshold;
+  if (const base::Status chosen = library::chooseAutotagThreshold(
+          session.model(), params.minConfidence, given.targetPrecision, threshold);
+      !chosen.ok()) {
+    QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(chosen.message) << "\n";
+    return 1;
+  }
+  params.minConfidence = threshold.minConfidence;
 
   // Files named by id or path; a path outside the catalog becomes a skipped proposal.
   std::vector<std::int64_t> ids;
@@ -212,9 +299,11 @@ int runAutotag(const QStringList& rawArgs) {
   if (!ids.empty() || outside.empty())
     proposals = library::proposeTags(*catalog, session, ids, params);
   proposals.insert(proposals.end(), outside.begin(), outside.end());
+  const double expected = library::expectedBatchPrecision(proposals);
 
   if (!apply) {
     QTextStream out(stdout);
+    if (!json) out << thresholdText(threshold) << "\n";
     QJsonArray files;
     int toWrite = 0;
     for (const auto& p : proposals) {
@@ -227,8 +316,9 @@ int runAutotag(const QStringList& rawArgs) {
         if (p.fileId) object.insert(QStringLiteral("file_id"), static_cast<qint64>(p.fileId));
         QJsonArray added;
         for (const auto& a : p.added)
-          added.append(QJsonObject{{QStringLiteral("tag"), QString::fromStdString(a.tag)},
-                                   {QStringLiteral("score"), a.score}});
+          added.append(
+              QJsonObject{{QStringLiteral("tag"), QString::fromStdString(a.tag)},
+                          {QStringLiteral("probability"), probabilityJson(a.probability)}});
         object.insert(QStringLiteral("added"), added);
         if (p.skipped()) {
           object.insert(QStringLiteral("skipped"), QString::fromStdString(p.skipCode));
@@ -238,16 +328,27 @@ int runAutotag(const QStringList& rawArgs) {
       } else if (p.skipped()) {
         out << pathText(p.path) << ": skipped: " << QString::fromStdString(p.skipReason) << "\n";
       } else {
+        QStringList added;
+        for (const auto& a : p.added)
+          added << QString::fromStdString(a.tag) + QLatin1Char(' ') + percent(a.probability);
         out << pathText(p.path) << ": " << audio::tagFieldName(p.field) << " "
-            << joined(p.oldValues) << " → " << joined(p.newValues) << "\n";
+            << joined(p.oldValues) << " → " << joined(p.newValues);
+        if (!added.isEmpty()) out << "  (" << added.join(QStringLiteral(", ")) << ")";
+        out << "\n";
       }
     }
     if (json) {
-      printJson(QJsonObject{{QStringLiteral("dry_run"), true},
-                            {QStringLiteral("files"), files},
-                            {QStringLiteral("to_write"), toWrite}});
+      QJsonObject object = thresholdJson(threshold, expected);
+      object.insert(QStringLiteral("dry_run"), true);
+      object.insert(QStringLiteral("files"), files);
+      object.insert(QStringLiteral("to_write"), toWrite);
+      printJson(object);
     } else {
-      out << toWrite << " of " << proposals.size() << " files would change (dry run)\n";
+      out << toWrite << " of " << proposals.size() << " files would change (dry run)";
+      if (expected >= 0)
+        out << "; expected precision of the proposed tags " << percent(expected)
+            << " (their mean probability)";
+      out << "\n";
     }
     return 0;
   }
@@ -257,9 +358,14 @@ int runAutotag(const QStringList& rawArgs) {
   options.note = (QStringLiteral("autotag ") + rawArgs.join(QLatin1Char(' '))).toStdString();
   options.cancel = installInterruptFlag();
   QTextStream out(stdout);
-  if (!json)
+  if (!json) {
+    out << thresholdText(threshold) << "\n";
+    if (expected >= 0)
+      out << "expected precision of the proposed tags " << percent(expected) << "\n";
     options.progress = [&](int, int, const library::FileOutcome& o) { printOutcome(out, o); };
-  return reportBatch(library::applyProposals(*catalog, proposals, options), json, "auto-tag");
+  }
+  return reportBatch(library::applyProposals(*catalog, proposals, options), json, "auto-tag",
+                     thresholdJson(threshold, expected));
 }
 
 int runUndo(const QStringList& rawArgs) {

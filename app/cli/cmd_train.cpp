@@ -1,4 +1,5 @@
 // songspace-cli train: learn the joint space from the catalog.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
@@ -8,6 +9,7 @@
 #include "app/cli/command.h"
 #include "core/catalog/catalog.h"
 #include "core/library/trainjob.h"
+#include "core/model/jointmodel.h"
 
 namespace songspace::cli {
 namespace {
@@ -24,6 +26,7 @@ OptionSet declare(Parameters& p) {
       .number(QStringLiteral("--summary-weight"), core::LibraryDatasetOptions::kSummaryWeight,
               p.job.summaryWeight, QStringLiteral("W"));
   addTrainOptions(options, p.job.train);
+  addCalibrationOptions(options, p.job.calibration);
   options.flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
   return options;
 }
@@ -73,10 +76,23 @@ int run(const QStringList& rawArgs) {
       : result.calibration.source == core::CalibrationSource::CrossFitting
           ? QStringLiteral("cross-fitting")
           : QStringLiteral("none");
-  const QJsonObject calibration{{QStringLiteral("source"), calibrationSource},
-                                {QStringLiteral("songs"), result.calibration.songs},
-                                {QStringLiteral("models_trained"), result.calibration.folds},
-                                {QStringLiteral("seconds"), result.calibration.seconds}};
+  // The calibration as stored: what auto-tag will use by default.
+  core::JointModel stored;
+  std::optional<core::Calibration> fitted;
+  if (core::JointModel::load(QFile::encodeName(result.modelPath).toStdString(), stored).ok())
+    fitted = stored.calibration;
+  QJsonObject calibration{{QStringLiteral("source"), calibrationSource},
+                          {QStringLiteral("songs"), result.calibration.songs},
+                          {QStringLiteral("models_trained"), result.calibration.folds},
+                          {QStringLiteral("seconds"), result.calibration.seconds},
+                          {QStringLiteral("calibrated"), fitted.has_value()}};
+  if (fitted) {
+    // The digits a float holds: 0.9, not 0.8999999761581421.
+    const auto number = [](float v) { return QString::number(v, 'g', 6).toDouble(); };
+    calibration.insert(QStringLiteral("target_precision"), number(fitted->targetPrecision));
+    calibration.insert(QStringLiteral("auto_tag_threshold"), number(fitted->autoTagThreshold));
+    calibration.insert(QStringLiteral("expected_precision"), number(fitted->expectedPrecision));
+  }
   const QJsonObject summary{
       {QStringLiteral("model"), result.modelPath},
       {QStringLiteral("songs"), result.songs},
@@ -108,11 +124,19 @@ int run(const QStringList& rawArgs) {
         << result.report.epochsRun << " epochs (best " << result.report.bestEpoch
         << ", validation p@1 " << QString::number(result.report.bestValidationScore, 'f', 3)
         << ") in " << QString::number(result.wallSeconds, 'f', 1) << " s\n"
-        << "subspaces " << result.report.subspaces << "\n"
-        << "calibrated on " << result.calibration.songs << " held-out songs (" << calibrationSource
-        << ", " << result.calibration.folds << " models trained) in "
-        << QString::number(result.calibration.seconds, 'f', 1) << " s\n"
-        << "model    " << result.modelPath << "\n";
+        << "subspaces " << result.report.subspaces << "\n";
+    if (fitted) {
+      out << "calibrated on " << result.calibration.songs << " held-out songs ("
+          << calibrationSource << ", " << result.calibration.folds << " models trained) in "
+          << QString::number(result.calibration.seconds, 'f', 1) << " s: auto-tag threshold "
+          << QString::number(100.0 * fitted->autoTagThreshold, 'f', 0) << "% (held-out precision "
+          << QString::number(100.0 * fitted->expectedPrecision, 'f', 0) << "% for a target of "
+          << QString::number(100.0 * fitted->targetPrecision, 'f', 0) << "%)\n";
+    } else {
+      out << "stored uncalibrated (calibration folds 0, or too few songs): auto-tag will refuse "
+             "it\n";
+    }
+    out << "model    " << result.modelPath << "\n";
   }
   return 0;
 }

@@ -12,6 +12,81 @@ std::optional<audio::TagField> tagFieldFromName(std::string_view name) {
   return audio::kTagFieldSpec.fromWord(name);
 }
 
+base::Status chooseAutotagThreshold(const core::JointModel& model,
+                                    std::optional<float> minConfidence,
+                                    std::optional<double> targetPrecision, AutotagThreshold& out) {
+  if (minConfidence && targetPrecision) {
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "give a minimum confidence or a target precision, not both: the "
+                                 "target precision chooses the minimum confidence");
+  }
+  std::string outOfRange;
+  if (minConfidence) outOfRange = kAutotagMinConfidence.validate(*minConfidence);
+  if (targetPrecision && outOfRange.empty())
+    outOfRange = core::CalibrationOptions::kTargetPrecision.validate(*targetPrecision);
+  if (!outOfRange.empty())
+    return base::Status::failure(base::ErrorCode::InvalidArgument, outOfRange);
+  if (!model.calibration) {
+    return base::Status::failure(
+        base::ErrorCode::Unsupported,
+        "the model is uncalibrated (trained with calibration folds 0, or by an older Songspace): "
+        "it has no tag probabilities to auto-tag with; train again with calibration (the default)");
+  }
+  const core::Calibration& calibration = *model.calibration;
+  AutotagThreshold chosen;
+  if (minConfidence) {
+    chosen.source = AutotagThreshold::Source::MinConfidence;
+    chosen.minConfidence = *minConfidence;
+  } else if (targetPrecision) {
+    if (calibration.precisionCurve.empty()) {
+      return base::Status::failure(
+          base::ErrorCode::Unsupported,
+          "this model file keeps no held-out precision curve (saved by an older Songspace), so a "
+          "target precision cannot be turned into a threshold; train again, or give a minimum "
+          "confidence (the model's own threshold, for precision " +
+              base::formatValue(calibration.targetPrecision) + ", is " +
+              base::formatValue(calibration.autoTagThreshold) + ")");
+    }
+    chosen.source = AutotagThreshold::Source::TargetPrecision;
+    chosen.targetPrecision = static_cast<float>(*targetPrecision);
+    chosen.minConfidence = core::curveThreshold(calibration.precisionCurve, *targetPrecision,
+                                                core::kAutoTagThresholdFloor);
+  } else {
+    chosen.source = AutotagThreshold::Source::Model;
+    chosen.targetPrecision = calibration.targetPrecision;
+    chosen.minConfidence = calibration.autoTagThreshold;
+    chosen.modelExpectedPrecision = calibration.expectedPrecision;
+  }
+  chosen.heldOut = core::precisionAt(calibration.precisionCurve, chosen.minConfidence);
+  const float reached = chosen.heldOutPrecision();
+  if (chosen.source != AutotagThreshold::Source::MinConfidence &&
+      reached < chosen.targetPrecision) {
+    chosen.note = "no threshold reached precision " + base::formatValue(chosen.targetPrecision) +
+                  " on the held-out songs; the threshold is the target itself (a calibrated "
+                  "probability that high is right at least that often)";
+  }
+  out = std::move(chosen);
+  return base::Status::success();
+}
+
+float AutotagThreshold::heldOutPrecision() const {
+  if (source == Source::Model) return modelExpectedPrecision;
+  return heldOut && heldOut->proposals > 0 ? heldOut->precision : -1.0f;
+}
+
+double expectedBatchPrecision(const std::vector<Proposal>& proposals) {
+  double sum = 0;
+  int count = 0;
+  for (const Proposal& p : proposals) {
+    if (p.skipped()) continue;
+    for (const ProposedTag& tag : p.added) {
+      sum += tag.probability;
+      ++count;
+    }
+  }
+  return count > 0 ? sum / count : -1.0;
+}
+
 Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
                                  const std::vector<ProposedTag>& ranked,
                                  const AutotagParams& params) {
@@ -29,15 +104,16 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
   const std::vector<std::string> present = core::normalizeTags(p.oldValues);
 
   std::vector<std::string> chosen;  // normalised, in rank order
+  const float minConfidence = params.minConfidence.value_or(kAutotagMinConfidence.defaultValue);
   int considered = 0;
   for (const ProposedTag& hit : ranked) {
-    if (considered >= params.maxTags || hit.score < params.minScore) break;
+    if (considered >= params.maxTags || !(hit.probability >= minConfidence)) break;
     ++considered;
     const std::string tag = core::normalizeTag(hit.tag);
     if (tag.empty() || std::find(chosen.begin(), chosen.end(), tag) != chosen.end()) continue;
     chosen.push_back(tag);
     if (std::find(present.begin(), present.end(), tag) == present.end()) {
-      p.added.push_back({tag, hit.score});
+      p.added.push_back({tag, hit.probability});
     }
   }
 
@@ -54,7 +130,7 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
   }
   if (chosen.empty()) {
     p.skipCode = "no_prediction";
-    p.skipReason = "no predicted tag scores at least the minimum";
+    p.skipReason = "no tag is at least as probable as the minimum confidence";
   } else if (p.newValues == p.oldValues) {
     p.skipCode = "nothing_new";
     p.skipReason = "the field already holds the proposed tags";
@@ -71,6 +147,10 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
       if (song.state == core::FileState::Analyzed) ids.push_back(song.fileId);
     }
   }
+  const auto& calibration = session.model().calibration;
+  AutotagParams resolved = params;
+  if (!resolved.minConfidence && calibration)
+    resolved.minConfidence = calibration->autoTagThreshold;
   std::vector<Proposal> out;
   out.reserve(ids.size());
   for (const std::int64_t id : ids) {
@@ -97,6 +177,17 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
       out.push_back(std::move(p));
       continue;
     }
+    if (!calibration) {
+      Proposal p;
+      p.fileId = id;
+      p.path = row->path;
+      p.field = params.field;
+      p.mode = params.mode;
+      p.skipCode = "uncalibrated_model";
+      p.skipReason = "the model has no tag probabilities (train again with calibration)";
+      out.push_back(std::move(p));
+      continue;
+    }
     // A song unlike the training songs gets no proposal: its tags would be guesses.
     if (const core::Novelty novelty = session.noveltyOfFile(id); novelty.novel()) {
       Proposal p;
@@ -111,9 +202,9 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
     }
     std::vector<ProposedTag> ranked;
     for (const Hit& hit : session.predictTags(*embedding, params.maxTags)) {
-      ranked.push_back({hit.name, hit.score});
+      ranked.push_back({hit.name, hit.probability});
     }
-    out.push_back(proposalFromPredictions(id, row->path, ranked, params));
+    out.push_back(proposalFromPredictions(id, row->path, ranked, resolved));
   }
   return out;
 }

@@ -14,6 +14,10 @@
 
 #include "audio/tagwriter.h"
 #include "core/base/parameter.h"
+#include "core/base/status.h"
+#include "core/eval/crossfit.h"
+#include "core/model/calibration.h"
+#include "core/model/jointmodel.h"
 
 namespace songspace::core {
 class Catalog;
@@ -28,25 +32,74 @@ enum class AutotagMode {
   Replace,  // the field becomes exactly the proposed values
 };
 
-inline constexpr base::ParameterSpec<float> kAutotagMinScore{
-    "min_score", 0.0f, -1000.0f, 1000.0f,
-    "lowest model score (dot product T_t·V s) of a tag worth proposing"};
+// Auto-tag proposes a tag when its calibrated probability (core::Calibration::tagProbability:
+// the chance the song has it, fitted on held-out songs) reaches the threshold. The default is not
+// this spec's value but the model's own calibration->autoTagThreshold (the lowest probability at
+// which the held-out proposals reached the target precision); the spec's default, the default
+// target precision itself, stands in where no model is at hand (a calibrated probability ≥ 0.9 is
+// right at least 90 % of the time).
+inline constexpr base::ParameterSpec<float> kAutotagMinConfidence{
+    "min_confidence", static_cast<float>(core::CalibrationOptions::kTargetPrecision.defaultValue),
+    0.0f, 1.0f,
+    "lowest calibrated probability of a proposed tag (default: the model's threshold for its "
+    "target precision)"};
 inline constexpr base::ParameterSpec<int> kAutotagMaxTags{
-    "max_tags", 3, 1, 50, "most predicted tags proposed per song (before removing present ones)"};
+    "max_tags", 3, 1, 50,
+    "most predicted tags proposed per song (before removing present ones); never admits one "
+    "below the minimum confidence"};
 
 struct AutotagParams {
   audio::TagField field = audio::kTagFieldSpec.defaultValue;
-  float minScore = kAutotagMinScore.defaultValue;
+  // nullopt: the model's calibration->autoTagThreshold (proposeTags, chooseAutotagThreshold).
+  std::optional<float> minConfidence;
   int maxTags = kAutotagMaxTags.defaultValue;
   AutotagMode mode = AutotagMode::Add;
 };
+
+// The threshold a run uses and what it did on the held-out songs.
+struct AutotagThreshold {
+  enum class Source {
+    Model,            // the model's calibration->autoTagThreshold (nothing given)
+    MinConfidence,    // given as such
+    TargetPrecision,  // picked from the held-out precision curve for a given target
+  };
+  float minConfidence = 0;
+  Source source = Source::Model;
+  // The target the threshold was chosen for (Model: the model's, TargetPrecision: the given one);
+  // −1 for a given minimum confidence.
+  float targetPrecision = -1;
+  // The held-out proposals at the threshold (core::precisionAt on the model's curve); nullopt when
+  // the model file has no curve (saved before format 4).
+  std::optional<core::PrecisionPoint> heldOut;
+  // Model: the model's expectedPrecision (the held-out precision at its exact threshold).
+  float modelExpectedPrecision = -1;
+  // Set when the target was out of reach on the held-out songs (the threshold is then the target).
+  std::string note;
+
+  // The held-out precision of proposals at the threshold: Model, the exact one at the model's
+  // threshold (modelExpectedPrecision); otherwise heldOut's (−1 without a curve or proposals).
+  float heldOutPrecision() const;
+};
+
+// Chooses the threshold for `model` from at most one of a minimum confidence and a target
+// precision (nullopt: not given; both nullopt: the model's own threshold). Errors, with words for
+// a user: InvalidArgument when both are given or one is outside its spec's range
+// (kAutotagMinConfidence, CalibrationOptions::kTargetPrecision); Unsupported when the model is
+// uncalibrated (trained with calibration folds 0, or saved before format 2): it has no
+// probabilities, and a raw-score threshold would mean something different on every model, so
+// auto-tag refuses and says to retrain; Unsupported for a target precision when the model file
+// has no precision curve (saved before format 4): retrain, or give a minimum confidence.
+[[nodiscard]] base::Status chooseAutotagThreshold(const core::JointModel& model,
+                                                  std::optional<float> minConfidence,
+                                                  std::optional<double> targetPrecision,
+                                                  AutotagThreshold& out);
 
 // "genre" | "mood" | "grouping" | "tags" | "comment" → the field; nullopt for anything else.
 std::optional<audio::TagField> tagFieldFromName(std::string_view name);
 
 struct ProposedTag {
-  std::string tag;  // as the model names it (normalised)
-  float score = 0;
+  std::string tag;        // as the model names it (normalised)
+  float probability = 0;  // calibrated, in [0, 1]
 };
 
 struct Proposal {
@@ -62,19 +115,26 @@ struct Proposal {
   bool skipped() const { return !skipCode.empty(); }
 };
 
-// Builds one file's proposal from ranked predictions (best first): keeps those with score ≥
-// minScore, at most maxTags, drops those already present in the field (normalizeTag on both
-// sides), and reads the field from the file. Skipped with a reason when the file cannot be read,
+// Builds one file's proposal from ranked predictions (most probable first): keeps those with
+// probability ≥ minConfidence (nullopt: kAutotagMinConfidence's default), at most maxTags, drops
+// those already present in the field (normalizeTag on both sides), and reads the field from the
+// file. Skipped with a reason when the file cannot be read,
 // when nothing is new (Add) or when the field already holds exactly these values (Replace).
 Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
                                  const std::vector<ProposedTag>& ranked,
                                  const AutotagParams& params);
 
 // Proposals for the given catalog files (empty = every analysed song), in the given order (by
-// path for all songs). Files the model has not embedded are skipped with a reason, and so are
-// songs unlike the training songs (skipCode "unlike_library", the novelty's reason).
+// path for all songs), ranked by calibrated probability; params.minConfidence nullopt is the
+// model's calibration->autoTagThreshold. Files the model has not embedded are skipped with a
+// reason, every file when the model is uncalibrated ("uncalibrated_model"), and songs unlike the
+// training songs (skipCode "unlike_library", the novelty's reason).
 std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSession& session,
                                   const std::vector<std::int64_t>& fileIds,
                                   const AutotagParams& params);
+
+// The expected precision of a batch: the mean probability of the tags it adds (calibrated, so the
+// share of them expected to be right); −1 when it adds none. Skipped proposals do not count.
+double expectedBatchPrecision(const std::vector<Proposal>& proposals);
 
 }  // namespace songspace::library

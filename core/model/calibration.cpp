@@ -228,6 +228,58 @@ float precisionThreshold(std::span<const float> probabilities, std::span<const c
   return std::max(best, static_cast<float>(floor));
 }
 
+float precisionCurveThreshold(int point) {
+  return static_cast<float>(point * kPrecisionCurveStep);
+}
+
+std::vector<PrecisionPoint> precisionCurve(std::span<const float> probabilities,
+                                           std::span<const char> labels) {
+  if (probabilities.size() != labels.size()) return {};
+  // Count each probability at the highest grid point it reaches, then sum from the top.
+  std::vector<double> proposed(kPrecisionCurvePoints, 0.0), right(kPrecisionCurvePoints, 0.0);
+  for (std::size_t i = 0; i < probabilities.size(); ++i) {
+    const float p = probabilities[i];
+    if (!(p >= 0)) continue;  // NaN or negative: below every threshold
+    int point = std::min(static_cast<int>(p / kPrecisionCurveStep), kPrecisionCurvePoints - 1);
+    // The division may land one off the float comparison a reader makes (p ≥ threshold).
+    while (point + 1 < kPrecisionCurvePoints && p >= precisionCurveThreshold(point + 1)) ++point;
+    while (point > 0 && p < precisionCurveThreshold(point)) --point;
+    proposed[static_cast<std::size_t>(point)] += 1;
+    right[static_cast<std::size_t>(point)] += labels[i] ? 1 : 0;
+  }
+  std::vector<PrecisionPoint> curve(kPrecisionCurvePoints);
+  double proposals = 0, hits = 0;
+  for (int point = kPrecisionCurvePoints - 1; point >= 0; --point) {
+    const auto at = static_cast<std::size_t>(point);
+    proposals += proposed[at];
+    hits += right[at];
+    curve[at] = {precisionCurveThreshold(point),
+                 proposals > 0 ? static_cast<float>(hits / proposals) : 0.0f,
+                 static_cast<int>(proposals)};
+  }
+  return curve;
+}
+
+float curveThreshold(std::span<const PrecisionPoint> curve, double targetPrecision, double floor) {
+  // Compared as stored (float): a point of precision 0.9f reaches a target of 0.9.
+  const auto target = static_cast<float>(targetPrecision);
+  const auto lowest = static_cast<float>(floor);
+  for (const PrecisionPoint& point : curve) {
+    if (point.threshold < lowest || point.proposals == 0) continue;
+    if (point.precision >= target) return point.threshold;
+  }
+  return static_cast<float>(std::max(targetPrecision, floor));
+}
+
+std::optional<PrecisionPoint> precisionAt(std::span<const PrecisionPoint> curve, float threshold) {
+  std::optional<PrecisionPoint> found;
+  for (const PrecisionPoint& point : curve) {
+    if (point.threshold > threshold) break;
+    found = point;
+  }
+  return found;
+}
+
 float Calibration::tagProbability(int tag, float score) const {
   if (tag < 0 || tag >= static_cast<int>(tags.size())) return 0.0f;
   return tags[static_cast<std::size_t>(tag)].probability(score);
@@ -290,6 +342,7 @@ Calibration fitCalibration(const CalibrationData& data, int numTags, double targ
     right += data.tagLabels[i] ? 1 : 0;
   }
   c.expectedPrecision = proposed > 0 ? static_cast<float>(right / proposed) : 0.0f;
+  c.precisionCurve = precisionCurve(probabilities, data.tagLabels);
   return c;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -58,6 +59,38 @@ Eigen::VectorXf temperatureSoftmax(const Eigen::VectorXf& scores, float temperat
 float precisionThreshold(std::span<const float> probabilities, std::span<const char> labels,
                          double targetPrecision, double floor);
 
+// One point of the held-out precision curve: of the held-out (song, tag) pairs whose calibrated
+// probability is ≥ threshold, `proposals` is how many there are and `precision` the share of them
+// the song really has (0 when there are none).
+struct PrecisionPoint {
+  float threshold = 0;
+  float precision = 0;
+  int proposals = 0;
+};
+
+// The curve's fixed grid: thresholds i · kPrecisionCurveStep for i = 0 … kPrecisionCurvePoints − 1
+// (0.00, 0.01, …, 0.99), so any threshold a user can ask for (in percent) has a point at or just
+// below it. 100 points of 12 bytes: compact enough for the model file.
+inline constexpr int kPrecisionCurvePoints = 100;
+inline constexpr double kPrecisionCurveStep = 0.01;
+float precisionCurveThreshold(int point);  // the grid's threshold of point `point`
+
+// The curve of `probabilities` (with their outcomes `labels`, same size) on the grid above,
+// ascending in threshold. O(n + points). Empty when the sizes differ.
+std::vector<PrecisionPoint> precisionCurve(std::span<const float> probabilities,
+                                           std::span<const char> labels);
+
+// precisionThreshold() on a curve: the lowest grid threshold ≥ floor whose point has proposals
+// and precision ≥ targetPrecision; max(targetPrecision, floor) when none has (or the curve is
+// empty). A threshold picked between two held-out probabilities may therefore sit up to one grid
+// step above the exact one precisionThreshold() finds.
+float curveThreshold(std::span<const PrecisionPoint> curve, double targetPrecision, double floor);
+
+// The point of `curve` with the largest threshold ≤ `threshold`: what proposals at least that
+// probable did on the held-out songs (a threshold between grid points gets the point below, whose
+// proposals include slightly less probable ones). nullopt when the curve is empty or starts above.
+std::optional<PrecisionPoint> precisionAt(std::span<const PrecisionPoint> curve, float threshold);
+
 // Everything the model file keeps to calibrate its scores. Sizes: tags has one entry per column
 // of JointModel::T (a model whose calibration disagrees is refused on load).
 struct Calibration {
@@ -82,6 +115,11 @@ struct Calibration {
   float expectedPrecision = 0.0f;
   int songs = 0;
   int folds = 0;
+  // The held-out precision curve of the calibrated tag probabilities (precisionCurve()), from
+  // which auto-tag picks a threshold for another target precision (curveThreshold()) and reports
+  // what a threshold did on the held-out songs (precisionAt()). Empty in a model file saved before
+  // format 4.
+  std::vector<PrecisionPoint> precisionCurve;
 
   float tagProbability(int tag, float score) const;  // 0 for a tag index out of range
   Eigen::VectorXf tagProbabilities(const Eigen::VectorXf& tagScores) const;  // T^T V x → P
@@ -119,7 +157,8 @@ struct CalibrationData {
 // - artistTemperature: fitTemperature() of the artist scores;
 // - pairs: the weighted maximum-likelihood Platt fit of the pair scores;
 // - autoTagThreshold: precisionThreshold(targetPrecision, floor 0.5) of the calibrated tag
-//   probabilities, expectedPrecision the precision of the held-out proposals at it.
+//   probabilities, expectedPrecision the precision of the held-out proposals at it;
+// - precisionCurve: precisionCurve() of the same probabilities.
 inline constexpr double kTagSlopePriorScale = 0.5;
 inline constexpr double kTagInterceptPriorStd = 2.0;
 inline constexpr double kAutoTagThresholdFloor = 0.5;

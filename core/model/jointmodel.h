@@ -76,8 +76,9 @@ class JointModel {
 
   // Versioned binary (magic, format version, sizes, payload, CRC-32 of the payload), written to
   // a temporary file in the same directory, flushed, then renamed over `file`.
-  // Format 2 adds the calibration, format 3 the novelty fit; format 1 files still load
-  // uncalibrated, format 1 and 2 files without novelty.
+  // Format 2 adds the calibration, format 3 the novelty fit, format 4 the calibration's held-out
+  // precision curve; format 1 files still load uncalibrated, format 1 and 2 files without novelty,
+  // format 2 and 3 files with an empty curve (Calibration::precisionCurve).
   // save(): Io or DiskFull (nothing replaced). load(): NotFound, Io, Unsupported (another format
   // version), Corrupt (wrong magic, impossible sizes, truncated, bad checksum; the message says
   // which); `out` is untouched on failure.

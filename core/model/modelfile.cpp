@@ -13,7 +13,11 @@
 // threshold, f32 joint threshold, i32 training songs, then the reference songs (u32 rows, u32
 // columns, per row u32 count and count × (u32 column, f32 value)); their joint embeddings are
 // recomputed from V at load.
-// Version 1 files load with no calibration, versions 1 and 2 with no novelty fit.
+// Version 4 appends the calibration's held-out precision curve: u32 point count (0 without a
+// calibration), per point f32 threshold, f32 precision, u32 proposals (thresholds ascending, all
+// in [0, 1]).
+// Version 1 files load with no calibration, versions 1 and 2 with no novelty fit, versions 2 and 3
+// with an empty precision curve.
 #include <unistd.h>
 
 #include <array>
@@ -33,7 +37,7 @@ namespace songspace::core {
 namespace {
 
 constexpr std::array<char, 8> kMagic{'S', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
-constexpr std::uint32_t kFormatVersion = 3;
+constexpr std::uint32_t kFormatVersion = 4;
 constexpr std::uint32_t kOldestReadableVersion = 1;  // no calibration
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::size_t kTrailerSize = 4;
@@ -110,6 +114,41 @@ void putCalibration(base::ByteWriter& out, const std::optional<Calibration>& cal
   out.f32(calibration->expectedPrecision);
   out.u32(static_cast<std::uint32_t>(calibration->songs));
   out.u32(static_cast<std::uint32_t>(calibration->folds));
+}
+
+void putPrecisionCurve(base::ByteWriter& out, const std::optional<Calibration>& calibration) {
+  const std::vector<PrecisionPoint> none;
+  const std::vector<PrecisionPoint>& curve = calibration ? calibration->precisionCurve : none;
+  out.u32(static_cast<std::uint32_t>(curve.size()));
+  for (const PrecisionPoint& point : curve) {
+    out.f32(point.threshold);
+    out.f32(point.precision);
+    out.u32(static_cast<std::uint32_t>(point.proposals));
+  }
+}
+
+// Into calibration->precisionCurve; a curve without a calibration is refused.
+void getPrecisionCurve(base::ByteReader& in, std::optional<Calibration>& calibration) {
+  const std::uint32_t points = in.u32();
+  if (points == 0 || !in.ok()) return;
+  if (!calibration) {
+    in.fail("precision curve without a calibration");
+    return;
+  }
+  if (!in.needItems(points, 12, "precision curve")) return;
+  std::vector<PrecisionPoint> curve(points);
+  bool sane = true;
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    PrecisionPoint& point = curve[i];
+    point.threshold = in.f32();
+    point.precision = in.f32();
+    point.proposals = static_cast<int>(in.u32());
+    sane = sane && point.threshold >= 0 && point.threshold <= 1 && point.precision >= 0 &&
+           point.precision <= 1 && point.proposals >= 0 &&
+           (i == 0 || point.threshold > curve[i - 1].threshold);
+  }
+  if (in.ok() && !sane) in.fail("calibration precision curve out of range");
+  calibration->precisionCurve = std::move(curve);
 }
 
 std::optional<Calibration> getCalibration(base::ByteReader& in) {
@@ -234,6 +273,7 @@ base::Status JointModel::save(const std::filesystem::path& file) const {
   payload.raw(codebook.data(), codebook.size());
   putCalibration(payload, calibration);
   putNovelty(payload, novelty);
+  putPrecisionCurve(payload, calibration);
 
   const std::vector<std::uint8_t>& body = payload.bytes();
   base::ByteWriter head;
@@ -351,6 +391,7 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
   model.codebook = getBytes(r, "codebook");
   if (version >= 2) model.calibration = getCalibration(r);
   if (version >= 3) model.novelty = getNovelty(r, model);
+  if (version >= 4) getPrecisionCurve(r, model.calibration);
   if (r.ok() && r.remaining() != 0) r.fail("unexpected bytes at the end of the payload");
   // Sizes that passed the checksum can still disagree with each other (a writer bug): refuse them.
   // Names and the feature space may be absent (a model trained on bare indices), never mismatched.
