@@ -176,4 +176,36 @@ inline Library buildLibrary(bool train = true) {
   return library;
 }
 
+// Adds to a trained library a song analysed after the training whose sound is unlike every
+// other (all its frames on one codeword, its summary far from every artist's), so the model marks
+// it "unlike your library" (core/model/novelty.h), and reloads the snapshot. Returns its id, 0 on
+// failure (library.error says why).
+inline std::int64_t addUnlikeSong(Library& library) {
+  base::Status status;
+  auto catalog = core::Catalog::open(QFile::encodeName(library.catalogPath).toStdString(), &status);
+  if (!catalog) {
+    library.error = QString::fromStdString(status.message);
+    return 0;
+  }
+  core::AnalysisRecord record;
+  record.info.title = "Door slam";
+  record.info.durationSeconds = 1.0;
+  record.features.codewordCounts = {{kCodewords - 1, 500.0f}};
+  record.features.summary.assign(kSummaryDimension, 40.0f);
+  record.codebookId = catalog->latestCodebook() ? catalog->latestCodebook()->id : 0;
+  const std::string path =
+      (library.dir->path() + QStringLiteral("/music/effects/door slam.wav")).toStdString();
+  status = catalog->storeAnalysis(path, {2000, 1}, 1, record);
+  if (!status.ok()) {
+    library.error = QString::fromStdString(status.message);
+    return 0;
+  }
+  const auto row = catalog->fileByPath(path);
+  catalog.reset();
+  base::Status loaded;
+  library.snapshot = songspace::library::LibrarySnapshot::load(library.catalogPath, &loaded);
+  if (!library.snapshot) library.error = QString::fromStdString(loaded.message);
+  return row && library.snapshot ? row->id : 0;
+}
+
 }  // namespace songspace::testdata

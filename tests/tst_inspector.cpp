@@ -41,6 +41,13 @@ class InspectorTest : public QObject {
   testdata::Library m_library;
   testdata::Library m_untrained;
 
+  std::int64_t fileIdOfPath(const char* suffix) const {
+    for (const core::SongRow& row : m_library.snapshot->songs) {
+      if (QString::fromStdString(row.path).endsWith(QLatin1String(suffix))) return row.fileId;
+    }
+    return 0;
+  }
+
   std::int64_t fileIdOf(int artist, int song) const {
     const auto& path = m_library
                            .songs[static_cast<std::size_t>(artist) * testdata::kSongsPerArtist +
@@ -296,6 +303,37 @@ class InspectorTest : public QObject {
     QCOMPARE(entries(page, QStringLiteral("song:")).size(), 10);  // the artist's own songs
   }
 
+  // Adds a song to m_library (only screenshots() follows). The inspector of a song unlike the
+  // library gives the reason above its predictions and fades the tags and artists; an ordinary
+  // song shows neither.
+  void unlikeSongIsMarked() {
+    const std::int64_t unlike = testdata::addUnlikeSong(m_library);
+    QVERIFY2(unlike != 0, qPrintable(m_library.error));
+    ui::InspectorPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    const auto tentativeLists = [&] {
+      int count = 0;
+      for (const auto* list : panel.findChildren<ui::HitList*>())
+        count += list->property("tentative").toBool() ? 1 : 0;
+      return count;
+    };
+    panel.showSong(unlike);
+    QVERIFY2(panel.notice().startsWith(QStringLiteral("Unlike your library: its sound")),
+             qPrintable(panel.notice()));
+    QVERIFY(panel.notice().endsWith(QStringLiteral("are guesses.")));
+    QVERIFY(!entries(panel, QStringLiteral("tag:")).isEmpty());  // still shown, and clickable
+    QCOMPARE(tentativeLists(), 2);                               // tags and artists
+    panel.showSong(fileIdOf(1, 2));
+    QVERIFY(!panel.notice().contains(QStringLiteral("nlike your library")));
+    QCOMPARE(tentativeLists(), 0);
+    // A file from outside the library, with the reason its check gave.
+    panel.showExternalFile(QStringLiteral("/downloads/beep.wav"),
+                           *m_library.snapshot->model->embeddingOfFile(unlike),
+                           QStringLiteral("unlike your library: because"));
+    QVERIFY(panel.notice().contains(QStringLiteral("Unlike your library: because.")));
+    QCOMPARE(tentativeLists(), 2);
+  }
+
   void screenshots() {
     if (qEnvironmentVariableIsEmpty("SONGSPACE_SCREENSHOT_DIR")) QSKIP("screenshots not asked for");
     ui::InspectorPanel panel;
@@ -315,6 +353,12 @@ class InspectorTest : public QObject {
                            *m_library.snapshot->model->embeddingOfFile(fileIdOf(5, 0)));
     QTest::qWait(10);
     screenshot(panel, QStringLiteral("inspector-external.png"));
+    if (const std::int64_t unlike = fileIdOfPath("door slam.wav")) {
+      panel.resize(460, 1000);
+      panel.showSong(unlike);
+      QTest::qWait(10);
+      screenshot(panel, QStringLiteral("inspector-unlike.png"));
+    }
     ui::ArtistPage page;
     page.resize(460, 1300);
     page.setSnapshot(m_library.snapshot);

@@ -1,5 +1,6 @@
 #include <QAbstractItemModelTester>
 #include <QSet>
+#include <QTableView>
 #include <QtTest>
 
 #include "tests/librarytestdata.h"
@@ -322,6 +323,51 @@ class LibraryModelsTest : public QObject {
     QCOMPARE(model.rowCount(), 1);
     model.setSnapshot(m_untrainedLibrary.snapshot);
     QCOMPARE(model.rowCount(), 7);
+  }
+
+  // Last: it adds a song to m_library. A song unlike the library reads so in the Predicted tags
+  // column, greyed and italic, with the reason as tooltip; the others do not.
+  void unlikeSongIsMarked() {
+    const std::int64_t unlike = testdata::addUnlikeSong(m_library);
+    QVERIFY2(unlike != 0, qPrintable(m_library.error));
+    LibraryTableModel model;
+    QAbstractItemModelTester tester(&model);
+    model.setSnapshot(m_library.snapshot);
+    int marked = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+      const QModelIndex cell = model.index(row, LibraryTableModel::PredictedTags);
+      const bool isUnlike = model.fileIdAt(cell) == unlike;
+      QCOMPARE(cell.data(LibraryTableModel::UnlikeLibraryRole).toBool(), isUnlike);
+      QCOMPARE(cell.data(Qt::FontRole).value<QFont>().italic(), isUnlike);
+      QCOMPARE(cell.data(Qt::ForegroundRole).isValid(), isUnlike);
+      if (!isUnlike) continue;
+      ++marked;
+      QVERIFY2(cell.data().toString().startsWith(QStringLiteral("unlike your library")),
+               qPrintable(cell.data().toString()));
+      const QString tip = cell.data(Qt::ToolTipRole).toString();
+      QCOMPARE(tip,
+               QString::fromStdString(m_library.snapshot->model->noveltyOfFile(unlike).reason()));
+      QVERIFY(tip.startsWith(QStringLiteral("unlike your library: its sound")));
+      QCOMPARE(cell.data(Qt::ForegroundRole).value<QBrush>(),
+               QGuiApplication::palette().brush(QPalette::PlaceholderText));
+      // Other columns keep the path as tooltip.
+      QVERIFY(model.index(row, LibraryTableModel::Title)
+                  .data(Qt::ToolTipRole)
+                  .toString()
+                  .endsWith(QStringLiteral("door slam.wav")));
+    }
+    QCOMPARE(marked, 1);
+    if (const QByteArray dir = qgetenv("SONGSPACE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+      QTableView view;
+      view.setModel(&model);
+      view.resize(1000, 260);
+      view.setColumnWidth(LibraryTableModel::PredictedTags, 330);
+      view.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&view));
+      view.scrollTo(model.indexOfFile(unlike), QAbstractItemView::PositionAtCenter);
+      QTest::qWait(10);
+      view.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/table-unlike.png"));
+    }
   }
 };
 

@@ -77,6 +77,7 @@ class MapViewTest : public QObject {
   void unknownIdsAreHarmless();
   void pixelsHaveSongColors();
   void highlightDimsOthers();
+  void unlikeSongIsHollow();
   void darkPaletteReachesEveryInk();
   void crowdedMapUsesRasterAndStillShowsSongs();
   void emptyMapShowsHint();
@@ -283,6 +284,27 @@ void MapViewTest::pixelsHaveSongColors() {
     for (int x = 300; x < 400; ++x)
       legendInk += sameColor(image.pixelColor(x, y), kLegend[1].second);
   QVERIFY(legendInk > 10);
+}
+
+// A song unlike the library is a ring of its colour around the background; the others are discs.
+void MapViewTest::unlikeSongIsHollow() {
+  EmbeddingMapView view;
+  view.resize(400, 300);
+  view.setColorLegend(kLegend);
+  const QVector<MapPoint> points = {{QPointF(0, 0), 1, 0, false}, {QPointF(10, 0), 2, 0, true}};
+  view.setPoints(points);
+  const QImage image = view.grab().toImage();
+  if (const QByteArray dir = qgetenv("SONGSPACE_SCREENSHOT_DIR"); !dir.isEmpty())
+    image.save(QString::fromLocal8Bit(dir) + QStringLiteral("/map-unlike.png"));
+  const QColor background = view.palette().color(QPalette::Base);
+  const QPoint disc = view.toView(points[0].pos).toPoint();
+  const QPoint ring = view.toView(points[1].pos).toPoint();
+  QVERIFY(sameColor(image.pixelColor(disc), kLegend[0].second));
+  QVERIFY(sameColor(image.pixelColor(ring), background));
+  bool inked = false;
+  for (int dx = 1; dx < 20 && !inked; ++dx)
+    inked = sameColor(image.pixelColor(ring + QPoint(dx, 0)), kLegend[0].second, 40);
+  QVERIFY(inked);
 }
 
 void MapViewTest::highlightDimsOthers() {

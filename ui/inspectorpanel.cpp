@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGraphicsOpacityEffect>
 #include <QLabel>
 #include <QPushButton>
 #include <QStringList>
@@ -36,6 +37,17 @@ QString joined(const std::vector<std::string>& parts) {
   QStringList list;
   for (const std::string& part : parts) list << QString::fromStdString(part);
   return list.join(QStringLiteral(", "));
+}
+
+// Predictions for a song unlike the library are shown faded: readable, clickable, never looking
+// confident (the opacity blends with the background, so it reads the same in a dark theme).
+constexpr qreal kTentativeOpacity = 0.45;
+
+void showAsTentative(QWidget* list) {
+  auto* effect = new QGraphicsOpacityEffect(list);
+  effect->setOpacity(kTentativeOpacity);
+  list->setGraphicsEffect(effect);
+  list->setProperty("tentative", true);
 }
 
 }  // namespace
@@ -143,12 +155,15 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   } else if (const auto embedding = snapshot()->model->embeddingOfFile(fileId)) {
     const library::ModelSession& model = *snapshot()->model;
     addUncalibratedNotice(layout);
+    const bool unlike =
+        addUnlikeNotice(layout, QString::fromStdString(model.noveltyOfFile(fileId).reason()));
     auto* tags = addSection(layout, tr("Predicted tags"), tr("✓ already in the file"));
     for (const library::Hit& hit : model.predictTags(*embedding, kTagsShown)) {
       addTagEntry(tags, QString::fromStdString(hit.name), probabilityOf(hit),
                   owned.count(hit.name) > 0);
     }
-    addPredictions(layout, *embedding, fileId);
+    if (unlike) showAsTentative(tags);
+    addPredictions(layout, *embedding, fileId, unlike);
   } else {
     addNotice(layout, tr("This song was analysed after the model was trained. Train again to "
                          "see its predictions."));
@@ -156,7 +171,8 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   endContent();
 }
 
-void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf& embedding) {
+void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf& embedding,
+                                      const QString& unlikeReason) {
   m_fileId = 0;
   QVBoxLayout* layout = beginContent();
   QWidget* content = layout->parentWidget();
@@ -172,16 +188,26 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   }
   addNotice(layout, tr("Not in the library: placed in the space by its sound alone."));
   addUncalibratedNotice(layout);
+  const bool unlike = addUnlikeNotice(layout, unlikeReason);
   auto* tags = addSection(layout, tr("Predicted tags"));
   for (const library::Hit& hit : snapshot()->model->predictTags(embedding, kTagsShown)) {
     addTagEntry(tags, QString::fromStdString(hit.name), probabilityOf(hit), false);
   }
-  addPredictions(layout, embedding, 0);
+  if (unlike) showAsTentative(tags);
+  addPredictions(layout, embedding, 0, unlike);
   endContent();
 }
 
+bool InspectorPanel::addUnlikeNotice(QVBoxLayout* layout, const QString& unlikeReason) {
+  if (unlikeReason.isEmpty()) return false;
+  QString reason = unlikeReason;
+  reason[0] = reason[0].toUpper();
+  addNotice(layout, tr("%1. Its predicted tags and artists below are guesses.").arg(reason));
+  return true;
+}
+
 void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
-                                    std::int64_t excludeFileId) {
+                                    std::int64_t excludeFileId, bool tentative) {
   const library::ModelSession& model = *snapshot()->model;
   auto* songs = addSection(layout, tr("Similar songs"));
   for (const library::Hit& hit : model.similarSongs(embedding, kSimilarSongsShown, excludeFileId)) {
@@ -191,6 +217,7 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
   for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
     addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit));
   }
+  if (tentative) showAsTentative(artists);
 }
 
 void InspectorPanel::addPlayButton(QVBoxLayout* layout, const std::function<void()>& play) {

@@ -14,7 +14,9 @@ namespace songspace::ui {
 
 // The inspector for one song: its metadata, the model's predicted tags with score bars (tags the
 // file already has are marked ✓ and bold), similar songs and the artists nearest to the song.
-// Every entry is clickable and ends in songActivated / artistActivated / tagActivated.
+// Every entry is clickable and ends in songActivated / artistActivated / tagActivated. For a song
+// unlike the library (core/model/novelty.h) a notice gives the reason and the predicted tags and
+// artists are faded.
 // Queries run on the calling (GUI) thread: each is one matrix-vector product plus a top-k.
 class InspectorPanel : public BrowsePanel {
   Q_OBJECT
@@ -29,8 +31,11 @@ class InspectorPanel : public BrowsePanel {
   // refresh.
   void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   void showSong(std::int64_t fileId);
-  // Cold start: a file outside the catalog, placed in the space by its embedding.
-  void showExternalFile(const QString& path, const Eigen::VectorXf& embedding);
+  // Cold start: a file outside the catalog, placed in the space by its embedding; unlikeReason
+  // is core::Novelty::reason() of its check (ModelSession::embedExternalFile), empty when the
+  // file is like the library.
+  void showExternalFile(const QString& path, const Eigen::VectorXf& embedding,
+                        const QString& unlikeReason = {});
   void showFailedFile(const QString& path, const QString& reason);
   void clear();
 
@@ -41,9 +46,14 @@ class InspectorPanel : public BrowsePanel {
   void filePlayRequested(const QString& path);
 
  private:
-  // Predicted tags, similar songs and similar artists of an embedded song.
+  // Predicted tags, similar songs and similar artists of an embedded song; tentative: the
+  // artists are shown faded (a song unlike the library).
   void addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
-                      std::int64_t excludeFileId);
+                      std::int64_t excludeFileId, bool tentative);
+  // For a song unlike the library (a non-empty core::Novelty::reason()): the reason, above its
+  // predictions (which are then shown faded, property "tentative" on their lists). Returns
+  // whether it was added.
+  bool addUnlikeNotice(QVBoxLayout* layout, const QString& unlikeReason);
   bool showNoLibrary();  // true when there is nothing to inspect at all
   // The "Play" button under the title; its click runs `play`.
   void addPlayButton(QVBoxLayout* layout, const std::function<void()>& play);

@@ -329,18 +329,21 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
 void JobController::embedExternalFile(const QString& path,
                                       std::shared_ptr<const library::ModelSession> model) {
   if (!model || !model->loaded()) {
-    Q_EMIT externalFileEmbedded(path, {}, tr("There is no trained model yet."));
+    Q_EMIT externalFileEmbedded(path, {}, tr("There is no trained model yet."), {});
     return;
   }
   m_sideJobs.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
   m_sideJobs << QtConcurrent::run(&m_pool, [this, path, model] {
     Eigen::VectorXf embedding;
-    const base::Status status = model->embedExternalFile(toPath(path), embedding, &m_cancel);
+    core::Novelty novelty;
+    const base::Status status =
+        model->embedExternalFile(toPath(path), embedding, novelty, &m_cancel);
     Q_EMIT externalFileEmbedded(
         path, status.ok() ? embedding : Eigen::VectorXf(),
         status.ok() ? QString()
                     : QString::fromStdString(std::string(base::errorCodeName(status.error)) + ": " +
-                                             status.message));
+                                             status.message),
+        status.ok() ? QString::fromStdString(novelty.reason()) : QString());
   });
 }
 

@@ -82,8 +82,9 @@ class JobController : public QObject {
   void stepFinished(const QString& step, const QString& summary);
   void failed(const QString& message);
   void finished(bool cancelled);  // the chain stopped: done, failed or cancelled
+  // unlikeReason: core::Novelty::reason() of the file (empty when it is like the library).
   void externalFileEmbedded(const QString& path, const Eigen::VectorXf& embedding,
-                            const QString& error);
+                            const QString& error, const QString& unlikeReason);
 
  private:
   enum class Step { Open, Scan, Train, Project };

@@ -1,6 +1,9 @@
 #include "ui/librarytablemodel.h"
 
 #include <QFileInfo>
+#include <QFont>
+#include <QGuiApplication>
+#include <QPalette>
 #include <QStringList>
 #include <algorithm>
 #include <cmath>
@@ -76,6 +79,14 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
         row.text[PredictedTags] =
             topPredictedTags(*m_snapshot, song.fileId, kPredictedTagsShown, threshold);
       }
+      if (const core::Novelty novelty =
+              model ? m_snapshot->model->noveltyOfFile(song.fileId) : core::Novelty{};
+          novelty.novel()) {
+        row.unlikeReason = QString::fromStdString(novelty.reason());
+        const QString tags = row.text[PredictedTags];
+        row.text[PredictedTags] =
+            tags.isEmpty() ? tr("unlike your library") : tr("unlike your library — %1").arg(tags);
+      }
       m_rowOfFile.emplace(song.fileId, static_cast<int>(m_rows.size()));
       m_rows.push_back(std::move(row));
     }
@@ -100,7 +111,21 @@ QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
       return row.text[index.column()];
     case Qt::ToolTipRole:
+      if (index.column() == PredictedTags && !row.unlikeReason.isEmpty()) return row.unlikeReason;
       return row.path;
+    case Qt::ForegroundRole:
+      if (index.column() == PredictedTags && !row.unlikeReason.isEmpty())
+        return QGuiApplication::palette().brush(QPalette::PlaceholderText);
+      return {};
+    case Qt::FontRole:
+      if (index.column() == PredictedTags && !row.unlikeReason.isEmpty()) {
+        QFont font;
+        font.setItalic(true);
+        return font;
+      }
+      return {};
+    case UnlikeLibraryRole:
+      return !row.unlikeReason.isEmpty();
     case Qt::TextAlignmentRole:
       if (index.column() == Duration) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
       return {};

@@ -17,13 +17,17 @@ namespace songspace::ui {
 // column answers SortRole with seconds; tooltips show the full path. The Predicted tags column
 // lists at most kPredictedTagsShown of the tags the last training stored for the song, those whose
 // calibrated probability reaches the display threshold, most probable first; none for a model
-// without calibration (its stored scores are not probabilities).
+// without calibration (its stored scores are not probabilities). For a song unlike the library
+// (core/model/novelty.h) the cell reads "unlike your library" before those tags, greyed
+// (ForegroundRole: the palette's placeholder text) and italic (FontRole), and its tooltip
+// (ToolTipRole) gives the reason; UnlikeLibraryRole is true on every cell of such a row.
 class LibraryTableModel : public QAbstractTableModel {
   Q_OBJECT
  public:
   enum Column { Title, Artist, Album, Genre, Duration, PredictedTags, ColumnCount };
   static constexpr int SortRole = Qt::UserRole + 1;
   static constexpr int FileIdRole = Qt::UserRole + 2;
+  static constexpr int UnlikeLibraryRole = Qt::UserRole + 3;
   static constexpr int kPredictedTagsShown = 3;
 
   explicit LibraryTableModel(QObject* parent = nullptr);
@@ -52,6 +56,7 @@ class LibraryTableModel : public QAbstractTableModel {
     QString text[ColumnCount];
     double seconds = 0;
     QString path;
+    QString unlikeReason;  // empty: the song is like the library (or there is no novelty fit)
   };
 
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;

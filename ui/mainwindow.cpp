@@ -618,7 +618,8 @@ void MainWindow::showLocation(const Location& location) {
   } else {
     m_right->setCurrentWidget(m_inspector);
     if (m_external.contains(location.name)) {
-      m_inspector->showExternalFile(location.name, m_external.value(location.name));
+      m_inspector->showExternalFile(location.name, m_external.value(location.name),
+                                    m_externalUnlike.value(location.name));
     }
   }
   m_playPause->setEnabled(!m_player->songPath().isEmpty() || location.kind != Location::Artist);

@@ -140,8 +140,9 @@ void MapPanel::rebuild() {
   QVector<MapPoint> points;
   points.reserve(layout.songCount());
   for (int i = 0; i < layout.songCount(); ++i) {
-    points.append({QPointF(p(i, 0), p(i, 1)),
-                   static_cast<int>(layout.fileIds[static_cast<std::size_t>(i)]), -1});
+    const std::int64_t fileId = layout.fileIds[static_cast<std::size_t>(i)];
+    points.append({QPointF(p(i, 0), p(i, 1)), static_cast<int>(fileId), -1,
+                   m_snapshot->model->noveltyOfFile(fileId).novel()});
   }
   const core::JointModel& model = m_snapshot->model->model();
   QHash<QString, int> songsOfArtist;

@@ -262,6 +262,13 @@ void MapScene::paintVector(QPainter& painter, const MapTransform& transform, con
                    [&](int a, int b) { return m_emphasis[a] < m_emphasis[b]; });
   for (int index : order) {
     const MapPoint& point = m_points[index];
+    if (point.unlike) {  // hollow: its place on the map is a guess
+      painter.setRenderHint(QPainter::Antialiasing, true);
+      painter.setBrush(Qt::NoBrush);
+      painter.setPen(QPen(colorFor(point.colorKey), std::max(1.5, radius / 3)));
+      painter.drawEllipse(transform.toView(point.pos), radius, radius);
+      continue;
+    }
     const QImage& sprite = discSprite(point.colorKey, m_emphasis[index], radius, dpr);
     const double half = sprite.deviceIndependentSize().width() / 2;
     const QPointF at = transform.toView(point.pos) - QPointF(half, half);

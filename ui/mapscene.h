@@ -34,11 +34,14 @@ struct MapInks {
   bool operator==(const MapInks&) const = default;
 };
 
-// A song on the map; id is the catalog's song id, colorKey an index into the colour legend.
+// A song on the map; id is the catalog's song id, colorKey an index into the colour legend;
+// unlike: the song is unlike the library (core/model/novelty.h), drawn as a hollow ring when the
+// songs are drawn as circles.
 struct MapPoint {
   QPointF pos;
   int id = -1;
   int colorKey = -1;
+  bool unlike = false;
 };
 
 // An artist or tag in the same joint space, drawn as a labelled marker. Labels that would
