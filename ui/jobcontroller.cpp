@@ -327,7 +327,7 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
 }
 
 void JobController::embedExternalFile(const QString& path,
-                                      std::shared_ptr<const library::ModelSession> model) {
+                                      const std::shared_ptr<const library::ModelSession>& model) {
   if (!model || !model->loaded()) {
     Q_EMIT externalFileEmbedded(path, {}, tr("There is no trained model yet."), {});
     return;

@@ -63,7 +63,8 @@ class JobController : public QObject {
   void cancel();
 
   // Cold start: places a file that need not be in the catalog in the space, in the pool.
-  void embedExternalFile(const QString& path, std::shared_ptr<const library::ModelSession> model);
+  void embedExternalFile(const QString& path,
+                         const std::shared_ptr<const library::ModelSession>& model);
 
   // Knobs the tests (and a future settings page) tune; read when a step starts.
   struct Options {
