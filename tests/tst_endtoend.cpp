@@ -471,6 +471,12 @@ class EndToEndTest : public QObject {
              qPrintable(QString::number(audio)));
     QVERIFY(scan.value(QStringLiteral("wall_seconds")).toDouble() > 0);
 
+    {  // A tag on one song only: left out of training, and train --json says why.
+      auto catalog = core::Catalog::open(db.toStdString());
+      QVERIFY(catalog);
+      QVERIFY(catalog->addTag(catalog->songs().front().fileId, "Death Metal", core::TagSource::User)
+                  .ok());
+    }
     const QJsonObject train =
         runCli({QStringLiteral("train"), QStringLiteral("--db"), db, QStringLiteral("--json"),
                 QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--threads"),
@@ -481,6 +487,19 @@ class EndToEndTest : public QObject {
     QCOMPARE(train.value(QStringLiteral("artists")).toInt(), 3);
     QVERIFY(QFileInfo::exists(train.value(QStringLiteral("model")).toString()));
     QCOMPARE(train.value(QStringLiteral("model")).toString(), library::modelPathForCatalog(db));
+    const QJsonArray leftOut = train.value(QStringLiteral("left_out_tags")).toArray();
+    QCOMPARE(leftOut.size(), 1);
+    QCOMPARE(leftOut[0].toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("death metal"));
+    QCOMPARE(leftOut[0].toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("too_few_songs"));
+    QCOMPARE(leftOut[0].toObject().value(QStringLiteral("songs")).toInt(), 1);
+    QVERIFY(leftOut[0]
+                .toObject()
+                .value(QStringLiteral("reason"))
+                .toString()
+                .contains(QStringLiteral("at least 2 songs")));
+    QVERIFY(train.value(QStringLiteral("left_out_artists")).toArray().isEmpty());
 
     const QString held = QString::fromStdString((m_heldOut / "Burst Machine 9.wav").string());
     const QJsonObject tags = runCli({QStringLiteral("predict-tags"), held, QStringLiteral("--db"),

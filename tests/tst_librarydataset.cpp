@@ -251,6 +251,53 @@ class LibraryDatasetTest : public QObject {
     QCOMPARE(d.data.similarArtists.size(), std::size_t(2));
   }
 
+  // The vocabulary explains itself: every tag or artist the dataset leaves out is listed with
+  // its reason (too few songs; only values auto-tag wrote and nobody accepted; only on songs
+  // that cannot be used). Runs last: it adds to the shared catalog.
+  void leftOutLabelsHaveReasons() {
+    // "happy" on 1.mp3 was written by auto-tag (not accepted); "lost" is only on a song of
+    // another codebook; "Hermit" has only such a song.
+    std::int64_t batch = 0, edit = 0, hermit = 0;
+    QVERIFY(m_catalog->createTagBatch(core::TagBatchKind::Apply, 0, "test", &batch).ok());
+    core::TagEdit e;
+    e.batchId = batch;
+    e.fileId = m_id["/lib/alpha/one/1.mp3"];
+    e.path = "/lib/alpha/one/1.mp3";
+    e.field = "genre";
+    e.oldValuesJson = R"(["Rock"])";
+    e.newValuesJson = R"(["Rock","Happy"])";
+    QVERIFY(m_catalog->journalEdit(e, &edit).ok());
+    QVERIFY(m_catalog->markWritten(e.fileId, "Happy", edit).ok());
+    QVERIFY(m_catalog->addTag(m_id["/lib/other/12.mp3"], "Lost", core::TagSource::User).ok());
+    QVERIFY(m_catalog
+                ->storeAnalysis("/lib/hermit/1.mp3", {5, 5}, 1,
+                                recordFor({"/lib/hermit/1.mp3", "Hermit", "", "", {}, 2}, 3),
+                                &hermit)
+                .ok());
+    const core::LibraryDataset d = build();
+    QCOMPARE(d.data.numTags, 3);  // chill, jazz, rock as before
+    std::map<std::string, std::pair<std::string, int>> tags;
+    for (const core::LeftOutLabel& label : d.leftOutTags) {
+      QVERIFY2(!label.reason.empty(), label.name.c_str());
+      tags[label.name] = {label.code, label.songs};
+    }
+    using Why = std::pair<std::string, int>;
+    QCOMPARE(tags, (std::map<std::string, Why>{{"happy", Why{"written_not_accepted", 1}},
+                                               {"lost", Why{"not_analysed", 0}},
+                                               {"solo", Why{"too_few_songs", 1}}}));
+    QCOMPARE(d.leftOutArtists.size(), std::size_t(1));
+    QCOMPARE(d.leftOutArtists[0].name, std::string("Hermit"));
+    QCOMPARE(d.leftOutArtists[0].code, std::string("not_analysed"));
+    QCOMPARE(d.leftOutArtists[0].songs, 1);
+    // Accepted, "happy" is the user's on one song: too few songs now.
+    QVERIFY(m_catalog->acceptEdits({edit}, 1).ok());
+    const core::LibraryDataset accepted = build();
+    for (const core::LeftOutLabel& label : accepted.leftOutTags) {
+      if (label.name == "happy") QCOMPARE(label.code, std::string("too_few_songs"));
+    }
+    QVERIFY(build(8, 1).leftOutTags.size() == 1);  // only "lost" at one song per tag
+  }
+
   void emptyCatalogFails() {
     auto empty = core::Catalog::open(m_temp.path().toStdString() + "/empty.sqlite");
     QVERIFY(empty);

@@ -21,6 +21,7 @@
 #include <QUrl>
 
 #include <QListView>
+#include <QListWidget>
 #include "core/catalog/catalog.h"
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
@@ -89,6 +90,9 @@ void MainWindowTest::initTestCase() {
   library::ScanOptions scan;
   scan.roots = {QFile::encodeName(music).toStdString()};
   QCOMPARE(library::runScan(*catalog, scan).analyzed, 12);
+  // A tag on one song only: training leaves it out, and the window says why.
+  QVERIFY(
+      catalog->addTag(catalog->songs().front().fileId, "Death Metal", core::TagSource::User).ok());
   library::TrainJobOptions train;
   train.train.epochs = 5;
   QVERIFY(library::runTrainJob(*catalog, m_catalogPath, train).status.ok());
@@ -132,6 +136,17 @@ void MainWindowTest::opensWithoutBlockingAndSelectsFromTable() {
   MainWindow window;
   openLoaded(window);
   QVERIFY(!window.welcomePage()->isVisible());
+  // What training left out is listed, open, with the reason.
+  auto* leftOutToggle = window.findChild<QToolButton*>(QStringLiteral("leftOutToggle"));
+  auto* leftOutList = window.findChild<QListWidget*>(QStringLiteral("leftOutList"));
+  QVERIFY(leftOutToggle && leftOutList);
+  QVERIFY(leftOutToggle->isVisible() && leftOutList->isVisible());
+  QCOMPARE(leftOutToggle->text(), QStringLiteral("Not learned (1)"));
+  QCOMPARE(leftOutList->count(), 1);
+  QVERIFY2(leftOutList->item(0)->text().startsWith(QStringLiteral("Tag “death metal”: on 1 song;")),
+           qPrintable(leftOutList->item(0)->text()));
+  leftOutToggle->click();  // folds away
+  QVERIFY(!leftOutList->isVisible());
 
   const QModelIndex row = window.libraryView()->model()->index(3, 0);
   const qint64 fileId = row.data(ui::LibraryTableModel::FileIdRole).toLongLong();

@@ -59,8 +59,15 @@ void ArtistPage::showArtist(const QString& name) {
     return;
   }
   if (index < 0) {
-    addNotice(layout, tr("This artist was added after the model was trained. Train again to see "
-                         "predictions."));
+    QString why =
+        tr("This artist was added after the model was trained. Train again to see "
+           "predictions.");
+    for (const core::LeftOutLabel& label : snapshot()->leftOutArtists) {
+      if (label.name == key)
+        why = tr("The model did not learn this artist: %1.")
+                  .arg(QString::fromStdString(label.reason));
+    }
+    addNotice(layout, why);
     endContent();
     return;
   }

@@ -336,12 +336,28 @@ QWidget* MainWindow::buildLeftPanel() {
   m_failedList = new QListWidget;
   m_failedList->hide();
   connect(m_failedToggle, &QToolButton::toggled, m_failedList, &QWidget::setVisible);
+  // What the model does not learn, each with its reason in plain sight (shown open).
+  m_leftOutToggle = new QToolButton;
+  m_leftOutToggle->setObjectName(QStringLiteral("leftOutToggle"));
+  m_leftOutToggle->setCheckable(true);
+  m_leftOutToggle->setChecked(true);
+  m_leftOutToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  m_leftOutToggle->setAutoRaise(true);
+  m_leftOutToggle->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  m_leftOutToggle->setIcon(style()->standardIcon(QStyle::SP_MessageBoxInformation));
+  m_leftOutList = new QListWidget;
+  m_leftOutList->setObjectName(QStringLiteral("leftOutList"));
+  m_leftOutList->setWordWrap(true);
+  m_leftOutList->setTextElideMode(Qt::ElideNone);
+  connect(m_leftOutToggle, &QToolButton::toggled, m_leftOutList, &QWidget::setVisible);
   auto* artistsLabel = new QLabel(tr("<b>Artists</b>"));
   layout->addWidget(m_search);
   layout->addWidget(artistsLabel);
   layout->addWidget(m_artists, 3);
   layout->addWidget(m_failedToggle);
   layout->addWidget(m_failedList, 1);
+  layout->addWidget(m_leftOutToggle);
+  layout->addWidget(m_leftOutList, 1);
   panel->setMinimumWidth(180);
   return panel;
 }

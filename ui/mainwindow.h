@@ -126,6 +126,7 @@ class MainWindow : public QMainWindow {
   void updateEmptyStates();
   void sizeColumns();
   void updateFailedList();
+  void updateLeftOutList();
 
   void chooseMusicFolder();
   void openDemoLibrary();
@@ -159,6 +160,8 @@ class MainWindow : public QMainWindow {
   QListView* m_artists;
   QToolButton* m_failedToggle;
   QListWidget* m_failedList;
+  QToolButton* m_leftOutToggle;  // "Not learned (N)": tags and artists training left out
+  QListWidget* m_leftOutList;
   QTabWidget* m_tabs;
   QTableView* m_table;
   MapPanel* m_map;

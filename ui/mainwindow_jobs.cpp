@@ -101,6 +101,7 @@ void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snap
   m_map->setSnapshot(m_snapshot);
   m_syncing = false;
   updateFailedList();
+  updateLeftOutList();
   updateEmptyStates();
   if (!m_history->isEmpty()) showLocation(m_history->current());  // refresh what is shown
   Q_EMIT snapshotShown();
@@ -119,6 +120,27 @@ void MainWindow::updateFailedList() {
                      QString::fromStdString(file.failureReason));
     m_failedList->addItem(item);
   }
+}
+
+void MainWindow::updateLeftOutList() {
+  m_leftOutList->clear();
+  int count = 0;
+  if (m_snapshot) {
+    for (const auto& [labels, kind] : {std::pair{&m_snapshot->leftOutTags, tr("Tag")},
+                                       std::pair{&m_snapshot->leftOutArtists, tr("Artist")}}) {
+      for (const core::LeftOutLabel& label : *labels) {
+        m_leftOutList->addItem(tr("%1 “%2”: %3")
+                                   .arg(kind, QString::fromStdString(label.name),
+                                        QString::fromStdString(label.reason)));
+        ++count;
+      }
+    }
+  }
+  m_leftOutToggle->setText(tr("Not learned (%1)").arg(count));
+  m_leftOutToggle->setToolTip(
+      tr("Tags and artists of this library that the last training left out, and why"));
+  m_leftOutToggle->setVisible(count > 0);
+  m_leftOutList->setVisible(count > 0 && m_leftOutToggle->isChecked());
 }
 
 void MainWindow::updateEmptyStates() {

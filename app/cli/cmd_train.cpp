@@ -113,6 +113,8 @@ int run(const QStringList& rawArgs) {
       {QStringLiteral("refit"), result.report.refit},
       {QStringLiteral("calibration"), calibration},
       {QStringLiteral("wall_seconds"), result.wallSeconds},
+      {QStringLiteral("left_out_tags"), library::leftOutToJson(result.leftOutTags)},
+      {QStringLiteral("left_out_artists"), library::leftOutToJson(result.leftOutArtists)},
   };
   if (json) {
     printJson(summary);
@@ -137,6 +139,13 @@ int run(const QStringList& rawArgs) {
              "it\n";
     }
     out << "model    " << result.modelPath << "\n";
+    for (const auto* list : {&result.leftOutTags, &result.leftOutArtists}) {
+      for (const core::LeftOutLabel& label : *list) {
+        out << "not learned: " << (list == &result.leftOutTags ? "tag " : "artist ")
+            << QString::fromStdString(label.name) << " (" << QString::fromStdString(label.reason)
+            << ")\n";
+      }
+    }
   }
   return 0;
 }

@@ -2,9 +2,12 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include "core/library/opencatalog.h"
 #include "core/library/paths.h"
+#include "core/library/trainjob.h"
 
 namespace songspace::library {
 
@@ -46,6 +49,14 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPat
   }
   snapshot->undoableBatch = lastUndoableBatchInfo(*catalog);
   snapshot->acceptableBatch = lastAcceptableBatchInfo(*catalog);
+  if (const auto trained = catalog->latestModel()) {
+    const QJsonObject summary =
+        QJsonDocument::fromJson(QByteArray::fromStdString(trained->summaryJson)).object();
+    snapshot->leftOutTags =
+        leftOutFromJson(summary.value(QStringLiteral("left_out_tags")).toArray());
+    snapshot->leftOutArtists =
+        leftOutFromJson(summary.value(QStringLiteral("left_out_artists")).toArray());
+  }
   const QString modelPath = library::modelPathForCatalog(catalogPath);
   if (QFileInfo::exists(modelPath)) {
     auto session = std::make_shared<ModelSession>();

@@ -13,6 +13,7 @@
 #include "core/library/modelsession.h"
 #include "core/library/tagaccept.h"
 #include "core/library/tagundo.h"
+#include "core/model/librarydataset.h"
 
 namespace songspace::library {
 
@@ -35,6 +36,9 @@ struct LibrarySnapshot {
   std::optional<UndoableBatch> undoableBatch;
   // The auto-tag batch Edit › Accept would accept (nullopt: none awaits acceptance); as above.
   std::optional<UndoableBatch> acceptableBatch;
+  // What the last training left out of the model's vocabulary, with the reasons (from the
+  // catalog's record of that training; empty before the first one).
+  std::vector<core::LeftOutLabel> leftOutTags, leftOutArtists;
 
   const core::SongRow* song(std::int64_t fileId) const;
   int rowOfSong(std::int64_t fileId) const;  // index into songs, -1 if absent

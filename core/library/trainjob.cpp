@@ -24,6 +24,31 @@ core::TrainOptions defaultJobTrainOptions() {
   return options;
 }
 
+QJsonArray leftOutToJson(const std::vector<core::LeftOutLabel>& labels) {
+  QJsonArray array;
+  for (const core::LeftOutLabel& label : labels) {
+    array.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(label.name)},
+                             {QStringLiteral("songs"), label.songs},
+                             {QStringLiteral("code"), QString::fromStdString(label.code)},
+                             {QStringLiteral("reason"), QString::fromStdString(label.reason)}});
+  }
+  return array;
+}
+
+std::vector<core::LeftOutLabel> leftOutFromJson(const QJsonArray& array) {
+  std::vector<core::LeftOutLabel> labels;
+  for (const QJsonValue& value : array) {
+    const QJsonObject object = value.toObject();
+    core::LeftOutLabel label;
+    label.name = object.value(QStringLiteral("name")).toString().toStdString();
+    label.songs = object.value(QStringLiteral("songs")).toInt();
+    label.code = object.value(QStringLiteral("code")).toString().toStdString();
+    label.reason = object.value(QStringLiteral("reason")).toString().toStdString();
+    if (!label.name.empty()) labels.push_back(std::move(label));
+  }
+  return labels;
+}
+
 TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                            const TrainJobOptions& options) {
   const auto start = std::chrono::steady_clock::now();
@@ -41,6 +66,8 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   result.tags = dataset.data.numTags;
   result.similarSongPairs = static_cast<int>(dataset.data.similarSongs.size());
   result.similarArtistPairs = static_cast<int>(dataset.data.similarArtists.size());
+  result.leftOutTags = dataset.leftOutTags;
+  result.leftOutArtists = dataset.leftOutArtists;
 
   core::JointModel model;
   model.artistNames = dataset.artistNames;
@@ -99,11 +126,14 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
     result.status = base::Status::failure(saved.error, "cannot save the model: " + saved.message);
     return result;
   }
-  const QJsonObject summary{{QStringLiteral("songs"), result.songs},
-                            {QStringLiteral("artists"), result.artists},
-                            {QStringLiteral("tags"), result.tags},
-                            {QStringLiteral("epochs"), result.report.epochsRun},
-                            {QStringLiteral("validation_p1"), result.report.bestValidationScore}};
+  const QJsonObject summary{
+      {QStringLiteral("songs"), result.songs},
+      {QStringLiteral("artists"), result.artists},
+      {QStringLiteral("tags"), result.tags},
+      {QStringLiteral("epochs"), result.report.epochsRun},
+      {QStringLiteral("validation_p1"), result.report.bestValidationScore},
+      {QStringLiteral("left_out_tags"), leftOutToJson(result.leftOutTags)},
+      {QStringLiteral("left_out_artists"), leftOutToJson(result.leftOutArtists)}};
   if (const auto recorded = catalog.recordModel(
           QFile::encodeName(result.modelPath).toStdString(), QDateTime::currentSecsSinceEpoch(),
           QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QString>
 #include <atomic>
 #include <functional>
@@ -45,14 +46,21 @@ struct TrainJobResult {
   double wallSeconds = 0;
   // Non-fatal failures after the model was saved (e.g. predicted tags not committed).
   std::vector<std::string> warnings;
+  // The library's tags and artists this model does not learn, with the reason (by name); also
+  // stored in the catalog's model summary (left_out_tags, left_out_artists) for the explorer.
+  std::vector<core::LeftOutLabel> leftOutTags, leftOutArtists;
 };
 
-// Trains the joint space from everything the catalog knows (after a scan), calibrates it by
-// cross-fitting (core::calibrateModel; progress reports the folds after the epochs) and stores
-// the model beside the catalog (atomically), with the codebook and feature normalisation needed
-// to embed a new file. Then writes each song's top predicted tags into the catalog
-// (source=predicted): by calibrated probability, the probability as their score, when calibrated;
-// else by raw score.
+// [{"name", "songs", "code", "reason"}, ...] and back (entries without a name are dropped).
+QJsonArray leftOutToJson(const std::vector<core::LeftOutLabel>& labels);
+std::vector<core::LeftOutLabel> leftOutFromJson(const QJsonArray& array);
+
+// Trains the joint space from everything the catalog knows (after a scan), calibrates it on songs
+// it did not train on (core::calibrateModel: the validation split, or cross-fitting for a small
+// library, whose progress reports the folds after the epochs) and stores the model beside the
+// catalog (atomically), with the codebook and feature normalisation needed to embed a new file.
+// Then writes each song's top predicted tags into the catalog (source=predicted): by calibrated
+// probability, the probability as their score, when calibrated; else by raw score.
 TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                            const TrainJobOptions& options);
 

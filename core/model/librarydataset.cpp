@@ -123,20 +123,54 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
   // Tags from files and users, kept when on at least minTagSongs songs. Neither the model's
   // predictions nor the values auto-tag wrote into files (until the user accepts them) are
   // labels: learning from its own guesses would make the model ever surer of its mistakes.
-  std::map<std::string, std::set<int>> songsOfTag;
+  std::map<std::string, std::set<int>> songsOfTag, writtenOnSongs;
+  std::set<std::string> unusable;  // tags of songs the dataset does not use
   for (const TagAssignment& assignment : catalog.allTags()) {
-    if (assignment.tag.source == TagSource::Predicted || assignment.tag.written) continue;
+    if (assignment.tag.source == TagSource::Predicted) continue;
     const auto it = songOfFile.find(assignment.fileId);
-    if (it != songOfFile.end()) songsOfTag[assignment.tag.tag].insert(it->second);
+    if (it == songOfFile.end()) {
+      unusable.insert(assignment.tag.tag);
+    } else if (assignment.tag.written) {
+      writtenOnSongs[assignment.tag.tag].insert(it->second);
+    } else {
+      songsOfTag[assignment.tag.tag].insert(it->second);
+    }
+  }
+  const auto songsText = [](std::size_t count) {
+    return std::to_string(count) + (count == 1 ? " song" : " songs");
+  };
+  for (const auto& [tag, songs] : writtenOnSongs) {
+    if (songsOfTag.count(tag)) continue;
+    out.leftOutTags.push_back({tag, static_cast<int>(songs.size()), "written_not_accepted",
+                               "only in values auto-tag wrote into " + songsText(songs.size()) +
+                                   ", which you have not accepted"});
+  }
+  for (const std::string& tag : unusable) {
+    if (songsOfTag.count(tag) || writtenOnSongs.count(tag)) continue;
+    out.leftOutTags.push_back(
+        {tag, 0, "not_analysed", "only on songs that are missing or not analysed (yet)"});
   }
   out.data.songTags.assign(static_cast<std::size_t>(n), {});
   for (const auto& [tag, songs] : songsOfTag) {
-    if (static_cast<int>(songs.size()) < options.minTagSongs) continue;
+    if (static_cast<int>(songs.size()) < options.minTagSongs) {
+      out.leftOutTags.push_back({tag, static_cast<int>(songs.size()), "too_few_songs",
+                                 "on " + songsText(songs.size()) + "; a tag needs at least " +
+                                     songsText(static_cast<std::size_t>(options.minTagSongs)) +
+                                     " to be learned"});
+      continue;
+    }
     const int t = static_cast<int>(out.tagNames.size());
     out.tagNames.push_back(tag);
     for (const int song : songs) out.data.songTags[static_cast<std::size_t>(song)].push_back(t);
   }
   out.data.numTags = static_cast<int>(out.tagNames.size());
+  std::sort(out.leftOutTags.begin(), out.leftOutTags.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const ArtistRow& artist : catalog.artists()) {  // by name
+    if (artistIndex.count(artist.name)) continue;
+    out.leftOutArtists.push_back({artist.name, static_cast<int>(artist.songCount), "not_analysed",
+                                  "none of its songs is analysed (yet)"});
+  }
 
   // Similar songs: album, artist and playlist groups; similar artists: shared playlists and
   // compilations.

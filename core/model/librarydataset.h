@@ -39,6 +39,22 @@ struct LibraryDatasetOptions {
   std::uint64_t seed = base::kSeedSpec.defaultValue;
 };
 
+// A tag or an artist of the library that the model does not learn, and why: what `train --json`
+// and the explorer list, so a tag never leaves the vocabulary without a word.
+struct LeftOutLabel {
+  std::string name;
+  // Tags: the analysed songs that carry it as a label (too_few_songs), or that hold it only as a
+  // value Songspace wrote (written_not_accepted); 0 for not_analysed. Artists: the artist's songs
+  // in the library (catalog::ArtistRow::songCount).
+  int songs = 0;
+  // "too_few_songs": on fewer than LibraryDatasetOptions::minTagSongs songs;
+  // "written_not_accepted": only on songs whose file holds it because auto-tag wrote it, not
+  // accepted by the user (FileTag::written); "not_analysed": only on songs the dataset cannot use
+  // (failed, missing, or analysed with another codebook).
+  std::string code;
+  std::string reason;  // the same in words a user understands (English)
+};
+
 // The training data of a library, read from its catalog (docs/design.md §1.3):
 // - tags: the file's genre/mood/grouping/free tags and the user's tags (normalised by the catalog),
 //   except values Songspace's auto-tag wrote into the file that the user has not accepted
@@ -49,11 +65,13 @@ struct LibraryDatasetOptions {
 // - similar artists: artists that share a playlist or a compilation album.
 struct LibraryDataset {
   TrainingSet data;
-  FeatureSpace features;                 // fitted on these songs
-  std::vector<std::int64_t> fileIds;     // catalog id of song row i
-  std::vector<std::string> artistNames;  // artist index -> name
-  std::vector<std::string> tagNames;     // tag index -> name
-  std::vector<int> songAlbum;            // album group per song, -1 when unknown
+  FeatureSpace features;                     // fitted on these songs
+  std::vector<std::int64_t> fileIds;         // catalog id of song row i
+  std::vector<std::string> artistNames;      // artist index -> name
+  std::vector<std::string> tagNames;         // tag index -> name
+  std::vector<int> songAlbum;                // album group per song, -1 when unknown
+  std::vector<LeftOutLabel> leftOutTags;     // by name
+  std::vector<LeftOutLabel> leftOutArtists;  // by name
 };
 
 // NotFound when the catalog holds no analysed song for the codebook.
