@@ -229,7 +229,7 @@ void MainWindowTest::droppedFileIsPlacedWithoutRetraining() {
   const QString outside = m_dir.filePath(QStringLiteral("outside"));
   const QStringList files = testing::makeSynthLibrary(outside, 1, 2.0);
   QVERIFY(!files.isEmpty());
-  const QString dropped = files.front();
+  const QString& dropped = files.front();
   const QString modelPath = m_catalogPath + QStringLiteral(".model");
   const QDateTime modelTime = QFileInfo(modelPath).lastModified();
 

@@ -37,7 +37,7 @@ QJsonArray leftOutToJson(const std::vector<core::LeftOutLabel>& labels) {
 
 std::vector<core::LeftOutLabel> leftOutFromJson(const QJsonArray& array) {
   std::vector<core::LeftOutLabel> labels;
-  for (const QJsonValue& value : array) {
+  for (const auto& value : array) {
     const QJsonObject object = value.toObject();
     core::LeftOutLabel label;
     label.name = object.value(QStringLiteral("name")).toString().toStdString();

@@ -37,6 +37,7 @@ void pairWithinGroups(const std::vector<std::vector<int>>& groups, int partners,
 template <typename Key>
 std::vector<std::vector<int>> groupsOf(const std::map<Key, std::vector<int>>& byKey) {
   std::vector<std::vector<int>> groups;
+  groups.reserve(byKey.size());
   for (const auto& [key, members] : byKey) groups.push_back(members);
   return groups;
 }
