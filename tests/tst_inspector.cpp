@@ -3,6 +3,7 @@
 #include <QSignalSpy>
 #include <QToolButton>
 #include <QtTest>
+#include <algorithm>
 #include <set>
 
 #include "tests/librarytestdata.h"
@@ -112,6 +113,13 @@ class InspectorTest : public QObject {
         QCOMPARE(tags[i]->font().bold(), owned);
         markedSeen += owned ? 1 : 0;
       }
+      // The "already in the file" legend shows only when some predicted tag carries the mark.
+      bool legend = false;
+      for (const QLabel* label : panel.findChildren<QLabel*>())
+        legend |= label->text() == QStringLiteral("✓ already in the file");
+      QCOMPARE(legend, std::any_of(tags.begin(), tags.end(), [](const QToolButton* tag) {
+                 return tag->property("marked").toBool();
+               }));
       // Similar songs never include the song itself.
       const QList<QToolButton*> similar = entries(panel, QStringLiteral("song:"));
       QCOMPARE(similar.size(), ui::InspectorPanel::kSimilarSongsShown);
@@ -323,6 +331,9 @@ class InspectorTest : public QObject {
     QVERIFY(panel.notice().endsWith(QStringLiteral("are guesses.")));
     QVERIFY(!entries(panel, QStringLiteral("tag:")).isEmpty());  // still shown, and clickable
     QCOMPARE(tentativeLists(), 2);                               // tags and artists
+    // The door slam carries no tags, so nothing is marked and no legend explains a mark.
+    for (const QLabel* label : panel.findChildren<QLabel*>())
+      QVERIFY(label->text() != QStringLiteral("✓ already in the file"));
     panel.showSong(fileIdOf(1, 2));
     QVERIFY(!panel.notice().contains(QStringLiteral("nlike your library")));
     QCOMPARE(tentativeLists(), 0);

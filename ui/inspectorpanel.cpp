@@ -1,5 +1,7 @@
 #include "ui/inspectorpanel.h"
 
+#include <algorithm>
+
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGraphicsOpacityEffect>
@@ -157,8 +159,14 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     addUncalibratedNotice(layout);
     const bool unlike =
         addUnlikeNotice(layout, QString::fromStdString(model.noveltyOfFile(fileId).reason()));
-    auto* tags = addSection(layout, tr("Predicted tags"), tr("✓ already in the file"));
-    for (const library::Hit& hit : model.predictTags(*embedding, kTagsShown)) {
+    const std::vector<library::Hit> predicted = model.predictTags(*embedding, kTagsShown);
+    // The legend only where a mark needs it: some predicted tag the file already has.
+    const bool anyOwned =
+        std::any_of(predicted.begin(), predicted.end(),
+                    [&](const library::Hit& hit) { return owned.count(hit.name); });
+    auto* tags = addSection(layout, tr("Predicted tags"),
+                            anyOwned ? tr("✓ already in the file") : QString());
+    for (const library::Hit& hit : predicted) {
       addTagEntry(tags, QString::fromStdString(hit.name), probabilityOf(hit),
                   owned.count(hit.name) > 0);
     }
