@@ -153,51 +153,37 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
     resolved.minConfidence = calibration->autoTagThreshold;
   std::vector<Proposal> out;
   out.reserve(ids.size());
+  // A proposal for a file that gets no tags, and why.
+  const auto skip = [&](std::int64_t id, std::string path, std::string code, std::string reason) {
+    Proposal p;
+    p.fileId = id;
+    p.path = std::move(path);
+    p.field = params.field;
+    p.mode = params.mode;
+    p.skipCode = std::move(code);
+    p.skipReason = std::move(reason);
+    out.push_back(std::move(p));
+  };
   for (const std::int64_t id : ids) {
     const auto row = catalog.fileById(id);
     if (!row) {
-      Proposal p;
-      p.fileId = id;
-      p.field = params.field;
-      p.mode = params.mode;
-      p.skipCode = "not_in_library";
-      p.skipReason = "no file with id " + std::to_string(id) + " in the catalog";
-      out.push_back(std::move(p));
+      skip(id, {}, "not_in_library", "no file with id " + std::to_string(id) + " in the catalog");
       continue;
     }
     const auto embedding = session.embeddingOfFile(id);
     if (!embedding) {
-      Proposal p;
-      p.fileId = id;
-      p.path = row->path;
-      p.field = params.field;
-      p.mode = params.mode;
-      p.skipCode = "not_analysed";
-      p.skipReason = "the model has no embedding for this song (scan and train first)";
-      out.push_back(std::move(p));
+      skip(id, row->path, "not_analysed",
+           "the model has no embedding for this song (scan and train first)");
       continue;
     }
     if (!calibration) {
-      Proposal p;
-      p.fileId = id;
-      p.path = row->path;
-      p.field = params.field;
-      p.mode = params.mode;
-      p.skipCode = "uncalibrated_model";
-      p.skipReason = "the model has no tag probabilities (train again with calibration)";
-      out.push_back(std::move(p));
+      skip(id, row->path, "uncalibrated_model",
+           "the model has no tag probabilities (train again with calibration)");
       continue;
     }
     // A song unlike the training songs gets no proposal: its tags would be guesses.
     if (const core::Novelty novelty = session.noveltyOfFile(id); novelty.novel()) {
-      Proposal p;
-      p.fileId = id;
-      p.path = row->path;
-      p.field = params.field;
-      p.mode = params.mode;
-      p.skipCode = "unlike_library";
-      p.skipReason = novelty.reason();
-      out.push_back(std::move(p));
+      skip(id, row->path, "unlike_library", novelty.reason());
       continue;
     }
     std::vector<ProposedTag> ranked;
