@@ -104,6 +104,8 @@ class GuiThreadTest : public QObject {
   void editMenuAcceptMakesWrittenValuesUserTags();
 
  private:
+  // Shows `window` and opens the test catalog in it, waiting until everything is loaded.
+  void openLoaded(MainWindow& window);
   QTemporaryDir m_dir;
   QString m_music, m_catalogPath;
   std::map<QString, std::vector<std::string>> m_originalGenre;
@@ -145,20 +147,24 @@ void GuiThreadTest::observerSeesTheOpeningThread() {
   QCOMPARE(g_opens.onWorkers, 1);
 }
 
-void GuiThreadTest::editMenuUndoOpensTheCatalogOnWorkersOnly() {
-  g_opens.reset();
-  MainWindow window;
+void GuiThreadTest::openLoaded(MainWindow& window) {
   window.jobController()->setOptions({1, 5, 150});
   window.show();
   QVERIFY(QTest::qWaitForWindowExposed(&window));
+  window.openCatalog(m_catalogPath);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
+}
+
+void GuiThreadTest::editMenuUndoOpensTheCatalogOnWorkersOnly() {
+  g_opens.reset();
+  MainWindow window;
+  // Open the library; nothing has been auto-tagged yet.
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
   QMenu* edit = menuNamed(&window, QStringLiteral("&Edit"));
   QAction* undo = actionNamed(&window, QStringLiteral("Undo Auto-tagging"));
   QAction* autotag = actionNamed(&window, QStringLiteral("Auto-tag Files…"));
   QVERIFY(edit && undo && autotag);
-
-  // Open the library; nothing has been auto-tagged yet.
-  window.openCatalog(m_catalogPath);
-  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
   QVERIFY(window.snapshot()->hasModel());
   QVERIFY(!window.snapshot()->undoableBatch);
   openAndCloseMenu(edit);
@@ -245,15 +251,12 @@ void GuiThreadTest::editMenuAcceptMakesWrittenValuesUserTags() {
 
   g_opens.reset();
   MainWindow window;
-  window.jobController()->setOptions({1, 5, 150});
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
   QMenu* edit = menuNamed(&window, QStringLiteral("&Edit"));
   QAction* accept = actionNamed(&window, QStringLiteral("Accept Auto-tagged Values…"));
   QAction* undo = actionNamed(&window, QStringLiteral("Undo Auto-tagging"));
   QVERIFY(edit && accept && undo);
-  window.openCatalog(m_catalogPath);
-  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
   QVERIFY(window.snapshot()->acceptableBatch);
   QCOMPARE(window.snapshot()->acceptableBatch->batchId, applied.batchId);
   QCOMPARE(window.snapshot()->acceptableBatch->files, 3);
