@@ -345,6 +345,37 @@ class InspectorTest : public QObject {
     QCOMPARE(tentativeLists(), 2);
   }
 
+  // A long entry in a narrow list gives way to its score: elided to the width it gets ("…"), the
+  // whole text (an '&' shown as such) in its tooltip, and the bar and percentage whole beside it.
+  void longEntriesElideToTheirWidth() {
+    ui::HitList list;
+    const QString longName =
+        QStringLiteral("Rock & Roll Orchestra – An Overture Far Too Long For Any Narrow Panel");
+    QToolButton* longEntry = list.addEntry(longName, QStringLiteral("song:1"), 0.42f);
+    QToolButton* shortEntry = list.addEntry(QStringLiteral("Dub"), QStringLiteral("song:2"), 0.1f);
+    list.resize(260, list.sizeHint().height());
+    list.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&list));
+    auto* link = qobject_cast<ui::LinkButton*>(longEntry);
+    QVERIFY(link);
+    QVERIFY(link->width() < link->sizeHint().width());
+    QVERIFY2(link->shownText().endsWith(QStringLiteral("…")), qPrintable(link->shownText()));
+    QVERIFY2(link->shownText().startsWith(QStringLiteral("Rock && Roll")),
+             qPrintable(link->shownText()));
+    QCOMPARE(link->toolTip(), longName);
+    QCOMPARE(qobject_cast<ui::LinkButton*>(shortEntry)->shownText(), QStringLiteral("Dub"));
+    // Entries start at the same x, elided or not.
+    QCOMPARE(longEntry->x(), shortEntry->x());
+    for (const QLabel* percent : list.findChildren<QLabel*>(QStringLiteral("percent"))) {
+      QVERIFY(percent->x() >= link->x() + link->width());
+      QVERIFY(percent->x() + percent->width() <= list.width());
+      QVERIFY(percent->sizeHint().width() <= percent->width());
+    }
+    // Given room again, the whole text shows.
+    list.resize(list.sizeHint().width() + 40, list.height());
+    QTRY_COMPARE(link->shownText(), link->text());
+  }
+
   void screenshots() {
     if (qEnvironmentVariableIsEmpty("SONGSPACE_SCREENSHOT_DIR")) QSKIP("screenshots not asked for");
     ui::InspectorPanel panel;

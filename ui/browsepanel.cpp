@@ -18,7 +18,9 @@ BrowsePanel::BrowsePanel(QWidget* parent) : QWidget(parent), m_scroll(new QScrol
   outer->setContentsMargins(0, 0, 0, 0);
   m_scroll->setWidgetResizable(true);
   m_scroll->setFrameShape(QFrame::NoFrame);
-  m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+  // Never sideways: entries elide and text wraps to the panel's width (HitList, LinkButton), so
+  // the scores at the right edge stay in view however narrow the panel.
+  m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   outer->addWidget(m_scroll);
   beginContent();
   endContent();

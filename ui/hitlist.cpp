@@ -5,33 +5,66 @@
 
 #include <QGridLayout>
 #include <QLabel>
-#include <QToolButton>
+#include <QStyleOptionToolButton>
+#include <QStylePainter>
 
 #include "ui/scorebar.h"
 
 namespace songspace::ui {
 
 namespace {
-// Entries longer than this many average characters are elided (full text in the tooltip), so
-// one long title does not widen the whole panel (with the bar and the number, 32 fit the
-// inspector's default width; 48 pushed the scores out of view).
-constexpr int kMaxEntryChars = 32;
+// The fewest characters an elided entry keeps before its "…": enough to tell entries apart.
+constexpr int kMinShownChars = 4;
 }  // namespace
 
+LinkButton::LinkButton(QWidget* parent) : QToolButton(parent) {
+  setAutoRaise(true);
+  setToolButtonStyle(Qt::ToolButtonTextOnly);
+  // Preferred: the layout may shrink it down to minimumSizeHint(); paintEvent elides to fit.
+  setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+}
+
+int LinkButton::textMargin() const {
+  const int textWidth = fontMetrics().size(Qt::TextShowMnemonic, text()).width();
+  return std::max(0, QToolButton::sizeHint().width() - textWidth);
+}
+
+QSize LinkButton::minimumSizeHint() const {
+  const QSize whole = sizeHint();
+  const QFontMetrics metrics = fontMetrics();
+  const int least = textMargin() + metrics.averageCharWidth() * kMinShownChars +
+                    metrics.horizontalAdvance(QStringLiteral("…"));
+  return {std::min(whole.width(), least), whole.height()};
+}
+
+QString LinkButton::shownText() const {
+  return fontMetrics().elidedText(text(), Qt::ElideRight, width() - textMargin(),
+                                  Qt::TextShowMnemonic);
+}
+
+void LinkButton::paintEvent(QPaintEvent*) {
+  QStylePainter painter(this);
+  QStyleOptionToolButton option;
+  initStyleOption(&option);
+  // The style's panel (hover, focus) without its centred text; the text left-aligned over it,
+  // so elided and whole entries start at the same x.
+  option.text.clear();
+  painter.drawComplexControl(QStyle::CC_ToolButton, option);
+  const int inset = textMargin() / 2;
+  style()->drawItemText(&painter, rect().adjusted(inset, 0, -inset, 0),
+                        Qt::AlignLeft | Qt::AlignVCenter | Qt::TextShowMnemonic, option.palette,
+                        isEnabled(), shownText(), QPalette::ButtonText);
+}
+
 QToolButton* makeLinkButton(const QString& text, const QString& objectName, QWidget* parent) {
-  auto* button = new QToolButton(parent);
+  auto* button = new LinkButton(parent);
   button->setObjectName(objectName);
-  button->setAutoRaise(true);
-  button->setToolButtonStyle(Qt::ToolButtonTextOnly);
   button->setCursor(Qt::PointingHandCursor);
   button->setFocusPolicy(Qt::TabFocus);
   QPalette palette = button->palette();
   palette.setColor(QPalette::ButtonText, palette.color(QPalette::Link));
   button->setPalette(palette);
-  const QFontMetrics metrics(button->font());
-  const QString shown =
-      metrics.elidedText(text, Qt::ElideRight, metrics.averageCharWidth() * kMaxEntryChars);
-  button->setText(QString(shown).replace(QLatin1Char('&'), QStringLiteral("&&")));
+  button->setText(QString(text).replace(QLatin1Char('&'), QStringLiteral("&&")));
   button->setToolTip(text);
   return button;
 }
@@ -65,6 +98,7 @@ QToolButton* HitList::addEntry(const QString& text, const QString& objectName,
     bar->setScore(p, 1.0f);
     m_grid->addWidget(bar, row, 2, Qt::AlignVCenter);
     auto* number = new QLabel(percentText(p), this);
+    number->setObjectName(QStringLiteral("percent"));
     number->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     number->setForegroundRole(QPalette::PlaceholderText);
     number->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral(">99 %")));

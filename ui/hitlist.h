@@ -1,21 +1,22 @@
 #pragma once
 
 #include <QString>
+#include <QToolButton>
 #include <QWidget>
 #include <optional>
 
 class QGridLayout;
 class QLabel;
-class QToolButton;
 
 namespace songspace::ui {
 
 // A list of clickable entries (songs, artists or tags) as shown by the inspector and the artist
 // page: an optional mark column (✓, entry in bold), the entry as a link-coloured flat button,
 // and optionally the entry's calibrated probability (core/model/calibration.h) as a ScoreBar
-// and a percentage — the same meaning in every list. Entries are found by objectName
-// ("song:<id>", "artist:<name>", "tag:<name>") and carry the properties "marked" and, with a
-// probability, "probability" (in [0, 1]).
+// and a percentage (a QLabel named "percent") — the same meaning in every list. Entries are
+// found by objectName ("song:<id>", "artist:<name>", "tag:<name>") and carry the properties
+// "marked" and, with a probability, "probability" (in [0, 1]). However narrow the list, the bar
+// and the percentage keep their width: the entries give way, elided (see LinkButton).
 class HitList : public QWidget {
   Q_OBJECT
  public:
@@ -36,11 +37,30 @@ class HitList : public QWidget {
 // neither a near-miss nor a near-certainty reads as impossible or certain).
 QString percentText(float probability);
 
+// A flat, link-coloured button whose text is elided to the width the layout gives it (never
+// wider than the text needs, never narrower than a few characters), so a long title cannot push
+// its neighbours out of view. text() and the accessible name stay whole; makeLinkButton puts the
+// whole text in the tooltip.
+class LinkButton : public QToolButton {
+  Q_OBJECT
+ public:
+  explicit LinkButton(QWidget* parent = nullptr);
+  QSize minimumSizeHint() const override;
+  // The text as painted at the current width (elided with "…" when it does not fit).
+  QString shownText() const;
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+
+ private:
+  int textMargin() const;  // what the style adds around the text
+};
+
 // Shared look of the browsing panels.
 QLabel* makeTitleLabel(const QString& text, QWidget* parent);    // large, bold, wraps
 QLabel* makeHeadingLabel(const QString& text, QWidget* parent);  // section heading
 QLabel* makeNoteLabel(const QString& text, QWidget* parent);     // secondary, wraps
-// A flat, link-coloured button (for names in headers).
+// A LinkButton with `text` (any '&' shown as such) and the whole text as its tooltip.
 QToolButton* makeLinkButton(const QString& text, const QString& objectName, QWidget* parent);
 
 }  // namespace songspace::ui

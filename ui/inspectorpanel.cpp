@@ -21,10 +21,16 @@ namespace songspace::ui {
 
 namespace {
 
-// Lets a long path wrap at its separators without changing what the user reads.
+// Lets a long path or file name wrap after its separators without changing what the user reads
+// (a zero-width space after each), so it never widens the panel.
 QString wrappablePath(const QString& path) {
-  QString out = path;
-  return out.replace(QLatin1Char('/'), QStringLiteral("/\u200B"));
+  QString out;
+  out.reserve(path.size() + path.size() / 4);
+  for (const QChar c : path) {
+    out += c;
+    if (c == u'/' || c == u'_' || c == u'-' || c == u'.') out += QChar(0x200B);
+  }
+  return out;
 }
 
 QLabel* valueLabel(const QString& text, QWidget* parent) {
@@ -103,15 +109,16 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   QWidget* content = layout->parentWidget();
   const QString path = QString::fromStdString(song->path);
   const core::TrackInfo& info = song->info;
-  layout->addWidget(makeTitleLabel(
-      info.title.empty() ? QFileInfo(path).fileName() : QString::fromStdString(info.title),
-      content));
+  layout->addWidget(makeTitleLabel(info.title.empty() ? wrappablePath(QFileInfo(path).fileName())
+                                                      : QString::fromStdString(info.title),
+                                   content));
   if (!song->artistName.empty()) {
     const QString artist = QString::fromStdString(song->artistName);
     // A link label rather than a button: it lines up with the title above it.
     auto* link = new QLabel(QStringLiteral("<a href=\"artist\">%1</a>").arg(artist.toHtmlEscaped()),
                             content);
     link->setObjectName(QStringLiteral("headerArtist"));
+    link->setWordWrap(true);  // a long name wraps rather than widening the panel
     link->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     QFont font = link->font();
     font.setPointSizeF(font.pointSizeF() * 1.15);
@@ -184,7 +191,7 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   m_fileId = 0;
   QVBoxLayout* layout = beginContent();
   QWidget* content = layout->parentWidget();
-  layout->addWidget(makeTitleLabel(QFileInfo(path).fileName(), content));
+  layout->addWidget(makeTitleLabel(wrappablePath(QFileInfo(path).fileName()), content));
   layout->addWidget(makeNoteLabel(wrappablePath(path), content));
   addPlayButton(layout, [this, path] { Q_EMIT filePlayRequested(path); });
   const bool usable = snapshot() && snapshot()->hasModel() &&
@@ -241,7 +248,7 @@ void InspectorPanel::showFailedFile(const QString& path, const QString& reason) 
   m_fileId = 0;
   QVBoxLayout* layout = beginContent();
   QWidget* content = layout->parentWidget();
-  layout->addWidget(makeTitleLabel(QFileInfo(path).fileName(), content));
+  layout->addWidget(makeTitleLabel(wrappablePath(QFileInfo(path).fileName()), content));
   layout->addWidget(makeNoteLabel(wrappablePath(path), content));
   addNotice(layout, tr("This file could not be analysed: %1").arg(reason));
   endContent();

@@ -33,6 +33,7 @@
 #include "ui/appearance.h"
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
+#include "ui/columnfitter.h"
 #include "ui/inspectorpanel.h"
 #include "ui/libraryfilterproxy.h"
 #include "ui/librarytablemodel.h"
@@ -84,9 +85,15 @@ MainWindow::MainWindow(QWidget* parent)
   m_table->setWordWrap(false);
   m_table->verticalHeader()->hide();
   m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-  m_table->horizontalHeader()->setStretchLastSection(true);
-
   m_table->horizontalHeader()->setHighlightSections(false);
+  // Every column stays in view however narrow the table (1024 px screens): the text columns
+  // share the width, Duration keeps what its values need.
+  m_columns = new ColumnFitter(m_table, {{LibraryTableModel::Title, 30},
+                                         {LibraryTableModel::Artist, 20},
+                                         {LibraryTableModel::Album, 18},
+                                         {LibraryTableModel::Genre, 12},
+                                         {LibraryTableModel::Duration, 0},
+                                         {LibraryTableModel::PredictedTags, 20}});
   m_map = new MapPanel;
   m_tabs = new QTabWidget;
   m_tabs->setDocumentMode(true);
@@ -165,9 +172,8 @@ MainWindow::MainWindow(QWidget* parent)
   m_pages->addWidget(browser);
   setCentralWidget(m_pages);
   connect(m_pages, &QStackedWidget::currentChanged, this, [this](int page) {
-    const bool library = page == 1;
-    m_playerBar->setVisible(library);
-    m_queueDock->setVisible(library && m_queueWanted);
+    m_playerBar->setVisible(page == 1);
+    updateQueueDock();
   });
 
   buildMenusAndToolbar();
@@ -195,8 +201,10 @@ MainWindow::MainWindow(QWidget* parent)
     m_player->playCurrent();
   });
   connect(m_queuePanel, &QueuePanel::showSongRequested, this, &MainWindow::selectSong);
-  connect(playQueue(), &QAbstractItemModel::rowsInserted, this,
-          [this] { m_playPause->setEnabled(true); });
+  connect(playQueue(), &QAbstractItemModel::rowsInserted, this, [this] {
+    m_playPause->setEnabled(true);
+    updateQueueDock();
+  });
   connect(m_player, &PlayerBar::message, this,
           [this](const QString& text) { statusBar()->showMessage(text, 10000); });
   connect(m_player, &PlayerBar::showPlayingRequested, this,
@@ -557,11 +565,11 @@ void MainWindow::restoreSettings() {
   m_splitter->restoreState(settings::kWindowSplitter.read(store));
   m_map->setColorBy(settings::kMapColorBy.read(store));
   restoreState(settings::kWindowState.read(store));
-  m_queueWanted = !m_queueDock->isHidden();
-  const bool library = m_pages->currentIndex() == 1;
-  m_playerBar->setVisible(library);
-  m_queueDock->setVisible(library && m_queueWanted);
+  m_queueWanted = settings::kQueuePanelWanted.read(store);
+  m_playerBar->setVisible(m_pages->currentIndex() == 1);
   playQueue()->restore(settings::kPlayQueue.read(store), settings::kPlayQueueCurrent.read(store));
+  m_queueDock->hide();
+  updateQueueDock();
   m_player->loadCurrent();
   m_playPause->setEnabled(playQueue()->rowCount() > 0);
 }
@@ -572,6 +580,7 @@ void MainWindow::saveSettings() const {
   settings::kWindowSplitter.write(store, m_splitter->saveState());
   settings::kMapColorBy.write(store, m_map->colorBy());
   settings::kWindowState.write(store, saveState());
+  settings::kQueuePanelWanted.write(store, m_queueWanted);
   settings::kPlayQueue.write(store, playQueue()->save());
   settings::kPlayQueueCurrent.write(store, playQueue()->currentRow());
   if (!catalogPath().isEmpty()) settings::kLastCatalog.write(store, catalogPath());
@@ -583,15 +592,13 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   event->accept();
 }
 
-void MainWindow::sizeColumns() {
-  // Widths for typical content (a model reset restores the header's defaults).
-  const QList<QPair<int, int>> widths = {{LibraryTableModel::Title, 190},
-                                         {LibraryTableModel::Artist, 120},
-                                         {LibraryTableModel::Album, 110},
-                                         {LibraryTableModel::Genre, 70},
-                                         {LibraryTableModel::Duration, 72}};
-  for (const auto& [column, width] : widths) m_table->setColumnWidth(column, width);
-  m_table->horizontalHeader()->resizeSection(LibraryTableModel::PredictedTags, 120);
+void MainWindow::updateQueueDock() {
+  // Shown once it has songs, and then left open (emptied by Clear, it shows how to fill it).
+  if (m_pages->currentIndex() != 1 || !m_queueWanted) {
+    m_queueDock->hide();
+  } else if (playQueue()->rowCount() > 0) {
+    m_queueDock->show();
+  }
 }
 
 void MainWindow::setCurrentTab(Tab tab) {

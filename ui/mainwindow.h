@@ -32,6 +32,7 @@ namespace songspace::ui {
 
 class ArtistListModel;
 class ArtistPage;
+class ColumnFitter;
 class InspectorPanel;
 class LibraryFilterProxy;
 class LibraryTableModel;
@@ -124,7 +125,7 @@ class MainWindow : public QMainWindow {
   void buildPlaybackMenu();
   void showTableMenu(const QPoint& at);
   void updateEmptyStates();
-  void sizeColumns();
+  void updateQueueDock();
   void updateFailedList();
   void updateLeftOutList();
 
@@ -164,6 +165,7 @@ class MainWindow : public QMainWindow {
   QListWidget* m_leftOutList;
   QTabWidget* m_tabs;
   QTableView* m_table;
+  ColumnFitter* m_columns;
   MapPanel* m_map;
   QStackedWidget* m_right;
   InspectorPanel* m_inspector;
@@ -172,7 +174,8 @@ class MainWindow : public QMainWindow {
   QueuePanel* m_queuePanel;
   QDockWidget* m_queueDock;
   QToolBar* m_playerBar;      // holds m_player
-  bool m_queueWanted = true;  // the queue dock's shown state on the library page
+  bool m_queueWanted = true;  // View › Play Queue: the dock shows on the library page, when wanted,
+                              // once the queue has songs (updateQueueDock)
   QFrame* m_infoBar;
   QLabel* m_infoText;
 

@@ -22,6 +22,7 @@
 #include "ui/artistpage.h"
 #include "ui/autotagdialog.h"
 #include "ui/autotagundo.h"
+#include "ui/columnfitter.h"
 #include "ui/firstrundialog.h"
 #include "ui/inspectorpanel.h"
 #include "ui/libraryfilterproxy.h"
@@ -91,9 +92,8 @@ void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snap
   m_discovery.reset();
   m_syncing = true;
   const QString artist = m_artists->currentIndex().data(ArtistListModel::NameRole).toString();
-  const bool first = m_tableModel->rowCount() == 0;
   m_tableModel->setSnapshot(m_snapshot);
-  if (first) sizeColumns();
+  m_columns->fit();  // Duration's width follows its values
   m_artistModel->setSnapshot(m_snapshot);
   m_artists->setCurrentIndex(m_artistModel->indexOfArtist(artist));
   m_inspector->setSnapshot(m_snapshot);

@@ -181,9 +181,7 @@ void PlayerBar::loadCurrent() {
 void PlayerBar::setSong(const QueueItem& item) {
   m_fileId = item.fileId;
   m_titleText = item.title;
-  const QFontMetrics metrics(m_title->font());
-  m_title->setText(metrics.elidedText(item.title, Qt::ElideRight, m_title->maximumWidth() - 8)
-                       .replace(QLatin1Char('&'), QStringLiteral("&&")));
+  m_title->setText(QString(item.title).replace(QLatin1Char('&'), QStringLiteral("&&")));  // elides
   m_title->setToolTip(tr("Show the playing song (%1)").arg(item.path));
   m_title->setEnabled(!item.path.isEmpty());
   m_playButton->setEnabled(!item.path.isEmpty());

@@ -29,6 +29,9 @@ inline const Key<QByteArray> kWindowGeometry{QStringLiteral("window/geometry")};
 inline const Key<QByteArray> kWindowSplitter{QStringLiteral("window/splitter")};
 // QMainWindow::saveState(): where the play queue dock is and whether it is shown.
 inline const Key<QByteArray> kWindowState{QStringLiteral("window/state")};
+// Whether the play queue panel is wanted (View › Play Queue). It shows, when wanted, only while
+// the queue has songs: an empty queue does not take a quarter of a 1024-pixel-wide window.
+inline const Key<bool> kQueuePanelWanted{QStringLiteral("window/queuePanelWanted"), true};
 // The map's "Colour by" choice (MapPanel::ColorBy as int).
 inline const Key<int> kMapColorBy{QStringLiteral("map/colorBy"), 0};
 // The catalog opened last (absolute path), reopened at start-up when it still exists.

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QList>
+#include <QObject>
+
+class QTableView;
+
+namespace songspace::ui {
+
+// Keeps a table's columns inside its viewport, so no column is pushed off-screen by the others:
+// columns with a weight share the width left by the natural-width columns (weight 0: as wide as
+// their header and contents need) in proportion to their weights, never narrower than the
+// header's minimum section size. It refits whenever the viewport's width changes, until the user
+// drags a column edge; from then on the widths are the user's (and the table scrolls sideways
+// when they add up to more than it shows).
+class ColumnFitter : public QObject {
+  Q_OBJECT
+ public:
+  struct Share {
+    int column;
+    int weight;  // 0: natural width; > 0: a share of the rest
+  };
+  // `table` owns the fitter (it is its parent). Columns not listed keep their width.
+  ColumnFitter(QTableView* table, QList<Share> shares);
+
+  // Refits now (natural widths measured again, e.g. after the model was reset), unless the user
+  // has sized a column.
+  void fit();
+  bool userSized() const { return m_userSized; }
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
+ private:
+  void apply();
+
+  QTableView* m_table;
+  QList<Share> m_shares;
+  QList<int> m_natural;  // per share, the measured natural width (weight-0 shares only)
+  bool m_fitting = false;
+  bool m_userSized = false;
+};
+
+}  // namespace songspace::ui
