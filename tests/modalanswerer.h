@@ -22,6 +22,7 @@ class ModalAnswerer {
       auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
       if (!box || !box->isVisible()) return;
       m_texts << box->text();
+      m_boxes << Seen{box->windowTitle(), box->width()};
       QAbstractButton* yes = box->button(QMessageBox::Yes);
       QTest::mouseClick(yes ? yes : box->button(QMessageBox::Ok), Qt::LeftButton);
     });
@@ -32,11 +33,18 @@ class ModalAnswerer {
 
   // The text of every box answered so far, first first.
   const QStringList& texts() const { return m_texts; }
+  // Every box answered so far as it was shown: its title and width.
+  struct Seen {
+    QString title;
+    int width = 0;
+  };
+  const QList<Seen>& boxes() const { return m_boxes; }
   void stop() { m_timer.stop(); }
 
  private:
   QTimer m_timer;
   QStringList m_texts;
+  QList<Seen> m_boxes;
 };
 
 }  // namespace songspace::testing

@@ -28,6 +28,7 @@
 #include "modalanswerer.h"
 #include "taglibrary.h"
 #include "ui/autotagdialog.h"
+#include "ui/dialogtitle.h"
 #include "ui/englishplurals.h"
 #include "ui/mainwindow.h"
 
@@ -207,6 +208,16 @@ void GuiThreadTest::editMenuUndoOpensTheCatalogOnWorkersOnly() {
   answer.stop();
   QVERIFY2(texts[1].startsWith(QStringLiteral("Restored %1 files.").arg(written)),
            qPrintable(texts[1]));
+  // Each box is wide enough for its title (issue 14: "Undo a... agging"), the short report too.
+  for (const auto& seen : answer.boxes()) {
+    QWidget sameTitle;
+    sameTitle.setWindowTitle(seen.title);
+    QCOMPARE(seen.title, QStringLiteral("Undo auto-tagging"));
+    QVERIFY2(
+        seen.width >= ui::widthForTitle(sameTitle),
+        qPrintable(
+            QStringLiteral("%1 px < %2 px").arg(seen.width).arg(ui::widthForTitle(sameTitle))));
+  }
   QTRY_VERIFY_WITH_TIMEOUT(window.snapshot() && !window.snapshot()->undoableBatch, kWaitMs);
   QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);
   openAndCloseMenu(edit);
@@ -285,7 +296,7 @@ void GuiThreadTest::editMenuAcceptMakesWrittenValuesUserTags() {
   QTRY_VERIFY_WITH_TIMEOUT(texts.size() == 2, kWaitMs);
   answer.stop();
   QVERIFY2(texts[0].contains(QStringLiteral("the genre of 3 files")), qPrintable(texts[0]));
-  QVERIFY2(texts[1].startsWith(QStringLiteral("6 values are now your own tags (in 3 files).")),
+  QVERIFY2(texts[1].startsWith(QStringLiteral("Accepted 6 values in 3 files as your own tags;")),
            qPrintable(texts[1]));
   QTRY_VERIFY_WITH_TIMEOUT(window.snapshot() && !window.snapshot()->acceptableBatch, kWaitMs);
   QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kWaitMs);

@@ -136,6 +136,7 @@ void JobControllerTest::cancelMidScanLeavesConsistentCatalog() {
   controller.setOptions(options);
   QSignalSpy snapshots(&controller, &JobController::snapshotReady);
   QSignalSpy finished(&controller, &JobController::finished);
+  QSignalSpy steps(&controller, &JobController::stepFinished);
   controller.openCatalog(catalogPath);
   QVERIFY(finished.wait(kChainTimeoutMs));
 
@@ -155,6 +156,13 @@ void JobControllerTest::cancelMidScanLeavesConsistentCatalog() {
   QVERIFY(partial);
   QVERIFY(!partial->hasModel());
   QVERIFY2(partial->songs.size() < 36u, qPrintable(QString::number(partial->songs.size())));
+  // The status says it was cancelled and what it kept (issue 14: not a bare "8 files analysed").
+  QVERIFY(!steps.isEmpty());
+  QCOMPARE(steps.last().at(0).toString(), QStringLiteral("scan"));
+  const QString summary = steps.last().at(1).toString();
+  QVERIFY2(summary.startsWith(QStringLiteral("Scan cancelled. Kept what it had done: %1 file")
+                                  .arg(partial->songs.size())),
+           qPrintable(summary));
 
   {
     base::Status status;

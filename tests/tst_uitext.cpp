@@ -112,6 +112,17 @@ void UiTextTest::undoSentences() {
   QVERIFY2(
       ui::AutotagUndo::describe(info).endsWith(QStringLiteral("(batch 4): the genre of 2 files")),
       qPrintable(ui::AutotagUndo::describe(info)));
+  // Accepting: two counts in one sentence, each with its own plural.
+  library::AcceptResult accepted;
+  accepted.tags.push_back({1, "ambient", 1, 1});
+  QCOMPARE(ui::AutotagUndo::describeAccept(accepted),
+           QStringLiteral(
+               "Accepted 1 value in 1 file as your own tags; the next training learns from them."));
+  accepted.tags.push_back({1, "calm", 2, 1});
+  accepted.tags.push_back({2, "ambient", 3, 1});
+  QVERIFY2(ui::AutotagUndo::describeAccept(accepted).startsWith(
+               QStringLiteral("Accepted 3 values in 2 files as your own tags;")),
+           qPrintable(ui::AutotagUndo::describeAccept(accepted)));
   QCoreApplication::removeTranslator(&plurals);
 }
 

@@ -391,9 +391,9 @@ void AutotagDialog::applyFinished() {
       text += QLatin1Char(' ') + tr("Stopped early: the remaining files were not touched.");
     }
     if (r.count(library::FileOutcomeKind::Written) > 0) {
-      text += QLatin1Char(' ') + tr("Edit ▸ Undo auto-tagging restores the previous values;") +
-              QLatin1Char(' ') +
-              tr("Edit ▸ Accept makes them your tags (only accepted values are learned from).");
+      text += QLatin1Char(' ') + tr("Edit ▸ Undo auto-tagging restores the previous values; "
+                                    "Edit ▸ Accept makes them your tags (only accepted values are "
+                                    "learned from).");
     }
   }
   m_summary->setText(text);

@@ -13,12 +13,22 @@
 
 #include "core/library/tagundo.h"
 #include "ui/autotagmodel.h"
+#include "ui/dialogtitle.h"
 
 namespace songspace::ui {
 
 namespace {
 
 constexpr int kReasonsInline = 5;  // more go to the message box's details
+
+// A Yes/Cancel question, wide enough for its title.
+bool confirm(QWidget* parent, const QString& title, const QString& text) {
+  QMessageBox box(QMessageBox::Question, title, text, QMessageBox::Yes | QMessageBox::Cancel,
+                  parent);
+  box.setDefaultButton(QMessageBox::Yes);
+  fitTitle(box);
+  return box.exec() == QMessageBox::Yes;
+}
 
 }  // namespace
 
@@ -65,21 +75,23 @@ QString AutotagUndo::describeAccept(const library::AcceptResult& result) {
   if (!result.status.ok()) {
     return tr("Nothing was accepted: %1").arg(QString::fromStdString(result.status.message));
   }
-  return tr("%n value(s) are now your own tags", nullptr, static_cast<int>(result.tags.size())) +
-         QLatin1Char(' ') + tr("(in %n file(s)).", nullptr, result.files()) + QLatin1Char(' ') +
-         tr("The next training learns from them.");
+  // Two counts, one sentence: the files' count goes into the sentence whole, so a translation
+  // can place it.
+  return tr("Accepted %n value(s) in %1 as your own tags; the next training learns from them.",
+            nullptr, static_cast<int>(result.tags.size()))
+      .arg(tr("%n file(s)", nullptr, result.files()));
 }
 
 void AutotagUndo::acceptLast(QWidget* parent, const QString& catalogPath,
                              const library::UndoableBatch& batch, std::function<void()> done) {
-  const auto answer = QMessageBox::question(
-      parent, tr("Accept auto-tagged values"),
-      tr("Accept the values written by %1 as your own tags?\n\nUntil you accept them, values "
-         "Songspace wrote are shown but never learned from. Accepted values become your tags: "
-         "training learns from them, and Undo no longer takes them back.")
-          .arg(describe(batch)),
-      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
-  if (answer != QMessageBox::Yes) return;
+  if (!confirm(parent, tr("Accept auto-tagged values"),
+               tr("Accept the values written by %1 as your own tags?\n\nUntil you accept them, "
+                  "values Songspace wrote are shown but never learned from. Accepted values "
+                  "become your tags: training learns from them, and Undo no longer takes them "
+                  "back.")
+                   .arg(describe(batch)))) {
+    return;
+  }
   auto* watcher = new QFutureWatcher<library::AcceptResult>(parent);
   QPointer<QWidget> owner(parent);
   QObject::connect(watcher, &QFutureWatcher<library::AcceptResult>::finished, watcher,
@@ -90,6 +102,7 @@ void AutotagUndo::acceptLast(QWidget* parent, const QString& catalogPath,
                          result.status.ok() ? QMessageBox::Information : QMessageBox::Warning,
                          tr("Accept auto-tagged values"), describeAccept(result), QMessageBox::Ok,
                          owner);
+                     fitTitle(box);
                      box.exec();
                      if (done && result.status.ok()) done();
                    });
@@ -101,17 +114,17 @@ void AutotagUndo::acceptLast(QWidget* parent, const QString& catalogPath,
 
 void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
                            const library::UndoableBatch& batch, std::function<void()> done) {
-  const auto answer = QMessageBox::question(
-      parent, tr("Undo auto-tagging"),
-      tr("Restore the previous values of %1?\n\nFiles changed since then are left "
-         "alone and listed afterwards.")
-          .arg(describe(batch)),
-      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
-  if (answer != QMessageBox::Yes) return;
+  if (!confirm(parent, tr("Undo auto-tagging"),
+               tr("Restore the previous values of %1?\n\nFiles changed since then are left "
+                  "alone and listed afterwards.")
+                   .arg(describe(batch)))) {
+    return;
+  }
 
   auto* progress =
       new QProgressDialog(tr("Restoring tags…"), tr("Stop"), 0, std::max(1, batch.files), parent);
   progress->setWindowTitle(tr("Undo auto-tagging"));
+  progress->setMinimumWidth(widthForTitle(*progress));
   progress->setWindowModality(Qt::WindowModal);
   progress->setMinimumDuration(0);
   progress->setAutoClose(false);
@@ -138,6 +151,7 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
                              : QMessageBox::Warning,
                          tr("Undo auto-tagging"), text, QMessageBox::Ok, owner);
                      if (!details.isEmpty()) box.setDetailedText(details);
+                     fitTitle(box);
                      box.exec();
                      if (done && result.batchId > 0) done();
                    });

@@ -217,10 +217,18 @@ bool JobController::runScanStep(const Chain& chain) {
     Q_EMIT failed(tr("The scan failed: %1").arg(QString::fromStdString(summary.status.message)));
     return false;
   }
-  Q_EMIT stepFinished(QStringLiteral("scan"),
-                      tr("%n file(s) analysed, %1 unchanged, %2 failed", nullptr, summary.analyzed)
-                          .arg(summary.unchanged)
-                          .arg(summary.failed.size()));
+  const auto failedCount = static_cast<qint64>(summary.failed.size());
+  Q_EMIT stepFinished(
+      QStringLiteral("scan"),
+      summary.cancelled
+          ? tr("Scan cancelled. Kept what it had done: %n file(s) analysed, %1 unchanged, %2 "
+               "failed. Rescan to analyse the rest.",
+               nullptr, summary.analyzed)
+                .arg(summary.unchanged)
+                .arg(failedCount)
+          : tr("%n file(s) analysed, %1 unchanged, %2 failed", nullptr, summary.analyzed)
+                .arg(summary.unchanged)
+                .arg(failedCount));
   return !summary.cancelled;
 }
 
@@ -244,7 +252,11 @@ bool JobController::runTrainStep(const Chain& chain) {
   };
   report({tr("Training the model"), 0, 0, -1, {}}, true);
   const library::TrainJobResult result = library::runTrainJob(*catalog, chain.catalogPath, options);
-  if (m_cancel) return false;
+  if (m_cancel) {  // a cancelled training job stores nothing (library::runTrainJob)
+    Q_EMIT stepFinished(QStringLiteral("train"),
+                        tr("Training cancelled: the model is as it was before."));
+    return false;
+  }
   if (!result.status.ok()) {
     Q_EMIT failed(tr("Training failed: %1").arg(QString::fromStdString(result.status.message)));
     return false;

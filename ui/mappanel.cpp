@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "core/library/playlistfile.h"
+#include "ui/dialogtitle.h"
 #include "ui/mapview.h"
 
 namespace songspace::ui {
@@ -268,9 +269,11 @@ void MapPanel::savePlaylist() {
     if (const core::SongRow* song = m_snapshot->song(id)) songs.push_back(song);
   }
   if (const auto written = library::writePlaylistM3u8(file, songs); !written.ok()) {
-    QMessageBox::warning(
-        this, tr("Save Playlist"),
-        tr("Cannot save %1: %2").arg(file, QString::fromStdString(written.message)));
+    QMessageBox box(QMessageBox::Warning, tr("Save Playlist"),
+                    tr("Cannot save %1: %2").arg(file, QString::fromStdString(written.message)),
+                    QMessageBox::Ok, this);
+    fitTitle(box);
+    box.exec();
     return;
   }
   Q_EMIT playlistSaved(QFileInfo(file).absoluteFilePath(), static_cast<int>(songs.size()));
