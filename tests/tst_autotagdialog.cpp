@@ -286,6 +286,8 @@ class TestAutotagDialog : public QObject {
     QVERIFY(!shown.count(path("02 lights.mp3")));
     QVERIFY(shown.size() >= 8);
     saveScreenshot(*dialog, QStringLiteral("autotagdialog-preview.png"));
+    // The Result column is empty until an apply: hidden, the reasons get its width.
+    QVERIFY(dialog->view()->isColumnHidden(AutotagModel::ResultColumn));
 
     QSignalSpy applied(dialog.get(), &ui::AutotagDialog::applied);
     QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
@@ -298,6 +300,7 @@ class TestAutotagDialog : public QObject {
     QVERIFY(result.batchId > 0);
     QCOMPARE(result.count(library::FileOutcomeKind::Written), static_cast<int>(shown.size()));
     QVERIFY(dialog->summaryText().contains(QStringLiteral("%1 written").arg(shown.size())));
+    QVERIFY(!dialog->view()->isColumnHidden(AutotagModel::ResultColumn));
 
     QCOMPARE(bytes(path("02 lights.mp3")), leftOutBytes);
     QCOMPARE(bytes(path("11 radio.wav")), wavBytes);

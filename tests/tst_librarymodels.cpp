@@ -166,8 +166,8 @@ class LibraryModelsTest : public QObject {
                                                : a.data(LibraryTableModel::SortRole).toDouble() >=
                                                      b.data(LibraryTableModel::SortRole).toDouble())
                 : (order == Qt::AscendingOrder
-                       ? proxy.naturalCompare(a.data().toString(), b.data().toString()) <= 0
-                       : proxy.naturalCompare(a.data().toString(), b.data().toString()) >= 0);
+                       ? proxy.compareValues(a.data().toString(), b.data().toString()) <= 0
+                       : proxy.compareValues(a.data().toString(), b.data().toString()) >= 0);
         QVERIFY2(ordered,
                  qPrintable(a.data().toString() + QStringLiteral(" / ") + b.data().toString()));
       }
@@ -219,6 +219,36 @@ class LibraryModelsTest : public QObject {
                                   QStringLiteral("Song 4"), QStringLiteral("Song 5"),
                                   QStringLiteral("Song 6"), QStringLiteral("Song 7"),
                                   QStringLiteral("Song 9"), QStringLiteral("Song 10")}));
+  }
+
+  // The window's default order (by artist): each artist's albums, tracks in album order; a
+  // song without an artist after all the others.
+  void artistOrderIsAlbumOrderWithUntaggedLast() {
+    LibraryTableModel model;
+    model.setSnapshot(m_library.snapshot);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(LibraryTableModel::Artist, Qt::AscendingOrder);
+    QVERIFY(proxy.rowCount() > 10);
+    for (int row = 1; row < proxy.rowCount(); ++row) {
+      const QModelIndex a = proxy.index(row - 1, LibraryTableModel::Artist);
+      const QModelIndex b = proxy.index(row, LibraryTableModel::Artist);
+      const int byArtist = proxy.compareValues(a.data().toString(), b.data().toString());
+      QVERIFY(byArtist <= 0);
+      if (byArtist < 0) continue;
+      const int byAlbum =
+          proxy.compareValues(a.siblingAtColumn(LibraryTableModel::Album).data().toString(),
+                              b.siblingAtColumn(LibraryTableModel::Album).data().toString());
+      QVERIFY(byAlbum <= 0);
+      if (byAlbum == 0) {
+        QVERIFY(a.data(LibraryTableModel::TrackNumberRole).toInt() <=
+                b.data(LibraryTableModel::TrackNumberRole).toInt());
+      }
+    }
+    // Values a file lacks sort last: "" after "Zed", both ways of comparing.
+    QVERIFY(proxy.compareValues(QString(), QStringLiteral("Zed")) > 0);
+    QVERIFY(proxy.compareValues(QStringLiteral("Zed"), QString()) < 0);
+    QCOMPARE(proxy.compareValues(QString(), QString()), 0);
   }
 
   void searchSemantics() {

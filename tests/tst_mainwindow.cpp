@@ -96,6 +96,11 @@ void verifyColumnsFit(const QTableView* table) {
              qPrintable(QString::number(column)));
     QVERIFY(table->columnWidth(column) >= table->fontMetrics().averageCharWidth() * 4);
   }
+  // Together they fill the table's width exactly: no gap, nothing beyond the edge.
+  int total = 0;
+  for (int column = 0; column < ui::LibraryTableModel::ColumnCount; ++column)
+    total += table->columnWidth(column);
+  QCOMPARE(total, table->viewport()->width());
   // Duration shows its values whole.
   QVERIFY(table->columnWidth(ui::LibraryTableModel::Duration) >=
           table->fontMetrics().horizontalAdvance(QStringLiteral("0:00")));

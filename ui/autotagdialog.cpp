@@ -168,6 +168,8 @@ void AutotagDialog::buildUi() {
   m_view->setSelectionMode(QAbstractItemView::SingleSelection);
   m_view->header()->setStretchLastSection(true);
   m_view->setTextElideMode(Qt::ElideRight);  // reasons read from the start
+  // Empty until an apply: hidden till then, so the preview's reasons get its width.
+  m_view->setColumnHidden(AutotagModel::ResultColumn, true);
   connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
     m_view->expandAll();
     m_view->resizeColumnToContents(AutotagModel::NameColumn);
@@ -304,6 +306,7 @@ void AutotagDialog::proposalsFinished() {
   m_hasResult = false;
   m_summary->clear();
   m_summary->hide();
+  m_view->setColumnHidden(AutotagModel::ResultColumn, true);
   m_model->setProposals(std::move(run.proposals));
   m_applyPending = m_debounce->isActive();
   updateStatus();
@@ -317,6 +320,7 @@ void AutotagDialog::apply() {
   if (proposals.empty()) return;
   m_cancel = false;
   m_model->clearOutcomes();
+  m_view->setColumnHidden(AutotagModel::ResultColumn, false);
   setProgressRange(static_cast<int>(proposals.size()));
   m_progress->setValue(0);
   m_progress->show();

@@ -100,7 +100,8 @@ QString BrowsePanel::songLabel(std::int64_t fileId) const {
                       ? QFileInfo(QString::fromStdString(song->path)).fileName()
                       : QString::fromStdString(song->info.title);
   if (song->artistName.empty()) return title;
-  return QStringLiteral("%1 – %2").arg(QString::fromStdString(song->artistName), title);
+  // Title first: where a narrow panel elides the entry, what is cut is the artist.
+  return tr("%1 – %2", "song title – artist").arg(title, QString::fromStdString(song->artistName));
 }
 
 void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> probability,

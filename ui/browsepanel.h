@@ -50,7 +50,7 @@ class BrowsePanel : public QWidget {
   void addNotice(QVBoxLayout* layout, const QString& message);
   // A heading plus an empty HitList.
   HitList* addSection(QVBoxLayout* layout, const QString& heading, const QString& legend = {});
-  // "Artist – Title" of a library song (the file name when untitled).
+  // "Title – Artist" of a library song (the file name when untitled).
   QString songLabel(std::int64_t fileId) const;
   // Entry helpers that wire the click to the right signal. Song entries also offer Play Now,
   // Play Next and Add to Queue (context menu; Shift+Enter plays next, Ctrl+Enter appends).

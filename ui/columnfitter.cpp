@@ -35,8 +35,7 @@ void ColumnFitter::fit() {
     const int headerWidth =
         header->fontMetrics().horizontalAdvance(title) +
         2 * header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
-    m_natural << (share.weight > 0 ? 0
-                                   : std::max(headerWidth, view->sizeHintForColumn(share.column)));
+    m_natural << std::max(headerWidth, view->sizeHintForColumn(share.column));
   }
   apply();
 }
@@ -44,27 +43,55 @@ void ColumnFitter::fit() {
 void ColumnFitter::apply() {
   if (m_userSized || m_natural.size() != m_shares.size()) return;
   QHeaderView* header = m_table->horizontalHeader();
-  int left = header->width();
-  int weights = 0;
-  for (int i = 0; i < m_shares.size(); ++i) {
+  const auto count = m_shares.size();
+  // Natural-width columns first; then, repeatedly, a weighted column whose values fit in its
+  // share of what is left gets just their width (its unused share goes to the others); the
+  // columns that remain split the rest by weight. Room beyond every natural width goes to all
+  // weighted columns by weight.
+  QList<double> width(count, 0.0);
+  QList<bool> settled(count, false);
+  double left = header->width();
+  for (qsizetype i = 0; i < count; ++i) {
+    if (m_shares[i].weight > 0) continue;
+    width[i] = m_natural[i];
+    settled[i] = true;
     left -= m_natural[i];
-    weights += m_shares[i].weight;
   }
+  for (bool changed = true; changed;) {
+    changed = false;
+    int weights = 0;
+    for (qsizetype i = 0; i < count; ++i) weights += settled[i] ? 0 : m_shares[i].weight;
+    for (qsizetype i = 0; i < count && weights > 0; ++i) {
+      if (settled[i] || m_natural[i] > left * m_shares[i].weight / weights) continue;
+      width[i] = m_natural[i];
+      settled[i] = true;
+      left -= m_natural[i];
+      changed = true;
+    }
+  }
+  int open = 0;
+  int allWeights = 0;
+  for (qsizetype i = 0; i < count; ++i) {
+    open += settled[i] ? 0 : m_shares[i].weight;
+    allWeights += m_shares[i].weight;
+  }
+  for (qsizetype i = 0; i < count; ++i) {
+    if (!settled[i]) {
+      width[i] = std::max(0.0, left) * m_shares[i].weight / open;
+    } else if (open == 0 && allWeights > 0) {
+      width[i] += std::max(0.0, left) * m_shares[i].weight / allWeights;
+    }
+  }
+  // Cumulative rounding: the widths add up to the viewport exactly.
   const int least = header->minimumSectionSize();
   m_fitting = true;
+  double edge = 0;
   int given = 0;
-  int weightSoFar = 0;
-  for (int i = 0; i < m_shares.size(); ++i) {
-    const Share& share = m_shares[i];
-    int width = m_natural[i];
-    if (share.weight > 0) {
-      // Cumulative rounding: the shares add up to exactly what is left.
-      weightSoFar += share.weight;
-      const int upTo = weights > 0 ? std::max(0, left) * weightSoFar / weights : 0;
-      width = std::max(least, upTo - given);
-      given = upTo;
-    }
-    header->resizeSection(share.column, width);
+  for (qsizetype i = 0; i < count; ++i) {
+    edge += width[i];
+    const int right = static_cast<int>(edge);
+    header->resizeSection(m_shares[i].column, std::max(least, right - given));
+    given = right;
   }
   m_fitting = false;
 }

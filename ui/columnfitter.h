@@ -7,12 +7,13 @@ class QTableView;
 
 namespace songspace::ui {
 
-// Keeps a table's columns inside its viewport, so no column is pushed off-screen by the others:
-// columns with a weight share the width left by the natural-width columns (weight 0: as wide as
-// their header and contents need) in proportion to their weights, never narrower than the
-// header's minimum section size. It refits whenever the viewport's width changes, until the user
-// drags a column edge; from then on the widths are the user's (and the table scrolls sideways
-// when they add up to more than it shows).
+// Keeps a table's columns inside its viewport, so no column is pushed off-screen by the others.
+// Columns of weight 0 get their natural width (header text and values); a weighted column whose
+// values fit in its share of the rest gets just their width, and the columns whose values do not
+// fit share what remains in proportion to their weights (elided); room to spare goes to the
+// weighted columns by weight. Never narrower than the header's minimum section size. It refits
+// whenever the viewport's width changes, until the user drags a column edge; from then on the
+// widths are the user's (and the table scrolls sideways when they add up to more than it shows).
 class ColumnFitter : public QObject {
   Q_OBJECT
  public:
@@ -36,7 +37,7 @@ class ColumnFitter : public QObject {
 
   QTableView* m_table;
   QList<Share> m_shares;
-  QList<int> m_natural;  // per share, the measured natural width (weight-0 shares only)
+  QList<int> m_natural;  // per share, its measured natural width (fit())
   bool m_fitting = false;
   bool m_userSized = false;
 };

@@ -56,12 +56,32 @@ bool LibraryFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sour
   return true;
 }
 
+int LibraryFilterProxy::compareValues(const QString& a, const QString& b) const {
+  if (a.isEmpty() != b.isEmpty()) return a.isEmpty() ? 1 : -1;
+  return naturalCompare(a, b);
+}
+
 bool LibraryFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
   const QVariant a = left.data(LibraryTableModel::SortRole);
   const QVariant b = right.data(LibraryTableModel::SortRole);
   if (a.isValid() && b.isValid()) return a.toDouble() < b.toDouble();
-  return naturalCompare(left.data(Qt::DisplayRole).toString(),
-                        right.data(Qt::DisplayRole).toString()) < 0;
+  const int byColumn =
+      compareValues(left.data(Qt::DisplayRole).toString(), right.data(Qt::DisplayRole).toString());
+  if (byColumn != 0 || left.column() != LibraryTableModel::Artist) return byColumn < 0;
+  // One artist's songs in album order: album, track number (unknown last), title.
+  const auto text = [](const QModelIndex& index, int column) {
+    return index.siblingAtColumn(column).data(Qt::DisplayRole).toString();
+  };
+  if (const int byAlbum = compareValues(text(left, LibraryTableModel::Album),
+                                        text(right, LibraryTableModel::Album));
+      byAlbum != 0) {
+    return byAlbum < 0;
+  }
+  const int trackA = left.data(LibraryTableModel::TrackNumberRole).toInt();
+  const int trackB = right.data(LibraryTableModel::TrackNumberRole).toInt();
+  if (trackA != trackB) return trackB == 0 || (trackA != 0 && trackA < trackB);
+  return compareValues(text(left, LibraryTableModel::Title),
+                       text(right, LibraryTableModel::Title)) < 0;
 }
 
 int LibraryFilterProxy::naturalCompare(const QString& a, const QString& b) const {

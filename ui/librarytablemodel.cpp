@@ -74,6 +74,7 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
       row.text[Album] = QString::fromStdString(song.album.empty() ? song.info.album : song.album);
       row.text[Genre] = joined(song.info.genres);
       row.seconds = song.info.durationSeconds;
+      row.trackNumber = song.info.trackNumber;
       row.text[Duration] = formatDuration(song.info.durationSeconds);
       if (calibrated) {
         row.text[PredictedTags] =
@@ -126,6 +127,8 @@ QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
       return {};
     case UnlikeLibraryRole:
       return !row.unlikeReason.isEmpty();
+    case TrackNumberRole:
+      return row.trackNumber;
     case Qt::TextAlignmentRole:
       if (index.column() == Duration) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
       return {};

@@ -28,6 +28,7 @@ class LibraryTableModel : public QAbstractTableModel {
   static constexpr int SortRole = Qt::UserRole + 1;
   static constexpr int FileIdRole = Qt::UserRole + 2;
   static constexpr int UnlikeLibraryRole = Qt::UserRole + 3;
+  static constexpr int TrackNumberRole = Qt::UserRole + 4;  // every cell; 0 = unknown
   static constexpr int kPredictedTagsShown = 3;
 
   explicit LibraryTableModel(QObject* parent = nullptr);
@@ -55,6 +56,7 @@ class LibraryTableModel : public QAbstractTableModel {
     std::int64_t fileId = 0;
     QString text[ColumnCount];
     double seconds = 0;
+    int trackNumber = 0;
     QString path;
     QString unlikeReason;  // empty: the song is like the library (or there is no novelty fit)
   };

@@ -23,7 +23,7 @@ double ScoreBar::fraction() const {
 
 QSize ScoreBar::sizeHint() const {
   const QFontMetrics metrics = fontMetrics();
-  return {metrics.averageCharWidth() * 14, metrics.height()};
+  return {metrics.averageCharWidth() * kWidthChars, metrics.height()};
 }
 
 QSize ScoreBar::minimumSizeHint() const {

@@ -10,6 +10,10 @@ namespace songspace::ui {
 class ScoreBar : public QWidget {
   Q_OBJECT
  public:
+  // The bar's length in average characters: long enough to compare, short enough to leave a
+  // narrow inspector room for the entries' names.
+  static constexpr int kWidthChars = 10;
+
   explicit ScoreBar(QWidget* parent = nullptr);
 
   void setScore(float score, float range);
