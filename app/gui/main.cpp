@@ -1,4 +1,5 @@
-// songspace [--db FILE] [--screenshot PNG] [--dark] [FOLDER...]
+// songspace [--db FILE] [--screenshot PNG [--select TEXT] [--autotag-preview]] [--dark] [FOLDER...]
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -12,7 +13,9 @@
 
 #include "core/library/logging.h"
 #include "ui/appearance.h"
+#include "ui/autotagdialog.h"
 #include "ui/englishplurals.h"
+#include "ui/librarytablemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/settingskeys.h"
 
@@ -29,13 +32,64 @@ bool haveDisplay() {
   return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
 }
 
-// Waits until library, model and map are shown, selects the first song, saves the window and
-// then the Map tab (<stem>-map.png), and quits.
-void takeScreenshots(songspace::ui::MainWindow& window, const QString& png) {
+struct ScreenshotPlan {
+  QString png;
+  QString select;        // the first song whose title or file name contains this; empty: row 0
+  bool autotag = false;  // also the auto-tag preview of every song, <stem>-autotag.png
+};
+
+QString siblingPng(const QString& png, const QString& suffix) {
+  const QFileInfo info(png);
+  return info.dir().filePath(info.completeBaseName() + suffix + QLatin1Char('.') + info.suffix());
+}
+
+// The table row to show: the first whose title (or file name, for an untitled song) contains
+// `text`, ignoring case; row 0 when `text` is empty or nothing matches.
+QModelIndex rowToShow(const QAbstractItemModel& table, const QString& text) {
+  for (int row = 0; !text.isEmpty() && row < table.rowCount(); ++row) {
+    const QModelIndex title = table.index(row, songspace::ui::LibraryTableModel::Title);
+    if (title.data().toString().contains(text, Qt::CaseInsensitive)) return title;
+  }
+  return table.index(0, 0);
+}
+
+// Opens Tools › Auto-tag Files… for every song, waits for its preview, saves it and quits.
+void shootAutotag(songspace::ui::MainWindow& window, const QString& png, bool ok) {
+  window.libraryView()->clearSelection();  // no selection: the dialog offers every song
+  QAction* autotag = nullptr;
+  for (QAction* action : window.findChildren<QAction*>()) {
+    if (action->text() == songspace::ui::MainWindow::tr("Auto-tag Files…")) autotag = action;
+  }
+  if (autotag) autotag->trigger();
+  auto* dialog = window.findChild<songspace::ui::AutotagDialog*>();
+  if (!dialog) {
+    QTextStream(stderr) << "songspace: the auto-tag preview needs a trained model\n";
+    QCoreApplication::exit(1);
+    return;
+  }
+  const auto save = [dialog, png, ok] {
+    // Let the table lay out its rows before grabbing.
+    QTimer::singleShot(300, dialog, [dialog, png, ok] {
+      const bool saved = dialog->grab().save(png);
+      QTextStream(stdout) << png << "\n";
+      QCoreApplication::exit(ok && saved ? 0 : 1);
+    });
+  };
+  if (dialog->proposalRuns() > 0 && !dialog->isComputing()) {
+    save();
+  } else {
+    QObject::connect(dialog, &songspace::ui::AutotagDialog::proposalsReady, dialog, save,
+                     Qt::SingleShotConnection);
+  }
+}
+
+// Waits until library, model and map are shown, selects a song, saves the window and then the
+// Map tab (<stem>-map.png), optionally the auto-tag preview, and quits.
+void takeScreenshots(songspace::ui::MainWindow& window, const ScreenshotPlan& plan) {
   auto* clock = new QElapsedTimer;
   clock->start();
   auto* timer = new QTimer(&window);
-  QObject::connect(timer, &QTimer::timeout, &window, [&window, png, clock, timer] {
+  QObject::connect(timer, &QTimer::timeout, &window, [&window, plan, clock, timer] {
     if (clock->elapsed() > kScreenshotTimeoutMs) {
       QTextStream(stderr) << "songspace: the library did not finish loading within "
                           << kScreenshotTimeoutMs / 1000 << " s"
@@ -52,19 +106,21 @@ void takeScreenshots(songspace::ui::MainWindow& window, const QString& png) {
     delete clock;
     const auto& snapshot = window.snapshot();
     if (snapshot && !snapshot->songs.empty()) {
-      const QModelIndex first = window.libraryView()->model()->index(0, 0);
-      window.libraryView()->setCurrentIndex(first);
+      window.libraryView()->setCurrentIndex(rowToShow(*window.libraryView()->model(), plan.select));
     }
     // Let layouts and the map's label placement settle before grabbing.
-    QTimer::singleShot(300, &window, [&window, png] {
-      const QFileInfo info(png);
-      const QString mapPng =
-          info.dir().filePath(info.completeBaseName() + QStringLiteral("-map.") + info.suffix());
-      bool ok = window.grab().save(png);
+    QTimer::singleShot(300, &window, [&window, plan] {
+      const QString mapPng = siblingPng(plan.png, QStringLiteral("-map"));
+      bool ok = window.grab().save(plan.png);
       window.setCurrentTab(songspace::ui::MainWindow::MapTab);
-      QTimer::singleShot(300, &window, [&window, png, mapPng, ok] {
+      QTimer::singleShot(300, &window, [&window, plan, mapPng, ok] {
         const bool mapOk = window.grab().save(mapPng);
-        QTextStream(stdout) << png << "\n" << mapPng << "\n";
+        QTextStream(stdout) << plan.png << "\n" << mapPng << "\n";
+        if (plan.autotag) {
+          window.setCurrentTab(songspace::ui::MainWindow::LibraryTab);
+          shootAutotag(window, siblingPng(plan.png, QStringLiteral("-autotag")), ok && mapOk);
+          return;
+        }
         QCoreApplication::exit(ok && mapOk ? 0 : 1);
       });
     });
@@ -104,8 +160,19 @@ int main(int argc, char* argv[]) {
   const QCommandLineOption dark(
       QStringLiteral("dark"),
       QStringLiteral("Use the dark palette for this run (View › Dark Theme keeps it)."));
+  const QCommandLineOption select(
+      QStringLiteral("select"),
+      QStringLiteral("With --screenshot: show the first song whose title (or file name) contains "
+                     "TEXT, not the first row."),
+      QStringLiteral("TEXT"));
+  const QCommandLineOption autotagPreview(
+      QStringLiteral("autotag-preview"),
+      QStringLiteral("With --screenshot: also open Tools › Auto-tag Files… for every song and "
+                     "save its preview to <stem>-autotag.png."));
   parser.addOption(db);
   parser.addOption(screenshot);
+  parser.addOption(select);
+  parser.addOption(autotagPreview);
   parser.addOption(dark);
   parser.addPositionalArgument(QStringLiteral("folder"),
                                QStringLiteral("Music folders to scan into the library."),
@@ -134,6 +201,9 @@ int main(int argc, char* argv[]) {
     window.addMusicFolders(absolute);
   }
   window.show();
-  if (shooting) takeScreenshots(window, parser.value(screenshot));
+  if (shooting) {
+    takeScreenshots(window,
+                    {parser.value(screenshot), parser.value(select), parser.isSet(autotagPreview)});
+  }
   return QApplication::exec();
 }
