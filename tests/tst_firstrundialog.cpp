@@ -57,6 +57,13 @@ class FirstRunDialogTest : public QObject {
       told = told || label->text().contains(QStringLiteral("at least one folder"));
     }
     QVERIFY(told);
+    // Adding a folder answers the hint: it goes (issue 14: it stayed after a folder was added).
+    QTemporaryDir music;
+    dialog.findChild<QListWidget*>()->addItem(music.path());
+    for (const QLabel* label : dialog.findChildren<QLabel*>()) {
+      QVERIFY2(!label->text().contains(QStringLiteral("at least one folder")),
+               qPrintable(label->text()));
+    }
   }
 
   void demoResolvesToTheFetchedLibrary() {

@@ -29,6 +29,7 @@
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
 #include "synthlibrary.h"
+#include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
 #include "ui/hitlist.h"
 #include "ui/inspectorpanel.h"
@@ -190,6 +191,15 @@ void MainWindowTest::welcomeWithoutLibrary() {
   for (auto* button : window.welcomePage()->findChildren<QPushButton*>()) buttons << button->text();
   QVERIFY(buttons.contains(QStringLiteral("Open Music Folder…")));
   QVERIFY(buttons.contains(QStringLiteral("Open Demo Library")));
+
+  // A new, empty catalog (songspace --db new.sqlite) is a first run too: the welcome page with
+  // its buttons, not an empty table (issue 14).
+  window.jobController()->setOptions({1, 5, 150});
+  window.openCatalog(m_dir.filePath(QStringLiteral("new.sqlite")));
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded() && window.snapshot(), kLoadTimeoutMs);
+  QVERIFY(window.snapshot()->songs.empty());
+  QVERIFY(window.welcomePage()->isVisible());
+  QVERIFY(!window.libraryView()->isVisible());
 }
 
 void MainWindowTest::opensWithoutBlockingAndSelectsFromTable() {
@@ -268,6 +278,9 @@ void MainWindowTest::backAndForward() {
   QVERIFY(right);
   QCOMPARE(right->currentWidget(), window.artistPage());
   QCOMPARE(window.artistPage()->currentArtist(), artist);
+  // The artist list shows it chosen (issue 14: a link to an artist left the list alone).
+  QCOMPARE(window.artistList()->currentIndex().data(ui::ArtistListModel::NameRole).toString(),
+           artist);
 
   QVERIFY(window.history()->canGoBack());
   QTest::keyClick(&window, Qt::Key_Left, Qt::AltModifier);  // Back

@@ -87,6 +87,12 @@ FirstRunDialog::FirstRunDialog(QWidget* parent)
   connect(m_start, &QPushButton::clicked, this, &FirstRunDialog::startClicked);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(m_mine, &QRadioButton::toggled, m_folders, &QWidget::setEnabled);
+  // The "add a folder" hint goes once one is added (or the demo chosen instead).
+  const auto answered = [this] {
+    if (m_status->text() == noFolderHint()) m_status->clear();
+  };
+  connect(m_folders->model(), &QAbstractItemModel::rowsInserted, this, answered);
+  connect(m_demo, &QRadioButton::toggled, this, answered);
 }
 
 FirstRunDialog::~FirstRunDialog() {
@@ -98,6 +104,10 @@ FirstRunDialog::~FirstRunDialog() {
 
 bool FirstRunDialog::demoChosen() const {
   return m_demo->isChecked();
+}
+
+QString FirstRunDialog::noFolderHint() {
+  return tr("Add at least one folder with music.");
 }
 
 void FirstRunDialog::addFolder() {
@@ -117,7 +127,7 @@ void FirstRunDialog::startClicked() {
     m_result.clear();
     for (int i = 0; i < m_folders->count(); ++i) m_result << m_folders->item(i)->text();
     if (m_result.isEmpty()) {
-      m_status->setText(tr("Add at least one folder with music."));
+      m_status->setText(noFolderHint());
       return;
     }
     accept();

@@ -35,6 +35,7 @@ class FirstRunDialog : public QDialog {
   void removeFolder();
   void startClicked();
   void fetchFinished();
+  static QString noFolderHint();  // shown by Start with no folder, until one is added
 
   QRadioButton* m_mine;
   QRadioButton* m_demo;

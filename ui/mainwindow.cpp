@@ -636,6 +636,10 @@ void MainWindow::showLocation(const Location& location) {
     m_right->setCurrentWidget(m_inspector);
     m_inspector->showSong(location.fileId);
   } else if (location.kind == Location::Artist) {
+    // However the artist was reached (a link, the map, Back), the list shows it chosen, and the
+    // table its songs.
+    if (const QModelIndex artist = m_artistModel->indexOfArtist(location.name); artist.isValid())
+      m_artists->setCurrentIndex(artist);
     m_right->setCurrentWidget(m_artistPage);
     m_artistPage->showArtist(location.name);
   } else {

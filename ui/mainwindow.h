@@ -86,6 +86,7 @@ class MainWindow : public QMainWindow {
   JobController* jobController() const { return m_controller; }
   NavigationHistory* history() const { return m_history; }
   QTableView* libraryView() const { return m_table; }
+  QListView* artistList() const { return m_artists; }
   MapPanel* mapPanel() const { return m_map; }
   InspectorPanel* inspector() const { return m_inspector; }
   ArtistPage* artistPage() const { return m_artistPage; }

@@ -145,7 +145,11 @@ void MainWindow::updateLeftOutList() {
 
 void MainWindow::updateEmptyStates() {
   const bool open = !catalogPath().isEmpty();
-  m_pages->setCurrentIndex(open ? 1 : 0);
+  // A catalog with nothing in it, and nothing being scanned into it, is a first run: the
+  // welcome page, whose buttons add music, rather than an empty table.
+  const bool nothingYet = m_snapshot && m_snapshot->songs.empty() &&
+                          m_snapshot->failedFiles.empty() && !m_controller->busy();
+  m_pages->setCurrentIndex(open && !nothingYet ? 1 : 0);
   m_rescan->setEnabled(open);
   m_train->setEnabled(open && m_snapshot && !m_snapshot->songs.empty());
   m_autotag->setEnabled(open && m_snapshot && m_snapshot->hasModel());
