@@ -115,6 +115,9 @@ class LibraryModelsTest : public QObject {
     QCOMPARE(model.fileIdAt({}), std::int64_t{0});
     QVERIFY(!model.indexOfFile(987654).isValid());
     QCOMPARE(LibraryTableModel::formatDuration(59.4), QStringLiteral("0:59"));
+    // Whole seconds elapsed, as the player's clock shows them (issue 14: 3:39 in the inspector,
+    // 3:38 in the player for a 218.6 s song).
+    QCOMPARE(LibraryTableModel::formatDuration(218.6), QStringLiteral("3:38"));
     QCOMPARE(LibraryTableModel::formatDuration(3725), QStringLiteral("1:02:05"));
     QCOMPARE(LibraryTableModel::formatDuration(0), QString());
   }

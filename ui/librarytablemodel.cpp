@@ -38,7 +38,8 @@ LibraryTableModel::LibraryTableModel(QObject* parent) : QAbstractTableModel(pare
 
 QString LibraryTableModel::formatDuration(double seconds) {
   if (!(seconds > 0)) return {};
-  const auto total = static_cast<long long>(std::llround(seconds));
+  // Whole seconds elapsed, as a player's clock counts: the player bar shows the same total.
+  const auto total = static_cast<long long>(std::floor(seconds));
   const long long hours = total / 3600, minutes = (total / 60) % 60, secs = total % 60;
   if (hours > 0) {
     return QStringLiteral("%1:%2:%3")

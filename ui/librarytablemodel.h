@@ -48,7 +48,8 @@ class LibraryTableModel : public QAbstractTableModel {
   std::int64_t fileIdAt(const QModelIndex& index) const;  // 0 for an invalid index
   QModelIndex indexOfFile(std::int64_t fileId) const;     // column Title; invalid if absent
 
-  // "m:ss" (or "h:mm:ss" from an hour on); empty for an unknown duration.
+  // "m:ss" (or "h:mm:ss" from an hour on) of the whole seconds, as a player's clock counts
+  // them (the player bar uses it too); empty for an unknown duration.
   static QString formatDuration(double seconds);
 
  private:

@@ -22,14 +22,16 @@
 #include "core/library/logging.h"
 #include "ui/appearance.h"
 #include "ui/hitlist.h"
+#include "ui/librarytablemodel.h"
 #include "ui/settingskeys.h"
 
 namespace songspace::ui {
 namespace {
 
+// The library's format (the inspector and the table show the same total), "0:00" for none.
 QString formatTime(qint64 ms) {
-  const qint64 s = ms / 1000;
-  return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+  const QString text = LibraryTableModel::formatDuration(static_cast<double>(ms) / 1000.0);
+  return text.isEmpty() ? QStringLiteral("0:00") : text;
 }
 
 // A click on the groove jumps there (QSlider would only page-step towards it): the handle is put
