@@ -29,6 +29,7 @@
 #include "core/library/tagaccept.h"
 #include "core/library/tagundo.h"
 #include "core/model/calibration.h"
+#include "tagtool.h"
 
 namespace library = songspace::library;
 namespace audio = songspace::audio;
@@ -75,7 +76,7 @@ Labels trainingLabels(const core::Catalog& catalog) {
 Values scannedGenres(const std::string& file) {
   audio::TrackMetadata metadata;
   if (!audio::readMetadata(file, metadata).ok()) return {"<unreadable>"};
-  return metadata.genres;
+  return core::splitFieldValues(metadata.genres);
 }
 
 const library::FileOutcome* outcomeOf(const library::BatchResult& r, const std::string& path) {
@@ -159,6 +160,76 @@ class TestAutotag : public QObject {
     QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
     QCOMPARE(library::tagFieldFromName("grouping"), std::optional<TagField>(TagField::Grouping));
     QVERIFY(!library::tagFieldFromName("year"));
+  }
+
+  // A placeholder genre counts as empty (issue 12 §6): the proposal replaces it instead of adding
+  // beside it, a placeholder is never proposed, and the write replaces the placeholder in every
+  // tag that holds it (here the ID3v2 TCON and an APEv2 Genre item) while every other field stays
+  // as mutagen, an independent reader, saw it.
+  void placeholderGenreIsReplaced() {
+    const std::string file = path("placeholder.mp3");
+    fs::copy_file(kData / "tagged-v24.mp3", file);
+    QProcess python;
+    python.start(songspace::testing::kTagToolPython,
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import sys\n"
+                                 "from mutagen.id3 import ID3, TCON\n"
+                                 "from mutagen.apev2 import APEv2\n"
+                                 "t = ID3(sys.argv[1]); t.setall('TCON', [TCON(encoding=3, "
+                                 "text=['(none)'])]); t.save(sys.argv[1])\n"
+                                 "a = APEv2(); a['Genre'] = 'Unknown Genre'; a['Title'] = 'Ape'\n"
+                                 "a.save(sys.argv[1])\n"),
+                  QString::fromStdString(file)});
+    QVERIFY(python.waitForFinished(60000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    library::ScanOptions scan;
+    scan.roots = {m_lib};
+    scan.threads = 1;
+    QVERIFY(library::runScan(*m_catalog, scan).status.ok());
+    const auto row = m_catalog->fileByPath(file);
+    QVERIFY(row);
+    QVERIFY(!m_catalog->tags(row->id).empty());
+    for (const auto& tag : m_catalog->tags(row->id))  // "(none)" is no tag of the song
+      QVERIFY2(tag.tag != "(none)" && tag.tag != "unknown genre", tag.tag.c_str());
+
+    library::AutotagParams params;
+    params.minConfidence = 0.5f;
+    const library::Proposal p = library::proposalFromPredictions(
+        row->id, file, {{"(none)", 0.99f}, {"Jazz", 0.9f}, {"unknown", 0.8f}}, params);
+    QVERIFY(!p.skipped());
+    // TagLib reads "(none)" in TCON as an empty ID3v1 reference, so the merged view shows the
+    // APEv2 item's placeholder: either is one.
+    QCOMPARE(p.oldValues.size(), std::size_t(1));
+    QVERIFY2(params.reading.isPlaceholder(p.oldValues[0]), p.oldValues[0].c_str());
+    QCOMPARE(p.newValues, Values{"jazz"});
+    QCOMPARE(p.added.size(), std::size_t(1));
+
+    QString error;
+    const auto mergedView = [&] {
+      const QByteArray out = songspace::testing::runTagTool(
+          {QStringLiteral("dump-tags"), QString::fromStdString(file)}, &error);
+      return QJsonDocument::fromJson(out).object().value(QStringLiteral("merged")).toObject();
+    };
+    QJsonObject before = mergedView();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(before.value(QStringLiteral("genre")).toArray().first().toString(),
+             QStringLiteral("(none)"));
+    const auto result = library::applyProposals(*m_catalog, {p});
+    QCOMPARE(result.count(library::FileOutcomeKind::Written), 1);
+    QJsonObject after = mergedView();
+    QCOMPARE(after.value(QStringLiteral("genre")).toArray(), QJsonArray{QStringLiteral("jazz")});
+    before.remove(QStringLiteral("genre"));
+    after.remove(QStringLiteral("genre"));
+    QCOMPARE(after, before);
+    // The APEv2 item that held the field's other placeholder is in sync, not stale.
+    QProcess ape;
+    ape.start(songspace::testing::kTagToolPython,
+              {QStringLiteral("-c"),
+               QStringLiteral("import sys\nfrom mutagen.apev2 import APEv2\n"
+                              "print(list(APEv2(sys.argv[1])['Genre']))"),
+               QString::fromStdString(file)});
+    QVERIFY(ape.waitForFinished(60000));
+    QCOMPARE(ape.readAllStandardOutput().trimmed(), QByteArray("['jazz']"));
   }
 
   // However many tags are asked for, none below the minimum confidence is proposed; the batch's

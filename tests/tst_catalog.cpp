@@ -32,7 +32,7 @@ AnalysisRecord makeRecord(int i) {
   r.info.artist = "Artist " + std::to_string(i % 3);
   r.info.albumArtist = i % 2 ? "" : "Various";
   r.info.album = "Album " + std::to_string(i % 4);
-  r.info.genres = {"Rock; Pop", "Hip-Hop"};
+  r.info.genres = {"Rock", "Pop", "Hip-Hop"};  // as the scanner read them (values, not text)
   r.info.moods = {"Calm"};
   r.info.groupings = {"R&B"};
   r.info.comments = {"not a tag", ""};

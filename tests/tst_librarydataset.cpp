@@ -91,7 +91,7 @@ class LibraryDatasetTest : public QObject {
     std::vector<Song> songs{
         {"/lib/alpha/one/1.mp3", "Alpha", "", "One", {"Rock", "Happy"}},
         {"/lib/alpha/one/2.mp3", "Alpha", "", "One", {"rock"}},
-        {"/lib/alpha/one/3.mp3", "Alpha", "", "One", {"ROCK ; Solo"}},
+        {"/lib/alpha/one/3.mp3", "Alpha", "", "One", {"ROCK ", "Solo"}},
         {"/lib/alpha/two/4.mp3", "", "Alpha", "Two", {"Jazz"}},  // album-artist fallback
         {"/lib/alpha/two/5.mp3", "", "Alpha", "Two", {"jazz"}},
         {"/lib/beta/6.mp3", "Beta", "", "", {}},  // untagged album: the folder stands in
@@ -249,6 +249,59 @@ class LibraryDatasetTest : public QObject {
     QVERIFY(!artistPair(d, "Eps", "Zeta"));
     QVERIFY(!artistPair(d, "Alpha", "Beta"));
     QCOMPARE(d.data.similarArtists.size(), std::size_t(2));
+  }
+
+  // A catalog scanned before placeholders were read as missing (issue 12 §6) holds "<Unknown>" as
+  // an artist, "Unknown Album" as an album and "(none)" and "& country" (a cut fragment of
+  // "Folk, World, & Country") as tags: none of them may become a label or group songs.
+  void placeholdersAreNoLabels() {
+    QTemporaryDir dir;
+    auto catalog = core::Catalog::open(dir.path().toStdString() + "/old.sqlite");
+    QVERIFY(catalog);
+    const std::vector<Song> songs{
+        {"/p/a/1.mp3", "<Unknown>", "", "Unknown Album", {"(none)", "Folk"}},
+        {"/p/a/2.mp3", "Unknown Artist", "Real", "Unknown Album", {"(NONE)", "folk", "& Country"}},
+        {"/p/b/3.mp3", "Real", "", "Unknown Album", {"& country", "Folk"}},
+        {"/p/c/4.mp3", "  ", "N/A", "", {"n/a", " - "}},
+    };
+    std::vector<std::int64_t> ids;
+    int seed = 0;
+    for (const Song& s : songs) {
+      std::int64_t id = 0;
+      QVERIFY(catalog->storeAnalysis(s.path, {1, seed}, 1, recordFor(s, seed), &id).ok());
+      ids.push_back(id);
+      ++seed;
+    }
+    core::LibraryDatasetOptions options;
+    options.codewords = 8;
+    options.codebookId = 1;
+    core::LibraryDataset d;
+    QVERIFY(core::buildLibraryDataset(*catalog, options, d).ok());
+    QCOMPARE(d.artistNames, std::vector<std::string>{"Real"});
+    const auto songRow = [&](int i) {
+      return static_cast<std::size_t>(
+          std::find(d.fileIds.begin(), d.fileIds.end(), ids[static_cast<std::size_t>(i)]) -
+          d.fileIds.begin());
+    };
+    QCOMPARE(d.data.songArtist[songRow(0)], -1);
+    QCOMPARE(d.data.songArtist[songRow(1)], 0);  // the album artist stands in for the placeholder
+    QCOMPARE(d.data.songArtist[songRow(3)], -1);
+    QCOMPARE(d.tagNames, std::vector<std::string>{"folk"});
+    std::map<std::string, std::string> leftOut;
+    for (const auto& label : d.leftOutTags) leftOut[label.name] = label.code;
+    QCOMPARE(leftOut["(none)"], std::string("placeholder"));
+    QCOMPARE(leftOut["& country"], std::string("placeholder"));
+    for (const auto& label : d.leftOutArtists) leftOut[label.name] = label.code;
+    QCOMPARE(leftOut["<Unknown>"], std::string("placeholder"));
+    QCOMPARE(leftOut["Unknown Artist"], std::string("placeholder"));
+    // "Unknown Album" is no album: the songs of /p/a and /p/b are not one group.
+    QVERIFY(d.songAlbum[songRow(0)] == d.songAlbum[songRow(1)]);
+    QVERIFY(d.songAlbum[songRow(2)] != d.songAlbum[songRow(0)]);
+    // The list is the user's: without placeholders "<Unknown>" is a name like any other.
+    options.reading.placeholders.clear();
+    QVERIFY(core::buildLibraryDataset(*catalog, options, d).ok());
+    QVERIFY(std::find(d.artistNames.begin(), d.artistNames.end(), "<Unknown>") !=
+            d.artistNames.end());
   }
 
   // The vocabulary explains itself: every tag or artist the dataset leaves out is listed with

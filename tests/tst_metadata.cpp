@@ -274,6 +274,56 @@ class MetadataTest : public QObject {
     QCOMPARE(meta.trackNumber, 3);
   }
 
+  // Values a file stores apart stay apart, whatever they contain (issue 12 §5): written by
+  // mutagen (Debian's python3-mutagen, scripts/install-deps.sh), not by TagLib, in each form a
+  // container has for several values: two Vorbis GENRE fields, an ID3v2.4 TCON and an ID3v2.3
+  // TCON with NUL-separated values (mutagen's v23_sep=None), an APEv2 item with two values, an
+  // MP4 ©gen atom with two data atoms.
+  void separateValuesStaySeparate() {
+    const fs::path dir = fs::path(m_dir.path().toStdString()) / "separate";
+    fs::create_directories(dir);
+    for (const char* name : {"v23.mp3", "v24.mp3", "ape.mp3"})
+      fs::copy_file(kData / "untagged.mp3", dir / name, fs::copy_options::overwrite_existing);
+    fs::copy_file(kData / "untagged.flac", dir / "two.flac", fs::copy_options::overwrite_existing);
+    fs::copy_file(kData / "tagged.m4a", dir / "two.m4a", fs::copy_options::overwrite_existing);
+    fs::copy_file(kData / "tagged.ogg", dir / "two.ogg", fs::copy_options::overwrite_existing);
+    const char* script = R"(
+import sys, os
+from mutagen.id3 import ID3, TCON
+from mutagen.apev2 import APEv2
+from mutagen.flac import FLAC
+from mutagen.mp4 import MP4
+from mutagen.oggvorbis import OggVorbis
+d = sys.argv[1]
+values = ["Folk, World, & Country", "Jazz"]
+for name, version in (("v23.mp3", 3), ("v24.mp3", 4)):
+    tag = ID3()
+    tag.add(TCON(encoding=1 if version == 3 else 3, text=values))
+    tag.save(os.path.join(d, name), v2_version=version, v23_sep=None)
+ape = APEv2()
+ape["Genre"] = values
+ape.save(os.path.join(d, "ape.mp3"))
+for name, kind in (("two.flac", FLAC), ("two.ogg", OggVorbis)):
+    f = kind(os.path.join(d, name))
+    f["GENRE"] = values
+    f.save()
+m = MP4(os.path.join(d, "two.m4a"))
+m["\xa9gen"] = values
+m.save()
+)";
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral("-c"), QString::fromUtf8(script), QString::fromStdString(dir)});
+    QVERIFY(python.waitForFinished(60000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    for (const char* name : {"v23.mp3", "v24.mp3", "ape.mp3", "two.flac", "two.ogg", "two.m4a"}) {
+      const TrackMetadata meta = readOk(dir / name);
+      QVERIFY2(toList(meta.genres) == qsl({"Folk, World, & Country", "Jazz"}),
+               qPrintable(QStringLiteral("%1: %2").arg(QString::fromUtf8(name),
+                                                       toList(meta.genres).join(u'|'))));
+    }
+  }
+
   void mp4AtomsOutsidePropertyMap() {
     const fs::path file = copyOf("tagged.m4a");
     {

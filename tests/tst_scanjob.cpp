@@ -40,6 +40,33 @@ void writeLibrary(const fs::path& dir, int count, std::uint32_t seed = 1) {
   }
 }
 
+// Runs a tool that makes test inputs (ffmpeg, sox); false, with a warning, when it fails.
+bool runTool(const QString& program, const QStringList& args) {
+  QProcess process;
+  process.start(program, args);
+  if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit ||
+      process.exitCode() != 0) {
+    qWarning("%s %s failed: %s", qPrintable(program), qPrintable(args.join(u' ')),
+             process.readAllStandardError().constData());
+    return false;
+  }
+  return true;
+}
+
+// A 1.5 s FLAC by ffmpeg carrying `tags` ("key=value") as Vorbis comments.
+bool writeTaggedFlac(const fs::path& file, const QStringList& tags, int frequency) {
+  QStringList args{QStringLiteral("-v"),
+                   QStringLiteral("error"),
+                   QStringLiteral("-y"),
+                   QStringLiteral("-f"),
+                   QStringLiteral("lavfi"),
+                   QStringLiteral("-i"),
+                   QStringLiteral("sine=frequency=%1:duration=1.5").arg(frequency)};
+  for (const QString& tag : tags) args << QStringLiteral("-metadata") << tag;
+  args << QString::fromStdString(file.string());
+  return runTool(QStringLiteral("ffmpeg"), args);
+}
+
 const library::ScanIssue* findIssue(const std::vector<library::ScanIssue>& issues,
                                     const fs::path& path) {
   for (const auto& issue : issues) {
@@ -122,6 +149,60 @@ class ScanJobTest : public QObject {
     const auto row = catalog->fileByPath((lib / "long.wav").native());
     QVERIFY(row && row->state == core::FileState::Analyzed);
     fs::remove(lib / "long.wav");
+  }
+
+  // Issue 12 §5 and §6 as a scan reads files: placeholders are missing values (no artist, album
+  // or tag "<Unknown>" / "(none)"), a single genre value is split only on the chosen separators
+  // and never into a fragment, and the files stay as they were.
+  void placeholdersAndGenresAsRead() {
+    const fs::path lib = path("placeholders");
+    fs::create_directories(lib);
+    QVERIFY(
+        writeTaggedFlac(lib / "1.flac",
+                        {QStringLiteral("artist=<Unknown>"), QStringLiteral("album=Unknown Album"),
+                         QStringLiteral("genre=(none)"), QStringLiteral("title=   ")},
+                        330));
+    QVERIFY(writeTaggedFlac(
+        lib / "2.flac",
+        {QStringLiteral("artist=Unknown Artist"), QStringLiteral("album_artist=Real"),
+         QStringLiteral("comment=N/A"), QStringLiteral("genre=Folk, World, & Country")},
+        440));
+    QVERIFY(writeTaggedFlac(lib / "3.flac",
+                            {QStringLiteral("artist=Real"), QStringLiteral("genre=Rock; Pop/Soul")},
+                            550));
+    const auto bytesBefore = fs::file_size(lib / "1.flac");
+    for (const std::string separators : {"", ";,/"}) {
+      auto catalog = core::Catalog::open(path("placeholders" + separators + ".sqlite"));
+      QVERIFY(catalog);
+      library::ScanOptions options = smallOptions(lib);
+      if (!separators.empty()) options.reading.genreSeparators = separators;
+      const library::ScanSummary summary = library::runScan(*catalog, options);
+      QCOMPARE(summary.analyzed, 3);
+      std::vector<std::string> artists;
+      for (const core::ArtistRow& a : catalog->artists()) artists.push_back(a.name);
+      QCOMPARE(artists, std::vector<std::string>{"Real"});
+      const auto tagsOf = [&](const char* name) {
+        std::vector<std::string> tags;
+        const auto row = catalog->fileByPath((lib / name).native());
+        if (row) {
+          for (const core::FileTag& t : catalog->tags(row->id)) tags.push_back(t.tag);
+        }
+        return tags;
+      };
+      const auto song1 = catalog->song(catalog->fileByPath((lib / "1.flac").native())->id);
+      QVERIFY(song1);
+      QVERIFY(song1->info.artist.empty() && song1->info.album.empty() &&
+              song1->info.title.empty() && song1->info.genres.empty());
+      QCOMPARE(song1->albumId, std::int64_t{0});
+      QVERIFY(tagsOf("1.flac").empty());
+      QCOMPARE(tagsOf("2.flac"), std::vector<std::string>{"folk, world, & country"});
+      const auto song2 = catalog->song(catalog->fileByPath((lib / "2.flac").native())->id);
+      QVERIFY(song2 && song2->info.comments.empty() && song2->artistName == "Real");
+      QCOMPARE(tagsOf("3.flac"), separators.empty()
+                                     ? (std::vector<std::string>{"rock", "pop/soul"})
+                                     : (std::vector<std::string>{"rock", "pop", "soul"}));
+    }
+    QCOMPARE(fs::file_size(lib / "1.flac"), bytesBefore);  // reading only
   }
 
   void badFilesBesideGoodOnes() {

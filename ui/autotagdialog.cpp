@@ -28,6 +28,7 @@
 #include "core/library/opencatalog.h"
 #include "ui/autotagmodel.h"
 #include "ui/hitlist.h"
+#include "ui/settingskeys.h"
 
 namespace songspace::ui {
 
@@ -229,6 +230,7 @@ library::AutotagParams AutotagDialog::params() const {
     params.minConfidence = static_cast<float>(m_minConfidence->value() / 100.0);
   params.maxTags = m_maxTags->value();
   params.mode = m_replace->isChecked() ? library::AutotagMode::Replace : library::AutotagMode::Add;
+  params.reading = settings::tagReadingRules();
   return params;
 }
 

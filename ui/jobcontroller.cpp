@@ -13,6 +13,7 @@
 #include "core/library/paths.h"
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
+#include "ui/settingskeys.h"
 
 namespace songspace::ui {
 namespace {
@@ -205,6 +206,7 @@ bool JobController::runScanStep(const Chain& chain) {
   library::ScanOptions options;
   for (const QString& folder : chain.folders) options.roots.push_back(toPath(folder));
   options.threads = m_options.scanThreads;
+  options.reading = settings::tagReadingRules();
   options.cancel = &m_cancel;
   options.progress = [this](const library::ScanProgress& p) {
     report(
@@ -237,6 +239,7 @@ bool JobController::runTrainStep(const Chain& chain) {
   if (!catalog) return false;
   library::TrainJobOptions options;
   if (m_options.trainEpochs > 0) options.train.epochs = m_options.trainEpochs;
+  options.reading = settings::tagReadingRules();
   options.cancel = &m_cancel;
   QElapsedTimer clock;
   clock.start();

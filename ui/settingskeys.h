@@ -6,6 +6,8 @@
 #include <QStringList>
 #include <QVariant>
 
+#include "core/catalog/tagnormalize.h"
+
 // Every QSettings key of the GUI, declared once with its type and default. Read and write through
 // these, never with a literal key: a key spelled twice drifts.
 namespace songspace::ui::settings {
@@ -53,6 +55,30 @@ inline const Key<int> kPlayerVolume{QStringLiteral("player/volume"), 80};
 // CLI, which has no queue.
 inline const Key<QVariantList> kPlayQueue{QStringLiteral("player/queue")};
 inline const Key<int> kPlayQueueCurrent{QStringLiteral("player/queueCurrent"), -1};
+
+// How scans, training and auto-tag read tag values (core::TagReadingRules, whose declarations
+// give the defaults): the placeholders as "a|b|c" and the characters that split one genre value.
+// No dialog edits them yet; they are set in the settings file (Songspace/Songspace.conf).
+inline const Key<QString> kTagPlaceholders{
+    QStringLiteral("tags/placeholders"),
+    QString::fromStdString(
+        core::TagReadingRules::joinPlaceholderList(core::TagReadingRules::defaultPlaceholders()))};
+inline const Key<QString> kGenreSeparators{
+    QStringLiteral("tags/genreSeparators"),
+    QString::fromUtf8(core::TagReadingRules::kDefaultGenreSeparators.data(),
+                      core::TagReadingRules::kDefaultGenreSeparators.size())};
+
+// The reading rules of the settings; separators that fail TagReadingRules::validate() are
+// replaced by the default. Safe from any thread (QSettings is reentrant).
+[[nodiscard]] inline core::TagReadingRules tagReadingRules(const QSettings& store = QSettings()) {
+  core::TagReadingRules rules;
+  rules.placeholders =
+      core::TagReadingRules::parsePlaceholderList(kTagPlaceholders.read(store).toStdString());
+  rules.genreSeparators = kGenreSeparators.read(store).toStdString();
+  if (!rules.validate().empty())
+    rules.genreSeparators = std::string(core::TagReadingRules::kDefaultGenreSeparators);
+  return rules;
+}
 
 // The music folders scanned into one catalog, offered for a rescan. Catalog paths go in hex:
 // a QSettings key must not carry a path's '/' runs.

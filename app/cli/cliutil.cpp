@@ -10,6 +10,7 @@
 #include <QTextStream>
 
 #include "core/catalog/catalog.h"
+#include "core/catalog/tagnormalize.h"
 #include "core/eval/crossfit.h"
 #include "core/library/opencatalog.h"
 #include "core/library/paths.h"
@@ -158,6 +159,40 @@ void addCalibrationOptions(OptionSet& options, core::CalibrationOptions& target)
               QStringLiteral("K"))
       .number(QStringLiteral("--target-precision"), CalibrationOptions::kTargetPrecision,
               target.targetPrecision, QStringLiteral("P"));
+}
+
+void addReadingOptions(OptionSet& options, core::TagReadingRules& target, bool separators) {
+  using core::TagReadingRules;
+  const QString list = QString::fromStdString(
+      TagReadingRules::joinPlaceholderList(TagReadingRules::defaultPlaceholders()));
+  options.custom(
+      QStringLiteral("--placeholders"), QStringLiteral("A|B|..."),
+      QStringLiteral("values read as missing, case-insensitive, '|'-separated, replacing the "
+                     "default list (\"\" for none; empty values are always missing) "
+                     "(default: \"%1\")")
+          .arg(list),
+      [&target](const QString& value) -> QString {
+        target.placeholders = TagReadingRules::parsePlaceholderList(value.toStdString());
+        return {};
+      });
+  if (!separators) return;
+  options.custom(
+      QStringLiteral("--genre-separators"), QStringLiteral("CHARS"),
+      QStringLiteral("characters that split one written genre, mood, grouping or tag value, any "
+                     "of \"%1\" (\"\" for none; separate fields are always separate values) "
+                     "(default: \"%2\")")
+          .arg(QString::fromUtf8(TagReadingRules::kAllowedGenreSeparators.data(),
+                                 TagReadingRules::kAllowedGenreSeparators.size()),
+               QString::fromUtf8(TagReadingRules::kDefaultGenreSeparators.data(),
+                                 TagReadingRules::kDefaultGenreSeparators.size())),
+      [&target](const QString& value) -> QString {
+        TagReadingRules rules = target;
+        rules.genreSeparators = value.toStdString();
+        if (const std::string error = rules.validate(); !error.empty())
+          return QStringLiteral("--genre-separators: ") + QString::fromStdString(error);
+        target.genreSeparators = rules.genreSeparators;
+        return {};
+      });
 }
 
 void addTrainOptions(OptionSet& options, core::TrainOptions& target) {

@@ -15,6 +15,7 @@
 namespace songspace::core {
 class Catalog;
 struct CalibrationOptions;
+struct TagReadingRules;
 struct TrainOptions;
 }  // namespace songspace::core
 
@@ -122,6 +123,11 @@ void addTrainOptions(OptionSet& options, core::TrainOptions& target);
 // The calibration options `train` and `eval` share (core::CalibrationOptions' declarations):
 // --calibration-folds --target-precision.
 void addCalibrationOptions(OptionSet& options, core::CalibrationOptions& target);
+// How tag values are read (core::TagReadingRules' declarations): --placeholders "A|B|…" (replaces
+// the list; "" for none) and, with `separators`, --genre-separators CHARS (any of ";,/"; "" for
+// none). Commands that read tags from files (scan, autotag) take both; train and eval, which
+// read labels from the catalog, the placeholders.
+void addReadingOptions(OptionSet& options, core::TagReadingRules& target, bool separators);
 // After parse(): unless given, subspaces and threads shrink to what the dimension and the
 // subspaces leave room for; then TrainOptions::validate(). Empty or the usage error's message.
 QString finishTrainOptions(const Arguments& args, core::TrainOptions& options);

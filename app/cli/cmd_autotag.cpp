@@ -54,6 +54,7 @@ OptionSet declareAutotag(AutotagParameters& p) {
             QStringLiteral("write the tags, journaled for undo (this or --dry-run)"), p.apply)
       .shownAs(QString())
       .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  addReadingOptions(options, p.autotag.reading, true);
   return options;
 }
 

@@ -17,6 +17,7 @@ struct Parameters {
   core::EvalOptions eval;
   float summaryWeight = core::LibraryDatasetOptions::kSummaryWeight.defaultValue;
   float knnSummaryWeight = core::EvalOptions::kKnnSummaryWeight.defaultValue;
+  core::TagReadingRules reading;
   bool json = false;
 };
 
@@ -31,6 +32,7 @@ OptionSet declare(Parameters& p) {
               p.knnSummaryWeight, QStringLiteral("W"));
   addTrainOptions(options, p.eval.train);
   addCalibrationOptions(options, p.eval.calibration);
+  addReadingOptions(options, p.reading, false);
   options.flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
   return options;
 }
@@ -57,8 +59,8 @@ int run(const QStringList& rawArgs) {
   auto catalog = openCatalogOrReport(catalogPathFrom(args));
   if (!catalog) return 1;
   library::LoadedDataset loaded;
-  if (const auto status = library::loadLibraryDataset(*catalog, options.seed,
-                                                      static_cast<float>(summaryWeight), loaded);
+  if (const auto status = library::loadLibraryDataset(
+          *catalog, options.seed, static_cast<float>(summaryWeight), loaded, p.reading);
       !status.ok()) {
     QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(status.message) << "\n";
     return 1;

@@ -29,6 +29,7 @@ OptionSet declare(Parameters& p) {
       .number(QStringLiteral("--codebook-size"), audio::KMeansParams::kClusters,
               p.scan.codebook.clusters, QStringLiteral("K"))
       .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  addReadingOptions(options, p.scan.reading, true);
   return options;
 }
 

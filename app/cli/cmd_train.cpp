@@ -27,6 +27,7 @@ OptionSet declare(Parameters& p) {
               p.job.summaryWeight, QStringLiteral("W"));
   addTrainOptions(options, p.job.train);
   addCalibrationOptions(options, p.job.calibration);
+  addReadingOptions(options, p.job.reading, false);
   options.flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
   return options;
 }

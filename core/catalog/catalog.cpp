@@ -271,7 +271,7 @@ base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp
   raw.insert(raw.end(), info.moods.begin(), info.moods.end());
   raw.insert(raw.end(), info.groupings.begin(), info.groupings.end());
   raw.insert(raw.end(), info.freeTags.begin(), info.freeTags.end());
-  for (const std::string& tag : normalizeTags(raw)) {
+  for (const std::string& tag : normalizeTags(raw, TagReadingRules::verbatim())) {
     status = insertTag(m_db, id, tag, TagSource::File, 1.0f);
     if (!status.ok()) return status;
   }

@@ -251,9 +251,11 @@ class Catalog {
   base::Status touchSeen(std::string_view path, base::FileStamp stamp, int featureVersion,
                          bool* revived = nullptr);
   // One transaction: file row, artists, album, metadata, features, frame sample and the file's
-  // tags (source=file, from normalizeTags of genres, moods, groupings and free tags; replaces
-  // the previous file tags). User and predicted tags are kept, and so is the provenance of
-  // written values the file still holds (that of values it no longer holds is dropped).
+  // tags (source=file, one per value of genres, moods, groupings and free tags, normalised with
+  // TagReadingRules::verbatim(): the values arrive as the scanner read them, split and without
+  // placeholders under the user's rules; replaces the previous file tags). User and predicted tags
+  // are kept, and so is the provenance of written values the file still holds (that of values it no
+  // longer holds is dropped).
   base::Status storeAnalysis(std::string_view path, base::FileStamp stamp, int featureVersion,
                              const AnalysisRecord& record, std::int64_t* fileId = nullptr);
   // Records a failed analysis; removes stale metadata/features/file tags of that path. An

@@ -1,16 +1,28 @@
 #include "core/catalog/tagnormalize.h"
 
 #include <algorithm>
+#include <array>
 
 namespace songspace::core {
 namespace {
 
-bool isSeparator(char c) {
-  return c == ';' || c == '/' || c == ',' || c == '\0';
-}
-
 bool isSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool isAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Non-ASCII bytes count as letters: the rule must not eat "日本" or "électro".
+bool isWordByte(char c) {
+  return isAsciiAlnum(c) || static_cast<unsigned char>(c) >= 0x80;
+}
+
+std::string_view trimView(std::string_view s) {
+  while (!s.empty() && (isSpace(s.front()) || s.front() == '\0')) s.remove_prefix(1);
+  while (!s.empty() && (isSpace(s.back()) || s.back() == '\0')) s.remove_suffix(1);
+  return s;
 }
 
 // Lowercases ASCII and the UTF-8 encodings of U+00C0..U+00DE (Latin-1 capitals, minus the
@@ -29,7 +41,152 @@ void lowercaseInPlace(std::string& s) {
   }
 }
 
+// Words that join two names into one ("Folk, World, & Country", "Rock 'n' Roll"): a part that
+// starts or ends with one was cut out of a longer name. Compared lowercased.
+constexpr std::array<std::string_view, 7> kConjunctions = {"&",  "and", "+", "'n'",
+                                                           "n'", "'n",  "or"};
+
+bool isConjunction(std::string_view word) {
+  std::string lower(word);
+  lowercaseInPlace(lower);
+  return std::find(kConjunctions.begin(), kConjunctions.end(), lower) != kConjunctions.end();
+}
+
+std::string_view firstWord(std::string_view s) {
+  const std::size_t end = s.find(' ');
+  return end == std::string_view::npos ? s : s.substr(0, end);
+}
+
+std::string_view lastWord(std::string_view s) {
+  const std::size_t start = s.rfind(' ');
+  return start == std::string_view::npos ? s : s.substr(start + 1);
+}
+
+bool hasWordByte(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), isWordByte);
+}
+
+// A trimmed value that is no value of its own: nothing but punctuation, or a lone conjunction.
+bool isEmptyWord(std::string_view part) {
+  return !hasWordByte(part) || isConjunction(part);
+}
+
+// A trimmed, non-empty part of a split value that only makes sense inside the whole: it starts or
+// ends with a conjunction or with punctuation (brackets and a closing '.', '!' or '?' aside).
+bool isCutFragment(std::string_view part) {
+  if (isEmptyWord(part)) return true;
+  if (isConjunction(firstWord(part)) || isConjunction(lastWord(part))) return true;
+  const char first = part.front();
+  const char last = part.back();
+  const bool firstOk = isWordByte(first) || first == '(' || first == '[';
+  const bool lastOk = isWordByte(last) || last == ')' || last == ']' || last == '.' ||
+                      last == '!' || last == '?' || last == '\'';
+  return !firstOk || !lastOk;
+}
+
+// Splits `piece` on `separator` unless a part would be a cut fragment; empty parts vanish.
+void splitOn(std::string_view piece, char separator, std::vector<std::string_view>& out) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= piece.size(); ++i) {
+    if (i < piece.size() && piece[i] != separator) continue;
+    const std::string_view part = trimView(piece.substr(start, i - start));
+    start = i + 1;
+    if (!part.empty()) parts.push_back(part);
+  }
+  if (parts.size() > 1 && std::any_of(parts.begin(), parts.end(), isCutFragment)) {
+    out.push_back(piece);
+    return;
+  }
+  out.insert(out.end(), parts.begin(), parts.end());
+}
+
 }  // namespace
+
+const std::vector<std::string>& TagReadingRules::defaultPlaceholders() {
+  static const std::vector<std::string> list = {
+      "unknown",       "<unknown>",     "[unknown]", "(unknown)", "unknown artist", "unknown album",
+      "unknown title", "unknown genre", "none",      "(none)",    "<none>",         "[none]",
+      "n/a",           "null",          "undefined", "-"};
+  return list;
+}
+
+TagReadingRules TagReadingRules::verbatim() {
+  TagReadingRules rules;
+  rules.placeholders.clear();
+  rules.genreSeparators.clear();
+  return rules;
+}
+
+std::string TagReadingRules::validate() const {
+  for (const char c : genreSeparators) {
+    if (kAllowedGenreSeparators.find(c) == std::string_view::npos) {
+      return "genre_separators: '" + std::string(1, c) + "' is not one of \"" +
+             std::string(kAllowedGenreSeparators) + "\"";
+    }
+  }
+  return {};
+}
+
+bool TagReadingRules::isPlaceholder(std::string_view value) const {
+  const std::string normalized = normalizeTag(value);
+  if (normalized.empty()) return true;
+  return std::any_of(placeholders.begin(), placeholders.end(),
+                     [&](const std::string& p) { return normalizeTag(p) == normalized; });
+}
+
+std::string TagReadingRules::valueOrEmpty(const std::string& value) const {
+  return isPlaceholder(value) ? std::string() : value;
+}
+
+std::vector<std::string> TagReadingRules::parsePlaceholderList(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != kPlaceholderListSeparator) continue;
+    const std::string_view item = trimView(text.substr(start, i - start));
+    start = i + 1;
+    if (!item.empty()) out.emplace_back(item);
+  }
+  return out;
+}
+
+std::string TagReadingRules::joinPlaceholderList(const std::vector<std::string>& placeholders) {
+  std::string out;
+  for (const std::string& p : placeholders) {
+    if (!out.empty()) out.push_back(kPlaceholderListSeparator);
+    out += p;
+  }
+  return out;
+}
+
+std::vector<std::string> splitFieldValues(const std::vector<std::string>& raw,
+                                          const TagReadingRules& rules) {
+  std::vector<std::string> out;
+  for (const std::string& value : raw) {
+    // A NUL separates values the file stores apart (an ID3v2.4 frame read as one string): no
+    // fragment rule, they never were one name.
+    std::vector<std::string_view> pieces;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= value.size(); ++i) {
+      if (i < value.size() && value[i] != '\0') continue;
+      const std::string_view part = trimView(std::string_view(value).substr(start, i - start));
+      start = i + 1;
+      if (!part.empty()) pieces.push_back(part);
+    }
+    for (const char separator : rules.genreSeparators) {
+      std::vector<std::string_view> next;
+      for (const std::string_view piece : pieces) splitOn(piece, separator, next);
+      pieces = std::move(next);
+    }
+    for (const std::string_view piece : pieces) {
+      const std::string_view part = trimView(piece);
+      if (part.empty() || isEmptyWord(part) || rules.isPlaceholder(part)) continue;
+      out.emplace_back(part);
+    }
+  }
+  return out;
+}
 
 std::string normalizeTag(std::string_view tag) {
   std::string out;
@@ -48,19 +205,21 @@ std::string normalizeTag(std::string_view tag) {
   return out;
 }
 
-std::vector<std::string> normalizeTags(const std::vector<std::string>& raw) {
+std::vector<std::string> normalizeTags(const std::vector<std::string>& raw,
+                                       const TagReadingRules& rules) {
   std::vector<std::string> out;
-  for (const std::string& value : raw) {
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= value.size(); ++i) {
-      if (i < value.size() && !isSeparator(value[i])) continue;
-      std::string tag = normalizeTag(std::string_view(value).substr(start, i - start));
-      start = i + 1;
-      if (tag.empty() || std::find(out.begin(), out.end(), tag) != out.end()) continue;
-      out.push_back(std::move(tag));
-    }
+  for (const std::string& value : splitFieldValues(raw, rules)) {
+    std::string tag = normalizeTag(value);
+    if (tag.empty() || std::find(out.begin(), out.end(), tag) != out.end()) continue;
+    out.push_back(std::move(tag));
   }
   return out;
+}
+
+bool isJunkTag(std::string_view tag, const TagReadingRules& rules) {
+  const std::string_view trimmed = trimView(tag);
+  if (isEmptyWord(trimmed) || rules.isPlaceholder(trimmed)) return true;
+  return isConjunction(firstWord(trimmed)) || isConjunction(lastWord(trimmed));
 }
 
 }  // namespace songspace::core

@@ -100,8 +100,8 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
     p.skipReason = status.message;
     return p;
   }
-  // Split like the scanner does: "Rock;Pop" holds "pop".
-  const std::vector<std::string> present = core::normalizeTags(p.oldValues);
+  // Split like the scanner does: "Rock;Pop" holds "pop"; a placeholder holds nothing.
+  const std::vector<std::string> present = core::normalizeTags(p.oldValues, params.reading);
 
   std::vector<std::string> chosen;  // normalised, in rank order
   const float minConfidence = params.minConfidence.value_or(kAutotagMinConfidence.defaultValue);
@@ -110,7 +110,9 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
     if (considered >= params.maxTags || !(hit.probability >= minConfidence)) break;
     ++considered;
     const std::string tag = core::normalizeTag(hit.tag);
-    if (tag.empty() || std::find(chosen.begin(), chosen.end(), tag) != chosen.end()) continue;
+    if (core::isJunkTag(tag, params.reading) ||
+        std::find(chosen.begin(), chosen.end(), tag) != chosen.end())
+      continue;
     chosen.push_back(tag);
     if (std::find(present.begin(), present.end(), tag) == present.end()) {
       p.added.push_back({tag, hit.probability});
@@ -118,7 +120,12 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
   }
 
   if (params.mode == AutotagMode::Add) {
-    p.newValues = p.oldValues;
+    // The file's values stay; a placeholder among them gives way to the new ones (kept while
+    // nothing is added, so a file gets no write of its own placeholder).
+    for (const std::string& value : p.oldValues) {
+      if (p.added.empty() || !core::splitFieldValues({value}, params.reading).empty())
+        p.newValues.push_back(value);
+    }
     for (const auto& hit : p.added) p.newValues.push_back(hit.tag);
   } else {
     // Replace keeps the file's own spelling of a value that stays.

@@ -15,6 +15,7 @@
 #include "audio/tagwriter.h"
 #include "core/base/parameter.h"
 #include "core/base/status.h"
+#include "core/catalog/tagnormalize.h"
 #include "core/eval/crossfit.h"
 #include "core/model/calibration.h"
 #include "core/model/jointmodel.h"
@@ -54,6 +55,10 @@ struct AutotagParams {
   std::optional<float> minConfidence;
   int maxTags = kAutotagMaxTags.defaultValue;
   AutotagMode mode = AutotagMode::Add;
+  // The scan's reading rules: a placeholder value ("(none)") counts as empty, so a proposal may
+  // fill the field (in Add mode the placeholder is replaced, not kept beside the new values);
+  // values are split as the scan splits them; a placeholder is never proposed.
+  core::TagReadingRules reading;
 };
 
 // The threshold a run uses and what it did on the held-out songs.

@@ -79,25 +79,30 @@ base::Status syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std
   return {};
 }
 
-// The field's values as the scanner reads them (audio::readMetadata, which keeps an ID3v2.3
-// "a; b" whole where readTagField splits it), so the catalog holds what a rescan would store.
+// The field's values as the scanner stores them (audio::readMetadata, which keeps an ID3v2.3
+// "a; b" whole where readTagField splits it, then core::splitFieldValues under the default
+// TagReadingRules), so the catalog holds what a rescan would store.
 std::vector<std::string> scannedValues(const std::string& path, audio::TagField field,
                                        const std::vector<std::string>& written) {
   audio::TrackMetadata metadata;
   // reason: the write was just verified to hold `written`; if the file cannot be read again
   // now, those are the best values to show until the next scan reads it.
   if (!audio::readMetadata(path, metadata).ok()) return written;
+  const core::TagReadingRules rules;
   switch (field) {
     case audio::TagField::Genre:
-      return metadata.genres;
+      return core::splitFieldValues(metadata.genres, rules);
     case audio::TagField::Mood:
-      return metadata.moods;
+      return core::splitFieldValues(metadata.moods, rules);
     case audio::TagField::Grouping:
-      return metadata.groupings;
-    case audio::TagField::Comment:
-      return metadata.comments;
+      return core::splitFieldValues(metadata.groupings, rules);
+    case audio::TagField::Comment: {
+      core::TagReadingRules prose = rules;  // comments are not lists
+      prose.genreSeparators.clear();
+      return core::splitFieldValues(metadata.comments, prose);
+    }
     case audio::TagField::Tags:
-      return metadata.freeTags;
+      return core::splitFieldValues(metadata.freeTags, rules);
   }
   return written;
 }

@@ -6,7 +6,8 @@
 namespace songspace::library {
 
 base::Status loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed,
-                                float summaryWeight, LoadedDataset& out) {
+                                float summaryWeight, LoadedDataset& out,
+                                const core::TagReadingRules& reading) {
   out = LoadedDataset{};
   core::LibraryDatasetOptions options;
   if (const auto record = catalog.latestCodebook()) {
@@ -22,6 +23,7 @@ base::Status loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed
   }
   options.seed = seed;
   options.summaryWeight = summaryWeight;
+  options.reading = reading;
   return core::buildLibraryDataset(catalog, options, out.dataset);
 }
 

@@ -22,9 +22,11 @@ struct LoadedDataset {
 };
 
 // summaryWeight: the L2 weight of the dense summary block beside the codeword histogram
-// (core::LibraryDatasetOptions::summaryWeight).
+// (core::LibraryDatasetOptions::summaryWeight); reading: whose placeholders are no labels
+// (core::LibraryDatasetOptions::reading).
 // Corrupt (an unusable stored codebook) or buildLibraryDataset's NotFound.
 [[nodiscard]] base::Status loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed,
-                                              float summaryWeight, LoadedDataset& out);
+                                              float summaryWeight, LoadedDataset& out,
+                                              const core::TagReadingRules& reading = {});
 
 }  // namespace songspace::library

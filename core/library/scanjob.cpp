@@ -30,17 +30,22 @@ bool cancelled(const ScanOptions& options) {
   return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
 }
 
-core::TrackInfo toTrackInfo(const audio::TrackMetadata& m) {
+// The file's metadata as the catalog stores it: placeholders are missing values and the tag
+// fields are split into their values under `rules`.
+core::TrackInfo toTrackInfo(const audio::TrackMetadata& m, const core::TagReadingRules& rules) {
   core::TrackInfo info;
-  info.title = m.title;
-  info.artist = m.artist;
-  info.albumArtist = m.albumArtist;
-  info.album = m.album;
-  info.genres = m.genres;
-  info.moods = m.moods;
-  info.groupings = m.groupings;
-  info.comments = m.comments;
-  info.freeTags = m.freeTags;
+  info.title = rules.valueOrEmpty(m.title);
+  info.artist = rules.valueOrEmpty(m.artist);
+  info.albumArtist = rules.valueOrEmpty(m.albumArtist);
+  info.album = rules.valueOrEmpty(m.album);
+  info.genres = core::splitFieldValues(m.genres, rules);
+  info.moods = core::splitFieldValues(m.moods, rules);
+  info.groupings = core::splitFieldValues(m.groupings, rules);
+  info.freeTags = core::splitFieldValues(m.freeTags, rules);
+  // Comments are prose, not lists: no splitting, only the placeholders go.
+  core::TagReadingRules commentRules = rules;
+  commentRules.genreSeparators.clear();
+  info.comments = core::splitFieldValues(m.comments, commentRules);
   info.year = m.year;
   info.trackNumber = m.trackNumber;
   info.durationSeconds = m.durationSeconds;
@@ -344,7 +349,7 @@ class Scanner {
     }
     const audio::SongAnalysis& analysis = result.analysis;
     core::AnalysisRecord record;
-    record.info = toTrackInfo(result.metadata);
+    record.info = toTrackInfo(result.metadata, m_options.reading);
     if (record.info.durationSeconds <= 0)
       record.info.durationSeconds = analysis.decode.decodedSeconds;
     record.features.codewordCounts = analysis.codewordCounts;
@@ -424,7 +429,7 @@ std::string ScanOptions::validate() const {
   }
   if (const base::Status status = analyzer.validate(); !status.ok()) return status.message;
   if (const base::Status status = codebook.validate(); !status.ok()) return status.message;
-  return {};
+  return reading.validate();
 }
 
 ScanSummary runScan(core::Catalog& catalog, const ScanOptions& options) {

@@ -9,6 +9,7 @@
 #include "audio/codebook.h"
 #include "audio/songanalyzer.h"
 #include "core/base/status.h"
+#include "core/catalog/tagnormalize.h"
 
 namespace songspace::core {
 class Catalog;
@@ -83,6 +84,10 @@ struct ScanOptions {
       "files per catalog transaction (a crash loses at most this many analyses)",
       "files"};
   int commitEvery = kCommitEvery.defaultValue;
+  // How tag values are read (placeholders, genre separators): applied before anything is stored,
+  // so a placeholder never becomes an artist, album or tag and a genre splits only where the
+  // user chose. The files are not touched.
+  core::TagReadingRules reading;
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const ScanProgress&)> progress;  // called on the scanning thread
 

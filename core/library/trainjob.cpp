@@ -54,8 +54,8 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   const auto start = std::chrono::steady_clock::now();
   TrainJobResult result;
   LoadedDataset loaded;
-  if (const auto status =
-          loadLibraryDataset(catalog, options.train.seed, options.summaryWeight, loaded);
+  if (const auto status = loadLibraryDataset(catalog, options.train.seed, options.summaryWeight,
+                                             loaded, options.reading);
       !status.ok()) {
     result.status = status;
     return result;

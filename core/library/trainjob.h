@@ -27,6 +27,8 @@ struct TrainJobOptions {
   // Cross-fitted after training and stored in the model (folds = 0: an uncalibrated model).
   core::CalibrationOptions calibration;
   float summaryWeight = core::LibraryDatasetOptions::kSummaryWeight.defaultValue;
+  // Whose placeholders are no labels (core::LibraryDatasetOptions::reading).
+  core::TagReadingRules reading;
   static constexpr base::ParameterSpec<int> kPredictedTagsPerSong{
       "predicted_tags_per_song", 5, 0, 100,
       "best tags per song stored in the catalog for the library table (0: none)"};

@@ -92,15 +92,18 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
   out.songAlbum.assign(static_cast<std::size_t>(n), -1);
   for (int i = 0; i < n; ++i) {
     const SongRow& row = rows.at(out.fileIds[static_cast<std::size_t>(i)]);
-    if (!row.artistName.empty()) {
-      auto [it, added] =
-          artistIndex.emplace(row.artistName, static_cast<int>(out.artistNames.size()));
-      if (added) out.artistNames.push_back(row.artistName);
+    std::string artistName = row.artistName;
+    if (options.reading.isPlaceholder(artistName))
+      artistName = options.reading.valueOrEmpty(row.info.albumArtist);
+    if (!artistName.empty()) {
+      auto [it, added] = artistIndex.emplace(artistName, static_cast<int>(out.artistNames.size()));
+      if (added) out.artistNames.push_back(artistName);
       out.data.songArtist[static_cast<std::size_t>(i)] = it->second;
       byArtist[it->second].push_back(i);
     }
     std::string albumKey;
-    if (row.albumId != 0) {
+    const bool tagged = row.albumId != 0 && !options.reading.isPlaceholder(row.album);
+    if (tagged) {
       albumKey = "album:" + std::to_string(row.albumId);
     } else if (options.folderAlbums) {
       albumKey = "folder:" + std::filesystem::path(row.path).parent_path().native();
@@ -109,7 +112,7 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
       byAlbum[albumKey].push_back(i);
       // Only a tagged album with several artists is a compilation; a folder of loose singles
       // (e.g. "Downloads") says nothing about its artists being alike.
-      if (row.albumId != 0 && out.data.songArtist[static_cast<std::size_t>(i)] >= 0) {
+      if (tagged && out.data.songArtist[static_cast<std::size_t>(i)] >= 0) {
         albumArtists[albumKey].insert(out.data.songArtist[static_cast<std::size_t>(i)]);
       }
     }
@@ -126,8 +129,14 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
   // labels: learning from its own guesses would make the model ever surer of its mistakes.
   std::map<std::string, std::set<int>> songsOfTag, writtenOnSongs;
   std::set<std::string> unusable;  // tags of songs the dataset does not use
+  std::map<std::string, std::set<int>> placeholderTags;
   for (const TagAssignment& assignment : catalog.allTags()) {
     if (assignment.tag.source == TagSource::Predicted) continue;
+    if (isJunkTag(assignment.tag.tag, options.reading)) {
+      const auto song = songOfFile.find(assignment.fileId);
+      if (song != songOfFile.end()) placeholderTags[assignment.tag.tag].insert(song->second);
+      continue;
+    }
     const auto it = songOfFile.find(assignment.fileId);
     if (it == songOfFile.end()) {
       unusable.insert(assignment.tag.tag);
@@ -140,6 +149,10 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
   const auto songsText = [](std::size_t count) {
     return std::to_string(count) + (count == 1 ? " song" : " songs");
   };
+  for (const auto& [tag, songs] : placeholderTags) {
+    out.leftOutTags.push_back({tag, static_cast<int>(songs.size()), "placeholder",
+                               "a placeholder or a fragment of a value, not a tag"});
+  }
   for (const auto& [tag, songs] : writtenOnSongs) {
     if (songsOfTag.count(tag)) continue;
     out.leftOutTags.push_back({tag, static_cast<int>(songs.size()), "written_not_accepted",
@@ -169,6 +182,11 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
             [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const ArtistRow& artist : catalog.artists()) {  // by name
     if (artistIndex.count(artist.name)) continue;
+    if (options.reading.isPlaceholder(artist.name)) {
+      out.leftOutArtists.push_back({artist.name, static_cast<int>(artist.songCount), "placeholder",
+                                    "a placeholder for an unknown artist, not an artist"});
+      continue;
+    }
     out.leftOutArtists.push_back({artist.name, static_cast<int>(artist.songCount), "not_analysed",
                                   "none of its songs is analysed (yet)"});
   }

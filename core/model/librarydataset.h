@@ -6,6 +6,7 @@
 
 #include "core/base/parameter.h"
 #include "core/base/status.h"
+#include "core/catalog/tagnormalize.h"
 #include "core/model/featurespace.h"
 #include "core/model/trainingset.h"
 
@@ -37,6 +38,9 @@ struct LibraryDatasetOptions {
       "weight of the dense summary block against the codeword histogram (0: histogram only)"};
   float summaryWeight = kSummaryWeight.defaultValue;
   std::uint64_t seed = base::kSeedSpec.defaultValue;
+  // Its placeholders are no labels: a stored artist, album or tag that is one is left out here,
+  // so a catalog scanned before the rule (or with other placeholders) trains without rescanning.
+  TagReadingRules reading;
 };
 
 // A tag or an artist of the library that the model does not learn, and why: what `train --json`
@@ -50,7 +54,9 @@ struct LeftOutLabel {
   // "too_few_songs": on fewer than LibraryDatasetOptions::minTagSongs songs;
   // "written_not_accepted": only on songs whose file holds it because auto-tag wrote it, not
   // accepted by the user (FileTag::written); "not_analysed": only on songs the dataset cannot use
-  // (failed, missing, or analysed with another codebook).
+  // (failed, missing, or analysed with another codebook); "placeholder": a placeholder of
+  // LibraryDatasetOptions::reading ("<Unknown>", "(none)") or, for tags, a fragment that is no
+  // value ("& country", isJunkTag()).
   std::string code;
   std::string reason;  // the same in words a user understands (English)
 };
@@ -59,7 +65,10 @@ struct LeftOutLabel {
 // - tags: the file's genre/mood/grouping/free tags and the user's tags (normalised by the catalog),
 //   except values Songspace's auto-tag wrote into the file that the user has not accepted
 //   (FileTag::written) and predicted tags;
-// - artist: the song's artist (the catalog falls back to the album artist);
+// - artist: the song's artist (the catalog falls back to the album artist; here too when the
+//   artist is a placeholder); none when both are placeholders;
+// - album: an album title that is a placeholder ("Unknown Album") is no album (the folder stands
+//   for it, as for an untagged song);
 // - similar songs: same album, same artist, and co-membership in the library's playlists —
 //   each song paired with at most maxPartnersPerSong random partners per group;
 // - similar artists: artists that share a playlist or a compilation album.
