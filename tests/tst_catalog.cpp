@@ -5,6 +5,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -62,7 +63,8 @@ bool sameFeatures(const RawSongFeatures& a, const RawSongFeatures& b) {
   if (a.codewordCounts.size() != b.codewordCounts.size()) return false;
   for (std::size_t k = 0; k < a.codewordCounts.size(); ++k)
     if (a.codewordCounts[k].first != b.codewordCounts[k].first ||
-        std::memcmp(&a.codewordCounts[k].second, &b.codewordCounts[k].second, 4) != 0)
+        std::bit_cast<std::uint32_t>(a.codewordCounts[k].second) !=
+            std::bit_cast<std::uint32_t>(b.codewordCounts[k].second))
       return false;
   return sameBits(a.summary, b.summary);
 }
@@ -408,8 +410,10 @@ class CatalogTest : public QObject {
     // Evenly spaced rows of the 15: indices 3, 7, 11, 14.
     for (int k : {0, 1, 2, 3}) {
       const int row = std::vector<int>{3, 7, 11, 14}[static_cast<std::size_t>(k)];
-      QVERIFY(std::memcmp(&subset.data[static_cast<std::size_t>(k * 4)],
-                          &all[static_cast<std::size_t>(row * 4)], 16) == 0);
+      for (int j = 0; j < 4; ++j) {
+        QCOMPARE(std::bit_cast<std::uint32_t>(subset.data[static_cast<std::size_t>(k * 4 + j)]),
+                 std::bit_cast<std::uint32_t>(all[static_cast<std::size_t>(row * 4 + j)]));
+      }
     }
   }
 
@@ -523,7 +527,7 @@ class CatalogTest : public QObject {
     QVERIFY(c);
     QCOMPARE(c->integrityCheck().c_str(), "ok");
     const auto songs = c->songs();
-    QVERIFY(songs.size() > 0);
+    QVERIFY(!songs.empty());
     for (const SongRow& song : songs) {
       QCOMPARE(song.state, FileState::Analyzed);
       // The stamp holds the index of the record that was stored last for this path.

@@ -69,7 +69,7 @@ class MetadataTest : public QObject {
   QTemporaryDir m_dir;
 
   fs::path copyOf(const char* fixture) {
-    const fs::path target = fs::path(m_dir.path().toStdString()) / fixture;
+    fs::path target = fs::path(m_dir.path().toStdString()) / fixture;
     fs::copy_file(kData / fixture, target, fs::copy_options::overwrite_existing);
     return target;
   }

@@ -46,7 +46,7 @@ std::unique_ptr<core::Catalog> openCatalog(const QString& path, base::Status* st
 // Worker: proposals in chunks so a newer parameter set (or closing) cancels a long run quickly.
 void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath,
                       const std::shared_ptr<const library::LibrarySnapshot>& snapshot,
-                      std::vector<std::int64_t> ids, library::AutotagParams params) {
+                      std::vector<std::int64_t> ids, const library::AutotagParams& params) {
   ProposalRun run;
   base::Status opened;
   auto catalog = openCatalog(catalogPath, &opened);

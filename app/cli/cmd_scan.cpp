@@ -5,6 +5,7 @@
 #include <QTextStream>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "app/cli/cliutil.h"
@@ -40,7 +41,7 @@ const QString kSynopsis = [] {
 
 QString formatDuration(double seconds) {
   if (seconds < 0) return QStringLiteral("--:--");
-  const auto s = static_cast<long long>(seconds + 0.5);
+  const long long s = std::llround(seconds);
   return s >= 3600 ? QStringLiteral("%1:%2:%3")
                          .arg(s / 3600)
                          .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))

@@ -173,6 +173,7 @@ class Scanner {
     const int picks =
         std::min<int>(m_options.codebookBootstrapFiles, static_cast<int>(files.size()));
     std::vector<fs::path> chosen;
+    chosen.reserve(static_cast<std::size_t>(picks));
     for (int i = 0; i < picks; ++i) {
       chosen.push_back(
           files[static_cast<std::size_t>(i) * files.size() / static_cast<std::size_t>(picks)]);
@@ -261,7 +262,7 @@ class Scanner {
           result.wallSeconds = secondsSince(t0);
           return result;
         },
-        [&](int i, JobResult result) {
+        [&](int i, const JobResult& result) {
           const Job& job = jobs[static_cast<std::size_t>(i)];
           if (result.status.error == base::ErrorCode::Cancelled) return false;
           store(job, result, featureVersion);
