@@ -41,6 +41,7 @@ class JobControllerTest : public QObject {
   void chainScanTrainProject();
   void cancelMidScanLeavesConsistentCatalog();
   void destructorCancelsRunningChain();
+  void songsAppearWhileScanning();
 
  private:
   QTemporaryDir m_dir;
@@ -193,6 +194,34 @@ void JobControllerTest::destructorCancelsRunningChain() {
   auto catalog = core::Catalog::open(QFile::encodeName(catalogPath).toStdString(), &status);
   QVERIFY(catalog);
   QCOMPARE(catalog->integrityCheck(), std::string("ok"));
+}
+
+// Issue 14: songs appear while the scan runs, not only when it has finished: snapshots of what
+// it has committed so far arrive during the scan, growing, before the final one.
+void JobControllerTest::songsAppearWhileScanning() {
+  const QString music = m_dir.filePath(QStringLiteral("growing"));
+  QCOMPARE(testing::makeSynthLibrary(music, 6, 2.0).size(), 18);
+  JobController controller;
+  JobController::Options options = fastOptions();
+  options.scanThreads = 1;
+  options.scanCommitEvery = 4;
+  options.interimSnapshotMs = 0;
+  controller.setOptions(options);
+  QSignalSpy snapshots(&controller, &JobController::snapshotReady);
+  QSignalSpy finished(&controller, &JobController::finished);
+  controller.openCatalog(m_dir.filePath(QStringLiteral("growing.sqlite")));
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  const auto before = snapshots.count();
+  controller.scan({music});
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  QList<std::size_t> sizes;
+  for (auto i = before; i < snapshots.count(); ++i) {
+    sizes << snapshots.at(i).at(0).value<std::shared_ptr<const LibrarySnapshot>>()->songs.size();
+  }
+  QVERIFY2(sizes.size() >= 3, qPrintable(QString::number(sizes.size())));
+  QCOMPARE(sizes.last(), 18u);
+  QVERIFY2(sizes.first() > 0 && sizes.first() < 18u, qPrintable(QString::number(sizes.first())));
+  for (qsizetype i = 1; i < sizes.size(); ++i) QVERIFY(sizes[i - 1] <= sizes[i]);
 }
 
 QTEST_GUILESS_MAIN(JobControllerTest)

@@ -1,5 +1,6 @@
 #include "ui/jobcontroller.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QMutexLocker>
@@ -147,8 +148,8 @@ void JobController::report(const JobProgress& progress, bool force) {
 }
 
 std::shared_ptr<const library::LibrarySnapshot> JobController::deliverSnapshot(
-    const QString& catalogPath) {
-  report({tr("Loading the library"), 0, 0, -1, {}}, true);
+    const QString& catalogPath, bool announce) {
+  if (announce) report({tr("Loading the library"), 0, 0, -1, {}}, true);
   base::Status status;
   std::shared_ptr<const library::LibrarySnapshot> snapshot =
       library::LibrarySnapshot::load(catalogPath, &status);
@@ -208,10 +209,29 @@ bool JobController::runScanStep(const Chain& chain) {
   options.threads = m_options.scanThreads;
   options.reading = settings::tagReadingRules();
   options.cancel = &m_cancel;
-  options.progress = [this](const library::ScanProgress& p) {
+  if (m_options.scanCommitEvery > 0) options.commitEvery = m_options.scanCommitEvery;
+  // Songs appear as they are analysed: after at least one more commit, at most every
+  // interimSnapshotMs and at least 4× the last load's duration apart.
+  QElapsedTimer sinceSnapshot;
+  sinceSnapshot.start();
+  qint64 lastLoadMs = 0;
+  int deliveredAt = 0;
+  options.progress = [this, &chain, &options, &sinceSnapshot, &lastLoadMs,
+                      &deliveredAt](const library::ScanProgress& p) {
     report(
         {scanPhaseName(p.phase), p.done, p.total, p.etaSeconds, QString::fromStdString(p.current)},
         false);
+    if (p.phase != library::ScanProgress::Phase::Analyzing ||
+        p.done < deliveredAt + options.commitEvery ||
+        sinceSnapshot.elapsed() < std::max<qint64>(m_options.interimSnapshotMs, 4 * lastLoadMs)) {
+      return;
+    }
+    QElapsedTimer load;
+    load.start();
+    (void)deliverSnapshot(chain.catalogPath, /*announce=*/false);  // reason: delivered by signal
+    lastLoadMs = load.elapsed();
+    deliveredAt = p.done;
+    sinceSnapshot.restart();
   };
   report({tr("Looking for music"), 0, 0, -1, {}}, true);
   const library::ScanSummary summary = library::runScan(*catalog, options);

@@ -164,6 +164,13 @@ base::Status fail(base::ErrorCode error, const std::filesystem::path& path,
 // Migrates from the stored version up to `target`, one transaction per step; re-reads the version
 // under the write lock so two processes opening a new catalog at once do not both migrate.
 base::Status migrate(sqlite3* db, const std::filesystem::path& path, int target) {
+  // Up to date (versions only grow): no write lock, so a catalog opens for reading while another
+  // connection holds a write transaction (the GUI's snapshots of a running scan).
+  {
+    base::Status status;
+    const auto version = static_cast<int>(pragmaInt(db, "PRAGMA user_version", &status));
+    if (status.ok() && version >= target) return status;
+  }
   for (;;) {
     base::Status status = execSql(db, "BEGIN IMMEDIATE");
     if (!status.ok()) return status;
