@@ -11,6 +11,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <memory>
@@ -230,6 +231,7 @@ class StreamDecoder {
   double m_firstBadAt = -1;
   bool m_packetRejected = false;
   bool m_stopped = false;  // the sink asked to stop
+  bool m_gaveUp = false;   // unreadable data without progress: the stream's end was not reached
   bool m_failed = false;   // the resampler could not be set up or run
   bool m_declaredReliable = false;
   std::string m_codecError;
@@ -244,6 +246,7 @@ base::Status StreamDecoder::run(const std::filesystem::path& file) {
   t_capture = {};
   av_channel_layout_uninit(&m_swrLayout);
   m_report.decodedSeconds = outputSeconds();
+  m_report.complete = status.ok() && !m_stopped && !m_gaveUp;
   m_report.corruptPackets = m_rejected;
   if (m_probe) m_report.source = m_probe->result();
   return status.ok() ? classify() : status;
@@ -378,7 +381,10 @@ base::Status StreamDecoder::decodeAll() {
       m_packetRejected = false;
       ++m_packets;
       reject(outputSeconds());
-      if (++consecutiveErrors > kMaxConsecutiveReadErrors) break;
+      if (++consecutiveErrors > kMaxConsecutiveReadErrors) {
+        m_gaveUp = true;
+        break;
+      }
       continue;
     }
     consecutiveErrors = 0;
@@ -474,8 +480,8 @@ bool StreamDecoder::configureProbe(const AVFrame& frame, AVChannelLayout& in) {
   const int left = av_channel_layout_index_from_channel(&in, AV_CHAN_FRONT_LEFT);
   const int right = av_channel_layout_index_from_channel(&in, AV_CHAN_FRONT_RIGHT);
   if (left >= 0 && right >= 0) {
-    matrix[std::size_t(channels + left)] = 0.5;
-    matrix[std::size_t(channels + right)] = -0.5;
+    matrix[std::size_t(channels) + std::size_t(left)] = 0.5;
+    matrix[std::size_t(channels) + std::size_t(right)] = -0.5;
   }
   ret = swr_set_matrix(m_probeSwr.get(), matrix.data(), channels);
   if (ret >= 0) ret = swr_init(m_probeSwr.get());
@@ -601,11 +607,39 @@ base::Status StreamDecoder::classify() {
     return fail(base::ErrorCode::TooShort, seconds(decoded) + " of audio, less than the minimum " +
                                                seconds(m_options.minSeconds));
   }
-  if (truncated) m_report.warnings.push_back(truncation);
+  std::string duration =
+      m_report.complete
+          ? durationWarning(declared, decoded,
+                            m_declaredReliable ? DurationClaim::Declared : DurationClaim::Estimated)
+          : std::string();
+  if (duration.empty() && truncated) duration = truncation;
+  if (!duration.empty()) {
+    m_report.warnings.push_back(std::move(duration));
+    m_report.durationWarned = true;
+  }
   return base::Status::success();
 }
 
 }  // namespace
+
+std::string durationWarning(double claimedSeconds, double decodedSeconds, DurationClaim claim) {
+  if (claimedSeconds <= 0 || std::abs(claimedSeconds - decodedSeconds) <= kDurationToleranceSeconds)
+    return {};
+  const std::string decoded = seconds(decodedSeconds);
+  const std::string claimed = seconds(claimedSeconds);
+  switch (claim) {
+    case DurationClaim::Declared:
+      if (decodedSeconds < claimedSeconds)
+        return "truncated: decoded " + decoded + " of declared " + claimed;
+      return "duration: the header declares " + claimed + ", the audio decodes to " + decoded;
+    case DurationClaim::Estimated:
+      return "duration: the header estimates " + claimed +
+             " from the bitrate, the audio decodes to " + decoded;
+    case DurationClaim::TagReader:
+      return "duration: the tags reader says " + claimed + ", the audio decodes to " + decoded;
+  }
+  return {};
+}
 
 base::Status decodeAudio(const std::filesystem::path& file, const SampleSink& sink,
                          DecodeReport* report, const DecodeOptions& options) {

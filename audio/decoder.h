@@ -35,14 +35,37 @@ struct DecodeOptions {
   bool measureSource = false;                 // fill DecodeReport::source (audio/sourceprobe.h)
 };
 
+// How far a duration someone claims for a file may differ from the decoded one without a warning:
+// codec delay, padding and the resampler's edges cost milliseconds; a VBR MP3 without a
+// Xing/Info header (its duration a bitrate estimate), a cut file, concatenated streams or a
+// damaged stream cost more.
+inline constexpr double kDurationToleranceSeconds = 1.0;
+
+// Who claims a duration: the container's declaration, the container's estimate from the bitrate,
+// or the tags reader (TagLib's audio properties, what TagLib-based players show).
+enum class DurationClaim { Declared, Estimated, TagReader };
+
+// The one duration warning of a file read to its end, empty when `claimedSeconds` is unknown
+// (<= 0) or within kDurationToleranceSeconds of `decodedSeconds`:
+// Declared and longer: "truncated: decoded X s of declared Y s";
+// Estimated: "duration: the header estimates Y s from the bitrate, the audio decodes to X s";
+// Declared and shorter: "duration: the header declares Y s, the audio decodes to X s";
+// TagReader: "duration: the tags reader says Y s, the audio decodes to X s".
+std::string durationWarning(double claimedSeconds, double decodedSeconds, DurationClaim claim);
+
 // What the decoder learned about a file, filled even when decoding fails part-way.
 struct DecodeReport {
   std::string formatName;  // container, e.g. "ogg", "mp3", "flac"
   std::string codecName;   // e.g. "vorbis", "mp3float", "opus"
   int sourceSampleRate = 0;
   int sourceChannels = 0;
-  double declaredSeconds = 0;         // from the container, 0 when unknown
-  double decodedSeconds = 0;          // output samples / sampleRate
+  double declaredSeconds = 0;  // from the container (or its bitrate estimate), 0 when unknown
+  double decodedSeconds = 0;   // output samples / sampleRate
+  // The stream was read to its end (not stopped by the sink, not cancelled, not given up on after
+  // unreadable data): decodedSeconds is then the file's true duration, what a player plays.
+  bool complete = false;
+  // warnings holds the durationWarning() of the container's declaration (or its truncation).
+  bool durationWarned = false;
   int corruptPackets = 0;             // packets the codec rejected and that were skipped
   std::vector<std::string> warnings;  // e.g. "3 corrupt packets skipped near 12.4 s"
   SourceStatistics source;            // with DecodeOptions::measureSource, else zero
@@ -69,7 +92,9 @@ using SampleSink = std::function<bool(std::span<const float>)>;
 // - decoded < minSeconds: Corrupt "truncated: decoded X s of declared Y s" when truncated, else
 //   TooShort;
 // - otherwise success, with a warning in report->warnings for skipped packets
-//   ("N of M packets corrupt, first at X s") and for truncation.
+//   ("N of M packets corrupt, first at X s") and one for the duration: when the stream was read
+//   to its end, durationWarning() of the declared duration (Estimated when FFmpeg guessed it from
+//   the bitrate), else the truncation above.
 // A file that fails to open is NotAudio unless its first bytes are recognised as a media format,
 // in which case its header is damaged or cut: Corrupt "... at 0.00 s". A zero-byte file is
 // TooShort "empty file".

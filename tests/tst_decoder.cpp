@@ -170,6 +170,7 @@ class DecoderTest : public QObject {
   void badInputs();
   void truncated_data();
   void truncated();
+  void durationWarningRule();
   void corruptPackets();
   void permissionDenied();
   void unusualNames();
@@ -260,7 +261,7 @@ void DecoderTest::pcmWav() {
   QFETCH(int, channels);
   QFETCH(int, pcm);
   const fs::path path = temp("pcm.wav");
-  writeWav(path, rate, channels, Pcm(pcm), 2 * rate,
+  writeWav(path, rate, channels, Pcm(pcm), std::int64_t{2} * rate,
            [&](std::int64_t f, int) { return sine(f, rate); });
   const Decoded d = decode(path);
   QVERIFY2(d.status.ok(), d.status.message.c_str());
@@ -277,7 +278,7 @@ void DecoderTest::monoIsChannelMean() {
   for (const int channels : {2, 6}) {
     const int live = channels == 6 ? 3 : 0;  // 5.1: channel 3 is the LFE
     const fs::path path = temp("mean.wav");
-    writeWav(path, 44100, channels, Pcm::S16, 44100 * 2,
+    writeWav(path, 44100, channels, Pcm::S16, std::int64_t{44100} * 2,
              [&](std::int64_t f, int c) { return c == live ? sine(f, 44100) : 0.0; });
     const Decoded d = decode(path);
     QVERIFY2(d.status.ok(), d.status.message.c_str());
@@ -318,7 +319,7 @@ void DecoderTest::sourceStatistics() {
   // 22.05 kHz. m: equal tones at 1 and 15 kHz (half its energy above 12 kHz, none above 16 kHz);
   // d: a 500 Hz tone at a third of their amplitude, so E_side / E_mid = 0.1² / (2 · 0.3²).
   const fs::path path = temp("midside.wav");
-  writeWav(path, 44100, 2, Pcm::S16, 44100 * 4, [](std::int64_t f, int c) {
+  writeWav(path, 44100, 2, Pcm::S16, std::int64_t{44100} * 4, [](std::int64_t f, int c) {
     const double t = double(f) / 44100;
     const double m = 0.3 * std::sin(2 * std::numbers::pi * 1000 * t) +
                      0.3 * std::sin(2 * std::numbers::pi * 15000 * t);
@@ -404,7 +405,7 @@ void DecoderTest::badInputs() {
   QFETCH(base::ErrorCode, error);
   QFETCH(QString, reason);
   fs::path path = temp(name.toUtf8().constData());
-  std::ofstream(temp("empty.mp3"));
+  { const std::ofstream create(temp("empty.mp3")); }  // a zero-byte file
   std::ofstream(temp("text.flac")) << "This is a text file, not FLAC.\nSecond line.\n";
   fs::create_directories(temp("folder.ogg"));
   {
@@ -451,6 +452,23 @@ void DecoderTest::truncated_data() {
   QTest::newRow("ogg 70%") << "sine440.ogg" << 0.70 << base::ErrorCode::Corrupt << "header" << 0.0
                            << 0.0;
   QTest::newRow("ogg 90%") << "sine440.ogg" << 0.90 << base::ErrorCode::None << "" << 1.0 << 1.1;
+}
+
+// One rule for every claimed duration (issue 12 §3): a second of tolerance, then a warning that
+// says who claimed what.
+void DecoderTest::durationWarningRule() {
+  QCOMPARE(durationWarning(0, 30.04, DurationClaim::Estimated), std::string());
+  QCOMPARE(durationWarning(30.9, 30.04, DurationClaim::Declared), std::string());
+  QCOMPARE(durationWarning(29.1, 30.04, DurationClaim::TagReader), std::string());
+  QCOMPARE(durationWarning(133.03, 30.04, DurationClaim::Estimated),
+           std::string("duration: the header estimates 133.03 s from the bitrate, the audio "
+                       "decodes to 30.04 s"));
+  QCOMPARE(durationWarning(2.04, 0.9, DurationClaim::Declared),
+           std::string("truncated: decoded 0.900 s of declared 2.040 s"));
+  QCOMPARE(durationWarning(2.04, 4.07, DurationClaim::Declared),
+           std::string("duration: the header declares 2.040 s, the audio decodes to 4.070 s"));
+  QCOMPARE(durationWarning(2.04, 4.07, DurationClaim::TagReader),
+           std::string("duration: the tags reader says 2.040 s, the audio decodes to 4.070 s"));
 }
 
 void DecoderTest::truncated() {
@@ -664,7 +682,7 @@ void DecoderTest::longFileStreams() {
   fs::remove(path);
   QVERIFY2(status.ok(), status.message.c_str());
 #if !defined(__SANITIZE_ADDRESS__)  // ASan's quarantine keeps freed blocks: RSS says nothing
-  QVERIFY2(growthKb < 40 * 1024, qPrintable(QString::number(growthKb)));
+  QVERIFY2(growthKb < 40L * 1024, qPrintable(QString::number(growthKb)));
 #endif
   QVERIFY(std::abs(report.declaredSeconds - 3600.0) < 0.001);
   QVERIFY(std::abs(report.decodedSeconds - 3600.0) < 0.001);

@@ -93,6 +93,9 @@ struct SongRow {
   std::int64_t albumId = 0;  // 0 = none
   std::string album;
   FileState state = FileState::Analyzed;
+  // The warnings of its last analysis (AnalysisRecord::warnings: truncated, the header's duration
+  // disagreeing with the decoded one, skipped corrupt packets, unreadable tags); empty when none.
+  std::vector<std::string> warnings;
 };
 
 struct SongFeatures {

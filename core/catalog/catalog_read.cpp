@@ -9,9 +9,10 @@ namespace {
 constexpr const char* kSongColumns =
     "SELECT f.id, f.path, f.state, t.title, t.artist, t.album_artist, t.album, t.genres, "
     "t.moods, t.groupings, t.comments, t.free_tags, t.year, t.track_number, t.duration, "
-    "t.artist_id, a.name, t.album_id "
+    "t.artist_id, a.name, t.album_id, fe.warnings "
     "FROM files f LEFT JOIN tracks t ON t.file_id = f.id "
-    "LEFT JOIN artists a ON a.id = t.artist_id ";
+    "LEFT JOIN artists a ON a.id = t.artist_id "
+    "LEFT JOIN features fe ON fe.file_id = f.id ";
 
 // Whether a file tag `ft` is a value Songspace wrote and the user has not accepted.
 constexpr const char* kWritten =
@@ -40,6 +41,7 @@ SongRow songFrom(const Stmt& s) {
   row.artistName = s.textAt(16);
   row.albumId = s.int64At(17);
   row.album = info.album;
+  row.warnings = splitList(s.textAt(18));
   return row;
 }
 

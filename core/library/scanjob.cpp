@@ -351,7 +351,10 @@ class Scanner {
     const audio::SongAnalysis& analysis = result.analysis;
     core::AnalysisRecord record;
     record.info = toTrackInfo(result.metadata, m_options.reading);
-    if (record.info.durationSeconds <= 0)
+    // The decoded duration is what plays (every file is decoded to its end); the claims of the
+    // header and of TagLib may be a bitrate estimate or describe more or less audio than is
+    // there, and are kept only when decoding did not reach the end.
+    if (analysis.decode.complete || record.info.durationSeconds <= 0)
       record.info.durationSeconds = analysis.decode.decodedSeconds;
     record.features.codewordCounts = analysis.codewordCounts;
     record.features.summary = analysis.summary;
@@ -365,6 +368,14 @@ class Scanner {
     record.warnings = analysis.decode.warnings;
     if (!result.metadataStatus.ok()) {
       record.warnings.push_back("tags unreadable: " + result.metadataStatus.message);
+    } else if (analysis.decode.complete && !analysis.decode.durationWarned) {
+      // What TagLib-based players show may differ where FFmpeg's container reading does not
+      // (e.g. a Xing header for the first of two concatenated streams).
+      if (std::string warning = audio::durationWarning(result.metadata.durationSeconds,
+                                                       analysis.decode.decodedSeconds,
+                                                       audio::DurationClaim::TagReader);
+          !warning.empty())
+        record.warnings.push_back(std::move(warning));
     }
     if (const auto status = m_catalog.storeAnalysis(path, job.stamp, featureVersion, record);
         !status.ok()) {
