@@ -338,11 +338,26 @@ class InspectorTest : public QObject {
     QVERIFY(!panel.notice().contains(QStringLiteral("nlike your library")));
     QCOMPARE(tentativeLists(), 0);
     // A file from outside the library, with the reason its check gave.
-    panel.showExternalFile(QStringLiteral("/downloads/beep.wav"),
-                           *m_library.snapshot->model->embeddingOfFile(unlike),
-                           QStringLiteral("unlike your library: because"));
-    QVERIFY(panel.notice().contains(QStringLiteral("Unlike your library: because.")));
+    core::Novelty check;
+    check.available = true;
+    check.featureNovel = true;
+    check.featureDistance = 3.5f;
+    check.featureThreshold = 1.25f;
+    check.neighbours = 5;
+    check.percentile = 99;
+    const Eigen::VectorXf beep = *m_library.snapshot->model->embeddingOfFile(unlike);
+    panel.showExternalFile(QStringLiteral("/downloads/beep.wav"), beep, check);
+    QVERIFY2(panel.notice().contains(QStringLiteral("Unlike your library: its sound is farther")),
+             qPrintable(panel.notice()));
+    QVERIFY(panel.notice().endsWith(QStringLiteral("tags and artists below are guesses.")));
     QCOMPARE(tentativeLists(), 2);
+    // Unlike only the songs the tags were learned from: its tags are guesses, its artists not.
+    check.scope = core::NoveltyScope::TaggedSongs;
+    panel.showExternalFile(QStringLiteral("/downloads/beep.wav"), beep, check);
+    QVERIFY2(panel.notice().contains(QStringLiteral("Unlike your tagged songs: its sound is")),
+             qPrintable(panel.notice()));
+    QVERIFY(panel.notice().endsWith(QStringLiteral("Its predicted tags below are guesses.")));
+    QCOMPARE(tentativeLists(), 1);
   }
 
   // A long entry in a narrow list gives way to its score: elided to the width it gets ("…"), the

@@ -279,12 +279,33 @@ class JointModelTest : public QObject {
       QCOMPARE(b.precisionCurve[i].proposals, c.precisionCurve[i].proposals);
     }
 
-    // Format-3 and format-2 files (before the precision curve, and before novelty too): the same
-    // payload without the curve (u32 count + 3 points of 12 bytes, the last section before the
-    // checksum), and without the novelty marker before it. They load calibrated, with an empty
-    // curve.
+    // Format-4, 3 and 2 files (before the tagged songs' novelty, the precision curve, and
+    // novelty): the same payload without the tagged songs' novelty marker and the two lengths
+    // (the last 9 bytes before the checksum), then without the curve (u32 count + 3 points of 12
+    // bytes), and without the novelty marker before it. They load calibrated; formats 3 and 2 with
+    // an empty curve.
     {
       std::vector<char> old = readAll(path("calibrated.ssm"));
+      QCOMPARE(old[old.size() - 13], char(0));  // "no tagged songs' novelty"
+      old.erase(old.end() - 13, old.end() - 4);
+      putU32(old, 8, 4);
+      putU32(old, 12, std::uint32_t(old.size() - 24));
+      reseal(old);
+      writeAll(path("format4.ssm"), old);
+      {
+        JointModel loaded;
+        const auto status = JointModel::load(path("format4.ssm"), loaded);
+        QVERIFY2(status.ok(), status.message.c_str());
+        QVERIFY(loaded.calibration.has_value());
+        QCOMPARE(int(loaded.calibration->precisionCurve.size()), 3);
+        QVERIFY(!loaded.tagNovelty.has_value());
+      }
+      // The same bytes read as format 5 run out of data where the marker should be.
+      std::vector<char> short5 = old;
+      putU32(short5, 8, 5);
+      reseal(short5);
+      writeAll(path("format5-short.ssm"), short5);
+      QVERIFY(!loadError(path("format5-short.ssm")).empty());
       old.erase(old.end() - 4 - (4 + 3 * 12), old.end() - 4);
       putU32(old, 8, 3);
       putU32(old, 12, std::uint32_t(old.size() - 24));
@@ -326,10 +347,11 @@ class JointModelTest : public QObject {
     m.calibration.reset();
     QVERIFY(m.save(path("v2.ssm")).ok());
     std::vector<char> bytes = readAll(path("v2.ssm"));
-    QCOMPARE(bytes[bytes.size() - 10], char(0));  // "no calibration",
-    QCOMPARE(bytes[bytes.size() - 9], char(0));   // "no novelty",
-    QCOMPARE(bytes[bytes.size() - 8], char(0));   // and an empty curve, before the checksum
-    bytes.erase(bytes.end() - 10, bytes.end() - 4);
+    QCOMPARE(bytes[bytes.size() - 19], char(0));  // "no calibration",
+    QCOMPARE(bytes[bytes.size() - 18], char(0));  // "no novelty",
+    QCOMPARE(bytes[bytes.size() - 17], char(0));  // an empty curve,
+    QCOMPARE(bytes[bytes.size() - 13], char(0));  // "no tagged songs' novelty", two lengths
+    bytes.erase(bytes.end() - 19, bytes.end() - 4);
     putU32(bytes, 8, 1);
     putU32(bytes, 12, std::uint32_t(bytes.size() - 24));  // payload size (u64, high half 0)
     reseal(bytes);
@@ -378,6 +400,30 @@ class JointModelTest : public QObject {
     options.neighbours = 2;
     options.margin = 0.5;
     QCOMPARE(NoveltyDetector::fit(songs, embeddings, options)->featureThreshold(), 3.0f);
+    // Lengths: the (100 − p)-th percentile over 1 + margin; unknown lengths (0) do not count.
+    // 10 songs at p = 99: the shortest known one, 60 s, over 1.5.
+    const std::vector<float> lengths{0, 60, 90, 120, 150, 180, 210, 240, 270, 300};
+    const auto timed = NoveltyDetector::fit(songs, embeddings, options, {}, lengths);
+    QCOMPARE(timed->shortestSeconds(), 40.0f);
+    QCOMPARE(NoveltyDetector::fit(songs, embeddings, options)->shortestSeconds(), 0.0f);
+    {
+      Eigen::SparseVector<float> x(1);
+      x.insert(0) = 4.0f;
+      const Eigen::VectorXf e = Eigen::VectorXf::Constant(1, 0.4f);
+      const Novelty clip = timed->check(x, e, 1.5f);  // in the middle of the songs, 1.5 s long
+      QVERIFY(clip.tooShort && !clip.featureNovel && !clip.jointNovel && clip.novel());
+      QCOMPARE(clip.reason(), std::string("unlike your library: it is 1.50 s long, shorter than "
+                                          "your songs' lengths make familiar (at least 40.00 s)"));
+      QVERIFY(!timed->check(x, e, 41.0f).novel());
+      QVERIFY(!timed->check(x, e, 0.0f).novel());  // unknown length: no verdict
+      QVERIFY(!NoveltyDetector::fit(songs, embeddings, options)->check(x, e, 1.5f).novel());
+      // checkAll takes the lengths per row, and none without them.
+      const auto all = timed->checkAll(songs, embeddings, std::vector<float>(10, 2.0f));
+      QVERIFY(std::all_of(all.begin(), all.end(), [](const Novelty& n) { return n.tooShort; }));
+      const auto untimed = timed->checkAll(songs, embeddings);
+      QVERIFY(
+          std::none_of(untimed.begin(), untimed.end(), [](const Novelty& n) { return n.novel(); }));
+    }
     options.margin = 0;
     const auto detector = NoveltyDetector::fit(songs, embeddings, options);
     QVERIFY(detector.has_value());
@@ -463,6 +509,42 @@ class JointModelTest : public QObject {
     QCOMPARE(
         detector->check(fresh.row(0), m.embedSong(fresh.row(0))).featureDistance,
         detector->checkAll(fresh.topRows(1), m.embedSongs(fresh.topRows(1)))[0].featureDistance);
+
+    // Fitted among the songs of clusters 0 and 1 only (as JointModel::tagNovelty is among the
+    // tagged songs): the third cluster, familiar to the whole library, is unlike them, and the
+    // governing judgement names that scope; members of the first two stay familiar.
+    std::vector<int> among;
+    for (int s = 0; s < 600; ++s) {
+      if (s % 3 != 2) among.push_back(s);
+    }
+    const auto partial = NoveltyDetector::fit(library, m.embedSongs(library), options, among);
+    QVERIFY(partial.has_value());
+    QCOMPARE(partial->songs(), 400);
+    QCOMPARE(partial->reference().rows(), Eigen::Index(400));
+    int thirdFlagged = 0;
+    const std::vector<Novelty> libraryChecks = withMargin->checkAll(fresh, m.embedSongs(fresh));
+    const std::vector<Novelty> partialChecks = partial->checkAll(fresh, m.embedSongs(fresh));
+    for (int s = 0; s < 300; ++s) {
+      const Novelty governing =
+          governingNovelty(libraryChecks[std::size_t(s)], partialChecks[std::size_t(s)]);
+      if (s % 3 == 2) {
+        thirdFlagged += governing.novel() ? 1 : 0;
+        QCOMPARE(governing.scope, NoveltyScope::TaggedSongs);
+        QVERIFY(governing.reason().rfind("unlike your tagged songs: ", 0) == 0);
+      } else {
+        QVERIFY(!governing.novel());
+        QCOMPARE(governing.scope, NoveltyScope::Library);
+      }
+    }
+    QCOMPARE(thirdFlagged, 100);
+    // The library's own judgement wins when it finds the song novel.
+    const Novelty outlierGoverning =
+        governingNovelty(n, partial->check(outlier, m.embedSong(outlier)));
+    QCOMPARE(outlierGoverning.scope, NoveltyScope::Library);
+    QVERIFY(outlierGoverning.novel());
+    // A population out of range or too small: no fit.
+    QVERIFY(!NoveltyDetector::fit(library, m.embedSongs(library), options, {0, 600}));
+    QVERIFY(!NoveltyDetector::fit(library, m.embedSongs(library), options, {1, 2, 3}));
   }
 
   void noveltyRoundTripAndOldFiles() {
@@ -491,14 +573,43 @@ class JointModelTest : public QObject {
     QCOMPARE(back.novelty->check(probe, back.embedSong(probe)).jointDistance,
              m.novelty->check(probe, m.embedSong(probe)).jointDistance);
 
+    // The tagged songs' fit (format 5) round-trips beside the library's, independently of it.
+    m.tagNovelty =
+        NoveltyDetector::fit(songs.topRows(20), m.embedSongs(songs.topRows(20)), options);
+    QVERIFY(m.tagNovelty.has_value());
+    m.novelty->setShortestSeconds(2.5f);
+    m.tagNovelty->setShortestSeconds(31.25f);
+    QVERIFY(m.save(path("tagnovelty.ssm")).ok());
+    {
+      JointModel withTags;
+      const auto loaded = JointModel::load(path("tagnovelty.ssm"), withTags);
+      QVERIFY2(loaded.ok(), loaded.message.c_str());
+      QVERIFY(withTags.tagNovelty.has_value());
+      QCOMPARE(withTags.tagNovelty->songs(), 20);
+      QCOMPARE(withTags.tagNovelty->featureThreshold(), m.tagNovelty->featureThreshold());
+      QVERIFY(withTags.tagNovelty->reference().isApprox(m.tagNovelty->reference()));
+      QCOMPARE(withTags.novelty->songs(), 40);
+      QCOMPARE(withTags.novelty->shortestSeconds(), 2.5f);
+      QCOMPARE(withTags.tagNovelty->shortestSeconds(), 31.25f);
+    }
+    {  // a negative length is refused
+      JointModel negative = m;
+      negative.tagNovelty->setShortestSeconds(-1.0f);
+      QVERIFY(negative.save(path("negative.ssm")).ok());
+      QVERIFY(loadError(path("negative.ssm")).find("length") != std::string::npos);
+    }
+    m.tagNovelty.reset();
+    m.novelty->setShortestSeconds(0);
+
     // A format-2 file (before novelty): the payload without the novelty marker (and without the
-    // empty precision curve of format 4) loads, with no novelty fit, and then never calls a song
-    // novel.
+    // empty precision curve of format 4 and the tagged songs' marker of format 5) loads, with no
+    // novelty fit, and then never calls a song novel.
     m.novelty.reset();
     QVERIFY(m.save(path("v3.ssm")).ok());
     std::vector<char> bytes = readAll(path("v3.ssm"));
-    QCOMPARE(bytes[bytes.size() - 9], char(0));  // "no novelty", then an empty curve (u32 0)
-    bytes.erase(bytes.end() - 9, bytes.end() - 4);
+    // "no novelty", an empty curve (u32 0), "no tagged songs' novelty", two lengths of 0
+    QCOMPARE(bytes[bytes.size() - 18], char(0));
+    bytes.erase(bytes.end() - 18, bytes.end() - 4);
     putU32(bytes, 8, 2);
     putU32(bytes, 12, std::uint32_t(bytes.size() - 24));
     reseal(bytes);

@@ -164,8 +164,8 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   } else if (const auto embedding = snapshot()->model->embeddingOfFile(fileId)) {
     const library::ModelSession& model = *snapshot()->model;
     addUncalibratedNotice(layout);
-    const bool unlike =
-        addUnlikeNotice(layout, QString::fromStdString(model.noveltyOfFile(fileId).reason()));
+    const core::Novelty novelty = model.noveltyOfFile(fileId);
+    const bool unlike = addUnlikeNotice(layout, novelty);
     const std::vector<library::Hit> predicted = model.predictTags(*embedding, kTagsShown);
     // The legend only where a mark needs it: some predicted tag the file already has.
     const bool anyOwned =
@@ -178,7 +178,8 @@ void InspectorPanel::showSong(std::int64_t fileId) {
                   owned.count(hit.name) > 0);
     }
     if (unlike) showAsTentative(tags);
-    addPredictions(layout, *embedding, fileId, unlike);
+    addPredictions(layout, *embedding, fileId,
+                   unlike && novelty.scope == core::NoveltyScope::Library);
   } else {
     addNotice(layout, tr("This song was analysed after the model was trained. Train again to "
                          "see its predictions."));
@@ -187,7 +188,7 @@ void InspectorPanel::showSong(std::int64_t fileId) {
 }
 
 void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf& embedding,
-                                      const QString& unlikeReason) {
+                                      const core::Novelty& novelty) {
   m_fileId = 0;
   QVBoxLayout* layout = beginContent();
   QWidget* content = layout->parentWidget();
@@ -203,21 +204,23 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   }
   addNotice(layout, tr("Not in the library: placed in the space by its sound alone."));
   addUncalibratedNotice(layout);
-  const bool unlike = addUnlikeNotice(layout, unlikeReason);
+  const bool unlike = addUnlikeNotice(layout, novelty);
   auto* tags = addSection(layout, tr("Predicted tags"));
   for (const library::Hit& hit : snapshot()->model->predictTags(embedding, kTagsShown)) {
     addTagEntry(tags, QString::fromStdString(hit.name), probabilityOf(hit), false);
   }
   if (unlike) showAsTentative(tags);
-  addPredictions(layout, embedding, 0, unlike);
+  addPredictions(layout, embedding, 0, unlike && novelty.scope == core::NoveltyScope::Library);
   endContent();
 }
 
-bool InspectorPanel::addUnlikeNotice(QVBoxLayout* layout, const QString& unlikeReason) {
-  if (unlikeReason.isEmpty()) return false;
-  QString reason = unlikeReason;
+bool InspectorPanel::addUnlikeNotice(QVBoxLayout* layout, const core::Novelty& novelty) {
+  if (!novelty.novel()) return false;
+  QString reason = QString::fromStdString(novelty.reason());
   reason[0] = reason[0].toUpper();
-  addNotice(layout, tr("%1. Its predicted tags and artists below are guesses.").arg(reason));
+  addNotice(layout, novelty.scope == core::NoveltyScope::TaggedSongs
+                        ? tr("%1. Its predicted tags below are guesses.").arg(reason)
+                        : tr("%1. Its predicted tags and artists below are guesses.").arg(reason));
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "core/model/novelty.h"
 #include "ui/browsepanel.h"
 
 class QVBoxLayout;
@@ -31,11 +32,10 @@ class InspectorPanel : public BrowsePanel {
   // refresh.
   void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   void showSong(std::int64_t fileId);
-  // Cold start: a file outside the catalog, placed in the space by its embedding; unlikeReason
-  // is core::Novelty::reason() of its check (ModelSession::embedExternalFile), empty when the
-  // file is like the library.
+  // Cold start: a file outside the catalog, placed in the space by its embedding; novelty is
+  // its check (ModelSession::embedExternalFile).
   void showExternalFile(const QString& path, const Eigen::VectorXf& embedding,
-                        const QString& unlikeReason = {});
+                        const core::Novelty& novelty = {});
   void showFailedFile(const QString& path, const QString& reason);
   void clear();
 
@@ -50,10 +50,11 @@ class InspectorPanel : public BrowsePanel {
   // artists are shown faded (a song unlike the library).
   void addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
                       std::int64_t excludeFileId, bool tentative);
-  // For a song unlike the library (a non-empty core::Novelty::reason()): the reason, above its
-  // predictions (which are then shown faded, property "tentative" on their lists). Returns
-  // whether it was added.
-  bool addUnlikeNotice(QVBoxLayout* layout, const QString& unlikeReason);
+  // For a song unlike the library or unlike its tagged songs (a novel core::Novelty): the
+  // reason, above its predictions (which are then shown faded, property "tentative" on their
+  // lists: the tags, and the artists too when it is unlike the library). Returns whether it was
+  // added.
+  bool addUnlikeNotice(QVBoxLayout* layout, const core::Novelty& novelty);
   bool showNoLibrary();  // true when there is nothing to inspect at all
   // The "Play" button under the title; its click runs `play`.
   void addPlayButton(QVBoxLayout* layout, const std::function<void()>& play);

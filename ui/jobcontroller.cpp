@@ -50,6 +50,7 @@ JobController::JobController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<std::shared_ptr<const library::LibrarySnapshot>>();
   qRegisterMetaType<std::shared_ptr<const library::MapLayout>>();
   qRegisterMetaType<Eigen::VectorXf>();
+  qRegisterMetaType<core::Novelty>();
   // One thread for the chain, one for cold-start embeddings; the scan and the trainer run their
   // own worker threads inside their step.
   m_pool.setMaxThreadCount(2);
@@ -378,7 +379,7 @@ void JobController::embedExternalFile(const QString& path,
         status.ok() ? QString()
                     : QString::fromStdString(std::string(base::errorCodeName(status.error)) + ": " +
                                              status.message),
-        status.ok() ? QString::fromStdString(novelty.reason()) : QString());
+        status.ok() ? novelty : core::Novelty{});
   });
 }
 

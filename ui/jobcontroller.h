@@ -13,6 +13,7 @@
 
 #include "core/library/librarysnapshot.h"
 #include "core/library/projectionjob.h"
+#include "core/model/novelty.h"
 
 namespace songspace::library {
 class ModelSession;
@@ -89,9 +90,9 @@ class JobController : public QObject {
   void stepFinished(const QString& step, const QString& summary);
   void failed(const QString& message);
   void finished(bool cancelled);  // the chain stopped: done, failed or cancelled
-  // unlikeReason: core::Novelty::reason() of the file (empty when it is like the library).
+  // novelty: the file's check (ModelSession::embedExternalFile; not available on error).
   void externalFileEmbedded(const QString& path, const Eigen::VectorXf& embedding,
-                            const QString& error, const QString& unlikeReason);
+                            const QString& error, const songspace::core::Novelty& novelty);
 
  private:
   enum class Step { Open, Scan, Train, Project };
@@ -130,3 +131,4 @@ class JobController : public QObject {
 }  // namespace songspace::ui
 
 Q_DECLARE_METATYPE(songspace::ui::JobProgress)
+Q_DECLARE_METATYPE(songspace::core::Novelty)

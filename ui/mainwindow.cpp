@@ -646,7 +646,7 @@ void MainWindow::showLocation(const Location& location) {
     m_right->setCurrentWidget(m_inspector);
     if (m_external.contains(location.name)) {
       m_inspector->showExternalFile(location.name, m_external.value(location.name),
-                                    m_externalUnlike.value(location.name));
+                                    m_externalNovelty.value(location.name));
     }
   }
   m_playPause->setEnabled(!m_player->songPath().isEmpty() || location.kind != Location::Artist);

@@ -117,7 +117,7 @@ class MainWindow : public QMainWindow {
   void onProgress(const JobProgress& progress);
   void onBusyChanged(bool busy);
   void onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
-                          const QString& error, const QString& unlikeReason);
+                          const QString& error, const core::Novelty& novelty);
   void showLocation(const Location& location);
   void syncTableToHistory();  // after a filter / sort / reset moved the table's current row
   void togglePlayback();
@@ -148,9 +148,9 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   std::shared_ptr<const library::DiscoveryContext> m_discovery;  // of m_snapshot; null until used
   QString m_lastError;
-  QHash<QString, Eigen::VectorXf> m_external;  // cold-start embeddings, for back/forward
-  QHash<QString, QString> m_externalUnlike;    // their novelty reasons (absent: like the library)
-  bool m_syncing = false;                      // set while showLocation moves the views
+  QHash<QString, Eigen::VectorXf> m_external;       // cold-start embeddings, for back/forward
+  QHash<QString, core::Novelty> m_externalNovelty;  // their novelty checks
+  bool m_syncing = false;                           // set while showLocation moves the views
   int m_tableModelChanging = 0;  // > 0 while the table's proxy removes, inserts or rearranges
   bool m_mapShown = false;
   bool m_mapRefined = false;

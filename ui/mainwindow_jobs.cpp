@@ -52,7 +52,7 @@ void MainWindow::openCatalog(const QString& catalogPath) {
   m_mapShown = m_mapRefined = false;
   m_history->clear();
   m_external.clear();
-  m_externalUnlike.clear();
+  m_externalNovelty.clear();
   m_infoBar->hide();
   m_controller->openCatalog(catalogPath);
   settings::kLastCatalog.write(catalogPath);
@@ -192,17 +192,17 @@ void MainWindow::onBusyChanged(bool busy) {
 }
 
 void MainWindow::onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
-                                    const QString& error, const QString& unlikeReason) {
+                                    const QString& error, const core::Novelty& novelty) {
   if (!error.isEmpty()) {
     m_right->setCurrentWidget(m_inspector);
     m_inspector->showFailedFile(path, error);
     return;
   }
   m_external.insert(path, embedding);
-  if (!unlikeReason.isEmpty()) m_externalUnlike.insert(path, unlikeReason);
+  m_externalNovelty.insert(path, novelty);
   m_history->visit({Location::External, 0, path});
   m_inspector->showExternalFile(path, embedding,
-                                unlikeReason);  // also when it already was the current entry
+                                novelty);  // also when it already was the current entry
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -18,6 +18,11 @@
 namespace songspace::ui {
 namespace {
 
+// Hollow on the map: the song's place is a guess (unlike the whole library), not merely its tags.
+bool isUnlikeLibrary(const core::Novelty& novelty) {
+  return novelty.novel() && novelty.scope == core::NoveltyScope::Library;
+}
+
 // The song's key for colouring: its artist, album, or strongest tag (file/user tags before
 // predicted ones).
 QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow& song,
@@ -143,7 +148,7 @@ void MapPanel::rebuild() {
   for (int i = 0; i < layout.songCount(); ++i) {
     const std::int64_t fileId = layout.fileIds[static_cast<std::size_t>(i)];
     points.append({QPointF(p(i, 0), p(i, 1)), static_cast<int>(fileId), -1,
-                   m_snapshot->model->noveltyOfFile(fileId).novel()});
+                   isUnlikeLibrary(m_snapshot->model->noveltyOfFile(fileId))});
   }
   const core::JointModel& model = m_snapshot->model->model();
   QHash<QString, int> songsOfArtist;

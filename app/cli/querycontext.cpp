@@ -37,7 +37,13 @@ QJsonObject noveltyJson(const core::Novelty& novelty) {
           {QStringLiteral("sound_distance"), novelty.featureDistance},
           {QStringLiteral("sound_threshold"), novelty.featureThreshold},
           {QStringLiteral("model_distance"), novelty.jointDistance},
-          {QStringLiteral("model_threshold"), novelty.jointThreshold}};
+          {QStringLiteral("model_threshold"), novelty.jointThreshold},
+          {QStringLiteral("scope"), novelty.scope == core::NoveltyScope::TaggedSongs
+                                        ? QStringLiteral("tagged_songs")
+                                        : QStringLiteral("library")},
+          {QStringLiteral("too_short"), novelty.tooShort},
+          {QStringLiteral("seconds"), novelty.durationSeconds},
+          {QStringLiteral("shortest_seconds"), novelty.shortestSeconds}};
 }
 
 bool songEmbedding(const QueryContext& context, const QString& what, Eigen::VectorXf& out,

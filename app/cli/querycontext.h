@@ -32,7 +32,8 @@ bool openQueryContext(const Arguments& args, QueryContext& context);
 bool songEmbedding(const QueryContext& context, const QString& what, Eigen::VectorXf& out,
                    std::int64_t& fileId, QString& label, core::Novelty* novelty = nullptr);
 
-// A novelty check as JSON: novel, reason (empty when familiar), the distances and thresholds.
+// A novelty check as JSON: novel, reason (empty when familiar), the distances and thresholds,
+// scope (library | tagged_songs), too_short, seconds and shortest_seconds.
 QJsonObject noveltyJson(const core::Novelty& novelty);
 
 // A song of the library as JSON (file_id, path, title, artist) and as one line of text

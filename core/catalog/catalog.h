@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -273,6 +274,9 @@ class Catalog {
   // --- reading for training and UI
   [[nodiscard]] std::vector<SongRow> songs(bool includeMissing = false) const;
   [[nodiscard]] std::optional<SongRow> song(std::int64_t fileId) const;
+  // Every track's length in seconds (0: unknown), by file id: one light query, for the novelty
+  // test's lengths (core/model/novelty.h) without loading whole song rows.
+  [[nodiscard]] std::unordered_map<std::int64_t, double> durations() const;
   [[nodiscard]] std::optional<RawSongFeatures> features(std::int64_t fileId) const;
   // All Analyzed songs' features in one query, ordered by file id; optionally only those
   // computed with one codebook.

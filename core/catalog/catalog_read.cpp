@@ -56,6 +56,14 @@ std::vector<SongRow> Catalog::songs(bool includeMissing) const {
   return rows;
 }
 
+std::unordered_map<std::int64_t, double> Catalog::durations() const {
+  Stmt s(m_db, "SELECT file_id, duration FROM tracks");
+  std::unordered_map<std::int64_t, double> out;
+  while (s.next()) out.emplace(s.int64At(0), s.doubleAt(1));
+  m_lastStatus = s.status();
+  return out;
+}
+
 std::optional<SongRow> Catalog::song(std::int64_t fileId) const {
   Stmt s(m_db, std::string(kSongColumns) + "WHERE f.id = ?");
   std::optional<SongRow> row;

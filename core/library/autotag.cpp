@@ -188,9 +188,13 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
            "the model has no tag probabilities (train again with calibration)");
       continue;
     }
-    // A song unlike the training songs gets no proposal: its tags would be guesses.
+    // A song unlike the training songs, or unlike the songs that carried tags, gets no
+    // proposal: its tags would be guesses.
     if (const core::Novelty novelty = session.noveltyOfFile(id); novelty.novel()) {
-      skip(id, row->path, "unlike_library", novelty.reason());
+      skip(id, row->path,
+           novelty.scope == core::NoveltyScope::TaggedSongs ? "unlike_tagged_songs"
+                                                            : "unlike_library",
+           novelty.reason());
       continue;
     }
     std::vector<ProposedTag> ranked;

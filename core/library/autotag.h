@@ -132,8 +132,9 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
 // Proposals for the given catalog files (empty = every analysed song), in the given order (by
 // path for all songs), ranked by calibrated probability; params.minConfidence nullopt is the
 // model's calibration->autoTagThreshold. Files the model has not embedded are skipped with a
-// reason, every file when the model is uncalibrated ("uncalibrated_model"), and songs unlike the
-// training songs (skipCode "unlike_library", the novelty's reason).
+// reason, every file when the model is uncalibrated ("uncalibrated_model"), songs unlike the
+// training songs (skipCode "unlike_library", the novelty's reason) and songs unlike the training
+// songs that carried tags ("unlike_tagged_songs").
 std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSession& session,
                                   const std::vector<std::int64_t>& fileIds,
                                   const AutotagParams& params);

@@ -40,7 +40,21 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   }
   rows.setFromTriplets(triplets.begin(), triplets.end());
   m_songs = m_model.embedSongs(rows);
-  if (m_model.novelty) m_novelty = m_model.novelty->checkAll(rows, m_songs);
+  std::vector<float> lengths(m_fileIds.size(), 0.0f);
+  if (m_model.novelty) {
+    const auto durations = catalog.durations();
+    for (std::size_t i = 0; i < lengths.size(); ++i) {
+      if (const auto it = durations.find(m_fileIds[i]); it != durations.end())
+        lengths[i] = static_cast<float>(it->second);
+    }
+    m_novelty = m_model.novelty->checkAll(rows, m_songs, lengths);
+  }
+  if (m_model.novelty && m_model.tagNovelty) {
+    const std::vector<core::Novelty> tagged = m_model.tagNovelty->checkAll(rows, m_songs, lengths);
+    for (std::size_t i = 0; i < m_novelty.size(); ++i) {
+      m_novelty[i] = core::governingNovelty(m_novelty[i], tagged[i]);
+    }
+  }
   m_songSearch = core::SongSearchIndex(m_songs);
   m_loaded = true;
   return base::Status::success();
@@ -85,7 +99,11 @@ base::Status ModelSession::embedExternalFile(const std::filesystem::path& file,
   raw.summary = std::move(analysis.summary);
   const Eigen::SparseVector<float> x = m_model.features.transform(raw);
   out = m_model.embedSong(x);
-  novelty = m_model.novelty ? m_model.novelty->check(x, out) : core::Novelty{};
+  const auto length = static_cast<float>(analysis.decode.decodedSeconds);
+  novelty = m_model.novelty ? m_model.novelty->check(x, out, length) : core::Novelty{};
+  if (m_model.novelty && m_model.tagNovelty) {
+    novelty = core::governingNovelty(novelty, m_model.tagNovelty->check(x, out, length));
+  }
   return base::Status::success();
 }
 

@@ -64,15 +64,17 @@ class ModelSession {
   [[nodiscard]] base::Status embedExternalFile(const std::filesystem::path& file,
                                                Eigen::VectorXf& out,
                                                const std::atomic<bool>* cancel = nullptr) const;
-  // The same, and whether the file is unlike the training songs (core/model/novelty.h; not
-  // available when the model has no novelty fit). The check is one pass over the model's
-  // reference songs, far cheaper than the analysis before it (docs/experiments.md §8).
+  // The same, and whether the file is unlike the training songs or, failing that, unlike the
+  // tagged ones (core::governingNovelty; not available when the model has no novelty fit). Each
+  // check is one pass over the model's reference songs, far cheaper than the analysis before it
+  // (docs/experiments.md §8).
   [[nodiscard]] base::Status embedExternalFile(const std::filesystem::path& file,
                                                Eigen::VectorXf& out, core::Novelty& novelty,
                                                const std::atomic<bool>* cancel = nullptr) const;
 
-  // Whether a library song is unlike the training songs, checked for every embedded song at
-  // load. Not available for a file that is not embedded or a model without a novelty fit.
+  // Whether a library song is unlike the training songs or the tagged ones (as above), checked
+  // for every embedded song at load. Not available for a file that is not embedded or a model
+  // without a novelty fit. Novelty::scope says which predictions it makes guesses of.
   core::Novelty noveltyOfFile(std::int64_t fileId) const;
   core::Novelty noveltyOfRow(int row) const;
 

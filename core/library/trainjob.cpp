@@ -117,8 +117,25 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
 
   core::NoveltyOptions novelty;
   novelty.seed = options.train.seed;
-  model.novelty =
-      core::NoveltyDetector::fit(dataset.data.songs, model.embedSongs(dataset.data.songs), novelty);
+  const Eigen::MatrixXf embeddings = model.embedSongs(dataset.data.songs);
+  std::vector<float> lengths(dataset.fileIds.size(), 0.0f);
+  {
+    const auto durations = catalog.durations();
+    for (std::size_t i = 0; i < lengths.size(); ++i) {
+      if (const auto it = durations.find(dataset.fileIds[i]); it != durations.end())
+        lengths[i] = static_cast<float>(it->second);
+    }
+  }
+  model.novelty = core::NoveltyDetector::fit(dataset.data.songs, embeddings, novelty, {}, lengths);
+  // The same test against the songs the tags were learned from (JointModel::tagNovelty).
+  std::vector<int> tagged;
+  for (int s = 0; s < dataset.data.numSongs(); ++s) {
+    if (!dataset.data.songTags[static_cast<std::size_t>(s)].empty()) tagged.push_back(s);
+  }
+  if (!tagged.empty()) {
+    model.tagNovelty =
+        core::NoveltyDetector::fit(dataset.data.songs, embeddings, novelty, tagged, lengths);
+  }
 
   result.modelPath = modelPathForCatalog(catalogPath);
   if (const auto saved = model.save(QFile::encodeName(result.modelPath).toStdString());

@@ -50,6 +50,11 @@ class JointModel {
   // "I don't know" (core/model/novelty.h): empty for a model trained on too few songs or read
   // from a file older than format 3; such a model never calls a song novel.
   std::optional<NoveltyDetector> novelty;
+  // The same test against the training songs that carried at least one tag: a song can be like
+  // the library and still unlike every song the tags were learned from (a sound effect in a
+  // library whose tagged songs are all music), and then its predicted tags are extrapolations.
+  // Empty when fewer than k + 2 training songs carried tags, or for a file older than format 5.
+  std::optional<NoveltyDetector> tagNovelty;
 
   int dimension() const { return static_cast<int>(V.rows()); }
 
@@ -77,8 +82,9 @@ class JointModel {
   // Versioned binary (magic, format version, sizes, payload, CRC-32 of the payload), written to
   // a temporary file in the same directory, flushed, then renamed over `file`.
   // Format 2 adds the calibration, format 3 the novelty fit, format 4 the calibration's held-out
-  // precision curve; format 1 files still load uncalibrated, format 1 and 2 files without novelty,
-  // format 2 and 3 files with an empty curve (Calibration::precisionCurve).
+  // precision curve, format 5 the tagged songs' novelty fit; format 1 files still load
+  // uncalibrated, format 1 and 2 files without novelty, format 2 and 3 files with an empty curve
+  // (Calibration::precisionCurve), files before format 5 without tagNovelty.
   // save(): Io or DiskFull (nothing replaced). load(): NotFound, Io, Unsupported (another format
   // version), Corrupt (wrong magic, impossible sizes, truncated, bad checksum; the message says
   // which); `out` is untouched on failure.

@@ -16,8 +16,11 @@
 // Version 4 appends the calibration's held-out precision curve: u32 point count (0 without a
 // calibration), per point f32 threshold, f32 precision, u32 proposals (thresholds ascending, all
 // in [0, 1]).
+// Version 5 appends the novelty fit against the tagged training songs (JointModel::tagNovelty),
+// laid out as version 3's, then f32 shortestSeconds of the library's fit and of the tagged songs'
+// fit (0 for a fit without a duration test or no fit).
 // Version 1 files load with no calibration, versions 1 and 2 with no novelty fit, versions 2 and 3
-// with an empty precision curve.
+// with an empty precision curve, versions before 5 with no tagged songs' novelty fit.
 #include <unistd.h>
 
 #include <array>
@@ -37,7 +40,7 @@ namespace songspace::core {
 namespace {
 
 constexpr std::array<char, 8> kMagic{'S', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
-constexpr std::uint32_t kFormatVersion = 4;
+constexpr std::uint32_t kFormatVersion = 5;
 constexpr std::uint32_t kOldestReadableVersion = 1;  // no calibration
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::size_t kTrailerSize = 4;
@@ -274,6 +277,9 @@ base::Status JointModel::save(const std::filesystem::path& file) const {
   putCalibration(payload, calibration);
   putNovelty(payload, novelty);
   putPrecisionCurve(payload, calibration);
+  putNovelty(payload, tagNovelty);
+  payload.f32(novelty ? novelty->shortestSeconds() : 0.0f);
+  payload.f32(tagNovelty ? tagNovelty->shortestSeconds() : 0.0f);
 
   const std::vector<std::uint8_t>& body = payload.bytes();
   base::ByteWriter head;
@@ -392,6 +398,15 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
   if (version >= 2) model.calibration = getCalibration(r);
   if (version >= 3) model.novelty = getNovelty(r, model);
   if (version >= 4) getPrecisionCurve(r, model.calibration);
+  if (version >= 5) {
+    model.tagNovelty = getNovelty(r, model);
+    for (std::optional<NoveltyDetector>* fit : {&model.novelty, &model.tagNovelty}) {
+      const float shortest = r.f32();
+      if (r.ok() && (!std::isfinite(shortest) || shortest < 0))
+        r.fail("novelty length out of range");
+      if (*fit) (*fit)->setShortestSeconds(shortest);
+    }
+  }
   if (r.ok() && r.remaining() != 0) r.fail("unexpected bytes at the end of the payload");
   // Sizes that passed the checksum can still disagree with each other (a writer bug): refuse them.
   // Names and the feature space may be absent (a model trained on bare indices), never mismatched.

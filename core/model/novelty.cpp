@@ -47,24 +47,43 @@ std::string Novelty::reason() const {
   if (!novel()) return {};
   std::array<char, 32> share{};
   std::snprintf(share.data(), share.size(), "%g", static_cast<double>(percentile));
-  std::string text = "unlike your library: ";
-  if (featureNovel && jointNovel) {
-    text += "its sound and its place in the model's space are";
-  } else if (featureNovel) {
-    text += "its sound is";
-  } else {
-    text += "its place in the model's space is";
+  const bool tagged = scope == NoveltyScope::TaggedSongs;
+  std::string text = tagged ? "unlike your tagged songs: " : "unlike your library: ";
+  if (featureNovel || jointNovel) {
+    if (featureNovel && jointNovel) {
+      text += "its sound and its place in the model's space are";
+    } else if (featureNovel) {
+      text += "its sound is";
+    } else {
+      text += "its place in the model's space is";
+    }
+    text += " farther from its " + std::to_string(neighbours) +
+            (tagged ? " nearest tagged training songs than " : " nearest training songs than ") +
+            std::string(share.data()) +
+            (tagged ? " % of your tagged songs are (" : " % of your songs are (");
+    if (featureNovel) {
+      text += "sound distance " + figure(featureDistance) + ", at most " + figure(featureThreshold);
+    }
+    if (featureNovel && jointNovel) text += "; ";
+    if (jointNovel) {
+      text += "model distance " + figure(jointDistance) + ", at most " + figure(jointThreshold);
+    }
+    text += tagged ? " among your tagged songs)" : " in your library)";
   }
-  text += " farther from its " + std::to_string(neighbours) + " nearest training songs than " +
-          std::string(share.data()) + " % of your songs are (";
-  if (featureNovel) {
-    text += "sound distance " + figure(featureDistance) + ", at most " + figure(featureThreshold);
+  if (tooShort) {
+    if (featureNovel || jointNovel) text += "; and ";
+    text += "it is " + figure(durationSeconds) + " s long, shorter than your " +
+            (tagged ? "tagged songs'" : "songs'") + " lengths make familiar (at least " +
+            figure(shortestSeconds) + " s)";
   }
-  if (featureNovel && jointNovel) text += "; ";
-  if (jointNovel) {
-    text += "model distance " + figure(jointDistance) + ", at most " + figure(jointThreshold);
-  }
-  return text + " in your library)";
+  return text;
+}
+
+Novelty governingNovelty(const Novelty& library, const Novelty& taggedSongs) {
+  if (library.novel() || !taggedSongs.novel()) return library;
+  Novelty governing = taggedSongs;
+  governing.scope = NoveltyScope::TaggedSongs;
+  return governing;
 }
 
 NoveltyDetector::NoveltyDetector(const SparseRows& reference, Eigen::MatrixXf referenceEmbeddings,
@@ -106,7 +125,8 @@ Eigen::MatrixXf NoveltyDetector::featureSquaredDistances(const SparseRows& queri
   return out.cwiseMax(0.0f);
 }
 
-Novelty NoveltyDetector::judge(float featureDistance, float jointDistance) const {
+Novelty NoveltyDetector::judge(float featureDistance, float jointDistance,
+                               float durationSeconds) const {
   Novelty n;
   n.available = true;
   n.featureDistance = featureDistance;
@@ -115,6 +135,9 @@ Novelty NoveltyDetector::judge(float featureDistance, float jointDistance) const
   n.jointThreshold = m_jointThreshold;
   n.featureNovel = featureDistance > m_featureThreshold;
   n.jointNovel = jointDistance > m_jointThreshold;
+  n.durationSeconds = std::max(0.0f, durationSeconds);
+  n.shortestSeconds = m_shortestSeconds;
+  n.tooShort = m_shortestSeconds > 0 && durationSeconds > 0 && durationSeconds < m_shortestSeconds;
   n.neighbours = m_neighbours;
   n.percentile = m_percentile;
   return n;
@@ -147,7 +170,8 @@ void NoveltyDetector::kthDistances(const SparseRows& songs, const Eigen::MatrixX
 }
 
 std::vector<Novelty> NoveltyDetector::checkAll(const SparseRows& songs,
-                                               const Eigen::MatrixXf& embeddings) const {
+                                               const Eigen::MatrixXf& embeddings,
+                                               const std::vector<float>& durations) const {
   std::vector<Novelty> out;
   if (m_reference.rows() == 0 || embeddings.cols() != songs.rows() ||
       embeddings.rows() != m_referenceEmbeddings.rows()) {
@@ -158,32 +182,64 @@ std::vector<Novelty> NoveltyDetector::checkAll(const SparseRows& songs,
   std::vector<float> jointDistances;
   kthDistances(songs, embeddings, false, featureDistances, jointDistances);
   out.reserve(featureDistances.size());
+  const bool timed = durations.size() == featureDistances.size();
   for (std::size_t i = 0; i < featureDistances.size(); ++i)
-    out.push_back(judge(featureDistances[i], jointDistances[i]));
+    out.push_back(judge(featureDistances[i], jointDistances[i], timed ? durations[i] : 0.0f));
   return out;
 }
 
 Novelty NoveltyDetector::check(const Eigen::SparseVector<float>& x,
-                               const Eigen::VectorXf& embedding) const {
+                               const Eigen::VectorXf& embedding, float durationSeconds) const {
   SparseRows one(1, std::max<Eigen::Index>(x.size(), m_reference.cols()));
   one.reserve(x.nonZeros());
   for (Eigen::SparseVector<float>::InnerIterator it(x); it; ++it)
     one.insert(0, it.index()) = it.value();
   one.makeCompressed();
-  return checkAll(one, embedding).front();
+  return checkAll(one, embedding, {durationSeconds}).front();
 }
 
 std::optional<NoveltyDetector> NoveltyDetector::fit(const SparseRows& songs,
                                                     const Eigen::MatrixXf& embeddings,
-                                                    const NoveltyOptions& options) {
-  const int n = static_cast<int>(songs.rows());
+                                                    const NoveltyOptions& options,
+                                                    const std::vector<int>& among,
+                                                    const std::vector<float>& durations) {
   const int k = options.neighbours;
-  if (k < 1 || n <= k + 1 || embeddings.cols() != n) return std::nullopt;
+  if (k < 1 || embeddings.cols() != songs.rows()) return std::nullopt;
+  // The population: every song, or the rows `among` names.
+  std::vector<int> chosen;
+  if (among.empty()) {
+    chosen.resize(static_cast<std::size_t>(songs.rows()));
+    std::iota(chosen.begin(), chosen.end(), 0);
+  } else {
+    chosen = among;
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+    if (chosen.front() < 0 || chosen.back() >= songs.rows()) return std::nullopt;
+  }
+  const int n = static_cast<int>(chosen.size());
+  if (n <= k + 1) return std::nullopt;
+  const auto scale = static_cast<float>(1.0 + options.margin);
+  // The duration test, on the whole population (not the reference subsample): lengths are one
+  // number a song, so all of them are cheap to use.
+  float shortest = 0;
+  if (durations.size() == static_cast<std::size_t>(songs.rows())) {
+    std::vector<float> known;
+    for (const int song : chosen) {
+      if (durations[static_cast<std::size_t>(song)] > 0)
+        known.push_back(durations[static_cast<std::size_t>(song)]);
+    }
+    if (static_cast<int>(known.size()) > k + 1) {
+      shortest =
+          kthSmallest(known, static_cast<int>(std::floor((100.0 - options.percentile) / 100.0 *
+                                                         static_cast<double>(known.size()))) +
+                                 1) /
+          scale;
+    }
+  }
 
-  // The reference: every song, or a seeded uniform subsample (partial Fisher–Yates), in order.
+  // The reference: the whole population, or a seeded uniform subsample (partial Fisher–Yates),
+  // in order.
   const int m = std::min(n, std::max(k + 2, options.maxReferenceSongs));
-  std::vector<int> chosen(static_cast<std::size_t>(n));
-  std::iota(chosen.begin(), chosen.end(), 0);
   if (m < n) {
     base::Xoshiro256 rng(options.seed);
     for (int i = 0; i < m; ++i) {
@@ -213,7 +269,7 @@ std::optional<NoveltyDetector> NoveltyDetector::fit(const SparseRows& songs,
   std::vector<float> jointDistances;
   detector.kthDistances(detector.m_reference, detector.m_referenceEmbeddings, true,
                         featureDistances, jointDistances);
-  const auto scale = static_cast<float>(1.0 + options.margin);
+  detector.m_shortestSeconds = shortest;
   detector.m_featureThreshold =
       scale * percentileThreshold(std::move(featureDistances), options.percentile);
   detector.m_jointThreshold =

@@ -86,23 +86,37 @@ struct NoveltyOptions {
   std::uint64_t seed = base::kSeedSpec.defaultValue;
 };
 
+// Which songs a check measured against: all training songs (then every prediction for a novel
+// song is a guess), or those that carried tags (JointModel::tagNovelty: then its tags are).
+enum class NoveltyScope { Library, TaggedSongs };
+
 // What a check found. Distances are Euclidean, in the units of their space.
 struct Novelty {
+  NoveltyScope scope = NoveltyScope::Library;
   bool available = false;     // false: the model has no novelty fit (then never novel)
   bool featureNovel = false;  // feature-space distance > its threshold
   bool jointNovel = false;    // joint-space distance > its threshold
+  bool tooShort = false;      // durationSeconds < shortestSeconds (both known)
   float featureDistance = 0;
   float featureThreshold = 0;
   float jointDistance = 0;
   float jointThreshold = 0;
-  int neighbours = 0;    // k
-  float percentile = 0;  // p
+  float durationSeconds = 0;  // the song's length (0: unknown, then never too short)
+  float shortestSeconds = 0;  // the shortest length judged familiar (0: no duration fit)
+  int neighbours = 0;         // k
+  float percentile = 0;       // p
 
-  bool novel() const { return featureNovel || jointNovel; }
-  // Empty when not novel; otherwise one sentence starting "unlike your library: " saying which
-  // space(s) and the figures, for a tooltip, the inspector, the CLI and auto-tag's skip list.
+  bool novel() const { return featureNovel || jointNovel || tooShort; }
+  // Empty when not novel; otherwise one sentence starting "unlike your library: " (scope
+  // Library) or "unlike your tagged songs: " (TaggedSongs) saying which space(s) and the
+  // figures, for a tooltip, the inspector, the CLI and auto-tag's skip list.
   std::string reason() const;
 };
+
+// The judgement that governs a song's predictions, from its two checks: unlike the library
+// (every prediction a guess), else unlike the tagged songs (its tags a guess), else familiar
+// (the library check, with its figures).
+Novelty governingNovelty(const Novelty& library, const Novelty& taggedSongs);
 
 class NoveltyDetector {
  public:
@@ -113,19 +127,35 @@ class NoveltyDetector {
   NoveltyDetector(const SparseRows& reference, Eigen::MatrixXf referenceEmbeddings, int neighbours,
                   float percentile, float featureThreshold, float jointThreshold, int songs);
 
-  // Fits on the training songs (n × F model inputs) and their joint embeddings (d × n). nullopt
-  // when there are too few songs to say what is typical (n ≤ k + 1) or the shapes disagree.
+  // Fits on the training songs (n × F model inputs) and their joint embeddings (d × n), or on
+  // those of them that `among` names (row indices; empty: all), e.g. the songs that carried tags.
+  // nullopt when there are too few songs to say what is typical (population ≤ k + 1), the shapes
+  // disagree or an index is out of range.
+  // `durations` (seconds per row of `songs`, or empty: no duration test) fits shortestSeconds
+  // on the population's known (> 0) lengths.
   static std::optional<NoveltyDetector> fit(const SparseRows& songs,
                                             const Eigen::MatrixXf& embeddings,
-                                            const NoveltyOptions& options);
+                                            const NoveltyOptions& options,
+                                            const std::vector<int>& among = {},
+                                            const std::vector<float>& durations = {});
 
-  // One song: x its model input (size F), embedding its V x (size d). A song of the reference
-  // set counts itself among its neighbours (distance 0), so it is never more novel than its
-  // fitted leave-one-out figure.
-  Novelty check(const Eigen::SparseVector<float>& x, const Eigen::VectorXf& embedding) const;
-  // Many songs (rows of `songs`, columns of `embeddings`), blocked so memory stays bounded;
-  // the same answers as check() on each.
-  std::vector<Novelty> checkAll(const SparseRows& songs, const Eigen::MatrixXf& embeddings) const;
+  // One song: x its model input (size F), embedding its V x (size d), durationSeconds its length
+  // (≤ 0: unknown). A song of the reference set counts itself among its neighbours (distance 0),
+  // so it is never more novel than its fitted leave-one-out figure.
+  Novelty check(const Eigen::SparseVector<float>& x, const Eigen::VectorXf& embedding,
+                float durationSeconds = 0) const;
+  // Many songs (rows of `songs`, columns of `embeddings`, durations in seconds per row or
+  // empty), blocked so memory stays bounded; the same answers as check() on each.
+  std::vector<Novelty> checkAll(const SparseRows& songs, const Eigen::MatrixXf& embeddings,
+                                const std::vector<float>& durations = {}) const;
+
+  // The duration test (a one-second sound effect among songs: its few frames make its sound
+  // statistics an extrapolation whatever their distance): a song is too short when it lasts
+  // less than the (100 − p)-th percentile of the population's lengths divided by 1 + margin
+  // (half of what 99 % of them last, by default). 0 (no test) until setShortestSeconds or
+  // fit with durations.
+  float shortestSeconds() const { return m_shortestSeconds; }
+  void setShortestSeconds(float seconds) { m_shortestSeconds = seconds; }
 
   const SparseRows& reference() const { return m_reference; }
   const Eigen::MatrixXf& referenceEmbeddings() const { return m_referenceEmbeddings; }
@@ -142,7 +172,7 @@ class NoveltyDetector {
   // leaveOneOut: song i is reference song i and is not its own neighbour.
   void kthDistances(const SparseRows& songs, const Eigen::MatrixXf& embeddings, bool leaveOneOut,
                     std::vector<float>& featureDistances, std::vector<float>& jointDistances) const;
-  Novelty judge(float featureDistance, float jointDistance) const;
+  Novelty judge(float featureDistance, float jointDistance, float durationSeconds) const;
 
   SparseRows m_reference;
   Eigen::MatrixXf m_referenceEmbeddings;
@@ -154,6 +184,7 @@ class NoveltyDetector {
   float m_percentile = 0;
   float m_featureThreshold = 0;
   float m_jointThreshold = 0;
+  float m_shortestSeconds = 0;
   int m_songs = 0;
 };
 
