@@ -58,6 +58,7 @@ class LibraryModelsTest : public QObject {
     QVERIFY(m_library.snapshot->model->model().calibration.has_value());
     const double threshold = m_library.snapshot->model->model().calibration->autoTagThreshold;
     int shownTags = 0;
+    int warned = 0;
     for (int row = 0; row < model.rowCount(); ++row) {
       const std::int64_t id = model.fileIdAt(model.index(row, LibraryTableModel::Genre));
       const core::SongRow* song = m_library.snapshot->song(id);
@@ -68,6 +69,16 @@ class LibraryModelsTest : public QObject {
                QString::fromStdString(song->artistName));
       QCOMPARE(model.index(row, 0).data(Qt::ToolTipRole).toString(),
                QString::fromStdString(song->path));
+      // The Duration cell's tooltip carries the analysis warnings (issue 12 §3).
+      const QString durationTip =
+          model.index(row, LibraryTableModel::Duration).data(Qt::ToolTipRole).toString();
+      if (song->warnings.empty()) {
+        QCOMPARE(durationTip, QString::fromStdString(song->path));
+      } else {
+        ++warned;
+        for (const std::string& warning : song->warnings)
+          QVERIFY2(durationTip.contains(QString::fromStdString(warning)), qPrintable(durationTip));
+      }
       const QString title = model.index(row, LibraryTableModel::Title).data().toString();
       if (song->info.title.empty()) {
         QVERIFY2(title.endsWith(QStringLiteral("track.mp3")), qPrintable(title));
@@ -102,6 +113,7 @@ class LibraryModelsTest : public QObject {
       shownTags += static_cast<int>(shown.size());
     }
     QVERIFY2(shownTags > 0, "some songs show predicted tags");
+    QCOMPARE(warned, 1);  // the song stored with a warning shows it
     // A display threshold of its own: 0 shows the three best everywhere, 1 almost nothing.
     model.setPredictedTagThreshold(0.0);
     model.setSnapshot(m_library.snapshot);

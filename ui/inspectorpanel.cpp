@@ -143,6 +143,9 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   addRow(tr("Year"), info.year > 0 ? QString::number(info.year) : QString());
   addRow(tr("Genre"), joined(info.genres));
   addRow(tr("Duration"), LibraryTableModel::formatDuration(info.durationSeconds));
+  QStringList warnings;
+  for (const std::string& warning : song->warnings) warnings << QString::fromStdString(warning);
+  addRow(tr("Warnings"), warnings.join(u'\n'));
   std::set<std::string> owned;
   QStringList ownedNames;
   for (const core::TagSource source : {core::TagSource::File, core::TagSource::User}) {

@@ -77,6 +77,8 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
       row.seconds = song.info.durationSeconds;
       row.trackNumber = song.info.trackNumber;
       row.text[Duration] = formatDuration(song.info.durationSeconds);
+      for (const std::string& warning : song.warnings)
+        row.warnings << QString::fromStdString(warning);
       if (calibrated) {
         row.text[PredictedTags] =
             topPredictedTags(*m_snapshot, song.fileId, kPredictedTagsShown, threshold);
@@ -114,6 +116,8 @@ QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
       return row.text[index.column()];
     case Qt::ToolTipRole:
       if (index.column() == PredictedTags && !row.unlikeReason.isEmpty()) return row.unlikeReason;
+      if (index.column() == Duration && !row.warnings.isEmpty())
+        return tr("Analysed with a warning:\n%1").arg(row.warnings.join(u'\n'));
       return row.path;
     case Qt::ForegroundRole:
       if (index.column() == PredictedTags && !row.unlikeReason.isEmpty())

@@ -14,7 +14,9 @@ namespace songspace::ui {
 // The library table: one row per analysed song of a library::LibrarySnapshot (failed files are not
 // rows), in the snapshot's order. Display strings are built once per snapshot so that sorting
 // and filtering 10^5 rows does not format anything. Every cell answers FileIdRole; the Duration
-// column answers SortRole with seconds; tooltips show the full path. The Predicted tags column
+// column answers SortRole with seconds; tooltips show the full path, the Duration cell's the
+// analysis warnings instead when there are any (core::SongRow::warnings: a duration the header
+// claims that differs from the decoded one, truncation, corrupt packets). The Predicted tags column
 // lists at most kPredictedTagsShown of the tags the last training stored for the song, those whose
 // calibrated probability reaches the display threshold, most probable first; none for a model
 // without calibration (its stored scores are not probabilities). For a song unlike the library
@@ -57,6 +59,7 @@ class LibraryTableModel : public QAbstractTableModel {
     std::int64_t fileId = 0;
     QString text[ColumnCount];
     double seconds = 0;
+    QStringList warnings;  // core::SongRow::warnings
     int trackNumber = 0;
     QString path;
     QString unlikeReason;  // empty: the song is like the library (or there is no novelty fit)
