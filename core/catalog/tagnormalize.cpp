@@ -84,16 +84,22 @@ bool isCutFragment(std::string_view part) {
   return !firstOk || !lastOk;
 }
 
-// Splits `piece` on `separator` unless a part would be a cut fragment; empty parts vanish.
-void splitOn(std::string_view piece, char separator, std::vector<std::string_view>& out) {
+// The trimmed, non-empty parts of `text` between occurrences of `separator`.
+std::vector<std::string_view> trimmedParts(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
   std::size_t start = 0;
-  for (std::size_t i = 0; i <= piece.size(); ++i) {
-    if (i < piece.size() && piece[i] != separator) continue;
-    const std::string_view part = trimView(piece.substr(start, i - start));
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != separator) continue;
+    const std::string_view part = trimView(text.substr(start, i - start));
     start = i + 1;
     if (!part.empty()) parts.push_back(part);
   }
+  return parts;
+}
+
+// Splits `piece` on `separator` unless a part would be a cut fragment; empty parts vanish.
+void splitOn(std::string_view piece, char separator, std::vector<std::string_view>& out) {
+  const std::vector<std::string_view> parts = trimmedParts(piece, separator);
   if (parts.size() > 1 && std::any_of(parts.begin(), parts.end(), isCutFragment)) {
     out.push_back(piece);
     return;
@@ -141,13 +147,8 @@ std::string TagReadingRules::valueOrEmpty(const std::string& value) const {
 
 std::vector<std::string> TagReadingRules::parsePlaceholderList(std::string_view text) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && text[i] != kPlaceholderListSeparator) continue;
-    const std::string_view item = trimView(text.substr(start, i - start));
-    start = i + 1;
-    if (!item.empty()) out.emplace_back(item);
-  }
+  for (const std::string_view item : trimmedParts(text, kPlaceholderListSeparator))
+    out.emplace_back(item);
   return out;
 }
 
