@@ -27,4 +27,15 @@ base::Status loadLibraryDataset(const core::Catalog& catalog, std::uint64_t seed
   return core::buildLibraryDataset(catalog, options, out.dataset);
 }
 
+std::vector<float> songLengths(const core::Catalog& catalog,
+                               const std::vector<std::int64_t>& fileIds) {
+  const auto durations = catalog.durations();
+  std::vector<float> lengths(fileIds.size(), 0.0f);
+  for (std::size_t i = 0; i < fileIds.size(); ++i) {
+    if (const auto it = durations.find(fileIds[i]); it != durations.end())
+      lengths[i] = static_cast<float>(it->second);
+  }
+  return lengths;
+}
+
 }  // namespace songspace::library

@@ -29,4 +29,10 @@ struct LoadedDataset {
                                               float summaryWeight, LoadedDataset& out,
                                               const core::TagReadingRules& reading = {});
 
+// The length in seconds of each of `fileIds`' tracks, in their order (0 when unknown), from one
+// Catalog::durations() query: the novelty test's lengths (core/model/novelty.h) at training and
+// at load.
+std::vector<float> songLengths(const core::Catalog& catalog,
+                               const std::vector<std::int64_t>& fileIds);
+
 }  // namespace songspace::library

@@ -4,6 +4,7 @@
 
 #include "audio/songanalyzer.h"
 #include "core/catalog/catalog.h"
+#include "core/library/datasetloader.h"
 
 namespace songspace::library {
 
@@ -40,13 +41,9 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   }
   rows.setFromTriplets(triplets.begin(), triplets.end());
   m_songs = m_model.embedSongs(rows);
-  std::vector<float> lengths(m_fileIds.size(), 0.0f);
+  std::vector<float> lengths;
   if (m_model.novelty) {
-    const auto durations = catalog.durations();
-    for (std::size_t i = 0; i < lengths.size(); ++i) {
-      if (const auto it = durations.find(m_fileIds[i]); it != durations.end())
-        lengths[i] = static_cast<float>(it->second);
-    }
+    lengths = songLengths(catalog, m_fileIds);
     m_novelty = m_model.novelty->checkAll(rows, m_songs, lengths);
   }
   if (m_model.novelty && m_model.tagNovelty) {

@@ -118,14 +118,7 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   core::NoveltyOptions novelty;
   novelty.seed = options.train.seed;
   const Eigen::MatrixXf embeddings = model.embedSongs(dataset.data.songs);
-  std::vector<float> lengths(dataset.fileIds.size(), 0.0f);
-  {
-    const auto durations = catalog.durations();
-    for (std::size_t i = 0; i < lengths.size(); ++i) {
-      if (const auto it = durations.find(dataset.fileIds[i]); it != durations.end())
-        lengths[i] = static_cast<float>(it->second);
-    }
-  }
+  const std::vector<float> lengths = songLengths(catalog, dataset.fileIds);
   model.novelty = core::NoveltyDetector::fit(dataset.data.songs, embeddings, novelty, {}, lengths);
   // The same test against the songs the tags were learned from (JointModel::tagNovelty).
   std::vector<int> tagged;
