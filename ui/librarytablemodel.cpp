@@ -88,8 +88,13 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
           novelty.novel()) {
         row.unlikeReason = QString::fromStdString(novelty.reason());
         const QString tags = row.text[PredictedTags];
-        row.text[PredictedTags] =
-            tags.isEmpty() ? tr("unlike your library") : tr("unlike your library — %1").arg(tags);
+        if (novelty.scope == core::NoveltyScope::TaggedSongs) {
+          row.text[PredictedTags] = tags.isEmpty() ? tr("unlike your tagged songs")
+                                                   : tr("unlike your tagged songs — %1").arg(tags);
+        } else {
+          row.text[PredictedTags] =
+              tags.isEmpty() ? tr("unlike your library") : tr("unlike your library — %1").arg(tags);
+        }
       }
       m_rowOfFile.emplace(song.fileId, static_cast<int>(m_rows.size()));
       m_rows.push_back(std::move(row));
