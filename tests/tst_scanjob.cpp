@@ -284,8 +284,15 @@ class ScanJobTest : public QObject {
     // 30 s of audio; LAME adds its delay and padding (no Xing/LAME header to trim them).
     QVERIFY2(std::abs(durationOf("vbr-noxing.mp3") - 30.04) < 0.1,
              qPrintable(QString::number(durationOf("vbr-noxing.mp3"))));
-    QVERIFY2(warningOf("vbr-noxing.mp3").find("duration: the header estimates 133") == 0,
-             warningOf("vbr-noxing.mp3").c_str());
+    {
+      // The estimate comes from the first frame's bitrate, which depends on the random noise:
+      // about 133 s, and what ffprobe estimates from the same header.
+      const std::string warning = warningOf("vbr-noxing.mp3");
+      const std::string prefix = "duration: the header estimates ";
+      QVERIFY2(warning.rfind(prefix, 0) == 0, warning.c_str());
+      const double estimate = std::stod(warning.substr(prefix.size()));
+      QVERIFY2(estimate > 100 && std::abs(estimate - probed) < 1.0, warning.c_str());
+    }
     // Two 2.04 s streams: 4.07 s decode; TagLib reads the first Xing header (2.04 s).
     QVERIFY2(std::abs(durationOf("concatenated.mp3") - 4.07) < 0.1,
              qPrintable(QString::number(durationOf("concatenated.mp3"))));

@@ -9,8 +9,11 @@
 namespace songspace::ui {
 
 ColumnFitter::ColumnFitter(QTableView* table, QList<Share> shares)
-    : QObject(table), m_table(table), m_shares(std::move(shares)) {
-  QHeaderView* header = m_table->horizontalHeader();
+    : QObject(table->horizontalHeader()),
+      m_table(table),
+      m_header(table->horizontalHeader()),
+      m_shares(std::move(shares)) {
+  QHeaderView* header = m_header;
   // The fitted widths add up to the viewport: a stretched last section would fight them.
   header->setStretchLastSection(false);
   // A narrow column's title is cut at its end ("Predicted ta"), not at both ends as a centred
@@ -23,7 +26,7 @@ ColumnFitter::ColumnFitter(QTableView* table, QList<Share> shares)
 }
 
 void ColumnFitter::fit() {
-  QHeaderView* header = m_table->horizontalHeader();
+  QHeaderView* header = m_header;
   const QAbstractItemView* view = m_table;  // sizeHintForColumn is public there
   m_natural.clear();
   for (const Share& share : m_shares) {
@@ -42,7 +45,7 @@ void ColumnFitter::fit() {
 
 void ColumnFitter::apply() {
   if (m_userSized || m_natural.size() != m_shares.size()) return;
-  QHeaderView* header = m_table->horizontalHeader();
+  QHeaderView* header = m_header;
   const auto count = m_shares.size();
   // Natural-width columns first; then, repeatedly, a weighted column whose values fit in its
   // share of what is left gets just their width (its unused share goes to the others); the
@@ -97,7 +100,12 @@ void ColumnFitter::apply() {
 }
 
 bool ColumnFitter::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == m_table->horizontalHeader() && event->type() == QEvent::Resize) apply();
+  // The table is not touched here: it may already be destroyed down to its QWidget base while its
+  // children (the header among them) are deleted and still receive events. Nor is a header that
+  // is itself being destroyed (its dynamic type is then no longer QHeaderView).
+  if (event->type() == QEvent::Resize && watched == m_header &&
+      qobject_cast<QHeaderView*>(watched) != nullptr)
+    apply();
   return QObject::eventFilter(watched, event);
 }
 

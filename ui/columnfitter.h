@@ -3,6 +3,7 @@
 #include <QList>
 #include <QObject>
 
+class QHeaderView;
 class QTableView;
 
 namespace songspace::ui {
@@ -21,7 +22,8 @@ class ColumnFitter : public QObject {
     int column;
     int weight;  // 0: natural width; > 0: a share of the rest
   };
-  // `table` owns the fitter (it is its parent). Columns not listed keep their width.
+  // The table's horizontal header owns the fitter (it is its parent), so the fitter never outlives
+  // it. Columns not listed keep their width. GUI thread only.
   ColumnFitter(QTableView* table, QList<Share> shares);
 
   // Refits now (natural widths measured again, e.g. after the model was reset), unless the user
@@ -35,7 +37,8 @@ class ColumnFitter : public QObject {
  private:
   void apply();
 
-  QTableView* m_table;
+  QTableView* m_table;    // used by fit() only: it may be mid-destruction when the header resizes
+  QHeaderView* m_header;  // the fitter's parent
   QList<Share> m_shares;
   QList<int> m_natural;  // per share, its measured natural width (fit())
   bool m_fitting = false;
