@@ -232,6 +232,64 @@ class TestAutotag : public QObject {
     QCOMPARE(ape.readAllStandardOutput().trimmed(), QByteArray("['jazz']"));
   }
 
+  // The catalog reads a written field back under the rules the library was scanned with, not
+  // the defaults (issue 12 §5): with "," as a separator, a single GENRE "Rock, Pop" is the tags
+  // rock and pop before the apply, after it and after its undo; never a tag "rock, pop".
+  void userReadingRulesFollowWrites() {
+    const std::string file = path("commas.flac");
+    fs::copy_file(kData / "untagged.flac", file);
+    QProcess python;
+    python.start(songspace::testing::kTagToolPython,
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import sys\nfrom mutagen.flac import FLAC\n"
+                                 "f = FLAC(sys.argv[1]); f['GENRE'] = ['Rock, Pop']; f.save()\n"),
+                  QString::fromStdString(file)});
+    QVERIFY(python.waitForFinished(60000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    core::TagReadingRules rules;
+    rules.genreSeparators = ";,";
+    QVERIFY(rules.validate().empty());
+    library::ScanOptions scan;
+    scan.roots = {m_lib};
+    scan.threads = 1;
+    scan.reading = rules;
+    QVERIFY(library::runScan(*m_catalog, scan).status.ok());
+    const auto row = m_catalog->fileByPath(file);
+    QVERIFY(row);
+    const auto fileTags = [&] {
+      std::set<std::string> tags;
+      for (const auto& t : m_catalog->tags(row->id)) {
+        if (t.source == core::TagSource::File) tags.insert(t.tag);
+      }
+      return tags;
+    };
+    const auto shown = [&] { return m_catalog->song(row->id)->info.genres; };
+    QCOMPARE(fileTags(), (std::set<std::string>{"rock", "pop"}));
+    QCOMPARE(shown(), (Values{"Rock", "Pop"}));
+
+    library::AutotagParams params;
+    params.minConfidence = 0.5f;
+    params.reading = rules;
+    const library::Proposal p =
+        library::proposalFromPredictions(row->id, file, {{"pop", 0.95f}, {"jazz", 0.9f}}, params);
+    QCOMPARE(p.oldValues, Values{"Rock, Pop"});
+    QCOMPARE(p.newValues, (Values{"Rock, Pop", "jazz"}));  // "pop" is present: not proposed
+    library::ApplyOptions apply;
+    apply.reading = rules;
+    QCOMPARE(
+        library::applyProposals(*m_catalog, {p}, apply).count(library::FileOutcomeKind::Written),
+        1);
+    QCOMPARE(fileTags(), (std::set<std::string>{"rock", "pop", "jazz"}));
+    QCOMPARE(shown(), (Values{"Rock", "Pop", "jazz"}));
+
+    library::UndoOptions undo;
+    undo.reading = rules;
+    QCOMPARE(library::undoBatch(*m_catalog, undo).count(library::FileOutcomeKind::Written), 1);
+    QCOMPARE(field(file, TagField::Genre), Values{"Rock, Pop"});
+    QCOMPARE(fileTags(), (std::set<std::string>{"rock", "pop"}));
+    QCOMPARE(shown(), (Values{"Rock", "Pop"}));
+  }
+
   // However many tags are asked for, none below the minimum confidence is proposed; the batch's
   // expected precision is the mean probability of the tags it adds.
   void thresholdHoldsForAnyMaxTags() {

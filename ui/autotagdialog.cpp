@@ -332,6 +332,7 @@ void AutotagDialog::apply() {
   const library::AutotagParams p = params();
   library::ApplyOptions options;
   options.preserveMtime = preserveMtime();
+  options.reading = p.reading;
   options.note = QStringLiteral("autotag dialog: field %1, %2, min confidence %3, max tags %4")
                      .arg(QLatin1String(audio::tagFieldName(p.field)),
                           p.mode == library::AutotagMode::Add ? QStringLiteral("add")

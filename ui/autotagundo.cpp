@@ -14,6 +14,7 @@
 #include "core/library/tagundo.h"
 #include "ui/autotagmodel.h"
 #include "ui/dialogtitle.h"
+#include "ui/settingskeys.h"
 
 namespace songspace::ui {
 
@@ -159,6 +160,7 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
   // the worker (deleted only once the watcher reports the end).
   library::UndoOptions options;
   options.batchId = batch.batchId;
+  options.reading = settings::tagReadingRules();
   watcher->setFuture(QtConcurrent::run([catalogPath, options, cancel, progress]() mutable {
     options.cancel = cancel.get();
     options.progress = [progress](int doneFiles, int total, const library::FileOutcome& outcome) {

@@ -68,6 +68,7 @@ struct UndoParameters {
   bool force = false;
   bool touch = false;
   bool json = false;
+  core::TagReadingRules reading;
 };
 
 OptionSet declareUndo(UndoParameters& p) {
@@ -78,6 +79,7 @@ OptionSet declareUndo(UndoParameters& p) {
       .flag(QStringLiteral("--touch"),
             QStringLiteral("let the files' modification times change (default: kept)"), p.touch)
       .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
+  addReadingOptions(options, p.reading, true);
   return options;
 }
 
@@ -356,6 +358,7 @@ int runAutotag(const QStringList& rawArgs) {
 
   library::ApplyOptions options;
   options.preserveMtime = !given.touch;
+  options.reading = given.autotag.reading;
   options.note = (QStringLiteral("autotag ") + rawArgs.join(QLatin1Char(' '))).toStdString();
   options.cancel = installInterruptFlag();
   QTextStream out(stdout);
@@ -383,6 +386,7 @@ int runUndo(const QStringList& rawArgs) {
   }
   options.force = given.force;
   options.preserveMtime = !given.touch;
+  options.reading = given.reading;
   options.cancel = installInterruptFlag();
   const bool json = given.json;
   auto catalog = openCatalogOrReport(catalogPathFrom(args));

@@ -46,7 +46,7 @@ FileOutcome skip(FileOutcome o, std::string code, std::string reason) {
 base::Status syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std::string& path,
                           audio::TagField field, const std::vector<std::string>& oldValues,
                           const std::vector<std::string>& newValues, std::int64_t editId,
-                          bool provenance) {
+                          bool provenance, const core::TagReadingRules& rules) {
   using audio::TagField;
   if (fileId == 0 || field == TagField::Comment) return {};
   std::vector<std::string> elsewhere;
@@ -55,11 +55,11 @@ base::Status syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std
     if (other == field) continue;
     std::vector<std::string> values;
     if (audio::readTagField(path, other, values).ok()) {
-      for (auto& tag : core::normalizeTags(values)) elsewhere.push_back(std::move(tag));
+      for (auto& tag : core::normalizeTags(values, rules)) elsewhere.push_back(std::move(tag));
     }
   }
-  const auto before = core::normalizeTags(oldValues);
-  const auto added = core::normalizeTags(newValues);
+  const auto before = core::normalizeTags(oldValues, rules);
+  const auto added = core::normalizeTags(newValues, rules);
   for (const auto& tag : added) {
     if (auto status = catalog.addTag(fileId, tag, core::TagSource::File); !status.ok())
       return status;
@@ -80,15 +80,15 @@ base::Status syncFileTags(core::Catalog& catalog, std::int64_t fileId, const std
 }
 
 // The field's values as the scanner stores them (audio::readMetadata, which keeps an ID3v2.3
-// "a; b" whole where readTagField splits it, then core::splitFieldValues under the default
-// TagReadingRules), so the catalog holds what a rescan would store.
+// "a; b" whole where readTagField splits it, then core::splitFieldValues under the scan's
+// `rules`), so the catalog holds what a rescan would store.
 std::vector<std::string> scannedValues(const std::string& path, audio::TagField field,
-                                       const std::vector<std::string>& written) {
+                                       const std::vector<std::string>& written,
+                                       const core::TagReadingRules& rules) {
   audio::TrackMetadata metadata;
   // reason: the write was just verified to hold `written`; if the file cannot be read again
   // now, those are the best values to show until the next scan reads it.
   if (!audio::readMetadata(path, metadata).ok()) return written;
-  const core::TagReadingRules rules;
   switch (field) {
     case audio::TagField::Genre:
       return core::splitFieldValues(metadata.genres, rules);
@@ -113,10 +113,11 @@ std::vector<std::string> scannedValues(const std::string& path, audio::TagField 
 base::Status recordWrite(core::Catalog& catalog, std::int64_t batchId, std::int64_t editId,
                          std::int64_t fileId, const std::string& path, audio::TagField field,
                          const std::vector<std::string>& oldValues,
-                         const std::vector<std::string>& newValues, base::FileStamp newStamp) {
+                         const std::vector<std::string>& newValues, base::FileStamp newStamp,
+                         const core::TagReadingRules& rules) {
   const auto batch = catalog.tagBatch(batchId);
   const bool provenance = batch && batch->kind == core::TagBatchKind::Apply;
-  const auto shown = scannedValues(path, field, newValues);
+  const auto shown = scannedValues(path, field, newValues, rules);
   if (auto status = catalog.beginBatch(); !status.ok()) return status;
   auto status = catalog.finishEdit(editId, core::TagEditState::Done, newStamp);
   if (status.ok() && fileId != 0) {
@@ -131,7 +132,8 @@ base::Status recordWrite(core::Catalog& catalog, std::int64_t batchId, std::int6
     }
   }
   if (status.ok())
-    status = syncFileTags(catalog, fileId, path, field, oldValues, newValues, editId, provenance);
+    status =
+        syncFileTags(catalog, fileId, path, field, oldValues, newValues, editId, provenance, rules);
   if (status.ok()) status = catalog.commitBatch();
   if (!status.ok()) {
     // reason: `status` is what the caller reports; a failing rollback (SQLite may already have
@@ -195,7 +197,8 @@ FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::in
                            const std::string& path, audio::TagField field,
                            const std::vector<std::string>& oldValues,
                            const std::vector<std::string>& newValues, base::FileStamp expected,
-                           bool preserveMtime, const std::string& restoreStored) {
+                           bool preserveMtime, const core::TagReadingRules& reading,
+                           const std::string& restoreStored) {
   FileOutcome o = outcomeFor(fileId, path, field, oldValues, newValues);
   // The field as stored now, so that an undo restores its form, not just its values.
   std::string stored;
@@ -238,7 +241,7 @@ FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::in
     return o;
   }
   if (const auto status = recordWrite(catalog, batchId, o.editId, fileId, path, field, oldValues,
-                                      newValues, written.newStamp);
+                                      newValues, written.newStamp, reading);
       !status.ok()) {
     // The file is written and verified, but nothing says so durably: not counted as written
     // (and not undoable) until the next apply or undo recovers the edit and marks it Done.
@@ -255,7 +258,8 @@ FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::in
 }
 
 RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
-                                       const std::vector<std::string>& extraDirs) {
+                                       const std::vector<std::string>& extraDirs,
+                                       const core::TagReadingRules& reading) {
   RecoveryReport report;
   std::set<std::string> dirs(extraDirs.begin(), extraDirs.end());
   for (const std::int64_t batch : catalog.batchesWithPendingEdits()) {
@@ -269,7 +273,7 @@ RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
       const bool readable = field && stamp && audio::readTagField(edit.path, *field, current).ok();
       if (readable && current == newValues) {
         if (recordWrite(catalog, edit.batchId, edit.id, edit.fileId, edit.path, *field,
-                        valuesFromJson(edit.oldValuesJson), newValues, *stamp)
+                        valuesFromJson(edit.oldValuesJson), newValues, *stamp, reading)
                 .ok()) {
           ++report.markedDone;
         }
@@ -297,7 +301,7 @@ BatchResult applyProposals(core::Catalog& catalog, const std::vector<Proposal>& 
   for (const auto& p : proposals) {
     if (!p.path.empty()) dirs.push_back(dirOf(p.path));
   }
-  result.recovery = recoverInterruptedEdits(catalog, dirs);
+  result.recovery = recoverInterruptedEdits(catalog, dirs, options.reading);
   if (const auto status =
           catalog.createTagBatch(core::TagBatchKind::Apply, 0, options.note, &result.batchId);
       !status.ok()) {
@@ -329,7 +333,7 @@ BatchResult applyProposals(core::Catalog& catalog, const std::vector<Proposal>& 
       o = skip(o, "changed", "its tags changed since the preview");
     } else {
       o = writeJournaled(catalog, result.batchId, row->id, p.path, p.field, p.oldValues,
-                         p.newValues, *stamp, options.preserveMtime);
+                         p.newValues, *stamp, options.preserveMtime, options.reading);
     }
     result.files.push_back(o);
     if (options.progress) options.progress(static_cast<int>(result.files.size()), total, o);

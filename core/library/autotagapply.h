@@ -55,7 +55,11 @@ struct BatchResult {
 };
 
 struct ApplyOptions {
-  bool preserveMtime = true;                  // false = --touch
+  bool preserveMtime = true;  // false = --touch
+  // How the written field is read back into the catalog (its tags and the values the library
+  // shows): the rules the library was scanned with, so the catalog holds what a rescan would
+  // store (a user's "," separator splits "Rock, Pop" there too; a placeholder is no tag).
+  core::TagReadingRules reading;
   std::string note;                           // stored with the batch (e.g. the command line)
   const std::atomic<bool>* cancel = nullptr;  // polled between files; a file is never cut
   std::function<void(int done, int total, const FileOutcome&)> progress;
@@ -67,8 +71,10 @@ BatchResult applyProposals(core::Catalog& catalog, const std::vector<Proposal>& 
 // Resolves Pending edits left by an interrupted apply or undo (a file holding the edit's new
 // values → Done with its current stamp, catalog stamp and tags updated; otherwise → Failed
 // "interrupted") and removes stale temporary files in their folders and in `extraDirs`.
+// `reading` as in ApplyOptions.
 RecoveryReport recoverInterruptedEdits(core::Catalog& catalog,
-                                       const std::vector<std::string>& extraDirs = {});
+                                       const std::vector<std::string>& extraDirs = {},
+                                       const core::TagReadingRules& reading = {});
 
 // --- shared with undo (tagundo.cpp)
 // A journal's old_values_json is {"values": [...], "stored": "<audio::captureTagField text>"}:
@@ -81,11 +87,13 @@ std::string storedFromJson(const std::string& json);  // empty when the journal 
 // Journals, writes and records one change of one field. `expected` is the stamp the file had
 // when its values were read; the outcome's fileId/path/field/values are filled from the args.
 // The field's stored form is captured and journaled before the write. With `restoreStored`
-// (undo), the field is put back in that stored form, which must read as `newValues`.
+// (undo), the field is put back in that stored form, which must read as `newValues`. The catalog
+// reads the written field back under `reading` (ApplyOptions::reading).
 FileOutcome writeJournaled(core::Catalog& catalog, std::int64_t batchId, std::int64_t fileId,
                            const std::string& path, audio::TagField field,
                            const std::vector<std::string>& oldValues,
                            const std::vector<std::string>& newValues, base::FileStamp expected,
-                           bool preserveMtime, const std::string& restoreStored = {});
+                           bool preserveMtime, const core::TagReadingRules& reading,
+                           const std::string& restoreStored = {});
 
 }  // namespace songspace::library

@@ -81,7 +81,7 @@ BatchResult undoBatchAt(const QString& catalogPath, const UndoOptions& options) 
 BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
   BatchResult result;
   // Resolve interrupted edits first: an interrupted apply's Done edits are undoable after it.
-  result.recovery = recoverInterruptedEdits(catalog);
+  result.recovery = recoverInterruptedEdits(catalog, {}, options.reading);
   std::int64_t target = options.batchId;
   if (target == 0) {
     const auto last = lastUndoableBatch(catalog);
@@ -176,7 +176,8 @@ BatchResult undoBatch(core::Catalog& catalog, const UndoOptions& options) {
       o.reason = "the file already holds the old values";
     } else {
       o = writeJournaled(catalog, result.batchId, edit.fileId, edit.path, *field, current, restore,
-                         *stamp, options.preserveMtime, storedFromJson(edit.oldValuesJson));
+                         *stamp, options.preserveMtime, options.reading,
+                         storedFromJson(edit.oldValuesJson));
     }
     result.files.push_back(o);
     if (options.progress) options.progress(static_cast<int>(result.files.size()), total, o);

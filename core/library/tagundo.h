@@ -27,6 +27,8 @@ struct UndoOptions {
   std::int64_t batchId = 0;  // the apply batch to undo; 0 = the last one not yet undone
   bool force = false;        // restore files changed since the apply too
   bool preserveMtime = true;
+  core::TagReadingRules
+      reading;  // as ApplyOptions::reading: the rules the library was scanned with
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(int done, int total, const FileOutcome&)> progress;
 };
