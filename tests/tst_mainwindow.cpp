@@ -1,12 +1,16 @@
 // The explorer window, offscreen, on a real trained library: loading without blocking, selection
 // sync table ↔ map ↔ inspector, back/forward, and the welcome state.
+#include <QAction>
+#include <QCheckBox>
 #include <QDateTime>
+#include <QDir>
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSet>
 #include <QSettings>
@@ -39,8 +43,10 @@
 #include "ui/mapview.h"
 #include "ui/playerbar.h"
 #include "ui/playqueue.h"
+#include "ui/preferencesdialog.h"
 #include "ui/queuepanel.h"
 #include "ui/scorebar.h"
+#include "ui/settingskeys.h"
 
 using namespace songspace;
 using ui::MainWindow;
@@ -133,6 +139,7 @@ class MainWindowTest : public QObject {
   void queueFromTableAndLinksSurvivesRestart();
   void playSimilarQueuesAMix();
   void narrowWindowKeepsScoresAndColumnsInView();
+  void preferencesEditReadingRules();
 
  private:
   void openLoaded(MainWindow& window);
@@ -575,6 +582,75 @@ void MainWindowTest::narrowWindowKeepsScoresAndColumnsInView() {
   QCoreApplication::processEvents();
   verifyColumnsFit(table);
   verifyInspectorFits(window.inspector());
+}
+
+// Edit › Preferences edits the tag reading rules the scans use: the separators with a live
+// example, the placeholders, Restore Defaults; OK writes the settings and offers the rescan that
+// reads the tags again. The rescan knows the folders of a catalog the GUI did not scan (here the
+// test's own runScan): the catalog records them.
+void MainWindowTest::preferencesEditReadingRules() {
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  const QString music = m_dir.filePath(QStringLiteral("music"));
+  QCOMPARE(window.snapshot()->scanRoots,
+           std::vector<std::string>{QFile::encodeName(QDir(music).absolutePath()).toStdString()});
+  bool inMenu = false;
+  for (const QAction* action : window.findChildren<QAction*>())
+    inMenu = inMenu || action->text() == QStringLiteral("Preferences…");
+  QVERIFY(inMenu);
+
+  ui::PreferencesDialog dialog(/*canRescan=*/true, &window);
+  const auto preview = [&] {
+    QStringList texts;
+    for (const QLabel* label : dialog.findChildren<QLabel*>()) texts << label->text();
+    return texts.join(QLatin1Char('\n'));
+  };
+  const auto box = [&](const QString& text) {
+    for (QCheckBox* b : dialog.findChildren<QCheckBox*>()) {
+      if (b->text().startsWith(text)) return b;
+    }
+    return static_cast<QCheckBox*>(nullptr);
+  };
+  QVERIFY(box(QStringLiteral(";")) && box(QStringLiteral(",")) && box(QStringLiteral("/")));
+  QVERIFY(box(QStringLiteral(";"))->isChecked());
+  QVERIFY(!box(QStringLiteral(","))->isChecked());
+  QVERIFY2(preview().contains(QStringLiteral("reads as “Rock” · “Pop/Soul, Jazz”")),
+           qPrintable(preview()));
+  box(QStringLiteral(","))->setChecked(true);
+  box(QStringLiteral("/"))->setChecked(true);
+  QVERIFY2(preview().contains(QStringLiteral("reads as “Rock” · “Pop” · “Soul” · “Jazz”")),
+           qPrintable(preview()));
+  // Never cut into a fragment, whatever is chosen.
+  QVERIFY2(preview().contains(
+               QStringLiteral("“Folk, World, & Country” reads as “Folk, World, & Country”")),
+           qPrintable(preview()));
+  auto* placeholders = dialog.findChild<QPlainTextEdit*>();
+  QVERIFY(placeholders);
+  QVERIFY(placeholders->toPlainText().split(QLatin1Char('\n')).contains(QStringLiteral("(none)")));
+  placeholders->setPlainText(QStringLiteral("  Jazz \n\nnot|one\n(none)"));
+  QVERIFY2(preview().contains(QStringLiteral("reads as “Rock” · “Pop” · “Soul”\n")),
+           qPrintable(preview()));
+  dialog.accept();
+  QVERIFY(dialog.rulesChanged());
+  QVERIFY(dialog.rescanRequested());
+  const core::TagReadingRules stored = ui::settings::tagReadingRules();
+  QCOMPARE(stored.genreSeparators, std::string(";,/"));
+  QCOMPARE(stored.placeholders, (std::vector<std::string>{"Jazz", "(none)"}));
+
+  // Restore Defaults, then OK: the defaults are stored; unchanged rules offer no rescan.
+  ui::PreferencesDialog again(/*canRescan=*/true, &window);
+  QCOMPARE(again.rules().fingerprint(), stored.fingerprint());
+  for (QPushButton* button : again.findChildren<QPushButton*>()) {
+    if (button->text().contains(QStringLiteral("Defaults"))) button->click();
+  }
+  QCOMPARE(again.rules().fingerprint(), core::TagReadingRules{}.fingerprint());
+  again.accept();
+  QCOMPARE(ui::settings::tagReadingRules().fingerprint(), core::TagReadingRules{}.fingerprint());
+  ui::PreferencesDialog unchanged(/*canRescan=*/true, &window);
+  unchanged.accept();
+  QVERIFY(!unchanged.rulesChanged());
+  QVERIFY(!unchanged.rescanRequested());
 }
 
 QTEST_MAIN(MainWindowTest)

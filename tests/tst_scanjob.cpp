@@ -204,6 +204,31 @@ class ScanJobTest : public QObject {
                                      : (std::vector<std::string>{"rock", "pop", "soul"}));
     }
     QCOMPARE(fs::file_size(lib / "1.flac"), bytesBefore);  // reading only
+
+    // Other rules on a rescan: the unchanged files' tags are read again (not decoded), once.
+    auto catalog = core::Catalog::open(path("placeholders.sqlite"));
+    QVERIFY(catalog);
+    const auto id3 = catalog->fileByPath((lib / "3.flac").native())->id;
+    const double seconds = catalog->song(id3)->info.durationSeconds;
+    library::ScanOptions options = smallOptions(lib);
+    options.reading.genreSeparators = "/;";
+    options.reading.placeholders.push_back("  ROCK ");  // "rock" is no value now
+    library::ScanSummary summary = library::runScan(*catalog, options);
+    QCOMPARE(summary.analyzed, 0);
+    QCOMPARE(summary.unchanged, 3);
+    QCOMPARE(summary.tagsReread, 3);
+    std::vector<std::string> tags;
+    for (const core::FileTag& t : catalog->tags(id3)) tags.push_back(t.tag);
+    QCOMPARE(tags, (std::vector<std::string>{"pop", "soul"}));
+    QCOMPARE(catalog->song(id3)->info.genres, (std::vector<std::string>{"Pop", "Soul"}));
+    QCOMPARE(catalog->song(id3)->info.durationSeconds, seconds);  // what decoded, kept
+    // The same rules spelled otherwise: nothing to read again.
+    options.reading.genreSeparators = ";/;";
+    options.reading.placeholders.push_back("rock");
+    summary = library::runScan(*catalog, options);
+    QCOMPARE(summary.tagsReread, 0);
+    QCOMPARE(library::libraryRoots(*catalog),
+             std::vector<std::string>{fs::absolute(lib).lexically_normal().native()});
   }
 
   // Issue 12 §3: the catalog stores the decoded duration, and a file whose header (FFmpeg's view)

@@ -31,6 +31,8 @@ QString scanPhaseName(library::ScanProgress::Phase phase) {
       return JobController::tr("Learning the sound vocabulary");
     case library::ScanProgress::Phase::Analyzing:
       return JobController::tr("Analysing");
+    case library::ScanProgress::Phase::ReadingTags:
+      return JobController::tr("Reading tags again (the reading rules changed)");
     case library::ScanProgress::Phase::Finishing:
       return JobController::tr("Finishing the scan");
   }
@@ -250,8 +252,12 @@ bool JobController::runScanStep(const Chain& chain) {
                 .arg(summary.unchanged)
                 .arg(failedCount)
           : tr("%n file(s) analysed, %1 unchanged, %2 failed", nullptr, summary.analyzed)
-                .arg(summary.unchanged)
-                .arg(failedCount));
+                    .arg(summary.unchanged)
+                    .arg(failedCount) +
+                (summary.tagsReread > 0
+                     ? tr("; the tags of %n file(s) read again under the new reading rules",
+                          nullptr, summary.tagsReread)
+                     : QString()));
   return !summary.cancelled;
 }
 

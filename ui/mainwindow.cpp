@@ -394,6 +394,10 @@ void MainWindow::buildMenusAndToolbar() {
       tr("Make the values the last auto-tagging wrote your own tags: only accepted values are "
          "learned from, and undo no longer takes them back"));
   connect(edit, &QMenu::aboutToShow, this, &MainWindow::updateUndoAutotag);
+  edit->addSeparator();
+  QAction* preferences = edit->addAction(tr("Preferences…"), this, &MainWindow::showPreferences);
+  preferences->setShortcut(QKeySequence::Preferences);
+  preferences->setMenuRole(QAction::PreferencesRole);
 
   QMenu* tools = menuBar()->addMenu(tr("&Tools"));
   m_autotag = tools->addAction(tr("Auto-tag Files…"), this, &MainWindow::autotagFiles);

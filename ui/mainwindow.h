@@ -134,6 +134,8 @@ class MainWindow : public QMainWindow {
   void openDemoLibrary();
   void chooseCatalog();
   void rescan();
+  // Edit › Preferences; a change of the tag reading rules rescans the library when asked to.
+  void showPreferences();
   void trainModel();
   void autotagFiles();
   void undoAutotag();

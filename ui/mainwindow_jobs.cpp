@@ -2,6 +2,7 @@
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -30,6 +31,7 @@
 #include "ui/mainwindow.h"
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
+#include "ui/preferencesdialog.h"
 #include "ui/settingskeys.h"
 
 namespace songspace::ui {
@@ -274,6 +276,11 @@ void MainWindow::rescan() {
   addMusicFolders(folders);
 }
 
+void MainWindow::showPreferences() {
+  PreferencesDialog dialog(m_rescan->isEnabled() && !knownFolders().isEmpty(), this);
+  if (dialog.exec() == QDialog::Accepted && dialog.rescanRequested()) rescan();
+}
+
 void MainWindow::trainModel() {
   m_controller->train();
 }
@@ -288,7 +295,15 @@ void MainWindow::showRescanOffer() {
 
 QStringList MainWindow::knownFolders() const {
   if (catalogPath().isEmpty()) return {};
-  return settings::libraryFolders(catalogPath()).read();
+  QStringList known = settings::libraryFolders(catalogPath()).read();
+  // The folders recorded in the catalog by any program's scan (the CLI's too).
+  if (m_snapshot && m_snapshot->catalogPath == catalogPath()) {
+    for (const std::string& root : m_snapshot->scanRoots) {
+      const QString folder = QFile::decodeName(QByteArray::fromStdString(root));
+      if (!known.contains(folder)) known << folder;
+    }
+  }
+  return known;
 }
 
 void MainWindow::rememberFolders(const QStringList& folders) {

@@ -58,7 +58,7 @@ inline const Key<int> kPlayQueueCurrent{QStringLiteral("player/queueCurrent"), -
 
 // How scans, training and auto-tag read tag values (core::TagReadingRules, whose declarations
 // give the defaults): the placeholders as "a|b|c" and the characters that split one genre value.
-// No dialog edits them yet; they are set in the settings file (Songspace/Songspace.conf).
+// Edit › Preferences edits them (ui/preferencesdialog.h).
 inline const Key<QString> kTagPlaceholders{
     QStringLiteral("tags/placeholders"),
     QString::fromStdString(

@@ -60,8 +60,9 @@ class TerminalProgress {
     const char* phase = p.phase == library::ScanProgress::Phase::Walking ? "finding files"
                         : p.phase == library::ScanProgress::Phase::LearningCodebook
                             ? "learning codebook"
-                        : p.phase == library::ScanProgress::Phase::Analyzing ? "analysing"
-                                                                             : "finishing";
+                        : p.phase == library::ScanProgress::Phase::Analyzing   ? "analysing"
+                        : p.phase == library::ScanProgress::Phase::ReadingTags ? "reading tags"
+                                                                               : "finishing";
     constexpr int kWidth = 28;
     const int filled = p.total > 0 ? kWidth * p.done / p.total : 0;
     QString bar = QString(filled, QLatin1Char('#')) + QString(kWidth - filled, QLatin1Char('.'));
@@ -119,6 +120,7 @@ int run(const QStringList& rawArgs) {
         {QStringLiteral("analyzed"), summary.analyzed},
         {QStringLiteral("unchanged"), summary.unchanged},
         {QStringLiteral("revived"), summary.revived},
+        {QStringLiteral("tags_reread"), summary.tagsReread},
         {QStringLiteral("missing"), summary.missing},
         {QStringLiteral("playlists"), summary.playlists},
         {QStringLiteral("failed"), issuesJson(summary.failed)},
@@ -148,6 +150,9 @@ int run(const QStringList& rawArgs) {
     out << summary.filesSeen << " files seen, " << summary.analyzed << " analysed, "
         << summary.unchanged << " unchanged, " << summary.failed.size() << " failed, "
         << summary.missing << " missing, " << summary.playlists << " playlists\n";
+    if (summary.tagsReread > 0)
+      out << "read the tags of " << summary.tagsReread
+          << " unchanged files again: the tag reading rules changed\n";
     out << formatDuration(summary.audioSeconds) << " of audio in "
         << QString::number(summary.wallSeconds, 'f', 1) << " s";
     if (summary.wallSeconds > 0 && summary.audioSeconds > 0) {

@@ -213,28 +213,29 @@ base::Status Catalog::touchSeen(std::string_view path, base::FileStamp stamp, in
   return status;
 }
 
-base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp,
-                                    int featureVersion, const AnalysisRecord& record,
-                                    std::int64_t* fileId) {
-  CatalogTransaction tx(*this);
-  if (!tx.ok()) return tx.status();
-  const TrackInfo& info = record.info;
-  std::int64_t id = 0, artist = 0, albumArtist = 0, album = 0;
-  base::Status status =
-      upsertFile(m_db, path, stamp, featureVersion, FileState::Analyzed, 0, {}, &id);
-  if (status.ok())
-    status = artistId(m_db, info.artist.empty() ? info.albumArtist : info.artist, &artist);
+namespace {
+
+// The tracks row and the File tags of file `id`, both replaced from `info`; the provenance of
+// written values the file no longer holds is dropped. Runs inside the caller's transaction.
+base::Status writeTrackInfo(sqlite3* db, std::int64_t id, const TrackInfo& info) {
+  std::int64_t artist = 0, albumArtist = 0, album = 0;
+  base::Status status = artistId(db, info.artist.empty() ? info.albumArtist : info.artist, &artist);
   if (status.ok()) {
     if (info.albumArtist.empty())
       albumArtist = artist;
     else
-      status = artistId(m_db, info.albumArtist, &albumArtist);
+      status = artistId(db, info.albumArtist, &albumArtist);
   }
-  if (status.ok()) status = albumId(m_db, info.album, albumArtist, &album);
-  if (status.ok()) status = deleteAnalysis(m_db, id);
+  if (status.ok()) status = albumId(db, info.album, albumArtist, &album);
   if (!status.ok()) return status;
+  for (const char* sql : {"DELETE FROM tracks WHERE file_id = ?",
+                          "DELETE FROM file_tags WHERE file_id = ? AND "
+                          "source = 0"}) {
+    Stmt s(db, sql);
+    if (!s.bind(1, id).run()) return s.status();
+  }
 
-  Stmt track(m_db,
+  Stmt track(db,
              "INSERT INTO tracks(file_id, title, artist, album_artist, album, artist_id, "
              "album_id, genres, moods, groupings, comments, free_tags, year, track_number, "
              "duration) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
@@ -246,6 +247,36 @@ base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp
   track.bind(10, joinList(info.groupings)).bind(11, joinList(info.comments));
   track.bind(12, joinList(info.freeTags)).bind(13, info.year).bind(14, info.trackNumber);
   if (!track.bind(15, info.durationSeconds).run()) return track.status();
+
+  std::vector<std::string> raw = info.genres;
+  raw.insert(raw.end(), info.moods.begin(), info.moods.end());
+  raw.insert(raw.end(), info.groupings.begin(), info.groupings.end());
+  raw.insert(raw.end(), info.freeTags.begin(), info.freeTags.end());
+  for (const std::string& tag : normalizeTags(raw, TagReadingRules::verbatim())) {
+    status = insertTag(db, id, tag, TagSource::File, 1.0f);
+    if (!status.ok()) return status;
+  }
+  // A written value keeps its provenance while the file holds it, whatever else changed.
+  Stmt prune(db,
+             "DELETE FROM written_tags WHERE file_id = ?1 AND tag_id NOT IN "
+             "(SELECT tag_id FROM file_tags WHERE file_id = ?1 AND source = 0)");
+  if (!prune.bind(1, id).run()) return prune.status();
+  return {};
+}
+
+}  // namespace
+
+base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp,
+                                    int featureVersion, const AnalysisRecord& record,
+                                    std::int64_t* fileId) {
+  CatalogTransaction tx(*this);
+  if (!tx.ok()) return tx.status();
+  std::int64_t id = 0;
+  base::Status status =
+      upsertFile(m_db, path, stamp, featureVersion, FileState::Analyzed, 0, {}, &id);
+  if (status.ok()) status = deleteAnalysis(m_db, id);
+  if (status.ok()) status = writeTrackInfo(m_db, id, record.info);
+  if (!status.ok()) return status;
 
   Stmt features(m_db,
                 "INSERT INTO features(file_id, codebook_id, codewords, summary, "
@@ -266,23 +297,40 @@ base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp
     sample.bind(1, id).bind(2, record.frameSampleRows).bind(3, record.frameDimension);
     if (!sample.bindBlob(4, encodeFloats(record.frameSample)).run()) return sample.status();
   }
-
-  std::vector<std::string> raw = info.genres;
-  raw.insert(raw.end(), info.moods.begin(), info.moods.end());
-  raw.insert(raw.end(), info.groupings.begin(), info.groupings.end());
-  raw.insert(raw.end(), info.freeTags.begin(), info.freeTags.end());
-  for (const std::string& tag : normalizeTags(raw, TagReadingRules::verbatim())) {
-    status = insertTag(m_db, id, tag, TagSource::File, 1.0f);
-    if (!status.ok()) return status;
-  }
-  // A written value keeps its provenance while the file holds it, whatever else changed.
-  Stmt prune(m_db,
-             "DELETE FROM written_tags WHERE file_id = ?1 AND tag_id NOT IN "
-             "(SELECT tag_id FROM file_tags WHERE file_id = ?1 AND source = 0)");
-  if (!prune.bind(1, id).run()) return prune.status();
   status = tx.commit();
   if (status.ok() && fileId) *fileId = id;
   return status;
+}
+
+base::Status Catalog::replaceTrackInfo(std::string_view path, TrackInfo info) {
+  CatalogTransaction tx(*this);
+  if (!tx.ok()) return tx.status();
+  Stmt s(m_db,
+         "SELECT f.id, t.duration FROM files f JOIN tracks t ON t.file_id = f.id "
+         "WHERE f.path = ?1");
+  if (!s.bind(1, path).next())
+    return s.ok() ? base::Status{base::ErrorCode::NotFound,
+                                 "no metadata in the catalog for " + std::string(path)}
+                  : s.status();
+  const std::int64_t id = s.int64At(0);
+  info.durationSeconds = s.doubleAt(1);  // what decoded, not what the tags reader claims
+  base::Status status = writeTrackInfo(m_db, id, info);
+  if (status.ok()) status = tx.commit();
+  return status;
+}
+
+std::optional<std::string> Catalog::librarySetting(std::string_view key) const {
+  Stmt s(m_db, "SELECT value FROM library_settings WHERE key = ?1");
+  const bool found = s.bind(1, key).next();
+  m_lastStatus = s.status();
+  if (!found) return std::nullopt;
+  return s.textAt(0);
+}
+
+base::Status Catalog::setLibrarySetting(std::string_view key, std::string_view value) {
+  Stmt s(m_db, "INSERT OR REPLACE INTO library_settings(key, value) VALUES(?1, ?2)");
+  if (!s.bind(1, key).bind(2, value).run()) return s.status();
+  return {};
 }
 
 base::Status Catalog::storeFailure(std::string_view path, base::FileStamp stamp, int featureVersion,

@@ -42,8 +42,18 @@ namespace songspace::core {
 inline constexpr std::int32_t kCatalogApplicationId = 0x53475350;
 // PRAGMA user_version written by this build; migrations run in order from the file's version.
 // Version 2 added the provenance of values Songspace wrote into files (written_tags,
-// tag_edits.accepted_at); migrating from 1 fills it from the journal.
-inline constexpr int kCatalogSchemaVersion = 2;
+// tag_edits.accepted_at); migrating from 1 fills it from the journal. Version 3 added the
+// library's own settings (library_settings: the reading rules the tags were read under, the
+// scanned folders), which every program opening the catalog shares.
+inline constexpr int kCatalogSchemaVersion = 3;
+
+// Keys of Catalog::librarySetting.
+// The reading rules (TagReadingRules::fingerprint()) the stored metadata and File tags were read
+// under; a scan under other rules reads the tags of unchanged files again.
+inline constexpr std::string_view kReadingRulesSetting = "reading_rules";
+// The folders the library was last scanned from, one absolute path per line (what File › Rescan
+// scans when the program that opened the catalog has none of its own).
+inline constexpr std::string_view kScanRootsSetting = "scan_roots";
 // How long a call waits for another process's write lock before returning Busy.
 inline constexpr int kCatalogBusyTimeoutMs = 5000;
 
@@ -262,6 +272,11 @@ class Catalog {
   // longer holds is dropped).
   base::Status storeAnalysis(std::string_view path, base::FileStamp stamp, int featureVersion,
                              const AnalysisRecord& record, std::int64_t* fileId = nullptr);
+  // One transaction: the metadata and File tags of an analysed, unchanged file replaced by `info`,
+  // read again under other reading rules (as storeAnalysis stores them, with the provenance of
+  // written values it still holds kept). Its features and its stored duration (what decoded;
+  // info.durationSeconds is ignored) are kept. NotFound when `path` has no metadata.
+  base::Status replaceTrackInfo(std::string_view path, TrackInfo info);
   // Records a failed analysis; removes stale metadata/features/file tags of that path. An
   // errorCode of 0 is stored as -1 (0 means "no failure").
   base::Status storeFailure(std::string_view path, base::FileStamp stamp, int featureVersion,
@@ -350,6 +365,11 @@ class Catalog {
   // not an edit; edits accepted before are left as they are.
   base::Status acceptEdits(const std::vector<std::int64_t>& editIds, std::int64_t acceptedAt,
                            std::vector<WrittenTag>* accepted = nullptr);
+
+  // --- the library's own settings (kReadingRulesSetting, kScanRootsSetting): nullopt when unset
+  // (or on an SQL failure: lastStatus()). Values are UTF-8 text.
+  [[nodiscard]] std::optional<std::string> librarySetting(std::string_view key) const;
+  base::Status setLibrarySetting(std::string_view key, std::string_view value);
 
   // --- stamps (catalog_stamp.cpp): after Songspace itself rewrote a file's tags, record its new
   // size and mtime so the next scan does not take it for changed. NotFound if no such path.

@@ -144,10 +144,22 @@ base::Status migrateTo2(sqlite3* db) {
   return edits.status();
 }
 
+// Schema v3: the library's own settings (Catalog::librarySetting), shared by every program that
+// opens the catalog. A v2 catalog has none: its tags are read again by the next scan, since
+// nothing says under which reading rules they were read.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE library_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql";
+
+base::Status migrateTo3(sqlite3* db) {
+  return execSql(db, kSchemaV3);
+}
+
 // migrations[i] brings a database from version i to version i + 1. Adding a version = appending
 // one function here and bumping kCatalogSchemaVersion.
 using Migration = base::Status (*)(sqlite3*);
-constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {migrateTo1, migrateTo2};
+constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {migrateTo1, migrateTo2,
+                                                                      migrateTo3};
 
 std::int64_t pragmaInt(sqlite3* db, const char* sql, base::Status* status) {
   Stmt s(db, sql);

@@ -161,6 +161,19 @@ std::string TagReadingRules::joinPlaceholderList(const std::vector<std::string>&
   return out;
 }
 
+std::string TagReadingRules::fingerprint() const {
+  std::string separators = genreSeparators;
+  std::sort(separators.begin(), separators.end());
+  separators.erase(std::unique(separators.begin(), separators.end()), separators.end());
+  std::vector<std::string> normalized;
+  for (const std::string& p : placeholders) {
+    if (std::string n = normalizeTag(p); !n.empty()) normalized.push_back(std::move(n));
+  }
+  std::sort(normalized.begin(), normalized.end());
+  normalized.erase(std::unique(normalized.begin(), normalized.end()), normalized.end());
+  return "genre_separators=" + separators + "\nplaceholders=" + joinPlaceholderList(normalized);
+}
+
 std::vector<std::string> splitFieldValues(const std::vector<std::string>& raw,
                                           const TagReadingRules& rules) {
   std::vector<std::string> out;

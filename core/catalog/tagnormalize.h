@@ -44,6 +44,10 @@ struct TagReadingRules {
   // "a|b|c" into placeholders (empty items skipped; an empty text means no placeholders).
   static std::vector<std::string> parsePlaceholderList(std::string_view text);
   static std::string joinPlaceholderList(const std::vector<std::string>& placeholders);
+  // The rules in one canonical text (separators and normalised placeholders, each sorted and
+  // without repeats): two rule sets read every value alike exactly when their fingerprints are
+  // equal. Stored with the catalog (kReadingRulesSetting) to notice when the rules changed.
+  [[nodiscard]] std::string fingerprint() const;
 };
 
 // The separate values held by the raw values of one multi-valued field (genre, mood, grouping,

@@ -7,6 +7,7 @@
 
 #include "core/library/opencatalog.h"
 #include "core/library/paths.h"
+#include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
 
 namespace songspace::library {
@@ -48,6 +49,7 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPat
     snapshot->tags[assignment.fileId].push_back(std::move(assignment.tag));
   }
   snapshot->undoableBatch = lastUndoableBatchInfo(*catalog);
+  snapshot->scanRoots = libraryRoots(*catalog);
   snapshot->acceptableBatch = lastAcceptableBatchInfo(*catalog);
   if (const auto trained = catalog->latestModel()) {
     const QJsonObject summary =

@@ -39,6 +39,9 @@ struct LibrarySnapshot {
   // What the last training left out of the model's vocabulary, with the reasons (from the
   // catalog's record of that training; empty before the first one).
   std::vector<core::LeftOutLabel> leftOutTags, leftOutArtists;
+  // The folders scans of this catalog covered (library::libraryRoots), whichever program ran
+  // them: what File › Rescan scans for a catalog the GUI did not build.
+  std::vector<std::string> scanRoots;
 
   const core::SongRow* song(std::int64_t fileId) const;
   int rowOfSong(std::int64_t fileId) const;  // index into songs, -1 if absent

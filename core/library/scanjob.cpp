@@ -86,6 +86,8 @@ class Scanner {
     const int featureVersion = featureVersionFor(m_codebookId);
 
     std::vector<Job> jobs;
+    std::vector<fs::path> unchanged;  // analysed earlier: their tags are read again if the rules
+                                      // changed
     for (const fs::path& file : walk.audioFiles) {
       const std::optional<base::FileStamp> stamp = base::fileStamp(file);
       if (!stamp) {
@@ -104,6 +106,7 @@ class Scanner {
           }
         }
         if (revived) ++m_summary.revived;
+        if (row && row->state != core::FileState::Failed) unchanged.push_back(file);
         continue;
       }
       jobs.push_back({file, *stamp});
@@ -111,6 +114,7 @@ class Scanner {
     if (cancelled(m_options)) return finish();
 
     analyse(jobs, featureVersion);
+    if (!m_summary.cancelled) rereadTags(unchanged);
     if (!m_summary.cancelled) {
       readPlaylists(walk.playlists);
       std::vector<std::string> roots;
@@ -125,11 +129,92 @@ class Scanner {
         m_summary.problems.push_back({"", "catalog", status.message});
       }
       m_summary.missing = missing;
+      recordRoots(roots);
     }
     return finish();
   }
 
  private:
+  // The tags of unchanged files, read again under the scan's rules when the catalog's were read
+  // under others (or under unknown ones: a catalog from before the rules were recorded). One
+  // transaction per commitEvery files; the rules are recorded only when every file holds them.
+  void rereadTags(const std::vector<fs::path>& files) {
+    const std::string rules = m_options.reading.fingerprint();
+    if (m_catalog.librarySetting(core::kReadingRulesSetting) == rules) return;
+    if (!m_catalog.lastStatus().ok()) {
+      m_summary.problems.push_back(
+          {m_catalog.path().string(), "catalog",
+           "cannot read the library's reading rules: " + m_catalog.lastStatus().message});
+      return;
+    }
+    bool complete = true;
+    const int total = static_cast<int>(files.size());
+    std::size_t next = 0;
+    while (next < files.size()) {
+      if (cancelled(m_options)) {
+        m_summary.cancelled = true;
+        return;
+      }
+      if (const auto begun = m_catalog.beginBatch(); !begun.ok()) {
+        m_summary.problems.push_back({m_catalog.path().string(), "catalog", begun.message});
+        return;
+      }
+      int reread = 0;
+      const std::size_t end =
+          std::min(files.size(), next + static_cast<std::size_t>(m_options.commitEvery));
+      for (; next < end; ++next) {
+        const fs::path& file = files[next];
+        audio::TrackMetadata metadata;
+        if (const auto read = audio::readMetadata(file, metadata); !read.ok()) {
+          // Kept as stored; the rules are not recorded, so the next scan tries it again.
+          m_summary.problems.push_back(
+              {file.string(), "tags", "tags not read again: " + read.message});
+          complete = false;
+          continue;
+        }
+        const auto stored =
+            m_catalog.replaceTrackInfo(file.native(), toTrackInfo(metadata, m_options.reading));
+        if (!stored.ok() && stored.error != base::ErrorCode::NotFound) {
+          m_summary.problems.push_back({file.string(), "catalog", stored.message});
+          complete = false;
+          continue;
+        }
+        ++reread;
+        report(ScanProgress::Phase::ReadingTags, static_cast<int>(next) + 1, total, file.string());
+      }
+      if (const auto committed = m_catalog.commitBatch(); !committed.ok()) {
+        // reason: the failed COMMIT is what is reported; the rollback only ends the batch
+        (void)m_catalog.rollbackBatch();
+        m_summary.problems.push_back(
+            {m_catalog.path().string(), "catalog",
+             "the tags read again could not be committed (the next scan reads them again): " +
+                 committed.message});
+        return;
+      }
+      m_summary.tagsReread += reread;
+    }
+    if (!complete) return;
+    if (const auto recorded = m_catalog.setLibrarySetting(core::kReadingRulesSetting, rules);
+        !recorded.ok()) {
+      m_summary.problems.push_back({m_catalog.path().string(), "catalog", recorded.message});
+    }
+  }
+
+  // The folders of a scan that ran to its end, added to those recorded before, for a rescan from
+  // any program.
+  void recordRoots(const std::vector<std::string>& roots) {
+    std::vector<std::string> all = libraryRoots(m_catalog);
+    for (const std::string& root : roots) {
+      if (std::find(all.begin(), all.end(), root) == all.end()) all.push_back(root);
+    }
+    std::string text;
+    for (const std::string& root : all) text += root + "\n";
+    if (const auto recorded = m_catalog.setLibrarySetting(core::kScanRootsSetting, text);
+        !recorded.ok()) {
+      m_summary.problems.push_back({m_catalog.path().string(), "catalog", recorded.message});
+    }
+  }
+
   ScanSummary finish() {
     m_summary.cancelled = m_summary.cancelled || cancelled(m_options);
     m_summary.wallSeconds = secondsSince(m_start);
@@ -442,6 +527,18 @@ std::string ScanOptions::validate() const {
   if (const base::Status status = analyzer.validate(); !status.ok()) return status.message;
   if (const base::Status status = codebook.validate(); !status.ok()) return status.message;
   return reading.validate();
+}
+
+std::vector<std::string> libraryRoots(const core::Catalog& catalog) {
+  std::vector<std::string> roots;
+  const std::string text = catalog.librarySetting(core::kScanRootsSetting).value_or("");
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    if (end > start) roots.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return roots;
 }
 
 ScanSummary runScan(core::Catalog& catalog, const ScanOptions& options) {

@@ -18,7 +18,8 @@ class Catalog;
 namespace songspace::library {
 
 struct ScanProgress {
-  enum class Phase { Walking, LearningCodebook, Analyzing, Finishing };
+  // ReadingTags: the tags of unchanged files read again because the reading rules changed.
+  enum class Phase { Walking, LearningCodebook, Analyzing, ReadingTags, Finishing };
   Phase phase = Phase::Walking;
   int done = 0;               // files finished in this phase
   int total = 0;              // files to do in this phase
@@ -35,13 +36,16 @@ struct ScanIssue {
 };
 
 struct ScanSummary {
-  int filesSeen = 0;              // audio files found under the roots
-  int analyzed = 0;               // analysed in this scan
-  int unchanged = 0;              // skipped: same size, mtime and feature version as in the catalog
-  int revived = 0;                // unchanged files that had been marked missing
-  int missing = 0;                // catalog files under the roots that are gone (newly marked)
-  int playlists = 0;              // M3U/M3U8 playlists read
-  std::vector<ScanIssue> failed;  // files that failed in this scan, with the reason
+  int filesSeen = 0;  // audio files found under the roots
+  int analyzed = 0;   // analysed in this scan
+  int unchanged = 0;  // skipped: same size, mtime and feature version as in the catalog
+  int revived = 0;    // unchanged files that had been marked missing
+  // Unchanged files whose tags were read again (not decoded) because the reading rules differ
+  // from those the catalog's tags were read under (core::kReadingRulesSetting).
+  int tagsReread = 0;
+  int missing = 0;                  // catalog files under the roots that are gone (newly marked)
+  int playlists = 0;                // M3U/M3U8 playlists read
+  std::vector<ScanIssue> failed;    // files that failed in this scan, with the reason
   std::vector<ScanIssue> warnings;  // files analysed with a warning (e.g. truncated)
   std::vector<ScanIssue> problems;  // folders that could not be read, symlink loops, playlists
   double audioSeconds = 0;          // audio decoded and analysed in this scan
@@ -86,7 +90,11 @@ struct ScanOptions {
   int commitEvery = kCommitEvery.defaultValue;
   // How tag values are read (placeholders, genre separators): applied before anything is stored,
   // so a placeholder never becomes an artist, album or tag and a genre splits only where the
-  // user chose. The files are not touched.
+  // user chose. The files are not touched. When they differ from the rules the catalog's tags
+  // were read under, the tags of unchanged files are read again (TagLib only, no decoding) and
+  // the rules are recorded once every file holds them; a cancelled scan records nothing, so the
+  // next one finishes the job. The folders of a scan that ran to its end are recorded too
+  // (core::kScanRootsSetting).
   core::TagReadingRules reading;
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const ScanProgress&)> progress;  // called on the scanning thread
@@ -98,6 +106,10 @@ struct ScanOptions {
 
 // The catalog's cache key for one analysis: analyser version and codebook together.
 int featureVersionFor(int codebookId);
+
+// The folders scans of this catalog ran over to their end (core::kScanRootsSetting), in the order
+// first scanned; empty when none is recorded (a catalog from before they were).
+std::vector<std::string> libraryRoots(const core::Catalog& catalog);
 
 // Walks the roots, learns a codebook if the catalog has none, analyses new and changed files in
 // parallel (results do not depend on the thread count: every file's analysis is deterministic
