@@ -288,8 +288,9 @@ class TestTagCarry : public QObject {
     QVERIFY(catalog->createTagBatch(core::TagBatchKind::Apply, 0, "test", &batch).ok());
     const auto stamp = songspace::base::fileStamp(file);
     QVERIFY(stamp);
-    const library::FileOutcome applied = library::writeJournaled(
-        *catalog, batch, 0, file.string(), field, oldValues, values, *stamp, true);
+    const library::FileOutcome applied =
+        library::writeJournaled(*catalog, batch, 0, file.string(), field, oldValues, values, *stamp,
+                                true, core::TagReadingRules{});
     QVERIFY2(applied.kind == library::FileOutcomeKind::Written, applied.reason.c_str());
 
     library::UndoOptions options;
