@@ -9,6 +9,8 @@ set -euo pipefail
 packages=(
   # toolchain
   cmake g++ ninja-build pkg-config ccache clang-format clang-tidy git
+  # fuzzing (scripts/fuzz.sh): clang, and its libFuzzer and sanitizer runtimes (only recommended)
+  clang libclang-rt-14-dev
   # libraries (the fixed choices of docs/design.md §6)
   qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev libqt6svg6-dev
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev

@@ -2,11 +2,12 @@
 # The test command: installs what is missing, checks formatting, builds with warnings as errors
 # and runs the Qt Test suite through CTest — once optimised (build/ci, then clang-tidy on the
 # changed files: scripts/tidy.sh), once under AddressSanitizer + UndefinedBehaviorSanitizer with
-# leak detection (build/asan). `.ci/run` calls exactly this. Each step prints its wall time, the
-# run its total.
-#   scripts/test.sh            ci (+ tidy) and asan
+# leak detection (build/asan), then a short libFuzzer run of every reader of untrusted bytes
+# (scripts/fuzz.sh, build/fuzz) so the harnesses keep building and their seeds keep passing.
+# `.ci/run` calls exactly this. Each step prints its wall time, the run its total.
+#   scripts/test.sh            ci (+ tidy), asan and fuzz
 #   scripts/test.sh --quick    ci (+ tidy) only
-#   scripts/test.sh --tsan     ci (+ tidy), asan and the concurrent cases (label `threads`) under
+#   scripts/test.sh --tsan     ci (+ tidy), asan, fuzz and the concurrent cases (label `threads`) under
 #                              ThreadSanitizer (build/tsan): not in CI, whose 30-minute budget the
 #                              ci and asan suites already use most of
 set -euo pipefail
@@ -15,6 +16,9 @@ cd "$(dirname "$0")/.."
 # objects of an earlier build (CI runs in a new clone each time).
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 presets=(ci asan)
+# Executions per fuzz target in CI: the decoder harness, the slowest, runs ~200 a second under
+# ASan on one core (docs/experiments.md, "Fuzzing"), so the whole step stays near 3 minutes.
+fuzz_runs=20000
 case "${1:-}" in
   --quick) presets=(ci) ;;
   --tsan) presets=(ci asan tsan) ;;
@@ -34,5 +38,6 @@ for preset in "${presets[@]}"; do
   step "$preset build" cmake --build --preset "$preset" -j "$(nproc)"
   if [[ "$preset" == ci ]]; then step tidy bash scripts/tidy.sh; fi
   step "$preset tests" ctest --preset "$preset"
+  if [[ "$preset" == asan ]]; then step fuzz bash scripts/fuzz.sh --runs "$fuzz_runs"; fi
 done
 echo "== scripts/test.sh ${*}: $SECONDS s"

@@ -1,4 +1,5 @@
 #include <QtTest>
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -8,6 +9,8 @@
 #include <set>
 
 #include "audio/codebook.h"
+#include "tests/fuzz/fuzzfiles.h"
+#include "tests/fuzz/fuzzinputs.h"
 
 namespace base = songspace::base;
 
@@ -38,7 +41,7 @@ Blobs makeBlobs(std::uint64_t seed) {
   Blobs blobs;
   blobs.centres.resize(kBlobs, kDim);
   for (Eigen::Index i = 0; i < blobs.centres.size(); ++i) blobs.centres.data()[i] = where(rng);
-  blobs.points.resize(kBlobs * kPerBlob, kDim);
+  blobs.points.resize(Eigen::Index{kBlobs} * kPerBlob, kDim);
   for (int i = 0; i < kBlobs * kPerBlob; ++i) {
     const int blob = i % kBlobs;  // interleaved, so no order can be exploited
     blobs.truth.push_back(blob);
@@ -155,6 +158,12 @@ bool bitIdentical(const FrameMatrix& a, const FrameMatrix& b) {
          std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<std::size_t>(a.size())) == 0;
 }
 
+bool bitIdentical(const Eigen::VectorXf& a, const Eigen::VectorXf& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) {
+           return std::bit_cast<std::uint32_t>(x) == std::bit_cast<std::uint32_t>(y);
+         });
+}
+
 KMeansParams blobParams() {
   KMeansParams params;
   params.clusters = kBlobs;
@@ -182,6 +191,7 @@ class CodebookTest : public QObject {
   void bagOfWordsMatchesBruteForce();
   void bagOfWordsRejectsWrongDimension();
   void rejectsInvalidInput();
+  void fuzzInputs();
 };
 
 void CodebookTest::recoversPlantedBlobs() {
@@ -333,8 +343,8 @@ void CodebookTest::serializeRoundTrip() {
   const auto status = Codebook::deserialize(bytes, loaded);
   QVERIFY2(status.ok(), status.message.c_str());
   QVERIFY(bitIdentical(loaded.centroids(), codebook.centroids()));
-  QVERIFY(std::memcmp(loaded.mean().data(), codebook.mean().data(), sizeof(float) * kDim) == 0);
-  QVERIFY(std::memcmp(loaded.invStd().data(), codebook.invStd().data(), sizeof(float) * kDim) == 0);
+  QVERIFY(bitIdentical(loaded.mean(), codebook.mean()));
+  QVERIFY(bitIdentical(loaded.invStd(), codebook.invStd()));
   QCOMPARE(loaded.serialize(), bytes);
   std::vector<int> a, b;
   codebook.assign(blobs.points, a);
@@ -491,6 +501,23 @@ void CodebookTest::rejectsInvalidInput() {
   out.assign(randomFrames(3, 4, 92), labels);  // wrong dimension
   QCOMPARE(labels, std::vector<int>(3, -1));
   QVERIFY(std::isnan(out.inertia(randomFrames(3, 4, 92))));
+}
+
+// The fuzz seeds (as is, and with the checksum for the entry to append) load through the
+// harness's entry, and what fuzzing found (tests/fuzz/regressions/codebook) is refused without a
+// crash or a loaded codebook that does not round-trip (the entry aborts on those).
+void CodebookTest::fuzzInputs() {
+  const std::vector<songspace::fuzz::FuzzFile> seeds =
+      songspace::fuzz::fuzzFiles(QStringLiteral("corpus/codebook"));
+  QVERIFY(seeds.size() >= 2);
+  for (const songspace::fuzz::FuzzFile& seed : seeds) {
+    const base::Status status = songspace::fuzz::codebookInput(seed.input());
+    QVERIFY2(status.ok(), qPrintable(seed.name));
+  }
+  for (const songspace::fuzz::FuzzFile& input :
+       songspace::fuzz::fuzzFiles(QStringLiteral("regressions/codebook"))) {
+    QVERIFY2(!songspace::fuzz::codebookInput(input.input()).ok(), qPrintable(input.name));
+  }
 }
 
 QTEST_GUILESS_MAIN(CodebookTest)

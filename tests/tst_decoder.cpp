@@ -17,6 +17,8 @@
 #include <numbers>
 
 #include "audio/decoder.h"
+#include "tests/fuzz/fuzzfiles.h"
+#include "tests/fuzz/fuzzinputs.h"
 
 namespace base = songspace::base;
 
@@ -178,6 +180,7 @@ class DecoderTest : public QObject {
   void invalidOptions();
   void tooShort();
   void longFileStreams();
+  void fuzzInputs();
 
  private:
   fs::path temp(const char* name) const { return fs::path(m_dir.path().toStdString()) / name; }
@@ -691,6 +694,25 @@ void DecoderTest::longFileStreams() {
   QVERIFY(std::abs(std::sqrt(energy / double(samples)) - 0.5 / std::numbers::sqrt2) < 0.005);
   qInfo("1 h 8 kHz WAV: %.0fx realtime (%.2f s), peak RSS growth %ld KB", 3600.0 / wall, wall,
         growthKb);
+}
+
+// The fuzz seeds decode through the harness's entry (the scan's options, a byte choosing the
+// extension), and what fuzzing found (tests/fuzz/regressions/decoder) is refused without a crash
+// or a sample outside [-1, 1] (the entry aborts on those).
+void DecoderTest::fuzzInputs() {
+  const std::vector<songspace::fuzz::FuzzFile> seeds =
+      songspace::fuzz::fuzzFiles(QStringLiteral("corpus/audio"));
+  QVERIFY(seeds.size() >= 8);
+  for (const songspace::fuzz::FuzzFile& seed : seeds) {
+    const base::Status status = songspace::fuzz::decoderInput(seed.input());
+    QVERIFY2(status.ok(),
+             qPrintable(seed.name + QStringLiteral(": ") + QString::fromStdString(status.message)));
+  }
+  for (const songspace::fuzz::FuzzFile& input :
+       songspace::fuzz::fuzzFiles(QStringLiteral("regressions/decoder"))) {
+    const base::Status status = songspace::fuzz::decoderInput(input.input());
+    QVERIFY2(!status.ok(), qPrintable(input.name));
+  }
 }
 
 QTEST_GUILESS_MAIN(DecoderTest)

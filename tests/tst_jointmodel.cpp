@@ -6,6 +6,8 @@
 #include "core/base/crc32.h"
 #include "core/model/jointmodel.h"
 #include "core/model/trainer_plan.h"
+#include "tests/fuzz/fuzzfiles.h"
+#include "tests/fuzz/fuzzinputs.h"
 
 using namespace songspace::core;
 namespace base = songspace::base;
@@ -699,6 +701,25 @@ class JointModelTest : public QObject {
     for (const auto& entry : fs::directory_iterator(m_dir.path().toStdString()))
       QVERIFY2(entry.path().filename().string().find(".tmp-") == std::string::npos,
                entry.path().c_str());
+  }
+
+  // The fuzz seeds (format-5 files with and without calibration and novelty fits, as is and with
+  // the framing for the entry to repair) load through the harness's entry, and what fuzzing found
+  // (tests/fuzz/regressions/modelfile) is refused without a crash or a loaded model that does not
+  // save and load again (the entry aborts on those).
+  void fuzzInputs() {
+    const std::vector<songspace::fuzz::FuzzFile> seeds =
+        songspace::fuzz::fuzzFiles(QStringLiteral("corpus/modelfile"));
+    QVERIFY(seeds.size() >= 4);
+    for (const songspace::fuzz::FuzzFile& seed : seeds) {
+      const base::Status status = songspace::fuzz::modelFileInput(seed.input());
+      QVERIFY2(status.ok(), qPrintable(seed.name + QStringLiteral(": ") +
+                                       QString::fromStdString(status.message)));
+    }
+    for (const songspace::fuzz::FuzzFile& input :
+         songspace::fuzz::fuzzFiles(QStringLiteral("regressions/modelfile"))) {
+      QVERIFY2(!songspace::fuzz::modelFileInput(input.input()).ok(), qPrintable(input.name));
+    }
   }
 };
 

@@ -22,6 +22,8 @@
 #include <thread>
 
 #include "audio/metadata.h"
+#include "tests/fuzz/fuzzfiles.h"
+#include "tests/fuzz/fuzzinputs.h"
 
 namespace base = songspace::base;
 
@@ -421,6 +423,24 @@ m.save()
     }
     QCOMPARE(error, static_cast<int>(base::ErrorCode::PermissionDenied));
     QCOMPARE(::chmod(file.c_str(), 0644), 0);
+  }
+
+  // The fuzz seeds read through the harness's entry (a byte choosing the extension TagLib goes
+  // by) with their tags, and what fuzzing found (tests/fuzz/regressions/metadata) is read or
+  // refused without a crash or a broken TrackMetadata contract (the entry aborts on those).
+  void fuzzInputs() {
+    const std::vector<songspace::fuzz::FuzzFile> seeds =
+        songspace::fuzz::fuzzFiles(QStringLiteral("corpus/audio"));
+    QVERIFY(seeds.size() >= 8);
+    for (const songspace::fuzz::FuzzFile& seed : seeds) {
+      const base::Status status = songspace::fuzz::metadataInput(seed.input());
+      QVERIFY2(status.ok(), qPrintable(seed.name + QStringLiteral(": ") +
+                                       QString::fromStdString(status.message)));
+    }
+    for (const songspace::fuzz::FuzzFile& input :
+         songspace::fuzz::fuzzFiles(QStringLiteral("regressions/metadata"))) {
+      (void)songspace::fuzz::metadataInput(input.input());  // any verdict, if it returns
+    }
   }
 };
 

@@ -3,6 +3,8 @@
 
 #include "core/library/playlistfile.h"
 #include "testaudio.h"
+#include "tests/fuzz/fuzzfiles.h"
+#include "tests/fuzz/fuzzinputs.h"
 
 using namespace songspace;
 namespace fs = std::filesystem;
@@ -95,6 +97,22 @@ class PlaylistFileTest : public QObject {
     QCOMPARE(read.error, songspace::base::ErrorCode::NotFound);
     QVERIFY(!read.message.empty());
     QVERIFY(out.name.empty());
+  }
+
+  // The fuzz seeds read through the harness's entry, and what fuzzing found
+  // (tests/fuzz/regressions/playlist) reads without a crash or an entry that is not absolute and
+  // lexically normal (the entry aborts on those).
+  void fuzzInputs() {
+    const std::vector<fuzz::FuzzFile> seeds = fuzz::fuzzFiles(QStringLiteral("corpus/playlist"));
+    QVERIFY(seeds.size() >= 2);
+    for (const fuzz::FuzzFile& seed : seeds) {
+      const base::Status status = fuzz::playlistInput(seed.input());
+      QVERIFY2(status.ok(), qPrintable(seed.name));
+    }
+    for (const fuzz::FuzzFile& input : fuzz::fuzzFiles(QStringLiteral("regressions/playlist"))) {
+      const base::Status status = fuzz::playlistInput(input.input());
+      QVERIFY2(status.ok(), qPrintable(input.name));  // any bytes are a (perhaps empty) playlist
+    }
   }
 };
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <set>
+#include <span>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -110,12 +111,17 @@ void sortUnique(std::vector<fs::path>& paths) {
 
 }  // namespace
 
-bool isAudioExtension(const fs::path& file) {
+std::span<const std::string_view> audioExtensions() {
   static constexpr std::array<std::string_view, 15> kExtensions{
       ".mp3", ".ogg", ".oga", ".opus", ".flac", ".wav", ".m4a", ".aac",
       ".mp4", ".wma", ".aif", ".aiff", ".ape",  ".wv",  ".mpc"};
+  return kExtensions;
+}
+
+bool isAudioExtension(const fs::path& file) {
   const std::string ext = lowerExtension(file);
-  return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
+  const std::span<const std::string_view> known = audioExtensions();
+  return std::find(known.begin(), known.end(), ext) != known.end();
 }
 
 LibraryWalk walkLibrary(const std::vector<fs::path>& roots) {

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace songspace::library {
@@ -19,6 +21,8 @@ struct LibraryWalk {
 // opus, flac, wav, m4a, aac, mp4, wma, aif, aiff, ape, wv, mpc. A file with one of these
 // extensions that is not audio is reported by the decoder, not skipped here.
 bool isAudioExtension(const std::filesystem::path& file);
+// Those extensions, lower case with the dot (".mp3"), in a fixed order.
+std::span<const std::string_view> audioExtensions();
 
 // Walks every root recursively, following directory symlinks but never entering the same
 // directory (device, inode) twice, so symlink loops end. A root may also be a single file.
