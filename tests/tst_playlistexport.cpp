@@ -35,9 +35,9 @@ class PlaylistExportTest : public QObject {
     library::PlaylistFile playlist;
     QVERIFY(library::readPlaylistFile(file.toStdString(), playlist).ok());
     QCOMPARE(playlist.name, std::string("Region of the map"));
-    QCOMPARE(playlist.entries.size(), songs.size());
+    QCOMPARE(playlist.items.size(), songs.size());
     for (std::size_t i = 0; i < songs.size(); ++i) {
-      QCOMPARE(playlist.entries[i].string(), songs[i]->path);
+      QCOMPARE(playlist.items[i].path.string(), songs[i]->path);
     }
     // Relative entries: the playlist keeps working when the whole tree moves.
     QFile in(file);

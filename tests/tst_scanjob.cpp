@@ -625,6 +625,68 @@ class ScanJobTest : public QObject {
     QCOMPARE(catalog->counts().analyzed, 10);
   }
 
+  // Playlists of every format found by the scan are stored with their entries linked to the
+  // library's files, and every entry not found is reported with its playlist, line and reason;
+  // an unreadable playlist is a problem that does not stop the others.
+  void playlistsOfEveryForm() {
+    const fs::path lib = path("playlists");
+    writeLibrary(lib / "Some Artist" / "Album One", 2);
+    fs::create_directories(lib / "lists");
+    testaudio::writeBytes(lib / "lists/win.m3u8",
+                          "\xEF\xBB\xBF#EXTM3U\r\n"
+                          "#EXTINF:2,Some Artist - Zero\r\n"
+                          "..\\Some Artist\\Album One\\song00.wav\r\n"
+                          "..\\Some Artist\\Album One\\gone.wav\r\n"
+                          "C:\\Users\\Bob\\Music\\some artist\\album one\\SONG01.WAV\r\n");
+    testaudio::writeBytes(lib / "lists/radio.pls",
+                          "[playlist]\nFile2=../Some Artist/Album One/song00.wav\n"
+                          "File1=http://radio.example/live\nNumberOfEntries=2\n");
+    testaudio::writeBytes(lib / "lists/elisa.xspf",
+                          "<?xml version=\"1.0\"?>\n<playlist xmlns=\"http://xspf.org/ns/0/\">\n"
+                          "<trackList><track>\n<location>../Some%20Artist/Album%20One/"
+                          "song01.wav</location></track></trackList></playlist>\n");
+    testaudio::writeBytes(lib / "lists/garbage.m3u", std::string("\x00\x01\x02garbage", 10));
+    auto catalog = core::Catalog::open(path("playlists.sqlite"));
+    QVERIFY(catalog);
+    const library::ScanSummary s = library::runScan(*catalog, smallOptions(lib));
+    QVERIFY2(s.status.ok(), s.status.message.c_str());
+    QCOMPARE(s.analyzed, 2);
+    QCOMPARE(s.playlists, 3);
+    const library::ScanIssue* garbage = findIssue(s.problems, lib / "lists/garbage.m3u");
+    QVERIFY(garbage != nullptr);
+    QCOMPARE(garbage->code, std::string("playlist"));
+    QVERIFY2(garbage->reason.find("binary") != std::string::npos, garbage->reason.c_str());
+
+    const auto id = [&](const char* name) {
+      return catalog->fileByPath((lib / "Some Artist/Album One" / name).native())->id;
+    };
+    std::map<std::string, const library::PlaylistImport*> byName;
+    for (const auto& imported : s.playlistImports)
+      byName[fs::path(imported.path).filename().string()] = &imported;
+    QCOMPARE(byName.size(), std::size_t(3));
+    const library::PlaylistImport& win = *byName.at("win.m3u8");
+    QCOMPARE(win.entries, 3);
+    QCOMPARE(win.resolved, 2);
+    QCOMPARE(win.unresolved.size(), std::size_t(1));
+    QCOMPARE(win.unresolved[0].line, 4);
+    QCOMPARE(win.unresolved[0].entry, std::string("..\\Some Artist\\Album One\\gone.wav"));
+    QCOMPARE(win.inexact.size(), std::size_t(1));
+    QCOMPARE(win.inexact[0].line, 5);
+    QCOMPARE(win.inexact[0].components, 3);
+    const library::PlaylistImport& pls = *byName.at("radio.pls");
+    QCOMPARE(pls.resolved, 1);
+    QCOMPARE(pls.unresolved.size(), std::size_t(1));
+    QCOMPARE(pls.unresolved[0].line, 3);
+
+    std::map<std::string, std::vector<std::int64_t>> members;
+    for (const core::Playlist& playlist : catalog->playlists())
+      members[fs::path(playlist.path).filename().string()] = playlist.memberFileIds();
+    QCOMPARE(members.size(), std::size_t(3));
+    QCOMPARE(members["win.m3u8"], (std::vector<std::int64_t>{id("song00.wav"), id("song01.wav")}));
+    QCOMPARE(members["radio.pls"], (std::vector<std::int64_t>{id("song00.wav")}));
+    QCOMPARE(members["elisa.xspf"], (std::vector<std::int64_t>{id("song01.wav")}));
+  }
+
   void emptyAndMissingRoots() {
     fs::create_directories(path("emptylib"));
     auto catalog = core::Catalog::open(path("empty.sqlite"));

@@ -204,6 +204,39 @@ std::unique_ptr<core::Catalog> JobController::openCatalogOrFail(const QString& p
   return catalog;
 }
 
+namespace {
+
+// "; playlists: 3 of 40 entries not found (see the log)", each unresolved entry logged with its
+// playlist, line and reason; empty when every entry was found.
+QString playlistReport(const library::ScanSummary& summary) {
+  qint64 entries = 0;
+  qint64 missing = 0;
+  for (const library::PlaylistImport& playlist : summary.playlistImports) {
+    entries += playlist.entries;
+    missing += static_cast<qint64>(playlist.unresolved.size());
+    const QString file = QFile::decodeName(playlist.path.c_str());
+    for (const library::PlaylistEntryNote& note : playlist.unresolved) {
+      qCWarning(library::lcScan).noquote()
+          << JobController::tr("Playlist %1, line %2: %3 not found: %4")
+                 .arg(file)
+                 .arg(note.line)
+                 .arg(QString::fromStdString(note.entry), QString::fromStdString(note.detail));
+    }
+  }
+  for (const library::ScanIssue& problem : summary.problems) {
+    if (problem.code == "playlist")
+      qCWarning(library::lcScan).noquote() << JobController::tr("Playlist %1: %2")
+                                                  .arg(QFile::decodeName(problem.path.c_str()),
+                                                       QString::fromStdString(problem.reason));
+  }
+  if (missing == 0) return {};
+  return JobController::tr("; playlists: %1 of %n entries not found (see the log)", nullptr,
+                           static_cast<int>(entries))
+      .arg(missing);
+}
+
+}  // namespace
+
 bool JobController::runScanStep(const Chain& chain) {
   auto catalog = openCatalogOrFail(chain.catalogPath);
   if (!catalog) return false;
@@ -257,7 +290,8 @@ bool JobController::runScanStep(const Chain& chain) {
                 (summary.tagsReread > 0
                      ? tr("; the tags of %n file(s) read again under the new reading rules",
                           nullptr, summary.tagsReread)
-                     : QString()));
+                     : QString()) +
+                playlistReport(summary));
   return !summary.cancelled;
 }
 

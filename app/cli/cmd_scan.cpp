@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -91,6 +92,76 @@ QJsonArray issuesJson(const std::vector<library::ScanIssue>& issues) {
   return array;
 }
 
+QJsonArray notesJson(const std::vector<library::PlaylistEntryNote>& notes, bool resolved) {
+  QJsonArray array;
+  for (const auto& note : notes) {
+    QJsonObject object{{QStringLiteral("line"), note.line},
+                       {QStringLiteral("entry"), QString::fromStdString(note.entry)},
+                       {QStringLiteral("title"), QString::fromStdString(note.title)}};
+    if (resolved) {
+      object.insert(QStringLiteral("file"), QFile::decodeName(note.detail.c_str()));
+      object.insert(QStringLiteral("rule"), QString::fromLatin1(library::matchRuleName(note.rule)));
+      if (note.rule == library::MatchRule::TrailingComponents)
+        object.insert(QStringLiteral("components"), note.components);
+    } else {
+      object.insert(QStringLiteral("reason"), QString::fromStdString(note.detail));
+    }
+    array.append(object);
+  }
+  return array;
+}
+
+QJsonArray playlistsJson(const std::vector<library::PlaylistImport>& imports) {
+  QJsonArray array;
+  for (const auto& p : imports) {
+    array.append(QJsonObject{
+        {QStringLiteral("path"), QFile::decodeName(p.path.c_str())},
+        {QStringLiteral("name"), QString::fromStdString(p.name)},
+        {QStringLiteral("format"), QString::fromLatin1(library::playlistFormatName(p.format))},
+        {QStringLiteral("encoding"), QString::fromStdString(p.encoding)},
+        {QStringLiteral("entries"), p.entries},
+        {QStringLiteral("resolved"), p.resolved},
+        {QStringLiteral("truncated"), QString::fromStdString(p.truncated)},
+        {QStringLiteral("unresolved"), notesJson(p.unresolved, false)},
+        {QStringLiteral("matched_by_fallback"), notesJson(p.inexact, true)},
+    });
+  }
+  return array;
+}
+
+// "  line 3: ..\a\b.flac (Artist - Title)"
+QString noteHead(const library::PlaylistEntryNote& note) {
+  QString text =
+      QStringLiteral("  line %1: %2").arg(note.line).arg(QString::fromStdString(note.entry));
+  if (!note.title.empty()) text += QStringLiteral(" (%1)").arg(QString::fromStdString(note.title));
+  return text;
+}
+
+void printPlaylists(QTextStream& out, const std::vector<library::PlaylistImport>& imports) {
+  for (const auto& p : imports) {
+    out << "playlist " << QFile::decodeName(p.path.c_str()) << ": " << p.resolved << " of "
+        << p.entries << " entries found (" << library::playlistFormatName(p.format) << ", "
+        << QString::fromStdString(p.encoding) << ")\n";
+    // Unresolved entries and fallback matches, in the order of their lines.
+    std::vector<std::pair<int, QString>> lines;
+    for (const auto& note : p.unresolved)
+      lines.emplace_back(note.line, noteHead(note) + QStringLiteral(" — not found: ") +
+                                        QString::fromStdString(note.detail));
+    for (const auto& note : p.inexact) {
+      lines.emplace_back(note.line,
+                         noteHead(note) + QStringLiteral(" → ") +
+                             QFile::decodeName(note.detail.c_str()) +
+                             (note.rule == library::MatchRule::CaseInsensitive
+                                  ? QStringLiteral(" (case-insensitive match)")
+                                  : QStringLiteral(" (matched by its last %1 path component(s))")
+                                        .arg(note.components)));
+    }
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& line : lines) out << line.second << "\n";
+  }
+}
+
 int run(const QStringList& rawArgs) {
   Parameters p;
   const Arguments args = declare(p).parse(rawArgs);
@@ -123,6 +194,7 @@ int run(const QStringList& rawArgs) {
         {QStringLiteral("tags_reread"), summary.tagsReread},
         {QStringLiteral("missing"), summary.missing},
         {QStringLiteral("playlists"), summary.playlists},
+        {QStringLiteral("playlist_reports"), playlistsJson(summary.playlistImports)},
         {QStringLiteral("failed"), issuesJson(summary.failed)},
         {QStringLiteral("warnings"), issuesJson(summary.warnings)},
         {QStringLiteral("problems"), issuesJson(summary.problems)},
@@ -146,6 +218,7 @@ int run(const QStringList& rawArgs) {
       out << "problem  " << QFile::decodeName(problem.path.c_str()) << ": "
           << QString::fromStdString(problem.reason) << "\n";
     }
+    printPlaylists(out, summary.playlistImports);
     out << "catalog  " << dbPath << "\n";
     out << summary.filesSeen << " files seen, " << summary.analyzed << " analysed, "
         << summary.unchanged << " unchanged, " << summary.failed.size() << " failed, "

@@ -11,6 +11,8 @@
 #include <system_error>
 #include <utility>
 
+#include "core/library/playlistfile.h"
+
 namespace songspace::library {
 
 namespace fs = std::filesystem;
@@ -22,11 +24,6 @@ std::string lowerExtension(const fs::path& file) {
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext;
-}
-
-bool isPlaylistExtension(const fs::path& file) {
-  const std::string ext = lowerExtension(file);
-  return ext == ".m3u" || ext == ".m3u8";
 }
 
 class Walker {
@@ -52,7 +49,7 @@ class Walker {
   void addFile(const fs::path& file) {
     if (isAudioExtension(file)) {
       m_out.audioFiles.push_back(file);
-    } else if (isPlaylistExtension(file)) {
+    } else if (playlistFormatOf(file)) {
       m_out.playlists.push_back(file);
     }
   }

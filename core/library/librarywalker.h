@@ -12,7 +12,7 @@ namespace songspace::library {
 // native byte strings (file names need not be UTF-8), sorted, without duplicates.
 struct LibraryWalk {
   std::vector<std::filesystem::path> audioFiles;  // by extension (see isAudioExtension)
-  std::vector<std::filesystem::path> playlists;   // .m3u / .m3u8
+  std::vector<std::filesystem::path> playlists;   // by extension (playlistFormatOf)
   // Folders or entries that could not be read, or symlink loops, with the reason.
   std::vector<std::pair<std::filesystem::path, std::string>> problems;
 };

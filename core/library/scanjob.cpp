@@ -13,6 +13,7 @@
 #include "core/library/librarywalker.h"
 #include "core/library/logging.h"
 #include "core/library/playlistfile.h"
+#include "core/library/playlistresolver.h"
 
 namespace songspace::library {
 
@@ -472,23 +473,35 @@ class Scanner {
     if (!m_batchOpen) closeBatch();  // stored in its own transaction: already durable
   }
 
+  // After the analyses: the library's files are what entries are matched against.
   void readPlaylists(const std::vector<fs::path>& playlists) {
+    if (playlists.empty()) return;
+    std::vector<LibraryFile> files;
+    for (const core::FileState state : {core::FileState::Analyzed, core::FileState::Failed})
+      for (core::FileRow& row : m_catalog.files(state))
+        files.push_back({row.id, std::move(row.path)});
+    PlaylistResolver resolver(std::move(files));
     for (const fs::path& file : playlists) {
       PlaylistFile playlist;
       if (const auto read = readPlaylistFile(file, playlist); !read.ok()) {
+        // The playlist stored by an earlier scan, if any, stays as it was.
         m_summary.problems.push_back({file.string(), "playlist", read.message});
         continue;
       }
-      std::vector<core::PlaylistEntry> entries;
-      for (const fs::path& entry : playlist.entries) {
-        core::PlaylistEntry e;
-        e.path = entry.native();
-        if (const auto row = m_catalog.fileByPath(e.path)) e.fileId = row->id;
-        entries.push_back(std::move(e));
+      PlaylistImport imported = resolvePlaylist(file, playlist, resolver);
+      if (const auto stored =
+              m_catalog.replacePlaylist(file.native(), playlist.name, imported.catalogEntries);
+          !stored.ok()) {
+        m_summary.problems.push_back({file.string(), "catalog", stored.message});
+        continue;
       }
-      if (m_catalog.replacePlaylist(file.native(), playlist.name, entries).ok()) {
-        ++m_summary.playlists;
-      }
+      ++m_summary.playlists;
+      if (!imported.truncated.empty())
+        m_summary.problems.push_back({file.string(), "playlist", imported.truncated});
+      if (imported.entries == 0)
+        m_summary.problems.push_back({file.string(), "playlist", "no entries (empty playlist)"});
+      imported.catalogEntries = {};
+      m_summary.playlistImports.push_back(std::move(imported));
     }
   }
 

@@ -10,6 +10,7 @@
 #include "audio/songanalyzer.h"
 #include "core/base/status.h"
 #include "core/catalog/tagnormalize.h"
+#include "core/library/playlistresolver.h"
 
 namespace songspace::core {
 class Catalog;
@@ -44,11 +45,15 @@ struct ScanSummary {
   // from those the catalog's tags were read under (core::kReadingRulesSetting).
   int tagsReread = 0;
   int missing = 0;                  // catalog files under the roots that are gone (newly marked)
-  int playlists = 0;                // M3U/M3U8 playlists read
+  int playlists = 0;                // playlists read and stored (M3U, M3U8, PLS, XSPF)
   std::vector<ScanIssue> failed;    // files that failed in this scan, with the reason
   std::vector<ScanIssue> warnings;  // files analysed with a warning (e.g. truncated)
   std::vector<ScanIssue> problems;  // folders that could not be read, symlink loops, playlists
-  double audioSeconds = 0;          // audio decoded and analysed in this scan
+  // Per playlist stored: its entries, how many were found in the library, each unresolved entry
+  // with its line and reason, and each entry matched by a fallback rule (playlistresolver.h).
+  // Unreadable, truncated and empty playlists are also in `problems`.
+  std::vector<PlaylistImport> playlistImports;
+  double audioSeconds = 0;  // audio decoded and analysed in this scan
   double wallSeconds = 0;
   bool codebookLearned = false;
   int codebookSize = 0;

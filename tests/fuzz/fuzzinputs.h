@@ -35,8 +35,10 @@ base::Status decoderInput(Input bytes);
 // no empty values.
 base::Status metadataInput(Input bytes);
 
-// The bytes as a playlist file "input.m3u8" through library::readPlaylistFile. Checks every
-// entry is absolute and lexically normal.
+// The bytes as a playlist file "input.m3u8" through library::readPlaylistFile, then through
+// library::parsePlaylist as M3U (legacy decoding), PLS and XSPF. Checks the PlaylistFile
+// contract: every string valid UTF-8, every entry numbered, Local entries absolute and lexically
+// normal, at most kMaxPlaylistEntries. Returns the M3U8 read's status (Corrupt for binary data).
 base::Status playlistInput(Input bytes);
 
 // A model file through core::JointModel::load. First byte odd: the rest is the file with its
