@@ -42,8 +42,8 @@ base::Status playlistInput(Input bytes) {
                         static_cast<qsizetype>(bytes.size()));
   for (const auto format : {library::PlaylistFormat::M3u, library::PlaylistFormat::Pls,
                             library::PlaylistFormat::Xspf}) {
-    (void)library::parsePlaylist(data, "/fuzz/input", format, playlist);  // reason: the
-    // contract holds whether or not the bytes are a playlist of that format
+    // reason: the contract holds whether or not the bytes are a playlist of that format
+    (void)library::parsePlaylist(data, "/fuzz/input", format, playlist);
     checkPlaylist(playlist, library::playlistFormatName(format));
   }
   return status;
