@@ -239,6 +239,7 @@ class PlaylistFileTest : public QObject {
         << QByteArray("Caf\xC3\xA9/\xC3\xA9t\xC3\xA9.mp3") << 2;
     QTest::newRow("file name only, unique") << QByteArray("C:\\Old\\Gr\xC3\xBCn.flac")
                                             << QByteArray("\303\234ber/Gr\xC3\xBCn.flac") << 1;
+    QTest::newRow("drive-relative") << QByteArray("C:A\\01.flac") << QByteArray("A/01.flac") << 2;
     QTest::newRow("ambiguous: two 01.flac")
         << QByteArray("C:\\Music\\C\\01.flac") << QByteArray("") << 0;
     QTest::newRow("no such name") << QByteArray("C:\\Music\\nothing.flac") << QByteArray("") << 0;

@@ -140,13 +140,17 @@ EntryResolution PlaylistResolver::caseInsensitive(const fs::path& path) {
 
 EntryResolution PlaylistResolver::trailingComponents(const PlaylistItem& item) const {
   EntryResolution none;
-  std::vector<std::string> parts = components(item.path.native());
-  // A drive ("C:") or a UNC server and share are not folders a library file can share.
-  if (item.kind == PlaylistItem::Kind::Foreign) {
-    const bool unc = item.path.native().rfind("//", 0) == 0;
-    const std::size_t prefix = std::min<std::size_t>(parts.size(), unc ? 2 : 1);
-    parts.erase(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(prefix));
-  }
+  // A drive ("C:", also drive-relative "C:Music/a.mp3") or a UNC server and share are not
+  // folders a library file can share.
+  const std::string& written = item.path.native();
+  const bool unc = item.kind == PlaylistItem::Kind::Foreign && written.rfind("//", 0) == 0;
+  const bool drive = item.kind == PlaylistItem::Kind::Foreign && !unc;
+  std::vector<std::string> parts =
+      components(drive ? std::string_view(written).substr(std::min<std::size_t>(2, written.size()))
+                       : std::string_view(written));
+  if (unc)
+    parts.erase(parts.begin(), parts.begin() + std::min<std::ptrdiff_t>(
+                                                   2, static_cast<std::ptrdiff_t>(parts.size())));
   if (parts.empty()) {
     none.reason = "no file name";
     return none;
