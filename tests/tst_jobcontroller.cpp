@@ -1,7 +1,9 @@
 // JobController: the scan → train → projection chain on a real (synthesised) library, progress
 // rate, cancellation mid-scan and the consistency of what a cancelled scan leaves.
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,6 +44,7 @@ class JobControllerTest : public QObject {
   void cancelMidScanLeavesConsistentCatalog();
   void destructorCancelsRunningChain();
   void songsAppearWhileScanning();
+  void scanReportsPlaylistGaps();
 
  private:
   QTemporaryDir m_dir;
@@ -222,6 +225,36 @@ void JobControllerTest::songsAppearWhileScanning() {
   QCOMPARE(sizes.last(), 18u);
   QVERIFY2(sizes.first() > 0 && sizes.first() < 18u, qPrintable(QString::number(sizes.first())));
   for (qsizetype i = 1; i < sizes.size(); ++i) QVERIFY(sizes[i - 1] <= sizes[i]);
+}
+
+// The scan's summary in the status bar counts the playlist entries it could not find, and the
+// log names each with its playlist and line (issue 12 §4).
+void JobControllerTest::scanReportsPlaylistGaps() {
+  const QString folder = m_dir.filePath(QStringLiteral("withlist"));
+  const QStringList songs = testing::makeSynthLibrary(folder, 1, 1.0);
+  QVERIFY(!songs.isEmpty());
+  QVERIFY(QDir(folder).mkpath(QStringLiteral("lists")));
+  QFile list(folder + QStringLiteral("/lists/win.m3u8"));
+  QVERIFY(list.open(QIODevice::WriteOnly));
+  const QString first = QDir(folder + QStringLiteral("/lists")).relativeFilePath(songs.first());
+  list.write("\xEF\xBB\xBF#EXTM3U\r\n" + QString(first).replace(u'/', u'\\').toUtf8() +
+             "\r\n..\\gone\\away.flac\r\n");
+  list.close();
+  JobController controller;
+  controller.setOptions(fastOptions());
+  QSignalSpy finished(&controller, &JobController::finished);
+  QSignalSpy steps(&controller, &JobController::stepFinished);
+  controller.openCatalog(m_dir.filePath(QStringLiteral("withlist.sqlite")));
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  QTest::ignoreMessage(QtWarningMsg,
+                       QRegularExpression(QStringLiteral("win\\.m3u8, line 3: .*away\\.flac")));
+  controller.scan({folder});
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  QVERIFY(!steps.isEmpty());
+  QCOMPARE(steps.last().at(0).toString(), QStringLiteral("scan"));
+  const QString summary = steps.last().at(1).toString();
+  QVERIFY2(summary.endsWith(QStringLiteral("; playlists: 1 of 2 entries not found (see the log)")),
+           qPrintable(summary));
 }
 
 QTEST_GUILESS_MAIN(JobControllerTest)
