@@ -34,6 +34,10 @@ constexpr double kTruncatedMinMissingSeconds = 0.25;
 constexpr int kMaxConsecutiveReadErrors = 32;
 // libswresample's limit on input channels.
 constexpr int kMaxChannels = 64;
+// The highest source rate converted: above the 2.8224 MHz PCM that FFmpeg decodes DSD512 to.
+// A damaged header may claim any rate, and building the resampler's filter grows with the
+// ratio: 6 s of swr_init for a 372-byte WAV claiming 200 MHz (fuzzing, docs/experiments.md §9).
+constexpr int kMaxSourceSampleRate = 3'000'000;
 
 // FFmpeg logs through one process-wide callback, from whichever thread calls into it. Every
 // message goes to the songspace.audio log (core/base/log.h; dropped unless the process installed
@@ -430,7 +434,10 @@ bool StreamDecoder::configureResampler(const AVFrame& frame) {
   m_swr.reset();
   av_channel_layout_uninit(&m_swrLayout);
   const int channels = frame.ch_layout.nb_channels;
-  if (channels <= 0 || channels > kMaxChannels || frame.sample_rate <= 0) return false;
+  if (channels <= 0 || channels > kMaxChannels || frame.sample_rate <= 0 ||
+      frame.sample_rate > kMaxSourceSampleRate) {
+    return false;
+  }
   if (av_channel_layout_copy(&m_swrLayout, &frame.ch_layout) < 0) return false;
   m_swrFormat = frame.format;
   m_swrRate = frame.sample_rate;
