@@ -477,8 +477,12 @@ base::Status readPlaylistFile(const fs::path& file, PlaylistFile& out) {
     return base::Status::failure(denied ? base::ErrorCode::PermissionDenied : base::ErrorCode::Io,
                                  where + ": cannot open: " + in.errorString().toStdString());
   }
-  // One byte more than the cap, so that parsePlaylist sees the file was larger.
-  const QByteArray bytes = in.read(kMaxPlaylistBytes + 1);
+  // One byte more than the cap, so that parsePlaylist sees the file was larger; no more than a
+  // regular file holds, because read(n) allocates n bytes first (16 MiB for every playlist, 45 ms
+  // each under ASan: docs/experiments.md §9). A pipe or /proc file reports size 0.
+  const qint64 size = in.size();
+  const QByteArray bytes =
+      in.read(size > 0 ? std::min<qint64>(size, kMaxPlaylistBytes + 1) : kMaxPlaylistBytes + 1);
   if (in.error() != QFileDevice::NoError) {
     return base::Status::failure(base::ErrorCode::Io,
                                  where + ": read error: " + in.errorString().toStdString());
