@@ -36,8 +36,6 @@ const std::vector<std::string> kExample = {"Rock; Pop/Soul, Jazz", "Folk, World,
 
 PreferencesDialog::PreferencesDialog(bool canRescan, QWidget* parent) : QDialog(parent) {
   setWindowTitle(tr("Preferences"));
-  // Room for the example on one line per value.
-  setMinimumWidth(fontMetrics().averageCharWidth() * 84);
   auto* layout = new QVBoxLayout(this);
 
   auto* reading = new QGroupBox(tr("Reading tags"), this);
@@ -52,8 +50,7 @@ PreferencesDialog::PreferencesDialog(bool canRescan, QWidget* parent) : QDialog(
   }
   separators->addStretch();
   form->addRow(tr("Split one genre value at:"), separators);
-  m_preview = new QLabel(reading);
-  m_preview->setWordWrap(true);
+  m_preview = new QLabel(reading);  // one line per example, not wrapped: the dialog fits them
   m_preview->setTextFormat(Qt::PlainText);
   form->addRow(tr("Example:"), m_preview);
   auto* note = new QLabel(tr("Separate fields and frames are always separate values. ',' and '/' "
