@@ -24,6 +24,8 @@ packages=(
   python3 python3-mutagen ffmpeg
   # tests: speech, a sound unlike any music library (tst_endtoend's "I don't know" case)
   espeak-ng
+  # tests: a private D-Bus daemon for MPRIS (tst_playerbar starts dbus-daemon itself)
+  dbus
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(sox python3-numpy python3-scipy python3-sklearn python3-pandas)

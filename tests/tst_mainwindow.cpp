@@ -2,6 +2,7 @@
 // sync table ↔ map ↔ inspector, back/forward, and the welcome state.
 #include <QAction>
 #include <QCheckBox>
+#include <QDBusObjectPath>
 #include <QDateTime>
 #include <QDir>
 #include <QDropEvent>
@@ -41,6 +42,7 @@
 #include "ui/mainwindow.h"
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
+#include "ui/mpris.h"
 #include "ui/playerbar.h"
 #include "ui/playqueue.h"
 #include "ui/preferencesdialog.h"
@@ -363,6 +365,18 @@ void MainWindowTest::browsingLeavesPlaybackAlone() {
   const QString path = player->songPath();
   QVERIFY(path.endsWith(QStringLiteral(".wav")));
   QVERIFY(player->songTitle().contains(QStringLiteral(" — ")));  // title — artist
+  // MPRIS (not on any bus here) tells the desktop the catalog's tags of the playing song.
+  const core::SongRow* song = window.snapshot()->song(playing);
+  QVERIFY(song && !song->info.title.empty() && !song->info.album.empty());
+  const QVariantMap metadata = window.mpris()->metadata();
+  QCOMPARE(metadata.value(QStringLiteral("xesam:title")).toString(),
+           QString::fromStdString(song->info.title));
+  QCOMPARE(metadata.value(QStringLiteral("xesam:artist")).toStringList(),
+           QStringList{QString::fromStdString(song->info.artist)});
+  QCOMPARE(metadata.value(QStringLiteral("xesam:album")).toString(),
+           QString::fromStdString(song->info.album));
+  QCOMPARE(metadata.value(QStringLiteral("mpris:trackid")).value<QDBusObjectPath>().path(),
+           QStringLiteral("/org/songspace/song/%1").arg(playing));
 
   table->setFocus();
   table->setCurrentIndex(table->model()->index(2, 0));

@@ -3,10 +3,21 @@
 // of hanging or crashing. Pause stops the position. With real one-second WAV files: the queue
 // advances at the end of a song, skips a missing file with a message, repeats; the slider seeks
 // where it is clicked and by the arrow keys; the volume is remembered; a missing audio device is
-// reported once.
+// reported once. MPRIS over a private D-Bus daemon (never the user's session bus): a QtDBus client
+// calls the methods, reads and sets the properties and receives PropertiesChanged and Seeked;
+// no bus, a taken name and a taken object path are reported or worked around.
 #include <QAudioDevice>
+#include <QDBusArgument>
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDBusMetaType>
+#include <QDBusObjectPath>
+#include <QDBusPendingCall>
+#include <QDBusVariant>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QMediaDevices>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
@@ -16,9 +27,11 @@
 #include <cmath>
 
 #include "testaudio.h"
+#include "ui/mpris.h"
 #include "ui/playerbar.h"
 #include "ui/settingskeys.h"
 
+using songspace::ui::MprisService;
 using songspace::ui::PlayerBar;
 using songspace::ui::PlayQueue;
 using songspace::ui::QueueItem;
@@ -42,6 +55,112 @@ QString sineWav(const QTemporaryDir& dir, const QString& name, double seconds, d
 QueueItem item(const QString& path) {
   return {0, path, QFileInfo(path).fileName()};
 }
+
+constexpr int kBusWaitMs = 5000 * SONGSPACE_TEST_TIMEOUT_SCALE;
+
+// A D-Bus daemon of the test's own (Debian's dbus-daemon), stopped with the test: MPRIS tests
+// never touch the user's session bus. connection() opens named connections to it, closed here.
+class PrivateBus {
+ public:
+  PrivateBus() {
+    m_daemon.start(QStringLiteral("dbus-daemon"),
+                   {QStringLiteral("--session"), QStringLiteral("--nofork"),
+                    QStringLiteral("--nopidfile"), QStringLiteral("--print-address=1")});
+    if (!m_daemon.waitForStarted(kBusWaitMs)) return;
+    while (!m_daemon.canReadLine() && m_daemon.waitForReadyRead(kBusWaitMs)) {
+    }
+    m_address = QString::fromUtf8(m_daemon.readLine()).trimmed();
+  }
+  ~PrivateBus() {
+    for (const QString& name : m_names) QDBusConnection::disconnectFromBus(name);
+    m_daemon.terminate();
+    if (!m_daemon.waitForFinished(kBusWaitMs)) m_daemon.kill();
+  }
+  PrivateBus(const PrivateBus&) = delete;
+  PrivateBus& operator=(const PrivateBus&) = delete;
+
+  QString address() const { return m_address; }
+  QString error() const { return m_daemon.errorString(); }
+  QDBusConnection connection(const QString& name) {
+    m_names << name;
+    return QDBusConnection::connectToBus(m_address, name);
+  }
+
+ private:
+  QProcess m_daemon;
+  QString m_address;
+  QStringList m_names;
+};
+
+// A QtDBus client of the player's MPRIS object. Calls are asynchronous and waited for with the
+// event loop running, since the service answers from this same thread.
+class MprisClient : public QObject {
+  Q_OBJECT
+ public:
+  MprisClient(QDBusConnection connection, QString service)
+      : m_connection(std::move(connection)), m_service(std::move(service)) {
+    const QString properties = QStringLiteral("org.freedesktop.DBus.Properties");
+    m_listening =
+        m_connection.connect(m_service, MprisService::kObjectPath, properties,
+                             QStringLiteral("PropertiesChanged"), this,
+                             SLOT(onPropertiesChanged(QString, QVariantMap, QStringList))) &&
+        m_connection.connect(m_service, MprisService::kObjectPath, MprisService::kPlayerInterface,
+                             QStringLiteral("Seeked"), this, SLOT(onSeeked(qlonglong)));
+  }
+
+  bool listening() const { return m_listening; }
+
+  QDBusMessage call(const QString& interface, const QString& method,
+                    const QVariantList& arguments = {}) {
+    QDBusMessage message =
+        QDBusMessage::createMethodCall(m_service, MprisService::kObjectPath, interface, method);
+    message.setArguments(arguments);
+    QDBusPendingCall pending = m_connection.asyncCall(message, kBusWaitMs);
+    if (!QTest::qWaitFor([&] { return pending.isFinished(); }, kBusWaitMs)) return {};
+    return pending.reply();
+  }
+  QDBusMessage player(const QString& method, const QVariantList& arguments = {}) {
+    return call(MprisService::kPlayerInterface, method, arguments);
+  }
+  // A property of the Player interface (or of `interface`), unwrapped: a{sv} as a QVariantMap.
+  QVariant get(const QString& name, const QString& interface = MprisService::kPlayerInterface) {
+    const QDBusMessage reply = call(QStringLiteral("org.freedesktop.DBus.Properties"),
+                                    QStringLiteral("Get"), {interface, name});
+    if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty()) return {};
+    return plain(reply.arguments().constFirst().value<QDBusVariant>().variant());
+  }
+  QDBusMessage set(const QString& name, const QVariant& value) {
+    return call(QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Set"),
+                {MprisService::kPlayerInterface, name, QVariant::fromValue(QDBusVariant(value))});
+  }
+  // The value `name` had in the last PropertiesChanged that carried it (invalid: none did).
+  QVariant lastChange(const QString& name) const {
+    for (auto it = changes.crbegin(); it != changes.crend(); ++it) {
+      if (it->contains(name)) return plain(it->value(name));
+    }
+    return {};
+  }
+
+  QList<QVariantMap> changes;  // the changed properties of each PropertiesChanged
+  QList<qlonglong> seeks;      // Seeked's positions, µs
+
+  static QVariant plain(const QVariant& value) {
+    if (value.userType() != qMetaTypeId<QDBusArgument>()) return value;
+    return qdbus_cast<QVariantMap>(value.value<QDBusArgument>());
+  }
+
+ public Q_SLOTS:
+  void onPropertiesChanged(const QString& interface, const QVariantMap& changed,
+                           const QStringList&) {
+    if (interface == MprisService::kPlayerInterface) changes << changed;
+  }
+  void onSeeked(qlonglong positionUs) { seeks << positionUs; }
+
+ private:
+  QDBusConnection m_connection;
+  QString m_service;
+  bool m_listening = false;
+};
 
 }  // namespace
 
@@ -82,6 +201,8 @@ class PlayerBarTest : public QObject {
     }
     m_long = sineWav(m_dir, QStringLiteral("long.wav"), 30.0);
     QVERIFY(!m_long.isEmpty());
+    m_long2 = sineWav(m_dir, QStringLiteral("long2.wav"), 20.0, 330);
+    QVERIFY(!m_long2.isEmpty());
   }
 
   void autoAdvanceSkipsMissingAndStopsAtTheEnd() {
@@ -203,10 +324,208 @@ class PlayerBarTest : public QObject {
     QVERIFY(!bar.isPlaying());
   }
 
+  // Media keys and desktop controls, as a QtDBus client on a private bus sees them.
+  void mprisDrivesThePlayer() {
+    PrivateBus bus;
+    QVERIFY2(!bus.address().isEmpty(), qPrintable(QStringLiteral("no dbus-daemon (Debian "
+                                                                 "package dbus): ") +
+                                                  bus.error()));
+    PlayerBar bar;
+    MprisService mpris(&bar);
+    const songspace::base::Status registered =
+        mpris.registerOn(bus.connection(QStringLiteral("server")));
+    QVERIFY2(registered.ok(), registered.message.c_str());
+    QCOMPARE(mpris.serviceName(), MprisService::kServiceName);
+    MprisClient client(bus.connection(QStringLiteral("client")), MprisService::kServiceName);
+    QVERIFY(client.listening());
+
+    const QString root = QStringLiteral("org.mpris.MediaPlayer2");
+    QCOMPARE(client.get(QStringLiteral("CanQuit"), root), QVariant(true));
+    QCOMPARE(client.get(QStringLiteral("CanRaise"), root), QVariant(true));
+    QCOMPARE(client.get(QStringLiteral("HasTrackList"), root), QVariant(false));
+    QCOMPARE(client.get(QStringLiteral("Identity"), root).toString(),
+             QGuiApplication::applicationDisplayName());
+    QCOMPARE(client.get(QStringLiteral("SupportedUriSchemes"), root).toStringList(),
+             QStringList{QStringLiteral("file")});
+    const QStringList mimes = client.get(QStringLiteral("SupportedMimeTypes"), root).toStringList();
+    for (const QString& type : {QStringLiteral("audio/mpeg"), QStringLiteral("audio/flac"),
+                                QStringLiteral("audio/x-wav")}) {
+      QVERIFY2(mimes.contains(type), qPrintable(mimes.join(u' ')));
+    }
+    // Nothing loaded: stopped, no metadata, nothing to play.
+    QCOMPARE(client.get(QStringLiteral("PlaybackStatus")).toString(), QStringLiteral("Stopped"));
+    QVERIFY(client.get(QStringLiteral("Metadata")).toMap().isEmpty());
+    QCOMPARE(client.get(QStringLiteral("CanPlay")), QVariant(false));
+    QCOMPARE(client.get(QStringLiteral("CanControl")), QVariant(true));
+    QCOMPARE(client.get(QStringLiteral("Rate")).toDouble(), 1.0);
+    QCOMPARE(client.get(QStringLiteral("MaximumRate")).toDouble(), 1.0);
+
+    bar.queue()->add({item(m_long), item(m_long2)}, QueuePlacement::AddToQueue);
+    QTRY_COMPARE_WITH_TIMEOUT(client.lastChange(QStringLiteral("CanPlay")), QVariant(true),
+                              kBusWaitMs);
+    QCOMPARE(client.get(QStringLiteral("CanGoNext")), QVariant(true));
+    QCOMPARE(client.get(QStringLiteral("CanGoPrevious")), QVariant(false));
+
+    // PlayPause starts the queue; PropertiesChanged says so and carries the new metadata.
+    QCOMPARE(client.player(QStringLiteral("PlayPause")).type(), QDBusMessage::ReplyMessage);
+    QTRY_VERIFY_WITH_TIMEOUT(bar.isPlaying(), 10000);
+    QCOMPARE(bar.songPath(), m_long);
+    QTRY_COMPARE_WITH_TIMEOUT(client.lastChange(QStringLiteral("PlaybackStatus")).toString(),
+                              QStringLiteral("Playing"), kBusWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(client.lastChange(QStringLiteral("Metadata"))
+                                 .toMap()
+                                 .contains(QStringLiteral("mpris:length")),
+                             kBusWaitMs);
+    const QVariantMap first = client.get(QStringLiteral("Metadata")).toMap();
+    QCOMPARE(first.value(QStringLiteral("xesam:title")).toString(), QStringLiteral("long.wav"));
+    QCOMPARE(first.value(QStringLiteral("xesam:url")).toString(),
+             QUrl::fromLocalFile(m_long).toString());
+    QVERIFY2(
+        std::abs(first.value(QStringLiteral("mpris:length")).toLongLong() - 30'000'000) < 100'000,
+        qPrintable(first.value(QStringLiteral("mpris:length")).toString()));
+    const QDBusObjectPath firstTrack =
+        first.value(QStringLiteral("mpris:trackid")).value<QDBusObjectPath>();
+    QVERIFY2(firstTrack.path().startsWith(QStringLiteral("/org/songspace/file/")),
+             qPrintable(firstTrack.path()));
+    QCOMPARE(client.get(QStringLiteral("CanSeek")), QVariant(true));
+    QCOMPARE(client.get(QStringLiteral("CanPause")), QVariant(true));
+
+    // Seek is relative, SetPosition absolute (µs); both emit Seeked; a stale track id is ignored.
+    client.seeks.clear();
+    client.player(QStringLiteral("Seek"), {qlonglong{12'000'000}});
+    QTRY_VERIFY_WITH_TIMEOUT(bar.position() > 11'000, kBusWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(client.seeks.size(), 1, kBusWaitMs);
+    QVERIFY(std::abs(client.seeks.first() - 12'000'000) < 1'000'000);
+    QVERIFY(std::abs(client.get(QStringLiteral("Position")).toLongLong() - 12'000'000) < 2'000'000);
+    client.player(QStringLiteral("SetPosition"),
+                  {QVariant::fromValue(firstTrack), qlonglong{4'000'000}});
+    QTRY_VERIFY_WITH_TIMEOUT(std::abs(bar.position() - 4'000) < 1'000, kBusWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(client.seeks.size(), 2, kBusWaitMs);
+    QCOMPARE(client.seeks.last(), qlonglong{4'000'000});
+    client.player(QStringLiteral("SetPosition"),
+                  {QVariant::fromValue(QDBusObjectPath(QStringLiteral("/org/songspace/song/999"))),
+                   qlonglong{25'000'000}});
+    client.player(QStringLiteral("Seek"), {qlonglong{-60'000'000}});  // before the start: 0:00
+    QTRY_COMPARE_WITH_TIMEOUT(client.seeks.size(), 3, kBusWaitMs);
+    QCOMPARE(client.seeks.last(), qlonglong{0});
+    QVERIFY(bar.position() < 2'000);
+
+    // Next and Previous move through the queue the window shows.
+    client.player(QStringLiteral("Next"));
+    QCOMPARE(bar.songPath(), m_long2);
+    QCOMPARE(bar.queue()->currentRow(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(client.lastChange(QStringLiteral("Metadata"))
+                                  .toMap()
+                                  .value(QStringLiteral("xesam:title"))
+                                  .toString(),
+                              QStringLiteral("long2.wav"), kBusWaitMs);
+    QVERIFY(client.get(QStringLiteral("Metadata"))
+                .toMap()
+                .value(QStringLiteral("mpris:trackid"))
+                .value<QDBusObjectPath>() != firstTrack);
+    QCOMPARE(client.get(QStringLiteral("CanGoNext")),
+             QVariant(false));  // the end of the queue, repeat off
+    QCOMPARE(client.get(QStringLiteral("CanGoPrevious")), QVariant(true));
+    client.player(QStringLiteral("Previous"));
+    QCOMPARE(bar.songPath(), m_long);
+
+    // Volume, LoopStatus and Shuffle are the bar's and the queue's, both ways.
+    QCOMPARE(client.set(QStringLiteral("Volume"), 0.25).type(), QDBusMessage::ReplyMessage);
+    QCOMPARE(bar.volume(), 25);
+    QCOMPARE(client.get(QStringLiteral("Volume")).toDouble(), 0.25);
+    QTRY_COMPARE_WITH_TIMEOUT(client.lastChange(QStringLiteral("Volume")).toDouble(), 0.25,
+                              kBusWaitMs);
+    bar.setVolume(80);
+    QTRY_COMPARE_WITH_TIMEOUT(client.lastChange(QStringLiteral("Volume")).toDouble(), 0.8,
+                              kBusWaitMs);
+    client.set(QStringLiteral("Volume"), 7.0);  // clamped
+    QCOMPARE(bar.volume(), 100);
+    client.set(QStringLiteral("LoopStatus"), QStringLiteral("Playlist"));
+    QCOMPARE(bar.queue()->repeat(), PlayQueue::Repeat::All);
+    bar.cycleRepeat();
+    QTRY_COMPARE_WITH_TIMEOUT(client.lastChange(QStringLiteral("LoopStatus")).toString(),
+                              QStringLiteral("Track"), kBusWaitMs);
+    client.set(QStringLiteral("Shuffle"), true);
+    QVERIFY(bar.queue()->shuffle());
+
+    // Cover art arrives through the hook, for the song it belongs to.
+    const QUrl art = QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("cover.png")));
+    mpris.setArtUrl(m_long2, art);
+    QTest::qWait(50);
+    QVERIFY(
+        !client.get(QStringLiteral("Metadata")).toMap().contains(QStringLiteral("mpris:artUrl")));
+    mpris.setArtUrl(m_long, art);
+    QTRY_COMPARE_WITH_TIMEOUT(client.lastChange(QStringLiteral("Metadata"))
+                                  .toMap()
+                                  .value(QStringLiteral("mpris:artUrl"))
+                                  .toString(),
+                              art.toString(), kBusWaitMs);
+
+    // Pause, Play, Stop; Raise and Quit reach the window; an http URI is refused with an error.
+    client.player(QStringLiteral("Pause"));
+    QTRY_COMPARE_WITH_TIMEOUT(client.lastChange(QStringLiteral("PlaybackStatus")).toString(),
+                              QStringLiteral("Paused"), kBusWaitMs);
+    client.player(QStringLiteral("Play"));
+    QTRY_VERIFY_WITH_TIMEOUT(bar.isPlaying(), kBusWaitMs);
+    client.player(QStringLiteral("Stop"));
+    QTRY_COMPARE_WITH_TIMEOUT(client.get(QStringLiteral("PlaybackStatus")).toString(),
+                              QStringLiteral("Stopped"), kBusWaitMs);
+    QSignalSpy raised(&mpris, &MprisService::raiseRequested);
+    QSignalSpy quit(&mpris, &MprisService::quitRequested);
+    client.call(root, QStringLiteral("Raise"));
+    client.call(root, QStringLiteral("Quit"));
+    QCOMPARE(raised.size(), 1);
+    QCOMPARE(quit.size(), 1);
+    const QDBusMessage refused =
+        client.player(QStringLiteral("OpenUri"), {QStringLiteral("http://example.com/a.mp3")});
+    QCOMPARE(refused.type(), QDBusMessage::ErrorMessage);
+    QCOMPARE(refused.errorName(), QStringLiteral("org.freedesktop.DBus.Error.NotSupported"));
+    client.player(QStringLiteral("OpenUri"), {QUrl::fromLocalFile(m_short[2]).toString()});
+    QCOMPARE(bar.songPath(), m_short[2]);
+  }
+
+  // No bus: a reason, nothing registered. A second instance takes the spec's instance name; a
+  // third (same pid, both names taken) and a second object on one connection fail with reasons.
+  void mprisFailuresAreReported() {
+    PlayerBar bar;
+    MprisService mpris(&bar);
+    const songspace::base::Status noBus = mpris.registerOn(QDBusConnection::connectToBus(
+        QStringLiteral("unix:path=/nonexistent/songspace-bus"), QStringLiteral("nobus")));
+    QDBusConnection::disconnectFromBus(QStringLiteral("nobus"));
+    QCOMPARE(noBus.error, songspace::base::ErrorCode::CannotOpen);
+    QVERIFY2(QString::fromStdString(noBus.message).contains(QStringLiteral("no D-Bus session bus")),
+             noBus.message.c_str());
+    QVERIFY(mpris.serviceName().isEmpty());
+
+    PrivateBus bus;
+    QVERIFY(!bus.address().isEmpty());
+    QDBusConnection first = bus.connection(QStringLiteral("first"));
+    QVERIFY(mpris.registerOn(first).ok());
+    QCOMPARE(mpris.registerOn(first).error, songspace::base::ErrorCode::InvalidArgument);
+    QCOMPARE(mpris.serviceName(), MprisService::kServiceName);
+
+    PlayerBar otherBar;
+    MprisService sameConnection(&otherBar);
+    QCOMPARE(sameConnection.registerOn(first).error, songspace::base::ErrorCode::Busy);
+
+    MprisService second(&otherBar);
+    QVERIFY(second.registerOn(bus.connection(QStringLiteral("second"))).ok());
+    QCOMPARE(second.serviceName(), MprisService::kServiceName + QStringLiteral(".instance") +
+                                       QString::number(QCoreApplication::applicationPid()));
+    MprisService third(&otherBar);
+    QDBusConnection thirdConnection = bus.connection(QStringLiteral("third"));
+    const songspace::base::Status taken = third.registerOn(thirdConnection);
+    QCOMPARE(taken.error, songspace::base::ErrorCode::Busy);
+    QVERIFY2(QString::fromStdString(taken.message).contains(QStringLiteral("taken")),
+             taken.message.c_str());
+    QVERIFY(thirdConnection.objectRegisteredAt(MprisService::kObjectPath) == nullptr);
+  }
+
  private:
   QTemporaryDir m_dir;
   QStringList m_short;  // three one-second songs
   QString m_long;       // thirty seconds
+  QString m_long2;      // twenty seconds
 };
 
 QTEST_MAIN(PlayerBarTest)

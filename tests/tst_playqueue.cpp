@@ -140,6 +140,62 @@ class PlayQueueTest : public QObject {
     QVERIFY(currentId(queue) != last);
   }
 
+  // hasNext() / hasPrevious() (MPRIS's CanGoNext / CanGoPrevious) say what next() / previous()
+  // then do, in every mode, and asking draws no shuffle number: the seeded order is unchanged.
+  void hasNextAndHasPreviousForesee() {
+    PlayQueue queue;
+    QVERIFY(!queue.hasNext() && !queue.hasPrevious());
+    int steps = 0;
+    int wrong = 0;  // steps whose move was not foreseen
+    const auto step = [&](bool forward) {
+      const bool foreseen = forward ? queue.hasNext() : queue.hasPrevious();
+      const bool moved = forward ? queue.next() : queue.previous();
+      ++steps;
+      wrong += foreseen == moved ? 0 : 1;
+      return moved;
+    };
+    queue.add(songs(1, 4), QueuePlacement::AddToQueue);
+    while (step(true)) {
+    }
+    QCOMPARE(currentId(queue), 4);
+    while (step(false)) {
+    }
+    QCOMPARE(currentId(queue), 1);
+    queue.removeRows(0, 1);  // the current song: next() continues with the row that followed
+    QVERIFY(queue.hasNext() && !queue.hasPrevious());
+    QVERIFY(step(true));
+    QCOMPARE(currentId(queue), 2);
+    QCOMPARE(steps, 10);
+    QCOMPARE(wrong, 0);
+
+    PlayQueue asked;
+    PlayQueue unasked;
+    for (PlayQueue* shuffled : {&asked, &unasked}) {
+      shuffled->seedShuffle(7);
+      shuffled->add(songs(1, 6), QueuePlacement::AddToQueue);
+      shuffled->setCurrentRow(0);
+      shuffled->setShuffle(true);
+    }
+    QList<qint64> askedOrder;
+    QList<qint64> unaskedOrder;
+    while (unasked.next()) unaskedOrder << currentId(unasked);
+    for (;;) {
+      const bool foreseen = asked.hasNext();
+      QCOMPARE(asked.next(), foreseen);
+      if (!foreseen) break;
+      askedOrder << currentId(asked);
+    }
+    QCOMPARE(askedOrder, unaskedOrder);
+    for (;;) {
+      const bool foreseen = asked.hasPrevious();
+      QCOMPARE(asked.previous(), foreseen);
+      if (!foreseen) break;
+    }
+    QCOMPARE(currentId(asked), 1);  // back at the start of the pass
+    asked.setRepeat(PlayQueue::Repeat::All);
+    QVERIFY(asked.hasNext());
+  }
+
   void saveAndRestore() {
     PlayQueue queue;
     queue.add(songs(1, 4), QueuePlacement::AddToQueue);

@@ -39,6 +39,7 @@
 #include "ui/librarytablemodel.h"
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
+#include "ui/mpris.h"
 #include "ui/playerbar.h"
 #include "ui/queuepanel.h"
 #include "ui/settingskeys.h"
@@ -149,6 +150,26 @@ MainWindow::MainWindow(QWidget* parent)
   browserLayout->addWidget(m_splitter, 1);
 
   m_queuePanel = new QueuePanel(m_player->queue());
+  m_mpris = new MprisService(m_player, this);
+  m_mpris->setTagLookup([this](qint64 fileId, const QString&) {
+    const core::SongRow* song = m_snapshot && fileId > 0 ? m_snapshot->song(fileId) : nullptr;
+    if (!song) return MprisTags{};
+    const auto listOf = [](const std::string& name) {
+      return name.empty() ? QStringList() : QStringList{QString::fromStdString(name)};
+    };
+    // The artist tag, else the catalog's artist (the album artist when the tag is missing).
+    const std::string& artist = song->info.artist.empty() ? song->artistName : song->info.artist;
+    return MprisTags{QString::fromStdString(song->info.title), listOf(artist),
+                     QString::fromStdString(song->info.album), listOf(song->info.albumArtist)};
+  });
+  connect(this, &MainWindow::snapshotShown, m_mpris, &MprisService::refresh);
+  connect(m_mpris, &MprisService::raiseRequested, this, [this] {
+    if (isMinimized()) showNormal();
+    show();
+    raise();
+    activateWindow();
+  });
+  connect(m_mpris, &MprisService::quitRequested, this, &QWidget::close);
   m_queueDock = new QDockWidget(tr("Play Queue"), this);
   m_queueDock->setObjectName(QStringLiteral("queueDock"));
   m_queueDock->setWidget(m_queuePanel);

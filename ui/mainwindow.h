@@ -37,6 +37,7 @@ class InspectorPanel;
 class LibraryFilterProxy;
 class LibraryTableModel;
 class MapPanel;
+class MprisService;
 class PlayerBar;
 class QueuePanel;
 
@@ -91,6 +92,9 @@ class MainWindow : public QMainWindow {
   InspectorPanel* inspector() const { return m_inspector; }
   ArtistPage* artistPage() const { return m_artistPage; }
   PlayerBar* playerBar() const { return m_player; }
+  // MPRIS for the player, its Metadata tagged from the snapshot; Raise shows this window, Quit
+  // closes it. Not on any bus until main() registers it (tests never touch the session bus).
+  MprisService* mpris() const { return m_mpris; }
   PlayQueue* playQueue() const;
   QueuePanel* queuePanel() const { return m_queuePanel; }
   QWidget* welcomePage() const { return m_welcome; }
@@ -175,6 +179,7 @@ class MainWindow : public QMainWindow {
   ArtistPage* m_artistPage;
   PlayerBar* m_player;
   QueuePanel* m_queuePanel;
+  MprisService* m_mpris;
   QDockWidget* m_queueDock;
   QToolBar* m_playerBar;      // holds m_player
   bool m_queueWanted = true;  // View › Play Queue: the dock shows on the library page, when wanted,

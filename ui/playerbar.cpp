@@ -134,12 +134,12 @@ PlayerBar::PlayerBar(QWidget* parent)
   connect(m_slider, &QSlider::sliderPressed, this, [this] { m_sliderHeld = true; });
   connect(m_slider, &QSlider::sliderReleased, this, [this] {
     m_sliderHeld = false;
-    if (m_player) m_player->setPosition(m_slider->value());
+    setPosition(m_slider->value());
   });
   // Keyboard and page clicks: sliderPosition() already holds the new value here.
   connect(m_slider, &QSlider::actionTriggered, this, [this](int action) {
-    if (action == QAbstractSlider::SliderMove || m_slider->isSliderDown() || !m_player) return;
-    m_player->setPosition(m_slider->sliderPosition());
+    if (action == QAbstractSlider::SliderMove || m_slider->isSliderDown()) return;
+    setPosition(m_slider->sliderPosition());
   });
   connect(m_shuffleButton, &QToolButton::toggled, m_queue, &PlayQueue::setShuffle);
   connect(m_queue, &PlayQueue::shuffleChanged, m_shuffleButton, &QToolButton::setChecked);
@@ -152,6 +152,7 @@ PlayerBar::PlayerBar(QWidget* parent)
           percent / 100.0, QAudio::LogarithmicVolumeScale, QAudio::LinearVolumeScale)));
     }
     settings::kPlayerVolume.write(percent);
+    Q_EMIT volumeChanged(percent);
   });
   for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
     connect(m_queue, signal, this, &PlayerBar::updateQueueButtons);
@@ -181,18 +182,23 @@ void PlayerBar::loadCurrent() {
 }
 
 void PlayerBar::setSong(const QueueItem& item) {
+  const bool changed = item.fileId != m_fileId || item.path != m_path || item.title != m_titleText;
   m_fileId = item.fileId;
   m_titleText = item.title;
   m_title->setText(QString(item.title).replace(QLatin1Char('&'), QStringLiteral("&&")));  // elides
   m_title->setToolTip(tr("Show the playing song (%1)").arg(item.path));
   m_title->setEnabled(!item.path.isEmpty());
   m_playButton->setEnabled(!item.path.isEmpty());
-  if (item.path == m_path) return;
+  if (item.path == m_path) {
+    if (changed) Q_EMIT songChanged();
+    return;
+  }
   stop();
   m_path = item.path;
   m_slider->setValue(0);
   m_elapsed->setText(formatTime(0));
   if (m_player) m_player->setSource(QUrl::fromLocalFile(m_path));
+  Q_EMIT songChanged();
 }
 
 void PlayerBar::start() {
@@ -205,15 +211,24 @@ void PlayerBar::start() {
   }
   m_error->hide();
   m_player->setPosition(0);
+  Q_EMIT seeked(0);
   m_player->play();
 }
 
 bool PlayerBar::isPlaying() const {
-  return m_player && m_player->playbackState() == QMediaPlayer::PlayingState;
+  return playbackState() == QMediaPlayer::PlayingState;
+}
+
+QMediaPlayer::PlaybackState PlayerBar::playbackState() const {
+  return m_player ? m_player->playbackState() : QMediaPlayer::StoppedState;
 }
 
 qint64 PlayerBar::position() const {
   return m_player ? m_player->position() : 0;
+}
+
+qint64 PlayerBar::duration() const {
+  return m_player ? m_player->duration() : 0;
 }
 
 QString PlayerBar::errorText() const {
@@ -251,6 +266,7 @@ void PlayerBar::ensurePlayer() {
     m_slider->setRange(0, static_cast<int>(ms));
     m_slider->setEnabled(ms > 0);
     m_duration->setText(formatTime(ms));
+    Q_EMIT durationChanged(ms);
   });
   connect(m_player, &QMediaPlayer::positionChanged, this, &PlayerBar::updateTimes);
   connect(m_player, &QMediaPlayer::mediaStatusChanged, this,
@@ -270,6 +286,7 @@ void PlayerBar::ensurePlayer() {
             m_playButton->setIcon(
                 style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
             Q_EMIT playingChanged(playing);
+            Q_EMIT playbackStateChanged(s);
           });
   if (!m_path.isEmpty()) m_player->setSource(QUrl::fromLocalFile(m_path));
 }
@@ -299,16 +316,21 @@ void PlayerBar::next() {
 
 void PlayerBar::previous() {
   if (position() > kRestartThresholdMs || !m_queue->previous()) {
-    if (m_player) m_player->setPosition(0);
+    setPosition(0);
     return;
   }
   playCurrent();
 }
 
 void PlayerBar::seekBy(qint64 deltaMs) {
-  if (!m_player || m_player->duration() <= 0) return;
-  m_player->setPosition(
-      std::clamp<qint64>(m_player->position() + deltaMs, 0, m_player->duration()));
+  setPosition(position() + deltaMs);
+}
+
+void PlayerBar::setPosition(qint64 ms) {
+  if (duration() <= 0) return;
+  const qint64 to = std::clamp<qint64>(ms, 0, duration());
+  m_player->setPosition(to);
+  Q_EMIT seeked(to);
 }
 
 void PlayerBar::cycleRepeat() {

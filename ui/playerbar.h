@@ -1,12 +1,12 @@
 #pragma once
 
+#include <QMediaPlayer>
 #include <QWidget>
 
 #include "ui/playqueue.h"
 
 class QAudioOutput;
 class QLabel;
-class QMediaPlayer;
 class QSlider;
 class QToolButton;
 
@@ -23,7 +23,7 @@ namespace songspace::ui {
 // may still play. The media player is created on the first play, so a window that never plays
 // (tests, screenshots) never touches the audio stack. With no audio output device playback
 // still runs (silently, as the backend does), and the bar says so, once, through message() and
-// a label that stays.
+// a label that stays. MPRIS (ui/mpris.h) reads this state and follows these signals.
 class PlayerBar : public QWidget {
   Q_OBJECT
  public:
@@ -46,8 +46,10 @@ class PlayerBar : public QWidget {
   qint64 songFileId() const { return m_fileId; }  // 0 when nothing or an outside file is loaded
   QString songTitle() const { return m_titleText; }
   bool isPlaying() const;
-  qint64 position() const;    // ms; 0 before the first play
-  QString errorText() const;  // the last song's error, while it is shown
+  QMediaPlayer::PlaybackState playbackState() const;  // StoppedState before the first play
+  qint64 position() const;                            // ms; 0 before the first play
+  qint64 duration() const;                            // ms of the loaded song; 0 while unknown
+  QString errorText() const;                          // the last song's error, while it is shown
   bool noAudioDevice() const { return m_noDeviceReported; }
   int volume() const;  // 0–100, as the slider shows it
 
@@ -57,11 +59,20 @@ class PlayerBar : public QWidget {
   void next();
   void previous();
   void seekBy(qint64 deltaMs);
+  void setPosition(qint64 ms);  // clamped to the song; nothing while the duration is unknown
   void setVolume(int percent);
   void cycleRepeat();  // Off → All → One → Off
 
  Q_SIGNALS:
   void playingChanged(bool playing);
+  void playbackStateChanged(QMediaPlayer::PlaybackState state);
+  // songPath(), songFileId() or songTitle() changed (another song was loaded).
+  void songChanged();
+  void durationChanged(qint64 ms);
+  void volumeChanged(int percent);
+  // The position jumped (a seek, Previous restarting the song, a song starting at 0:00): `ms` is
+  // where it was asked to go. The steady advance while playing is not a jump.
+  void seeked(qint64 ms);
   // The user clicked the playing song's title: the window should show it.
   void showPlayingRequested(qint64 fileId, const QString& path);
   // Something the user should read in the status bar (a skipped file, no audio device).

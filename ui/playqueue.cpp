@@ -119,8 +119,8 @@ void PlayQueue::insertItems(int row, const std::vector<QueueItem>& items) {
   const auto count = static_cast<int>(items.size());
   beginInsertRows({}, row, row + count - 1);
   m_items.insert(m_items.begin() + row, items.begin(), items.end());
-  std::vector<quint64> uids;
-  for (int i = 0; i < count; ++i) uids.push_back(m_nextUid++);
+  std::vector<quint64> uids(items.size());
+  for (quint64& uid : uids) uid = m_nextUid++;
   m_uids.insert(m_uids.begin() + row, uids.begin(), uids.end());
   endInsertRows();
   if (m_current >= row) {
@@ -178,14 +178,19 @@ int PlayQueue::rowOfUid(quint64 uid) const {
   return it == m_uids.end() ? -1 : static_cast<int>(it - m_uids.begin());
 }
 
-int PlayQueue::randomUnplayedRow() const {
-  std::vector<int> candidates;
+std::vector<int> PlayQueue::unplayedRows() const {
+  std::vector<int> rows;
   for (int row = 0; row < rowCount(); ++row) {
     if (std::find(m_played.begin(), m_played.end(), m_uids[static_cast<std::size_t>(row)]) ==
         m_played.end()) {
-      candidates.push_back(row);
+      rows.push_back(row);
     }
   }
+  return rows;
+}
+
+int PlayQueue::randomUnplayedRow() const {
+  const std::vector<int> candidates = unplayedRows();
   if (candidates.empty()) return -1;
   std::uniform_int_distribution<std::size_t> pick(0, candidates.size() - 1);
   return candidates[pick(m_random)];
@@ -211,6 +216,22 @@ bool PlayQueue::next(Advance how) {
   if (row < 0) return false;
   changeCurrent(row);
   return true;
+}
+
+bool PlayQueue::hasNext() const {
+  if (m_items.empty()) return false;
+  if (m_repeat != Repeat::Off) return true;  // next() wraps (a new pass when shuffling)
+  if (m_shuffle) return !unplayedRows().empty();
+  return (m_current >= 0 ? m_current + 1 : m_resumeRow) < rowCount();
+}
+
+bool PlayQueue::hasPrevious() const {
+  if (m_shuffle) {
+    // previous() pops the history down to its first entry, skipping songs removed since.
+    return m_played.size() > 1 && std::any_of(m_played.begin(), m_played.end() - 1,
+                                              [this](quint64 uid) { return rowOfUid(uid) >= 0; });
+  }
+  return m_current > 0;
 }
 
 bool PlayQueue::previous() {

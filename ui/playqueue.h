@@ -66,6 +66,10 @@ class PlayQueue : public QAbstractListModel {
   void setCurrentRow(int row);  // -1 or a valid row; starts a fresh shuffle pass when changed
   bool next(Advance how = Advance::UserNext);  // false (nothing changes) at the end
   bool previous();                             // false when there is nothing before
+  // Whether next(UserNext) / previous() would change the current row now (what MPRIS's
+  // CanGoNext / CanGoPrevious say); neither changes anything, nor draws a shuffle number.
+  bool hasNext() const;
+  bool hasPrevious() const;
 
   bool shuffle() const { return m_shuffle; }
   void setShuffle(bool on);
@@ -87,7 +91,8 @@ class PlayQueue : public QAbstractListModel {
   void changeCurrent(int row, bool remember = true);
   int rowOfUid(quint64 uid) const;
   void emitRowChanged(int row);
-  int randomUnplayedRow() const;  // -1 when every row was played in this pass
+  std::vector<int> unplayedRows() const;  // rows not played in this shuffle pass
+  int randomUnplayedRow() const;          // -1 when every row was played in this pass
 
   std::vector<QueueItem> m_items;
   std::vector<quint64> m_uids;  // parallel to m_items

@@ -2,6 +2,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDBusConnection>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -17,6 +18,7 @@
 #include "ui/englishplurals.h"
 #include "ui/librarytablemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/mpris.h"
 #include "ui/settingskeys.h"
 
 namespace {
@@ -201,6 +203,16 @@ int main(int argc, char* argv[]) {
     window.addMusicFolders(absolute);
   }
   window.show();
+  // Media keys and the desktop's media controls; without a session bus the app runs without them.
+  if (!shooting) {
+    if (const songspace::base::Status mpris =
+            window.mpris()->registerOn(QDBusConnection::sessionBus());
+        !mpris.ok()) {
+      qCWarning(songspace::library::lcUi).noquote()
+          << "MPRIS is off, media keys and desktop media controls will not reach Songspace:"
+          << QString::fromStdString(mpris.message);
+    }
+  }
   if (shooting) {
     takeScreenshots(window,
                     {parser.value(screenshot), parser.value(select), parser.isSet(autotagPreview)});
