@@ -1,3 +1,7 @@
+#include <taglib/attachedpictureframe.h>
+#include <taglib/id3v2tag.h>
+#include <taglib/mpegfile.h>
+
 #include <QDir>
 #include <QLabel>
 #include <QSignalSpy>
@@ -6,8 +10,10 @@
 #include <algorithm>
 #include <set>
 
+#include "tests/coverimages.h"
 #include "tests/librarytestdata.h"
 #include "ui/artistpage.h"
+#include "ui/coverart.h"
 #include "ui/hitlist.h"
 #include "ui/inspectorpanel.h"
 #include "ui/scorebar.h"
@@ -32,6 +38,25 @@ void screenshot(QWidget& widget, const QString& name) {
   if (dir.isEmpty()) return;
   QDir().mkpath(dir);
   QVERIFY(widget.grab().save(QDir(dir).filePath(name)));
+}
+
+// A copy of the untagged MP3 fixture at `path` with `picture` as its ID3v2 front cover.
+bool mp3WithPicture(const QString& path, const QByteArray& picture) {
+  if (!QFile::copy(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/tags/untagged.mp3"), path))
+    return false;
+  QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+  TagLib::MPEG::File file(QFile::encodeName(path).constData());
+  auto* frame = new TagLib::ID3v2::AttachedPictureFrame;
+  frame->setType(TagLib::ID3v2::AttachedPictureFrame::FrontCover);
+  frame->setMimeType("image/png");
+  frame->setPicture(TagLib::ByteVector(picture.constData(), static_cast<unsigned>(picture.size())));
+  file.ID3v2Tag(true)->addFrame(frame);
+  return file.save();
+}
+
+// The colour at the centre of a label's pixmap.
+QColor labelColour(const QLabel* label) {
+  return coverimages::centre(label->pixmap().toImage());
 }
 
 }  // namespace
@@ -423,6 +448,179 @@ class InspectorTest : public QObject {
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));
     screenshot(page, QStringLiteral("artistpage.png"));
+  }
+  // Bad pictures are refused with a reason, good ones become thumbnails of at most
+  // kThumbnailSide pixels a side.
+  void coverDecoding_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QSize>("size");      // of the thumbnail; empty: refused
+    QTest::addColumn<QString>("reason");  // a part of the reason
+    const QByteArray jpeg = coverimages::encoded(Qt::red, 600, 300, "JPG");
+    QTest::newRow("jpeg, scaled") << jpeg << QSize(256, 128) << QString();
+    QTest::newRow("png, small") << coverimages::encoded(Qt::blue, 40, 50, "PNG") << QSize(40, 50)
+                                << QString();
+    QTest::newRow("truncated jpeg")
+        << jpeg.left(jpeg.size() / 2) << QSize() << QStringLiteral("truncated JPEG");
+    const QByteArray png = coverimages::encoded(Qt::blue, 300, 300, "PNG");
+    QTest::newRow("truncated png")
+        << png.left(png.size() - 40) << QSize() << QStringLiteral("truncated PNG");
+    QTest::newRow("30000 × 30000 png") << coverimages::pngHeaderOnly(30000, 30000) << QSize()
+                                       << QStringLiteral("declares 30000 × 30000 pixels");
+    QTest::newRow("above the allocation limit") << coverimages::pngHeaderOnly(11000, 11000)
+                                                << QSize() << QStringLiteral("461 MiB to decode");
+    QTest::newRow("text") << QByteArray("<html>not a picture</html>\n") << QSize()
+                          << QStringLiteral("not an image format");
+    QTest::newRow("empty") << QByteArray() << QSize() << QStringLiteral("not an image format");
+  }
+  void coverDecoding() {
+    QFETCH(QByteArray, bytes);
+    QFETCH(QSize, size);
+    QFETCH(QString, reason);
+    QString whyNot;
+    const QImage thumbnail = ui::CoverArtCache::decodeThumbnail(bytes, &whyNot);
+    if (size.isEmpty()) {
+      QVERIFY(thumbnail.isNull());
+      QVERIFY2(whyNot.contains(reason), qPrintable(whyNot));
+    } else {
+      QVERIFY2(!thumbnail.isNull(), qPrintable(whyNot));
+      QCOMPARE(thumbnail.size(), size);
+    }
+  }
+
+  // The embedded picture before the folder image; a bad embedded picture falls back to the
+  // folder image; a bad folder image leaves no cover; each ignored picture is logged once (the
+  // cache remembers the answer on disk until the files change).
+  void coverLookUp() {
+    QTemporaryDir dir;
+    QTemporaryDir cache;
+    QVERIFY(dir.isValid() && cache.isValid());
+    QDir(dir.path()).mkpath(QStringLiteral("a"));
+    QDir(dir.path()).mkpath(QStringLiteral("b"));
+    const QString embedded = dir.filePath(QStringLiteral("a/embedded.mp3"));
+    const QString plain = dir.filePath(QStringLiteral("a/plain.mp3"));
+    const QString badEmbedded = dir.filePath(QStringLiteral("a/bad.mp3"));
+    QVERIFY(mp3WithPicture(embedded, coverimages::encoded(Qt::blue, 300, 300, "PNG")));
+    QVERIFY(mp3WithPicture(badEmbedded, "GIF89a, or so it says"));
+    QVERIFY(QFile::copy(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/tags/untagged.mp3"), plain));
+    QVERIFY(coverimages::writeFile(dir.filePath(QStringLiteral("a/Folder.jpg")),
+                                   coverimages::encoded(Qt::red, 500, 500, "JPG")));
+
+    ui::CoverLookup found = ui::CoverArtCache::lookUp(embedded, cache.path());
+    QCOMPARE(found.source, QStringLiteral("the embedded picture (ID3v2 APIC)"));
+    QCOMPARE(found.thumbnail.size(), QSize(256, 256));
+    QVERIFY(coverimages::near(coverimages::centre(found.thumbnail), Qt::blue));
+    QVERIFY(QFileInfo(found.thumbnailFile).isFile());
+    QCOMPARE(QFileInfo(found.thumbnailFile).absolutePath(), QDir(cache.path()).absolutePath());
+    // The second time the thumbnail file answers.
+    const ui::CoverLookup again = ui::CoverArtCache::lookUp(embedded, cache.path());
+    QCOMPARE(again.source, QStringLiteral("cache"));
+    QCOMPARE(again.thumbnailFile, found.thumbnailFile);
+    QCOMPARE(again.thumbnail.pixelColor(128, 64), found.thumbnail.pixelColor(128, 64));
+
+    found = ui::CoverArtCache::lookUp(plain, cache.path());
+    QCOMPARE(found.source, dir.filePath(QStringLiteral("a/Folder.jpg")));
+    QVERIFY(coverimages::near(coverimages::centre(found.thumbnail), Qt::red));
+    QVERIFY(found.ignored.isEmpty());
+
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(QStringLiteral("cover art of .*bad\\.mp3.* ignored: "
+                                                           "the embedded picture \\(ID3v2 APIC\\): "
+                                                           "the gif image declares no size")));
+    found = ui::CoverArtCache::lookUp(badEmbedded, cache.path());
+    QCOMPARE(found.ignored.size(), 1);
+    QCOMPARE(found.source, dir.filePath(QStringLiteral("a/Folder.jpg")));
+
+    // A text file named cover.jpg: no cover, a logged reason, once.
+    const QString lonely = dir.filePath(QStringLiteral("b/song.mp3"));
+    QVERIFY(QFile::copy(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/tags/untagged.mp3"), lonely));
+    QVERIFY(coverimages::writeFile(dir.filePath(QStringLiteral("b/cover.jpg")),
+                                   "this is not a JPEG\n"));
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression(QStringLiteral("ignored: .*cover\\.jpg: not an image")));
+    found = ui::CoverArtCache::lookUp(lonely, cache.path());
+    QVERIFY(found.thumbnail.isNull());
+    QVERIFY(found.thumbnailFile.isEmpty());
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("cover art")));
+    found = ui::CoverArtCache::lookUp(lonely, cache.path());
+    QVERIFY(found.thumbnail.isNull());
+    QVERIFY(found.ignored.isEmpty());  // the .none marker answered
+    // A new cover.png is a new state of the folder: looked up afresh, the bad cover.jpg (first by
+    // name) ignored again, the next image taken.
+    QVERIFY(coverimages::writeFile(dir.filePath(QStringLiteral("b/cover.png")),
+                                   coverimages::encoded(Qt::green, 64, 64, "PNG")));
+    QTest::ignoreMessage(
+        QtWarningMsg, QRegularExpression(QStringLiteral("ignored: .*cover\\.jpg: not an image")));
+    found = ui::CoverArtCache::lookUp(lonely, cache.path());
+    QCOMPARE(found.source, dir.filePath(QStringLiteral("b/cover.png")));
+  }
+
+  // Off the GUI thread: cover() answers null at once, coverReady() follows, then cover() and
+  // thumbnailFile() answer; a song without any cover is known and stays null.
+  void coverArtCacheWorks() {
+    QTemporaryDir dir;
+    QTemporaryDir cache;
+    const QString song = dir.filePath(QStringLiteral("song.mp3"));
+    const QString other = dir.filePath(QStringLiteral("other/song.mp3"));
+    QVERIFY(mp3WithPicture(song, coverimages::encoded(Qt::blue, 100, 80, "PNG")));
+    QDir(dir.path()).mkpath(QStringLiteral("other"));
+    QVERIFY(QFile::copy(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/tags/untagged.mp3"), other));
+    ui::CoverArtCache covers(cache.path());
+    QCOMPARE(covers.cacheFolder(), cache.path());
+    QSignalSpy ready(&covers, &ui::CoverArtCache::coverReady);
+    QVERIFY(covers.cover(song).isNull());
+    QVERIFY(covers.cover(other).isNull());
+    QVERIFY(!covers.isKnown(song));
+    QTRY_COMPARE(ready.count(), 2);
+    QCOMPARE(ready.at(0).at(0).toString(), song);
+    QVERIFY(covers.isKnown(song) && covers.isKnown(other));
+    QCOMPARE(covers.cover(song).size(), QSize(100, 80));
+    QVERIFY(QFileInfo(covers.thumbnailFile(song)).isFile());
+    QVERIFY(covers.cover(other).isNull());
+    QVERIFY(covers.thumbnailFile(other).isEmpty());
+    QTest::qWait(20);
+    QCOMPARE(ready.count(), 2);  // nothing is looked up twice
+    QVERIFY(ui::CoverArtCache::defaultFolder().endsWith(QStringLiteral("/covers")));
+  }
+
+  // The inspector shows the selected song's cover beside its title, the artist page a cover per
+  // album; the placeholder first, the cover when it arrives.
+  void inspectorAndArtistPageShowCovers() {
+    QTemporaryDir cache;
+    ui::CoverArtCache covers(cache.path());
+    const std::int64_t fileId = fileIdOf(1, 0);
+    const QString path = QString::fromStdString(m_library.snapshot->song(fileId)->path);
+    const QString album = QFileInfo(path).absolutePath();
+    QVERIFY(QDir().mkpath(album));
+    QVERIFY(coverimages::writeFile(QDir(album).filePath(QStringLiteral("cover.png")),
+                                   coverimages::encoded(QColor(200, 120, 0), 300, 300, "PNG")));
+
+    ui::InspectorPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    panel.showSong(fileId);
+    QVERIFY(panel.findChild<QLabel*>(QStringLiteral("cover")) == nullptr);  // no cache, no cover
+    panel.setCoverArt(&covers);
+    panel.showSong(fileId);
+    const auto* cover = panel.findChild<QLabel*>(QStringLiteral("cover"));
+    QVERIFY(cover != nullptr);
+    QCOMPARE(cover->size(), QSize(ui::InspectorPanel::kCoverSide, ui::InspectorPanel::kCoverSide));
+    QVERIFY(!coverimages::near(labelColour(cover), QColor(200, 120, 0)));  // the placeholder
+    QTRY_VERIFY(coverimages::near(labelColour(cover), QColor(200, 120, 0)));
+
+    ui::ArtistPage page;
+    page.setCoverArt(&covers);
+    page.setSnapshot(m_library.snapshot);
+    page.showArtist(QString::fromUtf8(testdata::kArtistNames[1]));
+    const QList<QLabel*> albums = page.findChildren<QLabel*>(QStringLiteral("cover"));
+    QCOMPARE(albums.size(), 2);  // each artist has two albums
+    QStringList names;
+    for (const QLabel* label : albums) names << label->toolTip();
+    QVERIFY2(names.contains(QString::fromUtf8(testdata::kArtistNames[1]) + QStringLiteral(" I")),
+             qPrintable(names.join(u',')));
+    // The first album's cover arrives; the second (no image anywhere) keeps the placeholder.
+    QTRY_VERIFY(coverimages::near(labelColour(albums.at(0)), QColor(200, 120, 0)));
+    QTRY_VERIFY(
+        covers.isKnown(QString::fromStdString(m_library.snapshot->song(fileIdOf(1, 5))->path)));
+    QVERIFY(!coverimages::near(labelColour(albums.at(1)), QColor(200, 120, 0)));
   }
 };
 

@@ -5,13 +5,18 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <taglib/apetag.h>
+#include <taglib/attachedpictureframe.h>
 #include <taglib/commentsframe.h>
 #include <taglib/flacfile.h>
+#include <taglib/flacpicture.h>
 #include <taglib/id3v1tag.h>
 #include <taglib/id3v2tag.h>
+#include <taglib/mp4coverart.h>
 #include <taglib/mp4file.h>
 #include <taglib/mpegfile.h>
+#include <taglib/opusfile.h>
 #include <taglib/textidentificationframe.h>
+#include <taglib/vorbisfile.h>
 #include <taglib/xiphcomment.h>
 #include <unistd.h>
 
@@ -21,6 +26,7 @@
 #include <random>
 #include <thread>
 
+#include "audio/coverart.h"
 #include "audio/metadata.h"
 #include "tests/fuzz/fuzzfiles.h"
 #include "tests/fuzz/fuzzinputs.h"
@@ -61,6 +67,69 @@ TagLib::StringList tl(std::initializer_list<const char*> values) {
 void writeBytes(const fs::path& file, const std::string& bytes) {
   std::ofstream out(file, std::ios::binary);
   out << bytes;
+}
+
+TagLib::ByteVector bytesOf(const std::string& text) {
+  return TagLib::ByteVector(text.data(), static_cast<unsigned>(text.size()));
+}
+
+// A FLAC / Xiph picture block; the caller's container takes ownership.
+TagLib::FLAC::Picture* flacPicture(TagLib::FLAC::Picture::Type type, const std::string& data) {
+  auto* picture = new TagLib::FLAC::Picture;
+  picture->setType(type);
+  picture->setMimeType("image/png");
+  picture->setData(bytesOf(data));
+  return picture;
+}
+
+// Embeds two pictures in `file` as its container stores them, the back cover first: what
+// readEmbeddedPicture returns must be the front one (MP4 covr has no types: the first, `front`).
+bool embedPictures(const fs::path& file, const std::string& front, const std::string& back) {
+  const std::string ext = file.extension().string();
+  if (ext == ".mp3") {
+    TagLib::MPEG::File f(file.c_str());
+    for (const auto& [type, data] :
+         {std::pair{TagLib::ID3v2::AttachedPictureFrame::BackCover, back},
+          std::pair{TagLib::ID3v2::AttachedPictureFrame::FrontCover, front}}) {
+      auto* frame = new TagLib::ID3v2::AttachedPictureFrame;
+      frame->setType(type);
+      frame->setMimeType("image/png");
+      frame->setPicture(bytesOf(data));
+      f.ID3v2Tag(true)->addFrame(frame);
+    }
+    return f.save();
+  }
+  if (ext == ".flac") {
+    TagLib::FLAC::File f(file.c_str());
+    f.addPicture(flacPicture(TagLib::FLAC::Picture::BackCover, back));
+    f.addPicture(flacPicture(TagLib::FLAC::Picture::FrontCover, front));
+    return f.save();
+  }
+  if (ext == ".ogg" || ext == ".opus") {
+    std::unique_ptr<TagLib::Ogg::File> f;
+    TagLib::Ogg::XiphComment* xiph = nullptr;
+    if (ext == ".ogg") {
+      auto* vorbis = new TagLib::Ogg::Vorbis::File(file.c_str());
+      xiph = vorbis->tag();
+      f.reset(vorbis);
+    } else {
+      auto* opus = new TagLib::Ogg::Opus::File(file.c_str());
+      xiph = opus->tag();
+      f.reset(opus);
+    }
+    xiph->addPicture(flacPicture(TagLib::FLAC::Picture::BackCover, back));
+    xiph->addPicture(flacPicture(TagLib::FLAC::Picture::FrontCover, front));
+    return f->save();
+  }
+  if (ext == ".m4a") {
+    TagLib::MP4::File f(file.c_str());
+    TagLib::MP4::CoverArtList covers;
+    covers.append(TagLib::MP4::CoverArt(TagLib::MP4::CoverArt::PNG, bytesOf(front)));
+    covers.append(TagLib::MP4::CoverArt(TagLib::MP4::CoverArt::JPEG, bytesOf(back)));
+    f.tag()->setItem("covr", covers);
+    return f.save();
+  }
+  return false;
 }
 
 }  // namespace
@@ -441,6 +510,87 @@ m.save()
          songspace::fuzz::fuzzFiles(QStringLiteral("regressions/metadata"))) {
       (void)songspace::fuzz::metadataInput(input.input());  // any verdict, if it returns
     }
+  }
+  // The picture each container embeds (ID3v2 APIC, FLAC blocks, Vorbis / Opus
+  // METADATA_BLOCK_PICTURE, MP4 covr), written by TagLib into the fixtures; the front cover wins
+  // over a back cover stored before it.
+  void embeddedPicture_data() {
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<QString>("container");
+    QTest::addColumn<int>("type");
+    QTest::newRow("mp3") << QStringLiteral("tagged-v24.mp3") << QStringLiteral("ID3v2 APIC") << 3;
+    QTest::newRow("flac") << QStringLiteral("tagged.flac") << QStringLiteral("FLAC picture") << 3;
+    QTest::newRow("ogg") << QStringLiteral("tagged.ogg")
+                         << QStringLiteral("Xiph METADATA_BLOCK_PICTURE") << 3;
+    QTest::newRow("opus") << QStringLiteral("tagged.opus")
+                          << QStringLiteral("Xiph METADATA_BLOCK_PICTURE") << 3;
+    QTest::newRow("m4a") << QStringLiteral("tagged.m4a") << QStringLiteral("MP4 covr") << -1;
+  }
+  void embeddedPicture() {
+    QFETCH(QString, fixture);
+    QFETCH(QString, container);
+    QFETCH(int, type);
+    const fs::path file = copyOf(fixture.toUtf8().constData());
+    songspace::audio::EmbeddedPicture picture;
+    QVERIFY(songspace::audio::readEmbeddedPicture(file, picture).ok());
+    QVERIFY(picture.data.empty());  // the fixtures carry no picture
+
+    const std::string front = "\x89PNG front cover " + fixture.toStdString();
+    QVERIFY(embedPictures(file, front, "\xFF\xD8 back cover"));
+    picture.data = "stale";
+    const Status status = songspace::audio::readEmbeddedPicture(file, picture);
+    QVERIFY2(status.ok(), status.message.c_str());
+    QCOMPARE(picture.data, front);
+    QCOMPARE(QString::fromStdString(picture.container), container);
+    QCOMPARE(picture.type, type);
+    QCOMPARE(picture.mimeType, std::string("image/png"));
+    // The tags are still read as before.
+    QVERIFY(!readOk(file).title.empty());
+  }
+
+  void embeddedPictureErrors() {
+    songspace::audio::EmbeddedPicture picture;
+    QCOMPARE(songspace::audio::readEmbeddedPicture(
+                 fs::path(m_dir.path().toStdString()) / "none.mp3", picture)
+                 .error,
+             ErrorCode::NotFound);
+    const fs::path text = fs::path(m_dir.path().toStdString()) / "text.flac";
+    writeBytes(text, "not audio at all, only words");
+    QCOMPARE(songspace::audio::readEmbeddedPicture(text, picture).error, ErrorCode::NotAudio);
+    // A picture above the limit is refused, with its size, rather than handed on.
+    const fs::path big = copyOf("untagged.mp3");
+    const std::string huge(songspace::audio::kMaxEmbeddedPictureBytes + 1, 'x');
+    QVERIFY(embedPictures(big, huge, "back"));
+    const Status status = songspace::audio::readEmbeddedPicture(big, picture);
+    QCOMPARE(status.error, ErrorCode::Unsupported);
+    QVERIFY2(status.message.find(std::to_string(huge.size())) != std::string::npos,
+             status.message.c_str());
+    QVERIFY(picture.data.empty());
+  }
+
+  // cover / folder / front / album / albumart / albumcover, .jpg .jpeg .png in any case, in
+  // that order of preference; other names, other types and folders do not count.
+  void folderImages() {
+    using songspace::audio::findFolderImages;
+    using Paths = std::vector<fs::path>;
+    const fs::path dir = fs::path(m_dir.path().toStdString()) / "album";
+    fs::create_directories(dir / "cover.jpg");  // a folder, not an image
+    const fs::path song = dir / "01 song.mp3";
+    writeBytes(song, "x");
+    QVERIFY(findFolderImages(song).empty());
+    for (const char* name : {"cover.gif", "label.png", "back.jpg", "notes.txt", "cover"}) {
+      writeBytes(dir / name, "x");
+    }
+    QVERIFY(findFolderImages(song).empty());
+    for (const char* name :
+         {"AlbumArt.JPEG", "Front.png", "cover.png", "Folder.JPG", "Cover.jpg"}) {
+      writeBytes(dir / name, "x");
+    }
+    // Two spellings of one name in the order of their file names: "C" < "c".
+    QCOMPARE(findFolderImages(song),
+             (Paths{dir / "Cover.jpg", dir / "cover.png", dir / "Folder.JPG", dir / "Front.png",
+                    dir / "AlbumArt.JPEG"}));
+    QVERIFY(findFolderImages(dir / "missing" / "song.mp3").empty());
   }
 };
 

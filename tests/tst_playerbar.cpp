@@ -5,7 +5,8 @@
 // where it is clicked and by the arrow keys; the volume is remembered; a missing audio device is
 // reported once. MPRIS over a private D-Bus daemon (never the user's session bus): a QtDBus client
 // calls the methods, reads and sets the properties and receives PropertiesChanged and Seeked;
-// no bus, a taken name and a taken object path are reported or worked around.
+// no bus, a taken name and a taken object path are reported or worked around. Covers: the
+// playing song's in the bar, each row's in the queue.
 #include <QAudioDevice>
 #include <QDBusArgument>
 #include <QDBusConnection>
@@ -27,6 +28,8 @@
 #include <cmath>
 
 #include "testaudio.h"
+#include "tests/coverimages.h"
+#include "ui/coverart.h"
 #include "ui/mpris.h"
 #include "ui/playerbar.h"
 #include "ui/settingskeys.h"
@@ -519,6 +522,58 @@ class PlayerBarTest : public QObject {
     QVERIFY2(QString::fromStdString(taken.message).contains(QStringLiteral("taken")),
              taken.message.c_str());
     QVERIFY(thirdConnection.objectRegisteredAt(MprisService::kObjectPath) == nullptr);
+  }
+
+  // The bar shows the loaded song's cover (the placeholder until it arrives, and for a song
+  // without one); the queue's rows carry their covers as DecorationRole, updated by dataChanged.
+  void coversInBarAndQueue() {
+    QTemporaryDir dir;
+    QTemporaryDir cache;
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("b")));
+    const QString withCover = sineWav(dir, QStringLiteral("a.wav"), 0.2);
+    const QString without = sineWav(dir, QStringLiteral("b/b.wav"), 0.2);
+    QVERIFY(songspace::coverimages::writeFile(
+        dir.filePath(QStringLiteral("front.png")),
+        songspace::coverimages::encoded(Qt::green, 120, 120, "PNG")));
+    songspace::ui::CoverArtCache covers(cache.path());
+    PlayerBar bar;
+    auto* cover = bar.findChild<QLabel*>(QStringLiteral("cover"));
+    QVERIFY(cover != nullptr);
+    bar.setCoverArt(&covers);
+    bar.show();
+    QVERIFY(cover->isVisible());
+    PlayQueue& queue = *bar.queue();
+    QSignalSpy changed(&queue, &PlayQueue::dataChanged);
+    queue.add({item(withCover), item(without)}, QueuePlacement::AddToQueue);
+    queue.setCurrentRow(0);
+    bar.loadCurrent();
+    const auto colourOf = [](const QPixmap& pixmap) {
+      return songspace::coverimages::centre(pixmap.toImage());
+    };
+    QTRY_VERIFY(songspace::coverimages::near(colourOf(cover->pixmap()), Qt::green));
+    QCOMPARE(cover->size(), QSize(PlayerBar::kCoverSide, PlayerBar::kCoverSide));
+
+    const QModelIndex first = queue.index(0);
+    const QModelIndex second = queue.index(1);
+    (void)second.data(Qt::DecorationRole);  // asks for the second row's cover
+    QTRY_VERIFY(covers.isKnown(without));
+    QTRY_VERIFY(std::any_of(changed.begin(), changed.end(), [](const QList<QVariant>& args) {
+      return args.at(0).toModelIndex().row() <= 1 && args.at(1).toModelIndex().row() >= 1 &&
+             args.at(2).value<QList<int>>().contains(Qt::DecorationRole);
+    }));
+    const auto pixmapOf = [](const QModelIndex& index) {
+      return index.data(Qt::DecorationRole).value<QPixmap>();
+    };
+    QCOMPARE(pixmapOf(first).size(), QSize(PlayQueue::kCoverSide, PlayQueue::kCoverSide));
+    QVERIFY(songspace::coverimages::near(colourOf(pixmapOf(first)), Qt::green));
+    QCOMPARE(pixmapOf(second).size(), QSize(PlayQueue::kCoverSide, PlayQueue::kCoverSide));
+    QVERIFY(!songspace::coverimages::near(colourOf(pixmapOf(second)), Qt::green));  // placeholder
+
+    bar.next();
+    QCOMPARE(bar.songPath(), without);
+    QVERIFY(!songspace::coverimages::near(colourOf(cover->pixmap()), Qt::green));
+    QCOMPARE(cover->toolTip(), PlayerBar::tr("No cover art"));
+    bar.stop();
   }
 
  private:

@@ -1,7 +1,9 @@
 #include "ui/artistpage.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
+#include <set>
 
 #include "ui/hitlist.h"
 
@@ -20,6 +22,26 @@ std::vector<core::Scored> ArtistPage::tagProfile(const core::JointModel& model, 
   if (artist < 0 || artist >= model.A.cols() || model.T.cols() == 0) return {};
   const Eigen::VectorXf scores = model.T.transpose() * model.A.col(artist);
   return core::topK(scores, k);
+}
+
+void ArtistPage::addAlbumCovers(QVBoxLayout* layout, const std::string& artist) {
+  std::set<std::int64_t> albums;
+  auto* row = new QHBoxLayout;
+  for (const core::SongRow& song : snapshot()->songs) {
+    if (song.artistName != artist || !albums.insert(song.albumId).second) continue;
+    if (albums.size() > static_cast<std::size_t>(kAlbumCoversShown)) break;
+    QLabel* cover =
+        makeCoverLabel(QString::fromStdString(song.path), kAlbumCoverSide, layout->parentWidget());
+    if (cover == nullptr) break;  // no cover cache
+    cover->setToolTip(QString::fromStdString(song.album.empty() ? song.info.album : song.album));
+    row->addWidget(cover);
+  }
+  if (row->isEmpty()) {
+    delete row;
+    return;
+  }
+  row->addStretch(1);
+  layout->addLayout(row);
 }
 
 void ArtistPage::showArtist(const QString& name) {
@@ -49,6 +71,7 @@ void ArtistPage::showArtist(const QString& name) {
   layout->addWidget(makeTitleLabel(name, content));
   const int count = static_cast<int>(std::max<std::int64_t>(songCount, 0));
   layout->addWidget(makeNoteLabel(tr("%n song(s) in the library", nullptr, count), content));
+  addAlbumCovers(layout, key);
   if (!hasModel) {
     addNotice(layout, tr("Train the model to see predictions"));
     auto* own = addSection(layout, tr("Songs"));

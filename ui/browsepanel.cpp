@@ -3,12 +3,14 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
+#include <QPointer>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/coverart.h"
 #include "ui/hitlist.h"
 
 namespace songspace::ui {
@@ -53,6 +55,28 @@ void BrowsePanel::endContent() {
   m_scroll->setWidget(m_content);  // the scroll area owns it from here
   m_content->show();
   m_content = nullptr;
+}
+
+QLabel* BrowsePanel::makeCoverLabel(const QString& audioPath, int side, QWidget* parent) const {
+  if (m_covers == nullptr) return nullptr;
+  auto* label = new QLabel(parent);
+  label->setObjectName(QStringLiteral("cover"));
+  label->setFixedSize(side, side);
+  label->setAlignment(Qt::AlignCenter);
+  const QPointer<CoverArtCache> covers = m_covers;
+  const auto show = [label, covers, audioPath, side] {
+    if (covers) {
+      label->setPixmap(coverPixmap(covers->cover(audioPath), side, label->palette(),
+                                   label->devicePixelRatioF()));
+    }
+  };
+  show();
+  if (!m_covers->isKnown(audioPath)) {
+    connect(m_covers, &CoverArtCache::coverReady, label, [show, audioPath](const QString& path) {
+      if (path == audioPath) show();
+    });
+  }
+  return label;
 }
 
 void BrowsePanel::showEmptyState(const QString& message) {

@@ -8,11 +8,13 @@
 #include "core/library/librarysnapshot.h"
 #include "ui/playqueue.h"
 
+class QLabel;
 class QScrollArea;
 class QVBoxLayout;
 
 namespace songspace::ui {
 
+class CoverArtCache;
 class HitList;
 
 // What the inspector and the artist page share: a snapshot, a scrolling content widget that is
@@ -26,6 +28,9 @@ class BrowsePanel : public QWidget {
   const std::shared_ptr<const library::LibrarySnapshot>& snapshot() const { return m_snapshot; }
   // The text of the empty state / notice currently shown (empty when none), for tests and tools.
   QString notice() const { return m_notice; }
+  // Where song covers come from; nullptr (the default): no covers are shown. Not owned; must
+  // outlive the panel. Takes effect with the next page shown.
+  void setCoverArt(CoverArtCache* covers) { m_covers = covers; }
 
  Q_SIGNALS:
   void songActivated(qint64 fileId);
@@ -64,6 +69,9 @@ class BrowsePanel : public QWidget {
   static std::optional<float> probabilityOf(const library::Hit& hit) {
     return hit.probability >= 0 ? std::optional<float>(hit.probability) : std::nullopt;
   }
+  // A label (object name "cover") with the cover of the song at `audioPath`, `side` px square:
+  // the placeholder until the cover has been looked up. nullptr when no cover cache is set.
+  QLabel* makeCoverLabel(const QString& audioPath, int side, QWidget* parent) const;
   // Adds, for a model without calibration (an older model file), the note that says so.
   void addUncalibratedNotice(QVBoxLayout* layout);
 
@@ -72,6 +80,7 @@ class BrowsePanel : public QWidget {
   QScrollArea* m_scroll;
   QWidget* m_content = nullptr;  // the page being built, until endContent()
   QString m_notice;
+  CoverArtCache* m_covers = nullptr;
 };
 
 }  // namespace songspace::ui

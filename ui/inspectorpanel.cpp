@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGraphicsOpacityEffect>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QStringList>
@@ -109,7 +110,16 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   QWidget* content = layout->parentWidget();
   const QString path = QString::fromStdString(song->path);
   const core::TrackInfo& info = song->info;
-  layout->addWidget(makeTitleLabel(info.title.empty() ? wrappablePath(QFileInfo(path).fileName())
+  // The cover, when there is a cover cache, beside the title, artist and Play button.
+  QVBoxLayout* header = layout;
+  if (QLabel* cover = makeCoverLabel(path, kCoverSide, content)) {
+    auto* row = new QHBoxLayout;
+    row->addWidget(cover, 0, Qt::AlignTop);
+    header = new QVBoxLayout;
+    row->addLayout(header, 1);
+    layout->addLayout(row);
+  }
+  header->addWidget(makeTitleLabel(info.title.empty() ? wrappablePath(QFileInfo(path).fileName())
                                                       : QString::fromStdString(info.title),
                                    content));
   if (!song->artistName.empty()) {
@@ -124,11 +134,12 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     font.setPointSizeF(font.pointSizeF() * 1.15);
     link->setFont(font);
     connect(link, &QLabel::linkActivated, this, [this, artist] { Q_EMIT artistActivated(artist); });
-    layout->addWidget(link, 0, Qt::AlignLeft);
+    header->addWidget(link, 0, Qt::AlignLeft);
   }
-  addPlayButton(layout, [this, fileId] {
+  addPlayButton(header, [this, fileId] {
     Q_EMIT songPlayRequested(static_cast<qint64>(fileId), QueuePlacement::PlayNow);
   });
+  if (header != layout) header->addStretch(1);  // the title block stays at the cover's top
 
   auto* form = new QFormLayout;
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);

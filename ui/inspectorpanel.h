@@ -13,11 +13,11 @@ class QVBoxLayout;
 
 namespace songspace::ui {
 
-// The inspector for one song: its metadata, the model's predicted tags with score bars (tags the
-// file already has are marked ✓ and bold), similar songs and the artists nearest to the song.
-// Every entry is clickable and ends in songActivated / artistActivated / tagActivated. For a song
-// unlike the library (core/model/novelty.h) a notice gives the reason and the predicted tags and
-// artists are faded.
+// The inspector for one song: its cover (with a cover cache, BrowsePanel::setCoverArt), its
+// metadata, the model's predicted tags with score bars (tags the file already has are marked ✓ and
+// bold), similar songs and the artists nearest to the song. Every entry is clickable and ends in
+// songActivated / artistActivated / tagActivated. For a song unlike the library
+// (core/model/novelty.h) a notice gives the reason and the predicted tags and artists are faded.
 // Queries run on the calling (GUI) thread: each is one matrix-vector product plus a top-k.
 class InspectorPanel : public BrowsePanel {
   Q_OBJECT
@@ -25,6 +25,7 @@ class InspectorPanel : public BrowsePanel {
   static constexpr int kTagsShown = 10;
   static constexpr int kSimilarSongsShown = 10;
   static constexpr int kSimilarArtistsShown = 10;
+  static constexpr int kCoverSide = 96;  // px, the song's cover beside its title
 
   explicit InspectorPanel(QWidget* parent = nullptr);
 

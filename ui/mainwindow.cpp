@@ -34,6 +34,7 @@
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
 #include "ui/columnfitter.h"
+#include "ui/coverart.h"
 #include "ui/inspectorpanel.h"
 #include "ui/libraryfilterproxy.h"
 #include "ui/librarytablemodel.h"
@@ -101,8 +102,11 @@ MainWindow::MainWindow(QWidget* parent)
   m_tabs->addTab(m_table, tr("Library"));
   m_tabs->addTab(m_map, tr("Map"));
 
+  m_covers = new CoverArtCache({}, this);
   m_inspector = new InspectorPanel;
+  m_inspector->setCoverArt(m_covers);
   m_artistPage = new ArtistPage;
+  m_artistPage->setCoverArt(m_covers);
   m_right = new QStackedWidget;
   m_right->addWidget(m_inspector);
   m_right->addWidget(m_artistPage);
@@ -142,6 +146,7 @@ MainWindow::MainWindow(QWidget* parent)
   connect(infoDismiss, &QToolButton::clicked, m_infoBar, &QWidget::hide);
 
   m_player = new PlayerBar;
+  m_player->setCoverArt(m_covers);
   auto* browser = new QWidget;
   auto* browserLayout = new QVBoxLayout(browser);
   browserLayout->setContentsMargins(0, 0, 0, 0);

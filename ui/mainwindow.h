@@ -33,6 +33,7 @@ namespace songspace::ui {
 class ArtistListModel;
 class ArtistPage;
 class ColumnFitter;
+class CoverArtCache;
 class InspectorPanel;
 class LibraryFilterProxy;
 class LibraryTableModel;
@@ -97,6 +98,9 @@ class MainWindow : public QMainWindow {
   MprisService* mpris() const { return m_mpris; }
   PlayQueue* playQueue() const;
   QueuePanel* queuePanel() const { return m_queuePanel; }
+  // Song covers for every view (thumbnails under <XDG cache>/songspace/covers); e.g. MPRIS's
+  // mpris:artUrl from CoverArtCache::thumbnailFile().
+  CoverArtCache* coverArt() const { return m_covers; }
   QWidget* welcomePage() const { return m_welcome; }
   QLineEdit* searchField() const { return m_search; }
 
@@ -177,6 +181,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* m_right;
   InspectorPanel* m_inspector;
   ArtistPage* m_artistPage;
+  CoverArtCache* m_covers;
   PlayerBar* m_player;
   QueuePanel* m_queuePanel;
   MprisService* m_mpris;

@@ -21,6 +21,7 @@
 
 #include "core/library/logging.h"
 #include "ui/appearance.h"
+#include "ui/coverart.h"
 #include "ui/hitlist.h"
 #include "ui/librarytablemodel.h"
 #include "ui/settingskeys.h"
@@ -65,6 +66,7 @@ class SeekSlider : public QSlider {
 PlayerBar::PlayerBar(QWidget* parent)
     : QWidget(parent),
       m_queue(new PlayQueue(this)),
+      m_cover(new QLabel(this)),
       m_previousButton(new QToolButton(this)),
       m_playButton(new QToolButton(this)),
       m_nextButton(new QToolButton(this)),
@@ -79,6 +81,11 @@ PlayerBar::PlayerBar(QWidget* parent)
       m_noDevice(new QLabel(tr("No audio output"), this)) {
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(8, 4, 8, 4);
+  m_cover->setObjectName(QStringLiteral("cover"));
+  m_cover->setFixedSize(kCoverSide, kCoverSide);
+  m_cover->setAlignment(Qt::AlignCenter);
+  m_cover->hide();
+  layout->addWidget(m_cover);
   m_previousButton->setObjectName(QStringLiteral("previous"));
   m_previousButton->setIcon(style()->standardIcon(QStyle::SP_MediaSkipBackward));
   m_previousButton->setToolTip(tr("Previous song, or the start of this one (Ctrl+Left)"));
@@ -198,7 +205,30 @@ void PlayerBar::setSong(const QueueItem& item) {
   m_slider->setValue(0);
   m_elapsed->setText(formatTime(0));
   if (m_player) m_player->setSource(QUrl::fromLocalFile(m_path));
+  updateCover();
   Q_EMIT songChanged();
+}
+
+void PlayerBar::setCoverArt(CoverArtCache* covers) {
+  if (m_covers) disconnect(m_covers, nullptr, this, nullptr);
+  m_covers = covers;
+  m_queue->setCoverArt(covers);
+  m_cover->setVisible(covers != nullptr);
+  if (covers) {
+    connect(covers, &CoverArtCache::coverReady, this, [this](const QString& path) {
+      if (path == m_path) updateCover();
+    });
+  }
+  updateCover();
+}
+
+void PlayerBar::updateCover() {
+  if (!m_covers) return;
+  m_cover->setPixmap(coverPixmap(m_covers->cover(m_path), kCoverSide, m_cover->palette(),
+                                 m_cover->devicePixelRatioF()));
+  m_cover->setToolTip(m_covers->isKnown(m_path) && m_covers->thumbnailFile(m_path).isEmpty()
+                          ? tr("No cover art")
+                          : QString());
 }
 
 void PlayerBar::start() {

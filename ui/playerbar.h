@@ -12,6 +12,8 @@ class QToolButton;
 
 namespace songspace::ui {
 
+class CoverArtCache;
+
 // Plays the play queue's current song, independently of what the window shows: previous,
 // play/pause and next; the playing song's "title — artist" as a link back to it
 // (showPlayingRequested); a position slider (a click jumps to the clicked position, arrow keys
@@ -53,6 +55,11 @@ class PlayerBar : public QWidget {
   bool noAudioDevice() const { return m_noDeviceReported; }
   int volume() const;  // 0–100, as the slider shows it
 
+  static constexpr int kCoverSide = 40;  // px, the playing song's cover at the bar's left
+  // Shows the playing song's cover in the bar and small covers in the queue's rows (through
+  // PlayQueue::setCoverArt); nullptr: none. Not owned; must outlive the bar.
+  void setCoverArt(CoverArtCache* covers);
+
  public Q_SLOTS:
   void togglePlay();
   void stop();
@@ -92,11 +99,14 @@ class PlayerBar : public QWidget {
   void onEndOfSong();
   void updateQueueButtons();
   void updateRepeatButton();
+  void updateCover();  // the playing song's cover, or the placeholder
 
   PlayQueue* m_queue;
   QString m_path;
   QString m_titleText;
   qint64 m_fileId = 0;
+  CoverArtCache* m_covers = nullptr;
+  QLabel* m_cover;                   // hidden without a cover cache
   QMediaPlayer* m_player = nullptr;  // owned through the QObject tree, created on first play
   QAudioOutput* m_output = nullptr;
   QToolButton* m_previousButton;

@@ -1,8 +1,12 @@
 #include "ui/playqueue.h"
 
 #include <QFont>
+#include <QGuiApplication>
+#include <QPalette>
 #include <QVariantMap>
 #include <algorithm>
+
+#include "ui/coverart.h"
 
 namespace songspace::ui {
 
@@ -20,6 +24,23 @@ int PlayQueue::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_items.size());
 }
 
+void PlayQueue::setCoverArt(CoverArtCache* covers) {
+  if (m_covers) disconnect(m_covers, nullptr, this, nullptr);
+  m_covers = covers;
+  m_coverIcons.clear();
+  if (covers) {
+    connect(covers, &CoverArtCache::coverReady, this, [this](const QString& path) {
+      m_coverIcons.remove(path);
+      for (int row = 0; row < rowCount(); ++row) {
+        if (item(row).path == path) {
+          Q_EMIT dataChanged(index(row), index(row), {Qt::DecorationRole});
+        }
+      }
+    });
+  }
+  if (!m_items.empty()) Q_EMIT dataChanged(index(0), index(rowCount() - 1), {Qt::DecorationRole});
+}
+
 QVariant PlayQueue::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
     return {};
@@ -30,6 +51,17 @@ QVariant PlayQueue::data(const QModelIndex& index, int role) const {
       return entry.title;
     case Qt::ToolTipRole:
       return entry.path;
+    case Qt::DecorationRole: {
+      if (!m_covers) return {};
+      const auto cached = m_coverIcons.constFind(entry.path);
+      if (cached != m_coverIcons.constEnd()) return *cached;
+      const QImage cover = m_covers->cover(entry.path);
+      const QPixmap icon =
+          coverPixmap(cover, kCoverSide, QGuiApplication::palette(), qApp->devicePixelRatio());
+      // The placeholder is kept only once the song is known to have no cover.
+      if (!cover.isNull() || m_covers->isKnown(entry.path)) m_coverIcons.insert(entry.path, icon);
+      return icon;
+    }
     case Qt::FontRole: {
       if (index.row() != m_current) return {};
       QFont font;

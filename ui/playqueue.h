@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QHash>
+#include <QPixmap>
 #include <QString>
 #include <QVariantList>
 #include <optional>
@@ -8,6 +10,8 @@
 #include <vector>
 
 namespace songspace::ui {
+
+class CoverArtCache;
 
 // One song in the play queue. fileId is the catalog's id (0 for a file outside the catalog);
 // path is what is played; title is shown ("title — artist").
@@ -24,7 +28,8 @@ enum class QueuePlacement { PlayNow, PlayNext, AddToQueue };
 
 // The play queue: an ordered list of songs with a current row (the one the player holds, or -1),
 // shuffle and repeat. A flat QAbstractListModel: DisplayRole is the title, ToolTipRole the path,
-// FontRole bold for the current row; FileIdRole / PathRole / IsCurrentRole for views and tests.
+// FontRole bold for the current row, DecorationRole the song's cover (kCoverSide px; with a cover
+// cache, see setCoverArt); FileIdRole / PathRole / IsCurrentRole for views and tests.
 // Rows move by moveRows() (also what a QListView's internal drag and drop calls); the current row
 // follows its song through moves. Removing the current row leaves no current row, and next()
 // then continues with the row that followed it.
@@ -42,7 +47,13 @@ class PlayQueue : public QAbstractListModel {
   enum class Repeat { Off, All, One };
   enum class Advance { UserNext, AutoAdvance };
 
+  static constexpr int kCoverSide = 28;  // px, the rows' covers
+
   explicit PlayQueue(QObject* parent = nullptr);
+
+  // Where the rows' covers come from; nullptr (the default): no DecorationRole. Not owned; must
+  // outlive the queue. Rows update (dataChanged) as their covers arrive.
+  void setCoverArt(CoverArtCache* covers);
 
   int rowCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -94,6 +105,8 @@ class PlayQueue : public QAbstractListModel {
   std::vector<int> unplayedRows() const;  // rows not played in this shuffle pass
   int randomUnplayedRow() const;          // -1 when every row was played in this pass
 
+  CoverArtCache* m_covers = nullptr;
+  mutable QHash<QString, QPixmap> m_coverIcons;  // scaled covers by path, dropped when it changes
   std::vector<QueueItem> m_items;
   std::vector<quint64> m_uids;  // parallel to m_items
   quint64 m_nextUid = 1;
