@@ -34,8 +34,10 @@
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
 #include "synthlibrary.h"
+#include "tests/coverimages.h"
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
+#include "ui/coverart.h"
 #include "ui/hitlist.h"
 #include "ui/inspectorpanel.h"
 #include "ui/librarytablemodel.h"
@@ -142,6 +144,7 @@ class MainWindowTest : public QObject {
   void playSimilarQueuesAMix();
   void narrowWindowKeepsScoresAndColumnsInView();
   void preferencesEditReadingRules();
+  void coverArtInEveryViewAndMpris();
 
  private:
   void openLoaded(MainWindow& window);
@@ -665,6 +668,54 @@ void MainWindowTest::preferencesEditReadingRules() {
   unchanged.accept();
   QVERIFY(!unchanged.rulesChanged());
   QVERIFY(!unchanged.rescanRequested());
+}
+
+// Every view shows the songs' covers (here a cover.png in each artist's folder, written after the
+// other tests ran), and MPRIS's Metadata names the playing song's cached thumbnail as
+// mpris:artUrl.
+void MainWindowTest::coverArtInEveryViewAndMpris() {
+  const QColor orange(230, 140, 20);
+  const QDir music(m_dir.filePath(QStringLiteral("music")));
+  for (const QString& artist : music.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+    QVERIFY(
+        coverimages::writeFile(QDir(music.filePath(artist)).filePath(QStringLiteral("cover.png")),
+                               coverimages::encoded(orange, 64, 64, "PNG")));
+  }
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  const auto orangeIn = [&orange](const QPixmap& pixmap) {
+    return coverimages::near(coverimages::centre(pixmap.toImage()), orange);
+  };
+  QTableView* table = window.libraryView();
+  table->setFocus();
+  table->setCurrentIndex(table->model()->index(1, 0));
+  QTest::keyClick(table, Qt::Key_Return);  // Play Now
+  const QString path = window.playerBar()->songPath();
+  QVERIFY(!path.isEmpty());
+  ui::CoverArtCache* covers = window.coverArt();
+  QTRY_VERIFY(covers->isKnown(path));
+  const QString thumbnail = covers->thumbnailFile(path);
+  QVERIFY(QFileInfo(thumbnail).isFile());
+
+  const auto* inspected = window.inspector()->findChild<QLabel*>(QStringLiteral("cover"));
+  QVERIFY(inspected != nullptr);
+  QTRY_VERIFY(orangeIn(inspected->pixmap()));
+  const auto* playing = window.playerBar()->findChild<QLabel*>(QStringLiteral("cover"));
+  QVERIFY(playing != nullptr && playing->isVisible());
+  QTRY_VERIFY(orangeIn(playing->pixmap()));
+  QTRY_VERIFY(orangeIn(window.playQueue()->index(0).data(Qt::DecorationRole).value<QPixmap>()));
+  auto* mpris = window.findChild<ui::MprisService*>();
+  QVERIFY(mpris != nullptr);
+  QTRY_COMPARE(mpris->metadata().value(QStringLiteral("mpris:artUrl")).toString(),
+               QUrl::fromLocalFile(thumbnail).toString());
+
+  const std::int64_t fileId = window.playerBar()->songFileId();
+  window.showArtist(QString::fromStdString(window.snapshot()->song(fileId)->artistName));
+  const QList<QLabel*> albums = window.artistPage()->findChildren<QLabel*>(QStringLiteral("cover"));
+  QVERIFY(!albums.isEmpty());
+  QTRY_VERIFY(orangeIn(albums.first()->pixmap()));
+  window.playerBar()->stop();
 }
 
 QTEST_MAIN(MainWindowTest)

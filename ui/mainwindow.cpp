@@ -27,6 +27,7 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include "ui/aboutdialog.h"
@@ -175,6 +176,16 @@ MainWindow::MainWindow(QWidget* parent)
     activateWindow();
   });
   connect(m_mpris, &MprisService::quitRequested, this, &QWidget::close);
+  // mpris:artUrl: the playing song's cached thumbnail, once its cover is looked up (the bar asks
+  // for it when the song loads; a song looked up before answers at once).
+  const auto sendArt = [this](const QString& path) {
+    if (path.isEmpty() || path != m_player->songPath() || !m_covers->isKnown(path)) return;
+    const QString file = m_covers->thumbnailFile(path);
+    m_mpris->setArtUrl(path, file.isEmpty() ? QUrl() : QUrl::fromLocalFile(file));
+  };
+  connect(m_covers, &CoverArtCache::coverReady, m_mpris, sendArt);
+  connect(m_player, &PlayerBar::songChanged, m_mpris,
+          [this, sendArt] { sendArt(m_player->songPath()); });
   m_queueDock = new QDockWidget(tr("Play Queue"), this);
   m_queueDock->setObjectName(QStringLiteral("queueDock"));
   m_queueDock->setWidget(m_queuePanel);
