@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the demo library: real music with real tags from Debian packages (see shared DATA.md),
 # fetched with `apt-get download` and unpacked with `dpkg -x` into a cache folder — nothing is
-# installed and no audio is committed. Idempotent: packages already unpacked are skipped.
+# installed and no audio is committed. Album cover images (albumcover.png, cover.*, folder.jpg) are
+# kept beside their songs. Idempotent: packages already unpacked are skipped.
 #   scripts/fetch-demo.sh [DEST]        default DEST: ${XDG_CACHE_HOME:-~/.cache}/songspace/demo
 # Prints the library folder on the last line.
 set -euo pipefail
@@ -10,7 +11,9 @@ packages=(${SONGSPACE_DEMO_PACKAGES:-wesnoth-1.16-music singularity-music hyperr
 mkdir -p "$dest/debs" "$dest/library"
 updated=0
 for pkg in "${packages[@]}"; do
-  if [[ -f "$dest/library/.$pkg.done" ]]; then continue; fi
+  # .v2: the album cover images are kept too (a library unpacked before lacks them: unpacked again,
+  # the files keep the package's times, so a rescan sees nothing changed).
+  if [[ -f "$dest/library/.$pkg.v2.done" ]]; then continue; fi
   if ! ls "$dest/debs/${pkg}"_*.deb >/dev/null 2>&1; then
     if ((updated == 0)) && ! apt-cache show "$pkg" >/dev/null 2>&1; then
       if [[ $(id -u) -eq 0 ]]; then apt-get update -qq; else sudo apt-get update -qq; fi
@@ -29,9 +32,10 @@ for pkg in "${packages[@]}"; do
     rel="${rel#games/}"
     mkdir -p "$dest/library/$pkg/$(dirname "$rel")"
     mv "$f" "$dest/library/$pkg/$rel"
-  done < <(find "$tmp" -type f \( -iname '*.ogg' -o -iname '*.opus' -o -iname '*.mp3' -o -iname '*.flac' -o -iname '*.m3u' -o -iname '*.m3u8' \) -print0)
+  done < <(find "$tmp" -type f \( -iname '*.ogg' -o -iname '*.opus' -o -iname '*.mp3' -o -iname '*.flac' -o -iname '*.m3u' -o -iname '*.m3u8' \
+    -o -iname 'albumcover.png' -o -iname 'cover.jpg' -o -iname 'cover.png' -o -iname 'folder.jpg' \) -print0)
   rm -rf "$tmp"
-  touch "$dest/library/.$pkg.done"
+  touch "$dest/library/.$pkg.v2.done"
   echo "fetch-demo: $pkg unpacked" >&2
 done
 echo "fetch-demo: $(find "$dest/library" -type f ! -name '.*' | wc -l) files in $dest/library" >&2

@@ -8,22 +8,30 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QIcon>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTextStream>
 #include <QTimer>
+#include <algorithm>
+#include <functional>
 
 #include "core/library/logging.h"
 #include "ui/appearance.h"
 #include "ui/autotagdialog.h"
+#include "ui/coverart.h"
 #include "ui/englishplurals.h"
+#include "ui/inspectorpanel.h"
 #include "ui/librarytablemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/mpris.h"
+#include "ui/playerbar.h"
 #include "ui/settingskeys.h"
 
 namespace {
 
 constexpr int kScreenshotTimeoutMs = 120'000;
+constexpr int kQueuedForScreenshot = 6;  // the shown song and the table rows after it
+constexpr int kCoverWaitMs = 15'000;     // for the covers of the shown and queued songs
 
 bool haveDisplay() {
   const QString platform = qEnvironmentVariable("QT_QPA_PLATFORM");
@@ -53,6 +61,48 @@ QModelIndex rowToShow(const QAbstractItemModel& table, const QString& text) {
     if (title.data().toString().contains(text, Qt::CaseInsensitive)) return title;
   }
   return table.index(0, 0);
+}
+
+// Puts the shown song and the table rows after it in the play queue, the first loaded but not
+// playing: the player bar and the queue as a listener sees them.
+void queueFrom(songspace::ui::MainWindow& window, const QModelIndex& shown) {
+  const QAbstractItemModel& table = *shown.model();
+  const int end = std::min(table.rowCount(), shown.row() + kQueuedForScreenshot);
+  for (int row = shown.row(); row < end; ++row) {
+    window.playSong(
+        table.index(row, 0).data(songspace::ui::LibraryTableModel::FileIdRole).toLongLong(),
+        songspace::ui::QueuePlacement::AddToQueue);
+  }
+  window.playQueue()->setCurrentRow(0);
+  window.playerBar()->loadCurrent();
+  window.statusBar()->clearMessage();
+}
+
+// Runs `then` once the covers of the queued and the inspected song are looked up (or after
+// kCoverWaitMs): the screenshot shows covers, not placeholders still waiting.
+void whenCoversKnown(songspace::ui::MainWindow& window, const std::function<void()>& then) {
+  QStringList paths;
+  for (const songspace::ui::QueueItem& item : window.playQueue()->items()) paths << item.path;
+  const auto snapshot = window.snapshot();
+  if (const songspace::core::SongRow* song =
+          snapshot ? snapshot->song(window.inspector()->currentFileId()) : nullptr) {
+    paths << QString::fromStdString(song->path);
+  }
+  songspace::ui::CoverArtCache* covers = window.coverArt();
+  for (const QString& path : paths) (void)covers->cover(path);  // starts the lookups
+  auto* clock = new QElapsedTimer;
+  clock->start();
+  auto* timer = new QTimer(&window);
+  QObject::connect(timer, &QTimer::timeout, &window, [covers, paths, clock, timer, then] {
+    const bool known = std::all_of(paths.begin(), paths.end(),
+                                   [covers](const QString& path) { return covers->isKnown(path); });
+    if (!known && clock->elapsed() < kCoverWaitMs) return;
+    timer->stop();
+    timer->deleteLater();
+    delete clock;
+    then();
+  });
+  timer->start(50);
 }
 
 // Opens Tools › Auto-tag Files… for every song, waits for its preview, saves it and quits.
@@ -85,7 +135,8 @@ void shootAutotag(songspace::ui::MainWindow& window, const QString& png, bool ok
   }
 }
 
-// Waits until library, model and map are shown, selects a song, saves the window and then the
+// Waits until library, model and map are shown, selects a song and queues it with the rows after
+// it (queueFrom), waits for their covers, saves the window and then the
 // Map tab (<stem>-map.png), optionally the auto-tag preview, and quits.
 void takeScreenshots(songspace::ui::MainWindow& window, const ScreenshotPlan& plan) {
   auto* clock = new QElapsedTimer;
@@ -108,22 +159,26 @@ void takeScreenshots(songspace::ui::MainWindow& window, const ScreenshotPlan& pl
     delete clock;
     const auto& snapshot = window.snapshot();
     if (snapshot && !snapshot->songs.empty()) {
-      window.libraryView()->setCurrentIndex(rowToShow(*window.libraryView()->model(), plan.select));
+      const QModelIndex shown = rowToShow(*window.libraryView()->model(), plan.select);
+      window.libraryView()->setCurrentIndex(shown);
+      queueFrom(window, shown);
     }
-    // Let layouts and the map's label placement settle before grabbing.
-    QTimer::singleShot(300, &window, [&window, plan] {
-      const QString mapPng = siblingPng(plan.png, QStringLiteral("-map"));
-      bool ok = window.grab().save(plan.png);
-      window.setCurrentTab(songspace::ui::MainWindow::MapTab);
-      QTimer::singleShot(300, &window, [&window, plan, mapPng, ok] {
-        const bool mapOk = window.grab().save(mapPng);
-        QTextStream(stdout) << plan.png << "\n" << mapPng << "\n";
-        if (plan.autotag) {
-          window.setCurrentTab(songspace::ui::MainWindow::LibraryTab);
-          shootAutotag(window, siblingPng(plan.png, QStringLiteral("-autotag")), ok && mapOk);
-          return;
-        }
-        QCoreApplication::exit(ok && mapOk ? 0 : 1);
+    // Let the covers arrive, and layouts and the map's label placement settle before grabbing.
+    whenCoversKnown(window, [&window, plan] {
+      QTimer::singleShot(300, &window, [&window, plan] {
+        const QString mapPng = siblingPng(plan.png, QStringLiteral("-map"));
+        bool ok = window.grab().save(plan.png);
+        window.setCurrentTab(songspace::ui::MainWindow::MapTab);
+        QTimer::singleShot(300, &window, [&window, plan, mapPng, ok] {
+          const bool mapOk = window.grab().save(mapPng);
+          QTextStream(stdout) << plan.png << "\n" << mapPng << "\n";
+          if (plan.autotag) {
+            window.setCurrentTab(songspace::ui::MainWindow::LibraryTab);
+            shootAutotag(window, siblingPng(plan.png, QStringLiteral("-autotag")), ok && mapOk);
+            return;
+          }
+          QCoreApplication::exit(ok && mapOk ? 0 : 1);
+        });
       });
     });
   });
