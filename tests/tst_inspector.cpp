@@ -622,6 +622,39 @@ class InspectorTest : public QObject {
         covers.isKnown(QString::fromStdString(m_library.snapshot->song(fileIdOf(1, 5))->path)));
     QVERIFY(!coverimages::near(labelColour(albums.at(1)), QColor(200, 120, 0)));
   }
+  // The cache folder is trimmed to its budget, least recently used first; a thumbnail read from
+  // it counts as used.
+  void coverCacheFolderIsTrimmed() {
+    QTemporaryDir cache;
+    const QDir dir(cache.path());
+    const QDateTime now = QDateTime::currentDateTime();
+    const QStringList names = {QStringLiteral("a.png"), QStringLiteral("b.none"),
+                               QStringLiteral("c.png"), QStringLiteral("d.png")};
+    for (int i = 0; i < names.size(); ++i) {
+      QFile file(dir.filePath(names[i]));
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      QCOMPARE(file.write(QByteArray(1000, 'x')), 1000);
+      QVERIFY(file.setFileTime(now.addDays(i - 10), QFileDevice::FileModificationTime));
+    }
+    QVERIFY(
+        coverimages::writeFile(dir.filePath(QStringLiteral("notes.txt")), QByteArray(5000, 'n')));
+    QCOMPARE(ui::CoverArtCache::pruneFolder(cache.path(), 4000), 0);  // within the budget
+    QCOMPARE(ui::CoverArtCache::pruneFolder(cache.path(), 2500), 2);
+    QCOMPARE(dir.entryList(QDir::Files),
+             (QStringList{QStringLiteral("c.png"), QStringLiteral("d.png"),
+                          QStringLiteral("notes.txt")}));
+
+    QTemporaryDir music;
+    const QString song = music.filePath(QStringLiteral("song.mp3"));
+    QVERIFY(mp3WithPicture(song, coverimages::encoded(Qt::blue, 40, 40, "PNG")));
+    const QString thumbnail = ui::CoverArtCache::lookUp(song, cache.path()).thumbnailFile;
+    QFile file(thumbnail);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.setFileTime(now.addDays(-30), QFileDevice::FileModificationTime));
+    file.close();
+    QCOMPARE(ui::CoverArtCache::lookUp(song, cache.path()).source, QStringLiteral("cache"));
+    QVERIFY(QFileInfo(thumbnail).lastModified() > now.addSecs(-60));
+  }
 };
 
 QTEST_MAIN(InspectorTest)

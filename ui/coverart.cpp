@@ -12,6 +12,8 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 #include "audio/coverart.h"
 #include "core/library/logging.h"
 
@@ -69,6 +71,30 @@ CoverArtCache::CoverArtCache(const QString& folder, QObject* parent)
     : QObject(parent), m_folder(folder.isEmpty() ? defaultFolder() : folder) {
   m_pool.setMaxThreadCount(1);
   m_images.setMaxCost(kMemoryBudgetBytes);
+  m_pool.start([folder = m_folder] { pruneFolder(folder, kDiskBudgetBytes); });
+}
+
+int CoverArtCache::pruneFolder(const QString& cacheFolder, qint64 budgetBytes) {
+  QFileInfoList files =
+      QDir(cacheFolder)
+          .entryInfoList({QStringLiteral("*.png"), QStringLiteral("*.none")}, QDir::Files);
+  qint64 total = 0;
+  for (const QFileInfo& file : files) total += file.size();
+  if (total <= budgetBytes) return 0;
+  std::sort(files.begin(), files.end(), [](const QFileInfo& a, const QFileInfo& b) {
+    return a.lastModified() < b.lastModified();
+  });
+  int deleted = 0;
+  for (const QFileInfo& file : files) {
+    if (total <= budgetBytes) break;
+    if (QFile::remove(file.absoluteFilePath())) {
+      total -= file.size();
+      ++deleted;
+    }
+  }
+  qCInfo(library::lcUi).noquote() << "cover art: deleted" << deleted
+                                  << "least recently used thumbnail(s) from" << cacheFolder;
+  return deleted;
 }
 
 CoverArtCache::~CoverArtCache() {
@@ -183,6 +209,12 @@ CoverLookup CoverArtCache::lookUp(const QString& audioPath, const QString& cache
   if (QFileInfo::exists(thumbnailFile)) {
     found.thumbnail = readCachedThumbnail(thumbnailFile);
     if (!found.thumbnail.isNull()) {
+      // Used now: the last to go when the folder is trimmed.
+      QFile file(thumbnailFile);
+      if (file.open(QIODevice::ReadWrite)) {
+        // reason: a time left unchanged only lets the thumbnail be trimmed sooner
+        (void)file.setFileTime(QDateTime::currentDateTime(), QFileDevice::FileModificationTime);
+      }
       found.thumbnailFile = thumbnailFile;
       found.source = QStringLiteral("cache");
       return found;

@@ -29,7 +29,9 @@ struct CoverLookup {
 // as PNG files in cacheFolder() (by default <XDG cache>/songspace/covers), named by a hash of the
 // song's path, size and modification time and those of the folder images, so an edited file or a
 // new cover.jpg gives a new entry. A song without a usable cover gets an empty "<key>.none" file,
-// so it is not opened again in later sessions. Old entries are not deleted.
+// so it is not opened again in later sessions. A thumbnail read from the folder has its
+// modification time renewed; when the cache starts, its worker first trims the folder to
+// kDiskBudgetBytes, the least recently used files first (pruneFolder).
 //
 // Bad pictures are ignored with a logged reason (qCWarning in songspace.ui), never a crash: bytes
 // Qt cannot decode (text named cover.jpg), a JPEG without its end-of-image marker (truncated),
@@ -47,6 +49,7 @@ class CoverArtCache : public QObject {
   static constexpr int kMaxImageSide = 12'000;  // px; pictures declaring more are ignored
   static constexpr int kDecodeLimitMiB = 256;   // memory a full-size decode may need (RGBA)
   static constexpr qint64 kMemoryBudgetBytes = 64ll << 20;  // thumbnails kept in memory
+  static constexpr qint64 kDiskBudgetBytes = 256ll << 20;   // the cache folder, trimmed at start
 
   // `folder` empty: defaultFolder(). The folder is created when the first thumbnail is written.
   explicit CoverArtCache(const QString& folder = {}, QObject* parent = nullptr);
@@ -72,6 +75,10 @@ class CoverArtCache : public QObject {
   // Decodes image bytes into a thumbnail (at most kThumbnailSide a side) within the limits above.
   // Null, with the reason in `whyNot`, when the bytes are refused.
   static QImage decodeThumbnail(const QByteArray& bytes, QString* whyNot);
+  // Deletes the cache files (*.png, *.none) of `cacheFolder` that are least recently used
+  // (oldest modification time first) until the rest take at most `budgetBytes`; returns how many
+  // were deleted. Other files are left alone.
+  static int pruneFolder(const QString& cacheFolder, qint64 budgetBytes);
 
  Q_SIGNALS:
   // A lookup started by cover() has finished; cover() and thumbnailFile() now answer for it
