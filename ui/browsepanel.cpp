@@ -57,13 +57,17 @@ void BrowsePanel::endContent() {
   m_content = nullptr;
 }
 
+void BrowsePanel::setCoverArt(CoverArtCache* covers) {
+  m_covers = covers;
+}
+
 QLabel* BrowsePanel::makeCoverLabel(const QString& audioPath, int side, QWidget* parent) const {
   if (m_covers == nullptr) return nullptr;
   auto* label = new QLabel(parent);
   label->setObjectName(QStringLiteral("cover"));
   label->setFixedSize(side, side);
   label->setAlignment(Qt::AlignCenter);
-  const QPointer<CoverArtCache> covers = m_covers;
+  const QPointer<CoverArtCache> covers = m_covers;  // the label may outlive the cache
   const auto show = [label, covers, audioPath, side] {
     if (covers) {
       label->setPixmap(coverPixmap(covers->cover(audioPath), side, label->palette(),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QPointer>
 #include <QString>
 #include <QWidget>
 #include <memory>
@@ -30,7 +31,7 @@ class BrowsePanel : public QWidget {
   QString notice() const { return m_notice; }
   // Where song covers come from; nullptr (the default): no covers are shown. Not owned; must
   // outlive the panel. Takes effect with the next page shown.
-  void setCoverArt(CoverArtCache* covers) { m_covers = covers; }
+  void setCoverArt(CoverArtCache* covers);
 
  Q_SIGNALS:
   void songActivated(qint64 fileId);
@@ -80,7 +81,7 @@ class BrowsePanel : public QWidget {
   QScrollArea* m_scroll;
   QWidget* m_content = nullptr;  // the page being built, until endContent()
   QString m_notice;
-  CoverArtCache* m_covers = nullptr;
+  QPointer<CoverArtCache> m_covers;  // null once the cache is gone
 };
 
 }  // namespace songspace::ui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMediaPlayer>
+#include <QPointer>
 #include <QWidget>
 
 #include "ui/playqueue.h"
@@ -105,7 +106,7 @@ class PlayerBar : public QWidget {
   QString m_path;
   QString m_titleText;
   qint64 m_fileId = 0;
-  CoverArtCache* m_covers = nullptr;
+  QPointer<CoverArtCache> m_covers;  // null once the cache is gone
   QLabel* m_cover;                   // hidden without a cover cache
   QMediaPlayer* m_player = nullptr;  // owned through the QObject tree, created on first play
   QAudioOutput* m_output = nullptr;

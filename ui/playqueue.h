@@ -3,6 +3,7 @@
 #include <QAbstractListModel>
 #include <QHash>
 #include <QPixmap>
+#include <QPointer>
 #include <QString>
 #include <QVariantList>
 #include <optional>
@@ -105,7 +106,7 @@ class PlayQueue : public QAbstractListModel {
   std::vector<int> unplayedRows() const;  // rows not played in this shuffle pass
   int randomUnplayedRow() const;          // -1 when every row was played in this pass
 
-  CoverArtCache* m_covers = nullptr;
+  QPointer<CoverArtCache> m_covers;              // null once the cache is gone
   mutable QHash<QString, QPixmap> m_coverIcons;  // scaled covers by path, dropped when it changes
   std::vector<QueueItem> m_items;
   std::vector<quint64> m_uids;  // parallel to m_items
