@@ -7,6 +7,7 @@
 // calls the methods, reads and sets the properties and receives PropertiesChanged and Seeked;
 // no bus, a taken name and a taken object path are reported or worked around. Covers: the
 // playing song's in the bar, each row's in the queue.
+#include <QAbstractItemModelTester>
 #include <QAudioDevice>
 #include <QDBusArgument>
 #include <QDBusConnection>
@@ -543,6 +544,7 @@ class PlayerBarTest : public QObject {
     bar.show();
     QVERIFY(cover->isVisible());
     PlayQueue& queue = *bar.queue();
+    QAbstractItemModelTester tester(&queue, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy changed(&queue, &PlayQueue::dataChanged);
     queue.add({item(withCover), item(without)}, QueuePlacement::AddToQueue);
     queue.setCurrentRow(0);
