@@ -10,6 +10,7 @@
 #include <QString>
 #include <QTemporaryDir>
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <random>
@@ -201,6 +202,41 @@ inline std::int64_t addUnlikeSong(Library& library) {
   const std::string path =
       (library.dir->path() + QStringLiteral("/music/effects/door slam.wav")).toStdString();
   status = catalog->storeAnalysis(path, {2000, 1}, 1, record);
+  if (!status.ok()) {
+    library.error = QString::fromStdString(status.message);
+    return 0;
+  }
+  const auto row = catalog->fileByPath(path);
+  catalog.reset();
+  base::Status loaded;
+  library.snapshot = songspace::library::LibrarySnapshot::load(library.catalogPath, &loaded);
+  if (!library.snapshot) library.error = QString::fromStdString(loaded.message);
+  return row && library.snapshot ? row->id : 0;
+}
+
+// Adds a second file with the same analysis as library song `fileId` (an exact copy in another
+// folder: the same tags, features and so a bit-identical embedding) and reloads the snapshot;
+// returns the copy's id, 0 with library.error set on failure.
+inline std::int64_t addCopyOfSong(Library& library, std::int64_t fileId) {
+  base::Status status;
+  auto catalog = core::Catalog::open(QFile::encodeName(library.catalogPath).toStdString(), &status);
+  if (!catalog) {
+    library.error = QString::fromStdString(status.message);
+    return 0;
+  }
+  const auto song = catalog->song(fileId);
+  const auto features = catalog->features(fileId);
+  if (!song || !features) {
+    library.error = QStringLiteral("no song %1").arg(fileId);
+    return 0;
+  }
+  core::AnalysisRecord record;
+  record.info = song->info;
+  record.features = *features;
+  record.codebookId = catalog->latestCodebook() ? catalog->latestCodebook()->id : 0;
+  const std::string path = (library.dir->path() + QStringLiteral("/music/copies/")).toStdString() +
+                           std::filesystem::path(song->path).filename().string();
+  status = catalog->storeAnalysis(path, {3000, 1}, 1, record);
   if (!status.ok()) {
     library.error = QString::fromStdString(status.message);
     return 0;

@@ -180,7 +180,31 @@ class DiscoveryTest : public QObject {
     QCOMPARE(related.size(), std::size_t(3));
     QCOMPARE(related[0].index, 1);
     QCOMPARE(related.back().index, 3);  // the opposite tag last; the tag itself never
-    QCOMPARE(artistsForTag(model, 0, 1).front().index, 1);
+    // Artists by their songs' centroid: the planted songs are artist 1's, the rest alternate
+    // between artists 0 and 2, and artist 3 has none (never ranked). A_1 is not consulted: a
+    // model whose artist vector points away from the tag still ranks the artist who plays it.
+    std::vector<int> artistOf(200);
+    for (int j = 0; j < 200; ++j)
+      artistOf[static_cast<std::size_t>(j)] = planted.count(j) ? 1 : 2 * (j % 2);
+    model.A.conservativeResize(Eigen::NoChange, 4);
+    model.A.col(1) = -axis(2);
+    model.A.col(3) = axis(2);
+    const ArtistCentroids centroids = artistCentroids(songs, artistOf, 4);
+    QCOMPARE(centroids.songs, (std::vector<int>{100, 20, 80, 0}));
+    QVERIFY(centroids.mean.col(1).isApprox(
+        [&] {
+          Eigen::VectorXf sum = Eigen::VectorXf::Zero(kDim);
+          for (const int j : planted) sum += songs.col(j);
+          return Eigen::VectorXf(sum / 20.0f);
+        }(),
+        1e-5f));
+    const std::vector<Scored> fitting = artistsForTag(model, centroids, 0, 10);
+    QCOMPARE(fitting.size(), std::size_t(3));
+    QCOMPARE(fitting.front().index, 1);
+    for (const Scored& s : fitting) QVERIFY(s.index != 3);
+    QCOMPARE(tagProfile(model, centroids, 1, 1).front().index, 0);
+    QVERIFY(tagProfile(model, centroids, 3, 2).empty());
+    QVERIFY(artistsForTag(model, centroids, 9, 2).empty());
     QVERIFY(songsForTag(model, songs, 4, 5).empty());
     QVERIFY(songsForTag(model, songs, -1, 5).empty());
   }
@@ -200,6 +224,21 @@ class DiscoveryTest : public QObject {
     QCOMPARE(why[0].score, 0.4f);
     QVERIFY(why[1].score <= 0.0f);
     QVERIFY(whyAlike(model, a, Eigen::VectorXf::Zero(3)).empty());
+
+    // Calibrated: probabilities, not raw scores. Tag 3 scores low in raw terms but its fit makes
+    // it likely for both (a frequent tag: large intercept); tag 1, shared in raw terms, is
+    // unlikely for either under its fit; tags 0 and 2 each fit one song only.
+    Calibration calibration;
+    calibration.tags = {{10.0f, -2.0f}, {1.0f, -3.0f}, {10.0f, -2.0f}, {1.0f, 4.0f}};
+    model.calibration = calibration;
+    const std::vector<Scored> likely = whyAlikeSongs(model, a, b, 3);
+    QCOMPARE(likely.size(), std::size_t(1));
+    QCOMPARE(likely[0].index, 3);
+    QVERIFY(likely[0].score >= kWhyAlikeLeast);
+    QCOMPARE(likely[0].score,
+             std::min(calibration.tagProbability(3, -0.2f), calibration.tagProbability(3, 0.1f)));
+    model.calibration.reset();
+    QCOMPARE(whyAlikeSongs(model, a, b, 2).front().index, 1);  // uncalibrated: whyAlike
   }
 
   void mixKeepsEveryRule_data() {

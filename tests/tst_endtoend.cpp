@@ -351,7 +351,10 @@ class EndToEndTest : public QObject {
     QCOMPARE(code, 0);
     const QJsonObject nearest = similar.value(QStringLiteral("results")).toArray()[0].toObject();
     QCOMPARE(nearest.value(QStringLiteral("artist")).toString(), QStringLiteral("Drone Unit"));
-    QCOMPARE(nearest.value(QStringLiteral("why")).toArray().size(), 3);
+    // The tags both songs more likely have than not (calibrated), at most three; the drones'
+    // own tag first.
+    const auto why = nearest.value(QStringLiteral("why")).toArray();
+    QVERIFY2(why.size() >= 1 && why.size() <= 3, qPrintable(QString::number(why.size())));
     QCOMPARE(nearest.value(QStringLiteral("why")).toArray()[0].toString(),
              QStringLiteral("ambient"));
   }

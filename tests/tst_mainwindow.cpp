@@ -51,6 +51,7 @@
 #include "ui/queuepanel.h"
 #include "ui/scorebar.h"
 #include "ui/settingskeys.h"
+#include "ui/tagpage.h"
 
 using namespace songspace;
 using ui::MainWindow;
@@ -142,6 +143,7 @@ class MainWindowTest : public QObject {
   void searchKeepsCurrentSongAndHistory();
   void queueFromTableAndLinksSurvivesRestart();
   void playSimilarQueuesAMix();
+  void tagLinksOpenTheTagPage();
   void narrowWindowKeepsScoresAndColumnsInView();
   void preferencesEditReadingRules();
   void coverArtInEveryViewAndMpris();
@@ -568,6 +570,76 @@ void MainWindowTest::playSimilarQueuesAMix() {
   QCOMPARE(files.size(), 6);
   QCOMPARE(perArtist.size(), 3);
   for (const int count : std::as_const(perArtist)) QCOMPARE(count, 2);
+}
+
+// Issue 15: every tag link opens the tag page through the history — the inspector's own tags and
+// predicted tags, and the map's tag landmarks (by the model's tag id: such a click once searched
+// for an artist) — without touching the search; Back returns; the page's Play Mix plays a mix
+// led by a song of that tag and leaves the page shown.
+void MainWindowTest::tagLinksOpenTheTagPage() {
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  auto* right = qobject_cast<QStackedWidget*>(window.tagPage()->parentWidget());
+  QVERIFY(right);
+  const core::SongRow song = window.snapshot()->songs.at(5);
+  QVERIFY(!song.info.genres.empty());
+  const QString genre = QString::fromStdString(song.info.genres.front());
+  window.selectSong(song.fileId);
+  auto* own = window.inspector()->findChild<QLabel*>(QStringLiteral("ownTags"));
+  QVERIFY(own);
+  QVERIFY2(own->text().contains(QStringLiteral("href=\"%1\"").arg(genre)), qPrintable(own->text()));
+  QVERIFY(own->textInteractionFlags().testFlag(Qt::LinksAccessibleByKeyboard));
+  Q_EMIT own->linkActivated(genre);  // what a click, or Tab and Enter, on the link does
+  QCOMPARE(right->currentWidget(), window.tagPage());
+  QCOMPARE(window.tagPage()->currentTag(), genre);
+  QCOMPARE(window.history()->current(), (ui::Location{ui::Location::Tag, 0, genre}));
+  QVERIFY(window.searchField()->text().isEmpty());
+  QTest::keyClick(&window, Qt::Key_Left, Qt::AltModifier);  // Back
+  QCOMPARE(right->currentWidget(), window.inspector());
+  QCOMPARE(window.inspector()->currentFileId(), song.fileId);
+  QToolButton* predicted = entries(window.inspector(), QStringLiteral("tag:")).first();
+  predicted->click();
+  QCOMPARE(right->currentWidget(), window.tagPage());
+  QCOMPARE(window.tagPage()->currentTag(), predicted->objectName().section(QLatin1Char(':'), 1));
+
+  window.playQueue()->clear();
+  window.showTag(genre);
+  auto* mix = window.tagPage()->findChild<QPushButton*>(QStringLiteral("playMix"));
+  QVERIFY(mix);
+  mix->click();
+  const core::SongRow* first = window.snapshot()->song(window.playerBar()->songFileId());
+  QVERIFY(first);
+  QCOMPARE(QString::fromStdString(first->info.genres.front()), genre);
+  QVERIFY(window.playQueue()->rowCount() > 1);
+  QCOMPARE(right->currentWidget(), window.tagPage());
+
+  window.setCurrentTab(MainWindow::MapTab);
+  ui::EmbeddingMapView* view = window.mapPanel()->view();
+  QTRY_VERIFY(view->isVisible() && !view->isAnimating());
+  view->fitAll();
+  QTRY_VERIFY(!view->isAnimating());
+  view->grab();  // a paint: what can be clicked is what was drawn (MapScene::landmarkAt)
+  const auto& landmarks = view->scene().landmarks();
+  int clicked = 0;
+  for (int i = 0; i < landmarks.size(); ++i) {
+    if (landmarks[i].kind != ui::MapLandmark::Tag) continue;
+    // A point that hits this landmark (its marker or its label, whichever another label leaves).
+    QPoint at(-1, -1);
+    for (int y = 0; y < view->height() && at.x() < 0; y += 2) {
+      for (int x = 0; x < view->width() && at.x() < 0; x += 2) {
+        if (view->landmarkAt({x, y}) == i) at = {x, y};
+      }
+    }
+    if (at.x() < 0) continue;
+    window.showArtist(QString::fromStdString(song.artistName));  // somewhere else first
+    QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, at);
+    QCOMPARE(right->currentWidget(), window.tagPage());
+    QCOMPARE(window.tagPage()->currentTag(), landmarks[i].label);
+    ++clicked;
+  }
+  QVERIFY(clicked > 0);
+  QVERIFY(window.searchField()->text().isEmpty());
 }
 
 // Issue 14 item 6, at 1024×700: the inspector's scores whole and in view with no horizontal

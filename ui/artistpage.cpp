@@ -18,12 +18,6 @@ void ArtistPage::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> sna
   showArtist(m_artist);
 }
 
-std::vector<core::Scored> ArtistPage::tagProfile(const core::JointModel& model, int artist, int k) {
-  if (artist < 0 || artist >= model.A.cols() || model.T.cols() == 0) return {};
-  const Eigen::VectorXf scores = model.T.transpose() * model.A.col(artist);
-  return core::topK(scores, k);
-}
-
 void ArtistPage::addAlbumCovers(QVBoxLayout* layout, const std::string& artist) {
   std::set<std::int64_t> albums;
   auto* row = new QHBoxLayout;
@@ -95,20 +89,28 @@ void ArtistPage::showArtist(const QString& name) {
     return;
   }
   const library::ModelSession& model = *snapshot()->model;
+  addMixButton(layout, {Location::Artist, 0, name});
   addUncalibratedNotice(layout);
   // Songs for an artist and the tag profile are orders of fit with no calibrated meaning: no
   // bars, so that every bar shown is a probability.
   auto* songs = addSection(layout, tr("Songs that fit this artist"), tr("✓ by this artist"));
-  for (const library::Hit& hit : model.songsForArtist(key, kSongsShown)) {
+  for (const library::Hit& hit : model.songsForArtist(key, kSongsShown, duplicates())) {
     const core::SongRow* song = snapshot()->song(hit.fileId);
-    addSongEntry(songs, hit.fileId, std::nullopt, song && song->artistName == key);
+    addSongEntry(songs, hit.fileId, std::nullopt, song && song->artistName == key,
+                 alternativesText(hit.alternatives));
   }
+  // Each similar artist with the tags that fit both (core::whyAlike of the two artists' song
+  // centroids, like the tag profile).
+  const Eigen::MatrixXf& centroids = snapshot()->discovery->artists.mean;
   auto* artists = addSection(layout, tr("Similar artists"));
   for (const library::Hit& hit : model.similarArtists(key, kSimilarArtistsShown)) {
-    addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit));
+    addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit),
+                   likenessDetail(core::whyAlike(model.model(), centroids.col(index),
+                                                 centroids.col(hit.index))));
   }
   auto* profile = addSection(layout, tr("Tag profile"));
-  for (const core::Scored& scored : tagProfile(model.model(), index, kProfileTagsShown)) {
+  for (const core::Scored& scored :
+       core::tagProfile(model.model(), snapshot()->discovery->artists, index, kProfileTagsShown)) {
     addTagEntry(
         profile,
         QString::fromStdString(model.model().tagNames[static_cast<std::size_t>(scored.index)]),

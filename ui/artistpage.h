@@ -13,8 +13,10 @@ class QVBoxLayout;
 namespace songspace::ui {
 
 // One artist: name and song count, its album covers (with a cover cache), the songs the model
-// finds closest to the artist (the artist's own songs marked ✓), the nearest artists, and the
-// artist's tag profile — tags ranked by T_tᵀ A_i. Entries are clickable like the inspector's.
+// finds closest to the artist (the artist's own songs marked ✓), the nearest artists (each with
+// the tags that make it alike), and the artist's tag profile — tags ranked by T_tᵀ c_i, c_i the
+// centroid of the artist's songs (core::tagProfile). Entries are clickable like the inspector's;
+// "Play Mix" seeds a mix with A_i.
 class ArtistPage : public BrowsePanel {
   Q_OBJECT
  public:
@@ -29,9 +31,6 @@ class ArtistPage : public BrowsePanel {
   void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   void showArtist(const QString& name);
   QString currentArtist() const { return m_artist; }
-
-  // Tags ranked by T_tᵀ A_artist (empty for an artist the model does not know).
-  static std::vector<core::Scored> tagProfile(const core::JointModel& model, int artist, int k);
 
  private:
   // A row with the cover of each of the artist's albums (its first song's), up to

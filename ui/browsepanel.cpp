@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPointer>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QStyle>
@@ -133,9 +134,9 @@ QString BrowsePanel::songLabel(std::int64_t fileId) const {
 }
 
 void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> probability,
-                               bool marked) {
-  QToolButton* button =
-      list->addEntry(songLabel(fileId), QStringLiteral("song:%1").arg(fileId), probability, marked);
+                               bool marked, const QString& detail) {
+  QToolButton* button = list->addEntry(songLabel(fileId), QStringLiteral("song:%1").arg(fileId),
+                                       probability, marked, detail);
   button->setProperty("fileId", QVariant::fromValue<qint64>(fileId));
   connect(button, &QToolButton::clicked, this,
           [this, fileId] { Q_EMIT songActivated(static_cast<qint64>(fileId)); });
@@ -151,6 +152,9 @@ void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional
             menu.addAction(tr("Play Now"), this, request(QueuePlacement::PlayNow));
             menu.addAction(tr("Play Next"), this, request(QueuePlacement::PlayNext));
             menu.addAction(tr("Add to Queue"), this, request(QueuePlacement::AddToQueue));
+            menu.addAction(tr("Play Mix from Here"), this, [this, fileId] {
+              Q_EMIT mixRequested({Location::Song, static_cast<qint64>(fileId), {}});
+            });
             menu.addSeparator();
             menu.addAction(tr("Show Song"), this,
                            [this, fileId] { Q_EMIT songActivated(static_cast<qint64>(fileId)); });
@@ -166,8 +170,9 @@ void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional
 }
 
 void BrowsePanel::addArtistEntry(HitList* list, const QString& name,
-                                 std::optional<float> probability) {
-  QToolButton* button = list->addEntry(name, QStringLiteral("artist:") + name, probability);
+                                 std::optional<float> probability, const QString& detail) {
+  QToolButton* button =
+      list->addEntry(name, QStringLiteral("artist:") + name, probability, false, detail);
   connect(button, &QToolButton::clicked, this, [this, name] { Q_EMIT artistActivated(name); });
 }
 
@@ -175,6 +180,46 @@ void BrowsePanel::addTagEntry(HitList* list, const QString& tag, std::optional<f
                               bool marked) {
   QToolButton* button = list->addEntry(tag, QStringLiteral("tag:") + tag, probability, marked);
   connect(button, &QToolButton::clicked, this, [this, tag] { Q_EMIT tagActivated(tag); });
+}
+
+QString BrowsePanel::likenessDetail(const std::vector<core::Scored>& why,
+                                    const std::vector<std::int64_t>& alternatives) const {
+  QStringList parts;
+  if (m_snapshot && m_snapshot->hasModel() && !why.empty()) {
+    const core::JointModel& model = m_snapshot->model->model();
+    QStringList tags;
+    for (const core::Scored& tag : why)
+      tags << QString::fromStdString(model.tagNames[static_cast<std::size_t>(tag.index)]);
+    parts << tr("alike in %1").arg(tags.join(tr(", ")));
+  }
+  if (!alternatives.empty()) parts << alternativesText(alternatives);
+  return parts.join(QStringLiteral(" · "));
+}
+
+QString BrowsePanel::alternativesText(const std::vector<std::int64_t>& alternatives) const {
+  if (alternatives.empty()) return {};
+  QStringList names;
+  for (const std::int64_t other : alternatives) {
+    const core::SongRow* song = m_snapshot ? m_snapshot->song(other) : nullptr;
+    names << (song ? QFileInfo(QString::fromStdString(song->path)).fileName()
+                   : tr("#%1").arg(other));
+  }
+  return tr("also as %1").arg(names.join(tr(", ")));
+}
+
+const core::SongDuplicates* BrowsePanel::duplicates() const {
+  return m_snapshot && m_snapshot->discovery ? &m_snapshot->discovery->duplicates : nullptr;
+}
+
+void BrowsePanel::addMixButton(QBoxLayout* layout, const Location& seed) {
+  auto* button = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play Mix"),
+                                 layout->parentWidget());
+  button->setObjectName(QStringLiteral("playMix"));
+  button->setToolTip(
+      tr("Play songs that walk out from here through the space (the queue "
+         "follows; what is shown does not change)"));
+  connect(button, &QPushButton::clicked, this, [this, seed] { Q_EMIT mixRequested(seed); });
+  layout->addWidget(button, 0, Qt::AlignLeft);
 }
 
 }  // namespace songspace::ui

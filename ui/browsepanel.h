@@ -7,8 +7,10 @@
 #include <optional>
 
 #include "core/library/librarysnapshot.h"
+#include "ui/navigationhistory.h"
 #include "ui/playqueue.h"
 
+class QBoxLayout;
 class QLabel;
 class QScrollArea;
 class QVBoxLayout;
@@ -40,6 +42,9 @@ class BrowsePanel : public QWidget {
   void songPlayRequested(qint64 fileId, songspace::ui::QueuePlacement placement);
   void artistActivated(const QString& name);
   void tagActivated(const QString& tag);
+  // The user asked for an instant mix seeded by a song, an artist or a tag (Location::Song,
+  // Artist or Tag); what is shown does not change.
+  void mixRequested(const songspace::ui::Location& seed);
 
  protected:
   void setSnapshotPointer(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
@@ -61,9 +66,23 @@ class BrowsePanel : public QWidget {
   // Entry helpers that wire the click to the right signal. Song entries also offer Play Now,
   // Play Next and Add to Queue (context menu; Shift+Enter plays next, Ctrl+Enter appends).
   // `probability`: the hit's calibrated probability, none for an uncalibrated model or list.
+  // `detail`: the entry's second line (HitList), e.g. likenessDetail().
   void addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> probability,
-                    bool marked = false);
-  void addArtistEntry(HitList* list, const QString& name, std::optional<float> probability);
+                    bool marked = false, const QString& detail = {});
+  void addArtistEntry(HitList* list, const QString& name, std::optional<float> probability,
+                      const QString& detail = {});
+  // The line under a song or artist entry of a similarity list: the tags that explain why it is
+  // alike to what is shown (`why`: core::whyAlikeSongs or core::whyAlike, tag indices of the
+  // snapshot's model) and, for a song standing for several files (library::Hit::alternatives),
+  // which others. Empty when there is nothing to say.
+  QString likenessDetail(const std::vector<core::Scored>& why,
+                         const std::vector<std::int64_t>& alternatives = {}) const;
+  // "also as a.flac, b.mp3": the other files a song entry stands for (empty for none).
+  QString alternativesText(const std::vector<std::int64_t>& alternatives) const;
+  // The song lists' duplicate groups (null without a model): pass to ModelSession's song lists.
+  const core::SongDuplicates* duplicates() const;
+  // A "Play Mix" button seeded by `seed` (emits mixRequested).
+  void addMixButton(QBoxLayout* layout, const Location& seed);
   void addTagEntry(HitList* list, const QString& tag, std::optional<float> probability,
                    bool marked);
   // The hit's probability when the model is calibrated (library::Hit::probability ≥ 0).

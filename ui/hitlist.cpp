@@ -5,6 +5,7 @@
 
 #include <QGridLayout>
 #include <QLabel>
+#include <QStyle>
 #include <QStyleOptionToolButton>
 #include <QStylePainter>
 
@@ -76,8 +77,10 @@ HitList::HitList(QWidget* parent) : QWidget(parent), m_grid(new QGridLayout(this
 }
 
 QToolButton* HitList::addEntry(const QString& text, const QString& objectName,
-                               std::optional<float> probability, bool marked) {
-  const int row = m_count++;
+                               std::optional<float> probability, bool marked,
+                               const QString& detail) {
+  ++m_count;
+  const int row = m_rows++;
   auto* mark = new QLabel(marked ? QStringLiteral("✓") : QString(), this);
   mark->setAlignment(Qt::AlignCenter);
   mark->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("✓")) * 2);
@@ -103,6 +106,21 @@ QToolButton* HitList::addEntry(const QString& text, const QString& objectName,
     number->setForegroundRole(QPalette::PlaceholderText);
     number->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral(">99 %")));
     m_grid->addWidget(number, row, 3);
+  }
+  if (!detail.isEmpty()) {
+    button->setProperty("detail", detail);
+    auto* line = new QLabel(detail, this);
+    line->setObjectName(QStringLiteral("detail"));
+    line->setTextFormat(Qt::PlainText);
+    line->setWordWrap(true);
+    line->setForegroundRole(QPalette::PlaceholderText);
+    QFont font = line->font();
+    font.setPointSizeF(font.pointSizeF() * 0.9);
+    line->setFont(font);
+    // Under the entry's text (the button's own margin in), never wider than the list.
+    line->setIndent(button->style()->pixelMetric(QStyle::PM_ButtonMargin, nullptr, button));
+    line->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_grid->addWidget(line, m_rows++, 1, 1, 3);
   }
   return button;
 }

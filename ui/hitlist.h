@@ -15,7 +15,9 @@ namespace songspace::ui {
 // and optionally the entry's calibrated probability (core/model/calibration.h) as a ScoreBar
 // and a percentage (a QLabel named "percent") — the same meaning in every list. Entries are
 // found by objectName ("song:<id>", "artist:<name>", "tag:<name>") and carry the properties
-// "marked" and, with a probability, "probability" (in [0, 1]). However narrow the list, the bar
+// "marked" and, with a probability, "probability" (in [0, 1]). An entry may carry a detail — why
+// it is in the list, which other files it stands for — as a smaller grey line under it (a QLabel
+// named "detail", wrapped; also the button's "detail" property). However narrow the list, the bar
 // and the percentage keep their width: the entries give way, elided (see LinkButton).
 class HitList : public QWidget {
   Q_OBJECT
@@ -25,12 +27,14 @@ class HitList : public QWidget {
   // The button is owned by the list; connect its clicked() signal. `probability` is clamped to
   // [0, 1]; none: the entry shows no bar (a ranking without a calibrated meaning).
   QToolButton* addEntry(const QString& text, const QString& objectName,
-                        std::optional<float> probability = std::nullopt, bool marked = false);
+                        std::optional<float> probability = std::nullopt, bool marked = false,
+                        const QString& detail = {});
   int count() const { return m_count; }
 
  private:
   QGridLayout* m_grid;
-  int m_count = 0;
+  int m_count = 0;  // entries
+  int m_rows = 0;   // grid rows (an entry with a detail takes two)
 };
 
 // "87 %": a probability as the lists show it (whole percents; "<1 %" and ">99 %" at the ends, so

@@ -11,6 +11,7 @@
 #include <QStringList>
 #include <QStyle>
 #include <QToolButton>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <set>
 #include <string>
@@ -136,9 +137,14 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     connect(link, &QLabel::linkActivated, this, [this, artist] { Q_EMIT artistActivated(artist); });
     header->addWidget(link, 0, Qt::AlignLeft);
   }
-  addPlayButton(header, [this, fileId] {
+  auto* buttons = new QHBoxLayout;
+  header->addLayout(buttons);
+  addPlayButton(buttons, [this, fileId] {
     Q_EMIT songPlayRequested(static_cast<qint64>(fileId), QueuePlacement::PlayNow);
   });
+  if (snapshot()->hasModel() && snapshot()->model->rowOfFile(fileId) >= 0)
+    addMixButton(buttons, {Location::Song, static_cast<qint64>(fileId), {}});
+  buttons->addStretch(1);
   if (header != layout) header->addStretch(1);  // the title block stays at the cover's top
 
   auto* form = new QFormLayout;
@@ -164,7 +170,25 @@ void InspectorPanel::showSong(std::int64_t fileId) {
       if (owned.insert(tag.tag).second) ownedNames << QString::fromStdString(tag.tag);
     }
   }
-  addRow(tr("Tags"), ownedNames.join(QStringLiteral(", ")));
+  if (!ownedNames.isEmpty()) {
+    // Each tag a link to its tag page (mouse or Tab + Enter).
+    QStringList links;
+    for (const QString& name : ownedNames) {
+      links << QStringLiteral("<a href=\"%1\">%2</a>")
+                   .arg(QString::fromLatin1(QUrl::toPercentEncoding(name)), name.toHtmlEscaped());
+    }
+    auto* label = new QLabel(tr("Tags"), content);
+    label->setForegroundRole(QPalette::PlaceholderText);
+    auto* value = new QLabel(links.join(QStringLiteral(", ")), content);
+    value->setObjectName(QStringLiteral("ownTags"));
+    value->setTextFormat(Qt::RichText);
+    value->setWordWrap(true);
+    value->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    connect(value, &QLabel::linkActivated, this, [this](const QString& href) {
+      Q_EMIT tagActivated(QUrl::fromPercentEncoding(href.toLatin1()));
+    });
+    form->addRow(label, value);
+  }
   addRow(tr("File"), wrappablePath(path));
   layout->addSpacing(fontMetrics().height() / 2);
   layout->addLayout(form);
@@ -242,8 +266,15 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
                                     std::int64_t excludeFileId, bool tentative) {
   const library::ModelSession& model = *snapshot()->model;
   auto* songs = addSection(layout, tr("Similar songs"));
-  for (const library::Hit& hit : model.similarSongs(embedding, kSimilarSongsShown, excludeFileId)) {
-    if (hit.fileId != excludeFileId) addSongEntry(songs, hit.fileId, probabilityOf(hit));
+  // One entry per song (copies and near-duplicates collapsed), each with the tags that make it
+  // alike to this one.
+  for (const library::Hit& hit :
+       model.similarSongs(embedding, kSimilarSongsShown, excludeFileId, duplicates())) {
+    if (hit.fileId == excludeFileId) continue;
+    addSongEntry(songs, hit.fileId, probabilityOf(hit), false,
+                 likenessDetail(core::whyAlikeSongs(model.model(), embedding,
+                                                    model.songEmbeddings().col(hit.index)),
+                                hit.alternatives));
   }
   auto* artists = addSection(layout, tr("Likely artists"));
   for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
@@ -252,7 +283,7 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
   if (tentative) showAsTentative(artists);
 }
 
-void InspectorPanel::addPlayButton(QVBoxLayout* layout, const std::function<void()>& play) {
+void InspectorPanel::addPlayButton(QBoxLayout* layout, const std::function<void()>& play) {
   auto* button = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"),
                                  layout->parentWidget());
   button->setObjectName(QStringLiteral("playSong"));

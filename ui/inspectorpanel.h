@@ -9,6 +9,7 @@
 #include "core/model/novelty.h"
 #include "ui/browsepanel.h"
 
+class QBoxLayout;
 class QVBoxLayout;
 
 namespace songspace::ui {
@@ -58,7 +59,7 @@ class InspectorPanel : public BrowsePanel {
   bool addUnlikeNotice(QVBoxLayout* layout, const core::Novelty& novelty);
   bool showNoLibrary();  // true when there is nothing to inspect at all
   // The "Play" button under the title; its click runs `play`.
-  void addPlayButton(QVBoxLayout* layout, const std::function<void()>& play);
+  void addPlayButton(QBoxLayout* layout, const std::function<void()>& play);
 
   std::int64_t m_fileId = 0;
 };

@@ -45,6 +45,7 @@
 #include "ui/playerbar.h"
 #include "ui/queuepanel.h"
 #include "ui/settingskeys.h"
+#include "ui/tagpage.h"
 
 namespace songspace::ui {
 
@@ -108,9 +109,11 @@ MainWindow::MainWindow(QWidget* parent)
   m_inspector->setCoverArt(m_covers);
   m_artistPage = new ArtistPage;
   m_artistPage->setCoverArt(m_covers);
+  m_tagPage = new TagPage;
   m_right = new QStackedWidget;
   m_right->addWidget(m_inspector);
   m_right->addWidget(m_artistPage);
+  m_right->addWidget(m_tagPage);
   m_right->setMinimumWidth(280);
 
   m_splitter = new QSplitter(Qt::Horizontal);
@@ -225,9 +228,9 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
     playSong(index.data(LibraryTableModel::FileIdRole).toLongLong());
   });
-  for (BrowsePanel* panel :
-       {static_cast<BrowsePanel*>(m_inspector), static_cast<BrowsePanel*>(m_artistPage)}) {
+  for (BrowsePanel* panel : browsePanels()) {
     connect(panel, &BrowsePanel::songPlayRequested, this, &MainWindow::playSong);
+    connect(panel, &BrowsePanel::mixRequested, this, &MainWindow::playMix);
   }
   connect(m_inspector, &InspectorPanel::filePlayRequested, this,
           [this](const QString& path) { playFile(0, path, QueuePlacement::PlayNow); });
@@ -254,16 +257,15 @@ MainWindow::MainWindow(QWidget* parent)
           });
   connect(m_map, &MapPanel::songClicked, this, &MainWindow::selectSong);
   connect(m_map, &MapPanel::artistClicked, this, &MainWindow::showArtist);
-  connect(m_map, &MapPanel::tagClicked, m_search, &QLineEdit::setText);
+  connect(m_map, &MapPanel::tagClicked, this, &MainWindow::showTag);
   connect(m_map, &MapPanel::playlistSaved, this, [this](const QString& file, int songs) {
     statusBar()->showMessage(tr("Saved %n song(s) as the playlist %1", nullptr, songs).arg(file),
                              15000);
   });
-  for (BrowsePanel* panel :
-       {static_cast<BrowsePanel*>(m_inspector), static_cast<BrowsePanel*>(m_artistPage)}) {
+  for (BrowsePanel* panel : browsePanels()) {
     connect(panel, &BrowsePanel::songActivated, this, &MainWindow::selectSong);
     connect(panel, &BrowsePanel::artistActivated, this, &MainWindow::showArtist);
-    connect(panel, &BrowsePanel::tagActivated, m_search, &QLineEdit::setText);
+    connect(panel, &BrowsePanel::tagActivated, this, &MainWindow::showTag);
   }
   connect(m_history, &NavigationHistory::currentChanged, this, &MainWindow::showLocation);
   connect(m_history, &NavigationHistory::availabilityChanged, this, [this](bool back, bool fwd) {
@@ -656,6 +658,15 @@ void MainWindow::showArtist(const QString& name) {
   m_history->visit({Location::Artist, 0, name});
 }
 
+void MainWindow::showTag(const QString& tag) {
+  if (tag.isEmpty()) return;
+  m_history->visit({Location::Tag, 0, tag});
+}
+
+std::array<BrowsePanel*, 3> MainWindow::browsePanels() const {
+  return {m_inspector, m_artistPage, m_tagPage};
+}
+
 void MainWindow::showLocation(const Location& location) {
   if (m_syncing) return;
   m_syncing = true;
@@ -683,6 +694,9 @@ void MainWindow::showLocation(const Location& location) {
       m_artists->setCurrentIndex(artist);
     m_right->setCurrentWidget(m_artistPage);
     m_artistPage->showArtist(location.name);
+  } else if (location.kind == Location::Tag) {
+    m_right->setCurrentWidget(m_tagPage);
+    m_tagPage->showTag(location.name);
   } else {
     m_right->setCurrentWidget(m_inspector);
     if (m_external.contains(location.name)) {
@@ -690,7 +704,8 @@ void MainWindow::showLocation(const Location& location) {
                                     m_externalNovelty.value(location.name));
     }
   }
-  m_playPause->setEnabled(!m_player->songPath().isEmpty() || location.kind != Location::Artist);
+  m_playPause->setEnabled(!m_player->songPath().isEmpty() || location.kind == Location::Song ||
+                          location.kind == Location::External);
   m_syncing = false;
 }
 
@@ -734,20 +749,41 @@ QueueItem MainWindow::queueItemOf(qint64 fileId, const QString& path) const {
 }
 
 void MainWindow::playSimilar(qint64 fileId) {
-  if (!m_snapshot || !m_snapshot->hasModel()) {
-    statusBar()->showMessage(tr("Play Similar needs a trained model."), 5000);
+  playMix({Location::Song, fileId, {}});
+}
+
+void MainWindow::playMix(const Location& seed) {
+  if (!m_snapshot || !m_snapshot->hasModel() || !m_snapshot->discovery) {
+    statusBar()->showMessage(tr("A mix needs a trained model."), 5000);
     return;
   }
   const library::ModelSession& session = *m_snapshot->model;
-  const int row = session.rowOfFile(fileId);
-  if (row < 0) return;
-  if (!m_discovery) {
-    m_discovery = std::make_shared<const library::DiscoveryContext>(
-        library::makeDiscoveryContext(session, m_snapshot->songs));
+  const core::JointModel& model = session.model();
+  // The seed point: the song's embedding (and the mix starts with it), or the artist's or tag's
+  // column of the model (the mix starts with the song nearest to it).
+  Eigen::VectorXf point;
+  int startRow = -1;
+  QString seedName = seed.name;
+  if (seed.kind == Location::Song) {
+    startRow = session.rowOfFile(seed.fileId);
+    if (startRow < 0) return;
+    point = session.songEmbeddings().col(startRow);
+  } else if (seed.kind == Location::Artist || seed.kind == Location::Tag) {
+    const int index = seed.kind == Location::Artist ? model.artistIndex(seed.name.toStdString())
+                                                    : model.tagIndex(seed.name.toStdString());
+    if (index < 0) {
+      statusBar()->showMessage(tr("The model does not know “%1”: train again.").arg(seed.name),
+                               5000);
+      return;
+    }
+    point = seed.kind == Location::Artist ? Eigen::VectorXf(model.A.col(index))
+                                          : Eigen::VectorXf(model.T.col(index));
+  } else {
+    return;
   }
   const std::vector<core::Scored> mix = core::instantMix(
-      session.songEmbeddings(), session.songEmbeddings().col(row), row, m_discovery->facts,
-      m_discovery->duplicates, core::MixOptions{}, &session.songSearch());
+      session.songEmbeddings(), point, startRow, m_snapshot->discovery->facts,
+      m_snapshot->discovery->duplicates, core::MixOptions{}, &session.songSearch());
   std::vector<QueueItem> items;
   for (const core::Scored& entry : mix) {
     const qint64 id = session.fileIdOfRow(entry.index);
@@ -755,12 +791,13 @@ void MainWindow::playSimilar(qint64 fileId) {
       items.push_back(queueItemOf(id, QString::fromStdString(song->path)));
   }
   if (items.empty()) return;
+  if (seed.kind == Location::Song) seedName = items.front().title;
   m_playPause->setEnabled(true);
   m_player->play(items.front().fileId, items.front().path, items.front().title);
   playQueue()->add({items.begin() + 1, items.end()}, QueuePlacement::PlayNext);
   statusBar()->showMessage(
       tr("Playing a mix of %n song(s) from “%1”.", nullptr, static_cast<int>(items.size()))
-          .arg(items.front().title),
+          .arg(seedName),
       8000);
 }
 

@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QMainWindow>
 #include <QStringList>
+#include <array>
 #include <memory>
 
 #include "core/library/discoverycontext.h"
@@ -41,10 +42,13 @@ class MapPanel;
 class MprisService;
 class PlayerBar;
 class QueuePanel;
+class TagPage;
+class BrowsePanel;
 
 // The explorer window (docs/design.md §3). Left: search, artists and failed files; centre: the
 // library table and the map as tabs; right: the inspector or an artist page; a player at the
-// bottom; job progress with time left and cancel in the status bar.
+// bottom; job progress with time left and cancel in the status bar. The right side shows the
+// inspector (a song), an artist page or a tag page, whichever the history is at.
 //
 // Every way of choosing a song (table, map, inspector links, back/forward) goes through the
 // navigation history, and one place (showLocation) moves the table, map and inspector to it,
@@ -71,11 +75,15 @@ class MainWindow : public QMainWindow {
   void selectSong(qint64 fileId);  // the one path for choosing a song
   // Plays or queues a library song (QueuePlacement); what is shown does not change.
   void playSong(qint64 fileId, QueuePlacement placement = QueuePlacement::PlayNow);
-  // "Play Similar": plays the song at once, followed in the queue by an instant mix from it
-  // (core::instantMix, default rules); a status-bar message says how many songs. Nothing without
-  // a model. The duplicate groups are built on first use per snapshot (O(N d), GUI thread).
+  // "Play Mix": plays an instant mix (core::instantMix, default rules) seeded by a song (which
+  // plays first), an artist or a tag (seed: Location::Song, Artist or Tag; the mix starts with
+  // the song nearest to the artist's or tag's point), the rest following in the queue as Play
+  // Next; a status-bar message says how many songs. Nothing without a model, a message for a
+  // name the model does not know. playSimilar(id) is playMix of that song.
+  void playMix(const Location& seed);
   void playSimilar(qint64 fileId);
   void showArtist(const QString& name);
+  void showTag(const QString& tag);  // the tag page, through the history
   void setCurrentTab(Tab tab);
 
   QString catalogPath() const { return m_controller->catalogPath(); }
@@ -92,6 +100,7 @@ class MainWindow : public QMainWindow {
   MapPanel* mapPanel() const { return m_map; }
   InspectorPanel* inspector() const { return m_inspector; }
   ArtistPage* artistPage() const { return m_artistPage; }
+  TagPage* tagPage() const { return m_tagPage; }
   PlayerBar* playerBar() const { return m_player; }
   // MPRIS for the player, its Metadata tagged from the snapshot; Raise shows this window, Quit
   // closes it. Not on any bus until main() registers it (tests never touch the session bus).
@@ -127,6 +136,7 @@ class MainWindow : public QMainWindow {
   void onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
                           const QString& error, const core::Novelty& novelty);
   void showLocation(const Location& location);
+  std::array<BrowsePanel*, 3> browsePanels() const;  // inspector, artist page, tag page
   void syncTableToHistory();  // after a filter / sort / reset moved the table's current row
   void togglePlayback();
   void playFile(qint64 fileId, const QString& path, QueuePlacement placement);
@@ -156,7 +166,6 @@ class MainWindow : public QMainWindow {
   JobController* m_controller;
   NavigationHistory* m_history;
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
-  std::shared_ptr<const library::DiscoveryContext> m_discovery;  // of m_snapshot; null until used
   QString m_lastError;
   QHash<QString, Eigen::VectorXf> m_external;       // cold-start embeddings, for back/forward
   QHash<QString, core::Novelty> m_externalNovelty;  // their novelty checks
@@ -182,6 +191,7 @@ class MainWindow : public QMainWindow {
   InspectorPanel* m_inspector;
   ArtistPage* m_artistPage;
   CoverArtCache* m_covers;
+  TagPage* m_tagPage;
   PlayerBar* m_player;
   QueuePanel* m_queuePanel;
   MprisService* m_mpris;

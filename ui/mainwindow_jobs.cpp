@@ -33,6 +33,7 @@
 #include "ui/mapview.h"
 #include "ui/preferencesdialog.h"
 #include "ui/settingskeys.h"
+#include "ui/tagpage.h"
 
 namespace songspace::ui {
 namespace {
@@ -49,7 +50,6 @@ QString formatEta(double seconds) {
 
 void MainWindow::openCatalog(const QString& catalogPath) {
   m_snapshot.reset();
-  m_discovery.reset();
   updateUndoAutotag();  // until the new snapshot says what is undoable
   m_mapShown = m_mapRefined = false;
   m_history->clear();
@@ -91,7 +91,6 @@ bool MainWindow::isFullyLoaded() const {
 
 void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   m_snapshot = std::move(snapshot);
-  m_discovery.reset();
   m_syncing = true;
   const QString artist = m_artists->currentIndex().data(ArtistListModel::NameRole).toString();
   m_tableModel->setSnapshot(m_snapshot);
@@ -100,6 +99,7 @@ void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snap
   m_artists->setCurrentIndex(m_artistModel->indexOfArtist(artist));
   m_inspector->setSnapshot(m_snapshot);
   m_artistPage->setSnapshot(m_snapshot);
+  m_tagPage->setSnapshot(m_snapshot);
   m_map->setSnapshot(m_snapshot);
   m_syncing = false;
   updateFailedList();

@@ -7,13 +7,13 @@
 
 namespace songspace::ui {
 
-// One place the user can be: a library song, an artist page, or a file that is not in the
-// catalog (name = its path).
+// One place the user can be: a library song, an artist page, a tag page, or a file that is not
+// in the catalog (name = its path).
 struct Location {
-  enum Kind { Song, Artist, External };
+  enum Kind { Song, Artist, Tag, External };
   Kind kind = Song;
   qint64 fileId = 0;  // Song only
-  QString name;       // artist name (Artist) or path (External)
+  QString name;       // artist name (Artist), tag (Tag) or path (External)
 
   bool operator==(const Location& other) const = default;
 };

@@ -122,7 +122,7 @@ int runSongsForTag(const QString& synopsis, const QStringList& rawArgs) {
   const std::string tagName = model.tagNames[static_cast<std::size_t>(tag)];
   const library::DiscoveryContext discovery =
       library::makeDiscoveryContext(context.session, context.catalog->songs());
-  const std::vector<core::Scored> songs = distinctSongs(
+  const std::vector<core::Scored> songs = library::distinctSongs(
       [&](int fetch) {
         return core::songsForTag(model, context.session.songEmbeddings(), tag, fetch,
                                  &context.session.songSearch());
@@ -130,7 +130,7 @@ int runSongsForTag(const QString& synopsis, const QStringList& rawArgs) {
       discovery.duplicates, p.k, context.session.songCount());
   const int few = std::min(p.k, library::kQueryResults.defaultValue);
   const std::vector<core::Scored> related = core::relatedTags(model, tag, few);
-  const std::vector<core::Scored> artists = core::artistsForTag(model, tag, few);
+  const std::vector<core::Scored> artists = core::artistsForTag(model, discovery.artists, tag, few);
 
   QTextStream out(stdout);
   QJsonArray songList;

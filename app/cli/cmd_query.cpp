@@ -81,7 +81,7 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     if (query == Query::SimilarArtists) {
       hits = context.session.similarArtists(artist, k);
     } else {
-      const std::vector<core::Scored> rows = distinctSongs(
+      const std::vector<core::Scored> rows = library::distinctSongs(
           [&](int fetch) {
             return context.session.songSearch().search(context.session.songEmbeddings(), queryPoint,
                                                        fetch);
@@ -93,7 +93,7 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     if (!songEmbedding(context, what, queryPoint, queryFile, label, &novelty)) return 1;
     if (query == Query::SimilarSongs) {
       const int queryRow = queryFile != 0 ? context.session.rowOfFile(queryFile) : -1;
-      const std::vector<core::Scored> rows = distinctSongs(
+      const std::vector<core::Scored> rows = library::distinctSongs(
           [&](int fetch) {
             return context.session.songSearch().search(context.session.songEmbeddings(), queryPoint,
                                                        fetch, queryRow);
@@ -132,7 +132,9 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
         entry.insert(QStringLiteral("alternatives"), alternatives);
         text += QStringLiteral("  (+%1 other files)").arg(alternatives.size());
       }
-      why = core::whyAlike(model, queryPoint, context.session.songEmbeddings().col(hit.index));
+      const Eigen::VectorXf point = context.session.songEmbeddings().col(hit.index);
+      why = query == Query::SimilarSongs ? core::whyAlikeSongs(model, queryPoint, point)
+                                         : core::whyAlike(model, queryPoint, point);
     } else {
       text = QString::fromStdString(hit.name);
       entry.insert(QStringLiteral("name"), text);

@@ -127,16 +127,6 @@ QJsonArray alternativesJson(const QueryContext& context, const core::SongDuplica
   return out;
 }
 
-std::vector<core::Scored> distinctSongs(const std::function<std::vector<core::Scored>(int)>& rank,
-                                        const core::SongDuplicates& duplicates, int k, int n,
-                                        int excludeRow) {
-  for (int fetch = std::min(n, k + 16);; fetch = std::min(n, 2 * fetch)) {
-    std::vector<core::Scored> distinct =
-        core::collapseDuplicates(rank(fetch), duplicates, k, excludeRow);
-    if (static_cast<int>(distinct.size()) >= k || fetch >= n) return distinct;
-  }
-}
-
 std::vector<library::Hit> songHitsOf(const library::ModelSession& session,
                                      const std::vector<core::Scored>& rows) {
   std::vector<library::Hit> hits;

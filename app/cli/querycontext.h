@@ -49,13 +49,6 @@ QJsonArray tagNames(const core::JointModel& model, const std::vector<core::Score
 QJsonArray alternativesJson(const QueryContext& context, const core::SongDuplicates& duplicates,
                             int row);
 
-// The best k songs of a ranking, one per duplicate group, skipping excludeRow's group (-1: none):
-// rank(fetch) returns the best `fetch` session rows, best first; fetch doubles from k + 16 until
-// k distinct songs are found or all n songs were ranked.
-std::vector<core::Scored> distinctSongs(const std::function<std::vector<core::Scored>(int)>& rank,
-                                        const core::SongDuplicates& duplicates, int k, int n,
-                                        int excludeRow = -1);
-
 // Session rows as song hits (index = row, fileId set).
 std::vector<library::Hit> songHitsOf(const library::ModelSession& session,
                                      const std::vector<core::Scored>& rows);

@@ -1,5 +1,9 @@
 #include "core/library/discoverycontext.h"
 
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
 #include "core/library/modelsession.h"
 
 namespace songspace::library {
@@ -11,6 +15,9 @@ DiscoveryContext makeDiscoveryContext(const ModelSession& session,
   context.facts.artist.assign(n, 0);
   context.facts.album.assign(n, 0);
   context.facts.title.assign(n, {});
+  const core::JointModel& model = session.model();
+  const std::unordered_map<std::string, int> artistIndex = core::nameIndex(model.artistNames);
+  std::vector<int> artistOfRow(n, -1);
   for (const core::SongRow& song : songs) {
     const int row = session.rowOfFile(song.fileId);
     if (row < 0) continue;
@@ -18,9 +25,24 @@ DiscoveryContext makeDiscoveryContext(const ModelSession& session,
     context.facts.artist[r] = song.artistId;
     context.facts.album[r] = song.albumId;
     context.facts.title[r] = song.info.title;
+    if (const auto it = artistIndex.find(song.artistName); it != artistIndex.end())
+      artistOfRow[r] = it->second;
   }
   context.duplicates = core::SongDuplicates(session.songEmbeddings(), context.facts);
+  context.artists = core::artistCentroids(session.songEmbeddings(), artistOfRow,
+                                          static_cast<int>(model.artistNames.size()));
   return context;
+}
+
+std::vector<core::Scored> distinctSongs(const std::function<std::vector<core::Scored>(int)>& rank,
+                                        const core::SongDuplicates& duplicates, int k, int n,
+                                        int excludeRow) {
+  if (k <= 0 || n <= 0) return {};
+  for (int fetch = std::min(n, k + 16);; fetch = std::min(n, 2 * fetch)) {
+    std::vector<core::Scored> distinct =
+        core::collapseDuplicates(rank(fetch), duplicates, k, excludeRow);
+    if (static_cast<int>(distinct.size()) >= k || fetch >= n) return distinct;
+  }
 }
 
 }  // namespace songspace::library

@@ -63,7 +63,11 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPat
   if (QFileInfo::exists(modelPath)) {
     auto session = std::make_shared<ModelSession>();
     snapshot->modelStatus = session->load(*catalog, QFile::encodeName(modelPath).toStdString());
-    if (snapshot->modelStatus.ok()) snapshot->model = std::move(session);
+    if (snapshot->modelStatus.ok()) {
+      snapshot->discovery =
+          std::make_shared<const DiscoveryContext>(makeDiscoveryContext(*session, snapshot->songs));
+      snapshot->model = std::move(session);
+    }
   }
   return snapshot;
 }

@@ -10,6 +10,7 @@
 
 #include "core/base/status.h"
 #include "core/catalog/catalog.h"
+#include "core/library/discoverycontext.h"
 #include "core/library/modelsession.h"
 #include "core/library/tagaccept.h"
 #include "core/library/tagundo.h"
@@ -28,6 +29,9 @@ struct LibrarySnapshot {
   std::vector<core::ArtistRow> artists;                               // by name
   std::unordered_map<std::int64_t, std::vector<core::FileTag>> tags;  // all sources, per file
   std::shared_ptr<const ModelSession> model;                          // null until a model exists
+  // The model's songs' facts and duplicate groups (what song lists collapse and mixes avoid);
+  // null exactly when model is.
+  std::shared_ptr<const DiscoveryContext> discovery;
   // Not ok when a model file exists but could not be loaded (ok, without a model, when there is
   // no model file yet): why, for the user.
   base::Status modelStatus;

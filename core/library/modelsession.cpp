@@ -1,10 +1,12 @@
 #include "core/library/modelsession.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "audio/songanalyzer.h"
 #include "core/catalog/catalog.h"
 #include "core/library/datasetloader.h"
+#include "core/library/discoverycontext.h"
 
 namespace songspace::library {
 
@@ -150,9 +152,26 @@ void ModelSession::addPairProbabilities(std::vector<Hit>& hits) const {
   for (Hit& hit : hits) hit.probability = m_model.calibration->pairProbability(hit.score);
 }
 
+std::vector<Hit> ModelSession::rankedSongs(
+    const std::function<std::vector<core::Scored>(int)>& rank, int k, int excludeRow,
+    const core::SongDuplicates* distinct) const {
+  if (!distinct) return songHits(rank(k));
+  std::vector<Hit> hits = songHits(distinctSongs(rank, *distinct, k, songCount(), excludeRow));
+  for (Hit& hit : hits) {
+    for (const int other : distinct->alternatives(hit.index))
+      hit.alternatives.push_back(fileIdOfRow(other));
+    std::sort(hit.alternatives.begin(), hit.alternatives.end());
+  }
+  return hits;
+}
+
 std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
-                                            std::int64_t excludeFileId) const {
-  std::vector<Hit> hits = songHits(m_songSearch.search(m_songs, song, k, rowOfFile(excludeFileId)));
+                                            std::int64_t excludeFileId,
+                                            const core::SongDuplicates* distinct) const {
+  const int excludeRow = rowOfFile(excludeFileId);
+  std::vector<Hit> hits =
+      rankedSongs([&](int fetch) { return m_songSearch.search(m_songs, song, fetch, excludeRow); },
+                  k, excludeRow, distinct);
   addPairProbabilities(hits);
   return hits;
 }
@@ -165,10 +184,39 @@ std::vector<Hit> ModelSession::similarArtists(const std::string& artist, int k) 
   return hits;
 }
 
-std::vector<Hit> ModelSession::songsForArtist(const std::string& artist, int k) const {
+std::vector<Hit> ModelSession::songsForArtist(const std::string& artist, int k,
+                                              const core::SongDuplicates* distinct) const {
   const int index = m_model.artistIndex(artist);
   if (index < 0) return {};
-  return songHits(m_songSearch.search(m_songs, m_model.A.col(index), k));
+  return rankedSongs(
+      [&](int fetch) { return m_songSearch.search(m_songs, m_model.A.col(index), fetch); }, k, -1,
+      distinct);
+}
+
+std::vector<Hit> ModelSession::songsForTag(const std::string& tag, int k,
+                                           const core::SongDuplicates* distinct) const {
+  const int index = m_model.tagIndex(tag);
+  if (index < 0) return {};
+  std::vector<Hit> hits = rankedSongs(
+      [&](int fetch) { return core::songsForTag(m_model, m_songs, index, fetch, &m_songSearch); },
+      k, -1, distinct);
+  if (m_model.calibration) {
+    for (Hit& hit : hits) hit.probability = m_model.calibration->tagProbability(index, hit.score);
+  }
+  return hits;
+}
+
+std::vector<Hit> ModelSession::relatedTags(const std::string& tag, int k) const {
+  const int index = m_model.tagIndex(tag);
+  if (index < 0) return {};
+  return namedHits(core::relatedTags(m_model, index, k), m_model.tagNames);
+}
+
+std::vector<Hit> ModelSession::artistsForTag(const std::string& tag, int k,
+                                             const core::ArtistCentroids& artists) const {
+  const int index = m_model.tagIndex(tag);
+  if (index < 0) return {};
+  return namedHits(core::artistsForTag(m_model, artists, index, k), m_model.artistNames);
 }
 
 }  // namespace songspace::library

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 
 #include "audio/codebook.h"
 #include "core/base/parameter.h"
+#include "core/model/discovery.h"
 #include "core/model/jointmodel.h"
 #include "core/model/songsearch.h"
 
@@ -34,6 +36,9 @@ struct Hit {
   // the artist is the song's, that the pair is related (similar songs, similar artists). −1 when
   // the model is uncalibrated, and for songs for an artist (not calibrated).
   float probability = -1;
+  // Songs of a list that collapses duplicates: the other files of this song's group (its exact
+  // copies and near-duplicates, core::SongDuplicates), ascending by file id; empty otherwise.
+  std::vector<std::int64_t> alternatives{};
 };
 
 // A trained model together with the library it was trained on: every analysed song of the
@@ -82,15 +87,33 @@ class ModelSession {
   // softmax probability (the raw order); uncalibrated ones by raw score.
   std::vector<Hit> predictTags(const Eigen::VectorXf& song, int k) const;
   std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k) const;
-  std::vector<Hit> similarSongs(const Eigen::VectorXf& song, int k,
-                                std::int64_t excludeFileId = 0) const;
+  // Song lists: with `distinct` (the duplicate groups of this session's songs,
+  // DiscoveryContext::duplicates) they show one entry per song — each group's best-ranked member,
+  // Hit::alternatives naming the others — and skip excludeFileId's whole group; without it,
+  // every embedded file is its own entry.
+  std::vector<Hit> similarSongs(const Eigen::VectorXf& song, int k, std::int64_t excludeFileId = 0,
+                                const core::SongDuplicates* distinct = nullptr) const;
   std::vector<Hit> similarArtists(const std::string& artist, int k) const;
-  std::vector<Hit> songsForArtist(const std::string& artist, int k) const;
+  std::vector<Hit> songsForArtist(const std::string& artist, int k,
+                                  const core::SongDuplicates* distinct = nullptr) const;
+  // The tag page (core/model/discovery.h). songsForTag ranks songs by T_tᵀ s, with the
+  // calibrated probability that the tag applies when the model is calibrated; relatedTags ranks
+  // the other tags by T_tᵀ T_u and artistsForTag the artists with songs by T_tᵀ of their songs'
+  // centroid (`artists`: DiscoveryContext::artists of this session) — orders of fit without a
+  // calibrated meaning (probability −1). All empty for a tag the model does not know.
+  std::vector<Hit> songsForTag(const std::string& tag, int k,
+                               const core::SongDuplicates* distinct = nullptr) const;
+  std::vector<Hit> relatedTags(const std::string& tag, int k) const;
+  std::vector<Hit> artistsForTag(const std::string& tag, int k,
+                                 const core::ArtistCentroids& artists) const;
 
  private:
   std::vector<Hit> namedHits(const std::vector<core::Scored>& scored,
                              const std::vector<std::string>& names) const;
   std::vector<Hit> songHits(const std::vector<core::Scored>& scored) const;
+  // rank(fetch): the best `fetch` rows; one entry per duplicate group when `distinct` is given.
+  std::vector<Hit> rankedSongs(const std::function<std::vector<core::Scored>(int)>& rank, int k,
+                               int excludeRow, const core::SongDuplicates* distinct) const;
   void addPairProbabilities(std::vector<Hit>& hits) const;
 
   bool m_loaded = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <string_view>
@@ -206,9 +207,44 @@ std::vector<Scored> relatedTags(const JointModel& model, int tag, int k) {
   return topK(model.T.transpose() * model.T.col(tag), k, tag);
 }
 
-std::vector<Scored> artistsForTag(const JointModel& model, int tag, int k) {
-  if (tag < 0 || tag >= model.T.cols() || model.A.rows() != model.T.rows()) return {};
-  return topK(model.A.transpose() * model.T.col(tag), k);
+ArtistCentroids artistCentroids(const Eigen::MatrixXf& songs, std::span<const int> artistOfSong,
+                                int artistCount) {
+  ArtistCentroids out;
+  out.mean = Eigen::MatrixXf::Zero(songs.rows(), std::max(0, artistCount));
+  out.songs.assign(static_cast<std::size_t>(std::max(0, artistCount)), 0);
+  const auto n = std::min<std::size_t>(artistOfSong.size(), static_cast<std::size_t>(songs.cols()));
+  for (std::size_t j = 0; j < n; ++j) {
+    const int artist = artistOfSong[j];
+    if (artist < 0 || artist >= artistCount) continue;
+    out.mean.col(artist) += songs.col(static_cast<Eigen::Index>(j));
+    ++out.songs[static_cast<std::size_t>(artist)];
+  }
+  for (int i = 0; i < artistCount; ++i) {
+    if (const int count = out.songs[static_cast<std::size_t>(i)]; count > 1)
+      out.mean.col(i) /= static_cast<float>(count);
+  }
+  return out;
+}
+
+std::vector<Scored> artistsForTag(const JointModel& model, const ArtistCentroids& artists, int tag,
+                                  int k) {
+  if (tag < 0 || tag >= model.T.cols() || artists.mean.rows() != model.T.rows()) return {};
+  Eigen::VectorXf scores = artists.mean.transpose() * model.T.col(tag);
+  for (Eigen::Index i = 0; i < scores.size(); ++i) {
+    if (artists.songs[static_cast<std::size_t>(i)] == 0)
+      scores[i] = -std::numeric_limits<float>::infinity();
+  }
+  std::vector<Scored> ranked = topK(scores, k);
+  std::erase_if(ranked, [](const Scored& s) { return std::isinf(s.score); });
+  return ranked;
+}
+
+std::vector<Scored> tagProfile(const JointModel& model, const ArtistCentroids& artists, int artist,
+                               int k) {
+  if (artist < 0 || artist >= artists.mean.cols() || artists.mean.rows() != model.T.rows() ||
+      artists.songs[static_cast<std::size_t>(artist)] == 0)
+    return {};
+  return topK(model.T.transpose() * artists.mean.col(artist), k);
 }
 
 std::vector<Scored> whyAlike(const JointModel& model, const Eigen::VectorXf& a,
@@ -216,6 +252,18 @@ std::vector<Scored> whyAlike(const JointModel& model, const Eigen::VectorXf& a,
   if (a.size() != model.T.rows() || b.size() != model.T.rows() || model.T.cols() == 0) return {};
   const Eigen::VectorXf both = (model.T.transpose() * a).cwiseMin(model.T.transpose() * b);
   return topK(both, k);
+}
+
+std::vector<Scored> whyAlikeSongs(const JointModel& model, const Eigen::VectorXf& a,
+                                  const Eigen::VectorXf& b, int k) {
+  if (!model.calibration) return whyAlike(model, a, b, k);
+  if (a.size() != model.T.rows() || b.size() != model.T.rows() || model.T.cols() == 0) return {};
+  const Calibration& calibration = *model.calibration;
+  const Eigen::VectorXf both = calibration.tagProbabilities(model.T.transpose() * a)
+                                   .cwiseMin(calibration.tagProbabilities(model.T.transpose() * b));
+  std::vector<Scored> ranked = topK(both, k);
+  std::erase_if(ranked, [](const Scored& s) { return s.score < kWhyAlikeLeast; });
+  return ranked;
 }
 
 std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::VectorXf& seed,

@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,6 +30,17 @@ struct SongFacts {
   std::vector<std::int64_t> album;
   std::vector<std::string> title;
 };
+
+// Where each artist's songs lie in the joint space: column i of `mean` is the mean of the song
+// columns whose artist is the model's artist i, `songs[i]` how many there are (0: a zero column).
+struct ArtistCentroids {
+  Eigen::MatrixXf mean;  // d × artistCount
+  std::vector<int> songs;
+};
+// artistOfSong: one entry per column of `songs`, the column of model.A of the song's artist or −1
+// (none / not learned). O(N d).
+ArtistCentroids artistCentroids(const Eigen::MatrixXf& songs, std::span<const int> artistOfSong,
+                                int artistCount);
 
 // "One song, one entry": groups of songs that are the same recording.
 // - Exact copies: bit-identical embeddings. The catalog keeps no decoded-audio hash; the
@@ -72,13 +84,21 @@ std::vector<Scored> collapseDuplicates(const std::vector<Scored>& ranked,
 //   songsForTag:   songs j ranked by T_tᵀ s_j (s_j = V x_j, column j of songs); the SongSearchIndex
 //                  over `songs` is used when given (it must have been built from `songs`).
 //   relatedTags:   tags u ≠ t ranked by T_tᵀ T_u.
-//   artistsForTag: artists i ranked by A_iᵀ T_t.
+//   artistsForTag: artists i that have songs, ranked by T_tᵀ c_i — c_i their songs' centroid, so
+//                  the score is the mean of their songs' scores for the tag. Not A_iᵀ T_t: no loss
+//                  ranks tags against artists, so A_i and T_t need not point alike even when
+//                  every song of the artist carries the tag (docs/design.md §3).
 // A calibrated per-tag probability is a monotone function of T_tᵀ s, so it would not change
 // songsForTag's order; only the displayed score.
 std::vector<Scored> songsForTag(const JointModel& model, const Eigen::MatrixXf& songs, int tag,
                                 int k, const SongSearchIndex* index = nullptr);
 std::vector<Scored> relatedTags(const JointModel& model, int tag, int k);
-std::vector<Scored> artistsForTag(const JointModel& model, int tag, int k);
+std::vector<Scored> artistsForTag(const JointModel& model, const ArtistCentroids& artists, int tag,
+                                  int k);
+// The artist page's tag profile: tags t ranked by T_tᵀ c_i (as above; empty for an artist
+// without songs or out of range).
+std::vector<Scored> tagProfile(const JointModel& model, const ArtistCentroids& artists, int artist,
+                               int k);
 
 // Why two points of the space are alike: the k tags t with the largest min(T_tᵀ a, T_tᵀ b) —
 // the tags that fit BOTH (a large contribution to aᵀb can come from a tag only one of them has).
@@ -88,6 +108,14 @@ inline constexpr base::ParameterSpec<int> kWhyAlikeTags{
     "why_tags", 3, 1, 20, "tags named as the reason two songs or artists are alike"};
 std::vector<Scored> whyAlike(const JointModel& model, const Eigen::VectorXf& a,
                              const Eigen::VectorXf& b, int k = kWhyAlikeTags.defaultValue);
+// The same for two songs (points V x) of a calibrated model: the at most k tags with the largest
+// min(P_t(a), P_t(b)) that are at least kWhyAlikeLeast — tags both songs more likely have than
+// not, so a tag that neither is likely to carry is never named (raw scores are not comparable
+// across tags: a tag with a large bias scores high everywhere). Score = that probability; empty
+// when no tag qualifies. Without a calibration, whyAlike().
+inline constexpr float kWhyAlikeLeast = 0.5f;
+std::vector<Scored> whyAlikeSongs(const JointModel& model, const Eigen::VectorXf& a,
+                                  const Eigen::VectorXf& b, int k = kWhyAlikeTags.defaultValue);
 
 // An instant mix: a walk through the space. The first song is `startSong` when given (≥ 0),
 // else the song closest to the seed; each next song maximises
