@@ -111,7 +111,7 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   QWidget* content = layout->parentWidget();
   const QString path = QString::fromStdString(song->path);
   const core::TrackInfo& info = song->info;
-  // The cover, when there is a cover cache, beside the title, artist and Play button.
+  // The cover, when there is a cover cache, beside the title and artist.
   QVBoxLayout* header = layout;
   if (QLabel* cover = makeCoverLabel(path, kCoverSide, content)) {
     auto* row = new QHBoxLayout;
@@ -137,8 +137,10 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     connect(link, &QLabel::linkActivated, this, [this, artist] { Q_EMIT artistActivated(artist); });
     header->addWidget(link, 0, Qt::AlignLeft);
   }
+  // Below the cover row, not beside the cover: at 1024×700 the panel has no room for a cover and
+  // two buttons side by side.
   auto* buttons = new QHBoxLayout;
-  header->addLayout(buttons);
+  layout->addLayout(buttons);
   addPlayButton(buttons, [this, fileId] {
     Q_EMIT songPlayRequested(static_cast<qint64>(fileId), QueuePlacement::PlayNow);
   });

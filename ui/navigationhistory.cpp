@@ -12,7 +12,7 @@ void NavigationHistory::visit(const Location& location) {
   if (m_index >= 0 && m_entries[static_cast<std::size_t>(m_index)] == location) return;
   const bool wasBack = canGoBack();
   const bool wasForward = canGoForward();
-  m_entries.resize(static_cast<std::size_t>(m_index + 1));
+  m_entries.resize(static_cast<std::size_t>(m_index) + 1);
   m_entries.push_back(location);
   if (static_cast<int>(m_entries.size()) > kMaxEntries) {
     m_entries.erase(m_entries.begin(),
