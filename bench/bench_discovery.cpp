@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   std::vector<double> reference, mixTimes, pathTimes, tagTimes;
   int mixShort = 0, pathShort = 0;
   const MixOptions mixOptions;
-  constexpr int kMixLength = 50, kPathLength = 20, kTagSongs = 50, kTagNames = 10;
+  constexpr int kMixLength = 50, kPathSongs = 20, kTagSongs = 50, kTagNames = 10;
   for (int q = 0; q < kQueries; ++q) {
     const auto song = static_cast<int>(base::uniformBelow(rng, static_cast<std::uint32_t>(n)));
     const auto other = static_cast<int>(base::uniformBelow(rng, static_cast<std::uint32_t>(n)));
@@ -116,9 +116,9 @@ int main(int argc, char** argv) {
     mixShort += static_cast<int>(mix.size()) < kMixLength ? 1 : 0;
 
     cpu = threadSeconds();
-    const std::vector<PathStep> path = songPath(songs, song, other, kPathLength, duplicates);
+    const std::vector<PathStep> path = songPath(songs, song, other, kPathSongs, duplicates);
     pathTimes.push_back(threadSeconds() - cpu);
-    pathShort += static_cast<int>(path.size()) < kPathLength ? 1 : 0;
+    pathShort += static_cast<int>(path.size()) < kPathSongs ? 1 : 0;
 
     cpu = threadSeconds();
     const std::vector<Scored> tagSongs = songsForTag(model, songs, tag, kTagSongs, &index);

@@ -138,6 +138,7 @@ class DiscoveryTest : public QObject {
     for (const int j : {40, 0, 5, 1, 41, 3, 6}) ranked.push_back({j, 1.0f});
     const std::vector<Scored> collapsed = collapseDuplicates(ranked, duplicates, 10, 43);
     std::vector<int> kept;
+    kept.reserve(collapsed.size());
     for (const Scored& s : collapsed) kept.push_back(s.index);
     QCOMPARE(kept, (std::vector<int>{40, 5, 1, 6}));  // 3 is 43's group
     QCOMPARE(collapseDuplicates(ranked, duplicates, 2).size(), std::size_t(2));
@@ -278,7 +279,7 @@ class DiscoveryTest : public QObject {
       return lib.facts.artist[static_cast<std::size_t>(s.index)] == 1;
     });
     QVERIFY(packedCount >= 2);
-    QVERIFY(packedCount <= (options.length / window + 1) * maxPerArtist);
+    QVERIFY(packedCount <= static_cast<std::ptrdiff_t>(options.length / window + 1) * maxPerArtist);
     // Deterministic.
     const std::vector<Scored> again =
         instantMix(lib.songs, lib.seed, start, lib.facts, duplicates, options);

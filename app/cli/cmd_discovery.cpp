@@ -76,6 +76,7 @@ int printSongList(const QueryContext& context, const library::DiscoveryContext& 
         songs.push_back(std::move(*song));
     }
     std::vector<const core::SongRow*> pointers;
+    pointers.reserve(songs.size());
     for (const core::SongRow& song : songs) pointers.push_back(&song);
     if (const auto written = library::writePlaylistM3u8(file, pointers); !written.ok()) {
       QTextStream(stderr) << "songspace-cli: cannot write " << file << ": "
