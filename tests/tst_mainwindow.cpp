@@ -144,6 +144,7 @@ class MainWindowTest : public QObject {
   void queueFromTableAndLinksSurvivesRestart();
   void playSimilarQueuesAMix();
   void tagLinksOpenTheTagPage();
+  void mapSelectionIsVisibleAndPlayable();
   void narrowWindowKeepsScoresAndColumnsInView();
   void preferencesEditReadingRules();
   void coverArtInEveryViewAndMpris();
@@ -640,6 +641,61 @@ void MainWindowTest::tagLinksOpenTheTagPage() {
   }
   QVERIFY(clicked > 0);
   QVERIFY(window.searchField()->text().isEmpty());
+}
+
+// Issues 14 and 15: a map selection is visible (its songs highlighted over the search, the rest
+// dimmed, a count, a Clear button), plays, queues and seeds a mix without changing what is shown;
+// a rebuilt map keeps it; Escape clears it and the search highlight returns.
+void MainWindowTest::mapSelectionIsVisibleAndPlayable() {
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  window.setCurrentTab(MainWindow::MapTab);
+  ui::MapPanel* panel = window.mapPanel();
+  ui::EmbeddingMapView* view = panel->view();
+  QTRY_VERIFY(view->isVisible() && !view->isAnimating());
+  auto* clear = panel->findChild<QToolButton*>(QStringLiteral("clearSelection"));
+  QVERIFY(clear);
+  QVERIFY(!clear->isVisible());
+  window.searchField()->setText(QStringLiteral("Song 2"));
+  const QSet<int> searchIds = view->scene().highlighted();
+  QVERIFY(!searchIds.isEmpty());
+  QList<int> picked;
+  for (int i = 0; i < 4; ++i) picked << view->scene().points()[i].id;
+  Q_EMIT view->songsSelected(picked);  // what a Shift+drag over them ends in
+  QCOMPARE(panel->regionSelection(), picked);
+  QCOMPARE(view->scene().highlighted(), QSet<int>(picked.begin(), picked.end()));
+  QVERIFY(clear->isVisible());
+  bool counted = false;
+  for (const QLabel* label : panel->findChildren<QLabel*>())
+    counted = counted || label->text().endsWith(QStringLiteral(" · 4 selected"));
+  QVERIFY(counted);
+
+  const qint64 shown = window.history()->current().fileId;
+  window.playQueue()->clear();
+  panel->playSelection(ui::QueuePlacement::PlayNow);
+  QCOMPARE(window.playerBar()->songFileId(), static_cast<qint64>(picked.front()));
+  QCOMPARE(window.playQueue()->rowCount(), 4);
+  window.playQueue()->clear();
+  panel->playSelection(ui::QueuePlacement::AddToQueue);
+  QCOMPARE(window.playQueue()->rowCount(), 4);
+  for (int i = 0; i < 4; ++i)
+    QCOMPARE(window.playQueue()->items()[static_cast<std::size_t>(i)].fileId,
+             static_cast<qint64>(picked[i]));
+  window.playQueue()->clear();
+  panel->mixFromSelection();
+  QVERIFY(window.playerBar()->songFileId() > 0);
+  QVERIFY(window.playQueue()->rowCount() > 1);
+  QCOMPARE(window.history()->current().fileId, shown);
+
+  panel->setSnapshot(window.snapshot());  // the map rebuilt for the same songs
+  QCOMPARE(panel->regionSelection(), picked);
+  QCOMPARE(view->scene().highlighted(), QSet<int>(picked.begin(), picked.end()));
+  view->setFocus();
+  QTest::keyClick(view, Qt::Key_Escape);
+  QVERIFY(panel->regionSelection().isEmpty());
+  QVERIFY(!clear->isVisible());
+  QCOMPARE(view->scene().highlighted(), searchIds);
 }
 
 // Issue 14 item 6, at 1024×700: the inspector's scores whole and in view with no horizontal

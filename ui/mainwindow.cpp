@@ -258,6 +258,10 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_map, &MapPanel::songClicked, this, &MainWindow::selectSong);
   connect(m_map, &MapPanel::artistClicked, this, &MainWindow::showArtist);
   connect(m_map, &MapPanel::tagClicked, this, &MainWindow::showTag);
+  connect(m_map, &MapPanel::songPlayRequested, this, &MainWindow::playSong);
+  connect(m_map, &MapPanel::songsPlayRequested, this, &MainWindow::playSongs);
+  connect(m_map, &MapPanel::mixRequested, this, &MainWindow::playMix);
+  connect(m_map, &MapPanel::selectionMixRequested, this, &MainWindow::playMixFromSongs);
   connect(m_map, &MapPanel::playlistSaved, this, [this](const QString& file, int songs) {
     statusBar()->showMessage(tr("Saved %n song(s) as the playlist %1", nullptr, songs).arg(file),
                              15000);
@@ -752,6 +756,46 @@ void MainWindow::playSimilar(qint64 fileId) {
   playMix({Location::Song, fileId, {}});
 }
 
+void MainWindow::playSongs(const QList<qint64>& fileIds, QueuePlacement placement) {
+  std::vector<QueueItem> items;
+  for (const qint64 id : fileIds) {
+    if (const core::SongRow* song = m_snapshot ? m_snapshot->song(id) : nullptr)
+      items.push_back(queueItemOf(id, QString::fromStdString(song->path)));
+  }
+  if (items.empty()) return;
+  m_playPause->setEnabled(true);
+  if (placement == QueuePlacement::PlayNow) {
+    m_player->play(items.front().fileId, items.front().path, items.front().title);
+    playQueue()->add({items.begin() + 1, items.end()}, QueuePlacement::PlayNext);
+  } else {
+    playQueue()->add(items, placement);
+  }
+  statusBar()->showMessage(
+      placement == QueuePlacement::PlayNow
+          ? tr("Playing %n song(s).", nullptr, static_cast<int>(items.size()))
+          : tr("%n song(s) added to the queue.", nullptr, static_cast<int>(items.size())),
+      5000);
+}
+
+void MainWindow::playMixFromSongs(const QList<qint64>& fileIds) {
+  if (!m_snapshot || !m_snapshot->hasModel() || !m_snapshot->discovery) {
+    statusBar()->showMessage(tr("A mix needs a trained model."), 5000);
+    return;
+  }
+  const library::ModelSession& session = *m_snapshot->model;
+  Eigen::VectorXf sum = Eigen::VectorXf::Zero(session.model().dimension());
+  int count = 0;
+  for (const qint64 id : fileIds) {
+    if (const int row = session.rowOfFile(id); row >= 0) {
+      sum += session.songEmbeddings().col(row);
+      ++count;
+    }
+  }
+  if (count == 0) return;
+  startMix(sum / static_cast<float>(count), -1,
+           tr("the %n selected song(s)", nullptr, static_cast<int>(fileIds.size())));
+}
+
 void MainWindow::playMix(const Location& seed) {
   if (!m_snapshot || !m_snapshot->hasModel() || !m_snapshot->discovery) {
     statusBar()->showMessage(tr("A mix needs a trained model."), 5000);
@@ -781,6 +825,16 @@ void MainWindow::playMix(const Location& seed) {
   } else {
     return;
   }
+  if (seed.kind == Location::Song) {
+    const core::SongRow* song = m_snapshot->song(seed.fileId);
+    seedName =
+        song ? queueItemOf(seed.fileId, QString::fromStdString(song->path)).title : QString();
+  }
+  startMix(point, startRow, QStringLiteral("“%1”").arg(seedName));
+}
+
+void MainWindow::startMix(const Eigen::VectorXf& point, int startRow, const QString& from) {
+  const library::ModelSession& session = *m_snapshot->model;
   const std::vector<core::Scored> mix = core::instantMix(
       session.songEmbeddings(), point, startRow, m_snapshot->discovery->facts,
       m_snapshot->discovery->duplicates, core::MixOptions{}, &session.songSearch());
@@ -791,13 +845,11 @@ void MainWindow::playMix(const Location& seed) {
       items.push_back(queueItemOf(id, QString::fromStdString(song->path)));
   }
   if (items.empty()) return;
-  if (seed.kind == Location::Song) seedName = items.front().title;
   m_playPause->setEnabled(true);
   m_player->play(items.front().fileId, items.front().path, items.front().title);
   playQueue()->add({items.begin() + 1, items.end()}, QueuePlacement::PlayNext);
   statusBar()->showMessage(
-      tr("Playing a mix of %n song(s) from “%1”.", nullptr, static_cast<int>(items.size()))
-          .arg(seedName),
+      tr("Playing a mix of %n song(s) from %1.", nullptr, static_cast<int>(items.size())).arg(from),
       8000);
 }
 

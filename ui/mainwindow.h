@@ -81,6 +81,12 @@ class MainWindow : public QMainWindow {
   // Next; a status-bar message says how many songs. Nothing without a model, a message for a
   // name the model does not know. playSimilar(id) is playMix of that song.
   void playMix(const Location& seed);
+  // The same seeded by several library songs (a map selection): the mean of their points; the
+  // mix starts with the song nearest to it.
+  void playMixFromSongs(const QList<qint64>& fileIds);
+  // Plays or queues several library songs in this order (QueuePlacement: Play Now plays the
+  // first and puts the others next).
+  void playSongs(const QList<qint64>& fileIds, QueuePlacement placement);
   void playSimilar(qint64 fileId);
   void showArtist(const QString& name);
   void showTag(const QString& tag);  // the tag page, through the history
@@ -137,6 +143,9 @@ class MainWindow : public QMainWindow {
                           const QString& error, const core::Novelty& novelty);
   void showLocation(const Location& location);
   std::array<BrowsePanel*, 3> browsePanels() const;  // inspector, artist page, tag page
+  // Plays an instant mix from `point` (startRow ≥ 0: that song first), the rest queued next;
+  // `from` names the seed in the status bar. Needs a model.
+  void startMix(const Eigen::VectorXf& point, int startRow, const QString& from);
   void syncTableToHistory();  // after a filter / sort / reset moved the table's current row
   void togglePlayback();
   void playFile(qint64 fileId, const QString& path, QueuePlacement placement);

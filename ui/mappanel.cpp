@@ -6,8 +6,10 @@
 #include <QHBoxLayout>
 #include <QHash>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -55,17 +57,25 @@ MapPanel::MapPanel(QWidget* parent)
       m_view(new EmbeddingMapView(this)),
       m_colorBy(new QComboBox(this)),
       m_savePlaylist(new QPushButton(tr("Save as Playlist…"), this)),
+      m_clearSelection(new QToolButton(this)),
       m_state(new QLabel(this)) {
+  m_clearSelection->setObjectName(QStringLiteral("clearSelection"));
+  m_clearSelection->setText(tr("Clear"));
+  m_clearSelection->setToolTip(tr("Clear the selection (Escape)"));
+  m_clearSelection->setVisible(false);
   m_colorBy->addItem(tr("Colour by artist"));
   m_colorBy->addItem(tr("Colour by tag"));
   m_colorBy->addItem(tr("Colour by album"));
   m_savePlaylist->setEnabled(false);
   m_savePlaylist->setToolTip(tr("Shift+drag a rectangle or Ctrl+drag a lasso on the map first"));
   m_state->setForegroundRole(QPalette::PlaceholderText);
+  // The state gives way (clipped) before the buttons beside it do.
+  m_state->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   auto* bar = new QHBoxLayout;
   bar->setContentsMargins(6, 4, 6, 0);
   bar->addWidget(m_colorBy);
   bar->addWidget(m_state, 1);
+  bar->addWidget(m_clearSelection);
   bar->addWidget(m_savePlaylist);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -98,8 +108,13 @@ MapPanel::MapPanel(QWidget* parent)
   });
   connect(m_view, &EmbeddingMapView::songsSelected, this, [this](const QList<int>& ids) {
     m_region = ids;
+    updateHighlight();
     updateState();
   });
+  connect(m_view, &EmbeddingMapView::clearSelectionRequested, this, &MapPanel::clearSelection);
+  connect(m_clearSelection, &QToolButton::clicked, this, &MapPanel::clearSelection);
+  m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(m_view, &QWidget::customContextMenuRequested, this, &MapPanel::showMenu);
   connect(m_savePlaylist, &QPushButton::clicked, this, &MapPanel::savePlaylist);
   updateState();
 }
@@ -174,6 +189,10 @@ void MapPanel::rebuild() {
   }
   m_view->setPoints(std::move(points));
   m_view->setLandmarks(std::move(landmarks));
+  // The selection keeps the songs still on the map.
+  m_region.erase(std::remove_if(m_region.begin(), m_region.end(),
+                                [this](int id) { return m_view->scene().indexOfId(id) < 0; }),
+                 m_region.end());
   recolor();
   setSearchText(m_search);
   updateState();
@@ -242,7 +261,84 @@ void MapPanel::setSearchText(const QString& text) {
     }
     if (ids.isEmpty()) ids.insert(-1);  // nothing matches: dim everything
   }
-  m_view->setHighlighted(ids);
+  m_searchIds = ids;
+  updateHighlight();
+}
+
+void MapPanel::updateHighlight() {
+  if (m_region.isEmpty()) {
+    m_view->setHighlighted(m_searchIds);
+    return;
+  }
+  m_view->setHighlighted(QSet<int>(m_region.begin(), m_region.end()));
+}
+
+QList<qint64> MapPanel::selectedFiles() const {
+  QList<qint64> files;
+  files.reserve(m_region.size());
+  for (const int id : m_region) files.append(id);
+  return files;
+}
+
+void MapPanel::clearSelection() {
+  if (m_region.isEmpty()) return;
+  m_region.clear();
+  updateHighlight();
+  updateState();
+}
+
+void MapPanel::playSelection(QueuePlacement placement) {
+  if (!m_region.isEmpty()) Q_EMIT songsPlayRequested(selectedFiles(), placement);
+}
+
+void MapPanel::mixFromSelection() {
+  if (!m_region.isEmpty()) Q_EMIT selectionMixRequested(selectedFiles());
+}
+
+void MapPanel::showMenu(QPoint viewPos) {
+  QMenu menu(this);
+  if (const int landmark = m_view->landmarkAt(viewPos); landmark >= 0) {
+    const MapLandmark& hit = m_view->scene().landmarks()[landmark];
+    const bool artist = hit.kind == MapLandmark::Artist;
+    const QString name = hit.label;
+    menu.addAction(artist ? tr("Show Artist “%1”").arg(name) : tr("Show Tag “%1”").arg(name), this,
+                   [this, artist, name] {
+                     if (artist) {
+                       Q_EMIT artistClicked(name);
+                     } else {
+                       Q_EMIT tagClicked(name);
+                     }
+                   });
+    menu.addAction(tr("Play Mix from “%1”").arg(name), this, [this, artist, name] {
+      Q_EMIT mixRequested({artist ? Location::Artist : Location::Tag, 0, name});
+    });
+  } else if (const int id = m_view->songAt(viewPos); id >= 0) {
+    const qint64 fileId = id;
+    menu.addAction(tr("Play Now"), this,
+                   [this, fileId] { Q_EMIT songPlayRequested(fileId, QueuePlacement::PlayNow); });
+    menu.addAction(tr("Play Next"), this,
+                   [this, fileId] { Q_EMIT songPlayRequested(fileId, QueuePlacement::PlayNext); });
+    menu.addAction(tr("Add to Queue"), this, [this, fileId] {
+      Q_EMIT songPlayRequested(fileId, QueuePlacement::AddToQueue);
+    });
+    menu.addAction(tr("Play Mix from Here"), this, [this, fileId] {
+      Q_EMIT mixRequested({Location::Song, fileId, {}});
+    });
+    menu.addAction(tr("Show Song"), this, [this, fileId] { Q_EMIT songClicked(fileId); });
+  }
+  if (!m_region.isEmpty()) {
+    if (!menu.isEmpty()) menu.addSeparator();
+    const int count = static_cast<int>(m_region.size());
+    menu.addAction(tr("Play the %n Selected Song(s)", nullptr, count), this,
+                   [this] { playSelection(QueuePlacement::PlayNow); });
+    menu.addAction(tr("Add the Selection to the Queue"), this,
+                   [this] { playSelection(QueuePlacement::AddToQueue); });
+    menu.addAction(tr("Play Mix from the Selection"), this, &MapPanel::mixFromSelection);
+    menu.addAction(tr("Save as Playlist…"), this, &MapPanel::savePlaylist);
+    menu.addAction(tr("Clear Selection"), this, &MapPanel::clearSelection);
+  }
+  if (menu.isEmpty()) return;
+  menu.exec(m_view->mapToGlobal(viewPos));
 }
 
 void MapPanel::selectSong(qint64 fileId) {
@@ -251,15 +347,15 @@ void MapPanel::selectSong(qint64 fileId) {
 
 void MapPanel::updateState() {
   m_savePlaylist->setEnabled(!m_region.isEmpty());
-  m_savePlaylist->setText(m_region.isEmpty() ? tr("Save as Playlist…")
-                                             : tr("Save %n Song(s) as Playlist…", nullptr,
-                                                  static_cast<int>(m_region.size())));
+  m_clearSelection->setVisible(!m_region.isEmpty());
   if (!m_layout) {
     m_state->setText(m_snapshot && m_snapshot->hasModel() ? tr("Projecting…") : QString());
   } else {
-    m_state->setText(m_refined
-                         ? tr("%n song(s) · t-SNE", nullptr, m_layout->songCount())
-                         : tr("%n song(s) · PCA (refining…)", nullptr, m_layout->songCount()));
+    QString text = m_refined ? tr("%n song(s) · t-SNE", nullptr, m_layout->songCount())
+                             : tr("%n song(s) · PCA (refining…)", nullptr, m_layout->songCount());
+    if (!m_region.isEmpty())
+      text += tr(" · %n selected", nullptr, static_cast<int>(m_region.size()));
+    m_state->setText(text);
   }
 }
 

@@ -7,17 +7,25 @@
 
 #include "core/library/librarysnapshot.h"
 #include "core/library/projectionjob.h"
+#include "ui/navigationhistory.h"
+#include "ui/playqueue.h"
 
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QToolButton;
 
 namespace songspace::ui {
 
 class EmbeddingMapView;
 
 // The Map tab: the EmbeddingMapView with its colour-by choice (artist, tag, album), the landmarks
-// of the joint space (artists and tags), search highlight and "Save as playlist…" for a region.
+// of the joint space (artists and tags), search highlight and a region selection (Shift+drag a
+// rectangle, Ctrl/Alt+drag a lasso): its songs are highlighted and the others dimmed (over the
+// search highlight), the bar counts them, Clear or Escape drops it, and it keeps the songs still
+// on the map when the map is rebuilt. A right click offers what fits the point under it — a song
+// (play, queue, mix, show), an artist or tag (show, mix) — and the selection (play, queue, mix,
+// save as playlist, clear).
 class MapPanel : public QWidget {
   Q_OBJECT
  public:
@@ -36,6 +44,12 @@ class MapPanel : public QWidget {
   bool isRefined() const { return m_refined; }
   EmbeddingMapView* view() const { return m_view; }
   QList<int> regionSelection() const { return m_region; }
+  // The selection's songs in the map's order (song ids are catalog file ids).
+  QList<qint64> selectedFiles() const;
+  void clearSelection();
+  // What the selection's menu does; nothing without a selection.
+  void playSelection(songspace::ui::QueuePlacement placement);
+  void mixFromSelection();
 
  Q_SIGNALS:
   void songClicked(qint64 fileId);
@@ -44,21 +58,30 @@ class MapPanel : public QWidget {
   void colorByChanged(int colorBy);
   // "Save as Playlist…" wrote `songs` songs to `file` (absolute, with the .m3u8 it may have added).
   void playlistSaved(const QString& file, int songs);
+  // From the context menu and the selection; what is shown does not change.
+  void songPlayRequested(qint64 fileId, songspace::ui::QueuePlacement placement);
+  void songsPlayRequested(const QList<qint64>& fileIds, songspace::ui::QueuePlacement placement);
+  void mixRequested(const songspace::ui::Location& seed);
+  void selectionMixRequested(const QList<qint64>& fileIds);
 
  private:
   void rebuild();
   void recolor();
   void savePlaylist();
   void updateState();
+  void updateHighlight();
+  void showMenu(QPoint viewPos);
 
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   std::shared_ptr<const library::MapLayout> m_layout;
   bool m_refined = false;
   QString m_search;
+  QSet<int> m_searchIds;  // the search highlight (empty: none; {-1}: nothing matches)
   QList<int> m_region;
   EmbeddingMapView* m_view;
   QComboBox* m_colorBy;
   QPushButton* m_savePlaylist;
+  QToolButton* m_clearSelection;
   QLabel* m_state;
 };
 

@@ -94,6 +94,7 @@ class MapScene {
   void setLandmarkPositions(const QVector<QPointF>& positions);
   void setColorLegend(QVector<QPair<QString, QColor>> legend);
   void setHighlighted(const QSet<int>& ids);
+  const QSet<int>& highlighted() const { return m_highlightedIds; }
   void setPalette(const QPalette& palette);  // see MapInks
   const MapInks& inks() const { return m_inks; }
 

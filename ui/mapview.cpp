@@ -385,6 +385,7 @@ void EmbeddingMapView::keyPressEvent(QKeyEvent* event) {
       setCenter(m_center + QPointF(0, pan));
       break;
     case Qt::Key_Escape:
+      if (m_drag == Drag::None) Q_EMIT clearSelectionRequested();
       m_drag = Drag::None;
       update();
       break;

@@ -22,7 +22,8 @@ namespace songspace::ui {
 // Mouse: drag pans; wheel zooms around the cursor; click selects a song (songClicked) or a
 // landmark (landmarkClicked) — a click on empty space emits nothing and keeps the selection;
 // Shift+drag selects a rectangle, Alt+drag or Ctrl+drag a lasso polygon (songsSelected, emitted
-// on release, possibly empty). Keys: + / - zoom, 0 fits all, arrows pan.
+// on release, possibly empty). Keys: + / - zoom, 0 fits all, arrows pan, Escape cancels a drag
+// or else asks to clear the selection (clearSelectionRequested).
 // Zoom is relative to the fit-all scale: zoom 1 shows every song and landmark.
 class EmbeddingMapView : public QWidget {
   Q_OBJECT
@@ -77,6 +78,7 @@ class EmbeddingMapView : public QWidget {
  Q_SIGNALS:
   void songClicked(int id);
   void songsSelected(QList<int> ids);
+  void clearSelectionRequested();
   void landmarkClicked(songspace::ui::MapLandmark::Kind kind, int id);
   void hoveredSongChanged(int id);  // -1 when the cursor leaves every song
 
