@@ -182,11 +182,11 @@ inline Library buildLibrary(bool train = true) {
   return library;
 }
 
-// Adds to a trained library a song analysed after the training whose sound is unlike every
-// other (all its frames on one codeword, its summary far from every artist's), so the model marks
-// it "unlike your library" (core/model/novelty.h), and reloads the snapshot. Returns its id, 0 on
-// failure (library.error says why).
-inline std::int64_t addUnlikeSong(Library& library) {
+// Stores one more analysed file in the library's catalog — `make` fills the record (given the
+// open catalog) and names the file — and reloads the snapshot. Returns the new file's id, 0 with
+// library.error set on failure.
+template <typename Make>
+std::int64_t addAnalysedFile(Library& library, std::int64_t stampSize, const Make& make) {
   base::Status status;
   auto catalog = core::Catalog::open(QFile::encodeName(library.catalogPath).toStdString(), &status);
   if (!catalog) {
@@ -194,14 +194,10 @@ inline std::int64_t addUnlikeSong(Library& library) {
     return 0;
   }
   core::AnalysisRecord record;
-  record.info.title = "Door slam";
-  record.info.durationSeconds = 1.0;
-  record.features.codewordCounts = {{kCodewords - 1, 500.0f}};
-  record.features.summary.assign(kSummaryDimension, 40.0f);
+  std::string path;
+  if (!make(*catalog, record, path)) return 0;
   record.codebookId = catalog->latestCodebook() ? catalog->latestCodebook()->id : 0;
-  const std::string path =
-      (library.dir->path() + QStringLiteral("/music/effects/door slam.wav")).toStdString();
-  status = catalog->storeAnalysis(path, {2000, 1}, 1, record);
+  status = catalog->storeAnalysis(path, {stampSize, 1}, 1, record);
   if (!status.ok()) {
     library.error = QString::fromStdString(status.message);
     return 0;
@@ -214,39 +210,41 @@ inline std::int64_t addUnlikeSong(Library& library) {
   return row && library.snapshot ? row->id : 0;
 }
 
+// Adds to a trained library a song analysed after the training whose sound is unlike every
+// other (all its frames on one codeword, its summary far from every artist's), so the model marks
+// it "unlike your library" (core/model/novelty.h), and reloads the snapshot. Returns its id, 0 on
+// failure (library.error says why).
+inline std::int64_t addUnlikeSong(Library& library) {
+  return addAnalysedFile(
+      library, 2000, [&](const core::Catalog&, core::AnalysisRecord& record, std::string& path) {
+        record.info.title = "Door slam";
+        record.info.durationSeconds = 1.0;
+        record.features.codewordCounts = {{kCodewords - 1, 500.0f}};
+        record.features.summary.assign(kSummaryDimension, 40.0f);
+        path = (library.dir->path() + QStringLiteral("/music/effects/door slam.wav")).toStdString();
+        return true;
+      });
+}
+
 // Adds a second file with the same analysis as library song `fileId` (an exact copy in another
 // folder: the same tags, features and so a bit-identical embedding) and reloads the snapshot;
 // returns the copy's id, 0 with library.error set on failure.
 inline std::int64_t addCopyOfSong(Library& library, std::int64_t fileId) {
-  base::Status status;
-  auto catalog = core::Catalog::open(QFile::encodeName(library.catalogPath).toStdString(), &status);
-  if (!catalog) {
-    library.error = QString::fromStdString(status.message);
-    return 0;
-  }
-  const auto song = catalog->song(fileId);
-  const auto features = catalog->features(fileId);
-  if (!song || !features) {
-    library.error = QStringLiteral("no song %1").arg(fileId);
-    return 0;
-  }
-  core::AnalysisRecord record;
-  record.info = song->info;
-  record.features = *features;
-  record.codebookId = catalog->latestCodebook() ? catalog->latestCodebook()->id : 0;
-  const std::string path = (library.dir->path() + QStringLiteral("/music/copies/")).toStdString() +
-                           std::filesystem::path(song->path).filename().string();
-  status = catalog->storeAnalysis(path, {3000, 1}, 1, record);
-  if (!status.ok()) {
-    library.error = QString::fromStdString(status.message);
-    return 0;
-  }
-  const auto row = catalog->fileByPath(path);
-  catalog.reset();
-  base::Status loaded;
-  library.snapshot = songspace::library::LibrarySnapshot::load(library.catalogPath, &loaded);
-  if (!library.snapshot) library.error = QString::fromStdString(loaded.message);
-  return row && library.snapshot ? row->id : 0;
+  return addAnalysedFile(
+      library, 3000,
+      [&](const core::Catalog& catalog, core::AnalysisRecord& record, std::string& path) {
+        const auto song = catalog.song(fileId);
+        const auto features = catalog.features(fileId);
+        if (!song || !features) {
+          library.error = QStringLiteral("no song %1").arg(fileId);
+          return false;
+        }
+        record.info = song->info;
+        record.features = *features;
+        path = (library.dir->path() + QStringLiteral("/music/copies/")).toStdString() +
+               std::filesystem::path(song->path).filename().string();
+        return true;
+      });
 }
 
 }  // namespace songspace::testdata
