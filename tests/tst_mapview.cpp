@@ -10,6 +10,7 @@ using songspace::ui::EmbeddingMapView;
 using songspace::ui::MapLandmark;
 using songspace::ui::MapPanel;
 using songspace::ui::MapPoint;
+using songspace::ui::MapScene;
 
 namespace {
 
@@ -83,6 +84,9 @@ class MapViewTest : public QObject {
   void emptyMapShowsHint();
   void landmarkClick();
   void panelNamesTheClickedLandmark();
+  void focusedLandmarkLabelComesFirst();
+  void searchFocusesLandmarks();
+  void labelsAmongManyLandmarksNeverOverlap();
   void hoverAndTooltip();
   void animateToNewPositions();
   void demoScreenshot();
@@ -436,6 +440,86 @@ void MapViewTest::panelNamesTheClickedLandmark() {
   QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, view->toView(QPointF(0, 90)).toPoint());
   QCOMPARE(tags.count(), 2);
   QCOMPARE(tags.at(1).at(0).toString(), QStringLiteral("ambient"));
+}
+
+// Four big artists on one spot take the places around it; a small tag there gets no label until
+// the user looks for it.
+void MapViewTest::focusedLandmarkLabelComesFirst() {
+  EmbeddingMapView view;
+  view.resize(500, 400);
+  view.setPoints(uniformPoints(100, 5));
+  QVector<MapLandmark> landmarks;
+  for (int a = 0; a < 4; ++a)
+    landmarks.push_back({QPointF(50, 50), QStringLiteral("Big Artist %1").arg(a),
+                         MapLandmark::Artist, a, 100.0 - a});
+  landmarks.push_back({QPointF(50, 50), QStringLiteral("drone"), MapLandmark::Tag, 0, 1});
+  view.setLandmarks(landmarks);
+  (void)view.grab();
+  const MapScene& scene = view.scene();
+  QVERIFY(!scene.labelRect(0).isNull());
+  QVERIFY(scene.labelRect(4).isNull());
+  view.setLandmarkFocus({4});
+  QVERIFY(scene.isLandmarkFocused(4));
+  (void)view.grab();
+  QVERIFY(!scene.labelRect(4).isNull());
+  // It took the first place (right of the marker), which the biggest artist held before.
+  QVERIFY(scene.labelRect(4).left() > view.toView(QPointF(50, 50)).x());
+  QVERIFY(scene.labelRect(0).isNull() || scene.labelRect(0).right() < scene.labelRect(4).left());
+  for (int a = 0; a < landmarks.size(); ++a)
+    for (int b = a + 1; b < landmarks.size(); ++b)
+      QVERIFY(!scene.labelRect(a).intersects(scene.labelRect(b)));
+  view.setLandmarkFocus({});
+  (void)view.grab();
+  QVERIFY(scene.labelRect(4).isNull());
+}
+
+// The panel focuses the landmarks the search names (artists and tags alike, any case).
+void MapViewTest::searchFocusesLandmarks() {
+  MapPanel panel;
+  panel.resize(700, 500);
+  EmbeddingMapView* view = panel.view();
+  view->setPoints(uniformPoints(50, 4));
+  view->setLandmarks({{QPointF(50, 50), QStringLiteral("Drone Lords"), MapLandmark::Artist, 0, 9},
+                      {QPointF(50, 50), QStringLiteral("drone"), MapLandmark::Tag, 0, 1},
+                      {QPointF(50, 50), QStringLiteral("rock"), MapLandmark::Tag, 1, 30}});
+  panel.setSearchText(QStringLiteral("DRONE"));
+  QVERIFY(view->scene().isLandmarkFocused(0));
+  QVERIFY(view->scene().isLandmarkFocused(1));
+  QVERIFY(!view->scene().isLandmarkFocused(2));
+  panel.setSearchText(QString());
+  QVERIFY(!view->scene().isLandmarkFocused(0));
+  QVERIFY(!view->scene().isLandmarkFocused(1));
+}
+
+// Ten thousand landmarks, zoomed in and out: every drawn label is inside the view and clear of
+// every other label and of the legend.
+void MapViewTest::labelsAmongManyLandmarksNeverOverlap() {
+  EmbeddingMapView view;
+  view.resize(800, 600);
+  view.setColorLegend(kLegend);
+  const auto points = uniformPoints(2000, 9);
+  view.setPoints(points);
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 100);
+  QVector<MapLandmark> landmarks;
+  for (int i = 0; i < 10000; ++i)
+    landmarks.push_back({QPointF(u(rng), u(rng)), QStringLiteral("Landmark %1").arg(i),
+                         i % 5 ? MapLandmark::Artist : MapLandmark::Tag, i, double(i % 97)});
+  view.setLandmarks(landmarks);
+  const QRectF legend = view.scene().legendRect(view.font(), QSizeF(view.size()));
+  for (const double zoom : {1.0, 8.0}) {
+    view.setZoom(zoom);
+    (void)view.grab();
+    QVector<QRectF> drawn;
+    for (int i = 0; i < landmarks.size(); ++i)
+      if (!view.scene().labelRect(i).isNull()) drawn.push_back(view.scene().labelRect(i));
+    QVERIFY2(drawn.size() >= 20, qPrintable(QString::number(drawn.size())));
+    for (int a = 0; a < drawn.size(); ++a) {
+      QVERIFY(QRectF(view.rect()).adjusted(-1, -1, 1, 1).contains(drawn[a]));
+      QVERIFY(!drawn[a].intersects(legend));
+      for (int b = a + 1; b < drawn.size(); ++b) QVERIFY(!drawn[a].intersects(drawn[b]));
+    }
+  }
 }
 
 void MapViewTest::hoverAndTooltip() {

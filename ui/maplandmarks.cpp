@@ -3,8 +3,10 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
+#include "ui/labeloccupancy.h"
 #include "ui/mapscene.h"
 
 namespace songspace::ui {
@@ -21,6 +23,23 @@ QFont labelFont(const QFont& base, MapLandmark::Kind kind) {
   font.setBold(kind == MapLandmark::Artist);
   font.setItalic(kind == MapLandmark::Tag);
   return font;
+}
+
+// The first of four places around a marker at `at` (right, left, above, below) where a label box
+// of this size lies inside the view and clear of everything placed (with a little air); null if
+// none.
+QRectF freePlace(QPointF at, QSizeF box, const QRectF& viewRect, const LabelOccupancy& occupied) {
+  const double offset = kMarkerRadius + kLabelGap;
+  const QRectF candidates[4] = {
+      QRectF(QPointF(at.x() + offset, at.y() - box.height() / 2), box),
+      QRectF(QPointF(at.x() - offset - box.width(), at.y() - box.height() / 2), box),
+      QRectF(QPointF(at.x() - box.width() / 2, at.y() - offset - box.height()), box),
+      QRectF(QPointF(at.x() - box.width() / 2, at.y() + offset), box)};
+  for (const QRectF& candidate : candidates) {
+    if (viewRect.contains(candidate) && occupied.isFree(candidate.adjusted(-2, -1, 2, 1)))
+      return candidate;
+  }
+  return {};
 }
 
 }  // namespace
@@ -42,6 +61,30 @@ int MapScene::landmarkAt(const MapTransform& transform, QPointF viewPos) const {
   return best;
 }
 
+void MapScene::prepareLabelMetrics(const QFont& base) const {
+  if (m_labelSizes.size() == m_landmarks.size() && base == m_sizeFont && m_labelMetrics[0]) return;
+  m_labelSizes = QVector<QSizeF>(m_landmarks.size());
+  m_sizeFont = base;
+  m_labelMetrics[0].emplace(labelFont(base, MapLandmark::Artist));
+  m_labelMetrics[1].emplace(labelFont(base, MapLandmark::Tag));
+}
+
+double MapScene::labelHeight(MapLandmark::Kind kind) const {
+  return std::ceil(m_labelMetrics[kind == MapLandmark::Artist ? 0 : 1]->height() + kLabelPadding);
+}
+
+QSizeF MapScene::labelSize(int index, const QFont& base) const {
+  prepareLabelMetrics(base);
+  QSizeF& size = m_labelSizes[index];
+  if (size.isEmpty()) {
+    const MapLandmark& landmark = m_landmarks[index];
+    const QFontMetricsF& metrics = *m_labelMetrics[landmark.kind == MapLandmark::Artist ? 0 : 1];
+    size = QSizeF(std::ceil(metrics.horizontalAdvance(landmark.label) + 2 * kLabelPadding),
+                  labelHeight(landmark.kind));
+  }
+  return size;
+}
+
 const QImage& MapScene::labelSprite(int index, const QFont& base, double dpr) const {
   if (m_labelSprites.size() != m_landmarks.size() || base != m_spriteFont || dpr != m_spriteDpr) {
     m_labelSprites = QVector<QImage>(m_landmarks.size());
@@ -55,10 +98,7 @@ const QImage& MapScene::labelSprite(int index, const QFont& base, double dpr) co
   // blitted, so a pan costs no glyph layout.
   const MapLandmark& landmark = m_landmarks[index];
   const bool artist = landmark.kind == MapLandmark::Artist;
-  const QFont font = labelFont(base, landmark.kind);
-  const QFontMetricsF metrics(font);
-  const QSizeF box(std::ceil(metrics.horizontalAdvance(landmark.label) + 2 * kLabelPadding),
-                   std::ceil(metrics.height() + kLabelPadding));
+  const QSizeF box = labelSize(index, base);
   sprite = QImage((box * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
   sprite.setDevicePixelRatio(dpr);
   sprite.fill(Qt::transparent);
@@ -67,10 +107,23 @@ const QImage& MapScene::labelSprite(int index, const QFont& base, double dpr) co
   painter.setPen(QPen(m_inks.boxEdge, 1));
   painter.setBrush(m_inks.box);
   painter.drawRoundedRect(QRectF(QPointF(0, 0), box).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
-  painter.setFont(font);
+  painter.setFont(labelFont(base, landmark.kind));
   painter.setPen(artist ? m_inks.artist : m_inks.tag);
   painter.drawText(QRectF(QPointF(0, 0), box), Qt::AlignCenter, landmark.label);
   return sprite;
+}
+
+const QVector<int>& MapScene::labelOrder() const {
+  if (m_labelOrder.size() == m_landmarks.size()) return m_labelOrder;
+  m_labelOrder.resize(m_landmarks.size());
+  std::iota(m_labelOrder.begin(), m_labelOrder.end(), 0);
+  std::stable_sort(m_labelOrder.begin(), m_labelOrder.end(), [&](int a, int b) {
+    const bool focusA = isLandmarkFocused(a);
+    const bool focusB = isLandmarkFocused(b);
+    if (focusA != focusB) return focusA;
+    return m_landmarks[a].priority > m_landmarks[b].priority;
+  });
+  return m_labelOrder;
 }
 
 const QImage& MapScene::markerSprite(MapLandmark::Kind kind, double dpr) const {
@@ -93,51 +146,49 @@ void MapScene::paintLandmarks(QPainter& painter, const MapTransform& transform) 
   if (m_landmarks.isEmpty()) return;
   const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
   const QRectF viewRect(QPointF(0, 0), transform.viewSize);
-  QVector<int> order(m_landmarks.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return m_landmarks[a].priority > m_landmarks[b].priority; });
-
-  // Markers of every visible landmark; low priority first so important ones end on top.
   const double half = kMarkerRadius + 2;
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    const MapLandmark& landmark = m_landmarks[*it];
-    const QPointF at = transform.toView(landmark.pos);
-    if (!viewRect.adjusted(-half, -half, half, half).contains(at)) continue;
-    painter.drawImage(at - QPointF(half, half), markerSprite(landmark.kind, dpr));
+  const QRectF markerReach = viewRect.adjusted(-half, -half, half, half);
+  // Only the landmarks in view take part, in placement order (sorted once per focus change).
+  QVector<int> visible;
+  QVector<QPointF> at;
+  for (const int index : labelOrder()) {
+    const QPointF where = transform.toView(m_landmarks[index].pos);
+    if (!markerReach.contains(where)) continue;
+    visible.push_back(index);
+    at.push_back(where);
   }
 
-  // Greedy placement: by priority, the first of four positions that overlaps nothing placed
+  // Markers: low priority first so important ones end on top.
+  for (qsizetype k = visible.size() - 1; k >= 0; --k) {
+    painter.drawImage(at[k] - QPointF(half, half), markerSprite(m_landmarks[visible[k]].kind, dpr));
+  }
+
+  // Greedy placement: in order, the first of four positions that overlaps nothing placed
   // (the legend counts as placed).
-  QVector<QRectF> placed;
+  LabelOccupancy occupied(transform.viewSize);
   const QRectF legend = legendRect(painter.font(), transform.viewSize);
-  if (!legend.isNull()) placed.push_back(legend);
-  for (int index : order) {
-    if (placed.size() >= kMaxPlacedLabels) break;
+  if (!legend.isNull()) occupied.add(legend);
+  prepareLabelMetrics(painter.font());
+  int placed = 0;
+  for (qsizetype k = 0; k < visible.size() && placed < kMaxPlacedLabels; ++k) {
+    const int index = visible[k];
     const MapLandmark& landmark = m_landmarks[index];
-    if (landmark.label.isEmpty()) continue;
-    const QPointF at = transform.toView(landmark.pos);
-    if (!viewRect.contains(at)) continue;
-    const QImage& sprite = labelSprite(index, painter.font(), dpr);
-    const QSizeF box = sprite.deviceIndependentSize();
-    const double offset = kMarkerRadius + kLabelGap;
-    const QRectF candidates[4] = {
-        QRectF(QPointF(at.x() + offset, at.y() - box.height() / 2), box),
-        QRectF(QPointF(at.x() - offset - box.width(), at.y() - box.height() / 2), box),
-        QRectF(QPointF(at.x() - box.width() / 2, at.y() - offset - box.height()), box),
-        QRectF(QPointF(at.x() - box.width() / 2, at.y() + offset), box)};
-    for (const QRectF& candidate : candidates) {
-      if (!viewRect.contains(candidate)) continue;
-      const QRectF spaced = candidate.adjusted(-2, -1, 2, 1);
-      const bool free = std::none_of(placed.begin(), placed.end(),
-                                     [&](const QRectF& r) { return r.intersects(spaced); });
-      if (!free) continue;
-      placed.push_back(candidate);
-      // Whole pixels: a blit at a fractional offset would be resampled (blurry text).
-      m_labelRects[index] = QRectF(candidate.topLeft().toPoint(), box);
-      painter.drawImage(m_labelRects[index].topLeft(), sprite);
-      break;
+    if (landmark.label.isEmpty() || !viewRect.contains(at[k])) continue;
+    if (m_labelSizes[index].isEmpty()) {
+      // Not measured yet. A box as narrow as an empty label lies inside each of the label's four
+      // places, so where it finds no place neither would the label: text that cannot be drawn
+      // is never measured (at 10^4 landmarks, most of them on a crowded view).
+      const QSizeF least(2 * kLabelPadding, labelHeight(landmark.kind));
+      if (freePlace(at[k], least, viewRect, occupied).isNull()) continue;
     }
+    const QSizeF box = labelSize(index, painter.font());
+    const QRectF place = freePlace(at[k], box, viewRect, occupied);
+    if (place.isNull()) continue;
+    occupied.add(place);
+    // Whole pixels: a blit at a fractional offset would be resampled (blurry text).
+    m_labelRects[index] = QRectF(place.topLeft().toPoint(), box);
+    painter.drawImage(m_labelRects[index].topLeft(), labelSprite(index, painter.font(), dpr));
+    ++placed;
   }
 }
 

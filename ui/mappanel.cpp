@@ -268,9 +268,31 @@ void MapPanel::setSearchText(const QString& text) {
 void MapPanel::updateHighlight() {
   if (m_region.isEmpty()) {
     m_view->setHighlighted(m_searchIds);
-    return;
+  } else {
+    m_view->setHighlighted(QSet<int>(m_region.begin(), m_region.end()));
   }
-  m_view->setHighlighted(QSet<int>(m_region.begin(), m_region.end()));
+  updateLandmarkFocus();
+}
+
+void MapPanel::updateLandmarkFocus() {
+  QSet<QString> artistsShown;  // of the songs the highlight shows
+  if (m_snapshot) {
+    for (const int id : m_view->scene().highlighted()) {
+      if (const core::SongRow* song = m_snapshot->song(id))
+        artistsShown.insert(QString::fromStdString(song->artistName));
+    }
+  }
+  QSet<int> focus;
+  const QVector<MapLandmark>& landmarks = m_view->scene().landmarks();
+  for (int i = 0; i < landmarks.size(); ++i) {
+    const MapLandmark& landmark = landmarks[i];
+    const bool named =
+        !m_search.isEmpty() && landmark.label.contains(m_search, Qt::CaseInsensitive);
+    const bool shown =
+        landmark.kind == MapLandmark::Artist && artistsShown.contains(landmark.label);
+    if (named || shown) focus.insert(i);
+  }
+  m_view->setLandmarkFocus(focus);
 }
 
 QList<qint64> MapPanel::selectedFiles() const {

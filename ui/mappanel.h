@@ -25,7 +25,9 @@ class EmbeddingMapView;
 // search highlight), the bar counts them, Clear or Escape drops it, and it keeps the songs still
 // on the map when the map is rebuilt. A right click offers what fits the point under it — a song
 // (play, queue, mix, show), an artist or tag (show, mix) — and the selection (play, queue, mix,
-// save as playlist, clear).
+// save as playlist, clear). Landmark labels that collide give way to those the user is looking at:
+// the artists of the selected (or, without a selection, the search-highlighted) songs and the
+// artists and tags whose names contain the search text, then the ones with more songs.
 class MapPanel : public QWidget {
   Q_OBJECT
  public:
@@ -70,6 +72,7 @@ class MapPanel : public QWidget {
   void savePlaylist();
   void updateState();
   void updateHighlight();
+  void updateLandmarkFocus();
   void showMenu(QPoint viewPos);
 
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;

@@ -54,9 +54,27 @@ void MapScene::setPositions(const QVector<QPointF>& positions) {
 
 void MapScene::setLandmarks(QVector<MapLandmark> landmarks) {
   m_landmarks = std::move(landmarks);
+  m_landmarkFocus.fill(false, m_landmarks.size());
+  m_labelOrder.clear();
   m_labelRects.clear();
+  m_labelSizes.clear();
   m_labelSprites.clear();
   invalidate();
+}
+
+void MapScene::setLandmarkFocus(const QSet<int>& indices) {
+  QVector<bool> focus(m_landmarks.size(), false);
+  for (const int index : indices) {
+    if (index >= 0 && index < focus.size()) focus[index] = true;
+  }
+  if (focus == m_landmarkFocus) return;
+  m_landmarkFocus = std::move(focus);
+  m_labelOrder.clear();
+  invalidate();
+}
+
+bool MapScene::isLandmarkFocused(int index) const {
+  return m_landmarkFocus.value(index, false);
 }
 
 void MapScene::setLandmarkPositions(const QVector<QPointF>& positions) {

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QFontMetricsF>
 #include <QHash>
 #include <QImage>
 #include <QObject>
@@ -11,6 +12,7 @@
 #include <QSet>
 #include <QString>
 #include <QVector>
+#include <optional>
 
 #include "ui/spatialgrid.h"
 
@@ -45,7 +47,8 @@ struct MapPoint {
 };
 
 // An artist or tag in the same joint space, drawn as a labelled marker. Labels that would
-// overlap are dropped greedily, higher priority first (e.g. the number of songs).
+// overlap are dropped greedily: focused landmarks first (MapScene::setLandmarkFocus: what the
+// user selected or searched for), then higher priority (e.g. the number of songs).
 struct MapLandmark {
   Q_GADGET
  public:
@@ -92,6 +95,11 @@ class MapScene {
   void setPositions(const QVector<QPointF>& positions);  // index-aligned with points()
   void setLandmarks(QVector<MapLandmark> landmarks);
   void setLandmarkPositions(const QVector<QPointF>& positions);
+  // The landmarks (indices into landmarks()) the user is looking at — e.g. the artists of the
+  // selected songs, the artists and tags the search names: their labels are placed before every
+  // other, then by priority. Out-of-range indices are ignored; setLandmarks() clears the focus.
+  void setLandmarkFocus(const QSet<int>& indices);
+  bool isLandmarkFocused(int index) const;
   void setColorLegend(QVector<QPair<QString, QColor>> legend);
   void setHighlighted(const QSet<int>& ids);
   const QSet<int>& highlighted() const { return m_highlightedIds; }
@@ -113,6 +121,10 @@ class MapScene {
   // Landmark under a view position (marker or drawn label), -1 if none. Uses the label layout of
   // the last paint, so what can be clicked is what was drawn.
   int landmarkAt(const MapTransform& transform, QPointF viewPos) const;
+
+  // The view rectangle of landmark `index`'s label as the last paint placed it; null when the
+  // label was not drawn (hidden by a higher one, off the view, no label, or not painted yet).
+  QRectF labelRect(int index) const { return m_labelRects.value(index); }
 
   // Where the legend is drawn for a view of this size (null without a legend); the view keeps
   // the songs clear of it when fitting.
@@ -137,12 +149,17 @@ class MapScene {
   void paintLegend(QPainter& painter, QSizeF viewSize) const;
   const QImage& discSprite(int colorKey, int emphasis, double radius, double dpr) const;
   const QImage& labelSprite(int index, const QFont& base, double dpr) const;
+  void prepareLabelMetrics(const QFont& base) const;
+  double labelHeight(MapLandmark::Kind kind) const;  // after prepareLabelMetrics
+  QSizeF labelSize(int index, const QFont& base) const;
+  const QVector<int>& labelOrder() const;
   const QImage& markerSprite(MapLandmark::Kind kind, double dpr) const;
   void paintMarker(QPainter& painter, QPointF at, double radius, QColor color, bool ring) const;
   void invalidate() { ++m_version; }
 
   QVector<MapPoint> m_points;
   QVector<MapLandmark> m_landmarks;
+  QVector<bool> m_landmarkFocus;  // index-aligned with m_landmarks
   SpatialGrid m_grid;
   QHash<int, int> m_indexOfId;
   QVector<QPair<QString, QColor>> m_legend;
@@ -158,7 +175,14 @@ class MapScene {
   mutable QPointF m_rasterCenter;
   // Label rectangles (view space) of the last paint, index-aligned with m_landmarks; null = none.
   mutable QVector<QRectF> m_labelRects;
-  // Pre-rendered labels (index-aligned with m_landmarks, made on first use) and markers.
+  // Landmark indices in label placement order (focus, then priority); empty = to be sorted.
+  mutable QVector<int> m_labelOrder;
+  // Label box sizes (index-aligned with m_landmarks, measured on first use with m_sizeFont):
+  // placement needs only the size, so a label is rendered only once it is placed.
+  mutable QVector<QSizeF> m_labelSizes;
+  mutable QFont m_sizeFont;
+  mutable std::optional<QFontMetricsF> m_labelMetrics[2];  // artist, tag; for m_sizeFont
+  // Pre-rendered labels (index-aligned with m_landmarks, made on first placement) and markers.
   mutable QVector<QImage> m_labelSprites;
   mutable QImage m_markerSprites[2];
   mutable QHash<qint64, QImage> m_discSprites;  // per colour key and emphasis

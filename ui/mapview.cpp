@@ -96,6 +96,11 @@ void EmbeddingMapView::applyAnimation(double t) {
   update();
 }
 
+void EmbeddingMapView::setLandmarkFocus(const QSet<int>& indices) {
+  m_scene.setLandmarkFocus(indices);
+  update();
+}
+
 void EmbeddingMapView::setColorLegend(QVector<QPair<QString, QColor>> legend) {
   m_scene.setColorLegend(std::move(legend));
   m_fitScale = 0;

@@ -46,6 +46,9 @@ class EmbeddingMapView : public QWidget {
   bool animateTo(const QVector<QPointF>& songPositions,
                  const QVector<QPointF>& landmarkPositions = {});
   bool isAnimating() const;
+  // Landmarks (indices into scene().landmarks()) whose labels come first:
+  // MapScene::setLandmarkFocus.
+  void setLandmarkFocus(const QSet<int>& indices);
   void setColorLegend(QVector<QPair<QString, QColor>> legend);
   // Search highlight: the other songs are dimmed; empty set = nothing dimmed. Unknown ids ignored.
   void setHighlighted(const QSet<int>& songIds);
