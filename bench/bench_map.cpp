@@ -167,20 +167,30 @@ void run(int n) {
 }
 
 // Label layout at scale: 10^5 clustered songs and 10^4 landmarks (a fifth of them tags), each
-// frame beside the same view without labels (markers only, measured in the same run). Cached
-// frames: the song raster is reused, so what differs is the landmark layer.
+// frame beside the same view without labels (markers only, measured in the same run); then the
+// region names on top (each song's top tag: its cluster's colour key, at probability 0.8, for 70 %
+// of the songs). Cached frames: the song raster is reused, so what differs is the label layer.
 void runLabels() {
   constexpr int kSongs = 100000;
   constexpr int kLandmarks = 10000;
-  const QVector<MapPoint> points = clusteredSongs(kSongs, 42);
+  constexpr int kTags = 10;
+  QVector<MapPoint> plain = clusteredSongs(kSongs, 42);
+  std::mt19937_64 rng(5);
+  QVector<MapPoint> tagged = plain;
+  for (MapPoint& point : tagged) {
+    const bool sure = rng() % 10 < 7;
+    point.topTag = sure ? point.colorKey : int(rng() % kTags);
+    point.topTagProbability = sure ? 0.8f : 0.3f;
+  }
+  QStringList tagNames;
+  for (int t = 0; t < kTags; ++t) tagNames << QStringLiteral("genre %1").arg(t);
   EmbeddingMapView view;
   view.resize(kWidth, kHeight);
-  view.setPoints(points);
-  std::mt19937_64 rng(5);
+  view.setPoints(plain);
   QVector<MapLandmark> labelled, unlabelled;
   for (int i = 0; i < kLandmarks; ++i) {
     const bool tag = i % 5 == 0;
-    labelled.push_back({points[int(rng() % kSongs)].pos,
+    labelled.push_back({plain[int(rng() % kSongs)].pos,
                         tag ? QStringLiteral("tag %1").arg(i) : QStringLiteral("Artist %1").arg(i),
                         tag ? MapLandmark::Tag : MapLandmark::Artist, i, double(rng() % 500)});
     unlabelled.push_back(labelled.back());
@@ -193,10 +203,12 @@ void runLabels() {
   view.setLandmarks(labelled);
   QElapsedTimer first;
   first.start();
-  view.render(&image);  // measures every label's size once
+  view.render(&image);  // measures the labels that could find a place
   const double firstMs = double(first.nsecsElapsed()) / 1e6;
   for (const double zoom : {1.0, 4.0}) {
     view.setZoom(zoom);
+    view.setPoints(plain);
+    view.setRegionTags({});
     view.setLandmarks({});
     const double bare = viewPaintMs(view, repeats, false);
     view.setLandmarks(unlabelled);
@@ -206,13 +218,36 @@ void runLabels() {
     const double labels = viewPaintMs(view, repeats, false);
     int placed = 0;
     for (int i = 0; i < kLandmarks; ++i) placed += !view.scene().labelRect(i).isNull();
+    view.setPoints(tagged);
+    view.setRegionTags(tagNames);
+    (void)viewPaintMs(view, 1, false);  // regions of this zoom level computed once
+    const double regions = viewPaintMs(view, repeats, false);
+    const auto named = view.scene().regionLabels().size();
     std::printf(
         "labels n=%d landmarks=%d zoom %2.0f: no landmarks %6.2f ms  markers only %6.2f ms  "
-        "markers+labels %6.2f ms (%d placed)  ratio labels/markers-only %.2fx\n",
-        kSongs, kLandmarks, zoom, bare, markers, labels, placed, labels / markers);
+        "markers+labels %6.2f ms (%d placed, %.2fx markers only)  +regions %6.2f ms (%d named, "
+        "%.2fx markers only)\n",
+        kSongs, kLandmarks, zoom, bare, markers, labels, placed, labels / markers, regions,
+        int(named), regions / markers);
   }
-  std::printf("labels n=%d landmarks=%d first frame (measures every label): %6.2f ms\n", kSongs,
+  std::printf("labels n=%d landmarks=%d first frame (measures the labels): %6.2f ms\n", kSongs,
               kLandmarks, firstMs);
+  // Zooming: every frame a new zoom level, so the songs are re-rastered and the regions
+  // recomputed from every song in view; beside the same frames without region names.
+  auto zoomingMs = [&] {
+    return medianMs(repeats, [&](int r) {
+      view.setZoom(r % 2 ? 1.0 : 2.0);
+      view.render(&image);
+    });
+  };
+  view.setZoom(1);
+  const double withRegions = zoomingMs();
+  view.setRegionTags({});
+  const double withoutRegions = zoomingMs();
+  std::printf(
+      "labels n=%d landmarks=%d zoom 1<->2 each frame: %6.2f ms with region names, %6.2f ms "
+      "without (%.2fx)\n",
+      kSongs, kLandmarks, withRegions, withoutRegions, withRegions / withoutRegions);
 }
 
 // With --tsne: the projection cost behind the map (exact kNN at 5·10³ and 2·10⁴ points, and a

@@ -13,12 +13,15 @@
 #include <algorithm>
 #include <set>
 
+#include "core/library/projectionjob.h"
 #include "tests/coverimages.h"
 #include "tests/librarytestdata.h"
 #include "ui/artistpage.h"
 #include "ui/coverart.h"
 #include "ui/hitlist.h"
 #include "ui/inspectorpanel.h"
+#include "ui/mappanel.h"
+#include "ui/mapview.h"
 #include "ui/scorebar.h"
 #include "ui/tagpage.h"
 
@@ -274,6 +277,37 @@ class InspectorTest : public QObject {
     }
     QCOMPARE(nameOf(entries(panel, QStringLiteral("tag:")).first()),
              QString::fromStdString(model.predictTags(embedding, 1).front().name));
+  }
+
+  // The map names its regions by each song's most probable tag, computed at load: the same as the
+  // inspector's first predicted tag, and handed to the map's points by the panel.
+  void topTagsReachTheMap() {
+    const library::ModelSession& model = *m_library.snapshot->model;
+    QVERIFY(model.model().calibration.has_value());
+    int songs = 0;
+    for (const core::SongRow& song : m_library.snapshot->songs) {
+      const auto embedding = model.embeddingOfFile(song.fileId);
+      if (!embedding) continue;
+      const library::ModelSession::TopTag top = model.topTagOfFile(song.fileId);
+      const auto expected = model.predictTags(*embedding, 1);
+      QCOMPARE(top.tag, expected.front().index);
+      QVERIFY(std::abs(top.probability - expected.front().probability) < 1e-5f);
+      ++songs;
+    }
+    QVERIFY(songs > 10);
+    QCOMPARE(model.topTagOfFile(-7).tag, -1);
+    ui::MapPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    panel.setMapLayout(std::make_shared<library::MapLayout>(library::pcaLayout(model)), false);
+    const ui::MapScene& scene = panel.view()->scene();
+    QCOMPARE(scene.regionTags().size(), static_cast<qsizetype>(model.model().tagNames.size()));
+    QCOMPARE(scene.points().size(), model.songCount());
+    for (const ui::MapPoint& point : scene.points()) {
+      const library::ModelSession::TopTag top = model.topTagOfFile(point.id);
+      QCOMPARE(point.topTag, top.tag);
+      QCOMPARE(point.topTagProbability, top.probability);
+      QVERIFY(point.topTag >= 0);
+    }
   }
 
   void artistPage() {

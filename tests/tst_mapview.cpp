@@ -87,6 +87,7 @@ class MapViewTest : public QObject {
   void focusedLandmarkLabelComesFirst();
   void searchFocusesLandmarks();
   void labelsAmongManyLandmarksNeverOverlap();
+  void regionsNamedByDominantTags();
   void hoverAndTooltip();
   void animateToNewPositions();
   void demoScreenshot();
@@ -522,6 +523,69 @@ void MapViewTest::labelsAmongManyLandmarksNeverOverlap() {
   }
 }
 
+// Two clusters whose songs' most probable tags differ get those two names; zoomed into the first,
+// a smaller group of another tag inside it gets its own; songs unsure of their tag do not vote;
+// names never overlap each other or the landmark labels.
+void MapViewTest::regionsNamedByDominantTags() {
+  enum { Rock, Punk, Jazz };
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_real_distribution<double> u(0, 110);
+  // Two tagless songs fix the bounds, so the fit scale (and the region cells) are known.
+  QVector<MapPoint> points = {{QPointF(0, 0), 1}, {QPointF(110, 110), 2}};
+  auto cluster = [&](QPointF centre, double spread, int count, int tag, float probability) {
+    for (int i = 0; i < count; ++i)
+      points.push_back({centre + spread * QPointF(normal(rng), normal(rng)),
+                        int(points.size()) + kIdBase, 0, false, tag, probability});
+  };
+  cluster(QPointF(32, 32), 2, 60, Rock, 0.9f);
+  cluster(QPointF(44, 44), 1.5, 25, Punk, 0.8f);
+  cluster(QPointF(96, 96), 2, 60, Jazz, 0.7f);
+  for (int i = 0; i < 40; ++i)  // unsure songs everywhere: below kRegionMinProbability
+    points.push_back(
+        {QPointF(u(rng), u(rng)), int(points.size()) + kIdBase, 0, false, int(rng() % 3), 0.3f});
+  EmbeddingMapView view;
+  view.resize(600, 400);
+  view.setPoints(points);
+  view.setRegionTags({QStringLiteral("rock"), QStringLiteral("punk"), QStringLiteral("jazz")});
+  view.setLandmarks(
+      {{QPointF(32, 36), QStringLiteral("Rock Steady Crew"), MapLandmark::Artist, 0, 5}});
+  // Cells of 64 units: the rock cell holds the punk group too (rock ≥ half its songs).
+  QCOMPARE(MapScene::regionCellSize(view.transform().scale), 64.0);
+
+  auto names = [&] {
+    (void)view.grab();
+    const MapScene& scene = view.scene();
+    QStringList out;
+    for (const auto& region : scene.regionLabels()) {
+      out << scene.regionTags().at(region.tag);
+      if (!QRectF(view.rect()).contains(region.rect)) return QStringList{QStringLiteral("outside")};
+      if (region.rect.intersects(scene.labelRect(0))) return QStringList{QStringLiteral("overlap")};
+      for (const auto& other : scene.regionLabels())
+        if (&other != &region && other.rect.intersects(region.rect))
+          return QStringList{QStringLiteral("overlap")};
+    }
+    out.sort();
+    return out;
+  };
+  QCOMPARE(names(), (QStringList{QStringLiteral("jazz"), QStringLiteral("rock")}));
+  QVERIFY(!view.scene().labelRect(0).isNull());
+  for (const auto& region : view.scene().regionLabels()) {
+    const QPointF centre = region.tag == Rock ? QPointF(32, 32) : QPointF(96, 96);
+    QVERIFY(QLineF(region.pos, centre).length() < 2);  // the mean of its voters
+    QCOMPARE(region.songs, 60);
+  }
+  // Zoomed 8x (cells of 8 units): the punk group is a region of its own; the rock songs, split
+  // over four cells, are still one region with one name.
+  view.setZoom(8);
+  view.setCenter(QPointF(38, 38));
+  QCOMPARE(MapScene::regionCellSize(view.transform().scale), 8.0);
+  QCOMPARE(names(), (QStringList{QStringLiteral("punk"), QStringLiteral("rock")}));
+  // Without the names of the tags there are no regions.
+  view.setRegionTags({});
+  QCOMPARE(names(), QStringList());
+}
+
 void MapViewTest::hoverAndTooltip() {
   EmbeddingMapView view;
   view.resize(400, 300);
@@ -564,8 +628,8 @@ void MapViewTest::animateToNewPositions() {
   QVERIFY(view.rect().contains(view.toView(target[0]).toPoint()));
 }
 
-// Renders ~20k clustered songs with a legend and landmarks; with SONGSPACE_MAPVIEW_DEMO=<file.png>
-// set, saves the picture for a human to look at.
+// Renders ~20k clustered songs with a legend, landmarks and region names; with
+// SONGSPACE_MAPVIEW_DEMO=<file.png> set, saves the picture for a human to look at.
 void MapViewTest::demoScreenshot() {
   const QStringList genres = {QStringLiteral("Rock"),       QStringLiteral("Jazz"),
                               QStringLiteral("Electronic"), QStringLiteral("Classical"),
@@ -593,8 +657,9 @@ void MapViewTest::demoScreenshot() {
       landmarks.push_back({artist,
                            a == 0 ? artists[g] : QStringLiteral("%1 %2").arg(artists[g]).arg(a + 1),
                            MapLandmark::Artist, g * 4 + a, double(4 - a)});
-      for (int s = 0; s < 625; ++s)
-        points.push_back({artist + QPointF(2.2 * normal(rng), 2.2 * normal(rng)), id++, g});
+      for (int s = 0; s < 625; ++s)  // most songs sure of their genre: regions named by it
+        points.push_back({artist + QPointF(2.2 * normal(rng), 2.2 * normal(rng)), id++, g, false, g,
+                          s % 4 ? 0.8f : 0.3f});
     }
     landmarks.push_back({centre + QPointF(0, -9), genres[g].toLower(), MapLandmark::Tag, g, 10});
   }
@@ -603,6 +668,7 @@ void MapViewTest::demoScreenshot() {
   view.setColorLegend(legend);
   view.setPoints(points);
   view.setLandmarks(landmarks);
+  view.setRegionTags(genres);
   view.setSelectedSong(points[1234].id);
   const QImage image = view.grab().toImage();
   QCOMPARE(image.size(), QSize(1100, 750));

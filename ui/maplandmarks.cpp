@@ -143,7 +143,7 @@ const QImage& MapScene::markerSprite(MapLandmark::Kind kind, double dpr) const {
 
 void MapScene::paintLandmarks(QPainter& painter, const MapTransform& transform) const {
   m_labelRects.fill(QRectF(), m_landmarks.size());
-  if (m_landmarks.isEmpty()) return;
+  m_placedRegions.clear();
   const double dpr = painter.device() ? painter.device()->devicePixelRatioF() : 1.0;
   const QRectF viewRect(QPointF(0, 0), transform.viewSize);
   const double half = kMarkerRadius + 2;
@@ -158,19 +158,14 @@ void MapScene::paintLandmarks(QPainter& painter, const MapTransform& transform) 
     at.push_back(where);
   }
 
-  // Markers: low priority first so important ones end on top.
-  for (qsizetype k = visible.size() - 1; k >= 0; --k) {
-    painter.drawImage(at[k] - QPointF(half, half), markerSprite(m_landmarks[visible[k]].kind, dpr));
-  }
-
   // Greedy placement: in order, the first of four positions that overlaps nothing placed
   // (the legend counts as placed).
   LabelOccupancy occupied(transform.viewSize);
   const QRectF legend = legendRect(painter.font(), transform.viewSize);
   if (!legend.isNull()) occupied.add(legend);
   prepareLabelMetrics(painter.font());
-  int placed = 0;
-  for (qsizetype k = 0; k < visible.size() && placed < kMaxPlacedLabels; ++k) {
+  QVector<int> labelled;
+  for (qsizetype k = 0; k < visible.size() && labelled.size() < kMaxPlacedLabels; ++k) {
     const int index = visible[k];
     const MapLandmark& landmark = m_landmarks[index];
     if (landmark.label.isEmpty() || !viewRect.contains(at[k])) continue;
@@ -187,9 +182,39 @@ void MapScene::paintLandmarks(QPainter& painter, const MapTransform& transform) 
     occupied.add(place);
     // Whole pixels: a blit at a fractional offset would be resampled (blurry text).
     m_labelRects[index] = QRectF(place.topLeft().toPoint(), box);
-    painter.drawImage(m_labelRects[index].topLeft(), labelSprite(index, painter.font(), dpr));
-    ++placed;
+    labelled.push_back(index);
   }
+
+  // Region names take the room the landmark labels left: centred on the region, else shifted a
+  // little (in box heights and widths) up, down or sideways.
+  static constexpr QPointF kRegionShifts[] = {{0, 0},      {0, -0.75},   {0, 0.75},   {-0.5, 0},
+                                              {0.5, 0},    {0, -1.5},    {0, 1.5},    {-0.5, -0.75},
+                                              {0.5, 0.75}, {-0.5, 0.75}, {0.5, -0.75}};
+  updateRegions(transform);
+  for (const MapRegionLabel& region : m_regions) {
+    const QPointF p = transform.toView(region.pos);
+    if (!viewRect.contains(p)) continue;
+    const QSizeF box = regionSprite(region.tag, painter.font(), dpr).deviceIndependentSize();
+    for (const QPointF& shift : kRegionShifts) {
+      const QRectF candidate(
+          p + QPointF(box.width() * (shift.x() - 0.5), box.height() * (shift.y() - 0.5)), box);
+      if (!viewRect.contains(candidate) || !occupied.isFree(candidate)) continue;
+      occupied.add(candidate);
+      MapRegionLabel placed = region;
+      placed.rect = QRectF(candidate.topLeft().toPoint(), box);
+      m_placedRegions.push_back(placed);
+      break;
+    }
+  }
+
+  // Back to front: region names, markers (low priority first, so important ones end on top),
+  // landmark labels.
+  for (const MapRegionLabel& region : m_placedRegions)
+    painter.drawImage(region.rect.topLeft(), regionSprite(region.tag, painter.font(), dpr));
+  for (qsizetype k = visible.size() - 1; k >= 0; --k)
+    painter.drawImage(at[k] - QPointF(half, half), markerSprite(m_landmarks[visible[k]].kind, dpr));
+  for (const int index : labelled)
+    painter.drawImage(m_labelRects[index].topLeft(), labelSprite(index, painter.font(), dpr));
 }
 
 MapScene::LegendLayout MapScene::legendLayout(const QFont& font, QSizeF viewSize) const {

@@ -152,6 +152,7 @@ void MapPanel::rebuild() {
   if (!m_snapshot || !m_layout || !m_snapshot->hasModel()) {
     m_view->setPoints({});
     m_view->setLandmarks({});
+    m_view->setRegionTags({});
     m_view->setColorLegend({});
     updateState();
     return;
@@ -162,10 +163,16 @@ void MapPanel::rebuild() {
   points.reserve(layout.songCount());
   for (int i = 0; i < layout.songCount(); ++i) {
     const std::int64_t fileId = layout.fileIds[static_cast<std::size_t>(i)];
+    const library::ModelSession::TopTag top = m_snapshot->model->topTagOfFile(fileId);
     points.append({QPointF(p(i, 0), p(i, 1)), static_cast<int>(fileId), -1,
-                   isUnlikeLibrary(m_snapshot->model->noveltyOfFile(fileId))});
+                   isUnlikeLibrary(m_snapshot->model->noveltyOfFile(fileId)), top.tag,
+                   top.probability});
   }
   const core::JointModel& model = m_snapshot->model->model();
+  QStringList tagNames;
+  tagNames.reserve(static_cast<qsizetype>(model.tagNames.size()));
+  for (const std::string& name : model.tagNames) tagNames.append(QString::fromStdString(name));
+  m_view->setRegionTags(std::move(tagNames));
   QHash<QString, int> songsOfArtist;
   for (const core::ArtistRow& artist : m_snapshot->artists) {
     songsOfArtist.insert(QString::fromStdString(artist.name), static_cast<int>(artist.songCount));

@@ -27,7 +27,9 @@ class EmbeddingMapView;
 // (play, queue, mix, show), an artist or tag (show, mix) — and the selection (play, queue, mix,
 // save as playlist, clear). Landmark labels that collide give way to those the user is looking at:
 // the artists of the selected (or, without a selection, the search-highlighted) songs and the
-// artists and tags whose names contain the search text, then the ones with more songs.
+// artists and tags whose names contain the search text, then the ones with more songs. Regions
+// are named by their songs' most probable tags (library::ModelSession::topTagOfFile, calibrated
+// models only), per zoom level (MapScene).
 class MapPanel : public QWidget {
   Q_OBJECT
  public:

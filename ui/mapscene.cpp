@@ -113,6 +113,8 @@ MapInks MapInks::fromPalette(const QPalette& palette) {
   inks.hover = withAlpha(inks.artist, 150);
   inks.muted = palette.color(QPalette::PlaceholderText);
   inks.unknown = blend(inks.artist, inks.background, 0.4);
+  inks.region = withAlpha(inks.artist, 150);
+  inks.regionHalo = withAlpha(inks.background, 170);
   return inks;
 }
 
@@ -123,6 +125,7 @@ void MapScene::setPalette(const QPalette& palette) {
   // Label and marker sprites are painted with the old inks: make them again.
   m_labelSprites.clear();
   m_markerSprites[0] = m_markerSprites[1] = QImage();
+  m_regionSprites.clear();
   invalidate();
 }
 

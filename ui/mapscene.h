@@ -11,6 +11,7 @@
 #include <QPointF>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <optional>
 
@@ -32,18 +33,33 @@ struct MapInks {
   QColor hover;       // Text, half translucent: the ring around the hovered song
   QColor muted;       // PlaceholderText: the legend's "+n more"
   QColor unknown;     // Text faded 60% into Base: songs without a colour key
+  QColor region;      // Text, translucent: the names of regions (their dominant tags)
+  QColor regionHalo;  // Base, translucent: the outline that lifts region names off the songs
   static MapInks fromPalette(const QPalette& palette);
   bool operator==(const MapInks&) const = default;
 };
 
 // A song on the map; id is the catalog's song id, colorKey an index into the colour legend;
 // unlike: the song is unlike the library (core/model/novelty.h), drawn as a hollow ring when the
-// songs are drawn as circles.
+// songs are drawn as circles. topTag: the song's most probable predicted tag, an index into
+// MapScene::regionTags() (-1: none), with its calibrated probability in [0, 1]: what the map
+// names its regions by.
 struct MapPoint {
   QPointF pos;
   int id = -1;
   int colorKey = -1;
   bool unlike = false;
+  int topTag = -1;
+  float topTagProbability = 0;
+};
+
+// A region of the map named by the tag most of its songs share (MapScene::regionLabels).
+struct MapRegionLabel {
+  int tag = -1;   // index into MapScene::regionTags()
+  QPointF pos;    // data space: the mean position of the songs whose most probable tag it is
+  int songs = 0;  // those songs
+  int total = 0;  // every song in the region's cells
+  QRectF rect;    // view space: where the last paint drew the name
 };
 
 // An artist or tag in the same joint space, drawn as a labelled marker. Labels that would
@@ -83,6 +99,15 @@ struct MapTransform {
 //    QPainter per point; the cache is reused while only overlays change, e.g. hover);
 //  - few visible songs: antialiased circles with outlines, batched by colour.
 // Only the grid cells overlapping the viewport are visited in either mode.
+//
+// Regions: at each zoom level the plane is cut into square cells whose side is the power of two
+// (in data units) that spans kRegionCellPx to twice that on screen, aligned to multiples of it, so
+// a pan keeps them and a zoom past a power of two makes new ones. A cell is named by the tag that
+// is the most probable one (at probability ≥ kRegionMinProbability) of at least kRegionMinSongs of
+// its songs and of at least kRegionMinShare of them; side-by-side cells with the same name are one
+// region, named once, at the mean position of those songs. The names are drawn large and
+// translucent behind the landmarks, placed after the landmark labels with the same collision
+// test, and recomputed only when the zoom level or the cells in view change (O(songs in view)).
 class MapScene {
  public:
   static constexpr int kVectorPointLimit = 4000;  // visible songs below which circles are drawn
@@ -90,6 +115,10 @@ class MapScene {
   static constexpr double kLandmarkHitRadiusPx = 8;
   static constexpr double kLegendSwatch = 10;
   static constexpr double kLegendPadding = 8;
+  static constexpr double kRegionCellPx = 128;          // a region cell's side on screen: 1-2x this
+  static constexpr int kRegionMinSongs = 8;             // songs that must share a cell's tag
+  static constexpr double kRegionMinShare = 0.5;        // of the cell's songs
+  static constexpr double kRegionMinProbability = 0.5;  // calibrated: a song's vote counts from it
 
   void setPoints(QVector<MapPoint> points);
   void setPositions(const QVector<QPointF>& positions);  // index-aligned with points()
@@ -101,6 +130,13 @@ class MapScene {
   void setLandmarkFocus(const QSet<int>& indices);
   bool isLandmarkFocused(int index) const;
   void setColorLegend(QVector<QPair<QString, QColor>> legend);
+  // The names MapPoint::topTag indexes; empty: no region names.
+  void setRegionTags(QStringList names);
+  const QStringList& regionTags() const { return m_regionTags; }
+  // The side of the region cells (data units) at this scale (view pixels per data unit).
+  static double regionCellSize(double scale);
+  // The region names the last paint drew, biggest region first, each with its view rectangle.
+  const QVector<MapRegionLabel>& regionLabels() const { return m_placedRegions; }
   void setHighlighted(const QSet<int>& ids);
   const QSet<int>& highlighted() const { return m_highlightedIds; }
   void setPalette(const QPalette& palette);  // see MapInks
@@ -154,6 +190,8 @@ class MapScene {
   QSizeF labelSize(int index, const QFont& base) const;
   const QVector<int>& labelOrder() const;
   const QImage& markerSprite(MapLandmark::Kind kind, double dpr) const;
+  void updateRegions(const MapTransform& transform) const;
+  const QImage& regionSprite(int tag, const QFont& base, double dpr) const;
   void paintMarker(QPainter& painter, QPointF at, double radius, QColor color, bool ring) const;
   void invalidate() { ++m_version; }
 
@@ -185,6 +223,20 @@ class MapScene {
   // Pre-rendered labels (index-aligned with m_landmarks, made on first placement) and markers.
   mutable QVector<QImage> m_labelSprites;
   mutable QImage m_markerSprites[2];
+  // Regions of the current zoom level and cells in view (updateRegions), and those drawn.
+  struct RegionKey {
+    quint64 version = ~quint64(0);
+    double cell = 0;
+    qint64 x0 = 0, y0 = 0, x1 = -1, y1 = -1;
+    bool operator==(const RegionKey&) const = default;
+  };
+  QStringList m_regionTags;
+  mutable RegionKey m_regionsKey;
+  mutable QVector<MapRegionLabel> m_regions;
+  mutable QVector<MapRegionLabel> m_placedRegions;
+  mutable QHash<int, QImage> m_regionSprites;  // per tag
+  mutable QFont m_regionSpriteFont;
+  mutable double m_regionSpriteDpr = 0;
   mutable QHash<qint64, QImage> m_discSprites;  // per colour key and emphasis
   mutable quint64 m_discVersion = ~quint64(0);
   mutable double m_discRadius = 0;

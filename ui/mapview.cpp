@@ -101,6 +101,11 @@ void EmbeddingMapView::setLandmarkFocus(const QSet<int>& indices) {
   update();
 }
 
+void EmbeddingMapView::setRegionTags(QStringList names) {
+  m_scene.setRegionTags(std::move(names));
+  update();
+}
+
 void EmbeddingMapView::setColorLegend(QVector<QPair<QString, QColor>> legend) {
   m_scene.setColorLegend(std::move(legend));
   m_fitScale = 0;

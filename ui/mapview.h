@@ -50,6 +50,8 @@ class EmbeddingMapView : public QWidget {
   // MapScene::setLandmarkFocus.
   void setLandmarkFocus(const QSet<int>& indices);
   void setColorLegend(QVector<QPair<QString, QColor>> legend);
+  // The names MapPoint::topTag indexes, for the region names (MapScene::setRegionTags).
+  void setRegionTags(QStringList names);
   // Search highlight: the other songs are dimmed; empty set = nothing dimmed. Unknown ids ignored.
   void setHighlighted(const QSet<int>& songIds);
   // -1 (or an unknown id) clears the selection. Does not emit songClicked.

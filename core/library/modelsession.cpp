@@ -54,6 +54,20 @@ base::Status ModelSession::load(const core::Catalog& catalog,
       m_novelty[i] = core::governingNovelty(m_novelty[i], tagged[i]);
     }
   }
+  if (m_model.calibration && m_model.T.cols() > 0 && m_model.T.rows() == m_songs.rows()) {
+    m_topTags.resize(m_fileIds.size());
+    constexpr Eigen::Index kBlock = 4096;  // songs per product: bounds the tags × songs scores
+    for (Eigen::Index from = 0; from < m_songs.cols(); from += kBlock) {
+      const Eigen::Index count = std::min(kBlock, m_songs.cols() - from);
+      const Eigen::MatrixXf scores = m_model.T.transpose() * m_songs.middleCols(from, count);
+      for (Eigen::Index j = 0; j < count; ++j) {
+        const Eigen::VectorXf probabilities = m_model.calibration->tagProbabilities(scores.col(j));
+        Eigen::Index best = 0;  // the first of equals, as predictTags ranks them
+        const float probability = probabilities.maxCoeff(&best);
+        m_topTags[static_cast<std::size_t>(from + j)] = {static_cast<int>(best), probability};
+      }
+    }
+  }
   m_songSearch = core::SongSearchIndex(m_songs);
   m_loaded = true;
   return base::Status::success();
@@ -73,6 +87,12 @@ std::optional<Eigen::VectorXf> ModelSession::embeddingOfFile(std::int64_t fileId
 core::Novelty ModelSession::noveltyOfRow(int row) const {
   if (row < 0 || row >= static_cast<int>(m_novelty.size())) return {};
   return m_novelty[static_cast<std::size_t>(row)];
+}
+
+ModelSession::TopTag ModelSession::topTagOfFile(std::int64_t fileId) const {
+  const int row = rowOfFile(fileId);
+  if (row < 0 || row >= static_cast<int>(m_topTags.size())) return {};
+  return m_topTags[static_cast<std::size_t>(row)];
 }
 
 core::Novelty ModelSession::noveltyOfFile(std::int64_t fileId) const {

@@ -83,6 +83,16 @@ class ModelSession {
   core::Novelty noveltyOfFile(std::int64_t fileId) const;
   core::Novelty noveltyOfRow(int row) const;
 
+  // A song's most probable tag by calibrated probability — predictTags(embedding, 1) of a
+  // calibrated model — computed for every embedded song once at load (O(songs × tags × d)): what
+  // the map names its regions by. {-1, 0} for a file that is not embedded, and for every song of
+  // an uncalibrated model or one without tags (a raw score says nothing of how sure it is).
+  struct TopTag {
+    int tag = -1;           // column of the model's T
+    float probability = 0;  // calibrated, in [0, 1]
+  };
+  TopTag topTagOfFile(std::int64_t fileId) const;
+
   // Calibrated models rank tags by probability (so a tag's frequency counts) and artists by
   // softmax probability (the raw order); uncalibrated ones by raw score.
   std::vector<Hit> predictTags(const Eigen::VectorXf& song, int k) const;
@@ -121,6 +131,7 @@ class ModelSession {
   audio::Codebook m_codebook;
   Eigen::MatrixXf m_songs;
   std::vector<core::Novelty> m_novelty;  // per row of m_songs; empty without a novelty fit
+  std::vector<TopTag> m_topTags;         // per row of m_songs; empty when uncalibrated
   core::SongSearchIndex m_songSearch;    // over m_songs
   std::vector<std::int64_t> m_fileIds;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
