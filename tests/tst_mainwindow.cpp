@@ -176,6 +176,8 @@ void MainWindowTest::initTestCase() {
 
 void MainWindowTest::init() {
   QSettings().clear();
+  // The map's first-use help would take the first click on the map (tst_mapview tests it).
+  ui::settings::kMapHelpSeen.write(true);
 }
 
 void MainWindowTest::openLoaded(MainWindow& window) {

@@ -1,12 +1,17 @@
 #include <QSignalSpy>
+#include <QToolButton>
+#include <QToolTip>
 #include <QtTest>
 #include <random>
 
 #include "ui/appearance.h"
+#include "ui/maphelpoverlay.h"
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
+#include "ui/settingskeys.h"
 
 using songspace::ui::EmbeddingMapView;
+using songspace::ui::MapHelpOverlay;
 using songspace::ui::MapLandmark;
 using songspace::ui::MapPanel;
 using songspace::ui::MapPoint;
@@ -68,6 +73,7 @@ QList<int> sorted(QList<int> ids) {
 class MapViewTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void initTestCase();
   void clickSelectsSong_data();
   void clickSelectsSong();
   void clickOnEmptySpaceEmitsNothing();
@@ -88,10 +94,17 @@ class MapViewTest : public QObject {
   void searchFocusesLandmarks();
   void labelsAmongManyLandmarksNeverOverlap();
   void regionsNamedByDominantTags();
+  void helpOverlayOnFirstUse();
   void hoverAndTooltip();
   void animateToNewPositions();
   void demoScreenshot();
 };
+
+void MapViewTest::initTestCase() {
+  QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location
+  // Panels that are shown must not open with the help over the map (helpOverlayOnFirstUse).
+  songspace::ui::settings::kMapHelpSeen.write(true);
+}
 
 void MapViewTest::clickSelectsSong_data() {
   QTest::addColumn<double>("zoom");
@@ -584,6 +597,58 @@ void MapViewTest::regionsNamedByDominantTags() {
   // Without the names of the tags there are no regions.
   view.setRegionTags({});
   QCOMPARE(names(), QStringList());
+}
+
+// The gestures show by themselves the first time the map has songs, a click or key dismisses them
+// for good (remembered in the settings), and the ? button or key shows them again.
+void MapViewTest::helpOverlayOnFirstUse() {
+  namespace settings = songspace::ui::settings;
+  QSettings().remove(settings::kMapHelpSeen.name);
+  {
+    MapPanel panel;
+    panel.resize(700, 500);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    MapHelpOverlay* overlay = panel.helpOverlay();
+    QVERIFY(!overlay->isVisible());  // an empty map: nothing to use yet
+    panel.view()->setPoints(uniformPoints(50, 4));
+    panel.hide();
+    panel.show();
+    QVERIFY(overlay->isVisible());
+    QCOMPARE(overlay->geometry(), panel.view()->rect());
+    QCOMPARE(MapHelpOverlay::entries().size(), 11);
+    // The dismissing click is used up: it selects no song under it.
+    QSignalSpy songs(panel.view(), &EmbeddingMapView::songClicked);
+    const QPoint onSong = panel.view()->toView(panel.view()->scene().points()[0].pos).toPoint();
+    QTest::mouseClick(panel.view(), Qt::LeftButton, Qt::NoModifier, onSong);
+    QVERIFY(!overlay->isVisible());
+    QCOMPARE(songs.count(), 0);
+    QVERIFY(settings::kMapHelpSeen.read());
+  }
+  MapPanel again;
+  again.resize(700, 500);
+  again.view()->setPoints(uniformPoints(50, 4));
+  again.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&again));
+  MapHelpOverlay* overlay = again.helpOverlay();
+  QVERIFY(!overlay->isVisible());
+  auto* button = again.findChild<QToolButton*>(QStringLiteral("mapHelpButton"));
+  QVERIFY(button);
+  QVERIFY(!button->toolTip().isEmpty());
+  button->click();
+  QVERIFY(overlay->isVisible());
+  QTest::keyClick(again.view(), Qt::Key_A);
+  QVERIFY(!overlay->isVisible());
+  QTest::keyClick(again.view(), Qt::Key_Question);
+  QVERIFY(overlay->isVisible());
+  QTest::mouseClick(overlay, Qt::LeftButton, Qt::NoModifier, QPoint(5, 5));
+  QVERIFY(!overlay->isVisible());
+  // Empty space explains itself.
+  QHelpEvent help(QEvent::ToolTip, QPoint(1, 1), again.view()->mapToGlobal(QPoint(1, 1)));
+  QApplication::sendEvent(again.view(), &help);
+  QTRY_VERIFY(QToolTip::isVisible());
+  QVERIFY(QToolTip::text().contains(QStringLiteral("Shift+drag")));
+  settings::kMapHelpSeen.write(true);
 }
 
 void MapViewTest::hoverAndTooltip() {

@@ -15,7 +15,9 @@
 
 #include "core/library/playlistfile.h"
 #include "ui/dialogtitle.h"
+#include "ui/maphelpoverlay.h"
 #include "ui/mapview.h"
+#include "ui/settingskeys.h"
 
 namespace songspace::ui {
 namespace {
@@ -58,7 +60,13 @@ MapPanel::MapPanel(QWidget* parent)
       m_colorBy(new QComboBox(this)),
       m_savePlaylist(new QPushButton(tr("Save as Playlist…"), this)),
       m_clearSelection(new QToolButton(this)),
-      m_state(new QLabel(this)) {
+      m_state(new QLabel(this)),
+      m_help(new QToolButton(this)),
+      m_helpOverlay(new MapHelpOverlay(m_view)) {
+  m_help->setObjectName(QStringLiteral("mapHelpButton"));
+  m_help->setText(QStringLiteral("?"));
+  m_help->setToolTip(tr("The map's gestures and keys (?)"));
+  m_colorBy->setToolTip(tr("What the songs' colours show"));
   m_clearSelection->setObjectName(QStringLiteral("clearSelection"));
   m_clearSelection->setText(tr("Clear"));
   m_clearSelection->setToolTip(tr("Clear the selection (Escape)"));
@@ -77,6 +85,7 @@ MapPanel::MapPanel(QWidget* parent)
   bar->addWidget(m_state, 1);
   bar->addWidget(m_clearSelection);
   bar->addWidget(m_savePlaylist);
+  bar->addWidget(m_help);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(4);
@@ -116,7 +125,27 @@ MapPanel::MapPanel(QWidget* parent)
   m_view->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(m_view, &QWidget::customContextMenuRequested, this, &MapPanel::showMenu);
   connect(m_savePlaylist, &QPushButton::clicked, this, &MapPanel::savePlaylist);
+  connect(m_help, &QToolButton::clicked, this, &MapPanel::showHelp);
+  connect(m_view, &EmbeddingMapView::helpRequested, this, &MapPanel::showHelp);
+  connect(m_helpOverlay, &MapHelpOverlay::dismissed, this,
+          [] { settings::kMapHelpSeen.write(true); });
   updateState();
+}
+
+void MapPanel::showHelp() {
+  m_helpOverlay->showHelp();
+}
+
+void MapPanel::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  offerHelp();
+}
+
+void MapPanel::offerHelp() {
+  if (m_helpOffered || !m_helpOnFirstUse || !isVisible() || m_view->scene().points().isEmpty())
+    return;
+  m_helpOffered = true;
+  if (!settings::kMapHelpSeen.read()) showHelp();
 }
 
 void MapPanel::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
@@ -203,6 +232,7 @@ void MapPanel::rebuild() {
   recolor();
   setSearchText(m_search);
   updateState();
+  offerHelp();
 }
 
 void MapPanel::recolor() {

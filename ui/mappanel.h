@@ -18,6 +18,7 @@ class QToolButton;
 namespace songspace::ui {
 
 class EmbeddingMapView;
+class MapHelpOverlay;
 
 // The Map tab: the EmbeddingMapView with its colour-by choice (artist, tag, album), the landmarks
 // of the joint space (artists and tags), search highlight and a region selection (Shift+drag a
@@ -29,7 +30,9 @@ class EmbeddingMapView;
 // the artists of the selected (or, without a selection, the search-highlighted) songs and the
 // artists and tags whose names contain the search text, then the ones with more songs. Regions
 // are named by their songs' most probable tags (library::ModelSession::topTagOfFile, calibrated
-// models only), per zoom level (MapScene).
+// models only), per zoom level (MapScene). The map's gestures and keys are listed on a help
+// overlay (MapHelpOverlay) shown by itself the first time the map has songs (until dismissed once:
+// settings::kMapHelpSeen) and again by the "?" button or the ? key.
 class MapPanel : public QWidget {
   Q_OBJECT
  public:
@@ -47,6 +50,10 @@ class MapPanel : public QWidget {
   bool hasLayout() const { return m_layout != nullptr; }
   bool isRefined() const { return m_refined; }
   EmbeddingMapView* view() const { return m_view; }
+  MapHelpOverlay* helpOverlay() const { return m_helpOverlay; }
+  void showHelp();
+  // Whether the help shows by itself on first use (default true; off for screenshots).
+  void setHelpOnFirstUse(bool on) { m_helpOnFirstUse = on; }
   QList<int> regionSelection() const { return m_region; }
   // The selection's songs in the map's order (song ids are catalog file ids).
   QList<qint64> selectedFiles() const;
@@ -68,7 +75,11 @@ class MapPanel : public QWidget {
   void mixRequested(const songspace::ui::Location& seed);
   void selectionMixRequested(const QList<qint64>& fileIds);
 
+ protected:
+  void showEvent(QShowEvent* event) override;
+
  private:
+  void offerHelp();
   void rebuild();
   void recolor();
   void savePlaylist();
@@ -88,6 +99,10 @@ class MapPanel : public QWidget {
   QPushButton* m_savePlaylist;
   QToolButton* m_clearSelection;
   QLabel* m_state;
+  QToolButton* m_help;
+  MapHelpOverlay* m_helpOverlay;
+  bool m_helpOnFirstUse = true;
+  bool m_helpOffered = false;  // shown by itself once per panel at most
 };
 
 }  // namespace songspace::ui

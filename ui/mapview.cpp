@@ -246,8 +246,12 @@ bool EmbeddingMapView::event(QEvent* event) {
     const int landmark = landmarkAt(help->pos());
     if (landmark >= 0) {
       text = m_scene.landmarks()[landmark].label;
-    } else if (const int id = songAt(help->pos()); id >= 0 && m_tooltipProvider) {
-      text = m_tooltipProvider(id);
+    } else if (const int id = songAt(help->pos()); id >= 0) {
+      if (m_tooltipProvider) text = m_tooltipProvider(id);
+    } else if (!m_scene.isEmpty()) {
+      text =
+          tr("Drag to move, wheel to zoom, Shift+drag to select, right-click for more; "
+             "? lists every gesture");
     }
     if (text.isEmpty()) {
       QToolTip::hideText();
@@ -393,6 +397,10 @@ void EmbeddingMapView::keyPressEvent(QKeyEvent* event) {
       break;
     case Qt::Key_Down:
       setCenter(m_center + QPointF(0, pan));
+      break;
+    case Qt::Key_Question:
+    case Qt::Key_F1:
+      Q_EMIT helpRequested();
       break;
     case Qt::Key_Escape:
       if (m_drag == Drag::None) Q_EMIT clearSelectionRequested();

@@ -23,7 +23,8 @@ namespace songspace::ui {
 // landmark (landmarkClicked) — a click on empty space emits nothing and keeps the selection;
 // Shift+drag selects a rectangle, Alt+drag or Ctrl+drag a lasso polygon (songsSelected, emitted
 // on release, possibly empty). Keys: + / - zoom, 0 fits all, arrows pan, Escape cancels a drag
-// or else asks to clear the selection (clearSelectionRequested).
+// or else asks to clear the selection (clearSelectionRequested), ? or F1 asks for the gestures
+// (helpRequested). Hovering empty space shows a tooltip naming the main gestures.
 // Zoom is relative to the fit-all scale: zoom 1 shows every song and landmark.
 class EmbeddingMapView : public QWidget {
   Q_OBJECT
@@ -86,6 +87,7 @@ class EmbeddingMapView : public QWidget {
   void clearSelectionRequested();
   void landmarkClicked(songspace::ui::MapLandmark::Kind kind, int id);
   void hoveredSongChanged(int id);  // -1 when the cursor leaves every song
+  void helpRequested();             // ? or F1: the gestures and keys
 
  protected:
   bool event(QEvent* event) override;

@@ -36,6 +36,9 @@ inline const Key<QByteArray> kWindowState{QStringLiteral("window/state")};
 inline const Key<bool> kQueuePanelWanted{QStringLiteral("window/queuePanelWanted"), true};
 // The map's "Colour by" choice (MapPanel::ColorBy as int).
 inline const Key<int> kMapColorBy{QStringLiteral("map/colorBy"), 0};
+// Whether the map's help overlay (its gestures and keys) has been seen and dismissed: it shows by
+// itself once, the first time the map has songs; the map's "?" shows it again.
+inline const Key<bool> kMapHelpSeen{QStringLiteral("map/helpSeen"), false};
 // The catalog opened last (absolute path), reopened at start-up when it still exists.
 inline const Key<QString> kLastCatalog{QStringLiteral("library/lastCatalog")};
 // Whether the GUI starts with its dark palette (`songspace --dark` turns it on for one run).

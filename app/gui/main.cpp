@@ -23,6 +23,7 @@
 #include "ui/inspectorpanel.h"
 #include "ui/librarytablemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/mappanel.h"
 #include "ui/mpris.h"
 #include "ui/playerbar.h"
 #include "ui/settingskeys.h"
@@ -242,6 +243,8 @@ int main(int argc, char* argv[]) {
   songspace::ui::MainWindow window;
   const QStringList folders = parser.positionalArguments();
   const bool shooting = parser.isSet(screenshot);
+  // A screenshot shows the map, not the help that covers it on first use.
+  if (shooting) window.mapPanel()->setHelpOnFirstUse(false);
   if (parser.isSet(db)) {
     const QString path = QFileInfo(parser.value(db)).absoluteFilePath();
     if (shooting && !QFileInfo::exists(path)) {
