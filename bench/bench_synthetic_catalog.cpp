@@ -5,6 +5,9 @@
 // histograms and the mean and deviation of each summary dimension.
 //
 //   bench_synthetic_catalog --like DEMO.sqlite --songs N --db OUT.sqlite [--seed S]
+//                           [--genres G] [--pool-tags K]
+// --genres and --pool-tags: bench::SyntheticCatalogOptions (e.g. --genres 16 --pool-tags 0: the
+// 16 genre names are the only tags, as in a hand-tagged library).
 // Prints one JSON object: songs, artists, tags, playlists, seconds to write, catalog bytes.
 #include <chrono>
 #include <cstdio>
@@ -20,6 +23,7 @@ int main(int argc, char** argv) {
   std::string like, db;
   int songs = 10000;
   std::uint64_t seed = 1;
+  bench::SyntheticCatalogOptions options;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     if (name == "--like")
@@ -30,11 +34,16 @@ int main(int argc, char** argv) {
       songs = std::atoi(argv[i + 1]);
     else if (name == "--seed")
       seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (name == "--genres")
+      options.genres = std::atoi(argv[i + 1]);
+    else if (name == "--pool-tags")
+      options.poolTagsPerGenre = std::atoi(argv[i + 1]);
   }
-  if (like.empty() || db.empty() || songs < bench::kSyntheticSongsPerArtist) {
+  if (like.empty() || db.empty() || songs < bench::kSyntheticSongsPerArtist || options.genres < 1 ||
+      options.poolTagsPerGenre < 0) {
     std::fprintf(stderr,
                  "usage: bench_synthetic_catalog --like DEMO.sqlite --songs N --db OUT.sqlite "
-                 "[--seed S]\n");
+                 "[--seed S] [--genres G] [--pool-tags K]\n");
     return 2;
   }
   bench::CatalogShape shape;
@@ -53,7 +62,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   bench::SyntheticCatalogSummary summary;
-  status = bench::writeSyntheticCatalog(*catalog, shape, songs, seed, &summary);
+  status = bench::writeSyntheticCatalog(*catalog, shape, songs, seed, &summary, options);
   if (!status.ok()) {
     std::fprintf(stderr, "writing %s: %s\n", db.c_str(), status.message.c_str());
     return 1;

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "bench/synthcatalog/synthcatalog.h"
@@ -78,6 +79,29 @@ class TrainScaleTest : public QObject {
     QVERIFY2(loaded.ok(), loaded.message.c_str());
     QCOMPARE(m_loaded.dataset.data.numSongs(), kSongs);
     QCOMPARE(m_loaded.dataset.data.numArtists, summary.artists);
+  }
+
+  // A catalog of few tags (the README's map screenshot): 16 genres and no pool tags give exactly
+  // the 16 genre names, every song carrying its artist's (or, rarely, another genre's).
+  void fewTagsCatalog() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto catalog = core::Catalog::open(
+        QFile::encodeName(dir.filePath(QStringLiteral("few.sqlite"))).toStdString());
+    QVERIFY(catalog);
+    bench::SyntheticCatalogSummary summary;
+    bench::SyntheticCatalogOptions options;
+    options.genres = 16;
+    options.poolTagsPerGenre = 0;
+    const base::Status status = bench::writeSyntheticCatalog(
+        *catalog, bench::defaultCatalogShape(kSeed), 1000, kSeed, &summary, options);
+    QVERIFY2(status.ok(), status.message.c_str());
+    QCOMPARE(summary.artists, 100);
+    QCOMPARE(summary.tags, 16);
+    std::set<std::string> names;
+    for (const core::TagAssignment& assigned : catalog->allTags()) names.insert(assigned.tag.tag);
+    QCOMPARE(int(names.size()), 16);
+    for (const std::string& name : names) QVERIFY2(name.rfind("genre-", 0) == 0, name.c_str());
   }
 
   // One block of 16 dimensions, 4 epochs of 50 000 steps (about one pass over 10⁴ songs'

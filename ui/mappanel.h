@@ -48,6 +48,7 @@ class MapPanel : public QWidget {
   void setSearchText(const QString& text);
   void selectSong(qint64 fileId);  // no signal
   bool hasLayout() const { return m_layout != nullptr; }
+  std::shared_ptr<const library::MapLayout> mapLayout() const { return m_layout; }
   bool isRefined() const { return m_refined; }
   EmbeddingMapView* view() const { return m_view; }
   MapHelpOverlay* helpOverlay() const { return m_helpOverlay; }

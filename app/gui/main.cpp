@@ -1,4 +1,5 @@
-// songspace [--db FILE] [--screenshot PNG [--select TEXT] [--autotag-preview]] [--dark] [FOLDER...]
+// songspace [--db FILE] [--screenshot PNG [--select TEXT] [--autotag-preview] [--map-panel WxH]]
+//           [--dark] [FOLDER...]
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
@@ -47,7 +48,23 @@ struct ScreenshotPlan {
   QString png;
   QString select;        // the first song whose title or file name contains this; empty: row 0
   bool autotag = false;  // also the auto-tag preview of every song, <stem>-autotag.png
+  QSize mapPanel;        // also the map panel alone at this size, <stem>-mappanel.png; empty: no
 };
+
+// Renders a map panel of its own, `size` pixels, with what the window's map shows (data, layout,
+// colouring) to `png`: a picture of the map larger than its tab in the window.
+bool shootMapPanel(songspace::ui::MainWindow& window, QSize size, const QString& png) {
+  songspace::ui::MapPanel panel;
+  panel.setHelpOnFirstUse(false);
+  panel.setAttribute(Qt::WA_DontShowOnScreen);
+  panel.resize(size);
+  panel.show();
+  panel.setColorBy(window.mapPanel()->colorBy());
+  panel.setSnapshot(window.snapshot());
+  panel.setMapLayout(window.mapPanel()->mapLayout(), window.mapPanel()->isRefined());
+  QCoreApplication::processEvents();  // layouts settle
+  return panel.grab().save(png);
+}
 
 QString siblingPng(const QString& png, const QString& suffix) {
   const QFileInfo info(png);
@@ -171,8 +188,13 @@ void takeScreenshots(songspace::ui::MainWindow& window, const ScreenshotPlan& pl
         bool ok = window.grab().save(plan.png);
         window.setCurrentTab(songspace::ui::MainWindow::MapTab);
         QTimer::singleShot(300, &window, [&window, plan, mapPng, ok] {
-          const bool mapOk = window.grab().save(mapPng);
+          bool mapOk = window.grab().save(mapPng);
           QTextStream(stdout) << plan.png << "\n" << mapPng << "\n";
+          if (plan.mapPanel.isValid()) {
+            const QString panelPng = siblingPng(plan.png, QStringLiteral("-mappanel"));
+            mapOk = shootMapPanel(window, plan.mapPanel, panelPng) && mapOk;
+            QTextStream(stdout) << panelPng << "\n";
+          }
           if (plan.autotag) {
             window.setCurrentTab(songspace::ui::MainWindow::LibraryTab);
             shootAutotag(window, siblingPng(plan.png, QStringLiteral("-autotag")), ok && mapOk);
@@ -227,7 +249,13 @@ int main(int argc, char* argv[]) {
       QStringLiteral("autotag-preview"),
       QStringLiteral("With --screenshot: also open Tools › Auto-tag Files… for every song and "
                      "save its preview to <stem>-autotag.png."));
+  const QCommandLineOption mapPanel(
+      QStringLiteral("map-panel"),
+      QStringLiteral("With --screenshot: also save the map panel alone, WxH pixels (e.g. "
+                     "1400x900), to <stem>-mappanel.png."),
+      QStringLiteral("WxH"));
   parser.addOption(db);
+  parser.addOption(mapPanel);
   parser.addOption(screenshot);
   parser.addOption(select);
   parser.addOption(autotagPreview);
@@ -272,8 +300,17 @@ int main(int argc, char* argv[]) {
     }
   }
   if (shooting) {
-    takeScreenshots(window,
-                    {parser.value(screenshot), parser.value(select), parser.isSet(autotagPreview)});
+    QSize panelSize;
+    if (parser.isSet(mapPanel)) {
+      const QStringList sides = parser.value(mapPanel).split(QLatin1Char('x'));
+      if (sides.size() == 2) panelSize = QSize(sides[0].toInt(), sides[1].toInt());
+      if (!panelSize.isValid() || panelSize.isEmpty()) {
+        QTextStream(stderr) << "songspace: --map-panel wants WxH, e.g. 1400x900\n";
+        return 1;
+      }
+    }
+    takeScreenshots(window, {parser.value(screenshot), parser.value(select),
+                             parser.isSet(autotagPreview), panelSize});
   }
   return QApplication::exec();
 }

@@ -14,8 +14,7 @@ namespace songspace::bench {
 
 namespace {
 
-constexpr int kTagsPerGenre = 24;  // 20 genre names + 20 × 24 pool tags ≈ 500 tags
-constexpr int kSignature = 16;     // codewords of an artist's own timbre
+constexpr int kSignature = 16;  // codewords of an artist's own timbre
 constexpr double kSignatureShare = 0.4, kGenreShare = 0.3;
 constexpr double kKeepArtistTag = 0.8, kNoiseTag = 0.1;
 constexpr int kPlaylistSongs = 50;  // one playlist per this many songs
@@ -83,6 +82,7 @@ CatalogShape defaultCatalogShape(std::uint64_t seed) {
     const int nonzeros =
         kMinNonzeros + static_cast<int>(base::uniformBelow(rng, kMaxNonzeros - kMinNonzeros + 1));
     std::vector<float> counts;
+    counts.reserve(static_cast<std::size_t>(nonzeros));
     for (int k = 0; k < nonzeros; ++k)
       counts.push_back(static_cast<float>(1 + base::uniformBelow(rng, kMaxCount)));
     shape.counts.push_back(std::move(counts));
@@ -91,7 +91,10 @@ CatalogShape defaultCatalogShape(std::uint64_t seed) {
 }
 
 base::Status writeSyntheticCatalog(core::Catalog& catalog, const CatalogShape& shape, int songs,
-                                   std::uint64_t seed, SyntheticCatalogSummary* summary) {
+                                   std::uint64_t seed, SyntheticCatalogSummary* summary,
+                                   const SyntheticCatalogOptions& options) {
+  const int genres = std::max(1, options.genres);
+  const int poolTags = std::max(0, options.poolTagsPerGenre);
   if (songs < kSyntheticSongsPerArtist || shape.codewords <= 0 || shape.counts.empty())
     return invalid("a synthetic catalog needs at least " +
                    std::to_string(kSyntheticSongsPerArtist) +
@@ -112,8 +115,8 @@ base::Status writeSyntheticCatalog(core::Catalog& catalog, const CatalogShape& s
     return status;
   const int featureVersion = library::featureVersionFor(codebookId);
 
-  // Genres: a codeword band (a contiguous K / kSyntheticGenres words) and a summary direction.
-  std::vector<std::vector<float>> genreSummary(kSyntheticGenres, std::vector<float>(dims));
+  // Genres: a codeword band (a contiguous K / genres words) and a summary direction.
+  std::vector<std::vector<float>> genreSummary(genres, std::vector<float>(dims));
   for (auto& g : genreSummary)
     for (float& v : g) v = static_cast<float>(base::standardNormal(rng));
   const int artists = songs / kSyntheticSongsPerArtist;
@@ -126,24 +129,23 @@ base::Status writeSyntheticCatalog(core::Catalog& catalog, const CatalogShape& s
   std::vector<Artist> roster(static_cast<std::size_t>(artists));
   for (int a = 0; a < artists; ++a) {
     Artist& artist = roster[static_cast<std::size_t>(a)];
-    artist.genre = static_cast<int>(base::uniformBelow(rng, kSyntheticGenres));
+    artist.genre = static_cast<int>(base::uniformBelow(rng, genres));
     for (int k = 0; k < kSignature; ++k)
       artist.signature.push_back(
           static_cast<int>(base::uniformBelow(rng, static_cast<std::uint32_t>(K))));
     for (int k = 0; k < dims; ++k)
       artist.summary.push_back(static_cast<float>(base::standardNormal(rng)));
     artist.tags.push_back(numbered("genre", artist.genre));
-    const int extra = 1 + static_cast<int>(base::uniformBelow(rng, 3));
+    const int extra = poolTags > 0 ? 1 + static_cast<int>(base::uniformBelow(rng, 3)) : 0;
     for (int t = 0; t < extra; ++t)
       artist.tags.push_back(numbered(
-          "tag",
-          artist.genre * kTagsPerGenre + static_cast<int>(base::uniformBelow(rng, kTagsPerGenre))));
+          "tag", artist.genre * poolTags + static_cast<int>(base::uniformBelow(rng, poolTags))));
   }
 
   std::vector<std::int64_t> fileIds;
-  std::vector<std::vector<std::int64_t>> filesOfGenre(kSyntheticGenres);
+  std::vector<std::vector<std::int64_t>> filesOfGenre(genres);
   std::map<std::string, int> tagNames;
-  const int genreBand = std::max(1, K / kSyntheticGenres);
+  const int genreBand = std::max(1, K / genres);
   base::Status status = catalog.beginBatch();
   for (int s = 0; s < songs && status.ok(); ++s) {
     const int a = s / kSyntheticSongsPerArtist < artists
@@ -160,9 +162,12 @@ base::Status writeSyntheticCatalog(core::Catalog& catalog, const CatalogShape& s
     record.info.durationSeconds = 180;
     for (const std::string& tag : artist.tags)
       if (base::uniform01(rng) < kKeepArtistTag) record.info.freeTags.push_back(tag);
-    if (base::uniform01(rng) < kNoiseTag)
-      record.info.freeTags.push_back(numbered(
-          "tag", static_cast<int>(base::uniformBelow(rng, kSyntheticGenres * kTagsPerGenre))));
+    if (base::uniform01(rng) < kNoiseTag) {
+      record.info.freeTags.push_back(
+          poolTags > 0
+              ? numbered("tag", static_cast<int>(base::uniformBelow(rng, genres * poolTags)))
+              : numbered("genre", static_cast<int>(base::uniformBelow(rng, genres))));
+    }
     for (const std::string& tag : record.info.freeTags) tagNames[tag] += 1;
 
     // Codewords: the count values of a random reference song, on words from the planted mixture.
@@ -206,7 +211,7 @@ base::Status writeSyntheticCatalog(core::Catalog& catalog, const CatalogShape& s
   // Playlists: mostly one genre.
   const int playlists = std::max(1, songs / kPlaylistSongs);
   for (int p = 0; p < playlists && status.ok(); ++p) {
-    const auto genre = static_cast<std::size_t>(base::uniformBelow(rng, kSyntheticGenres));
+    const auto genre = static_cast<std::size_t>(base::uniformBelow(rng, genres));
     const int length = 20 + static_cast<int>(base::uniformBelow(rng, 21));
     std::vector<core::PlaylistEntry> entries;
     for (int i = 0; i < length; ++i) {

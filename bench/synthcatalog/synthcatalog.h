@@ -6,7 +6,8 @@
 // bench/bench_synthetic_catalog.cpp and tests/tst_trainscale.cpp.
 //
 // Planted structure (what training should recover):
-// - genres: kSyntheticGenres, each with a band of codewords and a summary direction;
+// - genres: kSyntheticGenres (SyntheticCatalogOptions), each with a band of codewords and a summary
+// direction;
 // - artists: N / kSyntheticSongsPerArtist, each in one genre, with a timbre — 16 codewords of its
 //   own and a summary offset — and 2–4 tags (its genre's name and tags of its genre's pool);
 // - songs: codewords drawn from the artist's signature (40 %), the genre's band (30 %) or any
@@ -27,6 +28,15 @@ namespace songspace::bench {
 
 inline constexpr int kSyntheticGenres = 20;
 inline constexpr int kSyntheticSongsPerArtist = 10;
+inline constexpr int kSyntheticPoolTagsPerGenre = 24;  // 20 genres: ≈ 500 tags in all
+
+// How many genres and tags (defaults: the catalogs of docs/experiments.md §6). With no pool tags
+// the genre names are the only tags, and a song's noise tag is a random genre's name: a library
+// of few tags, like a hand-tagged one.
+struct SyntheticCatalogOptions {
+  int genres = kSyntheticGenres;                      // ≥ 1
+  int poolTagsPerGenre = kSyntheticPoolTagsPerGenre;  // ≥ 0
+};
 
 // The shapes synthetic songs copy: codebook size and frame dimension, every reference song's
 // nonzero codeword counts (each synthetic song takes the count values of a random one, so
@@ -56,6 +66,7 @@ struct SyntheticCatalogSummary {
 // Writes `songs` (≥ kSyntheticSongsPerArtist) synthetic songs, their codebook and playlists into
 // an open, empty catalog, in batches. Deterministic for a seed and shape.
 base::Status writeSyntheticCatalog(core::Catalog& catalog, const CatalogShape& shape, int songs,
-                                   std::uint64_t seed, SyntheticCatalogSummary* summary = nullptr);
+                                   std::uint64_t seed, SyntheticCatalogSummary* summary = nullptr,
+                                   const SyntheticCatalogOptions& options = {});
 
 }  // namespace songspace::bench
