@@ -8,8 +8,16 @@
 //   bench_tsne --points 20000 --knn approx [--theta T] [--iterations I]
 //              [--exaggeration-iterations E] [--probes P]
 //   bench_tsne --points 110500 --knn approx ...    (10⁵ songs, 10⁴ artists, 500 tags)
+//   bench_tsne --points 5000 --warm 250 [--warm-iterations I] [--warm-exaggeration-iterations E]
+//              [--warm-rescale 1]                 (a retrain: cold against warm start, below)
 // With --place M: no t-SNE; the first M songs are held out and placed (core::placeOnMap) on a
 // map of the other points, and the time of that placement is printed.
+// With --warm M: a retrain. A map of the planted points without their first M songs, then the
+// planted space "retrained" (a random linear distortion, fresh noise and a rotation of every
+// point; the first M songs now present) laid out twice: a cold start (tsne, forPoints) and a warm
+// start from the previous map (carryOverMap, then tsneFromLayout with forWarmStart); printed:
+// each one's time, neighbour preservation and Procrustes disparity of the kept points against
+// the previous map.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -19,6 +27,8 @@
 #include <ctime>
 #include <string>
 #include <vector>
+
+#include <Eigen/QR>
 
 #include "core/base/random.h"
 #include "core/base/status.h"
@@ -75,6 +85,40 @@ Eigen::MatrixXf plantedJointSpace(int n, int d, std::uint64_t seed) {
   return points;
 }
 
+// The same points after a retrain: x ↦ (x (I + 0.3 G / √d) + 0.3 ν / √d) Q with G and ν standard
+// normal and Q a random rotation. Neighbourhoods mostly survive; the global geometry does not.
+Eigen::MatrixXf retrainedSpace(const Eigen::MatrixXf& points, std::uint64_t seed) {
+  base::Xoshiro256 rng(seed);
+  auto normal = [&] { return static_cast<float>(base::standardNormal(rng)); };
+  const Eigen::Index d = points.cols();
+  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+  Eigen::MatrixXf distortion = Eigen::MatrixXf::Identity(d, d);
+  for (Eigen::Index i = 0; i < distortion.size(); ++i)
+    distortion.data()[i] += 0.3f * scale * normal();
+  Eigen::MatrixXf random(d, d);
+  for (Eigen::Index i = 0; i < random.size(); ++i) random.data()[i] = normal();
+  const Eigen::MatrixXf rotation = Eigen::HouseholderQR<Eigen::MatrixXf>(random).householderQ();
+  Eigen::MatrixXf noise(points.rows(), d);
+  for (Eigen::Index i = 0; i < noise.size(); ++i) noise.data()[i] = 0.3f * scale * normal();
+  return (points * distortion + noise) * rotation;
+}
+
+struct Timed {
+  TsneResult result;
+  double seconds = 0, cpuSeconds = 0;
+};
+
+template <typename Run>
+Timed timed(const Run& run) {
+  Timed out;
+  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpuStart = std::clock();
+  out.result = run();
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.cpuSeconds = static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC;
+  return out;
+}
+
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -82,7 +126,8 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int n = 20000, probes = 2000, place = 0;
+  int n = 20000, probes = 2000, place = 0, warm = 0, warmIterations = 0, warmExaggeration = -1;
+  bool warmRescale = false;
   TsneParameters parameters;
   parameters.neighbours = TsneParameters::Neighbours::Exact;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -94,6 +139,14 @@ int main(int argc, char** argv) {
       probes = std::atoi(value);
     else if (flag == "--place")
       place = std::atoi(value);
+    else if (flag == "--warm")
+      warm = std::atoi(value);
+    else if (flag == "--warm-rescale")
+      warmRescale = std::atoi(value) != 0;
+    else if (flag == "--warm-iterations")
+      warmIterations = std::atoi(value);
+    else if (flag == "--warm-exaggeration-iterations")
+      warmExaggeration = std::atoi(value);
     else if (flag == "--theta")
       parameters.theta = std::atof(value);
     else if (flag == "--iterations")
@@ -111,6 +164,47 @@ int main(int argc, char** argv) {
   }
   const int d = TrainOptions{}.dimension;
   const Eigen::MatrixXf points = plantedJointSpace(n, d, 1);
+
+  if (warm > 0) {
+    warm = std::clamp(warm, 0, n - 4);
+    const Eigen::MatrixXf before = points.bottomRows(n - warm);
+    const Timed previous = timed([&] { return tsne(before, parameters); });
+    const Eigen::MatrixXf after = retrainedSpace(points, 2);
+    const Timed cold = timed([&] { return tsne(after, parameters); });
+    TsneParameters warmParameters = TsneParameters::forWarmStart(n);
+    warmParameters.neighbours = parameters.neighbours;
+    warmParameters.theta = parameters.theta;
+    if (warmIterations > 0) warmParameters.iterations = warmIterations;
+    if (warmExaggeration >= 0) warmParameters.exaggerationIterations = warmExaggeration;
+    if (warmRescale) warmParameters.initialScale = TsneParameters::InitialScale::Rescale;
+    Eigen::MatrixXf previousRows = Eigen::MatrixXf::Zero(n, 2);
+    previousRows.bottomRows(n - warm) = previous.result.embedding;
+    std::vector<bool> kept(static_cast<std::size_t>(n), true);
+    std::fill(kept.begin(), kept.begin() + warm, false);
+    const Timed warmed = timed([&] {
+      return tsneFromLayout(after, carryOverMap(after, previousRows, kept), warmParameters);
+    });
+    if (!previous.result.status.ok() || !cold.result.status.ok() || !warmed.result.status.ok())
+      return 1;
+    const std::vector<int> probeRows = evenProbes(n, probes);
+    auto disparity = [&](const Timed& run) {
+      return procrustesDisparity(previous.result.embedding,
+                                 run.result.embedding.bottomRows(n - warm));
+    };
+    std::printf(
+        "{\"points\": %d, \"new_songs\": %d, \"warm_rescaled\": %s, \"cold\": {\"iterations\": %d, "
+        "\"exaggeration_iterations\": %d, \"seconds\": %.1f, \"cpu_seconds\": %.1f, "
+        "\"preservation10\": %.4f, \"disparity\": %.4f}, \"warm\": {\"iterations\": %d, "
+        "\"exaggeration_iterations\": %d, \"seconds\": %.1f, \"cpu_seconds\": %.1f, "
+        "\"preservation10\": %.4f, \"disparity\": %.4f}}\n",
+        n, warm, warmRescale ? "true" : "false", parameters.iterations,
+        parameters.exaggerationIterations, cold.seconds, cold.cpuSeconds,
+        neighbourPreservation(after, cold.result.embedding, 10, probeRows), disparity(cold),
+        warmParameters.iterations, warmParameters.exaggerationIterations, warmed.seconds,
+        warmed.cpuSeconds, neighbourPreservation(after, warmed.result.embedding, 10, probeRows),
+        disparity(warmed));
+    return 0;
+  }
 
   if (place > 0) {
     // The cost of placement does not depend on the map's shape: time it on the PCA layout.

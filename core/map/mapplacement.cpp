@@ -51,4 +51,30 @@ Eigen::MatrixXf placeOnMap(const Eigen::MatrixXf& points, const Eigen::MatrixXf&
   return placed;
 }
 
+Eigen::MatrixXf carryOverMap(const Eigen::MatrixXf& points, const Eigen::MatrixXf& previous,
+                             const std::vector<bool>& kept, int k) {
+  const Eigen::Index n = points.rows();
+  Eigen::MatrixXf layout = Eigen::MatrixXf::Zero(n, 2);
+  if (previous.rows() != n || previous.cols() != 2 || static_cast<Eigen::Index>(kept.size()) != n)
+    return layout;
+  std::vector<Eigen::Index> keptRows, placedRows;
+  for (Eigen::Index i = 0; i < n; ++i)
+    (kept[static_cast<std::size_t>(i)] ? keptRows : placedRows).push_back(i);
+  if (keptRows.empty()) return layout;
+  Eigen::MatrixXf keptPoints(static_cast<Eigen::Index>(keptRows.size()), points.cols());
+  Eigen::MatrixXf keptMap(static_cast<Eigen::Index>(keptRows.size()), 2);
+  for (std::size_t r = 0; r < keptRows.size(); ++r) {
+    keptPoints.row(static_cast<Eigen::Index>(r)) = points.row(keptRows[r]);
+    keptMap.row(static_cast<Eigen::Index>(r)) = previous.row(keptRows[r]);
+    layout.row(keptRows[r]) = previous.row(keptRows[r]);
+  }
+  Eigen::MatrixXf newPoints(static_cast<Eigen::Index>(placedRows.size()), points.cols());
+  for (std::size_t r = 0; r < placedRows.size(); ++r)
+    newPoints.row(static_cast<Eigen::Index>(r)) = points.row(placedRows[r]);
+  const Eigen::MatrixXf placed = placeOnMap(keptPoints, keptMap, newPoints, k);
+  for (std::size_t r = 0; r < placedRows.size(); ++r)
+    layout.row(placedRows[r]) = placed.row(static_cast<Eigen::Index>(r));
+  return layout;
+}
+
 }  // namespace songspace::core

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <vector>
 
 #include "core/base/parameter.h"
 
@@ -25,5 +26,16 @@ struct MapPlacement {
 Eigen::MatrixXf placeOnMap(const Eigen::MatrixXf& points, const Eigen::MatrixXf& map,
                            const Eigen::MatrixXf& newPoints,
                            int k = MapPlacement::kNeighbours.defaultValue);
+
+// The starting layout for a warm-started map (core::tsneFromLayout) after the space changed (a
+// retrain): rows i with kept[i] keep previous.row(i); every other row is placed by placeOnMap
+// among the kept rows, distances taken in the NEW space `points` (n × d), so a new song, artist
+// or tag starts beside the kept songs it is now near. previous: n × 2 (rows not kept are
+// ignored, may hold anything); kept: n flags. Returns n × 2. No kept row (or shapes that do not
+// match) places every row at the origin, as placeOnMap does. Cost: placeOnMap's with the kept
+// rows as the old points. Pure function: safe on any thread.
+Eigen::MatrixXf carryOverMap(const Eigen::MatrixXf& points, const Eigen::MatrixXf& previous,
+                             const std::vector<bool>& kept,
+                             int k = MapPlacement::kNeighbours.defaultValue);
 
 }  // namespace songspace::core

@@ -1,5 +1,6 @@
 #include "core/map/mapquality.h"
 
+#include <Eigen/SVD>
 #include <algorithm>
 #include <utility>
 
@@ -16,6 +17,7 @@ std::vector<int> nearestRows(const Eigen::MatrixXf& points, int row, int k) {
     if (j != row) order.emplace_back(distances[j], j);
   std::partial_sort(order.begin(), order.begin() + k, order.end());
   std::vector<int> rows;
+  rows.reserve(static_cast<std::size_t>(k));
   for (int r = 0; r < k; ++r) rows.push_back(order[static_cast<std::size_t>(r)].second);
   std::sort(rows.begin(), rows.end());
   return rows;
@@ -40,6 +42,23 @@ double neighbourPreservation(const Eigen::MatrixXf& points, const Eigen::MatrixX
     ++counted;
   }
   return counted > 0 ? sum / counted : 0;
+}
+
+double procrustesDisparity(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols() || a.rows() < 2) return 1;
+  // Doubles: the centred sums of a large float map lose digits that the disparity needs.
+  Eigen::MatrixXd x = a.cast<double>();
+  Eigen::MatrixXd y = b.cast<double>();
+  x.rowwise() -= x.colwise().mean();
+  y.rowwise() -= y.colwise().mean();
+  const double normX = x.norm();
+  const double normY = y.norm();
+  if (normX == 0 || normY == 0) return 1;
+  x /= normX;
+  y /= normY;
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(x.transpose() * y);
+  const double traced = svd.singularValues().sum();
+  return std::clamp(1 - traced * traced, 0.0, 1.0);
 }
 
 std::vector<int> evenProbes(int n, int count) {

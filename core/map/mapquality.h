@@ -14,6 +14,15 @@ namespace songspace::core {
 double neighbourPreservation(const Eigen::MatrixXf& points, const Eigen::MatrixXf& map, int k,
                              const std::vector<int>& probes);
 
+// How far apart two layouts of the same points are once position, scale, rotation and reflection
+// are set aside: orthogonal Procrustes analysis as scipy.spatial.procrustes computes it (Gower,
+// Psychometrika 1975). Both n × c matrices (rows matched) are centred and scaled to unit
+// Frobenius norm; the disparity is the sum of squared differences after the best rotation or
+// reflection and uniform scaling of b onto a, 1 − (Σ singular values of aᵀb)², in [0, 1]: 0 for
+// the same shape, about 1 for unrelated ones. Returns 1 when the shapes differ, n < 2 or
+// either layout has every row at one point. O(n c²).
+double procrustesDisparity(const Eigen::MatrixXf& a, const Eigen::MatrixXf& b);
+
 // Every row of [0, n), or `count` rows spread evenly over it when count < n (deterministic).
 std::vector<int> evenProbes(int n, int count);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/base/random.h"
@@ -21,6 +22,14 @@ constexpr double kMomentumLate = 0.8;
 constexpr double kMinGain = 0.01;
 constexpr int kMaxTreeDepth = 48;  // deeper than float resolution; guards against duplicates
 
+// Where point i's coordinates sit in the interleaved position vectors (x, y, x, y, …).
+constexpr std::size_t xIndex(int i) {
+  return 2 * static_cast<std::size_t>(i);
+}
+constexpr std::size_t yIndex(int i) {
+  return xIndex(i) + 1;
+}
+
 // Region quadtree over the embedding, rebuilt every iteration; nodes summarise their points by
 // count and centre of mass for the Barnes–Hut approximation of the repulsive forces.
 class QuadTree {
@@ -28,10 +37,10 @@ class QuadTree {
   QuadTree(const std::vector<double>& y, int n) : m_y(y) {
     double minX = y[0], maxX = y[0], minY = y[1], maxY = y[1];
     for (int i = 1; i < n; ++i) {
-      minX = std::min(minX, y[2 * i]);
-      maxX = std::max(maxX, y[2 * i]);
-      minY = std::min(minY, y[2 * i + 1]);
-      maxY = std::max(maxY, y[2 * i + 1]);
+      minX = std::min(minX, y[xIndex(i)]);
+      maxX = std::max(maxX, y[xIndex(i)]);
+      minY = std::min(minY, y[yIndex(i)]);
+      maxY = std::max(maxY, y[yIndex(i)]);
     }
     const double half = std::max(maxX - minX, maxY - minY) / 2 * (1 + 1e-6) + 1e-12;
     m_nodes.reserve(static_cast<size_t>(n) * 2);
@@ -41,8 +50,8 @@ class QuadTree {
 
   // Adds the repulsive force on point i (unnormalised) to force and returns its share of Z.
   double repulsion(int i, double theta, double force[2]) const {
-    const double x = m_y[2 * i];
-    const double y = m_y[2 * i + 1];
+    const double x = m_y[xIndex(i)];
+    const double y = m_y[yIndex(i)];
     const double theta2 = theta * theta;
     double z = 0;
     int stack[4 * kMaxTreeDepth + 8];
@@ -85,8 +94,8 @@ class QuadTree {
   }
 
   void insert(int i) {
-    const double x = m_y[2 * i];
-    const double y = m_y[2 * i + 1];
+    const double x = m_y[xIndex(i)];
+    const double y = m_y[yIndex(i)];
     int node = 0;
     for (int depth = 0;; ++depth) {
       Node* current = &m_nodes[static_cast<size_t>(node)];
@@ -99,7 +108,7 @@ class QuadTree {
           return;
         }
         const int old = current->point;
-        const bool same = m_y[2 * old] == x && m_y[2 * old + 1] == y;
+        const bool same = m_y[xIndex(old)] == x && m_y[yIndex(old)] == y;
         if (same || depth >= kMaxTreeDepth) return;  // merged leaf: mass without subdivision
         subdivide(node, old);
         current = &m_nodes[static_cast<size_t>(node)];
@@ -117,10 +126,10 @@ class QuadTree {
     }
     m_nodes[static_cast<size_t>(node)].firstChild = first;
     m_nodes[static_cast<size_t>(node)].point = -1;
-    Node& child = m_nodes[static_cast<size_t>(childFor(node, m_y[2 * old], m_y[2 * old + 1]))];
+    Node& child = m_nodes[static_cast<size_t>(childFor(node, m_y[xIndex(old)], m_y[yIndex(old)]))];
     child.count = 1;
-    child.sumX = m_y[2 * old];
-    child.sumY = m_y[2 * old + 1];
+    child.sumX = m_y[xIndex(old)];
+    child.sumY = m_y[yIndex(old)];
     child.point = old;
   }
 
@@ -128,18 +137,23 @@ class QuadTree {
   std::vector<Node> m_nodes;
 };
 
-Eigen::MatrixXf scaledPcaLayout(const Eigen::MatrixXf& points, std::uint64_t seed) {
-  const int n = static_cast<int>(points.rows());
-  Eigen::MatrixXf layout = pcaProject(points, 2);
-  const double mean = n > 0 ? layout.col(0).mean() : 0.0;
-  const double std0 =
-      n > 1 ? std::sqrt((layout.col(0).array() - mean).square().sum() / (n - 1)) : 0.0;
-  if (std0 > 0) layout *= static_cast<float>(kInitialStd / std0);
+// `initial` centred, scaled to std kInitialStd in its first column (the second if the first does
+// not vary) unless `keepScale`, then jittered by kJitterStd / kInitialStd of that std.
+Eigen::MatrixXf scaledLayout(const Eigen::MatrixXf& initial, bool keepScale, std::uint64_t seed) {
+  const Eigen::Index n = initial.rows();
+  Eigen::MatrixXf layout = initial;
+  if (n > 0) layout.rowwise() -= layout.colwise().mean();
+  double scale = 0;
+  for (Eigen::Index c = 0; c < 2 && scale == 0 && n > 1; ++c)
+    scale =
+        std::sqrt(static_cast<double>(layout.col(c).squaredNorm()) / static_cast<double>(n - 1));
+  if (scale > 0 && !keepScale) layout *= static_cast<float>(kInitialStd / scale);
+  double jitterStd = kInitialStd;  // nothing varies: spread the points
+  if (scale > 0) jitterStd = keepScale ? kJitterStd / kInitialStd * scale : kJitterStd;
   // Our own normal draws: std::normal_distribution differs between standard libraries, and the
   // same seed must give the same map everywhere.
   base::Xoshiro256 rng(seed);
-  const double jitterStd = std0 > 0 ? kJitterStd : kInitialStd;
-  for (int i = 0; i < n; ++i) {
+  for (Eigen::Index i = 0; i < n; ++i) {
     for (int c = 0; c < 2; ++c)
       layout(i, c) += static_cast<float>(jitterStd * base::standardNormal(rng));
   }
@@ -169,6 +183,20 @@ void parallelFor(int n, const Body& body) {
   body(0, std::min(n, chunk));
 }
 
+base::Status checkInput(int n, const TsneParameters& parameters) {
+  if (!parameters.isValid()) {
+    return base::Status::failure(base::ErrorCode::InvalidArgument,
+                                 "t-SNE parameters outside their declared ranges");
+  }
+  if (n > TsneParameters::kMaxPoints) {
+    return base::Status::failure(base::ErrorCode::TooManyPoints,
+                                 "t-SNE lays out at most " +
+                                     std::to_string(TsneParameters::kMaxPoints) + " points, not " +
+                                     std::to_string(n));
+  }
+  return base::Status::success();
+}
+
 }  // namespace
 
 TsneParameters TsneParameters::forPoints(int n) {
@@ -180,23 +208,39 @@ TsneParameters TsneParameters::forPoints(int n) {
   return parameters;
 }
 
+TsneParameters TsneParameters::forWarmStart(int n) {
+  TsneParameters parameters = forPoints(n);
+  parameters.iterations = kWarmStartIterations;
+  parameters.exaggerationIterations = 0;
+  parameters.initialScale = InitialScale::Keep;
+  return parameters;
+}
+
 TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
                 const TsneProgress& progress, const std::atomic<bool>* cancel) {
+  if (base::Status status = checkInput(static_cast<int>(points.rows()), parameters); !status.ok()) {
+    TsneResult result;
+    result.status = std::move(status);
+    return result;
+  }
+  return tsneFromLayout(points, pcaProject(points, 2), parameters, progress, cancel);
+}
+
+TsneResult tsneFromLayout(const Eigen::MatrixXf& points, const Eigen::MatrixXf& initial,
+                          const TsneParameters& parameters, const TsneProgress& progress,
+                          const std::atomic<bool>* cancel) {
   TsneResult result;
   const int n = static_cast<int>(points.rows());
-  if (!parameters.isValid()) {
+  result.status = checkInput(n, parameters);
+  if (!result.status.ok()) return result;
+  if (initial.rows() != n || initial.cols() != 2 || !initial.allFinite()) {
     result.status = base::Status::failure(base::ErrorCode::InvalidArgument,
-                                          "t-SNE parameters outside their declared ranges");
+                                          "t-SNE's initial layout is not one finite 2-D "
+                                          "position per point");
     return result;
   }
-  if (n > TsneParameters::kMaxPoints) {
-    result.status = base::Status::failure(base::ErrorCode::TooManyPoints,
-                                          "t-SNE lays out at most " +
-                                              std::to_string(TsneParameters::kMaxPoints) +
-                                              " points, not " + std::to_string(n));
-    return result;
-  }
-  result.embedding = scaledPcaLayout(points, parameters.seed);
+  result.embedding = scaledLayout(
+      initial, parameters.initialScale == TsneParameters::InitialScale::Keep, parameters.seed);
   if (n < 4) return result;
 
   // Small inputs cannot support the requested perplexity: cap it so k = 3·perplexity fits.
@@ -214,8 +258,8 @@ TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
 
   std::vector<double> y(static_cast<size_t>(2 * n));
   for (int i = 0; i < n; ++i) {
-    y[2 * i] = result.embedding(i, 0);
-    y[2 * i + 1] = result.embedding(i, 1);
+    y[xIndex(i)] = result.embedding(i, 0);
+    y[yIndex(i)] = result.embedding(i, 1);
   }
   std::vector<double> gradient(y.size()), update(y.size(), 0.0), gains(y.size(), 1.0);
   std::vector<double> repulsive(y.size()), zPerPoint(static_cast<size_t>(n));
@@ -235,8 +279,8 @@ TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
       for (int i = begin; i < end; ++i) {
         double force[2] = {0, 0};
         zPerPoint[static_cast<size_t>(i)] = tree.repulsion(i, parameters.theta, force);
-        repulsive[2 * i] = force[0];
-        repulsive[2 * i + 1] = force[1];
+        repulsive[xIndex(i)] = force[0];
+        repulsive[yIndex(i)] = force[1];
       }
     });
     double z = 0;
@@ -247,15 +291,15 @@ TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
         double ax = 0, ay = 0;
         for (int e = p.rowStart[i]; e < p.rowStart[i + 1]; ++e) {
           const int j = p.columns[e];
-          const double dx = y[2 * i] - y[2 * j];
-          const double dy = y[2 * i + 1] - y[2 * j + 1];
+          const double dx = y[xIndex(i)] - y[xIndex(j)];
+          const double dy = y[yIndex(i)] - y[yIndex(j)];
           const double w = exaggeration * p.values[e] / (1.0 + dx * dx + dy * dy);
           ax += w * dx;
           ay += w * dy;
         }
         // The factor 4 of the KL gradient, which the auto learning rate assumes.
-        gradient[2 * i] = 4 * (ax - repulsive[2 * i] / z);
-        gradient[2 * i + 1] = 4 * (ay - repulsive[2 * i + 1] / z);
+        gradient[xIndex(i)] = 4 * (ax - repulsive[xIndex(i)] / z);
+        gradient[yIndex(i)] = 4 * (ay - repulsive[yIndex(i)] / z);
       }
     });
 
@@ -270,15 +314,15 @@ TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters,
     meanX /= n;
     meanY /= n;
     for (int i = 0; i < n; ++i) {
-      y[2 * i] -= meanX;
-      y[2 * i + 1] -= meanY;
+      y[xIndex(i)] -= meanX;
+      y[yIndex(i)] -= meanY;
     }
     result.iterationsRun = iteration + 1;
     if (progress) progress(iteration + 1, total);
   }
   for (int i = 0; i < n; ++i) {
-    result.embedding(i, 0) = static_cast<float>(y[2 * i]);
-    result.embedding(i, 1) = static_cast<float>(y[2 * i + 1]);
+    result.embedding(i, 0) = static_cast<float>(y[xIndex(i)]);
+    result.embedding(i, 1) = static_cast<float>(y[yIndex(i)]);
   }
   return result;
 }

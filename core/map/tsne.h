@@ -15,6 +15,10 @@ namespace songspace::core {
 struct TsneParameters {
   // Auto: exact kNN up to kExactKnnMaxPoints, approximate above.
   enum class Neighbours { Auto, Exact, Approximate };
+  // What tsneFromLayout does with the scale of its initial layout: Rescale it to std 1e-4 (a
+  // layout that is not yet a t-SNE map, such as PCA), or Keep it (a previous t-SNE map,
+  // continued at its own scale).
+  enum class InitialScale { Rescale, Keep };
   static constexpr base::ParameterSpec<double> kPerplexity{
       "perplexity", 30.0, 2.0, 100.0, "effective number of neighbours; k = 3 * perplexity"};
   static constexpr base::ParameterSpec<int> kIterations{
@@ -40,9 +44,19 @@ struct TsneParameters {
   static constexpr double kLargeMapTheta = 1.0;
   static constexpr int kLargeMapIterations = 500;
 
+  // A warm start (tsneFromLayout from a previous map) keeps the map's scale and runs this many
+  // iterations, none of them exaggerated: the previous layout is already near a minimum, so it
+  // is continued as openTSNE continues an existing embedding (TSNEEmbedding.optimize, its
+  // transform() likewise without early exaggeration), and fewer iterations suffice. Shrunk to
+  // std 1e-4 or exaggerated, the layout is pulled together and its groups re-arranged, undoing
+  // what the warm start keeps. All three measured in docs/experiments.md §3.9.
+  static constexpr int kWarmStartIterations = 250;
+
   // The defaults for a map of n points: kLargeMapTheta and kLargeMapIterations above
   // kExactKnnMaxPoints, the declared defaults otherwise.
   static TsneParameters forPoints(int n);
+  // forPoints(n) for a warm start: kWarmStartIterations, no early exaggeration, Keep.
+  static TsneParameters forWarmStart(int n);
 
   double perplexity = kPerplexity.defaultValue;
   int iterations = kIterations.defaultValue;
@@ -51,6 +65,7 @@ struct TsneParameters {
   double exaggeration = kExaggeration.defaultValue;
   int exaggerationIterations = kExaggerationIterations.defaultValue;
   Neighbours neighbours = Neighbours::Auto;
+  InitialScale initialScale = InitialScale::Rescale;
   std::uint64_t seed =
       base::kSeedSpec.defaultValue;  // jitter that separates coincident points; same seed, same map
 
@@ -76,7 +91,25 @@ using TsneProgress = std::function<void(int iteration, int total)>;
 // Embeds the rows of `points` (n × d) in 2-D. Initialised from PCA scaled to std 1e-4, so the
 // result is deterministic for a seed and a re-run does not flip or rotate the map. `cancel` is
 // read every iteration. n < 4 has no neighbourhood to model: the scaled PCA layout is returned.
+// The same as tsneFromLayout(points, pcaProject(points, 2), …).
 TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters = {},
                 const TsneProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
+
+// A warm start: t-SNE of `points` (n × d) starting from `initial` (n × 2, row i the starting
+// position of point i: a previous map, or a previous map with new points placed by
+// core::carryOverMap). The layout is centred; with InitialScale::Rescale (tsne()'s PCA start) it
+// is scaled uniformly so that its first column has standard deviation 1e-4 (openTSNE's
+// initialization.rescale; Kobak & Berens, Nat. Commun. 2019: a large initial scale lets early
+// exaggeration tear the layout apart), with Keep (TsneParameters::forWarmStart: a previous
+// t-SNE map, in its own units) it stays as it is. Its shape, rotation and reflection are kept;
+// every coordinate then gets a seeded normal jitter of 1 % of that standard deviation, which
+// separates coincident points. The optimisation is tsne()'s with the given schedule. What a
+// warm start keeps of a previous map across a retrain, against a cold start and against a
+// rescaled or exaggerated warm start: docs/experiments.md §3.9. Deterministic for a seed.
+// Errors: tsne()'s, and InvalidArgument when `initial` is not n × 2 or not finite. n < 4: the
+// (scaled) initial layout is returned.
+TsneResult tsneFromLayout(const Eigen::MatrixXf& points, const Eigen::MatrixXf& initial,
+                          const TsneParameters& parameters = {}, const TsneProgress& progress = {},
+                          const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace songspace::core
