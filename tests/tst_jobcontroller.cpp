@@ -127,6 +127,23 @@ void JobControllerTest::chainScanTrainProject() {
   QCOMPARE(cached.first().at(1).toBool(), true);
   const auto fromCache = cached.first().at(0).value<std::shared_ptr<const library::MapLayout>>();
   QVERIFY(fromCache->tsne == layout->tsne);
+
+  // A retrain rewrites the model: the map starts from the previous one (shown at once, the
+  // songs where they were) and is refined from there, not recomputed from a fresh PCA.
+  projections.clear();
+  controller.train();
+  QVERIFY(finished.wait(kChainTimeoutMs));
+  QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+  QCOMPARE(projections.count(), 2);
+  const auto carried = projections.at(0).at(0).value<std::shared_ptr<const library::MapLayout>>();
+  QCOMPARE(projections.at(0).at(1).toBool(), false);
+  QVERIFY(carried->warmStart);
+  QCOMPARE(carried->fileIds, layout->fileIds);  // same songs, same order
+  QVERIFY(carried->initial.topRows(12) == layout->tsne.topRows(12));
+  const auto rerefined = projections.at(1).at(0).value<std::shared_ptr<const library::MapLayout>>();
+  QVERIFY(rerefined->refined());
+  QVERIFY(rerefined->warmStart);
+  QVERIFY(rerefined->initial == carried->initial);
 }
 
 void JobControllerTest::cancelMidScanLeavesConsistentCatalog() {

@@ -137,6 +137,7 @@ class MainWindowTest : public QObject {
   void opensWithoutBlockingAndSelectsFromTable();
   void mapClickSelectsInTable();
   void backAndForward();
+  void backAndForwardSurviveRetrain();
   void droppedFileIsPlacedWithoutRetraining();
   void browsingLeavesPlaybackAlone();
   void enterDoubleClickAndSpacePlay();
@@ -320,6 +321,41 @@ void MainWindowTest::backAndForward() {
   QTest::keyClick(&window, Qt::Key_Right, Qt::AltModifier);  // Forward
   QCOMPARE(currentTableFile(window), b);
   QCOMPARE(window.history()->size(), 3);  // moving through history adds nothing
+}
+
+// Issue 15: a retrain (a new model, a new snapshot, a new map) leaves Back/Forward as they were;
+// the map that follows starts from the previous one.
+void MainWindowTest::backAndForwardSurviveRetrain() {
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  const qint64 a = window.snapshot()->songs.at(0).fileId;
+  const qint64 b = window.snapshot()->songs.at(5).fileId;
+  const QString artist = QString::fromStdString(window.snapshot()->songs.at(5).artistName);
+  window.selectSong(a);
+  window.selectSong(b);
+  window.showArtist(artist);
+  QVERIFY(window.history()->back());  // at b, the artist ahead
+  const int size = window.history()->size();
+  const auto before = window.snapshot();
+
+  QSignalSpy done(window.jobController(), &ui::JobController::finished);
+  window.jobController()->train();
+  QVERIFY(done.wait(kLoadTimeoutMs));
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kLoadTimeoutMs);
+  QVERIFY(window.snapshot() != before);  // the retrained model's snapshot is shown
+  QVERIFY(window.mapPanel()->isRefined());
+
+  QCOMPARE(window.history()->size(), size);
+  QCOMPARE(window.history()->current(), (ui::Location{ui::Location::Song, b, {}}));
+  QCOMPARE(currentTableFile(window), b);
+  QVERIFY(window.history()->canGoForward());
+  QTest::keyClick(&window, Qt::Key_Left, Qt::AltModifier);  // Back
+  QCOMPARE(currentTableFile(window), a);
+  QCOMPARE(window.inspector()->currentFileId(), a);
+  QVERIFY(window.history()->forward());
+  QVERIFY(window.history()->forward());
+  QCOMPARE(window.artistPage()->currentArtist(), artist);
 }
 
 // Cold start: a file that is not in the library, dropped on the window, is analysed and placed in

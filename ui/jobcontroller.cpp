@@ -344,7 +344,8 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
   const bool haveCache = library::readMapCache(cachePath, stamp, session, cached).ok();
   const bool fromCache = haveCache && library::hasSessionSongs(cached, session);
   if (fromCache) {
-    *layout = std::move(cached);
+    // Copied, not moved: `cached` is read again below when it is not the session's.
+    *layout = cached;
     if (layout->refined()) {
       Q_EMIT projectionReady(layout, true);
       return true;
@@ -366,14 +367,22 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
   }
   if (!fromCache) {
     report({tr("Projecting the map"), 0, 0, -1, {}}, true);
-    *layout = library::pcaLayout(session);
+    // Retrained since the cached map (or rescanned before it was refined): carry that map over
+    // (the songs that stayed where they were, the rest beside their nearest kept songs) and
+    // refine it, so the map keeps its shape.
+    library::MapLayout previous;
+    if (haveCache) previous = std::move(cached);
+    const bool carried = (haveCache || library::readPreviousMapCache(cachePath, previous).ok()) &&
+                         library::carryOverLayout(session, previous, *layout) >= 0;
+    if (!carried) *layout = library::pcaLayout(session);
     Q_EMIT projectionReady(std::make_shared<const library::MapLayout>(*layout), false);
-    // PCA now, even if t-SNE is cut short. reason: a cache that cannot be written only costs
-    // recomputing the PCA next time; the refined map's save below reports failures.
+    // The start now, even if t-SNE is cut short. reason: a cache that cannot be written only
+    // costs recomputing the start next time; the refined map's save below reports failures.
     (void)library::saveMapCache(cachePath, stamp, *layout);
   }
   library::RefineOptions options;
-  options.tsne = core::TsneParameters::forPoints(layout->pointCount());
+  options.tsne = layout->warmStart ? core::TsneParameters::forWarmStart(layout->pointCount())
+                                   : core::TsneParameters::forPoints(layout->pointCount());
   if (m_options.tsneIterations > 0) {
     options.tsne.iterations = m_options.tsneIterations;
     options.tsne.exaggerationIterations =

@@ -411,7 +411,9 @@ void MapPanel::updateState() {
     m_state->setText(m_snapshot && m_snapshot->hasModel() ? tr("Projecting…") : QString());
   } else {
     QString text = m_refined ? tr("%n song(s) · t-SNE", nullptr, m_layout->songCount())
-                             : tr("%n song(s) · PCA (refining…)", nullptr, m_layout->songCount());
+                   : m_layout->warmStart
+                       ? tr("%n song(s) · previous map (refining…)", nullptr, m_layout->songCount())
+                       : tr("%n song(s) · PCA (refining…)", nullptr, m_layout->songCount());
     if (!m_region.isEmpty())
       text += tr(" · %n selected", nullptr, static_cast<int>(m_region.size()));
     m_state->setText(text);

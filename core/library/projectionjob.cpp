@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QIODevice>
 #include <QSaveFile>
+#include <utility>
 
 #include "core/base/byteio.h"
 #include "core/base/crc32.h"
@@ -15,7 +16,11 @@ namespace songspace::library {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'G', 'S', 'P', 'M', 'A', 'P', '\n'};
-constexpr quint32 kVersion = 1;
+// Version 2: the byte after the counts holds flags (kRefinedFlag, kWarmStartFlag); in version 1,
+// still read, it was 1 for a refined layout.
+constexpr quint32 kVersion = 2;
+constexpr quint8 kRefinedFlag = 1;
+constexpr quint8 kWarmStartFlag = 2;
 // A layout of more points than this is not something we wrote (t-SNE caps far lower).
 constexpr qint64 kMaxCachedPoints = 50'000'000;
 
@@ -67,15 +72,43 @@ MapLayout pcaLayout(const ModelSession& session) {
   for (int i = 0; i < session.songCount(); ++i) layout.fileIds.push_back(session.fileIdOfRow(i));
   layout.artistCount = static_cast<int>(session.model().A.cols());
   layout.tagCount = static_cast<int>(session.model().T.cols());
-  layout.pca = core::pcaProject(stackJointSpace(session), 2);
+  layout.initial = core::pcaProject(stackJointSpace(session), 2);
   return layout;
+}
+
+int carryOverLayout(const ModelSession& session, const MapLayout& previous, MapLayout& out) {
+  const int songs = session.songCount();
+  const Eigen::MatrixXf& positions = previous.best();
+  if (!(previous.refined() || previous.warmStart) || positions.rows() != previous.pointCount() ||
+      positions.cols() != 2)
+    return -1;
+  MapLayout layout;
+  layout.fileIds.reserve(static_cast<std::size_t>(songs));
+  for (int i = 0; i < songs; ++i) layout.fileIds.push_back(session.fileIdOfRow(i));
+  layout.artistCount = static_cast<int>(session.model().A.cols());
+  layout.tagCount = static_cast<int>(session.model().T.cols());
+  std::vector<bool> kept(static_cast<std::size_t>(layout.pointCount()), false);
+  Eigen::MatrixXf previousRows = Eigen::MatrixXf::Zero(layout.pointCount(), 2);
+  int keptSongs = 0;
+  for (int row = 0; row < previous.songCount(); ++row) {
+    const int now = session.rowOfFile(previous.fileIds[static_cast<std::size_t>(row)]);
+    if (now < 0 || kept[static_cast<std::size_t>(now)]) continue;
+    kept[static_cast<std::size_t>(now)] = true;
+    previousRows.row(now) = positions.row(row);
+    ++keptSongs;
+  }
+  if (keptSongs < 4 || keptSongs < kMinKeptShare * songs) return -1;
+  layout.initial = core::carryOverMap(stackJointSpace(session), previousRows, kept);
+  layout.warmStart = true;
+  out = std::move(layout);
+  return keptSongs;
 }
 
 base::Status refineLayout(const ModelSession& session, MapLayout& layout,
                           const RefineOptions& options) {
   layout.tsne.resize(0, 2);
-  core::TsneResult result =
-      core::tsne(stackJointSpace(session), options.tsne, options.progress, options.cancel);
+  core::TsneResult result = core::tsneFromLayout(stackJointSpace(session), layout.initial,
+                                                 options.tsne, options.progress, options.cancel);
   if (result.status.ok() && result.embedding.rows() == layout.pointCount()) {
     layout.tsne = std::move(result.embedding);
   }
@@ -83,9 +116,9 @@ base::Status refineLayout(const ModelSession& session, MapLayout& layout,
 }
 
 base::Status saveMapCache(const QString& path, const ModelStamp& stamp, const MapLayout& layout) {
-  if (layout.pca.rows() != layout.pointCount() || layout.pca.cols() != 2) {
+  if (layout.initial.rows() != layout.pointCount() || layout.initial.cols() != 2) {
     return base::Status::failure(base::ErrorCode::InvalidArgument,
-                                 "layout has no PCA positions for every point");
+                                 "layout has no initial positions for every point");
   }
   base::ByteWriter out;
   out.raw(kMagic, sizeof kMagic);
@@ -93,9 +126,9 @@ base::Status saveMapCache(const QString& path, const ModelStamp& stamp, const Ma
   for (const std::int64_t value : {stamp.size, stamp.mtimeNs, std::int64_t{layout.songCount()},
                                    std::int64_t{layout.artistCount}, std::int64_t{layout.tagCount}})
     out.i64(value);
-  out.u8(layout.refined() ? 1 : 0);
+  out.u8((layout.refined() ? kRefinedFlag : 0) | (layout.warmStart ? kWarmStartFlag : 0));
   for (const std::int64_t id : layout.fileIds) out.i64(id);
-  writeMatrix(out, layout.pca);
+  writeMatrix(out, layout.initial);
   if (layout.refined()) writeMatrix(out, layout.tsne);
   out.u32(base::crc32(out.bytes().data(), out.size()));
   const auto size = static_cast<qint64>(out.size());
@@ -110,8 +143,10 @@ base::Status saveMapCache(const QString& path, const ModelStamp& stamp, const Ma
   return base::Status::success();
 }
 
-base::Status readMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
-                          MapLayout& layout) {
+namespace {
+
+// The file as written, checked only against itself; `stamp` is the model it was computed for.
+base::Status parseMapCache(const QString& path, MapLayout& layout, ModelStamp& stamp) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) {
     return base::Status::failure(base::ErrorCode::NotFound,
@@ -133,28 +168,23 @@ base::Status readMapCache(const QString& path, const ModelStamp& stamp, const Mo
   const quint32 version = in.u32();
   const qint64 size = in.i64(), mtime = in.i64(), songs = in.i64(), artists = in.i64(),
                tags = in.i64();
-  const bool refined = in.u8() != 0;
+  const quint8 flags = in.u8();
   if (!in.ok()) {
     return base::Status::failure(base::ErrorCode::Corrupt, "map cache is truncated or malformed");
   }
-  if (version != kVersion) {
+  if (version != kVersion && version != 1) {
     return base::Status::failure(
         base::ErrorCode::Unsupported,
         QStringLiteral("map cache version %1 is not %2").arg(version).arg(kVersion).toStdString());
   }
-  if (ModelStamp{size, mtime} != stamp || !stamp.valid()) {
-    return base::Status::failure(base::ErrorCode::Changed,
-                                 "map cache is for another model (retrained since)");
-  }
-  const core::JointModel& model = session.model();
-  if (songs < 0 || artists != model.A.cols() || tags != model.T.cols() ||
-      songs + artists + tags > kMaxCachedPoints) {
-    return base::Status::failure(base::ErrorCode::Corrupt,
-                                 "map cache does not match the model's points");
+  if (songs < 0 || artists < 0 || tags < 0 || songs + artists + tags > kMaxCachedPoints ||
+      flags > (kRefinedFlag | kWarmStartFlag) || (version == 1 && flags > kRefinedFlag)) {
+    return base::Status::failure(base::ErrorCode::Corrupt, "map cache is truncated or malformed");
   }
   MapLayout loaded;
   loaded.artistCount = static_cast<int>(artists);
   loaded.tagCount = static_cast<int>(tags);
+  loaded.warmStart = (flags & kWarmStartFlag) != 0;
   if (!in.needItems(static_cast<std::uint64_t>(songs), 8, "song ids")) {
     return base::Status::failure(base::ErrorCode::Corrupt, "map cache is truncated or malformed");
   }
@@ -167,9 +197,35 @@ base::Status readMapCache(const QString& path, const ModelStamp& stamp, const Mo
     loaded.fileIds.push_back(id);
   }
   const qint64 points = songs + artists + tags;
-  if (!readMatrix(in, loaded.pca, points) || (refined && !readMatrix(in, loaded.tsne, points)) ||
-      !in.atEnd()) {
+  if (!readMatrix(in, loaded.initial, points) ||
+      ((flags & kRefinedFlag) != 0 && !readMatrix(in, loaded.tsne, points)) || !in.atEnd()) {
     return base::Status::failure(base::ErrorCode::Corrupt, "map cache is truncated or malformed");
+  }
+  layout = std::move(loaded);
+  stamp = {size, mtime};
+  return base::Status::success();
+}
+
+}  // namespace
+
+base::Status readPreviousMapCache(const QString& path, MapLayout& layout) {
+  ModelStamp stamp;
+  return parseMapCache(path, layout, stamp);
+}
+
+base::Status readMapCache(const QString& path, const ModelStamp& stamp, const ModelSession& session,
+                          MapLayout& layout) {
+  MapLayout loaded;
+  ModelStamp written;
+  if (base::Status status = parseMapCache(path, loaded, written); !status.ok()) return status;
+  if (written != stamp || !stamp.valid()) {
+    return base::Status::failure(base::ErrorCode::Changed,
+                                 "map cache is for another model (retrained since)");
+  }
+  const core::JointModel& model = session.model();
+  if (loaded.artistCount != model.A.cols() || loaded.tagCount != model.T.cols()) {
+    return base::Status::failure(base::ErrorCode::Corrupt,
+                                 "map cache does not match the model's points");
   }
   layout = std::move(loaded);
   return base::Status::success();
