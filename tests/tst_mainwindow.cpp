@@ -323,8 +323,9 @@ void MainWindowTest::backAndForward() {
   QCOMPARE(window.history()->size(), 3);  // moving through history adds nothing
 }
 
-// Issue 15: a retrain (a new model, a new snapshot, a new map) leaves Back/Forward as they were;
-// the map that follows starts from the previous one.
+// Issue 15: a retrain (a new model, a new snapshot, a new map) and a reload of the same catalog
+// (after an auto-tag apply, undo or accept) leave Back/Forward as they were, but for the places
+// the new snapshot lacks.
 void MainWindowTest::backAndForwardSurviveRetrain() {
   MainWindow window;
   openLoaded(window);
@@ -356,6 +357,23 @@ void MainWindowTest::backAndForwardSurviveRetrain() {
   QVERIFY(window.history()->forward());
   QVERIFY(window.history()->forward());
   QCOMPARE(window.artistPage()->currentArtist(), artist);
+
+  // Reloaded: the history stays, without a song and a tag that this library does not have.
+  constexpr qint64 kNoSuchSong = 1'000'000'000;
+  window.selectSong(kNoSuchSong);
+  window.showTag(QStringLiteral("no such tag"));
+  window.selectSong(b);
+  QCOMPARE(window.history()->size(), size + 3);
+  window.openCatalog(m_catalogPath);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kLoadTimeoutMs);
+  QCOMPARE(window.history()->size(), size + 1);  // a, b, the artist, b
+  QCOMPARE(window.history()->current(), (ui::Location{ui::Location::Song, b, {}}));
+  QCOMPARE(currentTableFile(window), b);
+  QVERIFY(window.history()->back());
+  QCOMPARE(window.artistPage()->currentArtist(), artist);
+  QVERIFY(window.history()->back());
+  QVERIFY(window.history()->back());
+  QCOMPARE(currentTableFile(window), a);
 }
 
 // Cold start: a file that is not in the library, dropped on the window, is analysed and placed in

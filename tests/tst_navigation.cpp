@@ -101,6 +101,53 @@ class NavigationTest : public QObject {
     QCOMPARE(availability.last().at(1).toBool(), false);
   }
 
+  // A rescan or retrain drops what is gone, not the whole history.
+  void pruneKeepsWhatExists() {
+    NavigationHistory history;
+    history.visit(song(1));
+    history.visit(song(2));
+    history.visit(artist("Gone"));
+    history.visit(song(2));
+    history.visit(song(3));
+    history.visit(song(4));
+    QVERIFY(history.back());  // at 3, with 4 ahead
+    QSignalSpy changed(&history, &NavigationHistory::currentChanged);
+    QSignalSpy availability(&history, &NavigationHistory::availabilityChanged);
+    const auto notGone = [](const Location& l) { return l != artist("Gone"); };
+    QCOMPARE(history.prune(notGone), 2);  // the artist, then the 2 that repeats the 2 before it
+    QCOMPARE(history.size(), 4);
+    QCOMPARE(history.current(), song(3));
+    QCOMPARE(changed.count(), 0);  // still where it was
+    QCOMPARE(availability.count(), 0);
+    QCOMPARE(history.prune(notGone), 0);
+    QVERIFY(history.forward());
+    QVERIFY(history.back());
+    QVERIFY(history.back());
+    QCOMPARE(history.current(), song(2));
+    QVERIFY(history.back());
+    QCOMPARE(history.current(), song(1));
+    QVERIFY(!history.canGoBack());
+
+    // The current entry gone: the one before it becomes current.
+    QVERIFY(history.forward());
+    QVERIFY(history.forward());  // at 3
+    QCOMPARE(history.prune([](const Location& l) { return l != song(3); }), 1);
+    QCOMPARE(history.current(), song(2));
+    QCOMPARE(changed.last().at(0).value<Location>(), song(2));
+    QVERIFY(history.canGoForward());  // 4 is still ahead
+    // Nothing before it: the one after.
+    QVERIFY(history.back());  // at 1 (1, 2, 4)
+    QCOMPARE(history.current(), song(1));
+    QCOMPARE(history.prune([](const Location& l) { return l != song(1); }), 1);
+    QCOMPARE(history.current(), song(2));
+    QVERIFY(!history.canGoBack());
+    QCOMPARE(availability.last().at(0).toBool(), false);
+    // Nothing left.
+    QCOMPARE(history.prune([](const Location&) { return false; }), 2);
+    QVERIFY(history.isEmpty());
+    QVERIFY(!history.canGoForward());
+  }
+
   void boundedToMaxEntries() {
     NavigationHistory history;
     const int visits = NavigationHistory::kMaxEntries + 50;

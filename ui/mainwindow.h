@@ -156,6 +156,8 @@ class MainWindow : public QMainWindow {
   void updateQueueDock();
   void updateFailedList();
   void updateLeftOutList();
+  // Drops from Back/Forward what the snapshot no longer has (a song, an artist, a tag).
+  void pruneHistory();
 
   void chooseMusicFolder();
   void openDemoLibrary();

@@ -17,6 +17,8 @@
 #include <QTableView>
 #include <QToolButton>
 #include <cmath>
+#include <string>
+#include <unordered_set>
 
 #include "core/library/paths.h"
 #include "ui/artistlistmodel.h"
@@ -49,12 +51,16 @@ QString formatEta(double seconds) {
 }  // namespace
 
 void MainWindow::openCatalog(const QString& catalogPath) {
+  // Another library shares nothing with the history; the same one reloaded (after an auto-tag
+  // apply, undo or accept, or opened again) keeps Back/Forward, pruned by its new snapshot.
+  if (catalogPath != this->catalogPath()) {
+    m_history->clear();
+    m_external.clear();
+    m_externalNovelty.clear();
+  }
   m_snapshot.reset();
   updateUndoAutotag();  // until the new snapshot says what is undoable
   m_mapShown = m_mapRefined = false;
-  m_history->clear();
-  m_external.clear();
-  m_externalNovelty.clear();
   m_infoBar->hide();
   m_controller->openCatalog(catalogPath);
   settings::kLastCatalog.write(catalogPath);
@@ -105,8 +111,42 @@ void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snap
   updateFailedList();
   updateLeftOutList();
   updateEmptyStates();
+  pruneHistory();
   if (!m_history->isEmpty()) showLocation(m_history->current());  // refresh what is shown
   Q_EMIT snapshotShown();
+}
+
+void MainWindow::pruneHistory() {
+  // A rescan, a retrain or a reload keeps the history; what this snapshot lacks is dropped. The
+  // tags carried by files are collected only when the history holds a tag.
+  std::unordered_set<std::string> carried;
+  bool collected = false;
+  const auto tagExists = [&](const QString& name) {
+    const std::string tag = name.toStdString();
+    if (m_snapshot->hasModel() && m_snapshot->model->model().tagIndex(tag) >= 0) return true;
+    if (!collected) {
+      for (const auto& [fileId, tags] : m_snapshot->tags) {
+        for (const core::FileTag& own : tags) {
+          if (own.source != core::TagSource::Predicted) carried.insert(own.tag);
+        }
+      }
+      collected = true;
+    }
+    return carried.contains(tag);
+  };
+  m_history->prune([&](const Location& location) {
+    switch (location.kind) {
+      case Location::Song:
+        return m_snapshot->song(location.fileId) != nullptr;
+      case Location::Artist:
+        return m_artistModel->indexOfArtist(location.name).isValid();
+      case Location::Tag:
+        return tagExists(location.name);
+      case Location::External:
+        return m_external.contains(location.name);
+    }
+    return false;
+  });
 }
 
 void MainWindow::updateFailedList() {

@@ -1,5 +1,8 @@
 #include "ui/navigationhistory.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace songspace::ui {
 
 NavigationHistory::NavigationHistory(QObject* parent) : QObject(parent) {}
@@ -39,6 +42,36 @@ void NavigationHistory::clear() {
   m_entries.clear();
   m_index = -1;
   if (wasBack || wasForward) Q_EMIT availabilityChanged(false, false);
+}
+
+int NavigationHistory::prune(const std::function<bool(const Location&)>& exists) {
+  std::vector<Location> kept;
+  kept.reserve(m_entries.size());
+  int index = -1;  // in `kept`: the current entry, or the last one that survived before it
+  for (int i = 0; i < size(); ++i) {
+    const Location& entry = m_entries[static_cast<std::size_t>(i)];
+    if (!exists(entry)) continue;
+    if (kept.empty() || !(kept.back() == entry)) kept.push_back(entry);
+    if (i <= m_index) index = static_cast<int>(kept.size()) - 1;
+  }
+  const int dropped = size() - static_cast<int>(kept.size());
+  if (dropped == 0) return 0;
+  if (kept.empty()) {
+    clear();
+    return dropped;
+  }
+  const bool wasBack = canGoBack();
+  const bool wasForward = canGoForward();
+  const Location before = current();
+  m_entries = std::move(kept);
+  m_index = std::max(index, 0);
+  if (current() == before) {
+    if (wasBack != canGoBack() || wasForward != canGoForward())
+      Q_EMIT availabilityChanged(canGoBack(), canGoForward());
+  } else {
+    moveTo(m_index, wasBack, wasForward);
+  }
+  return dropped;
 }
 
 void NavigationHistory::moveTo(int index, bool wasBack, bool wasForward) {

@@ -3,6 +3,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <vector>
 
 namespace songspace::ui {
@@ -40,6 +41,12 @@ class NavigationHistory : public QObject {
   Location current() const;
   int size() const { return static_cast<int>(m_entries.size()); }
   void clear();
+  // Drops the entries for which `exists` is false (a song a rescan removed, an artist or tag a
+  // retrain no longer has), then any entry equal to the one before it; the rest keep their
+  // order. The current entry stays current when it exists, otherwise the nearest surviving entry
+  // before it (after it when none is before) becomes current, with currentChanged; nothing left
+  // is an empty history. availabilityChanged as usual. Returns the number of entries dropped.
+  int prune(const std::function<bool(const Location&)>& exists);
 
  Q_SIGNALS:
   void currentChanged(const songspace::ui::Location& location);
