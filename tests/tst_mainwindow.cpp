@@ -1,6 +1,7 @@
 // The explorer window, offscreen, on a real trained library: loading without blocking, selection
 // sync table ↔ map ↔ inspector, back/forward, and the welcome state.
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QDBusObjectPath>
 #include <QDateTime>
@@ -30,7 +31,9 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QStatusBar>
 #include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
 #include "synthlibrary.h"
@@ -38,6 +41,7 @@
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
 #include "ui/coverart.h"
+#include "ui/englishplurals.h"
 #include "ui/hitlist.h"
 #include "ui/inspectorpanel.h"
 #include "ui/librarytablemodel.h"
@@ -45,6 +49,7 @@
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
 #include "ui/mpris.h"
+#include "ui/pathdialog.h"
 #include "ui/playerbar.h"
 #include "ui/playqueue.h"
 #include "ui/preferencesdialog.h"
@@ -142,8 +147,10 @@ class MainWindowTest : public QObject {
   void browsingLeavesPlaybackAlone();
   void enterDoubleClickAndSpacePlay();
   void searchKeepsCurrentSongAndHistory();
+  void keyboardReachesPanesAndLinks();
   void queueFromTableAndLinksSurvivesRestart();
   void playSimilarQueuesAMix();
+  void pathToPlaysAndSavesAPath();
   void tagLinksOpenTheTagPage();
   void mapSelectionIsVisibleAndPlayable();
   void narrowWindowKeepsScoresAndColumnsInView();
@@ -157,7 +164,8 @@ class MainWindowTest : public QObject {
 };
 
 void MainWindowTest::initTestCase() {
-  QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location
+  QStandardPaths::setTestModeEnabled(true);                  // QSettings in a test location
+  ui::installEnglishPlurals(*QCoreApplication::instance());  // as the GUI's main does
   QVERIFY(m_dir.isValid());
   const QString music = m_dir.filePath(QStringLiteral("music"));
   QCOMPARE(testing::makeSynthLibrary(music).size(), 12);
@@ -528,6 +536,10 @@ void MainWindowTest::searchKeepsCurrentSongAndHistory() {
   QCOMPARE(window.inspector()->currentFileId(), looked);
   QVERIFY(!table->currentIndex().isValid());  // no other row pretends to be current
   QCOMPARE(window.playerBar()->songFileId(), looked);
+  // The status bar says how many songs the filter shows, of how many.
+  auto* count = window.statusBar()->findChild<QLabel*>(QStringLiteral("songCount"));
+  QVERIFY(count);
+  QCOMPARE(count->text(), QStringLiteral("%1 of 12 songs shown").arg(table->model()->rowCount()));
 
   // Sorting with the song visible keeps it current and navigates nowhere.
   window.searchField()->clear();
@@ -536,6 +548,60 @@ void MainWindowTest::searchKeepsCurrentSongAndHistory() {
   QCOMPARE(currentTableFile(window), looked);
   QCOMPARE(visits.count(), 0);
   QCOMPARE(window.history()->size(), historySize);
+  QCOMPARE(count->text(), QStringLiteral("12 songs"));
+}
+
+// Tab leaves the table for the next pane instead of walking its cells; the inspector's links
+// come next in Tab order, and Enter or Space on a focused link opens it (not play or pause).
+void MainWindowTest::keyboardReachesPanesAndLinks() {
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  QTableView* table = window.libraryView();
+  table->setFocus();
+  table->setCurrentIndex(table->model()->index(2, 0));
+  const qint64 looked = currentTableFile(window);
+  QCOMPARE(window.inspector()->currentFileId(), looked);
+  QTest::keyClick(table, Qt::Key_Tab);
+  QVERIFY(QApplication::focusWidget() != table);
+  QCOMPARE(currentTableFile(window), looked);  // Tab did not move to another song
+
+  // Forward Tab from the table reaches the inspector's artist link, then its other links.
+  const auto tabUntil = [&](const auto& wanted) {
+    for (int presses = 0; presses < 80; ++presses) {
+      QWidget* focused = QApplication::focusWidget();
+      if (focused && wanted(focused)) return focused;
+      QTest::keyClick(focused ? focused : &window, Qt::Key_Tab);
+    }
+    return static_cast<QWidget*>(nullptr);
+  };
+  table->setFocus();
+  QWidget* header =
+      tabUntil([](QWidget* w) { return w->objectName() == QStringLiteral("headerArtist"); });
+  QVERIFY2(header, "Tab never reached the inspector's artist link");
+  QVERIFY(window.inspector()->isAncestorOf(header));
+  QWidget* songLink =
+      tabUntil([](QWidget* w) { return w->objectName().startsWith(QStringLiteral("song:")); });
+  QVERIFY2(songLink, "Tab never reached a similar-song link");
+  const qint64 linked = songLink->property("fileId").toLongLong();
+  QVERIFY(linked > 0 && linked != looked);
+
+  // Space on a focused link opens it; playback is not touched.
+  const bool wasPlaying = window.playerBar()->isPlaying();
+  QTest::keyClick(songLink, Qt::Key_Space);
+  QTRY_COMPARE(window.inspector()->currentFileId(), linked);
+  QCOMPARE(window.playerBar()->isPlaying(), wasPlaying);
+
+  // Enter on the header's artist link opens the artist page.
+  QCoreApplication::processEvents();
+  auto* artist = window.inspector()->findChild<QToolButton*>(QStringLiteral("headerArtist"));
+  QVERIFY(artist);
+  artist->setFocus();
+  QTest::keyClick(artist, Qt::Key_Return);
+  QTRY_COMPARE(window.history()->current().kind, ui::Location::Artist);
+  QCOMPARE(window.history()->current().name,
+           QString::fromStdString(window.snapshot()->song(linked)->artistName));
+  QCOMPARE(window.playerBar()->isPlaying(), wasPlaying);
 }
 
 // Play Now / Play Next / Add to Queue from the table's keys and an inspector link's, shown in the
@@ -579,6 +645,15 @@ void MainWindowTest::queueFromTableAndLinksSurvivesRestart() {
                 .data(Qt::DisplayRole)
                 .toString()
                 .contains(QStringLiteral(" — ")));
+    // A title far wider than the panel is elided within it: no sideways scrolling.
+    window.playQueue()->add(
+        {{0, QStringLiteral("/nowhere/long.ogg"), QString(300, QLatin1Char('w'))}},
+        ui::QueuePlacement::AddToQueue);
+    QCoreApplication::processEvents();
+    view->doItemsLayout();
+    QCOMPARE(view->horizontalScrollBar()->maximum(), 0);
+    QVERIFY(view->visualRect(view->model()->index(4, 0)).right() <= view->viewport()->width());
+    view->model()->removeRow(4);
     firstPath = window.playerBar()->songPath();
     window.close();  // saves the queue
   }
@@ -594,6 +669,73 @@ void MainWindowTest::queueFromTableAndLinksSurvivesRestart() {
     if (QTest::currentTestFailed()) return;
     QTest::qWait(300);
     QVERIFY(restarted.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/queue.png")));
+  }
+}
+
+// "Path to…" from the table: the dialog offers every other song, previews the path for the end
+// chosen, and Play Path plays it from A to B with the rest queued; saving writes an M3U8 file.
+void MainWindowTest::pathToPlaysAndSavesAPath() {
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  window.playQueue()->clear();
+  QTableView* table = window.libraryView();
+  table->setCurrentIndex(table->model()->index(0, 0));
+  const qint64 from = currentTableFile(window);
+  auto* action = table->findChild<QAction*>(QStringLiteral("pathTo"));
+  QVERIFY(action);
+  action->trigger();
+  auto* dialog = window.findChild<ui::PathDialog*>();
+  QVERIFY(dialog);
+  QTRY_VERIFY(dialog->isVisible());
+  QCOMPARE(dialog->fromFileId(), from);
+  auto* destinations = dialog->findChild<QListView*>(QStringLiteral("pathDestinations"));
+  QVERIFY(destinations);
+  QCOMPARE(destinations->model()->rowCount(), 11);  // every other song of the 12
+  QVERIFY(!dialog->findChild<QPushButton*>(QStringLiteral("playPath"))->isEnabled());
+  QVERIFY(!dialog->setToFileId(from));  // the start is not offered as its end
+  // The song farthest from the start in the joint space: a path with room for steps.
+  const library::ModelSession& session = *window.snapshot()->model;
+  const Eigen::MatrixXf& songs = session.songEmbeddings();
+  const int fromRow = session.rowOfFile(from);
+  int farthest = -1;
+  float best = -1;
+  for (int row = 0; row < songs.cols(); ++row) {  // d × N: a song per column
+    const float distance = (songs.col(row) - songs.col(fromRow)).squaredNorm();
+    if (distance > best) {
+      best = distance;
+      farthest = row;
+    }
+  }
+  const qint64 to = session.fileIdOfRow(farthest);
+  dialog->setLength(5);
+  QVERIFY(dialog->setToFileId(to));
+  const QList<qint64> path = dialog->pathFileIds();
+  QVERIFY(path.size() >= 2 && path.size() <= 5);
+  QCOMPARE(path.front(), from);
+  QCOMPARE(path.back(), to);
+  QCOMPARE(QSet<qint64>(path.begin(), path.end()).size(), path.size());
+  auto* preview = dialog->findChild<QListWidget*>(QStringLiteral("pathPreview"));
+  QCOMPARE(preview->count(), path.size());
+  QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("playPath")), Qt::LeftButton);
+  QTRY_VERIFY(!window.findChild<ui::PathDialog*>());  // closed and deleted
+  QCOMPARE(window.playerBar()->songFileId(), from);
+  QList<qint64> queued;
+  for (const ui::QueueItem& item : window.playQueue()->items()) queued << item.fileId;
+  QCOMPARE(queued, path);
+
+  // Saving: ".m3u8" is added, the songs are written in path order.
+  const QString saved = window.savePlaylist(m_dir.filePath(QStringLiteral("path")), path);
+  QCOMPARE(saved, QFileInfo(m_dir.filePath(QStringLiteral("path.m3u8"))).absoluteFilePath());
+  QFile file(saved);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  const QString text = QString::fromUtf8(file.readAll());
+  qsizetype at = 0;
+  for (const qint64 id : path) {
+    const QString songPath = QString::fromStdString(window.snapshot()->song(id)->path);
+    const qsizetype found = text.indexOf(QFileInfo(songPath).fileName(), at);
+    QVERIFY2(found >= at, qPrintable(songPath));
+    at = found;
   }
 }
 

@@ -155,6 +155,8 @@ void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional
             menu.addAction(tr("Play Mix from Here"), this, [this, fileId] {
               Q_EMIT mixRequested({Location::Song, static_cast<qint64>(fileId), {}});
             });
+            menu.addAction(tr("Path to…"), this,
+                           [this, fileId] { Q_EMIT pathRequested(static_cast<qint64>(fileId)); });
             menu.addSeparator();
             menu.addAction(tr("Show Song"), this,
                            [this, fileId] { Q_EMIT songActivated(static_cast<qint64>(fileId)); });
@@ -219,6 +221,17 @@ void BrowsePanel::addMixButton(QBoxLayout* layout, const Location& seed) {
       tr("Play songs that walk out from here through the space (the queue "
          "follows; what is shown does not change)"));
   connect(button, &QPushButton::clicked, this, [this, seed] { Q_EMIT mixRequested(seed); });
+  layout->addWidget(button, 0, Qt::AlignLeft);
+}
+
+void BrowsePanel::addPathButton(QBoxLayout* layout, std::int64_t fromFileId) {
+  auto* button = new QPushButton(tr("Path to…"), layout->parentWidget());
+  button->setObjectName(QStringLiteral("pathTo"));
+  button->setToolTip(
+      tr("A path of songs from this one to a song you choose, each a step further "
+         "along the way"));
+  connect(button, &QPushButton::clicked, this,
+          [this, fromFileId] { Q_EMIT pathRequested(static_cast<qint64>(fromFileId)); });
   layout->addWidget(button, 0, Qt::AlignLeft);
 }
 

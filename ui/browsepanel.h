@@ -45,6 +45,9 @@ class BrowsePanel : public QWidget {
   // The user asked for an instant mix seeded by a song, an artist or a tag (Location::Song,
   // Artist or Tag); what is shown does not change.
   void mixRequested(const songspace::ui::Location& seed);
+  // The user asked for a path of songs from this library song to one they will choose
+  // ("Path to…"); what is shown does not change.
+  void pathRequested(qint64 fromFileId);
 
  protected:
   void setSnapshotPointer(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
@@ -83,6 +86,8 @@ class BrowsePanel : public QWidget {
   const core::SongDuplicates* duplicates() const;
   // A "Play Mix" button seeded by `seed` (emits mixRequested).
   void addMixButton(QBoxLayout* layout, const Location& seed);
+  // A "Path to…" button starting at a library song (emits pathRequested).
+  void addPathButton(QBoxLayout* layout, std::int64_t fromFileId);
   void addTagEntry(HitList* list, const QString& tag, std::optional<float> probability,
                    bool marked);
   // The hit's probability when the model is calibrated (library::Hit::probability ≥ 0).

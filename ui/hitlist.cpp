@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <QGridLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QStyle>
 #include <QStyleOptionToolButton>
@@ -16,6 +17,13 @@ namespace songspace::ui {
 namespace {
 // The fewest characters an elided entry keeps before its "…": enough to tell entries apart.
 constexpr int kMinShownChars = 4;
+
+// Enter, Return or Space without a modifier other than the keypad's: what activates a link.
+bool isActivationKey(const QKeyEvent& key) {
+  const Qt::KeyboardModifiers modifiers = key.modifiers() & ~Qt::KeypadModifier;
+  return modifiers == Qt::NoModifier &&
+         (key.key() == Qt::Key_Return || key.key() == Qt::Key_Enter || key.key() == Qt::Key_Space);
+}
 }  // namespace
 
 LinkButton::LinkButton(QWidget* parent) : QToolButton(parent) {
@@ -23,6 +31,25 @@ LinkButton::LinkButton(QWidget* parent) : QToolButton(parent) {
   setToolButtonStyle(Qt::ToolButtonTextOnly);
   // Preferred: the layout may shrink it down to minimumSizeHint(); paintEvent elides to fit.
   setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+}
+
+bool LinkButton::event(QEvent* event) {
+  // Accepting the override keeps a window shortcut on the same key from taking it.
+  if (event->type() == QEvent::ShortcutOverride &&
+      isActivationKey(*static_cast<QKeyEvent*>(event))) {
+    event->accept();
+    return true;
+  }
+  return QToolButton::event(event);
+}
+
+void LinkButton::keyPressEvent(QKeyEvent* event) {
+  // Space is QAbstractButton's own (press, then click on release); Enter and Return click at once.
+  if (isActivationKey(*event) && event->key() != Qt::Key_Space && !event->isAutoRepeat()) {
+    animateClick();
+    return;
+  }
+  QToolButton::keyPressEvent(event);
 }
 
 int LinkButton::textMargin() const {

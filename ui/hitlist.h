@@ -44,7 +44,9 @@ QString percentText(float probability);
 // A flat, link-coloured button whose text is elided to the width the layout gives it (never
 // wider than the text needs, never narrower than a few characters), so a long title cannot push
 // its neighbours out of view. text() and the accessible name stay whole; makeLinkButton puts the
-// whole text in the tooltip.
+// whole text in the tooltip. With the keyboard focus (Tab), Enter, Return and Space activate it
+// as a click does: the button claims these keys before the window's shortcuts (Space plays and
+// pauses elsewhere, Return plays the table's row).
 class LinkButton : public QToolButton {
   Q_OBJECT
  public:
@@ -54,6 +56,8 @@ class LinkButton : public QToolButton {
   QString shownText() const;
 
  protected:
+  bool event(QEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
   void paintEvent(QPaintEvent* event) override;
 
  private:

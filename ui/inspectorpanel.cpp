@@ -125,16 +125,13 @@ void InspectorPanel::showSong(std::int64_t fileId) {
                                    content));
   if (!song->artistName.empty()) {
     const QString artist = QString::fromStdString(song->artistName);
-    // A link label rather than a button: it lines up with the title above it.
-    auto* link = new QLabel(QStringLiteral("<a href=\"artist\">%1</a>").arg(artist.toHtmlEscaped()),
-                            content);
-    link->setObjectName(QStringLiteral("headerArtist"));
-    link->setWordWrap(true);  // a long name wraps rather than widening the panel
-    link->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    // A link button like every other entry: elided with "…" when the panel is narrow (a wrapped
+    // QLabel broke long names at a hyphen and cut the rest), reached by Tab, opened by Enter.
+    QToolButton* link = makeLinkButton(artist, QStringLiteral("headerArtist"), content);
     QFont font = link->font();
     font.setPointSizeF(font.pointSizeF() * 1.15);
     link->setFont(font);
-    connect(link, &QLabel::linkActivated, this, [this, artist] { Q_EMIT artistActivated(artist); });
+    connect(link, &QToolButton::clicked, this, [this, artist] { Q_EMIT artistActivated(artist); });
     header->addWidget(link, 0, Qt::AlignLeft);
   }
   // Below the cover row, not beside the cover: at 1024×700 the panel has no room for a cover and
@@ -144,8 +141,10 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   addPlayButton(buttons, [this, fileId] {
     Q_EMIT songPlayRequested(static_cast<qint64>(fileId), QueuePlacement::PlayNow);
   });
-  if (snapshot()->hasModel() && snapshot()->model->rowOfFile(fileId) >= 0)
+  if (snapshot()->hasModel() && snapshot()->model->rowOfFile(fileId) >= 0) {
     addMixButton(buttons, {Location::Song, static_cast<qint64>(fileId), {}});
+    addPathButton(buttons, fileId);
+  }
   buttons->addStretch(1);
   if (header != layout) header->addStretch(1);  // the title block stays at the cover's top
 

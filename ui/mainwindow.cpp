@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -15,6 +16,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -30,18 +32,21 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "core/library/playlistfile.h"
 #include "ui/aboutdialog.h"
 #include "ui/appearance.h"
 #include "ui/artistlistmodel.h"
 #include "ui/artistpage.h"
 #include "ui/columnfitter.h"
 #include "ui/coverart.h"
+#include "ui/dialogtitle.h"
 #include "ui/inspectorpanel.h"
 #include "ui/libraryfilterproxy.h"
 #include "ui/librarytablemodel.h"
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
 #include "ui/mpris.h"
+#include "ui/pathdialog.h"
 #include "ui/playerbar.h"
 #include "ui/queuepanel.h"
 #include "ui/settingskeys.h"
@@ -80,6 +85,8 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_proxy, &QAbstractItemModel::rowsInserted, this, leave);
   connect(m_proxy, &QAbstractItemModel::layoutChanged, this, leave);
   connect(m_proxy, &QAbstractItemModel::modelReset, this, leave);
+  // Tab leaves the table for the next pane (arrows move between rows), as in file managers.
+  m_table->setTabKeyNavigation(false);
   m_table->setSortingEnabled(true);
   m_table->sortByColumn(LibraryTableModel::Artist, Qt::AscendingOrder);
   m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -231,6 +238,7 @@ MainWindow::MainWindow(QWidget* parent)
   for (BrowsePanel* panel : browsePanels()) {
     connect(panel, &BrowsePanel::songPlayRequested, this, &MainWindow::playSong);
     connect(panel, &BrowsePanel::mixRequested, this, &MainWindow::playMix);
+    connect(panel, &BrowsePanel::pathRequested, this, &MainWindow::pathFrom);
   }
   connect(m_inspector, &InspectorPanel::filePlayRequested, this,
           [this](const QString& path) { playFile(0, path, QueuePlacement::PlayNow); });
@@ -541,6 +549,13 @@ void MainWindow::buildPlaybackMenu() {
   connect(similar, &QAction::triggered, this, [this] {
     playSimilar(m_table->currentIndex().data(LibraryTableModel::FileIdRole).toLongLong());
   });
+  auto* path = new QAction(tr("Path to…"), m_table);
+  path->setObjectName(QStringLiteral("pathTo"));
+  path->setToolTip(tr("A path of songs from this one to a song you choose"));
+  m_table->addAction(path);
+  connect(path, &QAction::triggered, this, [this] {
+    pathFrom(m_table->currentIndex().data(LibraryTableModel::FileIdRole).toLongLong());
+  });
 
   const auto add = [&](const QString& text, const QList<QKeySequence>& keys, auto slot) {
     QAction* action = menu->addAction(text, this, slot);
@@ -588,6 +603,13 @@ void MainWindow::showTableMenu(const QPoint& at) {
 }
 
 void MainWindow::buildStatusBar() {
+  m_songCount = new QLabel;
+  m_songCount->setObjectName(QStringLiteral("songCount"));
+  statusBar()->addPermanentWidget(m_songCount);
+  connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateSongCount);
+  connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateSongCount);
+  connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateSongCount);
+  connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateSongCount);
   m_phase = new QLabel;
   m_progress = new QProgressBar;
   m_progress->setMaximumWidth(220);
@@ -604,6 +626,14 @@ void MainWindow::buildStatusBar() {
                      static_cast<QWidget*>(m_timeLeft), static_cast<QWidget*>(m_cancel)}) {
     w->hide();
   }
+}
+
+void MainWindow::updateSongCount() {
+  const int total = m_tableModel->rowCount();
+  const int shown = m_proxy->rowCount();
+  m_songCount->setText(shown == total ? tr("%n song(s)", nullptr, total)
+                                      : tr("%1 of %n song(s) shown", nullptr, total).arg(shown));
+  m_songCount->setVisible(total > 0);
 }
 
 void MainWindow::restoreSettings() {
@@ -750,6 +780,56 @@ QueueItem MainWindow::queueItemOf(qint64 fileId, const QString& path) const {
     title = tr("%1 — %2").arg(title, QString::fromStdString(song->artistName));
   }
   return {fileId, path, title};
+}
+
+void MainWindow::pathFrom(qint64 fileId) {
+  if (!m_snapshot || !m_snapshot->hasModel() || m_snapshot->model->rowOfFile(fileId) < 0) {
+    statusBar()->showMessage(tr("A path needs a trained model and a song it has placed."), 5000);
+    return;
+  }
+  auto* dialog = new PathDialog(m_snapshot, fileId, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    const QList<qint64> path = dialog->pathFileIds();
+    const QString from = QStringLiteral("“%1”").arg(
+        queueItemOf(path.front(), QString::fromStdString(m_snapshot->song(path.front())->path))
+            .title);
+    if (dialog->action() == PathDialog::Action::Play) {
+      playSongs(path, QueuePlacement::PlayNow);
+      statusBar()->showMessage(
+          tr("Playing a path of %n song(s) from %1.", nullptr, static_cast<int>(path.size()))
+              .arg(from),
+          8000);
+      return;
+    }
+    const QString chosen = QFileDialog::getSaveFileName(this, tr("Save Path as Playlist"),
+                                                        QString(), tr("Playlists (*.m3u8)"));
+    if (!chosen.isEmpty()) savePlaylist(chosen, path);
+  });
+  dialog->open();
+}
+
+QString MainWindow::savePlaylist(const QString& file, const QList<qint64>& fileIds) {
+  if (!m_snapshot) return {};
+  const QString target = library::m3u8FileName(file);
+  std::vector<const core::SongRow*> songs;
+  for (const qint64 id : fileIds) {
+    if (const core::SongRow* song = m_snapshot->song(id)) songs.push_back(song);
+  }
+  if (const base::Status written = library::writePlaylistM3u8(target, songs); !written.ok()) {
+    QMessageBox box(QMessageBox::Warning, tr("Save Playlist"),
+                    tr("Cannot save %1: %2").arg(target, QString::fromStdString(written.message)),
+                    QMessageBox::Ok, this);
+    fitTitle(box);
+    box.exec();
+    return {};
+  }
+  QString absolute = QFileInfo(target).absoluteFilePath();
+  statusBar()->showMessage(
+      tr("Saved %n song(s) as the playlist %1", nullptr, static_cast<int>(songs.size()))
+          .arg(absolute),
+      15000);
+  return absolute;
 }
 
 void MainWindow::playSimilar(qint64 fileId) {

@@ -88,6 +88,14 @@ class MainWindow : public QMainWindow {
   // first and puts the others next).
   void playSongs(const QList<qint64>& fileIds, QueuePlacement placement);
   void playSimilar(qint64 fileId);
+  // "Path to…": opens the PathDialog (window-modal, not blocking) for a path of songs from this
+  // library song; on Play the path plays (the queue follows), on Save it goes to an M3U8 file the
+  // user chooses. Needs a model; says so in the status bar otherwise.
+  void pathFrom(qint64 fileId);
+  // Writes library songs as an M3U8 playlist at `file` (".m3u8" added when missing) and says
+  // where it went in the status bar; a failure is shown in a message box. Returns the file
+  // written, empty on failure.
+  QString savePlaylist(const QString& file, const QList<qint64>& fileIds);
   void showArtist(const QString& name);
   void showTag(const QString& tag);  // the tag page, through the history
   void setCurrentTab(Tab tab);
@@ -133,6 +141,7 @@ class MainWindow : public QMainWindow {
   QWidget* buildLeftPanel();
   void buildMenusAndToolbar();
   void buildStatusBar();
+  void updateSongCount();
   void restoreSettings();
   void saveSettings() const;
 
@@ -227,6 +236,7 @@ class MainWindow : public QMainWindow {
   QAction* m_acceptAutotag;
 
   QProgressBar* m_progress;
+  QLabel* m_songCount;  // "N songs", or "N of M songs" while the search or an artist filters
   QLabel* m_phase;
   QLabel* m_timeLeft;
   QPushButton* m_cancel;

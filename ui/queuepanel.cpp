@@ -8,6 +8,7 @@
 #include <QMenu>
 #include <QStackedWidget>
 #include <QStyle>
+#include <QStyledItemDelegate>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -29,6 +30,17 @@ QToolButton* toolButton(const QIcon& icon, const QString& text, const QString& t
   return button;
 }
 
+// QListView's list mode makes each row as wide as the widest size hint or the viewport, whichever
+// is wider, and scrolls sideways to show the rest. A hint of no width leaves every row as wide as
+// the viewport, so a long title is elided (setTextElideMode) instead of scrolled.
+class ViewportWideDelegate : public QStyledItemDelegate {
+ public:
+  using QStyledItemDelegate::QStyledItemDelegate;
+  QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+    return {0, QStyledItemDelegate::sizeHint(option, index).height()};
+  }
+};
+
 }  // namespace
 
 QueuePanel::QueuePanel(PlayQueue* queue, QWidget* parent)
@@ -45,6 +57,8 @@ QueuePanel::QueuePanel(PlayQueue* queue, QWidget* parent)
   m_view->setDropIndicatorShown(true);
   m_view->setUniformItemSizes(true);
   m_view->setTextElideMode(Qt::ElideMiddle);
+  m_view->setItemDelegate(new ViewportWideDelegate(m_view));
+  m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   m_view->setContextMenuPolicy(Qt::CustomContextMenu);
   auto* empty = makeNoteLabel(tr("The queue is empty. Play a song, or right-click songs in the "
                                  "library or the inspector and choose Play Next or Add to Queue."),
