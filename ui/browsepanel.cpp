@@ -1,5 +1,6 @@
 #include "ui/browsepanel.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
@@ -122,15 +123,19 @@ void BrowsePanel::addUncalibratedNotice(QVBoxLayout* layout) {
                        "version): lists are in order of fit only. Train again to see them."));
 }
 
-QString BrowsePanel::songLabel(std::int64_t fileId) const {
-  const core::SongRow* song = m_snapshot ? m_snapshot->song(fileId) : nullptr;
-  if (!song) return tr("Song #%1").arg(fileId);
+QString songTitleAndArtist(const library::LibrarySnapshot* snapshot, std::int64_t fileId) {
+  const core::SongRow* song = snapshot ? snapshot->song(fileId) : nullptr;
+  if (!song) return QCoreApplication::translate("BrowsePanel", "Song #%1").arg(fileId);
   QString title = song->info.title.empty()
                       ? QFileInfo(QString::fromStdString(song->path)).fileName()
                       : QString::fromStdString(song->info.title);
   if (song->artistName.empty()) return title;
-  // Title first: where a narrow panel elides the entry, what is cut is the artist.
-  return tr("%1 – %2", "song title – artist").arg(title, QString::fromStdString(song->artistName));
+  return QCoreApplication::translate("BrowsePanel", "%1 – %2", "song title – artist")
+      .arg(title, QString::fromStdString(song->artistName));
+}
+
+QString BrowsePanel::songLabel(std::int64_t fileId) const {
+  return songTitleAndArtist(m_snapshot.get(), fileId);
 }
 
 void BrowsePanel::addSongEntry(HitList* list, std::int64_t fileId, std::optional<float> probability,

@@ -20,6 +20,11 @@ namespace songspace::ui {
 class CoverArtCache;
 class HitList;
 
+// "Title – Artist" of a library song: the file name when it has no title, "Song #<id>" when the
+// snapshot (which may be null) does not hold it. Title first: where a narrow list elides the
+// entry, what is cut is the artist.
+QString songTitleAndArtist(const library::LibrarySnapshot* snapshot, std::int64_t fileId);
+
 // What the inspector and the artist page share: a snapshot, a scrolling content widget that is
 // rebuilt for each thing shown, and the signals every clickable entry ends in.
 class BrowsePanel : public QWidget {

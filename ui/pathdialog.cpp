@@ -1,7 +1,6 @@
 #include "ui/pathdialog.h"
 
 #include <QDialogButtonBox>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -17,6 +16,7 @@
 #include "core/library/discoverycontext.h"
 #include "core/library/modelsession.h"
 #include "core/model/discovery.h"
+#include "ui/browsepanel.h"
 
 namespace songspace::ui {
 
@@ -153,13 +153,7 @@ void PathDialog::setLength(int length) {
 }
 
 QString PathDialog::songLabel(qint64 fileId) const {
-  const core::SongRow* song = m_snapshot->song(fileId);
-  if (!song) return tr("Song #%1").arg(fileId);
-  QString title = song->info.title.empty()
-                      ? QFileInfo(QString::fromStdString(song->path)).fileName()
-                      : QString::fromStdString(song->info.title);
-  if (song->artistName.empty()) return title;
-  return tr("%1 – %2", "song title – artist").arg(title, QString::fromStdString(song->artistName));
+  return songTitleAndArtist(m_snapshot.get(), fileId);
 }
 
 void PathDialog::updatePath() {
