@@ -791,9 +791,10 @@ void MainWindow::pathFrom(qint64 fileId) {
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(dialog, &QDialog::accepted, this, [this, dialog] {
     const QList<qint64> path = dialog->pathFileIds();
+    // The dialog's snapshot may be older than the window's: a song gone since has no title here.
+    const core::SongRow* start = m_snapshot ? m_snapshot->song(path.front()) : nullptr;
     const QString from = QStringLiteral("“%1”").arg(
-        queueItemOf(path.front(), QString::fromStdString(m_snapshot->song(path.front())->path))
-            .title);
+        start ? queueItemOf(path.front(), QString::fromStdString(start->path)).title : QString());
     if (dialog->action() == PathDialog::Action::Play) {
       playSongs(path, QueuePlacement::PlayNow);
       statusBar()->showMessage(
