@@ -299,16 +299,28 @@ void MainWindowTest::mapClickSelectsInTable() {
   QCOMPARE(view->selectedSong(), target);
 }
 
+namespace {
+// Visits the snapshot's 1st and 6th songs, then the 6th one's artist: {a, b, artist}.
+struct Visited {
+  qint64 a;
+  qint64 b;
+  QString artist;
+};
+Visited visitTwoSongsAndAnArtist(MainWindow& window) {
+  Visited visited{window.snapshot()->songs.at(0).fileId, window.snapshot()->songs.at(5).fileId,
+                  QString::fromStdString(window.snapshot()->songs.at(5).artistName)};
+  window.selectSong(visited.a);
+  window.selectSong(visited.b);
+  window.showArtist(visited.artist);
+  return visited;
+}
+}  // namespace
+
 void MainWindowTest::backAndForward() {
   MainWindow window;
   openLoaded(window);
   if (QTest::currentTestFailed()) return;
-  const qint64 a = window.snapshot()->songs.at(0).fileId;
-  const qint64 b = window.snapshot()->songs.at(5).fileId;
-  const QString artist = QString::fromStdString(window.snapshot()->songs.at(5).artistName);
-  window.selectSong(a);
-  window.selectSong(b);
-  window.showArtist(artist);
+  const auto [a, b, artist] = visitTwoSongsAndAnArtist(window);
   auto* right = qobject_cast<QStackedWidget*>(window.artistPage()->parentWidget());
   QVERIFY(right);
   QCOMPARE(right->currentWidget(), window.artistPage());
@@ -338,12 +350,7 @@ void MainWindowTest::backAndForwardSurviveRetrain() {
   MainWindow window;
   openLoaded(window);
   if (QTest::currentTestFailed()) return;
-  const qint64 a = window.snapshot()->songs.at(0).fileId;
-  const qint64 b = window.snapshot()->songs.at(5).fileId;
-  const QString artist = QString::fromStdString(window.snapshot()->songs.at(5).artistName);
-  window.selectSong(a);
-  window.selectSong(b);
-  window.showArtist(artist);
+  const auto [a, b, artist] = visitTwoSongsAndAnArtist(window);
   QVERIFY(window.history()->back());  // at b, the artist ahead
   const int size = window.history()->size();
   const auto before = window.snapshot();
