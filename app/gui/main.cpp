@@ -7,8 +7,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QGuiApplication>
-#include <QIcon>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTextStream>
@@ -18,9 +16,9 @@
 
 #include "core/library/logging.h"
 #include "ui/appearance.h"
+#include "ui/application.h"
 #include "ui/autotagdialog.h"
 #include "ui/coverart.h"
-#include "ui/englishplurals.h"
 #include "ui/inspectorpanel.h"
 #include "ui/librarytablemodel.h"
 #include "ui/mainwindow.h"
@@ -218,13 +216,7 @@ int main(int argc, char* argv[]) {
     return 2;
   }
   QApplication app(argc, argv);
-  songspace::library::routeCoreLogToCategories();  // FFmpeg and the core into songspace.*
-  songspace::ui::installEnglishPlurals(app);       // "%n file(s)" reads "1 file", "2 files"
-  QApplication::setApplicationName(QStringLiteral("Songspace"));
-  QApplication::setOrganizationName(QStringLiteral("Songspace"));
-  QApplication::setApplicationVersion(QStringLiteral(SONGSPACE_VERSION));
-  QApplication::setWindowIcon(QIcon(QStringLiteral(":/songspace/songspace.png")));
-  QGuiApplication::setDesktopFileName(QStringLiteral("songspace"));
+  songspace::ui::setUpApplication(app, QStringLiteral(SONGSPACE_VERSION));
 
   QCommandLineParser parser;
   parser.setApplicationDescription(
