@@ -266,6 +266,26 @@ class PlayerBarTest : public QObject {
     QCOMPARE(bar.songPath(), m_long);
   }
 
+  // Skipping quickly back and forth (media keys held, MPRIS clients) leaves the player on the
+  // song chosen last: the end or failure of a song the user already left never moves it on.
+  void quickSkipsStayOnTheChosenSong() {
+    PlayerBar bar;
+    bar.queue()->add({item(m_long), item(m_long2)}, QueuePlacement::AddToQueue);
+    bar.togglePlay();
+    QTRY_VERIFY_WITH_TIMEOUT(bar.isPlaying(), 10000);
+    for (int round = 0; round < 12; ++round) {
+      bar.next();
+      QTest::qWait(round * 7 % 40);
+      bar.previous();
+      QCOMPARE(bar.songPath(), m_long);
+      QTest::qWait(250);  // a late end of long2 arrives here, if at all
+      QCOMPARE(bar.songPath(), m_long);
+      QCOMPARE(bar.queue()->currentRow(), 0);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(bar.isPlaying(), 10000);
+    QCOMPARE(bar.songPath(), m_long);
+  }
+
   void clickAndKeysSeek() {
     PlayerBar bar;
     bar.resize(900, bar.sizeHint().height());

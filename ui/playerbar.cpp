@@ -204,7 +204,7 @@ void PlayerBar::setSong(const QueueItem& item) {
   m_path = item.path;
   m_slider->setValue(0);
   m_elapsed->setText(formatTime(0));
-  if (m_player) m_player->setSource(QUrl::fromLocalFile(m_path));
+  if (m_player) loadSource();
   updateCover();
   Q_EMIT songChanged();
 }
@@ -306,6 +306,18 @@ void PlayerBar::ensurePlayer() {
             } else if (status == QMediaPlayer::BufferedMedia) {
               m_skipsInRow = 0;  // this one plays
             } else if (status == QMediaPlayer::EndOfMedia) {
+              if (isStaleEnd()) {
+                // The song before's end, delivered late: it stopped the player, so play on.
+                qCInfo(library::lcUi).noquote()
+                    << "ignored an end of stream that belongs to the song played before" << m_path;
+                QMetaObject::invokeMethod(
+                    this,
+                    [this] {
+                      if (m_player) m_player->play();
+                    },
+                    Qt::QueuedConnection);
+                return;
+              }
               // Queued: the backend is still inside its end-of-stream handling.
               QMetaObject::invokeMethod(this, &PlayerBar::onEndOfSong, Qt::QueuedConnection);
             }
@@ -318,7 +330,19 @@ void PlayerBar::ensurePlayer() {
             Q_EMIT playingChanged(playing);
             Q_EMIT playbackStateChanged(s);
           });
-  if (!m_path.isEmpty()) m_player->setSource(QUrl::fromLocalFile(m_path));
+  if (!m_path.isEmpty()) loadSource();
+}
+
+void PlayerBar::loadSource() {
+  m_lastPosition = 0;
+  m_sinceLoad.start();
+  m_player->setSource(QUrl::fromLocalFile(m_path));
+}
+
+bool PlayerBar::isStaleEnd() const {
+  const qint64 duration = m_player ? m_player->duration() : 0;
+  return m_sinceLoad.isValid() && m_sinceLoad.elapsed() < kStaleEndWindowMs &&
+         (duration <= 0 || m_lastPosition < duration - kStaleEndWindowMs);
 }
 
 void PlayerBar::togglePlay() {
@@ -431,6 +455,7 @@ void PlayerBar::skipUnplayable(const QString& reason) {
 }
 
 void PlayerBar::updateTimes(qint64 positionMs) {
+  m_lastPosition = positionMs;
   if (!m_sliderHeld) m_slider->setValue(static_cast<int>(positionMs));
   m_elapsed->setText(formatTime(positionMs));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QMediaPlayer>
 #include <QPointer>
 #include <QWidget>
@@ -31,8 +32,11 @@ class PlayerBar : public QWidget {
   Q_OBJECT
  public:
   static constexpr qint64 kRestartThresholdMs = 3000;  // Previous restarts a song played longer
-  static constexpr qint64 kSeekStepMs = 10'000;        // arrow keys and seekBy() shortcuts
-  static constexpr qint64 kSeekPageMs = 60'000;        // Page Up / Page Down on the slider
+  // An end of stream this soon after loading a song, short of that song's end, is taken for the
+  // previous song's (isStaleEnd).
+  static constexpr qint64 kStaleEndWindowMs = 3000;
+  static constexpr qint64 kSeekStepMs = 10'000;  // arrow keys and seekBy() shortcuts
+  static constexpr qint64 kSeekPageMs = 60'000;  // Page Up / Page Down on the slider
 
   explicit PlayerBar(QWidget* parent = nullptr);
 
@@ -96,8 +100,13 @@ class PlayerBar : public QWidget {
   void showError(const QString& message);
   void setSong(const QueueItem& item);  // stops the previous song
   void start();                         // plays m_path from 0:00, or skips it
+  void loadSource();                    // hands m_path to the player
   void skipUnplayable(const QString& reason);
   void onEndOfSong();
+  // True when an end of stream cannot be the loaded song's: it came within kStaleEndWindowMs of
+  // loading it, and the song had not played to near its end. Qt 6.4's GStreamer backend can
+  // deliver the end of the song that was playing before after the switch to another.
+  bool isStaleEnd() const;
   void updateQueueButtons();
   void updateRepeatButton();
   void updateCover();  // the playing song's cover, or the placeholder
@@ -125,7 +134,9 @@ class PlayerBar : public QWidget {
   QString m_skipping;  // the path being skipped, so two error signals skip it once
   bool m_sliderHeld = false;
   bool m_noDeviceReported = false;
-  int m_skipsInRow = 0;  // unplayable songs skipped since one played; bounds the skipping
+  int m_skipsInRow = 0;       // unplayable songs skipped since one played; bounds the skipping
+  QElapsedTimer m_sinceLoad;  // since m_path was handed to the player
+  qint64 m_lastPosition = 0;  // the player's last reported position in m_path, ms
 };
 
 }  // namespace songspace::ui
