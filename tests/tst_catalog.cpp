@@ -458,6 +458,71 @@ class CatalogTest : public QObject {
     QCOMPARE(c->latestModel()->summaryJson.c_str(), R"({"map":0.2})");
   }
 
+  // A playlist's origin: Songspace's own stays ours when a scan stores its file again as a
+  // library playlist; a library playlist saved over by Songspace becomes ours.
+  void playlistOrigins() {
+    auto c = openFresh();
+    std::int64_t a = 0, b = 0, ours = 0, theirs = 0;
+    VERIFY_OK(c->storeAnalysis(pathOf(1), {1, 1}, 1, makeRecord(1), &a));
+    VERIFY_OK(c->storeAnalysis(pathOf(2), {1, 1}, 1, makeRecord(2), &b));
+    VERIFY_OK(c->replacePlaylist("/p/ours.m3u8", "ours", {{a, ""}, {b, ""}}, &ours,
+                                 PlaylistOrigin::Songspace));
+    VERIFY_OK(c->replacePlaylist("/p/theirs.m3u", "theirs", {{b, ""}}, &theirs));
+    auto lists = c->playlists();
+    QCOMPARE(lists.size(), std::size_t(2));
+    QCOMPARE(lists[0].path.c_str(), "/p/ours.m3u8");
+    QCOMPARE(lists[0].origin, PlaylistOrigin::Songspace);
+    QCOMPARE(lists[1].origin, PlaylistOrigin::Library);
+    QCOMPARE(c->playlistPaths(PlaylistOrigin::Songspace), std::vector<std::string>{"/p/ours.m3u8"});
+    QCOMPARE(c->playlistPaths(PlaylistOrigin::Library), std::vector<std::string>{"/p/theirs.m3u"});
+
+    std::int64_t again = 0;  // a scan reading our file back
+    VERIFY_OK(c->replacePlaylist("/p/ours.m3u8", "ours", {{a, ""}}, &again));
+    QCOMPARE(again, ours);
+    QCOMPARE(c->playlists()[0].origin, PlaylistOrigin::Songspace);
+    VERIFY_OK(c->replacePlaylist("/p/theirs.m3u", "mine now", {{a, ""}}, &again,
+                                 PlaylistOrigin::Songspace));
+    QCOMPARE(again, theirs);
+    QCOMPARE(c->playlists()[1].origin, PlaylistOrigin::Songspace);
+    QVERIFY(c->playlistPaths(PlaylistOrigin::Library).empty());
+
+    VERIFY_OK(c->removePlaylist(ours));
+    QCOMPARE(c->removePlaylist(ours).error, base::ErrorCode::NotFound);
+    lists = c->playlists();
+    QCOMPARE(lists.size(), std::size_t(1));
+    QCOMPARE(lists[0].id, theirs);
+    QCOMPARE(c->integrityCheck().c_str(), "ok");  // the entries went with it (cascade)
+  }
+
+  // Playlists of a v3 catalog (before origins) are the library's after the upgrade, and the
+  // column refuses an origin it does not know.
+  void migrationKeepsPlaylistsAsLibrarys() {
+    const auto path = freshPath();
+    VERIFY_OK(Catalog::createWithSchemaVersion(path, 3));
+    runSql(path.string(), R"sql(
+      INSERT INTO files(id, path, size, mtime_ns, feature_version, state, updated_at)
+        VALUES(1, '/m/a.flac', 1, 1, 1, 0, 0);
+      INSERT INTO playlists(id, path, name) VALUES(1, '/m/old.m3u', 'old');
+      INSERT INTO playlist_entries VALUES(1, 0, 1, '/m/a.flac');
+    )sql");
+    {
+      auto catalog = Catalog::open(path);
+      QVERIFY(catalog);
+      QCOMPARE(catalog->schemaVersion(), kCatalogSchemaVersion);
+      const auto lists = catalog->playlists();
+      QCOMPARE(lists.size(), std::size_t(1));
+      QCOMPARE(lists[0].origin, PlaylistOrigin::Library);
+      QCOMPARE(lists[0].memberFileIds(), std::vector<std::int64_t>{1});
+    }
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    QCOMPARE(
+        sqlite3_exec(db, "INSERT INTO playlists(path, name, origin) VALUES('/x', 'x', 'other')",
+                     nullptr, nullptr, nullptr),
+        SQLITE_CONSTRAINT);
+    sqlite3_close(db);
+  }
+
   void tagEditJournal() {
     auto c = openFresh();
     std::int64_t file = 0, batch = 0, e1 = 0, e2 = 0, undo = 0;

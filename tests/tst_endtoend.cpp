@@ -301,6 +301,16 @@ class EndToEndTest : public QObject {
     QFile written(playlist + QStringLiteral(".m3u8"));
     QVERIFY(written.open(QIODevice::ReadOnly));
     QCOMPARE(written.readAll().count(".wav\n"), 12);
+    {  // recorded as Songspace's own playlist: listed, not a training label
+      auto catalog = core::Catalog::open(QFile::encodeName(db).toStdString());
+      QVERIFY(catalog);
+      const std::vector<core::Playlist> lists = catalog->playlists();
+      QCOMPARE(lists.size(), std::size_t(1));
+      QCOMPARE(lists[0].path, QFile::encodeName(playlist + QStringLiteral(".m3u8")).toStdString());
+      QCOMPARE(lists[0].name, std::string("drone mix"));
+      QCOMPARE(lists[0].origin, core::PlaylistOrigin::Songspace);
+      QCOMPARE(lists[0].memberFileIds().size(), std::size_t(12));
+    }
     // Default rules on three artists: at most 2 of each in 10 songs, so the mix ends at 6.
     const QJsonObject tight =
         runCli(QStringList{QStringLiteral("mix"), QStringLiteral("tag:ambient"),

@@ -138,6 +138,14 @@ class LibraryDatasetTest : public QObject {
                                    {m_id["/lib/downloads/10.mp3"], ""},
                                    {0, "/elsewhere/x.mp3"}})
                 .ok());
+    // Songspace's own selection: its songs and artists are not made similar (the model's own
+    // choices are not labels).
+    QVERIFY(
+        m_catalog
+            ->replacePlaylist("/lib/downloads/selection.m3u8", "selection",
+                              {{m_id["/lib/downloads/11.mp3"], ""}, {m_id["/lib/beta/6.mp3"], ""}},
+                              nullptr, core::PlaylistOrigin::Songspace)
+            .ok());
   }
 
   void songsAndFeatures() {
@@ -358,6 +366,24 @@ class LibraryDatasetTest : public QObject {
     const auto built = core::buildLibraryDataset(*empty, {}, d);
     QCOMPARE(built.error, songspace::base::ErrorCode::NotFound);
     QVERIFY(!built.message.empty());
+  }
+
+  // Songspace's own playlists are never training labels; the same entries as a library playlist
+  // are.
+  void ownPlaylistsAreNotLabels() {
+    const std::string zeta = "/lib/downloads/11.mp3", beta = "/lib/beta/6.mp3";
+    const core::LibraryDataset d = build();
+    QVERIFY(!songPair(d, zeta, beta));
+    QVERIFY(!artistPair(d, "Zeta", "Beta"));
+    std::int64_t id = 0;
+    QVERIFY(m_catalog
+                ->replacePlaylist("/lib/theirs.m3u", "theirs", {{m_id[zeta], ""}, {m_id[beta], ""}},
+                                  &id)
+                .ok());
+    const core::LibraryDataset labelled = build();
+    QVERIFY(songPair(labelled, zeta, beta));
+    QVERIFY(artistPair(labelled, "Zeta", "Beta"));
+    QVERIFY(m_catalog->removePlaylist(id).ok());
   }
 };
 

@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "core/catalog/catalog.h"
+#include "core/library/ownplaylists.h"
 #include "core/library/playlistfile.h"
 
 using namespace songspace;
@@ -64,6 +65,79 @@ class PlaylistExportTest : public QObject {
         library::writePlaylistM3u8(QStringLiteral("/proc/songspace-cannot-write/x.m3u8"), {&row});
     QCOMPARE(written.error, songspace::base::ErrorCode::Io);
     QVERIFY(!written.message.empty());
+  }
+
+  // A saved playlist is recorded as Songspace's, named by its file; deleting it removes the
+  // record and the file; a library playlist is refused and keeps both.
+  void ownPlaylistRecordedAndDeleted() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto catalog = core::Catalog::open(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
+    QVERIFY(catalog);
+    std::int64_t a = 0, b = 0;
+    core::AnalysisRecord record;
+    record.features.summary = {1.0f};
+    QVERIFY(catalog->storeAnalysis("/m/a.flac", {1, 1}, 1, record, &a).ok());
+    QVERIFY(catalog->storeAnalysis("/m/b.flac", {1, 1}, 1, record, &b).ok());
+    const QString file = dir.filePath(QStringLiteral("Road trip.m3u8"));
+    QVERIFY(QFile(file).open(QIODevice::WriteOnly));
+    std::int64_t id = 0;
+    const auto recorded = library::recordOwnPlaylist(*catalog, file, {b, a}, &id);
+    QVERIFY2(recorded.ok(), recorded.message.c_str());
+    auto lists = catalog->playlists();
+    QCOMPARE(lists.size(), std::size_t(1));
+    QCOMPARE(lists[0].id, id);
+    QCOMPARE(lists[0].name, std::string("Road trip"));
+    QCOMPARE(lists[0].path, file.toStdString());
+    QCOMPARE(lists[0].origin, core::PlaylistOrigin::Songspace);
+    QCOMPARE(lists[0].memberFileIds(), (std::vector<std::int64_t>{b, a}));
+    const auto unknown = library::recordOwnPlaylist(*catalog, file, {a, 999});
+    QCOMPARE(unknown.error, base::ErrorCode::NotFound);
+    QVERIFY2(unknown.message.find("Road trip.m3u8") != std::string::npos, unknown.message.c_str());
+    QCOMPARE(catalog->playlists()[0].memberFileIds(), (std::vector<std::int64_t>{b, a}));
+
+    std::int64_t theirs = 0;
+    const QString theirFile = dir.filePath(QStringLiteral("theirs.m3u"));
+    QVERIFY(QFile(theirFile).open(QIODevice::WriteOnly));
+    QVERIFY(catalog->replacePlaylist(theirFile.toStdString(), "theirs", {{a, ""}}, &theirs).ok());
+    const auto refused = library::deleteOwnPlaylist(*catalog, theirs);
+    QCOMPARE(refused.error, base::ErrorCode::InvalidArgument);
+    QVERIFY2(refused.message.find("theirs.m3u") != std::string::npos, refused.message.c_str());
+    QVERIFY(QFile::exists(theirFile));
+    QCOMPARE(catalog->playlists().size(), std::size_t(2));
+
+    const auto deleted = library::deleteOwnPlaylist(*catalog, id);
+    QVERIFY2(deleted.ok(), deleted.message.c_str());
+    QVERIFY(!QFile::exists(file));
+    lists = catalog->playlists();
+    QCOMPARE(lists.size(), std::size_t(1));
+    QCOMPARE(lists[0].id, theirs);
+    QCOMPARE(library::deleteOwnPlaylist(*catalog, id).error, base::ErrorCode::NotFound);
+  }
+
+  // A file that cannot be deleted keeps its record; a file already gone does not stop the delete.
+  void deleteFailuresKeepTheRecord() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto catalog = core::Catalog::open(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
+    QVERIFY(catalog);
+    // A folder with a file in it cannot be removed as a file (even by root).
+    const QString stuck = dir.filePath(QStringLiteral("stuck.m3u8"));
+    QVERIFY(QDir().mkpath(stuck + QStringLiteral("/inside")));
+    std::int64_t stuckId = 0;
+    QVERIFY(library::recordOwnPlaylist(*catalog, stuck, {}, &stuckId).ok());
+    const auto failed = library::deleteOwnPlaylist(*catalog, stuckId);
+    QCOMPARE(failed.error, base::ErrorCode::Io);
+    QVERIFY2(failed.message.find("stuck.m3u8") != std::string::npos, failed.message.c_str());
+    QCOMPARE(catalog->playlists().size(), std::size_t(1));
+
+    std::int64_t goneId = 0;
+    QVERIFY(
+        library::recordOwnPlaylist(*catalog, dir.filePath(QStringLiteral("gone.m3u8")), {}, &goneId)
+            .ok());
+    const auto gone = library::deleteOwnPlaylist(*catalog, goneId);
+    QVERIFY2(gone.ok(), gone.message.c_str());
+    QCOMPARE(catalog->playlists().size(), std::size_t(1));
   }
 };
 

@@ -687,6 +687,38 @@ class ScanJobTest : public QObject {
     QCOMPARE(members["elisa.xspf"], (std::vector<std::int64_t>{id("song01.wav")}));
   }
 
+  // A playlist Songspace saved inside a library folder stays Songspace's through a rescan: it is
+  // not read back as a library playlist (which would make it a training label).
+  void ownPlaylistSurvivesRescan() {
+    const fs::path lib = path("ownlists");
+    writeLibrary(lib / "Album", 2);
+    auto catalog = core::Catalog::open(path("ownlists.sqlite"));
+    QVERIFY(catalog);
+    library::ScanSummary s = library::runScan(*catalog, smallOptions(lib));
+    QVERIFY2(s.status.ok(), s.status.message.c_str());
+    const auto first = catalog->fileByPath((lib / "Album/song00.wav").native())->id;
+    const auto second = catalog->fileByPath((lib / "Album/song01.wav").native())->id;
+    // As the GUI saves a selection: the file, then the record (by file id, in the chosen order).
+    testaudio::writeBytes(lib / "Selection.m3u8",
+                          "#EXTM3U\n#PLAYLIST:Selection\nAlbum/song01.wav\nAlbum/song00.wav\n");
+    QVERIFY(catalog
+                ->replacePlaylist((lib / "Selection.m3u8").native(), "Selection", {{second, ""}},
+                                  nullptr, core::PlaylistOrigin::Songspace)
+                .ok());
+    testaudio::writeBytes(lib / "theirs.m3u", "Album/song00.wav\nAlbum/song01.wav\n");
+    s = library::runScan(*catalog, smallOptions(lib));
+    QVERIFY2(s.status.ok(), s.status.message.c_str());
+    QCOMPARE(s.playlists, 1);
+    QCOMPARE(s.ownPlaylists, 1);
+    const auto lists = catalog->playlists();
+    QCOMPARE(lists.size(), std::size_t(2));
+    QCOMPARE(fs::path(lists[0].path).filename().string(), std::string("Selection.m3u8"));
+    QCOMPARE(lists[0].origin, core::PlaylistOrigin::Songspace);
+    QCOMPARE(lists[0].memberFileIds(), std::vector<std::int64_t>{second});  // as recorded
+    QCOMPARE(lists[1].origin, core::PlaylistOrigin::Library);
+    QCOMPARE(lists[1].memberFileIds(), (std::vector<std::int64_t>{first, second}));
+  }
+
   void emptyAndMissingRoots() {
     fs::create_directories(path("emptylib"));
     auto catalog = core::Catalog::open(path("empty.sqlite"));

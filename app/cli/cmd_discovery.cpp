@@ -10,6 +10,7 @@
 #include "app/cli/querycontext.h"
 #include "core/catalog/tagnormalize.h"
 #include "core/library/discoverycontext.h"
+#include "core/library/ownplaylists.h"
 #include "core/library/playlistfile.h"
 
 namespace songspace::cli {
@@ -84,6 +85,17 @@ int printSongList(const QueryContext& context, const library::DiscoveryContext& 
       return 1;
     }
     const QString absolute = QFileInfo(file).absoluteFilePath();
+    // Recorded as Songspace's own: listed in the GUI's Playlists tab, never a training label.
+    std::vector<std::int64_t> fileIds;
+    fileIds.reserve(songs.size());
+    for (const core::SongRow& song : songs) fileIds.push_back(song.fileId);
+    if (const auto recorded = library::recordOwnPlaylist(*context.catalog, absolute, fileIds);
+        !recorded.ok()) {
+      QTextStream(stderr) << "songspace-cli: wrote " << absolute
+                          << " but cannot record it in the catalog: "
+                          << QString::fromStdString(recorded.message) << "\n";
+      return 1;
+    }
     object.insert(QStringLiteral("playlist"), absolute);
     if (!json)
       out << QStringLiteral("playlist: %1 (%2 songs)\n").arg(absolute).arg(pointers.size());

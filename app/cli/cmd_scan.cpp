@@ -194,6 +194,7 @@ int run(const QStringList& rawArgs) {
         {QStringLiteral("tags_reread"), summary.tagsReread},
         {QStringLiteral("missing"), summary.missing},
         {QStringLiteral("playlists"), summary.playlists},
+        {QStringLiteral("own_playlists"), summary.ownPlaylists},
         {QStringLiteral("playlist_reports"), playlistsJson(summary.playlistImports)},
         {QStringLiteral("failed"), issuesJson(summary.failed)},
         {QStringLiteral("warnings"), issuesJson(summary.warnings)},

@@ -44,8 +44,9 @@ inline constexpr std::int32_t kCatalogApplicationId = 0x53475350;
 // Version 2 added the provenance of values Songspace wrote into files (written_tags,
 // tag_edits.accepted_at); migrating from 1 fills it from the journal. Version 3 added the
 // library's own settings (library_settings: the reading rules the tags were read under, the
-// scanned folders), which every program opening the catalog shares.
-inline constexpr int kCatalogSchemaVersion = 3;
+// scanned folders), which every program opening the catalog shares. Version 4 added the origin of
+// a playlist (playlists.origin: 'library' or 'songspace'); existing playlists are the library's.
+inline constexpr int kCatalogSchemaVersion = 4;
 
 // Keys of Catalog::librarySetting.
 // The reading rules (TagReadingRules::fingerprint()) the stored metadata and File tags were read
@@ -171,11 +172,20 @@ struct PlaylistEntry {
   std::string path;
 };
 
+// Where a playlist came from (docs/design.md §5.1).
+//   Library:   a playlist file the scan found in the library's folders — the user's or another
+//              player's. Its songs count as similar (a training label, §1.3); Songspace never
+//              deletes it.
+//   Songspace: saved by Songspace (a map selection, a mix, a path). It holds the model's own
+//              choices, so it is never a training label; Songspace may delete it.
+enum class PlaylistOrigin { Library, Songspace };
+
 struct Playlist {
   std::int64_t id = 0;
   std::string path;  // the M3U file (unique key)
   std::string name;
   std::vector<PlaylistEntry> entries;  // in playlist order
+  PlaylistOrigin origin = PlaylistOrigin::Library;
 
   std::vector<std::int64_t> memberFileIds() const;  // resolved entries only, in order
 };
@@ -327,10 +337,19 @@ class Catalog {
   [[nodiscard]] std::optional<CodebookRecord> codebook(int id) const;
 
   // --- playlists
+  // Stores the playlist of file `path` (replacing its name and entries if stored before; its id
+  // stays). A playlist stored as Songspace's stays Songspace's when stored again as Library (a
+  // scan reading our own file back), and a Library one becomes Songspace's when Songspace saves
+  // over its file. NotFound for an entry naming a file id that is not in the catalog.
   base::Status replacePlaylist(std::string_view path, std::string_view name,
                                const std::vector<PlaylistEntry>& entries,
-                               std::int64_t* id = nullptr);
-  [[nodiscard]] std::vector<Playlist> playlists() const;  // by path
+                               std::int64_t* id = nullptr,
+                               PlaylistOrigin origin = PlaylistOrigin::Library);
+  [[nodiscard]] std::vector<Playlist> playlists() const;  // by path, both origins
+  // The files of the playlists of one origin, sorted (cheap: no entries are read).
+  [[nodiscard]] std::vector<std::string> playlistPaths(PlaylistOrigin origin) const;
+  // Forgets a playlist and its entries (never touches its file); NotFound when no such id.
+  base::Status removePlaylist(std::int64_t id);
 
   // --- models
   base::Status recordModel(std::string_view path, std::int64_t createdAt,

@@ -37,15 +37,27 @@ std::optional<CodebookRecord> Catalog::codebook(int id) const {
   return record;
 }
 
+namespace {
+
+const char* originName(PlaylistOrigin origin) {
+  return origin == PlaylistOrigin::Songspace ? "songspace" : "library";
+}
+
+}  // namespace
+
 base::Status Catalog::replacePlaylist(std::string_view path, std::string_view name,
-                                      const std::vector<PlaylistEntry>& entries, std::int64_t* id) {
+                                      const std::vector<PlaylistEntry>& entries, std::int64_t* id,
+                                      PlaylistOrigin origin) {
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
+  // Once ours, always ours: a library playlist must never be one Songspace's guesses filled.
   Stmt upsert(m_db,
-              "INSERT INTO playlists(path, name) VALUES(?1, ?2) "
-              "ON CONFLICT(path) DO UPDATE SET name = ?2 RETURNING id");
+              "INSERT INTO playlists(path, name, origin) VALUES(?1, ?2, ?3) "
+              "ON CONFLICT(path) DO UPDATE SET name = ?2, "
+              "origin = CASE WHEN ?3 = 'songspace' THEN 'songspace' ELSE origin END RETURNING id");
   std::int64_t playlistId = 0;
-  if (upsert.bind(1, path).bind(2, name).next()) playlistId = upsert.int64At(0);
+  if (upsert.bind(1, path).bind(2, name).bind(3, std::string_view(originName(origin))).next())
+    playlistId = upsert.int64At(0);
   if (!upsert.run()) return upsert.status();
   Stmt clear(m_db, "DELETE FROM playlist_entries WHERE playlist_id = ?");
   if (!clear.bind(1, playlistId).run()) return clear.status();
@@ -73,18 +85,41 @@ base::Status Catalog::replacePlaylist(std::string_view path, std::string_view na
 std::vector<Playlist> Catalog::playlists() const {
   // Entries stored by path are resolved again: the file may have been scanned since.
   Stmt s(m_db,
-         "SELECT p.id, p.path, p.name, e.position, coalesce(e.file_id, f.id, 0), e.path "
+         "SELECT p.id, p.path, p.name, e.position, coalesce(e.file_id, f.id, 0), e.path, "
+         "p.origin = 'songspace' "
          "FROM playlists p LEFT JOIN playlist_entries e ON e.playlist_id = p.id "
          "LEFT JOIN files f ON e.file_id IS NULL AND f.path = e.path "
          "ORDER BY p.path, e.position");
   std::vector<Playlist> out;
   while (s.next()) {
-    if (out.empty() || out.back().id != s.int64At(0))
-      out.push_back({s.int64At(0), s.textAt(1), s.textAt(2), {}});
+    if (out.empty() || out.back().id != s.int64At(0)) {
+      out.push_back({s.int64At(0),
+                     s.textAt(1),
+                     s.textAt(2),
+                     {},
+                     s.int64At(6) != 0 ? PlaylistOrigin::Songspace : PlaylistOrigin::Library});
+    }
     if (!s.isNull(3)) out.back().entries.push_back({s.int64At(4), s.textAt(5)});
   }
   m_lastStatus = s.status();
   return out;
+}
+
+std::vector<std::string> Catalog::playlistPaths(PlaylistOrigin origin) const {
+  Stmt s(m_db, "SELECT path FROM playlists WHERE origin = ? ORDER BY path");
+  s.bind(1, std::string_view(originName(origin)));
+  std::vector<std::string> out;
+  while (s.next()) out.push_back(s.textAt(0));
+  m_lastStatus = s.status();
+  return out;
+}
+
+base::Status Catalog::removePlaylist(std::int64_t id) {
+  Stmt s(m_db, "DELETE FROM playlists WHERE id = ?");
+  if (!s.bind(1, id).run()) return s.status();
+  if (sqlite3_changes(m_db) == 0)
+    return {base::ErrorCode::NotFound, "no playlist " + std::to_string(id) + " in the catalog"};
+  return {};
 }
 
 base::Status Catalog::recordModel(std::string_view path, std::int64_t createdAt,

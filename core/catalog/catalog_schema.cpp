@@ -155,11 +155,23 @@ base::Status migrateTo3(sqlite3* db) {
   return execSql(db, kSchemaV3);
 }
 
+// Schema v4: where a playlist came from (core::PlaylistOrigin). Songspace's own playlists (saved
+// selections, mixes, paths) are not training labels; before v4 Songspace recorded none, so every
+// existing playlist is the library's.
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE playlists ADD COLUMN origin TEXT NOT NULL DEFAULT 'library'
+    CHECK(origin IN ('library', 'songspace'));
+)sql";
+
+base::Status migrateTo4(sqlite3* db) {
+  return execSql(db, kSchemaV4);
+}
+
 // migrations[i] brings a database from version i to version i + 1. Adding a version = appending
 // one function here and bumping kCatalogSchemaVersion.
 using Migration = base::Status (*)(sqlite3*);
 constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {migrateTo1, migrateTo2,
-                                                                      migrateTo3};
+                                                                      migrateTo3, migrateTo4};
 
 std::int64_t pragmaInt(sqlite3* db, const char* sql, base::Status* status) {
   Stmt s(db, sql);

@@ -481,7 +481,14 @@ class Scanner {
       for (core::FileRow& row : m_catalog.files(state))
         files.push_back({row.id, std::move(row.path)});
     PlaylistResolver resolver(std::move(files));
+    // Songspace's own playlists saved inside the library are not read back: the catalog's record
+    // (by file id, as saved) stays, and so does its origin (not a training label).
+    const std::vector<std::string> ours = m_catalog.playlistPaths(core::PlaylistOrigin::Songspace);
     for (const fs::path& file : playlists) {
+      if (std::binary_search(ours.begin(), ours.end(), file.native())) {
+        ++m_summary.ownPlaylists;
+        continue;
+      }
       PlaylistFile playlist;
       if (const auto read = readPlaylistFile(file, playlist); !read.ok()) {
         // The playlist stored by an earlier scan, if any, stays as it was.

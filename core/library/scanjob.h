@@ -44,8 +44,11 @@ struct ScanSummary {
   // Unchanged files whose tags were read again (not decoded) because the reading rules differ
   // from those the catalog's tags were read under (core::kReadingRulesSetting).
   int tagsReread = 0;
-  int missing = 0;                  // catalog files under the roots that are gone (newly marked)
-  int playlists = 0;                // playlists read and stored (M3U, M3U8, PLS, XSPF)
+  int missing = 0;    // catalog files under the roots that are gone (newly marked)
+  int playlists = 0;  // playlists read and stored (M3U, M3U8, PLS, XSPF)
+  // Songspace's own playlists found under the roots: not read back, kept as the catalog has them
+  // (core::PlaylistOrigin::Songspace, never a training label).
+  int ownPlaylists = 0;
   std::vector<ScanIssue> failed;    // files that failed in this scan, with the reason
   std::vector<ScanIssue> warnings;  // files analysed with a warning (e.g. truncated)
   std::vector<ScanIssue> problems;  // folders that could not be read, symlink loops, playlists

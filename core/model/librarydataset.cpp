@@ -200,6 +200,9 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
   std::vector<std::vector<int>> playlistGroups;
   std::vector<std::vector<int>> artistGroups;
   for (const Playlist& playlist : catalog.playlists()) {
+    // Songspace's own playlists hold the model's choices: learning from them would make it ever
+    // surer of its own guesses (docs/design.md §1.3).
+    if (playlist.origin != PlaylistOrigin::Library) continue;
     std::vector<int> members;
     std::set<int> artists;
     for (const std::int64_t fileId : playlist.memberFileIds()) {
