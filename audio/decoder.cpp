@@ -38,6 +38,14 @@ constexpr int kMaxChannels = 64;
 // A damaged header may claim any rate, and building the resampler's filter grows with the
 // ratio: 6 s of swr_init for a 372-byte WAV claiming 200 MHz (fuzzing, docs/experiments.md §9).
 constexpr int kMaxSourceSampleRate = 3'000'000;
+// The lowest: below any audio format's rate (telephony uses 8 kHz, old samplers 4 kHz). A damaged
+// header claiming 1 Hz asked for 22 050 output samples per input sample, 300 MB for one frame of
+// a 3.5 KB file (fuzzing, docs/experiments.md §9).
+constexpr int kMinSourceSampleRate = 1'000;
+// Output samples asked of the resampler per call: the buffer for them is the decoder's only
+// allocation that grows with what a frame declares, so it is bounded whatever the frame's size
+// and the conversion ratio; the rest of a frame waits inside the resampler for the next call.
+constexpr int kMaxConvertSamples = 1 << 16;
 
 // FFmpeg logs through one process-wide callback, from whichever thread calls into it. Every
 // message goes to the songspace.audio log (core/base/log.h; dropped unless the process installed
@@ -434,7 +442,7 @@ bool StreamDecoder::configureResampler(const AVFrame& frame) {
   m_swr.reset();
   av_channel_layout_uninit(&m_swrLayout);
   const int channels = frame.ch_layout.nb_channels;
-  if (channels <= 0 || channels > kMaxChannels || frame.sample_rate <= 0 ||
+  if (channels <= 0 || channels > kMaxChannels || frame.sample_rate < kMinSourceSampleRate ||
       frame.sample_rate > kMaxSourceSampleRate) {
     return false;
   }
@@ -526,24 +534,31 @@ bool StreamDecoder::consume(const AVFrame& frame) {
     }
   }
   if (m_options.measureSource && !probe(frame)) m_probe.reset();
-  const int capacity = swr_get_out_samples(m_swr.get(), frame.nb_samples);
-  if (capacity <= 0) return true;
-  if (m_convert.size() < std::size_t(capacity)) m_convert.resize(std::size_t(capacity));
-  auto* out = reinterpret_cast<std::uint8_t*>(m_convert.data());
-  const int produced =
-      swr_convert(m_swr.get(), &out, capacity,
-                  const_cast<const std::uint8_t**>(frame.extended_data), frame.nb_samples);
-  if (produced < 0) {
-    m_failed = true;
-    return false;
+  // The frame goes in with the first call; what does not fit in kMaxConvertSamples stays in the
+  // resampler, and calls with no new input (a non-null input of 0 samples: a null one would
+  // flush the filter's tail mid-stream) take it out.
+  const auto** in = const_cast<const std::uint8_t**>(frame.extended_data);
+  int inSamples = frame.nb_samples;
+  for (;;) {
+    const int capacity = std::min(swr_get_out_samples(m_swr.get(), inSamples), kMaxConvertSamples);
+    if (capacity <= 0) return true;
+    if (m_convert.size() < std::size_t(capacity)) m_convert.resize(std::size_t(capacity));
+    auto* out = reinterpret_cast<std::uint8_t*>(m_convert.data());
+    const int produced = swr_convert(m_swr.get(), &out, capacity, in, inSamples);
+    if (produced < 0) {
+      m_failed = true;
+      return false;
+    }
+    if (!emit(m_convert.data(), std::size_t(produced))) return false;
+    if (produced < capacity) return true;
+    inSamples = 0;
   }
-  return emit(m_convert.data(), std::size_t(produced));
 }
 
 bool StreamDecoder::drainResampler() {
   if (!m_swr) return true;
   for (;;) {
-    const int capacity = swr_get_out_samples(m_swr.get(), 0);
+    const int capacity = std::min(swr_get_out_samples(m_swr.get(), 0), kMaxConvertSamples);
     if (capacity <= 0) return true;
     if (m_convert.size() < std::size_t(capacity)) m_convert.resize(std::size_t(capacity));
     auto* out = reinterpret_cast<std::uint8_t*>(m_convert.data());

@@ -96,8 +96,9 @@ using SampleSink = std::function<bool(std::span<const float>)>;
 //   to its end, durationWarning() of the declared duration (Estimated when FFmpeg guessed it from
 //   the bitrate), else the truncation above.
 // Unsupported "cannot convert this sample format or layout" when the decoded audio has no
-// channels or more than 64, or a sample rate above 3 MHz (a damaged header's claim: building a
-// resampler for it would take seconds).
+// channels or more than 64, or a sample rate below 1 kHz or above 3 MHz (a damaged header's
+// claim: a resampler for it would take seconds to build, or hundreds of MB to run). Memory does
+// not grow with a frame's declared size: the resampler's output is taken in bounded pieces.
 // A file that fails to open is NotAudio unless its first bytes are recognised as a media format,
 // in which case its header is damaged or cut: Corrupt "... at 0.00 s". A zero-byte file is
 // TooShort "empty file".

@@ -179,6 +179,8 @@ class DecoderTest : public QObject {
   void cancellation();
   void invalidOptions();
   void implausibleSampleRate();
+  void implausiblyLowSampleRate();
+  void largeRatioConvertsInPieces();
   void tooShort();
   void longFileStreams();
   void fuzzInputs();
@@ -625,6 +627,39 @@ void DecoderTest::implausibleSampleRate() {
   QCOMPARE(status.error, base::ErrorCode::Unsupported);
   QVERIFY2(timer.elapsed() < qint64{1000} * SONGSPACE_TEST_TIMEOUT_SCALE,
            qPrintable(QString::number(timer.elapsed())));
+}
+
+// The other end: a header claiming 1 Hz (found by fuzzing: tests/fuzz/regressions/decoder/
+// wav-1hz-rate) asked the resampler for 22 050 output samples per input sample, 300 MB for one
+// frame of a 3.5 KB file; rates below 1 kHz are refused.
+void DecoderTest::implausiblyLowSampleRate() {
+  for (const int rate : {1, 999}) {
+    const fs::path path = temp(rate == 1 ? "1hz.wav" : "999hz.wav");
+    writeWav(path, rate, 1, Pcm::U8, 4000, [](std::int64_t, int) { return 0.25; });
+    const base::Status status = decodeAudio(path, [](std::span<const float>) { return true; });
+    QCOMPARE(status.error, base::ErrorCode::Unsupported);
+  }
+}
+
+// A legitimate large ratio (1 kHz to 192 kHz: a 4 096-sample WAV packet becomes 786 432 output
+// samples) is taken out of the resampler in bounded pieces: nothing lost, doubled or flushed early.
+void DecoderTest::largeRatioConvertsInPieces() {
+  const fs::path path = temp("1khz.wav");
+  constexpr int kRate = 1000;
+  constexpr double kSeconds = 10.0;
+  writeWav(path, kRate, 1, Pcm::U8, std::int64_t(kRate * kSeconds), [](std::int64_t f, int) {
+    return 0.5 * std::sin(2 * std::numbers::pi * 50.0 * double(f) / kRate);
+  });
+  DecodeOptions options;
+  options.sampleRate = 192000;
+  const Decoded d = decode(path, options);
+  QVERIFY2(d.status.ok(), d.status.message.c_str());
+  const double expected = kSeconds * options.sampleRate;
+  QVERIFY2(std::abs(double(d.samples.size()) - expected) < 0.001 * expected,
+           qPrintable(QString::number(d.samples.size())));
+  QVERIFY2(std::abs(toneFrequency(d.samples, options.sampleRate) - 50.0) < 0.05,
+           qPrintable(QString::number(toneFrequency(d.samples, options.sampleRate))));
+  QVERIFY(std::abs(rms(d.samples, options.sampleRate) - 0.5 / std::sqrt(2.0)) < 0.02);
 }
 
 void DecoderTest::invalidOptions() {
