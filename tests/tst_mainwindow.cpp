@@ -25,6 +25,7 @@
 #include <QToolButton>
 #include <QUrl>
 #include <ctime>
+#include <optional>
 
 #include <QListView>
 #include <QListWidget>
@@ -36,6 +37,7 @@
 #include "core/library/modelsession.h"
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
+#include "modalanswerer.h"
 #include "synthlibrary.h"
 #include "tests/coverimages.h"
 #include "ui/artistlistmodel.h"
@@ -51,6 +53,8 @@
 #include "ui/mpris.h"
 #include "ui/pathdialog.h"
 #include "ui/playerbar.h"
+#include "ui/playlistmodels.h"
+#include "ui/playlistspage.h"
 #include "ui/playqueue.h"
 #include "ui/preferencesdialog.h"
 #include "ui/queuepanel.h"
@@ -156,6 +160,7 @@ class MainWindowTest : public QObject {
   void narrowWindowKeepsScoresAndColumnsInView();
   void preferencesEditReadingRules();
   void coverArtInEveryViewAndMpris();
+  void playlistsTab();
 
  private:
   void openLoaded(MainWindow& window);
@@ -734,6 +739,15 @@ void MainWindowTest::pathToPlaysAndSavesAPath() {
   // Saving: ".m3u8" is added, the songs are written in path order.
   const QString saved = window.savePlaylist(m_dir.filePath(QStringLiteral("path")), path);
   QCOMPARE(saved, QFileInfo(m_dir.filePath(QStringLiteral("path.m3u8"))).absoluteFilePath());
+  // …and recorded as Songspace's own, listed in the Playlists tab.
+  QTRY_VERIFY_WITH_TIMEOUT(window.playlistsPage()->playlistModel()->rowCount() == 1,
+                           kLoadTimeoutMs);
+  QCOMPARE(window.playlistsPage()
+               ->playlistModel()
+               ->index(0, 0)
+               .data(ui::PlaylistListModel::PathRole)
+               .toString(),
+           saved);
   QFile file(saved);
   QVERIFY(file.open(QIODevice::ReadOnly));
   const QString text = QString::fromUtf8(file.readAll());
@@ -1049,6 +1063,176 @@ void MainWindowTest::coverArtInEveryViewAndMpris() {
   QVERIFY(!albums.isEmpty());
   QTRY_VERIFY(orangeIn(albums.first()->pixmap()));
   window.playerBar()->stop();
+}
+
+namespace {
+
+int playlistRow(const ui::PlaylistsPage& page, const QString& file) {
+  const QAbstractItemModel* model = page.playlistModel();
+  for (int row = 0; row < model->rowCount(); ++row)
+    if (model->index(row, 0).data(ui::PlaylistListModel::PathRole).toString() == file) return row;
+  return -1;
+}
+
+std::optional<core::Playlist> catalogPlaylist(const QString& catalogPath, const QString& file) {
+  auto catalog = core::Catalog::open(QFile::encodeName(catalogPath).toStdString());
+  if (!catalog) return std::nullopt;
+  for (core::Playlist& playlist : catalog->playlists())
+    if (playlist.path == QFile::encodeName(file).toStdString()) return std::move(playlist);
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Issue 15's Playlists view: a map selection saved as a playlist is recorded as ours and listed;
+// Play puts its songs in the queue; Delete removes the row, the file and the record; a library
+// playlist cannot be deleted; every failure says why.
+void MainWindowTest::playlistsTab() {
+  {  // what earlier cases saved (pathToPlaysAndSavesAPath) is recorded too: start without them
+    auto catalog = core::Catalog::open(QFile::encodeName(m_catalogPath).toStdString());
+    QVERIFY(catalog);
+    for (const core::Playlist& playlist : catalog->playlists())
+      QVERIFY(catalog->removePlaylist(playlist.id).ok());
+  }
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  testing::ModalAnswerer answerer;
+  ui::PlaylistsPage* page = window.playlistsPage();
+  window.setCurrentTab(MainWindow::PlaylistsTab);
+  QVERIFY(page->isVisible());
+  QCOMPARE(page->playlistModel()->rowCount(), 0);
+
+  // Save a selection (as the map's Save as Playlist… asks): written, recorded, listed.
+  QList<qint64> songs;
+  for (int row = 0; row < 4; ++row)
+    songs << window.libraryView()
+                 ->model()
+                 ->index(row, 0)
+                 .data(ui::LibraryTableModel::FileIdRole)
+                 .toLongLong();
+  Q_EMIT window.mapPanel()->playlistSaveRequested(m_dir.filePath(QStringLiteral("Corner")), songs);
+  const QString saved = QFileInfo(m_dir.filePath(QStringLiteral("Corner.m3u8"))).absoluteFilePath();
+  QVERIFY(QFile::exists(saved));
+  QVERIFY2(window.statusBar()->currentMessage().contains(saved),
+           qPrintable(window.statusBar()->currentMessage()));
+  QTRY_VERIFY_WITH_TIMEOUT(playlistRow(*page, saved) >= 0, kLoadTimeoutMs);
+  const int row = playlistRow(*page, saved);
+  const QAbstractItemModel* list = page->playlistModel();
+  QCOMPARE(list->index(row, ui::PlaylistListModel::Name).data().toString(),
+           QStringLiteral("Corner"));
+  QCOMPARE(list->index(row, ui::PlaylistListModel::Songs).data().toString(), QStringLiteral("4"));
+  QCOMPARE(list->index(row, ui::PlaylistListModel::Source).data().toString(),
+           QStringLiteral("Songspace"));
+  const std::optional<core::Playlist> record = catalogPlaylist(m_catalogPath, saved);
+  QVERIFY(record);
+  QCOMPARE(record->origin, core::PlaylistOrigin::Songspace);
+  QCOMPARE(record->memberFileIds(), std::vector<std::int64_t>(songs.begin(), songs.end()));
+  const qint64 ours = record->id;
+
+  // Play replaces the queue with its songs and plays the first.
+  window.playSongs({songs.back()}, ui::QueuePlacement::AddToQueue);
+  QVERIFY(page->selectPlaylist(ours));
+  QCOMPARE(page->entryModel()->rowCount(), 4);
+  page->playAction()->trigger();
+  QList<qint64> queued;
+  for (const ui::QueueItem& item : window.playQueue()->items()) queued << item.fileId;
+  QCOMPARE(queued, songs);
+  QCOMPARE(window.playQueue()->currentRow(), 0);
+  QCOMPARE(window.playerBar()->songFileId(), songs.front());
+  page->queueAction()->trigger();
+  QCOMPARE(window.playQueue()->rowCount(), 8);
+  window.playerBar()->stop();
+
+  // Export… writes a copy elsewhere, not recorded.
+  const QString copy = window.exportPlaylist(ours, m_dir.filePath(QStringLiteral("copy")));
+  QCOMPARE(copy, QFileInfo(m_dir.filePath(QStringLiteral("copy.m3u8"))).absoluteFilePath());
+  QVERIFY(QFile::exists(copy));
+  QVERIFY(!catalogPlaylist(m_catalogPath, copy));
+
+  // A library playlist (as a scan stores one) appears with the next snapshot, cannot be deleted.
+  const QString theirs = m_dir.filePath(QStringLiteral("theirs.m3u"));
+  {
+    QFile file(theirs);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    auto catalog = core::Catalog::open(QFile::encodeName(m_catalogPath).toStdString());
+    QVERIFY(catalog);
+    QVERIFY(catalog
+                ->replacePlaylist(QFile::encodeName(theirs).toStdString(), "theirs",
+                                  {{songs[0], ""}, {0, "/nowhere/gone.flac"}})
+                .ok());
+    // Ours, every song gone: nothing to play or export, and it says so.
+    QVERIFY(catalog
+                ->replacePlaylist("/nowhere/empty.m3u8", "all gone", {{0, "/nowhere/a.flac"}},
+                                  nullptr, core::PlaylistOrigin::Songspace)
+                .ok());
+  }
+  QSignalSpy shown(&window, &MainWindow::snapshotShown);
+  window.jobController()->openCatalog(m_catalogPath);
+  QTRY_VERIFY_WITH_TIMEOUT(shown.count() > 0 && !window.isBusy(), kLoadTimeoutMs);
+  QCOMPARE(page->playlistModel()->rowCount(), 3);
+  QCOMPARE(page->currentPlaylistId(), ours);  // still chosen after the new snapshot
+  const int theirRow = playlistRow(*page, theirs);
+  QVERIFY(theirRow >= 0);
+  const qint64 theirId = list->index(theirRow, 0).data(ui::PlaylistListModel::IdRole).toLongLong();
+  QCOMPARE(list->index(theirRow, ui::PlaylistListModel::Songs).data().toString(),
+           QStringLiteral("1 of 2"));
+  QVERIFY(page->selectPlaylist(theirId));
+  QVERIFY(!page->deleteAction()->isEnabled());
+  window.deletePlaylist(theirId);
+  QCOMPARE(answerer.texts().size(), 1);
+  QVERIFY2(answerer.texts().back().contains(QStringLiteral("Songspace does not delete")),
+           qPrintable(answerer.texts().back()));
+  QVERIFY(QFile::exists(theirs));
+  QVERIFY(catalogPlaylist(m_catalogPath, theirs));
+
+  const int goneRow = playlistRow(*page, QStringLiteral("/nowhere/empty.m3u8"));
+  const qint64 goneId = list->index(goneRow, 0).data(ui::PlaylistListModel::IdRole).toLongLong();
+  window.playPlaylist(goneId);
+  QVERIFY2(
+      window.statusBar()->currentMessage().startsWith(QStringLiteral(
+          "Nothing to play: “all gone” has no song of this library (1 file listed, none found).")),
+      qPrintable(window.statusBar()->currentMessage()));
+  QCOMPARE(window.playQueue()->rowCount(), 8);  // untouched
+  QVERIFY(window.exportPlaylist(goneId, m_dir.filePath(QStringLiteral("none"))).isEmpty());
+  QVERIFY(answerer.texts().back().startsWith(QStringLiteral("Nothing to export")));
+  QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.m3u8"))));
+
+  // A file that cannot be written, or deleted, is said so; the record stays.
+  QVERIFY(window.savePlaylist(QStringLiteral("/proc/songspace-cannot-write/x"), songs).isEmpty());
+  QVERIFY(answerer.texts().back().startsWith(QStringLiteral("Cannot save")));
+  const QString stuck = m_dir.filePath(QStringLiteral("stuck.m3u8"));
+  QVERIFY(!window.savePlaylist(stuck, songs).isEmpty());
+  QTRY_VERIFY_WITH_TIMEOUT(playlistRow(*page, stuck) >= 0, kLoadTimeoutMs);
+  QVERIFY(QFile::remove(stuck));
+  QVERIFY(QDir().mkpath(stuck + QStringLiteral("/inside")));  // a folder: not removable as a file
+  const qint64 stuckId =
+      list->index(playlistRow(*page, stuck), 0).data(ui::PlaylistListModel::IdRole).toLongLong();
+  const qsizetype boxes = answerer.texts().size();
+  window.deletePlaylist(stuckId);
+  QTRY_VERIFY_WITH_TIMEOUT(answerer.texts().size() == boxes + 2, kLoadTimeoutMs);
+  QVERIFY(answerer.texts().at(boxes).startsWith(QStringLiteral("Delete the playlist “stuck”?")));
+  QVERIFY2(answerer.texts().back().contains(QStringLiteral("cannot delete the file")),
+           qPrintable(answerer.texts().back()));
+  QVERIFY(catalogPlaylist(m_catalogPath, stuck));
+  QVERIFY(playlistRow(*page, stuck) >= 0);
+
+  // Delete (confirmed): the row, the file and the record go.
+  QVERIFY(page->selectPlaylist(ours));
+  QVERIFY(page->deleteAction()->isEnabled());
+  page->deleteAction()->trigger();  // Delete on the list (its keys: tst_playlistmodels)
+  QTRY_VERIFY_WITH_TIMEOUT(playlistRow(*page, saved) < 0, kLoadTimeoutMs);
+  QVERIFY(answerer.texts().back().startsWith(QStringLiteral("Delete the playlist “Corner”?")));
+  QVERIFY(!QFile::exists(saved));
+  QVERIFY(!catalogPlaylist(m_catalogPath, saved));
+  QVERIFY2(window.statusBar()->currentMessage().contains(saved),
+           qPrintable(window.statusBar()->currentMessage()));
+
+  // Leave the catalog as the other cases expect it.
+  auto catalog = core::Catalog::open(QFile::encodeName(m_catalogPath).toStdString());
+  QVERIFY(catalog);
+  for (const core::Playlist& playlist : catalog->playlists())
+    QVERIFY(catalog->removePlaylist(playlist.id).ok());
 }
 
 QTEST_MAIN(MainWindowTest)

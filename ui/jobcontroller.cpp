@@ -11,6 +11,7 @@
 #include "core/library/logging.h"
 #include "core/library/modelsession.h"
 #include "core/library/opencatalog.h"
+#include "core/library/ownplaylists.h"
 #include "core/library/paths.h"
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
@@ -53,6 +54,7 @@ JobController::JobController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<std::shared_ptr<const library::MapLayout>>();
   qRegisterMetaType<Eigen::VectorXf>();
   qRegisterMetaType<core::Novelty>();
+  qRegisterMetaType<std::shared_ptr<const std::vector<core::Playlist>>>();
   // One thread for the chain, one for cold-start embeddings; the scan and the trainer run their
   // own worker threads inside their step.
   m_pool.setMaxThreadCount(2);
@@ -429,6 +431,45 @@ void JobController::embedExternalFile(const QString& path,
                     : QString::fromStdString(std::string(base::errorCodeName(status.error)) + ": " +
                                              status.message),
         status.ok() ? novelty : core::Novelty{});
+  });
+}
+
+void JobController::recordPlaylist(const QString& file, const QList<qint64>& fileIds) {
+  std::vector<std::int64_t> ids(fileIds.begin(), fileIds.end());
+  changePlaylists(file, false, [file, ids = std::move(ids)](core::Catalog& catalog) {
+    return library::recordOwnPlaylist(catalog, file, ids);
+  });
+}
+
+void JobController::deletePlaylist(qint64 id, const QString& file) {
+  changePlaylists(file, true,
+                  [id](core::Catalog& catalog) { return library::deleteOwnPlaylist(catalog, id); });
+}
+
+void JobController::changePlaylists(const QString& file, bool deleting,
+                                    std::function<base::Status(core::Catalog&)> change) {
+  const QString catalogPath = m_catalogPath;
+  if (catalogPath.isEmpty()) {
+    Q_EMIT playlistFailed(tr("No library is open."));
+    return;
+  }
+  m_sideJobs.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
+  m_sideJobs << QtConcurrent::run(&m_pool, [this, catalogPath, file, deleting,
+                                            change = std::move(change)] {
+    base::Status status;
+    auto catalog = library::openCatalog(catalogPath, library::CatalogOpenMode::MustExist, &status);
+    if (catalog) {
+      status = change(*catalog);
+      if (status.ok()) {
+        auto playlists = std::make_shared<const std::vector<core::Playlist>>(catalog->playlists());
+        if (catalog->lastStatus().ok()) {
+          Q_EMIT playlistsChanged(catalogPath, file, deleting, std::move(playlists));
+          return;
+        }
+        status = catalog->lastStatus();
+      }
+    }
+    Q_EMIT playlistFailed(QString::fromStdString(status.message));
   });
 }
 

@@ -9,7 +9,9 @@
 #include <QStringList>
 #include <QThreadPool>
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "core/library/librarysnapshot.h"
 #include "core/library/projectionjob.h"
@@ -68,6 +70,14 @@ class JobController : public QObject {
   void embedExternalFile(const QString& path,
                          const std::shared_ptr<const library::ModelSession>& model);
 
+  // Songspace's own playlists (core/library/ownplaylists.h), each a side job on the pool with its
+  // own catalog connection: records the M3U8 `file` just written (absolute) as ours, with the
+  // library songs `fileIds` in order; or deletes our playlist `id` (whose file is `file`, for the
+  // messages), its file and its record (a library playlist is refused). Each ends in
+  // playlistsChanged, or in playlistFailed with why.
+  void recordPlaylist(const QString& file, const QList<qint64>& fileIds);
+  void deletePlaylist(qint64 id, const QString& file);
+
   // Knobs the tests (and a future settings page) tune; read when a step starts.
   struct Options {
     int scanThreads = 0;      // 0 = one per core
@@ -90,6 +100,11 @@ class JobController : public QObject {
   void stepFinished(const QString& step, const QString& summary);
   void failed(const QString& message);
   void finished(bool cancelled);  // the chain stopped: done, failed or cancelled
+  // The catalog's playlists (both origins) after a recordPlaylist or deletePlaylist of the
+  // catalog `catalogPath`; `file` is the playlist that changed, `deleted` says how.
+  void playlistsChanged(const QString& catalogPath, const QString& file, bool deleted,
+                        std::shared_ptr<const std::vector<songspace::core::Playlist>> playlists);
+  void playlistFailed(const QString& message);  // nothing changed (or as the message says)
   // novelty: the file's check (ModelSession::embedExternalFile; not available on error).
   void externalFileEmbedded(const QString& path, const Eigen::VectorXf& embedding,
                             const QString& error, const songspace::core::Novelty& novelty);
@@ -113,6 +128,9 @@ class JobController : public QObject {
   std::shared_ptr<const library::LibrarySnapshot> deliverSnapshot(const QString& catalogPath,
                                                                   bool announce = true);
   void report(const JobProgress& progress, bool force = false);
+  // Runs `change` on a catalog connection in the pool, then reports the catalog's playlists.
+  void changePlaylists(const QString& file, bool deleting,
+                       std::function<base::Status(core::Catalog&)> change);
   void onChainDone();
 
   QThreadPool m_pool;
@@ -131,4 +149,5 @@ class JobController : public QObject {
 }  // namespace songspace::ui
 
 Q_DECLARE_METATYPE(songspace::ui::JobProgress)
+Q_DECLARE_METATYPE(std::shared_ptr<const std::vector<songspace::core::Playlist>>)
 Q_DECLARE_METATYPE(songspace::core::Novelty)

@@ -48,6 +48,7 @@
 #include "ui/mpris.h"
 #include "ui/pathdialog.h"
 #include "ui/playerbar.h"
+#include "ui/playlistspage.h"
 #include "ui/queuepanel.h"
 #include "ui/settingskeys.h"
 #include "ui/tagpage.h"
@@ -110,6 +111,8 @@ MainWindow::MainWindow(QWidget* parent)
   m_tabs->setDocumentMode(true);
   m_tabs->addTab(m_table, tr("Library"));
   m_tabs->addTab(m_map, tr("Map"));
+  m_playlistsPage = new PlaylistsPage;
+  m_tabs->addTab(m_playlistsPage, tr("Playlists"));
 
   m_covers = new CoverArtCache({}, this);
   m_inspector = new InspectorPanel;
@@ -270,9 +273,29 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_map, &MapPanel::songsPlayRequested, this, &MainWindow::playSongs);
   connect(m_map, &MapPanel::mixRequested, this, &MainWindow::playMix);
   connect(m_map, &MapPanel::selectionMixRequested, this, &MainWindow::playMixFromSongs);
-  connect(m_map, &MapPanel::playlistSaved, this, [this](const QString& file, int songs) {
-    statusBar()->showMessage(tr("Saved %n song(s) as the playlist %1", nullptr, songs).arg(file),
-                             15000);
+  connect(m_map, &MapPanel::playlistSaveRequested, this,
+          [this](const QString& file, const QList<qint64>& fileIds) {
+            savePlaylist(file, fileIds);  // it reports success and failure itself
+          });
+  connect(m_playlistsPage, &PlaylistsPage::playRequested, this, &MainWindow::playPlaylist);
+  connect(m_playlistsPage, &PlaylistsPage::queueRequested, this, &MainWindow::queuePlaylist);
+  connect(m_playlistsPage, &PlaylistsPage::exportRequested, this, [this](qint64 id) {
+    const core::Playlist* playlist = listedPlaylist(id);
+    if (!playlist) return;
+    const QString chosen = QFileDialog::getSaveFileName(
+        this, tr("Export Playlist"),
+        QString::fromStdString(playlist->name) + QStringLiteral(".m3u8"), tr("Playlists (*.m3u8)"));
+    if (!chosen.isEmpty()) exportPlaylist(id, chosen);  // it reports success and failure
+  });
+  connect(m_playlistsPage, &PlaylistsPage::deleteRequested, this, &MainWindow::deletePlaylist);
+  connect(m_playlistsPage, &PlaylistsPage::songActivated, this, &MainWindow::selectSong);
+  connect(m_playlistsPage, &PlaylistsPage::songPlayRequested, this, &MainWindow::playSong);
+  connect(m_controller, &JobController::playlistsChanged, this, &MainWindow::onPlaylistsChanged);
+  connect(m_controller, &JobController::playlistFailed, this, [this](const QString& message) {
+    m_lastError = message;
+    QMessageBox box(QMessageBox::Warning, tr("Playlist"), message, QMessageBox::Ok, this);
+    fitTitle(box);
+    box.exec();
   });
   for (BrowsePanel* panel : browsePanels()) {
     connect(panel, &BrowsePanel::songActivated, this, &MainWindow::selectSong);
@@ -462,6 +485,10 @@ void MainWindow::buildMenusAndToolbar() {
                   [this] { setCurrentTab(LibraryTab); });
   view->addAction(tr("Map"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                   [this] { setCurrentTab(MapTab); });
+  view->addAction(tr("Playlists"), QKeySequence(Qt::CTRL | Qt::Key_4), this, [this] {
+    setCurrentTab(PlaylistsTab);
+    m_playlistsPage->setFocus();
+  });
   view->addAction(tr("Find"), QKeySequence::Find, this, [this] {
     m_search->setFocus();
     m_search->selectAll();
@@ -830,6 +857,9 @@ QString MainWindow::savePlaylist(const QString& file, const QList<qint64>& fileI
       tr("Saved %n song(s) as the playlist %1", nullptr, static_cast<int>(songs.size()))
           .arg(absolute),
       15000);
+  QList<qint64> written;
+  for (const core::SongRow* song : songs) written.append(song->fileId);
+  m_controller->recordPlaylist(absolute, written);
   return absolute;
 }
 

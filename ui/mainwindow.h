@@ -41,6 +41,7 @@ class LibraryTableModel;
 class MapPanel;
 class MprisService;
 class PlayerBar;
+class PlaylistsPage;
 class QueuePanel;
 class TagPage;
 class BrowsePanel;
@@ -60,7 +61,7 @@ class BrowsePanel;
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  enum Tab { LibraryTab = 0, MapTab = 1 };
+  enum Tab { LibraryTab = 0, MapTab = 1, PlaylistsTab = 2 };
 
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -92,10 +93,25 @@ class MainWindow : public QMainWindow {
   // library song; on Play the path plays (the queue follows), on Save it goes to an M3U8 file the
   // user chooses. Needs a model; says so in the status bar otherwise.
   void pathFrom(qint64 fileId);
-  // Writes library songs as an M3U8 playlist at `file` (".m3u8" added when missing) and says
-  // where it went in the status bar; a failure is shown in a message box. Returns the file
-  // written, empty on failure.
+  // Writes library songs as an M3U8 playlist at `file` (".m3u8" added when missing), says where
+  // it went in the status bar and records it in the catalog as Songspace's own (on the job
+  // controller's pool; the Playlists tab lists it when that is done, and says so in the status
+  // bar if it cannot be). A write failure is shown in a message box. Every GUI save (map
+  // selection, path) ends here. Returns the file written, empty on failure.
   QString savePlaylist(const QString& file, const QList<qint64>& fileIds);
+  // The Playlists tab's actions on the catalog playlist `id` (a PlaylistsPage row):
+  // Play replaces the play queue with its library songs and plays the first; Add to Queue
+  // appends them. A playlist none of whose entries is a library song says so in the status bar.
+  void playPlaylist(qint64 id);
+  void queuePlaylist(qint64 id);
+  // Export…: writes its library songs to `file` as M3U8 (".m3u8" added; entries that are not
+  // library songs are left out, and the status bar says how many). Not recorded in the catalog:
+  // a copy for elsewhere. A write failure, or nothing to write, is shown in a message box.
+  // Returns the file written, empty on failure.
+  QString exportPlaylist(qint64 id, const QString& file);
+  // Delete…: asks for confirmation, then deletes our playlist, its record and its file (on the
+  // pool; a failure is shown in a message box). A library playlist is refused with a message.
+  void deletePlaylist(qint64 id);
   void showArtist(const QString& name);
   void showTag(const QString& tag);  // the tag page, through the history
   void setCurrentTab(Tab tab);
@@ -115,6 +131,7 @@ class MainWindow : public QMainWindow {
   InspectorPanel* inspector() const { return m_inspector; }
   ArtistPage* artistPage() const { return m_artistPage; }
   TagPage* tagPage() const { return m_tagPage; }
+  PlaylistsPage* playlistsPage() const { return m_playlistsPage; }
   PlayerBar* playerBar() const { return m_player; }
   // MPRIS for the player, its Metadata tagged from the snapshot; Raise shows this window, Quit
   // closes it. Not on any bus until main() registers it (tests never touch the session bus).
@@ -147,6 +164,9 @@ class MainWindow : public QMainWindow {
 
   void onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   void onProgress(const JobProgress& progress);
+  void onPlaylistsChanged(const QString& catalogPath, const QString& file, bool deleted,
+                          const std::shared_ptr<const std::vector<core::Playlist>>& playlists);
+  const core::Playlist* listedPlaylist(qint64 id) const;  // in the Playlists tab; null if not
   void onBusyChanged(bool busy);
   void onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
                           const QString& error, const core::Novelty& novelty);
@@ -207,6 +227,7 @@ class MainWindow : public QMainWindow {
   QTableView* m_table;
   ColumnFitter* m_columns;
   MapPanel* m_map;
+  PlaylistsPage* m_playlistsPage;
   QStackedWidget* m_right;
   InspectorPanel* m_inspector;
   ArtistPage* m_artistPage;

@@ -33,6 +33,7 @@
 #include "ui/mainwindow.h"
 #include "ui/mappanel.h"
 #include "ui/mapview.h"
+#include "ui/playlistspage.h"
 #include "ui/preferencesdialog.h"
 #include "ui/settingskeys.h"
 #include "ui/tagpage.h"
@@ -107,6 +108,7 @@ void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snap
   m_artistPage->setSnapshot(m_snapshot);
   m_tagPage->setSnapshot(m_snapshot);
   m_map->setSnapshot(m_snapshot);
+  m_playlistsPage->setSnapshot(m_snapshot);
   m_syncing = false;
   updateFailedList();
   updateLeftOutList();

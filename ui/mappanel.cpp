@@ -2,19 +2,16 @@
 
 #include <QComboBox>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHash>
 #include <QLabel>
 #include <QMenu>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 
 #include "core/library/playlistfile.h"
-#include "ui/dialogtitle.h"
 #include "ui/maphelpoverlay.h"
 #include "ui/mapview.h"
 #include "ui/settingskeys.h"
@@ -425,20 +422,7 @@ void MapPanel::savePlaylist() {
   const QString chosen =
       QFileDialog::getSaveFileName(this, tr("Save Playlist"), QString(), tr("Playlists (*.m3u8)"));
   if (chosen.isEmpty()) return;
-  const QString file = library::m3u8FileName(chosen);
-  std::vector<const core::SongRow*> songs;
-  for (const int id : m_region) {
-    if (const core::SongRow* song = m_snapshot->song(id)) songs.push_back(song);
-  }
-  if (const auto written = library::writePlaylistM3u8(file, songs); !written.ok()) {
-    QMessageBox box(QMessageBox::Warning, tr("Save Playlist"),
-                    tr("Cannot save %1: %2").arg(file, QString::fromStdString(written.message)),
-                    QMessageBox::Ok, this);
-    fitTitle(box);
-    box.exec();
-    return;
-  }
-  Q_EMIT playlistSaved(QFileInfo(file).absoluteFilePath(), static_cast<int>(songs.size()));
+  Q_EMIT playlistSaveRequested(chosen, selectedFiles());
 }
 
 }  // namespace songspace::ui

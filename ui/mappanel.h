@@ -68,8 +68,9 @@ class MapPanel : public QWidget {
   void artistClicked(const QString& name);
   void tagClicked(const QString& name);
   void colorByChanged(int colorBy);
-  // "Save as Playlist…" wrote `songs` songs to `file` (absolute, with the .m3u8 it may have added).
-  void playlistSaved(const QString& file, int songs);
+  // "Save as Playlist…": the user chose `file` (as typed: MainWindow::savePlaylist adds the
+  // .m3u8, writes, records and reports it) for the selected songs `fileIds`.
+  void playlistSaveRequested(const QString& file, const QList<qint64>& fileIds);
   // From the context menu and the selection; what is shown does not change.
   void songPlayRequested(qint64 fileId, songspace::ui::QueuePlacement placement);
   void songsPlayRequested(const QList<qint64>& fileIds, songspace::ui::QueuePlacement placement);

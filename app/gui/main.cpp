@@ -25,6 +25,7 @@
 #include "ui/mappanel.h"
 #include "ui/mpris.h"
 #include "ui/playerbar.h"
+#include "ui/playlistspage.h"
 #include "ui/settingskeys.h"
 
 namespace {
@@ -47,6 +48,8 @@ struct ScreenshotPlan {
   QString select;        // the first song whose title or file name contains this; empty: row 0
   bool autotag = false;  // also the auto-tag preview of every song, <stem>-autotag.png
   QSize mapPanel;        // also the map panel alone at this size, <stem>-mappanel.png; empty: no
+  bool playlists =
+      false;  // also the Playlists tab, its first playlist chosen, <stem>-playlists.png
 };
 
 // Renders a map panel of its own, `size` pixels, with what the window's map shows (data, layout,
@@ -151,6 +154,33 @@ void shootAutotag(songspace::ui::MainWindow& window, const QString& png, bool ok
   }
 }
 
+// After the map: the Playlists tab when asked for, then the auto-tag preview when asked for, then
+// quits (exit code 1 unless every picture was saved).
+void shootTheRest(songspace::ui::MainWindow& window, const ScreenshotPlan& plan, bool ok) {
+  const auto last = [&window, plan](bool allOk) {
+    if (plan.autotag) {
+      window.setCurrentTab(songspace::ui::MainWindow::LibraryTab);
+      shootAutotag(window, siblingPng(plan.png, QStringLiteral("-autotag")), allOk);
+      return;
+    }
+    QCoreApplication::exit(allOk ? 0 : 1);
+  };
+  if (!plan.playlists) {
+    last(ok);
+    return;
+  }
+  window.setCurrentTab(songspace::ui::MainWindow::PlaylistsTab);
+  QTableView* list = window.playlistsPage()->playlistView();
+  if (list->model()->rowCount() > 0) list->setCurrentIndex(list->model()->index(0, 0));
+  list->setFocus();
+  QTimer::singleShot(300, &window, [&window, plan, ok, last] {
+    const QString png = siblingPng(plan.png, QStringLiteral("-playlists"));
+    const bool saved = window.grab().save(png);
+    QTextStream(stdout) << png << "\n";
+    last(ok && saved);
+  });
+}
+
 // Waits until library, model and map are shown, selects a song and queues it with the rows after
 // it (queueFrom), waits for their covers, saves the window and then the
 // Map tab (<stem>-map.png), optionally the auto-tag preview, and quits.
@@ -193,12 +223,7 @@ void takeScreenshots(songspace::ui::MainWindow& window, const ScreenshotPlan& pl
             mapOk = shootMapPanel(window, plan.mapPanel, panelPng) && mapOk;
             QTextStream(stdout) << panelPng << "\n";
           }
-          if (plan.autotag) {
-            window.setCurrentTab(songspace::ui::MainWindow::LibraryTab);
-            shootAutotag(window, siblingPng(plan.png, QStringLiteral("-autotag")), ok && mapOk);
-            return;
-          }
-          QCoreApplication::exit(ok && mapOk ? 0 : 1);
+          shootTheRest(window, plan, ok && mapOk);
         });
       });
     });
@@ -246,7 +271,12 @@ int main(int argc, char* argv[]) {
       QStringLiteral("With --screenshot: also save the map panel alone, WxH pixels (e.g. "
                      "1400x900), to <stem>-mappanel.png."),
       QStringLiteral("WxH"));
+  const QCommandLineOption playlists(
+      QStringLiteral("playlists"),
+      QStringLiteral("With --screenshot: also save the Playlists tab, its first playlist chosen, "
+                     "to <stem>-playlists.png."));
   parser.addOption(db);
+  parser.addOption(playlists);
   parser.addOption(mapPanel);
   parser.addOption(screenshot);
   parser.addOption(select);
@@ -302,7 +332,7 @@ int main(int argc, char* argv[]) {
       }
     }
     takeScreenshots(window, {parser.value(screenshot), parser.value(select),
-                             parser.isSet(autotagPreview), panelSize});
+                             parser.isSet(autotagPreview), panelSize, parser.isSet(playlists)});
   }
   return QApplication::exec();
 }

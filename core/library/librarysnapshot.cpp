@@ -50,6 +50,7 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPat
   }
   snapshot->undoableBatch = lastUndoableBatchInfo(*catalog);
   snapshot->scanRoots = libraryRoots(*catalog);
+  snapshot->playlists = catalog->playlists();
   snapshot->acceptableBatch = lastAcceptableBatchInfo(*catalog);
   if (const auto trained = catalog->latestModel()) {
     const QJsonObject summary =

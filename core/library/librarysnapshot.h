@@ -46,6 +46,9 @@ struct LibrarySnapshot {
   // The folders scans of this catalog covered (library::libraryRoots), whichever program ran
   // them: what File › Rescan scans for a catalog the GUI did not build.
   std::vector<std::string> scanRoots;
+  // The library's playlists and Songspace's own (core::Playlist::origin), by path, with their
+  // entries; an entry's file may be missing or failed (not in `songs`).
+  std::vector<core::Playlist> playlists;
 
   const core::SongRow* song(std::int64_t fileId) const;
   int rowOfSong(std::int64_t fileId) const;  // index into songs, -1 if absent
