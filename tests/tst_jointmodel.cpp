@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <limits>
+#include <tuple>
 
 #include "core/base/crc32.h"
 #include "core/model/jointmodel.h"
@@ -105,6 +107,16 @@ void putU32(std::vector<char>& bytes, std::size_t at, std::uint32_t v) {
 void reseal(std::vector<char>& bytes) {
   const std::size_t header = 20;
   putU32(bytes, bytes.size() - 4, base::crc32(bytes.data() + header, bytes.size() - header - 4));
+}
+
+// A format-6 file without stored song novelty (its last u32 before the checksum is a count of
+// 0) rewritten as the format-5 file of the same model.
+void toFormat5(std::vector<char>& bytes) {
+  QCOMPARE(std::vector<char>(bytes.end() - 8, bytes.end() - 4), std::vector<char>(4, 0));
+  bytes.erase(bytes.end() - 8, bytes.end() - 4);
+  putU32(bytes, 8, 5);
+  putU32(bytes, 12, std::uint32_t(bytes.size() - 24));
+  reseal(bytes);
 }
 
 std::string loadError(const fs::path& file) {
@@ -288,6 +300,7 @@ class JointModelTest : public QObject {
     // an empty curve.
     {
       std::vector<char> old = readAll(path("calibrated.ssm"));
+      toFormat5(old);
       QCOMPARE(old[old.size() - 13], char(0));  // "no tagged songs' novelty"
       old.erase(old.end() - 13, old.end() - 4);
       putU32(old, 8, 4);
@@ -349,6 +362,7 @@ class JointModelTest : public QObject {
     m.calibration.reset();
     QVERIFY(m.save(path("v2.ssm")).ok());
     std::vector<char> bytes = readAll(path("v2.ssm"));
+    toFormat5(bytes);
     QCOMPARE(bytes[bytes.size() - 19], char(0));  // "no calibration",
     QCOMPARE(bytes[bytes.size() - 18], char(0));  // "no novelty",
     QCOMPARE(bytes[bytes.size() - 17], char(0));  // an empty curve,
@@ -600,6 +614,66 @@ class JointModelTest : public QObject {
       QVERIFY(negative.save(path("negative.ssm")).ok());
       QVERIFY(loadError(path("negative.ssm")).find("length") != std::string::npos);
     }
+    // The training songs' distances (format 6) round-trip bit for bit, and judged again they say
+    // what checkAll says; an input that changed hashes differently.
+    {
+      const Eigen::MatrixXf embedded = m.embedSongs(songs);
+      const std::vector<NoveltyDistances> library = m.novelty->distances(songs, embedded);
+      const std::vector<NoveltyDistances> tagged = m.tagNovelty->distances(songs, embedded);
+      QCOMPARE(int(library.size()), 40);
+      QCOMPARE(int(tagged.size()), 40);
+      std::vector<float> lengths(40, 10.0f);
+      lengths[5] = 1.0f;  // too short for the library's fit (2.5 s)
+      const std::vector<Novelty> checked = m.novelty->checkAll(songs, embedded, lengths);
+      const std::vector<Novelty> checkedTagged = m.tagNovelty->checkAll(songs, embedded, lengths);
+      JointModel stored = m;
+      int novel = 0;
+      for (int i = 0; i < 40; ++i) {
+        const auto row = static_cast<std::size_t>(i);
+        stored.songNovelty.push_back(
+            {100 + i, noveltyInputHash(songs, i), library[row], tagged[row]});
+        for (const auto& [fit, d, expected] :
+             {std::tuple{&*m.novelty, library[row], checked[row]},
+              std::tuple{&*m.tagNovelty, tagged[row], checkedTagged[row]}}) {
+          const Novelty again = fit->judge(d, lengths[row]);
+          QCOMPARE(again.featureDistance, expected.featureDistance);
+          QCOMPARE(again.jointDistance, expected.jointDistance);
+          QCOMPARE(again.novel(), expected.novel());
+          QCOMPARE(again.reason(), expected.reason());
+          novel += again.novel() ? 1 : 0;
+        }
+      }
+      QVERIFY(novel >= 40);  // every song is too short for the tagged fit (31.25 s), one for both
+      QVERIFY(checked[5].tooShort);
+      QVERIFY(stored.save(path("songnovelty.ssm")).ok());
+      JointModel read;
+      const auto loaded = JointModel::load(path("songnovelty.ssm"), read);
+      QVERIFY2(loaded.ok(), loaded.message.c_str());
+      QCOMPARE(int(read.songNovelty.size()), 40);
+      for (std::size_t i = 0; i < 40; ++i) {
+        const JointModel::SongNovelty& a = read.songNovelty[i];
+        const JointModel::SongNovelty& b = stored.songNovelty[i];
+        QCOMPARE(a.fileId, b.fileId);
+        QCOMPARE(a.inputHash, b.inputHash);
+        QCOMPARE(a.library.feature, b.library.feature);
+        QCOMPARE(a.library.joint, b.library.joint);
+        QCOMPARE(a.tagged.feature, b.tagged.feature);
+        QCOMPARE(a.tagged.joint, b.tagged.joint);
+      }
+      SparseRows changed = songs;
+      const SparseRows::InnerIterator first(changed, 3);
+      changed.coeffRef(3, first.index()) += 1e-3f;
+      QVERIFY(noveltyInputHash(changed, 3) != noveltyInputHash(songs, 3));
+      QCOMPARE(noveltyInputHash(changed, 4), noveltyInputHash(songs, 4));
+      // A negative or not finite distance is refused.
+      for (const float bad : {-1.0f, std::numeric_limits<float>::quiet_NaN()}) {
+        JointModel damaged = stored;
+        damaged.songNovelty[7].tagged.joint = bad;
+        QVERIFY(damaged.save(path("badnovelty.ssm")).ok());
+        QVERIFY2(loadError(path("badnovelty.ssm")).find("song novelty") != std::string::npos,
+                 loadError(path("badnovelty.ssm")).c_str());
+      }
+    }
     m.tagNovelty.reset();
     m.novelty->setShortestSeconds(0);
 
@@ -609,6 +683,7 @@ class JointModelTest : public QObject {
     m.novelty.reset();
     QVERIFY(m.save(path("v3.ssm")).ok());
     std::vector<char> bytes = readAll(path("v3.ssm"));
+    toFormat5(bytes);
     // "no novelty", an empty curve (u32 0), "no tagged songs' novelty", two lengths of 0
     QCOMPARE(bytes[bytes.size() - 18], char(0));
     bytes.erase(bytes.end() - 18, bytes.end() - 4);

@@ -30,30 +30,32 @@ base::Status ModelSession::load(const core::Catalog& catalog,
                                    "the model names no valid codebook id: " + text);
     }
   }
-  const std::vector<core::SongFeatures> stored = catalog.loadFeatures(codebookId);
-  core::SparseRows rows(static_cast<Eigen::Index>(stored.size()), m_model.features.dimension());
-  std::vector<Eigen::Triplet<float>> triplets;
+  std::vector<core::SongFeatures> stored = catalog.loadFeatures(codebookId);
+  // The model inputs written row by row into compressed storage: transform() gives each row's
+  // columns ascending and distinct. (Through triplets, 3·10⁷ of them at 10⁵ songs, this cost
+  // more than embedding the songs.)
+  std::vector<Eigen::SparseVector<float>> inputs(stored.size());
+  Eigen::Index nonZeros = 0;
+  m_fileIds.reserve(stored.size());
+  m_rowOfFile.reserve(stored.size());
   for (std::size_t i = 0; i < stored.size(); ++i) {
-    const Eigen::SparseVector<float> x = m_model.features.transform(stored[i].features);
-    for (Eigen::SparseVector<float>::InnerIterator it(x); it; ++it) {
-      triplets.emplace_back(static_cast<int>(i), static_cast<int>(it.index()), it.value());
-    }
+    inputs[i] = m_model.features.transform(stored[i].features);
+    stored[i].features = {};  // done with it: the raw features are the largest part
+    nonZeros += inputs[i].nonZeros();
     m_rowOfFile.emplace(stored[i].fileId, static_cast<int>(i));
     m_fileIds.push_back(stored[i].fileId);
   }
-  rows.setFromTriplets(triplets.begin(), triplets.end());
+  core::SparseRows rows(static_cast<Eigen::Index>(stored.size()), m_model.features.dimension());
+  rows.reserve(nonZeros);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    rows.startVec(static_cast<Eigen::Index>(i));
+    for (Eigen::SparseVector<float>::InnerIterator it(inputs[i]); it; ++it)
+      rows.insertBack(static_cast<Eigen::Index>(i), it.index()) = it.value();
+    inputs[i] = {};
+  }
+  rows.finalize();
   m_songs = m_model.embedSongs(rows);
-  std::vector<float> lengths;
-  if (m_model.novelty) {
-    lengths = songLengths(catalog, m_fileIds);
-    m_novelty = m_model.novelty->checkAll(rows, m_songs, lengths);
-  }
-  if (m_model.novelty && m_model.tagNovelty) {
-    const std::vector<core::Novelty> tagged = m_model.tagNovelty->checkAll(rows, m_songs, lengths);
-    for (std::size_t i = 0; i < m_novelty.size(); ++i) {
-      m_novelty[i] = core::governingNovelty(m_novelty[i], tagged[i]);
-    }
-  }
+  if (m_model.novelty) judgeNovelty(rows, songLengths(catalog, m_fileIds));
   if (m_model.calibration && m_model.T.cols() > 0 && m_model.T.rows() == m_songs.rows()) {
     m_topTags.resize(m_fileIds.size());
     constexpr Eigen::Index kBlock = 4096;  // songs per product: bounds the tags × songs scores
@@ -71,6 +73,62 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   m_songSearch = core::SongSearchIndex(m_songs);
   m_loaded = true;
   return base::Status::success();
+}
+
+void ModelSession::judgeNovelty(const core::SparseRows& rows, const std::vector<float>& lengths) {
+  // The distances training stored, for the songs whose input is still what it measured; the
+  // others are measured now.
+  std::unordered_map<std::int64_t, const core::JointModel::SongNovelty*> stored;
+  stored.reserve(m_model.songNovelty.size());
+  for (const core::JointModel::SongNovelty& song : m_model.songNovelty)
+    stored.emplace(song.fileId, &song);
+  const auto n = static_cast<std::size_t>(rows.rows());
+  std::vector<core::NoveltyDistances> library(n), tagged(n);
+  std::vector<bool> judged(n, true), judgedTagged(n, true);  // false: shapes disagree, unavailable
+  std::vector<int> missing;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto it = stored.find(m_fileIds[i]);
+    if (it != stored.end() &&
+        it->second->inputHash == core::noveltyInputHash(rows, static_cast<Eigen::Index>(i))) {
+      library[i] = it->second->library;
+      tagged[i] = it->second->tagged;
+    } else {
+      missing.push_back(static_cast<int>(i));
+    }
+  }
+  m_noveltyMeasured = static_cast<int>(missing.size());
+  if (!missing.empty()) {
+    core::SparseRows someRows(static_cast<Eigen::Index>(missing.size()), rows.cols());
+    std::vector<Eigen::Triplet<float>> triplets;
+    Eigen::MatrixXf someSongs(m_songs.rows(), static_cast<Eigen::Index>(missing.size()));
+    for (std::size_t j = 0; j < missing.size(); ++j) {
+      for (core::SparseRows::InnerIterator it(rows, missing[j]); it; ++it)
+        triplets.emplace_back(static_cast<int>(j), static_cast<int>(it.index()), it.value());
+      someSongs.col(static_cast<Eigen::Index>(j)) = m_songs.col(missing[j]);
+    }
+    someRows.setFromTriplets(triplets.begin(), triplets.end());
+    const std::vector<core::NoveltyDistances> measured =
+        m_model.novelty->distances(someRows, someSongs);
+    const std::vector<core::NoveltyDistances> measuredTagged =
+        m_model.tagNovelty ? m_model.tagNovelty->distances(someRows, someSongs)
+                           : std::vector<core::NoveltyDistances>{};
+    for (std::size_t j = 0; j < missing.size(); ++j) {
+      const auto i = static_cast<std::size_t>(missing[j]);
+      judged[i] = j < measured.size();
+      judgedTagged[i] = j < measuredTagged.size();
+      if (judged[i]) library[i] = measured[j];
+      if (judgedTagged[i]) tagged[i] = measuredTagged[j];
+    }
+  }
+  m_novelty.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (judged[i]) m_novelty[i] = m_model.novelty->judge(library[i], lengths[i]);
+    if (m_model.tagNovelty) {
+      m_novelty[i] = core::governingNovelty(
+          m_novelty[i],
+          judgedTagged[i] ? m_model.tagNovelty->judge(tagged[i], lengths[i]) : core::Novelty{});
+    }
+  }
 }
 
 int ModelSession::rowOfFile(std::int64_t fileId) const {

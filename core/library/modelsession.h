@@ -77,11 +77,16 @@ class ModelSession {
                                                Eigen::VectorXf& out, core::Novelty& novelty,
                                                const std::atomic<bool>* cancel = nullptr) const;
 
-  // Whether a library song is unlike the training songs or the tagged ones (as above), checked
-  // for every embedded song at load. Not available for a file that is not embedded or a model
-  // without a novelty fit. Novelty::scope says which predictions it makes guesses of.
+  // Whether a library song is unlike the training songs or the tagged ones (as above), judged
+  // for every embedded song at load: from the distances training stored in the model file
+  // (JointModel::songNovelty) for a song whose model input is still the one it was trained on,
+  // measured at load for the others (added or re-analysed since; each a pass over the reference
+  // songs). Not available for a file that is not embedded or a model without a novelty fit.
+  // Novelty::scope says which predictions it makes guesses of.
   core::Novelty noveltyOfFile(std::int64_t fileId) const;
   core::Novelty noveltyOfRow(int row) const;
+  // How many songs load() measured itself (not stored in the model file, or changed since).
+  int noveltyMeasuredAtLoad() const { return m_noveltyMeasured; }
 
   // A song's most probable tag by calibrated probability — predictTags(embedding, 1) of a
   // calibrated model — computed for every embedded song once at load (O(songs × tags × d)): what
@@ -125,14 +130,17 @@ class ModelSession {
   std::vector<Hit> rankedSongs(const std::function<std::vector<core::Scored>(int)>& rank, int k,
                                int excludeRow, const core::SongDuplicates* distinct) const;
   void addPairProbabilities(std::vector<Hit>& hits) const;
+  // Fills m_novelty for the rows of m_songs (rows: their model inputs; lengths in seconds).
+  void judgeNovelty(const core::SparseRows& rows, const std::vector<float>& lengths);
 
   bool m_loaded = false;
   core::JointModel m_model;
   audio::Codebook m_codebook;
   Eigen::MatrixXf m_songs;
   std::vector<core::Novelty> m_novelty;  // per row of m_songs; empty without a novelty fit
-  std::vector<TopTag> m_topTags;         // per row of m_songs; empty when uncalibrated
-  core::SongSearchIndex m_songSearch;    // over m_songs
+  int m_noveltyMeasured = 0;
+  std::vector<TopTag> m_topTags;       // per row of m_songs; empty when uncalibrated
+  core::SongSearchIndex m_songSearch;  // over m_songs
   std::vector<std::int64_t> m_fileIds;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
 };

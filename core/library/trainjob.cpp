@@ -5,8 +5,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/catalog/catalog.h"
 #include "core/library/datasetloader.h"
@@ -48,6 +51,68 @@ std::vector<core::LeftOutLabel> leftOutFromJson(const QJsonArray& array) {
   }
   return labels;
 }
+
+namespace {
+
+// Every training song's novelty distances under both fits (JointModel::songNovelty), measured
+// here once so that loading the model only judges them (docs/experiments.md §8: a pass over the
+// reference songs per song and fit, 14 s per fit at 10⁵ songs on one core), in blocks shared
+// out to options.train.threads threads; progress reports blocks done (validationScore: the
+// training's). False when cancelled (then nothing is stored).
+bool measureSongNovelty(core::JointModel& model, const core::LibraryDataset& dataset,
+                        const Eigen::MatrixXf& embeddings, double validationScore,
+                        const TrainJobOptions& options) {
+  if (!model.novelty) return true;
+  const core::SparseRows& songs = dataset.data.songs;
+  const auto n = static_cast<std::size_t>(songs.rows());
+  std::vector<core::NoveltyDistances> library(n), tagged(n);
+  constexpr Eigen::Index kBlock = 2048;
+  const Eigen::Index blocks = (songs.rows() + kBlock - 1) / kBlock;
+  std::atomic<Eigen::Index> next{0};
+  std::atomic<int> done{0};
+  const auto cancelled = [&] { return options.cancel && options.cancel->load(); };
+  // Measures blocks until none is left; `report` on the calling thread only (progress callbacks
+  // expect one thread).
+  const auto work = [&](bool report) {
+    for (Eigen::Index b = next++; b < blocks && !cancelled(); b = next++) {
+      const Eigen::Index begin = b * kBlock;
+      const Eigen::Index size = std::min(kBlock, songs.rows() - begin);
+      const core::SparseRows rows = songs.middleRows(begin, size);
+      const Eigen::MatrixXf points = embeddings.middleCols(begin, size);
+      for (const auto& [fit, out] :
+           {std::pair{&model.novelty, &library}, std::pair{&model.tagNovelty, &tagged}}) {
+        if (!*fit) continue;
+        const std::vector<core::NoveltyDistances> measured = (*fit)->distances(rows, points);
+        std::copy(measured.begin(), measured.end(), out->begin() + begin);
+      }
+      ++done;
+      if (report && options.progress) {
+        core::TrainProgress q;
+        q.epoch = done;
+        q.epochs = static_cast<int>(blocks);
+        q.validationScore = validationScore;
+        q.message = "checking which songs are unlike the library";
+        options.progress(q);
+      }
+    }
+  };
+  const auto threads = static_cast<int>(
+      std::clamp<Eigen::Index>(options.train.threads, 1, std::max<Eigen::Index>(1, blocks)));
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < threads; ++t) helpers.emplace_back(work, false);
+  work(true);
+  for (std::thread& helper : helpers) helper.join();
+  if (cancelled()) return false;
+  model.songNovelty.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    model.songNovelty[i] = {dataset.fileIds[i],
+                            core::noveltyInputHash(songs, static_cast<Eigen::Index>(i)), library[i],
+                            tagged[i]};
+  }
+  return true;
+}
+
+}  // namespace
 
 TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                            const TrainJobOptions& options) {
@@ -128,6 +193,11 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   if (!tagged.empty()) {
     model.tagNovelty =
         core::NoveltyDetector::fit(dataset.data.songs, embeddings, novelty, tagged, lengths);
+  }
+
+  if (!measureSongNovelty(model, dataset, embeddings, result.report.bestValidationScore, options)) {
+    result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");
+    return result;
   }
 
   result.modelPath = modelPathForCatalog(catalogPath);

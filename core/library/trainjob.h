@@ -60,7 +60,9 @@ std::vector<core::LeftOutLabel> leftOutFromJson(const QJsonArray& array);
 // Trains the joint space from everything the catalog knows (after a scan), calibrates it on songs
 // it did not train on (core::calibrateModel: the validation split, or cross-fitting for a small
 // library, whose progress reports the folds after the epochs) and stores the model beside the
-// catalog (atomically), with the codebook and feature normalisation needed to embed a new file.
+// catalog (atomically), with the codebook and feature normalisation needed to embed a new file,
+// and each training song's novelty distances (core::JointModel::songNovelty, measured on
+// options.train.threads threads; cancellable), so that loading the model does not measure them.
 // Then writes each song's top predicted tags into the catalog (source=predicted): by calibrated
 // probability, the probability as their score, when calibrated; else by raw score.
 TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,

@@ -55,6 +55,20 @@ class JointModel {
   // library whose tagged songs are all music), and then its predicted tags are extrapolations.
   // Empty when fewer than k + 2 training songs carried tags, or for a file older than format 5.
   std::optional<NoveltyDetector> tagNovelty;
+  // The novelty checks of the training songs, measured once at the end of training (each is a
+  // pass over the reference songs: 14 s per fit at 10⁵ songs, docs/experiments.md §8) so that
+  // loading the model judges them again (NoveltyDetector::judge) instead of measuring them at
+  // every start: per training song its catalog file id, noveltyInputHash of its model input, and
+  // its distances under `novelty` and `tagNovelty` (zero without that fit). A song whose input no
+  // longer hashes the same (re-analysed since), or that is not listed (added since), is measured
+  // at load. Empty without a novelty fit and for a file older than format 6.
+  struct SongNovelty {
+    std::int64_t fileId = 0;
+    std::uint64_t inputHash = 0;
+    NoveltyDistances library;
+    NoveltyDistances tagged;
+  };
+  std::vector<SongNovelty> songNovelty;
 
   int dimension() const { return static_cast<int>(V.rows()); }
 
@@ -82,9 +96,10 @@ class JointModel {
   // Versioned binary (magic, format version, sizes, payload, CRC-32 of the payload), written to
   // a temporary file in the same directory, flushed, then renamed over `file`.
   // Format 2 adds the calibration, format 3 the novelty fit, format 4 the calibration's held-out
-  // precision curve, format 5 the tagged songs' novelty fit; format 1 files still load
-  // uncalibrated, format 1 and 2 files without novelty, format 2 and 3 files with an empty curve
-  // (Calibration::precisionCurve), files before format 5 without tagNovelty.
+  // precision curve, format 5 the tagged songs' novelty fit, format 6 the training songs'
+  // novelty distances; format 1 files still load uncalibrated, format 1 and 2 files without
+  // novelty, format 2 and 3 files with an empty curve (Calibration::precisionCurve), files before
+  // format 5 without tagNovelty, files before format 6 without songNovelty.
   // save(): Io or DiskFull (nothing replaced). load(): NotFound, Io, Unsupported (another format
   // version), Corrupt (wrong magic, impossible sizes, truncated, bad checksum; the message says
   // which); `out` is untouched on failure.

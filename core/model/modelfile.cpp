@@ -19,8 +19,12 @@
 // Version 5 appends the novelty fit against the tagged training songs (JointModel::tagNovelty),
 // laid out as version 3's, then f32 shortestSeconds of the library's fit and of the tagged songs'
 // fit (0 for a fit without a duration test or no fit).
+// Version 6 appends the training songs' novelty distances (JointModel::songNovelty): u32 count,
+// per song i64 file id, u64 input hash, f32 feature and f32 joint distance under the library's
+// fit, then under the tagged songs' fit (all finite and ≥ 0).
 // Version 1 files load with no calibration, versions 1 and 2 with no novelty fit, versions 2 and 3
-// with an empty precision curve, versions before 5 with no tagged songs' novelty fit.
+// with an empty precision curve, versions before 5 with no tagged songs' novelty fit, versions
+// before 6 with no stored novelty distances.
 #include <unistd.h>
 
 #include <array>
@@ -40,7 +44,7 @@ namespace songspace::core {
 namespace {
 
 constexpr std::array<char, 8> kMagic{'S', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
-constexpr std::uint32_t kFormatVersion = 5;
+constexpr std::uint32_t kFormatVersion = 6;
 constexpr std::uint32_t kOldestReadableVersion = 1;  // no calibration
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::size_t kTrailerSize = 4;
@@ -280,6 +284,15 @@ base::Status JointModel::save(const std::filesystem::path& file) const {
   putNovelty(payload, tagNovelty);
   payload.f32(novelty ? novelty->shortestSeconds() : 0.0f);
   payload.f32(tagNovelty ? tagNovelty->shortestSeconds() : 0.0f);
+  payload.u32(static_cast<std::uint32_t>(songNovelty.size()));
+  for (const SongNovelty& song : songNovelty) {
+    payload.i64(song.fileId);
+    payload.u64(song.inputHash);
+    for (const NoveltyDistances& d : {song.library, song.tagged}) {
+      payload.f32(d.feature);
+      payload.f32(d.joint);
+    }
+  }
 
   const std::vector<std::uint8_t>& body = payload.bytes();
   base::ByteWriter head;
@@ -405,6 +418,25 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
       if (r.ok() && (!std::isfinite(shortest) || shortest < 0))
         r.fail("novelty length out of range");
       if (*fit) (*fit)->setShortestSeconds(shortest);
+    }
+  }
+  if (version >= 6) {
+    const std::uint32_t count = r.u32();
+    if (r.needItems(count, 8 + 8 + 4 * 4, "song novelty")) {
+      model.songNovelty.resize(count);
+      for (JointModel::SongNovelty& song : model.songNovelty) {
+        song.fileId = r.i64();
+        song.inputHash = r.u64();
+        for (NoveltyDistances* d : {&song.library, &song.tagged}) {
+          d->feature = r.f32();
+          d->joint = r.f32();
+          if (r.ok() && !(std::isfinite(d->feature) && std::isfinite(d->joint) && d->feature >= 0 &&
+                          d->joint >= 0)) {
+            r.fail("song novelty distance out of range");
+          }
+        }
+        if (!r.ok()) break;
+      }
     }
   }
   if (r.ok() && r.remaining() != 0) r.fail("unexpected bytes at the end of the payload");

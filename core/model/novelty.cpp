@@ -8,6 +8,7 @@
 #include <numeric>
 #include <utility>
 
+#include "core/base/fnv1a.h"
 #include "core/base/random.h"
 
 namespace songspace::core {
@@ -125,6 +126,17 @@ Eigen::MatrixXf NoveltyDetector::featureSquaredDistances(const SparseRows& queri
   return out.cwiseMax(0.0f);
 }
 
+std::uint64_t noveltyInputHash(const SparseRows& songs, Eigen::Index row) {
+  base::Fnv1a64 hash;
+  for (SparseRows::InnerIterator it(songs, row); it; ++it) {
+    const auto column = static_cast<std::int32_t>(it.index());
+    const float value = it.value();
+    hash.add(&column, sizeof column);
+    hash.add(&value, sizeof value);
+  }
+  return hash.value();
+}
+
 Novelty NoveltyDetector::judge(float featureDistance, float jointDistance,
                                float durationSeconds) const {
   Novelty n;
@@ -169,22 +181,30 @@ void NoveltyDetector::kthDistances(const SparseRows& songs, const Eigen::MatrixX
   }
 }
 
-std::vector<Novelty> NoveltyDetector::checkAll(const SparseRows& songs,
-                                               const Eigen::MatrixXf& embeddings,
-                                               const std::vector<float>& durations) const {
-  std::vector<Novelty> out;
+std::vector<NoveltyDistances> NoveltyDetector::distances(const SparseRows& songs,
+                                                         const Eigen::MatrixXf& embeddings) const {
   if (m_reference.rows() == 0 || embeddings.cols() != songs.rows() ||
       embeddings.rows() != m_referenceEmbeddings.rows()) {
-    out.resize(static_cast<std::size_t>(songs.rows()));
-    return out;  // every entry unavailable
+    return {};
   }
   std::vector<float> featureDistances;
   std::vector<float> jointDistances;
   kthDistances(songs, embeddings, false, featureDistances, jointDistances);
-  out.reserve(featureDistances.size());
-  const bool timed = durations.size() == featureDistances.size();
-  for (std::size_t i = 0; i < featureDistances.size(); ++i)
-    out.push_back(judge(featureDistances[i], jointDistances[i], timed ? durations[i] : 0.0f));
+  std::vector<NoveltyDistances> out(featureDistances.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = {featureDistances[i], jointDistances[i]};
+  return out;
+}
+
+std::vector<Novelty> NoveltyDetector::checkAll(const SparseRows& songs,
+                                               const Eigen::MatrixXf& embeddings,
+                                               const std::vector<float>& durations) const {
+  const std::vector<NoveltyDistances> measured = distances(songs, embeddings);
+  if (measured.empty()) return std::vector<Novelty>(static_cast<std::size_t>(songs.rows()));
+  std::vector<Novelty> out;
+  out.reserve(measured.size());
+  const bool timed = durations.size() == measured.size();
+  for (std::size_t i = 0; i < measured.size(); ++i)
+    out.push_back(judge(measured[i], timed ? durations[i] : 0.0f));
   return out;
 }
 

@@ -113,6 +113,17 @@ struct Novelty {
   std::string reason() const;
 };
 
+// The two k-th neighbour distances a check judges (Euclidean, each in its space's units).
+struct NoveltyDistances {
+  float feature = 0;
+  float joint = 0;
+};
+
+// A 64-bit hash (base::Fnv1a64) of row `row` of `songs` (model inputs): its nonzeros' columns and
+// values, bit for bit. Equal rows hash equal; it tells whether distances stored for a song
+// (JointModel::songNovelty) were measured on the input the song has now.
+std::uint64_t noveltyInputHash(const SparseRows& songs, Eigen::Index row);
+
 // The judgement that governs a song's predictions, from its two checks: unlike the library
 // (every prediction a guess), else unlike the tagged songs (its tags a guess), else familiar
 // (the library check, with its figures).
@@ -148,6 +159,15 @@ class NoveltyDetector {
   // empty), blocked so memory stays bounded; the same answers as check() on each.
   std::vector<Novelty> checkAll(const SparseRows& songs, const Eigen::MatrixXf& embeddings,
                                 const std::vector<float>& durations = {}) const;
+  // checkAll in two halves: the distances of every song (what costs: one pass over the
+  // reference songs each; empty when the shapes disagree with the fit), and the judgement of one
+  // song from its distances and length (cheap), so that distances measured once can be stored
+  // and judged again: judge(distances(s, e)[i], d[i]) == checkAll(s, e, d)[i].
+  std::vector<NoveltyDistances> distances(const SparseRows& songs,
+                                          const Eigen::MatrixXf& embeddings) const;
+  Novelty judge(const NoveltyDistances& distances, float durationSeconds = 0) const {
+    return judge(distances.feature, distances.joint, durationSeconds);
+  }
 
   // The duration test (a one-second sound effect among songs: its few frames make its sound
   // statistics an extrapolation whatever their distance): a song is too short when it lasts
