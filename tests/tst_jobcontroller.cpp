@@ -117,12 +117,28 @@ void JobControllerTest::chainScanTrainProject() {
   QVERIFY2(progress.count() <= seconds * JobController::kMaxProgressPerSecond + 8,
            qPrintable(QStringLiteral("%1 reports in %2 s").arg(progress.count()).arg(seconds)));
 
-  // A later open finds the cached map: one refined projection, no recomputation.
+  // A later open finds the cached map: one refined projection, no recomputation. The library
+  // comes first, without its model (the table fills while it loads), then the same read of the
+  // catalog with it.
   JobController reopened;
   QSignalSpy cached(&reopened, &JobController::projectionReady);
   QSignalSpy reopenedDone(&reopened, &JobController::finished);
+  QSignalSpy reopenedSnapshots(&reopened, &JobController::snapshotReady);
   reopened.openCatalog(catalogPath);
   QVERIFY(reopenedDone.wait(kChainTimeoutMs));
+  QCOMPARE(reopenedSnapshots.count(), 2);
+  const auto libraryFirst =
+      reopenedSnapshots.at(0).at(0).value<std::shared_ptr<const LibrarySnapshot>>();
+  const auto withModel = lastSnapshot(reopenedSnapshots);
+  QVERIFY(!libraryFirst->hasModel());
+  QVERIFY(libraryFirst->modelPending);
+  QCOMPARE(libraryFirst->songs.size(), 12u);
+  QVERIFY(withModel->hasModel());
+  QVERIFY(!withModel->modelPending);
+  QCOMPARE(withModel->catalogRead, libraryFirst->catalogRead);
+  QCOMPARE(withModel->songs.size(), 12u);
+  QVERIFY(reopenedSnapshots.at(0).at(0).value<std::shared_ptr<const LibrarySnapshot>>() !=
+          withModel);
   QCOMPARE(cached.count(), 1);
   QCOMPARE(cached.first().at(1).toBool(), true);
   const auto fromCache = cached.first().at(0).value<std::shared_ptr<const library::MapLayout>>();

@@ -1,5 +1,6 @@
 #include <QAbstractItemModelTester>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QtTest>
 
@@ -368,6 +369,68 @@ class LibraryModelsTest : public QObject {
     QCOMPARE(model.rowCount(), 1);
     model.setSnapshot(m_untrainedLibrary.snapshot);
     QCOMPARE(model.rowCount(), 7);
+  }
+
+  // Opening shows the library before its model (JobController): the model's snapshot of the same
+  // catalog read keeps the rows (no reset) and fills the Predicted tags column as a fresh model
+  // would; the search finds the predicted tags once they are there.
+  void modelArrivingKeepsTheRows() {
+    const auto library = songspace::library::LibrarySnapshot::loadLibrary(m_library.catalogPath);
+    QVERIFY(library);
+    QVERIFY(library->modelPending);
+    QVERIFY(!library->hasModel());
+    LibraryTableModel model;
+    QAbstractItemModelTester tester(&model);
+    model.setPredictedTagThreshold(0);  // every stored tag shows
+    model.setSnapshot(library);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(LibraryTableModel::Artist);
+    QCOMPARE(model.rowCount(), 60);
+    for (const QString& text : columnTexts(model, LibraryTableModel::PredictedTags))
+      QVERIFY(text.isEmpty());
+    // Rows with `word` in a searched column, ignoring case: what the search must show.
+    const auto expectedMatches = [&model](const QString& word) {
+      int rows = 0;
+      for (int row = 0; row < model.rowCount(); ++row) {
+        bool found = false;
+        for (const int column :
+             {LibraryTableModel::Title, LibraryTableModel::Artist, LibraryTableModel::Album,
+              LibraryTableModel::Genre, LibraryTableModel::PredictedTags})
+          found = found ||
+                  model.index(row, column).data().toString().contains(word, Qt::CaseInsensitive);
+        rows += found ? 1 : 0;
+      }
+      return rows;
+    };
+    // A tag the model learned that no shown column holds before the model (a mood: moods are
+    // tags, not columns), searched in upper case.
+    QString tag;
+    for (const std::string& name : m_library.snapshot->model->model().tagNames) {
+      if (expectedMatches(QString::fromStdString(name)) == 0)
+        tag = QString::fromStdString(name).toUpper();
+    }
+    QVERIFY(!tag.isEmpty());
+    proxy.setSearchText(tag);
+    QCOMPARE(proxy.rowCount(), 0);
+    proxy.setSearchText(QString());
+    const QStringList order = columnTexts(proxy, LibraryTableModel::Title);
+
+    QSignalSpy resets(&model, &QAbstractItemModel::modelAboutToBeReset);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setSnapshot(songspace::library::LibrarySnapshot::withModel(*library));
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(columnTexts(proxy, LibraryTableModel::Title), order);
+    LibraryTableModel fresh;
+    fresh.setPredictedTagThreshold(0);
+    fresh.setSnapshot(m_library.snapshot);
+    QCOMPARE(columnTexts(model, LibraryTableModel::PredictedTags),
+             columnTexts(fresh, LibraryTableModel::PredictedTags));
+    QVERIFY(!columnTexts(model, LibraryTableModel::PredictedTags).join(QString()).isEmpty());
+    proxy.setSearchText(tag);  // now also in the Predicted tags column
+    QCOMPARE(proxy.rowCount(), expectedMatches(tag));
+    QVERIFY(proxy.rowCount() > 0);
   }
 
   // Last: it adds a song to m_library. A song unlike the library reads so in the Predicted tags

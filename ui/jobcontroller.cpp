@@ -167,6 +167,27 @@ std::shared_ptr<const library::LibrarySnapshot> JobController::deliverSnapshot(
   return snapshot;
 }
 
+std::shared_ptr<const library::LibrarySnapshot> JobController::deliverLibraryThenModel(
+    const QString& catalogPath) {
+  report({tr("Loading the library"), 0, 0, -1, {}}, true);
+  base::Status status;
+  std::shared_ptr<const library::LibrarySnapshot> snapshot =
+      library::LibrarySnapshot::loadLibrary(catalogPath, &status);
+  if (snapshot) {
+    Q_EMIT snapshotReady(snapshot);
+    if (snapshot->modelPending) {
+      report({tr("Loading the model"), 0, 0, -1, {}}, true);
+      snapshot = library::LibrarySnapshot::withModel(*snapshot, &status);
+      if (snapshot) Q_EMIT snapshotReady(snapshot);
+    }
+  }
+  if (!snapshot) {
+    Q_EMIT failed(tr("Cannot open the library %1: %2")
+                      .arg(catalogPath, QString::fromStdString(status.message)));
+  }
+  return snapshot;
+}
+
 void JobController::runChain(const Chain& chain) {
   std::shared_ptr<const library::LibrarySnapshot> snapshot;
   for (const Step step : chain.steps) {
@@ -174,7 +195,7 @@ void JobController::runChain(const Chain& chain) {
     bool ok = true;
     switch (step) {
       case Step::Open:
-        snapshot = deliverSnapshot(chain.catalogPath);
+        snapshot = deliverLibraryThenModel(chain.catalogPath);
         ok = snapshot != nullptr;
         if (ok && snapshot->hasModel()) ok = runProjectionStep(*snapshot);
         break;

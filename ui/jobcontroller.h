@@ -39,8 +39,9 @@ struct JobProgress {
 // QtConcurrent, as a chain of steps: open (load a snapshot) → scan → train → projection. Each step
 // may also start alone (rescan, retrain, re-project). After every step a fresh
 // library::LibrarySnapshot is loaded on the worker and delivered (snapshotReady), so results appear
-// as soon as they exist; a scan also delivers what it has committed so far while it runs
-// (Options::interimSnapshotMs).
+// as soon as they exist; opening delivers the library before its model (modelPending, then the
+// same catalogRead with the model), and a scan also delivers what it has committed so far while
+// it runs (Options::interimSnapshotMs).
 //
 // Guarantees: signals arrive on the controller's thread (queued); progress is one ordered,
 // rate-limited signal; cancel() sets the flag the jobs poll and drops queued work; a request made
@@ -127,6 +128,11 @@ class JobController : public QObject {
   // announce: report "Loading the library" as the phase (not for a scan's interim snapshots).
   std::shared_ptr<const library::LibrarySnapshot> deliverSnapshot(const QString& catalogPath,
                                                                   bool announce = true);
+  // Opening: the library part first (LibrarySnapshot::loadLibrary), then, when there is a model,
+  // the same library with it (withModel): two snapshotReady, the table fills before the model
+  // loads. Returns the last one (null after failed()).
+  std::shared_ptr<const library::LibrarySnapshot> deliverLibraryThenModel(
+      const QString& catalogPath);
   void report(const JobProgress& progress, bool force = false);
   // Runs `change` on a catalog connection in the pool, then reports the catalog's playlists.
   void changePlaylists(const QString& file, bool deleting,

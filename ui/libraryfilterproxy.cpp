@@ -1,6 +1,7 @@
 #include "ui/libraryfilterproxy.h"
 
 #include <QRegularExpression>
+#include <algorithm>
 
 #include "ui/librarytablemodel.h"
 
@@ -22,6 +23,7 @@ void LibraryFilterProxy::setSearchText(const QString& text) {
   m_searchText = text;
   static const QRegularExpression whitespace(QStringLiteral("\\s+"));
   m_words = text.toLower().split(whitespace, Qt::SkipEmptyParts);
+  m_foldedWords = text.toCaseFolded().split(whitespace, Qt::SkipEmptyParts);
   invalidateFilter();
 }
 
@@ -39,6 +41,14 @@ bool LibraryFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sour
     if (artist != m_artist) return false;
   }
   if (m_words.isEmpty()) return true;
+  // The source's folded text of the searched columns when it has one (LibraryTableModel does).
+  if (const QVariant searched =
+          source->index(sourceRow, 0, sourceParent).data(LibraryTableModel::SearchTextRole);
+      searched.isValid()) {
+    const QString text = searched.toString();
+    return std::all_of(m_foldedWords.cbegin(), m_foldedWords.cend(),
+                       [&text](const QString& word) { return text.contains(word); });
+  }
   QString texts[std::size(kSearchedColumns)];
   for (std::size_t c = 0; c < std::size(kSearchedColumns); ++c) {
     texts[c] = source->index(sourceRow, kSearchedColumns[c], sourceParent).data().toString();

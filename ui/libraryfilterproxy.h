@@ -38,7 +38,8 @@ class LibraryFilterProxy : public QSortFilterProxyModel {
 
  private:
   QString m_searchText;
-  QStringList m_words;  // lower-cased
+  QStringList m_words;        // lower-cased
+  QStringList m_foldedWords;  // case folded, for LibraryTableModel::SearchTextRole
   QString m_artist;
   QCollator m_collator;
 };

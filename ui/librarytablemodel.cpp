@@ -51,17 +51,25 @@ QString LibraryTableModel::formatDuration(double seconds) {
 }
 
 void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
+  // The same read of the catalog, now with its model (JobController opens a library in two
+  // steps): the rows stay — sorted, filtered, selected and scrolled as the user left them — and
+  // only what the model decides changes.
+  if (m_snapshot && snapshot && snapshot->catalogRead == m_snapshot->catalogRead &&
+      !m_rows.empty()) {
+    m_snapshot = std::move(snapshot);
+    const ModelColumns columns = modelColumns();
+    for (Row& row : m_rows) fillFromModel(row, columns);
+    m_searchTexts.clear();
+    Q_EMIT dataChanged(index(0, PredictedTags),
+                       index(static_cast<int>(m_rows.size()) - 1, PredictedTags));
+    return;
+  }
   beginResetModel();
   m_snapshot = std::move(snapshot);
   m_rows.clear();
   m_rowOfFile.clear();
-  // Stored predicted tags are probabilities only when the model is calibrated (trainjob.h).
-  const core::JointModel* model =
-      m_snapshot && m_snapshot->hasModel() ? &m_snapshot->model->model() : nullptr;
-  const bool calibrated = model && model->calibration;
-  const double threshold = !calibrated                    ? 0.0
-                           : m_predictedTagThreshold >= 0 ? m_predictedTagThreshold
-                                                          : model->calibration->autoTagThreshold;
+  m_searchTexts.clear();
+  const ModelColumns columns = modelColumns();
   if (m_snapshot) {
     m_rows.reserve(m_snapshot->songs.size());
     for (const core::SongRow& song : m_snapshot->songs) {
@@ -79,28 +87,44 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
       row.text[Duration] = formatDuration(song.info.durationSeconds);
       for (const std::string& warning : song.warnings)
         row.warnings << QString::fromStdString(warning);
-      if (calibrated) {
-        row.text[PredictedTags] =
-            topPredictedTags(*m_snapshot, song.fileId, kPredictedTagsShown, threshold);
-      }
-      if (const core::Novelty novelty =
-              model ? m_snapshot->model->noveltyOfFile(song.fileId) : core::Novelty{};
-          novelty.novel()) {
-        row.unlikeReason = QString::fromStdString(novelty.reason());
-        const QString tags = row.text[PredictedTags];
-        if (novelty.scope == core::NoveltyScope::TaggedSongs) {
-          row.text[PredictedTags] = tags.isEmpty() ? tr("unlike your tagged songs")
-                                                   : tr("unlike your tagged songs — %1").arg(tags);
-        } else {
-          row.text[PredictedTags] =
-              tags.isEmpty() ? tr("unlike your library") : tr("unlike your library — %1").arg(tags);
-        }
-      }
+      fillFromModel(row, columns);
       m_rowOfFile.emplace(song.fileId, static_cast<int>(m_rows.size()));
       m_rows.push_back(std::move(row));
     }
   }
   endResetModel();
+}
+
+LibraryTableModel::ModelColumns LibraryTableModel::modelColumns() const {
+  ModelColumns columns;
+  columns.model = m_snapshot && m_snapshot->hasModel() ? &m_snapshot->model->model() : nullptr;
+  // Stored predicted tags are probabilities only when the model is calibrated (trainjob.h).
+  columns.calibrated = columns.model && columns.model->calibration;
+  columns.threshold = !columns.calibrated            ? 0.0
+                      : m_predictedTagThreshold >= 0 ? m_predictedTagThreshold
+                                                     : columns.model->calibration->autoTagThreshold;
+  return columns;
+}
+
+void LibraryTableModel::fillFromModel(Row& row, const ModelColumns& columns) const {
+  row.text[PredictedTags].clear();
+  row.unlikeReason.clear();
+  if (columns.calibrated) {
+    row.text[PredictedTags] =
+        topPredictedTags(*m_snapshot, row.fileId, kPredictedTagsShown, columns.threshold);
+  }
+  const core::Novelty novelty =
+      columns.model ? m_snapshot->model->noveltyOfFile(row.fileId) : core::Novelty{};
+  if (!novelty.novel()) return;
+  row.unlikeReason = QString::fromStdString(novelty.reason());
+  const QString tags = row.text[PredictedTags];
+  if (novelty.scope == core::NoveltyScope::TaggedSongs) {
+    row.text[PredictedTags] = tags.isEmpty() ? tr("unlike your tagged songs")
+                                             : tr("unlike your tagged songs — %1").arg(tags);
+  } else {
+    row.text[PredictedTags] =
+        tags.isEmpty() ? tr("unlike your library") : tr("unlike your library — %1").arg(tags);
+  }
 }
 
 int LibraryTableModel::rowCount(const QModelIndex& parent) const {
@@ -139,6 +163,20 @@ QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
       return !row.unlikeReason.isEmpty();
     case TrackNumberRole:
       return row.trackNumber;
+    case SearchTextRole:
+      if (m_searchTexts.size() != m_rows.size()) {
+        m_searchTexts.clear();
+        m_searchTexts.reserve(m_rows.size());
+        for (const Row& each : m_rows) {
+          QString text;
+          for (const int column : {Title, Artist, Album, Genre, PredictedTags}) {
+            if (!text.isEmpty()) text += QChar(u'\0');
+            text += each.text[column];
+          }
+          m_searchTexts.push_back(text.toCaseFolded());
+        }
+      }
+      return m_searchTexts[static_cast<std::size_t>(index.row())];
     case Qt::TextAlignmentRole:
       if (index.column() == Duration) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
       return {};

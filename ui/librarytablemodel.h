@@ -31,10 +31,19 @@ class LibraryTableModel : public QAbstractTableModel {
   static constexpr int FileIdRole = Qt::UserRole + 2;
   static constexpr int UnlikeLibraryRole = Qt::UserRole + 3;
   static constexpr int TrackNumberRole = Qt::UserRole + 4;  // every cell; 0 = unknown
+  // Every cell: the row's Title, Artist, Album, Genre and Predicted tags texts case folded
+  // (QString::toCaseFolded) and joined by U+0000, so a search word occurs in one of those
+  // columns exactly when it occurs in this text (LibraryFilterProxy). Built for every row at the
+  // first request after a change of rows or predicted tags (what a search keystroke would
+  // otherwise redo for every row).
+  static constexpr int SearchTextRole = Qt::UserRole + 5;
   static constexpr int kPredictedTagsShown = 3;
 
   explicit LibraryTableModel(QObject* parent = nullptr);
 
+  // A snapshot of the same catalog read as the current one (LibrarySnapshot::catalogRead: the
+  // library part first, then with its model) keeps the rows and changes only the Predicted tags
+  // column (dataChanged); any other resets the model.
   void setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot);
   // In [0, 1]; negative (the default): the model's auto-tag threshold. Takes effect at the next
   // setSnapshot() (settings::kPredictedTagsThreshold holds the user's choice).
@@ -65,10 +74,21 @@ class LibraryTableModel : public QAbstractTableModel {
     QString unlikeReason;  // empty: the song is like the library (or there is no novelty fit)
   };
 
+  // What the Predicted tags column needs from the snapshot's model.
+  struct ModelColumns {
+    const core::JointModel* model = nullptr;
+    bool calibrated = false;
+    double threshold = 0;
+  };
+  ModelColumns modelColumns() const;
+  // The row's Predicted tags text and unlike reason from the snapshot's model.
+  void fillFromModel(Row& row, const ModelColumns& columns) const;
+
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   double m_predictedTagThreshold = -1;
   std::vector<Row> m_rows;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
+  mutable std::vector<QString> m_searchTexts;  // SearchTextRole per row; empty until asked
 };
 
 }  // namespace songspace::ui

@@ -120,7 +120,9 @@ void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snap
 
 void MainWindow::pruneHistory() {
   // A rescan, a retrain or a reload keeps the history; what this snapshot lacks is dropped. The
-  // tags carried by files are collected only when the history holds a tag.
+  // tags carried by files are collected only when the history holds a tag. A library whose model
+  // is still loading does not know the model's tags yet: its snapshot with the model decides.
+  if (m_snapshot->modelPending) return;
   std::unordered_set<std::string> carried;
   bool collected = false;
   const auto tagExists = [&](const QString& name) {

@@ -10,6 +10,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/library/playlistfile.h"
 #include "ui/maphelpoverlay.h"
@@ -88,7 +91,6 @@ MapPanel::MapPanel(QWidget* parent)
   layout->setSpacing(4);
   layout->addLayout(bar);
   layout->addWidget(m_view, 1);
-  m_view->setEmptyText(tr("The map appears once a model has been trained."));
   m_view->setTooltipProvider([this](int id) {
     const core::SongRow* song = m_snapshot ? m_snapshot->song(id) : nullptr;
     return song ? library::songLabel(*song) : QString();
@@ -147,6 +149,7 @@ void MapPanel::offerHelp() {
 
 void MapPanel::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   m_snapshot = std::move(snapshot);
+  m_searchTexts.clear();
   // A layout belongs to one model: a snapshot without a model (or another one) drops it until
   // the matching projection arrives.
   if (!m_snapshot || !m_snapshot->hasModel() ||
@@ -276,22 +279,28 @@ void MapPanel::setSearchText(const QString& text) {
   m_search = text.trimmed();
   QSet<int> ids;
   if (!m_search.isEmpty() && m_snapshot) {
-    for (const core::SongRow& song : m_snapshot->songs) {
-      const bool hit = library::songLabel(song).contains(m_search, Qt::CaseInsensitive) ||
-                       QString::fromStdString(song.album).contains(m_search, Qt::CaseInsensitive);
-      bool tagHit = false;
-      if (!hit) {
-        const auto it = m_snapshot->tags.find(song.fileId);
-        if (it != m_snapshot->tags.end()) {
+    const std::vector<core::SongRow>& songs = m_snapshot->songs;
+    // A song matches when its label, album or one of its tags contains the search, ignoring
+    // case: one pass over texts folded once per snapshot, not a conversion per song and key.
+    if (m_searchTexts.size() != songs.size()) {
+      m_searchTexts.clear();
+      m_searchTexts.reserve(songs.size());
+      for (const core::SongRow& song : songs) {
+        QString folded = library::songLabel(song);
+        folded += QChar(u'\0');
+        folded += QString::fromStdString(song.album);
+        if (const auto it = m_snapshot->tags.find(song.fileId); it != m_snapshot->tags.end()) {
           for (const core::FileTag& tag : it->second) {
-            if (QString::fromStdString(tag.tag).contains(m_search, Qt::CaseInsensitive)) {
-              tagHit = true;
-              break;
-            }
+            folded += QChar(u'\0');
+            folded += QString::fromStdString(tag.tag);
           }
         }
+        m_searchTexts.push_back(folded.toCaseFolded());
       }
-      if (hit || tagHit) ids.insert(static_cast<int>(song.fileId));
+    }
+    const QString needle = m_search.toCaseFolded();
+    for (std::size_t i = 0; i < songs.size(); ++i) {
+      if (m_searchTexts[i].contains(needle)) ids.insert(static_cast<int>(songs[i].fileId));
     }
     if (ids.isEmpty()) ids.insert(-1);  // nothing matches: dim everything
   }
@@ -309,11 +318,12 @@ void MapPanel::updateHighlight() {
 }
 
 void MapPanel::updateLandmarkFocus() {
-  QSet<QString> artistsShown;  // of the songs the highlight shows
+  // The artists of the songs the highlight shows (views into the snapshot's names: no copy per
+  // song, the highlight may hold every song of the library).
+  std::unordered_set<std::string_view> artistsShown;
   if (m_snapshot) {
     for (const int id : m_view->scene().highlighted()) {
-      if (const core::SongRow* song = m_snapshot->song(id))
-        artistsShown.insert(QString::fromStdString(song->artistName));
+      if (const core::SongRow* song = m_snapshot->song(id)) artistsShown.insert(song->artistName);
     }
   }
   QSet<int> focus;
@@ -322,8 +332,8 @@ void MapPanel::updateLandmarkFocus() {
     const MapLandmark& landmark = landmarks[i];
     const bool named =
         !m_search.isEmpty() && landmark.label.contains(m_search, Qt::CaseInsensitive);
-    const bool shown =
-        landmark.kind == MapLandmark::Artist && artistsShown.contains(landmark.label);
+    const bool shown = landmark.kind == MapLandmark::Artist && !artistsShown.empty() &&
+                       artistsShown.contains(landmark.label.toStdString());
     if (named || shown) focus.insert(i);
   }
   m_view->setLandmarkFocus(focus);
@@ -404,8 +414,13 @@ void MapPanel::selectSong(qint64 fileId) {
 void MapPanel::updateState() {
   m_savePlaylist->setEnabled(!m_region.isEmpty());
   m_clearSelection->setVisible(!m_region.isEmpty());
+  const bool modelComing = m_snapshot && m_snapshot->modelPending;
+  m_view->setEmptyText(modelComing ? tr("Loading the model…")
+                                   : tr("The map appears once a model has been trained."));
   if (!m_layout) {
-    m_state->setText(m_snapshot && m_snapshot->hasModel() ? tr("Projecting…") : QString());
+    m_state->setText(m_snapshot && m_snapshot->hasModel() ? tr("Projecting…")
+                     : modelComing                        ? tr("Loading the model…")
+                                                          : QString());
   } else {
     QString text = m_refined ? tr("%n song(s) · t-SNE", nullptr, m_layout->songCount())
                    : m_layout->warmStart

@@ -95,6 +95,9 @@ class MapPanel : public QWidget {
   bool m_refined = false;
   QString m_search;
   QSet<int> m_searchIds;  // the search highlight (empty: none; {-1}: nothing matches)
+  // Per snapshot song: its label, album and tags, case folded and joined by U+0000 (what the
+  // search looks in); built at the first search after a new snapshot.
+  std::vector<QString> m_searchTexts;
   QList<int> m_region;
   EmbeddingMapView* m_view;
   QComboBox* m_colorBy;

@@ -128,6 +128,7 @@ void EmbeddingMapView::setTooltipProvider(std::function<QString(int)> provider) 
 }
 
 void EmbeddingMapView::setEmptyText(const QString& text) {
+  if (text == m_emptyText) return;
   m_emptyText = text;
   update();
 }

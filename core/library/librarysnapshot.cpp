@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <atomic>
 
 #include "core/library/opencatalog.h"
 #include "core/library/paths.h"
@@ -33,43 +34,78 @@ std::vector<core::FileTag> LibrarySnapshot::tagsOf(std::int64_t fileId,
   return out;
 }
 
+void LibrarySnapshot::readCatalog(const core::Catalog& catalog) {
+  static std::atomic<std::uint64_t> reads{0};
+  catalogRead = ++reads;
+  songs = catalog.songs();
+  m_rowOfSong.reserve(songs.size());
+  for (std::size_t i = 0; i < songs.size(); ++i) {
+    m_rowOfSong.emplace(songs[i].fileId, static_cast<int>(i));
+  }
+  failedFiles = catalog.files(core::FileState::Failed);
+  artists = catalog.artists();
+  undoableBatch = lastUndoableBatchInfo(catalog);
+  scanRoots = libraryRoots(catalog);
+  playlists = catalog.playlists();
+  acceptableBatch = lastAcceptableBatchInfo(catalog);
+  if (const auto trained = catalog.latestModel()) {
+    const QJsonObject summary =
+        QJsonDocument::fromJson(QByteArray::fromStdString(trained->summaryJson)).object();
+    leftOutTags = leftOutFromJson(summary.value(QStringLiteral("left_out_tags")).toArray());
+    leftOutArtists = leftOutFromJson(summary.value(QStringLiteral("left_out_artists")).toArray());
+  }
+  modelPending = QFileInfo::exists(library::modelPathForCatalog(catalogPath));
+  if (!modelPending) readTags(catalog);
+}
+
+void LibrarySnapshot::readTags(const core::Catalog& catalog) {
+  tags.clear();
+  for (core::TagAssignment& assignment : catalog.allTags()) {
+    tags[assignment.fileId].push_back(std::move(assignment.tag));
+  }
+}
+
+void LibrarySnapshot::loadModel(const core::Catalog& catalog) {
+  modelPending = false;
+  const QString modelPath = library::modelPathForCatalog(catalogPath);
+  if (!QFileInfo::exists(modelPath)) return;
+  auto session = std::make_shared<ModelSession>();
+  modelStatus = session->load(catalog, QFile::encodeName(modelPath).toStdString());
+  if (modelStatus.ok()) {
+    discovery = std::make_shared<const DiscoveryContext>(makeDiscoveryContext(*session, songs));
+    model = std::move(session);
+  }
+}
+
+std::shared_ptr<LibrarySnapshot> LibrarySnapshot::loadLibrary(const QString& catalogPath,
+                                                              base::Status* status) {
+  const auto catalog = openCatalog(catalogPath, CatalogOpenMode::CreateIfMissing, status);
+  if (!catalog) return nullptr;
+  auto snapshot = std::make_shared<LibrarySnapshot>();
+  snapshot->catalogPath = catalogPath;
+  snapshot->readCatalog(*catalog);
+  return snapshot;
+}
+
+std::shared_ptr<LibrarySnapshot> LibrarySnapshot::withModel(const LibrarySnapshot& library,
+                                                            base::Status* status) {
+  const auto catalog = openCatalog(library.catalogPath, CatalogOpenMode::CreateIfMissing, status);
+  if (!catalog) return nullptr;
+  auto snapshot = std::make_shared<LibrarySnapshot>(library);
+  if (library.modelPending) snapshot->readTags(*catalog);
+  snapshot->loadModel(*catalog);
+  return snapshot;
+}
+
 std::shared_ptr<LibrarySnapshot> LibrarySnapshot::load(const QString& catalogPath,
                                                        base::Status* status) {
   const auto catalog = openCatalog(catalogPath, CatalogOpenMode::CreateIfMissing, status);
   if (!catalog) return nullptr;
   auto snapshot = std::make_shared<LibrarySnapshot>();
   snapshot->catalogPath = catalogPath;
-  snapshot->songs = catalog->songs();
-  for (std::size_t i = 0; i < snapshot->songs.size(); ++i) {
-    snapshot->m_rowOfSong.emplace(snapshot->songs[i].fileId, static_cast<int>(i));
-  }
-  snapshot->failedFiles = catalog->files(core::FileState::Failed);
-  snapshot->artists = catalog->artists();
-  for (core::TagAssignment& assignment : catalog->allTags()) {
-    snapshot->tags[assignment.fileId].push_back(std::move(assignment.tag));
-  }
-  snapshot->undoableBatch = lastUndoableBatchInfo(*catalog);
-  snapshot->scanRoots = libraryRoots(*catalog);
-  snapshot->playlists = catalog->playlists();
-  snapshot->acceptableBatch = lastAcceptableBatchInfo(*catalog);
-  if (const auto trained = catalog->latestModel()) {
-    const QJsonObject summary =
-        QJsonDocument::fromJson(QByteArray::fromStdString(trained->summaryJson)).object();
-    snapshot->leftOutTags =
-        leftOutFromJson(summary.value(QStringLiteral("left_out_tags")).toArray());
-    snapshot->leftOutArtists =
-        leftOutFromJson(summary.value(QStringLiteral("left_out_artists")).toArray());
-  }
-  const QString modelPath = library::modelPathForCatalog(catalogPath);
-  if (QFileInfo::exists(modelPath)) {
-    auto session = std::make_shared<ModelSession>();
-    snapshot->modelStatus = session->load(*catalog, QFile::encodeName(modelPath).toStdString());
-    if (snapshot->modelStatus.ok()) {
-      snapshot->discovery =
-          std::make_shared<const DiscoveryContext>(makeDiscoveryContext(*session, snapshot->songs));
-      snapshot->model = std::move(session);
-    }
-  }
+  snapshot->readCatalog(*catalog);
+  if (snapshot->modelPending) snapshot->readTags(*catalog);
+  snapshot->loadModel(*catalog);
   return snapshot;
 }
 

@@ -50,6 +50,15 @@ struct LibrarySnapshot {
   // entries; an entry's file may be missing or failed (not in `songs`).
   std::vector<core::Playlist> playlists;
 
+  // Which read of the catalog the library part (everything above but the model) comes from: a
+  // number no other load() or loadLibrary() in this process returned, kept by withModel(), so
+  // two snapshots with the same value hold the same songs, tags and artists.
+  std::uint64_t catalogRead = 0;
+  // A model file exists and withModel() has not loaded it yet (a snapshot from loadLibrary()),
+  // nor the tags: `tags` stays empty until then (at 10⁵ songs the tags, most of them predicted,
+  // take longer to read than the songs, and only the model gives predicted tags a meaning).
+  bool modelPending = false;
+
   const core::SongRow* song(std::int64_t fileId) const;
   int rowOfSong(std::int64_t fileId) const;  // index into songs, -1 if absent
   std::vector<core::FileTag> tagsOf(std::int64_t fileId, core::TagSource source) const;
@@ -60,8 +69,21 @@ struct LibrarySnapshot {
   // error: the snapshot has no model and modelStatus says why.
   static std::shared_ptr<LibrarySnapshot> load(const QString& catalogPath,
                                                base::Status* status = nullptr);
+  // load() in two steps, so a window can show the library before the model is ready (at 10⁵
+  // songs the songs take a second or two to read, the tags and the model several more:
+  // embedding every song, the search index, the discovery context): loadLibrary() reads the
+  // catalog but, when a model file exists, neither the tags nor the model (modelPending);
+  // withModel() returns a copy of such a snapshot with both read as load() does (modelPending
+  // false, the same catalogRead). Both fail as load() does.
+  static std::shared_ptr<LibrarySnapshot> loadLibrary(const QString& catalogPath,
+                                                      base::Status* status = nullptr);
+  static std::shared_ptr<LibrarySnapshot> withModel(const LibrarySnapshot& library,
+                                                    base::Status* status = nullptr);
 
  private:
+  void readCatalog(const core::Catalog& catalog);  // all but the model (and tags when pending)
+  void readTags(const core::Catalog& catalog);
+  void loadModel(const core::Catalog& catalog);
   std::unordered_map<std::int64_t, int> m_rowOfSong;
 };
 
