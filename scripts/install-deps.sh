@@ -3,7 +3,7 @@
 # what is missing, and runs `apt-get update` only when something is missing.
 #   scripts/install-deps.sh            build + run + test dependencies
 #   scripts/install-deps.sh --tools    also the tools that regenerate fixtures/golden data and run
-#                                      the Python baselines in bench/ (sox, numpy, scipy, sklearn)
+#                                      the Python baselines in bench/ (numpy, scipy, sklearn)
 set -euo pipefail
 
 packages=(
@@ -20,15 +20,16 @@ packages=(
   xvfb xauth fonts-dejavu-core
   # demo library fetch (apt-get download + dpkg -x)
   dpkg apt
-  # tests: independent tag readers and fixture makers (tests/tagtool.py, tst_tagcarry)
-  python3 python3-mutagen ffmpeg
+  # tests: independent tag readers and fixture makers (tests/tagtool.py, tst_tagcarry; sox makes
+  # tst_scanjob's VBR MP3 whose first seconds are silent)
+  python3 python3-mutagen ffmpeg sox
   # tests: speech, a sound unlike any music library (tst_endtoend's "I don't know" case)
   espeak-ng
   # tests: a private D-Bus daemon for MPRIS (tst_playerbar starts dbus-daemon itself)
   dbus
 )
 if [[ "${1:-}" == "--tools" ]]; then
-  packages+=(sox python3-numpy python3-scipy python3-sklearn python3-pandas)
+  packages+=(python3-numpy python3-scipy python3-sklearn python3-pandas)
 fi
 
 missing=()
