@@ -167,6 +167,9 @@ class MainWindow : public QMainWindow {
   void onPlaylistsChanged(const QString& catalogPath, const QString& file, bool deleted,
                           const std::shared_ptr<const std::vector<core::Playlist>>& playlists);
   const core::Playlist* listedPlaylist(qint64 id) const;  // in the Playlists tab; null if not
+  // The library songs of listed playlist `id`, in order; when it has none, says so in the status
+  // bar with `nothingText` (translated; %1 the playlist's name, %n its entries).
+  QList<qint64> playlistSongsOrSay(qint64 id, const char* nothingText);
   void onBusyChanged(bool busy);
   void onExternalEmbedded(const QString& path, const Eigen::VectorXf& embedding,
                           const QString& error, const core::Novelty& novelty);

@@ -29,19 +29,24 @@ void MainWindow::onPlaylistsChanged(
   }
 }
 
-void MainWindow::playPlaylist(qint64 id) {
+QList<qint64> MainWindow::playlistSongsOrSay(qint64 id, const char* nothingText) {
   const core::Playlist* playlist = listedPlaylist(id);
-  if (!playlist) return;
+  if (!playlist) return {};
   const PlaylistListModel* model = m_playlistsPage->playlistModel();
-  const QList<qint64> songs = model->songIds(model->rowOfId(id));
+  QList<qint64> songs = model->songIds(model->rowOfId(id));
   if (songs.isEmpty()) {
-    statusBar()->showMessage(
-        tr("Nothing to play: “%1” has no song of this library (%n file(s) listed, none found).",
-           nullptr, static_cast<int>(playlist->entries.size()))
-            .arg(QString::fromStdString(playlist->name)),
-        10000);
-    return;
+    statusBar()->showMessage(tr(nothingText, nullptr, static_cast<int>(playlist->entries.size()))
+                                 .arg(QString::fromStdString(playlist->name)),
+                             10000);
   }
+  return songs;
+}
+
+void MainWindow::playPlaylist(qint64 id) {
+  const QList<qint64> songs = playlistSongsOrSay(
+      id, QT_TR_NOOP("Nothing to play: “%1” has no song of this library (%n file(s) listed, "
+                     "none found)."));
+  if (songs.isEmpty()) return;
   std::vector<QueueItem> items;
   for (const qint64 song : songs)
     items.push_back(queueItemOf(song, QString::fromStdString(m_snapshot->song(song)->path)));
@@ -51,24 +56,15 @@ void MainWindow::playPlaylist(qint64 id) {
   m_playPause->setEnabled(true);
   m_player->playCurrent();
   statusBar()->showMessage(tr("Playing “%1”: %n song(s).", nullptr, static_cast<int>(songs.size()))
-                               .arg(QString::fromStdString(playlist->name)),
+                               .arg(QString::fromStdString(listedPlaylist(id)->name)),
                            5000);
 }
 
 void MainWindow::queuePlaylist(qint64 id) {
-  const core::Playlist* playlist = listedPlaylist(id);
-  if (!playlist) return;
-  const PlaylistListModel* model = m_playlistsPage->playlistModel();
-  const QList<qint64> songs = model->songIds(model->rowOfId(id));
-  if (songs.isEmpty()) {
-    statusBar()->showMessage(
-        tr("Nothing to queue: “%1” has no song of this library (%n file(s) listed, none found).",
-           nullptr, static_cast<int>(playlist->entries.size()))
-            .arg(QString::fromStdString(playlist->name)),
-        10000);
-    return;
-  }
-  playSongs(songs, QueuePlacement::AddToQueue);
+  const QList<qint64> songs = playlistSongsOrSay(
+      id, QT_TR_NOOP("Nothing to queue: “%1” has no song of this library (%n file(s) listed, "
+                     "none found)."));
+  if (!songs.isEmpty()) playSongs(songs, QueuePlacement::AddToQueue);
 }
 
 QString MainWindow::exportPlaylist(qint64 id, const QString& file) {
