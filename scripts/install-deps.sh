@@ -12,7 +12,7 @@ packages=(
   # fuzzing (scripts/fuzz.sh): clang, and its libFuzzer and sanitizer runtimes (only recommended)
   clang libclang-rt-14-dev
   # libraries (the fixed choices of docs/design.md §6)
-  qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev libqt6svg6-dev
+  qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev qt6-svg-dev
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   libtag1-dev libkissfft-dev libeigen3-dev libsqlite3-dev libhnswlib-dev
   # runtime: audio playback backend for Qt Multimedia, a display server for headless runs
