@@ -778,19 +778,28 @@ class JointModelTest : public QObject {
                entry.path().c_str());
   }
 
-  // The fuzz seeds (format-5 files with and without calibration and novelty fits, as is and with
-  // the framing for the entry to repair) load through the harness's entry, and what fuzzing found
+  // The fuzz seeds (format-5 and format-6 files with and without calibration and novelty fits,
+  // the full format-6 one with stored training-song novelty distances, as is and with the framing
+  // for the entry to repair) load through the harness's entry, and what fuzzing found
   // (tests/fuzz/regressions/modelfile) is refused without a crash or a loaded model that does not
   // save and load again (the entry aborts on those).
   void fuzzInputs() {
     const std::vector<songspace::fuzz::FuzzFile> seeds =
         songspace::fuzz::fuzzFiles(QStringLiteral("corpus/modelfile"));
-    QVERIFY(seeds.size() >= 4);
+    QVERIFY(seeds.size() >= 8);
+    bool storedDistances = false;
     for (const songspace::fuzz::FuzzFile& seed : seeds) {
       const base::Status status = songspace::fuzz::modelFileInput(seed.input());
       QVERIFY2(status.ok(), qPrintable(seed.name + QStringLiteral(": ") +
                                        QString::fromStdString(status.message)));
+      if (seed.name.endsWith(QStringLiteral("-asis"))) {
+        writeAll(path("seed.ssm"), std::vector<char>(seed.bytes.begin() + 1, seed.bytes.end()));
+        JointModel m;
+        QVERIFY(JointModel::load(path("seed.ssm"), m).ok());
+        storedDistances = storedDistances || !m.songNovelty.empty();
+      }
     }
+    QVERIFY(storedDistances);  // a format-6 seed reaches the song-novelty reader
     for (const songspace::fuzz::FuzzFile& input :
          songspace::fuzz::fuzzFiles(QStringLiteral("regressions/modelfile"))) {
       QVERIFY2(!songspace::fuzz::modelFileInput(input.input()).ok(), qPrintable(input.name));
