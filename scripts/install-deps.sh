@@ -27,6 +27,8 @@ packages=(
   espeak-ng
   # tests: a private D-Bus daemon for MPRIS (tst_playerbar starts dbus-daemon itself)
   dbus
+  # tests: Qt Test's watchdog prints the stacks of a hung test function through gdb
+  gdb
 )
 if [[ "${1:-}" == "--tools" ]]; then
   packages+=(python3-numpy python3-scipy python3-sklearn python3-pandas)

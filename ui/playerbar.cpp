@@ -18,6 +18,7 @@
 #include <QToolButton>
 #include <QUrl>
 #include <algorithm>
+#include <utility>
 
 #include "core/library/logging.h"
 #include "ui/appearance.h"
@@ -167,6 +168,11 @@ PlayerBar::PlayerBar(QWidget* parent)
   connect(m_queue, &QAbstractItemModel::modelReset, this, &PlayerBar::updateQueueButtons);
   m_volume->setValue(settings::kPlayerVolume.read());
   m_volume->setToolTip(tr("Volume: %1 %").arg(m_volume->value()));
+  m_settleTimer = new QTimer(this);
+  m_settleTimer->setSingleShot(true);
+  connect(m_settleTimer, &QTimer::timeout, this, [this] {
+    if (m_sourcePending) applySource();
+  });
   updateRepeatButton();
   updateQueueButtons();
 }
@@ -200,7 +206,6 @@ void PlayerBar::setSong(const QueueItem& item) {
     if (changed) Q_EMIT songChanged();
     return;
   }
-  stop();
   m_path = item.path;
   m_slider->setValue(0);
   m_elapsed->setText(formatTime(0));
@@ -240,8 +245,12 @@ void PlayerBar::start() {
     return;
   }
   m_error->hide();
-  m_player->setPosition(0);
   Q_EMIT seeked(0);
+  if (m_sourcePending) {
+    m_playWhenLoaded = true;  // a fresh source starts at 0:00
+    return;
+  }
+  m_player->setPosition(0);
   m_player->play();
 }
 
@@ -250,15 +259,18 @@ bool PlayerBar::isPlaying() const {
 }
 
 QMediaPlayer::PlaybackState PlayerBar::playbackState() const {
+  if (m_sourcePending) {
+    return m_playWhenLoaded ? QMediaPlayer::PlayingState : QMediaPlayer::StoppedState;
+  }
   return m_player ? m_player->playbackState() : QMediaPlayer::StoppedState;
 }
 
 qint64 PlayerBar::position() const {
-  return m_player ? m_player->position() : 0;
+  return m_player && !m_sourcePending ? m_player->position() : 0;
 }
 
 qint64 PlayerBar::duration() const {
-  return m_player ? m_player->duration() : 0;
+  return m_player && !m_sourcePending ? m_player->duration() : 0;
 }
 
 QString PlayerBar::errorText() const {
@@ -291,8 +303,12 @@ void PlayerBar::ensurePlayer() {
     Q_EMIT message(text);
   }
   connect(m_player, &QMediaPlayer::errorOccurred, this,
-          [this](QMediaPlayer::Error, const QString& message) { skipUnplayable(message); });
+          [this](QMediaPlayer::Error, const QString& message) {
+            if (m_sourcePending) return;  // the song before's: it is being replaced
+            skipUnplayable(message);
+          });
   connect(m_player, &QMediaPlayer::durationChanged, this, [this](qint64 ms) {
+    if (m_sourcePending) return;
     m_slider->setRange(0, static_cast<int>(ms));
     m_slider->setEnabled(ms > 0);
     m_duration->setText(formatTime(ms));
@@ -301,6 +317,19 @@ void PlayerBar::ensurePlayer() {
   connect(m_player, &QMediaPlayer::positionChanged, this, &PlayerBar::updateTimes);
   connect(m_player, &QMediaPlayer::mediaStatusChanged, this,
           [this](QMediaPlayer::MediaStatus status) {
+            if (m_sourcePending) {
+              // The song before's load settled (or failed): hand over the chosen one, queued
+              // because the backend is still inside its status handling.
+              if (status != QMediaPlayer::LoadingMedia) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this] {
+                      if (m_sourcePending) applySource();
+                    },
+                    Qt::QueuedConnection);
+              }
+              return;
+            }
             if (status == QMediaPlayer::InvalidMedia) {
               skipUnplayable(tr("the file cannot be decoded"));
             } else if (status == QMediaPlayer::BufferedMedia) {
@@ -335,8 +364,26 @@ void PlayerBar::ensurePlayer() {
 
 void PlayerBar::loadSource() {
   m_lastPosition = 0;
+  m_playWhenLoaded = false;
+  const qint64 sinceLoad = m_sinceLoad.isValid() ? m_sinceLoad.elapsed() : kLoadSettleMs;
+  if (m_player->mediaStatus() == QMediaPlayer::LoadingMedia && sinceLoad < kLoadSettleMs) {
+    // Switching Qt 6.4's GStreamer pipeline in the middle of a preroll is what delivers ends of
+    // streams late (isStaleEnd) and takes the backend's locks while its threads are busy; the
+    // chosen song waits for the load to settle (mediaStatusChanged) or for the timer.
+    m_sourcePending = true;
+    m_settleTimer->start(static_cast<int>(kLoadSettleMs - sinceLoad));
+    return;
+  }
+  applySource();
+}
+
+void PlayerBar::applySource() {
+  m_sourcePending = false;
+  m_settleTimer->stop();
+  m_player->stop();
   m_sinceLoad.start();
   m_player->setSource(QUrl::fromLocalFile(m_path));
+  if (std::exchange(m_playWhenLoaded, false)) m_player->play();
 }
 
 bool PlayerBar::isStaleEnd() const {
@@ -351,6 +398,13 @@ void PlayerBar::togglePlay() {
     return;
   }
   ensurePlayer();
+  if (m_sourcePending) {
+    m_playWhenLoaded = !m_playWhenLoaded;
+    m_playButton->setIcon(
+        style()->standardIcon(m_playWhenLoaded ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    Q_EMIT playingChanged(m_playWhenLoaded);
+    return;
+  }
   if (isPlaying()) {
     m_player->pause();
   } else if (m_player->playbackState() == QMediaPlayer::PausedState) {
@@ -361,7 +415,8 @@ void PlayerBar::togglePlay() {
 }
 
 void PlayerBar::stop() {
-  if (m_player) m_player->stop();
+  m_playWhenLoaded = false;
+  if (m_player && !m_sourcePending) m_player->stop();
 }
 
 void PlayerBar::next() {
@@ -455,6 +510,7 @@ void PlayerBar::skipUnplayable(const QString& reason) {
 }
 
 void PlayerBar::updateTimes(qint64 positionMs) {
+  if (m_sourcePending) return;  // the song before's position
   m_lastPosition = positionMs;
   if (!m_sliderHeld) m_slider->setValue(static_cast<int>(positionMs));
   m_elapsed->setText(formatTime(positionMs));

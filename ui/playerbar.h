@@ -35,6 +35,11 @@ class PlayerBar : public QWidget {
   // An end of stream this soon after loading a song, short of that song's end, is taken for the
   // previous song's (isStaleEnd).
   static constexpr qint64 kStaleEndWindowMs = 3000;
+  // A song chosen while the backend is still loading the one before waits for that load to settle,
+  // or this long at most, before it is handed to the backend: a burst of Next presses loads the
+  // song it stops on, not every song on the way, and the backend's pipeline is never switched in
+  // the middle of a preroll (see loadSource).
+  static constexpr qint64 kLoadSettleMs = 1000;
   static constexpr qint64 kSeekStepMs = 10'000;  // arrow keys and seekBy() shortcuts
   static constexpr qint64 kSeekPageMs = 60'000;  // Page Up / Page Down on the slider
 
@@ -100,7 +105,10 @@ class PlayerBar : public QWidget {
   void showError(const QString& message);
   void setSong(const QueueItem& item);  // stops the previous song
   void start();                         // plays m_path from 0:00, or skips it
-  void loadSource();                    // hands m_path to the player
+  // Hands m_path to the player, now or (while the player still loads the song before) once that
+  // load settles: m_sourcePending until then.
+  void loadSource();
+  void applySource();  // stops the song before and hands m_path to the player
   void skipUnplayable(const QString& reason);
   void onEndOfSong();
   // True when an end of stream cannot be the loaded song's: it came within kStaleEndWindowMs of
@@ -134,9 +142,12 @@ class PlayerBar : public QWidget {
   QString m_skipping;  // the path being skipped, so two error signals skip it once
   bool m_sliderHeld = false;
   bool m_noDeviceReported = false;
-  int m_skipsInRow = 0;       // unplayable songs skipped since one played; bounds the skipping
-  QElapsedTimer m_sinceLoad;  // since m_path was handed to the player
-  qint64 m_lastPosition = 0;  // the player's last reported position in m_path, ms
+  int m_skipsInRow = 0;           // unplayable songs skipped since one played; bounds the skipping
+  QElapsedTimer m_sinceLoad;      // since m_path was handed to the player
+  QTimer* m_settleTimer;          // applies a pending source after kLoadSettleMs at most
+  bool m_sourcePending = false;   // m_path is chosen, the player still holds the song before
+  bool m_playWhenLoaded = false;  // while pending: play m_path once it is handed over
+  qint64 m_lastPosition = 0;      // the player's last reported position in m_path, ms
 };
 
 }  // namespace songspace::ui
