@@ -1,8 +1,13 @@
 #include <QAbstractItemModelTester>
 #include <QSet>
 #include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QStringListModel>
 #include <QTableView>
 #include <QtTest>
+#include <algorithm>
+#include <numeric>
+#include <vector>
 
 #include "tests/librarytestdata.h"
 #include "ui/artistlistmodel.h"
@@ -26,6 +31,129 @@ int secondsOf(const QString& text) {
   int total = 0;
   for (const QString& part : text.split(QLatin1Char(':'))) total = total * 60 + part.toInt();
   return total;
+}
+
+// The order QSortFilterProxyModel gave this proxy's rows before the ranks (issue 16): a stable
+// sort of the source rows comparing two rows at a time, with the collator each time. A number
+// (SortRole) where both rows have one, else the display texts in natural order, empty last;
+// the Artist column then by album, track number (unknown last) and title.
+std::vector<int> referenceOrder(const QAbstractItemModel& model,
+                                const ui::LibraryFilterProxy& proxy, int column,
+                                Qt::SortOrder order) {
+  const auto text = [&model](int row, int c) { return model.index(row, c).data().toString(); };
+  const auto less = [&](int a, int b) {
+    const QVariant x = model.index(a, column).data(LibraryTableModel::SortRole);
+    const QVariant y = model.index(b, column).data(LibraryTableModel::SortRole);
+    if (x.isValid() && y.isValid()) return x.toDouble() < y.toDouble();
+    const int byColumn = proxy.compareValues(text(a, column), text(b, column));
+    if (byColumn != 0 || column != LibraryTableModel::Artist) return byColumn < 0;
+    const int byAlbum =
+        proxy.compareValues(text(a, LibraryTableModel::Album), text(b, LibraryTableModel::Album));
+    if (byAlbum != 0) return byAlbum < 0;
+    const int trackA = model.index(a, column).data(LibraryTableModel::TrackNumberRole).toInt();
+    const int trackB = model.index(b, column).data(LibraryTableModel::TrackNumberRole).toInt();
+    if (trackA != trackB) return trackB == 0 || (trackA != 0 && trackA < trackB);
+    return proxy.compareValues(text(a, LibraryTableModel::Title),
+                               text(b, LibraryTableModel::Title)) < 0;
+  };
+  std::vector<int> rows(static_cast<std::size_t>(model.rowCount()));
+  std::iota(rows.begin(), rows.end(), 0);
+  std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
+    return order == Qt::AscendingOrder ? less(a, b) : less(b, a);
+  });
+  return rows;
+}
+
+// Whether a source row matches a search the way LibraryFilterProxy documents it: every word in
+// one of the searched columns, ignoring case.
+bool matches(const QAbstractItemModel& model, int row, const QString& search) {
+  const QStringList words = search.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+  return std::all_of(words.cbegin(), words.cend(), [&](const QString& word) {
+    for (const int column :
+         {LibraryTableModel::Title, LibraryTableModel::Artist, LibraryTableModel::Album,
+          LibraryTableModel::Genre, LibraryTableModel::PredictedTags}) {
+      if (model.index(row, column).data().toString().contains(word, Qt::CaseInsensitive))
+        return true;
+    }
+    return false;
+  });
+}
+
+// The source rows the proxy shows, in its order.
+std::vector<int> shownRows(const ui::LibraryFilterProxy& proxy) {
+  std::vector<int> rows;
+  for (int row = 0; row < proxy.rowCount(); ++row)
+    rows.push_back(proxy.mapToSource(proxy.index(row, 0)).row());
+  return rows;
+}
+
+// What the proxy must show: the reference order's rows that match the search.
+std::vector<int> expectedRows(const QAbstractItemModel& model, const ui::LibraryFilterProxy& proxy,
+                              const QString& search) {
+  std::vector<int> rows;
+  for (const int row : referenceOrder(model, proxy, proxy.sortColumn(), proxy.sortOrder())) {
+    if (matches(model, row, search)) rows.push_back(row);
+  }
+  return rows;
+}
+
+// A table shaped as LibraryTableModel's with values natural, locale-aware order gets wrong
+// easily: numbers in text, case, accents, leading zeros, empty values, equal values (whose
+// source order must stay), equal albums and track numbers (the Artist column falls to titles),
+// unknown track numbers (0).
+void fillTrickyTable(QStandardItemModel& model) {
+  struct Song {
+    const char* title;
+    const char* artist;
+    const char* album;
+    const char* genre;
+    double seconds;
+    int track;
+  };
+  const Song songs[] = {
+      {"Track 10", "Band", "Live", "Rock", 200, 2},
+      {"Track 2", "Band", "Live", "rock", 100, 2},
+      {"track 1", "band", "Live", "", 100, 1},
+      {"Track 02", "Band", "live", "Jazz", 50, 0},
+      {"Éclair", "Émile", "Été", "Jazz", 300, 3},
+      {"eclair", "Emile", "ete", "jazz", 300, 3},
+      {"Eclair", "emile", "Ete", "", 10, 0},
+      {"Zebra", "", "", "Électro", 10, 0},
+      {"", "Zoë", "Album 10", "Électro", 0, 1},
+      {"apple", "Zoe", "Album 9", "electro", 0, 0},
+      {"Apple", "Zoe", "Album 9", "Rock", 60, 0},
+      {"Ärger", "Ärzte", "A", "Rock", 61, 4},
+      {"Arger", "Arzte", "A", "Rock", 62, 4},
+      {"10", "9", "B", "Folk", 63, 10},
+      {"9", "10", "B", "folk", 63, 9},
+      {"a9", "a00010", "a9", "Folk", 1, 0},
+      {"a00010", "a9", "a00010", "", 2, 0},
+      {"Song 7", "Band", "Live", "Rock", 3, 2},
+      {"song 7", "Band", "Live", "Rock", 4, 2},
+      {"Track 99999999999999999999", "Band", "Live", "Rock", 5, 7},
+      {"Track 100000000000000000000", "Band", "Live", "Rock", 6, 7},
+      {"Ångström", "Øresund", "Åre", "Pop", 7, 1},
+      {"Zürich", "zurich", "Zürich", "Pop", 8, 1},
+      {"zurich", "Zürich", "zurich", "Pop", 9, 1},
+      {"Straße", "Strasse", "", "Pop", 9, 2},
+  };
+  model.setColumnCount(LibraryTableModel::ColumnCount);
+  for (const Song& song : songs) {
+    QList<QStandardItem*> items;
+    for (const char* text : {song.title, song.artist, song.album, song.genre}) {
+      auto* item = new QStandardItem(QString::fromUtf8(text));
+      item->setData(song.track, LibraryTableModel::TrackNumberRole);
+      items << item;
+    }
+    auto* duration = new QStandardItem(LibraryTableModel::formatDuration(song.seconds));
+    duration->setData(song.seconds, LibraryTableModel::SortRole);
+    auto* tags = new QStandardItem(QString());
+    for (QStandardItem* item : {duration, tags}) {
+      item->setData(song.track, LibraryTableModel::TrackNumberRole);
+      items << item;
+    }
+    model.appendRow(items);
+  }
 }
 
 }  // namespace
@@ -188,6 +316,204 @@ class LibraryModelsTest : public QObject {
                  qPrintable(a.data().toString() + QStringLiteral(" / ") + b.data().toString()));
       }
     }
+  }
+
+  // The ranks give the order the collator gives comparing two rows at a time, ties included
+  // (stable in both directions), on tricky values and on the library table.
+  void rankedOrderIsTheCollatorsOrder() {
+    QStandardItemModel tricky;
+    fillTrickyTable(tricky);
+    LibraryTableModel library;
+    library.setSnapshot(m_library.snapshot);
+    for (QAbstractItemModel* model :
+         {static_cast<QAbstractItemModel*>(&tricky), static_cast<QAbstractItemModel*>(&library)}) {
+      ui::LibraryFilterProxy proxy;
+      proxy.setSourceModel(model);
+      QAbstractItemModelTester tester(&proxy,
+                                      QAbstractItemModelTester::FailureReportingMode::QtTest);
+      for (int column = 0; column < LibraryTableModel::ColumnCount; ++column) {
+        for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+          proxy.sort(column, order);
+          QCOMPARE(proxy.sortColumn(), column);
+          QCOMPARE(shownRows(proxy), referenceOrder(*model, proxy, column, order));
+        }
+      }
+      // Before any sort() (and with -1) the source's order.
+      proxy.sort(-1);
+      std::vector<int> sourceOrder(static_cast<std::size_t>(model->rowCount()));
+      std::iota(sourceOrder.begin(), sourceOrder.end(), 0);
+      QCOMPARE(shownRows(proxy), sourceOrder);
+    }
+    // The tricky values where they are: numbers by value, case ignored, empty last (where
+    // accents go is the locale's collation).
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&tricky);
+    proxy.sort(LibraryTableModel::Title);
+    const QStringList titles = columnTexts(proxy, LibraryTableModel::Title);
+    QVERIFY(titles.indexOf(QStringLiteral("Track 2")) < titles.indexOf(QStringLiteral("Track 10")));
+    QVERIFY(titles.indexOf(QStringLiteral("track 1")) < titles.indexOf(QStringLiteral("Track 2")));
+    QVERIFY(titles.indexOf(QStringLiteral("9")) < titles.indexOf(QStringLiteral("10")));
+    QVERIFY(titles.indexOf(QStringLiteral("apple")) < titles.indexOf(QStringLiteral("Ärger")));
+    QCOMPARE(titles.last(), QString());
+    // Equal values keep the source's order: "Song 7" (row 17) before "song 7" (row 18).
+    QVERIFY(titles.indexOf(QStringLiteral("Song 7")) < titles.indexOf(QStringLiteral("song 7")));
+    proxy.sort(LibraryTableModel::Title, Qt::DescendingOrder);
+    const QStringList down = columnTexts(proxy, LibraryTableModel::Title);
+    QCOMPARE(down.first(), QString());  // empty values last ascending, first descending
+    QVERIFY(down.indexOf(QStringLiteral("Song 7")) < down.indexOf(QStringLiteral("song 7")));
+  }
+
+  // Typing and erasing a search (as a user does, key by key) and the artist filter keep the proxy
+  // a valid model that shows the matching rows in order; each change is one layout change (no
+  // signal per range of rows), persistent indexes follow their rows and become invalid when
+  // filtered out.
+  void filterChangesAreOneLayoutChange() {
+    LibraryTableModel model;
+    model.setSnapshot(m_library.snapshot);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(LibraryTableModel::Artist);
+    QSignalSpy removed(&proxy, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(&proxy, &QAbstractItemModel::rowsInserted);
+    QSignalSpy layouts(&proxy, &QAbstractItemModel::layoutChanged);
+    // Fjord's "Song 10", shown all along, and "Song 2", filtered out at "fjord song 1".
+    const auto sourceRowOf = [&model](const QString& title) {
+      for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.index(row, LibraryTableModel::Artist).data().toString() ==
+                QStringLiteral("Fjord") &&
+            model.index(row, LibraryTableModel::Title).data().toString() == title)
+          return row;
+      }
+      return -1;
+    };
+    const int song10 = sourceRowOf(QStringLiteral("Song 10"));
+    const int song2 = sourceRowOf(QStringLiteral("Song 2"));
+    QVERIFY(song10 >= 0 && song2 >= 0);
+    const QPersistentModelIndex followed10(proxy.mapFromSource(model.index(song10, 2)));
+    const QPersistentModelIndex followed2(proxy.mapFromSource(model.index(song2, 2)));
+    QVERIFY(followed10.isValid() && followed2.isValid());
+    const QString query = QStringLiteral("fjord song 10");
+    QString typed;
+    for (const QChar c : query) {
+      typed += c;
+      proxy.setSearchText(typed);
+      QCOMPARE(shownRows(proxy), expectedRows(model, proxy, typed));
+      QVERIFY(followed10.isValid());
+      QCOMPARE(proxy.mapToSource(followed10), model.index(song10, 2));
+      QCOMPARE(followed2.isValid(), matches(model, song2, typed));
+      if (followed2.isValid()) QCOMPARE(proxy.mapToSource(followed2), model.index(song2, 2));
+    }
+    QCOMPARE(proxy.rowCount(), 1);
+    while (!typed.isEmpty()) {
+      typed.chop(1);
+      proxy.setSearchText(typed);
+      QCOMPARE(shownRows(proxy), expectedRows(model, proxy, typed));
+      QCOMPARE(proxy.mapToSource(followed10), model.index(song10, 2));
+    }
+    QCOMPARE(proxy.rowCount(), 60);
+    QCOMPARE(removed.count(), 0);
+    QCOMPARE(inserted.count(), 0);
+    QVERIFY(layouts.count() > 0);
+    QVERIFY(!followed2.isValid());  // filtered out once: a persistent index does not come back
+    // A widening after the artist filter: all of the artist's rows again, in order.
+    proxy.setArtistFilter(QStringLiteral("Fjord"));
+    proxy.setSearchText(QStringLiteral("song 10"));
+    QCOMPARE(proxy.rowCount(), 1);
+    proxy.setSearchText(QString());
+    QCOMPARE(proxy.rowCount(), 10);
+    proxy.setArtistFilter(QString());
+    QCOMPARE(shownRows(proxy), expectedRows(model, proxy, QString()));
+    // A descending sort of a filtered view: the same rows, reversed where they differ.
+    proxy.setSearchText(QStringLiteral("song"));
+    proxy.sort(LibraryTableModel::Duration, Qt::DescendingOrder);
+    QCOMPARE(shownRows(proxy), expectedRows(model, proxy, QStringLiteral("song")));
+  }
+
+  // A source that inserts, removes, moves and edits rows (the library table resets instead):
+  // the proxy re-sorts and re-filters what changed and stays a valid model.
+  void sourceChangesKeepOrderAndFilter() {
+    QStandardItemModel tricky;
+    fillTrickyTable(tricky);
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&tricky);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(LibraryTableModel::Title);
+    QString search = QStringLiteral("ap");
+    proxy.setSearchText(search);
+    const auto check = [&] { QCOMPARE(shownRows(proxy), expectedRows(tricky, proxy, search)); };
+    check();
+    const QPersistentModelIndex apple(
+        proxy.mapFromSource(tricky.index(10, LibraryTableModel::Title)));  // "Apple"
+    QCOMPARE(apple.data().toString(), QStringLiteral("Apple"));
+    // Inserted rows: one matching, sorted into place, one not shown.
+    tricky.insertRow(
+        0, {new QStandardItem(QStringLiteral("Grape 3")), new QStandardItem(), new QStandardItem(),
+            new QStandardItem(), new QStandardItem(), new QStandardItem()});
+    tricky.insertRow(
+        5, {new QStandardItem(QStringLiteral("Kiwi")), new QStandardItem(), new QStandardItem(),
+            new QStandardItem(), new QStandardItem(), new QStandardItem()});
+    check();
+    QCOMPARE(apple.data().toString(), QStringLiteral("Apple"));
+    // Edited: a title moves to the top; another stops matching.
+    tricky.setData(tricky.index(0, LibraryTableModel::Title), QStringLiteral("Aardvark grape"));
+    check();
+    tricky.setData(proxy.mapToSource(apple), QStringLiteral("Plum"));
+    check();
+    QVERIFY(!apple.isValid());
+    // By artist, an album or a track number changing re-sorts the artist's songs.
+    search = QStringLiteral("band");
+    proxy.setSearchText(search);
+    proxy.sort(LibraryTableModel::Artist);
+    check();
+    QCOMPARE(proxy.index(0, LibraryTableModel::Title).data().toString(), QStringLiteral("track 1"));
+    tricky.setData(proxy.mapToSource(proxy.index(0, LibraryTableModel::Album)),
+                   QStringLiteral("Zzz"));
+    check();
+    QVERIFY(proxy.index(0, LibraryTableModel::Title).data().toString() !=
+            QStringLiteral("track 1"));
+    tricky.setData(proxy.mapToSource(proxy.index(0, LibraryTableModel::Artist)), 0,
+                   LibraryTableModel::TrackNumberRole);
+    check();
+    proxy.sort(LibraryTableModel::Title);
+    search = QStringLiteral("ap");
+    proxy.setSearchText(search);
+    check();
+    // Removed rows.
+    const QPersistentModelIndex first(proxy.index(0, 0));
+    const int firstSource = proxy.mapToSource(first).row();
+    tricky.removeRows(firstSource, 1);
+    check();
+    QVERIFY(!first.isValid());
+    // A reset of the source.
+    tricky.clear();
+    QCOMPARE(proxy.rowCount(), 0);
+    fillTrickyTable(tricky);
+    check();
+  }
+
+  // Moved source rows (a model that moves them: QStringListModel, one Title column) keep their
+  // proxy indexes and the order.
+  void movedSourceRowsKeepTheirIndexes() {
+    QStringListModel list({QStringLiteral("Track 10"), QStringLiteral("Track 2"),
+                           QStringLiteral("track 1"), QStringLiteral("Bee")});
+    ui::LibraryFilterProxy proxy;
+    proxy.setSourceModel(&list);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(0);
+    proxy.setSearchText(QStringLiteral("track"));
+    QCOMPARE(columnTexts(proxy, 0),
+             (QStringList{QStringLiteral("track 1"), QStringLiteral("Track 2"),
+                          QStringLiteral("Track 10")}));
+    const QPersistentModelIndex two(proxy.index(1, 0));
+    QVERIFY(list.moveRows({}, 0, 2, {}, 4));  // "track 1", "Bee", "Track 10", "Track 2"
+    QCOMPARE(list.index(0).data().toString(), QStringLiteral("track 1"));
+    QCOMPARE(columnTexts(proxy, 0),
+             (QStringList{QStringLiteral("track 1"), QStringLiteral("Track 2"),
+                          QStringLiteral("Track 10")}));
+    QCOMPARE(two.row(), 1);
+    QCOMPARE(proxy.mapToSource(two), list.index(3));
+    QCOMPARE(shownRows(proxy), expectedRows(list, proxy, QStringLiteral("track")));
   }
 
   void durationSortsNumerically() {

@@ -487,7 +487,8 @@ void MapViewTest::focusedLandmarkLabelComesFirst() {
   QVERIFY(scene.labelRect(4).isNull());
 }
 
-// The panel focuses the landmarks the search names (artists and tags alike, any case).
+// The panel focuses the landmarks the search names (artists and tags alike, any case); hidden,
+// at the next show.
 void MapViewTest::searchFocusesLandmarks() {
   MapPanel panel;
   panel.resize(700, 500);
@@ -496,13 +497,21 @@ void MapViewTest::searchFocusesLandmarks() {
   view->setLandmarks({{QPointF(50, 50), QStringLiteral("Drone Lords"), MapLandmark::Artist, 0, 9},
                       {QPointF(50, 50), QStringLiteral("drone"), MapLandmark::Tag, 0, 1},
                       {QPointF(50, 50), QStringLiteral("rock"), MapLandmark::Tag, 1, 30}});
+  // Hidden (the Library tab in front), the panel waits: the last search applies when shown.
+  panel.setSearchText(QStringLiteral("rock"));
   panel.setSearchText(QStringLiteral("DRONE"));
+  QVERIFY(!view->scene().isLandmarkFocused(0));
+  panel.setHelpOnFirstUse(false);
+  panel.show();
   QVERIFY(view->scene().isLandmarkFocused(0));
   QVERIFY(view->scene().isLandmarkFocused(1));
   QVERIFY(!view->scene().isLandmarkFocused(2));
+  // Shown, at once.
   panel.setSearchText(QString());
   QVERIFY(!view->scene().isLandmarkFocused(0));
   QVERIFY(!view->scene().isLandmarkFocused(1));
+  panel.setSearchText(QStringLiteral("roc"));
+  QVERIFY(view->scene().isLandmarkFocused(2));
 }
 
 // Ten thousand landmarks, zoomed in and out: every drawn label is inside the view and clear of

@@ -34,7 +34,16 @@ QString topPredictedTags(const library::LibrarySnapshot& snapshot, std::int64_t 
 
 }  // namespace
 
-LibraryTableModel::LibraryTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+LibraryTableModel::LibraryTableModel(QObject* parent) : QAbstractTableModel(parent) {
+  // The search texts are built a slice at a time between events once the rows are shown, so
+  // that neither showing the table nor the first search keystroke waits for 10^5 of them.
+  m_searchTextTimer.setSingleShot(true);
+  m_searchTextTimer.setInterval(0);
+  connect(&m_searchTextTimer, &QTimer::timeout, this, [this] {
+    buildSearchTexts(m_searchTexts.size() + kSearchTextsPerPass);
+    if (m_searchTexts.size() < m_rows.size()) m_searchTextTimer.start();
+  });
+}
 
 QString LibraryTableModel::formatDuration(double seconds) {
   if (!(seconds > 0)) return {};
@@ -59,7 +68,7 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
     m_snapshot = std::move(snapshot);
     const ModelColumns columns = modelColumns();
     for (Row& row : m_rows) fillFromModel(row, columns);
-    m_searchTexts.clear();
+    restartSearchTexts();
     Q_EMIT dataChanged(index(0, PredictedTags),
                        index(static_cast<int>(m_rows.size()) - 1, PredictedTags));
     return;
@@ -68,7 +77,6 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
   m_snapshot = std::move(snapshot);
   m_rows.clear();
   m_rowOfFile.clear();
-  m_searchTexts.clear();
   const ModelColumns columns = modelColumns();
   if (m_snapshot) {
     m_rows.reserve(m_snapshot->songs.size());
@@ -92,6 +100,7 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
       m_rows.push_back(std::move(row));
     }
   }
+  restartSearchTexts();
   endResetModel();
 }
 
@@ -164,19 +173,7 @@ QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
     case TrackNumberRole:
       return row.trackNumber;
     case SearchTextRole:
-      if (m_searchTexts.size() != m_rows.size()) {
-        m_searchTexts.clear();
-        m_searchTexts.reserve(m_rows.size());
-        for (const Row& each : m_rows) {
-          QString text;
-          for (const int column : {Title, Artist, Album, Genre, PredictedTags}) {
-            if (!text.isEmpty()) text += QChar(u'\0');
-            text += each.text[column];
-          }
-          m_searchTexts.push_back(text.toCaseFolded());
-        }
-      }
-      return m_searchTexts[static_cast<std::size_t>(index.row())];
+      return searchTextAt(index.row());
     case Qt::TextAlignmentRole:
       if (index.column() == Duration) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
       return {};
@@ -217,6 +214,43 @@ QVariant LibraryTableModel::headerData(int section, Qt::Orientation orientation,
 std::int64_t LibraryTableModel::fileIdAt(const QModelIndex& index) const {
   if (!index.isValid() || index.model() != this || index.row() >= rowCount()) return 0;
   return m_rows[static_cast<std::size_t>(index.row())].fileId;
+}
+
+const QString& LibraryTableModel::textAt(int row, int column) const {
+  return m_rows[static_cast<std::size_t>(row)].text[column];
+}
+
+const QString& LibraryTableModel::searchTextAt(int row) const {
+  buildSearchTexts(static_cast<std::size_t>(row) + 1);
+  return m_searchTexts[static_cast<std::size_t>(row)];
+}
+
+void LibraryTableModel::buildSearchTexts(std::size_t rows) const {
+  rows = std::min(rows, m_rows.size());
+  if (m_searchTexts.size() >= rows) return;
+  m_searchTexts.reserve(m_rows.size());
+  while (m_searchTexts.size() < rows) {
+    const Row& row = m_rows[m_searchTexts.size()];
+    constexpr int kSearched[] = {Title, Artist, Album, Genre, PredictedTags};
+    qsizetype length = std::size(kSearched);
+    for (const int column : kSearched) length += row.text[column].size();
+    QString text;
+    text.reserve(length);
+    for (const int column : kSearched) {
+      if (!text.isEmpty()) text += QChar(u'\0');
+      text += row.text[column];
+    }
+    m_searchTexts.push_back(std::move(text).toCaseFolded());
+  }
+}
+
+void LibraryTableModel::restartSearchTexts() {
+  m_searchTexts.clear();
+  if (m_rows.empty()) {
+    m_searchTextTimer.stop();
+  } else {
+    m_searchTextTimer.start();
+  }
 }
 
 QModelIndex LibraryTableModel::indexOfFile(std::int64_t fileId) const {

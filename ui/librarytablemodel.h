@@ -2,6 +2,7 @@
 
 #include <QAbstractTableModel>
 #include <QString>
+#include <QTimer>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -33,11 +34,13 @@ class LibraryTableModel : public QAbstractTableModel {
   static constexpr int TrackNumberRole = Qt::UserRole + 4;  // every cell; 0 = unknown
   // Every cell: the row's Title, Artist, Album, Genre and Predicted tags texts case folded
   // (QString::toCaseFolded) and joined by U+0000, so a search word occurs in one of those
-  // columns exactly when it occurs in this text (LibraryFilterProxy). Built for every row at the
-  // first request after a change of rows or predicted tags (what a search keystroke would
-  // otherwise redo for every row).
+  // columns exactly when it occurs in this text (LibraryFilterProxy). Built once per change of
+  // rows or predicted tags (what a search keystroke would otherwise redo for every row): in the
+  // event loop's idle passes, kSearchTextsPerPass rows each, and the rest at once when a row not
+  // built yet is asked for.
   static constexpr int SearchTextRole = Qt::UserRole + 5;
   static constexpr int kPredictedTagsShown = 3;
+  static constexpr std::size_t kSearchTextsPerPass = 2048;
 
   explicit LibraryTableModel(QObject* parent = nullptr);
 
@@ -57,7 +60,12 @@ class LibraryTableModel : public QAbstractTableModel {
                       int role = Qt::DisplayRole) const override;
 
   std::int64_t fileIdAt(const QModelIndex& index) const;  // 0 for an invalid index
-  QModelIndex indexOfFile(std::int64_t fileId) const;     // column Title; invalid if absent
+  // What data() answers without a QVariant (LibraryFilterProxy reads every row per keystroke):
+  // the display text of a cell and a row's SearchTextRole text (built for every row at the first
+  // call after a change). row in [0, rowCount()), column in [0, ColumnCount).
+  const QString& textAt(int row, int column) const;
+  const QString& searchTextAt(int row) const;
+  QModelIndex indexOfFile(std::int64_t fileId) const;  // column Title; invalid if absent
 
   // "m:ss" (or "h:mm:ss" from an hour on) of the whole seconds, as a player's clock counts
   // them (the player bar uses it too); empty for an unknown duration.
@@ -83,12 +91,17 @@ class LibraryTableModel : public QAbstractTableModel {
   ModelColumns modelColumns() const;
   // The row's Predicted tags text and unlike reason from the snapshot's model.
   void fillFromModel(Row& row, const ModelColumns& columns) const;
+  // m_searchTexts for the first `rows` rows (those missing appended).
+  void buildSearchTexts(std::size_t rows) const;
+  // Drops the search texts and starts building them between events.
+  void restartSearchTexts();
 
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   double m_predictedTagThreshold = -1;
   std::vector<Row> m_rows;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
-  mutable std::vector<QString> m_searchTexts;  // SearchTextRole per row; empty until asked
+  mutable std::vector<QString> m_searchTexts;  // SearchTextRole of the first rows built
+  QTimer m_searchTextTimer;                    // builds the next slice of m_searchTexts
 };
 
 }  // namespace songspace::ui

@@ -11,8 +11,6 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <string>
-#include <string_view>
-#include <unordered_set>
 
 #include "core/library/playlistfile.h"
 #include "ui/maphelpoverlay.h"
@@ -137,6 +135,7 @@ void MapPanel::showHelp() {
 
 void MapPanel::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
+  if (m_searchPending) applySearch();
   offerHelp();
 }
 
@@ -178,6 +177,8 @@ void MapPanel::setMapLayout(std::shared_ptr<const library::MapLayout> layout, bo
 }
 
 void MapPanel::rebuild() {
+  m_artistOfPoint.clear();  // updateLandmarkFocus rebuilds them for the new points
+  m_artistOfLandmark.clear();
   if (!m_snapshot || !m_layout || !m_snapshot->hasModel()) {
     m_view->setPoints({});
     m_view->setLandmarks({});
@@ -277,6 +278,14 @@ int MapPanel::colorBy() const {
 
 void MapPanel::setSearchText(const QString& text) {
   m_search = text.trimmed();
+  m_searchPending = true;
+  // Hidden (the Library tab in front, where the search is typed), the map waits for the last
+  // search until shown: a keystroke at 10^5 songs updates the table, not an unseen map too.
+  if (isVisible()) applySearch();
+}
+
+void MapPanel::applySearch() {
+  m_searchPending = false;
   QSet<int> ids;
   if (!m_search.isEmpty() && m_snapshot) {
     const std::vector<core::SongRow>& songs = m_snapshot->songs;
@@ -318,22 +327,46 @@ void MapPanel::updateHighlight() {
 }
 
 void MapPanel::updateLandmarkFocus() {
-  // The artists of the songs the highlight shows (views into the snapshot's names: no copy per
-  // song, the highlight may hold every song of the library).
-  std::unordered_set<std::string_view> artistsShown;
-  if (m_snapshot) {
-    for (const int id : m_view->scene().highlighted()) {
-      if (const core::SongRow* song = m_snapshot->song(id)) artistsShown.insert(song->artistName);
+  const MapScene& scene = m_view->scene();
+  const QVector<MapLandmark>& landmarks = scene.landmarks();
+  // Which artist landmark (by name) each point's song has: built once per map, so that a search
+  // highlighting 10^5 songs marks their artists with one lookup per song, no string work.
+  if (m_snapshot && (m_artistOfPoint.size() != static_cast<std::size_t>(scene.points().size()) ||
+                     m_artistOfLandmark.size() != static_cast<std::size_t>(landmarks.size()))) {
+    QHash<QString, int> nameIds;
+    m_artistOfLandmark.assign(static_cast<std::size_t>(landmarks.size()), -1);
+    for (int i = 0; i < landmarks.size(); ++i) {
+      if (landmarks[i].kind != MapLandmark::Artist) continue;
+      auto it = nameIds.constFind(landmarks[i].label);
+      if (it == nameIds.cend())
+        it = nameIds.insert(landmarks[i].label, static_cast<int>(nameIds.size()));
+      m_artistOfLandmark[static_cast<std::size_t>(i)] = *it;
+    }
+    m_artistOfPoint.assign(static_cast<std::size_t>(scene.points().size()), -1);
+    for (int i = 0; i < scene.points().size(); ++i) {
+      if (const core::SongRow* song = m_snapshot->song(scene.points()[i].id))
+        m_artistOfPoint[static_cast<std::size_t>(i)] =
+            nameIds.value(QString::fromStdString(song->artistName), -1);
+    }
+    m_artistNameCount = static_cast<int>(nameIds.size());
+  }
+  // The artists of the songs the highlight shows (the highlight may hold every song).
+  std::vector<char> artistShown(static_cast<std::size_t>(m_artistNameCount), 0);
+  if (m_snapshot && m_artistOfPoint.size() == static_cast<std::size_t>(scene.points().size())) {
+    for (const int id : scene.highlighted()) {
+      const int point = scene.indexOfId(id);
+      const int artist = point < 0 ? -1 : m_artistOfPoint[static_cast<std::size_t>(point)];
+      if (artist >= 0) artistShown[static_cast<std::size_t>(artist)] = 1;
     }
   }
   QSet<int> focus;
-  const QVector<MapLandmark>& landmarks = m_view->scene().landmarks();
   for (int i = 0; i < landmarks.size(); ++i) {
-    const MapLandmark& landmark = landmarks[i];
     const bool named =
-        !m_search.isEmpty() && landmark.label.contains(m_search, Qt::CaseInsensitive);
-    const bool shown = landmark.kind == MapLandmark::Artist && !artistsShown.empty() &&
-                       artistsShown.contains(landmark.label.toStdString());
+        !m_search.isEmpty() && landmarks[i].label.contains(m_search, Qt::CaseInsensitive);
+    const int artist = static_cast<std::size_t>(i) < m_artistOfLandmark.size()
+                           ? m_artistOfLandmark[static_cast<std::size_t>(i)]
+                           : -1;
+    const bool shown = artist >= 0 && artistShown[static_cast<std::size_t>(artist)];
     if (named || shown) focus.insert(i);
   }
   m_view->setLandmarkFocus(focus);

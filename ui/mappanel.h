@@ -45,6 +45,8 @@ class MapPanel : public QWidget {
   void setMapLayout(std::shared_ptr<const library::MapLayout> layout, bool refined);
   void setColorBy(int colorBy);
   int colorBy() const;
+  // Highlights the songs whose label, album or a tag contains the text (and focuses the landmarks
+  // it names) at once when the panel is visible, else when it is next shown.
   void setSearchText(const QString& text);
   void selectSong(qint64 fileId);  // no signal
   bool hasLayout() const { return m_layout != nullptr; }
@@ -86,6 +88,7 @@ class MapPanel : public QWidget {
   void recolor();
   void savePlaylist();
   void updateState();
+  void applySearch();  // m_search to m_searchIds and the view
   void updateHighlight();
   void updateLandmarkFocus();
   void showMenu(QPoint viewPos);
@@ -94,10 +97,16 @@ class MapPanel : public QWidget {
   std::shared_ptr<const library::MapLayout> m_layout;
   bool m_refined = false;
   QString m_search;
-  QSet<int> m_searchIds;  // the search highlight (empty: none; {-1}: nothing matches)
+  QSet<int> m_searchIds;         // the search highlight (empty: none; {-1}: nothing matches)
+  bool m_searchPending = false;  // m_search not applied yet: the panel was hidden
   // Per snapshot song: its label, album and tags, case folded and joined by U+0000 (what the
   // search looks in); built at the first search after a new snapshot.
   std::vector<QString> m_searchTexts;
+  // Per scene point and per landmark: an id of its artist's name among the artist landmarks'
+  // (-1: none), for updateLandmarkFocus; empty until then after a rebuild().
+  std::vector<int> m_artistOfPoint;
+  std::vector<int> m_artistOfLandmark;
+  int m_artistNameCount = 0;
   QList<int> m_region;
   EmbeddingMapView* m_view;
   QComboBox* m_colorBy;
