@@ -163,6 +163,7 @@ class MainWindowTest : public QObject {
   void coverArtInEveryViewAndMpris();
   void playlistsTab();
   void tenThousandSongsFillTheTable();
+  void failedFilesSayWhy();
 
  private:
   void openLoaded(MainWindow& window);
@@ -250,6 +251,45 @@ void MainWindowTest::welcomeWithoutLibrary() {
   QVERIFY(window.snapshot()->songs.empty());
   QVERIFY(window.welcomePage()->isVisible());
   QVERIFY(!window.libraryView()->isVisible());
+}
+
+// Files that could not be analysed are listed under a toggle that tells the too short (a sound
+// effect, nothing wrong with it) from the failed (corrupt, unreadable).
+void MainWindowTest::failedFilesSayWhy() {
+  // A catalog holding only failures of these codes; empty when it cannot be written.
+  const auto open = [this](const QString& name,
+                           const std::vector<base::ErrorCode>& codes) -> QString {
+    const QString path = m_dir.filePath(name);
+    auto catalog = core::Catalog::open(QFile::encodeName(path).toStdString());
+    if (!catalog) return {};
+    int n = 0;
+    for (const base::ErrorCode code : codes) {
+      const std::string file = "/m/effect-" + std::to_string(++n) + ".ogg";
+      if (!catalog->storeFailure(file, {1, 1}, 1, static_cast<int>(code), "reason").ok()) return {};
+    }
+    return path;
+  };
+  const QString mixed =
+      open(QStringLiteral("failed-mixed.sqlite"),
+           {base::ErrorCode::TooShort, base::ErrorCode::Corrupt, base::ErrorCode::TooShort});
+  const QString shortOnly = open(QStringLiteral("failed-short.sqlite"),
+                                 {base::ErrorCode::TooShort, base::ErrorCode::TooShort});
+  const QString brokenOnly =
+      open(QStringLiteral("failed-broken.sqlite"), {base::ErrorCode::NotAudio});
+  QVERIFY(!mixed.isEmpty() && !shortOnly.isEmpty() && !brokenOnly.isEmpty());
+  for (const auto& [path, text] : {std::pair{mixed, QStringLiteral("Failed (1), too short (2)")},
+                                   std::pair{shortOnly, QStringLiteral("Too short to analyse (2)")},
+                                   std::pair{brokenOnly, QStringLiteral("Failed (1)")}}) {
+    MainWindow window;
+    window.jobController()->setOptions({1, 5, 150});
+    window.show();
+    window.openCatalog(path);
+    QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded() && window.snapshot(), kLoadTimeoutMs);
+    auto* toggle = window.findChild<QToolButton*>(QStringLiteral("failedToggle"));
+    QVERIFY(toggle);
+    QCOMPARE(toggle->text(), text);
+    QVERIFY(toggle->isVisible());
+  }
 }
 
 void MainWindowTest::opensWithoutBlockingAndSelectsFromTable() {

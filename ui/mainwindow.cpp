@@ -409,6 +409,7 @@ QWidget* MainWindow::buildLeftPanel() {
   m_artists->setModel(m_artistModel);
   m_artists->setUniformItemSizes(true);
   m_failedToggle = new QToolButton;
+  m_failedToggle->setObjectName(QStringLiteral("failedToggle"));
   m_failedToggle->setCheckable(true);
   m_failedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   m_failedToggle->setAutoRaise(true);

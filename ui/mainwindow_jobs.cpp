@@ -16,6 +16,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolButton>
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <unordered_set>
@@ -156,7 +157,22 @@ void MainWindow::pruneHistory() {
 void MainWindow::updateFailedList() {
   m_failedList->clear();
   const int failed = m_snapshot ? static_cast<int>(m_snapshot->failedFiles.size()) : 0;
-  m_failedToggle->setText(tr("Failed (%1)").arg(failed));
+  // A file too short to analyse (a one-second sound effect) is not broken: say which is which.
+  const auto tooShort =
+      m_snapshot
+          ? std::count_if(m_snapshot->failedFiles.begin(), m_snapshot->failedFiles.end(),
+                          [](const core::FileRow& file) {
+                            return file.failureCode == static_cast<int>(base::ErrorCode::TooShort);
+                          })
+          : 0;
+  if (tooShort == 0) {
+    m_failedToggle->setText(tr("Failed (%1)").arg(failed));
+  } else if (tooShort == failed) {
+    m_failedToggle->setText(tr("Too short to analyse (%1)").arg(failed));
+  } else {
+    m_failedToggle->setText(
+        tr("Failed (%1), too short (%2)").arg(failed - static_cast<int>(tooShort)).arg(tooShort));
+  }
   m_failedToggle->setVisible(failed > 0);
   if (failed == 0) m_failedToggle->setChecked(false);
   for (int i = 0; i < failed; ++i) {
