@@ -719,6 +719,39 @@ class ScanJobTest : public QObject {
     QCOMPARE(lists[1].memberFileIds(), (std::vector<std::int64_t>{first, second}));
   }
 
+  // Short files (1.5 s: ~60 frames each) give the first bootstrap files too few frames for K
+  // codewords: further files are sampled until there are enough (K × minFramesPerCodeword), so the
+  // codebook keeps its K; with a file limit it stops there, and K is capped by the frames it got.
+  void codebookFromEnoughFramesOfShortFiles() {
+    const fs::path dir = path("shortfiles");
+    writeLibrary(dir, 48, 7);
+    const auto codebookOf = [&](int maxFiles, const std::string& name) {
+      auto catalog = core::Catalog::open(path(name));
+      library::ScanOptions options = smallOptions(dir, 2);
+      options.codebook.clusters = 24;
+      options.minFramesPerCodeword = 20;
+      options.codebookBootstrapFiles = 4;
+      options.codebookMaxFiles = maxFiles;
+      const library::ScanSummary summary = library::runScan(*catalog, options);
+      return std::pair{summary.codebookSize, catalog->latestCodebook()->description};
+    };
+    const auto [size, description] = codebookOf(1024, "short-all.sqlite");
+    qInfo("%s", description.c_str());
+    QCOMPARE(size, 24);
+    // "24 codewords from R frames of F files": R ≥ 480, and F a multiple of the batch (4) below 48.
+    int frames = 0;
+    int files = 0;
+    QVERIFY2(std::sscanf(description.c_str(), "%*d codewords from %d frames of %d files", &frames,
+                         &files) == 2,
+             description.c_str());
+    QVERIFY2(frames >= 24 * 20, description.c_str());
+    QVERIFY2(files > 4 && files < 48 && files % 4 == 0, description.c_str());
+    const auto [capped, cappedDescription] = codebookOf(4, "short-capped.sqlite");
+    qInfo("%s", cappedDescription.c_str());
+    QVERIFY2(capped < 24, cappedDescription.c_str());
+    QVERIFY2(cappedDescription.find("of 4 files") != std::string::npos, cappedDescription.c_str());
+  }
+
   void emptyAndMissingRoots() {
     fs::create_directories(path("emptylib"));
     auto catalog = core::Catalog::open(path("empty.sqlite"));

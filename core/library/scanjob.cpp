@@ -256,38 +256,60 @@ class Scanner {
     }
     if (files.empty()) return true;  // nothing to learn from yet; nothing to analyse either
 
-    const int picks =
-        std::min<int>(m_options.codebookBootstrapFiles, static_cast<int>(files.size()));
+    // Batches of `batch` files spread evenly over those not sampled yet, until the frames are
+    // enough for all K codewords (K × minFramesPerCodeword; short files give a few hundred
+    // frames each), the file limit, or the end of the library.
+    const std::size_t batch = static_cast<std::size_t>(m_options.codebookBootstrapFiles);
+    const std::size_t targetRows = static_cast<std::size_t>(m_options.codebook.clusters) *
+                                   static_cast<std::size_t>(m_options.minFramesPerCodeword);
+    const std::size_t maxFiles =
+        std::min(files.size(), static_cast<std::size_t>(m_options.codebookMaxFiles));
+    std::vector<char> taken(files.size(), 0);
     std::vector<fs::path> chosen;
-    chosen.reserve(static_cast<std::size_t>(picks));
-    for (int i = 0; i < picks; ++i) {
-      chosen.push_back(
-          files[static_cast<std::size_t>(i) * files.size() / static_cast<std::size_t>(picks)]);
-    }
     audio::AnalyzerParams params = m_options.analyzer;
     params.frameSampleSize = m_options.codebookFramesPerFile;
     const audio::SongAnalyzer sampler(params, nullptr);
     std::vector<audio::FrameMatrix> samples;
     std::size_t rows = 0;
     const Clock::time_point phaseStart = Clock::now();
-    base::runOrdered<audio::FrameMatrix>(
-        picks, {m_threads, 0, m_options.cancel},
-        [&](int i) {
-          audio::SongAnalysis analysis;
-          if (!sampler.analyze(chosen[static_cast<std::size_t>(i)], analysis, m_options.cancel)
-                   .ok()) {
-            return audio::FrameMatrix();
-          }
-          return std::move(analysis.frameSample);
-        },
-        [&](int i, audio::FrameMatrix frames) {
-          rows += static_cast<std::size_t>(frames.rows());
-          if (frames.rows() > 0) samples.push_back(std::move(frames));
-          const double elapsed = secondsSince(phaseStart);
-          report(ScanProgress::Phase::LearningCodebook, i + 1, picks,
-                 chosen[static_cast<std::size_t>(i)].string(), elapsed / (i + 1) * (picks - i - 1));
-          return !cancelled(m_options);
-        });
+    while (chosen.size() < maxFiles && (chosen.empty() || rows < targetRows)) {
+      std::vector<std::size_t> left;
+      for (std::size_t i = 0; i < files.size(); ++i) {
+        if (!taken[i]) left.push_back(i);
+      }
+      const std::size_t count = std::min({batch, left.size(), maxFiles - chosen.size()});
+      const std::size_t first = chosen.size();
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t pick = left[i * left.size() / count];
+        taken[pick] = 1;
+        chosen.push_back(files[pick]);
+      }
+      base::runOrdered<audio::FrameMatrix>(
+          static_cast<int>(count), {m_threads, 0, m_options.cancel},
+          [&](int i) {
+            audio::SongAnalysis analysis;
+            if (!sampler
+                     .analyze(chosen[first + static_cast<std::size_t>(i)], analysis,
+                              m_options.cancel)
+                     .ok()) {
+              return audio::FrameMatrix();
+            }
+            return std::move(analysis.frameSample);
+          },
+          [&](int i, audio::FrameMatrix frames) {
+            rows += static_cast<std::size_t>(frames.rows());
+            if (frames.rows() > 0) samples.push_back(std::move(frames));
+            const auto done = static_cast<int>(first) + i + 1;
+            const auto planned = static_cast<int>(first + count);
+            const double elapsed = secondsSince(phaseStart);
+            report(ScanProgress::Phase::LearningCodebook, done, planned,
+                   chosen[static_cast<std::size_t>(done - 1)].string(),
+                   elapsed / done * (planned - done));
+            return !cancelled(m_options);
+          });
+      if (cancelled(m_options)) return false;
+    }
+    const int picks = static_cast<int>(chosen.size());
     if (cancelled(m_options)) return false;
     const int dimension = m_options.analyzer.mfcc.featureDimension();
     audio::KMeansParams kmeans = m_options.codebook;
@@ -540,6 +562,7 @@ std::string ScanOptions::validate() const {
   for (const auto& [spec, value] :
        {std::pair{&kThreads, threads}, std::pair{&kCodebookBootstrapFiles, codebookBootstrapFiles},
         std::pair{&kCodebookFramesPerFile, codebookFramesPerFile},
+        std::pair{&kCodebookMaxFiles, codebookMaxFiles},
         std::pair{&kMinFramesPerCodeword, minFramesPerCodeword},
         std::pair{&kCommitEvery, commitEvery}}) {
     if (std::string error = spec->validate(value); !error.empty()) return error;

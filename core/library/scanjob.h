@@ -75,7 +75,10 @@ struct ScanOptions {
   audio::AnalyzerParams analyzer;
   audio::KMeansParams codebook;  // K is capped so every codeword has enough frames
   // A library without a codebook learns one first from frames of this many files, spread evenly
-  // over the library (only these files are decoded twice).
+  // over the library (only these files are decoded twice). When they are short (sound effects,
+  // jingles) and give fewer frames than all K codewords need (codebook.clusters ×
+  // minFramesPerCodeword), further evenly spread batches of as many files are sampled until they
+  // do, or codebookMaxFiles files were sampled, or the library has no more.
   static constexpr base::ParameterSpec<int> kCodebookBootstrapFiles{
       "codebook_bootstrap_files", 64, 1, 100000,
       "files whose frames teach a new codebook: enough variety, few files decoded twice"};
@@ -84,6 +87,10 @@ struct ScanOptions {
       "codebook_frames_per_file", 2000, 1, 1000000,
       "frames sampled from each bootstrap file for the codebook"};
   int codebookFramesPerFile = kCodebookFramesPerFile.defaultValue;
+  static constexpr base::ParameterSpec<int> kCodebookMaxFiles{
+      "codebook_max_files", 1024, 1, 1000000,
+      "most files sampled for a new codebook when the first ones are short"};
+  int codebookMaxFiles = kCodebookMaxFiles.defaultValue;
   static constexpr base::ParameterSpec<int> kMinFramesPerCodeword{
       "min_frames_per_codeword", 20, 1, 100000,
       "K is capped at frames / this, so every codeword is a mean of enough frames"};
