@@ -259,7 +259,7 @@ void MainWindowTest::failedFilesSayWhy() {
   // A catalog holding only failures of these codes; empty when it cannot be written.
   const auto open = [this](const QString& name,
                            const std::vector<base::ErrorCode>& codes) -> QString {
-    const QString path = m_dir.filePath(name);
+    QString path = m_dir.filePath(name);
     auto catalog = core::Catalog::open(QFile::encodeName(path).toStdString());
     if (!catalog) return {};
     int n = 0;
