@@ -46,6 +46,36 @@ class QuadTree {
     m_nodes.reserve(static_cast<size_t>(n) * 2);
     m_nodes.push_back(Node{(minX + maxX) / 2, (minY + maxY) / 2, half});
     for (int i = 0; i < n; ++i) insert(i);
+    for (Node& node : m_nodes) {  // sums → centres of mass, divided once rather than per visit
+      if (node.count > 0) {
+        node.sumX /= node.count;
+        node.sumY /= node.count;
+      }
+    }
+  }
+
+  // The points in the order a depth-first walk meets their leaves: neighbours on the map come
+  // together, so consecutive repulsion() calls walk mostly the same nodes (cache-friendly).
+  std::vector<int> spatialOrder(int n) const {
+    std::vector<int> order;
+    order.reserve(static_cast<size_t>(n));
+    std::vector<int> pending{0};
+    std::vector<char> listed(static_cast<size_t>(n), 0);
+    while (!pending.empty()) {
+      const Node& node = m_nodes[static_cast<size_t>(pending.back())];
+      pending.pop_back();
+      if (node.count == 0) continue;
+      if (node.firstChild >= 0) {
+        for (int c = 3; c >= 0; --c) pending.push_back(node.firstChild + c);
+      } else if (node.point >= 0) {
+        order.push_back(node.point);
+        listed[static_cast<size_t>(node.point)] = 1;
+      }
+    }
+    // Points merged into a leaf with an equal one (or past the depth limit) are not leaves' own.
+    for (int i = 0; i < n; ++i)
+      if (listed[static_cast<size_t>(i)] == 0) order.push_back(i);
+    return order;
   }
 
   // Adds the repulsive force on point i (unnormalised) to force and returns its share of Z.
@@ -62,8 +92,8 @@ class QuadTree {
       if (node.count == 0) continue;
       const bool leaf = node.firstChild < 0;
       if (leaf && node.point == i && node.count == 1) continue;
-      const double dx = x - node.sumX / node.count;
-      const double dy = y - node.sumY / node.count;
+      const double dx = x - node.sumX;
+      const double dy = y - node.sumY;
       const double d2 = dx * dx + dy * dy;
       const double width = 2 * node.half;
       if (leaf || width * width < theta2 * d2) {
@@ -82,7 +112,7 @@ class QuadTree {
  private:
   struct Node {
     double cx = 0, cy = 0, half = 0;
-    double sumX = 0, sumY = 0;
+    double sumX = 0, sumY = 0;  // while building; then the centre of mass
     int count = 0;
     int firstChild = -1;
     int point = -1;
@@ -275,8 +305,10 @@ TsneResult tsneFromLayout(const Eigen::MatrixXf& points, const Eigen::MatrixXf& 
     const double momentum = early ? kMomentumEarly : kMomentumLate;
 
     const QuadTree tree(y, n);
+    const std::vector<int> order = tree.spatialOrder(n);
     parallelFor(n, [&](int begin, int end) {
-      for (int i = begin; i < end; ++i) {
+      for (int at = begin; at < end; ++at) {
+        const int i = order[static_cast<size_t>(at)];
         double force[2] = {0, 0};
         zPerPoint[static_cast<size_t>(i)] = tree.repulsion(i, parameters.theta, force);
         repulsive[xIndex(i)] = force[0];

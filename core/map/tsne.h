@@ -89,7 +89,9 @@ struct TsneResult {
 using TsneProgress = std::function<void(int iteration, int total)>;
 
 // Embeds the rows of `points` (n × d) in 2-D. Initialised from PCA scaled to std 1e-4, so the
-// result is deterministic for a seed and a re-run does not flip or rotate the map. `cancel` is
+// result is deterministic for a seed (with exact neighbours; the approximate ones of a large input
+// come from an HNSW graph built by several threads, which may differ in a few neighbours between
+// runs) and a re-run does not flip or rotate the map. `cancel` is
 // read every iteration. n < 4 has no neighbourhood to model: the scaled PCA layout is returned.
 // The same as tsneFromLayout(points, pcaProject(points, 2), …).
 TsneResult tsne(const Eigen::MatrixXf& points, const TsneParameters& parameters = {},

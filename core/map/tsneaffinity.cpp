@@ -1,6 +1,7 @@
 #include "core/map/tsneaffinity.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -45,6 +46,19 @@ class SquaredL2 final : public hnswlib::SpaceInterface<float> {
   }
   std::size_t dimension_;
 };
+
+// Runs body(begin, end) over [0, n) split into `threads` contiguous parts (fewer when n is
+// small); each index belongs to one part, so results do not depend on the thread count.
+template <typename Body>
+void runRows(int n, int threads, const Body& body) {
+  threads = std::clamp(threads, 1, std::max(1, n / 1024));
+  const int chunk = (n + threads - 1) / threads;
+  std::vector<std::jthread> workers;
+  for (int t = 1; t < threads; ++t)
+    workers.emplace_back(
+        [&body, n, t, chunk] { body(std::min(n, t * chunk), std::min(n, (t + 1) * chunk)); });
+  body(0, std::min(n, chunk));
+}
 
 }  // namespace
 
@@ -121,7 +135,23 @@ void approximateKnn(const Eigen::MatrixXf& points, int k, std::vector<int>& indi
   SquaredL2 space(d);
   hnswlib::HierarchicalNSW<float> graph(&space, static_cast<std::size_t>(n), kHnswLinks,
                                         kHnswConstruction, kHnswSeed);
-  for (int i = 0; i < n; ++i) graph.addPoint(rows.row(i).data(), static_cast<std::size_t>(i));
+  threads = std::clamp(threads, 1, std::max(1, n / 1024));
+  {
+    // hnswlib's addPoint locks the links it changes, so threads may insert side by side (as its
+    // Python binding's add_items does). The first point goes in alone: it is the entry point.
+    graph.addPoint(rows.row(0).data(), 0);
+    std::atomic<int> next{1};
+    auto insert = [&] {
+      constexpr int kBatch = 256;  // points claimed at once: few atomic operations, even load
+      for (int begin = next.fetch_add(kBatch); begin < n; begin = next.fetch_add(kBatch)) {
+        for (int i = begin; i < std::min(n, begin + kBatch); ++i)
+          graph.addPoint(rows.row(i).data(), static_cast<std::size_t>(i));
+      }
+    };
+    std::vector<std::jthread> inserters;
+    for (int t = 1; t < threads; ++t) inserters.emplace_back(insert);
+    insert();
+  }
   graph.setEf(static_cast<std::size_t>(std::max(kHnswSearchFactor * k, k + 1)));
 
   const int stride = static_cast<int>(indices.size() / static_cast<size_t>(n));
@@ -148,12 +178,7 @@ void approximateKnn(const Eigen::MatrixXf& points, int k, std::vector<int>& indi
       }
     }
   };
-  threads = std::clamp(threads, 1, std::max(1, n / 1024));
-  std::vector<std::jthread> workers;
-  const int chunk = (n + threads - 1) / threads;
-  for (int t = 1; t < threads; ++t)
-    workers.emplace_back(queryRows, std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
-  queryRows(0, std::min(n, chunk));
+  runRows(n, threads, queryRows);
 }
 
 SparseAffinities perplexityAffinities(const Eigen::MatrixXf& points, double perplexity, int k,
@@ -170,39 +195,64 @@ SparseAffinities perplexityAffinities(const Eigen::MatrixXf& points, double perp
   else
     exactKnn(points, k, neighbours, distances);
 
-  // Conditional P, then P + P^T through a sorted triplet list (duplicates are the symmetric pairs).
-  std::vector<std::tuple<int, int, double>> triplets;
-  triplets.reserve(static_cast<size_t>(n) * k * 2);
-  std::vector<double> row(static_cast<size_t>(k));
-  for (int i = 0; i < n; ++i) {
-    calibrateAffinities(&distances[static_cast<size_t>(i) * k], k, perplexity, row.data());
-    for (int j = 0; j < k; ++j) {
-      const int other = neighbours[static_cast<size_t>(i) * k + j];
-      triplets.emplace_back(i, other, row[j]);
-      triplets.emplace_back(other, i, row[j]);
+  // Conditional P, row by row (independent rows: split across the threads).
+  std::vector<double> conditional(static_cast<size_t>(n) * k);
+  runRows(n, threads, [&](int begin, int end) {
+    for (int i = begin; i < end; ++i) {
+      calibrateAffinities(&distances[static_cast<size_t>(i) * k], k, perplexity,
+                          &conditional[static_cast<size_t>(i) * k]);
     }
-  }
-  std::sort(triplets.begin(), triplets.end(), [](const auto& a, const auto& b) {
-    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
   });
-  double total = 0;
-  int lastRow = -1;
-  int lastColumn = -1;
-  for (const auto& [i, j, p] : triplets) {
-    if (i == lastRow && j == lastColumn) {
-      result.values.back() += p;
-    } else {
-      result.columns.push_back(j);
-      result.values.push_back(p);
-      lastRow = i;
-      lastColumn = j;
-    }
-    result.rowStart[i + 1] = static_cast<int>(result.columns.size());
-    total += p;
+  // P + P^T in compressed rows: row i holds its own k entries and one per row that lists i, so
+  // count, place, then sort each row by column and add the pairs that occur both ways.
+  std::vector<int> start(static_cast<size_t>(n) + 1, 0);
+  for (int i = 0; i < n; ++i) {
+    start[i + 1] += k;
+    for (int j = 0; j < k; ++j) ++start[neighbours[static_cast<size_t>(i) * k + j] + 1];
   }
-  // Rows with no entries inherit the previous row end (prefix maximum).
-  for (int i = 0; i < n; ++i)
-    result.rowStart[i + 1] = std::max(result.rowStart[i + 1], result.rowStart[i]);
+  for (int i = 0; i < n; ++i) start[i + 1] += start[i];
+  std::vector<std::pair<int, double>> entries(static_cast<size_t>(start[n]));
+  {
+    std::vector<int> fill(start.begin(), start.end() - 1);
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < k; ++j) {
+        const auto e = static_cast<size_t>(i) * k + j;
+        entries[static_cast<size_t>(fill[i]++)] = {neighbours[e], conditional[e]};
+        entries[static_cast<size_t>(fill[neighbours[e]]++)] = {i, conditional[e]};
+      }
+    }
+  }
+  // Each row sorted and merged in place; its distinct entries counted.
+  std::vector<int> kept(static_cast<size_t>(n), 0);
+  runRows(n, threads, [&](int begin, int end) {
+    for (int i = begin; i < end; ++i) {
+      const auto first = entries.begin() + start[i];
+      const auto last = entries.begin() + start[i + 1];
+      std::sort(first, last, [](const auto& a, const auto& b) { return a.first < b.first; });
+      auto out = first;
+      for (auto it = first; it != last; ++it) {
+        if (out != first && std::prev(out)->first == it->first)
+          std::prev(out)->second += it->second;  // two terms: the same sum in either order
+        else
+          *out++ = *it;
+      }
+      kept[static_cast<size_t>(i)] = static_cast<int>(out - first);
+    }
+  });
+  for (int i = 0; i < n; ++i) result.rowStart[i + 1] = result.rowStart[i] + kept[i];
+  result.columns.resize(static_cast<size_t>(result.rowStart[n]));
+  result.values.resize(result.columns.size());
+  double total = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto from = static_cast<size_t>(start[i]);
+    const auto to = static_cast<size_t>(result.rowStart[i]);
+    for (size_t e = 0; e < static_cast<size_t>(kept[i]); ++e) {
+      const auto& [column, value] = entries[from + e];
+      result.columns[to + e] = column;
+      result.values[to + e] = value;
+      total += value;
+    }
+  }
   for (double& value : result.values) value /= total;
   return result;
 }

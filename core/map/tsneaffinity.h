@@ -27,11 +27,12 @@ void calibrateAffinities(const float* squaredDistances, int k, double perplexity
 
 // Approximate k nearest neighbours of every row (squared Euclidean, ascending, the row itself
 // excluded), same output layout as exactKnn, from an HNSW graph (Malkov & Yashunin 2018, through
-// Debian's hnswlib; M = 16, efConstruction = 100, ef = 2k). The graph is built by one thread, so
-// the result is deterministic; the queries run on up to `threads` threads. Recall of the k
-// neighbours against exactKnn is not guaranteed (tests/tst_mapscale requires ≥ 0.95 on grouped
-// points; the effect on the map: docs/experiments.md §3.7); a row the graph returns fewer than k
-// neighbours for is filled from the exact scan of that row.
+// Debian's hnswlib; M = 16, efConstruction = 100, ef = 2k). The graph is built and queried by up
+// to `threads` threads; with more than one, its links depend on the order the threads happen to
+// insert points in, so two runs may differ in a few neighbours (with 1 thread the result is
+// deterministic). Recall of the k neighbours against exactKnn is not guaranteed (tests/tst_mapscale
+// requires ≥ 0.95 on grouped points; the effect on the map: docs/experiments.md §3.7); a row the
+// graph returns fewer than k neighbours for is filled from the exact scan of that row.
 // O(n log n · d) time, O(n (d + 32)) memory.
 void approximateKnn(const Eigen::MatrixXf& points, int k, std::vector<int>& indices,
                     std::vector<float>& squaredDistances, int threads);
