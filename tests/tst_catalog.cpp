@@ -336,6 +336,60 @@ class CatalogTest : public QObject {
     QCOMPARE(c->tags(id).size(), std::size_t(2));
   }
 
+  // allTags() (grouped in C++) lists per file exactly what tags(fileId) (one SQL query) does: by
+  // source, then insertion order, with scores and the written flag; and a source filter keeps
+  // only that source.
+  void allTagsAgreesWithTagsOfEachFile() {
+    auto c = openFresh();
+    std::vector<std::int64_t> ids;
+    for (int i = 1; i <= 4; ++i) {
+      std::int64_t id = 0;
+      VERIFY_OK(c->storeAnalysis(pathOf(i), {1, 1}, 1, makeRecord(i), &id));
+      ids.push_back(id);
+    }
+    // Interleaved inserts across files and sources, so rowid order is not file order.
+    VERIFY_OK(c->setPredictedTags(ids[2], {{"zydeco", 0.9f}, {"Ambient", 0.4f}}));
+    VERIFY_OK(c->addTag(ids[0], "zz top", TagSource::User));
+    VERIFY_OK(c->addTag(ids[2], "aaa", TagSource::User));
+    VERIFY_OK(c->setPredictedTags(ids[0], {{"rock", 0.5f}}));
+    VERIFY_OK(c->addTag(ids[0], "blues", TagSource::User));
+    const std::filesystem::path path = c->path();
+    c.reset();
+    // A value Songspace wrote into file 2 and the user has not accepted.
+    runSql(path.string(), R"sql(
+      INSERT INTO tag_batches(id, created_at, kind, undoes_batch, note)
+        VALUES(1, 0, 'apply', NULL, '');
+      INSERT INTO tag_edits(id, batch_id, file_id, path, field, old_values_json, new_values_json,
+                            state) VALUES (1, 1, 2, '/x', 'genre', '[]', '["Pop"]', 'done');
+      INSERT INTO written_tags(file_id, tag_id, edit_id)
+        SELECT 2, id, 1 FROM tags WHERE name = 'pop';
+    )sql");
+    c = Catalog::open(path);
+    QVERIFY(c);
+    const std::vector<TagAssignment> all = c->allTags();
+    std::size_t at = 0;
+    int written = 0;
+    for (const std::int64_t id : ids) {
+      for (const FileTag& expected : c->tags(id)) {
+        QVERIFY(at < all.size());
+        QCOMPARE(all[at].fileId, id);
+        QCOMPARE(all[at].tag.tag, expected.tag);
+        QCOMPARE(all[at].tag.source, expected.source);
+        QCOMPARE(all[at].tag.score, expected.score);
+        QCOMPARE(all[at].tag.written, expected.written);
+        written += all[at].tag.written ? 1 : 0;
+        ++at;
+      }
+    }
+    QCOMPARE(at, all.size());
+    QCOMPARE(written, 1);
+    const std::vector<TagAssignment> user = c->allTags(TagSource::User);
+    QCOMPARE(user.size(), std::size_t(3));
+    QCOMPARE(user[0].tag.tag.c_str(), "zz top");  // file 1's in insertion order
+    QCOMPARE(user[1].tag.tag.c_str(), "blues");
+    QCOMPARE(user[2].tag.tag.c_str(), "aaa");
+  }
+
   void missingAndRevival() {
     auto c = openFresh();
     const std::vector<std::string> paths = {"/m/a/1.mp3", "/m/a/2.mp3", "/m/b/3.mp3",

@@ -83,12 +83,14 @@ base::Status Catalog::replacePlaylist(std::string_view path, std::string_view na
 }
 
 std::vector<Playlist> Catalog::playlists() const {
-  // Entries stored by path are resolved again: the file may have been scanned since.
+  // Entries stored by path are resolved again: the file may have been scanned since. A subquery
+  // that coalesce() evaluates only for those entries: as a LEFT JOIN, SQLite looked every entry's
+  // path up in the files' index (0.46 s against 0.05 s for 6·10⁴ entries, all resolved).
   Stmt s(m_db,
-         "SELECT p.id, p.path, p.name, e.position, coalesce(e.file_id, f.id, 0), e.path, "
+         "SELECT p.id, p.path, p.name, e.position, "
+         "coalesce(e.file_id, (SELECT f.id FROM files f WHERE f.path = e.path), 0), e.path, "
          "p.origin = 'songspace' "
          "FROM playlists p LEFT JOIN playlist_entries e ON e.playlist_id = p.id "
-         "LEFT JOIN files f ON e.file_id IS NULL AND f.path = e.path "
          "ORDER BY p.path, e.position");
   std::vector<Playlist> out;
   while (s.next()) {
