@@ -133,9 +133,11 @@ class EvaluationTest : public QObject {
     QVERIFY(metric(r, Task::Tags, "popularity").p1 < 0.5);
     QVERIFY(metric(r, Task::SimilarArtists, "model").queries > 0);
 
-    // Calibrated by cross-fitting inside the training part: probabilities that match the held-out
-    // outcomes, and auto-tag proposals about as precise as the fit promised.
+    // Calibrated by cross-validation inside the training part (its validation split is far below
+    // 100 songs): probabilities that match the held-out outcomes, and auto-tag proposals about as
+    // precise as the fit promised.
     QVERIFY(r.calibrated);
+    QCOMPARE(r.calibration.source, CalibrationSource::CrossValidation);
     QCOMPARE(r.calibration.folds, 5);
     QCOMPARE(r.calibration.songs, r.trainSongs);
     for (const auto& t : r.tasks) {

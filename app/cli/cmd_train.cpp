@@ -76,17 +76,27 @@ int run(const QStringList& rawArgs) {
           ? QStringLiteral("validation split")
       : result.calibration.source == core::CalibrationSource::CrossFitting
           ? QStringLiteral("cross-fitting")
+      : result.calibration.source == core::CalibrationSource::CrossValidation
+          ? QStringLiteral("cross-validation")
           : QStringLiteral("none");
   // The calibration as stored: what auto-tag will use by default.
   core::JointModel stored;
   std::optional<core::Calibration> fitted;
   if (core::JointModel::load(QFile::encodeName(result.modelPath).toStdString(), stored).ok())
     fitted = stored.calibration;
-  QJsonObject calibration{{QStringLiteral("source"), calibrationSource},
-                          {QStringLiteral("songs"), result.calibration.songs},
-                          {QStringLiteral("models_trained"), result.calibration.folds},
-                          {QStringLiteral("seconds"), result.calibration.seconds},
-                          {QStringLiteral("calibrated"), fitted.has_value()}};
+  QJsonObject calibration{
+      {QStringLiteral("source"), calibrationSource},
+      {QStringLiteral("songs"), result.calibration.songs},
+      {QStringLiteral("models_trained"), result.calibration.folds},
+      {QStringLiteral("seconds"), result.calibration.seconds},
+      {QStringLiteral("share_of_training"),
+       result.trainingSeconds > 0 ? result.calibration.seconds / result.trainingSeconds : 0.0},
+      {QStringLiteral("calibrated"), fitted.has_value()}};
+  if (!result.foldBestEpochs.empty()) {
+    QJsonArray epochs;
+    for (const double e : result.foldBestEpochs) epochs.append(e);
+    calibration.insert(QStringLiteral("fold_best_epochs"), epochs);
+  }
   if (fitted) {
     // The digits a float holds: 0.9, not 0.8999999761581421.
     const auto number = [](float v) { return QString::number(v, 'g', 6).toDouble(); };
@@ -113,6 +123,7 @@ int run(const QStringList& rawArgs) {
       {QStringLiteral("steps_per_epoch"), static_cast<double>(result.report.stepsPerEpoch)},
       {QStringLiteral("refit"), result.report.refit},
       {QStringLiteral("calibration"), calibration},
+      {QStringLiteral("training_seconds"), result.trainingSeconds},
       {QStringLiteral("wall_seconds"), result.wallSeconds},
       {QStringLiteral("left_out_tags"), library::leftOutToJson(result.leftOutTags)},
       {QStringLiteral("left_out_artists"), library::leftOutToJson(result.leftOutArtists)},

@@ -167,6 +167,26 @@ void scoreHeldOut(const TrainingSet& data, const Relations& relations, const Joi
 
 }  // namespace
 
+std::vector<std::vector<int>> foldParts(int n, std::uint64_t seed,
+                                        const CalibrationOptions& options) {
+  if (options.folds < 1 || options.maxSongs < 1 || n < 2) return {};
+  std::vector<int> order(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+  seededShuffle(order, seed ^ kFoldStream);
+  const int foldSize = std::min((n + options.folds - 1) / options.folds, options.maxSongs);
+  const int folds = std::min(options.folds, (options.maxSongs + foldSize - 1) / foldSize);
+  std::vector<std::vector<int>> parts;
+  for (int fold = 0; fold < folds; ++fold) {
+    const int first = fold * foldSize;
+    const int last = std::min(n, first + foldSize);
+    if (first >= n || last - first >= n) break;
+    std::vector<int> part(order.begin() + first, order.begin() + last);
+    std::sort(part.begin(), part.end());
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
 CalibrationReport gatherCalibrationData(
     const TrainingSet& data, std::span<const int> songAlbum, const TrainOptions& train,
     const CalibrationOptions& options, CalibrationData& out,
@@ -219,26 +239,17 @@ CalibrationReport gatherCalibrationData(
     return report;
   }
 
-  std::vector<int> order(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
-  seededShuffle(order, train.seed ^ kFoldStream);
-  const int foldSize = std::min((n + options.folds - 1) / options.folds, options.maxSongs);
-  const int folds = std::min(options.folds, (options.maxSongs + foldSize - 1) / foldSize);
+  const std::vector<std::vector<int>> parts = foldParts(n, train.seed, options);
+  const int folds = static_cast<int>(parts.size());
   report.source = CalibrationSource::CrossFitting;
 
   for (int fold = 0; fold < folds; ++fold) {
-    const int first = fold * foldSize;
-    if (first >= n) break;
     HoldoutSplit split;
-    std::vector<char> inTraining(static_cast<std::size_t>(n), 0);
-    for (int i = 0; i < n; ++i) {
-      const bool held = i >= first && i < first + foldSize;
-      (held ? split.testSongs : split.trainSongs).push_back(order[static_cast<std::size_t>(i)]);
-      if (!held) inTraining[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] = 1;
-    }
-    if (split.trainSongs.empty()) break;
-    std::sort(split.testSongs.begin(), split.testSongs.end());
-    std::sort(split.trainSongs.begin(), split.trainSongs.end());
+    split.testSongs = parts[static_cast<std::size_t>(fold)];
+    std::vector<char> inTraining(static_cast<std::size_t>(n), 1);
+    for (const int s : split.testSongs) inTraining[static_cast<std::size_t>(s)] = 0;
+    for (int s = 0; s < n; ++s)
+      if (inTraining[static_cast<std::size_t>(s)]) split.trainSongs.push_back(s);
     split.trainArtistPairs = data.similarArtists;
     const TrainingSet part = trainingPart(data, split);
     TrainOptions foldOptions = train;
@@ -286,6 +297,171 @@ CalibrationReport calibrateModel(const TrainingSet& data, std::span<const int> s
       fitCalibration(held, static_cast<int>(model.T.cols()), options.targetPrecision);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
+}
+
+int validationSplitSongs(const TrainOptions& train, int numSongs) {
+  return std::clamp(static_cast<int>(std::lround(train.validationFraction * numSongs)), 0,
+                    std::max(0, std::min(train.maxValidationSongs, numSongs - 1)));
+}
+
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const int> songAlbum,
+                                        const TrainOptions& train,
+                                        const CalibrationOptions& options, JointModel& model,
+                                        const std::function<void(const TrainProgress&)>& progress,
+                                        const std::atomic<bool>* cancel) {
+  CalibratedTraining result;
+  result.training.error = train.validate();
+  if (!result.training.error.empty()) return result;
+  result.calibration.error = options.validate();
+  if (!result.calibration.error.empty()) return result;
+  const int n = data.numSongs();
+  const bool crossValidated = options.folds >= 2 && n >= options.folds &&
+                              train.validationFraction > 0 &&
+                              validationSplitSongs(train, n) < kMinValidationSplitSongs;
+
+  if (!crossValidated) {
+    // One training, then the calibration from its validation split (or cross-fitted after it).
+    auto start = std::chrono::steady_clock::now();
+    HeldOutModel heldOut;
+    result.training = trainModel(data, train, model, progress, cancel, &heldOut);
+    result.finalSeconds = secondsSince(start);
+    if (!result.training.error.empty() || result.training.cancelled) return result;
+    std::function<void(const CalibrationProgress&)> calibrationProgress;
+    if (progress) {
+      calibrationProgress = [&](const CalibrationProgress& p) {
+        TrainProgress q;
+        q.epoch = p.fold;
+        q.epochs = p.folds;
+        q.validationScore = result.training.bestValidationScore;
+        q.message =
+            "calibrating: model " + std::to_string(p.fold) + " of " + std::to_string(p.folds);
+        progress(q);
+      };
+    }
+    result.calibration = calibrateModel(data, songAlbum, train, options, model, calibrationProgress,
+                                        cancel, &heldOut);
+    return result;
+  }
+
+  // Cross-validation: the fold models choose the epochs and give the held-out scores.
+  const auto foldStart = std::chrono::steady_clock::now();
+  const std::vector<std::vector<int>> parts = foldParts(n, train.seed, options);
+  const int folds = static_cast<int>(parts.size());
+  const Relations relations(data, songAlbum);
+  CalibrationData held;
+  std::vector<Eigen::VectorXf> artistColumns;
+  base::Xoshiro256 pairRng(train.seed ^ kPairStream);
+  CalibrationReport& calibration = result.calibration;
+  calibration.source = CalibrationSource::CrossValidation;
+  // Progress: the folds' reports, each fold's bound (trainModel's, every block's epochs) after the
+  // one before, then the final model's, on one bar whose end is those of the folds and one more.
+  int foldBound = 0;
+  double scoringSeconds = 0, validation = 0;
+  std::int64_t negativesScored = 0;
+  int maxNegativesInStep = 0;
+  for (int fold = 0; fold < folds; ++fold) {
+    const std::vector<int>& part = parts[static_cast<std::size_t>(fold)];
+    TrainOptions foldOptions = train;
+    foldOptions.seed = train.seed + static_cast<std::uint64_t>(fold) + 1;
+    std::function<void(const TrainProgress&)> foldProgress;
+    if (progress) {
+      foldProgress = [&, fold](const TrainProgress& p) {
+        TrainProgress q = p;
+        foldBound = p.epochs;
+        q.epoch = fold * p.epochs + p.epoch;
+        q.epochs = (folds + 1) * p.epochs;
+        q.message = "model " + std::to_string(fold + 1) + " of " + std::to_string(folds) +
+                    " (choosing the epochs, calibrating): " + p.message;
+        progress(q);
+      };
+    }
+    JointModel foldModel;
+    const TrainReport foldReport =
+        trainModel(data, foldOptions, foldModel, foldProgress, cancel, nullptr, part);
+    if (foldReport.cancelled || (cancel && cancel->load())) {
+      result.training.cancelled = true;
+      calibration.cancelled = true;
+      return result;
+    }
+    if (!foldReport.error.empty()) {
+      result.training.error =
+          "cross-validation model " + std::to_string(fold + 1) + ": " + foldReport.error;
+      return result;
+    }
+    result.foldBestEpochs.push_back(foldReport.meanBestEpoch);
+    validation += foldReport.bestValidationScore / folds;
+    negativesScored += foldReport.negativesScored;
+    maxNegativesInStep = std::max(maxNegativesInStep, foldReport.maxNegativesScoredInStep);
+    ++calibration.folds;
+    // Without a refit the fold model is the one early stopping chose on `part`; it never trained
+    // on those songs (the trainer keeps validation songs out of every example, as query or label).
+    const auto scoreStart = std::chrono::steady_clock::now();
+    std::vector<char> inTraining(static_cast<std::size_t>(n), 1);
+    for (const int s : part) inTraining[static_cast<std::size_t>(s)] = 0;
+    scoreHeldOut(data, relations, foldModel, part, inTraining, options.pairNegatives, pairRng, held,
+                 artistColumns);
+    calibration.songs += static_cast<int>(part.size());
+    scoringSeconds += secondsSince(scoreStart);
+  }
+  result.foldSeconds = secondsSince(foldStart) - scoringSeconds;
+
+  double meanBest = 0;
+  for (const double e : result.foldBestEpochs) meanBest += e / folds;
+  TrainOptions finalOptions = train;
+  finalOptions.epochs =
+      std::clamp(static_cast<int>(std::lround(meanBest)), 1, TrainOptions::kEpochs.maxValue);
+  finalOptions.patience = 0;
+  finalOptions.validationFraction = 0;
+  finalOptions.refitOnAllSongs = false;
+  std::function<void(const TrainProgress&)> finalProgress;
+  if (progress) {
+    finalProgress = [&](const TrainProgress& p) {
+      TrainProgress q = p;
+      q.epoch = folds * foldBound + p.epoch;
+      q.epochs = folds * foldBound + p.epochs;
+      q.validationScore = validation;
+      q.message = "the model on all songs: " + p.message;
+      progress(q);
+    };
+  }
+  const auto finalStart = std::chrono::steady_clock::now();
+  result.training = trainModel(data, finalOptions, model, finalProgress, cancel);
+  result.finalSeconds = secondsSince(finalStart);
+  if (!result.training.error.empty()) return result;
+  if (result.training.cancelled || (cancel && cancel->load())) {
+    result.training.cancelled = true;
+    calibration.cancelled = true;
+    return result;
+  }
+  result.training.bestValidationScore = validation;
+  result.training.validationSongs = static_cast<int>(parts.front().size());
+  result.training.negativesScored += negativesScored;
+  result.training.maxNegativesScoredInStep =
+      std::max(result.training.maxNegativesScoredInStep, maxNegativesInStep);
+  result.training.refit = true;
+  model.info["validation_precision_at_1"] = std::to_string(validation);
+  model.info["refit"] = "all songs";
+  model.info["epochs_chosen_by"] = std::to_string(folds) + "-fold cross-validation";
+
+  const auto fitStart = std::chrono::steady_clock::now();
+  held.artistScores.resize(data.numArtists, static_cast<Eigen::Index>(artistColumns.size()));
+  for (std::size_t q = 0; q < artistColumns.size(); ++q)
+    held.artistScores.col(static_cast<Eigen::Index>(q)) = artistColumns[q];
+  held.songs = calibration.songs;
+  held.folds = calibration.folds;
+  if (calibration.songs > 0)
+    model.calibration =
+        fitCalibration(held, static_cast<int>(model.T.cols()), options.targetPrecision);
+  calibration.seconds = scoringSeconds + secondsSince(fitStart);
+  return result;
 }
 
 }  // namespace songspace::core

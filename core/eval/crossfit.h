@@ -5,6 +5,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/base/parameter.h"
 #include "core/model/calibration.h"
@@ -20,21 +21,28 @@ namespace songspace::core {
 //   kMinValidationSplitSongs songs (10 % of the library up to 2 000: libraries of 1 000 songs and
 //   more), which is enough for the few parameters fitted (one temperature, one pair fit, tag fits
 //   shrunk to a pooled one);
-// - CrossFitting: smaller libraries, whose split is too few songs, train `folds` more models.
-enum class CalibrationSource { None, ValidationSplit, CrossFitting };
+// - CrossValidation: smaller libraries (trainCalibratedModel). `folds` models, each trained on the
+//   other folds and early-stopped on its own fold, score that fold; the mean of the epochs they
+//   chose is the epoch count of the one model then trained on all songs. The folds are the
+//   training's epoch search, so nothing is trained for the calibration alone;
+// - CrossFitting: a model already trained (calibrateModel without a usable HeldOutModel, or
+//   validation_fraction 0, where no epoch is searched): `folds` more models trained after it.
+enum class CalibrationSource { None, ValidationSplit, CrossFitting, CrossValidation };
 inline constexpr int kMinValidationSplitSongs = 100;
 
 // Every parameter of the calibration, declared once with its default and range.
 struct CalibrationOptions {
-  // Cross-fitting (docs/design.md §3.1), for a library whose validation split is too small: the
-  // songs are split into `folds` parts; a model trained with the same options on the other parts
-  // scores each part, so every calibration example comes from a model that never saw the song, as
-  // the final model never saw a new file. 5: four fifths of a small library is close to the whole.
-  // A fold trains for the epochs early stopping chose for the final model (no search, no refit).
-  // 0: no calibration (the model is stored uncalibrated).
+  // Cross-validation (docs/design.md §3.1), for a library whose validation split is too small:
+  // the songs are split into `folds` parts; a model trained with the same options on the other
+  // parts, early-stopped on its own part, scores that part, so every calibration example comes
+  // from a model that never saw the song, as the final model never saw a new file; the epochs the
+  // folds chose, averaged, are the final model's. 5: four fifths of a small library is close to
+  // the whole. 0: no calibration (the model is stored uncalibrated, its epochs chosen on the
+  // trainer's validation split and refitted).
   static constexpr base::ParameterSpec<int> kFolds{
       "calibration_folds", 5, 0, 20,
-      "models trained on the other songs to score each held-out part (0: no calibration)"};
+      "models trained on the other songs to score each held-out part; on a small library they "
+      "also choose the epochs (0: no calibration)"};
   int folds = kFolds.defaultValue;
   // At most this many songs are held out in total: folds of ⌈|S| / folds⌉ songs, capped at this
   // size, and only as many folds as reach it, so a large library trains one extra model on all but
@@ -73,10 +81,20 @@ struct CalibrationReport {
   std::string error;  // empty when the calibration was fitted (or folds == 0)
   bool cancelled = false;
   CalibrationSource source = CalibrationSource::None;
-  int songs = 0;       // held-out songs scored
-  int folds = 0;       // models trained
-  double seconds = 0;  // wall time of the gathering (calibrateModel: and of the fits)
+  int songs = 0;  // held-out songs scored
+  int folds = 0;  // models trained (CrossValidation: the fold models, which also chose the epochs)
+  // Wall time of the calibration's own work: gathering (with any models trained for it alone:
+  // CrossFitting) and fits. CrossValidation: scoring the folds and fitting, not the fold
+  // trainings, which are the training's (CalibratedTraining::foldSeconds).
+  double seconds = 0;
 };
+
+// The held-out parts of cross-fitting and cross-validation for `numSongs` songs: the songs
+// shuffled with `seed`, cut into parts of ⌈numSongs / options.folds⌉ songs (at most
+// options.maxSongs), as many parts as reach options.maxSongs in all, each part ascending; none
+// when a part would leave no song to train on (options.folds < 2). options must be valid.
+std::vector<std::vector<int>> foldParts(int numSongs, std::uint64_t seed,
+                                        const CalibrationOptions& options);
 
 // Held-out scores of `data` (see CalibrationSource): from `heldOut` (the final training's
 // validation split and parameters; `trained` is the final model, for its maxNorm) when its split
@@ -103,5 +121,53 @@ CalibrationReport calibrateModel(
     const CalibrationOptions& options, JointModel& model,
     const std::function<void(const CalibrationProgress&)>& progress = {},
     const std::atomic<bool>* cancel = nullptr, const HeldOutModel* heldOut = nullptr);
+
+// Training and calibration of one model together (trainCalibratedModel).
+struct CalibratedTraining {
+  // Of the model returned. CrossValidation: the one model trained on all songs for the epochs the
+  // folds chose, with bestValidationScore the folds' mean, validationSongs the songs of a fold,
+  // negativesScored summed over the folds too, and refit true.
+  TrainReport training;
+  CalibrationReport calibration;
+  // CrossValidation only: per fold model, in fold order, the epoch early stopping chose averaged
+  // over its blocks (TrainReport::meanBestEpoch); the final model trains for
+  // max(1, round(mean of them)) epochs.
+  std::vector<double> foldBestEpochs;
+  double foldSeconds = 0;   // wall time of the fold models (CrossValidation), seconds
+  double finalSeconds = 0;  // wall time of the model returned, seconds
+};
+
+// The number of songs trainModel() holds out for validation from `numSongs` songs:
+// round(validationFraction · numSongs), at most maxValidationSongs and numSongs − 1, ≥ 0.
+int validationSplitSongs(const TrainOptions& train, int numSongs);
+
+// Trains `model` on `data` and calibrates it (model.calibration; left empty when options.folds
+// is 0, on error or when cancelled), choosing the source (CalibrationSource):
+// - options.folds == 0: trainModel() alone, uncalibrated;
+// - a validation split of ≥ kMinValidationSplitSongs songs (validationSplitSongs), or
+//   options.folds < 2, or fewer songs than folds: trainModel() then calibrateModel() with its
+//   HeldOutModel (ValidationSplit; CrossFitting for the small cases);
+// - train.validationFraction == 0 (no early stopping asked): trainModel() for train.epochs, then
+//   calibrateModel() cross-fitted with folds trained as long (CrossFitting);
+// - otherwise CrossValidation: the songs (shuffled with the seed) fall into options.folds parts of
+//   ⌈|S| / folds⌉ (at most options.maxSongs songs held out in all, as gatherCalibrationData); fold
+//   k's model is trainModel() on all songs with part k as its validation split (seed + k + 1;
+//   early stopping with train.patience, no refit) and scores part k, as gatherCalibrationData
+//   scores a part; then `model` is trainModel() on all songs for max(1, round(mean of the folds'
+//   TrainReport::meanBestEpoch)) epochs (no validation, no early stopping), and the fits are
+//   fitted on the folds' scores. No model is trained after `model`.
+// Invalid `train` options: training.error names the parameter; invalid `options`:
+// calibration.error does; nothing is trained then. `progress` sees every epoch of every model, its
+// message naming the model, on one count: epoch rises through the folds (each fold's bound after
+// the one before; a fold that stops early skips the rest of its share) and the final model, and
+// epochs is the end. Thread rules: blocks the caller; `progress` is called on the calling
+// thread or, with a stack of blocks run side by side, under trainModel()'s lock from its worker
+// threads, never concurrently; `cancel` may be set from any thread (then training.cancelled or
+// calibration.cancelled is true and `model` must not be used).
+CalibratedTraining trainCalibratedModel(
+    const TrainingSet& data, std::span<const int> songAlbum, const TrainOptions& train,
+    const CalibrationOptions& options, JointModel& model,
+    const std::function<void(const TrainProgress&)>& progress = {},
+    const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace songspace::core

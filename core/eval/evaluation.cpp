@@ -156,20 +156,20 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   result.testSongs = static_cast<int>(split.testSongs.size());
 
   JointModel model;
-  HeldOutModel heldOut;
-  result.training = trainModel(train, options.train, model, {}, nullptr, &heldOut);
-  if (!result.training.error.empty()) {
-    result.error = "training failed: " + result.training.error;
-    return result;
-  }
   {
     std::vector<int> trainAlbum;
     if (options.songAlbum.size() == static_cast<std::size_t>(all.numSongs())) {
       for (const int song : split.trainSongs)
         trainAlbum.push_back(options.songAlbum[static_cast<std::size_t>(song)]);
     }
-    result.calibration = calibrateModel(train, trainAlbum, options.train, options.calibration,
-                                        model, {}, nullptr, &heldOut);
+    CalibratedTraining trained =
+        trainCalibratedModel(train, trainAlbum, options.train, options.calibration, model);
+    result.training = std::move(trained.training);
+    result.calibration = std::move(trained.calibration);
+    if (!result.training.error.empty()) {
+      result.error = "training failed: " + result.training.error;
+      return result;
+    }
     if (!result.calibration.error.empty()) {
       result.error = "calibration failed: " + result.calibration.error;
       return result;

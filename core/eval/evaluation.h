@@ -23,7 +23,8 @@ struct EvalOptions {
   double holdoutFraction = kHoldoutFraction.defaultValue;
   std::uint64_t seed = base::kSeedSpec.defaultValue;
   TrainOptions train;  // the same options `train` uses
-  // Fitted on the training part only (cross-fitting inside it), as `train` does on the library.
+  // Fitted on the training part only (trainCalibratedModel inside it), as `train` does on the
+  // library.
   CalibrationOptions calibration;
   int knnNeighbours = kKnnNeighbours.defaultValue;
   int knnArtistSongs = kKnnArtistSongs.defaultValue;
@@ -109,10 +110,10 @@ struct EvalResult {
   double seconds = 0;
 };
 
-// Splits, trains the model with trainModel() on the training part only, calibrates it there
-// (calibrateModel(), unless options.calibration.folds == 0), and ranks for every task with data
-// (the model's tags by calibrated probability when calibrated: Platt's per-tag intercept carries
-// the tag's frequency into the order; every other ranking is unchanged by its monotone
+// Splits, trains and calibrates the model on the training part only (trainCalibratedModel(), as
+// the train job does: uncalibrated when options.calibration.folds == 0), and ranks for every task
+// with data (the model's tags by calibrated probability when calibrated: Platt's per-tag intercept
+// carries the tag's frequency into the order; every other ranking is unchanged by its monotone
 // calibration):
 // - tags / artist: held-out songs whose labels occur in training rank the labels seen in
 //   training;

@@ -142,9 +142,16 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   model.info["codebook_id"] = std::to_string(loaded.codebookId);
   model.info["created_at"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
   model.info["songs"] = std::to_string(result.songs);
-  core::HeldOutModel heldOut;
-  result.report = core::trainModel(dataset.data, options.train, model, options.progress,
-                                   options.cancel, &heldOut);
+  const auto trainingStart = std::chrono::steady_clock::now();
+  core::CalibratedTraining trained =
+      core::trainCalibratedModel(dataset.data, dataset.songAlbum, options.train,
+                                 options.calibration, model, options.progress, options.cancel);
+  result.trainingSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - trainingStart).count() -
+      trained.calibration.seconds;
+  result.report = std::move(trained.training);
+  result.foldBestEpochs = std::move(trained.foldBestEpochs);
+  result.calibration = std::move(trained.calibration);
   if (result.report.cancelled) {
     result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");
     return result;
@@ -155,21 +162,6 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                                           "training failed: " + result.report.error);
     return result;
   }
-
-  std::function<void(const core::CalibrationProgress&)> calibrationProgress;
-  if (options.progress) {
-    calibrationProgress = [&](const core::CalibrationProgress& p) {
-      core::TrainProgress q;
-      q.epoch = p.fold;
-      q.epochs = p.folds;
-      q.validationScore = result.report.bestValidationScore;
-      q.message = "calibrating: model " + std::to_string(p.fold) + " of " + std::to_string(p.folds);
-      options.progress(q);
-    };
-  }
-  result.calibration =
-      core::calibrateModel(dataset.data, dataset.songAlbum, options.train, options.calibration,
-                           model, calibrationProgress, options.cancel, &heldOut);
   if (result.calibration.cancelled) {
     result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");
     return result;

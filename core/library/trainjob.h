@@ -46,6 +46,12 @@ struct TrainJobResult {
   core::CalibrationReport calibration;
   int songs = 0, artists = 0, tags = 0, similarSongPairs = 0, similarArtistPairs = 0;
   double wallSeconds = 0;
+  // Wall time of training all its models (cross-validation's fold models included), without the
+  // calibration's own work (calibration.seconds), loading, novelty or saving. Seconds.
+  double trainingSeconds = 0;
+  // Cross-validation (calibration.source): the epoch each fold model's early stopping chose,
+  // averaged over its blocks, in fold order; the model trains for the rounded mean. Else empty.
+  std::vector<double> foldBestEpochs;
   // Non-fatal failures after the model was saved (e.g. predicted tags not committed).
   std::vector<std::string> warnings;
   // The library's tags and artists this model does not learn, with the reason (by name); also
@@ -58,8 +64,9 @@ QJsonArray leftOutToJson(const std::vector<core::LeftOutLabel>& labels);
 std::vector<core::LeftOutLabel> leftOutFromJson(const QJsonArray& array);
 
 // Trains the joint space from everything the catalog knows (after a scan), calibrates it on songs
-// it did not train on (core::calibrateModel: the validation split, or cross-fitting for a small
-// library, whose progress reports the folds after the epochs) and stores the model beside the
+// it did not train on (core::trainCalibratedModel: the validation split, or for a small library
+// cross-validation, whose fold models choose the epochs of the model trained on all songs after
+// them; progress reports every epoch of every model) and stores the model beside the
 // catalog (atomically), with the codebook and feature normalisation needed to embed a new file,
 // and each training song's novelty distances (core::JointModel::songNovelty, measured on
 // options.train.threads threads; cancellable), so that loading the model does not measure them.

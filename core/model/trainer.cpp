@@ -359,6 +359,20 @@ double validationScore(const TrainingPlan& plan, const sgd::Parameters& p, float
   return tasks ? sum / tasks : -1.0;  // -1: nothing to validate on
 }
 
+// Empty when `songs` can be a validation split of `data` (trainModel), else why not.
+std::string validateValidationSongs(const TrainingSet& data, std::span<const int> songs) {
+  if (songs.empty()) return {};
+  if (static_cast<int>(songs.size()) >= data.numSongs())
+    return "the validation songs must leave at least one song to train on";
+  for (std::size_t i = 0; i < songs.size(); ++i) {
+    if (songs[i] < 0 || songs[i] >= data.numSongs())
+      return "validation song " + std::to_string(songs[i]) + " is not a song of the training set";
+    if (i > 0 && songs[i] <= songs[i - 1])
+      return "the validation songs must be ascending and distinct";
+  }
+  return {};
+}
+
 // The refit pays only while the held-out songs are the whole validation fraction (trainer.h).
 bool refitWanted(const TrainOptions& o, const TrainingSet& data) {
   return o.refitOnAllSongs &&
@@ -436,18 +450,21 @@ std::string TrainOptions::validate() const {
 // One block: the whole space when options.subspaces == 1.
 // `holdoutSeed` draws the validation split (the stack's, shared by its blocks); `heldOut`, when
 // given, receives that split and the parameters chosen on it.
+// `fixedValidation`: the caller's validation split (trainModel), empty for the drawn one.
 static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& options,
                                std::uint64_t holdoutSeed, JointModel& model,
                                const std::function<void(const TrainProgress&)>& progress,
-                               const std::atomic<bool>* cancel, HeldOutModel* heldOut) {
+                               const std::atomic<bool>* cancel, HeldOutModel* heldOut,
+                               std::span<const int> fixedValidation) {
   TrainReport report;
   report.error = options.validate();
   if (report.error.empty()) report.error = validateData(data);
+  if (report.error.empty()) report.error = validateValidationSongs(data, fixedValidation);
   if (!report.error.empty()) return report;
 
   initialise(model, data, options);
-  const TrainingPlan plan(data, options.validationFraction, options.maxValidationSongs,
-                          holdoutSeed);
+  const TrainingPlan plan(data, options.validationFraction, options.maxValidationSongs, holdoutSeed,
+                          fixedValidation);
   Shared shared;
   shared.plan = &plan;
   shared.options = &options;
@@ -578,8 +595,9 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
     heldOut->T = bestT;
     heldOut->bestEpoch = report.bestEpoch;
   }
-  if (refitWanted(options, data) && !report.cancelled && report.bestEpoch > 0 &&
-      !plan.validationSongs().empty() && report.bestValidationScore >= 0) {
+  report.meanBestEpoch = report.bestEpoch;
+  if (fixedValidation.empty() && refitWanted(options, data) && !report.cancelled &&
+      report.bestEpoch > 0 && !plan.validationSongs().empty() && report.bestValidationScore >= 0) {
     TrainOptions refit = options;
     refit.validationFraction = 0;
     refit.patience = 0;
@@ -597,7 +615,7 @@ static TrainReport trainSingle(const TrainingSet& data, const TrainOptions& opti
       };
     }
     const TrainReport second =
-        trainSingle(data, refit, holdoutSeed, model, refitProgress, cancel, nullptr);
+        trainSingle(data, refit, holdoutSeed, model, refitProgress, cancel, nullptr, {});
     report.negativesScored += second.negativesScored;
     report.maxNegativesScoredInStep =
         std::max(report.maxNegativesScoredInStep, second.maxNegativesScoredInStep);
@@ -640,16 +658,19 @@ int subspacesForLibrary(const TrainOptions& options, int numSongs) {
 
 TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, JointModel& model,
                        const std::function<void(const TrainProgress&)>& progress,
-                       const std::atomic<bool>* cancel, HeldOutModel* heldOut) {
+                       const std::atomic<bool>* cancel, HeldOutModel* heldOut,
+                       std::span<const int> validationSongs) {
   TrainReport report;
   report.error = requested.validate();
+  if (report.error.empty()) report.error = validateValidationSongs(data, validationSongs);
   if (!report.error.empty()) return report;
   if (heldOut) *heldOut = HeldOutModel{};
   TrainOptions options = requested;
   options.subspaces = subspacesForLibrary(requested, data.numSongs());
   const std::uint64_t holdoutSeed = options.seed ^ kHoldoutStream;
   if (options.subspaces == 1) {
-    report = trainSingle(data, options, holdoutSeed, model, progress, cancel, heldOut);
+    report =
+        trainSingle(data, options, holdoutSeed, model, progress, cancel, heldOut, validationSongs);
     report.subspaces = 1;
     model.info["subspaces"] = "1";
     return report;
@@ -676,7 +697,8 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, J
   // Progress: every epoch of every block (search and refit) is one step of an upper bound.
   std::mutex progressMutex;
   int stepsDone = 0;
-  const int stepBound = m * options.epochs * (refitWanted(options, data) ? 2 : 1);
+  const int stepBound =
+      m * options.epochs * (validationSongs.empty() && refitWanted(options, data) ? 2 : 1);
   auto blockProgress = [&](int block) -> std::function<void(const TrainProgress&)> {
     if (!progress) return {};
     return [&, block](const TrainProgress& p) {
@@ -694,7 +716,7 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, J
     for (int i = next++; i < m; i = next++) {
       const auto b = static_cast<std::size_t>(i);
       reports[b] = trainSingle(data, blockOptions[b], holdoutSeed, blocks[b], blockProgress(i),
-                               cancel, heldOut ? &blockHeldOut[b] : nullptr);
+                               cancel, heldOut ? &blockHeldOut[b] : nullptr, validationSongs);
       if (!reports[b].error.empty() || reports[b].cancelled) next = m;  // the others stop too
     }
   };
@@ -746,6 +768,7 @@ TrainReport trainModel(const TrainingSet& data, const TrainOptions& requested, J
     report.stepsPerEpoch = reports[b].stepsPerEpoch;
     report.refit = reports[b].refit;
     report.bestEpoch = std::max(report.bestEpoch, reports[b].bestEpoch);
+    report.meanBestEpoch += static_cast<double>(reports[b].bestEpoch) / m;
     validation += reports[b].bestValidationScore / m;
     report.negativesScored += reports[b].negativesScored;
     report.maxNegativesScoredInStep =

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -193,7 +194,10 @@ struct TrainProgress {
 
 struct TrainReport {
   int epochsRun = 0;
-  int bestEpoch = 0;
+  int bestEpoch = 0;  // of the longest block when subspaces > 1
+  // The epoch early stopping chose, averaged over the blocks (= bestEpoch for one block); 0 when
+  // none was chosen. Cross-validation averages it over folds (core/eval/crossfit.h).
+  double meanBestEpoch = 0;
   double bestValidationScore = 0;
   std::vector<double> validationHistory;
   double examplesPerSecond = 0;
@@ -229,9 +233,17 @@ struct HeldOutModel {
 // training example, then makes one WARP (or AUC) update; every column touched is projected back
 // onto the ball of radius C. model.features/codebook/names are left as the caller set them; V, A, T
 // are (re)initialised from the seed. `heldOut`, when given, receives the run's HeldOutModel.
+// `validationSongs`, when not empty, is the validation split instead of the drawn one (every
+// block's; validationFraction and maxValidationSongs are then ignored): ascending, distinct
+// indices into data's songs, fewer than all of them (else the report's error says why). Such a
+// run never refits on all songs, whatever refitOnAllSongs says: its songs are held out so that a
+// caller can score them (cross-validation, core/eval/crossfit.h), and the model returned is the
+// one early stopping chose on them. Thread rules: blocks the caller; `data` and `validationSongs`
+// must not change meanwhile.
 TrainReport trainModel(const TrainingSet& data, const TrainOptions& options, JointModel& model,
                        const std::function<void(const TrainProgress&)>& progress = {},
-                       const std::atomic<bool>* cancel = nullptr, HeldOutModel* heldOut = nullptr);
+                       const std::atomic<bool>* cancel = nullptr, HeldOutModel* heldOut = nullptr,
+                       std::span<const int> validationSongs = {});
 
 // The number of blocks trainModel() stacks for `options` on a library of `numSongs` songs:
 // options.subspaces when > 0, else kSmallLibrarySubspaces below kLargeLibrarySongs songs and

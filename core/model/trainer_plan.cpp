@@ -16,23 +16,25 @@ void sortUnique(std::vector<int>& v) {
 }  // namespace
 
 TrainingPlan::TrainingPlan(const TrainingSet& data, double validationFraction, int maxHeldOut,
-                           std::uint64_t seed)
+                           std::uint64_t seed, std::span<const int> fixedValidation)
     : m_data(&data) {
   const int numSongs = data.numSongs();
-  std::vector<int> order(static_cast<std::size_t>(numSongs));
-  for (int i = 0; i < numSongs; ++i) order[static_cast<std::size_t>(i)] = i;
-  base::Xoshiro256 rng(seed);
-  for (int i = numSongs - 1; i > 0; --i)  // Fisher–Yates
-    std::swap(order[static_cast<std::size_t>(i)],
-              order[base::uniformBelow(rng, static_cast<std::uint32_t>(i + 1))]);
-  const int held = std::clamp(static_cast<int>(std::lround(validationFraction * numSongs)), 0,
-                              std::max(0, std::min(maxHeldOut, numSongs - 1)));
-  std::vector<char> isTrain(static_cast<std::size_t>(numSongs), 1);
-  for (int i = 0; i < held; ++i) {
-    m_validationSongs.push_back(order[static_cast<std::size_t>(i)]);
-    isTrain[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] = 0;
+  if (fixedValidation.empty()) {
+    std::vector<int> order(static_cast<std::size_t>(numSongs));
+    for (int i = 0; i < numSongs; ++i) order[static_cast<std::size_t>(i)] = i;
+    base::Xoshiro256 rng(seed);
+    for (int i = numSongs - 1; i > 0; --i)  // Fisher–Yates
+      std::swap(order[static_cast<std::size_t>(i)],
+                order[base::uniformBelow(rng, static_cast<std::uint32_t>(i + 1))]);
+    const int held = std::clamp(static_cast<int>(std::lround(validationFraction * numSongs)), 0,
+                                std::max(0, std::min(maxHeldOut, numSongs - 1)));
+    m_validationSongs.assign(order.begin(), order.begin() + held);
+  } else {
+    m_validationSongs.assign(fixedValidation.begin(), fixedValidation.end());
   }
   std::sort(m_validationSongs.begin(), m_validationSongs.end());
+  std::vector<char> isTrain(static_cast<std::size_t>(numSongs), 1);
+  for (const int s : m_validationSongs) isTrain[static_cast<std::size_t>(s)] = 0;
   for (int s = 0; s < numSongs; ++s)
     if (isTrain[static_cast<std::size_t>(s)]) m_trainSongs.push_back(s);
 

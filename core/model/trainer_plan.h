@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -23,9 +24,10 @@ struct TaskExamples {
 class TrainingPlan {
  public:
   // Holds out round(validationFraction · |S|) songs, at most maxHeldOut and |S| − 1, chosen with
-  // `seed`.
+  // `seed`; or, when `fixedValidation` is non-empty, exactly those songs (ascending, distinct,
+  // each in [0, |S|), fewer than |S|: validateValidationSongs()).
   TrainingPlan(const TrainingSet& data, double validationFraction, int maxHeldOut,
-               std::uint64_t seed);
+               std::uint64_t seed, std::span<const int> fixedValidation = {});
 
   const TrainingSet& data() const { return *m_data; }
   const TaskExamples& task(Task t) const { return m_tasks[static_cast<int>(t)]; }
