@@ -3,6 +3,7 @@
 // for songs added or re-analysed since the training (issue 16: not 14 s per check at every start).
 #include <QtTest>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,57 @@ class ModelSessionTest : public QObject {
     QCOMPARE(reloaded->model->noveltyMeasuredAtLoad(), 2);
     QVERIFY(reloaded->model->noveltyOfFile(changed).novel());
     compareWithMeasured(*reloaded->model, library.catalogPath);
+  }
+
+  // A library large enough for load() to split its songs across threads (≥ 2 × 1 024) gives every
+  // song the embedding, top tag and novelty the one-song path gives it, bit for bit.
+  void largeLibraryLoadsAsSongBySong() {
+    testdata::Library library = testdata::buildLibrary(true);
+    QVERIFY2(library.error.isEmpty(), qPrintable(library.error));
+    {
+      base::Status status;
+      auto catalog =
+          core::Catalog::open(QFile::encodeName(library.catalogPath).toStdString(), &status);
+      QVERIFY2(catalog, status.message.c_str());
+      const int codebookId = catalog->latestCodebook()->id;
+      const std::vector<core::SongRow> songs = catalog->songs();
+      std::mt19937 rng(5);
+      QVERIFY(catalog->beginBatch().ok());
+      for (int i = 0; i < 2200; ++i) {
+        const core::SongRow& like = songs[static_cast<std::size_t>(i) % songs.size()];
+        core::AnalysisRecord record;
+        record.info = like.info;
+        record.features = testdata::syntheticFeatures(i % testdata::kArtists, rng);
+        record.codebookId = codebookId;
+        const std::string path =
+            (library.dir->path() + QStringLiteral("/music/more/%1.wav").arg(i)).toStdString();
+        QVERIFY(catalog->storeAnalysis(path, {5000 + i, 1}, 1, record).ok());
+      }
+      QVERIFY(catalog->commitBatch().ok());
+    }
+    base::Status loaded;
+    const auto snapshot = library::LibrarySnapshot::load(library.catalogPath, &loaded);
+    QVERIFY2(snapshot && snapshot->hasModel(), loaded.message.c_str());
+    const library::ModelSession& session = *snapshot->model;
+    QVERIFY(session.songCount() > 2 * 1024);
+    const core::JointModel& model = session.model();
+    base::Status status;
+    const auto catalog =
+        core::Catalog::open(QFile::encodeName(library.catalogPath).toStdString(), &status);
+    QVERIFY2(catalog, status.message.c_str());
+    for (const core::SongFeatures& song :
+         catalog->loadFeatures(std::stoi(model.info.at("codebook_id")))) {
+      const int row = session.rowOfFile(song.fileId);
+      QVERIFY(row >= 0);
+      const Eigen::VectorXf expected = model.embedSong(model.features.transform(song.features));
+      QVERIFY2(session.songEmbeddings().col(row) == expected,
+               qPrintable(QStringLiteral("file %1").arg(song.fileId)));
+      const std::vector<core::Scored> top = model.predictTagProbabilities(expected, 1);
+      const library::ModelSession::TopTag got = session.topTagOfFile(song.fileId);
+      QCOMPARE(got.tag, top.front().index);
+      QCOMPARE(got.probability, top.front().score);
+    }
+    compareWithMeasured(session, library.catalogPath);
   }
 };
 

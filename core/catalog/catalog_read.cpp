@@ -57,6 +57,12 @@ std::vector<SongRow> Catalog::songs(bool includeMissing) const {
   Stmt s(m_db, std::string(kSongColumns) + (includeMissing ? "" : "WHERE f.state != 2 ") +
                    "ORDER BY f.id");
   std::vector<SongRow> rows;
+  {
+    // Reserved: growing by doubling moved and page-faulted ~50 MB of rows at 10⁵ songs.
+    Stmt count(m_db, std::string("SELECT count(*) FROM files") +
+                         (includeMissing ? "" : " WHERE state != 2"));
+    if (count.next()) rows.reserve(static_cast<std::size_t>(count.int64At(0)));
+  }
   while (s.next()) rows.push_back(songFrom(s));
   m_lastStatus = s.status();
   return rows;

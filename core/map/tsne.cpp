@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
+#include "core/base/parallelranges.h"
 #include "core/base/random.h"
 #include "core/map/projection.h"
 #include "core/map/tsneaffinity.h"
@@ -191,26 +191,14 @@ Eigen::MatrixXf scaledLayout(const Eigen::MatrixXf& initial, bool keepScale, std
 }
 
 int workerThreads() {
-  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
+  return base::hardwareThreads();
 }
 
-// Runs body(begin, end) over [0, n) split across the hardware threads. Each index is written by
-// exactly one thread, so results do not depend on the thread count.
+// Runs body(begin, end) over [0, n) split across the hardware threads (alone below 2 048 points).
+// Each index is written by exactly one thread, so results do not depend on the thread count.
 template <typename Body>
 void parallelFor(int n, const Body& body) {
-  const int threads = workerThreads();
-  if (threads == 1 || n < 2048) {
-    body(0, n);
-    return;
-  }
-  std::vector<std::jthread> workers;
-  const int chunk = (n + threads - 1) / threads;
-  for (int t = 1; t < threads; ++t) {
-    const int begin = std::min(n, t * chunk);
-    const int end = std::min(n, begin + chunk);
-    workers.emplace_back([&body, begin, end] { body(begin, end); });
-  }
-  body(0, std::min(n, chunk));
+  base::parallelRanges(n, n < 2048 ? 1 : workerThreads(), 1, body);
 }
 
 base::Status checkInput(int n, const TsneParameters& parameters) {

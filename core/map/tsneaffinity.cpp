@@ -15,6 +15,8 @@
 #define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
+#include "core/base/parallelranges.h"
+
 namespace songspace::core {
 
 namespace {
@@ -47,17 +49,10 @@ class SquaredL2 final : public hnswlib::SpaceInterface<float> {
   std::size_t dimension_;
 };
 
-// Runs body(begin, end) over [0, n) split into `threads` contiguous parts (fewer when n is
-// small); each index belongs to one part, so results do not depend on the thread count.
+// body(begin, end) over [0, n) on up to `threads` threads, at least 1 024 rows each.
 template <typename Body>
 void runRows(int n, int threads, const Body& body) {
-  threads = std::clamp(threads, 1, std::max(1, n / 1024));
-  const int chunk = (n + threads - 1) / threads;
-  std::vector<std::jthread> workers;
-  for (int t = 1; t < threads; ++t)
-    workers.emplace_back(
-        [&body, n, t, chunk] { body(std::min(n, t * chunk), std::min(n, (t + 1) * chunk)); });
-  body(0, std::min(n, chunk));
+  base::parallelRanges(n, threads, 1024, body);
 }
 
 }  // namespace

@@ -57,34 +57,42 @@ FeatureSpace FeatureSpace::fit(const std::vector<RawSongFeatures>& songs, int co
 }
 
 Eigen::SparseVector<float> FeatureSpace::transform(const RawSongFeatures& song) const {
+  std::vector<int> columns;
+  std::vector<float> values;
+  transformInto(song, columns, values);
+  Eigen::SparseVector<float> out(dimension());
+  out.reserve(static_cast<Eigen::Index>(columns.size()));
+  for (std::size_t i = 0; i < columns.size(); ++i) out.insertBack(columns[i]) = values[i];
+  return out;
+}
+
+int FeatureSpace::transformInto(const RawSongFeatures& song, std::vector<int>& columns,
+                                std::vector<float>& values) const {
+  const std::size_t first = columns.size();
   std::vector<std::pair<std::uint32_t, float>> counts = song.codewordCounts;
   std::sort(counts.begin(), counts.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
 
   const int summaryDim = summaryDimension();
-  Eigen::SparseVector<float> out(dimension());
-  out.reserve(static_cast<Eigen::Index>(counts.size()) + summaryDim);
-
   // tf (raw count) · idf, then L2-normalised so loud/long songs weigh the same as short ones.
   double squaredNorm = 0.0;
-  std::vector<std::pair<int, float>> weighted;
-  weighted.reserve(counts.size());
   std::uint32_t previous = 0;
   for (const auto& [codeword, count] : counts) {
     if (codeword >= static_cast<std::uint32_t>(codewords) || !(count > 0)) continue;
     const float value = count * idf[static_cast<Eigen::Index>(codeword)];
-    if (!weighted.empty() && codeword == previous) {
-      weighted.back().second += value;  // duplicate entries are summed, not dropped
+    if (columns.size() > first && codeword == previous) {
+      values.back() += value;  // duplicate entries are summed, not dropped
     } else {
-      weighted.emplace_back(static_cast<int>(codeword), value);
+      columns.push_back(static_cast<int>(codeword));
+      values.push_back(value);
     }
     previous = codeword;
   }
-  for (const auto& entry : weighted)
-    squaredNorm += static_cast<double>(entry.second) * entry.second;
+  for (std::size_t i = first; i < values.size(); ++i)
+    squaredNorm += static_cast<double>(values[i]) * values[i];
   const double invNorm = squaredNorm > 0 ? 1.0 / std::sqrt(squaredNorm) : 0.0;
-  for (const auto& [index, value] : weighted)
-    out.insertBack(index) = static_cast<float>(value * invNorm);
+  for (std::size_t i = first; i < values.size(); ++i)
+    values[i] = static_cast<float>(values[i] * invNorm);
 
   // Standardised summary, scaled by summaryWeight / sqrt(dim) so that its expected L2 norm is about
   // summaryWeight whatever the block's size. A missing or mismatched block sits at the mean (0).
@@ -95,10 +103,11 @@ Eigen::SparseVector<float> FeatureSpace::transform(const RawSongFeatures& song) 
       const float z =
           present ? (song.summary[static_cast<std::size_t>(i)] - summaryMean[i]) * summaryInvStd[i]
                   : 0.0f;
-      out.insertBack(codewords + i) = z * scale;
+      columns.push_back(codewords + i);
+      values.push_back(z * scale);
     }
   }
-  return out;
+  return static_cast<int>(columns.size() - first);
 }
 
 }  // namespace songspace::core

@@ -30,6 +30,10 @@ struct FeatureSpace {
   static FeatureSpace fit(const std::vector<RawSongFeatures>& songs, int codewords,
                           float summaryWeight = 0.5f);
   Eigen::SparseVector<float> transform(const RawSongFeatures& song) const;
+  // transform() appended to `columns` / `values` (ascending columns, the same values), for
+  // building many songs' rows without a vector per song; returns the entries appended.
+  int transformInto(const RawSongFeatures& song, std::vector<int>& columns,
+                    std::vector<float>& values) const;
 };
 
 }  // namespace songspace::core

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/base/parallelranges.h"
+
 namespace songspace::core {
 
 namespace {
@@ -64,15 +66,17 @@ Eigen::VectorXf JointModel::embedSong(const Eigen::SparseVector<float>& x) const
   return e;
 }
 
-Eigen::MatrixXf JointModel::embedSongs(const SparseRows& songs) const {
+Eigen::MatrixXf JointModel::embedSongs(const SparseRows& songs, int threads) const {
   Eigen::MatrixXf out = Eigen::MatrixXf::Zero(V.rows(), songs.rows());
-  for (Eigen::Index row = 0; row < songs.rows(); ++row) {
-    auto e = out.col(row);
-    for (SparseRows::InnerIterator it(songs, row); it; ++it) {
-      if (it.index() < V.cols()) e.noalias() += it.value() * V.col(it.index());
+  base::parallelRanges(static_cast<int>(songs.rows()), threads, 1024, [&](int begin, int end) {
+    for (int row = begin; row < end; ++row) {
+      auto e = out.col(row);
+      for (SparseRows::InnerIterator it(songs, row); it; ++it) {
+        if (it.index() < V.cols()) e.noalias() += it.value() * V.col(it.index());
+      }
+      projectOntoBall(e, maxNorm);
     }
-    projectOntoBall(e, maxNorm);
-  }
+  });
   return out;
 }
 

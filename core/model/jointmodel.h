@@ -74,8 +74,9 @@ class JointModel {
 
   // Φ_song(x) = V x, projected onto the ball of radius maxNorm.
   Eigen::VectorXf embedSong(const Eigen::SparseVector<float>& x) const;
-  // All songs at once: d × N.
-  Eigen::MatrixXf embedSongs(const SparseRows& songs) const;
+  // All songs at once: d × N, the rows split across up to `threads` threads (each column is
+  // computed by one thread, so the result is the same for any count).
+  Eigen::MatrixXf embedSongs(const SparseRows& songs, int threads = 1) const;
 
   // The five rankings. songEmbedding is a column of embedSong(s); songEmbeddings is d × N.
   std::vector<Scored> predictTags(const Eigen::VectorXf& songEmbedding, int k) const;
