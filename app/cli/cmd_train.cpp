@@ -94,7 +94,9 @@ int run(const QStringList& rawArgs) {
       {QStringLiteral("calibrated"), fitted.has_value()}};
   if (!result.foldBestEpochs.empty()) {
     QJsonArray epochs;
-    for (const double e : result.foldBestEpochs) epochs.append(e);
+    // Each a mean over the stack's blocks: 1.7, not 1.7000000000000002.
+    for (const double e : result.foldBestEpochs)
+      epochs.append(QString::number(e, 'g', 6).toDouble());
     calibration.insert(QStringLiteral("fold_best_epochs"), epochs);
   }
   if (fitted) {
