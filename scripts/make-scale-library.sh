@@ -31,7 +31,7 @@ make_one() {
   local i=$1 dir=$2 artists=$3 seconds=$4
   local artist=$((i % artists))
   local genre=$((artist % 20))
-  local album=$((i / 10 % 1000))
+  local album=$((i / artists / 10))  # the artist's songs in order, 10 an album
   local waves=(sine square triangle sawtooth)
   local noises=(whitenoise pinknoise brownnoise)
   local wave=${waves[$((artist % 4))]}
@@ -47,7 +47,7 @@ make_one() {
   if ((i % 10 == 0)); then genres="Genre $genre;Genre $(((genre + 1) % 20))"; fi
   sox -q -n -r 22050 -c 1 -b 16 \
     --comment "ARTIST=Artist $artist" --add-comment "ALBUM=Album $album of Artist $artist" \
-    --add-comment "TITLE=Song $i" --add-comment "TRACKNUMBER=$((i % 10 + 1))" \
+    --add-comment "TITLE=Song $i" --add-comment "TRACKNUMBER=$((i / artists % 10 + 1))" \
     --add-comment "GENRE=$genres" -t flac "$out.tmp" \
     synth "$seconds" "$wave" "$freq" synth "$seconds" sine mix "$overtone" \
     synth "$seconds" "$noise" mix gain -n -3
