@@ -501,9 +501,7 @@ class CalibrationTest : public QObject {
     // of artist 0's songs), the probabilities on 4 000 new songs from the same source follow what
     // happens: artist 0's songs get about 0.75 for tag 0 and artist 1's about 0.25, not 1 and 0.
     // The bound is loose: the model trained on all 300 songs scores a little more sharply than
-    // the fold models the fits saw, and on this two-cluster toy that alone costs an ECE of
-    // 0.08-0.15 (the pipeline it replaces, a split search with a refit and folds after it, had
-    // the same: 0.08-0.13 over data seeds 5-10).
+    // the fold models the fits saw (the ECE it costs here: docs/experiments.md §7.1).
     const TrainingSet data = noisyTags(300, 5);
     JointModel model;
     const CalibratedTraining result =

@@ -190,15 +190,11 @@ Eigen::MatrixXf scaledLayout(const Eigen::MatrixXf& initial, bool keepScale, std
   return layout;
 }
 
-int workerThreads() {
-  return base::hardwareThreads();
-}
-
 // Runs body(begin, end) over [0, n) split across the hardware threads (alone below 2 048 points).
 // Each index is written by exactly one thread, so results do not depend on the thread count.
 template <typename Body>
 void parallelFor(int n, const Body& body) {
-  base::parallelRanges(n, n < 2048 ? 1 : workerThreads(), 1, body);
+  base::parallelRanges(n, n < 2048 ? 1 : base::hardwareThreads(), 1, body);
 }
 
 base::Status checkInput(int n, const TsneParameters& parameters) {
@@ -269,7 +265,7 @@ TsneResult tsneFromLayout(const Eigen::MatrixXf& points, const Eigen::MatrixXf& 
                             n > TsneParameters::kExactKnnMaxPoints);
   const SparseAffinities p = perplexityAffinities(
       points, perplexity, k, approximate ? KnnMethod::Approximate : KnnMethod::Exact,
-      workerThreads());
+      base::hardwareThreads());
   const double learningRate = parameters.learningRate > 0
                                   ? parameters.learningRate
                                   : std::max(n / parameters.exaggeration / 4.0, 50.0);
