@@ -8,6 +8,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <random>
 
 #include "core/catalog/catalog.h"
@@ -361,6 +362,10 @@ class EndToEndTest : public QObject {
     QCOMPARE(code, 0);
     const QJsonObject nearest = similar.value(QStringLiteral("results")).toArray()[0].toObject();
     QCOMPARE(nearest.value(QStringLiteral("artist")).toString(), QStringLiteral("Drone Unit"));
+    // The pair measure's probability, the same function of the score for every entry.
+    const double pairProbability = nearest.value(QStringLiteral("probability")).toDouble(-1);
+    QVERIFY2(pairProbability >= 0 && pairProbability <= 1,
+             qPrintable(QString::number(pairProbability)));
     // The tags both songs more likely have than not (calibrated), at most three; the drones'
     // own tag first.
     const auto why = nearest.value(QStringLiteral("why")).toArray();
@@ -524,21 +529,38 @@ class EndToEndTest : public QObject {
     QCOMPARE(results[0].toObject().value(QStringLiteral("rank")).toInt(), 1);
     QCOMPARE(results[0].toObject().value(QStringLiteral("name")).toString(),
              QStringLiteral("noise"));
-    for (int i = 1; i < results.size(); ++i) {
-      QVERIFY(results[i - 1].toObject().value(QStringLiteral("score")).toDouble() >=
-              results[i].toObject().value(QStringLiteral("score")).toDouble());
+    // Ranked by the calibrated probability, which the JSON gives beside the raw score (the two
+    // orders may differ: each tag has its own Platt fit).
+    for (int i = 0; i < results.size(); ++i) {
+      const QJsonValue p = results[i].toObject().value(QStringLiteral("probability"));
+      QVERIFY2(p.isDouble() && p.toDouble() >= 0 && p.toDouble() <= 1,
+               qPrintable(QString::number(i)));
+      QVERIFY(results[i].toObject().value(QStringLiteral("score")).isDouble());
+      if (i > 0)
+        QVERIFY(results[i - 1].toObject().value(QStringLiteral("probability")).toDouble() >=
+                p.toDouble());
+    }
+    {  // The text shows percentages, the top tag's first.
+      QProcess text;
+      text.start(QStringLiteral(SONGSPACE_CLI_PATH),
+                 {QStringLiteral("predict-tags"), held, QStringLiteral("--db"), db});
+      QVERIFY(text.waitForFinished(60000));
+      const QString printed = QString::fromUtf8(text.readAllStandardOutput());
+      const long top = std::lround(
+          100.0 * results[0].toObject().value(QStringLiteral("probability")).toDouble());
+      QVERIFY2(printed.contains(QStringLiteral("  1. %1 %  noise").arg(top, 5)),
+               qPrintable(printed));
     }
     const QJsonObject artist =
         runCli({QStringLiteral("predict-artist"), held, QStringLiteral("--db"), db,
                 QStringLiteral("--json"), QStringLiteral("-k"), QStringLiteral("1")},
                &code);
     QCOMPARE(code, 0);
-    QCOMPARE(artist.value(QStringLiteral("results"))
-                 .toArray()[0]
-                 .toObject()
-                 .value(QStringLiteral("name"))
-                 .toString(),
-             QStringLiteral("Burst Machine"));
+    const QJsonObject topArtist = artist.value(QStringLiteral("results")).toArray()[0].toObject();
+    QCOMPARE(topArtist.value(QStringLiteral("name")).toString(), QStringLiteral("Burst Machine"));
+    const double artistProbability = topArtist.value(QStringLiteral("probability")).toDouble(-1);
+    QVERIFY2(artistProbability > 0 && artistProbability <= 1,
+             qPrintable(QString::number(artistProbability)));
     // A missing file is an error with a message, not a crash.
     runCli({QStringLiteral("predict-tags"), QStringLiteral("/nonexistent.wav"),
             QStringLiteral("--db"), db},

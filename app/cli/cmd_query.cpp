@@ -1,12 +1,15 @@
 // songspace-cli predict-tags / predict-artist / similar-songs / similar-artists /
 // songs-for-artist: the five rankings of the joint space. Song lists name each song once (its
 // other files as alternatives); song and artist entries say which tags link them to the query.
+// A calibrated ranking is shown as probabilities in percent (tags, artist, similar songs and
+// artists; docs/design.md §3.1), its JSON giving `probability` in [0, 1] beside the raw `score`.
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
+#include <cmath>
 
 #include "app/cli/cliutil.h"
 #include "app/cli/command.h"
@@ -100,6 +103,10 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
           },
           discovery.duplicates, k, context.session.songCount(), queryRow);
       hits = songHitsOf(context.session, rows);
+      // The pair measure similar songs share with similar artists (docs/design.md §3.1).
+      if (model.calibration)
+        for (library::Hit& hit : hits)
+          hit.probability = model.calibration->pairProbability(hit.score);
     } else {
       hits = query == Query::Tags ? context.session.predictTags(queryPoint, k)
                                   : context.session.predictArtists(queryPoint, k);
@@ -121,6 +128,10 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   for (const library::Hit& hit : hits) {
     ++rank;
     QJsonObject entry{{QStringLiteral("rank"), rank}, {QStringLiteral("score"), hit.score}};
+    // Calibrated lists rank and show the probability; the raw score stays in the JSON.
+    if (hit.probability >= 0)
+      entry.insert(QStringLiteral("probability"),
+                   QString::number(hit.probability, 'g', 6).toDouble());
     QString text;
     std::vector<core::Scored> why;
     if (hit.fileId != 0) {
@@ -150,7 +161,11 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     }
     results.append(entry);
     if (!json) {
-      out << QStringLiteral("%1. %2  %3\n").arg(rank, 3).arg(hit.score, 7, 'f', 3).arg(text);
+      // "  1.   94 %  romantic classical" when calibrated, the raw score (a dot product) when not.
+      const QString shown =
+          hit.probability >= 0 ? QStringLiteral("%1 %").arg(std::lround(100.0 * hit.probability), 5)
+                               : QStringLiteral("%1").arg(hit.score, 7, 'f', 3);
+      out << QStringLiteral("%1. %2  %3\n").arg(rank, 3).arg(shown, 7).arg(text);
     }
   }
   if (json) {
