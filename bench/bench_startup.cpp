@@ -21,7 +21,9 @@
 // job thread loads it, model session included (snapshot_load).
 //   QT_QPA_PLATFORM=offscreen bench_startup --db FILE [--timeout S] [--query TEXT] [--rounds N]
 //                                           [--drop-map-cache]
-// --drop-map-cache deletes the catalog's cached map first (the start after a training).
+// --drop-map-cache deletes the catalog's cached map first, --drop-session-cache its session cache
+// ("<catalog>.session": the songs' embeddings, novelty and top tags); both together are the start
+// after a training. "session_cache" says whether the window's model came from that cache.
 // One JSON object on stdout; exit status 1 when the table was not filled within the timeout.
 #include <sys/resource.h>
 
@@ -45,6 +47,7 @@
 #include <QTimer>
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -53,6 +56,7 @@
 #include "core/library/librarysnapshot.h"
 #include "core/library/opencatalog.h"
 #include "core/library/projectionjob.h"
+#include "core/library/sessioncache.h"
 #include "ui/application.h"
 #include "ui/librarytablemodel.h"
 #include "ui/mainwindow.h"
@@ -227,7 +231,11 @@ int main(int argc, char* argv[]) {
   const QCommandLineOption dropCacheOption(
       QStringLiteral("drop-map-cache"),
       QStringLiteral("Delete the catalog's cached map first (the start after a training)."));
-  parser.addOptions({dbOption, timeoutOption, queryOption, roundsOption, dropCacheOption});
+  const QCommandLineOption dropSessionOption(
+      QStringLiteral("drop-session-cache"),
+      QStringLiteral("Delete the catalog's session cache first (the start after a training)."));
+  parser.addOptions(
+      {dbOption, timeoutOption, queryOption, roundsOption, dropCacheOption, dropSessionOption});
   parser.process(app);
   const QString path = QFileInfo(parser.value(dbOption)).absoluteFilePath();
   if (!parser.isSet(dbOption) || !QFileInfo::exists(path)) {
@@ -238,6 +246,9 @@ int main(int argc, char* argv[]) {
   const int rounds = std::max(1, parser.value(roundsOption).toInt());
   const QString cachePath = library::mapCachePathForCatalog(path);
   if (parser.isSet(dropCacheOption)) QFile::remove(cachePath);
+  if (parser.isSet(dropSessionOption))
+    std::filesystem::remove(library::sessionCachePathFor(QFile::encodeName(path).toStdString()));
+  std::optional<bool> sessionCache;
   const bool mapCache = QFileInfo::exists(cachePath);
 
   Marks marks;
@@ -253,7 +264,10 @@ int main(int argc, char* argv[]) {
     app.installEventFilter(&watch);
     QObject::connect(window.get(), &ui::MainWindow::snapshotShown, window.get(), [&] {
       const auto& snapshot = window->snapshot();
-      if (!marks.modelShown && snapshot && snapshot->hasModel()) marks.modelShown = nowMs();
+      if (!marks.modelShown && snapshot && snapshot->hasModel()) {
+        marks.modelShown = nowMs();
+        sessionCache = snapshot->model->loadedFromCache();
+      }
       if (marks.tableFilled || !snapshot || snapshot->songs.empty()) return;
       if (window->libraryView()->model()->rowCount() != static_cast<int>(snapshot->songs.size()))
         return;
@@ -355,6 +369,8 @@ int main(int argc, char* argv[]) {
       {QStringLiteral("songs"), marks.songs},
       {QStringLiteral("model"), hasModel},
       {QStringLiteral("map_cache"), mapCache},
+      {QStringLiteral("session_cache"),
+       sessionCache ? QJsonValue(*sessionCache) : QJsonValue(QJsonValue::Null)},
       {QStringLiteral("map_points"), marks.mapPoints},
       {QStringLiteral("application_ms"), std::round(appMs * 10) / 10},
       {QStringLiteral("window_shown_ms"), msOrNull(marks.windowShown)},

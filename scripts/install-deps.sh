@@ -14,7 +14,7 @@ packages=(
   # libraries (the fixed choices of docs/design.md §6)
   qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev qt6-svg-dev
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
-  libtag1-dev libkissfft-dev libeigen3-dev libsqlite3-dev libhnswlib-dev
+  libtag1-dev libkissfft-dev libeigen3-dev libsqlite3-dev libhnswlib-dev zlib1g-dev
   # runtime: audio playback backend for Qt Multimedia, a display server for headless runs
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
   xvfb xauth fonts-dejavu-core

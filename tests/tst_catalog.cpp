@@ -426,6 +426,54 @@ class CatalogTest : public QObject {
     QCOMPARE(c->touchSeen("/nowhere", {1, 1}, 1).error, base::ErrorCode::NotFound);
   }
 
+  // The features generation moves with every change loadFeatures() would see (a song analysed,
+  // re-analysed, failed, gone missing, revived) and with nothing else (tags, an unchanged rescan),
+  // and tells catalogs apart.
+  void featuresGenerationCountsFeatureChanges() {
+    auto c = openFresh();
+    auto generation = c->featuresGeneration();
+    QVERIFY(generation.has_value());
+    const auto moved = [&] {
+      const auto now = c->featuresGeneration();
+      const bool changed = now && now->features != generation->features;
+      if (now) {
+        if (now->catalog != generation->catalog) return false;  // never while open
+        generation = now;
+      }
+      return changed;
+    };
+    std::int64_t id = 0;
+    VERIFY_OK(c->storeAnalysis(pathOf(1), {1, 1}, 1, makeRecord(1), &id));
+    QVERIFY(moved());
+    VERIFY_OK(c->storeAnalysis(pathOf(2), {1, 1}, 1, makeRecord(2)));
+    QVERIFY(moved());
+    VERIFY_OK(c->storeAnalysis(pathOf(1), {1, 2}, 1, makeRecord(3)));  // re-analysed
+    QVERIFY(moved());
+    VERIFY_OK(c->setPredictedTags(id, {{"rock", 0.9f}}));
+    VERIFY_OK(c->addTag(id, "jazz", TagSource::User));
+    VERIFY_OK(c->setTrackField(id, "genre", {"jazz"}));
+    QVERIFY(!moved());
+    bool revived = false;
+    VERIFY_OK(c->touchSeen(pathOf(1), {1, 2}, 1, &revived));  // an unchanged rescan
+    QVERIFY(!moved());
+    int count = 0;
+    VERIFY_OK(c->markMissing({"/"}, {pathOf(1)}, &count));
+    QCOMPARE(count, 1);
+    QVERIFY(moved());
+    VERIFY_OK(c->touchSeen(pathOf(2), {1, 1}, 1, &revived));
+    QVERIFY(revived);
+    QVERIFY(moved());
+    VERIFY_OK(c->storeFailure(pathOf(2), {2, 2}, 1, 2, "damaged now"));
+    QVERIFY(moved());
+    QCOMPARE(c->loadFeatures().size(), std::size_t(1));
+    QVERIFY(!moved());
+    const std::int64_t identity = generation->catalog;
+    c.reset();
+    auto other = openFresh();
+    QVERIFY(other->featuresGeneration().has_value());
+    QVERIFY(other->featuresGeneration()->catalog != identity);
+  }
+
   void batches() {
     const auto path = freshPath();
     auto c = Catalog::open(path);

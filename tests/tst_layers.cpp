@@ -62,8 +62,7 @@ bool mayInclude(Layer from, Layer to) {
     case Layer::Library:
       return to == Layer::Base || to == Layer::Audio || to == Layer::Core;
     case Layer::Ui:
-      return to == Layer::Base || to == Layer::Audio || to == Layer::Core || to == Layer::Library;
-    case Layer::Cli:
+    case Layer::Cli:  // ui and the CLI are peers above the library operations
       return to == Layer::Base || to == Layer::Audio || to == Layer::Core || to == Layer::Library;
     case Layer::Gui:
       return to != Layer::Cli && to != Layer::Outside;
@@ -88,6 +87,7 @@ const ThirdParty kThirdParty[] = {
     {"^lib(av|sw)[a-z]*/", "FFmpeg", {Layer::Audio, Layer::Outside}},
     {"^kiss_fft", "KissFFT", {Layer::Audio, Layer::Outside}},
     {"^hnswlib/", "hnswlib", {Layer::Core, Layer::Outside}},
+    {"^zlib\\.h$", "zlib", {Layer::Base, Layer::Outside}},
     {"^Eigen/",
      "Eigen",
      {Layer::Audio, Layer::Core, Layer::Library, Layer::Ui, Layer::Cli, Layer::Gui,

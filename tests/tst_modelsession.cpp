@@ -2,6 +2,10 @@
 // stored in the model file (JointModel::songNovelty), judged again at load, measured at load only
 // for songs added or re-analysed since the training (issue 16: not 14 s per check at every start).
 #include <QtTest>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
 #include <map>
 #include <random>
 #include <string>
@@ -9,8 +13,10 @@
 
 #include "core/catalog/catalog.h"
 #include "core/library/datasetloader.h"
+#include "core/library/librarysnapshot.h"
 #include "core/library/modelsession.h"
 #include "core/library/paths.h"
+#include "core/library/sessioncache.h"
 #include "tests/librarytestdata.h"
 
 using namespace songspace;
@@ -55,6 +61,38 @@ void compareWithMeasured(const library::ModelSession& session, const QString& ca
     QCOMPARE(got.jointDistance, expected.jointDistance);
     QCOMPARE(got.tooShort, expected.tooShort);
   }
+}
+
+// Two sessions of one model hold the same songs with the same results, bit for bit.
+void compareSessions(const library::ModelSession& a, const library::ModelSession& b) {
+  QCOMPARE(a.songCount(), b.songCount());
+  QVERIFY(a.songEmbeddings() == b.songEmbeddings());
+  for (int row = 0; row < a.songCount(); ++row) {
+    const std::int64_t fileId = a.fileIdOfRow(row);
+    QCOMPARE(b.fileIdOfRow(row), fileId);
+    QCOMPARE(b.rowOfFile(fileId), row);
+    const core::Novelty x = a.noveltyOfRow(row), y = b.noveltyOfRow(row);
+    QCOMPARE(x.available, y.available);
+    QCOMPARE(x.scope, y.scope);
+    QCOMPARE(x.novel(), y.novel());
+    QCOMPARE(x.featureNovel, y.featureNovel);
+    QCOMPARE(x.jointNovel, y.jointNovel);
+    QCOMPARE(x.tooShort, y.tooShort);
+    QCOMPARE(x.featureDistance, y.featureDistance);
+    QCOMPARE(x.jointDistance, y.jointDistance);
+    QCOMPARE(x.featureThreshold, y.featureThreshold);
+    QCOMPARE(x.jointThreshold, y.jointThreshold);
+    QCOMPARE(x.durationSeconds, y.durationSeconds);
+    QCOMPARE(x.shortestSeconds, y.shortestSeconds);
+    QCOMPARE(x.neighbours, y.neighbours);
+    QCOMPARE(x.percentile, y.percentile);
+    QCOMPARE(a.topTagOfFile(fileId).tag, b.topTagOfFile(fileId).tag);
+    QCOMPARE(a.topTagOfFile(fileId).probability, b.topTagOfFile(fileId).probability);
+  }
+  const Eigen::VectorXf probe = a.songEmbeddings().col(0);
+  const auto first = a.similarSongs(probe, 5), second = b.similarSongs(probe, 5);
+  QCOMPARE(first.size(), second.size());
+  for (std::size_t i = 0; i < first.size(); ++i) QCOMPARE(first[i].fileId, second[i].fileId);
 }
 
 }  // namespace
@@ -104,6 +142,150 @@ class ModelSessionTest : public QObject {
     QCOMPARE(reloaded->model->noveltyMeasuredAtLoad(), 2);
     QVERIFY(reloaded->model->noveltyOfFile(changed).novel());
     compareWithMeasured(*reloaded->model, library.catalogPath);
+  }
+
+  // The session cache beside the catalog: a start with an unchanged model and unchanged songs reads
+  // the per-song results instead of computing them, and gets the same session; any change of the
+  // songs' features or of the model file, and a damaged, truncated or unwritable cache, make load()
+  // compute them again (and a readable place gets a fresh cache).
+  void sessionCacheGivesTheComputedSession() {
+    testdata::Library library = testdata::buildLibrary(true);
+    QVERIFY2(library.error.isEmpty(), qPrintable(library.error));
+    const std::filesystem::path catalogPath = QFile::encodeName(library.catalogPath).toStdString();
+    const std::filesystem::path modelPath =
+        QFile::encodeName(library::modelPathForCatalog(library.catalogPath)).toStdString();
+    const std::filesystem::path cachePath = library::sessionCachePathFor(catalogPath);
+    base::Status status;
+    auto catalog = core::Catalog::open(catalogPath, &status);
+    QVERIFY2(catalog, status.message.c_str());
+    std::filesystem::remove(cachePath);
+    const auto load = [&](bool fromCache) {
+      auto session = std::make_shared<library::ModelSession>();
+      const base::Status loaded = session->load(*catalog, modelPath, cachePath);
+      if (!loaded.ok()) qWarning("%s", loaded.message.c_str());
+      if (session->loadedFromCache() != fromCache) {
+        qWarning("loaded from cache: %d, expected %d", session->loadedFromCache(), fromCache);
+        return std::shared_ptr<library::ModelSession>{};
+      }
+      return session;
+    };
+    library::ModelSession plain;  // no cache at all
+    QVERIFY(plain.load(*catalog, modelPath).ok());
+    QVERIFY(!plain.loadedFromCache());
+    QVERIFY(!std::filesystem::exists(cachePath));
+
+    const auto computed = load(false);
+    QVERIFY(computed);
+    QVERIFY(std::filesystem::exists(cachePath));
+    compareSessions(plain, *computed);
+    const auto cached = load(true);
+    QVERIFY(cached);
+    QCOMPARE(cached->noveltyMeasuredAtLoad(), 0);
+    compareSessions(plain, *cached);
+
+    // Damaged: one byte flipped in the middle; then cut short. Each time computed, then cached.
+    for (const bool truncate : {false, true}) {
+      const auto size = std::filesystem::file_size(cachePath);
+      if (truncate) {
+        std::filesystem::resize_file(cachePath, size - 7);
+      } else {
+        std::fstream file(cachePath, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekg(static_cast<std::streamoff>(size / 2));
+        const char byte = static_cast<char>(file.get() ^ 0x5a);
+        file.seekp(static_cast<std::streamoff>(size / 2));
+        file.put(byte);
+      }
+      library::SessionCacheKey key;
+      QVERIFY(library::sessionCacheKey(*catalog, modelPath, key).ok());
+      library::SessionCacheData data;
+      QCOMPARE(library::loadSessionCache(cachePath, key, data).error, base::ErrorCode::Corrupt);
+      const auto again = load(false);
+      QVERIFY(again);
+      compareSessions(plain, *again);
+      QVERIFY(load(true));
+    }
+
+    // A song re-analysed: its features changed, so nothing cached is trusted.
+    const std::int64_t changed = plain.fileIdOfRow(0);
+    {
+      const auto song = catalog->song(changed);
+      auto features = catalog->features(changed);
+      QVERIFY(song && features);
+      core::AnalysisRecord record;
+      record.info = song->info;
+      record.features = *features;
+      record.features.summary.assign(record.features.summary.size(), 25.0f);
+      record.codebookId = catalog->latestCodebook()->id;
+      QVERIFY(catalog->storeAnalysis(song->path, {4000, 3}, 1, record).ok());
+    }
+    library::SessionCacheKey key;
+    QVERIFY(library::sessionCacheKey(*catalog, modelPath, key).ok());
+    library::SessionCacheData data;
+    QCOMPARE(library::loadSessionCache(cachePath, key, data).error, base::ErrorCode::Changed);
+    const auto afterChange = load(false);
+    QVERIFY(afterChange);
+    library::ModelSession fresh;
+    QVERIFY(fresh.load(*catalog, modelPath).ok());
+    compareSessions(fresh, *afterChange);
+    QVERIFY(afterChange->songEmbeddings() != plain.songEmbeddings());
+    QVERIFY(load(true));
+
+    // The model file rewritten (a retrain keeps nothing of the old cache).
+    std::filesystem::last_write_time(
+        modelPath, std::filesystem::last_write_time(modelPath) + std::chrono::seconds(5));
+    QVERIFY(load(false));
+    QVERIFY(load(true));
+
+    // A cache that cannot be written (its path is a folder): loading still works.
+    std::filesystem::remove(cachePath);
+    std::filesystem::create_directory(cachePath);
+    const auto unwritable = load(false);
+    QVERIFY(unwritable);
+    compareSessions(fresh, *unwritable);
+    std::filesystem::remove(cachePath);
+  }
+
+  // The window's way of opening (the library first, the model session and tags read on another
+  // thread meanwhile) gives the snapshot that one load() gives.
+  void libraryThenModelIsOneLoad() {
+    testdata::Library library = testdata::buildLibrary(true);
+    QVERIFY2(library.error.isEmpty(), qPrintable(library.error));
+    base::Status status;
+    const auto whole = library::LibrarySnapshot::load(library.catalogPath, &status);
+    QVERIFY2(whole && whole->hasModel(), status.message.c_str());
+    for (const bool cached : {true, false}) {
+      if (!cached)
+        std::filesystem::remove(
+            library::sessionCachePathFor(QFile::encodeName(library.catalogPath).toStdString()));
+      std::future<library::LibrarySnapshot::LoadedModel> pending = std::async(
+          std::launch::async,
+          [&] { return library::LibrarySnapshot::loadModelSession(library.catalogPath, true); });
+      const auto first = library::LibrarySnapshot::loadLibrary(library.catalogPath, &status);
+      QVERIFY2(first, status.message.c_str());
+      QVERIFY(first->modelPending);
+      QVERIFY(first->tags.empty());
+      const auto both = library::LibrarySnapshot::withModel(*first, &status, &pending);
+      QVERIFY2(both && both->hasModel(), status.message.c_str());
+      QVERIFY(!both->modelPending);
+      QCOMPARE(both->model->loadedFromCache(), cached);
+      QCOMPARE(both->catalogRead, first->catalogRead);
+      QCOMPARE(both->songs.size(), whole->songs.size());
+      QCOMPARE(both->tags.size(), whole->tags.size());
+      for (const auto& [fileId, tags] : whole->tags) {
+        const auto it = both->tags.find(fileId);
+        QVERIFY(it != both->tags.end());
+        QCOMPARE(it->second.size(), tags.size());
+        for (std::size_t i = 0; i < tags.size(); ++i) {
+          QCOMPARE(it->second[i].tag, tags[i].tag);
+          QCOMPARE(it->second[i].source, tags[i].source);
+          QCOMPARE(it->second[i].score, tags[i].score);
+          QCOMPARE(it->second[i].written, tags[i].written);
+        }
+      }
+      compareSessions(*whole->model, *both->model);
+      QVERIFY(both->discovery);
+      QCOMPARE(both->discovery->facts.title, whole->discovery->facts.title);
+    }
   }
 
   // A library large enough for load() to split its songs across threads (≥ 2 × 1 024) gives every

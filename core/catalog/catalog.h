@@ -46,7 +46,9 @@ inline constexpr std::int32_t kCatalogApplicationId = 0x53475350;
 // library's own settings (library_settings: the reading rules the tags were read under, the
 // scanned folders), which every program opening the catalog shares. Version 4 added the origin of
 // a playlist (playlists.origin: 'library' or 'songspace'); existing playlists are the library's.
-inline constexpr int kCatalogSchemaVersion = 4;
+// Version 5 added the features generation (Catalog::featuresGeneration) and an index of the small
+// feature columns.
+inline constexpr int kCatalogSchemaVersion = 5;
 
 // Keys of Catalog::librarySetting.
 // The reading rules (TagReadingRules::fingerprint()) the stored metadata and File tags were read
@@ -249,6 +251,19 @@ class Catalog {
 
   const std::filesystem::path& path() const { return m_path; }
   [[nodiscard]] int schemaVersion() const;
+  // Where the analysed songs' model inputs stand: `catalog` identifies this catalog (drawn at
+  // random when its schema reached version 5; a copy of the file shares it), `features` changes
+  // whenever any song's features or any file's state does (SQLite triggers count the changes, in
+  // the writing transaction). Equal values mean loadFeatures() returns what it returned when they
+  // were read — what a cache of results computed from the features is checked against. Read it
+  // before the features it vouches for: a write between the two then only makes the cache stale.
+  // nullopt (lastStatus() says why) when it cannot be read.
+  struct FeaturesGeneration {
+    std::int64_t catalog = 0;
+    std::int64_t features = 0;
+    bool operator==(const FeaturesGeneration&) const = default;
+  };
+  [[nodiscard]] std::optional<FeaturesGeneration> featuresGeneration() const;
   [[nodiscard]] std::string journalMode() const;     // "wal" once open
   [[nodiscard]] std::string integrityCheck() const;  // "ok" when healthy
   const base::Status& lastStatus() const { return m_lastStatus; }

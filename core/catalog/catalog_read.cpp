@@ -18,7 +18,7 @@ constexpr const char* kSongColumns =
     "t.artist_id, a.name, t.album_id, fe.warnings "
     "FROM files f LEFT JOIN tracks t ON t.file_id = f.id "
     "LEFT JOIN artists a ON a.id = t.artist_id "
-    "LEFT JOIN features fe ON fe.file_id = f.id ";
+    "LEFT JOIN features fe INDEXED BY features_small_columns ON fe.file_id = f.id ";
 
 // Whether a file tag `ft` is a value Songspace wrote and the user has not accepted.
 constexpr const char* kWritten =
@@ -66,6 +66,19 @@ std::vector<SongRow> Catalog::songs(bool includeMissing) const {
   while (s.next()) rows.push_back(songFrom(s));
   m_lastStatus = s.status();
   return rows;
+}
+
+std::optional<Catalog::FeaturesGeneration> Catalog::featuresGeneration() const {
+  Stmt s(m_db,
+         "SELECT (SELECT value FROM generations WHERE name = 'catalog'), "
+         "(SELECT value FROM generations WHERE name = 'features')");
+  std::optional<FeaturesGeneration> generation;
+  if (s.next() && !s.isNull(0) && !s.isNull(1)) generation = {s.int64At(0), s.int64At(1)};
+  m_lastStatus = s.status();
+  if (!generation && m_lastStatus.ok())
+    m_lastStatus =
+        base::Status::failure(base::ErrorCode::Corrupt, "the catalog has no generations");
+  return generation;
 }
 
 std::unordered_map<std::int64_t, double> Catalog::durations() const {

@@ -167,11 +167,45 @@ base::Status migrateTo4(sqlite3* db) {
   return execSql(db, kSchemaV4);
 }
 
+// Schema v5: what a reader needs to tell the catalog's model inputs unchanged without reading them,
+// and the small feature columns without the large ones.
+// - generations: 'features' counts every change to the analysed songs' features (a row of
+//   `features` inserted, updated or deleted, a file's state changed), kept by the triggers below,
+//   so a cache of what was computed from them (library::ModelSession's per-song results) is valid
+//   while the count is the one it was made at; 'catalog' is drawn once at random when the row is
+//   created, so a cache beside a catalog that was replaced by another one is never taken for
+//   this one's.
+// - features_small_columns: the song list reads a song's analysis warnings (and the model's
+//   song set its codebook) from this index alone; the codeword and summary blobs beside them made
+//   the table's read touch every page of `features` (1.5 KB a song).
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE generations(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO generations(name, value) VALUES ('features', 0), ('catalog', abs(random()));
+CREATE TRIGGER features_inserted AFTER INSERT ON features BEGIN
+  UPDATE generations SET value = value + 1 WHERE name = 'features';
+END;
+CREATE TRIGGER features_updated AFTER UPDATE ON features BEGIN
+  UPDATE generations SET value = value + 1 WHERE name = 'features';
+END;
+CREATE TRIGGER features_deleted AFTER DELETE ON features BEGIN
+  UPDATE generations SET value = value + 1 WHERE name = 'features';
+END;
+CREATE TRIGGER files_state_changed AFTER UPDATE OF state ON files
+    WHEN OLD.state IS NOT NEW.state BEGIN
+  UPDATE generations SET value = value + 1 WHERE name = 'features';
+END;
+CREATE INDEX features_small_columns ON features(file_id, codebook_id, warnings);
+)sql";
+
+base::Status migrateTo5(sqlite3* db) {
+  return execSql(db, kSchemaV5);
+}
+
 // migrations[i] brings a database from version i to version i + 1. Adding a version = appending
 // one function here and bumping kCatalogSchemaVersion.
 using Migration = base::Status (*)(sqlite3*);
-constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {migrateTo1, migrateTo2,
-                                                                      migrateTo3, migrateTo4};
+constexpr std::array<Migration, kCatalogSchemaVersion> kMigrations = {
+    migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5};
 
 std::int64_t pragmaInt(sqlite3* db, const char* sql, base::Status* status) {
   Stmt s(db, sql);

@@ -9,6 +9,7 @@
 #include "core/library/opencatalog.h"
 #include "core/library/paths.h"
 #include "core/library/scanjob.h"
+#include "core/library/sessioncache.h"
 #include "core/library/trainjob.h"
 
 namespace songspace::library {
@@ -59,22 +60,68 @@ void LibrarySnapshot::readCatalog(const core::Catalog& catalog) {
 }
 
 void LibrarySnapshot::readTags(const core::Catalog& catalog) {
-  tags.clear();
-  for (core::TagAssignment& assignment : catalog.allTags()) {
-    tags[assignment.fileId].push_back(std::move(assignment.tag));
+  tags = tagsByFile(catalog);
+}
+
+LibrarySnapshot::TagsByFile LibrarySnapshot::tagsByFile(const core::Catalog& catalog) {
+  std::vector<core::TagAssignment> all = catalog.allTags();
+  // allTags lists each file's tags together: each list is made at its final size.
+  TagsByFile out;
+  std::size_t files = 0;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    files += (i == 0 || all[i].fileId != all[i - 1].fileId) ? 1 : 0;
+  out.reserve(files);
+  for (std::size_t begin = 0; begin < all.size();) {
+    std::size_t end = begin + 1;
+    while (end < all.size() && all[end].fileId == all[begin].fileId) ++end;
+    std::vector<core::FileTag>& list = out[all[begin].fileId];
+    list.reserve(list.size() + (end - begin));
+    for (std::size_t i = begin; i < end; ++i) list.push_back(std::move(all[i].tag));
+    begin = end;
+  }
+  return out;
+}
+
+namespace {
+
+LibrarySnapshot::LoadedModel loadSession(const core::Catalog& catalog, const QString& catalogPath) {
+  const QString modelPath = library::modelPathForCatalog(catalogPath);
+  if (!QFileInfo::exists(modelPath)) return {};
+  auto session = std::make_shared<ModelSession>();
+  const base::Status status =
+      session->load(catalog, QFile::encodeName(modelPath).toStdString(),
+                    sessionCachePathFor(QFile::encodeName(catalogPath).toStdString()));
+  if (!status.ok()) return {nullptr, status, {}};
+  return {std::move(session), status, {}};
+}
+
+}  // namespace
+
+void LibrarySnapshot::adoptModel(LoadedModel loaded) {
+  modelPending = false;
+  modelStatus = loaded.status;
+  if (loaded.session) {
+    discovery =
+        std::make_shared<const DiscoveryContext>(makeDiscoveryContext(*loaded.session, songs));
+    model = std::move(loaded.session);
   }
 }
 
 void LibrarySnapshot::loadModel(const core::Catalog& catalog) {
-  modelPending = false;
-  const QString modelPath = library::modelPathForCatalog(catalogPath);
-  if (!QFileInfo::exists(modelPath)) return;
-  auto session = std::make_shared<ModelSession>();
-  modelStatus = session->load(catalog, QFile::encodeName(modelPath).toStdString());
-  if (modelStatus.ok()) {
-    discovery = std::make_shared<const DiscoveryContext>(makeDiscoveryContext(*session, songs));
-    model = std::move(session);
+  adoptModel(loadSession(catalog, catalogPath));
+}
+
+LibrarySnapshot::LoadedModel LibrarySnapshot::loadModelSession(const QString& catalogPath,
+                                                               bool withTags) {
+  base::Status status;
+  const auto catalog = openCatalog(catalogPath, CatalogOpenMode::MustExist, &status);
+  if (!catalog) return {nullptr, status, {}};
+  LoadedModel loaded = loadSession(*catalog, catalogPath);
+  if (withTags) {
+    loaded.tags = tagsByFile(*catalog);
+    if (!catalog->lastStatus().ok()) loaded.tags.reset();
   }
+  return loaded;
 }
 
 std::shared_ptr<LibrarySnapshot> LibrarySnapshot::loadLibrary(const QString& catalogPath,
@@ -88,12 +135,25 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::loadLibrary(const QString& cat
 }
 
 std::shared_ptr<LibrarySnapshot> LibrarySnapshot::withModel(const LibrarySnapshot& library,
-                                                            base::Status* status) {
+                                                            base::Status* status,
+                                                            std::future<LoadedModel>* pending) {
   const auto catalog = openCatalog(library.catalogPath, CatalogOpenMode::CreateIfMissing, status);
   if (!catalog) return nullptr;
   auto snapshot = std::make_shared<LibrarySnapshot>(library);
-  if (library.modelPending) snapshot->readTags(*catalog);
-  snapshot->loadModel(*catalog);
+  std::optional<LoadedModel> preloaded;
+  if (pending && pending->valid()) preloaded = pending->get();
+  if (library.modelPending) {
+    if (preloaded && preloaded->tags) {
+      snapshot->tags = std::move(*preloaded->tags);
+    } else {
+      snapshot->readTags(*catalog);
+    }
+  }
+  if (preloaded) {
+    snapshot->adoptModel(std::move(*preloaded));
+  } else {
+    snapshot->loadModel(*catalog);
+  }
   return snapshot;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@ struct LibrarySnapshot {
   std::vector<core::FileRow> failedFiles;                             // with their reasons
   std::vector<core::ArtistRow> artists;                               // by name
   std::unordered_map<std::int64_t, std::vector<core::FileTag>> tags;  // all sources, per file
+                                                                      // (TagsByFile)
   std::shared_ptr<const ModelSession> model;                          // null until a model exists
   // The model's songs' facts and duplicate groups (what song lists collapse and mixes avoid);
   // null exactly when model is.
@@ -77,13 +79,38 @@ struct LibrarySnapshot {
   // false, the same catalogRead). Both fail as load() does.
   static std::shared_ptr<LibrarySnapshot> loadLibrary(const QString& catalogPath,
                                                       base::Status* status = nullptr);
+  //
+  // The model session is loaded through the session cache beside the catalog
+  // (sessionCachePathFor: ModelSession::load reads the per-song results from it when the model and
+  // the analysed songs are unchanged, and writes it when it had to compute them).
+  //
+  // loadModelSession() loads that session alone, as withModel() would: it needs nothing of the
+  // library part, so a window can run it on another thread while loadLibrary() runs and hand the
+  // result to withModel() (which then reads only the tags and builds the discovery context).
+  // session is null when the catalog has no model file (status ok) or the model could not be
+  // loaded (status says why, as modelStatus does). Opens its own connection to the catalog; safe
+  // on any thread.
+  // With `withTags`, it reads the tags too (what withModel() reads for a pending snapshot), on the
+  // same connection after the session.
+  using TagsByFile = std::unordered_map<std::int64_t, std::vector<core::FileTag>>;
+  struct LoadedModel {
+    std::shared_ptr<const ModelSession> session;
+    base::Status status;
+    std::optional<TagsByFile> tags;  // set when asked for and read
+  };
+  static LoadedModel loadModelSession(const QString& catalogPath, bool withTags = false);
+  // `pending` (may be null): loadModelSession(…, true) running on another thread, waited for
+  // after the library part is copied; its session and tags are used instead of reading them.
   static std::shared_ptr<LibrarySnapshot> withModel(const LibrarySnapshot& library,
-                                                    base::Status* status = nullptr);
+                                                    base::Status* status = nullptr,
+                                                    std::future<LoadedModel>* pending = nullptr);
 
  private:
   void readCatalog(const core::Catalog& catalog);  // all but the model (and tags when pending)
   void readTags(const core::Catalog& catalog);
+  static TagsByFile tagsByFile(const core::Catalog& catalog);
   void loadModel(const core::Catalog& catalog);
+  void adoptModel(LoadedModel loaded);
   std::unordered_map<std::int64_t, int> m_rowOfSong;
 };
 

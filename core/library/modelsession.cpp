@@ -4,10 +4,12 @@
 #include <charconv>
 
 #include "audio/songanalyzer.h"
+#include "core/base/log.h"
 #include "core/base/parallelranges.h"
 #include "core/catalog/catalog.h"
 #include "core/library/datasetloader.h"
 #include "core/library/discoverycontext.h"
+#include "core/library/sessioncache.h"
 
 namespace songspace::library {
 
@@ -17,7 +19,17 @@ constexpr int kMinSongsPerThread = 1024;  // fewer: not worth a thread
 
 base::Status ModelSession::load(const core::Catalog& catalog,
                                 const std::filesystem::path& modelPath) {
+  return load(catalog, modelPath, {});
+}
+
+base::Status ModelSession::load(const core::Catalog& catalog,
+                                const std::filesystem::path& modelPath,
+                                const std::filesystem::path& cachePath) {
   *this = ModelSession{};
+  // The key before the model and the features it vouches for: a write in between then only
+  // makes the cache stale, never wrong.
+  SessionCacheKey key;
+  const bool keyed = !cachePath.empty() && sessionCacheKey(catalog, modelPath, key).ok();
   if (base::Status status = core::JointModel::load(modelPath, m_model); !status.ok()) return status;
   if (!m_model.codebook.empty()) {
     if (base::Status status = audio::Codebook::deserialize(m_model.codebook, m_codebook);
@@ -35,6 +47,51 @@ base::Status ModelSession::load(const core::Catalog& catalog,
                                    "the model names no valid codebook id: " + text);
     }
   }
+  SessionCacheData cached;
+  if (keyed) {
+    const base::Status read = loadSessionCache(cachePath, key, cached);
+    const auto n = cached.fileIds.size();
+    const bool fits = read.ok() && cached.songs.rows() == m_model.dimension() &&
+                      cached.novelty.size() == (m_model.novelty ? n : 0) &&
+                      cached.topTags.size() == (m_model.calibration && m_model.T.cols() > 0 &&
+                                                        m_model.T.rows() == m_model.dimension()
+                                                    ? n
+                                                    : 0) &&
+                      std::all_of(cached.topTags.begin(), cached.topTags.end(),
+                                  [&](const SessionCacheTopTag& top) {
+                                    return top.tag >= -1 && top.tag < m_model.T.cols();
+                                  });
+    if (fits) {
+      m_fileIds = std::move(cached.fileIds);
+      m_songs = std::move(cached.songs);
+      m_novelty = std::move(cached.novelty);
+      m_topTags.reserve(cached.topTags.size());
+      for (const SessionCacheTopTag& top : cached.topTags)
+        m_topTags.push_back({top.tag, top.probability});
+      m_fromCache = true;
+    } else if (read.error != base::ErrorCode::NotFound) {
+      log::write(log::Area::Catalog, log::Level::Debug,
+                 cachePath.string() + ": not used (" +
+                     (read.ok() ? std::string("it does not fit the model") : read.message) + ")");
+    }
+  }
+  if (!m_fromCache) computeSongs(catalog, codebookId);
+  m_rowOfFile.reserve(m_fileIds.size());
+  for (std::size_t i = 0; i < m_fileIds.size(); ++i)
+    m_rowOfFile.emplace(m_fileIds[i], static_cast<int>(i));
+  m_songSearch = core::SongSearchIndex(m_songs);
+  m_loaded = true;
+  if (keyed && !m_fromCache) {
+    SessionCacheData data{m_fileIds, m_songs, m_novelty, {}};
+    data.topTags.reserve(m_topTags.size());
+    for (const TopTag& top : m_topTags) data.topTags.push_back({top.tag, top.probability});
+    if (const base::Status saved = saveSessionCache(cachePath, key, data); !saved.ok())
+      log::write(log::Area::Catalog, log::Level::Warning, saved.message);
+  }
+  return base::Status::success();
+}
+
+void ModelSession::computeSongs(const core::Catalog& catalog, int codebookId) {
   std::vector<core::SongFeatures> stored = catalog.loadFeatures(codebookId);
   // Every step below splits the songs across the machine's threads (the same result for any
   // count: each song is computed by one thread); at 10⁵ songs this load took 4.2 s on one.
@@ -74,9 +131,6 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   stored = {};  // done with the raw features, the largest part
   rows.makeCompressed();
   m_fileIds = std::move(fileIds);
-  m_rowOfFile.reserve(m_fileIds.size());
-  for (std::size_t i = 0; i < m_fileIds.size(); ++i)
-    m_rowOfFile.emplace(m_fileIds[i], static_cast<int>(i));
   m_songs = m_model.embedSongs(rows, threads);
   if (m_model.novelty) judgeNovelty(rows, songLengths(catalog, m_fileIds));
   if (m_model.calibration && m_model.T.cols() > 0 && m_model.T.rows() == m_songs.rows()) {
@@ -98,9 +152,6 @@ base::Status ModelSession::load(const core::Catalog& catalog,
       }
     });
   }
-  m_songSearch = core::SongSearchIndex(m_songs);
-  m_loaded = true;
-  return base::Status::success();
 }
 
 void ModelSession::judgeNovelty(const core::SparseRows& rows, const std::vector<float>& lengths) {

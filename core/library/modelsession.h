@@ -52,7 +52,19 @@ class ModelSession {
   // codebook id is unusable.
   [[nodiscard]] base::Status load(const core::Catalog& catalog,
                                   const std::filesystem::path& modelPath);
+  // The same, reading the per-song results — embeddings, novelty, top tags — from the session
+  // cache at cachePath (core/library/sessioncache.h, "<catalog>.session") when it was written for
+  // this model file and this state of the catalog's features, instead of reading every song's
+  // features and computing them; and writing it there when they had to be computed. The session
+  // is the same either way (tst_modelsession compares them). A cache that cannot be read or
+  // written only costs computing them; the reason is logged (Area::Catalog). An empty cachePath
+  // is load(catalog, modelPath).
+  [[nodiscard]] base::Status load(const core::Catalog& catalog,
+                                  const std::filesystem::path& modelPath,
+                                  const std::filesystem::path& cachePath);
   bool loaded() const { return m_loaded; }
+  // Whether the last load() took the per-song results from the session cache.
+  bool loadedFromCache() const { return m_fromCache; }
   const core::JointModel& model() const { return m_model; }
 
   int songCount() const { return static_cast<int>(m_fileIds.size()); }
@@ -133,7 +145,11 @@ class ModelSession {
   // Fills m_novelty for the rows of m_songs (rows: their model inputs; lengths in seconds).
   void judgeNovelty(const core::SparseRows& rows, const std::vector<float>& lengths);
 
+  // The per-song part of load(): computed from the catalog's features (every song's model input).
+  void computeSongs(const core::Catalog& catalog, int codebookId);
+
   bool m_loaded = false;
+  bool m_fromCache = false;
   core::JointModel m_model;
   audio::Codebook m_codebook;
   Eigen::MatrixXf m_songs;
