@@ -1,4 +1,8 @@
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -164,6 +168,46 @@ class EvaluationTest : public QObject {
     // 24 songs: each proposal moves the precision by about 0.05; chance (one tag of five) is 0.2.
     QVERIFY(tags.autoTag.proposals > 0 && tags.autoTag.precision >= 0.6);
     QVERIFY(tags.autoTag.coverage > 0.5 && tags.autoTag.coverage <= 1.0);
+
+    // The tag calibration's data: refitting it on calibrationData and applying the fits to the
+    // test songs' raw scores gives exactly the probabilities the tag task's bins were made of.
+    QCOMPARE(static_cast<int>(r.calibrationData.tagScores.size()), r.trainSongs * kTags);
+    QCOMPARE(static_cast<int>(r.testTags.size()), 24);
+    QCOMPARE(r.testTagScores.size(), r.testTags.size());
+    QCOMPARE(static_cast<int>(r.tagFrequency.size()), kTags);
+    QCOMPARE(std::accumulate(r.tagFrequency.begin(), r.tagFrequency.end(), 0.0f),
+             static_cast<float>(r.trainSongs));
+    {
+      const Calibration refit = fitCalibration(r.calibrationData, kTags, 0.9);
+      std::vector<float> p;
+      std::vector<char> y;
+      for (std::size_t h = 0; h < r.testTags.size(); ++h) {
+        QCOMPARE(static_cast<int>(r.testTagScores[h].size()), kTags);
+        for (int t = 0; t < kTags; ++t) {
+          p.push_back(refit.tagProbability(t, r.testTagScores[h][static_cast<std::size_t>(t)]));
+          y.push_back(std::count(r.testTags[h].begin(), r.testTags[h].end(), t) > 0 ? 1 : 0);
+        }
+      }
+      const std::vector<ReliabilityBin> bins = reliabilityBins(p, y);
+      QCOMPARE(bins.size(), tags.calibration.bins.size());
+      for (std::size_t b = 0; b < bins.size(); ++b) {
+        QCOMPARE(bins[b].count, tags.calibration.bins[b].count);
+        QCOMPARE(bins[b].sumOutcome, tags.calibration.bins[b].sumOutcome);
+        QVERIFY(std::abs(bins[b].sumProbability - tags.calibration.bins[b].sumProbability) < 1e-9);
+      }
+    }
+    const QJsonObject data =
+        QJsonDocument::fromJson(QByteArray::fromStdString(evalCalibrationDataToJson(r, 0.9)))
+            .object();
+    QCOMPARE(data.value(QStringLiteral("target_precision")).toDouble(), 0.9);
+    const QJsonObject heldOut = data.value(QStringLiteral("held_out")).toObject();
+    QCOMPARE(heldOut.value(QStringLiteral("score")).toArray().size(), r.trainSongs * kTags);
+    QCOMPARE(heldOut.value(QStringLiteral("label")).toArray().size(), r.trainSongs * kTags);
+    // Nine significant digits: every float comes back bit for bit.
+    QCOMPARE(static_cast<float>(heldOut.value(QStringLiteral("score")).toArray()[5].toDouble()),
+             r.calibrationData.tagScores[5]);
+    QCOMPARE(data.value(QStringLiteral("test")).toArray().size(), 24);
+    QCOMPARE(data.value(QStringLiteral("tag_frequency")).toArray().size(), kTags);
 
     const std::string json = evalResultToJson(r);
     QVERIFY(json.rfind("{\"calibrated\": true, \"tasks\": {\"tags\": {\"model\": {\"p@1\": ", 0) ==

@@ -1,4 +1,5 @@
 // songspace-cli eval: held-out evaluation of the joint space on the library, beside baselines.
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
@@ -18,6 +19,7 @@ struct Parameters {
   float summaryWeight = core::LibraryDatasetOptions::kSummaryWeight.defaultValue;
   float knnSummaryWeight = core::EvalOptions::kKnnSummaryWeight.defaultValue;
   core::TagReadingRules reading;
+  QString calibrationData;
   bool json = false;
 };
 
@@ -33,6 +35,12 @@ OptionSet declare(Parameters& p) {
   addTrainOptions(options, p.eval.train);
   addCalibrationOptions(options, p.eval.calibration);
   addReadingOptions(options, p.reading, false);
+  options.text(
+      QStringLiteral("--calibration-data"), QStringLiteral("FILE"),
+      QStringLiteral("also write the tag calibration's held-out scores and the test songs' "
+                     "raw tag scores to FILE as JSON (for scripts/"
+                     "refit-tag-calibration.py)"),
+      p.calibrationData);
   options.flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
   return options;
 }
@@ -73,6 +81,16 @@ int run(const QStringList& rawArgs) {
   if (!result.error.empty()) {
     QTextStream(stderr) << "songspace-cli: " << QString::fromStdString(result.error) << "\n";
     return 1;
+  }
+  if (!p.calibrationData.isEmpty()) {
+    QFile file(p.calibrationData);
+    const QByteArray data = QByteArray::fromStdString(
+        core::evalCalibrationDataToJson(result, options.calibration.targetPrecision));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(data) != data.size()) {
+      QTextStream(stderr) << "songspace-cli: cannot write " << p.calibrationData << ": "
+                          << file.errorString() << "\n";
+      return 1;
+    }
   }
   const QJsonObject json =
       QJsonDocument::fromJson(QByteArray::fromStdString(core::evalResultToJson(result))).object();

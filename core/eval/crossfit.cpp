@@ -286,7 +286,8 @@ CalibrationReport calibrateModel(const TrainingSet& data, std::span<const int> s
                                  const TrainOptions& train, const CalibrationOptions& options,
                                  JointModel& model,
                                  const std::function<void(const CalibrationProgress&)>& progress,
-                                 const std::atomic<bool>* cancel, const HeldOutModel* heldOut) {
+                                 const std::atomic<bool>* cancel, const HeldOutModel* heldOut,
+                                 CalibrationData* fitted) {
   const auto start = std::chrono::steady_clock::now();
   model.calibration.reset();
   CalibrationData held;
@@ -295,6 +296,7 @@ CalibrationReport calibrateModel(const TrainingSet& data, std::span<const int> s
   if (!report.error.empty() || report.cancelled || report.songs == 0) return report;
   model.calibration =
       fitCalibration(held, static_cast<int>(model.T.cols()), options.targetPrecision);
+  if (fitted) *fitted = std::move(held);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
@@ -347,7 +349,7 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
       };
     }
     result.calibration = calibrateModel(data, songAlbum, train, options, model, calibrationProgress,
-                                        cancel, &heldOut);
+                                        cancel, &heldOut, &result.heldOut);
     return result;
   }
 
@@ -457,9 +459,11 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
     held.artistScores.col(static_cast<Eigen::Index>(q)) = artistColumns[q];
   held.songs = calibration.songs;
   held.folds = calibration.folds;
-  if (calibration.songs > 0)
+  if (calibration.songs > 0) {
     model.calibration =
         fitCalibration(held, static_cast<int>(model.T.cols()), options.targetPrecision);
+    result.heldOut = std::move(held);
+  }
   calibration.seconds = scoringSeconds + secondsSince(fitStart);
   return result;
 }

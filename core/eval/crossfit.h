@@ -114,13 +114,15 @@ CalibrationReport gatherCalibrationData(
 
 // gatherCalibrationData() then fitCalibration() into model.calibration (left empty when
 // options.folds == 0, on error or when cancelled). `heldOut`: what trainModel() left for `model`
-// (nullptr: cross-fitting). Thread rules: blocks the caller for any fold trainings; `model` must
-// not be read by another thread meanwhile.
+// (nullptr: cross-fitting). `fitted` (optional) receives the held-out data the fits were fitted
+// on (untouched when nothing was fitted). Thread rules: blocks the caller for any fold trainings;
+// `model` must not be read by another thread meanwhile.
 CalibrationReport calibrateModel(
     const TrainingSet& data, std::span<const int> songAlbum, const TrainOptions& train,
     const CalibrationOptions& options, JointModel& model,
     const std::function<void(const CalibrationProgress&)>& progress = {},
-    const std::atomic<bool>* cancel = nullptr, const HeldOutModel* heldOut = nullptr);
+    const std::atomic<bool>* cancel = nullptr, const HeldOutModel* heldOut = nullptr,
+    CalibrationData* fitted = nullptr);
 
 // Training and calibration of one model together (trainCalibratedModel).
 struct CalibratedTraining {
@@ -129,6 +131,10 @@ struct CalibratedTraining {
   // negativesScored summed over the folds too, and refit true.
   TrainReport training;
   CalibrationReport calibration;
+  // The held-out scores model.calibration was fitted on (fitCalibration's input); empty when the
+  // model is uncalibrated. Kept so that a caller can refit or inspect the fits (core::evaluate
+  // hands them on in EvalResult::calibrationData).
+  CalibrationData heldOut;
   // CrossValidation only: per fold model, in fold order, the epoch early stopping chose averaged
   // over its blocks (TrainReport::meanBestEpoch); the final model trains for
   // max(1, round(mean of them)) epochs.

@@ -166,6 +166,7 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
         trainCalibratedModel(train, trainAlbum, options.train, options.calibration, model);
     result.training = std::move(trained.training);
     result.calibration = std::move(trained.calibration);
+    result.calibrationData = std::move(trained.heldOut);
     if (!result.training.error.empty()) {
       result.error = "training failed: " + result.training.error;
       return result;
@@ -218,6 +219,7 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   std::vector<std::vector<int>> trainTags = train.songTags;
   trainTags.resize(static_cast<std::size_t>(train.numSongs()));
   const Eigen::VectorXf tagFreq = labelFrequency(trainTags, all.numTags);
+  result.tagFrequency.assign(tagFreq.data(), tagFreq.data() + tagFreq.size());
   const Eigen::VectorXf artistFreq = labelFrequency(trainArtist, all.numArtists);
   std::uint64_t taskSeed = options.seed ^ kTieStream;
 
@@ -227,6 +229,13 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
     const Eigen::MatrixXf knn =
         knnLabelVotes(simTrain, trainTags, all.numTags, options.knnNeighbours);
     Eigen::MatrixXf modelScores = model.T.transpose() * emb;  // tags × nTest
+    for (int h = 0; h < nTest; ++h) {
+      const auto& tags = at(all.songTags, at(split.testSongs, h));
+      if (std::none_of(tags.begin(), tags.end(), [&](int c) { return tagFreq[c] > 0; })) continue;
+      result.testTags.push_back(tags);
+      result.testTagScores.emplace_back(modelScores.col(h).data(),
+                                        modelScores.col(h).data() + modelScores.rows());
+    }
     if (calibration) {
       for (Eigen::Index h = 0; h < modelScores.cols(); ++h)
         modelScores.col(h) = calibration->tagProbabilities(modelScores.col(h));
@@ -448,6 +457,30 @@ std::string evalResultToJson(const EvalResult& result) {
   }
   out += "}}";
   return out;
+}
+
+std::string evalCalibrationDataToJson(const EvalResult& result, double targetPrecision) {
+  char buffer[64];
+  const auto number = [&](double v) {
+    std::snprintf(buffer, sizeof buffer, "%.9g", std::isfinite(v) ? v : 0.0);
+    return std::string(buffer);
+  };
+  const auto list = [&](const auto& values) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out += (i ? ", " : "") + number(static_cast<double>(values[i]));
+    return out + "]";
+  };
+  const CalibrationData& d = result.calibrationData;
+  std::string out = "{\"target_precision\": " + number(targetPrecision) +
+                    ", \"held_out\": {\"tag\": " + list(d.tagIndex) +
+                    ", \"score\": " + list(d.tagScores) + ", \"label\": " + list(d.tagLabels) +
+                    "}, \"test\": [";
+  for (std::size_t i = 0; i < result.testTags.size(); ++i) {
+    out += (i ? ", " : "") + std::string("{\"tags\": ") + list(result.testTags[i]) +
+           ", \"scores\": " + list(result.testTagScores[i]) + "}";
+  }
+  return out + "], \"tag_frequency\": " + list(result.tagFrequency) + "}";
 }
 
 }  // namespace songspace::core

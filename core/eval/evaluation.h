@@ -108,6 +108,17 @@ struct EvalResult {
   int trainSongs = 0;
   int testSongs = 0;
   double seconds = 0;
+  // What the tag calibration was fitted on and what it was applied to, so that another fit can be
+  // measured on exactly the same numbers (scripts/refit-tag-calibration.py; docs/experiments.md
+  // §7.2): calibrationData is CalibratedTraining::heldOut of the training part (empty when
+  // uncalibrated); per held-out song that the tag task queried (one with a tag seen in training),
+  // in held-out order, testTagScores its raw score T_tᵀ V x for every tag (numTags values; a tag
+  // unseen in training is not a candidate) and testTags its tags; tagFrequency[t] is the number
+  // of training songs carrying tag t (popularity's score).
+  CalibrationData calibrationData;
+  std::vector<std::vector<float>> testTagScores;
+  std::vector<std::vector<int>> testTags;
+  std::vector<float> tagFrequency;
 };
 
 // Splits, trains and calibrates the model on the training part only (trainCalibratedModel(), as
@@ -131,5 +142,11 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options);
 // (when valid), "auto_tag": {"threshold", "precision", "coverage", "proposals", "songs",
 // "expected_precision"} (tags, when valid)}}}
 std::string evalResultToJson(const EvalResult& result);
+
+// The tag calibration's data of `result` as JSON: {"target_precision": P, "held_out": {"tag":
+// [...], "score": [...], "label": [0|1 ...]} (one entry per held-out (song, tag) pair, a song's
+// pairs consecutive and in ascending tag order), "test": [{"tags": [...], "scores": [...]}],
+// "tag_frequency": [...]} (EvalResult::calibrationData, testTags, testTagScores, tagFrequency).
+std::string evalCalibrationDataToJson(const EvalResult& result, double targetPrecision);
 
 }  // namespace songspace::core
