@@ -8,6 +8,7 @@
 #include <numeric>
 #include <string>
 
+#include "core/base/parallelranges.h"
 #include "core/base/random.h"
 
 namespace songspace::audio {
@@ -206,8 +207,16 @@ void lloyd(const FrameMatrix& z, const KMeansParams& params, FrameMatrix& centro
   Eigen::MatrixXd sums(clusters, z.cols());
   std::vector<std::int64_t> counts(static_cast<std::size_t>(clusters));
   double previous = std::numeric_limits<double>::infinity();
+  // The assignment, most of an iteration's cost, in ranges of rows: each row's label and distance
+  // are computed by one thread whatever the count, so every later step sees the same numbers.
+  const int threads = std::max(1, params.threads);
+  const auto minRows = static_cast<int>(std::max<Eigen::Index>(blockRowsFor(clusters), 256));
   for (int iteration = 0; iteration < params.iterations; ++iteration) {
-    nearest(z, centroids, halfSquaredNorms(centroids), labels.data(), dist.data());
+    const Eigen::VectorXf halfNormSq = halfSquaredNorms(centroids);
+    base::parallelRanges(static_cast<int>(n), threads, minRows, [&](int begin, int end) {
+      nearest(z.middleRows(begin, end - begin), centroids, halfNormSq, labels.data() + begin,
+              dist.data() + begin);
+    });
     const double inertia = dist.cast<double>().sum();
     if (iteration > 0 && !improvedEnough(previous, inertia, params.tolerance)) break;
     previous = inertia;

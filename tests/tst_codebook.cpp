@@ -179,6 +179,7 @@ class CodebookTest : public QObject {
   void recoversPlantedBlobs();
   void seedingSpreadsCentres();
   void deterministicForSeed();
+  void sameCodebookForAnyThreadCount();
   void miniBatchCloseToLloyd();
   void assignEqualsBruteForceWithExactTies();
   void assignEqualsBruteForceOnRandomData();
@@ -236,6 +237,23 @@ void CodebookTest::deterministicForSeed() {
     QVERIFY(Codebook::train(frames, params, c).ok());
     QVERIFY(bitIdentical(a.centroids(), b.centroids()));
     QVERIFY(!bitIdentical(a.centroids(), c.centroids()));
+  }
+}
+
+// Lloyd's assignment split across threads (ranges of rows, each of several score blocks) gives
+// the codebook of one thread, bit for bit: enough rows and codewords for 2, 3 and 4 ranges.
+void CodebookTest::sameCodebookForAnyThreadCount() {
+  const FrameMatrix frames = randomFrames(9000, 13, 11);
+  KMeansParams params;
+  params.clusters = 300;
+  params.iterations = 6;
+  Codebook one;
+  QVERIFY(Codebook::train(frames, params, one).ok());
+  for (const int threads : {2, 3, 4}) {
+    params.threads = threads;
+    Codebook many;
+    QVERIFY(Codebook::train(frames, params, many).ok());
+    QVERIFY2(bitIdentical(one.centroids(), many.centroids()), qPrintable(QString::number(threads)));
   }
 }
 

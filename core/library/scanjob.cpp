@@ -313,6 +313,7 @@ class Scanner {
     if (cancelled(m_options)) return false;
     const int dimension = m_options.analyzer.mfcc.featureDimension();
     audio::KMeansParams kmeans = m_options.codebook;
+    kmeans.threads = m_threads;
     kmeans.clusters = std::min<int>(
         kmeans.clusters, static_cast<int>(rows) / std::max(1, m_options.minFramesPerCodeword));
     if (kmeans.clusters < audio::KMeansParams::kClusters.minValue) {
