@@ -82,6 +82,7 @@ class MapViewTest : public QObject {
   void wheelZoomKeepsCursorPointFixed();
   void keyboardZoomAndFit();
   void unknownIdsAreHarmless();
+  void highlightByPointIsHighlightById();
   void pixelsHaveSongColors();
   void highlightDimsOthers();
   void unlikeSongIsHollow();
@@ -279,6 +280,40 @@ void MapViewTest::unknownIdsAreHarmless() {
   QCOMPARE(view.selectedSong(), kIdBase + 3);
   view.setPoints(uniformPoints(2, 2));  // the selected song leaves the map
   QCOMPARE(view.selectedSong(), -1);
+  QVERIFY(!view.grab().isNull());
+}
+
+// A highlight set per point is the highlight of those points' ids: what highlighted() lists, what
+// is drawn emphasised, what survives new points (by id); inactive or mis-sized flags dim nothing.
+void MapViewTest::highlightByPointIsHighlightById() {
+  EmbeddingMapView view;
+  view.resize(300, 200);
+  view.setPoints(uniformPoints(50, 2));
+  const MapScene& scene = view.scene();
+  std::vector<char> flags(50, 0);
+  flags[3] = flags[7] = flags[49] = 1;
+  view.setHighlightedPoints(flags, true);
+  const QSet<int> ids{scene.points()[3].id, scene.points()[7].id, scene.points()[49].id};
+  QCOMPARE(scene.highlighted(), ids);
+  QVERIFY(scene.highlighting());
+  for (int i = 0; i < 50; ++i)
+    QCOMPARE(scene.isPointHighlighted(i), flags[static_cast<std::size_t>(i)] != 0);
+  view.setHighlighted(ids);  // the same by id
+  for (int i = 0; i < 50; ++i)
+    QCOMPARE(scene.isPointHighlighted(i), flags[static_cast<std::size_t>(i)] != 0);
+  view.setHighlightedPoints(flags, true);
+  view.setPoints(uniformPoints(50, 2));  // new points keep the highlight of the same ids
+  QCOMPARE(scene.highlighted(), ids);
+  view.setHighlightedPoints(std::vector<char>(50, 0), true);  // nothing matches: all dimmed
+  QCOMPARE(scene.highlighted(), QSet<int>{-1});
+  QVERIFY(scene.highlighting());
+  QVERIFY(!scene.isPointHighlighted(3));
+  view.setHighlightedPoints(flags, false);  // no search
+  QVERIFY(!scene.highlighting());
+  QVERIFY(scene.highlighted().isEmpty());
+  QVERIFY(!scene.isPointHighlighted(3));
+  view.setHighlightedPoints(std::vector<char>(7, 1), true);  // other points: ignored
+  QVERIFY(!scene.highlighting());
   QVERIFY(!view.grab().isNull());
 }
 

@@ -20,6 +20,10 @@
 namespace songspace::ui {
 namespace {
 
+// Songs whose search text one pass between events folds: a few milliseconds (as the library
+// table's, LibraryTableModel, whose passes are twice as long).
+constexpr std::size_t kSearchTextsPerPass = 1024;
+
 // Hollow on the map: the song's place is a guess (unlike the whole library), not merely its tags.
 bool isUnlikeLibrary(const core::Novelty& novelty) {
   return novelty.novel() && novelty.scope == core::NoveltyScope::Library;
@@ -61,6 +65,12 @@ MapPanel::MapPanel(QWidget* parent)
       m_state(new QLabel(this)),
       m_help(new QToolButton(this)),
       m_helpOverlay(new MapHelpOverlay(m_view)) {
+  m_foldTimer.setSingleShot(true);
+  m_foldTimer.setInterval(0);
+  connect(&m_foldTimer, &QTimer::timeout, this, [this] {
+    foldSearchTexts(m_searchTexts.size() + kSearchTextsPerPass);
+    if (m_snapshot && m_searchTexts.size() < m_snapshot->songs.size()) m_foldTimer.start();
+  });
   m_help->setObjectName(QStringLiteral("mapHelpButton"));
   m_help->setText(QStringLiteral("?"));
   m_help->setToolTip(tr("The map's gestures and keys (?)"));
@@ -149,6 +159,13 @@ void MapPanel::offerHelp() {
 void MapPanel::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   m_snapshot = std::move(snapshot);
   m_searchTexts.clear();
+  m_textOfPoint.clear();
+  // Only a snapshot with its model has its tags (LibrarySnapshot::modelPending).
+  if (m_snapshot && !m_snapshot->modelPending) {
+    m_foldTimer.start();
+  } else {
+    m_foldTimer.stop();
+  }
   // A layout belongs to one model: a snapshot without a model (or another one) drops it until
   // the matching projection arrives.
   if (!m_snapshot || !m_snapshot->hasModel() ||
@@ -178,6 +195,7 @@ void MapPanel::setMapLayout(std::shared_ptr<const library::MapLayout> layout, bo
 
 void MapPanel::rebuild() {
   m_artistOfPoint.clear();  // updateLandmarkFocus rebuilds them for the new points
+  m_textOfPoint.clear();    // and applySearch these
   m_artistOfLandmark.clear();
   if (!m_snapshot || !m_layout || !m_snapshot->hasModel()) {
     m_view->setPoints({});
@@ -286,40 +304,57 @@ void MapPanel::setSearchText(const QString& text) {
 
 void MapPanel::applySearch() {
   m_searchPending = false;
-  QSet<int> ids;
-  if (!m_search.isEmpty() && m_snapshot) {
+  const QVector<MapPoint>& points = m_view->scene().points();
+  m_searchActive = !m_search.isEmpty() && m_snapshot;
+  m_searchPoints.assign(static_cast<std::size_t>(points.size()), 0);
+  if (m_searchActive) {
     const std::vector<core::SongRow>& songs = m_snapshot->songs;
     // A song matches when its label, album or one of its tags contains the search, ignoring
-    // case: one pass over texts folded once per snapshot, not a conversion per song and key.
-    if (m_searchTexts.size() != songs.size()) {
-      m_searchTexts.clear();
-      m_searchTexts.reserve(songs.size());
-      for (const core::SongRow& song : songs) {
-        QString folded = library::songLabel(song);
-        folded += QChar(u'\0');
-        folded += QString::fromStdString(song.album);
-        if (const auto it = m_snapshot->tags.find(song.fileId); it != m_snapshot->tags.end()) {
-          for (const core::FileTag& tag : it->second) {
-            folded += QChar(u'\0');
-            folded += QString::fromStdString(tag.tag);
-          }
-        }
-        m_searchTexts.push_back(folded.toCaseFolded());
-      }
+    // case: one pass over texts folded once per snapshot, not a conversion per song and key,
+    // marking points rather than collecting up to 10⁵ ids a keystroke.
+    foldSearchTexts(songs.size());
+    if (m_textOfPoint.size() != static_cast<std::size_t>(points.size())) {
+      m_textOfPoint.resize(static_cast<std::size_t>(points.size()));
+      for (int i = 0; i < points.size(); ++i)
+        m_textOfPoint[static_cast<std::size_t>(i)] = m_snapshot->rowOfSong(points[i].id);
     }
     const QString needle = m_search.toCaseFolded();
-    for (std::size_t i = 0; i < songs.size(); ++i) {
-      if (m_searchTexts[i].contains(needle)) ids.insert(static_cast<int>(songs[i].fileId));
+    for (std::size_t i = 0; i < m_searchPoints.size(); ++i) {
+      const int text = m_textOfPoint[i];
+      if (text >= 0 && m_searchTexts[static_cast<std::size_t>(text)].contains(needle))
+        m_searchPoints[i] = 1;
     }
-    if (ids.isEmpty()) ids.insert(-1);  // nothing matches: dim everything
   }
-  m_searchIds = ids;
   updateHighlight();
+}
+
+void MapPanel::foldSearchTexts(std::size_t songs) {
+  if (!m_snapshot) return;
+  const std::vector<core::SongRow>& all = m_snapshot->songs;
+  songs = std::min(songs, all.size());
+  m_searchTexts.reserve(all.size());
+  while (m_searchTexts.size() < songs) {
+    const core::SongRow& song = all[m_searchTexts.size()];
+    QString folded = library::songLabel(song);
+    folded += QChar(u'\0');
+    folded += QString::fromStdString(song.album);
+    if (const auto it = m_snapshot->tags.find(song.fileId); it != m_snapshot->tags.end()) {
+      for (const core::FileTag& tag : it->second) {
+        folded += QChar(u'\0');
+        folded += QString::fromStdString(tag.tag);
+      }
+    }
+    m_searchTexts.push_back(std::move(folded).toCaseFolded());
+  }
 }
 
 void MapPanel::updateHighlight() {
   if (m_region.isEmpty()) {
-    m_view->setHighlighted(m_searchIds);
+    if (m_searchPoints.size() != static_cast<std::size_t>(m_view->scene().points().size())) {
+      applySearch();  // the points changed since the search was marked (it comes back here)
+      return;
+    }
+    m_view->setHighlightedPoints(m_searchPoints, m_searchActive);
   } else {
     m_view->setHighlighted(QSet<int>(m_region.begin(), m_region.end()));
   }
@@ -353,9 +388,9 @@ void MapPanel::updateLandmarkFocus() {
   // The artists of the songs the highlight shows (the highlight may hold every song).
   std::vector<char> artistShown(static_cast<std::size_t>(m_artistNameCount), 0);
   if (m_snapshot && m_artistOfPoint.size() == static_cast<std::size_t>(scene.points().size())) {
-    for (const int id : scene.highlighted()) {
-      const int point = scene.indexOfId(id);
-      const int artist = point < 0 ? -1 : m_artistOfPoint[static_cast<std::size_t>(point)];
+    for (int point = 0; point < scene.points().size(); ++point) {
+      if (!scene.isPointHighlighted(point)) continue;
+      const int artist = m_artistOfPoint[static_cast<std::size_t>(point)];
       if (artist >= 0) artistShown[static_cast<std::size_t>(artist)] = 1;
     }
   }

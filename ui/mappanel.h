@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QTimer>
 #include <QWidget>
 #include <memory>
 #include <vector>
@@ -88,7 +89,7 @@ class MapPanel : public QWidget {
   void recolor();
   void savePlaylist();
   void updateState();
-  void applySearch();  // m_search to m_searchIds and the view
+  void applySearch();  // m_search to m_searchPoints and the view
   void updateHighlight();
   void updateLandmarkFocus();
   void showMenu(QPoint viewPos);
@@ -97,11 +98,20 @@ class MapPanel : public QWidget {
   std::shared_ptr<const library::MapLayout> m_layout;
   bool m_refined = false;
   QString m_search;
-  QSet<int> m_searchIds;         // the search highlight (empty: none; {-1}: nothing matches)
+  // The search highlight per scene point (m_searchActive false: no search, nothing dimmed).
+  std::vector<char> m_searchPoints;
+  bool m_searchActive = false;
   bool m_searchPending = false;  // m_search not applied yet: the panel was hidden
   // Per snapshot song: its label, album and tags, case folded and joined by U+0000 (what the
-  // search looks in); built at the first search after a new snapshot.
+  // search looks in); folded between events after a snapshot with a model, or at the first search.
   std::vector<QString> m_searchTexts;
+  // Folds m_searchTexts up to `songs` of the snapshot's songs (all when past the end).
+  void foldSearchTexts(std::size_t songs);
+  // Folds them a pass at a time between events once a snapshot with its tags arrives, so the
+  // first key typed on the Map tab does not fold 10⁵ texts (as the library table does).
+  QTimer m_foldTimer;
+  // Per scene point: its row in m_searchTexts (-1: none); rebuilt with the points or the texts.
+  std::vector<int> m_textOfPoint;
   // Per scene point and per landmark: an id of its artist's name among the artist landmarks'
   // (-1: none), for updateLandmarkFocus; empty until then after a rebuild().
   std::vector<int> m_artistOfPoint;

@@ -42,7 +42,7 @@ void MapScene::setPoints(QVector<MapPoint> points) {
     positions.push_back(m_points[i].pos);
   }
   m_grid.build(positions);
-  setHighlighted(m_highlightedIds);
+  setHighlighted(highlighted());  // by id: the new points are other points
 }
 
 void MapScene::setPositions(const QVector<QPointF>& positions) {
@@ -90,12 +90,36 @@ void MapScene::setColorLegend(QVector<QPair<QString, QColor>> legend) {
 
 void MapScene::setHighlighted(const QSet<int>& ids) {
   m_highlightedIds = ids;
+  m_idsStale = false;
+  m_highlighting = !ids.isEmpty();
   m_emphasis.fill(ids.isEmpty() ? 1 : 0, m_points.size());
   for (int id : ids) {
     const int index = indexOfId(id);
     if (index >= 0) m_emphasis[index] = 2;  // unknown ids are ignored
   }
   invalidate();
+}
+
+void MapScene::setHighlightedPoints(const std::vector<char>& flags, bool active) {
+  if (flags.size() != static_cast<std::size_t>(m_points.size())) return;
+  m_highlighting = active;
+  m_emphasis.resize(m_points.size());
+  for (int i = 0; i < m_points.size(); ++i)
+    m_emphasis[i] = !active ? 1 : (flags[static_cast<std::size_t>(i)] != 0 ? 2 : 0);
+  m_highlightedIds.clear();
+  m_idsStale = active;
+  invalidate();
+}
+
+const QSet<int>& MapScene::highlighted() const {
+  if (m_idsStale) {
+    m_idsStale = false;
+    m_highlightedIds.clear();
+    for (int i = 0; i < m_points.size(); ++i)
+      if (m_emphasis[i] == 2) m_highlightedIds.insert(m_points[i].id);
+    if (m_highlightedIds.isEmpty()) m_highlightedIds.insert(-1);  // every song dimmed
+  }
+  return m_highlightedIds;
 }
 
 MapInks MapInks::fromPalette(const QPalette& palette) {
@@ -215,7 +239,7 @@ void MapScene::paintRaster(QPainter& painter, const MapTransform& transform,
     const int height = size.height();
     auto* bits = reinterpret_cast<QRgb*>(m_raster.bits());
     const qsizetype stride = m_raster.bytesPerLine() / qsizetype(sizeof(QRgb));
-    const bool highlighting = !m_highlightedIds.isEmpty();
+    const bool highlighting = m_highlighting;
     // Dimmed songs first, so highlighted ones are drawn over them (and a size bigger).
     const QVector<int> passes = highlighting ? QVector<int>{0, 2} : QVector<int>{1};
     for (int pass : passes) {

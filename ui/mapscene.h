@@ -14,6 +14,7 @@
 #include <QStringList>
 #include <QVector>
 #include <optional>
+#include <vector>
 
 #include "ui/spatialgrid.h"
 
@@ -137,8 +138,20 @@ class MapScene {
   static double regionCellSize(double scale);
   // The region names the last paint drew, biggest region first, each with its view rectangle.
   const QVector<MapRegionLabel>& regionLabels() const { return m_placedRegions; }
+  // Search highlight: the other songs are dimmed; an empty set dims nothing. Unknown ids ignored.
   void setHighlighted(const QSet<int>& ids);
-  const QSet<int>& highlighted() const { return m_highlightedIds; }
+  // The same per point (flags[i] for points()[i]; ignored unless flags.size() == points().size()):
+  // what a search over every song sets without building a set of up to 10⁵ ids a keystroke.
+  // `active` false dims nothing, whatever the flags; true with no flag set dims every song.
+  void setHighlightedPoints(const std::vector<char>& flags, bool active);
+  // The highlighted song ids (as setHighlighted took them; from setHighlightedPoints, computed
+  // when asked: a search that dims every song gives {-1}).
+  const QSet<int>& highlighted() const;
+  // Whether point `index` is drawn highlighted (false when nothing is highlighted).
+  bool isPointHighlighted(int index) const {
+    return index >= 0 && index < m_emphasis.size() && m_emphasis[index] == 2;
+  }
+  bool highlighting() const { return m_highlighting; }
   void setPalette(const QPalette& palette);  // see MapInks
   const MapInks& inks() const { return m_inks; }
 
@@ -201,7 +214,9 @@ class MapScene {
   SpatialGrid m_grid;
   QHash<int, int> m_indexOfId;
   QVector<QPair<QString, QColor>> m_legend;
-  QSet<int> m_highlightedIds;
+  mutable QSet<int> m_highlightedIds;
+  mutable bool m_idsStale = false;  // m_emphasis was set per point: m_highlightedIds is computed
+  bool m_highlighting = false;
   QVector<quint8> m_emphasis;  // per point: 0 dimmed, 1 normal, 2 highlighted
   MapInks m_inks = MapInks::fromPalette(QPalette());
   quint64 m_version = 0;

@@ -118,6 +118,11 @@ void EmbeddingMapView::setHighlighted(const QSet<int>& songIds) {
   update();
 }
 
+void EmbeddingMapView::setHighlightedPoints(const std::vector<char>& flags, bool active) {
+  m_scene.setHighlightedPoints(flags, active);
+  update();
+}
+
 void EmbeddingMapView::setSelectedSong(int id) {
   m_selectedId = m_scene.indexOfId(id) >= 0 ? id : -1;
   update();

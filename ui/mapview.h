@@ -55,6 +55,8 @@ class EmbeddingMapView : public QWidget {
   void setRegionTags(QStringList names);
   // Search highlight: the other songs are dimmed; empty set = nothing dimmed. Unknown ids ignored.
   void setHighlighted(const QSet<int>& songIds);
+  // The same per point of scene().points() (MapScene::setHighlightedPoints).
+  void setHighlightedPoints(const std::vector<char>& flags, bool active);
   // -1 (or an unknown id) clears the selection. Does not emit songClicked.
   void setSelectedSong(int id);
   int selectedSong() const { return m_selectedId; }
