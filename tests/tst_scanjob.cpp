@@ -752,6 +752,26 @@ class ScanJobTest : public QObject {
     QVERIFY2(cappedDescription.find("of 4 files") != std::string::npos, cappedDescription.c_str());
   }
 
+  // Each file keeps budget / files frames for re-learning the codebook, between 16 and the
+  // analyser's frame_sample_size: the catalog stops growing by 20 KB a song in large libraries.
+  void frameSampleShrinksWithTheLibrary() {
+    const fs::path dir = path("samplebudget");
+    writeLibrary(dir, 6, 9);  // 1.5 s each: ~64 frames, more than any size asked below
+    const auto rowsPerFile = [&](int budget, const std::string& name) {
+      auto catalog = core::Catalog::open(path(name));
+      library::ScanOptions options = smallOptions(dir);
+      options.analyzer.frameSampleSize = 40;
+      options.frameSampleBudget = budget;
+      const library::ScanSummary summary = library::runScan(*catalog, options);
+      if (summary.analyzed != 6) return -1;
+      const core::FrameSampleSet set = catalog->frameSamples();
+      return set.rows % 6 == 0 ? set.rows / 6 : -2;
+    };
+    QCOMPARE(rowsPerFile(6 * 30, "budget-30.sqlite"), 30);
+    QCOMPARE(rowsPerFile(1 << 19, "budget-default.sqlite"), 40);  // capped by frame_sample_size
+    QCOMPARE(rowsPerFile(6 * 4, "budget-floor.sqlite"), library::ScanOptions::kMinFrameSample);
+  }
+
   void emptyAndMissingRoots() {
     fs::create_directories(path("emptylib"));
     auto catalog = core::Catalog::open(path("empty.sqlite"));

@@ -351,8 +351,12 @@ class Scanner {
   }
 
   void analyse(const std::vector<Job>& jobs, int featureVersion) {
-    const audio::SongAnalyzer analyzer(m_options.analyzer,
-                                       m_codebook.empty() ? nullptr : &m_codebook);
+    audio::AnalyzerParams params = m_options.analyzer;
+    const auto files = static_cast<std::int64_t>(std::max(1, m_summary.filesSeen));
+    params.frameSampleSize = static_cast<int>(std::min<std::int64_t>(
+        params.frameSampleSize,
+        std::max<std::int64_t>(ScanOptions::kMinFrameSample, m_options.frameSampleBudget / files)));
+    const audio::SongAnalyzer analyzer(params, m_codebook.empty() ? nullptr : &m_codebook);
     std::int64_t totalBytes = 0;
     for (const Job& job : jobs) totalBytes += job.stamp.size;
     std::int64_t doneBytes = 0;
@@ -565,7 +569,7 @@ std::string ScanOptions::validate() const {
         std::pair{&kCodebookFramesPerFile, codebookFramesPerFile},
         std::pair{&kCodebookMaxFiles, codebookMaxFiles},
         std::pair{&kMinFramesPerCodeword, minFramesPerCodeword},
-        std::pair{&kCommitEvery, commitEvery}}) {
+        std::pair{&kCommitEvery, commitEvery}, std::pair{&kFrameSampleBudget, frameSampleBudget}}) {
     if (std::string error = spec->validate(value); !error.empty()) return error;
   }
   if (const base::Status status = analyzer.validate(); !status.ok()) return status.message;

@@ -95,6 +95,20 @@ struct ScanOptions {
       "min_frames_per_codeword", 20, 1, 100000,
       "K is capped at frames / this, so every codeword is a mean of enough frames"};
   int minFramesPerCodeword = kMinFramesPerCodeword.defaultValue;
+  // The frames a library keeps in all for re-learning its codebook without decoding (K codewords
+  // need K × min_frames_per_codeword; this is 25 times that for K = 1000): a file keeps
+  // budget / (files the scan found) of them, at most analyzer.frameSampleSize and at least
+  // kMinFrameSample, so the catalog stays near 22 KB a song up to 4 096 songs and shrinks towards
+  // 2.5 KB a song beyond (docs/experiments.md §3.13).
+  static constexpr base::ParameterSpec<int> kFrameSampleBudget{
+      "frame_sample_budget",
+      1 << 19,
+      0,
+      1 << 30,
+      "frames kept in all (per file: this / files, 16 to frame_sample_size)",
+      "frames"};
+  int frameSampleBudget = kFrameSampleBudget.defaultValue;
+  static constexpr int kMinFrameSample = 16;
   static constexpr base::ParameterSpec<int> kCommitEvery{
       "commit_every",
       32,
