@@ -297,17 +297,22 @@ int main(int argc, char* argv[]) {
       if (query.isEmpty()) query = defaultQuery(*window->snapshot());
       QLineEdit* search = window->searchField();
       search->setFocus();
-      std::vector<double> keys;
-      for (int round = 0; round < rounds; ++round) {
-        for (const QChar c : query) {
-          keys.push_back(timed([&] { typeKey(search, c.toUpper().unicode(), QString(c)); }));
-          waitMs(30);
+      // The query typed key by key, then erased, `rounds` times: each key's time.
+      const auto typeQuery = [&] {
+        std::vector<double> times;
+        for (int round = 0; round < rounds; ++round) {
+          for (const QChar c : query) {
+            times.push_back(timed([&] { typeKey(search, c.toUpper().unicode(), QString(c)); }));
+            waitMs(30);
+          }
+          for (int i = 0; i < query.size(); ++i) {
+            times.push_back(timed([&] { typeKey(search, Qt::Key_Backspace, QString()); }));
+            waitMs(30);
+          }
         }
-        for (int i = 0; i < query.size(); ++i) {
-          keys.push_back(timed([&] { typeKey(search, Qt::Key_Backspace, QString()); }));
-          waitMs(30);
-        }
-      }
+        return times;
+      };
+      const std::vector<double> keys = typeQuery();
       const int shownAfterQuery = window->libraryView()->model()->rowCount();
       // Scrolling a page and selecting rows of the full table.
       QTableView* table = window->libraryView();
@@ -335,17 +340,7 @@ int main(int argc, char* argv[]) {
       if (hasModel) {
         window->setCurrentTab(ui::MainWindow::MapTab);
         waitMs(100);
-        std::vector<double> mapKeys;
-        for (int round = 0; round < rounds; ++round) {
-          for (const QChar c : query) {
-            mapKeys.push_back(timed([&] { typeKey(search, c.toUpper().unicode(), QString(c)); }));
-            waitMs(30);
-          }
-          for (int i = 0; i < query.size(); ++i) {
-            mapKeys.push_back(timed([&] { typeKey(search, Qt::Key_Backspace, QString()); }));
-            waitMs(30);
-          }
-        }
+        const std::vector<double> mapKeys = typeQuery();
         interaction.insert(QStringLiteral("map_keystroke"), summary(mapKeys));
         waitUntil([&] { return marks.refinedDrawn.has_value(); }, deadline);
       }

@@ -63,6 +63,20 @@ void compareWithMeasured(const library::ModelSession& session, const QString& ca
   }
 }
 
+// Stores file `fileId` again as re-analysed (stamp {4000, stampNs}) with a summary block far from
+// every song's: its features change, its metadata does not.
+bool reanalyseFarAway(core::Catalog& catalog, std::int64_t fileId, std::int64_t stampNs) {
+  const auto song = catalog.song(fileId);
+  const auto features = catalog.features(fileId);
+  if (!song || !features) return false;
+  core::AnalysisRecord record;
+  record.info = song->info;
+  record.features = *features;
+  record.features.summary.assign(record.features.summary.size(), 25.0f);
+  record.codebookId = catalog.latestCodebook()->id;
+  return catalog.storeAnalysis(song->path, {4000, stampNs}, 1, record).ok();
+}
+
 // Two sessions of one model hold the same songs with the same results, bit for bit.
 void compareSessions(const library::ModelSession& a, const library::ModelSession& b) {
   QCOMPARE(a.songCount(), b.songCount());
@@ -126,15 +140,7 @@ class ModelSessionTest : public QObject {
       auto catalog =
           core::Catalog::open(QFile::encodeName(library.catalogPath).toStdString(), &status);
       QVERIFY2(catalog, status.message.c_str());
-      const auto song = catalog->song(changed);
-      auto features = catalog->features(changed);
-      QVERIFY(song && features);
-      core::AnalysisRecord record;
-      record.info = song->info;
-      record.features = *features;
-      record.features.summary.assign(record.features.summary.size(), 25.0f);  // far from all
-      record.codebookId = catalog->latestCodebook()->id;
-      QVERIFY(catalog->storeAnalysis(song->path, {4000, 2}, 1, record).ok());
+      QVERIFY(reanalyseFarAway(*catalog, changed, 2));
     }
     base::Status loaded;
     const auto reloaded = library::LibrarySnapshot::load(library.catalogPath, &loaded);
@@ -169,6 +175,13 @@ class ModelSessionTest : public QObject {
       }
       return session;
     };
+    // What reading the cache as it stands says (None when usable).
+    const auto cacheError = [&] {
+      library::SessionCacheKey key;
+      if (!library::sessionCacheKey(*catalog, modelPath, key).ok()) return base::ErrorCode::Io;
+      library::SessionCacheData data;
+      return library::loadSessionCache(cachePath, key, data).error;
+    };
     library::ModelSession plain;  // no cache at all
     QVERIFY(plain.load(*catalog, modelPath).ok());
     QVERIFY(!plain.loadedFromCache());
@@ -195,10 +208,7 @@ class ModelSessionTest : public QObject {
         file.seekp(static_cast<std::streamoff>(size / 2));
         file.put(byte);
       }
-      library::SessionCacheKey key;
-      QVERIFY(library::sessionCacheKey(*catalog, modelPath, key).ok());
-      library::SessionCacheData data;
-      QCOMPARE(library::loadSessionCache(cachePath, key, data).error, base::ErrorCode::Corrupt);
+      QCOMPARE(cacheError(), base::ErrorCode::Corrupt);
       const auto again = load(false);
       QVERIFY(again);
       compareSessions(plain, *again);
@@ -207,21 +217,8 @@ class ModelSessionTest : public QObject {
 
     // A song re-analysed: its features changed, so nothing cached is trusted.
     const std::int64_t changed = plain.fileIdOfRow(0);
-    {
-      const auto song = catalog->song(changed);
-      auto features = catalog->features(changed);
-      QVERIFY(song && features);
-      core::AnalysisRecord record;
-      record.info = song->info;
-      record.features = *features;
-      record.features.summary.assign(record.features.summary.size(), 25.0f);
-      record.codebookId = catalog->latestCodebook()->id;
-      QVERIFY(catalog->storeAnalysis(song->path, {4000, 3}, 1, record).ok());
-    }
-    library::SessionCacheKey key;
-    QVERIFY(library::sessionCacheKey(*catalog, modelPath, key).ok());
-    library::SessionCacheData data;
-    QCOMPARE(library::loadSessionCache(cachePath, key, data).error, base::ErrorCode::Changed);
+    QVERIFY(reanalyseFarAway(*catalog, changed, 3));
+    QCOMPARE(cacheError(), base::ErrorCode::Changed);
     const auto afterChange = load(false);
     QVERIFY(afterChange);
     library::ModelSession fresh;
