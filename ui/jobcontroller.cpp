@@ -179,8 +179,7 @@ std::shared_ptr<const library::LibrarySnapshot> JobController::deliverSnapshot(
 namespace {
 
 // The calling thread runs on what the process's other threads leave (Linux: its own nice value
-// raised by 19, the weakest share of a core); a
-// no-op elsewhere or when refused.
+// raised by 19, the weakest share of a core); a no-op elsewhere or when refused.
 void lowerThisThreadsPriority() {
 #ifdef __linux__
   errno = 0;

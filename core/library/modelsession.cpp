@@ -51,23 +51,20 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   if (keyed) {
     const base::Status read = loadSessionCache(cachePath, key, cached);
     const auto n = cached.fileIds.size();
-    const bool fits = read.ok() && cached.songs.rows() == m_model.dimension() &&
-                      cached.novelty.size() == (m_model.novelty ? n : 0) &&
-                      cached.topTags.size() == (m_model.calibration && m_model.T.cols() > 0 &&
-                                                        m_model.T.rows() == m_model.dimension()
-                                                    ? n
-                                                    : 0) &&
-                      std::all_of(cached.topTags.begin(), cached.topTags.end(),
-                                  [&](const SessionCacheTopTag& top) {
-                                    return top.tag >= -1 && top.tag < m_model.T.cols();
-                                  });
+    const bool fits =
+        read.ok() && cached.songs.rows() == m_model.dimension() &&
+        cached.novelty.size() == (m_model.novelty ? n : 0) &&
+        cached.topTags.size() ==
+            (m_model.calibration && m_model.T.cols() > 0 && m_model.T.rows() == m_model.dimension()
+                 ? n
+                 : 0) &&
+        std::all_of(cached.topTags.begin(), cached.topTags.end(),
+                    [&](const TopTag& top) { return top.tag >= -1 && top.tag < m_model.T.cols(); });
     if (fits) {
       m_fileIds = std::move(cached.fileIds);
       m_songs = std::move(cached.songs);
       m_novelty = std::move(cached.novelty);
-      m_topTags.reserve(cached.topTags.size());
-      for (const SessionCacheTopTag& top : cached.topTags)
-        m_topTags.push_back({top.tag, top.probability});
+      m_topTags = std::move(cached.topTags);
       m_fromCache = true;
     } else if (read.error != base::ErrorCode::NotFound) {
       log::write(log::Area::Catalog, log::Level::Debug,
@@ -82,10 +79,9 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   m_songSearch = core::SongSearchIndex(m_songs);
   m_loaded = true;
   if (keyed && !m_fromCache) {
-    SessionCacheData data{m_fileIds, m_songs, m_novelty, {}};
-    data.topTags.reserve(m_topTags.size());
-    for (const TopTag& top : m_topTags) data.topTags.push_back({top.tag, top.probability});
-    if (const base::Status saved = saveSessionCache(cachePath, key, data); !saved.ok())
+    if (const base::Status saved =
+            saveSessionCache(cachePath, key, m_fileIds, m_songs, m_novelty, m_topTags);
+        !saved.ok())
       log::write(log::Area::Catalog, log::Level::Warning, saved.message);
   }
   return base::Status::success();

@@ -94,16 +94,18 @@ base::Status sessionCacheKey(const core::Catalog& catalog, const std::filesystem
 }
 
 base::Status saveSessionCache(const std::filesystem::path& path, const SessionCacheKey& key,
-                              const SessionCacheData& data) {
-  const std::size_t n = data.fileIds.size();
-  if (static_cast<std::size_t>(data.songs.cols()) != n ||
-      (!data.novelty.empty() && data.novelty.size() != n) ||
-      (!data.topTags.empty() && data.topTags.size() != n)) {
+                              const std::vector<std::int64_t>& fileIds,
+                              const Eigen::MatrixXf& songs,
+                              const std::vector<core::Novelty>& novelty,
+                              const std::vector<ModelSession::TopTag>& topTags) {
+  const std::size_t n = fileIds.size();
+  if (static_cast<std::size_t>(songs.cols()) != n || (!novelty.empty() && novelty.size() != n) ||
+      (!topTags.empty() && topTags.size() != n)) {
     return base::Status::failure(base::ErrorCode::InvalidArgument,
                                  "session cache rows disagree in count");
   }
   base::ByteWriter out;
-  const auto d = static_cast<std::size_t>(data.songs.rows());
+  const auto d = static_cast<std::size_t>(songs.rows());
   out.reserve(64 + n * (8 + 4 * d + kNoveltyBytes + 8));
   out.raw(kMagic, sizeof kMagic);
   out.u32(kVersion);
@@ -111,12 +113,12 @@ base::Status saveSessionCache(const std::filesystem::path& path, const SessionCa
        {key.modelSize, key.modelMtimeNs, key.generation.catalog, key.generation.features,
         static_cast<std::int64_t>(n), static_cast<std::int64_t>(d)})
     out.i64(value);
-  out.u8(static_cast<std::uint8_t>((data.novelty.empty() ? 0 : kHasNovelty) |
-                                   (data.topTags.empty() ? 0 : kHasTopTags)));
-  for (const std::int64_t id : data.fileIds) out.i64(id);
-  writeFloats(out, data.songs.data(), n * d);  // column-major: one song after another
-  for (const core::Novelty& novelty : data.novelty) writeNovelty(out, novelty);
-  for (const SessionCacheTopTag& top : data.topTags) {
+  out.u8(static_cast<std::uint8_t>((novelty.empty() ? 0 : kHasNovelty) |
+                                   (topTags.empty() ? 0 : kHasTopTags)));
+  for (const std::int64_t id : fileIds) out.i64(id);
+  writeFloats(out, songs.data(), n * d);  // column-major: one song after another
+  for (const core::Novelty& song : novelty) writeNovelty(out, song);
+  for (const ModelSession::TopTag& top : topTags) {
     out.i32(top.tag);
     out.f32(top.probability);
   }
@@ -197,7 +199,7 @@ base::Status loadSessionCache(const std::filesystem::path& path, const SessionCa
   if ((flags & kHasTopTags) != 0) {
     if (!in.needItems(static_cast<std::uint64_t>(n), 8, "top tags")) return corrupt(in.error());
     read.topTags.resize(static_cast<std::size_t>(n));
-    for (SessionCacheTopTag& top : read.topTags) {
+    for (ModelSession::TopTag& top : read.topTags) {
       top.tag = in.i32();
       top.probability = in.f32();
     }

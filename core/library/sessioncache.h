@@ -7,6 +7,7 @@
 
 #include "core/base/status.h"
 #include "core/catalog/catalog.h"
+#include "core/library/modelsession.h"
 #include "core/model/novelty.h"
 
 namespace songspace::library {
@@ -29,17 +30,12 @@ struct SessionCacheKey {
   bool operator==(const SessionCacheKey&) const = default;
 };
 
-struct SessionCacheTopTag {
-  int tag = -1;  // column of the model's T, −1 for none
-  float probability = 0;
-};
-
 // One row per embedded song, in ModelSession's row order (ascending file id).
 struct SessionCacheData {
   std::vector<std::int64_t> fileIds;
-  Eigen::MatrixXf songs;                    // d × fileIds.size()
-  std::vector<core::Novelty> novelty;       // fileIds.size() entries, or empty (no novelty fit)
-  std::vector<SessionCacheTopTag> topTags;  // fileIds.size() entries, or empty (uncalibrated)
+  Eigen::MatrixXf songs;                      // d × fileIds.size()
+  std::vector<core::Novelty> novelty;         // fileIds.size() entries, or empty (no novelty fit)
+  std::vector<ModelSession::TopTag> topTags;  // fileIds.size() entries, or empty (uncalibrated)
 };
 
 // "<catalog>.session" beside the catalog file.
@@ -57,9 +53,13 @@ std::filesystem::path sessionCachePathFor(const std::filesystem::path& catalogPa
 // non-finite embeddings), Unsupported (another format version), Changed (written for another
 // model file or another state of the catalog's features: `expected` differs). `data` is untouched
 // on failure. Neither throws. Thread rules: none beyond the file's (one writer at a time).
+// save takes the rows as SessionCacheData holds them, without copying them into one.
 [[nodiscard]] base::Status saveSessionCache(const std::filesystem::path& path,
                                             const SessionCacheKey& key,
-                                            const SessionCacheData& data);
+                                            const std::vector<std::int64_t>& fileIds,
+                                            const Eigen::MatrixXf& songs,
+                                            const std::vector<core::Novelty>& novelty,
+                                            const std::vector<ModelSession::TopTag>& topTags);
 [[nodiscard]] base::Status loadSessionCache(const std::filesystem::path& path,
                                             const SessionCacheKey& expected,
                                             SessionCacheData& data);
