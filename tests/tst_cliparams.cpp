@@ -1,6 +1,8 @@
 // songspace-cli accepts exactly the ranges core declares: for each option, the spec's ends are
 // accepted and one step beyond either end is rejected with one usage error (exit 2) that names
 // the option and the spec's range; `help COMMAND` shows the same range and default.
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -8,6 +10,7 @@
 #include <string>
 
 #include "core/base/parameter.h"
+#include "core/catalog/catalog.h"
 #include "core/eval/crossfit.h"
 #include "core/eval/evaluation.h"
 #include "core/eval/tableeval.h"
@@ -16,6 +19,7 @@
 #include "core/library/scanjob.h"
 #include "core/model/librarydataset.h"
 #include "core/model/trainer.h"
+#include "testaudio.h"
 
 using namespace songspace;
 using core::TrainOptions;
@@ -164,6 +168,7 @@ class CliParamsTest : public QObject {
     addRows("eval-table", "--landmarks", core::TableExpansionOptions::kLandmarks);
     addRows("eval-table", "--gamma", core::TableExpansionOptions::kGamma);
     addRows("scan", "--threads", library::ScanOptions::kThreads);
+    addRows("scan", "--frame-sample-budget", library::ScanOptions::kFrameSampleBudget);
     addRows("predict-tags", "-k", library::kQueryResults);
     addRows("train", "--calibration-folds", core::CalibrationOptions::kFolds);
     addRows("train", "--target-precision", core::CalibrationOptions::kTargetPrecision);
@@ -260,6 +265,42 @@ class CliParamsTest : public QObject {
                                 text(base::formatValue(
                                     core::TableEvalOptions::defaultTableTrainOptions().dimension))),
              qPrintable(table.out));
+  }
+
+  // --frame-sample-budget reaches the scan: three 2-s files (about 85 frames each) keep
+  // frame_sample_size frames or all they have by default, budget / files with a budget, and the
+  // floor of 16 with a budget of 0.
+  void frameSampleBudgetReachesTheScan() {
+    const QString lib = m_dir.filePath(QStringLiteral("budgetlib"));
+    QVERIFY(QDir().mkpath(lib));
+    for (int i = 0; i < 3; ++i) {
+      const std::string name = "song" + std::to_string(i) + ".wav";
+      QVERIFY(testaudio::writeWav(
+          std::filesystem::path(QFile::encodeName(lib).toStdString()) / name,
+          testaudio::synthesize(static_cast<testaudio::Style>(i), 7 + i, 2.0), 22050));
+    }
+    const auto framesPerSong = [&](const QString& name, const QStringList& budget) {
+      const QString db = m_dir.filePath(name);
+      const Run run = runCli(QStringList{QStringLiteral("scan"), lib, QStringLiteral("--db"), db,
+                                         QStringLiteral("--codebook-size"), QStringLiteral("4")} +
+                             budget);
+      if (run.exitCode != 0) {
+        qWarning("%s", qPrintable(run.err));
+        return -1;
+      }
+      const auto catalog = core::Catalog::open(QFile::encodeName(db).toStdString());
+      if (!catalog) return -2;
+      const core::FrameSampleSet set = catalog->frameSamples();
+      return set.rows % 3 == 0 ? set.rows / 3 : -3;
+    };
+    const int defaults = framesPerSong(QStringLiteral("budget-default.sqlite"), {});
+    QVERIFY2(defaults > 20, qPrintable(QString::number(defaults)));
+    QCOMPARE(framesPerSong(QStringLiteral("budget-60.sqlite"),
+                           {QStringLiteral("--frame-sample-budget"), QStringLiteral("60")}),
+             20);
+    QCOMPARE(framesPerSong(QStringLiteral("budget-0.sqlite"),
+                           {QStringLiteral("--frame-sample-budget"), QStringLiteral("0")}),
+             library::ScanOptions::kMinFrameSample);
   }
 };
 

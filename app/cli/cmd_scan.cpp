@@ -30,6 +30,9 @@ OptionSet declare(Parameters& p) {
       // K of a codebook learned by this scan (a library that has one keeps it).
       .number(QStringLiteral("--codebook-size"), audio::KMeansParams::kClusters,
               p.scan.codebook.clusters, QStringLiteral("K"))
+      // Frames the library keeps in all for re-learning its codebook (a file: N / files found).
+      .number(QStringLiteral("--frame-sample-budget"), library::ScanOptions::kFrameSampleBudget,
+              p.scan.frameSampleBudget)
       .flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
   addReadingOptions(options, p.scan.reading, true);
   return options;
