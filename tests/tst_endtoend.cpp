@@ -16,6 +16,7 @@
 #include "core/library/modelsession.h"
 #include "core/library/paths.h"
 #include "core/library/scanjob.h"
+#include "core/library/sessioncache.h"
 #include "core/library/trainjob.h"
 #include "testaudio.h"
 
@@ -124,9 +125,14 @@ class EndToEndTest : public QObject {
     // Predicted tags were written for the library table.
     QVERIFY(!catalog->allTags(core::TagSource::Predicted).empty());
 
+    // The training prepared the session the next opening reads (runTrainJob's last step).
+    QVERIFY(trained.warnings.empty());
+    const fs::path sessionCache = library::sessionCachePathFor(m_db.toStdString());
+    QVERIFY(fs::exists(sessionCache));
     library::ModelSession session;
-    const auto loaded = session.load(*catalog, trained.modelPath.toStdString());
+    const auto loaded = session.load(*catalog, trained.modelPath.toStdString(), sessionCache);
     QVERIFY2(loaded.ok(), loaded.message.c_str());
+    QVERIFY(session.loadedFromCache());
     QCOMPARE(session.songCount(), 3 * kSongsPerArtist);
 
     // "I don't know": no library song is unlike the library (below 100 songs the threshold is

@@ -242,8 +242,8 @@ class ModelSessionTest : public QObject {
     std::filesystem::remove(cachePath);
   }
 
-  // The window's way of opening (the library first, the model session and tags read on another
-  // thread meanwhile) gives the snapshot that one load() gives.
+  // The window's way of opening (the library first, the model session loaded on another thread
+  // meanwhile) gives the snapshot that one load() gives.
   void libraryThenModelIsOneLoad() {
     testdata::Library library = testdata::buildLibrary(true);
     QVERIFY2(library.error.isEmpty(), qPrintable(library.error));
@@ -256,7 +256,7 @@ class ModelSessionTest : public QObject {
             library::sessionCachePathFor(QFile::encodeName(library.catalogPath).toStdString()));
       std::future<library::LibrarySnapshot::LoadedModel> pending = std::async(
           std::launch::async,
-          [&] { return library::LibrarySnapshot::loadModelSession(library.catalogPath, true); });
+          [&] { return library::LibrarySnapshot::loadModelSession(library.catalogPath); });
       const auto first = library::LibrarySnapshot::loadLibrary(library.catalogPath, &status);
       QVERIFY2(first, status.message.c_str());
       QVERIFY(first->modelPending);
@@ -267,6 +267,12 @@ class ModelSessionTest : public QObject {
       QCOMPARE(both->model->loadedFromCache(), cached);
       QCOMPARE(both->catalogRead, first->catalogRead);
       QCOMPARE(both->songs.size(), whole->songs.size());
+      // The library part is shared, not copied: the same songs at the same addresses.
+      QVERIFY(!both->songs.empty());
+      QCOMPARE(both->songs.data(), first->songs.data());
+      QCOMPARE(both->artists.data(), first->artists.data());
+      QCOMPARE(both->rowOfSong(both->songs.back().fileId),
+               static_cast<int>(both->songs.size()) - 1);
       QCOMPARE(both->tags.size(), whole->tags.size());
       for (const auto& [fileId, tags] : whole->tags) {
         const auto it = both->tags.find(fileId);

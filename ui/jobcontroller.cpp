@@ -193,14 +193,15 @@ void lowerThisThreadsPriority() {
 std::shared_ptr<const library::LibrarySnapshot> JobController::deliverLibraryThenModel(
     const QString& catalogPath) {
   report({tr("Loading the library"), 0, 0, -1, {}}, true);
-  // The model session needs nothing of the library: it loads on a second thread meanwhile (from
-  // the session cache, most starts), so the model is ready about when the library is.
+  // The model session needs nothing of the library: it loads on a second thread (from the session
+  // cache, most starts) while this one reads the library and then the tags (withModel), so the
+  // model is ready about when they are.
   std::future<library::LibrarySnapshot::LoadedModel> model;
   if (QFileInfo::exists(library::modelPathForCatalog(catalogPath))) {
     model = std::async(std::launch::async, [catalogPath] {
       // Behind the library and the window: the table is what the user waits for first.
       lowerThisThreadsPriority();
-      return library::LibrarySnapshot::loadModelSession(catalogPath, true);
+      return library::LibrarySnapshot::loadModelSession(catalogPath);
     });
   }
   base::Status status;

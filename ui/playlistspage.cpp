@@ -155,7 +155,7 @@ PlaylistsPage::PlaylistsPage(QWidget* parent)
 
 void PlaylistsPage::setSnapshot(std::shared_ptr<const library::LibrarySnapshot> snapshot) {
   m_snapshot = std::move(snapshot);
-  setPlaylists(m_snapshot ? m_snapshot->playlists : std::vector<core::Playlist>{});
+  setPlaylists(m_snapshot ? m_snapshot->playlists.vector() : std::vector<core::Playlist>{});
 }
 
 void PlaylistsPage::setPlaylists(std::vector<core::Playlist> playlists) {

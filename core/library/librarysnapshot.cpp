@@ -20,8 +20,8 @@ const core::SongRow* LibrarySnapshot::song(std::int64_t fileId) const {
 }
 
 int LibrarySnapshot::rowOfSong(std::int64_t fileId) const {
-  const auto it = m_rowOfSong.find(fileId);
-  return it == m_rowOfSong.end() ? -1 : it->second;
+  const auto it = m_rowOfSong->find(fileId);
+  return it == m_rowOfSong->end() ? -1 : it->second;
 }
 
 std::vector<core::FileTag> LibrarySnapshot::tagsOf(std::int64_t fileId,
@@ -39,10 +39,12 @@ void LibrarySnapshot::readCatalog(const core::Catalog& catalog) {
   static std::atomic<std::uint64_t> reads{0};
   catalogRead = ++reads;
   songs = catalog.songs();
-  m_rowOfSong.reserve(songs.size());
+  auto rowOfSong = std::make_shared<std::unordered_map<std::int64_t, int>>();
+  rowOfSong->reserve(songs.size());
   for (std::size_t i = 0; i < songs.size(); ++i) {
-    m_rowOfSong.emplace(songs[i].fileId, static_cast<int>(i));
+    rowOfSong->emplace(songs[i].fileId, static_cast<int>(i));
   }
+  m_rowOfSong = std::move(rowOfSong);
   failedFiles = catalog.files(core::FileState::Failed);
   artists = catalog.artists();
   undoableBatch = lastUndoableBatchInfo(catalog);
@@ -91,8 +93,8 @@ LibrarySnapshot::LoadedModel loadSession(const core::Catalog& catalog, const QSt
   const base::Status status =
       session->load(catalog, QFile::encodeName(modelPath).toStdString(),
                     sessionCachePathFor(QFile::encodeName(catalogPath).toStdString()));
-  if (!status.ok()) return {nullptr, status, {}};
-  return {std::move(session), status, {}};
+  if (!status.ok()) return {nullptr, status};
+  return {std::move(session), status};
 }
 
 }  // namespace
@@ -111,17 +113,11 @@ void LibrarySnapshot::loadModel(const core::Catalog& catalog) {
   adoptModel(loadSession(catalog, catalogPath));
 }
 
-LibrarySnapshot::LoadedModel LibrarySnapshot::loadModelSession(const QString& catalogPath,
-                                                               bool withTags) {
+LibrarySnapshot::LoadedModel LibrarySnapshot::loadModelSession(const QString& catalogPath) {
   base::Status status;
   const auto catalog = openCatalog(catalogPath, CatalogOpenMode::MustExist, &status);
-  if (!catalog) return {nullptr, status, {}};
-  LoadedModel loaded = loadSession(*catalog, catalogPath);
-  if (withTags) {
-    loaded.tags = tagsByFile(*catalog);
-    if (!catalog->lastStatus().ok()) loaded.tags.reset();
-  }
-  return loaded;
+  if (!catalog) return {nullptr, status};
+  return loadSession(*catalog, catalogPath);
 }
 
 std::shared_ptr<LibrarySnapshot> LibrarySnapshot::loadLibrary(const QString& catalogPath,
@@ -139,18 +135,12 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::withModel(const LibrarySnapsho
                                                             std::future<LoadedModel>* pending) {
   const auto catalog = openCatalog(library.catalogPath, CatalogOpenMode::CreateIfMissing, status);
   if (!catalog) return nullptr;
+  // A copy of pointers: the library part is shared with `library` (base::SharedVector).
   auto snapshot = std::make_shared<LibrarySnapshot>(library);
-  std::optional<LoadedModel> preloaded;
-  if (pending && pending->valid()) preloaded = pending->get();
-  if (library.modelPending) {
-    if (preloaded && preloaded->tags) {
-      snapshot->tags = std::move(*preloaded->tags);
-    } else {
-      snapshot->readTags(*catalog);
-    }
-  }
-  if (preloaded) {
-    snapshot->adoptModel(std::move(*preloaded));
+  // The tags first: a session loading on another thread meanwhile is waited for only after them.
+  if (library.modelPending) snapshot->readTags(*catalog);
+  if (pending && pending->valid()) {
+    snapshot->adoptModel(pending->get());
   } else {
     snapshot->loadModel(*catalog);
   }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/base/sharedvector.h"
 #include "core/base/status.h"
 #include "core/catalog/catalog.h"
 #include "core/library/discoverycontext.h"
@@ -25,9 +26,11 @@ namespace songspace::library {
 // new snapshot; views and menus never touch the database from the GUI thread.
 struct LibrarySnapshot {
   QString catalogPath;
-  std::vector<core::SongRow> songs;                                   // analysed songs, by path
-  std::vector<core::FileRow> failedFiles;                             // with their reasons
-  std::vector<core::ArtistRow> artists;                               // by name
+  // The library part's large lists are shared by the snapshots copied from this one (withModel):
+  // a copy costs pointers, and a song's address is the same in every snapshot of one read.
+  base::SharedVector<core::SongRow> songs;                            // analysed songs, by path
+  base::SharedVector<core::FileRow> failedFiles;                      // with their reasons
+  base::SharedVector<core::ArtistRow> artists;                        // by name
   std::unordered_map<std::int64_t, std::vector<core::FileTag>> tags;  // all sources, per file
                                                                       // (TagsByFile)
   std::shared_ptr<const ModelSession> model;                          // null until a model exists
@@ -50,7 +53,7 @@ struct LibrarySnapshot {
   std::vector<std::string> scanRoots;
   // The library's playlists and Songspace's own (core::Playlist::origin), by path, with their
   // entries; an entry's file may be missing or failed (not in `songs`).
-  std::vector<core::Playlist> playlists;
+  base::SharedVector<core::Playlist> playlists;
 
   // Which read of the catalog the library part (everything above but the model) comes from: a
   // number no other load() or loadLibrary() in this process returned, kept by withModel(), so
@@ -86,21 +89,19 @@ struct LibrarySnapshot {
   //
   // loadModelSession() loads that session alone, as withModel() would: it needs nothing of the
   // library part, so a window can run it on another thread while loadLibrary() runs and hand the
-  // result to withModel() (which then reads only the tags and builds the discovery context).
+  // result to withModel() (which then reads the tags, waits for the session and builds the
+  // discovery context).
   // session is null when the catalog has no model file (status ok) or the model could not be
   // loaded (status says why, as modelStatus does). Opens its own connection to the catalog; safe
   // on any thread.
-  // With `withTags`, it reads the tags too (what withModel() reads for a pending snapshot), on the
-  // same connection after the session.
   using TagsByFile = std::unordered_map<std::int64_t, std::vector<core::FileTag>>;
   struct LoadedModel {
     std::shared_ptr<const ModelSession> session;
     base::Status status;
-    std::optional<TagsByFile> tags;  // set when asked for and read
   };
-  static LoadedModel loadModelSession(const QString& catalogPath, bool withTags = false);
-  // `pending` (may be null): loadModelSession(…, true) running on another thread, waited for
-  // after the library part is copied; its session and tags are used instead of reading them.
+  static LoadedModel loadModelSession(const QString& catalogPath);
+  // `pending` (may be null): loadModelSession() running on another thread, waited for after the
+  // tags are read (on this thread, meanwhile); its session is used instead of loading one.
   static std::shared_ptr<LibrarySnapshot> withModel(const LibrarySnapshot& library,
                                                     base::Status* status = nullptr,
                                                     std::future<LoadedModel>* pending = nullptr);
@@ -111,7 +112,9 @@ struct LibrarySnapshot {
   static TagsByFile tagsByFile(const core::Catalog& catalog);
   void loadModel(const core::Catalog& catalog);
   void adoptModel(LoadedModel loaded);
-  std::unordered_map<std::int64_t, int> m_rowOfSong;
+  // Shared by copies as songs is; never null.
+  std::shared_ptr<const std::unordered_map<std::int64_t, int>> m_rowOfSong =
+      std::make_shared<const std::unordered_map<std::int64_t, int>>();
 };
 
 }  // namespace songspace::library

@@ -15,6 +15,7 @@
 #include "core/library/datasetloader.h"
 #include "core/library/modelsession.h"
 #include "core/library/paths.h"
+#include "core/library/sessioncache.h"
 
 namespace songspace::library {
 
@@ -232,6 +233,21 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
       // reason: the failure above is what gets reported; a rollback error adds nothing to it
       if (catalog.inBatch()) (void)catalog.rollbackBatch();
       result.warnings.push_back("predicted tags not stored: " + status.message);
+    }
+  }
+  // What the next opening of the library would compute for every song (its embedding, novelty
+  // and top tag), written to the session cache now: the first start after a training reads it
+  // instead (at 10⁵ songs 2–3 s of work out of the window's start, seconds out of a training of
+  // minutes; docs/experiments.md §3.11). Not an error when it cannot be written: the next
+  // opening computes the session itself.
+  {
+    ModelSession session;
+    const std::string catalogFile = QFile::encodeName(catalogPath).toStdString();
+    const base::Status prepared =
+        session.load(catalog, QFile::encodeName(result.modelPath).toStdString(),
+                     sessionCachePathFor(catalogFile));
+    if (!prepared.ok()) {
+      result.warnings.push_back("the model's session is not prepared: " + prepared.message);
     }
   }
   result.wallSeconds =

@@ -71,7 +71,9 @@ std::vector<core::LeftOutLabel> leftOutFromJson(const QJsonArray& array);
 // and each training song's novelty distances (core::JointModel::songNovelty, measured on
 // options.train.threads threads; cancellable), so that loading the model does not measure them.
 // Then writes each song's top predicted tags into the catalog (source=predicted): by calibrated
-// probability, the probability as their score, when calibrated; else by raw score.
+// probability, the probability as their score, when calibrated; else by raw score. Last, loads
+// the new model's session once (ModelSession::load with sessionCachePathFor(catalogPath)), which
+// writes the session cache the next opening of the library reads; a failure there is a warning.
 TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
                            const TrainJobOptions& options);
 
