@@ -772,6 +772,32 @@ class ScanJobTest : public QObject {
     QCOMPARE(rowsPerFile(6 * 4, "budget-floor.sqlite"), library::ScanOptions::kMinFrameSample);
   }
 
+  // A scan of part of a library (a new folder, a dropped file) shares the budget with the songs
+  // already analysed, not only with the files it found.
+  void frameSampleCountsTheSongsAlreadyThere() {
+    const fs::path first = path("budgetfirst");
+    const fs::path added = path("budgetadded");
+    writeLibrary(first, 6, 11);
+    writeLibrary(added, 3, 12);
+    auto catalog = core::Catalog::open(path("budget-added.sqlite"));
+    QVERIFY(catalog);
+    library::ScanOptions options = smallOptions(first);
+    options.analyzer.frameSampleSize = 40;
+    options.frameSampleBudget = 6 * 30;
+    QCOMPARE(library::runScan(*catalog, options).analyzed, 6);
+    QCOMPARE(catalog->frameSamples().rows, 6 * 30);
+    options.roots = {added};
+    QCOMPARE(library::runScan(*catalog, options).analyzed, 3);
+    // 180 frames over 6 + 3 songs: 20 for each new one (budget / files found would give 60,
+    // capped at 40).
+    QCOMPARE(catalog->frameSamples().rows, 6 * 30 + 3 * 20);
+    // A rescan of the first folder after its files changed counts them once.
+    options.roots = {first};
+    writeLibrary(first, 6, 13);
+    QCOMPARE(library::runScan(*catalog, options).analyzed, 6);
+    QCOMPARE(catalog->frameSamples().rows, 6 * 20 + 3 * 20);
+  }
+
   void emptyAndMissingRoots() {
     fs::create_directories(path("emptylib"));
     auto catalog = core::Catalog::open(path("empty.sqlite"));

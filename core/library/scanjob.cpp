@@ -86,6 +86,10 @@ class Scanner {
     if (!loadOrLearnCodebook(walk.audioFiles)) return finish();
     const int featureVersion = featureVersionFor(m_codebookId);
 
+    // The library's size for the frame-sample budget: the files found, or, when the scan covers
+    // only part of a library (a dropped file, a new folder), its analysed songs plus the new ones.
+    std::int64_t newFiles = 0;
+    const std::int64_t analyzedBefore = m_catalog.counts().analyzed;
     std::vector<Job> jobs;
     std::vector<fs::path> unchanged;  // analysed earlier: their tags are read again if the rules
                                       // changed
@@ -110,11 +114,13 @@ class Scanner {
         if (row && row->state != core::FileState::Failed) unchanged.push_back(file);
         continue;
       }
+      if (!m_catalog.fileByPath(file.native())) ++newFiles;
       jobs.push_back({file, *stamp});
     }
     if (cancelled(m_options)) return finish();
 
-    analyse(jobs, featureVersion);
+    analyse(jobs, featureVersion,
+            std::max<std::int64_t>(m_summary.filesSeen, analyzedBefore + newFiles));
     if (!m_summary.cancelled) rereadTags(unchanged);
     if (!m_summary.cancelled) {
       readPlaylists(walk.playlists);
@@ -350,12 +356,14 @@ class Scanner {
     return true;
   }
 
-  void analyse(const std::vector<Job>& jobs, int featureVersion) {
+  // `librarySongs`: what the frame-sample budget is shared over (each file keeps budget / it).
+  void analyse(const std::vector<Job>& jobs, int featureVersion, std::int64_t librarySongs) {
     audio::AnalyzerParams params = m_options.analyzer;
-    const auto files = static_cast<std::int64_t>(std::max(1, m_summary.filesSeen));
     params.frameSampleSize = static_cast<int>(std::min<std::int64_t>(
         params.frameSampleSize,
-        std::max<std::int64_t>(ScanOptions::kMinFrameSample, m_options.frameSampleBudget / files)));
+        std::max<std::int64_t>(
+            ScanOptions::kMinFrameSample,
+            m_options.frameSampleBudget / std::max<std::int64_t>(1, librarySongs))));
     const audio::SongAnalyzer analyzer(params, m_codebook.empty() ? nullptr : &m_codebook);
     std::int64_t totalBytes = 0;
     for (const Job& job : jobs) totalBytes += job.stamp.size;

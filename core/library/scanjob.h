@@ -97,9 +97,11 @@ struct ScanOptions {
   int minFramesPerCodeword = kMinFramesPerCodeword.defaultValue;
   // The frames a library keeps in all for re-learning its codebook without decoding (K codewords
   // need K × min_frames_per_codeword; this is 25 times that for K = 1000): a file keeps
-  // budget / (files the scan found) of them, at most analyzer.frameSampleSize and at least
+  // budget / (the library's songs) of them, at most analyzer.frameSampleSize and at least
   // kMinFrameSample, so the catalog stays near 22 KB a song up to 4 096 songs and shrinks towards
-  // 2.5 KB a song beyond (docs/experiments.md §3.13).
+  // 5.7 KB a song beyond (docs/experiments.md §3.13, §3.14). The library's songs are the files the
+  // scan found, or, when more, the catalog's analysed songs plus the new files found (a scan of a
+  // new folder or a dropped file shares the budget with the songs already there).
   static constexpr base::ParameterSpec<int> kFrameSampleBudget{
       "frame_sample_budget",
       1 << 19,
