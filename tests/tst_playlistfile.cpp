@@ -642,6 +642,65 @@ class PlaylistFileTest : public QObject {
     }
   }
 
+  // A resolver that looks paths up one at a time (the scan's, through the catalog's index) gives
+  // what the one given every file gives, and loads the library only for an entry that is not an
+  // exact path: never for a playlist of exact paths, once for any number of other entries.
+  void lookupResolverLoadsTheLibraryOnlyForFallbacks() {
+    QVERIFY(testaudio::writeBytes(m_dir / "outside.flac", ""));
+    int loads = 0;
+    const auto lookup = [&](const std::string& path) -> std::optional<std::int64_t> {
+      for (const auto& f : m_files)
+        if (f.path == path) return f.id;
+      return std::nullopt;
+    };
+    const auto load = [&] {
+      ++loads;
+      return m_files;
+    };
+    const auto same = [](const library::PlaylistImport& a, const library::PlaylistImport& b) {
+      const auto notes = [](const std::vector<library::PlaylistEntryNote>& n) {
+        std::vector<std::tuple<int, std::string, int>> out;
+        out.reserve(n.size());
+        for (const auto& note : n)
+          out.emplace_back(note.line, note.detail, static_cast<int>(note.rule));
+        return out;
+      };
+      if (a.resolved != b.resolved || a.catalogEntries.size() != b.catalogEntries.size() ||
+          notes(a.unresolved) != notes(b.unresolved) || notes(a.inexact) != notes(b.inexact))
+        return false;
+      for (std::size_t i = 0; i < a.catalogEntries.size(); ++i)
+        if (a.catalogEntries[i].fileId != b.catalogEntries[i].fileId ||
+            a.catalogEntries[i].path != b.catalogEntries[i].path)
+          return false;
+      return true;
+    };
+    const std::string lib = m_lib.native();
+    const fs::path exactList = m_dir / "exact.m3u8";
+    const library::PlaylistFile exact =
+        read("exact.m3u8", lib + "/A/01.flac\n" + lib + "/Some Artist/Album One/02 Other.flac\n" +
+                               (m_dir / "outside.flac").native() + "\n");
+    library::PlaylistResolver given(m_files);
+    library::PlaylistResolver lookedUp(lookup, load);
+    const library::PlaylistImport byLookup = library::resolvePlaylist(exactList, exact, lookedUp);
+    QCOMPARE(byLookup.resolved, 2);
+    QCOMPARE(byLookup.unresolved.size(), std::size_t(1));  // on disk, not in the library
+    QVERIFY(same(byLookup, library::resolvePlaylist(exactList, exact, given)));
+    QCOMPARE(loads, 0);
+
+    const fs::path mixedList = m_dir / "mixed.m3u8";
+    const library::PlaylistFile mixed =
+        read("mixed.m3u8", lib + "/A/01.flac\n" + lib + "/mixed case/SONG NAME.mp3\n" +
+                               "C:\\Music\\Some Artist\\Album One\\01 Track.flac\n" + lib +
+                               "/DUP/x.MP3\nnothing here.flac\n/elsewhere/B/01.flac\n");
+    QCOMPARE(mixed.items.size(), std::size_t(6));
+    library::PlaylistResolver lookedUpAgain(lookup, load);
+    const library::PlaylistImport mixedByLookup =
+        library::resolvePlaylist(mixedList, mixed, lookedUpAgain);
+    QCOMPARE(mixedByLookup.resolved, 4);  // exact, case, drive path, trailing components
+    QVERIFY(same(mixedByLookup, library::resolvePlaylist(mixedList, mixed, given)));
+    QCOMPARE(loads, 1);
+  }
+
   void formatsByExtension() {
     QCOMPARE(*library::playlistFormatOf("a/b.M3U"), library::PlaylistFormat::M3u);
     QCOMPARE(*library::playlistFormatOf("b.m3u8"), library::PlaylistFormat::M3u8);

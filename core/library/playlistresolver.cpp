@@ -61,21 +61,36 @@ const char* matchRuleName(MatchRule rule) {
   return "none";
 }
 
-PlaylistResolver::PlaylistResolver(std::vector<LibraryFile> files) : m_files(std::move(files)) {
+PlaylistResolver::PlaylistResolver(std::vector<LibraryFile> files) : m_files(std::move(files)) {}
+
+PlaylistResolver::PlaylistResolver(FileLookup lookup, FileLoader load)
+    : m_lookup(std::move(lookup)), m_load(std::move(load)) {}
+
+void PlaylistResolver::index() {
+  if (m_indexed) return;
+  m_indexed = true;
+  if (m_load) m_files = m_load();
   for (std::size_t i = 0; i < m_files.size(); ++i) {
     const std::string& path = m_files[i].path;
-    m_byPath.emplace(path, i);
+    if (!m_lookup) m_byPath.emplace(path, i);
     m_byFoldedPath[fold(path)].push_back(i);
     m_byFoldedName[fold(fs::path(path).filename().native())].push_back(i);
   }
 }
 
-EntryResolution PlaylistResolver::byPath(const std::string& path, MatchRule rule) const {
+std::optional<std::int64_t> PlaylistResolver::idOf(const std::string& path) {
+  if (m_lookup) return m_lookup(path);
+  index();
+  if (const auto it = m_byPath.find(path); it != m_byPath.end()) return m_files[it->second].id;
+  return std::nullopt;
+}
+
+EntryResolution PlaylistResolver::byPath(const std::string& path, MatchRule rule) {
   EntryResolution r;
   r.rule = rule;
   r.path = path;
-  if (const auto it = m_byPath.find(path); it != m_byPath.end()) {
-    r.fileId = m_files[it->second].id;
+  if (const std::optional<std::int64_t> id = idOf(path)) {
+    r.fileId = *id;
   } else {
     r.reason = "the file exists but is not in the library (outside the scanned folders?)";
   }
@@ -97,6 +112,7 @@ const std::vector<std::pair<std::string, std::string>>& PlaylistResolver::listin
 }
 
 EntryResolution PlaylistResolver::caseInsensitive(const fs::path& path) {
+  index();
   EntryResolution none;
   if (const auto it = m_byFoldedPath.find(fold(path.native())); it != m_byFoldedPath.end()) {
     if (it->second.size() == 1)
@@ -138,7 +154,8 @@ EntryResolution PlaylistResolver::caseInsensitive(const fs::path& path) {
   return none;
 }
 
-EntryResolution PlaylistResolver::trailingComponents(const PlaylistItem& item) const {
+EntryResolution PlaylistResolver::trailingComponents(const PlaylistItem& item) {
+  index();
   EntryResolution none;
   // A drive ("C:", also drive-relative "C:Music/a.mp3") or a UNC server and share are not
   // folders a library file can share.
@@ -215,7 +232,7 @@ EntryResolution PlaylistResolver::resolve(const PlaylistItem& item) {
       break;
   }
   const std::string& path = item.path.native();
-  if (m_byPath.count(path) || isRegularFile(item.path)) return byPath(path, MatchRule::Exact);
+  if (idOf(path) || isRegularFile(item.path)) return byPath(path, MatchRule::Exact);
   EntryResolution r = caseInsensitive(item.path);
   if (r.rule != MatchRule::None || !r.reason.empty()) return r;
   // A relative entry is not guessed at (see the header).

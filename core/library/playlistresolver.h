@@ -21,11 +21,18 @@
 // them: a wrong song in a playlist is worse than a reported gap. Streams (http:, …) and lines
 // that are not paths are unresolved with their reason.
 //
+// Memory: the library's paths are indexed (three hash maps, ~0.5 KB a file) only when an entry
+// needs them. A resolver given a one-path lookup (the catalog's index) resolves exact entries
+// through it and loads the library's files only for an entry that needs rule 2 or 3, so a
+// playlist of existing paths costs nothing per library song (docs/experiments.md §3.14).
+//
 // Thread rules: a resolver caches folder listings; use one per thread.
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -53,16 +60,30 @@ struct EntryResolution {
 
 class PlaylistResolver {
  public:
+  // The library's id of a path (absolute, native), nullopt when it is not a library file.
+  using FileLookup = std::function<std::optional<std::int64_t>(const std::string& path)>;
+  // Every library file, called at most once.
+  using FileLoader = std::function<std::vector<LibraryFile>()>;
+
+  // The library's files, given whole.
   explicit PlaylistResolver(std::vector<LibraryFile> files);
+  // The library looked up one path at a time by `lookup`, and loaded whole by `load` only when an
+  // entry is not an exact library path. Both must describe the same files.
+  PlaylistResolver(FileLookup lookup, FileLoader load);
   EntryResolution resolve(const PlaylistItem& item);
 
  private:
-  EntryResolution byPath(const std::string& path, MatchRule rule) const;
+  std::optional<std::int64_t> idOf(const std::string& path);
+  void index();  // m_files (loaded if need be) and the maps below, once
+  EntryResolution byPath(const std::string& path, MatchRule rule);
   EntryResolution caseInsensitive(const std::filesystem::path& path);
-  EntryResolution trailingComponents(const PlaylistItem& item) const;
+  EntryResolution trailingComponents(const PlaylistItem& item);
   const std::vector<std::pair<std::string, std::string>>& listing(
       const std::filesystem::path& folder);
 
+  FileLookup m_lookup;  // empty: m_byPath
+  FileLoader m_load;    // empty: m_files was given
+  bool m_indexed = false;
   std::vector<LibraryFile> m_files;
   std::unordered_map<std::string, std::size_t> m_byPath;
   std::unordered_map<std::string, std::vector<std::size_t>> m_byFoldedPath;

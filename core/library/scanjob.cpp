@@ -511,11 +511,21 @@ class Scanner {
   // After the analyses: the library's files are what entries are matched against.
   void readPlaylists(const std::vector<fs::path>& playlists) {
     if (playlists.empty()) return;
-    std::vector<LibraryFile> files;
-    for (const core::FileState state : {core::FileState::Analyzed, core::FileState::Failed})
-      for (core::FileRow& row : m_catalog.files(state))
-        files.push_back({row.id, std::move(row.path)});
-    PlaylistResolver resolver(std::move(files));
+    // Exact entries are looked up in the catalog's path index; the library's files are loaded
+    // only for an entry that needs a fallback rule.
+    PlaylistResolver resolver(
+        [this](const std::string& path) -> std::optional<std::int64_t> {
+          const std::optional<core::FileRow> row = m_catalog.fileByPath(path);
+          if (row && row->state != core::FileState::Missing) return row->id;
+          return std::nullopt;
+        },
+        [this] {
+          std::vector<LibraryFile> files;
+          for (const core::FileState state : {core::FileState::Analyzed, core::FileState::Failed})
+            for (core::FileRow& row : m_catalog.files(state))
+              files.push_back({row.id, std::move(row.path)});
+          return files;
+        });
     // Songspace's own playlists saved inside the library are not read back: the catalog's record
     // (by file id, as saved) stays, and so does its origin (not a training label).
     const std::vector<std::string> ours = m_catalog.playlistPaths(core::PlaylistOrigin::Songspace);
