@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -16,18 +18,64 @@ namespace songspace::audio {
 namespace {
 
 // Distance products are computed in row blocks so that the block × K score matrix stays near
-// kScoreBudget floats (16 MB) whatever N and K are.
+// kScoreBudget floats (1 MB, within a core's L2 cache) whatever N and K are: 262 frames a block
+// for K = 1000. Blocks of 16 MB made k-means memory-bound, 1.3 times faster on two threads than
+// on one instead of 1.75 (docs/experiments.md §3.13). Every row's result is the same for any
+// block size.
 constexpr Eigen::Index kBlockRows = 4096;
-constexpr Eigen::Index kScoreBudget = Eigen::Index{1} << 22;
+constexpr Eigen::Index kScoreBudget = Eigen::Index{1} << 18;
 // A dimension whose deviation is below this fraction of the largest deviation (or below the
 // absolute floor) is treated as constant: scaling it up would only amplify noise.
 constexpr double kRelativeStdFloor = 1e-4;
 // k-means++ seeding looks at no more than this many rows per cluster (see seedCentroids).
 constexpr Eigen::Index kSeedRowsPerCluster = 32;
+// Seeding scores its rows in blocks of kSeedBlockRows, and splits them across threads only in
+// ranges of at least kSeedRowsPerThread: a step costs ~40 multiply-adds a row and candidate,
+// worth a thread from a few thousand rows.
+constexpr Eigen::Index kSeedBlockRows = 1024;
+constexpr Eigen::Index kSeedRowsPerThread = 4096;
 constexpr double kAbsoluteStdFloor = 1e-8;
 
 using RowsRef = Eigen::Ref<const FrameMatrix>;
+
 using Rng = base::Xoshiro256;
+
+// A barrier for a team of threads that meets about a thousand times a second: the last to
+// arrive runs `completion`, then releases the others. Waiting spins for up to kSpin before it
+// sleeps: the wake-up of a sleeping thread (on a virtual machine especially) costs about as much
+// as the short steps it separates.
+template <typename Completion>
+class StepBarrier {
+ public:
+  StepBarrier(int parties, Completion& completion) : m_parties(parties), m_completion(completion) {}
+
+  void arriveAndWait() {
+    const unsigned generation = m_generation.load(std::memory_order_acquire);
+    if (m_arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == m_parties) {
+      m_arrived.store(0, std::memory_order_relaxed);
+      m_completion();
+      m_generation.store(generation + 1, std::memory_order_release);
+      m_generation.notify_all();
+      return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    for (int spins = 0; m_generation.load(std::memory_order_acquire) == generation; ++spins) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+      if ((spins & 63) == 63 && std::chrono::steady_clock::now() - start > kSpin) {
+        m_generation.wait(generation, std::memory_order_acquire);
+      }
+    }
+  }
+
+ private:
+  static constexpr std::chrono::microseconds kSpin{200};
+  const int m_parties;
+  Completion& m_completion;
+  std::atomic<int> m_arrived{0};
+  std::atomic<unsigned> m_generation{0};
+};
 
 Eigen::Index blockRowsFor(Eigen::Index clusters) {
   return std::clamp<Eigen::Index>(kScoreBudget / std::max<Eigen::Index>(clusters, 1), 1,
@@ -37,6 +85,19 @@ Eigen::Index blockRowsFor(Eigen::Index clusters) {
 // Row i of n rows (n < 2^32: a frame matrix never holds that many rows).
 Eigen::Index uniformIndex(Rng& rng, Eigen::Index n) {
   return static_cast<Eigen::Index>(base::uniformBelow(rng, static_cast<std::uint32_t>(n)));
+}
+
+// The sum of `values` in double, in a fixed order (four interleaved running sums, then added):
+// the same for the same values wherever it runs.
+double sumInOrder(const Eigen::Ref<const Eigen::VectorXf>& values) {
+  std::array<double, 4> sums{};
+  const Eigen::Index n = values.size();
+  Eigen::Index i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (std::size_t j = 0; j < 4; ++j) sums[j] += values[i + static_cast<Eigen::Index>(j)];
+  }
+  for (std::size_t j = 0; i < n; ++i, ++j) sums[j] += values[i];
+  return (sums[0] + sums[1]) + (sums[2] + sums[3]);
 }
 
 // Nearest centroid of each row of z (already standardised): argmin_k ‖c_k‖²/2 − z·c_k, ties to
@@ -85,7 +146,10 @@ Eigen::VectorXf halfSquaredNorms(const FrameMatrix& centroids) {
 // kSeedRowsPerCluster·K rows drawn without replacement (as scikit-learn's MiniBatchKMeans seeds
 // on init_size rows): the full-data D² pass would cost K passes over all N frames, more than the
 // Lloyd iterations that follow and refine the seeds on every frame anyway.
-FrameMatrix seedCentroids(const FrameMatrix& all, int clusters, Rng& rng) {
+// The candidates' distances (most of the cost: K products of the rows with the candidates) and
+// their sums are computed by fixed blocks of rows, on `threads` threads; the draws and the choice
+// are serial, so the seeds are the same for any thread count.
+FrameMatrix seedCentroids(const FrameMatrix& all, int clusters, int threads, Rng& rng) {
   FrameMatrix sampled;
   const FrameMatrix* source = &all;
   if (all.rows() > kSeedRowsPerCluster * clusters) {
@@ -113,9 +177,12 @@ FrameMatrix seedCentroids(const FrameMatrix& all, int clusters, Rng& rng) {
 
   std::vector<double> cumulative(static_cast<std::size_t>(n));
   FrameMatrix candidates(trials, z.cols());
+  Eigen::RowVectorXf candidateNormSq(trials);
   Eigen::MatrixXf dist(n, trials);  // column t: min(minDist, distance to candidate t)
-  Eigen::MatrixXf products;
-  for (int k = 1; k < clusters; ++k) {
+  // Step k: the candidates are drawn (serial: one random stream), every range of rows scores
+  // them (in parallel), then the best becomes centre k (serial, as the barrier's completion).
+  int k = 1;
+  const auto drawCandidates = [&] {
     double total = 0.0;
     for (Eigen::Index i = 0; i < n; ++i) {
       total += minDist[i];
@@ -132,26 +199,51 @@ FrameMatrix seedCentroids(const FrameMatrix& all, int clusters, Rng& rng) {
       }
       candidates.row(t) = z.row(pick);
     }
-    const Eigen::RowVectorXf candidateNormSq = candidates.rowwise().squaredNorm().transpose();
-    for (Eigen::Index begin = 0; begin < n; begin += kBlockRows) {
-      const Eigen::Index rows = std::min(kBlockRows, n - begin);
-      products.noalias() = z.middleRows(begin, rows) * candidates.transpose();
-      for (int t = 0; t < trials; ++t) {
-        dist.col(t).segment(begin, rows) =
-            ((zNormSq.segment(begin, rows) - 2.0f * products.col(t)).array() + candidateNormSq[t])
-                .cwiseMax(0.0f)
-                .min(minDist.segment(begin, rows).array())
-                .matrix();
-      }
+    candidateNormSq = candidates.rowwise().squaredNorm().transpose();
+  };
+  // Block b (rows b·kSeedBlockRows …): its candidates' distances, and their sums per candidate.
+  const Eigen::Index blocks = (n + kSeedBlockRows - 1) / kSeedBlockRows;
+  Eigen::MatrixXd blockPotentials(trials, blocks);
+  const auto score = [&](Eigen::Index block, Eigen::MatrixXf& products) {
+    const Eigen::Index begin = block * kSeedBlockRows;
+    const Eigen::Index rows = std::min(kSeedBlockRows, n - begin);
+    products.noalias() = z.middleRows(begin, rows) * candidates.transpose();
+    for (int t = 0; t < trials; ++t) {
+      auto column = dist.col(t).segment(begin, rows);
+      column =
+          ((zNormSq.segment(begin, rows) - 2.0f * products.col(t)).array() + candidateNormSq[t])
+              .cwiseMax(0.0f)
+              .min(minDist.segment(begin, rows).array())
+              .matrix();
+      blockPotentials(t, block) = sumInOrder(column);
     }
-    const Eigen::VectorXd potentials = dist.cast<double>().colwise().sum().transpose();
+  };
+  const auto choose = [&]() noexcept {
+    const Eigen::VectorXd potentials = blockPotentials.rowwise().sum();
     Eigen::Index best = 0;
     for (int t = 1; t < trials; ++t) {
       if (potentials[t] < potentials[best]) best = t;
     }
     centroids.row(k) = candidates.row(best);
     minDist = dist.col(best);
-  }
+    if (++k < clusters) drawCandidates();
+  };
+  if (k >= clusters) return centroids;
+  drawCandidates();
+  // One team of threads for all K steps, meeting once a step (a step is well under a
+  // millisecond: neither a thread started per step nor a sleeping wait would pay). Each thread
+  // scores a range of blocks; the sums are per block, so the seeds are the same for any count.
+  const int minBlocks = static_cast<int>(kSeedRowsPerThread / kSeedBlockRows);
+  const int parts = base::parallelParts(static_cast<int>(blocks), threads, minBlocks);
+  StepBarrier step(parts, choose);
+  base::parallelRanges(static_cast<int>(blocks), parts, minBlocks, [&](int first, int last) {
+    Eigen::MatrixXf products;
+    // k changes only in the barrier's completion, which every thread has passed when it reads k.
+    while (k < clusters) {
+      for (int block = first; block < last; ++block) score(block, products);
+      step.arriveAndWait();
+    }
+  });
   return centroids;
 }
 
@@ -327,7 +419,7 @@ base::Status Codebook::train(const FrameMatrix& frames, const KMeansParams& para
 
   const FrameMatrix z = standardise(frames, meanF, invStd);
   Rng rng(params.seed);
-  FrameMatrix centroids = seedCentroids(z, params.clusters, rng);
+  FrameMatrix centroids = seedCentroids(z, params.clusters, std::max(1, params.threads), rng);
   if (params.batchSize == 0) {
     lloyd(z, params, centroids);
   } else {

@@ -25,8 +25,9 @@ struct KMeansParams {
   int batchSize = kBatchSize.defaultValue;
   double tolerance = kTolerance.defaultValue;
   std::uint64_t seed = base::kSeedSpec.defaultValue;
-  // Threads for Lloyd's assignment step (each frame's nearest centroid; the rest of an iteration
-  // is serial): the codebook is the same, bit for bit, for any count. Values < 1 count as 1.
+  // Threads for the k-means++ seeding's distances and Lloyd's assignment step (each frame's
+  // nearest centroid), most of the cost; the rest is serial. The codebook is the same, bit for
+  // bit, for any count. Values < 1 count as 1.
   int threads = 1;
 
   base::Status validate() const;

@@ -383,33 +383,6 @@ class CatalogTest : public QObject {
     }
     QCOMPARE(at, all.size());
     QCOMPARE(written, 1);
-    // tagTable() holds the same tags per file, files in id order; a file that does not exist has
-    // none; a copy shares the table.
-    const FileTagTable table = c->tagTable();
-    QVERIFY(c->lastStatus().ok());
-    QCOMPARE(table.tagCount(), all.size());
-    std::vector<std::int64_t> listed;
-    for (const auto& [fileId, tags] : table) {
-      listed.push_back(fileId);
-      const std::vector<FileTag> expected = c->tags(fileId);
-      QCOMPARE(tags.size(), expected.size());
-      for (std::size_t i = 0; i < tags.size(); ++i) {
-        QCOMPARE(tags[i].tag, expected[i].tag);
-        QCOMPARE(tags[i].source, expected[i].source);
-        QCOMPARE(tags[i].score, expected[i].score);
-        QCOMPARE(tags[i].written, expected[i].written);
-      }
-    }
-    QCOMPARE(table.size(), listed.size());
-    QVERIFY(std::is_sorted(listed.begin(), listed.end()));
-    for (const std::int64_t id : ids) {
-      QCOMPARE(table.of(id).size(), c->tags(id).size());
-    }
-    QVERIFY(table.of(ids.back() + 1000).empty());
-    const FileTagTable copy = table;  // NOLINT(performance-unnecessary-copy-initialization)
-    QCOMPARE(copy.of(ids[0]).data(), table.of(ids[0]).data());
-    QVERIFY(FileTagTable().empty());
-    QVERIFY(FileTagTable().of(ids[0]).empty());
     const std::vector<TagAssignment> user = c->allTags(TagSource::User);
     QCOMPARE(user.size(), std::size_t(3));
     QCOMPARE(user[0].tag.tag.c_str(), "zz top");  // file 1's in insertion order
@@ -518,6 +491,56 @@ class CatalogTest : public QObject {
     auto other = Catalog::open(path);  // a second connection sees the commit
     QCOMPARE(other->counts().analyzed, 20);
     QVERIFY(!other->fileByPath(pathOf(99)));
+  }
+
+  // The per-file statements are prepared once per connection and reused (StatementCache,
+  // core/catalog/catalog_sql.h): every use binds its own values, a statement given back holds no
+  // read snapshot (so another connection's checkpoint can empty the WAL), and none keeps the
+  // connection from closing (the last connection to close deletes the WAL).
+  void reusedStatementsLeaveNothingBehind() {
+    const auto path = freshPath();
+    auto c = Catalog::open(path);
+    QVERIFY(c);
+    VERIFY_OK(c->beginBatch());
+    for (int i = 0; i < 6; ++i) VERIFY_OK(c->storeAnalysis(pathOf(i), {i, i}, 1, makeRecord(i)));
+    VERIFY_OK(c->commitBatch());
+    for (int i = 0; i < 6; ++i) {  // stored again, each in its own transaction, other values
+      AnalysisRecord r = makeRecord(i + 10);
+      r.info.genres = {"Genre " + std::to_string(i)};
+      r.info.freeTags.clear();
+      VERIFY_OK(c->storeAnalysis(pathOf(i), {i, i + 1}, 2, r));
+    }
+    for (int i = 0; i < 6; ++i) {
+      const auto file = c->fileByPath(pathOf(i));  // a SELECT stepped to its first row only
+      QVERIFY(file);
+      QCOMPARE(file->featureVersion, 2);
+      QCOMPARE(file->stamp, (base::FileStamp{i, i + 1}));
+      QVERIFY(!c->needsAnalysis(pathOf(i), {i, i + 1}, 2));
+      QVERIFY(c->needsAnalysis(pathOf(i), {i, i}, 2));
+      const auto song = c->song(file->id);
+      QVERIFY(song);
+      QCOMPARE(song->info.title, makeRecord(i + 10).info.title);
+      QCOMPARE(song->info.genres, std::vector<std::string>{"Genre " + std::to_string(i)});
+      QCOMPARE(c->tags(file->id).size(), std::size_t(3));  // the genre, "calm", "r&b"
+      const auto features = c->features(file->id);
+      QVERIFY(features && sameFeatures(*features, makeRecord(i + 10).features));
+    }
+    QCOMPARE(c->counts().analyzed, 6);
+
+    sqlite3* other = nullptr;
+    QCOMPARE(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+    // A first read, so that the connection knows the file is in WAL mode.
+    QCOMPARE(sqlite3_exec(other, "SELECT count(*) FROM files", nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    int walFrames = -1;
+    int checkpointed = -1;
+    const int rc = sqlite3_wal_checkpoint_v2(other, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &walFrames,
+                                             &checkpointed);
+    sqlite3_close(other);
+    QCOMPARE(rc, SQLITE_OK);  // SQLITE_BUSY while a statement of `c` holds a snapshot
+    QCOMPARE(walFrames, 0);
+    c.reset();
+    QVERIFY(!std::filesystem::exists(path.string() + "-wal"));
   }
 
   void frameSampleSubset() {

@@ -180,6 +180,7 @@ class CodebookTest : public QObject {
   void seedingSpreadsCentres();
   void deterministicForSeed();
   void sameCodebookForAnyThreadCount();
+  void sameSeedsForAnyThreadCount();
   void miniBatchCloseToLloyd();
   void assignEqualsBruteForceWithExactTies();
   void assignEqualsBruteForceOnRandomData();
@@ -254,6 +255,29 @@ void CodebookTest::sameCodebookForAnyThreadCount() {
     Codebook many;
     QVERIFY(Codebook::train(frames, params, many).ok());
     QVERIFY2(bitIdentical(one.centroids(), many.centroids()), qPrintable(QString::number(threads)));
+  }
+}
+
+// The k-means++ seeding's distances and sums, split across threads by blocks of 1024 rows, give
+// the seeds of one thread, bit for bit: 12 288 seeding rows (K = 384) make three ranges of four
+// blocks. One Lloyd iteration only, so that the seeds decide the codebook; the mini-batch path
+// (same seeding, serial updates) too.
+void CodebookTest::sameSeedsForAnyThreadCount() {
+  const FrameMatrix frames = randomFrames(12288, 6, 17);
+  for (const int batchSize : {0, 512}) {
+    KMeansParams params;
+    params.clusters = 384;
+    params.iterations = 1;
+    params.batchSize = batchSize;
+    Codebook one;
+    QVERIFY(Codebook::train(frames, params, one).ok());
+    for (const int threads : {2, 3, 8}) {
+      params.threads = threads;
+      Codebook many;
+      QVERIFY(Codebook::train(frames, params, many).ok());
+      QVERIFY2(bitIdentical(one.centroids(), many.centroids()),
+               qPrintable(QStringLiteral("batch %1, %2 threads").arg(batchSize).arg(threads)));
+    }
   }
 }
 

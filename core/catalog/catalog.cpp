@@ -71,21 +71,22 @@ FileRow fileRowFrom(const Stmt& s) {
 }
 
 // Get-or-create by exact name; 0 (no artist) for an empty name.
-base::Status artistId(sqlite3* db, const std::string& name, std::int64_t* id) {
+base::Status artistId(StatementCache& statements, const std::string& name, std::int64_t* id) {
   *id = 0;
   if (name.empty()) return {};
-  Stmt insert(db, "INSERT INTO artists(name) VALUES(?) ON CONFLICT(name) DO NOTHING");
+  Stmt insert(statements, "INSERT INTO artists(name) VALUES(?) ON CONFLICT(name) DO NOTHING");
   if (!insert.bind(1, name).run()) return insert.status();
-  Stmt select(db, "SELECT id FROM artists WHERE name = ?");
+  Stmt select(statements, "SELECT id FROM artists WHERE name = ?");
   if (select.bind(1, name).next()) *id = select.int64At(0);
   return select.status();
 }
 
-base::Status albumId(sqlite3* db, const std::string& title, std::int64_t artist, std::int64_t* id) {
+base::Status albumId(StatementCache& statements, const std::string& title, std::int64_t artist,
+                     std::int64_t* id) {
   *id = 0;
   if (title.empty()) return {};
   // UNIQUE does not merge NULL artists, so look up with IS before inserting.
-  Stmt select(db, "SELECT id FROM albums WHERE title = ?1 AND artist_id IS ?2");
+  Stmt select(statements, "SELECT id FROM albums WHERE title = ?1 AND artist_id IS ?2");
   select.bind(1, title);
   artist ? select.bind(2, artist) : select.bindNull(2);
   if (select.next()) {
@@ -93,19 +94,19 @@ base::Status albumId(sqlite3* db, const std::string& title, std::int64_t artist,
     return {};
   }
   if (!select.ok()) return select.status();
-  Stmt insert(db, "INSERT INTO albums(title, artist_id) VALUES(?1, ?2)");
+  Stmt insert(statements, "INSERT INTO albums(title, artist_id) VALUES(?1, ?2)");
   insert.bind(1, title);
   artist ? insert.bind(2, artist) : insert.bindNull(2);
   if (!insert.run()) return insert.status();
-  *id = sqlite3_last_insert_rowid(db);
+  *id = sqlite3_last_insert_rowid(statements.db());
   return {};
 }
 
 // Inserts or updates the file row keeping its id (user tags and playlists refer to it).
-base::Status upsertFile(sqlite3* db, std::string_view path, base::FileStamp stamp,
+base::Status upsertFile(StatementCache& statements, std::string_view path, base::FileStamp stamp,
                         int featureVersion, FileState state, int errorCode, std::string_view reason,
                         std::int64_t* id) {
-  Stmt s(db,
+  Stmt s(statements,
          "INSERT INTO files(path, size, mtime_ns, feature_version, state, error_code, "
          "error_reason, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
          "ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, feature_version = ?4, "
@@ -117,12 +118,12 @@ base::Status upsertFile(sqlite3* db, std::string_view path, base::FileStamp stam
   return s.status();
 }
 
-base::Status deleteAnalysis(sqlite3* db, std::int64_t fileId) {
+base::Status deleteAnalysis(StatementCache& statements, std::int64_t fileId) {
   for (const char* sql :
        {"DELETE FROM tracks WHERE file_id = ?", "DELETE FROM features WHERE file_id = ?",
         "DELETE FROM frame_samples WHERE file_id = ?",
         "DELETE FROM file_tags WHERE file_id = ? AND source = 0"}) {
-    Stmt s(db, sql);
+    Stmt s(statements, sql);
     if (!s.bind(1, fileId).run()) return s.status();
   }
   return {};
@@ -130,11 +131,11 @@ base::Status deleteAnalysis(sqlite3* db, std::int64_t fileId) {
 
 }  // namespace
 
-base::Status insertTag(sqlite3* db, std::int64_t fileId, const std::string& tag, TagSource source,
-                       float score) {
-  Stmt insertName(db, "INSERT INTO tags(name) VALUES(?) ON CONFLICT(name) DO NOTHING");
+base::Status insertTag(StatementCache& statements, std::int64_t fileId, const std::string& tag,
+                       TagSource source, float score) {
+  Stmt insertName(statements, "INSERT INTO tags(name) VALUES(?) ON CONFLICT(name) DO NOTHING");
   if (!insertName.bind(1, tag).run()) return insertName.status();
-  Stmt s(db,
+  Stmt s(statements,
          "INSERT INTO file_tags(file_id, tag_id, source, score) "
          "SELECT ?1, id, ?2, ?3 FROM tags WHERE name = ?4 "
          "ON CONFLICT(file_id, tag_id, source) DO UPDATE SET score = ?3");
@@ -144,7 +145,7 @@ base::Status insertTag(sqlite3* db, std::int64_t fileId, const std::string& tag,
 }
 
 std::optional<FileRow> Catalog::fileByPath(std::string_view path) const {
-  Stmt s(m_db, std::string(kFileColumns) + "WHERE f.path = ?");
+  Stmt s(*m_statements, std::string(kFileColumns) + "WHERE f.path = ?");
   std::optional<FileRow> row;
   if (s.bind(1, path).next()) row = fileRowFrom(s);
   m_lastStatus = s.status();
@@ -170,7 +171,7 @@ std::vector<FileRow> Catalog::files(FileState state) const {
 
 bool Catalog::needsAnalysis(std::string_view path, base::FileStamp stamp,
                             int featureVersion) const {
-  Stmt s(m_db, std::string(kFileColumns) + "WHERE f.path = ?");
+  Stmt s(*m_statements, std::string(kFileColumns) + "WHERE f.path = ?");
   if (!s.bind(1, path).next()) {
     m_lastStatus = s.status();
     return true;
@@ -195,7 +196,7 @@ base::Status Catalog::touchSeen(std::string_view path, base::FileStamp stamp, in
   if (revived) *revived = false;
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
-  Stmt s(m_db, std::string(kFileColumns) + "WHERE f.path = ?");
+  Stmt s(*m_statements, std::string(kFileColumns) + "WHERE f.path = ?");
   if (!s.bind(1, path).next())
     return s.ok() ? base::Status{base::ErrorCode::NotFound, "not in catalog: " + std::string(path)}
                   : s.status();
@@ -205,7 +206,7 @@ base::Status Catalog::touchSeen(std::string_view path, base::FileStamp stamp, in
       row.featureVersion != featureVersion || (!hasFeatures && row.failureCode == 0))
     return {};
   const FileState state = hasFeatures ? FileState::Analyzed : FileState::Failed;
-  Stmt update(m_db, "UPDATE files SET state = ?1, updated_at = ?2 WHERE id = ?3");
+  Stmt update(*m_statements, "UPDATE files SET state = ?1, updated_at = ?2 WHERE id = ?3");
   if (!update.bind(1, static_cast<int>(state)).bind(2, unixNow()).bind(3, row.id).run())
     return update.status();
   base::Status status = tx.commit();
@@ -217,25 +218,26 @@ namespace {
 
 // The tracks row and the File tags of file `id`, both replaced from `info`; the provenance of
 // written values the file no longer holds is dropped. Runs inside the caller's transaction.
-base::Status writeTrackInfo(sqlite3* db, std::int64_t id, const TrackInfo& info) {
+base::Status writeTrackInfo(StatementCache& statements, std::int64_t id, const TrackInfo& info) {
   std::int64_t artist = 0, albumArtist = 0, album = 0;
-  base::Status status = artistId(db, info.artist.empty() ? info.albumArtist : info.artist, &artist);
+  base::Status status =
+      artistId(statements, info.artist.empty() ? info.albumArtist : info.artist, &artist);
   if (status.ok()) {
     if (info.albumArtist.empty())
       albumArtist = artist;
     else
-      status = artistId(db, info.albumArtist, &albumArtist);
+      status = artistId(statements, info.albumArtist, &albumArtist);
   }
-  if (status.ok()) status = albumId(db, info.album, albumArtist, &album);
+  if (status.ok()) status = albumId(statements, info.album, albumArtist, &album);
   if (!status.ok()) return status;
   for (const char* sql : {"DELETE FROM tracks WHERE file_id = ?",
                           "DELETE FROM file_tags WHERE file_id = ? AND "
                           "source = 0"}) {
-    Stmt s(db, sql);
+    Stmt s(statements, sql);
     if (!s.bind(1, id).run()) return s.status();
   }
 
-  Stmt track(db,
+  Stmt track(statements,
              "INSERT INTO tracks(file_id, title, artist, album_artist, album, artist_id, "
              "album_id, genres, moods, groupings, comments, free_tags, year, track_number, "
              "duration) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
@@ -253,11 +255,11 @@ base::Status writeTrackInfo(sqlite3* db, std::int64_t id, const TrackInfo& info)
   raw.insert(raw.end(), info.groupings.begin(), info.groupings.end());
   raw.insert(raw.end(), info.freeTags.begin(), info.freeTags.end());
   for (const std::string& tag : normalizeTags(raw, TagReadingRules::verbatim())) {
-    status = insertTag(db, id, tag, TagSource::File, 1.0f);
+    status = insertTag(statements, id, tag, TagSource::File, 1.0f);
     if (!status.ok()) return status;
   }
   // A written value keeps its provenance while the file holds it, whatever else changed.
-  Stmt prune(db,
+  Stmt prune(statements,
              "DELETE FROM written_tags WHERE file_id = ?1 AND tag_id NOT IN "
              "(SELECT tag_id FROM file_tags WHERE file_id = ?1 AND source = 0)");
   if (!prune.bind(1, id).run()) return prune.status();
@@ -273,12 +275,12 @@ base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp
   if (!tx.ok()) return tx.status();
   std::int64_t id = 0;
   base::Status status =
-      upsertFile(m_db, path, stamp, featureVersion, FileState::Analyzed, 0, {}, &id);
-  if (status.ok()) status = deleteAnalysis(m_db, id);
-  if (status.ok()) status = writeTrackInfo(m_db, id, record.info);
+      upsertFile(*m_statements, path, stamp, featureVersion, FileState::Analyzed, 0, {}, &id);
+  if (status.ok()) status = deleteAnalysis(*m_statements, id);
+  if (status.ok()) status = writeTrackInfo(*m_statements, id, record.info);
   if (!status.ok()) return status;
 
-  Stmt features(m_db,
+  Stmt features(*m_statements,
                 "INSERT INTO features(file_id, codebook_id, codewords, summary, "
                 "analyzed_seconds, frame_count, warnings) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   features.bind(1, id).bind(2, record.codebookId);
@@ -292,7 +294,7 @@ base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp
                           static_cast<std::size_t>(record.frameDimension);
     if (record.frameDimension <= 0 || record.frameSample.size() != expected)
       return {base::ErrorCode::Sql, "frame sample size does not match rows × dimension"};
-    Stmt sample(m_db,
+    Stmt sample(*m_statements,
                 "INSERT INTO frame_samples(file_id, rows, dimension, data) VALUES(?1,?2,?3,?4)");
     sample.bind(1, id).bind(2, record.frameSampleRows).bind(3, record.frameDimension);
     if (!sample.bindBlob(4, encodeFloats(record.frameSample)).run()) return sample.status();
@@ -305,7 +307,7 @@ base::Status Catalog::storeAnalysis(std::string_view path, base::FileStamp stamp
 base::Status Catalog::replaceTrackInfo(std::string_view path, TrackInfo info) {
   CatalogTransaction tx(*this);
   if (!tx.ok()) return tx.status();
-  Stmt s(m_db,
+  Stmt s(*m_statements,
          "SELECT f.id, t.duration FROM files f JOIN tracks t ON t.file_id = f.id "
          "WHERE f.path = ?1");
   if (!s.bind(1, path).next())
@@ -314,7 +316,7 @@ base::Status Catalog::replaceTrackInfo(std::string_view path, TrackInfo info) {
                   : s.status();
   const std::int64_t id = s.int64At(0);
   info.durationSeconds = s.doubleAt(1);  // what decoded, not what the tags reader claims
-  base::Status status = writeTrackInfo(m_db, id, info);
+  base::Status status = writeTrackInfo(*m_statements, id, info);
   if (status.ok()) status = tx.commit();
   return status;
 }
@@ -339,9 +341,9 @@ base::Status Catalog::storeFailure(std::string_view path, base::FileStamp stamp,
   if (!tx.ok()) return tx.status();
   std::int64_t id = 0;
   // A zero code would read as "no failure" (see needsAnalysis), so failures are never code 0.
-  base::Status status = upsertFile(m_db, path, stamp, featureVersion, FileState::Failed,
+  base::Status status = upsertFile(*m_statements, path, stamp, featureVersion, FileState::Failed,
                                    errorCode == 0 ? -1 : errorCode, reason, &id);
-  if (status.ok()) status = deleteAnalysis(m_db, id);
+  if (status.ok()) status = deleteAnalysis(*m_statements, id);
   if (status.ok()) status = tx.commit();
   if (status.ok() && fileId) *fileId = id;
   return status;

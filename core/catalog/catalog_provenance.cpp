@@ -86,7 +86,7 @@ base::Status Catalog::acceptEdits(const std::vector<std::int64_t>& editIds, std:
       ofEdit.push_back({values.int64At(0), values.textAt(1), edit, values.int64At(3)});
     if (!values.ok()) return values.status();
     for (const WrittenTag& w : ofEdit) {
-      if (base::Status status = insertTag(m_db, w.fileId, w.tag, TagSource::User, 1.0f);
+      if (base::Status status = insertTag(*m_statements, w.fileId, w.tag, TagSource::User, 1.0f);
           !status.ok())
         return status;
     }

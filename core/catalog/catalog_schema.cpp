@@ -349,7 +349,8 @@ base::Status Catalog::createWithSchemaVersion(const std::filesystem::path& path,
   return status;
 }
 
-Catalog::Catalog(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
+Catalog::Catalog(sqlite3* db, std::filesystem::path path)
+    : m_db(db), m_path(std::move(path)), m_statements(std::make_unique<StatementCache>(db)) {}
 
 Catalog::~Catalog() {
   // reason: a destructor cannot report; an uncommitted batch is meant to vanish, and closing the
@@ -359,6 +360,7 @@ Catalog::~Catalog() {
                m_path.string() + ": closed inside a batch; its uncommitted changes are discarded");
     (void)execSql(m_db, "ROLLBACK");
   }
+  m_statements.reset();  // finalized first: a connection with live statements does not close
   sqlite3_close(m_db);
 }
 

@@ -33,12 +33,46 @@ base::Status sqliteStatus(sqlite3* db, int rc, std::string_view what) {
   return status;
 }
 
+StatementCache::~StatementCache() {
+  for (const auto& [sql, stmt] : m_kept) sqlite3_finalize(stmt);
+}
+
+sqlite3_stmt* StatementCache::take(std::string_view sql, int* rc) {
+  *rc = SQLITE_OK;
+  if (const auto it = m_kept.find(sql); it != m_kept.end()) {
+    sqlite3_stmt* stmt = it->second;
+    m_kept.erase(it);
+    return stmt;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  *rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  return stmt;
+}
+
+void StatementCache::give(std::string_view sql, sqlite3_stmt* stmt) {
+  if (!stmt) return;
+  // reason: reset repeats the last step's error, which the statement's user has already seen.
+  (void)sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (m_kept.size() >= kCapacity || !m_kept.emplace(std::string(sql), stmt).second)
+    sqlite3_finalize(stmt);
+}
+
 Stmt::Stmt(sqlite3* db, std::string_view sql) : m_db(db), m_sql(sql) {
   m_rc = sqlite3_prepare_v2(db, m_sql.data(), static_cast<int>(m_sql.size()), &m_stmt, nullptr);
 }
 
+Stmt::Stmt(StatementCache& cache, std::string_view sql)
+    : m_db(cache.db()), m_cache(&cache), m_sql(sql) {
+  m_stmt = cache.take(m_sql, &m_rc);
+}
+
 Stmt::~Stmt() {
-  sqlite3_finalize(m_stmt);
+  if (m_cache)
+    m_cache->give(m_sql, m_stmt);
+  else
+    sqlite3_finalize(m_stmt);
 }
 
 Stmt& Stmt::bind(int index, std::int64_t value) {
@@ -128,9 +162,20 @@ base::Status execSql(sqlite3* db, const char* sql) {
   return sqliteStatus(db, rc, sql);
 }
 
+namespace {
+
+// One statement of the transaction guard, prepared once per connection.
+base::Status runCached(StatementCache& statements, std::string_view sql) {
+  Stmt s(statements, sql);
+  s.run();
+  return s.status();
+}
+
+}  // namespace
+
 CatalogTransaction::CatalogTransaction(Catalog& catalog) : m_catalog(catalog) {
   m_savepoint = catalog.m_batchDepth > 0;
-  m_status = execSql(catalog.m_db, m_savepoint ? "SAVEPOINT store" : "BEGIN IMMEDIATE");
+  m_status = runCached(*catalog.m_statements, m_savepoint ? "SAVEPOINT store" : "BEGIN IMMEDIATE");
   m_open = m_status.ok();
 }
 
@@ -143,7 +188,7 @@ CatalogTransaction::~CatalogTransaction() {
 
 base::Status CatalogTransaction::commit() {
   if (!m_open) return m_status;
-  m_status = execSql(m_catalog.m_db, m_savepoint ? "RELEASE store" : "COMMIT");
+  m_status = runCached(*m_catalog.m_statements, m_savepoint ? "RELEASE store" : "COMMIT");
   if (m_status.ok()) m_open = false;
   return m_status;
 }

@@ -12,7 +12,7 @@ base::Status Catalog::addTag(std::int64_t fileId, std::string_view tag, TagSourc
   CatalogTransaction tx(*this);
   base::Status status = tx.status();
   if (status.ok()) status = requireFile(m_db, fileId);
-  if (status.ok()) status = insertTag(m_db, fileId, name, source, score);
+  if (status.ok()) status = insertTag(*m_statements, fileId, name, source, score);
   return status.ok() ? tx.commit() : status;
 }
 
@@ -48,7 +48,7 @@ base::Status Catalog::setPredictedTags(std::int64_t fileId,
   for (const auto& [tag, score] : tags) {
     const std::string name = normalizeTag(tag);
     if (name.empty()) continue;
-    status = insertTag(m_db, fileId, name, TagSource::Predicted, score);
+    status = insertTag(*m_statements, fileId, name, TagSource::Predicted, score);
     if (!status.ok()) return status;
   }
   return tx.commit();

@@ -23,6 +23,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Analyses that may wait for the catalog, per analysing thread. One is small (the frame sample is
+// at most 128 × 39 floats, some 25 KB with the rest), and the catalog's writer stops now and then
+// for tens of milliseconds (a WAL checkpoint's fsync): with the pool's default of 4 a thread, the
+// analysing threads of a library of short files stopped with it (docs/experiments.md §3.13).
+constexpr int kResultsWaitingPerThread = 32;
+
 double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -372,7 +378,8 @@ class Scanner {
     int sinceCommit = 0;
     openBatch();
     base::runOrdered<JobResult>(
-        static_cast<int>(jobs.size()), {m_threads, 0, m_options.cancel},
+        static_cast<int>(jobs.size()),
+        {m_threads, kResultsWaitingPerThread * m_threads, m_options.cancel},
         [&](int i) {
           const Job& job = jobs[static_cast<std::size_t>(i)];
           JobResult result;
