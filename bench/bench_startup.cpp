@@ -360,7 +360,7 @@ int main(int argc, char* argv[]) {
     const auto catalog = library::openCatalog(path, library::CatalogOpenMode::MustExist, &status);
     if (catalog) {
       const auto songs = catalog->songs();
-      const auto tags = catalog->allTags();
+      const auto tags = catalog->tagTable();
       (void)songs.size();
       (void)tags.size();
     }

@@ -383,6 +383,33 @@ class CatalogTest : public QObject {
     }
     QCOMPARE(at, all.size());
     QCOMPARE(written, 1);
+    // tagTable() holds the same tags per file, files in id order; a file that does not exist has
+    // none; a copy shares the table.
+    const FileTagTable table = c->tagTable();
+    QVERIFY(c->lastStatus().ok());
+    QCOMPARE(table.tagCount(), all.size());
+    std::vector<std::int64_t> listed;
+    for (const auto& [fileId, tags] : table) {
+      listed.push_back(fileId);
+      const std::vector<FileTag> expected = c->tags(fileId);
+      QCOMPARE(tags.size(), expected.size());
+      for (std::size_t i = 0; i < tags.size(); ++i) {
+        QCOMPARE(tags[i].tag, expected[i].tag);
+        QCOMPARE(tags[i].source, expected[i].source);
+        QCOMPARE(tags[i].score, expected[i].score);
+        QCOMPARE(tags[i].written, expected[i].written);
+      }
+    }
+    QCOMPARE(table.size(), listed.size());
+    QVERIFY(std::is_sorted(listed.begin(), listed.end()));
+    for (const std::int64_t id : ids) {
+      QCOMPARE(table.of(id).size(), c->tags(id).size());
+    }
+    QVERIFY(table.of(ids.back() + 1000).empty());
+    const FileTagTable copy = table;  // NOLINT(performance-unnecessary-copy-initialization)
+    QCOMPARE(copy.of(ids[0]).data(), table.of(ids[0]).data());
+    QVERIFY(FileTagTable().empty());
+    QVERIFY(FileTagTable().of(ids[0]).empty());
     const std::vector<TagAssignment> user = c->allTags(TagSource::User);
     QCOMPARE(user.size(), std::size_t(3));
     QCOMPARE(user[0].tag.tag.c_str(), "zz top");  // file 1's in insertion order

@@ -274,15 +274,15 @@ class ModelSessionTest : public QObject {
       QCOMPARE(both->rowOfSong(both->songs.back().fileId),
                static_cast<int>(both->songs.size()) - 1);
       QCOMPARE(both->tags.size(), whole->tags.size());
+      QVERIFY(!whole->tags.empty());
       for (const auto& [fileId, tags] : whole->tags) {
-        const auto it = both->tags.find(fileId);
-        QVERIFY(it != both->tags.end());
-        QCOMPARE(it->second.size(), tags.size());
+        const std::span<const core::FileTag> read = both->tags.of(fileId);
+        QCOMPARE(read.size(), tags.size());
         for (std::size_t i = 0; i < tags.size(); ++i) {
-          QCOMPARE(it->second[i].tag, tags[i].tag);
-          QCOMPARE(it->second[i].source, tags[i].source);
-          QCOMPARE(it->second[i].score, tags[i].score);
-          QCOMPARE(it->second[i].written, tags[i].written);
+          QCOMPARE(read[i].tag, tags[i].tag);
+          QCOMPARE(read[i].source, tags[i].source);
+          QCOMPARE(read[i].score, tags[i].score);
+          QCOMPARE(read[i].written, tags[i].written);
         }
       }
       compareSessions(*whole->model, *both->model);

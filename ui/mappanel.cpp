@@ -35,9 +35,9 @@ QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow
                    int colorBy) {
   if (colorBy == MapPanel::ByArtist) return QString::fromStdString(song.artistName);
   if (colorBy == MapPanel::ByAlbum) return QString::fromStdString(song.album);
-  const auto it = snapshot.tags.find(song.fileId);
-  if (it == snapshot.tags.end() || it->second.empty()) return {};
-  const auto best = std::min_element(it->second.begin(), it->second.end(),
+  const std::span<const core::FileTag> tags = snapshot.tags.of(song.fileId);
+  if (tags.empty()) return {};
+  const auto best = std::min_element(tags.begin(), tags.end(),
                                      [](const core::FileTag& a, const core::FileTag& b) {
                                        const bool aOwn = a.source != core::TagSource::Predicted;
                                        const bool bOwn = b.source != core::TagSource::Predicted;
@@ -338,11 +338,9 @@ void MapPanel::foldSearchTexts(std::size_t songs) {
     QString folded = library::songLabel(song);
     folded += QChar(u'\0');
     folded += QString::fromStdString(song.album);
-    if (const auto it = m_snapshot->tags.find(song.fileId); it != m_snapshot->tags.end()) {
-      for (const core::FileTag& tag : it->second) {
-        folded += QChar(u'\0');
-        folded += QString::fromStdString(tag.tag);
-      }
+    for (const core::FileTag& tag : m_snapshot->tags.of(song.fileId)) {
+      folded += QChar(u'\0');
+      folded += QString::fromStdString(tag.tag);
     }
     m_searchTexts.push_back(std::move(folded).toCaseFolded());
   }

@@ -201,64 +201,106 @@ std::vector<FileTag> Catalog::tags(std::int64_t fileId) const {
   return out;
 }
 
-std::vector<TagAssignment> Catalog::allTags(std::optional<TagSource> source) const {
-  // Three plain scans and the grouping here: joining every row with its name and its provenance
-  // and sorting them in SQL took 1.1 s at 7.5·10⁵ tag rows (docs/experiments.md §3.11), the scans
-  // 0.1 s.
-  std::vector<std::string> names;  // by tag id
-  {
-    Stmt s(m_db, "SELECT id, name FROM tags");
-    while (s.next()) {
-      const auto id = static_cast<std::size_t>(s.int64At(0));
-      if (id >= names.size()) names.resize(id + 1);
-      names[id] = s.textAt(1);
-    }
-    if (!s.status().ok()) {
-      m_lastStatus = s.status();
-      return {};
-    }
-  }
+namespace {
+
+// Every row of file_tags (of one source when given) with the names of the tags and which file
+// values Songspace wrote, by file, source, then insertion order (rowid), as tags(fileId) lists
+// them: three plain scans and the grouping in C++. Joining every row with its name and its
+// provenance and sorting them in SQL took 1.1 s at 7.5·10⁵ tag rows (docs/experiments.md §3.11),
+// the scans 0.1 s.
+struct TagRow {
+  std::int64_t fileId, rowId, tagId;
+  int source;
+  float score;
+};
+struct TagRows {
+  std::vector<std::string> names;                           // by tag id
   std::set<std::pair<std::int64_t, std::int64_t>> written;  // (file id, tag id): few rows
-  {
-    Stmt s(m_db, "SELECT file_id, tag_id FROM written_tags");
-    while (s.next()) written.emplace(s.int64At(0), s.int64At(1));
-    if (!s.status().ok()) {
-      m_lastStatus = s.status();
-      return {};
-    }
-  }
-  struct Row {
-    std::int64_t fileId, rowId, tagId;
-    int source;
-    float score;
-  };
-  std::vector<Row> rows;
-  {
-    Stmt s(m_db, std::string("SELECT file_id, rowid, tag_id, source, score FROM file_tags ") +
-                     (source ? "WHERE source = ?1" : ""));
-    if (source) s.bind(1, static_cast<int>(*source));
-    while (s.next()) {
-      rows.push_back({s.int64At(0), s.int64At(1), s.int64At(2), s.intAt(3),
-                      static_cast<float>(s.doubleAt(4))});
-    }
-    m_lastStatus = s.status();
-    if (!m_lastStatus.ok()) return {};
-  }
-  // By file, source, then insertion order (rowid), as tags(fileId) lists them.
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    return std::tie(a.fileId, a.source, a.rowId) < std::tie(b.fileId, b.source, b.rowId);
-  });
-  std::vector<TagAssignment> out;
-  out.reserve(rows.size());
-  for (const Row& row : rows) {
+  std::vector<TagRow> rows;
+
+  FileTag tagOf(const TagRow& row) const {
     const auto id = static_cast<std::size_t>(row.tagId);
     const auto tagSource = static_cast<TagSource>(row.source);
-    out.push_back(
-        {row.fileId,
-         FileTag{id < names.size() ? names[id] : std::string(), tagSource, row.score,
-                 tagSource == TagSource::File && written.contains({row.fileId, row.tagId})}});
+    return {id < names.size() ? names[id] : std::string(), tagSource, row.score,
+            tagSource == TagSource::File && written.contains({row.fileId, row.tagId})};
   }
+};
+
+base::Status readTagRows(sqlite3* db, std::optional<TagSource> source, TagRows& out) {
+  {
+    Stmt s(db, "SELECT id, name FROM tags");
+    while (s.next()) {
+      const auto id = static_cast<std::size_t>(s.int64At(0));
+      if (id >= out.names.size()) out.names.resize(id + 1);
+      out.names[id] = s.textAt(1);
+    }
+    if (!s.status().ok()) return s.status();
+  }
+  {
+    Stmt s(db, "SELECT file_id, tag_id FROM written_tags");
+    while (s.next()) out.written.emplace(s.int64At(0), s.int64At(1));
+    if (!s.status().ok()) return s.status();
+  }
+  {
+    Stmt s(db, std::string("SELECT file_id, rowid, tag_id, source, score FROM file_tags ") +
+                   (source ? "WHERE source = ?1" : ""));
+    if (source) s.bind(1, static_cast<int>(*source));
+    while (s.next()) {
+      out.rows.push_back({s.int64At(0), s.int64At(1), s.int64At(2), s.intAt(3),
+                          static_cast<float>(s.doubleAt(4))});
+    }
+    if (!s.status().ok()) return s.status();
+  }
+  std::sort(out.rows.begin(), out.rows.end(), [](const TagRow& a, const TagRow& b) {
+    return std::tie(a.fileId, a.source, a.rowId) < std::tie(b.fileId, b.source, b.rowId);
+  });
+  return {};
+}
+
+}  // namespace
+
+std::vector<TagAssignment> Catalog::allTags(std::optional<TagSource> source) const {
+  TagRows read;
+  m_lastStatus = readTagRows(m_db, source, read);
+  if (!m_lastStatus.ok()) return {};
+  std::vector<TagAssignment> out;
+  out.reserve(read.rows.size());
+  for (const TagRow& row : read.rows) out.push_back({row.fileId, read.tagOf(row)});
   return out;
+}
+
+FileTagTable Catalog::tagTable() const {
+  TagRows read;
+  m_lastStatus = readTagRows(m_db, std::nullopt, read);
+  if (!m_lastStatus.ok()) return {};
+  auto block = std::make_shared<FileTagTable::Block>();
+  block->tags.reserve(read.rows.size());
+  for (std::size_t i = 0; i < read.rows.size(); ++i) {
+    const TagRow& row = read.rows[i];
+    if (i == 0 || row.fileId != read.rows[i - 1].fileId) {
+      block->files.push_back(row.fileId);
+      block->begins.push_back(i);
+    }
+    block->tags.push_back(read.tagOf(row));
+  }
+  block->begins.push_back(read.rows.size());
+  FileTagTable table;
+  table.m_block = std::move(block);
+  return table;
+}
+
+std::span<const FileTag> FileTagTable::of(std::int64_t fileId) const {
+  if (!m_block) return {};
+  const auto it = std::lower_bound(m_block->files.begin(), m_block->files.end(), fileId);
+  if (it == m_block->files.end() || *it != fileId) return {};
+  return entry(static_cast<std::size_t>(it - m_block->files.begin())).tags;
+}
+
+FileTagTable::Entry FileTagTable::entry(std::size_t file) const {
+  const std::size_t begin = m_block->begins[file];
+  const std::size_t end = m_block->begins[file + 1];
+  return {m_block->files[file],
+          std::span<const FileTag>(m_block->tags.data() + begin, end - begin)};
 }
 
 }  // namespace songspace::core

@@ -27,9 +27,7 @@ int LibrarySnapshot::rowOfSong(std::int64_t fileId) const {
 std::vector<core::FileTag> LibrarySnapshot::tagsOf(std::int64_t fileId,
                                                    core::TagSource source) const {
   std::vector<core::FileTag> out;
-  const auto it = tags.find(fileId);
-  if (it == tags.end()) return out;
-  for (const core::FileTag& tag : it->second) {
+  for (const core::FileTag& tag : tags.of(fileId)) {
     if (tag.source == source) out.push_back(tag);
   }
   return out;
@@ -62,26 +60,7 @@ void LibrarySnapshot::readCatalog(const core::Catalog& catalog) {
 }
 
 void LibrarySnapshot::readTags(const core::Catalog& catalog) {
-  tags = tagsByFile(catalog);
-}
-
-LibrarySnapshot::TagsByFile LibrarySnapshot::tagsByFile(const core::Catalog& catalog) {
-  std::vector<core::TagAssignment> all = catalog.allTags();
-  // allTags lists each file's tags together: each list is made at its final size.
-  TagsByFile out;
-  std::size_t files = 0;
-  for (std::size_t i = 0; i < all.size(); ++i)
-    files += (i == 0 || all[i].fileId != all[i - 1].fileId) ? 1 : 0;
-  out.reserve(files);
-  for (std::size_t begin = 0; begin < all.size();) {
-    std::size_t end = begin + 1;
-    while (end < all.size() && all[end].fileId == all[begin].fileId) ++end;
-    std::vector<core::FileTag>& list = out[all[begin].fileId];
-    list.reserve(list.size() + (end - begin));
-    for (std::size_t i = begin; i < end; ++i) list.push_back(std::move(all[i].tag));
-    begin = end;
-  }
-  return out;
+  tags = catalog.tagTable();
 }
 
 namespace {

@@ -28,12 +28,11 @@ struct LibrarySnapshot {
   QString catalogPath;
   // The library part's large lists are shared by the snapshots copied from this one (withModel):
   // a copy costs pointers, and a song's address is the same in every snapshot of one read.
-  base::SharedVector<core::SongRow> songs;                            // analysed songs, by path
-  base::SharedVector<core::FileRow> failedFiles;                      // with their reasons
-  base::SharedVector<core::ArtistRow> artists;                        // by name
-  std::unordered_map<std::int64_t, std::vector<core::FileTag>> tags;  // all sources, per file
-                                                                      // (TagsByFile)
-  std::shared_ptr<const ModelSession> model;                          // null until a model exists
+  base::SharedVector<core::SongRow> songs;        // analysed songs, by path
+  base::SharedVector<core::FileRow> failedFiles;  // with their reasons
+  base::SharedVector<core::ArtistRow> artists;    // by name
+  core::FileTagTable tags;                        // every file's tags, all sources
+  std::shared_ptr<const ModelSession> model;      // null until a model exists
   // The model's songs' facts and duplicate groups (what song lists collapse and mixes avoid);
   // null exactly when model is.
   std::shared_ptr<const DiscoveryContext> discovery;
@@ -94,7 +93,6 @@ struct LibrarySnapshot {
   // session is null when the catalog has no model file (status ok) or the model could not be
   // loaded (status says why, as modelStatus does). Opens its own connection to the catalog; safe
   // on any thread.
-  using TagsByFile = std::unordered_map<std::int64_t, std::vector<core::FileTag>>;
   struct LoadedModel {
     std::shared_ptr<const ModelSession> session;
     base::Status status;
@@ -109,7 +107,6 @@ struct LibrarySnapshot {
  private:
   void readCatalog(const core::Catalog& catalog);  // all but the model (and tags when pending)
   void readTags(const core::Catalog& catalog);
-  static TagsByFile tagsByFile(const core::Catalog& catalog);
   void loadModel(const core::Catalog& catalog);
   void adoptModel(LoadedModel loaded);
   // Shared by copies as songs is; never null.
