@@ -193,15 +193,20 @@ void lowerThisThreadsPriority() {
 std::shared_ptr<const library::LibrarySnapshot> JobController::deliverLibraryThenModel(
     const QString& catalogPath) {
   report({tr("Loading the library"), 0, 0, -1, {}}, true);
-  // The model session needs nothing of the library: it loads on a second thread (from the session
-  // cache, most starts) while this one reads the library and then the tags (withModel), so the
-  // model is ready about when they are.
+  // The model session and the tags need nothing of the library: they load on two more threads
+  // (the session from its cache, most starts) while this one reads the library, so the model is
+  // ready about when the library is. Both run behind the library and the window (the table is
+  // what the user waits for first): at the lowest share of a core.
   std::future<library::LibrarySnapshot::LoadedModel> model;
+  std::future<std::optional<core::FileTagTable>> tags;
   if (QFileInfo::exists(library::modelPathForCatalog(catalogPath))) {
     model = std::async(std::launch::async, [catalogPath] {
-      // Behind the library and the window: the table is what the user waits for first.
       lowerThisThreadsPriority();
       return library::LibrarySnapshot::loadModelSession(catalogPath);
+    });
+    tags = std::async(std::launch::async, [catalogPath] {
+      lowerThisThreadsPriority();
+      return library::LibrarySnapshot::loadTags(catalogPath);
     });
   }
   base::Status status;
@@ -211,7 +216,7 @@ std::shared_ptr<const library::LibrarySnapshot> JobController::deliverLibraryThe
     Q_EMIT snapshotReady(snapshot);
     if (snapshot->modelPending) {
       report({tr("Loading the model"), 0, 0, -1, {}}, true);
-      snapshot = library::LibrarySnapshot::withModel(*snapshot, &status, &model);
+      snapshot = library::LibrarySnapshot::withModel(*snapshot, &status, &model, &tags);
       if (snapshot) Q_EMIT snapshotReady(snapshot);
     }
   }

@@ -109,15 +109,30 @@ std::shared_ptr<LibrarySnapshot> LibrarySnapshot::loadLibrary(const QString& cat
   return snapshot;
 }
 
-std::shared_ptr<LibrarySnapshot> LibrarySnapshot::withModel(const LibrarySnapshot& library,
-                                                            base::Status* status,
-                                                            std::future<LoadedModel>* pending) {
+std::optional<core::FileTagTable> LibrarySnapshot::loadTags(const QString& catalogPath) {
+  const auto catalog = openCatalog(catalogPath, CatalogOpenMode::MustExist);
+  if (!catalog) return std::nullopt;
+  core::FileTagTable table = catalog->tagTable();
+  if (!catalog->lastStatus().ok()) return std::nullopt;
+  return table;
+}
+
+std::shared_ptr<LibrarySnapshot> LibrarySnapshot::withModel(
+    const LibrarySnapshot& library, base::Status* status, std::future<LoadedModel>* pending,
+    std::future<std::optional<core::FileTagTable>>* pendingTags) {
   const auto catalog = openCatalog(library.catalogPath, CatalogOpenMode::CreateIfMissing, status);
   if (!catalog) return nullptr;
   // A copy of pointers: the library part is shared with `library` (base::SharedVector).
   auto snapshot = std::make_shared<LibrarySnapshot>(library);
-  // The tags first: a session loading on another thread meanwhile is waited for only after them.
-  if (library.modelPending) snapshot->readTags(*catalog);
+  if (library.modelPending) {
+    std::optional<core::FileTagTable> read;
+    if (pendingTags && pendingTags->valid()) read = pendingTags->get();
+    if (read) {
+      snapshot->tags = std::move(*read);
+    } else {
+      snapshot->readTags(*catalog);
+    }
+  }
   if (pending && pending->valid()) {
     snapshot->adoptModel(pending->get());
   } else {

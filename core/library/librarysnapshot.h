@@ -88,8 +88,7 @@ struct LibrarySnapshot {
   //
   // loadModelSession() loads that session alone, as withModel() would: it needs nothing of the
   // library part, so a window can run it on another thread while loadLibrary() runs and hand the
-  // result to withModel() (which then reads the tags, waits for the session and builds the
-  // discovery context).
+  // result to withModel() (which then waits for it and builds the discovery context).
   // session is null when the catalog has no model file (status ok) or the model could not be
   // loaded (status says why, as modelStatus does). Opens its own connection to the catalog; safe
   // on any thread.
@@ -98,11 +97,17 @@ struct LibrarySnapshot {
     base::Status status;
   };
   static LoadedModel loadModelSession(const QString& catalogPath);
+  // Every file's tags, as withModel() reads them for a pending snapshot, on a connection of its
+  // own: nullopt when the catalog cannot be opened or read (withModel() then reads them itself).
+  // Safe on any thread.
+  static std::optional<core::FileTagTable> loadTags(const QString& catalogPath);
   // `pending` (may be null): loadModelSession() running on another thread, waited for after the
-  // tags are read (on this thread, meanwhile); its session is used instead of loading one.
-  static std::shared_ptr<LibrarySnapshot> withModel(const LibrarySnapshot& library,
-                                                    base::Status* status = nullptr,
-                                                    std::future<LoadedModel>* pending = nullptr);
+  // library part is copied; its session is used instead of loading one. `pendingTags` (may be
+  // null): loadTags() running on another thread, likewise used instead of reading the tags.
+  static std::shared_ptr<LibrarySnapshot> withModel(
+      const LibrarySnapshot& library, base::Status* status = nullptr,
+      std::future<LoadedModel>* pending = nullptr,
+      std::future<std::optional<core::FileTagTable>>* pendingTags = nullptr);
 
  private:
   void readCatalog(const core::Catalog& catalog);  // all but the model (and tags when pending)
