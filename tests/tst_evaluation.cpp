@@ -228,6 +228,92 @@ class EvaluationTest : public QObject {
     QVERIFY(evalResultToJson(evaluate(all, o)) != a);
   }
 
+  // keepNeighbours (the stacking measurements of docs/experiments.md §7.2): each held-out song's
+  // neighbours are tagged training songs of its own fold, most similar first, with the cosines the
+  // features and the embeddings give; the model and every figure are those of a run without it.
+  void keptNeighboursAreTheFoldsTaggedTrainingSongs() {
+    std::vector<int> album;
+    TrainingSet all = plantedSet(album);
+    for (int s = 0; s < all.numSongs(); s += 7) all.songTags[static_cast<std::size_t>(s)].clear();
+    EvalOptions o = options(album);
+    o.train.epochs = 3;
+    const EvalResult plain = evaluate(all, o);
+    QVERIFY(plain.calibrationData.tagSongs.empty() && plain.trainSongTags.empty());
+    QVERIFY(
+        !QJsonDocument::fromJson(QByteArray::fromStdString(evalCalibrationDataToJson(plain, 0.9)))
+             .object()
+             .contains(QStringLiteral("neighbours")));
+    o.calibration.keepNeighbours = true;
+    const EvalResult r = evaluate(all, o);
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    QCOMPARE(evalResultToJson(r), evalResultToJson(plain));
+    QCOMPARE(r.calibrationData.tagScores, plain.calibrationData.tagScores);
+
+    const HoldoutSplit split = splitBySong(all, o.holdoutFraction, o.seed);
+    const TrainingSet part = trainingPart(all, split);
+    QCOMPARE(r.trainSongTags, part.songTags);
+    const auto tagged = [&](int s) { return !part.songTags[static_cast<std::size_t>(s)].empty(); };
+    const auto heldTagged = static_cast<std::size_t>(std::count_if(
+        part.songTags.begin(), part.songTags.end(), [](const auto& t) { return !t.empty(); }));
+    const CalibrationData& d = r.calibrationData;
+    QCOMPARE(d.tagSongs.size(), heldTagged);
+    QCOMPARE(d.featureNeighbours.size(), heldTagged);
+    QCOMPARE(d.jointNeighbours.size(), heldTagged);
+    const std::vector<std::vector<int>> parts =
+        foldParts(part.numSongs(), o.train.seed, o.calibration);
+    const SparseRows unit = normalizeRows(part.songs);
+    for (std::size_t i = 0; i < heldTagged; ++i) {
+      const int song = d.tagSongs[i];
+      QVERIFY(tagged(song));
+      const auto fold = std::find_if(parts.begin(), parts.end(), [&](const auto& p) {
+        return std::binary_search(p.begin(), p.end(), song);
+      });
+      QVERIFY(fold != parts.end());
+      const auto foldTagged =
+          static_cast<std::size_t>(std::count_if(part.songTags.begin(), part.songTags.end(),
+                                                 [](const auto& t) { return !t.empty(); })) -
+          static_cast<std::size_t>(std::count_if(fold->begin(), fold->end(), tagged));
+      for (const auto* lists : {&d.featureNeighbours, &d.jointNeighbours}) {
+        const auto& list = (*lists)[i];
+        QCOMPARE(list.size(), std::min(foldTagged, std::size_t{CalibrationData::kKeptNeighbours}));
+        for (std::size_t j = 0; j < list.size(); ++j) {
+          QVERIFY(tagged(list[j].first));
+          QVERIFY(!std::binary_search(fold->begin(), fold->end(), list[j].first));
+          if (j > 0) QVERIFY(list[j - 1].second >= list[j].second);
+        }
+      }
+      const auto& nearest = d.featureNeighbours[i].front();
+      const float cosine = unit.row(song).dot(unit.row(nearest.first));
+      QVERIFY(std::abs(cosine - nearest.second) < 1e-5f);
+    }
+    QCOMPARE(r.testFeatureNeighbours.size(), r.testTags.size());
+    QCOMPARE(r.testJointNeighbours.size(), r.testTags.size());
+    for (const auto* lists : {&r.testFeatureNeighbours, &r.testJointNeighbours}) {
+      for (const auto& list : *lists) {
+        QCOMPARE(list.size(), std::min(heldTagged, std::size_t{CalibrationData::kKeptNeighbours}));
+        for (const auto& [neighbour, similarity] : list) {
+          QVERIFY(tagged(neighbour));
+          QVERIFY(similarity >= -1.0001f && similarity <= 1.0001f);
+        }
+      }
+    }
+
+    const QJsonObject n =
+        QJsonDocument::fromJson(QByteArray::fromStdString(evalCalibrationDataToJson(r, 0.9)))
+            .object()
+            .value(QStringLiteral("neighbours"))
+            .toObject();
+    QCOMPARE(n.value(QStringLiteral("train_song_tags")).toArray().size(), part.numSongs());
+    QCOMPARE(n.value(QStringLiteral("held_out_song")).toArray().size(),
+             static_cast<qsizetype>(heldTagged));
+    const QJsonArray first = n.value(QStringLiteral("held_out_joint")).toArray()[0].toArray();
+    QCOMPARE(first.size(), static_cast<qsizetype>(d.jointNeighbours[0].size()));
+    QCOMPARE(first[0].toArray()[0].toInt(), d.jointNeighbours[0][0].first);
+    QCOMPARE(static_cast<float>(first[0].toArray()[1].toDouble()), d.jointNeighbours[0][0].second);
+    QCOMPARE(n.value(QStringLiteral("test_feature")).toArray().size(),
+             static_cast<qsizetype>(r.testTags.size()));
+  }
+
   // The kNN baselines may weight the dense block (columns from summaryOffset on) differently
   // from the model. Loud noise columns appended to the planted songs swamp raw cosines; scaled
   // to 0 for kNN they vanish and kNN measures exactly as on the clean songs, while the model's

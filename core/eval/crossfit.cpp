@@ -84,7 +84,7 @@ class Relations {
 void scoreHeldOut(const TrainingSet& data, const Relations& relations, const JointModel& model,
                   std::span<const int> held, const std::vector<char>& inTraining, int pairNegatives,
                   base::Xoshiro256& rng, CalibrationData& out,
-                  std::vector<Eigen::VectorXf>& artistColumns) {
+                  std::vector<Eigen::VectorXf>& artistColumns, bool keepNeighbours = false) {
   const int n = data.numSongs();
   std::vector<char> tagSeen(static_cast<std::size_t>(data.numTags), 0);
   std::vector<char> artistSeen(static_cast<std::size_t>(data.numArtists), 0);
@@ -103,6 +103,17 @@ void scoreHeldOut(const TrainingSet& data, const Relations& relations, const Joi
   // Every song's embedding once (a column per song): the held songs' and their pair partners'.
   const Eigen::MatrixXf embedded = model.embedSongs(data.songs);
   std::vector<int> related;
+  SparseRows features;
+  Eigen::MatrixXf unitEmbedded;
+  std::vector<int> taggedTraining;
+  if (keepNeighbours) {
+    features = normalizeRows(data.songs);
+    unitEmbedded = embedded.colwise().normalized();
+    for (const int s : trainSongs)
+      if (static_cast<std::size_t>(s) < data.songTags.size() &&
+          !data.songTags[static_cast<std::size_t>(s)].empty())
+        taggedTraining.push_back(s);
+  }
   for (const int song : held) {
     const Eigen::VectorXf x = embedded.col(song);
     // Tags: only songs someone tagged (an untagged song says nothing about any tag).
@@ -115,6 +126,14 @@ void scoreHeldOut(const TrainingSet& data, const Relations& relations, const Joi
         out.tagIndex.push_back(t);
         out.tagScores.push_back(scores[t]);
         out.tagLabels.push_back(std::find(tags.begin(), tags.end(), t) != tags.end() ? 1 : 0);
+      }
+      if (keepNeighbours) {
+        out.tagSongs.push_back(song);
+        const Eigen::SparseVector<float> query = features.row(song).transpose();
+        const Eigen::VectorXf featureSimilarity = Eigen::VectorXf(features * query);
+        out.featureNeighbours.push_back(nearestSongs(featureSimilarity, taggedTraining));
+        const Eigen::VectorXf jointSimilarity = unitEmbedded.transpose() * unitEmbedded.col(song);
+        out.jointNeighbours.push_back(nearestSongs(jointSimilarity, taggedTraining));
       }
     }
     if (const int artist = relations.artist(song);
@@ -166,6 +185,20 @@ void scoreHeldOut(const TrainingSet& data, const Relations& relations, const Joi
 }
 
 }  // namespace
+
+std::vector<std::pair<int, float>> nearestSongs(const Eigen::VectorXf& similarity,
+                                                std::span<const int> candidates) {
+  std::vector<std::pair<int, float>> out;
+  out.reserve(candidates.size());
+  for (const int s : candidates) out.emplace_back(s, similarity[s]);
+  const auto keep = std::min(out.size(), std::size_t{CalibrationData::kKeptNeighbours});
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
+                    [](const auto& x, const auto& y) {
+                      return x.second > y.second || (x.second == y.second && x.first < y.first);
+                    });
+  out.resize(keep);
+  return out;
+}
 
 std::vector<std::vector<int>> foldParts(int n, std::uint64_t seed,
                                         const CalibrationOptions& options) {
@@ -231,7 +264,7 @@ CalibrationReport gatherCalibrationData(
     scorer.A = heldOut->A;
     scorer.T = heldOut->T;
     scoreHeldOut(data, relations, scorer, held, inTraining, options.pairNegatives, pairRng, out,
-                 artistColumns);
+                 artistColumns, options.keepNeighbours);
     report.source = CalibrationSource::ValidationSplit;
     report.songs = static_cast<int>(held.size());
     if (progress) progress({1, 1});
@@ -274,7 +307,7 @@ CalibrationReport gatherCalibrationData(
     ++report.folds;
     // The fold model's song features are the part's rows: score with the full set's rows.
     scoreHeldOut(data, relations, model, split.testSongs, inTraining, options.pairNegatives,
-                 pairRng, out, artistColumns);
+                 pairRng, out, artistColumns, options.keepNeighbours);
     report.songs += static_cast<int>(split.testSongs.size());
     if (progress) progress({fold + 1, folds});
   }
@@ -409,7 +442,7 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
     std::vector<char> inTraining(static_cast<std::size_t>(n), 1);
     for (const int s : part) inTraining[static_cast<std::size_t>(s)] = 0;
     scoreHeldOut(data, relations, foldModel, part, inTraining, options.pairNegatives, pairRng, held,
-                 artistColumns);
+                 artistColumns, options.keepNeighbours);
     calibration.songs += static_cast<int>(part.size());
     scoringSeconds += secondsSince(scoreStart);
   }

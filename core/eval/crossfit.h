@@ -67,6 +67,10 @@ struct CalibrationOptions {
       "calibration_pair_negatives", 256, 1, 1000000,
       "unrelated training songs paired with each held-out song at most"};
   int pairNegatives = kPairNegatives.defaultValue;
+  // Also keep each held-out tagged song's nearest tagged training songs in CalibrationData
+  // (tagSongs, featureNeighbours, jointNeighbours): for measurements only (`eval
+  // --calibration-data`), O(held-out × songs) more work.
+  bool keepNeighbours = false;
 
   // Empty when valid, else the first parameter out of its range.
   [[nodiscard]] std::string validate() const;
@@ -95,6 +99,12 @@ struct CalibrationReport {
 // when a part would leave no song to train on (options.folds < 2). options must be valid.
 std::vector<std::vector<int>> foldParts(int numSongs, std::uint64_t seed,
                                         const CalibrationOptions& options);
+
+// The at most CalibrationData::kKeptNeighbours songs of `candidates` most similar to a query whose
+// similarity to song s is similarity[s], as (song, similarity), most similar first (ties: lower
+// index).
+std::vector<std::pair<int, float>> nearestSongs(const Eigen::VectorXf& similarity,
+                                                std::span<const int> candidates);
 
 // Held-out scores of `data` (see CalibrationSource): from `heldOut` (the final training's
 // validation split and parameters; `trained` is the final model, for its maxNorm) when its split

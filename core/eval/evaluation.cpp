@@ -229,12 +229,32 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
     const Eigen::MatrixXf knn =
         knnLabelVotes(simTrain, trainTags, all.numTags, options.knnNeighbours);
     Eigen::MatrixXf modelScores = model.T.transpose() * emb;  // tags × nTest
+    // For the stacking measurements (docs/experiments.md §7.2): neighbours among the tagged
+    // training songs, in the model's input space (unscaled, unlike the kNN baseline's) and in the
+    // joint space.
+    SparseRows testFeatures, trainFeatures;
+    Eigen::MatrixXf unitTrain;
+    std::vector<int> taggedTrain;
+    if (options.calibration.keepNeighbours) {
+      testFeatures = normalizeRows(testRows);
+      trainFeatures = normalizeRows(train.songs);
+      unitTrain = model.embedSongs(train.songs).colwise().normalized();
+      for (int s = 0; s < train.numSongs(); ++s)
+        if (!trainTags[static_cast<std::size_t>(s)].empty()) taggedTrain.push_back(s);
+      result.trainSongTags = trainTags;
+    }
     for (int h = 0; h < nTest; ++h) {
       const auto& tags = at(all.songTags, at(split.testSongs, h));
       if (std::none_of(tags.begin(), tags.end(), [&](int c) { return tagFreq[c] > 0; })) continue;
       result.testTags.push_back(tags);
       result.testTagScores.emplace_back(modelScores.col(h).data(),
                                         modelScores.col(h).data() + modelScores.rows());
+      if (!options.calibration.keepNeighbours) continue;
+      const Eigen::SparseVector<float> query = testFeatures.row(h).transpose();
+      result.testFeatureNeighbours.push_back(
+          nearestSongs(Eigen::VectorXf(trainFeatures * query), taggedTrain));
+      result.testJointNeighbours.push_back(
+          nearestSongs(unitTrain.transpose() * emb.col(h).normalized(), taggedTrain));
     }
     if (calibration) {
       for (Eigen::Index h = 0; h < modelScores.cols(); ++h)
@@ -480,7 +500,30 @@ std::string evalCalibrationDataToJson(const EvalResult& result, double targetPre
     out += (i ? ", " : "") + std::string("{\"tags\": ") + list(result.testTags[i]) +
            ", \"scores\": " + list(result.testTagScores[i]) + "}";
   }
-  return out + "], \"tag_frequency\": " + list(result.tagFrequency) + "}";
+  out += "], \"tag_frequency\": " + list(result.tagFrequency);
+  if (!d.tagSongs.empty() || !result.trainSongTags.empty()) {
+    const auto neighbours = [&](const std::vector<std::vector<std::pair<int, float>>>& lists) {
+      std::string text = "[";
+      for (std::size_t i = 0; i < lists.size(); ++i) {
+        text += i ? ", [" : "[";
+        for (std::size_t j = 0; j < lists[i].size(); ++j)
+          text += (j ? ", [" : "[") + std::to_string(lists[i][j].first) + ", " +
+                  number(lists[i][j].second) + "]";
+        text += "]";
+      }
+      return text + "]";
+    };
+    std::string tags = "[";
+    for (std::size_t i = 0; i < result.trainSongTags.size(); ++i)
+      tags += (i ? ", " : "") + list(result.trainSongTags[i]);
+    out += ", \"neighbours\": {\"train_song_tags\": " + tags +
+           "], \"held_out_song\": " + list(d.tagSongs) +
+           ", \"held_out_feature\": " + neighbours(d.featureNeighbours) +
+           ", \"held_out_joint\": " + neighbours(d.jointNeighbours) +
+           ", \"test_feature\": " + neighbours(result.testFeatureNeighbours) +
+           ", \"test_joint\": " + neighbours(result.testJointNeighbours) + "}";
+  }
+  return out + "}";
 }
 
 }  // namespace songspace::core

@@ -119,6 +119,12 @@ struct EvalResult {
   std::vector<std::vector<float>> testTagScores;
   std::vector<std::vector<int>> testTags;
   std::vector<float> tagFrequency;
+  // With options.calibration.keepNeighbours: per entry of testTags, the song's nearest tagged
+  // training songs (CalibrationData::featureNeighbours and jointNeighbours, the joint space the
+  // final model's), and the tags of the training part's songs (the indices of calibrationData's
+  // tagSongs and of every neighbour).
+  std::vector<std::vector<std::pair<int, float>>> testFeatureNeighbours, testJointNeighbours;
+  std::vector<std::vector<int>> trainSongTags;
 };
 
 // Splits, trains and calibrates the model on the training part only (trainCalibratedModel(), as
@@ -146,7 +152,10 @@ std::string evalResultToJson(const EvalResult& result);
 // The tag calibration's data of `result` as JSON: {"target_precision": P, "held_out": {"tag":
 // [...], "score": [...], "label": [0|1 ...]} (one entry per held-out (song, tag) pair, a song's
 // pairs consecutive and in ascending tag order), "test": [{"tags": [...], "scores": [...]}],
-// "tag_frequency": [...]} (EvalResult::calibrationData, testTags, testTagScores, tagFrequency).
+// "tag_frequency": [...]} (EvalResult::calibrationData, testTags, testTagScores, tagFrequency),
+// and with keepNeighbours "neighbours": {"train_song_tags": [[...] per training song],
+// "held_out_song": [...], "held_out_feature" / "held_out_joint": [[[song, cosine] ...] per held-out
+// tagged song], "test_feature" / "test_joint": [... per entry of "test"]}.
 std::string evalCalibrationDataToJson(const EvalResult& result, double targetPrecision);
 
 }  // namespace songspace::core

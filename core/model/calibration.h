@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace songspace::core {
@@ -145,6 +146,13 @@ struct CalibrationData {
   std::vector<float> pairWeights;
   int songs = 0;
   int folds = 0;
+  // Only when CalibrationOptions::keepNeighbours (docs/experiments.md §7.2's measurements): per
+  // held-out tagged song, in the order of its tag pairs above, its song index and its nearest
+  // tagged training songs of the scoring model (at most kKeptNeighbours, most similar first) as
+  // (song, cosine), in the model's input feature space and in the joint space (V x).
+  static constexpr int kKeptNeighbours = 50;
+  std::vector<int> tagSongs;
+  std::vector<std::vector<std::pair<int, float>>> featureNeighbours, jointNeighbours;
 };
 
 // The fits of Calibration from held-out data, for `numTags` tags:
