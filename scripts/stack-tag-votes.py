@@ -9,7 +9,7 @@ calibration is fitted on (cross-fitted: each song scored by a model that did not
 the test songs' raw tag scores and, per held-out and per test song, its 50 nearest tagged training
 songs (of the fold's training songs for a held-out song, of the whole training part for a test
 song) by cosine in the model's input feature space and in the joint space (V x, the fold model's
-or the final model's). --data DIR keeps those files (seedN.json) and reuses them.
+or the final model's), and the test songs' mean raw tag scores by the fold models. --data DIR keeps those files (seedN.json) and reuses them.
 
 The vote of tag t is the cosine-weighted share of the k nearest carrying t:
 v_t = sum over neighbours with t of max(cos, 0) / sum over neighbours of max(cos, 0). Variants,
@@ -21,7 +21,9 @@ between rows):
   under N(pooled, sigma_a = |a|/2, sigma_c -> 0 (one c for all tags), sigma_b = 2);
 - votes: P = sigmoid(c_t v_t + b_t), the same shrinkage (no model score: calibrated kNN);
 - chosen per seed: the variant with the lowest 5-fold cross-validated log loss on the held-out
-  songs (folds by song), among today, votes and stacks of both spaces with k in 3, 5, 10, 20.
+  songs (folds by song), among today, votes and stacks of both spaces with k in 3, 5, 10, 20;
+- committee: today's fits applied to the test songs' mean raw score by the fold models that
+  scored the held-out songs ("test_fold_scores"), or by those and the final model (equal weights).
 Printed per variant over the seeds: mean tag p@1, paired difference from today (mean and standard
 error), the seeds below popularity (the tag most training songs carry; ties to the lower index),
 pooled and mean ECE (10 bins over every test song x candidate tag), mean Brier, auto-tag at the
@@ -197,15 +199,23 @@ class Seed:
         self.candidates = [t for t, n in enumerate(data["tag_frequency"]) if n > 0]
         self.popular = max(self.candidates, key=lambda t: (data["tag_frequency"][t], -t))
 
-    def pairs(self, space, k):
-        """(tag, score, vote, label) per held-out pair; per test song (scores, votes, tags)."""
+    def pairs(self, space, k, committee=None):
+        """(tag, score, vote, label) per held-out pair; per test song (scores, votes, tags). The
+        test songs' scores are the final model's, or with committee "folds" the mean of the fold
+        models', with "all" the mean of those and the final model's (weight 1 / (folds + 1))."""
         held, n = self.data["held_out"], self.data["neighbours"]
         song_tags = n["train_song_tags"]
         held_votes = [votes(x, song_tags, self.num_tags, k) for x in n["held_out_" + space]]
         pairs = [(t, s, held_votes[song][t], y) for t, s, y, song in
                  zip(held["tag"], held["score"], held["label"], self.song)]
-        tests = [(test["scores"], votes(x, song_tags, self.num_tags, k), set(test["tags"]))
-                 for test, x in zip(self.data["test"], n["test_" + space])]
+        scores = [test["scores"] for test in self.data["test"]]
+        if committee:
+            folds = self.data["folds"]
+            scores = [[(f * folds + s) / (folds + 1) if committee == "all" else f
+                       for s, f in zip(final, mean)]
+                      for final, mean in zip(scores, self.data["test_fold_scores"])]
+        tests = [(score, votes(x, song_tags, self.num_tags, k), set(test["tags"]))
+                 for score, test, x in zip(scores, self.data["test"], n["test_" + space])]
         return pairs, tests
 
     def cross_validated_loss(self, kind, pairs):
@@ -251,6 +261,8 @@ class Seed:
 
 def variants():
     yield "today: sigmoid(a_t s_t + b_t)", "today", "feature", 0
+    yield COMMITTEE_FOLDS, "today", "feature", 0
+    yield COMMITTEE_ALL, "today", "feature", 0
     for space in ("feature", "joint"):
         for k in KS:
             yield "stack, %s space, k = %d" % (space, k), "stack", space, k
@@ -260,6 +272,8 @@ def variants():
 
 
 CHOSEN = "chosen per seed by held-out cross-validated log loss"
+COMMITTEE_FOLDS = "committee: today's fits applied to the mean score of the fold models"
+COMMITTEE_ALL = "committee: today's fits applied to the mean score of the fold and final models"
 
 
 def main():
@@ -289,9 +303,12 @@ def main():
                 s = Seed(json.load(f))
             best = None
             for name, kind, space, k in variants():
-                pairs, tests = s.pairs(space, k)
+                committee = {COMMITTEE_FOLDS: "folds", COMMITTEE_ALL: "all"}.get(name)
+                pairs, tests = s.pairs(space, k, committee)
                 m = s.measure(kind, pairs, tests)
                 rows.setdefault(name, []).append(m)
+                if committee:
+                    continue  # the same fits as today's: not a choice the held-out songs make
                 loss = s.cross_validated_loss(kind, pairs)
                 losses[name] = losses.get(name, 0.0) + loss
                 if best is None or loss < best[0]:

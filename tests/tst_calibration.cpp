@@ -397,6 +397,40 @@ class CalibrationTest : public QObject {
     QCOMPARE(crossFitted.songs, 1000);
   }
 
+  // keepFoldModels (measurements only): the fold models are kept, and each is the model whose
+  // scores of its part the calibration was fitted on.
+  void foldModelsAreKeptOnRequest() {
+    const TrainingSet data = noisyTags(120, 4);
+    TrainOptions train = smallTraining();
+    train.epochs = 4;
+    CalibrationOptions options;
+    JointModel model;
+    QVERIFY(trainCalibratedModel(data, {}, train, options, model).foldModels.empty());
+    options.keepFoldModels = true;
+    const CalibratedTraining result = trainCalibratedModel(data, {}, train, options, model);
+    QVERIFY2(result.training.error.empty(), result.training.error.c_str());
+    QCOMPARE(result.calibration.source, CalibrationSource::CrossValidation);
+    QCOMPARE(int(result.foldModels.size()), 5);
+    const std::vector<std::vector<int>> parts = foldParts(120, train.seed, options);
+    QCOMPARE(int(parts.size()), 5);
+    // Every song is tagged and both tags occur in every fold's training songs: the held-out pairs
+    // are two per song, the parts' songs in order.
+    QCOMPARE(int(result.heldOut.tagScores.size()), 2 * 120);
+    std::size_t pair = 0;
+    for (std::size_t f = 0; f < parts.size(); ++f) {
+      const JointModel& fold = result.foldModels[f];
+      QVERIFY(!(fold.V == model.V));
+      for (const int song : parts[f]) {
+        const Eigen::SparseVector<float> x = data.songs.row(song).transpose();
+        const Eigen::VectorXf scores = fold.T.transpose() * fold.embedSong(x);
+        for (int t = 0; t < 2; ++t, ++pair) {
+          QCOMPARE(result.heldOut.tagIndex[pair], t);
+          QVERIFY(std::abs(result.heldOut.tagScores[pair] - scores[t]) < 1e-5f);
+        }
+      }
+    }
+  }
+
   void smallLibraryIsCrossValidated() {
     // 240 songs: a validation split of 24, too few to calibrate on. The 5 fold models, each
     // early-stopped on its own fold, choose the epochs of the one model trained on all songs after

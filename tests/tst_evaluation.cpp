@@ -243,7 +243,9 @@ class EvaluationTest : public QObject {
         !QJsonDocument::fromJson(QByteArray::fromStdString(evalCalibrationDataToJson(plain, 0.9)))
              .object()
              .contains(QStringLiteral("neighbours")));
+    QVERIFY(plain.testFoldTagScores.empty());
     o.calibration.keepNeighbours = true;
+    o.calibration.keepFoldModels = true;
     const EvalResult r = evaluate(all, o);
     QVERIFY2(r.error.empty(), r.error.c_str());
     QCOMPARE(evalResultToJson(r), evalResultToJson(plain));
@@ -312,6 +314,20 @@ class EvaluationTest : public QObject {
     QCOMPARE(static_cast<float>(first[0].toArray()[1].toDouble()), d.jointNeighbours[0][0].second);
     QCOMPARE(n.value(QStringLiteral("test_feature")).toArray().size(),
              static_cast<qsizetype>(r.testTags.size()));
+
+    // The fold models' mean scores of the test songs: one per tag, not the final model's.
+    QCOMPARE(r.testFoldTagScores.size(), r.testTags.size());
+    for (std::size_t h = 0; h < r.testTags.size(); ++h) {
+      QCOMPARE(static_cast<int>(r.testFoldTagScores[h].size()), kTags);
+      QVERIFY(r.testFoldTagScores[h] != r.testTagScores[h]);
+    }
+    const QJsonArray folds =
+        QJsonDocument::fromJson(QByteArray::fromStdString(evalCalibrationDataToJson(r, 0.9)))
+            .object()
+            .value(QStringLiteral("test_fold_scores"))
+            .toArray();
+    QCOMPARE(folds.size(), static_cast<qsizetype>(r.testTags.size()));
+    QCOMPARE(static_cast<float>(folds[0].toArray()[1].toDouble()), r.testFoldTagScores[0][1]);
   }
 
   // The kNN baselines may weight the dense block (columns from summaryOffset on) differently

@@ -38,8 +38,9 @@ OptionSet declare(Parameters& p) {
   options.text(
       QStringLiteral("--calibration-data"), QStringLiteral("FILE"),
       QStringLiteral("also write the tag calibration's held-out scores and the test songs' "
-                     "raw tag scores, and each such song's nearest tagged training songs, to "
-                     "FILE as JSON (for scripts/refit-tag-calibration.py and "
+                     "raw tag scores, each such song's nearest tagged training songs and the "
+                     "test songs' mean scores by the fold models, to FILE as JSON (for "
+                     "scripts/refit-tag-calibration.py and "
                      "scripts/stack-tag-votes.py)"),
       p.calibrationData);
   options.flag(QStringLiteral("--json"), kJsonOptionHelp, p.json);
@@ -75,6 +76,7 @@ int run(const QStringList& rawArgs) {
     return 1;
   }
   options.calibration.keepNeighbours = !p.calibrationData.isEmpty();
+  options.calibration.keepFoldModels = !p.calibrationData.isEmpty();
   options.songAlbum = loaded.dataset.songAlbum;
   options.summaryOffset = loaded.dataset.features.codewords;
   options.knnSummaryScale =

@@ -445,6 +445,7 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
                  artistColumns, options.keepNeighbours);
     calibration.songs += static_cast<int>(part.size());
     scoringSeconds += secondsSince(scoreStart);
+    if (options.keepFoldModels) result.foldModels.push_back(std::move(foldModel));
   }
   result.foldSeconds = secondsSince(foldStart) - scoringSeconds;
 

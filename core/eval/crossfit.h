@@ -71,6 +71,9 @@ struct CalibrationOptions {
   // (tagSongs, featureNeighbours, jointNeighbours): for measurements only (`eval
   // --calibration-data`), O(held-out × songs) more work.
   bool keepNeighbours = false;
+  // Also keep the fold models of a cross-validated training (CalibratedTraining::foldModels): for
+  // measurements only (`eval --calibration-data`), |folds| models more in memory.
+  bool keepFoldModels = false;
 
   // Empty when valid, else the first parameter out of its range.
   [[nodiscard]] std::string validate() const;
@@ -151,6 +154,9 @@ struct CalibratedTraining {
   std::vector<double> foldBestEpochs;
   double foldSeconds = 0;   // wall time of the fold models (CrossValidation), seconds
   double finalSeconds = 0;  // wall time of the model returned, seconds
+  // CrossValidation with CalibrationOptions::keepFoldModels: the fold models, in fold order (each
+  // trained without its part, whose held-out scores it gave); empty otherwise.
+  std::vector<JointModel> foldModels;
 };
 
 // The number of songs trainModel() holds out for validation from `numSongs` songs:

@@ -156,6 +156,7 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   result.testSongs = static_cast<int>(split.testSongs.size());
 
   JointModel model;
+  std::vector<JointModel> foldModels;
   {
     std::vector<int> trainAlbum;
     if (options.songAlbum.size() == static_cast<std::size_t>(all.numSongs())) {
@@ -167,6 +168,7 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
     result.training = std::move(trained.training);
     result.calibration = std::move(trained.calibration);
     result.calibrationData = std::move(trained.heldOut);
+    foldModels = std::move(trained.foldModels);
     if (!result.training.error.empty()) {
       result.error = "training failed: " + result.training.error;
       return result;
@@ -249,6 +251,13 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
       result.testTags.push_back(tags);
       result.testTagScores.emplace_back(modelScores.col(h).data(),
                                         modelScores.col(h).data() + modelScores.rows());
+      if (!foldModels.empty()) {
+        const Eigen::SparseVector<float> x = testRows.row(h).transpose();
+        Eigen::VectorXf mean = Eigen::VectorXf::Zero(modelScores.rows());
+        for (const JointModel& fold : foldModels) mean += fold.T.transpose() * fold.embedSong(x);
+        mean /= static_cast<float>(foldModels.size());
+        result.testFoldTagScores.emplace_back(mean.data(), mean.data() + mean.size());
+      }
       if (!options.calibration.keepNeighbours) continue;
       const Eigen::SparseVector<float> query = testFeatures.row(h).transpose();
       result.testFeatureNeighbours.push_back(
@@ -492,10 +501,10 @@ std::string evalCalibrationDataToJson(const EvalResult& result, double targetPre
     return out + "]";
   };
   const CalibrationData& d = result.calibrationData;
-  std::string out = "{\"target_precision\": " + number(targetPrecision) +
-                    ", \"held_out\": {\"tag\": " + list(d.tagIndex) +
-                    ", \"score\": " + list(d.tagScores) + ", \"label\": " + list(d.tagLabels) +
-                    "}, \"test\": [";
+  std::string out =
+      "{\"target_precision\": " + number(targetPrecision) +
+      ", \"folds\": " + std::to_string(d.folds) + ", \"held_out\": {\"tag\": " + list(d.tagIndex) +
+      ", \"score\": " + list(d.tagScores) + ", \"label\": " + list(d.tagLabels) + "}, \"test\": [";
   for (std::size_t i = 0; i < result.testTags.size(); ++i) {
     out += (i ? ", " : "") + std::string("{\"tags\": ") + list(result.testTags[i]) +
            ", \"scores\": " + list(result.testTagScores[i]) + "}";
@@ -522,6 +531,12 @@ std::string evalCalibrationDataToJson(const EvalResult& result, double targetPre
            ", \"held_out_joint\": " + neighbours(d.jointNeighbours) +
            ", \"test_feature\": " + neighbours(result.testFeatureNeighbours) +
            ", \"test_joint\": " + neighbours(result.testJointNeighbours) + "}";
+  }
+  if (!result.testFoldTagScores.empty()) {
+    std::string folds = "[";
+    for (std::size_t i = 0; i < result.testFoldTagScores.size(); ++i)
+      folds += (i ? ", " : "") + list(result.testFoldTagScores[i]);
+    out += ", \"test_fold_scores\": " + folds + "]";
   }
   return out + "}";
 }

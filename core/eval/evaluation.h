@@ -125,6 +125,9 @@ struct EvalResult {
   // tagSongs and of every neighbour).
   std::vector<std::vector<std::pair<int, float>>> testFeatureNeighbours, testJointNeighbours;
   std::vector<std::vector<int>> trainSongTags;
+  // With options.calibration.keepFoldModels and a cross-validated training part: per entry of
+  // testTags, the mean over the fold models f of their raw scores T_fᵀ V_f x (numTags values).
+  std::vector<std::vector<float>> testFoldTagScores;
 };
 
 // Splits, trains and calibrates the model on the training part only (trainCalibratedModel(), as
@@ -149,13 +152,15 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options);
 // "expected_precision"} (tags, when valid)}}}
 std::string evalResultToJson(const EvalResult& result);
 
-// The tag calibration's data of `result` as JSON: {"target_precision": P, "held_out": {"tag":
+// The tag calibration's data of `result` as JSON: {"target_precision": P, "folds": the models
+// that scored the held-out songs (CalibrationData::folds), "held_out": {"tag":
 // [...], "score": [...], "label": [0|1 ...]} (one entry per held-out (song, tag) pair, a song's
 // pairs consecutive and in ascending tag order), "test": [{"tags": [...], "scores": [...]}],
 // "tag_frequency": [...]} (EvalResult::calibrationData, testTags, testTagScores, tagFrequency),
 // and with keepNeighbours "neighbours": {"train_song_tags": [[...] per training song],
 // "held_out_song": [...], "held_out_feature" / "held_out_joint": [[[song, cosine] ...] per held-out
-// tagged song], "test_feature" / "test_joint": [... per entry of "test"]}.
+// tagged song], "test_feature" / "test_joint": [... per entry of "test"]}, and with
+// keepFoldModels "test_fold_scores": [[...] per entry of "test"] (testFoldTagScores).
 std::string evalCalibrationDataToJson(const EvalResult& result, double targetPrecision);
 
 }  // namespace songspace::core
