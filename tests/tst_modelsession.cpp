@@ -348,6 +348,26 @@ class ModelSessionTest : public QObject {
       QCOMPARE(got.probability, top.front().score);
     }
     compareWithMeasured(session, library.catalogPath);
+
+    // The song search index is built at the first query, by whichever thread asks first
+    // (ModelSession::songSearch): queries racing on a fresh session get the answers of one
+    // asked alone.
+    base::Status again;
+    const auto fresh = library::LibrarySnapshot::load(library.catalogPath, &again);
+    QVERIFY2(fresh && fresh->hasModel(), again.message.c_str());
+    const Eigen::VectorXf query = session.songEmbeddings().col(7);
+    const std::vector<library::Hit> alone = session.similarSongs(query, 10);
+    QCOMPARE(alone.size(), 10u);
+    const auto ask = [&] { return fresh->model->similarSongs(query, 10); };
+    auto first = std::async(std::launch::async, ask);
+    auto second = std::async(std::launch::async, ask);
+    for (const std::vector<library::Hit>& raced : {first.get(), second.get()}) {
+      QCOMPARE(raced.size(), alone.size());
+      for (std::size_t i = 0; i < alone.size(); ++i) {
+        QCOMPARE(raced[i].fileId, alone[i].fileId);
+        QCOMPARE(raced[i].score, alone[i].score);
+      }
+    }
   }
 };
 

@@ -398,6 +398,9 @@ bool JobController::runTrainStep(const Chain& chain) {
 
 bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) {
   const library::ModelSession& session = *snapshot.model;
+  // The song search index is built at its first use: here, once the map is shown (or its start),
+  // rather than delay the model and the map, or make the first "similar songs" wait for it.
+  const auto buildSearchIndex = [&session] { (void)session.songSearch(); };
   const QString cachePath = library::mapCachePathForCatalog(snapshot.catalogPath);
   const library::ModelStamp stamp =
       library::modelStampOf(library::modelPathForCatalog(snapshot.catalogPath));
@@ -411,10 +414,12 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
     *layout = cached;
     if (layout->refined()) {
       Q_EMIT projectionReady(layout, true);
+      buildSearchIndex();
       return true;
     }
     // A copy: t-SNE below writes into *layout while the view holds this one.
     Q_EMIT projectionReady(std::make_shared<const library::MapLayout>(*layout), false);
+    buildSearchIndex();
   } else if (haveCache && cached.refined()) {
     // Same model, songs added or removed by a rescan: place the new ones on the refined map at
     // once rather than recompute it.
@@ -425,6 +430,7 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
       Q_EMIT projectionReady(layout, true);
       Q_EMIT stepFinished(QStringLiteral("projection"),
                           tr("Map updated: %n new song(s) placed", nullptr, placed));
+      buildSearchIndex();
       return true;
     }
   }
@@ -439,6 +445,7 @@ bool JobController::runProjectionStep(const library::LibrarySnapshot& snapshot) 
                          library::carryOverLayout(session, previous, *layout) >= 0;
     if (!carried) *layout = library::pcaLayout(session);
     Q_EMIT projectionReady(std::make_shared<const library::MapLayout>(*layout), false);
+    buildSearchIndex();
     // The start now, even if t-SNE is cut short. reason: a cache that cannot be written only
     // costs recomputing the start next time; the refined map's save below reports failures.
     (void)library::saveMapCache(cachePath, stamp, *layout);

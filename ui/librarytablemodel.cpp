@@ -76,28 +76,41 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
   beginResetModel();
   m_snapshot = std::move(snapshot);
   m_rows.clear();
-  m_rowOfFile.clear();
+  m_rowOfSong.clear();
   const ModelColumns columns = modelColumns();
   if (m_snapshot) {
-    m_rows.reserve(m_snapshot->songs.size());
-    for (const core::SongRow& song : m_snapshot->songs) {
+    const auto& songs = m_snapshot->songs;
+    m_rows.reserve(songs.size());
+    m_rowOfSong.assign(songs.size(), -1);
+    // One text per artist and per album, shared by their songs (10⁵ songs have ~10⁴ artists).
+    std::unordered_map<std::int64_t, QString> artists;
+    std::unordered_map<std::int64_t, QString> albums;
+    const auto shared = [](std::unordered_map<std::int64_t, QString>& texts, std::int64_t id,
+                           const std::string& text) {
+      if (id == 0) return QString::fromStdString(text);
+      auto [it, added] = texts.try_emplace(id);
+      if (added) it->second = QString::fromStdString(text);
+      return it->second;
+    };
+    for (std::size_t i = 0; i < songs.size(); ++i) {
+      const core::SongRow& song = songs[i];
       if (song.state != core::FileState::Analyzed) continue;  // failed files are listed elsewhere
-      Row row;
+      Row& row = m_rows.emplace_back();
+      m_rowOfSong[i] = static_cast<int>(m_rows.size()) - 1;
       row.fileId = song.fileId;
-      row.path = QString::fromStdString(song.path);
-      row.text[Title] = song.info.title.empty() ? QFileInfo(row.path).fileName()
-                                                : QString::fromStdString(song.info.title);
-      row.text[Artist] = QString::fromStdString(song.artistName);
-      row.text[Album] = QString::fromStdString(song.album.empty() ? song.info.album : song.album);
+      row.song = static_cast<int>(i);
+      row.text[Title] = song.info.title.empty()
+                            ? QFileInfo(QString::fromStdString(song.path)).fileName()
+                            : QString::fromStdString(song.info.title);
+      row.text[Artist] = shared(artists, song.artistId, song.artistName);
+      row.text[Album] =
+          shared(albums, song.albumId, song.album.empty() ? song.info.album : song.album);
       row.text[Genre] = joined(song.info.genres);
       row.seconds = song.info.durationSeconds;
       row.trackNumber = song.info.trackNumber;
-      row.text[Duration] = formatDuration(song.info.durationSeconds);
       for (const std::string& warning : song.warnings)
         row.warnings << QString::fromStdString(warning);
       fillFromModel(row, columns);
-      m_rowOfFile.emplace(song.fileId, static_cast<int>(m_rows.size()));
-      m_rows.push_back(std::move(row));
     }
   }
   restartSearchTexts();
@@ -151,12 +164,12 @@ QVariant LibraryTableModel::data(const QModelIndex& index, int role) const {
   const Row& row = m_rows[static_cast<std::size_t>(index.row())];
   switch (role) {
     case Qt::DisplayRole:
-      return row.text[index.column()];
+      return cellText(row, index.column());
     case Qt::ToolTipRole:
       if (index.column() == PredictedTags && !row.unlikeReason.isEmpty()) return row.unlikeReason;
       if (index.column() == Duration && !row.warnings.isEmpty())
         return tr("Analysed with a warning:\n%1").arg(row.warnings.join(u'\n'));
-      return row.path;
+      return QString::fromStdString(m_snapshot->songs[static_cast<std::size_t>(row.song)].path);
     case Qt::ForegroundRole:
       if (index.column() == PredictedTags && !row.unlikeReason.isEmpty())
         return QGuiApplication::palette().brush(QPalette::PlaceholderText);
@@ -217,7 +230,15 @@ std::int64_t LibraryTableModel::fileIdAt(const QModelIndex& index) const {
 }
 
 const QString& LibraryTableModel::textAt(int row, int column) const {
-  return m_rows[static_cast<std::size_t>(row)].text[column];
+  return cellText(m_rows[static_cast<std::size_t>(row)], column);
+}
+
+const QString& LibraryTableModel::cellText(const Row& row, int column) const {
+  if (column != Duration) return row.text[column];
+  // Formatted when first shown: most rows of a large library never are.
+  if (row.text[Duration].isNull() && row.seconds > 0)
+    row.text[Duration] = formatDuration(row.seconds);
+  return row.text[Duration];
 }
 
 const QString& LibraryTableModel::searchTextAt(int row) const {
@@ -254,8 +275,9 @@ void LibraryTableModel::restartSearchTexts() {
 }
 
 QModelIndex LibraryTableModel::indexOfFile(std::int64_t fileId) const {
-  const auto it = m_rowOfFile.find(fileId);
-  return it == m_rowOfFile.end() ? QModelIndex() : index(it->second, Title);
+  const int song = m_snapshot ? m_snapshot->rowOfSong(fileId) : -1;
+  const int row = song < 0 ? -1 : m_rowOfSong[static_cast<std::size_t>(song)];
+  return row < 0 ? QModelIndex() : index(row, Title);
 }
 
 }  // namespace songspace::ui

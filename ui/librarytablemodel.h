@@ -74,13 +74,15 @@ class LibraryTableModel : public QAbstractTableModel {
  private:
   struct Row {
     std::int64_t fileId = 0;
-    QString text[ColumnCount];
+    int song = 0;  // index into the snapshot's songs (its path, for the tool tip)
+    // Duration's text is formatted when first asked for (cellText).
+    mutable QString text[ColumnCount];
     double seconds = 0;
     QStringList warnings;  // core::SongRow::warnings
     int trackNumber = 0;
-    QString path;
     QString unlikeReason;  // empty: the song is like the library (or there is no novelty fit)
   };
+  const QString& cellText(const Row& row, int column) const;
 
   // What the Predicted tags column needs from the snapshot's model.
   struct ModelColumns {
@@ -99,7 +101,7 @@ class LibraryTableModel : public QAbstractTableModel {
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
   double m_predictedTagThreshold = -1;
   std::vector<Row> m_rows;
-  std::unordered_map<std::int64_t, int> m_rowOfFile;
+  std::vector<int> m_rowOfSong;  // the row of each of the snapshot's songs, -1 for none
   mutable std::vector<QString> m_searchTexts;  // SearchTextRole of the first rows built
   QTimer m_searchTextTimer;                    // builds the next slice of m_searchTexts
 };

@@ -76,7 +76,6 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   m_rowOfFile.reserve(m_fileIds.size());
   for (std::size_t i = 0; i < m_fileIds.size(); ++i)
     m_rowOfFile.emplace(m_fileIds[i], static_cast<int>(i));
-  m_songSearch = core::SongSearchIndex(m_songs);
   m_loaded = true;
   if (keyed && !m_fromCache) {
     if (const base::Status saved =
@@ -85,6 +84,15 @@ base::Status ModelSession::load(const core::Catalog& catalog,
       log::write(log::Area::Catalog, log::Level::Warning, saved.message);
   }
   return base::Status::success();
+}
+
+const core::SongSearchIndex& ModelSession::songSearch() const {
+  const std::lock_guard lock(m_songSearch->mutex);
+  if (!m_songSearch->built) {
+    m_songSearch->index = core::SongSearchIndex(m_songs);
+    m_songSearch->built = true;
+  }
+  return m_songSearch->index;
 }
 
 void ModelSession::computeSongs(const core::Catalog& catalog, int codebookId) {
@@ -328,7 +336,7 @@ std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
                                             const core::SongDuplicates* distinct) const {
   const int excludeRow = rowOfFile(excludeFileId);
   std::vector<Hit> hits =
-      rankedSongs([&](int fetch) { return m_songSearch.search(m_songs, song, fetch, excludeRow); },
+      rankedSongs([&](int fetch) { return songSearch().search(m_songs, song, fetch, excludeRow); },
                   k, excludeRow, distinct);
   addPairProbabilities(hits);
   return hits;
@@ -347,7 +355,7 @@ std::vector<Hit> ModelSession::songsForArtist(const std::string& artist, int k,
   const int index = m_model.artistIndex(artist);
   if (index < 0) return {};
   return rankedSongs(
-      [&](int fetch) { return m_songSearch.search(m_songs, m_model.A.col(index), fetch); }, k, -1,
+      [&](int fetch) { return songSearch().search(m_songs, m_model.A.col(index), fetch); }, k, -1,
       distinct);
 }
 
@@ -356,7 +364,7 @@ std::vector<Hit> ModelSession::songsForTag(const std::string& tag, int k,
   const int index = m_model.tagIndex(tag);
   if (index < 0) return {};
   std::vector<Hit> hits = rankedSongs(
-      [&](int fetch) { return core::songsForTag(m_model, m_songs, index, fetch, &m_songSearch); },
+      [&](int fetch) { return core::songsForTag(m_model, m_songs, index, fetch, &songSearch()); },
       k, -1, distinct);
   if (m_model.calibration) {
     for (Hit& hit : hits) hit.probability = m_model.calibration->tagProbability(index, hit.score);

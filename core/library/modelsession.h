@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -44,7 +46,7 @@ struct Hit {
 // A trained model together with the library it was trained on: every analysed song of the
 // catalog embedded once (d × N), the codebook to place a new file, and the five queries in terms
 // of catalog ids and names. The song rankings (similar songs, songs for an artist) go through a
-// SongSearchIndex built at load: the exact answer, faster for large libraries.
+// SongSearchIndex (built at the first query): the exact answer, faster for large libraries.
 // Read-only after load(); queries may run on any thread.
 class ModelSession {
  public:
@@ -72,7 +74,9 @@ class ModelSession {
   int rowOfFile(std::int64_t fileId) const;  // -1 when the song is not embedded
   const Eigen::MatrixXf& songEmbeddings() const { return m_songs; }
   // The search index over songEmbeddings() (exact scan below SongSearchIndex::kExactBelow songs).
-  const core::SongSearchIndex& songSearch() const { return m_songSearch; }
+  // Built at its first use, by whichever thread asks first (the others wait for it): ~0.1 s at 10⁵
+  // songs that a start-up need not wait for (JobController builds it once the map is shown).
+  const core::SongSearchIndex& songSearch() const;
 
   std::optional<Eigen::VectorXf> embeddingOfFile(std::int64_t fileId) const;
   // Cold start: decodes and analyses a file that need not be in the catalog and places it in
@@ -155,8 +159,15 @@ class ModelSession {
   Eigen::MatrixXf m_songs;
   std::vector<core::Novelty> m_novelty;  // per row of m_songs; empty without a novelty fit
   int m_noveltyMeasured = 0;
-  std::vector<TopTag> m_topTags;       // per row of m_songs; empty when uncalibrated
-  core::SongSearchIndex m_songSearch;  // over m_songs
+  std::vector<TopTag> m_topTags;  // per row of m_songs; empty when uncalibrated
+  // The search index over m_songs, built by songSearch() (behind a pointer: the session stays
+  // movable, as load() needs).
+  struct SongSearch {
+    std::mutex mutex;  // guards the two below
+    bool built = false;
+    core::SongSearchIndex index;
+  };
+  std::unique_ptr<SongSearch> m_songSearch = std::make_unique<SongSearch>();
   std::vector<std::int64_t> m_fileIds;
   std::unordered_map<std::int64_t, int> m_rowOfFile;
 };

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <map>
 #include <numeric>
 #include <string_view>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 
@@ -32,11 +32,16 @@ T factOf(const std::vector<T>& facts, int song) {
 }
 
 // FNV-1a over a column's bytes: the bucket key for exact copies (equality is checked after).
+// A bucket key for identical columns: a hash of their first values (columns equal there are
+// compared whole).
 std::uint64_t columnHash(const Eigen::MatrixXf& songs, int column) {
+  constexpr Eigen::Index kHashed = 16;
   std::uint64_t hash = 1469598103934665603ull;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(songs.col(column).data());
-  for (Eigen::Index i = 0; i < songs.rows() * Eigen::Index(sizeof(float)); ++i) {
-    hash = (hash ^ bytes[i]) * 1099511628211ull;
+  const float* values = songs.col(column).data();
+  for (Eigen::Index i = 0; i < std::min(songs.rows(), kHashed); ++i) {
+    std::uint32_t word = 0;
+    std::memcpy(&word, values + i, sizeof word);
+    hash = (hash ^ word) * 1099511628211ull;
   }
   return hash;
 }
@@ -122,38 +127,62 @@ SongDuplicates::SongDuplicates(const Eigen::MatrixXf& songs, const SongFacts& fa
   std::vector<int> parent(static_cast<std::size_t>(n));
   std::iota(parent.begin(), parent.end(), 0);
 
-  std::unordered_map<std::uint64_t, std::vector<int>> byHash;
-  for (int j = 0; j < n; ++j) {
-    std::vector<int>& same = byHash[columnHash(songs, j)];
-    for (const int other : same) {
-      if (std::memcmp(songs.col(j).data(), songs.col(other).data(),
-                      sizeof(float) * static_cast<std::size_t>(songs.rows())) == 0) {
-        unite(parent, j, other);
-        break;
+  // Identical columns (the same audio analysed twice): sorted by their hash, compared within runs
+  // of one hash; each joins the first earlier column equal to it.
+  std::vector<std::pair<std::uint64_t, int>> hashed(static_cast<std::size_t>(n));
+  for (int j = 0; j < n; ++j) hashed[static_cast<std::size_t>(j)] = {columnHash(songs, j), j};
+  std::sort(hashed.begin(), hashed.end());
+  const std::size_t columnBytes = sizeof(float) * static_cast<std::size_t>(songs.rows());
+  for (std::size_t start = 0; start < hashed.size();) {
+    std::size_t end = start + 1;
+    while (end < hashed.size() && hashed[end].first == hashed[start].first) ++end;
+    for (std::size_t x = start + 1; x < end; ++x) {
+      for (std::size_t y = start; y < x; ++y) {
+        if (std::memcmp(songs.col(hashed[x].second).data(), songs.col(hashed[y].second).data(),
+                        columnBytes) == 0) {
+          unite(parent, hashed[x].second, hashed[y].second);
+          break;
+        }
       }
     }
-    same.push_back(j);
+    start = end;
   }
 
-  std::map<std::pair<std::int64_t, std::string>, std::vector<int>> byWork;
+  // One work (artist, title) recorded more than once, sounding alike: sorted by work, each run's
+  // pairs compared.
+  struct Work {
+    std::int64_t artist;
+    std::string title;
+    int song;
+  };
+  std::vector<Work> works;
+  works.reserve(static_cast<std::size_t>(n));
   for (int j = 0; j < n; ++j) {
     const std::int64_t artist = factOf(facts.artist, j);
     if (artist == 0) continue;
     std::string title = titleKey(factOf(facts.title, j));
     if (title.empty()) continue;
-    byWork[{artist, std::move(title)}].push_back(j);
+    works.push_back({artist, std::move(title), j});
   }
-  for (const auto& [work, members] : byWork) {
-    for (std::size_t x = 0; x < members.size(); ++x) {
-      const auto a = songs.col(members[x]);
+  std::sort(works.begin(), works.end(), [](const Work& a, const Work& b) {
+    return std::tie(a.artist, a.title, a.song) < std::tie(b.artist, b.title, b.song);
+  });
+  for (std::size_t start = 0; start < works.size();) {
+    std::size_t end = start + 1;
+    while (end < works.size() && works[end].artist == works[start].artist &&
+           works[end].title == works[start].title)
+      ++end;
+    for (std::size_t x = start; x < end; ++x) {
+      const auto a = songs.col(works[x].song);
       const float na = a.norm();
-      for (std::size_t y = x + 1; y < members.size(); ++y) {
-        const auto b = songs.col(members[y]);
+      for (std::size_t y = x + 1; y < end; ++y) {
+        const auto b = songs.col(works[y].song);
         const float nb = b.norm();
         if (na > 0 && nb > 0 && a.dot(b) >= nearCosine * na * nb)
-          unite(parent, members[x], members[y]);
+          unite(parent, works[x].song, works[y].song);
       }
     }
+    start = end;
   }
 
   m_group.resize(static_cast<std::size_t>(n));
