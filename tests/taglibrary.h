@@ -15,6 +15,7 @@
 #include "core/catalog/catalog.h"
 #include "core/library/scanjob.h"
 #include "core/library/trainjob.h"
+#include "tests/testpaths.h"
 
 namespace songspace::testing {
 
@@ -36,7 +37,7 @@ inline constexpr int kTagLibrarySize = static_cast<int>(std::size(kTagLibraryCop
 
 // Writes the copies into `folder` (created). Returns an error message, empty on success.
 inline std::string makeTagLibrary(const QString& folder) {
-  const std::filesystem::path data = std::filesystem::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+  const std::filesystem::path data = songspace::test::testDataDir() / "tags";
   if (!QDir().mkpath(folder)) return "cannot create " + folder.toStdString();
   for (const TagLibraryCopy& copy : kTagLibraryCopies) {
     const std::string target = QDir(folder).filePath(QLatin1String(copy.name)).toStdString();

@@ -7,11 +7,13 @@
 #include <QString>
 #include <QStringList>
 
+#include "tests/testpaths.h"
+
 namespace songspace::testing {
 
 // Debian's interpreter: python3-mutagen is installed for it (scripts/install-deps.sh).
 inline const QString kTagToolPython = QStringLiteral("/usr/bin/python3");
-inline const QString kTagTool = QStringLiteral(SONGSPACE_SOURCE_DIR "/tests/tagtool.py");
+inline const QString kTagTool = songspace::test::sourcePath(QStringLiteral("tests/tagtool.py"));
 
 // The tool's standard output; `error` is set (with its standard error) when it fails.
 inline QByteArray runTagTool(const QStringList& args, QString* error) {

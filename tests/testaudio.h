@@ -18,12 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/testpaths.h"
+
 namespace songspace::testaudio {
 
 namespace fs = std::filesystem;
 
 inline fs::path fixture(const std::string& name) {
-  return fs::path(SONGSPACE_TEST_DATA_DIR) / "audio" / name;
+  return songspace::test::testDataDir() / "audio" / name;
 }
 
 struct WavTags {

@@ -30,6 +30,7 @@
 #include "core/library/tagundo.h"
 #include "core/model/calibration.h"
 #include "tagtool.h"
+#include "tests/testpaths.h"
 
 namespace library = songspace::library;
 namespace audio = songspace::audio;
@@ -40,7 +41,7 @@ using Values = std::vector<std::string>;
 
 namespace {
 
-const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+const fs::path kData = songspace::test::testDataDir() / "tags";
 const std::vector<std::string> kFixtures{"tagged-v23.mp3", "tagged-v24.mp3", "tagged.flac",
                                          "tagged.ogg",     "tagged.opus",    "tagged.m4a",
                                          "tagged.wav",     "untagged.flac"};
@@ -379,7 +380,7 @@ class TestAutotag : public QObject {
     const auto cli = [&](QStringList args, QJsonObject* json = nullptr) {
       args << QStringLiteral("--db") << db;
       QProcess process;
-      process.start(QStringLiteral(SONGSPACE_CLI_PATH), args);
+      process.start(songspace::test::cliPath(), args);
       if (!process.waitForFinished(60000)) return -1;
       const QByteArray out = process.readAllStandardOutput();
       if (json) *json = QJsonDocument::fromJson(out).object();
@@ -642,7 +643,7 @@ class TestAutotag : public QObject {
         library::applyProposals(*m_catalog, proposals({"tagged.flac", "tagged.ogg"}));
     QCOMPARE(applied.count(library::FileOutcomeKind::Written), 2);
     QProcess cli;
-    cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
+    cli.start(songspace::test::cliPath(),
               {QStringLiteral("undo"), QStringLiteral("--db"),
                m_dir.path() + QStringLiteral("/catalog.sqlite"), QStringLiteral("--json")});
     QVERIFY(cli.waitForFinished(30000));
@@ -653,9 +654,8 @@ class TestAutotag : public QObject {
     QCOMPARE(field(path("tagged.flac"), TagField::Genre), (Values{"Rock;Pop"}));
     QCOMPARE(field(path("tagged.ogg"), TagField::Genre),
              field((kData / "tagged.ogg").string(), TagField::Genre));
-    cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
-              {QStringLiteral("undo"), QStringLiteral("--db"),
-               m_dir.path() + QStringLiteral("/catalog.sqlite")});
+    cli.start(songspace::test::cliPath(), {QStringLiteral("undo"), QStringLiteral("--db"),
+                                           m_dir.path() + QStringLiteral("/catalog.sqlite")});
     QVERIFY(cli.waitForFinished(30000));
     QCOMPARE(cli.exitCode(), 1);  // nothing left to undo
   }
@@ -801,7 +801,7 @@ class TestAutotag : public QObject {
     const QString db = m_dir.path() + QStringLiteral("/catalog.sqlite");
     const auto run = [&](const QStringList& args, int* exitCode) {
       QProcess cli;
-      cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
+      cli.start(songspace::test::cliPath(),
                 QStringList{QStringLiteral("accept"), QStringLiteral("--db"), db,
                             QStringLiteral("--json")} +
                     args);

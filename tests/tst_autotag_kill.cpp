@@ -30,6 +30,7 @@
 #include "core/library/scanjob.h"
 #include "core/library/tagundo.h"
 #include "tagtool.h"
+#include "tests/testpaths.h"
 
 namespace library = songspace::library;
 namespace audio = songspace::audio;
@@ -38,7 +39,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+const fs::path kData = songspace::test::testDataDir() / "tags";
 constexpr int kIterations = 25;
 constexpr int kFiles = 16;
 constexpr unsigned kSeed = 20251125;

@@ -20,6 +20,7 @@
 #include "core/model/librarydataset.h"
 #include "core/model/trainer.h"
 #include "testaudio.h"
+#include "tests/testpaths.h"
 
 using namespace songspace;
 using core::TrainOptions;
@@ -34,7 +35,7 @@ struct Run {
 
 Run runCli(const QStringList& args) {
   QProcess process;
-  process.start(QStringLiteral(SONGSPACE_CLI_PATH), args);
+  process.start(songspace::test::cliPath(), args);
   Run run;
   if (!process.waitForFinished(60000)) return run;
   run.exitCode = process.exitCode();

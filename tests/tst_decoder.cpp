@@ -19,6 +19,7 @@
 #include "audio/decoder.h"
 #include "tests/fuzz/fuzzfiles.h"
 #include "tests/fuzz/fuzzinputs.h"
+#include "tests/testpaths.h"
 
 namespace base = songspace::base;
 
@@ -33,7 +34,7 @@ constexpr double kToneHz = 440.0;
 constexpr double kFixtureRms = 0.125 / std::numbers::sqrt2;  // lavfi sine: 1/8 of full scale
 
 fs::path fixture(const char* name) {
-  return fs::path(SONGSPACE_TEST_DATA_DIR) / "audio" / name;
+  return songspace::test::testDataDir() / "audio" / name;
 }
 
 struct Decoded {

@@ -19,6 +19,7 @@
 #include "core/library/sessioncache.h"
 #include "core/library/trainjob.h"
 #include "testaudio.h"
+#include "tests/testpaths.h"
 
 using namespace songspace;
 namespace fs = std::filesystem;
@@ -46,7 +47,7 @@ library::ScanOptions scanOptions(const fs::path& root) {
 
 QJsonObject runCli(const QStringList& args, int* exitCode = nullptr, QString* errors = nullptr) {
   QProcess process;
-  process.start(QStringLiteral(SONGSPACE_CLI_PATH), args);
+  process.start(songspace::test::cliPath(), args);
   if (!process.waitForFinished(120000)) return {};
   if (exitCode) *exitCode = process.exitCode();
   const QByteArray err = process.readAllStandardError();
@@ -438,7 +439,7 @@ class EndToEndTest : public QObject {
                 .toString()
                 .startsWith(QStringLiteral("unlike your library: ")));
     QProcess text;
-    text.start(QStringLiteral(SONGSPACE_CLI_PATH),
+    text.start(songspace::test::cliPath(),
                {QStringLiteral("predict-tags"), click, QStringLiteral("--db"), db});
     QVERIFY(text.waitForFinished(60000));
     QVERIFY(QString::fromUtf8(text.readAllStandardOutput())
@@ -548,7 +549,7 @@ class EndToEndTest : public QObject {
     }
     {  // The text shows percentages, the top tag's first.
       QProcess text;
-      text.start(QStringLiteral(SONGSPACE_CLI_PATH),
+      text.start(songspace::test::cliPath(),
                  {QStringLiteral("predict-tags"), held, QStringLiteral("--db"), db});
       QVERIFY(text.waitForFinished(60000));
       const QString printed = QString::fromUtf8(text.readAllStandardOutput());

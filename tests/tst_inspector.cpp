@@ -16,6 +16,7 @@
 #include "core/library/projectionjob.h"
 #include "tests/coverimages.h"
 #include "tests/librarytestdata.h"
+#include "tests/testpaths.h"
 #include "ui/artistpage.h"
 #include "ui/coverart.h"
 #include "ui/hitlist.h"
@@ -49,7 +50,7 @@ void screenshot(QWidget& widget, const QString& name) {
 
 // A copy of the untagged MP3 fixture at `path` with `picture` as its ID3v2 front cover.
 bool mp3WithPicture(const QString& path, const QByteArray& picture) {
-  if (!QFile::copy(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/tags/untagged.mp3"), path))
+  if (!QFile::copy(songspace::test::testDataPath(QStringLiteral("tags/untagged.mp3")), path))
     return false;
   QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
   TagLib::MPEG::File file(QFile::encodeName(path).constData());
@@ -706,7 +707,7 @@ class InspectorTest : public QObject {
     const QString badEmbedded = dir.filePath(QStringLiteral("a/bad.mp3"));
     QVERIFY(mp3WithPicture(embedded, coverimages::encoded(Qt::blue, 300, 300, "PNG")));
     QVERIFY(mp3WithPicture(badEmbedded, "GIF89a, or so it says"));
-    QVERIFY(QFile::copy(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/tags/untagged.mp3"), plain));
+    QVERIFY(QFile::copy(songspace::test::testDataPath(QStringLiteral("tags/untagged.mp3")), plain));
     QVERIFY(coverimages::writeFile(dir.filePath(QStringLiteral("a/Folder.jpg")),
                                    coverimages::encoded(Qt::red, 500, 500, "JPG")));
 
@@ -737,7 +738,8 @@ class InspectorTest : public QObject {
 
     // A text file named cover.jpg: no cover, a logged reason, once.
     const QString lonely = dir.filePath(QStringLiteral("b/song.mp3"));
-    QVERIFY(QFile::copy(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/tags/untagged.mp3"), lonely));
+    QVERIFY(
+        QFile::copy(songspace::test::testDataPath(QStringLiteral("tags/untagged.mp3")), lonely));
     QVERIFY(coverimages::writeFile(dir.filePath(QStringLiteral("b/cover.jpg")),
                                    "this is not a JPEG\n"));
     QTest::ignoreMessage(
@@ -768,7 +770,7 @@ class InspectorTest : public QObject {
     const QString other = dir.filePath(QStringLiteral("other/song.mp3"));
     QVERIFY(mp3WithPicture(song, coverimages::encoded(Qt::blue, 100, 80, "PNG")));
     QDir(dir.path()).mkpath(QStringLiteral("other"));
-    QVERIFY(QFile::copy(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/tags/untagged.mp3"), other));
+    QVERIFY(QFile::copy(songspace::test::testDataPath(QStringLiteral("tags/untagged.mp3")), other));
     ui::CoverArtCache covers(cache.path());
     QCOMPARE(covers.cacheFolder(), cache.path());
     QSignalSpy ready(&covers, &ui::CoverArtCache::coverReady);

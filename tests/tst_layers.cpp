@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/testpaths.h"
+
 namespace {
 
 enum class Layer { Base, Audio, Core, Library, Ui, Cli, Gui, Outside };
@@ -163,7 +165,7 @@ class TestLayers : public QObject {
 
  private Q_SLOTS:
   void treeFollowsTheOrder() {
-    const QStringList violations = layeringViolations(QStringLiteral(SONGSPACE_SOURCE_DIR));
+    const QStringList violations = layeringViolations(songspace::test::sourcePath(QString()));
     if (!violations.isEmpty()) QFAIL(qPrintable(violations.join(QLatin1Char('\n'))));
   }
 

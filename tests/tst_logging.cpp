@@ -15,6 +15,7 @@
 #include "core/catalog/catalog.h"
 #include "core/library/logging.h"
 #include "testaudio.h"
+#include "tests/testpaths.h"
 
 namespace fs = std::filesystem;
 using namespace songspace;
@@ -177,7 +178,7 @@ void LoggingTest::cliRoutesFfmpegLogToStderr() {
     env.insert(QStringLiteral("QT_LOGGING_RULES"), rules);
     cli.setProcessEnvironment(env);
     const QString db = m_dir.filePath(QStringLiteral("cli-%1.sqlite").arg(rules.size()));
-    cli.start(QStringLiteral(SONGSPACE_CLI_PATH),
+    cli.start(songspace::test::cliPath(),
               {QStringLiteral("scan"), music.path(), QStringLiteral("--db"), db});
     if (!cli.waitForFinished(60'000)) return QString();
     return QString::fromUtf8(cli.readAllStandardError());

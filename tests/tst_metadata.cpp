@@ -30,6 +30,7 @@
 #include "audio/metadata.h"
 #include "tests/fuzz/fuzzfiles.h"
 #include "tests/fuzz/fuzzinputs.h"
+#include "tests/testpaths.h"
 
 namespace base = songspace::base;
 
@@ -43,7 +44,7 @@ Q_DECLARE_METATYPE(songspace::base::ErrorCode)
 
 namespace {
 
-const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+const fs::path kData = songspace::test::testDataDir() / "tags";
 const char* const kTitle = "Ærø – 東京";
 
 QStringList toList(const std::vector<std::string>& values) {

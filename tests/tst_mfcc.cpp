@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "audio/mfcc.h"
+#include "tests/testpaths.h"
 
 namespace base = songspace::base;
 
@@ -102,7 +103,7 @@ class MfccTest : public QObject {
 
 void MfccTest::golden_data() {
   QTest::addColumn<QString>("file");
-  const QDir dir(QStringLiteral(SONGSPACE_TEST_DATA_DIR "/mfcc"));
+  const QDir dir(songspace::test::testDataPath(QStringLiteral("mfcc")));
   const QStringList files = dir.entryList({QStringLiteral("*.f32")}, QDir::Files, QDir::Name);
   QVERIFY2(files.size() >= 10, "run scripts/mfcc_reference.py");
   for (const QString& f : files) QTest::newRow(qPrintable(f)) << dir.filePath(f);

@@ -30,6 +30,7 @@
 
 #include "testaudio.h"
 #include "tests/coverimages.h"
+#include "tests/testpaths.h"
 #include "ui/coverart.h"
 #include "ui/mpris.h"
 #include "ui/playerbar.h"
@@ -174,7 +175,7 @@ class PlayerBarTest : public QObject {
   void playsOrReportsWhy() {
     PlayerBar bar;
     bar.show();
-    const QString file = QStringLiteral(SONGSPACE_TEST_DATA_DIR "/audio/sine440.ogg");
+    const QString file = songspace::test::testDataPath(QStringLiteral("audio/sine440.ogg"));
     QSignalSpy playing(&bar, &PlayerBar::playingChanged);
     bar.play(7, file, QStringLiteral("Sine"));
     QCOMPARE(bar.songPath(), file);

@@ -18,6 +18,7 @@
 #include <iterator>
 
 #include "core/library/safetagwrite.h"
+#include "tests/testpaths.h"
 
 namespace library = songspace::library;
 namespace audio = songspace::audio;
@@ -26,7 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+const fs::path kData = songspace::test::testDataDir() / "tags";
 
 std::string fileBytes(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);

@@ -8,13 +8,14 @@
 #include <set>
 
 #include "core/eval/tabledata.h"
+#include "tests/testpaths.h"
 
 using namespace songspace::core;
 
 namespace {
 
 std::filesystem::path dataFile(const char* name) {
-  return std::filesystem::path(SONGSPACE_TEST_DATA_DIR) / "table" / name;
+  return songspace::test::testDataDir() / "table" / name;
 }
 
 }  // namespace
@@ -127,7 +128,7 @@ class TableDataTest : public QObject {
     }
     const auto run = [&](const QStringList& args, QByteArray* output = nullptr) {
       QProcess p;
-      p.start(QStringLiteral(SONGSPACE_CLI_PATH), QStringList{QStringLiteral("eval-table")} + args);
+      p.start(songspace::test::cliPath(), QStringList{QStringLiteral("eval-table")} + args);
       if (!p.waitForFinished(60000)) return -1;
       if (output) *output = p.readAllStandardOutput();
       return p.exitCode();

@@ -16,6 +16,7 @@
 
 #include "audio/metadata.h"
 #include "audio/tagwriter.h"
+#include "tests/testpaths.h"
 
 namespace base = songspace::base;
 
@@ -30,7 +31,7 @@ Q_DECLARE_METATYPE(TagField)
 
 namespace {
 
-const fs::path kData = fs::path(SONGSPACE_TEST_DATA_DIR) / "tags";
+const fs::path kData = songspace::test::testDataDir() / "tags";
 const std::vector<std::string> kValues{"Ærø – 東京", "Post-Rock", "night drive"};
 
 std::string fileBytes(const fs::path& file) {

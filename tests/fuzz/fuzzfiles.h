@@ -2,8 +2,8 @@
 
 // For the readers' Qt tests: the committed fuzz inputs (tests/fuzz/corpus/<corpus>/ seeds,
 // tests/fuzz/regressions/<target>/ crashes found and fixed), to replay through the entries of
-// tests/fuzz/fuzzinputs.h under the normal ci and asan builds. Needs SONGSPACE_SOURCE_DIR
-// (tests/CMakeLists.txt defines it).
+// tests/fuzz/fuzzinputs.h under the normal ci and asan builds. Finds the checkout through
+// tests/testpaths.h (library songspace_testpaths).
 
 #include <QDir>
 #include <QFile>
@@ -12,6 +12,8 @@
 #include <span>
 #include <utility>
 #include <vector>
+
+#include "tests/testpaths.h"
 
 namespace songspace::fuzz {
 
@@ -27,7 +29,7 @@ struct FuzzFile {
 
 // Every file of tests/fuzz/<folder>, by name; empty when the folder does not exist.
 inline std::vector<FuzzFile> fuzzFiles(const QString& folder) {
-  const QDir root(QStringLiteral(SONGSPACE_SOURCE_DIR "/tests/fuzz"));
+  const QDir root(songspace::test::sourcePath(QStringLiteral("tests/fuzz")));
   const QDir dir(root.filePath(folder));
   std::vector<FuzzFile> files;
   for (const QString& name : dir.entryList(QDir::Files, QDir::Name)) {
