@@ -20,14 +20,19 @@ QString joined(const std::vector<std::string>& parts) {
 
 QString topPredictedTags(const library::LibrarySnapshot& snapshot, std::int64_t fileId, int count,
                          double threshold) {
-  std::vector<core::FileTag> predicted = snapshot.tagsOf(fileId, core::TagSource::Predicted);
+  // Read in place (no copy of the file's tags: this runs for every row when the model arrives).
+  std::vector<const core::FileTag*> predicted;
+  for (const core::FileTag& tag : snapshot.tags.of(fileId)) {
+    if (tag.source == core::TagSource::Predicted && tag.score >= threshold)
+      predicted.push_back(&tag);
+  }
   std::stable_sort(
       predicted.begin(), predicted.end(),
-      [](const core::FileTag& a, const core::FileTag& b) { return a.score > b.score; });
+      [](const core::FileTag* a, const core::FileTag* b) { return a->score > b->score; });
   QStringList names;
-  for (const core::FileTag& tag : predicted) {
-    if (names.size() == count || tag.score < threshold) break;
-    names << QString::fromStdString(tag.tag);
+  for (const core::FileTag* tag : predicted) {
+    if (names.size() == count) break;
+    names << QString::fromStdString(tag->tag);
   }
   return names.join(QStringLiteral(", "));
 }
