@@ -24,19 +24,10 @@ import subprocess
 import sys
 import tempfile
 
+from tagfit import log_sigmoid, precision_threshold, sigmoid, solve
+
 MAX_ITERATIONS = 100
 UNREGULARISED_BOUND = 50.0
-
-
-def sigmoid(z):
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def log_sigmoid(z):
-    return -math.log1p(math.exp(-z)) if z >= 0 else z - math.log1p(math.exp(z))
 
 
 def fit_platt(scores, targets, prior=None):
@@ -171,20 +162,6 @@ def cross_validated(pairs_by_song, folds=5):
     return platt_variant(pairs(range(len(pairs_by_song))), *best)
 
 
-def solve(matrix, vector):
-    n = len(vector)
-    m = [row[:] + [vector[i]] for i, row in enumerate(matrix)]
-    for i in range(n):
-        pivot = max(range(i, n), key=lambda r: abs(m[r][i]))
-        m[i], m[pivot] = m[pivot], m[i]
-        for r in range(n):
-            if r != i:
-                f = m[r][i] / m[i][i]
-                for c in range(i, n + 1):
-                    m[r][c] -= f * m[i][c]
-    return [m[i][n] / m[i][i] for i in range(n)]
-
-
 def softmax_variant(pairs_by_song, bias_std=2.0):
     """P(t | song) = softmax_t(beta s_t + c_t), c_t ~ N(log tag rate, bias_std^2): temperature
     scaling with per-tag biases (Alexandari et al. 2020), fitted on songs scored for every tag,
@@ -230,6 +207,8 @@ def softmax_variant(pairs_by_song, bias_std=2.0):
     current, gradient, hessian = evaluate(theta)
     for _ in range(50):
         step = solve([[-v for v in row] for row in hessian], gradient)
+        if step is None:  # a singular Hessian: stop where it is
+            break
         scale, moved = 1.0, False
         while scale > 1e-6:
             candidate = [a + scale * b for a, b in zip(theta, step)]
@@ -251,18 +230,6 @@ def softmax_variant(pairs_by_song, bias_std=2.0):
         norm = sum(math.exp(v - top) for v in z.values())
         return {t: math.exp(v - top) / norm for t, v in z.items()}
     return probabilities, theta[0]
-
-
-def precision_threshold(probabilities, labels, target, floor=0.5):
-    order = sorted(zip(probabilities, labels), key=lambda x: -x[0])
-    hits, best = 0, -1.0
-    for i, (p, y) in enumerate(order):
-        hits += y
-        if i + 1 < len(order) and order[i + 1][0] == p:
-            continue
-        if hits / (i + 1) >= target:
-            best = p
-    return max(best, floor) if best >= 0 else max(target, floor)
 
 
 def variants(pairs, pairs_by_song):

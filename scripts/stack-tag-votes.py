@@ -41,6 +41,8 @@ import subprocess
 import sys
 import tempfile
 
+from tagfit import log_sigmoid, precision_threshold, sigmoid, solve
+
 MAX_ITERATIONS = 100
 UNREGULARISED_BOUND = 50.0
 SLOPE_PRIOR_SCALE = 0.5
@@ -48,33 +50,6 @@ INTERCEPT_PRIOR_STD = 2.0
 SHARED = 1e-4  # prior std of the vote's coefficient around the pooled one: one c for every tag
 KS = (3, 5, 10, 20)
 CV_FOLDS = 5
-
-
-def sigmoid(z):
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def log_sigmoid(z):
-    return -math.log1p(math.exp(-z)) if z >= 0 else z - math.log1p(math.exp(z))
-
-
-def solve(matrix, vector):
-    n = len(vector)
-    m = [row[:] + [vector[i]] for i, row in enumerate(matrix)]
-    for i in range(n):
-        pivot = max(range(i, n), key=lambda r: abs(m[r][i]))
-        m[i], m[pivot] = m[pivot], m[i]
-        if m[i][i] == 0:
-            return None
-        for r in range(n):
-            if r != i:
-                f = m[r][i] / m[i][i]
-                for c in range(i, n + 1):
-                    m[r][c] -= f * m[i][c]
-    return [m[i][n] / m[i][i] for i in range(n)]
 
 
 def fit_logistic(rows, labels, prior=None):
@@ -169,18 +144,6 @@ def votes(neighbours, song_tags, num_tags, k):
         for t in song_tags[song]:
             v[t] += w
     return [x / total for x in v] if total > 0 else v
-
-
-def precision_threshold(probabilities, labels, target, floor=0.5):
-    order = sorted(zip(probabilities, labels), key=lambda x: -x[0])
-    hits, best = 0, -1.0
-    for i, (p, y) in enumerate(order):
-        hits += y
-        if i + 1 < len(order) and order[i + 1][0] == p:
-            continue
-        if hits / (i + 1) >= target:
-            best = p
-    return max(best, floor) if best >= 0 else max(target, floor)
 
 
 class Seed:
