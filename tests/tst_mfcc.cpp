@@ -191,8 +191,10 @@ void MfccTest::blockSizeIndependence() {
   QCOMPARE(extractor.framesEmitted(), whole.size() / p.featureDimension());
   QVERIFY(std::memcmp(again.data(), whole.data(), whole.size() * sizeof(float)) == 0);
   std::vector<float> single(p.coefficients);
-  extractor.staticCoefficients(std::span<const float>(signal).subspan(7 * 512, 1024), single);
-  QVERIFY(std::memcmp(single.data(), &whole[7 * p.featureDimension()],
+  constexpr std::size_t kFrame = 7;  // the frame starting at sample 7 × 512
+  extractor.staticCoefficients(std::span<const float>(signal).subspan(kFrame * 512, 1024), single);
+  QVERIFY(std::memcmp(single.data(),
+                      &whole[kFrame * static_cast<std::size_t>(p.featureDimension())],
                       single.size() * sizeof(float)) == 0);
 }
 

@@ -50,7 +50,7 @@ int tempFilesIn(const fs::path& dir) {
 
 // A copy of a fixture with a known old mtime and mode.
 fs::path stage(const QTemporaryDir& dir, const std::string& name, mode_t mode = 0640) {
-  const fs::path target = fs::path(dir.path().toStdString()) / name;
+  fs::path target = fs::path(dir.path().toStdString()) / name;
   fs::copy_file(kData / name, target, fs::copy_options::overwrite_existing);
   ::chmod(target.c_str(), mode);
   const struct timespec times[2] = {{1000000000, 123456789}, {1000000000, 123456789}};

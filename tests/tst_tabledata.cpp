@@ -65,10 +65,9 @@ class TableDataTest : public QObject {
 
   void stratifiedFoldsPartitionAndKeepProportions() {
     // 3 classes of 30, 20 and 7 rows, interleaved.
-    std::vector<int> labels;
-    for (int i = 0; i < 30; ++i) labels.push_back(0);
-    for (int i = 0; i < 20; ++i) labels.push_back(1);
-    for (int i = 0; i < 7; ++i) labels.push_back(2);
+    std::vector<int> labels(30, 0);
+    labels.insert(labels.end(), 20, 1);
+    labels.insert(labels.end(), 7, 2);
     seededShuffle(labels, 3);
     const int k = 5;
     const std::vector<int> fold = stratifiedFolds(labels, k, 11);

@@ -121,8 +121,8 @@ class TagWriterTest : public QObject {
   int m_copies = 0;
 
   fs::path copyOf(const QString& fixture) {
-    const fs::path target = fs::path(m_dir.path().toStdString()) /
-                            (std::to_string(++m_copies) + "-" + fixture.toStdString());
+    fs::path target = fs::path(m_dir.path().toStdString()) /
+                      (std::to_string(++m_copies) + "-" + fixture.toStdString());
     fs::copy_file(kData / fixture.toStdString(), target);
     return target;
   }
