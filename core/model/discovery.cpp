@@ -31,7 +31,6 @@ T factOf(const std::vector<T>& facts, int song) {
              : T{};
 }
 
-// FNV-1a over a column's bytes: the bucket key for exact copies (equality is checked after).
 // A bucket key for identical columns: a hash of their first values (columns equal there are
 // compared whole).
 std::uint64_t columnHash(const Eigen::MatrixXf& songs, int column) {
