@@ -1,7 +1,6 @@
 #include "testpaths.h"
 
 #include <QDir>
-#include <QFile>
 
 namespace songspace::test {
 
