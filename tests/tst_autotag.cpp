@@ -405,6 +405,11 @@ class TestAutotag : public QObject {
              0);
     const QJsonObject calibration = trained.value(QStringLiteral("calibration")).toObject();
     QVERIFY(calibration.value(QStringLiteral("calibrated")).toBool());
+    // A small library: cross-validated, and the stored model is the committee of the final model
+    // and the 2 fold models.
+    QCOMPARE(calibration.value(QStringLiteral("source")).toString(),
+             QStringLiteral("cross-validation"));
+    QCOMPARE(calibration.value(QStringLiteral("committee")).toInt(), 3);
     const double modelThreshold =
         calibration.value(QStringLiteral("auto_tag_threshold")).toDouble();
     QVERIFY(modelThreshold >= core::kAutoTagThresholdFloor && modelThreshold <= 1);

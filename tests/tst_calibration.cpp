@@ -404,6 +404,7 @@ class CalibrationTest : public QObject {
     TrainOptions train = smallTraining();
     train.epochs = 4;
     CalibrationOptions options;
+    options.committee = 0;  // `model` is the final model alone
     JointModel model;
     QVERIFY(trainCalibratedModel(data, {}, train, options, model).foldModels.empty());
     options.keepFoldModels = true;
@@ -431,6 +432,74 @@ class CalibrationTest : public QObject {
     }
   }
 
+  // The committee (CalibrationOptions::kCommittee, the default): the final model and the 5 fold
+  // models stacked, so that every raw score is the mean of the 6 models' scores, with the same
+  // calibration as the final model alone (fitted on the folds' held-out scores).
+  void committeeIsTheMembersMean() {
+    const TrainingSet data = noisyTags(120, 4);
+    TrainOptions train = smallTraining();
+    train.epochs = 4;
+    CalibrationOptions options;
+    options.committee = 0;
+    JointModel alone;
+    const CalibratedTraining single = trainCalibratedModel(data, {}, train, options, alone);
+    QVERIFY(single.training.error.empty());
+    QCOMPARE(single.calibration.committee, 0);
+    QCOMPARE(alone.dimension(), train.dimension);
+    QVERIFY(alone.info.count("committee") == 0);
+
+    options.committee = 1;
+    options.keepFoldModels = true;
+    JointModel committee;
+    const CalibratedTraining result = trainCalibratedModel(data, {}, train, options, committee);
+    QVERIFY2(result.training.error.empty(), result.training.error.c_str());
+    QCOMPARE(int(result.foldModels.size()), 5);
+    QCOMPARE(result.calibration.committee, 6);
+    QCOMPARE(committee.dimension(), 6 * train.dimension);
+    QCOMPARE(committee.info.at("dim"), std::to_string(6 * train.dimension));
+    QVERIFY(committee.info.count("committee") == 1);
+    QVERIFY(alone.calibration && committee.calibration);
+    QCOMPARE(committee.calibration->tags[0].slope, alone.calibration->tags[0].slope);
+    QCOMPARE(committee.calibration->artistTemperature, alone.calibration->artistTemperature);
+
+    std::vector<const JointModel*> members{&alone};
+    for (const JointModel& fold : result.foldModels) members.push_back(&fold);
+    // Every column of V, A and T keeps the norm bound.
+    for (const Eigen::MatrixXf* m : {&committee.A, &committee.T})
+      QVERIFY(m->colwise().norm().maxCoeff() <= committee.maxNorm * (1 + 1e-5f));
+    // Raw scores (before the ball's projection, which clips the stack as a whole) are the mean.
+    int unclipped = 0;
+    for (int song = 0; song < data.numSongs(); ++song) {
+      const Eigen::SparseVector<float> x = data.songs.row(song).transpose();
+      const Eigen::VectorXf stacked = committee.V * x;
+      Eigen::VectorXf tags = Eigen::VectorXf::Zero(committee.T.cols());
+      Eigen::VectorXf artists = Eigen::VectorXf::Zero(committee.A.cols());
+      bool clipped = stacked.norm() > committee.maxNorm;
+      for (const JointModel* m : members) {
+        const Eigen::VectorXf e = m->V * x;
+        tags += m->T.transpose() * e / 6.0f;
+        artists += m->A.transpose() * e / 6.0f;
+        clipped = clipped || e.norm() > m->maxNorm;
+      }
+      QVERIFY(((committee.T.transpose() * stacked) - tags).cwiseAbs().maxCoeff() < 1e-5f);
+      QVERIFY(((committee.A.transpose() * stacked) - artists).cwiseAbs().maxCoeff() < 1e-5f);
+      if (clipped) continue;
+      // ... and so are the scores of the embedded song, when no projection clips it.
+      ++unclipped;
+      const Eigen::VectorXf e = committee.embedSong(x);
+      Eigen::VectorXf mean = Eigen::VectorXf::Zero(committee.T.cols());
+      for (const JointModel* m : members) mean += m->T.transpose() * m->embedSong(x) / 6.0f;
+      QVERIFY((committee.T.transpose() * e - mean).cwiseAbs().maxCoeff() < 1e-5f);
+    }
+    QVERIFY(unclipped > 0);
+    // A pair's score is the mean of its members' pair scores.
+    const Eigen::SparseVector<float> a = data.songs.row(0).transpose();
+    const Eigen::SparseVector<float> b = data.songs.row(1).transpose();
+    float pair = 0;
+    for (const JointModel* m : members) pair += (m->V * a).dot(m->V * b) / 6.0f;
+    QVERIFY(std::abs((committee.V * a).dot(committee.V * b) - pair) < 1e-5f);
+  }
+
   void smallLibraryIsCrossValidated() {
     // 240 songs: a validation split of 24, too few to calibrate on. The 5 fold models, each
     // early-stopped on its own fold, choose the epochs of the one model trained on all songs after
@@ -438,7 +507,8 @@ class CalibrationTest : public QObject {
     const TrainingSet data = noisyTags(240, 3);
     const TrainOptions train = smallTraining();
     QCOMPARE(validationSplitSongs(train, 240), 24);
-    const CalibrationOptions options;
+    CalibrationOptions options;
+    options.committee = 0;  // the final model alone (the committee: committeeIsTheMembersMean)
     std::vector<std::string> messages;
     std::vector<int> counts, ends;
     JointModel model;

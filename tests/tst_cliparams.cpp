@@ -173,6 +173,8 @@ class CliParamsTest : public QObject {
     addRows("predict-tags", "-k", library::kQueryResults);
     addRows("train", "--calibration-folds", core::CalibrationOptions::kFolds);
     addRows("train", "--target-precision", core::CalibrationOptions::kTargetPrecision);
+    addRows("train", "--committee", core::CalibrationOptions::kCommittee);
+    addRows("eval", "--committee", core::CalibrationOptions::kCommittee);
     addRows("autotag", "--min-confidence", library::kAutotagMinConfidence);
     addRows("autotag", "--target-precision", core::CalibrationOptions::kTargetPrecision);
   }

@@ -158,7 +158,9 @@ void addCalibrationOptions(OptionSet& options, core::CalibrationOptions& target)
       .number(QStringLiteral("--calibration-folds"), CalibrationOptions::kFolds, target.folds,
               QStringLiteral("K"))
       .number(QStringLiteral("--target-precision"), CalibrationOptions::kTargetPrecision,
-              target.targetPrecision, QStringLiteral("P"));
+              target.targetPrecision, QStringLiteral("P"))
+      .number(QStringLiteral("--committee"), CalibrationOptions::kCommittee, target.committee,
+              QStringLiteral("0|1"));
 }
 
 void addReadingOptions(OptionSet& options, core::TagReadingRules& target, bool separators) {

@@ -99,6 +99,7 @@ int run(const QStringList& rawArgs) {
       epochs.append(QString::number(e, 'g', 6).toDouble());
     calibration.insert(QStringLiteral("fold_best_epochs"), epochs);
   }
+  calibration.insert(QStringLiteral("committee"), result.calibration.committee);
   if (fitted) {
     // The digits a float holds: 0.9, not 0.8999999761581421.
     const auto number = [](float v) { return QString::number(v, 'g', 6).toDouble(); };
@@ -141,6 +142,11 @@ int run(const QStringList& rawArgs) {
         << ", validation p@1 " << QString::number(result.report.bestValidationScore, 'f', 3)
         << ") in " << QString::number(result.wallSeconds, 'f', 1) << " s\n"
         << "subspaces " << result.report.subspaces << "\n";
+    if (result.calibration.committee > 0) {
+      out << "committee of " << result.calibration.committee << " models (the one trained on all "
+          << "songs and " << result.calibration.committee - 1
+          << " cross-validation models): every score is their mean\n";
+    }
     if (fitted) {
       out << "calibrated on " << result.calibration.songs << " held-out songs ("
           << calibrationSource << ", " << result.calibration.folds << " models trained) in "

@@ -24,6 +24,7 @@ std::string CalibrationOptions::validate() const {
   if (error.empty()) error = kMaxSongs.validate(maxSongs);
   if (error.empty()) error = kTargetPrecision.validate(targetPrecision);
   if (error.empty()) error = kPairNegatives.validate(pairNegatives);
+  if (error.empty()) error = kCommittee.validate(committee);
   return error;
 }
 
@@ -345,6 +346,37 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The committee (CalibrationOptions::kCommittee): `model` and `members` stacked as subspaces, each
+// scaled by 1/√K for K models, as trainModel() stacks its blocks: every raw score is the mean of
+// the K models' scores, and every column of V, A and T keeps norm ≤ C. A song embedding is
+// projected onto the ball as a whole (JointModel::embedSong), so a clipped song's scores are the
+// clipped mean — the approximation the blocks already make. False (nothing changed) when the
+// members' shapes differ from the model's.
+bool stackCommittee(JointModel& model, const std::vector<JointModel>& members) {
+  const auto count = static_cast<Eigen::Index>(members.size() + 1);
+  const auto scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(count)));
+  const Eigen::Index d = model.V.rows();
+  for (const JointModel& m : members) {
+    if (m.V.rows() != d || m.V.cols() != model.V.cols() || m.A.cols() != model.A.cols() ||
+        m.T.cols() != model.T.cols())
+      return false;  // not one training's models (cannot happen: the same data and options)
+  }
+  auto stack = [&](Eigen::MatrixXf& target, auto member) {
+    Eigen::MatrixXf stacked(d * count, target.cols());
+    stacked.topRows(d) = scale * target;
+    for (Eigen::Index k = 1; k < count; ++k)
+      stacked.middleRows(k * d, d) = scale * member(members[static_cast<std::size_t>(k - 1)]);
+    target = std::move(stacked);
+  };
+  stack(model.V, [](const JointModel& m) -> const Eigen::MatrixXf& { return m.V; });
+  stack(model.A, [](const JointModel& m) -> const Eigen::MatrixXf& { return m.A; });
+  stack(model.T, [](const JointModel& m) -> const Eigen::MatrixXf& { return m.T; });
+  model.info["dim"] = std::to_string(model.V.rows());
+  model.info["committee"] = "the final model and " + std::to_string(members.size()) +
+                            " fold models, " + std::to_string(d) + " dimensions each";
+  return true;
+}
+
 }  // namespace
 
 CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const int> songAlbum,
@@ -445,7 +477,8 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
                  artistColumns, options.keepNeighbours);
     calibration.songs += static_cast<int>(part.size());
     scoringSeconds += secondsSince(scoreStart);
-    if (options.keepFoldModels) result.foldModels.push_back(std::move(foldModel));
+    if (options.keepFoldModels || options.committee != 0)
+      result.foldModels.push_back(std::move(foldModel));
   }
   result.foldSeconds = secondsSince(foldStart) - scoringSeconds;
 
@@ -486,6 +519,9 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
   model.info["validation_precision_at_1"] = std::to_string(validation);
   model.info["refit"] = "all songs";
   model.info["epochs_chosen_by"] = std::to_string(folds) + "-fold cross-validation";
+  if (options.committee != 0 && stackCommittee(model, result.foldModels))
+    calibration.committee = folds + 1;
+  if (!options.keepFoldModels) result.foldModels.clear();
 
   const auto fitStart = std::chrono::steady_clock::now();
   held.artistScores.resize(data.numArtists, static_cast<Eigen::Index>(artistColumns.size()));

@@ -67,6 +67,18 @@ struct CalibrationOptions {
       "calibration_pair_negatives", 256, 1, 1000000,
       "unrelated training songs paired with each held-out song at most"};
   int pairNegatives = kPairNegatives.defaultValue;
+  // A cross-validated training (CrossValidation) returns the committee of the models it trained:
+  // the final model and the fold models stacked as subspaces of one space, each scaled by
+  // 1/√(folds + 1), so every raw score — tag, artist, song pair — is the mean of the members'
+  // scores (bagging; docs/design.md §3.1, measured in docs/experiments.md §7.2). The fits were
+  // fitted on single fold models' held-out scores and apply to the mean unchanged. Costs no
+  // training; the model's dimension is (folds + 1) × the trained one (960 at the defaults, only
+  // for libraries below 1 000 songs). 0: the final model alone.
+  static constexpr base::ParameterSpec<int> kCommittee{
+      "committee", 1, 0, 1,
+      "on a cross-validated (small) library, score with the mean of the final and fold models "
+      "(1) or the final model alone (0)"};
+  int committee = kCommittee.defaultValue;
   // Also keep each held-out tagged song's nearest tagged training songs in CalibrationData
   // (tagSongs, featureNeighbours, jointNeighbours): for measurements only (`eval
   // --calibration-data`), O(held-out × songs) more work.
@@ -90,6 +102,9 @@ struct CalibrationReport {
   CalibrationSource source = CalibrationSource::None;
   int songs = 0;  // held-out songs scored
   int folds = 0;  // models trained (CrossValidation: the fold models, which also chose the epochs)
+  // CrossValidation with CalibrationOptions::committee: how many models the stored model stacks
+  // (the final model and the fold models), each score their mean; 0 otherwise.
+  int committee = 0;
   // Wall time of the calibration's own work: gathering (with any models trained for it alone:
   // CrossFitting) and fits. CrossValidation: scoring the folds and fitting, not the fold
   // trainings, which are the training's (CalibratedTraining::foldSeconds).
@@ -177,7 +192,9 @@ int validationSplitSongs(const TrainOptions& train, int numSongs);
 //   early stopping with train.patience, no refit) and scores part k, as gatherCalibrationData
 //   scores a part; then `model` is trainModel() on all songs for max(1, round(mean of the folds'
 //   TrainReport::meanBestEpoch)) epochs (no validation, no early stopping), and the fits are
-//   fitted on the folds' scores. No model is trained after `model`.
+//   fitted on the folds' scores. No model is trained after `model`. With options.committee,
+//   `model` is then the stack of that model and the fold models (CalibrationOptions::kCommittee):
+//   its dimension is (folds + 1) · train.dimension, info["committee"] says so.
 // Invalid `train` options: training.error names the parameter; invalid `options`:
 // calibration.error does; nothing is trained then. `progress` sees every epoch of every model, its
 // message naming the model, on one count: epoch rises through the folds (each fold's bound after
