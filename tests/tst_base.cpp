@@ -105,8 +105,8 @@ void BaseTest::seededStreamsGolden() {
   }
   {
     base::Xoshiro256 rng(42);
-    std::vector<std::uint32_t> below;
-    for (int i = 0; i < 6; ++i) below.push_back(base::uniformBelow(rng, 1000));
+    std::vector<std::uint32_t> below(6);
+    for (std::uint32_t& value : below) value = base::uniformBelow(rng, 1000);
     QCOMPARE(below, (std::vector<std::uint32_t>{83, 378, 680, 924, 991, 769}));
   }
   {

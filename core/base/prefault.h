@@ -23,10 +23,14 @@ namespace songspace::base {
 inline void adviseHugePages(const void* data, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  // Offsets from `data` (pointer arithmetic, no pointer made from an integer).
   const auto begin = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
-  const std::uintptr_t last = (begin + bytes) & ~(kHuge - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+  const std::uintptr_t first = ((begin + kHuge - 1) & ~(kHuge - 1)) - begin;
+  const std::uintptr_t last = ((begin + bytes) & ~(kHuge - 1)) - begin;
+  if (begin + bytes >= kHuge && last > first && last <= bytes) {
+    char* bytesOf = static_cast<char*>(const_cast<void*>(data));
+    madvise(bytesOf + first, last - first, MADV_HUGEPAGE);
+  }
 #else
   (void)data;
   (void)bytes;
@@ -44,17 +48,19 @@ class BackgroundPrefault {
  public:
   BackgroundPrefault(void* data, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-    constexpr std::size_t kPage = 4096, kMinBytes = std::size_t{1} << 20;
+    constexpr std::uintptr_t kPage = 4096, kMinBytes = std::uintptr_t{1} << 20;
+    if (data == nullptr || bytes < kMinBytes + kPage) return;
+    // Whole pages inside the buffer, as offsets from `data`.
     const auto begin = reinterpret_cast<std::uintptr_t>(data);
-    const std::uintptr_t first = (begin + kPage - 1) & ~(std::uintptr_t{kPage} - 1);
-    const std::uintptr_t last = (begin + bytes) & ~(std::uintptr_t{kPage} - 1);
-    if (data == nullptr || last <= first || last - first < kMinBytes) return;
-    m_thread = std::thread([first, last] {
+    const std::uintptr_t first = ((begin + kPage - 1) & ~(kPage - 1)) - begin;
+    const std::uintptr_t last = ((begin + bytes) & ~(kPage - 1)) - begin;
+    char* bytesOf = static_cast<char*>(data);
+    m_thread = std::thread([bytesOf, first, last] {
       // In slices, so that a slice the filler has reached costs little and the thread stays ahead.
       constexpr std::uintptr_t kSlice = std::uintptr_t{2} << 20;
       for (std::uintptr_t at = first; at < last; at += kSlice) {
         const std::uintptr_t end = at + kSlice < last ? at + kSlice : last;
-        if (madvise(reinterpret_cast<void*>(at), end - at, MADV_POPULATE_WRITE) != 0) return;
+        if (madvise(bytesOf + at, end - at, MADV_POPULATE_WRITE) != 0) return;
       }
     });
 #else
