@@ -1,10 +1,12 @@
 #include <Eigen/QR>
 #include <QtTest>
+#include <array>
 #include <random>
 
 #include "core/map/projection.h"
 
 using songspace::core::pca;
+using songspace::core::pcaOfColumns;
 using songspace::core::pcaProject;
 
 namespace {
@@ -23,6 +25,64 @@ Eigen::MatrixXf gaussian(int rows, int cols, std::uint64_t seed) {
 class ProjectionTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  // pcaOfColumns on blocks of columns is pca() of the points stacked as rows: a large offset
+  // (the case the double accumulation is for), blocks of more and fewer columns than one slice
+  // of 4 096, an empty block of another height skipped; other heights refused.
+  void columnsAgreeWithRows() {
+    const Eigen::MatrixXf a = (gaussian(12, 5000, 21) * 2.0f).array() + 40.0f;
+    const Eigen::MatrixXf b = gaussian(12, 300, 22).array() + 40.0f;
+    const Eigen::MatrixXf c = gaussian(12, 9000, 23).array() * 0.5f + 40.0f;
+    const Eigen::MatrixXf none;  // 0 × 0, as a model without artists
+    Eigen::MatrixXf rows(a.cols() + b.cols() + c.cols(), 12);
+    rows << a.transpose(), b.transpose(), c.transpose();
+    const auto expected = pca(rows, 3);
+    const std::array<const Eigen::MatrixXf*, 4> blocks{&a, &none, &b, &c};
+    const auto got = pcaOfColumns(blocks, 3);
+    QCOMPARE(got.projected.rows(), rows.rows());
+    QCOMPARE(got.projected.cols(), 3);
+    QVERIFY((got.mean - expected.mean).cwiseAbs().maxCoeff() < 1e-4f);
+    QVERIFY((got.components - expected.components).cwiseAbs().maxCoeff() < 1e-4f);
+    QVERIFY((got.variances - expected.variances).cwiseAbs().maxCoeff() <
+            1e-4f * expected.variances(0));
+    QVERIFY((got.projected - expected.projected).cwiseAbs().maxCoeff() < 1e-3f);
+    QCOMPARE(got.totalVariance, got.totalVariance);  // not NaN
+    QVERIFY(std::abs(got.totalVariance - expected.totalVariance) < 1e-4 * expected.totalVariance);
+    QVERIFY(std::abs(got.explainedVarianceRatio - expected.explainedVarianceRatio) < 1e-5);
+
+    // Sampled: the covariance from every 3rd of the 14 300 points (a sample of 5 000); mean and
+    // projection from all of them. The cloud's axes have distinct spreads (4, 2, 1, ... in a
+    // rotated basis), so the sample finds the same first two axes up to sampling noise.
+    {
+      const Eigen::MatrixXf basis = gaussian(12, 12, 25).householderQr().householderQ();
+      Eigen::VectorXf spread = Eigen::VectorXf::Constant(12, 0.5f);
+      spread.head(3) << 4, 2, 1;
+      const Eigen::MatrixXf cloud =
+          (basis * spread.asDiagonal() * gaussian(12, 14300, 26)).array() + 40.0f;
+      const std::array<const Eigen::MatrixXf*, 1> one{&cloud};
+      const auto all = pcaOfColumns(one, 2);
+      const auto sampled = pcaOfColumns(one, 2, 5000);
+      QVERIFY((sampled.mean - all.mean).cwiseAbs().maxCoeff() < 1e-5f);  // every point
+      for (int axis = 0; axis < 2; ++axis) {
+        const float cosine = sampled.components.col(axis).dot(all.components.col(axis));
+        qInfo("axis %d: cosine %.6f, variance %.4f / %.4f", axis, cosine, sampled.variances(axis),
+              all.variances(axis));
+        QVERIFY(cosine > 0.999f);  // same sign rule, same axis
+        QVERIFY(std::abs(sampled.variances(axis) / all.variances(axis) - 1) < 0.05f);
+      }
+      // The projection of every point, on nearly the same axes.
+      const float scale = std::sqrt(all.variances(0));
+      QVERIFY((sampled.projected - all.projected).cwiseAbs().maxCoeff() < 0.15f * scale);
+      // A sample as large as the cloud is the exact analysis.
+      QVERIFY((pcaOfColumns(one, 2, 14300).components - all.components).cwiseAbs().maxCoeff() ==
+              0.0f);
+    }
+
+    const Eigen::MatrixXf other = gaussian(5, 10, 24);
+    const std::array<const Eigen::MatrixXf*, 2> mixed{&a, &other};
+    QCOMPARE(pcaOfColumns(mixed, 2).projected.rows(), 0);
+    QCOMPARE(pcaOfColumns({}, 2).projected.rows(), 0);
+  }
+
   // Points on a 2-D plane in 10-D: two components explain all variance, the plane is recovered
   // (the component basis spans the same subspace) and distances inside the plane are preserved.
   void planeIn10dRecovered() {

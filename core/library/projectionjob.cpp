@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QIODevice>
 #include <QSaveFile>
+#include <array>
 #include <utility>
 
 #include "core/base/byteio.h"
@@ -72,7 +73,12 @@ MapLayout pcaLayout(const ModelSession& session) {
   for (int i = 0; i < session.songCount(); ++i) layout.fileIds.push_back(session.fileIdOfRow(i));
   layout.artistCount = static_cast<int>(session.model().A.cols());
   layout.tagCount = static_cast<int>(session.model().T.cols());
-  layout.initial = core::pcaProject(stackJointSpace(session), 2);
+  // The songs, artists and tags as stackJointSpace() stacks them, read where they are.
+  const std::array<const Eigen::MatrixXf*, 3> blocks{&session.songEmbeddings(), &session.model().A,
+                                                     &session.model().T};
+  // The axes from 2·10⁴ points at most: the start of the map a moment sooner for a large library
+  // (core/map/projection.h).
+  layout.initial = core::pcaOfColumns(blocks, 2, kPcaCovarianceSample).projected;
   return layout;
 }
 

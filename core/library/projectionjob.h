@@ -47,7 +47,9 @@ QString mapCachePathForCatalog(const QString& catalogPath);  // "<catalog>.map"
 // The joint space as one point cloud (points × d): song embeddings, then A, then T.
 Eigen::MatrixXf stackJointSpace(const ModelSession& session);
 
-// PCA layout (fast: one d × d eigenproblem).
+// PCA layout (fast: one d × d eigenproblem), its axes from at most kPcaCovarianceSample of the
+// points (core::pcaOfColumns), every point projected.
+inline constexpr Eigen::Index kPcaCovarianceSample = 20000;
 MapLayout pcaLayout(const ModelSession& session);
 
 // After a retrain (a new model): the previous map carried over to the session, so that t-SNE
