@@ -188,6 +188,12 @@ class CalibrationTest : public QObject {
     const std::vector<char> y{0, 1, 1, 0, 1, 0, 1};
     QCOMPARE(precisionThreshold(p, y, 0.75, 0.5), 0.7f);
     QCOMPARE(precisionThreshold(p, y, 0.75, 0.8), 0.8f);  // never below the floor
+    // ... nor at a floor that misses the target although a lower cut (0.7) reaches it: from 0.85
+    // up the proposals are 2 of 3 right, so the threshold is the lowest cut above reaching 3/4:
+    // 0.9 (2 of 2).
+    QCOMPARE(precisionThreshold(p, y, 0.75, 0.85), 0.9f);
+    // A floor whose proposals reach the target stays the threshold (0.75: 3 of 4 from 0.8 up).
+    QCOMPARE(precisionThreshold(p, y, 0.75, 0.75), 0.75f);
     QCOMPARE(precisionThreshold(p, y, 1.0, 0.5), 0.9f);
     // Unreachable (every outcome wrong): the target itself.
     const std::vector<char> wrong(p.size(), 0);

@@ -216,16 +216,30 @@ float precisionThreshold(std::span<const float> probabilities, std::span<const c
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(),
             [&](std::size_t x, std::size_t y) { return probabilities[x] > probabilities[y]; });
-  double hits = 0;
-  float best = -1;
+  double hits = 0, floorHits = 0, floorCount = 0;
+  float best = -1, bestAtFloor = -1;  // the lowest cut reaching the target; the same ≥ floor
   for (std::size_t i = 0; i < order.size(); ++i) {
+    const float p = probabilities[order[i]];
     hits += labels[order[i]] ? 1 : 0;
+    if (p >= floor) {
+      floorHits = hits;
+      floorCount = static_cast<double>(i + 1);
+    }
     // A threshold takes every tie with it: only the last of equal probabilities is a cut.
-    if (i + 1 < order.size() && probabilities[order[i + 1]] == probabilities[order[i]]) continue;
-    if (hits / static_cast<double>(i + 1) >= targetPrecision) best = probabilities[order[i]];
+    if (i + 1 < order.size() && probabilities[order[i + 1]] == p) continue;
+    if (hits / static_cast<double>(i + 1) >= targetPrecision) {
+      best = p;
+      if (p >= floor) bestAtFloor = p;
+    }
   }
   if (best < 0) return fallback;
-  return std::max(best, static_cast<float>(floor));
+  if (best >= floor) return best;
+  // The lowest cut lies below the floor. The floor itself proposes every probability ≥ floor: it
+  // is the threshold when those proposals reach the target too (or there are none), else the
+  // lowest cut above it that does (precision need not rise with the threshold), else none does.
+  if (floorCount == 0 || floorHits / floorCount >= targetPrecision)
+    return static_cast<float>(floor);
+  return bestAtFloor >= 0 ? bestAtFloor : fallback;
 }
 
 float precisionCurveThreshold(int point) {

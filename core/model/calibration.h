@@ -52,11 +52,13 @@ float fitTemperature(const Eigen::MatrixXf& scores, std::span<const int> truth);
 // softmax(s / τ) over the non-NaN entries of `scores`; NaN entries get 0. All zero when τ ≤ 0.
 Eigen::VectorXf temperatureSoftmax(const Eigen::VectorXf& scores, float temperature);
 
-// The lowest threshold t such that the outcomes of every probability ≥ t have empirical precision
-// ≥ targetPrecision, but never below `floor`: a proposal that is more likely wrong than right is
-// not worth making, however many good ones surround it. `probabilities` and `labels` have the same
-// size. When no threshold reaches the target on these data, max(targetPrecision, floor): a
-// calibrated probability ≥ the target is a proposal right at least that often.
+// The lowest threshold t ≥ `floor` such that the outcomes of every probability ≥ t have empirical
+// precision ≥ targetPrecision: a proposal that is more likely wrong than right is not worth
+// making, however many good ones surround it. Precision need not rise with t, so a cut below the
+// floor that reaches the target does not make the floor reach it. `probabilities` and `labels`
+// have the same size. When no threshold ≥ floor reaches the target on these data,
+// max(targetPrecision, floor): a calibrated probability ≥ the target is a proposal right at least
+// that often.
 float precisionThreshold(std::span<const float> probabilities, std::span<const char> labels,
                          double targetPrecision, double floor);
 
