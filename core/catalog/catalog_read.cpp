@@ -3,6 +3,7 @@
 #include "core/catalog/catalog.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -66,8 +67,14 @@ std::vector<SongRow> Catalog::songs(bool includeMissing) const {
   // The rows' first writes fault the memory in: in huge pages, and ahead of the rows on another
   // thread (core/base/prefault.h).
   base::adviseHugePages(rows.data(), rows.capacity() * sizeof(SongRow));
-  const base::BackgroundPrefault prefault(rows.data(), rows.capacity() * sizeof(SongRow));
-  while (s.next()) readSong(s, rows.emplace_back());
+  std::optional<base::BackgroundPrefault> prefault;
+  prefault.emplace(rows.data(), rows.capacity() * sizeof(SongRow));
+  while (s.next()) {
+    // More rows than counted (files added since the count): the vector moves, so the prefault
+    // of its old buffer ends first.
+    if (rows.size() == rows.capacity()) prefault.reset();
+    readSong(s, rows.emplace_back());
+  }
   m_lastStatus = s.status();
   return rows;
 }
