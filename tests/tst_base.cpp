@@ -348,7 +348,6 @@ void BaseTest::prefaultMapsTheBufferAndKeepsItsContent() {
   };
   QCOMPARE(resident(), std::size_t{0});
   {
-    base::adviseHugePages(mapped, kBytes);
     const base::BackgroundPrefault prefault(mapped, kBytes);
     // The filler writes the first quarter while the prefault runs beside it.
     for (std::size_t i = 0; i < kWords / 4; ++i) words[i] = i * 0x9E3779B97F4A7C15ull;

@@ -89,7 +89,6 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
     const auto& songs = m_snapshot->songs;
     m_rows.reserve(songs.size());
     // Faulted in ahead of the rows, in huge pages (core/base/prefault.h): ~22 MB at 10⁵ songs.
-    base::adviseHugePages(m_rows.data(), m_rows.capacity() * sizeof(Row));
     const base::BackgroundPrefault prefault(m_rows.data(), m_rows.capacity() * sizeof(Row));
     m_rowOfSong.assign(songs.size(), -1);
     // One text per artist and per album, shared by their songs (10⁵ songs have ~10⁴ artists).

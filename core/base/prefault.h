@@ -41,8 +41,9 @@ inline void adviseHugePages(const void* data, std::size_t bytes) {
 // MADV_POPULATE_WRITE, Linux ≥ 5.14), from the start of the buffer on, while the constructing
 // thread fills it from the same end: the filler then mostly finds its pages mapped, and the faults
 // run on the other core. Safe beside the filler's writes (the kernel serialises each page; a page
-// the filler already wrote is left as it is). Buffers under 1 MiB are not worth a thread and are
-// left alone. The destructor waits for the thread: keep the object alive no longer than the buffer,
+// the filler already wrote is left as it is). The buffer is first advised for huge pages
+// (adviseHugePages), so give it untouched. Buffers under 1 MiB are not worth a thread and are left
+// alone. The destructor waits for the thread: keep the object alive no longer than the buffer,
 // and destroy it on the thread that made it.
 class BackgroundPrefault {
  public:
@@ -50,6 +51,7 @@ class BackgroundPrefault {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
     constexpr std::uintptr_t kPage = 4096, kMinBytes = std::uintptr_t{1} << 20;
     if (data == nullptr || bytes < kMinBytes + kPage) return;
+    adviseHugePages(data, bytes);
     // Whole pages inside the buffer, as offsets from `data`.
     const auto begin = reinterpret_cast<std::uintptr_t>(data);
     const std::uintptr_t first = ((begin + kPage - 1) & ~(kPage - 1)) - begin;

@@ -66,7 +66,6 @@ std::vector<SongRow> Catalog::songs(bool includeMissing) const {
   }
   // The rows' first writes fault the memory in: in huge pages, and ahead of the rows on another
   // thread (core/base/prefault.h).
-  base::adviseHugePages(rows.data(), rows.capacity() * sizeof(SongRow));
   std::optional<base::BackgroundPrefault> prefault;
   prefault.emplace(rows.data(), rows.capacity() * sizeof(SongRow));
   while (s.next()) {

@@ -361,16 +361,13 @@ bool stackCommittee(JointModel& model, const std::vector<JointModel>& members) {
         m.T.cols() != model.T.cols())
       return false;  // not one training's models (cannot happen: the same data and options)
   }
-  auto stack = [&](Eigen::MatrixXf& target, auto member) {
-    Eigen::MatrixXf stacked(d * count, target.cols());
-    stacked.topRows(d) = scale * target;
+  for (Eigen::MatrixXf JointModel::*field : {&JointModel::V, &JointModel::A, &JointModel::T}) {
+    Eigen::MatrixXf stacked(d * count, (model.*field).cols());
+    stacked.topRows(d) = scale * (model.*field);
     for (Eigen::Index k = 1; k < count; ++k)
-      stacked.middleRows(k * d, d) = scale * member(members[static_cast<std::size_t>(k - 1)]);
-    target = std::move(stacked);
-  };
-  stack(model.V, [](const JointModel& m) -> const Eigen::MatrixXf& { return m.V; });
-  stack(model.A, [](const JointModel& m) -> const Eigen::MatrixXf& { return m.A; });
-  stack(model.T, [](const JointModel& m) -> const Eigen::MatrixXf& { return m.T; });
+      stacked.middleRows(k * d, d) = scale * (members[static_cast<std::size_t>(k - 1)].*field);
+    model.*field = std::move(stacked);
+  }
   model.info["dim"] = std::to_string(model.V.rows());
   model.info["committee"] = "the final model and " + std::to_string(members.size()) +
                             " fold models, " + std::to_string(d) + " dimensions each";
