@@ -346,6 +346,17 @@ class LibraryDatasetTest : public QObject {
     QCOMPARE(tags, (std::map<std::string, Why>{{"happy", Why{"written_not_accepted", 1}},
                                                {"lost", Why{"not_analysed", 0}},
                                                {"solo", Why{"too_few_songs", 1}}}));
+    // The song of "solo" is marked as tagged out of the vocabulary (a negative for every tag in
+    // the calibration), and no other: "happy" was written, "lost" is on no song of the dataset.
+    const auto marked = [&](const core::LibraryDataset& set) {
+      std::vector<int> songs;
+      const auto& flags = set.data.songTaggedOutOfVocabulary;
+      for (std::size_t s = 0; s < flags.size(); ++s)
+        if (flags[s]) songs.push_back(static_cast<int>(s));
+      return songs;
+    };
+    QCOMPARE(d.data.songTaggedOutOfVocabulary.size(), std::size_t(d.data.numSongs()));
+    QCOMPARE(marked(d), std::vector<int>{row(d, "/lib/alpha/one/3.mp3")});
     QCOMPARE(d.leftOutArtists.size(), std::size_t(1));
     QCOMPARE(d.leftOutArtists[0].name, std::string("Hermit"));
     QCOMPARE(d.leftOutArtists[0].code, std::string("not_analysed"));
@@ -356,7 +367,13 @@ class LibraryDatasetTest : public QObject {
     for (const core::LeftOutLabel& label : accepted.leftOutTags) {
       if (label.name == "happy") QCOMPARE(label.code, std::string("too_few_songs"));
     }
-    QVERIFY(build(8, 1).leftOutTags.size() == 1);  // only "lost" at one song per tag
+    std::vector<int> both{row(accepted, "/lib/alpha/one/1.mp3"),
+                          row(accepted, "/lib/alpha/one/3.mp3")};
+    std::sort(both.begin(), both.end());
+    QCOMPARE(marked(accepted), both);
+    const core::LibraryDataset everyTag = build(8, 1);
+    QVERIFY(everyTag.leftOutTags.size() == 1);  // only "lost" at one song per tag
+    QVERIFY(marked(everyTag).empty());
   }
 
   void emptyCatalogFails() {

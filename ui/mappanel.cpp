@@ -212,9 +212,13 @@ void MapPanel::rebuild() {
   for (int i = 0; i < layout.songCount(); ++i) {
     const std::int64_t fileId = layout.fileIds[static_cast<std::size_t>(i)];
     const library::ModelSession::TopTag top = m_snapshot->model->topTagOfFile(fileId);
+    const core::Novelty novelty = m_snapshot->model->noveltyOfFile(fileId);
+    // A song unlike the library (or unlike the tagged songs) has guesses for tags: it names no
+    // region, or a few sound effects would name one with a tag of the songs.
+    const bool tagGuess = novelty.novel();
     points.append({QPointF(p(i, 0), p(i, 1)), static_cast<int>(fileId), -1,
-                   isUnlikeLibrary(m_snapshot->model->noveltyOfFile(fileId)), top.tag,
-                   top.probability});
+                   isUnlikeLibrary(novelty), tagGuess ? -1 : top.tag,
+                   tagGuess ? 0.0f : top.probability});
   }
   const core::JointModel& model = m_snapshot->model->model();
   QStringList tagNames;

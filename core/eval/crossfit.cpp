@@ -115,12 +115,19 @@ void scoreHeldOut(const TrainingSet& data, const Relations& relations, const Joi
           !data.songTags[static_cast<std::size_t>(s)].empty())
         taggedTraining.push_back(s);
   }
+  const std::vector<int> noTags;
   for (const int song : held) {
     const Eigen::VectorXf x = embedded.col(song);
-    // Tags: only songs someone tagged (an untagged song says nothing about any tag).
-    if (static_cast<std::size_t>(song) < data.songTags.size() &&
-        !data.songTags[static_cast<std::size_t>(song)].empty()) {
-      const auto& tags = data.songTags[static_cast<std::size_t>(song)];
+    // Tags: only songs someone tagged (an untagged song says nothing about any tag), each a
+    // negative for every tag it does not carry, also when its only tags are out of the
+    // vocabulary (a "Death Metal" song among two learned genres is a negative for both).
+    const bool vocabularyTagged = static_cast<std::size_t>(song) < data.songTags.size() &&
+                                  !data.songTags[static_cast<std::size_t>(song)].empty();
+    const bool otherTagged =
+        static_cast<std::size_t>(song) < data.songTaggedOutOfVocabulary.size() &&
+        data.songTaggedOutOfVocabulary[static_cast<std::size_t>(song)] != 0;
+    if (vocabularyTagged || otherTagged) {
+      const auto& tags = vocabularyTagged ? data.songTags[static_cast<std::size_t>(song)] : noTags;
       const Eigen::VectorXf scores = model.T.transpose() * x;
       for (int t = 0; t < data.numTags; ++t) {
         if (!tagSeen[static_cast<std::size_t>(t)]) continue;

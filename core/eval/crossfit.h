@@ -129,10 +129,12 @@ std::vector<std::pair<int, float>> nearestSongs(const Eigen::VectorXf& similarit
 // has ≥ kMinValidationSplitSongs songs (at most options.maxSongs of them are scored), else
 // cross-fitted: up to options.folds models trained with `train` (its seed, per fold seed + fold;
 // with heldOut, for heldOut->bestEpoch epochs) each score their held-out part. Tags and artists
-// count only when seen among the scoring model's training songs; a song pair is related when the
-// songs share an artist, an album (songAlbum: per song an album id ≥ 0 or −1; may be empty) or a
-// similar-songs pair of `data`; every related training song and options.pairNegatives unrelated
-// ones (drawn, weighted) pair with each held-out song. Fewer than 2 songs: nothing.
+// count only when seen among the scoring model's training songs; a held-out song gives tag pairs
+// when it is tagged (songTags, or songTaggedOutOfVocabulary: a negative for every tag); a song pair
+// is related when the songs share an artist, an album (songAlbum: per song an album id ≥ 0 or −1;
+// may be empty) or a similar-songs pair of `data`; every related training song and
+// options.pairNegatives unrelated ones (drawn, weighted) pair with each held-out song. Fewer than 2
+// songs: nothing.
 CalibrationReport gatherCalibrationData(
     const TrainingSet& data, std::span<const int> songAlbum, const TrainOptions& train,
     const CalibrationOptions& options, CalibrationData& out,

@@ -122,6 +122,8 @@ TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split) {
     newIndex[s] = static_cast<int>(i);
     if (!all.songTags.empty()) part.songTags.push_back(all.songTags[s]);
     if (!all.songArtist.empty()) part.songArtist.push_back(all.songArtist[s]);
+    if (!all.songTaggedOutOfVocabulary.empty())
+      part.songTaggedOutOfVocabulary.push_back(all.songTaggedOutOfVocabulary[s]);
   }
   for (const auto& [a, b] : all.similarSongs) {
     const int na = newIndex[static_cast<std::size_t>(a)],
@@ -279,8 +281,13 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
       t.query(
           cands, [&](int c) { return modelScores(c, h); }, [&](int c) { return knn(h, c); },
           [&](int c) { return tagFreq[c]; }, has);
-      if (!calibration || std::none_of(cands.begin(), cands.end(), has)) continue;
-      ++autoTag.songs;
+      if (!calibration) continue;
+      // A song tagged only outside the vocabulary is a negative for every candidate (as in the
+      // held-out data the fits saw): its outcomes and any proposal count, its coverage does not.
+      const bool labelled = std::any_of(cands.begin(), cands.end(), has);
+      const bool otherTagged = !all.songTaggedOutOfVocabulary.empty() &&
+                               at(all.songTaggedOutOfVocabulary, at(split.testSongs, h)) != 0;
+      if (!labelled && !otherTagged) continue;
       bool proposed = false;
       for (const int c : cands) {
         probabilities.push_back(modelScores(c, h));
@@ -290,6 +297,8 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
         ++autoTag.proposals;
         right += has(c) ? 1 : 0;
       }
+      if (!labelled) continue;
+      ++autoTag.songs;
       autoTag.coverage += proposed ? 1 : 0;
     }
     TaskEvaluation tagResult = t.result(Task::Tags);

@@ -58,14 +58,16 @@ struct HoldoutSplit {
 };
 
 HoldoutSplit splitBySong(const TrainingSet& all, double holdoutFraction, std::uint64_t seed);
-// The training part: rows, tags, artists of the training songs (re-indexed 0..|train|−1), the
+// The training part: rows, tags (and songTaggedOutOfVocabulary), artists of the training songs
+// (re-indexed 0..|train|−1), the
 // similar-song pairs with both ends in training, the training artist pairs. Vocabularies keep
 // their size and indices.
 TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split);
 
 // How well the calibrated model's probabilities match what happened on the held-out songs
 // (valid only when the model was calibrated and the task had outcomes):
-// - tags: every (held-out tagged song, tag seen in training) pair, P(tag applies);
+// - tags: every (held-out tagged song, tag seen in training) pair, P(tag applies); a song tagged
+//   only outside the vocabulary (TrainingSet::songTaggedOutOfVocabulary) is a negative for all;
 // - artist: the top artist's probability against "it is the song's artist" (Guo et al.'s
 //   confidence calibration); brier is the multi-class score Σ_i (p_i − y_i)² averaged over songs;
 // - similar_songs: every pair of held-out songs, P(related) against "related" as the ranking
@@ -80,8 +82,10 @@ struct CalibrationMetrics {
 };
 
 // Auto-tag at the calibration's default threshold on the held-out tagged songs: precision of the
-// proposals (tags with probability ≥ threshold), coverage = songs with at least one proposal /
-// songs, and the expected precision stored in the model (what the cross-fitted songs showed).
+// proposals (tags with probability ≥ threshold; those on songs tagged only outside the vocabulary
+// are all wrong), coverage = songs with a tag of the vocabulary that got at least one proposal /
+// those songs (`songs`), and the expected precision stored in the model (what the cross-fitted
+// songs showed).
 struct AutoTagMetrics {
   bool valid = false;
   float threshold = 0;

@@ -64,7 +64,8 @@ struct LeftOutLabel {
 // The training data of a library, read from its catalog (docs/design.md §1.3):
 // - tags: the file's genre/mood/grouping/free tags and the user's tags (normalised by the catalog),
 //   except values Songspace's auto-tag wrote into the file that the user has not accepted
-//   (FileTag::written) and predicted tags;
+//   (FileTag::written) and predicted tags; a tag on fewer than minTagSongs songs is left out of
+//   the vocabulary, and its songs are marked (TrainingSet::songTaggedOutOfVocabulary);
 // - artist: the song's artist (the catalog falls back to the album artist; here too when the
 //   artist is a placeholder); none when both are placeholders;
 // - album: an album title that is a placeholder ("Unknown Album") is no album (the folder stands
