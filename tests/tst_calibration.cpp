@@ -513,6 +513,7 @@ class CalibrationTest : public QObject {
   // the held-out tag pairs as untagged, when it is near 1.
   void songsTaggedOutOfVocabularyAreNegatives() {
     TrainingSet data;
+    std::vector<char> outside;  // CalibrationOptions::songTaggedOutOfVocabulary
     std::vector<Eigen::Triplet<float>> triplets;
     base::Xoshiro256 rng(7);
     for (int s = 0; s < 90; ++s) {
@@ -521,22 +522,21 @@ class CalibrationTest : public QObject {
       triplets.emplace_back(s, 2 + static_cast<int>(base::uniformBelow(rng, 4)), 0.3f);
       data.songArtist.push_back(group);
       data.songTags.push_back(group == 2 ? std::vector<int>{} : std::vector<int>{group});
-      data.songTaggedOutOfVocabulary.push_back(group == 2 ? 1 : 0);
+      outside.push_back(group == 2 ? 1 : 0);
     }
     data.songs.resize(90, 6);
     data.songs.setFromTriplets(triplets.begin(), triplets.end());
     data.numArtists = 3;
     data.numTags = 2;
-    TrainingSet dropped = data;
-    dropped.songTaggedOutOfVocabulary.clear();
-
     TrainOptions train = smallTraining();
-    CalibrationOptions options;
-    options.folds = 5;
-    options.keepNeighbours = true;
+    CalibrationOptions dropped;
+    dropped.folds = 5;
+    dropped.keepNeighbours = true;
+    CalibrationOptions options = dropped;
+    options.songTaggedOutOfVocabulary = outside;
     CalibrationData held, heldDropped;
     QVERIFY(gatherCalibrationData(data, {}, train, options, held).error.empty());
-    QVERIFY(gatherCalibrationData(dropped, {}, train, options, heldDropped).error.empty());
+    QVERIFY(gatherCalibrationData(data, {}, train, dropped, heldDropped).error.empty());
     QCOMPARE(int(held.tagScores.size()), 90 * 2);  // every song is tagged
     QCOMPARE(int(heldDropped.tagScores.size()), 60 * 2);
     QCOMPARE(int(held.tagSongs.size()) * 2, int(held.tagScores.size()));  // blocks stay aligned
@@ -545,27 +545,30 @@ class CalibrationTest : public QObject {
       QCOMPARE(int(held.tagLabels[2 * i]), 0);
       QCOMPARE(int(held.tagLabels[2 * i + 1]), 0);
     }
-    // A wrong list size is refused.
-    TrainingSet wrong = data;
+    // A list of the wrong size is refused, naming it.
+    CalibrationOptions wrong = options;
     wrong.songTaggedOutOfVocabulary.pop_back();
+    QVERIFY(gatherCalibrationData(data, {}, train, wrong, held)
+                .error.find("songTaggedOutOfVocabulary") != std::string::npos);
     JointModel unused;
-    QVERIFY(trainModel(wrong, train, unused).error.find("songTaggedOutOfVocabulary") !=
-            std::string::npos);
+    QVERIFY(trainCalibratedModel(data, {}, train, wrong, unused)
+                .calibration.error.find("songTaggedOutOfVocabulary") != std::string::npos);
 
     // The probabilities of tag 1 for a song that sounds like artist 1's.
-    const auto probabilityOfTag1 = [&](const TrainingSet& set) {
+    const auto probabilityOfTag1 = [&](const std::vector<char>& flags) {
       CalibrationOptions plain;
       plain.committee = 0;
+      plain.songTaggedOutOfVocabulary = flags;
       JointModel model;
-      const CalibratedTraining trained = trainCalibratedModel(set, {}, train, plain, model);
+      const CalibratedTraining trained = trainCalibratedModel(data, {}, train, plain, model);
       if (!trained.training.error.empty() || !model.calibration) return -1.0f;
       Eigen::SparseVector<float> x(6);
       x.insert(1) = 1.0f;
       x.insert(3) = 0.3f;
       return model.calibration->tagProbabilities(model.T.transpose() * model.embedSong(x))[1];
     };
-    const float withNegatives = probabilityOfTag1(data);
-    const float withoutNegatives = probabilityOfTag1(dropped);
+    const float withNegatives = probabilityOfTag1(outside);
+    const float withoutNegatives = probabilityOfTag1({});
     qInfo("P(tag 1 | sounds like artist 1): %.3f with the out-of-vocabulary songs, %.3f without",
           double(withNegatives), double(withoutNegatives));
     QVERIFY(withNegatives > 0.3f && withNegatives < 0.7f);

@@ -350,12 +350,12 @@ class LibraryDatasetTest : public QObject {
     // the calibration), and no other: "happy" was written, "lost" is on no song of the dataset.
     const auto marked = [&](const core::LibraryDataset& set) {
       std::vector<int> songs;
-      const auto& flags = set.data.songTaggedOutOfVocabulary;
+      const auto& flags = set.songTaggedOutOfVocabulary;
       for (std::size_t s = 0; s < flags.size(); ++s)
         if (flags[s]) songs.push_back(static_cast<int>(s));
       return songs;
     };
-    QCOMPARE(d.data.songTaggedOutOfVocabulary.size(), std::size_t(d.data.numSongs()));
+    QCOMPARE(d.songTaggedOutOfVocabulary.size(), std::size_t(d.data.numSongs()));
     QCOMPARE(marked(d), std::vector<int>{row(d, "/lib/alpha/one/3.mp3")});
     QCOMPARE(d.leftOutArtists.size(), std::size_t(1));
     QCOMPARE(d.leftOutArtists[0].name, std::string("Hermit"));

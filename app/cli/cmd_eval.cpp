@@ -78,6 +78,7 @@ int run(const QStringList& rawArgs) {
   options.calibration.keepNeighbours = !p.calibrationData.isEmpty();
   options.calibration.keepFoldModels = !p.calibrationData.isEmpty();
   options.songAlbum = loaded.dataset.songAlbum;
+  options.songTaggedOutOfVocabulary = loaded.dataset.songTaggedOutOfVocabulary;
   options.summaryOffset = loaded.dataset.features.codewords;
   options.knnSummaryScale =
       summaryWeight > 0 ? static_cast<float>(knnSummaryWeight / summaryWeight) : 1.0f;

@@ -30,11 +30,17 @@ std::string CalibrationOptions::validate() const {
 
 namespace {
 
-// Which songs count as related to a song (same artist, same album, or a similar-songs pair).
+// Which songs count as related to a song (same artist, same album, or a similar-songs pair), and
+// which carry tags only outside the vocabulary.
 class Relations {
  public:
-  Relations(const TrainingSet& data, std::span<const int> songAlbum) {
+  Relations(const TrainingSet& data, std::span<const int> songAlbum,
+            std::span<const char> taggedOutOfVocabulary) {
     const int n = data.numSongs();
+    m_otherTagged.assign(static_cast<std::size_t>(n), 0);
+    for (int s = 0; s < n && s < static_cast<int>(taggedOutOfVocabulary.size()); ++s)
+      m_otherTagged[static_cast<std::size_t>(s)] =
+          taggedOutOfVocabulary[static_cast<std::size_t>(s)] != 0 ? 1 : 0;
     m_artist.assign(static_cast<std::size_t>(n), -1);
     m_album.assign(static_cast<std::size_t>(n), -1);
     for (int s = 0; s < n && s < static_cast<int>(data.songArtist.size()); ++s)
@@ -59,6 +65,9 @@ class Relations {
   }
   int artist(int s) const { return m_artist[static_cast<std::size_t>(s)]; }
   int album(int s) const { return m_album[static_cast<std::size_t>(s)]; }
+  bool taggedOutOfVocabulary(int s) const {
+    return m_otherTagged[static_cast<std::size_t>(s)] != 0;
+  }
   // The songs related to `song` (itself excluded), ascending and distinct.
   void related(int song, std::vector<int>& out) const {
     out.clear();
@@ -77,6 +86,7 @@ class Relations {
 
  private:
   std::vector<int> m_artist, m_album;
+  std::vector<char> m_otherTagged;
   std::vector<std::vector<int>> m_byArtist, m_byAlbum, m_similar;
 };
 
@@ -123,10 +133,7 @@ void scoreHeldOut(const TrainingSet& data, const Relations& relations, const Joi
     // vocabulary (a "Death Metal" song among two learned genres is a negative for both).
     const bool vocabularyTagged = static_cast<std::size_t>(song) < data.songTags.size() &&
                                   !data.songTags[static_cast<std::size_t>(song)].empty();
-    const bool otherTagged =
-        static_cast<std::size_t>(song) < data.songTaggedOutOfVocabulary.size() &&
-        data.songTaggedOutOfVocabulary[static_cast<std::size_t>(song)] != 0;
-    if (vocabularyTagged || otherTagged) {
+    if (vocabularyTagged || relations.taggedOutOfVocabulary(song)) {
       const auto& tags = vocabularyTagged ? data.songTags[static_cast<std::size_t>(song)] : noTags;
       const Eigen::VectorXf scores = model.T.transpose() * x;
       for (int t = 0; t < data.numTags; ++t) {
@@ -192,6 +199,14 @@ void scoreHeldOut(const TrainingSet& data, const Relations& relations, const Joi
   }
 }
 
+// Empty when options.songTaggedOutOfVocabulary is empty or has one entry per song.
+std::string songFlagsError(const CalibrationOptions& options, int songs) {
+  const std::size_t size = options.songTaggedOutOfVocabulary.size();
+  if (size == 0 || size == static_cast<std::size_t>(songs)) return {};
+  return "songTaggedOutOfVocabulary has " + std::to_string(size) + " entries for " +
+         std::to_string(songs) + " songs";
+}
+
 }  // namespace
 
 std::vector<std::pair<int, float>> nearestSongs(const Eigen::VectorXf& similarity,
@@ -237,12 +252,13 @@ CalibrationReport gatherCalibrationData(
   CalibrationReport report;
   report.error = options.validate();
   if (report.error.empty()) report.error = train.validate();
+  if (report.error.empty()) report.error = songFlagsError(options, data.numSongs());
   if (!report.error.empty()) return report;
   out = CalibrationData{};
   const int n = data.numSongs();
   if (options.folds == 0 || n < 2) return report;
 
-  const Relations relations(data, songAlbum);
+  const Relations relations(data, songAlbum, options.songTaggedOutOfVocabulary);
   std::vector<Eigen::VectorXf> artistColumns;
   base::Xoshiro256 pairRng(train.seed ^ kPairStream);
   const auto finish = [&] {
@@ -392,6 +408,8 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
   result.training.error = train.validate();
   if (!result.training.error.empty()) return result;
   result.calibration.error = options.validate();
+  if (result.calibration.error.empty())
+    result.calibration.error = songFlagsError(options, data.numSongs());
   if (!result.calibration.error.empty()) return result;
   const int n = data.numSongs();
   const bool crossValidated = options.folds >= 2 && n >= options.folds &&
@@ -426,7 +444,7 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
   const auto foldStart = std::chrono::steady_clock::now();
   const std::vector<std::vector<int>> parts = foldParts(n, train.seed, options);
   const int folds = static_cast<int>(parts.size());
-  const Relations relations(data, songAlbum);
+  const Relations relations(data, songAlbum, options.songTaggedOutOfVocabulary);
   CalibrationData held;
   std::vector<Eigen::VectorXf> artistColumns;
   base::Xoshiro256 pairRng(train.seed ^ kPairStream);

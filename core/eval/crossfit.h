@@ -79,6 +79,11 @@ struct CalibrationOptions {
       "on a cross-validated (small) library, score with the mean of the final and fold models "
       "(1) or the final model alone (0)"};
   int committee = kCommittee.defaultValue;
+  // Per song of the training data: 1 when the song carries only tags left out of the vocabulary
+  // or some (LibraryDataset::songTaggedOutOfVocabulary): a tagged song, so its held-out tag pairs
+  // count, each a negative. Empty: none; else one entry per song (checked by
+  // gatherCalibrationData, the error naming it).
+  std::vector<char> songTaggedOutOfVocabulary;
   // Also keep each held-out tagged song's nearest tagged training songs in CalibrationData
   // (tagSongs, featureNeighbours, jointNeighbours): for measurements only (`eval
   // --calibration-data`), O(held-out × songs) more work.
@@ -130,11 +135,11 @@ std::vector<std::pair<int, float>> nearestSongs(const Eigen::VectorXf& similarit
 // cross-fitted: up to options.folds models trained with `train` (its seed, per fold seed + fold;
 // with heldOut, for heldOut->bestEpoch epochs) each score their held-out part. Tags and artists
 // count only when seen among the scoring model's training songs; a held-out song gives tag pairs
-// when it is tagged (songTags, or songTaggedOutOfVocabulary: a negative for every tag); a song pair
-// is related when the songs share an artist, an album (songAlbum: per song an album id ≥ 0 or −1;
-// may be empty) or a similar-songs pair of `data`; every related training song and
-// options.pairNegatives unrelated ones (drawn, weighted) pair with each held-out song. Fewer than 2
-// songs: nothing.
+// when it is tagged (data.songTags, or options.songTaggedOutOfVocabulary: then a negative for
+// every tag it does not carry); a song pair is related when the songs share an artist, an album
+// (songAlbum: per song an album id ≥ 0 or −1; may be empty) or a similar-songs pair of `data`;
+// every related training song and options.pairNegatives unrelated ones (drawn, weighted) pair with
+// each held-out song. Fewer than 2 songs: nothing.
 CalibrationReport gatherCalibrationData(
     const TrainingSet& data, std::span<const int> songAlbum, const TrainOptions& train,
     const CalibrationOptions& options, CalibrationData& out,

@@ -122,8 +122,6 @@ TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split) {
     newIndex[s] = static_cast<int>(i);
     if (!all.songTags.empty()) part.songTags.push_back(all.songTags[s]);
     if (!all.songArtist.empty()) part.songArtist.push_back(all.songArtist[s]);
-    if (!all.songTaggedOutOfVocabulary.empty())
-      part.songTaggedOutOfVocabulary.push_back(all.songTaggedOutOfVocabulary[s]);
   }
   for (const auto& [a, b] : all.similarSongs) {
     const int na = newIndex[static_cast<std::size_t>(a)],
@@ -165,8 +163,15 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
       for (const int song : split.trainSongs)
         trainAlbum.push_back(options.songAlbum[static_cast<std::size_t>(song)]);
     }
+    CalibrationOptions calibrationOptions = options.calibration;
+    calibrationOptions.songTaggedOutOfVocabulary.clear();
+    if (options.songTaggedOutOfVocabulary.size() == static_cast<std::size_t>(all.numSongs())) {
+      for (const int song : split.trainSongs)
+        calibrationOptions.songTaggedOutOfVocabulary.push_back(
+            options.songTaggedOutOfVocabulary[static_cast<std::size_t>(song)]);
+    }
     CalibratedTraining trained =
-        trainCalibratedModel(train, trainAlbum, options.train, options.calibration, model);
+        trainCalibratedModel(train, trainAlbum, options.train, calibrationOptions, model);
     result.training = std::move(trained.training);
     result.calibration = std::move(trained.calibration);
     result.calibrationData = std::move(trained.heldOut);
@@ -285,8 +290,9 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
       // A song tagged only outside the vocabulary is a negative for every candidate (as in the
       // held-out data the fits saw): its outcomes and any proposal count, its coverage does not.
       const bool labelled = std::any_of(cands.begin(), cands.end(), has);
-      const bool otherTagged = !all.songTaggedOutOfVocabulary.empty() &&
-                               at(all.songTaggedOutOfVocabulary, at(split.testSongs, h)) != 0;
+      const bool otherTagged =
+          options.songTaggedOutOfVocabulary.size() == static_cast<std::size_t>(all.numSongs()) &&
+          at(options.songTaggedOutOfVocabulary, at(split.testSongs, h)) != 0;
       if (!labelled && !otherTagged) continue;
       bool proposed = false;
       for (const int c : cands) {

@@ -30,6 +30,10 @@ struct EvalOptions {
   int knnArtistSongs = kKnnArtistSongs.defaultValue;
   // Optional, per song: an album id (≥ 0) or -1. Songs of one album count as similar songs.
   std::vector<int> songAlbum;
+  // Optional, per song: LibraryDataset::songTaggedOutOfVocabulary. The training part's entries
+  // go to its calibration (CalibrationOptions::songTaggedOutOfVocabulary); a held-out song marked
+  // so is a negative for every tag in the tag calibration metrics and auto-tag's precision.
+  std::vector<char> songTaggedOutOfVocabulary;
   // The kNN baselines get their own weighting of the dense summary block: columns from
   // summaryOffset on (-1: none) are multiplied by knnSummaryScale before their cosines. Cosine
   // kNN is best with a lighter summary block than the learned model, and a baseline is only a
@@ -58,8 +62,7 @@ struct HoldoutSplit {
 };
 
 HoldoutSplit splitBySong(const TrainingSet& all, double holdoutFraction, std::uint64_t seed);
-// The training part: rows, tags (and songTaggedOutOfVocabulary), artists of the training songs
-// (re-indexed 0..|train|−1), the
+// The training part: rows, tags, artists of the training songs (re-indexed 0..|train|−1), the
 // similar-song pairs with both ends in training, the training artist pairs. Vocabularies keep
 // their size and indices.
 TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split);
@@ -67,7 +70,7 @@ TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split);
 // How well the calibrated model's probabilities match what happened on the held-out songs
 // (valid only when the model was calibrated and the task had outcomes):
 // - tags: every (held-out tagged song, tag seen in training) pair, P(tag applies); a song tagged
-//   only outside the vocabulary (TrainingSet::songTaggedOutOfVocabulary) is a negative for all;
+//   only outside the vocabulary (EvalOptions::songTaggedOutOfVocabulary) is a negative for all;
 // - artist: the top artist's probability against "it is the song's artist" (Guo et al.'s
 //   confidence calibration); brier is the multi-class score Σ_i (p_i − y_i)² averaged over songs;
 // - similar_songs: every pair of held-out songs, P(related) against "related" as the ranking

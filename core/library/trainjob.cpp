@@ -144,9 +144,11 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   model.info["created_at"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
   model.info["songs"] = std::to_string(result.songs);
   const auto trainingStart = std::chrono::steady_clock::now();
+  core::CalibrationOptions calibration = options.calibration;
+  calibration.songTaggedOutOfVocabulary = dataset.songTaggedOutOfVocabulary;
   core::CalibratedTraining trained =
-      core::trainCalibratedModel(dataset.data, dataset.songAlbum, options.train,
-                                 options.calibration, model, options.progress, options.cancel);
+      core::trainCalibratedModel(dataset.data, dataset.songAlbum, options.train, calibration, model,
+                                 options.progress, options.cancel);
   result.trainingSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - trainingStart).count() -
       trained.calibration.seconds;

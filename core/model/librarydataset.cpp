@@ -171,10 +171,10 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
                                  "on " + songsText(songs.size()) + "; a tag needs at least " +
                                      songsText(static_cast<std::size_t>(options.minTagSongs)) +
                                      " to be learned"});
-      if (out.data.songTaggedOutOfVocabulary.empty())
-        out.data.songTaggedOutOfVocabulary.assign(static_cast<std::size_t>(n), 0);
+      if (out.songTaggedOutOfVocabulary.empty())
+        out.songTaggedOutOfVocabulary.assign(static_cast<std::size_t>(n), 0);
       for (const int song : songs)
-        out.data.songTaggedOutOfVocabulary[static_cast<std::size_t>(song)] = 1;
+        out.songTaggedOutOfVocabulary[static_cast<std::size_t>(song)] = 1;
       continue;
     }
     const int t = static_cast<int>(out.tagNames.size());

@@ -65,7 +65,7 @@ struct LeftOutLabel {
 // - tags: the file's genre/mood/grouping/free tags and the user's tags (normalised by the catalog),
 //   except values Songspace's auto-tag wrote into the file that the user has not accepted
 //   (FileTag::written) and predicted tags; a tag on fewer than minTagSongs songs is left out of
-//   the vocabulary, and its songs are marked (TrainingSet::songTaggedOutOfVocabulary);
+//   the vocabulary, and its songs are marked (songTaggedOutOfVocabulary);
 // - artist: the song's artist (the catalog falls back to the album artist; here too when the
 //   artist is a placeholder); none when both are placeholders;
 // - album: an album title that is a placeholder ("Unknown Album") is no album (the folder stands
@@ -82,6 +82,12 @@ struct LibraryDataset {
   std::vector<int> songAlbum;                // album group per song, -1 when unknown
   std::vector<LeftOutLabel> leftOutTags;     // by name
   std::vector<LeftOutLabel> leftOutArtists;  // by name
+  // Per song: 1 when it carries a label tag left out of the vocabulary for too few songs
+  // (leftOutTags "too_few_songs"), else 0; empty when no song does. Such a song was tagged by
+  // someone, so, as every tagged song, it is a negative for each tag it does not carry: the
+  // calibration counts it as one (CalibrationOptions::songTaggedOutOfVocabulary). The trainer
+  // does not see it.
+  std::vector<char> songTaggedOutOfVocabulary;
 };
 
 // NotFound when the catalog holds no analysed song for the codebook.

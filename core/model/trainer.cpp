@@ -88,8 +88,6 @@ std::string validateData(const TrainingSet& d) {
   if (!d.songTags.empty() && d.songTags.size() != n) return "songTags must have one entry per song";
   if (!d.songArtist.empty() && d.songArtist.size() != n)
     return "songArtist must have one entry per song";
-  if (!d.songTaggedOutOfVocabulary.empty() && d.songTaggedOutOfVocabulary.size() != n)
-    return "songTaggedOutOfVocabulary must have one entry per song";
   return {};
 }
 

@@ -19,14 +19,8 @@ const char* taskName(
 // Everything the trainer learns from. Indices are positions in songs / artist and tag
 // vocabularies. A task whose data is empty is skipped by the trainer, not an error.
 struct TrainingSet {
-  SparseRows songs;                        // |S| × F
-  std::vector<std::vector<int>> songTags;  // per song: tag indices (possibly none)
-  // Per song: 1 when it carries a label tag the vocabulary left out (on too few songs to be
-  // learned, LibraryDataset::leftOutTags "too_few_songs"). Such a song was tagged by someone, so,
-  // as every tagged song, it is a negative for each tag it does not carry: the calibration
-  // counts it as one (crossfit.h) even when it carries no tag of the vocabulary. The trainer
-  // ignores it. Empty: no song is.
-  std::vector<char> songTaggedOutOfVocabulary;
+  SparseRows songs;                                 // |S| × F
+  std::vector<std::vector<int>> songTags;           // per song: tag indices (possibly none)
   std::vector<int> songArtist;                      // per song: artist index, or -1
   std::vector<std::pair<int, int>> similarSongs;    // undirected pairs of song indices
   std::vector<std::pair<int, int>> similarArtists;  // undirected pairs of artist indices
