@@ -79,10 +79,11 @@ struct CalibrationOptions {
       "on a cross-validated (small) library, score with the mean of the final and fold models "
       "(1) or the final model alone (0)"};
   int committee = kCommittee.defaultValue;
-  // Per song of the training data: 1 when the song carries only tags left out of the vocabulary
-  // or some (LibraryDataset::songTaggedOutOfVocabulary): a tagged song, so its held-out tag pairs
-  // count, each a negative. Empty: none; else one entry per song (checked by
-  // gatherCalibrationData, the error naming it).
+  // Per song of the training data: 1 when the song carries a tag left out of the vocabulary
+  // (LibraryDataset::songTaggedOutOfVocabulary). It is a tagged song, so its held-out tag pairs
+  // count even when it has no tag of the vocabulary (then all of them negative). Empty: none;
+  // else one entry per song (checked by gatherCalibrationData and trainCalibratedModel, whose
+  // error names it).
   std::vector<char> songTaggedOutOfVocabulary;
   // Also keep each held-out tagged song's nearest tagged training songs in CalibrationData
   // (tagSongs, featureNeighbours, jointNeighbours): for measurements only (`eval
