@@ -163,6 +163,59 @@ class TestAutotag : public QObject {
     QVERIFY(!library::tagFieldFromName("year"));
   }
 
+  // Auto-tag writes a tag as the library's files spell it most ("Rock", not the catalog's "rock"),
+  // the proposal's added tags carry that spelling, the file holds it afterwards, and the catalog
+  // still knows it as the same tag.
+  void tagsAreWrittenAsTheLibrarySpellsThem() {
+    std::vector<core::SongRow> songs(5);
+    songs[0].info.genres = {"Game"};
+    songs[1].info.genres = {"Game", "JAZZ"};
+    songs[2].info.genres = {"game;Rock"};
+    songs[3].info.moods = {"Jazz", "(none)"};
+    songs[4].info.freeTags = {"drum & bass"};
+    core::TagReadingRules reading;
+    reading.placeholders = {"(none)"};
+    const auto spellings = library::librarySpellings(songs, reading);
+    using Spellings = std::map<std::string, std::string, std::less<>>;
+    // "game" 2 to 1; "jazz" 1 to 1, the first in byte order ('J','A' < 'J','a'); no placeholder.
+    QCOMPARE(
+        spellings,
+        (Spellings{
+            {"game", "Game"}, {"jazz", "JAZZ"}, {"rock", "Rock"}, {"drum & bass", "drum & bass"}}));
+
+    library::AutotagParams params;
+    params.minConfidence = 0.5f;
+    params.spellings = {{"rock", "Rock"}, {"game", "Game"}};
+    const std::vector<library::ProposedTag> ranked{{"game", 0.9f}, {"blues", 0.8f}};
+    library::Proposal p =
+        library::proposalFromPredictions(1, path("untagged.flac"), ranked, params);
+    QCOMPARE(p.newValues, (Values{"Game", "blues"}));  // no spelling known: the catalog's name
+    QCOMPARE(p.added.size(), std::size_t(2));
+    QCOMPARE(p.added[0].tag, std::string("Game"));
+    // Present under another spelling ("Rock;Pop" holds "rock"): nothing new.
+    p = library::proposalFromPredictions(1, path("tagged.flac"), {{"ROCK", 0.9f}}, params);
+    QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
+    params.mode = library::AutotagMode::Replace;
+    p = library::proposalFromPredictions(1, path("untagged.flac"), ranked, params);
+    QCOMPARE(p.newValues, (Values{"Game", "blues"}));
+
+    // From the catalog of the fixtures, written and read back.
+    params.mode = library::AutotagMode::Add;
+    params.spellings = library::librarySpellings(m_catalog->songs(), params.reading);
+    QVERIFY(params.spellings.count("rock") == 1);
+    const std::string rock = params.spellings.at("rock");
+    QCOMPARE(core::normalizeTag(rock), std::string("rock"));
+    QVERIFY(rock != "rock");  // the fixtures spell it with a capital
+    const auto row = m_catalog->fileByPath(path("untagged.flac"));
+    QVERIFY(row);
+    p = library::proposalFromPredictions(row->id, path("untagged.flac"), {{"rock", 0.9f}}, params);
+    const auto result = library::applyProposals(*m_catalog, {p});
+    QVERIFY(result.status.ok());
+    QCOMPARE(result.count(library::FileOutcomeKind::Written), 1);
+    QCOMPARE(field(path("untagged.flac"), TagField::Genre), (Values{rock}));
+    QVERIFY(hasFileTag(*m_catalog, row->id, "rock"));
+  }
+
   // A placeholder genre counts as empty (issue 12 §6): the proposal replaces it instead of adding
   // beside it, a placeholder is never proposed, and the write replaces the placeholder in every
   // tag that holds it (here the ID3v2 TCON and an APEv2 Genre item) while every other field stays

@@ -22,6 +22,7 @@
 #include <QtConcurrent>
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "core/catalog/catalog.h"
 #include "core/library/modelsession.h"
@@ -60,13 +61,17 @@ void computeProposals(QPromise<ProposalRun>& promise, const QString& catalogPath
       if (song.state == core::FileState::Analyzed) ids.push_back(song.fileId);
     }
   }
+  // Tags are written as the library spells them ("Game", not the catalog's "game").
+  library::AutotagParams spelled = params;
+  spelled.spellings = library::librarySpellings(
+      std::span(snapshot->songs.data(), snapshot->songs.size()), params.reading);
   const int total = static_cast<int>(ids.size());
   promise.setProgressRange(0, total);
   for (int start = 0; start < total; start += AutotagDialog::kProposalChunk) {
     if (promise.isCanceled()) return;
     const int end = std::min(total, start + AutotagDialog::kProposalChunk);
     const std::vector<std::int64_t> chunk(ids.begin() + start, ids.begin() + end);
-    auto part = library::proposeTags(*catalog, *snapshot->model, chunk, params);
+    auto part = library::proposeTags(*catalog, *snapshot->model, chunk, spelled);
     std::move(part.begin(), part.end(), std::back_inserter(run.proposals));
     promise.setProgressValue(end);
   }

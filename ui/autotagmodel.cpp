@@ -75,8 +75,9 @@ void AutotagModel::setProposals(std::vector<library::Proposal> proposals) {
       } else {
         for (const auto& value : q.newValues) {
           const std::string norm = core::normalizeTag(value);
-          const auto it = std::find_if(q.added.begin(), q.added.end(),
-                                       [&](const auto& a) { return a.tag == norm; });
+          const auto it = std::find_if(q.added.begin(), q.added.end(), [&](const auto& a) {
+            return core::normalizeTag(a.tag) == norm;
+          });
           std::optional<float> probability;
           if (it != q.added.end()) probability = it->probability;
           item.choices.push_back({value, probability, true});
@@ -118,7 +119,7 @@ std::vector<library::Proposal> AutotagModel::checkedProposals() const {
     std::vector<library::ProposedTag> added;
     for (const auto& tag : p.added) {
       const auto it = std::find_if(item.choices.begin(), item.choices.end(), [&](const Choice& c) {
-        return core::normalizeTag(c.value) == tag.tag;
+        return core::normalizeTag(c.value) == core::normalizeTag(tag.tag);
       });
       if (it != item.choices.end() && it->checked) added.push_back(tag);
     }

@@ -299,8 +299,11 @@ int runAutotag(const QStringList& rawArgs) {
     }
   }
   std::vector<library::Proposal> proposals;
-  if (!ids.empty() || outside.empty())
+  if (!ids.empty() || outside.empty()) {
+    // Tags are written as the library spells them ("Game", not the catalog's "game").
+    params.spellings = library::librarySpellings(catalog->songs(), params.reading);
     proposals = library::proposeTags(*catalog, session, ids, params);
+  }
   proposals.insert(proposals.end(), outside.begin(), outside.end());
   const double expected = library::expectedBatchPrecision(proposals);
 

@@ -1,6 +1,8 @@
 #include "core/library/autotag.h"
 
 #include <algorithm>
+#include <map>
+#include <span>
 
 #include "core/catalog/catalog.h"
 #include "core/catalog/tagnormalize.h"
@@ -87,6 +89,28 @@ double expectedBatchPrecision(const std::vector<Proposal>& proposals) {
   return count > 0 ? sum / count : -1.0;
 }
 
+std::map<std::string, std::string, std::less<>> librarySpellings(
+    std::span<const core::SongRow> songs, const core::TagReadingRules& reading) {
+  std::map<std::string, std::map<std::string, int>, std::less<>> counts;  // tag → spelling → n
+  for (const core::SongRow& song : songs) {
+    const core::TrackInfo& info = song.info;
+    for (const auto* field : {&info.genres, &info.moods, &info.groupings, &info.freeTags}) {
+      for (const std::string& value : core::splitFieldValues(*field, reading)) {
+        const std::string tag = core::normalizeTag(value);
+        if (!tag.empty()) ++counts[tag][value];
+      }
+    }
+  }
+  std::map<std::string, std::string, std::less<>> out;
+  for (const auto& [tag, spellings] : counts) {
+    const auto most = std::max_element(  // the first of equals: the least in byte order
+        spellings.begin(), spellings.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
+    out.emplace(tag, most->first);
+  }
+  return out;
+}
+
 Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
                                  const std::vector<ProposedTag>& ranked,
                                  const AutotagParams& params) {
@@ -103,6 +127,11 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
   // Split like the scanner does: "Rock;Pop" holds "pop"; a placeholder holds nothing.
   const std::vector<std::string> present = core::normalizeTags(p.oldValues, params.reading);
 
+  // The value written for a normalised tag: the library's spelling of it, if it has one.
+  const auto spelled = [&](const std::string& tag) {
+    const auto it = params.spellings.find(tag);
+    return it == params.spellings.end() ? tag : it->second;
+  };
   std::vector<std::string> chosen;  // normalised, in rank order
   const float minConfidence = params.minConfidence.value_or(kAutotagMinConfidence.defaultValue);
   int considered = 0;
@@ -115,7 +144,7 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
       continue;
     chosen.push_back(tag);
     if (std::find(present.begin(), present.end(), tag) == present.end()) {
-      p.added.push_back({tag, hit.probability});
+      p.added.push_back({spelled(tag), hit.probability});
     }
   }
 
@@ -132,7 +161,7 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
     for (const auto& tag : chosen) {
       const auto it = std::find_if(p.oldValues.begin(), p.oldValues.end(),
                                    [&](const auto& v) { return core::normalizeTag(v) == tag; });
-      p.newValues.push_back(it == p.oldValues.end() ? tag : *it);
+      p.newValues.push_back(it == p.oldValues.end() ? spelled(tag) : *it);
     }
   }
   if (chosen.empty()) {

@@ -6,7 +6,9 @@
 // autotagapply.h (apply) and tagundo.h (undo).
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,7 +24,8 @@
 
 namespace songspace::core {
 class Catalog;
-}
+struct SongRow;
+}  // namespace songspace::core
 
 namespace songspace::library {
 
@@ -59,7 +62,18 @@ struct AutotagParams {
   // fill the field (in Add mode the placeholder is replaced, not kept beside the new values);
   // values are split as the scan splits them; a placeholder is never proposed.
   core::TagReadingRules reading;
+  // How each tag is spelled when written, by its normalised name (normalizeTag): the spelling the
+  // library's files use most (librarySpellings), so a library that says "Game" gets "Game", not
+  // the catalog's "game". A tag missing here is written as its normalised name. A value the file
+  // already holds keeps the file's own spelling.
+  std::map<std::string, std::string, std::less<>> spellings;
 };
+
+// Per normalised tag name, the spelling `songs`' files use most for it among their genre, mood,
+// grouping and free-tag values (split as the scan splits them with `reading`; placeholders
+// dropped); ties go to the spelling first in byte order. For AutotagParams::spellings: O(values).
+std::map<std::string, std::string, std::less<>> librarySpellings(
+    std::span<const core::SongRow> songs, const core::TagReadingRules& reading);
 
 // The threshold a run uses and what it did on the held-out songs.
 struct AutotagThreshold {
@@ -103,7 +117,8 @@ struct AutotagThreshold {
 std::optional<audio::TagField> tagFieldFromName(std::string_view name);
 
 struct ProposedTag {
-  std::string tag;        // as the model names it (normalised)
+  // As the model names it (normalised); in Proposal::added, as written (AutotagParams::spellings).
+  std::string tag;
   float probability = 0;  // calibrated, in [0, 1]
 };
 
@@ -114,7 +129,7 @@ struct Proposal {
   AutotagMode mode = AutotagMode::Add;
   std::vector<std::string> oldValues;  // the field as read from the file
   std::vector<std::string> newValues;  // the field's complete contents after the change
-  std::vector<ProposedTag> added;      // the predicted tags that are new to the field
+  std::vector<ProposedTag> added;      // the predicted tags new to the field, as written
   std::string skipCode;                // empty = to be written; else "no_model_song", ...
   std::string skipReason;              // words a user understands
   bool skipped() const { return !skipCode.empty(); }
