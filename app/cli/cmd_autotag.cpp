@@ -300,9 +300,15 @@ int runAutotag(const QStringList& rawArgs) {
   }
   std::vector<library::Proposal> proposals;
   if (!ids.empty() || outside.empty()) {
-    // Tags are written as the library spells them ("Game", not the catalog's "game").
-    params.spellings = library::librarySpellings(catalog->songs(), params.reading);
-    proposals = library::proposeTags(*catalog, session, ids, params);
+    // Tags are written as the library spells them ("Game", not the catalog's "game"). The same
+    // read lists every analysed song when none was named (as proposeTags would, read once).
+    const std::vector<core::SongRow> songs = catalog->songs();
+    params.spellings = library::librarySpellings(songs, params.reading);
+    if (ids.empty()) {
+      for (const core::SongRow& song : songs)
+        if (song.state == core::FileState::Analyzed) ids.push_back(song.fileId);
+    }
+    if (!ids.empty()) proposals = library::proposeTags(*catalog, session, ids, params);
   }
   proposals.insert(proposals.end(), outside.begin(), outside.end());
   const double expected = library::expectedBatchPrecision(proposals);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <set>
+#include <type_traits>
 
 #include "core/eval/tabledata.h"
 
@@ -158,18 +159,18 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   JointModel model;
   std::vector<JointModel> foldModels;
   {
-    std::vector<int> trainAlbum;
-    if (options.songAlbum.size() == static_cast<std::size_t>(all.numSongs())) {
+    // A per-song list of the whole set, cut to the training songs (empty unless one per song).
+    const auto ofTrainingSongs = [&](const auto& perSong) {
+      std::remove_cvref_t<decltype(perSong)> part;
+      if (perSong.size() != static_cast<std::size_t>(all.numSongs())) return part;
       for (const int song : split.trainSongs)
-        trainAlbum.push_back(options.songAlbum[static_cast<std::size_t>(song)]);
-    }
+        part.push_back(perSong[static_cast<std::size_t>(song)]);
+      return part;
+    };
+    const std::vector<int> trainAlbum = ofTrainingSongs(options.songAlbum);
     CalibrationOptions calibrationOptions = options.calibration;
-    calibrationOptions.songTaggedOutOfVocabulary.clear();
-    if (options.songTaggedOutOfVocabulary.size() == static_cast<std::size_t>(all.numSongs())) {
-      for (const int song : split.trainSongs)
-        calibrationOptions.songTaggedOutOfVocabulary.push_back(
-            options.songTaggedOutOfVocabulary[static_cast<std::size_t>(song)]);
-    }
+    calibrationOptions.songTaggedOutOfVocabulary =
+        ofTrainingSongs(options.songTaggedOutOfVocabulary);
     CalibratedTraining trained =
         trainCalibratedModel(train, trainAlbum, options.train, calibrationOptions, model);
     result.training = std::move(trained.training);
