@@ -118,6 +118,8 @@ class InspectorTest : public QObject {
     panel.setSnapshot(m_library.snapshot);
     const library::ModelSession& model = *m_library.snapshot->model;
     int markedSeen = 0;
+    int songsWithTagsBelow = 0;
+    int songsWithLikelyTags = 0;
     for (const core::SongRow& song : m_library.snapshot->songs) {
       if (song.state != core::FileState::Analyzed) continue;
       panel.showSong(song.fileId);
@@ -132,6 +134,23 @@ class InspectorTest : public QObject {
       for (const auto& tag : m_library.snapshot->tagsOf(song.fileId, core::TagSource::File)) {
         own.insert(tag.tag);
       }
+      // The list splits at the display threshold (auto-tag's by default): the tags below it
+      // follow in a faded list of their own, under a note that says so.
+      const double threshold = panel.displayThreshold();
+      QCOMPARE(threshold, static_cast<double>(model.model().calibration->autoTagThreshold));
+      bool anyBelow = false;
+      for (int i = 0; i < tags.size(); ++i) {
+        const auto* list = qobject_cast<const ui::HitList*>(tags[i]->parentWidget());
+        QVERIFY(list);
+        const bool below = expected[static_cast<std::size_t>(i)].probability < threshold;
+        QCOMPARE(list->property("belowThreshold").toBool(), below);
+        QCOMPARE(list->graphicsEffect() != nullptr, below);
+        anyBelow |= below;
+      }
+      QCOMPARE(panel.findChildren<QLabel*>(QStringLiteral("belowThreshold")).size(),
+               anyBelow ? 1 : 0);
+      songsWithTagsBelow += anyBelow ? 1 : 0;
+      songsWithLikelyTags += expected.front().probability >= threshold ? 1 : 0;
       for (int i = 0; i < tags.size(); ++i) {
         // Each tag shows its calibrated probability, most probable first.
         const double probability = tags[i]->property("probability").toDouble();
@@ -164,6 +183,9 @@ class InspectorTest : public QObject {
     }
     // Genre/mood tags are learned from the files, so the model must recover some of them.
     QVERIFY2(markedSeen >= 60, qPrintable(QString::number(markedSeen)));
+    // Ten tags a song, a few of them likely: both halves of the split are seen.
+    QVERIFY2(songsWithTagsBelow > 0 && songsWithLikelyTags > 0,
+             qPrintable(QStringLiteral("%1 %2").arg(songsWithTagsBelow).arg(songsWithLikelyTags)));
     // Every bar draws a probability: tags, likely artists and similar songs alike.
     panel.showSong(fileIdOf(0, 0));
     const auto bars = panel.findChildren<ui::ScoreBar*>();
@@ -549,8 +571,12 @@ class InspectorTest : public QObject {
     panel.setSnapshot(m_library.snapshot);
     const auto tentativeLists = [&] {
       int count = 0;
-      for (const auto* list : panel.findChildren<ui::HitList*>())
-        count += list->property("tentative").toBool() ? 1 : 0;
+      for (const auto* list : panel.findChildren<ui::HitList*>()) {
+        // The tags below the display threshold are a second list of the same section.
+        count += list->property("tentative").toBool() && !list->property("belowThreshold").toBool()
+                     ? 1
+                     : 0;
+      }
       return count;
     };
     panel.showSong(unlike);
@@ -632,6 +658,96 @@ class InspectorTest : public QObject {
     // Given room again, the whole text shows.
     list.resize(list.sizeHint().width() + 40, list.height());
     QTRY_COMPARE(link->shownText(), link->text());
+  }
+
+  // The display threshold is the user's to choose (Edit › Preferences): at 0 every predicted
+  // tag is likely, above every probability none is, and the note says no tag reaches it.
+  void displayThresholdIsAChoice() {
+    ui::InspectorPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    const std::int64_t song = fileIdOf(2, 1);
+    const auto belowLists = [&] {
+      int count = 0;
+      for (const auto* list : panel.findChildren<ui::HitList*>())
+        count += list->property("belowThreshold").toBool() ? 1 : 0;
+      return count;
+    };
+    panel.setPredictedTagThreshold(0.0);
+    panel.showSong(song);
+    QCOMPARE(panel.displayThreshold(), 0.0);
+    QCOMPARE(belowLists(), 0);
+    const int shown = static_cast<int>(entries(panel, QStringLiteral("tag:")).size());
+    const library::ModelSession& model = *m_library.snapshot->model;
+    QCOMPARE(shown,
+             static_cast<int>(
+                 model.predictTags(*model.embeddingOfFile(song), ui::InspectorPanel::kTagsShown)
+                     .size()));
+    QVERIFY(shown >= 3);
+    panel.setPredictedTagThreshold(1.0);
+    panel.showSong(song);
+    QCOMPARE(belowLists(), 1);
+    const auto notes = panel.findChildren<QLabel*>(QStringLiteral("belowThreshold"));
+    QCOMPARE(notes.size(), 1);
+    QVERIFY2(notes.front()->text().startsWith(QStringLiteral("No tag reaches")),
+             qPrintable(notes.front()->text()));
+    for (const QToolButton* tag : entries(panel, QStringLiteral("tag:")))
+      QVERIFY(tag->parentWidget()->property("belowThreshold").toBool());
+    QCOMPARE(static_cast<int>(entries(panel, QStringLiteral("tag:")).size()), shown);
+    // Negative: auto-tag's threshold again.
+    panel.setPredictedTagThreshold(-1);
+    QCOMPARE(panel.displayThreshold(),
+             static_cast<double>(m_library.snapshot->model->model().calibration->autoTagThreshold));
+  }
+
+  // A value Songspace's auto-tag wrote and the user has not accepted is in the file but is not
+  // the user's: the inspector does not mark it ✓ among the predicted tags and says who wrote it,
+  // there and in the song's Tags row. Runs after the tests that count marks: it changes the
+  // shared catalog.
+  void writtenValuesAreNotMarkedAsTheUsers() {
+    const std::int64_t song = fileIdOf(3, 0);
+    ui::InspectorPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    panel.showSong(song);
+    // A predicted tag the file carries: marked as the user's, until it is a written value.
+    QString tag;
+    for (const QToolButton* button : entries(panel, QStringLiteral("tag:"))) {
+      if (button->property("marked").toBool()) {
+        tag = nameOf(button);
+        break;
+      }
+    }
+    QVERIFY(!tag.isEmpty());
+    {
+      base::Status status;
+      auto catalog =
+          core::Catalog::open(QFile::encodeName(m_library.catalogPath).toStdString(), &status);
+      QVERIFY2(catalog, status.message.c_str());
+      std::int64_t batch = 0, edit = 0;
+      QVERIFY(catalog->createTagBatch(core::TagBatchKind::Apply, 0, "test", &batch).ok());
+      core::TagEdit e;
+      e.batchId = batch;
+      e.fileId = song;
+      e.path = m_library.snapshot->song(song)->path;
+      e.field = "genre";
+      e.oldValuesJson = "[]";
+      e.newValuesJson = "[]";
+      QVERIFY(catalog->journalEdit(e, &edit).ok());
+      QVERIFY(catalog->markWritten(song, tag.toStdString(), edit).ok());
+    }
+    base::Status loaded;
+    m_library.snapshot = library::LibrarySnapshot::load(m_library.catalogPath, &loaded);
+    QVERIFY2(m_library.snapshot, loaded.message.c_str());
+    panel.setSnapshot(m_library.snapshot);
+    panel.showSong(song);
+    auto* entry = panel.findChild<QToolButton*>(QStringLiteral("tag:") + tag);
+    QVERIFY(entry);
+    QVERIFY(!entry->property("marked").toBool());
+    QVERIFY2(entry->property("detail").toString().contains(QStringLiteral("written by auto-tag")),
+             qPrintable(entry->property("detail").toString()));
+    const auto* own = panel.findChild<QLabel*>(QStringLiteral("ownTags"));
+    QVERIFY(own);
+    QVERIFY2(own->text().contains(QStringLiteral("written by auto-tag, not accepted")),
+             qPrintable(own->text()));
   }
 
   void screenshots() {

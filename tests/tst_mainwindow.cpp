@@ -14,17 +14,21 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 #include <QUrl>
 #include <ctime>
+#include <functional>
 #include <optional>
 
 #include <QListView>
@@ -1068,6 +1072,75 @@ void MainWindowTest::preferencesEditReadingRules() {
   unchanged.accept();
   QVERIFY(!unchanged.rulesChanged());
   QVERIFY(!unchanged.rescanRequested());
+  QVERIFY(!unchanged.predictedTagsThresholdChanged());
+
+  // The display threshold of predicted tags: auto-tag's by default, or the user's own, which
+  // reaches the table (and the inspector) at OK through Edit › Preferences.
+  const auto& calibration = window.snapshot()->model->model().calibration;
+  QVERIFY(calibration);
+  QCOMPARE(ui::settings::kPredictedTagsThreshold.read(), -1.0);
+  // The tags the table lists in all, and how many it should at `threshold`: each song's stored
+  // predicted tags at least that probable, at most three.
+  const auto listed = [&] {
+    const QAbstractItemModel* model = window.libraryView()->model();
+    int count = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+      const QModelIndex cell = model->index(row, ui::LibraryTableModel::PredictedTags);
+      QString text = cell.data().toString();
+      if (cell.data(ui::LibraryTableModel::UnlikeLibraryRole).toBool())
+        text = text.contains(QStringLiteral(" — ")) ? text.section(QStringLiteral(" — "), 1)
+                                                    : QString();
+      if (!text.isEmpty()) count += static_cast<int>(text.count(QLatin1Char(','))) + 1;
+    }
+    return count;
+  };
+  const auto expected = [&](double threshold) {
+    int count = 0;
+    for (const core::SongRow& song : window.snapshot()->songs) {
+      int tags = 0;
+      for (const core::FileTag& tag :
+           window.snapshot()->tagsOf(song.fileId, core::TagSource::Predicted))
+        tags += tag.score >= threshold ? 1 : 0;
+      count += std::min(tags, ui::LibraryTableModel::kPredictedTagsShown);
+    }
+    return count;
+  };
+  const auto choose = [&](const std::function<void(ui::PreferencesDialog&)>& edit) {
+    QTimer::singleShot(0, &window, [&edit] {
+      auto* shown = qobject_cast<ui::PreferencesDialog*>(QApplication::activeModalWidget());
+      QVERIFY(shown);
+      edit(*shown);
+      shown->accept();
+    });
+    for (QAction* action : window.findChildren<QAction*>()) {
+      if (action->text() == QStringLiteral("Preferences…")) action->trigger();
+    }
+  };
+  QCOMPARE(listed(), expected(calibration->autoTagThreshold));
+  choose([&](ui::PreferencesDialog& shown) {
+    auto* follow = shown.findChild<QRadioButton*>(QStringLiteral("followAutoTag"));
+    QVERIFY(follow && follow->isChecked());
+    QVERIFY2(follow->text().contains(
+                 QStringLiteral("(now %1 %)").arg(qRound(calibration->autoTagThreshold * 100))),
+             qPrintable(follow->text()));
+    shown.findChild<QRadioButton*>(QStringLiteral("ownThreshold"))->setChecked(true);
+    shown.findChild<QSpinBox*>()->setValue(1);
+  });
+  QCOMPARE(ui::settings::kPredictedTagsThreshold.read(), 0.01);
+  QCOMPARE(listed(), expected(0.01));
+  QVERIFY(expected(0.01) > 0);
+  QCOMPARE(window.inspector()->displayThreshold(), 0.01);
+  choose([&](ui::PreferencesDialog& shown) {
+    QCOMPARE(shown.predictedTagsThreshold(), 0.01);
+    for (QPushButton* button : shown.findChildren<QPushButton*>()) {
+      if (button->text().contains(QStringLiteral("Defaults"))) button->click();
+    }
+    QCOMPARE(shown.predictedTagsThreshold(), -1.0);
+  });
+  QCOMPARE(ui::settings::kPredictedTagsThreshold.read(), -1.0);
+  QCOMPARE(listed(), expected(calibration->autoTagThreshold));
+  QCOMPARE(window.inspector()->displayThreshold(),
+           static_cast<double>(calibration->autoTagThreshold));
 }
 
 // Every view shows the songs' covers (here a cover.png in each artist's folder, written after the

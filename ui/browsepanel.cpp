@@ -184,8 +184,9 @@ void BrowsePanel::addArtistEntry(HitList* list, const QString& name,
 }
 
 void BrowsePanel::addTagEntry(HitList* list, const QString& tag, std::optional<float> probability,
-                              bool marked) {
-  QToolButton* button = list->addEntry(tag, QStringLiteral("tag:") + tag, probability, marked);
+                              bool marked, const QString& detail) {
+  QToolButton* button =
+      list->addEntry(tag, QStringLiteral("tag:") + tag, probability, marked, detail);
   connect(button, &QToolButton::clicked, this, [this, tag] { Q_EMIT tagActivated(tag); });
 }
 

@@ -93,8 +93,8 @@ class BrowsePanel : public QWidget {
   void addMixButton(QBoxLayout* layout, const Location& seed);
   // A "Path to…" button starting at a library song (emits pathRequested).
   void addPathButton(QBoxLayout* layout, std::int64_t fromFileId);
-  void addTagEntry(HitList* list, const QString& tag, std::optional<float> probability,
-                   bool marked);
+  void addTagEntry(HitList* list, const QString& tag, std::optional<float> probability, bool marked,
+                   const QString& detail = {});
   // The hit's probability when the model is calibrated (library::Hit::probability ≥ 0).
   static std::optional<float> probabilityOf(const library::Hit& hit) {
     return hit.probability >= 0 ? std::optional<float>(hit.probability) : std::nullopt;

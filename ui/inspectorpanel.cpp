@@ -53,10 +53,14 @@ QString joined(const std::vector<std::string>& parts) {
 // confident (the opacity blends with the background, so it reads the same in a dark theme).
 constexpr qreal kTentativeOpacity = 0.45;
 
-void showAsTentative(QWidget* list) {
+void fade(QWidget* list) {
   auto* effect = new QGraphicsOpacityEffect(list);
   effect->setOpacity(kTentativeOpacity);
   list->setGraphicsEffect(effect);
+}
+
+void showAsTentative(QWidget* list) {
+  fade(list);
   list->setProperty("tentative", true);
 }
 
@@ -164,19 +168,29 @@ void InspectorPanel::showSong(std::int64_t fileId) {
   QStringList warnings;
   for (const std::string& warning : song->warnings) warnings << QString::fromStdString(warning);
   addRow(tr("Warnings"), warnings.join(u'\n'));
+  // The file's and the user's tags, and apart from them the values Songspace's auto-tag wrote
+  // into the file that the user has not accepted: in the file, but never learned from
+  // (core::FileTag::written), so never marked as the user's own.
   std::set<std::string> owned;
+  std::set<std::string> written;
   QStringList ownedNames;
-  for (const core::TagSource source : {core::TagSource::File, core::TagSource::User}) {
+  for (const core::TagSource source : {core::TagSource::User, core::TagSource::File}) {
     for (const core::FileTag& tag : snapshot()->tagsOf(fileId, source)) {
-      if (owned.insert(tag.tag).second) ownedNames << QString::fromStdString(tag.tag);
+      if (owned.count(tag.tag) || written.count(tag.tag)) continue;
+      (tag.written ? written : owned).insert(tag.tag);
+      ownedNames << QString::fromStdString(tag.tag);
     }
   }
   if (!ownedNames.isEmpty()) {
-    // Each tag a link to its tag page (mouse or Tab + Enter).
+    // Each tag a link to its tag page (mouse or Tab + Enter); a written one says so after it.
     QStringList links;
     for (const QString& name : ownedNames) {
-      links << QStringLiteral("<a href=\"%1\">%2</a>")
-                   .arg(QString::fromLatin1(QUrl::toPercentEncoding(name)), name.toHtmlEscaped());
+      QString link =
+          QStringLiteral("<a href=\"%1\">%2</a>")
+              .arg(QString::fromLatin1(QUrl::toPercentEncoding(name)), name.toHtmlEscaped());
+      if (written.count(name.toStdString()))
+        link += QStringLiteral(" <i>(%1)</i>").arg(tr("written by auto-tag, not accepted"));
+      links << link;
     }
     auto* label = new QLabel(tr("Tags"), content);
     label->setForegroundRole(QPalette::PlaceholderText);
@@ -205,18 +219,7 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     addUncalibratedNotice(layout);
     const core::Novelty novelty = model.noveltyOfFile(fileId);
     const bool unlike = addUnlikeNotice(layout, novelty);
-    const std::vector<library::Hit> predicted = model.predictTags(*embedding, kTagsShown);
-    // The legend only where a mark needs it: some predicted tag the file already has.
-    const bool anyOwned =
-        std::any_of(predicted.begin(), predicted.end(),
-                    [&](const library::Hit& hit) { return owned.count(hit.name); });
-    auto* tags = addSection(layout, tr("Predicted tags"),
-                            anyOwned ? tr("✓ already in the file") : QString());
-    for (const library::Hit& hit : predicted) {
-      addTagEntry(tags, QString::fromStdString(hit.name), probabilityOf(hit),
-                  owned.count(hit.name) > 0);
-    }
-    if (unlike) showAsTentative(tags);
+    addPredictedTags(layout, model.predictTags(*embedding, kTagsShown), owned, written, unlike);
     addPredictions(layout, *embedding, fileId,
                    unlike && novelty.scope == core::NoveltyScope::Library);
   } else {
@@ -244,13 +247,60 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   addNotice(layout, tr("Not in the library: placed in the space by its sound alone."));
   addUncalibratedNotice(layout);
   const bool unlike = addUnlikeNotice(layout, novelty);
-  auto* tags = addSection(layout, tr("Predicted tags"));
-  for (const library::Hit& hit : snapshot()->model->predictTags(embedding, kTagsShown)) {
-    addTagEntry(tags, QString::fromStdString(hit.name), probabilityOf(hit), false);
-  }
-  if (unlike) showAsTentative(tags);
+  addPredictedTags(layout, snapshot()->model->predictTags(embedding, kTagsShown), {}, {}, unlike);
   addPredictions(layout, embedding, 0, unlike && novelty.scope == core::NoveltyScope::Library);
   endContent();
+}
+
+double InspectorPanel::displayThreshold() const {
+  if (!snapshot() || !snapshot()->hasModel()) return 0;
+  const auto& calibration = snapshot()->model->model().calibration;
+  if (!calibration) return 0;
+  return m_predictedTagThreshold >= 0 ? m_predictedTagThreshold : calibration->autoTagThreshold;
+}
+
+void InspectorPanel::addPredictedTags(QVBoxLayout* layout, const std::vector<library::Hit>& hits,
+                                      const std::set<std::string>& owned,
+                                      const std::set<std::string>& written, bool unlike) {
+  // With calibrated probabilities the list splits at the display threshold: the tags the table
+  // shows and auto-tag may propose, then the less likely ones, faded under a note that says so.
+  const double threshold = displayThreshold();
+  const auto likely = [&](const library::Hit& hit) {
+    return hit.probability < 0 || hit.probability >= threshold;
+  };
+  // The legend only where a mark needs it: some predicted tag the file or the user has.
+  const bool anyOwned = std::any_of(
+      hits.begin(), hits.end(), [&](const library::Hit& hit) { return owned.count(hit.name) > 0; });
+  HitList* list =
+      addSection(layout, tr("Predicted tags"), anyOwned ? tr("✓ already in the file") : QString());
+  const QString writtenDetail =
+      tr("in the file, written by auto-tag; not learned from until "
+         "you accept it");
+  const QString thresholdText = percentText(static_cast<float>(threshold));
+  bool below = false;
+  for (const library::Hit& hit : hits) {
+    if (!below && !likely(hit)) {
+      below = true;
+      if (unlike) showAsTentative(list);
+      auto* note = makeNoteLabel(
+          list->count() == 0
+              ? tr("No tag reaches %1, the threshold of the table's predicted tags and of "
+                   "auto-tag. Less likely:")
+                    .arg(thresholdText)
+              : tr("Less likely (below %1):").arg(thresholdText),
+          layout->parentWidget());
+      note->setObjectName(QStringLiteral("belowThreshold"));
+      layout->addWidget(note);
+      list = new HitList(layout->parentWidget());
+      list->setProperty("belowThreshold", true);
+      layout->addWidget(list);
+      fade(list);  // readable and clickable, never looking as likely as those above
+    }
+    addTagEntry(list, QString::fromStdString(hit.name), probabilityOf(hit),
+                owned.count(hit.name) > 0, written.count(hit.name) > 0 ? writtenDetail : QString());
+  }
+  if (unlike) list->setProperty("tentative", true);
+  if (unlike && !below) fade(list);
 }
 
 bool InspectorPanel::addUnlikeNotice(QVBoxLayout* layout, const core::Novelty& novelty) {

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "core/model/novelty.h"
 #include "ui/browsepanel.h"
@@ -15,10 +18,15 @@ class QVBoxLayout;
 namespace songspace::ui {
 
 // The inspector for one song: its cover (with a cover cache, BrowsePanel::setCoverArt), its
-// metadata, the model's predicted tags with score bars (tags the file already has are marked ✓ and
-// bold), similar songs and the artists nearest to the song. Every entry is clickable and ends in
-// songActivated / artistActivated / tagActivated. For a song unlike the library
-// (core/model/novelty.h) a notice gives the reason and the predicted tags and artists are faded.
+// metadata, the model's predicted tags with score bars, similar songs and the artists nearest to
+// the song. Every entry is clickable and ends in songActivated / artistActivated / tagActivated.
+// Predicted tags the file or the user already has are marked ✓ and bold; a value Songspace's
+// auto-tag wrote into the file and the user has not accepted (core::FileTag::written) is not
+// marked, and says so in its detail line (it is never a training label). With a calibrated model
+// the predicted tags split at the display threshold (setPredictedTagThreshold): those below it
+// follow in a second, faded list (HitList property "belowThreshold") under a note giving the
+// threshold. For a song unlike the library (core/model/novelty.h) a notice gives the reason and
+// the predicted tags and artists are faded (property "tentative" on their lists).
 // Queries run on the calling (GUI) thread: each is one matrix-vector product plus a top-k.
 class InspectorPanel : public BrowsePanel {
   Q_OBJECT
@@ -39,6 +47,12 @@ class InspectorPanel : public BrowsePanel {
   void showExternalFile(const QString& path, const Eigen::VectorXf& embedding,
                         const core::Novelty& novelty = {});
   void showFailedFile(const QString& path, const QString& reason);
+  // The probability from which a predicted tag counts as likely, in [0, 1]; negative (the
+  // default): the model's auto-tag threshold (core::Calibration::autoTagThreshold), as
+  // LibraryTableModel::setPredictedTagThreshold. Takes effect at the next showSong().
+  void setPredictedTagThreshold(double threshold) { m_predictedTagThreshold = threshold; }
+  // The threshold in force for the current snapshot's model (0 without calibration).
+  double displayThreshold() const;
   void clear();
 
   std::int64_t currentFileId() const { return m_fileId; }  // 0 unless a library song is shown
@@ -57,11 +71,18 @@ class InspectorPanel : public BrowsePanel {
   // lists: the tags, and the artists too when it is unlike the library). Returns whether it was
   // added.
   bool addUnlikeNotice(QVBoxLayout* layout, const core::Novelty& novelty);
+  // The "Predicted tags" section: `hits` most probable first, split at displayThreshold();
+  // `owned` are marked ✓, `written` get the detail that auto-tag wrote them; `unlike` fades
+  // them all (property "tentative").
+  void addPredictedTags(QVBoxLayout* layout, const std::vector<library::Hit>& hits,
+                        const std::set<std::string>& owned, const std::set<std::string>& written,
+                        bool unlike);
   bool showNoLibrary();  // true when there is nothing to inspect at all
   // The "Play" button under the title; its click runs `play`.
   void addPlayButton(QBoxLayout* layout, const std::function<void()>& play);
 
   std::int64_t m_fileId = 0;
+  double m_predictedTagThreshold = -1;
 };
 
 }  // namespace songspace::ui

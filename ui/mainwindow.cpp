@@ -19,6 +19,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
@@ -117,6 +118,7 @@ MainWindow::MainWindow(QWidget* parent)
   m_covers = new CoverArtCache({}, this);
   m_inspector = new InspectorPanel;
   m_inspector->setCoverArt(m_covers);
+  m_inspector->setPredictedTagThreshold(settings::kPredictedTagsThreshold.read());
   m_artistPage = new ArtistPage;
   m_artistPage->setCoverArt(m_covers);
   m_tagPage = new TagPage;
@@ -350,7 +352,22 @@ MainWindow::MainWindow(QWidget* parent)
   connect(m_controller, &JobController::externalFileEmbedded, this,
           &MainWindow::onExternalEmbedded);
 
-  resize(1360, 820);
+  // The first start's size: 1360×820, within the screen's free area (a 1280×800 laptop, a
+  // 1024×768 projector) less room for the window's frame; a saved geometry replaces it. The
+  // offscreen and minimal platforms' screens are nominal (800×600), not a user's: there the
+  // window keeps its size, as screenshots and tests expect.
+  QSize size(1360, 820);
+  const QString platform = QGuiApplication::platformName();
+  const bool virtualScreen =
+      platform == QLatin1String("offscreen") || platform == QLatin1String("minimal");
+  if (const QScreen* screen = QGuiApplication::primaryScreen(); screen && !virtualScreen) {
+    const QRect free = screen->availableGeometry();
+    size = size.boundedTo(QSize(free.width() * 95 / 100, free.height() * 90 / 100));
+    resize(size);
+    move(free.center() - rect().center());
+  } else {
+    resize(size);
+  }
   restoreSettings();
   updateEmptyStates();
 }

@@ -197,6 +197,8 @@ class MainWindow : public QMainWindow {
   void rescan();
   // Edit › Preferences; a change of the tag reading rules rescans the library when asked to.
   void showPreferences();
+  // Applies settings::kPredictedTagsThreshold to the table and the inspector.
+  void applyPredictedTagsThreshold();
   void trainModel();
   void autotagFiles();
   void undoAutotag();

@@ -338,7 +338,20 @@ void MainWindow::rescan() {
 
 void MainWindow::showPreferences() {
   PreferencesDialog dialog(m_rescan->isEnabled() && !knownFolders().isEmpty(), this);
-  if (dialog.exec() == QDialog::Accepted && dialog.rescanRequested()) rescan();
+  if (m_snapshot && m_snapshot->hasModel() && m_snapshot->model->model().calibration)
+    dialog.setAutoTagThreshold(m_snapshot->model->model().calibration->autoTagThreshold);
+  if (dialog.exec() != QDialog::Accepted) return;
+  if (dialog.predictedTagsThresholdChanged()) applyPredictedTagsThreshold();
+  if (dialog.rescanRequested()) rescan();
+}
+
+void MainWindow::applyPredictedTagsThreshold() {
+  const double threshold = settings::kPredictedTagsThreshold.read();
+  m_tableModel->setPredictedTagThreshold(threshold);
+  m_inspector->setPredictedTagThreshold(threshold);
+  if (!m_snapshot) return;
+  m_tableModel->setSnapshot(m_snapshot);  // the same read: only the Predicted tags column changes
+  m_inspector->setSnapshot(m_snapshot);   // shows its song again
 }
 
 void MainWindow::trainModel() {

@@ -8,6 +8,8 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "ui/settingskeys.h"
@@ -70,6 +72,33 @@ PreferencesDialog::PreferencesDialog(bool canRescan, QWidget* parent) : QDialog(
   form->addRow(tr("Values that mean \"unknown\":"), m_placeholders);
   layout->addWidget(reading);
 
+  auto* predictions = new QGroupBox(tr("Predicted tags"), this);
+  auto* choice = new QVBoxLayout(predictions);
+  m_followAutoTag = new QRadioButton(predictions);
+  m_followAutoTag->setObjectName(QStringLiteral("followAutoTag"));
+  choice->addWidget(m_followAutoTag);
+  auto* own = new QHBoxLayout;
+  m_ownThreshold = new QRadioButton(tr("Show those at least as probable as"), predictions);
+  m_ownThreshold->setObjectName(QStringLiteral("ownThreshold"));
+  m_thresholdPercent = new QSpinBox(predictions);
+  m_thresholdPercent->setRange(1, 99);
+  m_thresholdPercent->setSuffix(tr(" %"));
+  m_thresholdPercent->setAccessibleName(tr("Smallest probability shown"));
+  own->addWidget(m_ownThreshold);
+  own->addWidget(m_thresholdPercent);
+  own->addStretch();
+  choice->addLayout(own);
+  auto* where = new QLabel(tr("In the library table's Predicted tags column and at the top of the "
+                              "inspector; less likely tags follow there, faded. Auto-tag keeps "
+                              "its own minimum confidence."),
+                           predictions);
+  where->setWordWrap(true);
+  where->setForegroundRole(QPalette::PlaceholderText);
+  choice->addWidget(where);
+  connect(m_ownThreshold, &QRadioButton::toggled, m_thresholdPercent, &QWidget::setEnabled);
+  layout->addWidget(predictions);
+  setAutoTagThreshold(-1);
+
   m_rescan =
       new QCheckBox(tr("Rescan the library now to read its tags again (no re-analysis)"), this);
   m_rescan->setChecked(canRescan);
@@ -81,13 +110,36 @@ PreferencesDialog::PreferencesDialog(bool canRescan, QWidget* parent) : QDialog(
       QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-  connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
-          [this] { showRules(core::TagReadingRules{}); });
+  connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, [this] {
+    showRules(core::TagReadingRules{});
+    showPredictedTagsThreshold(settings::kPredictedTagsThreshold.defaultValue);
+  });
   layout->addWidget(buttons);
 
   const core::TagReadingRules current = settings::tagReadingRules();
   m_initial = current.fingerprint();
   showRules(current);
+  m_initialThreshold = settings::kPredictedTagsThreshold.read();
+  showPredictedTagsThreshold(m_initialThreshold);
+}
+
+void PreferencesDialog::setAutoTagThreshold(double threshold) {
+  m_followAutoTag->setText(
+      threshold >= 0
+          ? tr("Show those at least as probable as auto-tag's threshold (now %1)")
+                .arg(tr("%1 %").arg(qRound(threshold * 100)))
+          : tr("Show those at least as probable as auto-tag's threshold (set by each training)"));
+}
+
+double PreferencesDialog::predictedTagsThreshold() const {
+  return m_ownThreshold->isChecked() ? m_thresholdPercent->value() / 100.0 : -1.0;
+}
+
+void PreferencesDialog::showPredictedTagsThreshold(double threshold) {
+  const bool own = threshold >= 0;
+  (own ? m_ownThreshold : m_followAutoTag)->setChecked(true);
+  m_thresholdPercent->setEnabled(own);
+  m_thresholdPercent->setValue(own ? qBound(1, qRound(threshold * 100), 99) : 50);
 }
 
 core::TagReadingRules PreferencesDialog::rules() const {
@@ -118,6 +170,14 @@ void PreferencesDialog::accept() {
   settings::kGenreSeparators.write(QString::fromStdString(chosen.genreSeparators));
   settings::kTagPlaceholders.write(
       QString::fromStdString(core::TagReadingRules::joinPlaceholderList(chosen.placeholders)));
+  const double threshold = predictedTagsThreshold();
+  // A stored value the spin box cannot show exactly (set by hand) counts as unchanged when the
+  // user left it showing the same whole percent.
+  const bool sameAsStored = (threshold < 0 && m_initialThreshold < 0) ||
+                            (threshold >= 0 && m_initialThreshold >= 0 &&
+                             qRound(m_initialThreshold * 100) == m_thresholdPercent->value());
+  m_thresholdChanged = !sameAsStored;
+  if (m_thresholdChanged) settings::kPredictedTagsThreshold.write(threshold);
   QDialog::accept();
 }
 

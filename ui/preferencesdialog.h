@@ -8,6 +8,8 @@
 class QCheckBox;
 class QLabel;
 class QPlainTextEdit;
+class QRadioButton;
+class QSpinBox;
 
 namespace songspace::ui {
 
@@ -16,6 +18,8 @@ namespace songspace::ui {
 // genre value, with an example read live under the choice, and the values that mean "unknown".
 // OK writes the settings; the library's stored tags follow at the next scan, which reads the
 // tags of unchanged files again (no re-analysis) when the rules differ from the catalog's.
+// Also the display threshold of predicted tags (settings::kPredictedTagsThreshold): auto-tag's
+// threshold, or a probability the user chooses; the caller applies it after OK.
 // GUI thread only.
 class PreferencesDialog : public QDialog {
   Q_OBJECT
@@ -31,6 +35,14 @@ class PreferencesDialog : public QDialog {
   // and canRescan).
   bool rescanRequested() const;
 
+  // The model's auto-tag threshold in [0, 1], shown beside the choice that follows it; negative
+  // (the default): no calibrated model is open, and the choice says so.
+  void setAutoTagThreshold(double threshold);
+  // The display threshold the dialog shows: in [0.01, 0.99], or −1 for auto-tag's.
+  double predictedTagsThreshold() const;
+  // After accept(): whether it differs from what the settings held when the dialog opened.
+  bool predictedTagsThresholdChanged() const { return m_thresholdChanged; }
+
   void accept() override;
 
  private:
@@ -40,7 +52,14 @@ class PreferencesDialog : public QDialog {
   QList<QCheckBox*> m_separators;  // one per TagReadingRules::kAllowedGenreSeparators character
   QPlainTextEdit* m_placeholders;
   QLabel* m_preview;
+  void showPredictedTagsThreshold(double threshold);
+
   QCheckBox* m_rescan;
+  QRadioButton* m_followAutoTag;
+  QRadioButton* m_ownThreshold;
+  QSpinBox* m_thresholdPercent;
+  double m_initialThreshold = -1;
+  bool m_thresholdChanged = false;
   std::string m_initial;  // the fingerprint of the rules when the dialog opened
   bool m_changed = false;
 };
