@@ -1123,6 +1123,9 @@ void MainWindowTest::preferencesEditReadingRules() {
     QVERIFY2(follow->text().contains(
                  QStringLiteral("(now %1 %)").arg(qRound(calibration->autoTagThreshold * 100))),
              qPrintable(follow->text()));
+    if (const QByteArray dir = qgetenv("SONGSPACE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+      QVERIFY(shown.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/preferences.png")));
+    }
     shown.findChild<QRadioButton*>(QStringLiteral("ownThreshold"))->setChecked(true);
     shown.findChild<QSpinBox*>()->setValue(1);
   });

@@ -96,7 +96,6 @@ PreferencesDialog::PreferencesDialog(bool canRescan, QWidget* parent) : QDialog(
   where->setForegroundRole(QPalette::PlaceholderText);
   choice->addWidget(where);
   connect(m_ownThreshold, &QRadioButton::toggled, m_thresholdPercent, &QWidget::setEnabled);
-  layout->addWidget(predictions);
   setAutoTagThreshold(-1);
 
   m_rescan =
@@ -104,7 +103,8 @@ PreferencesDialog::PreferencesDialog(bool canRescan, QWidget* parent) : QDialog(
   m_rescan->setChecked(canRescan);
   m_rescan->setEnabled(canRescan);
   m_rescan->setVisible(canRescan);
-  layout->addWidget(m_rescan);
+  layout->addWidget(m_rescan);  // under the reading rules it follows
+  layout->addWidget(predictions);
 
   auto* buttons = new QDialogButtonBox(
       QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
