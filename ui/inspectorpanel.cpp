@@ -274,8 +274,7 @@ void InspectorPanel::addPredictedTags(QVBoxLayout* layout, const std::vector<lib
   HitList* list =
       addSection(layout, tr("Predicted tags"), anyOwned ? tr("✓ already in the file") : QString());
   const QString writtenDetail =
-      tr("in the file, written by auto-tag; not learned from until "
-         "you accept it");
+      tr("in the file, written by auto-tag; not learned from until you accept it");
   const QString thresholdText = percentText(static_cast<float>(threshold));
   bool below = false;
   for (const library::Hit& hit : hits) {
