@@ -48,12 +48,11 @@ class PreferencesDialog : public QDialog {
  private:
   void showRules(const core::TagReadingRules& rules);
   void updatePreview();
+  void showPredictedTagsThreshold(double threshold);  // as predictedTagsThreshold() reads it
 
   QList<QCheckBox*> m_separators;  // one per TagReadingRules::kAllowedGenreSeparators character
   QPlainTextEdit* m_placeholders;
   QLabel* m_preview;
-  void showPredictedTagsThreshold(double threshold);
-
   QCheckBox* m_rescan;
   QRadioButton* m_followAutoTag;
   QRadioButton* m_ownThreshold;
