@@ -750,6 +750,91 @@ class InspectorTest : public QObject {
              qPrintable(own->text()));
   }
 
+  // Colour by tag: a song's own tag, else its most probable predicted tag only when it reaches
+  // the display threshold and the song is not unlike the library; else no colour key.
+  // Six songs lose their own tags for the test (the model and its stored predictions stay), and
+  // get them back at its end.
+  void colourByTagUsesOnlyLikelyPredictions() {
+    std::vector<std::pair<std::int64_t, std::string>> removed;
+    const auto reload = [&] {
+      base::Status loaded;
+      m_library.snapshot = library::LibrarySnapshot::load(m_library.catalogPath, &loaded);
+      return m_library.snapshot != nullptr;
+    };
+    {
+      auto catalog = core::Catalog::open(QFile::encodeName(m_library.catalogPath).toStdString());
+      QVERIFY(catalog);
+      for (int artist = 0; artist < 6; ++artist) {
+        const std::int64_t id = fileIdOf(artist, 1);
+        for (const core::FileTag& tag : m_library.snapshot->tagsOf(id, core::TagSource::File)) {
+          QVERIFY(catalog->removeTag(id, tag.tag, core::TagSource::File).ok());
+          removed.emplace_back(id, tag.tag);
+        }
+      }
+    }
+    QVERIFY(!removed.empty());
+    QVERIFY(reload());
+    const library::ModelSession& model = *m_library.snapshot->model;
+    ui::MapPanel panel;
+    panel.setSnapshot(m_library.snapshot);
+    panel.setMapLayout(std::make_shared<library::MapLayout>(library::pcaLayout(model)), false);
+    panel.setColorBy(ui::MapPanel::ByTag);
+    const auto keyName = [&](const ui::MapPoint& point) {
+      const auto& legend = panel.view()->scene().colorLegend();
+      return point.colorKey >= 0 && point.colorKey < legend.size() ? legend[point.colorKey].first
+                                                                   : QString();
+    };
+    const auto own = [&](std::int64_t id) {
+      for (const core::FileTag& tag : m_library.snapshot->tags.of(id))
+        if (tag.source != core::TagSource::Predicted) return true;
+      return false;
+    };
+    const auto topPredicted = [&](std::int64_t id) {
+      const core::FileTag* best = nullptr;
+      for (const core::FileTag& tag : m_library.snapshot->tags.of(id)) {
+        if (tag.source == core::TagSource::Predicted && (!best || tag.score > best->score))
+          best = &tag;
+      }
+      return best;
+    };
+    int untagged = 0;
+    for (const double threshold : {0.0, -1.0, 1.0}) {
+      panel.setPredictedTagThreshold(threshold);
+      const double likely = panel.displayThreshold();
+      QCOMPARE(likely, threshold >= 0
+                           ? threshold
+                           : static_cast<double>(model.model().calibration->autoTagThreshold));
+      int coloured = 0;
+      untagged = 0;
+      for (const ui::MapPoint& point : panel.view()->scene().points()) {
+        if (own(point.id)) {
+          QVERIFY(point.colorKey >= 0);
+          continue;
+        }
+        ++untagged;
+        const core::FileTag* top = topPredicted(point.id);
+        const bool expected = top && top->score >= likely && !model.noveltyOfFile(point.id).novel();
+        QCOMPARE(point.colorKey >= 0, expected);
+        if (expected) QCOMPARE(keyName(point), QString::fromStdString(top->tag));
+        coloured += expected ? 1 : 0;
+      }
+      if (threshold == 0.0) QVERIFY2(coloured > 0, qPrintable(QString::number(untagged)));
+      if (threshold == 1.0) QCOMPARE(coloured, 0);
+      // The neutral colour is named, last in the legend, whenever a song has it.
+      const auto& legend = panel.view()->scene().colorLegend();
+      QVERIFY(!legend.isEmpty());
+      QCOMPARE(legend.back().first == QStringLiteral("no tag, none likely"), coloured < untagged);
+    }
+    QVERIFY(untagged >= 6);
+    {
+      auto catalog = core::Catalog::open(QFile::encodeName(m_library.catalogPath).toStdString());
+      QVERIFY(catalog);
+      for (const auto& [id, tag] : removed)
+        QVERIFY(catalog->addTag(id, tag, core::TagSource::File).ok());
+    }
+    QVERIFY(reload());
+  }
+
   void screenshots() {
     if (qEnvironmentVariableIsEmpty("SONGSPACE_SCREENSHOT_DIR")) QSKIP("screenshots not asked for");
     ui::InspectorPanel panel;

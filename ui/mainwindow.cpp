@@ -108,6 +108,7 @@ MainWindow::MainWindow(QWidget* parent)
                                          {LibraryTableModel::Duration, 0},
                                          {LibraryTableModel::PredictedTags, 20}});
   m_map = new MapPanel;
+  m_map->setPredictedTagThreshold(settings::kPredictedTagsThreshold.read());
   m_tabs = new QTabWidget;
   m_tabs->setDocumentMode(true);
   m_tabs->addTab(m_table, tr("Library"));

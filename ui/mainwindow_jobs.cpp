@@ -349,6 +349,7 @@ void MainWindow::applyPredictedTagsThreshold() {
   const double threshold = settings::kPredictedTagsThreshold.read();
   m_tableModel->setPredictedTagThreshold(threshold);
   m_inspector->setPredictedTagThreshold(threshold);
+  m_map->setPredictedTagThreshold(threshold);
   if (!m_snapshot) return;
   m_tableModel->setSnapshot(m_snapshot);  // the same read: only the Predicted tags column changes
   m_inspector->setSnapshot(m_snapshot);   // shows its song again

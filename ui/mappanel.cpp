@@ -31,8 +31,13 @@ bool isUnlikeLibrary(const core::Novelty& novelty) {
 
 // The song's key for colouring: its artist, album, or strongest tag (file/user tags before
 // predicted ones).
-QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow& song,
-                   int colorBy) {
+// The key a song is coloured by. By tag: a tag of its own (from the file or the user) first;
+// else its most probable predicted tag, only when that reaches `likely` (the display threshold,
+// a calibrated probability; negative: predictions are never used) and the song's tags are not
+// guesses (`guessed`: unlike the library or the tagged songs); else none (the neutral colour),
+// as the table's Predicted tags column shows nothing then.
+QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow& song, int colorBy,
+                   double likely, bool guessed) {
   if (colorBy == MapPanel::ByArtist) return QString::fromStdString(song.artistName);
   if (colorBy == MapPanel::ByAlbum) return QString::fromStdString(song.album);
   const std::span<const core::FileTag> tags = snapshot.tags.of(song.fileId);
@@ -44,6 +49,8 @@ QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow
                                        if (aOwn != bOwn) return aOwn;
                                        return a.score > b.score;
                                      });
+  if (best->source == core::TagSource::Predicted && (likely < 0 || guessed || best->score < likely))
+    return {};
   return QString::fromStdString(best->tag);
 }
 
@@ -261,13 +268,16 @@ void MapPanel::rebuild() {
 void MapPanel::recolor() {
   if (!m_snapshot || !m_layout) return;
   const int by = colorBy();
+  const double likely = displayThreshold();
+  const library::ModelSession* model = m_snapshot->hasModel() ? m_snapshot->model.get() : nullptr;
   // Keys by number of songs, so the legend (which shows the first entries) lists the largest.
   QHash<QString, int> counts;
   std::vector<QString> keyOfPoint;
   keyOfPoint.reserve(m_layout->fileIds.size());
   for (const std::int64_t id : m_layout->fileIds) {
     const core::SongRow* song = m_snapshot->song(id);
-    keyOfPoint.push_back(song ? colorKeyOf(*m_snapshot, *song, by) : QString());
+    const bool guessed = by == ByTag && model && model->noveltyOfFile(id).novel();
+    keyOfPoint.push_back(song ? colorKeyOf(*m_snapshot, *song, by, likely, guessed) : QString());
     if (!keyOfPoint.back().isEmpty()) counts[keyOfPoint.back()] += 1;
   }
   QList<QString> keys = counts.keys();
@@ -280,6 +290,13 @@ void MapPanel::recolor() {
     index.insert(key, static_cast<int>(legend.size()));
     legend.append({key, MapScene::keyColor(static_cast<int>(legend.size()))});
   }
+  // By tag, the neutral colour means something a user must be told: no tag of its own and no
+  // prediction likely enough (or a song unlike the library). Last, so the tags come first; no
+  // point indexes it (their key stays −1).
+  if (by == ByTag && std::any_of(keyOfPoint.begin(), keyOfPoint.end(),
+                                 [](const QString& key) { return key.isEmpty(); })) {
+    legend.append({tr("no tag, none likely"), m_view->scene().colorFor(-1)});
+  }
   QVector<MapPoint> points = m_view->scene().points();
   for (int i = 0; i < points.size() && i < static_cast<int>(keyOfPoint.size()); ++i) {
     points[i].colorKey = index.value(keyOfPoint[static_cast<std::size_t>(i)], -1);
@@ -288,6 +305,18 @@ void MapPanel::recolor() {
   m_view->setPoints(std::move(points));
   m_view->setColorLegend(std::move(legend));
   m_view->setSelectedSong(selected);
+}
+
+double MapPanel::displayThreshold() const {
+  if (!m_snapshot || !m_snapshot->hasModel()) return -1;
+  const auto& calibration = m_snapshot->model->model().calibration;
+  if (!calibration) return -1;
+  return m_predictedTagThreshold >= 0 ? m_predictedTagThreshold : calibration->autoTagThreshold;
+}
+
+void MapPanel::setPredictedTagThreshold(double threshold) {
+  m_predictedTagThreshold = threshold;
+  recolor();
 }
 
 void MapPanel::setColorBy(int colorBy) {

@@ -46,6 +46,14 @@ class MapPanel : public QWidget {
   void setMapLayout(std::shared_ptr<const library::MapLayout> layout, bool refined);
   void setColorBy(int colorBy);
   int colorBy() const;
+  // Colouring by tag uses a song's own tag, else its most probable predicted tag when that is
+  // at least this probable (in [0, 1]; negative, the default: the model's auto-tag threshold, as
+  // LibraryTableModel::setPredictedTagThreshold) and the song is not unlike the library or its
+  // tagged songs; else the song has no colour key. Recolours at once.
+  void setPredictedTagThreshold(double threshold);
+  // The threshold in force for the current snapshot's model; −1 without calibration (then
+  // predicted tags never colour a song: their scores are not probabilities).
+  double displayThreshold() const;
   // Highlights the songs whose label, album or a tag contains the text (and focuses the landmarks
   // it names) at once when the panel is visible, else when it is next shown.
   void setSearchText(const QString& text);
@@ -95,6 +103,7 @@ class MapPanel : public QWidget {
   void showMenu(QPoint viewPos);
 
   std::shared_ptr<const library::LibrarySnapshot> m_snapshot;
+  double m_predictedTagThreshold = -1;
   std::shared_ptr<const library::MapLayout> m_layout;
   bool m_refined = false;
   QString m_search;

@@ -131,6 +131,8 @@ class MapScene {
   void setLandmarkFocus(const QSet<int>& indices);
   bool isLandmarkFocused(int index) const;
   void setColorLegend(QVector<QPair<QString, QColor>> legend);
+  // What MapPoint::colorKey indexes: each key's name and colour.
+  const QVector<QPair<QString, QColor>>& colorLegend() const { return m_legend; }
   // The names MapPoint::topTag indexes; empty: no region names.
   void setRegionTags(QStringList names);
   const QStringList& regionTags() const { return m_regionTags; }
