@@ -253,10 +253,7 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
 }
 
 double InspectorPanel::displayThreshold() const {
-  if (!snapshot() || !snapshot()->hasModel()) return 0;
-  const auto& calibration = snapshot()->model->model().calibration;
-  if (!calibration) return 0;
-  return m_predictedTagThreshold >= 0 ? m_predictedTagThreshold : calibration->autoTagThreshold;
+  return predictedTagDisplayThreshold(snapshot().get(), m_predictedTagThreshold).value_or(0.0);
 }
 
 void InspectorPanel::addPredictedTags(QVBoxLayout* layout, const std::vector<library::Hit>& hits,

@@ -126,14 +126,22 @@ void LibraryTableModel::setSnapshot(std::shared_ptr<const library::LibrarySnapsh
   endResetModel();
 }
 
+std::optional<double> predictedTagDisplayThreshold(const library::LibrarySnapshot* snapshot,
+                                                   double chosen) {
+  if (!snapshot || !snapshot->hasModel()) return std::nullopt;
+  const auto& calibration = snapshot->model->model().calibration;
+  if (!calibration) return std::nullopt;
+  return chosen >= 0 ? chosen : calibration->autoTagThreshold;
+}
+
 LibraryTableModel::ModelColumns LibraryTableModel::modelColumns() const {
   ModelColumns columns;
   columns.model = m_snapshot && m_snapshot->hasModel() ? &m_snapshot->model->model() : nullptr;
   // Stored predicted tags are probabilities only when the model is calibrated (trainjob.h).
-  columns.calibrated = columns.model && columns.model->calibration;
-  columns.threshold = !columns.calibrated            ? 0.0
-                      : m_predictedTagThreshold >= 0 ? m_predictedTagThreshold
-                                                     : columns.model->calibration->autoTagThreshold;
+  const std::optional<double> threshold =
+      predictedTagDisplayThreshold(m_snapshot.get(), m_predictedTagThreshold);
+  columns.calibrated = threshold.has_value();
+  columns.threshold = threshold.value_or(0.0);
   return columns;
 }
 

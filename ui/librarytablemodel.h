@@ -5,12 +5,20 @@
 #include <QTimer>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "core/library/librarysnapshot.h"
 
 namespace songspace::ui {
+
+// The display threshold of predicted tags in force for `snapshot`'s model, shared by the table,
+// the inspector and the map: `chosen` (settings::kPredictedTagsThreshold) when it is in [0, 1],
+// else the model's auto-tag threshold (core::Calibration::autoTagThreshold); nullopt without a
+// calibrated model, whose scores are not probabilities.
+std::optional<double> predictedTagDisplayThreshold(const library::LibrarySnapshot* snapshot,
+                                                   double chosen);
 
 // The library table: one row per analysed song of a library::LibrarySnapshot (failed files are not
 // rows), in the snapshot's order. Display strings are built once per snapshot so that sorting

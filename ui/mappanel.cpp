@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/library/playlistfile.h"
+#include "ui/librarytablemodel.h"
 #include "ui/maphelpoverlay.h"
 #include "ui/mapview.h"
 #include "ui/settingskeys.h"
@@ -29,15 +30,13 @@ bool isUnlikeLibrary(const core::Novelty& novelty) {
   return novelty.novel() && novelty.scope == core::NoveltyScope::Library;
 }
 
-// The song's key for colouring: its artist, album, or strongest tag (file/user tags before
-// predicted ones).
 // The key a song is coloured by. By tag: a tag of its own (from the file or the user) first;
 // else its most probable predicted tag, only when that reaches `likely` (the display threshold,
 // a calibrated probability; negative: predictions are never used) and the song's tags are not
-// guesses (`guessed`: unlike the library or the tagged songs); else none (the neutral colour),
-// as the table's Predicted tags column shows nothing then.
+// guesses (unlike the library or the tagged songs); else none (the neutral colour), as the
+// table's Predicted tags column shows nothing then.
 QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow& song, int colorBy,
-                   double likely, bool guessed) {
+                   double likely) {
   if (colorBy == MapPanel::ByArtist) return QString::fromStdString(song.artistName);
   if (colorBy == MapPanel::ByAlbum) return QString::fromStdString(song.album);
   const std::span<const core::FileTag> tags = snapshot.tags.of(song.fileId);
@@ -49,7 +48,8 @@ QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow
                                        if (aOwn != bOwn) return aOwn;
                                        return a.score > b.score;
                                      });
-  if (best->source == core::TagSource::Predicted && (likely < 0 || guessed || best->score < likely))
+  if (best->source == core::TagSource::Predicted &&
+      (likely < 0 || best->score < likely || snapshot.model->noveltyOfFile(song.fileId).novel()))
     return {};
   return QString::fromStdString(best->tag);
 }
@@ -269,15 +269,13 @@ void MapPanel::recolor() {
   if (!m_snapshot || !m_layout) return;
   const int by = colorBy();
   const double likely = displayThreshold();
-  const library::ModelSession* model = m_snapshot->hasModel() ? m_snapshot->model.get() : nullptr;
   // Keys by number of songs, so the legend (which shows the first entries) lists the largest.
   QHash<QString, int> counts;
   std::vector<QString> keyOfPoint;
   keyOfPoint.reserve(m_layout->fileIds.size());
   for (const std::int64_t id : m_layout->fileIds) {
     const core::SongRow* song = m_snapshot->song(id);
-    const bool guessed = by == ByTag && model && model->noveltyOfFile(id).novel();
-    keyOfPoint.push_back(song ? colorKeyOf(*m_snapshot, *song, by, likely, guessed) : QString());
+    keyOfPoint.push_back(song ? colorKeyOf(*m_snapshot, *song, by, likely) : QString());
     if (!keyOfPoint.back().isEmpty()) counts[keyOfPoint.back()] += 1;
   }
   QList<QString> keys = counts.keys();
@@ -308,10 +306,7 @@ void MapPanel::recolor() {
 }
 
 double MapPanel::displayThreshold() const {
-  if (!m_snapshot || !m_snapshot->hasModel()) return -1;
-  const auto& calibration = m_snapshot->model->model().calibration;
-  if (!calibration) return -1;
-  return m_predictedTagThreshold >= 0 ? m_predictedTagThreshold : calibration->autoTagThreshold;
+  return predictedTagDisplayThreshold(m_snapshot.get(), m_predictedTagThreshold).value_or(-1.0);
 }
 
 void MapPanel::setPredictedTagThreshold(double threshold) {
