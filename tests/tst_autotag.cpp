@@ -159,6 +159,36 @@ class TestAutotag : public QObject {
     params.field = TagField::Genre;
     p = library::proposalFromPredictions(1, path("tagged.flac"), {{"rock", 0.9f}}, params);
     QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("nothing_new"));
+    // A guess (a tag whose songs all last far longer than the song) is withheld with its reason
+    // and takes no place among the maxTags: the next tags are proposed instead. Every tag
+    // probable enough a guess: skipped, saying why.
+    params.minConfidence = 0.3f;
+    params.maxTags = 2;
+    const std::string why =
+        "a guess: it is 3.60 s long, shorter than the songs tagged jazz make "
+        "familiar (at least 45.75 s)";
+    std::vector<library::ProposedTag> guessed = ranked;
+    guessed[0].guess = why;
+    p = library::proposalFromPredictions(1, path("untagged.flac"), guessed, params);
+    QVERIFY(!p.skipped());
+    QCOMPARE(p.newValues, (Values{"pop", "blues"}));
+    QCOMPARE(p.withheld.size(), std::size_t(1));
+    QCOMPARE(p.withheld[0].tag, std::string("jazz"));
+    QCOMPARE(p.withheld[0].probability, 0.9f);
+    QCOMPARE(p.withheld[0].guess, why);
+    guessed[1].guess = guessed[2].guess = guessed[3].guess = why;
+    params.minConfidence = 0.5f;  // soul (0.1) is below it and not a guess: not withheld
+    p = library::proposalFromPredictions(1, path("untagged.flac"), guessed, params);
+    QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("tag_guess"));
+    QCOMPARE(p.skipReason, "jazz is " + why);
+    QCOMPARE(p.withheld.size(), std::size_t(4));
+    QVERIFY(p.added.empty());
+    params.minConfidence = 0.95f;  // a guess below the threshold is neither proposed nor withheld
+    p = library::proposalFromPredictions(1, path("untagged.flac"), guessed, params);
+    QCOMPARE(QString::fromStdString(p.skipCode), QStringLiteral("no_prediction"));
+    QVERIFY(p.withheld.empty());
+    params.maxTags = 3;
+
     QCOMPARE(library::tagFieldFromName("grouping"), std::optional<TagField>(TagField::Grouping));
     QVERIFY(!library::tagFieldFromName("year"));
   }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/library/paths.h"
 #include "core/library/projectionjob.h"
 #include "tests/coverimages.h"
 #include "tests/librarytestdata.h"
@@ -118,6 +119,8 @@ class InspectorTest : public QObject {
     panel.setSnapshot(m_library.snapshot);
     const library::ModelSession& model = *m_library.snapshot->model;
     int markedSeen = 0;
+    int guessesSeen = 0;
+    int likelyGuessesSeen = 0;
     int songsWithTagsBelow = 0;
     int songsWithLikelyTags = 0;
     for (const core::SongRow& song : m_library.snapshot->songs) {
@@ -126,8 +129,9 @@ class InspectorTest : public QObject {
       QCOMPARE(panel.currentFileId(), song.fileId);
       QVERIFY(panel.notice().isEmpty());
       const QList<QToolButton*> tags = entries(panel, QStringLiteral("tag:"));
-      const auto expected =
-          model.predictTags(*model.embeddingOfFile(song.fileId), ui::InspectorPanel::kTagsShown);
+      auto expected =
+          model.predictTags(*model.embeddingOfFile(song.fileId), ui::InspectorPanel::kTagsShown,
+                            model.lengthOfFile(song.fileId));
       QCOMPARE(tags.size(), static_cast<int>(expected.size()));
       QVERIFY(tags.size() >= 3);
       std::set<std::string> own;
@@ -136,21 +140,50 @@ class InspectorTest : public QObject {
       }
       // The list splits at the display threshold (auto-tag's by default): the tags below it
       // follow in a faded list of their own, under a note that says so.
+      // A guess (a tag whose songs all last far longer than this one) is among them whatever
+      // its probability, its reason as its detail.
       const double threshold = panel.displayThreshold();
       QCOMPARE(threshold, static_cast<double>(model.model().calibration->autoTagThreshold));
+      const auto isBelow = [&](const library::Hit& hit) {
+        return hit.probability < threshold || !hit.guess.empty();
+      };
+      std::stable_partition(expected.begin(), expected.end(),
+                            [&](const library::Hit& hit) { return !isBelow(hit); });
       bool anyBelow = false;
       for (int i = 0; i < tags.size(); ++i) {
         const auto* list = qobject_cast<const ui::HitList*>(tags[i]->parentWidget());
         QVERIFY(list);
-        const bool below = expected[static_cast<std::size_t>(i)].probability < threshold;
+        const library::Hit& hit = expected[static_cast<std::size_t>(i)];
+        const bool below = isBelow(hit);
         QCOMPARE(list->property("belowThreshold").toBool(), below);
         QCOMPARE(list->graphicsEffect() != nullptr, below);
+        QCOMPARE(tags[i]->property("detail").toString().contains(QStringLiteral("a guess: it is")),
+                 !hit.guess.empty());
         anyBelow |= below;
+        guessesSeen += hit.guess.empty() ? 0 : 1;
+        likelyGuessesSeen += !hit.guess.empty() && hit.probability >= threshold ? 1 : 0;
       }
-      QCOMPARE(panel.findChildren<QLabel*>(QStringLiteral("belowThreshold")).size(),
-               anyBelow ? 1 : 0);
+      const auto notes = panel.findChildren<QLabel*>(QStringLiteral("belowThreshold"));
+      QCOMPARE(notes.size(), anyBelow ? 1 : 0);
+      if (anyBelow) {
+        // The note names what the lower list holds: guesses when there are any.
+        const bool anyLikely = !isBelow(expected.front());
+        const bool anyGuess =
+            std::any_of(expected.begin(), expected.end(),
+                        [](const library::Hit& hit) { return !hit.guess.empty(); });
+        const bool likelyGuess =
+            std::any_of(expected.begin(), expected.end(), [&](const library::Hit& hit) {
+              return !hit.guess.empty() && hit.probability >= threshold;
+            });
+        const QString note = notes.front()->text();
+        const QString start = anyLikely ? (anyGuess ? QStringLiteral("Guesses, and less likely")
+                                                    : QStringLiteral("Less likely"))
+                                        : (likelyGuess ? QStringLiteral("Only guesses reach")
+                                                       : QStringLiteral("No tag reaches"));
+        QVERIFY2(note.startsWith(start), qPrintable(note));
+      }
       songsWithTagsBelow += anyBelow ? 1 : 0;
-      songsWithLikelyTags += expected.front().probability >= threshold ? 1 : 0;
+      songsWithLikelyTags += !isBelow(expected.front()) ? 1 : 0;
       for (int i = 0; i < tags.size(); ++i) {
         // Each tag shows its calibrated probability, most probable first.
         const double probability = tags[i]->property("probability").toDouble();
@@ -159,7 +192,9 @@ class InspectorTest : public QObject {
         QCOMPARE(probability,
                  static_cast<double>(expected[static_cast<std::size_t>(i)].probability));
         QVERIFY(probability >= 0 && probability <= 1);
-        if (i > 0) QVERIFY(probability <= tags[i - 1]->property("probability").toDouble());
+        // Most probable first within each list.
+        if (i > 0 && tags[i]->parentWidget() == tags[i - 1]->parentWidget())
+          QVERIFY(probability <= tags[i - 1]->property("probability").toDouble());
         const bool owned = own.count(nameOf(tags[i]).toStdString()) > 0;
         QCOMPARE(tags[i]->property("marked").toBool(), owned);
         QCOMPARE(tags[i]->font().bold(), owned);
@@ -183,9 +218,13 @@ class InspectorTest : public QObject {
     }
     // Genre/mood tags are learned from the files, so the model must recover some of them.
     QVERIFY2(markedSeen >= 60, qPrintable(QString::number(markedSeen)));
-    // Ten tags a song, a few of them likely: both halves of the split are seen.
+    // Ten tags a song, a few of them likely: both halves of the split are seen. This library's
+    // second-album mood is carried only by songs of 6 min and more, so its shortest songs
+    // (about 1 min) get it as a guess, and some of them at a likely probability.
     QVERIFY2(songsWithTagsBelow > 0 && songsWithLikelyTags > 0,
              qPrintable(QStringLiteral("%1 %2").arg(songsWithTagsBelow).arg(songsWithLikelyTags)));
+    QVERIFY2(guessesSeen > 0 && likelyGuessesSeen > 0,
+             qPrintable(QStringLiteral("%1 %2").arg(guessesSeen).arg(likelyGuessesSeen)));
     // Every bar draws a probability: tags, likely artists and similar songs alike.
     panel.showSong(fileIdOf(0, 0));
     const auto bars = panel.findChildren<ui::ScoreBar*>();
@@ -764,11 +803,15 @@ class InspectorTest : public QObject {
     {
       auto catalog = core::Catalog::open(QFile::encodeName(m_library.catalogPath).toStdString());
       QVERIFY(catalog);
+      // Each artist's first two songs: the first (about a minute long) takes the second
+      // album's mood, whose songs all last 6 min and more, only as a guess.
       for (int artist = 0; artist < 6; ++artist) {
-        const std::int64_t id = fileIdOf(artist, 1);
-        for (const core::FileTag& tag : m_library.snapshot->tagsOf(id, core::TagSource::File)) {
-          QVERIFY(catalog->removeTag(id, tag.tag, core::TagSource::File).ok());
-          removed.emplace_back(id, tag.tag);
+        for (const int song : {0, 1}) {
+          const std::int64_t id = fileIdOf(artist, song);
+          for (const core::FileTag& tag : m_library.snapshot->tagsOf(id, core::TagSource::File)) {
+            QVERIFY(catalog->removeTag(id, tag.tag, core::TagSource::File).ok());
+            removed.emplace_back(id, tag.tag);
+          }
         }
       }
     }
@@ -798,6 +841,7 @@ class InspectorTest : public QObject {
       return best;
     };
     int untagged = 0;
+    int guessesLeftNeutral = 0;
     for (const double threshold : {0.0, -1.0, 1.0}) {
       panel.setPredictedTagThreshold(threshold);
       const double likely = panel.displayThreshold();
@@ -813,8 +857,12 @@ class InspectorTest : public QObject {
         }
         ++untagged;
         const core::FileTag* top = topPredicted(point.id);
-        const bool expected = top && top->score >= likely && !model.noveltyOfFile(point.id).novel();
+        const bool guess =
+            top && !model.tagGuessOfFile(point.id, model.model().tagIndex(top->tag)).empty();
+        const bool expected =
+            top && top->score >= likely && !model.noveltyOfFile(point.id).novel() && !guess;
         QCOMPARE(point.colorKey >= 0, expected);
+        guessesLeftNeutral += top && top->score >= likely && guess ? 1 : 0;
         if (expected) QCOMPARE(keyName(point), QString::fromStdString(top->tag));
         coloured += expected ? 1 : 0;
       }
@@ -825,7 +873,38 @@ class InspectorTest : public QObject {
       QVERIFY(!legend.isEmpty());
       QCOMPARE(legend.back().first == QStringLiteral("no tag, none likely"), coloured < untagged);
     }
-    QVERIFY(untagged >= 6);
+    QVERIFY(untagged >= 12);
+    QCOMPARE(guessesLeftNeutral, 0);  // no top tag of theirs is a guess in this library
+    // A model for which every tag is a guess for these songs (each tag's songs made to last a
+    // day) leaves every untagged song neutral, even at a display threshold of 0.
+    {
+      const QString modelFile = library::modelPathForCatalog(m_library.catalogPath);
+      const QString kept = modelFile + QStringLiteral(".kept");
+      QFile::remove(kept);
+      QVERIFY(QFile::copy(modelFile, kept));
+      core::JointModel everyTagAGuess;
+      QVERIFY(
+          core::JointModel::load(QFile::encodeName(modelFile).toStdString(), everyTagAGuess).ok());
+      everyTagAGuess.tagShortestSeconds.assign(static_cast<std::size_t>(everyTagAGuess.T.cols()),
+                                               86400.0f);
+      QVERIFY(everyTagAGuess.save(QFile::encodeName(modelFile).toStdString()).ok());
+      QVERIFY(reload());
+      ui::MapPanel guessed;
+      guessed.setSnapshot(m_library.snapshot);
+      guessed.setMapLayout(
+          std::make_shared<library::MapLayout>(library::pcaLayout(*m_library.snapshot->model)),
+          false);
+      guessed.setColorBy(ui::MapPanel::ByTag);
+      guessed.setPredictedTagThreshold(0.0);
+      int neutral = 0;
+      for (const ui::MapPoint& point : guessed.view()->scene().points()) {
+        QCOMPARE(point.colorKey >= 0, own(point.id));
+        neutral += point.colorKey < 0 ? 1 : 0;
+      }
+      QCOMPARE(neutral, untagged);
+      QVERIFY(QFile::remove(modelFile));
+      QVERIFY(QFile::rename(kept, modelFile));
+    }
     {
       auto catalog = core::Catalog::open(QFile::encodeName(m_library.catalogPath).toStdString());
       QVERIFY(catalog);

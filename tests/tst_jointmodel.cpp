@@ -111,7 +111,18 @@ void reseal(std::vector<char>& bytes) {
 
 // A format-6 file without stored song novelty (its last u32 before the checksum is a count of
 // 0) rewritten as the format-5 file of the same model.
+// A format-7 file without per-tag lengths as format 6: the payload without its last u32 (their
+// count, 0).
+void toFormat6(std::vector<char>& bytes) {
+  QCOMPARE(std::vector<char>(bytes.end() - 8, bytes.end() - 4), std::vector<char>(4, 0));
+  bytes.erase(bytes.end() - 8, bytes.end() - 4);
+  putU32(bytes, 8, 6);
+  putU32(bytes, 12, std::uint32_t(bytes.size() - 24));
+  reseal(bytes);
+}
+
 void toFormat5(std::vector<char>& bytes) {
+  toFormat6(bytes);
   QCOMPARE(std::vector<char>(bytes.end() - 8, bytes.end() - 4), std::vector<char>(4, 0));
   bytes.erase(bytes.end() - 8, bytes.end() - 4);
   putU32(bytes, 8, 5);
@@ -422,6 +433,43 @@ class JointModelTest : public QObject {
     const auto timed = NoveltyDetector::fit(songs, embeddings, options, {}, lengths);
     QCOMPARE(timed->shortestSeconds(), 40.0f);
     QCOMPARE(NoveltyDetector::fit(songs, embeddings, options)->shortestSeconds(), 0.0f);
+    QCOMPARE(shortestFamiliarSeconds(lengths, options), 40.0f);     // the rule the fit uses
+    QCOMPARE(shortestFamiliarSeconds({0, 60, 90}, options), 0.0f);  // k + 1 known or fewer
+
+    // Per tag, the same rule on the lengths of the songs that carried it, with the tag margin
+    // (here 0.5 as well): tag 0 on ten songs of 60–300 s (the shortest over 1.5), tag 1 on the
+    // same and a 6 s jingle (the shortest is then the jingle: the 1st percentile of 11), tag 2 on
+    // three songs (too few: no test), tag 3 on none; a tag index outside [0, tags) is ignored.
+    {
+      std::vector<std::vector<int>> songTags(12);
+      std::vector<float> durations(12, 0.0f);
+      for (int i = 0; i < 10; ++i) {
+        songTags[std::size_t(i)] = {0, 1};
+        durations[std::size_t(i)] = 60.0f + 30.0f * float(i);
+      }
+      songTags[0].push_back(2);
+      songTags[1].push_back(2);
+      songTags[2].push_back(2);
+      songTags[10] = {1, 7, -1};
+      durations[10] = 6.0f;
+      songTags[11] = {1};  // its length unknown: not counted
+      options.tagLengthMargin = 0.5;
+      const std::vector<float> shortest = fitTagShortestSeconds(songTags, 4, durations, options);
+      QCOMPARE(shortest, (std::vector<float>{40.0f, 4.0f, 0.0f, 0.0f}));
+      options.tagLengthMargin = 3;  // a quarter: the default
+      QCOMPARE(fitTagShortestSeconds(songTags, 4, durations, options)[0], 15.0f);
+      options.margin = 0;  // the library's margin does not enter the tags'
+      QCOMPARE(fitTagShortestSeconds(songTags, 4, durations, options)[0], 15.0f);
+      options.margin = 0.5;
+      QVERIFY(fitTagShortestSeconds(songTags, 4, std::vector<float>(3, 60.0f), options).empty());
+      QVERIFY(fitTagShortestSeconds(songTags, 0, durations, options).empty());
+      QCOMPARE(tagLengthReason("game", 40.0f, 5.0f),
+               std::string("a guess: it is 5.00 s long, shorter than the songs tagged game make "
+                           "familiar (at least 40.00 s)"));
+      QVERIFY(tagLengthReason("game", 40.0f, 40.0f).empty());
+      QVERIFY(tagLengthReason("game", 0.0f, 5.0f).empty());
+      QVERIFY(tagLengthReason("game", 40.0f, -1.0f).empty());
+    }
     {
       Eigen::SparseVector<float> x(1);
       x.insert(0) = 4.0f;
@@ -673,6 +721,55 @@ class JointModelTest : public QObject {
         QVERIFY2(loadError(path("badnovelty.ssm")).find("song novelty") != std::string::npos,
                  loadError(path("badnovelty.ssm")).c_str());
       }
+    }
+    // The per-tag duration test (format 7) round-trips and says which predictions are guesses;
+    // a format-6 file (the payload without its count) loads without it; a negative or not finite
+    // length, or a count other than the tag count, is refused.
+    {
+      JointModel stored = m;
+      stored.tagShortestSeconds = {0.0f, 91.5f, 0.0f, 2.75f, 0.0f};
+      QVERIFY(stored.save(path("taglengths.ssm")).ok());
+      JointModel read;
+      const auto loaded = JointModel::load(path("taglengths.ssm"), read);
+      QVERIFY2(loaded.ok(), loaded.message.c_str());
+      QCOMPARE(read.tagShortestSeconds, stored.tagShortestSeconds);
+      QCOMPARE(read.tagGuessReason(1, 3.6f),
+               std::string("a guess: it is 3.60 s long, shorter than the songs tagged jazz make "
+                           "familiar (at least 91.50 s)"));
+      QVERIFY(read.tagGuessReason(1, 91.5f).empty());  // as long as the shortest familiar
+      QVERIFY(read.tagGuessReason(1, 0.0f).empty());   // unknown length
+      QVERIFY(read.tagGuessReason(0, 3.6f).empty());   // no test for that tag
+      QVERIFY(read.tagGuessReason(3, 1.0f).find("ambient drone") != std::string::npos);
+      QVERIFY(read.tagGuessReason(5, 1.0f).empty());  // no such tag
+      QVERIFY(read.tagGuessReason(-1, 1.0f).empty());
+      for (const float bad : {-1.0f, std::numeric_limits<float>::infinity()}) {
+        JointModel damaged = stored;
+        damaged.tagShortestSeconds[2] = bad;
+        QVERIFY(damaged.save(path("badtaglength.ssm")).ok());
+        QVERIFY2(loadError(path("badtaglength.ssm")).find("tag length") != std::string::npos,
+                 loadError(path("badtaglength.ssm")).c_str());
+      }
+      JointModel mismatched = stored;
+      mismatched.tagShortestSeconds.pop_back();
+      QVERIFY(mismatched.save(path("fewtaglengths.ssm")).ok());
+      QVERIFY2(loadError(path("fewtaglengths.ssm")).find("inconsistent") != std::string::npos,
+               loadError(path("fewtaglengths.ssm")).c_str());
+      QVERIFY(m.save(path("format7.ssm")).ok());
+      std::vector<char> bytes = readAll(path("format7.ssm"));
+      toFormat6(bytes);
+      writeAll(path("format6.ssm"), bytes);
+      JointModel old;
+      old.tagShortestSeconds = {1.0f};
+      const auto six = JointModel::load(path("format6.ssm"), old);
+      QVERIFY2(six.ok(), six.message.c_str());
+      QVERIFY(old.tagShortestSeconds.empty());
+      QVERIFY(old.tagGuessReason(1, 0.5f).empty());
+      QVERIFY(old.novelty.has_value());
+      // The same bytes read as format 7 run out of data where the count should be.
+      putU32(bytes, 8, 7);
+      reseal(bytes);
+      writeAll(path("short7.ssm"), bytes);
+      QVERIFY(loadError(path("short7.ssm")) != "loaded");
     }
     m.tagNovelty.reset();
     m.novelty->setShortestSeconds(0);

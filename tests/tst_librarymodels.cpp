@@ -188,6 +188,7 @@ class LibraryModelsTest : public QObject {
     QVERIFY(m_library.snapshot->model->model().calibration.has_value());
     const double threshold = m_library.snapshot->model->model().calibration->autoTagThreshold;
     int shownTags = 0;
+    int guessesLeftOut = 0;
     int warned = 0;
     for (int row = 0; row < model.rowCount(); ++row) {
       const std::int64_t id = model.fileIdAt(model.index(row, LibraryTableModel::Genre));
@@ -230,19 +231,25 @@ class LibraryModelsTest : public QObject {
       const QString text = model.index(row, LibraryTableModel::PredictedTags).data().toString();
       const QStringList shown = text.isEmpty() ? QStringList() : text.split(QStringLiteral(", "));
       QVERIFY(shown.size() <= 3);
-      for (int i = 0; i < 3; ++i) {
-        const auto& tag = predicted[static_cast<std::size_t>(i)];
+      // A tag that is a guess for the song's length (ModelSession::tagGuessOfFile: this library's
+      // second-album mood is carried only by songs of 6 min and more) is left out.
+      const library::ModelSession& session = *m_library.snapshot->model;
+      QStringList expected;
+      for (const auto& tag : predicted) {
         QVERIFY(tag.score >= 0 && tag.score <= 1);  // a probability
-        if (i < shown.size()) {
-          QCOMPARE(shown[i], QString::fromStdString(tag.tag));
-          QVERIFY(tag.score >= threshold);
-        } else {
-          QVERIFY(tag.score < threshold);
+        if (tag.score < threshold || expected.size() == 3) continue;
+        if (!session.tagGuessOfFile(id, session.model().tagIndex(tag.tag)).empty()) {
+          QVERIFY(session.mayHaveTagGuesses(id));
+          ++guessesLeftOut;
+          continue;
         }
+        expected << QString::fromStdString(tag.tag);
       }
+      QCOMPARE(shown, expected);
       shownTags += static_cast<int>(shown.size());
     }
     QVERIFY2(shownTags > 0, "some songs show predicted tags");
+    QVERIFY2(guessesLeftOut > 0, "some likely predicted tags are guesses");
     QCOMPARE(warned, 1);  // the song stored with a warning shows it
     // A display threshold of its own: 0 shows the three best everywhere, 1 almost nothing.
     model.setPredictedTagThreshold(0.0);

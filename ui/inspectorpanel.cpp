@@ -219,7 +219,8 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     addUncalibratedNotice(layout);
     const core::Novelty novelty = model.noveltyOfFile(fileId);
     const bool unlike = addUnlikeNotice(layout, novelty);
-    addPredictedTags(layout, model.predictTags(*embedding, kTagsShown), owned, written, unlike);
+    addPredictedTags(layout, model.predictTags(*embedding, kTagsShown, model.lengthOfFile(fileId)),
+                     owned, written, unlike);
     addPredictions(layout, *embedding, fileId,
                    unlike && novelty.scope == core::NoveltyScope::Library);
   } else {
@@ -247,7 +248,9 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   addNotice(layout, tr("Not in the library: placed in the space by its sound alone."));
   addUncalibratedNotice(layout);
   const bool unlike = addUnlikeNotice(layout, novelty);
-  addPredictedTags(layout, snapshot()->model->predictTags(embedding, kTagsShown), {}, {}, unlike);
+  addPredictedTags(layout,
+                   snapshot()->model->predictTags(embedding, kTagsShown, novelty.durationSeconds),
+                   {}, {}, unlike);
   addPredictions(layout, embedding, 0, unlike && novelty.scope == core::NoveltyScope::Library);
   endContent();
 }
@@ -256,15 +259,22 @@ double InspectorPanel::displayThreshold() const {
   return predictedTagDisplayThreshold(snapshot().get(), m_predictedTagThreshold).value_or(0.0);
 }
 
-void InspectorPanel::addPredictedTags(QVBoxLayout* layout, const std::vector<library::Hit>& hits,
+void InspectorPanel::addPredictedTags(QVBoxLayout* layout, std::vector<library::Hit> hits,
                                       const std::set<std::string>& owned,
                                       const std::set<std::string>& written, bool unlike) {
   // With calibrated probabilities the list splits at the display threshold: the tags the table
-  // shows and auto-tag may propose, then the less likely ones, faded under a note that says so.
+  // shows and auto-tag may propose, then the less likely ones and the guesses (Hit::guess: a tag
+  // whose songs are all far longer than this one), faded under a note that says so.
   const double threshold = displayThreshold();
   const auto likely = [&](const library::Hit& hit) {
-    return hit.probability < 0 || hit.probability >= threshold;
+    return hit.guess.empty() && (hit.probability < 0 || hit.probability >= threshold);
   };
+  std::stable_partition(hits.begin(), hits.end(), likely);
+  const bool guesses = std::any_of(hits.begin(), hits.end(),
+                                   [](const library::Hit& hit) { return !hit.guess.empty(); });
+  const bool likelyGuesses = std::any_of(hits.begin(), hits.end(), [&](const library::Hit& hit) {
+    return !hit.guess.empty() && hit.probability >= threshold;
+  });
   // The legend only where a mark needs it: some predicted tag the file or the user has.
   const bool anyOwned = std::any_of(
       hits.begin(), hits.end(), [&](const library::Hit& hit) { return owned.count(hit.name) > 0; });
@@ -278,13 +288,17 @@ void InspectorPanel::addPredictedTags(QVBoxLayout* layout, const std::vector<lib
     if (!below && !likely(hit)) {
       below = true;
       if (unlike) showAsTentative(list);
-      auto* note = makeNoteLabel(
-          list->count() == 0
-              ? tr("No tag reaches %1, the threshold of the table's predicted tags and of "
-                   "auto-tag. Less likely:")
-                    .arg(thresholdText)
-              : tr("Less likely (below %1):").arg(thresholdText),
-          layout->parentWidget());
+      QString text;
+      if (list->count() == 0) {
+        text = likelyGuesses
+                   ? tr("Only guesses reach %1, the threshold of the table's predicted tags "
+                        "and of auto-tag. Guesses and less likely tags:")
+                   : tr("No tag reaches %1, the threshold of the table's predicted tags and "
+                        "of auto-tag. Less likely:");
+      } else {
+        text = guesses ? tr("Guesses, and less likely (below %1):") : tr("Less likely (below %1):");
+      }
+      auto* note = makeNoteLabel(text.arg(thresholdText), layout->parentWidget());
       note->setObjectName(QStringLiteral("belowThreshold"));
       layout->addWidget(note);
       list = new HitList(layout->parentWidget());
@@ -292,8 +306,11 @@ void InspectorPanel::addPredictedTags(QVBoxLayout* layout, const std::vector<lib
       layout->addWidget(list);
       fade(list);  // readable and clickable, never looking as likely as those above
     }
+    QStringList details;
+    if (!hit.guess.empty()) details << QString::fromStdString(hit.guess);
+    if (written.count(hit.name) > 0) details << writtenDetail;
     addTagEntry(list, QString::fromStdString(hit.name), probabilityOf(hit),
-                owned.count(hit.name) > 0, written.count(hit.name) > 0 ? writtenDetail : QString());
+                owned.count(hit.name) > 0, details.join(QStringLiteral("; ")));
   }
   if (unlike) list->setProperty("tentative", true);
   if (unlike && !below) fade(list);

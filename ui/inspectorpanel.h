@@ -71,10 +71,11 @@ class InspectorPanel : public BrowsePanel {
   // lists: the tags, and the artists too when it is unlike the library). Returns whether it was
   // added.
   bool addUnlikeNotice(QVBoxLayout* layout, const core::Novelty& novelty);
-  // The "Predicted tags" section: `hits` most probable first, split at displayThreshold();
-  // `owned` are marked ✓, `written` get the detail that auto-tag wrote them; `unlike` fades
-  // them all (property "tentative").
-  void addPredictedTags(QVBoxLayout* layout, const std::vector<library::Hit>& hits,
+  // The "Predicted tags" section: `hits` most probable first, split at displayThreshold(), a
+  // guess (Hit::guess, its reason as the entry's detail) among the lower list whatever its
+  // probability; `owned` are marked ✓, `written` get the detail that auto-tag wrote them;
+  // `unlike` fades them all (property "tentative").
+  void addPredictedTags(QVBoxLayout* layout, std::vector<library::Hit> hits,
                         const std::set<std::string>& owned, const std::set<std::string>& written,
                         bool unlike);
   bool showNoLibrary();  // true when there is nothing to inspect at all

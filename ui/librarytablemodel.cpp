@@ -23,9 +23,13 @@ QString joined(const std::vector<std::string>& parts) {
 QString topPredictedTags(const library::LibrarySnapshot& snapshot, std::int64_t fileId, int count,
                          double threshold) {
   // Read in place (no copy of the file's tags: this runs for every row when the model arrives).
+  // A tag that is a guess for the song's length (ModelSession::tagGuessOfFile) is not listed.
+  const library::ModelSession& session = *snapshot.model;
+  const bool mayGuess = session.mayHaveTagGuesses(fileId);
   std::vector<const core::FileTag*> predicted;
   for (const core::FileTag& tag : snapshot.tags.of(fileId)) {
-    if (tag.source == core::TagSource::Predicted && tag.score >= threshold)
+    if (tag.source == core::TagSource::Predicted && tag.score >= threshold &&
+        (!mayGuess || session.tagGuessOfFile(fileId, session.model().tagIndex(tag.tag)).empty()))
       predicted.push_back(&tag);
   }
   std::stable_sort(

@@ -33,8 +33,9 @@ bool isUnlikeLibrary(const core::Novelty& novelty) {
 // The key a song is coloured by. By tag: a tag of its own (from the file or the user) first;
 // else its most probable predicted tag, only when that reaches `likely` (the display threshold,
 // a calibrated probability; negative: predictions are never used) and the song's tags are not
-// guesses (unlike the library or the tagged songs); else none (the neutral colour), as the
-// table's Predicted tags column shows nothing then.
+// guesses (unlike the library or the tagged songs, or that tag a guess for its length:
+// ModelSession::tagGuessOfFile); else none (the neutral colour), as the table's Predicted tags
+// column shows nothing then.
 QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow& song, int colorBy,
                    double likely) {
   if (colorBy == MapPanel::ByArtist) return QString::fromStdString(song.artistName);
@@ -49,7 +50,10 @@ QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow
                                        return a.score > b.score;
                                      });
   if (best->source == core::TagSource::Predicted &&
-      (likely < 0 || best->score < likely || snapshot.model->noveltyOfFile(song.fileId).novel()))
+      (likely < 0 || best->score < likely || snapshot.model->noveltyOfFile(song.fileId).novel() ||
+       (snapshot.model->mayHaveTagGuesses(song.fileId) &&
+        !snapshot.model->tagGuessOfFile(song.fileId, snapshot.model->model().tagIndex(best->tag))
+             .empty())))
     return {};
   return QString::fromStdString(best->tag);
 }
@@ -220,9 +224,10 @@ void MapPanel::rebuild() {
     const std::int64_t fileId = layout.fileIds[static_cast<std::size_t>(i)];
     const library::ModelSession::TopTag top = m_snapshot->model->topTagOfFile(fileId);
     const core::Novelty novelty = m_snapshot->model->noveltyOfFile(fileId);
-    // A song unlike the library (or unlike the tagged songs) has guesses for tags: it names no
-    // region, or a few sound effects would name one with a tag of the songs.
-    const bool tagGuess = novelty.novel();
+    // A song unlike the library (or unlike the tagged songs), or whose top tag is a guess for
+    // its length, names no region, or a few sound effects would name one with a tag of the songs.
+    const bool tagGuess =
+        novelty.novel() || !m_snapshot->model->tagGuessOfFile(fileId, top.tag).empty();
     points.append({QPointF(p(i, 0), p(i, 1)), static_cast<int>(fileId), -1,
                    isUnlikeLibrary(novelty), tagGuess ? -1 : top.tag,
                    tagGuess ? 0.0f : top.probability});

@@ -332,6 +332,15 @@ int runAutotag(const QStringList& rawArgs) {
               QJsonObject{{QStringLiteral("tag"), QString::fromStdString(a.tag)},
                           {QStringLiteral("probability"), probabilityJson(a.probability)}});
         object.insert(QStringLiteral("added"), added);
+        if (!p.withheld.empty()) {
+          QJsonArray withheld;
+          for (const auto& w : p.withheld)
+            withheld.append(
+                QJsonObject{{QStringLiteral("tag"), QString::fromStdString(w.tag)},
+                            {QStringLiteral("probability"), probabilityJson(w.probability)},
+                            {QStringLiteral("reason"), QString::fromStdString(w.guess)}});
+          object.insert(QStringLiteral("withheld"), withheld);
+        }
         if (p.skipped()) {
           object.insert(QStringLiteral("skipped"), QString::fromStdString(p.skipCode));
           object.insert(QStringLiteral("reason"), QString::fromStdString(p.skipReason));
@@ -346,6 +355,9 @@ int runAutotag(const QStringList& rawArgs) {
         out << pathText(p.path) << ": " << audio::tagFieldName(p.field) << " "
             << joined(p.oldValues) << " → " << joined(p.newValues);
         if (!added.isEmpty()) out << "  (" << added.join(QStringLiteral(", ")) << ")";
+        for (const auto& w : p.withheld)
+          out << "; not " << QString::fromStdString(w.tag) << ", "
+              << QString::fromStdString(w.guess);
         out << "\n";
       }
     }

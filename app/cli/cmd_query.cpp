@@ -108,8 +108,9 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
         for (library::Hit& hit : hits)
           hit.probability = model.calibration->pairProbability(hit.score);
     } else {
-      hits = query == Query::Tags ? context.session.predictTags(queryPoint, k)
-                                  : context.session.predictArtists(queryPoint, k);
+      hits = query == Query::Tags
+                 ? context.session.predictTags(queryPoint, k, novelty.durationSeconds)
+                 : context.session.predictArtists(queryPoint, k);
     }
   }
 
@@ -151,6 +152,10 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
       entry.insert(QStringLiteral("name"), text);
       if (query == Query::SimilarArtists)
         why = core::whyAlike(model, queryPoint, model.A.col(hit.index));
+    }
+    if (!hit.guess.empty()) {
+      entry.insert(QStringLiteral("guess"), QString::fromStdString(hit.guess));
+      text += QStringLiteral("  (%1)").arg(QString::fromStdString(hit.guess));
     }
     if (!why.empty()) {
       const QJsonArray names = tagNames(model, why);

@@ -137,6 +137,10 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
   int considered = 0;
   for (const ProposedTag& hit : ranked) {
     if (considered >= params.maxTags || !(hit.probability >= minConfidence)) break;
+    if (!hit.guess.empty()) {
+      p.withheld.push_back(hit);
+      continue;
+    }
     ++considered;
     const std::string tag = core::normalizeTag(hit.tag);
     if (core::isJunkTag(tag, params.reading) ||
@@ -164,7 +168,10 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
       p.newValues.push_back(it == p.oldValues.end() ? spelled(tag) : *it);
     }
   }
-  if (chosen.empty()) {
+  if (chosen.empty() && !p.withheld.empty()) {
+    p.skipCode = "tag_guess";
+    p.skipReason = p.withheld.front().tag + " is " + p.withheld.front().guess;
+  } else if (chosen.empty()) {
     p.skipCode = "no_prediction";
     p.skipReason = "no tag is at least as probable as the minimum confidence";
   } else if (p.newValues == p.oldValues) {
@@ -226,9 +233,11 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
            novelty.reason());
       continue;
     }
+    // Every tag, ranked: guesses are withheld without taking a place among the maxTags.
     std::vector<ProposedTag> ranked;
-    for (const Hit& hit : session.predictTags(*embedding, params.maxTags)) {
-      ranked.push_back({hit.name, hit.probability});
+    for (const Hit& hit : session.predictTags(
+             *embedding, static_cast<int>(session.model().T.cols()), session.lengthOfFile(id))) {
+      ranked.push_back({hit.name, hit.probability, hit.guess});
     }
     out.push_back(proposalFromPredictions(id, row->path, ranked, resolved));
   }

@@ -120,6 +120,8 @@ struct ProposedTag {
   // As the model names it (normalised); in Proposal::added, as written (AutotagParams::spellings).
   std::string tag;
   float probability = 0;  // calibrated, in [0, 1]
+  // Why the prediction is a guess for this song (Hit::guess); a guess is never proposed.
+  std::string guess{};
 };
 
 struct Proposal {
@@ -130,16 +132,21 @@ struct Proposal {
   std::vector<std::string> oldValues;  // the field as read from the file
   std::vector<std::string> newValues;  // the field's complete contents after the change
   std::vector<ProposedTag> added;      // the predicted tags new to the field, as written
-  std::string skipCode;                // empty = to be written; else "no_model_song", ...
-  std::string skipReason;              // words a user understands
+  // Tags probable enough that are not proposed because they are guesses for this song
+  // (ProposedTag::guess says why), as the model names them.
+  std::vector<ProposedTag> withheld;
+  std::string skipCode;    // empty = to be written; else "no_model_song", ...
+  std::string skipReason;  // words a user understands
   bool skipped() const { return !skipCode.empty(); }
 };
 
 // Builds one file's proposal from ranked predictions (most probable first): keeps those with
 // probability ≥ minConfidence (nullopt: kAutotagMinConfidence's default), at most maxTags, drops
 // those already present in the field (normalizeTag on both sides), and reads the field from the
-// file. Skipped with a reason when the file cannot be read,
-// when nothing is new (Add) or when the field already holds exactly these values (Replace).
+// file. A guess (ProposedTag::guess) probable enough goes to Proposal::withheld instead and does
+// not count towards maxTags. Skipped with a reason when the file cannot be read, when every tag
+// probable enough is a guess ("tag_guess", the first guess's reason), when nothing is new (Add)
+// or when the field already holds exactly these values (Replace).
 Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
                                  const std::vector<ProposedTag>& ranked,
                                  const AutotagParams& params);
@@ -149,7 +156,8 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
 // model's calibration->autoTagThreshold. Files the model has not embedded are skipped with a
 // reason, every file when the model is uncalibrated ("uncalibrated_model"), songs unlike the
 // training songs (skipCode "unlike_library", the novelty's reason) and songs unlike the training
-// songs that carried tags ("unlike_tagged_songs").
+// songs that carried tags ("unlike_tagged_songs"); a tag that is a guess for its song
+// (ModelSession::tagGuessOfFile: shorter than that tag's songs) is withheld.
 std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSession& session,
                                   const std::vector<std::int64_t>& fileIds,
                                   const AutotagParams& params);

@@ -73,6 +73,9 @@ base::Status ModelSession::load(const core::Catalog& catalog,
     }
   }
   if (!m_fromCache) computeSongs(catalog, codebookId);
+  m_longestTagShortest = 0;
+  for (const float seconds : m_model.tagShortestSeconds)
+    m_longestTagShortest = std::max(m_longestTagShortest, seconds);
   m_rowOfFile.reserve(m_fileIds.size());
   for (std::size_t i = 0; i < m_fileIds.size(); ++i)
     m_rowOfFile.emplace(m_fileIds[i], static_cast<int>(i));
@@ -291,7 +294,8 @@ std::vector<Hit> ModelSession::songHits(const std::vector<core::Scored>& scored)
   return hits;
 }
 
-std::vector<Hit> ModelSession::predictTags(const Eigen::VectorXf& song, int k) const {
+std::vector<Hit> ModelSession::predictTags(const Eigen::VectorXf& song, int k,
+                                           float lengthSeconds) const {
   if (!m_model.calibration || song.size() != m_model.T.rows())
     return namedHits(m_model.predictTags(song, k), m_model.tagNames);
   const Eigen::VectorXf scores = m_model.T.transpose() * song;
@@ -299,8 +303,23 @@ std::vector<Hit> ModelSession::predictTags(const Eigen::VectorXf& song, int k) c
   for (Hit& hit : hits) {
     hit.probability = hit.score;
     hit.score = scores[hit.index];
+    hit.guess = m_model.tagGuessReason(hit.index, lengthSeconds);
   }
   return hits;
+}
+
+float ModelSession::lengthOfFile(std::int64_t fileId) const {
+  return noveltyOfFile(fileId).durationSeconds;
+}
+
+std::string ModelSession::tagGuessOfFile(std::int64_t fileId, int tag) const {
+  return m_model.tagGuessReason(tag, lengthOfFile(fileId));
+}
+
+bool ModelSession::mayHaveTagGuesses(std::int64_t fileId) const {
+  if (!(m_longestTagShortest > 0)) return false;
+  const float length = lengthOfFile(fileId);
+  return length > 0 && length < m_longestTagShortest;
 }
 
 std::vector<Hit> ModelSession::predictArtists(const Eigen::VectorXf& song, int k) const {

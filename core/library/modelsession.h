@@ -41,6 +41,10 @@ struct Hit {
   // Songs of a list that collapses duplicates: the other files of this song's group (its exact
   // copies and near-duplicates, core::SongDuplicates), ascending by file id; empty otherwise.
   std::vector<std::int64_t> alternatives{};
+  // Tags only: why this prediction is a guess for the song it was made for, though the song
+  // passed the novelty checks (JointModel::tagGuessReason: shorter than the songs of the tag make
+  // familiar); empty when it is not, or when the song's length was not given.
+  std::string guess{};
 };
 
 // A trained model together with the library it was trained on: every analysed song of the
@@ -116,7 +120,18 @@ class ModelSession {
 
   // Calibrated models rank tags by probability (so a tag's frequency counts) and artists by
   // softmax probability (the raw order); uncalibrated ones by raw score.
-  std::vector<Hit> predictTags(const Eigen::VectorXf& song, int k) const;
+  // lengthSeconds (> 0: the song's length) fills each Hit::guess; the order is the same either
+  // way (a guess is a fact about the evidence, not about the probability).
+  std::vector<Hit> predictTags(const Eigen::VectorXf& song, int k, float lengthSeconds = 0) const;
+  // The length load() judged a library song's novelty with (seconds; 0 when unknown, for a file
+  // that is not embedded, and for a model without a novelty fit), and the guess reason of tag
+  // `tag` (column of T) for it, as Hit::guess.
+  float lengthOfFile(std::int64_t fileId) const;
+  std::string tagGuessOfFile(std::int64_t fileId, int tag) const;
+  // Whether any tag can be a guess for the song (its length is known and below the longest of
+  // JointModel::tagShortestSeconds): false for nearly every song, so a caller that names tags by
+  // their names asks this before looking each one up.
+  bool mayHaveTagGuesses(std::int64_t fileId) const;
   std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k) const;
   // Song lists: with `distinct` (the duplicate groups of this session's songs,
   // DiscoveryContext::duplicates) they show one entry per song — each group's best-ranked member,
@@ -159,7 +174,8 @@ class ModelSession {
   Eigen::MatrixXf m_songs;
   std::vector<core::Novelty> m_novelty;  // per row of m_songs; empty without a novelty fit
   int m_noveltyMeasured = 0;
-  std::vector<TopTag> m_topTags;  // per row of m_songs; empty when uncalibrated
+  std::vector<TopTag> m_topTags;   // per row of m_songs; empty when uncalibrated
+  float m_longestTagShortest = 0;  // the largest of m_model.tagShortestSeconds (0: none)
   // The search index over m_songs, built by songSearch() (behind a pointer: the session stays
   // movable, as load() needs).
   struct SongSearch {

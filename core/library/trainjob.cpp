@@ -189,6 +189,9 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
     model.tagNovelty =
         core::NoveltyDetector::fit(dataset.data.songs, embeddings, novelty, tagged, lengths);
   }
+  // And per tag, the lengths of the songs that carried it (JointModel::tagShortestSeconds).
+  model.tagShortestSeconds = core::fitTagShortestSeconds(
+      dataset.data.songTags, static_cast<int>(model.T.cols()), lengths, novelty);
 
   if (!measureSongNovelty(model, dataset, embeddings, result.report.bestValidationScore, options)) {
     result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");

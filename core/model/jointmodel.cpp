@@ -120,6 +120,14 @@ std::vector<Scored> JointModel::similarSongs(const Eigen::MatrixXf& songEmbeddin
   return topK(scores, k, exclude);
 }
 
+std::string JointModel::tagGuessReason(int tag, float durationSeconds) const {
+  if (tag < 0 || static_cast<std::size_t>(tag) >= tagShortestSeconds.size() ||
+      static_cast<std::size_t>(tag) >= tagNames.size())
+    return {};
+  return tagLengthReason(tagNames[static_cast<std::size_t>(tag)],
+                         tagShortestSeconds[static_cast<std::size_t>(tag)], durationSeconds);
+}
+
 int JointModel::artistIndex(const std::string& name) const {
   return linearIndex(artistNames, name);
 }

@@ -69,6 +69,10 @@ class JointModel {
     NoveltyDistances tagged;
   };
   std::vector<SongNovelty> songNovelty;
+  // The duration test per tag (core::fitTagShortestSeconds): per column of T, the shortest length
+  // in seconds at which a prediction of that tag rests on songs of its kind (0: no test, too few
+  // songs of the tag have a known length). Empty without a fit and for a file older than format 7.
+  std::vector<float> tagShortestSeconds;
 
   int dimension() const { return static_cast<int>(V.rows()); }
 
@@ -91,6 +95,11 @@ class JointModel {
   // so the order carries each tag's frequency; uncalibrated: predictTags() (raw scores).
   std::vector<Scored> predictTagProbabilities(const Eigen::VectorXf& songEmbedding, int k) const;
 
+  // Why a prediction of tag `tag` (column of T) for a song lasting durationSeconds is a guess
+  // (core::tagLengthReason with tagShortestSeconds), or empty when it is not, when the length is
+  // unknown (≤ 0), or when the model has no such fit or no such tag.
+  std::string tagGuessReason(int tag, float durationSeconds) const;
+
   int artistIndex(const std::string& name) const;  // -1 when unknown
   int tagIndex(const std::string& name) const;
 
@@ -98,12 +107,13 @@ class JointModel {
   // a temporary file in the same directory, flushed, then renamed over `file`.
   // Format 2 adds the calibration, format 3 the novelty fit, format 4 the calibration's held-out
   // precision curve, format 5 the tagged songs' novelty fit, format 6 the training songs'
-  // novelty distances; format 1 files still load uncalibrated, format 1 and 2 files without
-  // novelty, format 2 and 3 files with an empty curve (Calibration::precisionCurve), files before
-  // format 5 without tagNovelty, files before format 6 without songNovelty.
-  // save(): Io or DiskFull (nothing replaced). load(): NotFound, Io, Unsupported (another format
-  // version), Corrupt (wrong magic, impossible sizes, truncated, bad checksum; the message says
-  // which); `out` is untouched on failure.
+  // novelty distances, format 7 the per-tag duration test; format 1 files still load uncalibrated,
+  // format 1 and 2 files without novelty, format 2 and 3 files with an empty curve
+  // (Calibration::precisionCurve), files before format 5 without tagNovelty, files before format 6
+  // without songNovelty, files before format 7 without tagShortestSeconds. save(): Io or DiskFull
+  // (nothing replaced). load(): NotFound, Io, Unsupported (another format version), Corrupt (wrong
+  // magic, impossible sizes, truncated, bad checksum; the message says which); `out` is untouched
+  // on failure.
   [[nodiscard]] base::Status save(const std::filesystem::path& file) const;
   [[nodiscard]] static base::Status load(const std::filesystem::path& file, JointModel& out);
 };

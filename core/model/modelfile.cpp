@@ -22,9 +22,11 @@
 // Version 6 appends the training songs' novelty distances (JointModel::songNovelty): u32 count,
 // per song i64 file id, u64 input hash, f32 feature and f32 joint distance under the library's
 // fit, then under the tagged songs' fit (all finite and ≥ 0).
+// Version 7 appends the per-tag duration test (JointModel::tagShortestSeconds): u32 count (0 or
+// the tag count), then count × f32 seconds (finite, ≥ 0).
 // Version 1 files load with no calibration, versions 1 and 2 with no novelty fit, versions 2 and 3
 // with an empty precision curve, versions before 5 with no tagged songs' novelty fit, versions
-// before 6 with no stored novelty distances.
+// before 6 with no stored novelty distances, versions before 7 with no per-tag duration test.
 #include <unistd.h>
 
 #include <array>
@@ -44,7 +46,7 @@ namespace songspace::core {
 namespace {
 
 constexpr std::array<char, 8> kMagic{'S', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
-constexpr std::uint32_t kFormatVersion = 6;
+constexpr std::uint32_t kFormatVersion = 7;
 constexpr std::uint32_t kOldestReadableVersion = 1;  // no calibration
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::size_t kTrailerSize = 4;
@@ -293,6 +295,8 @@ base::Status JointModel::save(const std::filesystem::path& file) const {
       payload.f32(d.joint);
     }
   }
+  payload.u32(static_cast<std::uint32_t>(tagShortestSeconds.size()));
+  for (const float seconds : tagShortestSeconds) payload.f32(seconds);
 
   const std::vector<std::uint8_t>& body = payload.bytes();
   base::ByteWriter head;
@@ -439,6 +443,17 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
       }
     }
   }
+  if (version >= 7) {
+    const std::uint32_t count = r.u32();
+    if (r.needItems(count, 4, "tag lengths")) {
+      model.tagShortestSeconds.resize(count);
+      for (float& seconds : model.tagShortestSeconds) {
+        seconds = r.f32();
+        if (r.ok() && !(std::isfinite(seconds) && seconds >= 0)) r.fail("tag length out of range");
+        if (!r.ok()) break;
+      }
+    }
+  }
   if (r.ok() && r.remaining() != 0) r.fail("unexpected bytes at the end of the payload");
   // Sizes that passed the checksum can still disagree with each other (a writer bug): refuse them.
   // Names and the feature space may be absent (a model trained on bare indices), never mismatched.
@@ -454,7 +469,9 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
         model.features.summaryMean.size() == model.features.summaryInvStd.size() &&
         (model.features.dimension() == 0 || model.V.cols() == model.features.dimension()) &&
         (!model.calibration ||
-         static_cast<Eigen::Index>(model.calibration->tags.size()) == model.T.cols());
+         static_cast<Eigen::Index>(model.calibration->tags.size()) == model.T.cols()) &&
+        (model.tagShortestSeconds.empty() ||
+         static_cast<Eigen::Index>(model.tagShortestSeconds.size()) == model.T.cols());
     if (!shapes) r.fail("inconsistent sizes between sections");
   }
   if (!r.ok()) {

@@ -80,6 +80,41 @@ std::string Novelty::reason() const {
   return text;
 }
 
+float shortestFamiliarSeconds(std::vector<float> lengths, const NoveltyOptions& options) {
+  std::erase_if(lengths, [](float seconds) { return !(seconds > 0) || !std::isfinite(seconds); });
+  if (static_cast<int>(lengths.size()) <= options.neighbours + 1) return 0;
+  const int rank = static_cast<int>(std::floor((100.0 - options.percentile) / 100.0 *
+                                               static_cast<double>(lengths.size()))) +
+                   1;
+  return kthSmallest(std::move(lengths), rank) / static_cast<float>(1.0 + options.margin);
+}
+
+std::vector<float> fitTagShortestSeconds(const std::vector<std::vector<int>>& songTags, int tags,
+                                         const std::vector<float>& durations,
+                                         const NoveltyOptions& options) {
+  if (tags <= 0 || durations.size() != songTags.size()) return {};
+  std::vector<std::vector<float>> lengthsOfTag(static_cast<std::size_t>(tags));
+  for (std::size_t song = 0; song < songTags.size(); ++song) {
+    for (const int tag : songTags[song]) {
+      if (tag >= 0 && tag < tags)
+        lengthsOfTag[static_cast<std::size_t>(tag)].push_back(durations[song]);
+    }
+  }
+  NoveltyOptions perTag = options;
+  perTag.margin = options.tagLengthMargin;
+  std::vector<float> shortest(static_cast<std::size_t>(tags), 0.0f);
+  for (std::size_t tag = 0; tag < shortest.size(); ++tag)
+    shortest[tag] = shortestFamiliarSeconds(std::move(lengthsOfTag[tag]), perTag);
+  return shortest;
+}
+
+std::string tagLengthReason(std::string_view tag, float shortestSeconds, float durationSeconds) {
+  if (!(shortestSeconds > 0) || !(durationSeconds > 0) || durationSeconds >= shortestSeconds)
+    return {};
+  return "a guess: it is " + figure(durationSeconds) + " s long, shorter than the songs tagged " +
+         std::string(tag) + " make familiar (at least " + figure(shortestSeconds) + " s)";
+}
+
 Novelty governingNovelty(const Novelty& library, const Novelty& taggedSongs) {
   if (library.novel() || !taggedSongs.novel()) return library;
   Novelty governing = taggedSongs;
@@ -243,18 +278,10 @@ std::optional<NoveltyDetector> NoveltyDetector::fit(const SparseRows& songs,
   // number a song, so all of them are cheap to use.
   float shortest = 0;
   if (durations.size() == static_cast<std::size_t>(songs.rows())) {
-    std::vector<float> known;
-    for (const int song : chosen) {
-      if (durations[static_cast<std::size_t>(song)] > 0)
-        known.push_back(durations[static_cast<std::size_t>(song)]);
-    }
-    if (static_cast<int>(known.size()) > k + 1) {
-      shortest =
-          kthSmallest(known, static_cast<int>(std::floor((100.0 - options.percentile) / 100.0 *
-                                                         static_cast<double>(known.size()))) +
-                                 1) /
-          scale;
-    }
+    std::vector<float> population;
+    population.reserve(chosen.size());
+    for (const int song : chosen) population.push_back(durations[static_cast<std::size_t>(song)]);
+    shortest = shortestFamiliarSeconds(std::move(population), options);
   }
 
   // The reference: the whole population, or a seeded uniform subsample (partial Fisher–Yates),

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/base/parameter.h"
@@ -74,6 +75,16 @@ struct NoveltyOptions {
       "novelty_margin", 1.0, 0.0, 10.0,
       "threshold = (1 + margin) × the percentile of the library's own distances"};
   double margin = kMargin.defaultValue;
+  // The duration test per tag (fitTagShortestSeconds) calls a song too short for a tag under
+  // 1 / (1 + tagLengthMargin) of what its songs last, a quarter by default: a tag's songs are
+  // fewer than the library's and their lengths may be narrow by kind (a tag of long ambient or
+  // progressive pieces), so a shorter song of the tag's own kind must stay familiar, while the
+  // clips it is for lie far below (the demo's effects of 3–20 s against death metal songs of at
+  // least 183 s; docs/experiments.md §8.2).
+  static constexpr base::ParameterSpec<double> kTagLengthMargin{
+      "novelty_tag_length_margin", 3.0, 0.0, 100.0,
+      "per tag: too short = under the shortest familiar length of its songs / (1 + margin)"};
+  double tagLengthMargin = kTagLengthMargin.defaultValue;
   static constexpr base::ParameterSpec<int> kMaxReferenceSongs{
       "novelty_reference_songs",
       1000,
@@ -128,6 +139,26 @@ std::uint64_t noveltyInputHash(const SparseRows& songs, Eigen::Index row);
 // (every prediction a guess), else unlike the tagged songs (its tags a guess), else familiar
 // (the library check, with its figures).
 Novelty governingNovelty(const Novelty& library, const Novelty& taggedSongs);
+
+// The duration test's threshold for one population (NoveltyDetector::shortestSeconds): the
+// (100 − p)-th percentile of its known lengths (finite, > 0; seconds) divided by 1 + margin; 0 (no
+// test) when k + 1 or fewer lengths are known.
+float shortestFamiliarSeconds(std::vector<float> lengths, const NoveltyOptions& options);
+
+// The duration test per tag (docs/design.md §3.2, "Too short for the tag"): for each of `tags`
+// tags, shortestFamiliarSeconds of the lengths of the training songs that carried it, with
+// options.tagLengthMargin in place of the margin (`songTags`: tag indices per training song;
+// `durations`: seconds per training song, ≤ 0 when unknown). A tag whose songs all last minutes
+// says nothing of a five-second clip, even when the library's other tags hold jingles that short
+// and the song passes the tagged songs' test. Empty when the sizes disagree or there are no tags.
+std::vector<float> fitTagShortestSeconds(const std::vector<std::vector<int>>& songTags, int tags,
+                                         const std::vector<float>& durations,
+                                         const NoveltyOptions& options);
+
+// Empty when a prediction of `tag` for a song of durationSeconds rests on songs of its kind:
+// when the song lasts at least shortestSeconds, or either is unknown (≤ 0). Otherwise one
+// sentence starting "a guess: " with both lengths, for the inspector, the CLI and auto-tag.
+std::string tagLengthReason(std::string_view tag, float shortestSeconds, float durationSeconds);
 
 class NoveltyDetector {
  public:
