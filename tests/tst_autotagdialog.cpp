@@ -250,6 +250,24 @@ class TestAutotagDialog : public QObject {
     QVERIFY(model.checkedProposals().empty());
     QVERIFY(model.setData(replaced, Qt::Unchecked, Qt::CheckStateRole));
     QCOMPARE(replaced.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+
+    // A guess the engine withheld has no row of its own; the After column's tooltip names it and
+    // says why. A file without one has no such tooltip.
+    params.mode = library::AutotagMode::Add;
+    std::vector<library::ProposedTag> guessed = ranked;
+    guessed[0].guess =
+        "a guess: it is 3.60 s long, shorter than the songs tagged jazz make "
+        "familiar (at least 45.88 s)";
+    model.setProposals({library::proposalFromPredictions(3, flac, guessed, params),
+                        library::proposalFromPredictions(3, flac, ranked, params)});
+    const QModelIndex withGuess = model.fileIndex(0);
+    QCOMPARE(model.rowCount(withGuess), 1);  // blues ("pop" is present, jazz withheld)
+    QCOMPARE(model.index(0, 0, withGuess).data().toString(), QStringLiteral("blues"));
+    QCOMPARE(withGuess.siblingAtColumn(AutotagModel::NewColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("Not proposed: jazz (90 %), a guess: it is 3.60 s long, shorter than "
+                            "the songs tagged jazz make familiar (at least 45.88 s)"));
+    QVERIFY(
+        model.fileIndex(1).siblingAtColumn(AutotagModel::NewColumn).data(Qt::ToolTipRole).isNull());
   }
 
   // Uncheck a file and one tag of another, press Apply: exactly the displayed values are written,

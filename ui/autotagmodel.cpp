@@ -206,6 +206,16 @@ QVariant AutotagModel::fileData(const FileItem& item, int column, int role) cons
   if (role == Qt::ToolTipRole) {
     if (column == NameColumn) return pathText(p.path);
     if (column == NewColumn && p.skipped()) return QString::fromStdString(p.skipReason);
+    if (column == NewColumn && !p.withheld.empty()) {
+      // What the engine did not propose although it was probable enough, and why.
+      QStringList lines;
+      for (const library::ProposedTag& tag : p.withheld) {
+        lines << tr("Not proposed: %1 (%2), %3")
+                     .arg(QString::fromStdString(tag.tag), percentText(tag.probability),
+                          QString::fromStdString(tag.guess));
+      }
+      return lines.join(QLatin1Char('\n'));
+    }
     if (column == ResultColumn && item.outcome) return QString::fromStdString(item.outcome->reason);
   }
   if (role == Qt::ForegroundRole) {

@@ -18,6 +18,8 @@ namespace songspace::ui {
 // checked tags — so the "After" column always shows what apply would write. A file with nothing
 // checked (or whose new values equal its old ones) is not written; Replace never empties a field
 // because every tag was unchecked. After apply, the Result column holds each file's outcome.
+// Tags the engine withheld as guesses (Proposal::withheld) get no row; the After column's tooltip
+// names each with its probability and reason.
 class AutotagModel : public QAbstractItemModel {
   Q_OBJECT
  public:
