@@ -10,6 +10,13 @@
 
 namespace songspace::audio {
 
+bool summaryIsSilent(std::span<const float> summary, const MfccParams& mfcc) {
+  const auto first = static_cast<std::size_t>(2 * mfcc.featureDimension());
+  if (summary.size() < first + kDescriptorCount) return false;
+  const auto descriptors = summary.subspan(first, kDescriptorCount);
+  return std::all_of(descriptors.begin(), descriptors.end(), [](float v) { return v == 0.0f; });
+}
+
 namespace {
 
 std::uint64_t fnv1a64(const std::string& bytes) {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,12 @@ struct SongAnalysis {
   std::uint64_t frameCount = 0;
   DecodeReport decode;
 };
+
+// Whether a song's summary (SongAnalysis::summary, laid out for `mfcc`) says that no frame was
+// louder than DescriptorAccumulator::kSilenceDb: its song descriptors are then all zero
+// (DescriptorAccumulator::finish), which no sounding frame leaves (its centroid and roll-offs are
+// positive). False for a summary too short to hold them.
+bool summaryIsSilent(std::span<const float> summary, const MfccParams& mfcc = {});
 
 // Decode → MFCC (+Δ, ΔΔ) → codeword histogram + summary statistics (MFCC moments and song
 // descriptors from the same spectra) + a uniform frame sample, in

@@ -226,6 +226,11 @@ class EndToEndTest : public QObject {
     click[2 * kRate + 1] = -0.9f;
     files.emplace_back("silence with a click", dir / "click.wav");
     if (!testaudio::writeWav(files.back().second, click, kRate)) return {};
+    // 8 s of hiss at about -85 dB: no frame above the analysis' -70 dB gate.
+    std::vector<float> hiss(8 * kRate);
+    for (float& x : hiss) x = 1e-4f * uni(rng);
+    files.emplace_back("silent", dir / "silent.wav");
+    if (!testaudio::writeWav(files.back().second, hiss, kRate)) return {};
     const QString espeak = QStandardPaths::findExecutable(QStringLiteral("espeak-ng"));
     if (espeak.isEmpty()) {
       qWarning("espeak-ng not installed (scripts/install-deps.sh): speech not checked");
@@ -428,6 +433,10 @@ class EndToEndTest : public QObject {
             double(novelty.jointDistance), double(novelty.jointThreshold));
       QVERIFY2(novelty.novel(), name.c_str());
       QVERIFY(novelty.reason().rfind("unlike your library: ", 0) == 0);
+      // Only the file with no sounding frame is called silent, and that reason comes first.
+      QCOMPARE(novelty.silent, name == "silent");
+      QCOMPARE(novelty.reason().rfind("unlike your library: it is silent (", 0) == 0,
+               name == "silent");
     }
 
     // The CLI says so beside the predictions of such a file (text and JSON).
@@ -463,6 +472,8 @@ class EndToEndTest : public QObject {
       if (isAdded) {
         ++unlikeSkipped;
         QCOMPARE(p.skipReason, session.noveltyOfFile(p.fileId).reason());
+        QCOMPARE(session.noveltyOfFile(p.fileId).silent,
+                 p.path.find("/silent.wav") != std::string::npos);
       }
     }
     QCOMPARE(unlikeSkipped, int(unlike.size()));

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/songanalyzer.h"
 #include "core/catalog/catalog.h"
 #include "core/library/datasetloader.h"
 #include "core/library/librarysnapshot.h"
@@ -41,6 +42,7 @@ std::map<std::int64_t, core::Novelty> measuredNovelty(const QString& catalogPath
     const Eigen::SparseVector<float> x = model.features.transform(stored[i].features);
     const Eigen::VectorXf point = model.embedSong(x);
     core::Novelty novelty = model.novelty->check(x, point, lengths[i]);
+    novelty.silent = audio::summaryIsSilent(stored[i].features.summary);
     if (model.tagNovelty)
       novelty = core::governingNovelty(novelty, model.tagNovelty->check(x, point, lengths[i]));
     out.emplace(stored[i].fileId, novelty);
@@ -60,6 +62,7 @@ void compareWithMeasured(const library::ModelSession& session, const QString& ca
     QCOMPARE(got.featureDistance, expected.featureDistance);
     QCOMPARE(got.jointDistance, expected.jointDistance);
     QCOMPARE(got.tooShort, expected.tooShort);
+    QCOMPARE(got.silent, expected.silent);
   }
 }
 

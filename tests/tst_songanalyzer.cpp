@@ -1,6 +1,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <random>
 
 #include "audio/songanalyzer.h"
 #include "testaudio.h"
@@ -67,6 +68,35 @@ class SongAnalyzerTest : public QObject {
                qPrintable(
                    QStringLiteral("sd %1: %2 vs %3").arg(j).arg(analysis.summary[d + j]).arg(sd)));
     }
+  }
+
+  // A file whose every frame is below the -70 dB gate is silent; a tone is not, nor is the same
+  // quiet hiss with one frame's worth of a tone at -40 dB in it, nor a summary too short.
+  void silenceIsTheGatesVerdict() {
+    const audio::SongAnalyzer analyzer(audio::AnalyzerParams{}, nullptr);
+    const auto analysed = [&](const std::vector<float>& samples, const char* name) {
+      const fs::path file = fs::path(m_temp.path().toStdString()) / name;
+      audio::SongAnalysis analysis;
+      if (!testaudio::writeWav(file, samples, 22050) || !analyzer.analyze(file, analysis).ok())
+        return std::vector<float>{};
+      return analysis.summary;
+    };
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<float> uni(-1e-4f, 1e-4f);  // about -85 dB
+    std::vector<float> hiss(3 * 22050);
+    for (float& x : hiss) x = uni(rng);
+    const std::vector<float> quiet = analysed(hiss, "hiss.wav");
+    QVERIFY(!quiet.empty());
+    QVERIFY(audio::summaryIsSilent(quiet));
+    for (int i = 0; i < 2048; ++i)
+      hiss[std::size_t(22050 + i)] += 0.01f * std::sin(0.2f * static_cast<float>(i));
+    const std::vector<float> blip = analysed(hiss, "blip.wav");
+    QVERIFY(!blip.empty());
+    QVERIFY(!audio::summaryIsSilent(blip));
+    audio::SongAnalysis tone;
+    QVERIFY(analyzer.analyze(m_song, tone).ok());
+    QVERIFY(!audio::summaryIsSilent(tone.summary));
+    QVERIFY(!audio::summaryIsSilent(std::vector<float>(10, 0.0f)));
   }
 
   void reservoirDeterministicAndOrdered() {

@@ -42,6 +42,7 @@ QJsonObject noveltyJson(const core::Novelty& novelty) {
                                         ? QStringLiteral("tagged_songs")
                                         : QStringLiteral("library")},
           {QStringLiteral("too_short"), novelty.tooShort},
+          {QStringLiteral("silent"), novelty.silent},
           {QStringLiteral("seconds"), novelty.durationSeconds},
           {QStringLiteral("shortest_seconds"), novelty.shortestSeconds}};
 }

@@ -135,11 +135,15 @@ void ModelSession::computeSongs(const core::Catalog& catalog, int codebookId) {
       rows.innerNonZeroPtr()[i] = count;
     }
   });
+  // Songs with no sounding frame (core::Novelty::silent), read before the raw features go.
+  std::vector<char> silent(stored.size(), 0);
+  for (std::size_t i = 0; i < stored.size(); ++i)
+    silent[i] = audio::summaryIsSilent(stored[i].features.summary) ? 1 : 0;
   stored = {};  // done with the raw features, the largest part
   rows.makeCompressed();
   m_fileIds = std::move(fileIds);
   m_songs = m_model.embedSongs(rows, threads);
-  if (m_model.novelty) judgeNovelty(rows, songLengths(catalog, m_fileIds));
+  if (m_model.novelty) judgeNovelty(rows, songLengths(catalog, m_fileIds), silent);
   if (m_model.calibration && m_model.T.cols() > 0 && m_model.T.rows() == m_songs.rows()) {
     m_topTags.resize(m_fileIds.size());
     constexpr int kBlock = 4096;  // songs per product: bounds the tags × songs scores
@@ -161,7 +165,8 @@ void ModelSession::computeSongs(const core::Catalog& catalog, int codebookId) {
   }
 }
 
-void ModelSession::judgeNovelty(const core::SparseRows& rows, const std::vector<float>& lengths) {
+void ModelSession::judgeNovelty(const core::SparseRows& rows, const std::vector<float>& lengths,
+                                const std::vector<char>& silent) {
   // The distances training stored, for the songs whose input is still what it measured; the
   // others are measured now.
   std::unordered_map<std::int64_t, const core::JointModel::SongNovelty*> stored;
@@ -213,7 +218,10 @@ void ModelSession::judgeNovelty(const core::SparseRows& rows, const std::vector<
   }
   m_novelty.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    if (judged[i]) m_novelty[i] = m_model.novelty->judge(library[i], lengths[i]);
+    if (judged[i]) {
+      m_novelty[i] = m_model.novelty->judge(library[i], lengths[i]);
+      m_novelty[i].silent = silent[i] != 0;
+    }
     if (m_model.tagNovelty) {
       m_novelty[i] = core::governingNovelty(
           m_novelty[i],
@@ -269,6 +277,7 @@ base::Status ModelSession::embedExternalFile(const std::filesystem::path& file,
   out = m_model.embedSong(x);
   const auto length = static_cast<float>(analysis.decode.decodedSeconds);
   novelty = m_model.novelty ? m_model.novelty->check(x, out, length) : core::Novelty{};
+  novelty.silent = m_model.novelty.has_value() && audio::summaryIsSilent(raw.summary);
   if (m_model.novelty && m_model.tagNovelty) {
     novelty = core::governingNovelty(novelty, m_model.tagNovelty->check(x, out, length));
   }

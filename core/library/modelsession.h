@@ -161,8 +161,10 @@ class ModelSession {
   std::vector<Hit> rankedSongs(const std::function<std::vector<core::Scored>(int)>& rank, int k,
                                int excludeRow, const core::SongDuplicates* distinct) const;
   void addPairProbabilities(std::vector<Hit>& hits) const;
-  // Fills m_novelty for the rows of m_songs (rows: their model inputs; lengths in seconds).
-  void judgeNovelty(const core::SparseRows& rows, const std::vector<float>& lengths);
+  // Fills m_novelty for the rows of m_songs (rows: their model inputs; lengths in seconds;
+  // silent: per row, nonzero for a song with no sounding frame).
+  void judgeNovelty(const core::SparseRows& rows, const std::vector<float>& lengths,
+                    const std::vector<char>& silent);
 
   // The per-song part of load(): computed from the catalog's features (every song's model input).
   void computeSongs(const core::Catalog& catalog, int codebookId);

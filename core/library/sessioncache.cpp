@@ -14,7 +14,7 @@ namespace songspace::library {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'G', 'S', 'P', 'S', 'E', 'S', 'S'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: Novelty::silent
 constexpr std::uint8_t kHasNovelty = 1, kHasTopTags = 2;
 
 // The embeddings are most of the file (d × N floats): copied as they are on little-endian hosts,
@@ -42,7 +42,8 @@ bool readFloats(base::ByteReader& in, float* data, std::size_t count) {
 void writeNovelty(base::ByteWriter& out, const core::Novelty& n) {
   out.u8(n.scope == core::NoveltyScope::TaggedSongs ? 1 : 0);
   out.u8(static_cast<std::uint8_t>((n.available ? 1 : 0) | (n.featureNovel ? 2 : 0) |
-                                   (n.jointNovel ? 4 : 0) | (n.tooShort ? 8 : 0)));
+                                   (n.jointNovel ? 4 : 0) | (n.tooShort ? 8 : 0) |
+                                   (n.silent ? 16 : 0)));
   for (const float value : {n.featureDistance, n.featureThreshold, n.jointDistance,
                             n.jointThreshold, n.durationSeconds, n.shortestSeconds, n.percentile})
     out.f32(value);
@@ -53,12 +54,13 @@ core::Novelty readNovelty(base::ByteReader& in) {
   core::Novelty n;
   const std::uint8_t scope = in.u8();
   const std::uint8_t flags = in.u8();
-  if (scope > 1 || flags > 15) in.fail("malformed novelty");
+  if (scope > 1 || flags > 31) in.fail("malformed novelty");
   n.scope = scope == 1 ? core::NoveltyScope::TaggedSongs : core::NoveltyScope::Library;
   n.available = (flags & 1) != 0;
   n.featureNovel = (flags & 2) != 0;
   n.jointNovel = (flags & 4) != 0;
   n.tooShort = (flags & 8) != 0;
+  n.silent = (flags & 16) != 0;
   for (float* value : {&n.featureDistance, &n.featureThreshold, &n.jointDistance, &n.jointThreshold,
                        &n.durationSeconds, &n.shortestSeconds, &n.percentile})
     *value = in.f32();

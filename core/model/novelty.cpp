@@ -50,6 +50,10 @@ std::string Novelty::reason() const {
   std::snprintf(share.data(), share.size(), "%g", static_cast<double>(percentile));
   const bool tagged = scope == NoveltyScope::TaggedSongs;
   std::string text = tagged ? "unlike your tagged songs: " : "unlike your library: ";
+  if (silent) {
+    text += "it is silent (no part of it is louder than -70 dB)";
+    if (featureNovel || jointNovel || tooShort) text += "; and ";
+  }
   if (featureNovel || jointNovel) {
     if (featureNovel && jointNovel) {
       text += "its sound and its place in the model's space are";

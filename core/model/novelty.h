@@ -108,6 +108,10 @@ struct Novelty {
   bool featureNovel = false;  // feature-space distance > its threshold
   bool jointNovel = false;    // joint-space distance > its threshold
   bool tooShort = false;      // durationSeconds < shortestSeconds (both known)
+  // No part of the song is louder than the analysis' silence gate (audio::summaryIsSilent): its
+  // sound statistics describe nothing, wherever they land. Set by the caller that has the song's
+  // summary (library::ModelSession), on the library's check: every prediction is a guess.
+  bool silent = false;
   float featureDistance = 0;
   float featureThreshold = 0;
   float jointDistance = 0;
@@ -117,7 +121,7 @@ struct Novelty {
   int neighbours = 0;         // k
   float percentile = 0;       // p
 
-  bool novel() const { return featureNovel || jointNovel || tooShort; }
+  bool novel() const { return featureNovel || jointNovel || tooShort || silent; }
   // Empty when not novel; otherwise one sentence starting "unlike your library: " (scope
   // Library) or "unlike your tagged songs: " (TaggedSongs) saying which space(s) and the
   // figures, for a tooltip, the inspector, the CLI and auto-tag's skip list.
