@@ -11,7 +11,7 @@
 namespace songspace::audio {
 
 bool summaryIsSilent(std::span<const float> summary, const MfccParams& mfcc) {
-  const auto first = static_cast<std::size_t>(2 * mfcc.featureDimension());
+  const std::size_t first = 2 * static_cast<std::size_t>(mfcc.featureDimension());
   if (summary.size() < first + kDescriptorCount) return false;
   const auto descriptors = summary.subspan(first, kDescriptorCount);
   return std::all_of(descriptors.begin(), descriptors.end(), [](float v) { return v == 0.0f; });

@@ -83,13 +83,13 @@ class SongAnalyzerTest : public QObject {
     };
     std::mt19937 rng(11);
     std::uniform_real_distribution<float> uni(-1e-4f, 1e-4f);  // about -85 dB
-    std::vector<float> hiss(3 * 22050);
+    std::vector<float> hiss(std::size_t{3} * 22050);
     for (float& x : hiss) x = uni(rng);
     const std::vector<float> quiet = analysed(hiss, "hiss.wav");
     QVERIFY(!quiet.empty());
     QVERIFY(audio::summaryIsSilent(quiet));
-    for (int i = 0; i < 2048; ++i)
-      hiss[std::size_t(22050 + i)] += 0.01f * std::sin(0.2f * static_cast<float>(i));
+    for (std::size_t i = 0; i < 2048; ++i)
+      hiss[22050 + i] += 0.01f * std::sin(0.2f * static_cast<float>(i));
     const std::vector<float> blip = analysed(hiss, "blip.wav");
     QVERIFY(!blip.empty());
     QVERIFY(!audio::summaryIsSilent(blip));
