@@ -57,6 +57,15 @@ QJsonObject runCli(const QStringList& args, int* exitCode = nullptr, QString* er
   return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
 }
 
+// The small model the novelty tests train: seed 7, one thread, 16 dimensions.
+library::TrainJobResult trainSmall(core::Catalog& catalog, const QString& db) {
+  library::TrainJobOptions train;
+  train.train.seed = 7;
+  train.train.threads = 1;
+  train.train.dimension = 16;
+  return library::runTrainJob(catalog, db, train);
+}
+
 // How many different files a list of songs names.
 qsizetype distinctFiles(const QJsonArray& results) {
   QSet<qint64> ids;
@@ -397,11 +406,7 @@ class EndToEndTest : public QObject {
     library::ScanOptions scan = scanOptions(m_lib / "Drone Unit");
     scan.roots.push_back(m_lib / "Chord Choir");
     QCOMPARE(library::runScan(*catalog, scan).analyzed, 2 * kSongsPerArtist);
-    library::TrainJobOptions train;
-    train.train.seed = 7;
-    train.train.threads = 1;
-    train.train.dimension = 16;
-    const library::TrainJobResult trained = library::runTrainJob(*catalog, db, train);
+    const library::TrainJobResult trained = trainSmall(*catalog, db);
     QVERIFY2(trained.status.ok(), trained.status.message.c_str());
     library::ModelSession session;
     QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
@@ -526,11 +531,7 @@ class EndToEndTest : public QObject {
     auto catalog = core::Catalog::open(db.toStdString());
     QVERIFY(catalog);
     QCOMPARE(library::runScan(*catalog, scanOptions(root)).analyzed, 2 * kSongsPerArtist + 2);
-    library::TrainJobOptions train;
-    train.train.seed = 7;
-    train.train.threads = 1;
-    train.train.dimension = 16;
-    const library::TrainJobResult trained = library::runTrainJob(*catalog, db, train);
+    const library::TrainJobResult trained = trainSmall(*catalog, db);
     QVERIFY2(trained.status.ok(), trained.status.message.c_str());
     library::ModelSession session;
     QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
