@@ -57,7 +57,7 @@ QJsonObject runCli(const QStringList& args, int* exitCode = nullptr, QString* er
   return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
 }
 
-// The small model the novelty tests train: seed 7, one thread, 16 dimensions.
+// The novelty tests' model: small, and seeded so every run trains the same one.
 library::TrainJobResult trainSmall(core::Catalog& catalog, const QString& db) {
   library::TrainJobOptions train;
   train.train.seed = 7;

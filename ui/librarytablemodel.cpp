@@ -23,13 +23,11 @@ QString joined(const std::vector<std::string>& parts) {
 QString topPredictedTags(const library::LibrarySnapshot& snapshot, std::int64_t fileId, int count,
                          double threshold) {
   // Read in place (no copy of the file's tags: this runs for every row when the model arrives).
-  // A tag that is a guess for the song's length (ModelSession::tagGuessOfFile) is not listed.
-  const library::ModelSession& session = *snapshot.model;
-  const bool mayGuess = session.mayHaveTagGuesses(fileId);
+  // A tag that is a guess for the song's length is not listed.
   std::vector<const core::FileTag*> predicted;
   for (const core::FileTag& tag : snapshot.tags.of(fileId)) {
     if (tag.source == core::TagSource::Predicted && tag.score >= threshold &&
-        (!mayGuess || session.tagGuessOfFile(fileId, session.model().tagIndex(tag.tag)).empty()))
+        !isPredictedTagGuess(*snapshot.model, fileId, tag.tag))
       predicted.push_back(&tag);
   }
   std::stable_sort(
@@ -136,6 +134,12 @@ std::optional<double> predictedTagDisplayThreshold(const library::LibrarySnapsho
   const auto& calibration = snapshot->model->model().calibration;
   if (!calibration) return std::nullopt;
   return chosen >= 0 ? chosen : calibration->autoTagThreshold;
+}
+
+bool isPredictedTagGuess(const library::ModelSession& session, std::int64_t fileId,
+                         const std::string& tag) {
+  return session.mayHaveTagGuesses(fileId) &&
+         !session.tagGuessOfFile(fileId, session.model().tagIndex(tag)).empty();
 }
 
 LibraryTableModel::ModelColumns LibraryTableModel::modelColumns() const {

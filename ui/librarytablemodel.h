@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -19,6 +20,12 @@ namespace songspace::ui {
 // calibrated model, whose scores are not probabilities.
 std::optional<double> predictedTagDisplayThreshold(const library::LibrarySnapshot* snapshot,
                                                    double chosen);
+
+// Whether the stored predicted tag named `tag` is a guess for song `fileId`
+// (library::ModelSession::tagGuessOfFile), shared by the table and the map. Cheap for the songs
+// no tag can be a guess for (ModelSession::mayHaveTagGuesses); the name is looked up otherwise.
+bool isPredictedTagGuess(const library::ModelSession& session, std::int64_t fileId,
+                         const std::string& tag);
 
 // The library table: one row per analysed song of a library::LibrarySnapshot (failed files are not
 // rows), in the snapshot's order. Display strings are built once per snapshot so that sorting

@@ -51,9 +51,7 @@ QString colorKeyOf(const library::LibrarySnapshot& snapshot, const core::SongRow
                                      });
   if (best->source == core::TagSource::Predicted &&
       (likely < 0 || best->score < likely || snapshot.model->noveltyOfFile(song.fileId).novel() ||
-       (snapshot.model->mayHaveTagGuesses(song.fileId) &&
-        !snapshot.model->tagGuessOfFile(song.fileId, snapshot.model->model().tagIndex(best->tag))
-             .empty())))
+       isPredictedTagGuess(*snapshot.model, song.fileId, best->tag)))
     return {};
   return QString::fromStdString(best->tag);
 }
@@ -227,7 +225,8 @@ void MapPanel::rebuild() {
     // A song unlike the library (or unlike the tagged songs), or whose top tag is a guess for
     // its length, names no region, or a few sound effects would name one with a tag of the songs.
     const bool tagGuess =
-        novelty.novel() || !m_snapshot->model->tagGuessOfFile(fileId, top.tag).empty();
+        novelty.novel() ||
+        !m_snapshot->model->model().tagGuessReason(top.tag, novelty.durationSeconds).empty();
     points.append({QPointF(p(i, 0), p(i, 1)), static_cast<int>(fileId), -1,
                    isUnlikeLibrary(novelty), tagGuess ? -1 : top.tag,
                    tagGuess ? 0.0f : top.probability});
