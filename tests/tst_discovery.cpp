@@ -310,6 +310,48 @@ class DiscoveryTest : public QObject {
                 .empty());
   }
 
+  // Songs unlike the library (SongFacts::unlike) are never taken but as the start, even when
+  // nearest the seed; a library of nothing else ends the mix after the start.
+  void mixLeavesOutSongsUnlikeTheLibrary() {
+    const Library lib = temptingLibrary();
+    const SongDuplicates duplicates(lib.songs, lib.facts);
+    MixOptions options;
+    options.length = 20;
+    options.wander = 0;
+    const std::vector<Scored> free =
+        instantMix(lib.songs, lib.seed, -1, lib.facts, duplicates, options);
+    QCOMPARE(free.size(), std::size_t(20));
+    SongFacts facts = lib.facts;
+    facts.unlike.assign(static_cast<std::size_t>(lib.songs.cols()), 0);
+    // The first five songs of the free mix, its nearest to the seed, are now unlike the library.
+    for (std::size_t i = 0; i < 5; ++i) facts.unlike[static_cast<std::size_t>(free[i].index)] = 1;
+    const std::vector<Scored> mix = instantMix(lib.songs, lib.seed, -1, facts, duplicates, options);
+    QCOMPARE(mix.size(), std::size_t(20));
+    for (const Scored& s : mix) QVERIFY(facts.unlike[static_cast<std::size_t>(s.index)] == 0);
+    // Stay-close with no start: it opens with the nearest song to the seed that is allowed.
+    const std::vector<Scored> ranked =
+        topK(lib.songs.transpose() * lib.seed, static_cast<int>(lib.songs.cols()));
+    const auto nearestLike = std::find_if(ranked.begin(), ranked.end(), [&](const Scored& s) {
+      return facts.unlike[static_cast<std::size_t>(s.index)] == 0;
+    });
+    QCOMPARE(mix.front().index, nearestLike->index);
+    // Started from one of them: it opens the mix, and no other follows.
+    const std::vector<Scored> started =
+        instantMix(lib.songs, lib.seed, free[1].index, facts, duplicates, options);
+    QCOMPARE(started.front().index, free[1].index);
+    for (std::size_t i = 1; i < started.size(); ++i)
+      QVERIFY(facts.unlike[static_cast<std::size_t>(started[i].index)] == 0);
+    // A shorter vector covers only its songs; the rest are like the library.
+    facts.unlike.resize(1);
+    QCOMPARE(instantMix(lib.songs, lib.seed, -1, facts, duplicates, options).size(),
+             std::size_t(20));
+    // Every song unlike the library: only the start.
+    facts.unlike.assign(static_cast<std::size_t>(lib.songs.cols()), 1);
+    QCOMPARE(instantMix(lib.songs, lib.seed, free[0].index, facts, duplicates, options).size(),
+             std::size_t(1));
+    QVERIFY(instantMix(lib.songs, lib.seed, -1, facts, duplicates, options).empty());
+  }
+
   void pathRunsFromAToB() {
     Library lib = temptingLibrary();
     const SongDuplicates duplicates(lib.songs, lib.facts);
@@ -365,6 +407,22 @@ class DiscoveryTest : public QObject {
     QCOMPARE(roomy[1].song, 3);
     QCOMPARE(roomy[2].song, 2);
     QVERIFY(songPath(lib.songs, from, -1, 5, dense).empty());
+
+    // Songs unlike the library take no step: the path goes round them, and its ends may be ones.
+    std::vector<char> unlike(static_cast<std::size_t>(lib.songs.cols()), 0);
+    for (std::size_t i = 1; i + 1 < path.size(); i += 2)
+      unlike[static_cast<std::size_t>(path[i].song)] = 1;
+    unlike[static_cast<std::size_t>(to)] = 1;
+    const std::vector<PathStep> around =
+        songPath(lib.songs, from, to, 20, dense, kPathCandidates.defaultValue, unlike);
+    QCOMPARE(around.size(), std::size_t(20));
+    QCOMPARE(around.front().song, from);
+    QCOMPARE(around.back().song, to);
+    for (std::size_t i = 1; i + 1 < around.size(); ++i)
+      QVERIFY(unlike[static_cast<std::size_t>(around[i].song)] == 0);
+    // With only the ends left between nothing, the path is the two ends.
+    std::vector<char> onlyEnds(static_cast<std::size_t>(lib.songs.cols()), 1);
+    QCOMPARE(songPath(lib.songs, from, to, 20, dense, 0, onlyEnds).size(), std::size_t(2));
   }
 };
 

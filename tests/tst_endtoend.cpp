@@ -14,6 +14,7 @@
 
 #include "core/catalog/catalog.h"
 #include "core/library/autotag.h"
+#include "core/library/discoverycontext.h"
 #include "core/library/modelsession.h"
 #include "core/library/paths.h"
 #include "core/library/scanjob.h"
@@ -482,6 +483,88 @@ class EndToEndTest : public QObject {
       }
     }
     QCOMPARE(unlikeSkipped, int(unlike.size()));
+
+    // Where such a song lies is a guess, so it is no library song's similar song, nor in the
+    // songs for a tag or an artist, nor in a mix but as its start; its own similar songs, asked
+    // for as a guess (includeUnlike), may name the others.
+    const library::DiscoveryContext discovery =
+        library::makeDiscoveryContext(session, catalog->songs());
+    const int all = session.songCount();
+    const auto isAdded = [&](std::int64_t fileId) {
+      return session.unlikeLibraryRow(session.rowOfFile(fileId));
+    };
+    const auto namesAdded = [&](const std::vector<library::Hit>& hits) {
+      return std::any_of(hits.begin(), hits.end(),
+                         [&](const library::Hit& hit) { return isAdded(hit.fileId); });
+    };
+    int addedRows = 0;
+    for (const auto& song : catalog->songs()) {
+      const int row = session.rowOfFile(song.fileId);
+      if (row < 0) continue;
+      const Eigen::VectorXf point = session.songEmbeddings().col(row);
+      if (isAdded(song.fileId)) {
+        ++addedRows;
+        QVERIFY(song.path.find("/added/") != std::string::npos);
+        QVERIFY(
+            namesAdded(session.similarSongs(point, all, song.fileId, &discovery.duplicates, true)));
+        QCOMPARE(int(session.similarSongs(point, all, song.fileId, nullptr, true).size()), all - 1);
+        continue;
+      }
+      QVERIFY(!namesAdded(session.similarSongs(point, all, song.fileId, &discovery.duplicates)));
+      const auto similar = session.similarSongs(point, all, song.fileId);
+      QVERIFY(!namesAdded(similar));
+      QCOMPARE(int(similar.size()), all - int(unlike.size()) - 1);
+      // A short list is still k long: the left-out songs do not take places.
+      QCOMPARE(int(session.similarSongs(point, 3, song.fileId, &discovery.duplicates).size()), 3);
+      const std::vector<core::Scored> mix = core::instantMix(
+          session.songEmbeddings(), point, row, discovery.facts, discovery.duplicates, {});
+      QVERIFY(!mix.empty());
+      for (const core::Scored& entry : mix) QVERIFY(!session.unlikeLibraryRow(entry.index));
+    }
+    QCOMPARE(addedRows, int(unlike.size()));
+    for (const std::string& tag : session.model().tagNames)
+      QVERIFY(!namesAdded(session.songsForTag(tag, all, &discovery.duplicates)));
+    for (const std::string& artist : session.model().artistNames)
+      QVERIFY(!namesAdded(session.songsForArtist(artist, all, &discovery.duplicates)));
+    // A mix started from such a song opens with it and goes on with the library's songs.
+    for (const library::Proposal& p : proposals) {
+      if (!isAdded(p.fileId)) continue;
+      const int row = session.rowOfFile(p.fileId);
+      const std::vector<core::Scored> mix =
+          core::instantMix(session.songEmbeddings(), session.songEmbeddings().col(row), row,
+                           discovery.facts, discovery.duplicates, {});
+      QVERIFY(mix.size() >= 2);
+      QCOMPARE(mix.front().index, row);
+      for (std::size_t i = 1; i < mix.size(); ++i) QVERIFY(!session.unlikeLibraryRow(mix[i].index));
+    }
+    // The CLI: a library song's similar songs leave them out; an added file's are guesses, said
+    // with the novelty.
+    std::int64_t familiarId = 0, addedId = 0;
+    for (const library::Proposal& p : proposals)
+      (isAdded(p.fileId) ? addedId : familiarId) = p.fileId;
+    const QJsonObject similar =
+        runCli({QStringLiteral("similar-songs"), QString::number(familiarId), QStringLiteral("-k"),
+                QString::number(all), QStringLiteral("--db"), db, QStringLiteral("--json")});
+    const QJsonArray similarResults = similar.value(QStringLiteral("results")).toArray();
+    QVERIFY(!similarResults.isEmpty());
+    for (const auto& entry : similarResults)
+      QVERIFY(!isAdded(entry.toObject().value(QStringLiteral("file_id")).toInteger()));
+    QVERIFY(!similar.value(QStringLiteral("novelty"))
+                 .toObject()
+                 .value(QStringLiteral("novel"))
+                 .toBool());
+    const QJsonObject guessed =
+        runCli({QStringLiteral("similar-songs"), QString::number(addedId), QStringLiteral("-k"),
+                QString::number(all), QStringLiteral("--db"), db, QStringLiteral("--json")});
+    QVERIFY(guessed.value(QStringLiteral("novelty"))
+                .toObject()
+                .value(QStringLiteral("novel"))
+                .toBool());
+    bool guessNamesAdded = false;
+    for (const auto& entry : guessed.value(QStringLiteral("results")).toArray())
+      guessNamesAdded =
+          guessNamesAdded || isAdded(entry.toObject().value(QStringLiteral("file_id")).toInteger());
+    QVERIFY(guessNamesAdded);
     fs::remove_all(added);
   }
 

@@ -372,6 +372,22 @@ class InspectorTest : public QObject {
       QCOMPARE(point.topTagProbability, top.probability);
       QVERIFY(point.topTag >= 0);
     }
+    // The map's search means what the table's does (ui/librarysearch.h): every word somewhere,
+    // the file's name included. Each artist's "Song 7" is the file "07 track.mp3".
+    panel.setHelpOnFirstUse(false);
+    panel.show();
+    panel.setSearchText(QStringLiteral("07 TRACK"));
+    QSet<int> expected;
+    for (const core::SongRow& song : m_library.snapshot->songs) {
+      if (model.rowOfFile(song.fileId) >= 0 && song.path.find("/07 track.mp3") != std::string::npos)
+        expected.insert(static_cast<int>(song.fileId));
+    }
+    QCOMPARE(expected.size(), testdata::kArtists);
+    QCOMPARE(scene.highlighted(), expected);
+    // Words in different fields: an artist's name and the file's.
+    const QString artist = QString::fromUtf8(testdata::kArtistNames[2]);
+    panel.setSearchText(artist.toUpper() + QStringLiteral("   07"));
+    QCOMPARE(scene.highlighted().size(), 1);
   }
 
   void artistPage() {

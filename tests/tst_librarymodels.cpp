@@ -1,4 +1,5 @@
 #include <QAbstractItemModelTester>
+#include <QFileInfo>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -66,9 +67,11 @@ std::vector<int> referenceOrder(const QAbstractItemModel& model,
 }
 
 // Whether a source row matches a search the way LibraryFilterProxy documents it: every word in
-// one of the searched columns, ignoring case.
+// one of the searched columns or, for a LibraryTableModel, the file's name (the Title cell's
+// tooltip is the path), ignoring case.
 bool matches(const QAbstractItemModel& model, int row, const QString& search) {
   const QStringList words = search.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+  const bool table = qobject_cast<const LibraryTableModel*>(&model) != nullptr;
   return std::all_of(words.cbegin(), words.cend(), [&](const QString& word) {
     for (const int column :
          {LibraryTableModel::Title, LibraryTableModel::Artist, LibraryTableModel::Album,
@@ -76,7 +79,11 @@ bool matches(const QAbstractItemModel& model, int row, const QString& search) {
       if (model.index(row, column).data().toString().contains(word, Qt::CaseInsensitive))
         return true;
     }
-    return false;
+    return table && QFileInfo(model.index(row, LibraryTableModel::Title)
+                                  .data(Qt::ToolTipRole)
+                                  .toString())
+                        .fileName()
+                        .contains(word, Qt::CaseInsensitive);
   });
 }
 
@@ -735,6 +742,17 @@ class LibraryModelsTest : public QObject {
     }
     QVERIFY(expected >= 1);
     QCOMPARE(proxy.rowCount(), expected);
+    // The file's name: each artist's "Song 7" is the file "07 track.mp3", and a title several
+    // files share (here the untitled songs show their names) is told apart by it.
+    proxy.setSearchText(QStringLiteral("07 TRACK"));
+    QCOMPARE(proxy.rowCount(), testdata::kArtists);
+    for (const QString& title : columnTexts(proxy, LibraryTableModel::Title))
+      QCOMPARE(title, QStringLiteral("Song 7"));
+    proxy.setSearchText(QStringLiteral("fjord .mp3"));
+    QCOMPARE(proxy.rowCount(), 10);
+    // Only the name, not the folders above it: "music" is in every path.
+    proxy.setSearchText(QStringLiteral("music"));
+    QCOMPARE(proxy.rowCount(), 0);
   }
 
   void artistFilter() {

@@ -221,8 +221,7 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     const bool unlike = addUnlikeNotice(layout, novelty);
     addPredictedTags(layout, model.predictTags(*embedding, kTagsShown, model.lengthOfFile(fileId)),
                      owned, written, unlike);
-    addPredictions(layout, *embedding, fileId,
-                   unlike && novelty.scope == core::NoveltyScope::Library);
+    addPredictions(layout, *embedding, fileId, novelty.unlikeLibrary());
   } else {
     addNotice(layout, tr("This song was analysed after the model was trained. Train again to "
                          "see its predictions."));
@@ -251,7 +250,7 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   addPredictedTags(layout,
                    snapshot()->model->predictTags(embedding, kTagsShown, novelty.durationSeconds),
                    {}, {}, unlike);
-  addPredictions(layout, embedding, 0, unlike && novelty.scope == core::NoveltyScope::Library);
+  addPredictions(layout, embedding, 0, novelty.unlikeLibrary());
   endContent();
 }
 
@@ -332,8 +331,9 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
   auto* songs = addSection(layout, tr("Similar songs"));
   // One entry per song (copies and near-duplicates collapsed), each with the tags that make it
   // alike to this one.
+  // Songs unlike the library are no one's similar songs, but the similar songs of one of them.
   for (const library::Hit& hit :
-       model.similarSongs(embedding, kSimilarSongsShown, excludeFileId, duplicates())) {
+       model.similarSongs(embedding, kSimilarSongsShown, excludeFileId, duplicates(), tentative)) {
     if (hit.fileId == excludeFileId) continue;
     addSongEntry(songs, hit.fileId, probabilityOf(hit), false,
                  likenessDetail(core::whyAlikeSongs(model.model(), embedding,

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <utility>
 
+#include "ui/librarysearch.h"
 #include "ui/librarytablemodel.h"
 
 namespace songspace::ui {
@@ -97,7 +98,7 @@ void LibraryFilterProxy::setSearchText(const QString& text) {
   m_searchText = text;
   static const QRegularExpression whitespace(QStringLiteral("\\s+"));
   QStringList words = text.toLower().split(whitespace, Qt::SkipEmptyParts);
-  QStringList folded = text.toCaseFolded().split(whitespace, Qt::SkipEmptyParts);
+  QStringList folded = librarySearchWords(text);
   const bool narrowing = narrows(words, m_words) && narrows(folded, m_foldedWords);
   m_words = std::move(words);
   m_foldedWords = std::move(folded);
@@ -124,9 +125,7 @@ bool LibraryFilterProxy::accepts(int sourceRow) const {
     if (!m_artist.isEmpty() && m_table->textAt(sourceRow, LibraryTableModel::Artist) != m_artist)
       return false;
     if (m_foldedWords.isEmpty()) return true;
-    const QString& text = m_table->searchTextAt(sourceRow);
-    return std::all_of(m_foldedWords.cbegin(), m_foldedWords.cend(),
-                       [&text](const QString& word) { return text.contains(word); });
+    return matchesLibrarySearch(m_table->searchTextAt(sourceRow), m_foldedWords);
   }
   const QAbstractItemModel* source = sourceModel();
   if (!m_artist.isEmpty() &&
@@ -137,9 +136,7 @@ bool LibraryFilterProxy::accepts(int sourceRow) const {
   // The source's folded text of the searched columns when it has one.
   if (const QVariant searched = source->index(sourceRow, 0).data(LibraryTableModel::SearchTextRole);
       searched.isValid()) {
-    const QString text = searched.toString();
-    return std::all_of(m_foldedWords.cbegin(), m_foldedWords.cend(),
-                       [&text](const QString& word) { return text.contains(word); });
+    return matchesLibrarySearch(searched.toString(), m_foldedWords);
   }
   QString texts[std::size(kSearchedColumns)];
   for (std::size_t c = 0; c < std::size(kSearchedColumns); ++c)

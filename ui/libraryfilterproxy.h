@@ -15,7 +15,8 @@ class LibraryTableModel;
 // Search, artist filter and natural sorting over a LibraryTableModel (any flat table model works;
 // a LibraryTableModel's folded search texts are read without a QVariant).
 // - setSearchText: case-insensitive; every whitespace-separated word must occur in some column
-//   (title, artist, album, genre, predicted tags) — words are ANDed, columns ORed.
+//   (title, artist, album, genre, predicted tags) or, for a LibraryTableModel, the file's name —
+//   words are ANDed, columns ORed (ui/librarysearch.h, as the map's search).
 // - setArtistFilter: only the songs whose Artist column equals the name (empty = all).
 // - sort(column, order): by LibraryTableModel::SortRole where the source gives one for every row
 //   (duration in seconds), else by display text in natural order (naturalCompare), empty values

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/base/prefault.h"
+#include "ui/librarysearch.h"
 
 namespace songspace::ui {
 
@@ -278,13 +279,22 @@ void LibraryTableModel::buildSearchTexts(std::size_t rows) const {
   while (m_searchTexts.size() < rows) {
     const Row& row = m_rows[m_searchTexts.size()];
     constexpr int kSearched[] = {Title, Artist, Album, Genre, PredictedTags};
-    qsizetype length = std::size(kSearched);
+    // The file's name too (librarysearch.h); the Title cell already is it for an untitled song.
+    const QString fileName =
+        m_snapshot->songs[static_cast<std::size_t>(row.song)].info.title.empty()
+            ? QString()
+            : searchedFileName(m_snapshot->songs[static_cast<std::size_t>(row.song)].path);
+    qsizetype length = std::size(kSearched) + fileName.size();
     for (const int column : kSearched) length += row.text[column].size();
     QString text;
     text.reserve(length);
     for (const int column : kSearched) {
       if (!text.isEmpty()) text += QChar(u'\0');
       text += row.text[column];
+    }
+    if (!fileName.isEmpty()) {
+      text += QChar(u'\0');
+      text += fileName;
     }
     m_searchTexts.push_back(std::move(text).toCaseFolded());
   }

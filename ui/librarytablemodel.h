@@ -47,9 +47,9 @@ class LibraryTableModel : public QAbstractTableModel {
   static constexpr int FileIdRole = Qt::UserRole + 2;
   static constexpr int UnlikeLibraryRole = Qt::UserRole + 3;
   static constexpr int TrackNumberRole = Qt::UserRole + 4;  // every cell; 0 = unknown
-  // Every cell: the row's Title, Artist, Album, Genre and Predicted tags texts case folded
-  // (QString::toCaseFolded) and joined by U+0000, so a search word occurs in one of those
-  // columns exactly when it occurs in this text (LibraryFilterProxy). Built once per change of
+  // Every cell: the row's Title, Artist, Album, Genre and Predicted tags texts and its file's
+  // name case folded (QString::toCaseFolded) and joined by U+0000, so a search word occurs in one
+  // of those exactly when it occurs in this text (ui/librarysearch.h). Built once per change of
   // rows or predicted tags (what a search keystroke would otherwise redo for every row): in the
   // event loop's idle passes, kSearchTextsPerPass rows each, and the rest at once when a row not
   // built yet is asked for.

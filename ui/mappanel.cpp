@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/library/playlistfile.h"
+#include "ui/librarysearch.h"
 #include "ui/librarytablemodel.h"
 #include "ui/maphelpoverlay.h"
 #include "ui/mapview.h"
@@ -24,11 +25,6 @@ namespace {
 // Songs whose search text one pass between events folds: a few milliseconds (as the library
 // table's, LibraryTableModel, whose passes are twice as long).
 constexpr std::size_t kSearchTextsPerPass = 1024;
-
-// Hollow on the map: the song's place is a guess (unlike the whole library), not merely its tags.
-bool isUnlikeLibrary(const core::Novelty& novelty) {
-  return novelty.novel() && novelty.scope == core::NoveltyScope::Library;
-}
 
 // The key a song is coloured by. By tag: a tag of its own (from the file or the user) first;
 // else its most probable predicted tag, only when that reaches `likely` (the display threshold,
@@ -227,9 +223,8 @@ void MapPanel::rebuild() {
     const bool tagGuess =
         novelty.novel() ||
         !m_snapshot->model->model().tagGuessReason(top.tag, novelty.durationSeconds).empty();
-    points.append({QPointF(p(i, 0), p(i, 1)), static_cast<int>(fileId), -1,
-                   isUnlikeLibrary(novelty), tagGuess ? -1 : top.tag,
-                   tagGuess ? 0.0f : top.probability});
+    points.append({QPointF(p(i, 0), p(i, 1)), static_cast<int>(fileId), -1, novelty.unlikeLibrary(),
+                   tagGuess ? -1 : top.tag, tagGuess ? 0.0f : top.probability});
   }
   const core::JointModel& model = m_snapshot->model->model();
   QStringList tagNames;
@@ -341,19 +336,20 @@ void MapPanel::applySearch() {
   m_searchPoints.assign(static_cast<std::size_t>(points.size()), 0);
   if (m_searchActive) {
     const std::vector<core::SongRow>& songs = m_snapshot->songs;
-    // A song matches when its label, album or one of its tags contains the search, ignoring
-    // case: one pass over texts folded once per snapshot, not a conversion per song and key,
-    // marking points rather than collecting up to 10⁵ ids a keystroke.
+    // A song matches when every word of the search occurs in its label, album, file name or one
+    // of its tags, ignoring case (ui/librarysearch.h, as the table's search): one pass over texts
+    // folded once per snapshot, not a conversion per song and key, marking points rather than
+    // collecting up to 10⁵ ids a keystroke.
     foldSearchTexts(songs.size());
     if (m_textOfPoint.size() != static_cast<std::size_t>(points.size())) {
       m_textOfPoint.resize(static_cast<std::size_t>(points.size()));
       for (int i = 0; i < points.size(); ++i)
         m_textOfPoint[static_cast<std::size_t>(i)] = m_snapshot->rowOfSong(points[i].id);
     }
-    const QString needle = m_search.toCaseFolded();
+    const QStringList words = librarySearchWords(m_search);
     for (std::size_t i = 0; i < m_searchPoints.size(); ++i) {
       const int text = m_textOfPoint[i];
-      if (text >= 0 && m_searchTexts[static_cast<std::size_t>(text)].contains(needle))
+      if (text >= 0 && matchesLibrarySearch(m_searchTexts[static_cast<std::size_t>(text)], words))
         m_searchPoints[i] = 1;
     }
   }
@@ -370,6 +366,8 @@ void MapPanel::foldSearchTexts(std::size_t songs) {
     QString folded = library::songLabel(song);
     folded += QChar(u'\0');
     folded += QString::fromStdString(song.album);
+    folded += QChar(u'\0');
+    folded += searchedFileName(song.path);
     for (const core::FileTag& tag : m_snapshot->tags.of(song.fileId)) {
       folded += QChar(u'\0');
       folded += QString::fromStdString(tag.tag);

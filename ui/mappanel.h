@@ -54,8 +54,9 @@ class MapPanel : public QWidget {
   // The threshold in force for the current snapshot's model; −1 without calibration (then
   // predicted tags never colour a song: their scores are not probabilities).
   double displayThreshold() const;
-  // Highlights the songs whose label, album or a tag contains the text (and focuses the landmarks
-  // it names) at once when the panel is visible, else when it is next shown.
+  // Highlights the songs every word of the text occurs in — in the label, album, file name or a
+  // tag, as the table's search (ui/librarysearch.h) — and focuses the landmarks whose names
+  // contain the text, at once when the panel is visible, else when it is next shown.
   void setSearchText(const QString& text);
   void selectSong(qint64 fileId);  // no signal
   bool hasLayout() const { return m_layout != nullptr; }
@@ -111,8 +112,9 @@ class MapPanel : public QWidget {
   std::vector<char> m_searchPoints;
   bool m_searchActive = false;
   bool m_searchPending = false;  // m_search not applied yet: the panel was hidden
-  // Per snapshot song: its label, album and tags, case folded and joined by U+0000 (what the
-  // search looks in); folded between events after a snapshot with a model, or at the first search.
+  // Per snapshot song: its label, album, file name and tags, case folded and joined by U+0000 (what
+  // the search looks in); folded between events after a snapshot with a model, or at the first
+  // search.
   std::vector<QString> m_searchTexts;
   // Folds m_searchTexts up to `songs` of the snapshot's songs (all when past the end).
   void foldSearchTexts(std::size_t songs);

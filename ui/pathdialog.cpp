@@ -163,8 +163,10 @@ void PathDialog::updatePath() {
   const int from = session.rowOfFile(m_from);
   const int to = m_to > 0 ? session.rowOfFile(m_to) : -1;
   if (from >= 0 && to >= 0) {
-    for (const core::PathStep& step : core::songPath(session.songEmbeddings(), from, to, length(),
-                                                     m_snapshot->discovery->duplicates)) {
+    // Songs unlike the library are no step between the ends (their place is a guess).
+    for (const core::PathStep& step : core::songPath(
+             session.songEmbeddings(), from, to, length(), m_snapshot->discovery->duplicates,
+             core::kPathCandidates.defaultValue, m_snapshot->discovery->facts.unlike)) {
       const qint64 fileId = session.fileIdOfRow(step.song);
       m_path.append(fileId);
       m_preview->addItem(songLabel(fileId));

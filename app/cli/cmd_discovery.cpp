@@ -135,12 +135,9 @@ int runSongsForTag(const QString& synopsis, const QStringList& rawArgs) {
   const std::string tagName = model.tagNames[static_cast<std::size_t>(tag)];
   const library::DiscoveryContext discovery =
       library::makeDiscoveryContext(context.session, context.catalog->songs());
-  const std::vector<core::Scored> songs = library::distinctSongs(
-      [&](int fetch) {
-        return core::songsForTag(model, context.session.songEmbeddings(), tag, fetch,
-                                 &context.session.songSearch());
-      },
-      discovery.duplicates, p.k, context.session.songCount());
+  // One entry per song; songs unlike the library are left out (ModelSession's song lists).
+  const std::vector<library::Hit> songs =
+      context.session.songsForTag(tagName, p.k, &discovery.duplicates);
   const int few = std::min(p.k, library::kQueryResults.defaultValue);
   const std::vector<core::Scored> related = core::relatedTags(model, tag, few);
   const std::vector<core::Scored> artists = core::artistsForTag(model, discovery.artists, tag, few);
@@ -150,14 +147,17 @@ int runSongsForTag(const QString& synopsis, const QStringList& rawArgs) {
   if (!p.json)
     out << QStringLiteral("songs for %1 (* already tagged)\n").arg(QString::fromStdString(tagName));
   int rank = 0;
-  for (const core::Scored& s : songs) {
-    const std::int64_t fileId = context.session.fileIdOfRow(s.index);
+  for (const library::Hit& s : songs) {
+    const std::int64_t fileId = s.fileId;
     bool tagged = false;
     for (const core::FileTag& own : context.catalog->tags(fileId))
       tagged = tagged || (own.tag == tagName && own.source != core::TagSource::Predicted);
     QJsonObject entry = songJson(*context.catalog, fileId);
     entry.insert(QStringLiteral("rank"), ++rank);
     entry.insert(QStringLiteral("score"), s.score);
+    if (s.probability >= 0)
+      entry.insert(QStringLiteral("probability"),
+                   QString::number(s.probability, 'g', 6).toDouble());
     entry.insert(QStringLiteral("tagged"), tagged);
     const QJsonArray alternatives = alternativesJson(context, discovery.duplicates, s.index);
     if (!alternatives.isEmpty()) entry.insert(QStringLiteral("alternatives"), alternatives);
@@ -339,7 +339,8 @@ int runPath(const QString& synopsis, const QStringList& rawArgs) {
     return 1;
   }
   const std::vector<core::PathStep> path =
-      core::songPath(context.session.songEmbeddings(), from, to, p.length, discovery.duplicates);
+      core::songPath(context.session.songEmbeddings(), from, to, p.length, discovery.duplicates,
+                     core::kPathCandidates.defaultValue, discovery.facts.unlike);
   if (static_cast<int>(path.size()) < p.length) {
     QTextStream(stderr) << QStringLiteral(
                                "songspace-cli: only %1 songs lie between the two (of %2 asked)\n")

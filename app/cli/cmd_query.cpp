@@ -84,29 +84,15 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     if (query == Query::SimilarArtists) {
       hits = context.session.similarArtists(artist, k);
     } else {
-      const std::vector<core::Scored> rows = library::distinctSongs(
-          [&](int fetch) {
-            return context.session.songSearch().search(context.session.songEmbeddings(), queryPoint,
-                                                       fetch);
-          },
-          discovery.duplicates, k, context.session.songCount());
-      hits = songHitsOf(context.session, rows);
+      hits = context.session.songsForArtist(artist, k, &discovery.duplicates);
     }
   } else {
     if (!songEmbedding(context, what, queryPoint, queryFile, label, &novelty)) return 1;
     if (query == Query::SimilarSongs) {
-      const int queryRow = queryFile != 0 ? context.session.rowOfFile(queryFile) : -1;
-      const std::vector<core::Scored> rows = library::distinctSongs(
-          [&](int fetch) {
-            return context.session.songSearch().search(context.session.songEmbeddings(), queryPoint,
-                                                       fetch, queryRow);
-          },
-          discovery.duplicates, k, context.session.songCount(), queryRow);
-      hits = songHitsOf(context.session, rows);
-      // The pair measure similar songs share with similar artists (docs/design.md §3.1).
-      if (model.calibration)
-        for (library::Hit& hit : hits)
-          hit.probability = model.calibration->pairProbability(hit.score);
+      // With the pair measure similar songs share with similar artists (docs/design.md §3.1);
+      // songs unlike the library are left out unless the query is one of them.
+      hits = context.session.similarSongs(queryPoint, k, queryFile, &discovery.duplicates,
+                                          novelty.unlikeLibrary());
     } else {
       hits = query == Query::Tags
                  ? context.session.predictTags(queryPoint, k, novelty.durationSeconds)
@@ -117,11 +103,14 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   QJsonArray results;
   QTextStream out(stdout);
   const bool json = p.json;
-  // A song unlike the library: its predictions are extrapolations, said before they are listed.
+  // A song unlike the library: its predictions are extrapolations, said before they are listed;
+  // so are its similar songs, when it is unlike the whole library.
   const bool prediction = query == Query::Tags || query == Query::Artist;
+  const bool guessed =
+      (prediction && novelty.novel()) || (query == Query::SimilarSongs && novelty.unlikeLibrary());
   if (!json) {
     out << label << "\n";
-    if (prediction && novelty.novel()) {
+    if (guessed) {
       out << QStringLiteral("  not confident — %1\n").arg(QString::fromStdString(novelty.reason()));
     }
   }
@@ -176,7 +165,7 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   if (json) {
     QJsonObject object{{QStringLiteral("query"), label}, {QStringLiteral("results"), results}};
     if (queryFile != 0) object.insert(QStringLiteral("file_id"), static_cast<qint64>(queryFile));
-    if (prediction && novelty.available)
+    if ((prediction || query == Query::SimilarSongs) && novelty.available)
       object.insert(QStringLiteral("novelty"), noveltyJson(novelty));
     printJson(object);
   }

@@ -128,13 +128,4 @@ QJsonArray alternativesJson(const QueryContext& context, const core::SongDuplica
   return out;
 }
 
-std::vector<library::Hit> songHitsOf(const library::ModelSession& session,
-                                     const std::vector<core::Scored>& rows) {
-  std::vector<library::Hit> hits;
-  hits.reserve(rows.size());
-  for (const core::Scored& s : rows)
-    hits.push_back({s.index, session.fileIdOfRow(s.index), {}, s.score});
-  return hits;
-}
-
 }  // namespace songspace::cli

@@ -49,8 +49,4 @@ QJsonArray tagNames(const core::JointModel& model, const std::vector<core::Score
 QJsonArray alternativesJson(const QueryContext& context, const core::SongDuplicates& duplicates,
                             int row);
 
-// Session rows as song hits (index = row, fileId set).
-std::vector<library::Hit> songHitsOf(const library::ModelSession& session,
-                                     const std::vector<core::Scored>& rows);
-
 }  // namespace songspace::cli

@@ -11,11 +11,11 @@ namespace songspace::library {
 class ModelSession;
 
 // What the discovery functions (core/model/discovery.h) need beside a ModelSession's embedded
-// songs: per song row the catalog's artist id, album id and title (SongFacts), the duplicate
-// groups built from them and the embeddings (SongDuplicates, default threshold), and the centroid
-// of each model artist's songs (by artist name; songs of artists the model did not learn count for
-// none). Built once per loaded session from the catalog's song list, O(N d); read-only
-// afterwards, any thread.
+// songs: per song row the catalog's artist id, album id and title, and whether the session finds
+// it unlike the library (SongFacts); the duplicate groups built from them and the embeddings
+// (SongDuplicates, default threshold); and the centroid of each model artist's songs (by artist
+// name; songs of artists the model did not learn count for none). Built once per loaded session
+// from the catalog's song list, O(N d); read-only afterwards, any thread.
 struct DiscoveryContext {
   core::SongFacts facts;
   core::SongDuplicates duplicates;

@@ -76,6 +76,9 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   m_longestTagShortest = 0;
   for (const float seconds : m_model.tagShortestSeconds)
     m_longestTagShortest = std::max(m_longestTagShortest, seconds);
+  m_unlikeLibrary = static_cast<int>(
+      std::count_if(m_novelty.begin(), m_novelty.end(),
+                    [](const core::Novelty& novelty) { return novelty.unlikeLibrary(); }));
   m_rowOfFile.reserve(m_fileIds.size());
   for (std::size_t i = 0; i < m_fileIds.size(); ++i)
     m_rowOfFile.emplace(m_fileIds[i], static_cast<int>(i));
@@ -252,6 +255,11 @@ ModelSession::TopTag ModelSession::topTagOfFile(std::int64_t fileId) const {
   return m_topTags[static_cast<std::size_t>(row)];
 }
 
+bool ModelSession::unlikeLibraryRow(int row) const {
+  if (row < 0 || row >= static_cast<int>(m_novelty.size())) return false;
+  return m_novelty[static_cast<std::size_t>(row)].unlikeLibrary();
+}
+
 core::Novelty ModelSession::noveltyOfFile(std::int64_t fileId) const {
   return noveltyOfRow(rowOfFile(fileId));
 }
@@ -348,9 +356,19 @@ void ModelSession::addPairProbabilities(std::vector<Hit>& hits) const {
 
 std::vector<Hit> ModelSession::rankedSongs(
     const std::function<std::vector<core::Scored>(int)>& rank, int k, int excludeRow,
-    const core::SongDuplicates* distinct) const {
-  if (!distinct) return songHits(rank(k));
-  std::vector<Hit> hits = songHits(distinctSongs(rank, *distinct, k, songCount(), excludeRow));
+    const core::SongDuplicates* distinct, bool includeUnlike) const {
+  // Without the songs unlike the library: asking for that many more than `fetch` leaves at least
+  // `fetch` of the others (or all of them).
+  const int unlike = includeUnlike ? 0 : m_unlikeLibrary;
+  const auto ranked = [&](int fetch) {
+    if (unlike == 0) return rank(fetch);
+    std::vector<core::Scored> rows = rank(std::min(songCount(), fetch + unlike));
+    std::erase_if(rows, [this](const core::Scored& row) { return unlikeLibraryRow(row.index); });
+    if (static_cast<int>(rows.size()) > fetch) rows.resize(static_cast<std::size_t>(fetch));
+    return rows;
+  };
+  if (!distinct) return songHits(ranked(k));
+  std::vector<Hit> hits = songHits(distinctSongs(ranked, *distinct, k, songCount(), excludeRow));
   for (Hit& hit : hits) {
     for (const int other : distinct->alternatives(hit.index))
       hit.alternatives.push_back(fileIdOfRow(other));
@@ -361,11 +379,12 @@ std::vector<Hit> ModelSession::rankedSongs(
 
 std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
                                             std::int64_t excludeFileId,
-                                            const core::SongDuplicates* distinct) const {
+                                            const core::SongDuplicates* distinct,
+                                            bool includeUnlike) const {
   const int excludeRow = rowOfFile(excludeFileId);
   std::vector<Hit> hits =
       rankedSongs([&](int fetch) { return songSearch().search(m_songs, song, fetch, excludeRow); },
-                  k, excludeRow, distinct);
+                  k, excludeRow, distinct, includeUnlike);
   addPairProbabilities(hits);
   return hits;
 }

@@ -133,12 +133,19 @@ class ModelSession {
   // their names asks this before looking each one up.
   bool mayHaveTagGuesses(std::int64_t fileId) const;
   std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k) const;
+  // Whether the song of `row` is unlike the library (noveltyOfRow: novel, scope Library): where the
+  // model placed it is a guess (design.md §3.2), so it is no song's "similar song".
+  bool unlikeLibraryRow(int row) const;
   // Song lists: with `distinct` (the duplicate groups of this session's songs,
   // DiscoveryContext::duplicates) they show one entry per song — each group's best-ranked member,
   // Hit::alternatives naming the others — and skip excludeFileId's whole group; without it,
-  // every embedded file is its own entry.
+  // every embedded file is its own entry. Songs unlike the library (unlikeLibraryRow) are left
+  // out of every song list, unless `includeUnlike` (similar songs of a query that is itself
+  // unlike the library: a list of guesses, shown as such); a list is then shorter than k only
+  // when fewer songs remain.
   std::vector<Hit> similarSongs(const Eigen::VectorXf& song, int k, std::int64_t excludeFileId = 0,
-                                const core::SongDuplicates* distinct = nullptr) const;
+                                const core::SongDuplicates* distinct = nullptr,
+                                bool includeUnlike = false) const;
   std::vector<Hit> similarArtists(const std::string& artist, int k) const;
   std::vector<Hit> songsForArtist(const std::string& artist, int k,
                                   const core::SongDuplicates* distinct = nullptr) const;
@@ -157,9 +164,11 @@ class ModelSession {
   std::vector<Hit> namedHits(const std::vector<core::Scored>& scored,
                              const std::vector<std::string>& names) const;
   std::vector<Hit> songHits(const std::vector<core::Scored>& scored) const;
-  // rank(fetch): the best `fetch` rows; one entry per duplicate group when `distinct` is given.
+  // rank(fetch): the best `fetch` rows; one entry per duplicate group when `distinct` is given;
+  // rows unlike the library left out unless includeUnlike.
   std::vector<Hit> rankedSongs(const std::function<std::vector<core::Scored>(int)>& rank, int k,
-                               int excludeRow, const core::SongDuplicates* distinct) const;
+                               int excludeRow, const core::SongDuplicates* distinct,
+                               bool includeUnlike = false) const;
   void addPairProbabilities(std::vector<Hit>& hits) const;
   // Fills m_novelty for the rows of m_songs (rows: their model inputs; lengths in seconds;
   // silent: per row, nonzero for a song with no sounding frame).
@@ -175,6 +184,7 @@ class ModelSession {
   audio::Codebook m_codebook;
   Eigen::MatrixXf m_songs;
   std::vector<core::Novelty> m_novelty;  // per row of m_songs; empty without a novelty fit
+  int m_unlikeLibrary = 0;               // rows for which unlikeLibraryRow() holds
   int m_noveltyMeasured = 0;
   std::vector<TopTag> m_topTags;   // per row of m_songs; empty when uncalibrated
   float m_longestTagShortest = 0;  // the largest of m_model.tagShortestSeconds (0: none)

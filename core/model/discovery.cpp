@@ -321,8 +321,12 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
   std::vector<Scored> mix;
   std::unordered_set<int> usedGroups;
   VarietyWindow variety(facts, options);
+  const auto unlike = [&facts](int song) {
+    return static_cast<std::size_t>(song) < facts.unlike.size() &&
+           facts.unlike[static_cast<std::size_t>(song)] != 0;
+  };
   const auto allowed = [&](int song) {
-    return usedGroups.count(duplicates.groupOf(song)) == 0 && variety.allows(song);
+    return !unlike(song) && usedGroups.count(duplicates.groupOf(song)) == 0 && variety.allows(song);
   };
   const auto take = [&](int song, float score) {
     mix.push_back({song, score});
@@ -359,7 +363,8 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
 }
 
 std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, int length,
-                               const SongDuplicates& duplicates, int candidates) {
+                               const SongDuplicates& duplicates, int candidates,
+                               std::span<const char> unlike) {
   const int n = static_cast<int>(songs.cols());
   if (from < 0 || to < 0 || from >= n || to >= n || from == to) return {};
   const Eigen::VectorXf a = songs.col(from), b = songs.col(to);
@@ -392,7 +397,10 @@ std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, i
   std::vector<std::pair<float, int>> near;
   for (int j = 0; j < n; ++j) {
     const float t = progress[j];
-    if (t > 0 && t < 1 && duplicates.groupOf(j) != fromGroup && duplicates.groupOf(j) != toGroup)
+    const bool allowed =
+        static_cast<std::size_t>(j) >= unlike.size() || unlike[static_cast<std::size_t>(j)] == 0;
+    if (allowed && t > 0 && t < 1 && duplicates.groupOf(j) != fromGroup &&
+        duplicates.groupOf(j) != toGroup)
       near.push_back({squaredDistance(j, t), j});
   }
   if (candidates > 0 && near.size() > static_cast<std::size_t>(candidates)) {

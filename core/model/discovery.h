@@ -29,6 +29,10 @@ struct SongFacts {
   std::vector<std::int64_t> artist;
   std::vector<std::int64_t> album;
   std::vector<std::string> title;
+  // Nonzero for a song unlike the library (core/model/novelty.h, scope Library): its place in the
+  // space is a guess, so a mix takes it only as its start. Empty, or shorter than the columns:
+  // the rest are like the library.
+  std::vector<char> unlike{};
 };
 
 // Where each artist's songs lie in the joint space: column i of `mean` is the mean of the song
@@ -128,7 +132,8 @@ std::vector<Scored> whyAlikeSongs(const JointModel& model, const Eigen::VectorXf
 // Rules, all hard (checked by tests/tst_discovery.cpp):
 // - within any window of `window` consecutive songs, at most maxPerArtist songs share a known
 //   artist and at most maxPerAlbum a known album;
-// - no song twice, and no two songs of one SongDuplicates group.
+// - no song twice, and no two songs of one SongDuplicates group;
+// - no song unlike the library (SongFacts::unlike) but the start.
 // Deterministic: no randomness; ties go to the lower column. Cost: one seed ranking (O(N d), or
 // the index's), O(pool · d) per step.
 struct MixOptions {
@@ -169,7 +174,9 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
 // and at most τ_i + ½ / (length − 1) (any t below 1 when none is), among those that leave at least
 // one song of larger t for each step still to come — in high dimension most songs project near
 // the middle of the segment, and a step that jumps there early would end the path short. No song
-// twice, none of the duplicate group of another. Steps are chosen among the `candidates` songs
+// twice, none of the duplicate group of another, and between the ends none whose `unlike` entry
+// is nonzero (SongFacts::unlike; shorter than the songs: the rest are allowed). Steps are chosen
+// among the `candidates` songs
 // between the two ends (0 < t < 1) nearest the segment (0: all of them). Fewer than `length` songs
 // only when fewer songs lie between the two; just {from, to} when a = b. Empty when from or to is
 // outside songs or they are the same song. Cost: one pass over songs (O(N d)), a selection
@@ -186,6 +193,7 @@ inline constexpr base::ParameterSpec<int> kPathCandidates{
     "songs nearest the segment a path chooses from (0: every song between the ends)"};
 std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, int length,
                                const SongDuplicates& duplicates,
-                               int candidates = kPathCandidates.defaultValue);
+                               int candidates = kPathCandidates.defaultValue,
+                               std::span<const char> unlike = {});
 
 }  // namespace songspace::core

@@ -122,6 +122,9 @@ struct Novelty {
   float percentile = 0;       // p
 
   bool novel() const { return featureNovel || jointNovel || tooShort || silent; }
+  // Novel against the whole library (scope Library): every prediction is a guess, and so is
+  // where the song lies, so it is no song's similar song (library::ModelSession's song lists).
+  bool unlikeLibrary() const { return novel() && scope == NoveltyScope::Library; }
   // Empty when not novel; otherwise one sentence starting "unlike your library: " (scope
   // Library) or "unlike your tagged songs: " (TaggedSongs) saying which space(s) and the
   // figures, for a tooltip, the inspector, the CLI and auto-tag's skip list.
