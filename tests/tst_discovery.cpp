@@ -310,9 +310,9 @@ class DiscoveryTest : public QObject {
                 .empty());
   }
 
-  // Songs unlike the library (SongFacts::unlike) are never taken but as the start, even when
-  // nearest the seed; a library of nothing else ends the mix after the start.
-  void mixLeavesOutSongsUnlikeTheLibrary() {
+  // A mix takes no song more unlike the library (SongFacts::novelty) than its start, or than
+  // Familiar without one, even when nearest the seed.
+  void mixLeavesOutSongsMoreUnlikeThanItsStart() {
     const Library lib = temptingLibrary();
     const SongDuplicates duplicates(lib.songs, lib.facts);
     MixOptions options;
@@ -321,35 +321,51 @@ class DiscoveryTest : public QObject {
     const std::vector<Scored> free =
         instantMix(lib.songs, lib.seed, -1, lib.facts, duplicates, options);
     QCOMPARE(free.size(), std::size_t(20));
+    // The free mix's first six songs, its nearest to the seed: three unlike the tagged songs, three
+    // unlike the library.
     SongFacts facts = lib.facts;
-    facts.unlike.assign(static_cast<std::size_t>(lib.songs.cols()), 0);
-    // The first five songs of the free mix, its nearest to the seed, are now unlike the library.
-    for (std::size_t i = 0; i < 5; ++i) facts.unlike[static_cast<std::size_t>(free[i].index)] = 1;
+    facts.novelty.assign(static_cast<std::size_t>(lib.songs.cols()), NoveltyLevel::Familiar);
+    const auto levelOf = [&facts](int song) {
+      return facts.novelty[static_cast<std::size_t>(song)];
+    };
+    for (std::size_t i = 0; i < 6; ++i) {
+      facts.novelty[static_cast<std::size_t>(free[i].index)] =
+          i % 2 ? NoveltyLevel::UnlikeLibrary : NoveltyLevel::UnlikeTaggedSongs;
+    }
+    const auto mostUnlike = [&](const std::vector<Scored>& mix, std::size_t from) {
+      NoveltyLevel most = NoveltyLevel::Familiar;
+      for (std::size_t i = from; i < mix.size(); ++i) most = std::max(most, levelOf(mix[i].index));
+      return most;
+    };
     const std::vector<Scored> mix = instantMix(lib.songs, lib.seed, -1, facts, duplicates, options);
     QCOMPARE(mix.size(), std::size_t(20));
-    for (const Scored& s : mix) QVERIFY(facts.unlike[static_cast<std::size_t>(s.index)] == 0);
+    QCOMPARE(mostUnlike(mix, 0), NoveltyLevel::Familiar);
     // Stay-close with no start: it opens with the nearest song to the seed that is allowed.
     const std::vector<Scored> ranked =
         topK(lib.songs.transpose() * lib.seed, static_cast<int>(lib.songs.cols()));
-    const auto nearestLike = std::find_if(ranked.begin(), ranked.end(), [&](const Scored& s) {
-      return facts.unlike[static_cast<std::size_t>(s.index)] == 0;
+    const auto nearestFamiliar = std::find_if(ranked.begin(), ranked.end(), [&](const Scored& s) {
+      return levelOf(s.index) == NoveltyLevel::Familiar;
     });
-    QCOMPARE(mix.front().index, nearestLike->index);
-    // Started from one of them: it opens the mix, and no other follows.
-    const std::vector<Scored> started =
+    QCOMPARE(mix.front().index, nearestFamiliar->index);
+    // Started from a song unlike the tagged songs: the others like it may follow, none unlike
+    // the library; from one unlike the library, any song (the walk prefers the nearest).
+    const std::vector<Scored> fromTagged =
+        instantMix(lib.songs, lib.seed, free[0].index, facts, duplicates, options);
+    QCOMPARE(fromTagged.front().index, free[0].index);
+    QCOMPARE(mostUnlike(fromTagged, 1), NoveltyLevel::UnlikeTaggedSongs);
+    const std::vector<Scored> fromUnlike =
         instantMix(lib.songs, lib.seed, free[1].index, facts, duplicates, options);
-    QCOMPARE(started.front().index, free[1].index);
-    for (std::size_t i = 1; i < started.size(); ++i)
-      QVERIFY(facts.unlike[static_cast<std::size_t>(started[i].index)] == 0);
-    // A shorter vector covers only its songs; the rest are like the library.
-    facts.unlike.resize(1);
+    QCOMPARE(fromUnlike.front().index, free[1].index);
+    QCOMPARE(mostUnlike(fromUnlike, 1), NoveltyLevel::UnlikeLibrary);
+    // A shorter vector covers only its songs; the rest are Familiar.
+    facts.novelty.resize(1);
     QCOMPARE(instantMix(lib.songs, lib.seed, -1, facts, duplicates, options).size(),
              std::size_t(20));
-    // Every song unlike the library: only the start.
-    facts.unlike.assign(static_cast<std::size_t>(lib.songs.cols()), 1);
-    QCOMPARE(instantMix(lib.songs, lib.seed, free[0].index, facts, duplicates, options).size(),
-             std::size_t(1));
+    // Every song unlike the library: nothing without a start, a whole mix from one.
+    facts.novelty.assign(static_cast<std::size_t>(lib.songs.cols()), NoveltyLevel::UnlikeLibrary);
     QVERIFY(instantMix(lib.songs, lib.seed, -1, facts, duplicates, options).empty());
+    QCOMPARE(instantMix(lib.songs, lib.seed, free[0].index, facts, duplicates, options).size(),
+             std::size_t(20));
   }
 
   void pathRunsFromAToB() {
@@ -408,21 +424,39 @@ class DiscoveryTest : public QObject {
     QCOMPARE(roomy[2].song, 2);
     QVERIFY(songPath(lib.songs, from, -1, 5, dense).empty());
 
-    // Songs unlike the library take no step: the path goes round them, and its ends may be ones.
-    std::vector<char> unlike(static_cast<std::size_t>(lib.songs.cols()), 0);
+    // No step more unlike the library than the more unlike end: the path goes round them.
+    std::vector<NoveltyLevel> novelty(static_cast<std::size_t>(lib.songs.cols()),
+                                      NoveltyLevel::Familiar);
     for (std::size_t i = 1; i + 1 < path.size(); i += 2)
-      unlike[static_cast<std::size_t>(path[i].song)] = 1;
-    unlike[static_cast<std::size_t>(to)] = 1;
-    const std::vector<PathStep> around =
-        songPath(lib.songs, from, to, 20, dense, kPathCandidates.defaultValue, unlike);
-    QCOMPARE(around.size(), std::size_t(20));
-    QCOMPARE(around.front().song, from);
-    QCOMPARE(around.back().song, to);
-    for (std::size_t i = 1; i + 1 < around.size(); ++i)
-      QVERIFY(unlike[static_cast<std::size_t>(around[i].song)] == 0);
-    // With only the ends left between nothing, the path is the two ends.
-    std::vector<char> onlyEnds(static_cast<std::size_t>(lib.songs.cols()), 1);
-    QCOMPARE(songPath(lib.songs, from, to, 20, dense, 0, onlyEnds).size(), std::size_t(2));
+      novelty[static_cast<std::size_t>(path[i].song)] = NoveltyLevel::UnlikeLibrary;
+    const auto mostUnlikeStep = [&](const std::vector<PathStep>& steps) {
+      NoveltyLevel most = NoveltyLevel::Familiar;
+      for (std::size_t i = 1; i + 1 < steps.size(); ++i)
+        most = std::max(most, novelty[static_cast<std::size_t>(steps[i].song)]);
+      return most;
+    };
+    for (const NoveltyLevel toLevel : {NoveltyLevel::Familiar, NoveltyLevel::UnlikeTaggedSongs}) {
+      novelty[static_cast<std::size_t>(to)] = toLevel;
+      const std::vector<PathStep> around =
+          songPath(lib.songs, from, to, 20, dense, kPathCandidates.defaultValue, novelty);
+      QCOMPARE(around.size(), std::size_t(20));
+      QCOMPARE(around.front().song, from);
+      QCOMPARE(around.back().song, to);
+      QCOMPARE(mostUnlikeStep(around), NoveltyLevel::Familiar);
+    }
+    // An end unlike the library: its path is a guess anyway, and takes the nearest songs again.
+    novelty[static_cast<std::size_t>(to)] = NoveltyLevel::UnlikeLibrary;
+    const std::vector<PathStep> guessed =
+        songPath(lib.songs, from, to, 20, dense, kPathCandidates.defaultValue, novelty);
+    QCOMPARE(guessed.size(), path.size());
+    for (std::size_t i = 0; i < path.size(); ++i) QCOMPARE(guessed[i].song, path[i].song);
+    QCOMPARE(mostUnlikeStep(guessed), NoveltyLevel::UnlikeLibrary);
+    // Every song between unlike the library and both ends familiar: just the two ends.
+    std::vector<NoveltyLevel> allUnlike(static_cast<std::size_t>(lib.songs.cols()),
+                                        NoveltyLevel::UnlikeLibrary);
+    allUnlike[static_cast<std::size_t>(from)] = allUnlike[static_cast<std::size_t>(to)] =
+        NoveltyLevel::Familiar;
+    QCOMPARE(songPath(lib.songs, from, to, 20, dense, 0, allUnlike).size(), std::size_t(2));
   }
 };
 

@@ -639,13 +639,28 @@ class InspectorTest : public QObject {
              qPrintable(panel.notice()));
     QVERIFY(panel.notice().endsWith(QStringLiteral("are guesses.")));
     QVERIFY(!entries(panel, QStringLiteral("tag:")).isEmpty());  // still shown, and clickable
-    QCOMPARE(tentativeLists(), 2);                               // tags and artists
+    QCOMPARE(tentativeLists(), 3);                               // tags, similar songs and artists
+    QVERIFY(!entries(panel, QStringLiteral("song:")).isEmpty());
     // The door slam carries no tags, so nothing is marked and no legend explains a mark.
     for (const QLabel* label : panel.findChildren<QLabel*>())
       QVERIFY(label->text() != QStringLiteral("✓ already in the file"));
     panel.showSong(fileIdOf(1, 2));
     QVERIFY(!panel.notice().contains(QStringLiteral("nlike your library")));
     QCOMPARE(tentativeLists(), 0);
+    // Where the door slam lies is a guess: it is no library song's similar song, however near.
+    const library::ModelSession& session = *m_library.snapshot->model;
+    for (const auto& song : m_library.snapshot->songs) {
+      if (song.fileId == unlike || session.noveltyOfFile(song.fileId).novel()) continue;
+      const auto point = session.embeddingOfFile(song.fileId);
+      if (!point) continue;
+      for (const library::Hit& hit : session.similarSongs(*point, session.songCount(), song.fileId))
+        QVERIFY(hit.fileId != unlike);
+    }
+    const Eigen::VectorXf slam = *session.embeddingOfFile(unlike);
+    const auto slamSimilar = session.similarSongs(slam, session.songCount(), unlike, nullptr,
+                                                  core::NoveltyLevel::UnlikeLibrary);
+    QCOMPARE(int(slamSimilar.size()), session.songCount() - 1);
+
     // A file from outside the library, with the reason its check gave.
     core::Novelty check;
     check.available = true;
@@ -658,8 +673,9 @@ class InspectorTest : public QObject {
     panel.showExternalFile(QStringLiteral("/downloads/beep.wav"), beep, check);
     QVERIFY2(panel.notice().contains(QStringLiteral("Unlike your library: its sound is farther")),
              qPrintable(panel.notice()));
-    QVERIFY(panel.notice().endsWith(QStringLiteral("tags and artists below are guesses.")));
-    QCOMPARE(tentativeLists(), 2);
+    QVERIFY(panel.notice().endsWith(
+        QStringLiteral("tags, similar songs and artists below are guesses.")));
+    QCOMPARE(tentativeLists(), 3);
     // Unlike only the songs the tags were learned from: its tags are guesses, its artists not.
     check.scope = core::NoveltyScope::TaggedSongs;
     panel.showExternalFile(QStringLiteral("/downloads/beep.wav"), beep, check);

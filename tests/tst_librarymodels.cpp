@@ -79,11 +79,10 @@ bool matches(const QAbstractItemModel& model, int row, const QString& search) {
       if (model.index(row, column).data().toString().contains(word, Qt::CaseInsensitive))
         return true;
     }
-    return table && QFileInfo(model.index(row, LibraryTableModel::Title)
-                                  .data(Qt::ToolTipRole)
-                                  .toString())
-                        .fileName()
-                        .contains(word, Qt::CaseInsensitive);
+    return table &&
+           QFileInfo(model.index(row, LibraryTableModel::Title).data(Qt::ToolTipRole).toString())
+               .fileName()
+               .contains(word, Qt::CaseInsensitive);
   });
 }
 

@@ -221,7 +221,7 @@ void InspectorPanel::showSong(std::int64_t fileId) {
     const bool unlike = addUnlikeNotice(layout, novelty);
     addPredictedTags(layout, model.predictTags(*embedding, kTagsShown, model.lengthOfFile(fileId)),
                      owned, written, unlike);
-    addPredictions(layout, *embedding, fileId, novelty.unlikeLibrary());
+    addPredictions(layout, *embedding, fileId, novelty);
   } else {
     addNotice(layout, tr("This song was analysed after the model was trained. Train again to "
                          "see its predictions."));
@@ -250,7 +250,7 @@ void InspectorPanel::showExternalFile(const QString& path, const Eigen::VectorXf
   addPredictedTags(layout,
                    snapshot()->model->predictTags(embedding, kTagsShown, novelty.durationSeconds),
                    {}, {}, unlike);
-  addPredictions(layout, embedding, 0, novelty.unlikeLibrary());
+  addPredictions(layout, embedding, 0, novelty);
   endContent();
 }
 
@@ -321,19 +321,20 @@ bool InspectorPanel::addUnlikeNotice(QVBoxLayout* layout, const core::Novelty& n
   reason[0] = reason[0].toUpper();
   addNotice(layout, novelty.scope == core::NoveltyScope::TaggedSongs
                         ? tr("%1. Its predicted tags below are guesses.").arg(reason)
-                        : tr("%1. Its predicted tags and artists below are guesses.").arg(reason));
+                        : tr("%1. Its predicted tags, similar songs and artists below are "
+                             "guesses.")
+                              .arg(reason));
   return true;
 }
 
 void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
-                                    std::int64_t excludeFileId, bool tentative) {
+                                    std::int64_t excludeFileId, const core::Novelty& novelty) {
   const library::ModelSession& model = *snapshot()->model;
   auto* songs = addSection(layout, tr("Similar songs"));
   // One entry per song (copies and near-duplicates collapsed), each with the tags that make it
-  // alike to this one.
-  // Songs unlike the library are no one's similar songs, but the similar songs of one of them.
-  for (const library::Hit& hit :
-       model.similarSongs(embedding, kSimilarSongsShown, excludeFileId, duplicates(), tentative)) {
+  // alike to this one; none more unlike the library than this song.
+  for (const library::Hit& hit : model.similarSongs(embedding, kSimilarSongsShown, excludeFileId,
+                                                    duplicates(), novelty.level())) {
     if (hit.fileId == excludeFileId) continue;
     addSongEntry(songs, hit.fileId, probabilityOf(hit), false,
                  likenessDetail(core::whyAlikeSongs(model.model(), embedding,
@@ -344,7 +345,11 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
   for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
     addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit));
   }
-  if (tentative) showAsTentative(artists);
+  // Unlike the library: where it lies is a guess, and so are its neighbours and its artist.
+  if (novelty.unlikeLibrary()) {
+    showAsTentative(songs);
+    showAsTentative(artists);
+  }
 }
 
 void InspectorPanel::addPlayButton(QBoxLayout* layout, const std::function<void()>& play) {

@@ -25,8 +25,10 @@ namespace songspace::ui {
 // marked, and says so in its detail line (it is never a training label). With a calibrated model
 // the predicted tags split at the display threshold (setPredictedTagThreshold): those below it
 // follow in a second, faded list (HitList property "belowThreshold") under a note giving the
-// threshold. For a song unlike the library (core/model/novelty.h) a notice gives the reason and
-// the predicted tags and artists are faded (property "tentative" on their lists).
+// threshold. For a song unlike the library or its tagged songs (core/model/novelty.h) a notice
+// gives the reason and the predictions that are guesses are faded (property "tentative" on their
+// lists): the tags, and for a song unlike the library also its similar songs and artists. Similar
+// songs leave out the songs more unlike the library than the one shown.
 // Queries run on the calling (GUI) thread: each is one matrix-vector product plus a top-k.
 class InspectorPanel : public BrowsePanel {
   Q_OBJECT
@@ -62,10 +64,12 @@ class InspectorPanel : public BrowsePanel {
   void filePlayRequested(const QString& path);
 
  private:
-  // Predicted tags, similar songs and similar artists of an embedded song; tentative: the
-  // artists are shown faded (a song unlike the library).
+  // Similar songs and likely artists of an embedded song whose novelty check found `novelty`:
+  // the similar songs leave out the songs more unlike the library than it
+  // (ModelSession::similarSongs); both lists are shown faded (property "tentative") for a song
+  // unlike the library.
   void addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& embedding,
-                      std::int64_t excludeFileId, bool tentative);
+                      std::int64_t excludeFileId, const core::Novelty& novelty);
   // For a song unlike the library or unlike its tagged songs (a novel core::Novelty): the
   // reason, above its predictions (which are then shown faded, property "tentative" on their
   // lists: the tags, and the artists too when it is unlike the library). Returns whether it was

@@ -166,7 +166,7 @@ void PathDialog::updatePath() {
     // Songs unlike the library are no step between the ends (their place is a guess).
     for (const core::PathStep& step : core::songPath(
              session.songEmbeddings(), from, to, length(), m_snapshot->discovery->duplicates,
-             core::kPathCandidates.defaultValue, m_snapshot->discovery->facts.unlike)) {
+             core::kPathCandidates.defaultValue, m_snapshot->discovery->facts.novelty)) {
       const qint64 fileId = session.fileIdOfRow(step.song);
       m_path.append(fileId);
       m_preview->addItem(songLabel(fileId));

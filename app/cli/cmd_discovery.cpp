@@ -340,7 +340,7 @@ int runPath(const QString& synopsis, const QStringList& rawArgs) {
   }
   const std::vector<core::PathStep> path =
       core::songPath(context.session.songEmbeddings(), from, to, p.length, discovery.duplicates,
-                     core::kPathCandidates.defaultValue, discovery.facts.unlike);
+                     core::kPathCandidates.defaultValue, discovery.facts.novelty);
   if (static_cast<int>(path.size()) < p.length) {
     QTextStream(stderr) << QStringLiteral(
                                "songspace-cli: only %1 songs lie between the two (of %2 asked)\n")

@@ -90,9 +90,9 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     if (!songEmbedding(context, what, queryPoint, queryFile, label, &novelty)) return 1;
     if (query == Query::SimilarSongs) {
       // With the pair measure similar songs share with similar artists (docs/design.md §3.1);
-      // songs unlike the library are left out unless the query is one of them.
+      // songs more unlike the library than the query are left out.
       hits = context.session.similarSongs(queryPoint, k, queryFile, &discovery.duplicates,
-                                          novelty.unlikeLibrary());
+                                          novelty.level());
     } else {
       hits = query == Query::Tags
                  ? context.session.predictTags(queryPoint, k, novelty.durationSeconds)

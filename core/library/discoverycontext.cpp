@@ -15,9 +15,9 @@ DiscoveryContext makeDiscoveryContext(const ModelSession& session,
   context.facts.artist.assign(n, 0);
   context.facts.album.assign(n, 0);
   context.facts.title.assign(n, {});
-  context.facts.unlike.assign(n, 0);
+  context.facts.novelty.resize(n);
   for (std::size_t r = 0; r < n; ++r)
-    context.facts.unlike[r] = session.unlikeLibraryRow(static_cast<int>(r)) ? 1 : 0;
+    context.facts.novelty[r] = session.noveltyLevelOfRow(static_cast<int>(r));
   const core::JointModel& model = session.model();
   const std::unordered_map<std::string, int> artistIndex = core::nameIndex(model.artistNames);
   std::vector<int> artistOfRow(n, -1);

@@ -76,9 +76,11 @@ base::Status ModelSession::load(const core::Catalog& catalog,
   m_longestTagShortest = 0;
   for (const float seconds : m_model.tagShortestSeconds)
     m_longestTagShortest = std::max(m_longestTagShortest, seconds);
-  m_unlikeLibrary = static_cast<int>(
-      std::count_if(m_novelty.begin(), m_novelty.end(),
-                    [](const core::Novelty& novelty) { return novelty.unlikeLibrary(); }));
+  m_unlikeTagged = m_unlikeLibrary = 0;
+  for (const core::Novelty& novelty : m_novelty) {
+    m_unlikeTagged += novelty.level() == core::NoveltyLevel::UnlikeTaggedSongs ? 1 : 0;
+    m_unlikeLibrary += novelty.level() == core::NoveltyLevel::UnlikeLibrary ? 1 : 0;
+  }
   m_rowOfFile.reserve(m_fileIds.size());
   for (std::size_t i = 0; i < m_fileIds.size(); ++i)
     m_rowOfFile.emplace(m_fileIds[i], static_cast<int>(i));
@@ -255,9 +257,17 @@ ModelSession::TopTag ModelSession::topTagOfFile(std::int64_t fileId) const {
   return m_topTags[static_cast<std::size_t>(row)];
 }
 
-bool ModelSession::unlikeLibraryRow(int row) const {
-  if (row < 0 || row >= static_cast<int>(m_novelty.size())) return false;
-  return m_novelty[static_cast<std::size_t>(row)].unlikeLibrary();
+core::NoveltyLevel ModelSession::noveltyLevelOfRow(int row) const {
+  if (row < 0 || row >= static_cast<int>(m_novelty.size())) return core::NoveltyLevel::Familiar;
+  return m_novelty[static_cast<std::size_t>(row)].level();
+}
+
+std::function<bool(int)> ModelSession::moreUnlikeThan(core::NoveltyLevel allowed) const {
+  const int above = allowed == core::NoveltyLevel::Familiar ? m_unlikeTagged + m_unlikeLibrary
+                    : allowed == core::NoveltyLevel::UnlikeTaggedSongs ? m_unlikeLibrary
+                                                                       : 0;
+  if (above == 0) return {};
+  return [this, allowed](int row) { return noveltyLevelOfRow(row) > allowed; };
 }
 
 core::Novelty ModelSession::noveltyOfFile(std::int64_t fileId) const {
@@ -356,16 +366,19 @@ void ModelSession::addPairProbabilities(std::vector<Hit>& hits) const {
 
 std::vector<Hit> ModelSession::rankedSongs(
     const std::function<std::vector<core::Scored>(int)>& rank, int k, int excludeRow,
-    const core::SongDuplicates* distinct, bool includeUnlike) const {
-  // Without the songs unlike the library: asking for that many more than `fetch` leaves at least
-  // `fetch` of the others (or all of them).
-  const int unlike = includeUnlike ? 0 : m_unlikeLibrary;
+    const core::SongDuplicates* distinct, const std::function<bool(int)>& skip) const {
+  // The best `fetch` rows that are not skipped: the ranking asked for twice as many until that
+  // many remain or every song was ranked.
   const auto ranked = [&](int fetch) {
-    if (unlike == 0) return rank(fetch);
-    std::vector<core::Scored> rows = rank(std::min(songCount(), fetch + unlike));
-    std::erase_if(rows, [this](const core::Scored& row) { return unlikeLibraryRow(row.index); });
-    if (static_cast<int>(rows.size()) > fetch) rows.resize(static_cast<std::size_t>(fetch));
-    return rows;
+    if (!skip) return rank(fetch);
+    for (int asked = std::min(songCount(), fetch);; asked = std::min(songCount(), 2 * asked)) {
+      std::vector<core::Scored> rows = rank(asked);
+      std::erase_if(rows, [&skip](const core::Scored& row) { return skip(row.index); });
+      if (static_cast<int>(rows.size()) >= fetch || asked >= songCount()) {
+        if (static_cast<int>(rows.size()) > fetch) rows.resize(static_cast<std::size_t>(fetch));
+        return rows;
+      }
+    }
   };
   if (!distinct) return songHits(ranked(k));
   std::vector<Hit> hits = songHits(distinctSongs(ranked, *distinct, k, songCount(), excludeRow));
@@ -380,11 +393,11 @@ std::vector<Hit> ModelSession::rankedSongs(
 std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
                                             std::int64_t excludeFileId,
                                             const core::SongDuplicates* distinct,
-                                            bool includeUnlike) const {
+                                            core::NoveltyLevel query) const {
   const int excludeRow = rowOfFile(excludeFileId);
   std::vector<Hit> hits =
       rankedSongs([&](int fetch) { return songSearch().search(m_songs, song, fetch, excludeRow); },
-                  k, excludeRow, distinct, includeUnlike);
+                  k, excludeRow, distinct, moreUnlikeThan(query));
   addPairProbabilities(hits);
   return hits;
 }
@@ -403,16 +416,29 @@ std::vector<Hit> ModelSession::songsForArtist(const std::string& artist, int k,
   if (index < 0) return {};
   return rankedSongs(
       [&](int fetch) { return songSearch().search(m_songs, m_model.A.col(index), fetch); }, k, -1,
-      distinct);
+      distinct, moreUnlikeThan(core::NoveltyLevel::UnlikeTaggedSongs));
 }
 
 std::vector<Hit> ModelSession::songsForTag(const std::string& tag, int k,
                                            const core::SongDuplicates* distinct) const {
   const int index = m_model.tagIndex(tag);
   if (index < 0) return {};
+  // Without the songs whose tags are guesses, and those for which this tag is one by its length.
+  const std::function<bool(int)> unlike = moreUnlikeThan(core::NoveltyLevel::Familiar);
+  const float shortest = static_cast<std::size_t>(index) < m_model.tagShortestSeconds.size()
+                             ? m_model.tagShortestSeconds[static_cast<std::size_t>(index)]
+                             : 0.0f;
+  std::function<bool(int)> skip = unlike;
+  if (shortest > 0 && !m_novelty.empty()) {
+    // The test of JointModel::tagGuessReason without its sentence.
+    skip = [this, unlike, shortest](int row) {
+      const float seconds = m_novelty[static_cast<std::size_t>(row)].durationSeconds;
+      return (unlike && unlike(row)) || (seconds > 0 && seconds < shortest);
+    };
+  }
   std::vector<Hit> hits = rankedSongs(
       [&](int fetch) { return core::songsForTag(m_model, m_songs, index, fetch, &songSearch()); },
-      k, -1, distinct);
+      k, -1, distinct, skip);
   if (m_model.calibration) {
     for (Hit& hit : hits) hit.probability = m_model.calibration->tagProbability(index, hit.score);
   }

@@ -133,19 +133,23 @@ class ModelSession {
   // their names asks this before looking each one up.
   bool mayHaveTagGuesses(std::int64_t fileId) const;
   std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k) const;
-  // Whether the song of `row` is unlike the library (noveltyOfRow: novel, scope Library): where the
-  // model placed it is a guess (design.md §3.2), so it is no song's "similar song".
-  bool unlikeLibraryRow(int row) const;
+  // noveltyOfRow(row).level(): Familiar for a row that is not embedded or without a novelty fit.
+  core::NoveltyLevel noveltyLevelOfRow(int row) const;
   // Song lists: with `distinct` (the duplicate groups of this session's songs,
   // DiscoveryContext::duplicates) they show one entry per song — each group's best-ranked member,
   // Hit::alternatives naming the others — and skip excludeFileId's whole group; without it,
-  // every embedded file is its own entry. Songs unlike the library (unlikeLibraryRow) are left
-  // out of every song list, unless `includeUnlike` (similar songs of a query that is itself
-  // unlike the library: a list of guesses, shown as such); a list is then shorter than k only
-  // when fewer songs remain.
+  // every embedded file is its own entry. A list leaves out the songs whose novelty is a guess
+  // for it (design.md §3.2 "Where it lies is a guess"), and is shorter than k only when fewer
+  // songs remain:
+  // - similar songs: the songs more unlike than the query (`query`: its level — a library song's
+  //   noveltyOfFile, a cold-start file's check): a song's similar songs are like it or less
+  //   unlike, a song unlike the library gets them all (a list of guesses, shown as such);
+  // - songs for an artist: the songs unlike the library (their artist is a guess);
+  // - songs for a tag: the songs unlike the tagged songs or the library, and those for which
+  //   the tag is a guess by their length (JointModel::tagGuessReason).
   std::vector<Hit> similarSongs(const Eigen::VectorXf& song, int k, std::int64_t excludeFileId = 0,
                                 const core::SongDuplicates* distinct = nullptr,
-                                bool includeUnlike = false) const;
+                                core::NoveltyLevel query = core::NoveltyLevel::Familiar) const;
   std::vector<Hit> similarArtists(const std::string& artist, int k) const;
   std::vector<Hit> songsForArtist(const std::string& artist, int k,
                                   const core::SongDuplicates* distinct = nullptr) const;
@@ -165,10 +169,12 @@ class ModelSession {
                              const std::vector<std::string>& names) const;
   std::vector<Hit> songHits(const std::vector<core::Scored>& scored) const;
   // rank(fetch): the best `fetch` rows; one entry per duplicate group when `distinct` is given;
-  // rows unlike the library left out unless includeUnlike.
+  // the rows `skip` names left out (null: none).
   std::vector<Hit> rankedSongs(const std::function<std::vector<core::Scored>(int)>& rank, int k,
                                int excludeRow, const core::SongDuplicates* distinct,
-                               bool includeUnlike = false) const;
+                               const std::function<bool(int)>& skip = {}) const;
+  // The skip of a list that allows songs up to `allowed` (nothing to skip: null).
+  std::function<bool(int)> moreUnlikeThan(core::NoveltyLevel allowed) const;
   void addPairProbabilities(std::vector<Hit>& hits) const;
   // Fills m_novelty for the rows of m_songs (rows: their model inputs; lengths in seconds;
   // silent: per row, nonzero for a song with no sounding frame).
@@ -184,7 +190,8 @@ class ModelSession {
   audio::Codebook m_codebook;
   Eigen::MatrixXf m_songs;
   std::vector<core::Novelty> m_novelty;  // per row of m_songs; empty without a novelty fit
-  int m_unlikeLibrary = 0;               // rows for which unlikeLibraryRow() holds
+  int m_unlikeTagged = 0;                // rows whose level is UnlikeTaggedSongs
+  int m_unlikeLibrary = 0;               // rows whose level is UnlikeLibrary
   int m_noveltyMeasured = 0;
   std::vector<TopTag> m_topTags;   // per row of m_songs; empty when uncalibrated
   float m_longestTagShortest = 0;  // the largest of m_model.tagShortestSeconds (0: none)

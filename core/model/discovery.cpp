@@ -118,6 +118,12 @@ class VarietyWindow {
   Counts m_artists, m_albums;
 };
 
+// A song's level in a per-song list that may be shorter than the songs (the rest: Familiar).
+NoveltyLevel levelOf(std::span<const NoveltyLevel> levels, int song) {
+  return static_cast<std::size_t>(song) < levels.size() ? levels[static_cast<std::size_t>(song)]
+                                                        : NoveltyLevel::Familiar;
+}
+
 }  // namespace
 
 SongDuplicates::SongDuplicates(const Eigen::MatrixXf& songs, const SongFacts& facts,
@@ -321,12 +327,11 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
   std::vector<Scored> mix;
   std::unordered_set<int> usedGroups;
   VarietyWindow variety(facts, options);
-  const auto unlike = [&facts](int song) {
-    return static_cast<std::size_t>(song) < facts.unlike.size() &&
-           facts.unlike[static_cast<std::size_t>(song)] != 0;
-  };
+  const NoveltyLevel mostUnlike =
+      startSong >= 0 && startSong < n ? levelOf(facts.novelty, startSong) : NoveltyLevel::Familiar;
   const auto allowed = [&](int song) {
-    return !unlike(song) && usedGroups.count(duplicates.groupOf(song)) == 0 && variety.allows(song);
+    return levelOf(facts.novelty, song) <= mostUnlike &&
+           usedGroups.count(duplicates.groupOf(song)) == 0 && variety.allows(song);
   };
   const auto take = [&](int song, float score) {
     mix.push_back({song, score});
@@ -364,7 +369,7 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
 
 std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, int length,
                                const SongDuplicates& duplicates, int candidates,
-                               std::span<const char> unlike) {
+                               std::span<const NoveltyLevel> novelty) {
   const int n = static_cast<int>(songs.cols());
   if (from < 0 || to < 0 || from >= n || to >= n || from == to) return {};
   const Eigen::VectorXf a = songs.col(from), b = songs.col(to);
@@ -394,12 +399,11 @@ std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, i
   // The songs strictly between the ends; of those, the `candidates` nearest the segment (ties
   // by column), by progress (ties by column).
   const int fromGroup = duplicates.groupOf(from), toGroup = duplicates.groupOf(to);
+  const NoveltyLevel mostUnlike = std::max(levelOf(novelty, from), levelOf(novelty, to));
   std::vector<std::pair<float, int>> near;
   for (int j = 0; j < n; ++j) {
     const float t = progress[j];
-    const bool allowed =
-        static_cast<std::size_t>(j) >= unlike.size() || unlike[static_cast<std::size_t>(j)] == 0;
-    if (allowed && t > 0 && t < 1 && duplicates.groupOf(j) != fromGroup &&
+    if (levelOf(novelty, j) <= mostUnlike && t > 0 && t < 1 && duplicates.groupOf(j) != fromGroup &&
         duplicates.groupOf(j) != toGroup)
       near.push_back({squaredDistance(j, t), j});
   }

@@ -29,10 +29,9 @@ struct SongFacts {
   std::vector<std::int64_t> artist;
   std::vector<std::int64_t> album;
   std::vector<std::string> title;
-  // Nonzero for a song unlike the library (core/model/novelty.h, scope Library): its place in the
-  // space is a guess, so a mix takes it only as its start. Empty, or shorter than the columns:
-  // the rest are like the library.
-  std::vector<char> unlike{};
+  // How unlike the library each song is (Novelty::level): a mix or a path takes none more unlike
+  // than the songs it was asked from. Empty, or shorter than the columns: the rest are Familiar.
+  std::vector<NoveltyLevel> novelty{};
 };
 
 // Where each artist's songs lie in the joint space: column i of `mean` is the mean of the song
@@ -133,7 +132,8 @@ std::vector<Scored> whyAlikeSongs(const JointModel& model, const Eigen::VectorXf
 // - within any window of `window` consecutive songs, at most maxPerArtist songs share a known
 //   artist and at most maxPerAlbum a known album;
 // - no song twice, and no two songs of one SongDuplicates group;
-// - no song unlike the library (SongFacts::unlike) but the start.
+// - no song more unlike the library (SongFacts::novelty) than the start, or than Familiar when
+//   there is none: a mix from a song of the library's music holds no sound effect or noise.
 // Deterministic: no randomness; ties go to the lower column. Cost: one seed ranking (O(N d), or
 // the index's), O(pool · d) per step.
 struct MixOptions {
@@ -174,9 +174,9 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
 // and at most τ_i + ½ / (length − 1) (any t below 1 when none is), among those that leave at least
 // one song of larger t for each step still to come — in high dimension most songs project near
 // the middle of the segment, and a step that jumps there early would end the path short. No song
-// twice, none of the duplicate group of another, and between the ends none whose `unlike` entry
-// is nonzero (SongFacts::unlike; shorter than the songs: the rest are allowed). Steps are chosen
-// among the `candidates` songs
+// twice, none of the duplicate group of another, and between the ends none more unlike the
+// library than the more unlike end (`novelty`: SongFacts::novelty; shorter than the songs: the
+// rest are Familiar). Steps are chosen among the `candidates` songs
 // between the two ends (0 < t < 1) nearest the segment (0: all of them). Fewer than `length` songs
 // only when fewer songs lie between the two; just {from, to} when a = b. Empty when from or to is
 // outside songs or they are the same song. Cost: one pass over songs (O(N d)), a selection
@@ -194,6 +194,6 @@ inline constexpr base::ParameterSpec<int> kPathCandidates{
 std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, int length,
                                const SongDuplicates& duplicates,
                                int candidates = kPathCandidates.defaultValue,
-                               std::span<const char> unlike = {});
+                               std::span<const NoveltyLevel> novelty = {});
 
 }  // namespace songspace::core

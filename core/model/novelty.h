@@ -101,6 +101,11 @@ struct NoveltyOptions {
 // song is a guess), or those that carried tags (JointModel::tagNovelty: then its tags are).
 enum class NoveltyScope { Library, TaggedSongs };
 
+// How much of what the model says of a song is a guess, in increasing order: nothing; its tags
+// (unlike the tagged songs); everything, where it lies in the space included (unlike the
+// library). A song list leaves out the songs more unlike than its query (library::ModelSession).
+enum class NoveltyLevel : std::uint8_t { Familiar = 0, UnlikeTaggedSongs = 1, UnlikeLibrary = 2 };
+
 // What a check found. Distances are Euclidean, in the units of their space.
 struct Novelty {
   NoveltyScope scope = NoveltyScope::Library;
@@ -123,8 +128,13 @@ struct Novelty {
 
   bool novel() const { return featureNovel || jointNovel || tooShort || silent; }
   // Novel against the whole library (scope Library): every prediction is a guess, and so is
-  // where the song lies, so it is no song's similar song (library::ModelSession's song lists).
+  // where the song lies.
   bool unlikeLibrary() const { return novel() && scope == NoveltyScope::Library; }
+  NoveltyLevel level() const {
+    if (!novel()) return NoveltyLevel::Familiar;
+    return scope == NoveltyScope::Library ? NoveltyLevel::UnlikeLibrary
+                                          : NoveltyLevel::UnlikeTaggedSongs;
+  }
   // Empty when not novel; otherwise one sentence starting "unlike your library: " (scope
   // Library) or "unlike your tagged songs: " (TaggedSongs) saying which space(s) and the
   // figures, for a tooltip, the inspector, the CLI and auto-tag's skip list.
