@@ -372,6 +372,42 @@ class InspectorTest : public QObject {
       QCOMPARE(point.topTagProbability, top.probability);
       QVERIFY(point.topTag >= 0);
     }
+    // Each landmark sits on a song it names: of the artist's songs, or of the songs labelled
+    // with the tag, the one nearest to their median place.
+    const core::JointModel& joint = model.model();
+    int placed = 0;
+    for (const ui::MapLandmark& landmark : scene.landmarks()) {
+      std::vector<QPointF> places;
+      for (const ui::MapPoint& point : scene.points()) {
+        const core::SongRow* song = m_library.snapshot->song(point.id);
+        QVERIFY(song);
+        bool named = false;
+        if (landmark.kind == ui::MapLandmark::Artist) {
+          named = song->artistName == joint.artistNames[std::size_t(landmark.id)];
+        } else {
+          for (const core::FileTag& tag : m_library.snapshot->tags.of(point.id))
+            named = named || (tag.tag == joint.tagNames[std::size_t(landmark.id)] &&
+                              tag.source != core::TagSource::Predicted && !tag.written);
+        }
+        if (named) places.push_back(point.pos);
+      }
+      if (places.empty()) continue;
+      std::vector<double> xs, ys;
+      for (const QPointF& place : places) {
+        xs.push_back(place.x());
+        ys.push_back(place.y());
+      }
+      std::sort(xs.begin(), xs.end());
+      std::sort(ys.begin(), ys.end());
+      const QPointF median(xs[xs.size() / 2], ys[ys.size() / 2]);
+      double nearest = 1e300;
+      for (const QPointF& place : places)
+        nearest = std::min(nearest, QLineF(place, median).length());
+      QVERIFY(std::find(places.begin(), places.end(), landmark.pos) != places.end());
+      QVERIFY(std::abs(QLineF(landmark.pos, median).length() - nearest) < 1e-9);
+      ++placed;
+    }
+    QCOMPARE(placed, testdata::kArtists + int(joint.tagNames.size()));
     // The map's search means what the table's does (ui/librarysearch.h): every word somewhere,
     // the file's name included. Each artist's "Song 7" is the file "07 track.mp3".
     panel.setHelpOnFirstUse(false);

@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 
 #include "core/library/playlistfile.h"
 #include "ui/librarysearch.h"
@@ -57,6 +58,22 @@ QVector<QPointF> rowsToPoints(const Eigen::MatrixXf& m, int from, int count) {
   out.reserve(count);
   for (int i = from; i < from + count; ++i) out.append(QPointF(m(i, 0), m(i, 1)));
   return out;
+}
+
+// Of `places` (not empty; reordered), the one nearest to their median point (the median of the
+// x's and of the y's): on one of them, and not pulled off by a few far ones as a mean is. O(n).
+QPointF nearestToMedian(std::vector<QPointF>& places) {
+  const auto middle = places.begin() + static_cast<std::ptrdiff_t>(places.size() / 2);
+  std::nth_element(places.begin(), middle, places.end(),
+                   [](QPointF a, QPointF b) { return a.x() < b.x(); });
+  const double x = middle->x();
+  std::nth_element(places.begin(), middle, places.end(),
+                   [](QPointF a, QPointF b) { return a.y() < b.y(); });
+  const QPointF median(x, middle->y());
+  return *std::min_element(places.begin(), places.end(), [&median](QPointF a, QPointF b) {
+    return QPointF::dotProduct(a - median, a - median) <
+           QPointF::dotProduct(b - median, b - median);
+  });
 }
 
 }  // namespace
@@ -235,22 +252,41 @@ void MapPanel::rebuild() {
   for (const core::ArtistRow& artist : m_snapshot->artists) {
     songsOfArtist.insert(QString::fromStdString(artist.name), static_cast<int>(artist.songCount));
   }
-  QHash<QString, int> songsOfTag;
-  for (const auto& [fileId, tags] : m_snapshot->tags) {
-    for (const core::FileTag& tag : tags) songsOfTag[QString::fromStdString(tag.tag)] += 1;
+  // A landmark sits on a song it names: of the artist's songs, or of the songs that carry the tag
+  // as a label (the file's or the user's, not a prediction or an unaccepted auto-tag value), the
+  // one nearest to their median place; the layout's own point for one that names no song on the
+  // map (design.md §3 "The map").
+  const std::unordered_map<std::string, int> artistIndex = core::nameIndex(model.artistNames);
+  const std::unordered_map<std::string, int> tagIndex = core::nameIndex(model.tagNames);
+  std::vector<std::vector<QPointF>> artistPlaces(model.artistNames.size());
+  std::vector<std::vector<QPointF>> tagPlaces(model.tagNames.size());
+  for (const MapPoint& point : points) {
+    const core::SongRow* song = m_snapshot->song(point.id);
+    if (!song) continue;
+    if (const auto it = artistIndex.find(song->artistName); it != artistIndex.end())
+      artistPlaces[static_cast<std::size_t>(it->second)].push_back(point.pos);
+    for (const core::FileTag& tag : m_snapshot->tags.of(point.id)) {
+      if (tag.source == core::TagSource::Predicted || tag.written) continue;
+      if (const auto it = tagIndex.find(tag.tag); it != tagIndex.end())
+        tagPlaces[static_cast<std::size_t>(it->second)].push_back(point.pos);
+    }
   }
+  const auto placeOf = [&p](int row, std::vector<QPointF>& places) {
+    return places.empty() ? QPointF(p(row, 0), p(row, 1)) : nearestToMedian(places);
+  };
   QVector<MapLandmark> landmarks;
   for (int a = 0; a < layout.artistCount && a < static_cast<int>(model.artistNames.size()); ++a) {
-    const int row = layout.songCount() + a;
-    const QString name = QString::fromStdString(model.artistNames[static_cast<std::size_t>(a)]);
-    landmarks.append({QPointF(p(row, 0), p(row, 1)), name, MapLandmark::Artist, a,
-                      static_cast<double>(songsOfArtist.value(name)) + 0.5});
+    const auto i = static_cast<std::size_t>(a);
+    const QString name = QString::fromStdString(model.artistNames[i]);
+    landmarks.append({placeOf(layout.songCount() + a, artistPlaces[i]), name, MapLandmark::Artist,
+                      a, static_cast<double>(songsOfArtist.value(name)) + 0.5});
   }
+  // A tag's weight is the songs that place it: the labelled ones, as an artist's are its own.
   for (int t = 0; t < layout.tagCount && t < static_cast<int>(model.tagNames.size()); ++t) {
-    const int row = layout.songCount() + layout.artistCount + t;
-    const QString name = QString::fromStdString(model.tagNames[static_cast<std::size_t>(t)]);
-    landmarks.append({QPointF(p(row, 0), p(row, 1)), name, MapLandmark::Tag, t,
-                      static_cast<double>(songsOfTag.value(name))});
+    const auto i = static_cast<std::size_t>(t);
+    const double songs = static_cast<double>(tagPlaces[i].size());
+    landmarks.append({placeOf(layout.songCount() + layout.artistCount + t, tagPlaces[i]),
+                      QString::fromStdString(model.tagNames[i]), MapLandmark::Tag, t, songs});
   }
   m_view->setPoints(std::move(points));
   m_view->setLandmarks(std::move(landmarks));
