@@ -660,6 +660,22 @@ class EndToEndTest : public QObject {
     };
     QVERIFY(lists(fullRow->id));
     QVERIFY(!lists(clipRow->id));
+    // A reason two songs are alike never states a guess: the clip and a drone share ambient, a
+    // guess for the clip, so it does not explain their likeness; two drones' does.
+    const int fullRowIndex = session.rowOfFile(fullRow->id);
+    const core::Novelty clipNovelty = session.noveltyOfFile(clipRow->id);
+    for (const core::Scored& tag : session.whyAlikeSongs(*session.embeddingOfFile(clipRow->id),
+                                                         clipNovelty, fullRowIndex, 10))
+      QVERIFY(tag.index != ambient);
+    bool dronesAlikeInAmbient = false;
+    for (const auto& song : catalog->songs()) {
+      if (song.artistName != "Long Drones") continue;
+      for (const core::Scored& tag :
+           session.whyAlikeSongs(*session.embeddingOfFile(song.fileId),
+                                 session.noveltyOfFile(song.fileId), fullRowIndex, 10))
+        dronesAlikeInAmbient = dronesAlikeInAmbient || tag.index == ambient;
+    }
+    QVERIFY(dronesAlikeInAmbient);
     // The 2 s chords are too short for ambient too: the drones and the full piece are left.
     QCOMPARE(int(ambientSongs.size()), kSongsPerArtist + 1);
 
@@ -743,9 +759,17 @@ class EndToEndTest : public QObject {
       const Eigen::VectorXf point = *session.embeddingOfFile(song.fileId);
       const core::NoveltyLevel level = levelOf(song.fileId);
       const auto similar = session.similarSongs(point, all, song.fileId, nullptr, level);
+      // The tags are guesses for a burst, so none explains its likeness to anything.
+      const core::Novelty novelty = session.noveltyOfFile(song.fileId);
+      for (const library::Hit& hit : similar) {
+        if (level != core::NoveltyLevel::Familiar ||
+            levelOf(hit.fileId) != core::NoveltyLevel::Familiar)
+          QVERIFY(session.whyAlikeSongs(point, novelty, hit.index).empty());
+      }
       if (level == core::NoveltyLevel::Familiar) {
         QCOMPARE(countBursts(similar), 0);
         QCOMPARE(int(similar.size()), all - kSongsPerArtist - 1);
+        QVERIFY(!session.whyAlikeSongs(point, novelty, similar.front().index).empty());
       } else {
         QCOMPARE(countBursts(similar), kSongsPerArtist - 1);  // the other bursts, and the rest
         QCOMPARE(int(similar.size()), all - 1);

@@ -336,10 +336,9 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
   for (const library::Hit& hit : model.similarSongs(embedding, kSimilarSongsShown, excludeFileId,
                                                     duplicates(), novelty.level())) {
     if (hit.fileId == excludeFileId) continue;
-    addSongEntry(songs, hit.fileId, probabilityOf(hit), false,
-                 likenessDetail(core::whyAlikeSongs(model.model(), embedding,
-                                                    model.songEmbeddings().col(hit.index)),
-                                hit.alternatives));
+    addSongEntry(
+        songs, hit.fileId, probabilityOf(hit), false,
+        likenessDetail(model.whyAlikeSongs(embedding, novelty, hit.index), hit.alternatives));
   }
   auto* artists = addSection(layout, tr("Likely artists"));
   for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {

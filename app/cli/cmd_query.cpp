@@ -134,8 +134,9 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
         text += QStringLiteral("  (+%1 other files)").arg(alternatives.size());
       }
       const Eigen::VectorXf point = context.session.songEmbeddings().col(hit.index);
-      why = query == Query::SimilarSongs ? core::whyAlikeSongs(model, queryPoint, point)
-                                         : core::whyAlike(model, queryPoint, point);
+      why = query == Query::SimilarSongs
+                ? context.session.whyAlikeSongs(queryPoint, novelty, hit.index)
+                : core::whyAlike(model, queryPoint, point);
     } else {
       text = QString::fromStdString(hit.name);
       entry.insert(QStringLiteral("name"), text);

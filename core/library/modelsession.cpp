@@ -402,6 +402,24 @@ std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
   return hits;
 }
 
+std::vector<core::Scored> ModelSession::whyAlikeSongs(const Eigen::VectorXf& song,
+                                                      const core::Novelty& novelty, int row,
+                                                      int k) const {
+  if (row < 0 || row >= songCount() || novelty.level() != core::NoveltyLevel::Familiar ||
+      noveltyLevelOfRow(row) != core::NoveltyLevel::Familiar)
+    return {};
+  const float otherSeconds =
+      m_novelty.empty() ? 0.0f : m_novelty[static_cast<std::size_t>(row)].durationSeconds;
+  std::vector<core::Scored> why =
+      core::whyAlikeSongs(m_model, song, m_songs.col(row), static_cast<int>(m_model.T.cols()));
+  std::erase_if(why, [&](const core::Scored& tag) {
+    return !m_model.tagGuessReason(tag.index, novelty.durationSeconds).empty() ||
+           !m_model.tagGuessReason(tag.index, otherSeconds).empty();
+  });
+  if (static_cast<int>(why.size()) > k) why.resize(static_cast<std::size_t>(std::max(k, 0)));
+  return why;
+}
+
 std::vector<Hit> ModelSession::similarArtists(const std::string& artist, int k) const {
   const int index = m_model.artistIndex(artist);
   if (index < 0) return {};

@@ -150,6 +150,12 @@ class ModelSession {
   std::vector<Hit> similarSongs(const Eigen::VectorXf& song, int k, std::int64_t excludeFileId = 0,
                                 const core::SongDuplicates* distinct = nullptr,
                                 core::NoveltyLevel query = core::NoveltyLevel::Familiar) const;
+  // The tags that explain why `song` (a point V x; `novelty`: its check) and the song of `row`
+  // are alike (core::whyAlikeSongs), without the tags that are a guess for either: none when
+  // either is unlike its tagged songs or the library, and none too short for either's length
+  // (JointModel::tagGuessReason) — a reason must not state a guess as a fact.
+  std::vector<core::Scored> whyAlikeSongs(const Eigen::VectorXf& song, const core::Novelty& novelty,
+                                          int row, int k = core::kWhyAlikeTags.defaultValue) const;
   std::vector<Hit> similarArtists(const std::string& artist, int k) const;
   std::vector<Hit> songsForArtist(const std::string& artist, int k,
                                   const core::SongDuplicates* distinct = nullptr) const;
