@@ -9,6 +9,7 @@
 #include <taglib/tpropertymap.h>
 #include <taglib/wavfile.h>
 #include <taglib/xiphcomment.h>
+#include <algorithm>
 
 #include <cctype>
 #include <cmath>
@@ -30,6 +31,22 @@ std::string firstValue(const TagLib::PropertyMap& map, const char* key) {
   const auto it = map.find(key);
   if (it != map.end()) appendValues(values, it->second);
   return values.empty() ? std::string() : values.front();
+}
+
+// Every value of `key` joined by "; " (repeats once): a field shown as one text shows all it holds.
+std::string joinedValues(const TagLib::PropertyMap& map, const char* key) {
+  std::vector<std::string> values;
+  const auto it = map.find(key);
+  if (it != map.end()) appendValues(values, it->second);
+  std::string joined;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::find(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i), values[i]) !=
+        values.begin() + static_cast<std::ptrdiff_t>(i))
+      continue;
+    if (!joined.empty()) joined += "; ";
+    joined += values[i];
+  }
+  return joined;
 }
 
 void appendKey(std::vector<std::string>& out, const TagLib::PropertyMap& map, const char* key) {
@@ -115,9 +132,12 @@ base::Status readMetadata(const std::filesystem::path& file, TrackMetadata& out)
   // Every tag the file carries, merged as players show them (an MP3's ID3v1 or APEv2 fields
   // count where its ID3v2 tag lacks them).
   const TagLib::PropertyMap map = detail::playerProperties(*tagFile);
-  // Single-valued fields take the first value: with several ARTIST comments the first one is
-  // the primary artist, which is what the artist model needs.
-  out.title = firstValue(map, "TITLE");
+  // The title is only shown and searched, so it keeps every value a file holds: HyperRogue's
+  // tracks carry four TITLE comments, the first the same in each ("Living Caves; Crossroads;
+  // Desert; Graveyard"), and the first alone made four files one title. Other single-valued
+  // fields take the first value: with several ARTIST comments the first one is the primary
+  // artist, which is what the artist model needs.
+  out.title = joinedValues(map, "TITLE");
   out.artist = firstValue(map, "ARTIST");
   out.albumArtist = firstValue(map, "ALBUMARTIST");
   if (out.albumArtist.empty()) out.albumArtist = firstValue(map, "ALBUM ARTIST");

@@ -11,8 +11,8 @@ namespace songspace::audio {
 // Metadata of one file as TagLib reads it. Multi-valued fields keep every value, in file order,
 // trimmed, without empty entries.
 struct TrackMetadata {
-  std::string title;
-  std::string artist;
+  std::string title;   // every TITLE value, joined by "; " (a repeated value once)
+  std::string artist;  // the first value of its field, as the album artist and the album
   std::string albumArtist;
   std::string album;
   std::vector<std::string> genres;

@@ -368,6 +368,53 @@ class DiscoveryTest : public QObject {
              std::size_t(20));
   }
 
+  // A mix takes no song shorter than minSeconds, or than its start when that is shorter; a song
+  // of unknown length passes.
+  void mixLeavesOutShortSongs() {
+    const Library lib = temptingLibrary();
+    const SongDuplicates duplicates(lib.songs, lib.facts);
+    MixOptions options;
+    options.length = 20;
+    options.wander = 0;
+    const std::vector<Scored> free =
+        instantMix(lib.songs, lib.seed, -1, lib.facts, duplicates, options);
+    QCOMPARE(free.size(), std::size_t(20));
+    // Every song 3 minutes long, but the free mix's first six: 5 s effects, and one unknown.
+    SongFacts facts = lib.facts;
+    facts.seconds.assign(static_cast<std::size_t>(lib.songs.cols()), 180.0f);
+    for (std::size_t i = 0; i < 6; ++i) facts.seconds[static_cast<std::size_t>(free[i].index)] = 5;
+    facts.seconds[static_cast<std::size_t>(free[6].index)] = 0;
+    const auto secondsOf = [&facts](int song) {
+      return facts.seconds[static_cast<std::size_t>(song)];
+    };
+    const std::vector<Scored> mix = instantMix(lib.songs, lib.seed, -1, facts, duplicates, options);
+    QCOMPARE(mix.size(), std::size_t(20));
+    bool unknownTaken = false;
+    for (const Scored& s : mix) {
+      QVERIFY(secondsOf(s.index) == 0 || secondsOf(s.index) >= options.minSeconds);
+      unknownTaken = unknownTaken || secondsOf(s.index) == 0;
+    }
+    QVERIFY(unknownTaken);  // the nearest allowed song: its length is not known
+    // Started from an effect: songs as long as it pass, so the other effects may follow.
+    const std::vector<Scored> fromEffect =
+        instantMix(lib.songs, lib.seed, free[0].index, facts, duplicates, options);
+    QCOMPARE(fromEffect.front().index, free[0].index);
+    QVERIFY(std::any_of(fromEffect.begin() + 1, fromEffect.end(),
+                        [&](const Scored& s) { return secondsOf(s.index) == 5; }));
+    // Every song shorter than minSeconds: the rule gives way, and the free mix comes back.
+    SongFacts allShort = facts;
+    allShort.seconds.assign(static_cast<std::size_t>(lib.songs.cols()), 5.0f);
+    const std::vector<Scored> shortOnes =
+        instantMix(lib.songs, lib.seed, -1, allShort, duplicates, options);
+    QCOMPARE(shortOnes.size(), free.size());
+    for (std::size_t i = 0; i < shortOnes.size(); ++i) QCOMPARE(shortOnes[i].index, free[i].index);
+    // minSeconds 0: the free mix again.
+    options.minSeconds = 0;
+    const std::vector<Scored> any = instantMix(lib.songs, lib.seed, -1, facts, duplicates, options);
+    QCOMPARE(any.size(), free.size());
+    for (std::size_t i = 0; i < any.size(); ++i) QCOMPARE(any[i].index, free[i].index);
+  }
+
   void pathRunsFromAToB() {
     Library lib = temptingLibrary();
     const SongDuplicates duplicates(lib.songs, lib.facts);

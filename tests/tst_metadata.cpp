@@ -20,6 +20,9 @@
 #include <taglib/xiphcomment.h>
 #include <unistd.h>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +33,7 @@
 #include "audio/metadata.h"
 #include "tests/fuzz/fuzzfiles.h"
 #include "tests/fuzz/fuzzinputs.h"
+#include "tests/tagtool.h"
 #include "tests/testpaths.h"
 
 namespace base = songspace::base;
@@ -338,12 +342,48 @@ class MetadataTest : public QObject {
       QVERIFY(flac.save());
     }
     const TrackMetadata meta = readOk(file);
+    QCOMPARE(meta.title, std::string());  // no TITLE: empty, not "; "
     // "17" is only an ID3 genre reference inside ID3 tags.
     QCOMPARE(toList(meta.genres), qsl({"Rock", "Jazz", "Pop", "17"}));
     // Free-tag fields in the documented key order TAGS, TAG, LABELS, STYLE.
     QCOMPARE(toList(meta.freeTags), qsl({"road trip", "favourite", "Bebop"}));
     QCOMPARE(meta.year, 1987);
     QCOMPARE(meta.trackNumber, 3);
+  }
+
+  // A title with several values is shown whole, in file order, a repeat once: HyperRogue's
+  // tracks carry several TITLE comments whose first is the same in each. The artist keeps its
+  // first value (the primary artist the model learns).
+  void severalTitlesAreReadWhole() {
+    const fs::path file = copyOf("untagged.flac");
+    {
+      TagLib::FLAC::File flac(file.c_str());
+      TagLib::Ogg::XiphComment* xiph = flac.xiphComment(true);
+      for (const char* t : {"Living Caves", " Crossroads ", "", "Living Caves", "Graveyard"})
+        xiph->addField("TITLE", t, false);
+      xiph->addField("ARTIST", "NeonCorridor", false);
+      xiph->addField("ARTIST", "Guest", false);
+      QVERIFY(flac.save());
+    }
+    const TrackMetadata meta = readOk(file);
+    QCOMPARE(meta.title, std::string("Living Caves; Crossroads; Graveyard"));
+    QCOMPARE(meta.artist, std::string("NeonCorridor"));
+    // mutagen, an independent reader, holds the same values in the same order.
+    QString error;
+    const QByteArray seen = songspace::testing::runTagTool(
+        {QStringLiteral("dump-tags"), QString::fromStdString(file.string())}, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QStringList values;
+    for (const QJsonValue& value : QJsonDocument::fromJson(seen)
+                                       .object()
+                                       .value(QStringLiteral("merged"))
+                                       .toObject()
+                                       .value(QStringLiteral("title"))
+                                       .toArray()) {
+      const QString trimmed = value.toString().trimmed();
+      if (!trimmed.isEmpty() && !values.contains(trimmed)) values << trimmed;
+    }
+    QCOMPARE(values.join(QStringLiteral("; ")).toStdString(), meta.title);
   }
 
   // Values a file stores apart stay apart, whatever they contain (issue 12 §5): written by

@@ -212,6 +212,8 @@ OptionSet declare(MixParameters& p) {
       .number(QStringLiteral("--window"), core::MixOptions::kWindow, p.mix.window,
               QStringLiteral("W"))
       .number(QStringLiteral("--wander"), core::MixOptions::kWander, p.mix.wander)
+      .number(QStringLiteral("--min-seconds"), core::MixOptions::kMinSeconds, p.mix.minSeconds,
+              QStringLiteral("S"))
       .text(QStringLiteral("--m3u8"), QStringLiteral("FILE"),
             QStringLiteral("also write the songs as an M3U8 playlist (.m3u8 added when missing)"),
             p.m3u8)

@@ -171,7 +171,10 @@ std::string TagReadingRules::fingerprint() const {
   }
   std::sort(normalized.begin(), normalized.end());
   normalized.erase(std::unique(normalized.begin(), normalized.end()), normalized.end());
-  return "genre_separators=" + separators + "\nplaceholders=" + joinPlaceholderList(normalized);
+  // The reader's version: a catalog read by an older one reads its files' tags again at the next
+  // scan (2: a title with several values is read whole, not its first value).
+  return "reader=2\ngenre_separators=" + separators +
+         "\nplaceholders=" + joinPlaceholderList(normalized);
 }
 
 std::vector<std::string> splitFieldValues(const std::vector<std::string>& raw,

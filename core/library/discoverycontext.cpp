@@ -16,6 +16,7 @@ DiscoveryContext makeDiscoveryContext(const ModelSession& session,
   context.facts.album.assign(n, 0);
   context.facts.title.assign(n, {});
   context.facts.novelty.resize(n);
+  context.facts.seconds.assign(n, 0.0f);
   for (std::size_t r = 0; r < n; ++r)
     context.facts.novelty[r] = session.noveltyLevelOfRow(static_cast<int>(r));
   const core::JointModel& model = session.model();
@@ -28,6 +29,7 @@ DiscoveryContext makeDiscoveryContext(const ModelSession& session,
     context.facts.artist[r] = song.artistId;
     context.facts.album[r] = song.albumId;
     context.facts.title[r] = song.info.title;
+    context.facts.seconds[r] = static_cast<float>(song.info.durationSeconds);
     if (const auto it = artistIndex.find(song.artistName); it != artistIndex.end())
       artistOfRow[r] = it->second;
   }

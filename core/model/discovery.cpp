@@ -329,8 +329,25 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
   VarietyWindow variety(facts, options);
   const NoveltyLevel mostUnlike =
       startSong >= 0 && startSong < n ? levelOf(facts.novelty, startSong) : NoveltyLevel::Familiar;
+  const auto secondsOf = [&facts](int song) {
+    return static_cast<std::size_t>(song) < facts.seconds.size()
+               ? facts.seconds[static_cast<std::size_t>(song)]
+               : 0.0f;
+  };
+  float shortest = std::max(options.minSeconds, 0.0f);
+  if (startSong >= 0 && startSong < n && secondsOf(startSong) > 0)
+    shortest = std::min(shortest, secondsOf(startSong));
+  // A library with no other song that long mixes its songs of any length.
+  bool anyLongEnough = false;
+  for (int j = 0; j < n && !anyLongEnough && shortest > 0; ++j) {
+    const float seconds = secondsOf(j);
+    anyLongEnough = j != startSong && (!(seconds > 0) || seconds >= shortest) &&
+                    levelOf(facts.novelty, j) <= mostUnlike;
+  }
+  if (!anyLongEnough) shortest = 0;
   const auto allowed = [&](int song) {
-    return levelOf(facts.novelty, song) <= mostUnlike &&
+    const float seconds = secondsOf(song);
+    return (!(seconds > 0) || seconds >= shortest) && levelOf(facts.novelty, song) <= mostUnlike &&
            usedGroups.count(duplicates.groupOf(song)) == 0 && variety.allows(song);
   };
   const auto take = [&](int song, float score) {

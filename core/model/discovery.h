@@ -32,6 +32,9 @@ struct SongFacts {
   // How unlike the library each song is (Novelty::level): a mix or a path takes none more unlike
   // than the songs it was asked from. Empty, or shorter than the columns: the rest are Familiar.
   std::vector<NoveltyLevel> novelty{};
+  // Each song's length in seconds (0: unknown), for MixOptions::minSeconds. Empty, or shorter
+  // than the columns: the rest are unknown.
+  std::vector<float> seconds{};
 };
 
 // Where each artist's songs lie in the joint space: column i of `mean` is the mean of the song
@@ -133,7 +136,10 @@ std::vector<Scored> whyAlikeSongs(const JointModel& model, const Eigen::VectorXf
 //   artist and at most maxPerAlbum a known album;
 // - no song twice, and no two songs of one SongDuplicates group;
 // - no song more unlike the library (SongFacts::novelty) than the start, or than Familiar when
-//   there is none: a mix from a song of the library's music holds no sound effect or noise.
+//   there is none: a mix from a song of the library's music holds no sound effect or noise;
+// - no song shorter than minSeconds, or than the start when that is shorter (a song of unknown
+//   length passes; a library with no other song that long mixes songs of any length): effects
+//   and jingles that pass the novelty checks are no song to listen to.
 // Deterministic: no randomness; ties go to the lower column. Cost: one seed ranking (O(N d), or
 // the index's), O(pool · d) per step.
 struct MixOptions {
@@ -149,6 +155,14 @@ struct MixOptions {
   static constexpr base::ParameterSpec<float> kWander{
       "wander", 0.5f, 0.0f, 1.0f,
       "0: every song as close to the seed as the rules allow; 1: close to the previous song"};
+  static constexpr base::ParameterSpec<float> kMinSeconds{
+      "min_seconds",
+      30.0f,
+      0.0f,
+      86400.0f,
+      "songs shorter than this are left out, unless the start is as short (0: none; 30 s is the "
+      "length below which Last.fm counts no play)",
+      "s"};
   static constexpr base::ParameterSpec<int> kPool{
       "pool", 1000, 1, 1000000,
       "songs nearest the seed the walk chooses from (the index's exact limit by default)"};
@@ -157,6 +171,7 @@ struct MixOptions {
   int maxPerAlbum = kMaxPerAlbum.defaultValue;
   int window = kWindow.defaultValue;
   float wander = kWander.defaultValue;
+  float minSeconds = kMinSeconds.defaultValue;
   int pool = kPool.defaultValue;
 };
 
