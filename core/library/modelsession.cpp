@@ -408,6 +408,9 @@ std::vector<core::Scored> ModelSession::whyAlikeSongs(const Eigen::VectorXf& son
   if (row < 0 || row >= songCount() || novelty.level() != core::NoveltyLevel::Familiar ||
       noveltyLevelOfRow(row) != core::NoveltyLevel::Familiar)
     return {};
+  if (m_model.calibration && song.size() == m_songs.rows() &&
+      m_model.calibration->pairProbability(song.dot(m_songs.col(row))) < core::kWhyAlikeLeast)
+    return {};
   const float otherSeconds =
       m_novelty.empty() ? 0.0f : m_novelty[static_cast<std::size_t>(row)].durationSeconds;
   std::vector<core::Scored> why =

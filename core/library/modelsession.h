@@ -153,7 +153,9 @@ class ModelSession {
   // The tags that explain why `song` (a point V x; `novelty`: its check) and the song of `row`
   // are alike (core::whyAlikeSongs), without the tags that are a guess for either: none when
   // either is unlike its tagged songs or the library, and none too short for either's length
-  // (JointModel::tagGuessReason) — a reason must not state a guess as a fact.
+  // (JointModel::tagGuessReason) — a reason must not state a guess as a fact. None either for a
+  // pair a calibrated model finds less likely related than not (pair probability below
+  // core::kWhyAlikeLeast): a link that unlikely has nothing to explain.
   std::vector<core::Scored> whyAlikeSongs(const Eigen::VectorXf& song, const core::Novelty& novelty,
                                           int row, int k = core::kWhyAlikeTags.defaultValue) const;
   std::vector<Hit> similarArtists(const std::string& artist, int k) const;
