@@ -238,6 +238,13 @@ class InspectorTest : public QObject {
     QCOMPARE(ui::percentText(0.874f), QStringLiteral("87 %"));
     QCOMPARE(ui::percentText(0.001f), QStringLiteral("<1 %"));
     QCOMPARE(ui::percentText(0.999f), QStringLiteral(">99 %"));
+    // A threshold keeps its tenth, as the auto-tag dialog's minimum confidence shows it: a tag
+    // at 87.6 % reads "88 %" under "below 87.8 %", not under "below 88 %".
+    QCOMPARE(ui::thresholdText(0.8776), QStringLiteral("87.8 %"));
+    QCOMPARE(ui::thresholdText(0.5), QStringLiteral("50 %"));
+    QCOMPARE(ui::thresholdText(0.54096), QStringLiteral("54.1 %"));
+    QCOMPARE(ui::thresholdText(0.99999), QStringLiteral("100 %"));
+    QCOMPARE(ui::thresholdText(-1.0), QStringLiteral("0 %"));
   }
 
   void clickingEntriesEmits() {

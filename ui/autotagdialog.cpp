@@ -467,7 +467,7 @@ QString AutotagDialog::minConfidenceToolTip() const {
   text += QLatin1Char(' ') +
           tr("The model's default, %1, is the lowest at which its proposals on %2 songs it did "
              "not train on reached the target precision of %3: %4 of them were right.")
-              .arg(percentText(calibration->autoTagThreshold))
+              .arg(thresholdText(calibration->autoTagThreshold))
               .arg(calibration->songs)
               .arg(percentText(calibration->targetPrecision))
               .arg(percentText(calibration->expectedPrecision));

@@ -159,6 +159,12 @@ QString percentText(float probability) {
   return QStringLiteral("%1 %").arg(std::lround(percent));
 }
 
+QString thresholdText(double threshold) {
+  const double tenths = std::round(1000.0 * std::clamp(threshold, 0.0, 1.0));
+  return std::fmod(tenths, 10.0) == 0 ? QStringLiteral("%1 %").arg(tenths / 10.0, 0, 'f', 0)
+                                      : QStringLiteral("%1 %").arg(tenths / 10.0, 0, 'f', 1);
+}
+
 QLabel* makeTitleLabel(const QString& text, QWidget* parent) {
   auto* label = new QLabel(text, parent);
   QFont font = label->font();

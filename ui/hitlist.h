@@ -40,6 +40,10 @@ class HitList : public QWidget {
 // "87 %": a probability as the lists show it (whole percents; "<1 %" and ">99 %" at the ends, so
 // neither a near-miss nor a near-certainty reads as impossible or certain).
 QString percentText(float probability);
+// "87.8 %": a threshold as the auto-tag dialog's minimum confidence shows it (one decimal, none
+// when it is a whole percent), so a tag whose percentText rounds up to a threshold it misses is
+// not listed below "88 %" at "88 %".
+QString thresholdText(double threshold);
 
 // A flat, link-coloured button whose text is elided to the width the layout gives it (never
 // wider than the text needs, never narrower than a few characters), so a long title cannot push

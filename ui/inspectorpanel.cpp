@@ -281,7 +281,7 @@ void InspectorPanel::addPredictedTags(QVBoxLayout* layout, std::vector<library::
       addSection(layout, tr("Predicted tags"), anyOwned ? tr("✓ already in the file") : QString());
   const QString writtenDetail =
       tr("in the file, written by auto-tag; not learned from until you accept it");
-  const QString thresholdText = percentText(static_cast<float>(threshold));
+  const QString thresholdShown = thresholdText(threshold);
   bool below = false;
   for (const library::Hit& hit : hits) {
     if (!below && !likely(hit)) {
@@ -297,7 +297,7 @@ void InspectorPanel::addPredictedTags(QVBoxLayout* layout, std::vector<library::
       } else {
         text = guesses ? tr("Guesses, and less likely (below %1):") : tr("Less likely (below %1):");
       }
-      auto* note = makeNoteLabel(text.arg(thresholdText), layout->parentWidget());
+      auto* note = makeNoteLabel(text.arg(thresholdShown), layout->parentWidget());
       note->setObjectName(QStringLiteral("belowThreshold"));
       layout->addWidget(note);
       list = new HitList(layout->parentWidget());
