@@ -41,7 +41,12 @@ QList<QPair<QString, QString>> MapHelpOverlay::entries() {
 }
 
 void MapHelpOverlay::showHelp() {
-  if (parentWidget()) setGeometry(parentWidget()->rect());
+  if (parentWidget()) {
+    setGeometry(parentWidget()->rect());
+    // "Press any key to close": the keys must reach the map beneath, wherever the focus was (the
+    // tab bar, the search field).
+    parentWidget()->setFocus(Qt::OtherFocusReason);
+  }
   show();
   raise();
 }

@@ -7,7 +7,8 @@ namespace songspace::ui {
 // The map's gestures and keys, listed on a translucent panel over the map (its parent), so a new
 // user finds what the map can do without reading a manual. It covers its parent and follows its
 // size; a click anywhere on it, or a click or key press on the map beneath, dismisses it (and is
-// used up: a dismissing click selects nothing). Hidden until showHelp().
+// used up: a dismissing click selects nothing). Hidden until showHelp(), which gives the map the
+// keyboard focus so that the key press it asks for reaches it.
 class MapHelpOverlay : public QWidget {
   Q_OBJECT
  public:
