@@ -374,12 +374,12 @@ class MetadataTest : public QObject {
         {QStringLiteral("dump-tags"), QString::fromStdString(file.string())}, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QStringList values;
-    for (const QJsonValue& value : QJsonDocument::fromJson(seen)
-                                       .object()
-                                       .value(QStringLiteral("merged"))
-                                       .toObject()
-                                       .value(QStringLiteral("title"))
-                                       .toArray()) {
+    for (const auto& value : QJsonDocument::fromJson(seen)
+                                 .object()
+                                 .value(QStringLiteral("merged"))
+                                 .toObject()
+                                 .value(QStringLiteral("title"))
+                                 .toArray()) {
       const QString trimmed = value.toString().trimmed();
       if (!trimmed.isEmpty() && !values.contains(trimmed)) values << trimmed;
     }
