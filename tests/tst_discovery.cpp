@@ -111,6 +111,20 @@ QString brokenRule(const std::vector<Scored>& mix, const Library& lib,
   return {};
 }
 
+// The tempting library's stay-close mix of 20 songs with no start, and what made it: the tests of
+// a mix rule change a fact of its nearest songs and compare.
+struct FreeMix {
+  Library lib = temptingLibrary();
+  SongDuplicates duplicates{lib.songs, lib.facts};
+  MixOptions options = [] {
+    MixOptions stayClose;
+    stayClose.length = 20;
+    stayClose.wander = 0;
+    return stayClose;
+  }();
+  std::vector<Scored> free = instantMix(lib.songs, lib.seed, -1, lib.facts, duplicates, options);
+};
+
 }  // namespace
 
 class DiscoveryTest : public QObject {
@@ -313,13 +327,8 @@ class DiscoveryTest : public QObject {
   // A mix takes no song more unlike the library (SongFacts::novelty) than its start, or than
   // Familiar without one, even when nearest the seed.
   void mixLeavesOutSongsMoreUnlikeThanItsStart() {
-    const Library lib = temptingLibrary();
-    const SongDuplicates duplicates(lib.songs, lib.facts);
-    MixOptions options;
-    options.length = 20;
-    options.wander = 0;
-    const std::vector<Scored> free =
-        instantMix(lib.songs, lib.seed, -1, lib.facts, duplicates, options);
+    FreeMix base;
+    auto& [lib, duplicates, options, free] = base;
     QCOMPARE(free.size(), std::size_t(20));
     // The free mix's first six songs, its nearest to the seed: three unlike the tagged songs, three
     // unlike the library.
@@ -371,13 +380,8 @@ class DiscoveryTest : public QObject {
   // A mix takes no song shorter than minSeconds, or than its start when that is shorter; a song
   // of unknown length passes.
   void mixLeavesOutShortSongs() {
-    const Library lib = temptingLibrary();
-    const SongDuplicates duplicates(lib.songs, lib.facts);
-    MixOptions options;
-    options.length = 20;
-    options.wander = 0;
-    const std::vector<Scored> free =
-        instantMix(lib.songs, lib.seed, -1, lib.facts, duplicates, options);
+    FreeMix base;
+    auto& [lib, duplicates, options, free] = base;
     QCOMPARE(free.size(), std::size_t(20));
     // Every song 3 minutes long, but the free mix's first six: 5 s effects, and one unknown.
     SongFacts facts = lib.facts;

@@ -67,6 +67,20 @@ library::TrainJobResult trainSmall(core::Catalog& catalog, const QString& db) {
   return library::runTrainJob(catalog, db, train);
 }
 
+// Scans `roots` into `catalog` (`analyzed` files expected), trains trainSmall's model and loads it
+// into `session`; `modelPath` is the model file. A failure is the calling test's
+// (QTest::currentTestFailed()).
+void scanTrainAndLoad(core::Catalog& catalog, const QString& db, const std::vector<fs::path>& roots,
+                      int analyzed, library::ModelSession& session, std::string& modelPath) {
+  library::ScanOptions scan = scanOptions(roots.front());
+  scan.roots = roots;
+  QCOMPARE(library::runScan(catalog, scan).analyzed, analyzed);
+  const library::TrainJobResult trained = trainSmall(catalog, db);
+  QVERIFY2(trained.status.ok(), trained.status.message.c_str());
+  modelPath = trained.modelPath.toStdString();
+  QVERIFY(session.load(catalog, modelPath).ok());
+}
+
 // How many different files a list of songs names.
 qsizetype distinctFiles(const QJsonArray& results) {
   QSet<qint64> ids;
@@ -404,13 +418,11 @@ class EndToEndTest : public QObject {
     const QString db = m_temp.filePath(QStringLiteral("tonal.sqlite"));
     auto catalog = core::Catalog::open(db.toStdString());
     QVERIFY(catalog);
-    library::ScanOptions scan = scanOptions(m_lib / "Drone Unit");
-    scan.roots.push_back(m_lib / "Chord Choir");
-    QCOMPARE(library::runScan(*catalog, scan).analyzed, 2 * kSongsPerArtist);
-    const library::TrainJobResult trained = trainSmall(*catalog, db);
-    QVERIFY2(trained.status.ok(), trained.status.message.c_str());
     library::ModelSession session;
-    QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
+    std::string modelPath;
+    scanTrainAndLoad(*catalog, db, {m_lib / "Drone Unit", m_lib / "Chord Choir"},
+                     2 * kSongsPerArtist, session, modelPath);
+    if (QTest::currentTestFailed()) return;
     QVERIFY(session.model().novelty.has_value());
     for (const auto& song : catalog->songs()) QVERIFY(!session.noveltyOfFile(song.fileId).novel());
 
@@ -466,8 +478,10 @@ class EndToEndTest : public QObject {
     const fs::path added = m_lib / "Drone Unit" / "added";
     fs::create_directories(added);
     for (const auto& [name, file] : unlike) fs::copy_file(file, added / file.filename());
-    QCOMPARE(library::runScan(*catalog, scan).analyzed, int(unlike.size()));
-    QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
+    library::ScanOptions rescan = scanOptions(m_lib / "Drone Unit");
+    rescan.roots.push_back(m_lib / "Chord Choir");
+    QCOMPARE(library::runScan(*catalog, rescan).analyzed, int(unlike.size()));
+    QVERIFY(session.load(*catalog, modelPath).ok());
     const std::vector<library::Proposal> proposals =
         library::proposeTags(*catalog, session, {}, library::AutotagParams{});
     int unlikeSkipped = 0;
@@ -618,11 +632,10 @@ class EndToEndTest : public QObject {
     const QString db = m_temp.filePath(QStringLiteral("lengths.sqlite"));
     auto catalog = core::Catalog::open(db.toStdString());
     QVERIFY(catalog);
-    QCOMPARE(library::runScan(*catalog, scanOptions(root)).analyzed, 2 * kSongsPerArtist + 2);
-    const library::TrainJobResult trained = trainSmall(*catalog, db);
-    QVERIFY2(trained.status.ok(), trained.status.message.c_str());
     library::ModelSession session;
-    QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
+    std::string modelPath;
+    scanTrainAndLoad(*catalog, db, {root}, 2 * kSongsPerArtist + 2, session, modelPath);
+    if (QTest::currentTestFailed()) return;
     const core::JointModel& model = session.model();
     const int ambient = model.tagIndex("ambient");
     const int electronic = model.tagIndex("electronic");
@@ -727,14 +740,11 @@ class EndToEndTest : public QObject {
     const QString db = m_temp.filePath(QStringLiteral("kinds.sqlite"));
     auto catalog = core::Catalog::open(db.toStdString());
     QVERIFY(catalog);
-    library::ScanOptions scan = scanOptions(root);
-    scan.roots.push_back(m_lib / "Drone Unit");
-    scan.roots.push_back(m_lib / "Chord Choir");
-    QCOMPARE(library::runScan(*catalog, scan).analyzed, 3 * kSongsPerArtist);
-    const library::TrainJobResult trained = trainSmall(*catalog, db);
-    QVERIFY2(trained.status.ok(), trained.status.message.c_str());
     library::ModelSession session;
-    QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
+    std::string modelPath;
+    scanTrainAndLoad(*catalog, db, {root, m_lib / "Drone Unit", m_lib / "Chord Choir"},
+                     3 * kSongsPerArtist, session, modelPath);
+    if (QTest::currentTestFailed()) return;
     const library::DiscoveryContext discovery =
         library::makeDiscoveryContext(session, catalog->songs());
     const int all = session.songCount();
