@@ -262,6 +262,15 @@ core::NoveltyLevel ModelSession::noveltyLevelOfRow(int row) const {
   return m_novelty[static_cast<std::size_t>(row)].level();
 }
 
+std::function<bool(int)> ModelSession::otherKindThan(core::NoveltyLevel kind) const {
+  if (kind == core::NoveltyLevel::UnlikeLibrary) return {};
+  const int others = kind == core::NoveltyLevel::Familiar
+                         ? m_unlikeTagged + m_unlikeLibrary
+                         : songCount() - m_unlikeTagged;  // the familiar and the unlike the library
+  if (others == 0) return {};
+  return [this, kind](int row) { return noveltyLevelOfRow(row) != kind; };
+}
+
 std::function<bool(int)> ModelSession::moreUnlikeThan(core::NoveltyLevel allowed) const {
   const int above = allowed == core::NoveltyLevel::Familiar ? m_unlikeTagged + m_unlikeLibrary
                     : allowed == core::NoveltyLevel::UnlikeTaggedSongs ? m_unlikeLibrary
@@ -397,7 +406,7 @@ std::vector<Hit> ModelSession::similarSongs(const Eigen::VectorXf& song, int k,
   const int excludeRow = rowOfFile(excludeFileId);
   std::vector<Hit> hits =
       rankedSongs([&](int fetch) { return songSearch().search(m_songs, song, fetch, excludeRow); },
-                  k, excludeRow, distinct, moreUnlikeThan(query));
+                  k, excludeRow, distinct, otherKindThan(query));
   addPairProbabilities(hits);
   return hits;
 }

@@ -141,9 +141,10 @@ class ModelSession {
   // every embedded file is its own entry. A list leaves out the songs whose novelty is a guess
   // for it (design.md §3.2 "Where it lies is a guess"), and is shorter than k only when fewer
   // songs remain:
-  // - similar songs: the songs more unlike than the query (`query`: its level — a library song's
-  //   noveltyOfFile, a cold-start file's check): a song's similar songs are like it or less
-  //   unlike, a song unlike the library gets them all (a list of guesses, shown as such);
+  // - similar songs: the songs of another level than the query's (`query`: its level — a library
+  //   song's noveltyOfFile, a cold-start file's check): songs are compared within their kind, the
+  //   library's music with its music, its sound effects (unlike the tagged songs) with its
+  //   effects; a song unlike the library gets them all (a list of guesses, shown as such);
   // - songs for an artist: the songs unlike the library (their artist is a guess);
   // - songs for a tag: the songs unlike the tagged songs or the library, and those for which
   //   the tag is a guess by their length (JointModel::tagGuessReason).
@@ -183,6 +184,9 @@ class ModelSession {
                                const std::function<bool(int)>& skip = {}) const;
   // The skip of a list that allows songs up to `allowed` (nothing to skip: null).
   std::function<bool(int)> moreUnlikeThan(core::NoveltyLevel allowed) const;
+  // The skip of a list that allows songs of level `kind` only, or every song for UnlikeLibrary
+  // (nothing to skip: null).
+  std::function<bool(int)> otherKindThan(core::NoveltyLevel kind) const;
   void addPairProbabilities(std::vector<Hit>& hits) const;
   // Fills m_novelty for the rows of m_songs (rows: their model inputs; lengths in seconds;
   // silent: per row, nonzero for a song with no sounding frame).

@@ -327,8 +327,11 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
   std::vector<Scored> mix;
   std::unordered_set<int> usedGroups;
   VarietyWindow variety(facts, options);
-  const NoveltyLevel mostUnlike =
+  const NoveltyLevel kind =
       startSong >= 0 && startSong < n ? levelOf(facts.novelty, startSong) : NoveltyLevel::Familiar;
+  const auto ofKind = [&facts, kind](int song) {
+    return kind == NoveltyLevel::UnlikeLibrary || levelOf(facts.novelty, song) == kind;
+  };
   const auto secondsOf = [&facts](int song) {
     return static_cast<std::size_t>(song) < facts.seconds.size()
                ? facts.seconds[static_cast<std::size_t>(song)]
@@ -341,13 +344,12 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
   bool anyLongEnough = false;
   for (int j = 0; j < n && !anyLongEnough && shortest > 0; ++j) {
     const float seconds = secondsOf(j);
-    anyLongEnough = j != startSong && (!(seconds > 0) || seconds >= shortest) &&
-                    levelOf(facts.novelty, j) <= mostUnlike;
+    anyLongEnough = j != startSong && (!(seconds > 0) || seconds >= shortest) && ofKind(j);
   }
   if (!anyLongEnough) shortest = 0;
   const auto allowed = [&](int song) {
     const float seconds = secondsOf(song);
-    return (!(seconds > 0) || seconds >= shortest) && levelOf(facts.novelty, song) <= mostUnlike &&
+    return (!(seconds > 0) || seconds >= shortest) && ofKind(song) &&
            usedGroups.count(duplicates.groupOf(song)) == 0 && variety.allows(song);
   };
   const auto take = [&](int song, float score) {
@@ -416,12 +418,15 @@ std::vector<PathStep> songPath(const Eigen::MatrixXf& songs, int from, int to, i
   // The songs strictly between the ends; of those, the `candidates` nearest the segment (ties
   // by column), by progress (ties by column).
   const int fromGroup = duplicates.groupOf(from), toGroup = duplicates.groupOf(to);
-  const NoveltyLevel mostUnlike = std::max(levelOf(novelty, from), levelOf(novelty, to));
+  const NoveltyLevel fromKind = levelOf(novelty, from), toKind = levelOf(novelty, to);
+  const bool anyKind =
+      fromKind == NoveltyLevel::UnlikeLibrary || toKind == NoveltyLevel::UnlikeLibrary;
   std::vector<std::pair<float, int>> near;
   for (int j = 0; j < n; ++j) {
     const float t = progress[j];
-    if (levelOf(novelty, j) <= mostUnlike && t > 0 && t < 1 && duplicates.groupOf(j) != fromGroup &&
-        duplicates.groupOf(j) != toGroup)
+    const NoveltyLevel level = levelOf(novelty, j);
+    if ((anyKind || level == fromKind || level == toKind) && t > 0 && t < 1 &&
+        duplicates.groupOf(j) != fromGroup && duplicates.groupOf(j) != toGroup)
       near.push_back({squaredDistance(j, t), j});
   }
   if (candidates > 0 && near.size() > static_cast<std::size_t>(candidates)) {

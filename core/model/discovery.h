@@ -29,8 +29,8 @@ struct SongFacts {
   std::vector<std::int64_t> artist;
   std::vector<std::int64_t> album;
   std::vector<std::string> title;
-  // How unlike the library each song is (Novelty::level): a mix or a path takes none more unlike
-  // than the songs it was asked from. Empty, or shorter than the columns: the rest are Familiar.
+  // How unlike the library each song is (Novelty::level): a mix or a path keeps to the kind of the
+  // songs it was asked from. Empty, or shorter than the columns: the rest are Familiar.
   std::vector<NoveltyLevel> novelty{};
   // Each song's length in seconds (0: unknown), for MixOptions::minSeconds. Empty, or shorter
   // than the columns: the rest are unknown.
@@ -135,8 +135,9 @@ std::vector<Scored> whyAlikeSongs(const JointModel& model, const Eigen::VectorXf
 // - within any window of `window` consecutive songs, at most maxPerArtist songs share a known
 //   artist and at most maxPerAlbum a known album;
 // - no song twice, and no two songs of one SongDuplicates group;
-// - no song more unlike the library (SongFacts::novelty) than the start, or than Familiar when
-//   there is none: a mix from a song of the library's music holds no sound effect or noise;
+// - no song of another level (SongFacts::novelty) than the start, or than Familiar when there is
+//   none, but any song after a start unlike the library: a mix from the library's music holds no
+//   sound effect or noise, a mix from an effect other effects;
 // - no song shorter than minSeconds, or than the start when that is shorter (a song of unknown
 //   length passes; a library with no other song that long mixes songs of any length): effects
 //   and jingles that pass the novelty checks are no song to listen to.
@@ -189,9 +190,9 @@ std::vector<Scored> instantMix(const Eigen::MatrixXf& songs, const Eigen::Vector
 // and at most τ_i + ½ / (length − 1) (any t below 1 when none is), among those that leave at least
 // one song of larger t for each step still to come — in high dimension most songs project near
 // the middle of the segment, and a step that jumps there early would end the path short. No song
-// twice, none of the duplicate group of another, and between the ends none more unlike the
-// library than the more unlike end (`novelty`: SongFacts::novelty; shorter than the songs: the
-// rest are Familiar). Steps are chosen among the `candidates` songs
+// twice, none of the duplicate group of another, and between the ends only songs of an end's
+// level, or any when an end is unlike the library (`novelty`: SongFacts::novelty; shorter than
+// the songs: the rest are Familiar). Steps are chosen among the `candidates` songs
 // between the two ends (0 < t < 1) nearest the segment (0: all of them). Fewer than `length` songs
 // only when fewer songs lie between the two; just {from, to} when a = b. Empty when from or to is
 // outside songs or they are the same song. Cost: one pass over songs (O(N d)), a selection
