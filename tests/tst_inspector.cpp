@@ -731,6 +731,12 @@ class InspectorTest : public QObject {
              qPrintable(panel.notice()));
     QVERIFY(panel.notice().endsWith(QStringLiteral("Its predicted tags below are guesses.")));
     QCOMPARE(tentativeLists(), 1);
+    // Compared within its kind, and no library song is of it: no similar song, and a note why.
+    QVERIFY(entries(panel, QStringLiteral("song:")).isEmpty());
+    bool saysWhy = false;
+    for (const QLabel* label : panel.findChildren<QLabel*>())
+      saysWhy = saysWhy || label->text().startsWith(QStringLiteral("No other song of its kind"));
+    QVERIFY(saysWhy);
 
     // On the map the unlike song is hollow and names no region (its tags are guesses); the
     // library's ordinary songs keep their most probable tag.

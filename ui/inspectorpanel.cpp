@@ -340,6 +340,12 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
         songs, hit.fileId, probabilityOf(hit), false,
         likenessDetail(model.whyAlikeSongs(embedding, novelty, hit.index), hit.alternatives));
   }
+  // Compared within its kind, a song unlike the tagged songs alone of its kind has none.
+  if (songs->count() == 0 && novelty.level() == core::NoveltyLevel::UnlikeTaggedSongs) {
+    layout->addWidget(makeNoteLabel(tr("No other song of its kind: a song unlike your tagged "
+                                       "songs is compared only with songs like it."),
+                                    layout->parentWidget()));
+  }
   auto* artists = addSection(layout, tr("Likely artists"));
   for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
     addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit));

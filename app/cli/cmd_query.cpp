@@ -114,6 +114,14 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
       out << QStringLiteral("  not confident — %1\n").arg(QString::fromStdString(novelty.reason()));
     }
   }
+  // Compared within its kind, a song unlike the tagged songs alone of its kind has none.
+  if (!json && query == Query::SimilarSongs && hits.empty() &&
+      novelty.level() == core::NoveltyLevel::UnlikeTaggedSongs) {
+    out << QStringLiteral(
+               "  no other song of its kind — %1; such a song is compared only with "
+               "songs like it\n")
+               .arg(QString::fromStdString(novelty.reason()));
+  }
   int rank = 0;
   for (const library::Hit& hit : hits) {
     ++rank;
