@@ -104,8 +104,9 @@ void AutotagUndo::acceptLast(QWidget* parent, const QString& catalogPath,
                          tr("Accept auto-tagged values"), describeAccept(result), QMessageBox::Ok,
                          owner);
                      fitTitle(box);
-                     box.exec();
+                     // The views reload first: behind the report they already show the values.
                      if (done && result.status.ok()) done();
+                     box.exec();
                    });
   library::AcceptRequest request;
   request.batches = {batch.batchId};
@@ -153,8 +154,11 @@ void AutotagUndo::undoLast(QWidget* parent, const QString& catalogPath,
                          tr("Undo auto-tagging"), text, QMessageBox::Ok, owner);
                      if (!details.isEmpty()) box.setDetailedText(details);
                      fitTitle(box);
-                     box.exec();
+                     // The views reload first: behind the report they already show the restored
+                     // values (a user reading "Restored 1 file." over a table that still showed
+                     // the written genre took it for stale).
                      if (done && result.batchId > 0) done();
+                     box.exec();
                    });
   // The worker posts its progress to the dialog; posted events die with it, and it outlives
   // the worker (deleted only once the watcher reports the end).

@@ -23,14 +23,16 @@ class AutotagUndo {
  public:
   // Asks for confirmation naming `batch`, restores it on a worker thread behind a modal progress
   // dialog (Stop = after the current file) and reports the outcome. `done` runs after an undo
-  // ran (the catalog's tags changed: refresh the snapshot), not when the user declined or the
-  // batch could not be undone. Returns at once.
+  // ran (the catalog's tags changed: refresh the snapshot), before the report is shown, so that
+  // the views behind it reload at once; not when the user declined or the batch could not be
+  // undone. Returns at once.
   static void undoLast(QWidget* parent, const QString& catalogPath,
                        const library::UndoableBatch& batch, std::function<void()> done);
 
   // Asks for confirmation naming `batch` and saying what accepting means, accepts its values
   // (library::acceptWrittenAt) on a worker thread and reports how many became the user's tags.
-  // `done` runs after the accept ran (the catalog's tags changed), not when the user declined.
+  // `done` runs after the accept ran (the catalog's tags changed), before the report is shown;
+  // not when the user declined.
   // Returns at once.
   static void acceptLast(QWidget* parent, const QString& catalogPath,
                          const library::UndoableBatch& batch, std::function<void()> done);
