@@ -90,7 +90,7 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     if (!songEmbedding(context, what, queryPoint, queryFile, label, &novelty)) return 1;
     if (query == Query::SimilarSongs) {
       // With the pair measure similar songs share with similar artists (docs/design.md §3.1);
-      // songs more unlike the library than the query are left out.
+      // compared within the query's kind (design.md §3.2 "Song lists leave out the guesses").
       hits = context.session.similarSongs(queryPoint, k, queryFile, &discovery.duplicates,
                                           novelty.level());
     } else {
