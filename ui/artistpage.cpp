@@ -100,13 +100,16 @@ void ArtistPage::showArtist(const QString& name) {
                  alternativesText(hit.alternatives));
   }
   // Each similar artist with the tags that fit both (core::whyAlike of the two artists' song
-  // centroids, like the tag profile).
+  // centroids, like the tag profile); none for a pair less likely related than not, as for songs
+  // (ModelSession::whyAlikeSongs).
   const Eigen::MatrixXf& centroids = snapshot()->discovery->artists.mean;
   auto* artists = addSection(layout, tr("Similar artists"));
   for (const library::Hit& hit : model.similarArtists(key, kSimilarArtistsShown)) {
+    const bool unlikely = hit.probability >= 0 && hit.probability < core::kWhyAlikeLeast;
     addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit),
-                   likenessDetail(core::whyAlike(model.model(), centroids.col(index),
-                                                 centroids.col(hit.index))));
+                   unlikely ? QString()
+                            : likenessDetail(core::whyAlike(model.model(), centroids.col(index),
+                                                            centroids.col(hit.index))));
   }
   auto* profile = addSection(layout, tr("Tag profile"));
   for (const core::Scored& scored :
