@@ -280,10 +280,8 @@ void LibraryTableModel::buildSearchTexts(std::size_t rows) const {
     const Row& row = m_rows[m_searchTexts.size()];
     constexpr int kSearched[] = {Title, Artist, Album, Genre, PredictedTags};
     // The file's name too (librarysearch.h); the Title cell already is it for an untitled song.
-    const QString fileName =
-        m_snapshot->songs[static_cast<std::size_t>(row.song)].info.title.empty()
-            ? QString()
-            : searchedFileName(m_snapshot->songs[static_cast<std::size_t>(row.song)].path);
+    const core::SongRow& song = m_snapshot->songs[static_cast<std::size_t>(row.song)];
+    const QString fileName = song.info.title.empty() ? QString() : searchedFileName(song.path);
     qsizetype length = std::size(kSearched) + fileName.size();
     for (const int column : kSearched) length += row.text[column].size();
     QString text;

@@ -453,17 +453,16 @@ std::vector<Hit> ModelSession::songsForTag(const std::string& tag, int k,
                                            const core::SongDuplicates* distinct) const {
   const int index = m_model.tagIndex(tag);
   if (index < 0) return {};
-  // Without the songs whose tags are guesses, and those for which this tag is one by its length.
+  // Without the songs whose tags are guesses, and those for which this tag is one by its length
+  // (JointModel::tagGuessReason: a sentence only for a guess, so a cheap test otherwise).
   const std::function<bool(int)> unlike = moreUnlikeThan(core::NoveltyLevel::Familiar);
-  const float shortest = static_cast<std::size_t>(index) < m_model.tagShortestSeconds.size()
-                             ? m_model.tagShortestSeconds[static_cast<std::size_t>(index)]
-                             : 0.0f;
   std::function<bool(int)> skip = unlike;
-  if (shortest > 0 && !m_novelty.empty()) {
-    // The test of JointModel::tagGuessReason without its sentence.
-    skip = [this, unlike, shortest](int row) {
-      const float seconds = m_novelty[static_cast<std::size_t>(row)].durationSeconds;
-      return (unlike && unlike(row)) || (seconds > 0 && seconds < shortest);
+  if (!m_novelty.empty()) {
+    skip = [this, unlike, index](int row) {
+      return (unlike && unlike(row)) ||
+             !m_model
+                  .tagGuessReason(index, m_novelty[static_cast<std::size_t>(row)].durationSeconds)
+                  .empty();
     };
   }
   std::vector<Hit> hits = rankedSongs(
