@@ -251,7 +251,9 @@ class StreamDecoder {
 
 base::Status StreamDecoder::run(const std::filesystem::path& file) {
   if (!m_packet || !m_frame) return fail(base::ErrorCode::Io, "out of memory");
-  const DecodingFileScope logScope(file);
+  const std::filesystem::path logName =
+      m_options.logName.empty() ? file : std::filesystem::path(m_options.logName);
+  const DecodingFileScope logScope(logName);
   if (base::Status status = open(file); !status.ok()) return status;
   t_capture = {m_codec.get(), &m_codecError};
   base::Status status = decodeAll();

@@ -33,6 +33,9 @@ struct DecodeOptions {
   double minSeconds = kMinSeconds.defaultValue;
   const std::atomic<bool>* cancel = nullptr;  // polled between packets
   bool measureSource = false;                 // fill DecodeReport::source (audio/sourceprobe.h)
+  // How FFmpeg's log lines name the file (empty: its path), e.g. the user's file when a
+  // temporary copy of it is decoded, so that no line names a file the user never had.
+  std::string logName;
 };
 
 // How far a duration someone claims for a file may differ from the decoded one without a warning:

@@ -717,6 +717,45 @@ class EndToEndTest : public QObject {
     const QJsonObject top = predicted.value(QStringLiteral("results")).toArray()[0].toObject();
     QCOMPARE(top.value(QStringLiteral("name")).toString(), QStringLiteral("ambient"));
     QCOMPARE(top.value(QStringLiteral("guess")).toString(), QString::fromStdString(guess));
+
+    // Its artist likewise (design.md §3.2 "Too short for the artist"): a quarter of Long Drones'
+    // 16 s, of Short Chords' 2 s, and half the shortest song that carried an artist.
+    const int longDrones = model.artistIndex("Long Drones");
+    const int shortChords = model.artistIndex("Short Chords");
+    QVERIFY(longDrones >= 0 && shortChords >= 0);
+    QCOMPARE(model.artistShortestSeconds[std::size_t(longDrones)], 4.0f);
+    QCOMPARE(model.artistShortestSeconds[std::size_t(shortChords)], 0.5f);
+    QCOMPARE(model.artistSongsShortestSeconds, 1.0f);
+    const std::string artistGuess =
+        "a guess: it is 2.00 s long, shorter than the songs by Long Drones make familiar (at "
+        "least 4.00 s)";
+    const auto artistsOf = [&](std::int64_t fileId) {
+      return session.predictArtists(*session.embeddingOfFile(fileId), 2,
+                                    session.lengthOfFile(fileId));
+    };
+    const auto clipArtists = artistsOf(clipRow->id);
+    QCOMPARE(clipArtists.front().name, std::string("Long Drones"));
+    QCOMPARE(clipArtists.front().guess, artistGuess);
+    QVERIFY(clipArtists.back().guess.empty());  // Short Chords' songs are as short as the clip
+    for (const library::Hit& hit : artistsOf(fullRow->id)) QVERIFY(hit.guess.empty());
+    // Long Drones' page lists the full-length drone, not the clip; every song of its own is on it.
+    const auto droneSongs = session.songsForArtist("Long Drones", session.songCount());
+    const auto onDronePage = [&](std::int64_t fileId) {
+      return std::any_of(droneSongs.begin(), droneSongs.end(),
+                         [fileId](const library::Hit& hit) { return hit.fileId == fileId; });
+    };
+    QVERIFY(onDronePage(fullRow->id));
+    QVERIFY(!onDronePage(clipRow->id));
+    QCOMPARE(int(droneSongs.size()), kSongsPerArtist + 1);  // the chords are too short too
+    // The CLI prints the reason beside the artist, and no "not confident" line: the clip is
+    // familiar, only this artist is a guess for it.
+    const QJsonObject artistJson = runCli({QStringLiteral("predict-artist"), clipId,
+                                           QStringLiteral("--db"), db, QStringLiteral("--json")});
+    const QJsonObject topArtist =
+        artistJson.value(QStringLiteral("results")).toArray()[0].toObject();
+    QCOMPARE(topArtist.value(QStringLiteral("name")).toString(), QStringLiteral("Long Drones"));
+    QCOMPARE(topArtist.value(QStringLiteral("guess")).toString(),
+             QString::fromStdString(artistGuess));
   }
 
   // Songs unlike only the tagged songs (the demo's effects: a kind the library holds many of,

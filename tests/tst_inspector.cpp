@@ -689,8 +689,11 @@ class InspectorTest : public QObject {
     const auto tentativeLists = [&] {
       int count = 0;
       for (const auto* list : panel.findChildren<ui::HitList*>()) {
-        // The tags below the display threshold are a second list of the same section.
-        count += list->property("tentative").toBool() && !list->property("belowThreshold").toBool()
+        // The tags below the display threshold, and the artists that are guesses by the song's
+        // length, are a second list of the same section.
+        count += list->property("tentative").toBool() &&
+                         !list->property("belowThreshold").toBool() &&
+                         !list->property("artistGuesses").toBool()
                      ? 1
                      : 0;
       }
@@ -702,6 +705,15 @@ class InspectorTest : public QObject {
     QVERIFY(panel.notice().endsWith(QStringLiteral("are guesses.")));
     QVERIFY(!entries(panel, QStringLiteral("tag:")).isEmpty());  // still shown, and clickable
     QCOMPARE(tentativeLists(), 3);                               // tags, similar songs and artists
+    // A door slam of a second is too short for every artist's songs: its artists are listed as
+    // guesses, and that list is as tentative as the rest.
+    int artistGuessLists = 0;
+    for (const auto* list : panel.findChildren<ui::HitList*>()) {
+      if (!list->property("artistGuesses").toBool()) continue;
+      QVERIFY(list->property("tentative").toBool());
+      ++artistGuessLists;
+    }
+    QCOMPARE(artistGuessLists, 1);
     QVERIFY(!entries(panel, QStringLiteral("song:")).isEmpty());
     // The door slam carries no tags, so nothing is marked and no legend explains a mark.
     for (const QLabel* label : panel.findChildren<QLabel*>())
@@ -1011,6 +1023,112 @@ class InspectorTest : public QObject {
       for (const auto& [id, tag] : removed)
         QVERIFY(catalog->addTag(id, tag, core::TagSource::File).ok());
     }
+    QVERIFY(reload());
+  }
+
+  // An artist is a guess for a song far shorter than the songs it was learned from (design.md
+  // §3.2 "Too short for the artist"): the inspector lists it after the others, faded under a
+  // note, its reason as its detail, and the artist's page does not list the song. Here a model
+  // whose artist-carrying songs are made to last a day: every artist is a guess for every song.
+  void artistGuessesAreFaded() {
+    const auto reload = [&] {
+      base::Status loaded;
+      m_library.snapshot = library::LibrarySnapshot::load(m_library.catalogPath, &loaded);
+      return m_library.snapshot != nullptr;
+    };
+    const std::int64_t song = fileIdOf(2, 3);
+    {
+      // The trained model: no artist is a guess for the library's songs (a minute and more).
+      ui::InspectorPanel panel;
+      panel.setSnapshot(m_library.snapshot);
+      panel.showSong(song);
+      QVERIFY(panel.findChildren<QLabel*>(QStringLiteral("artistGuesses")).isEmpty());
+      const QList<QToolButton*> artists = entries(panel, QStringLiteral("artist:"));
+      QVERIFY(!artists.isEmpty());
+      for (const QToolButton* artist : artists) {
+        QVERIFY(!artist->parentWidget()->property("artistGuesses").toBool());
+        QVERIFY(artist->parentWidget()->graphicsEffect() == nullptr);
+      }
+    }
+    const QString modelFile = library::modelPathForCatalog(m_library.catalogPath);
+    const QString kept = modelFile + QStringLiteral(".kept");
+    QFile::remove(kept);
+    QVERIFY(QFile::copy(modelFile, kept));
+    core::JointModel everyArtistAGuess;
+    QVERIFY(
+        core::JointModel::load(QFile::encodeName(modelFile).toStdString(), everyArtistAGuess).ok());
+    everyArtistAGuess.artistSongsShortestSeconds = 86400.0f;
+    QVERIFY(everyArtistAGuess.save(QFile::encodeName(modelFile).toStdString()).ok());
+    QVERIFY(reload());
+    {
+      ui::InspectorPanel panel;
+      panel.setSnapshot(m_library.snapshot);
+      panel.showSong(song);
+      const auto notes = panel.findChildren<QLabel*>(QStringLiteral("artistGuesses"));
+      QCOMPARE(notes.size(), 1);
+      // One reason for all of them: said once, in the note, not under each artist.
+      const QString note = notes.front()->text();
+      QVERIFY2(note.startsWith(QStringLiteral("Every artist below is a guess: it is ")),
+               qPrintable(note));
+      QVERIFY2(note.contains(QStringLiteral("shorter than the songs your artists were learned from "
+                                            "make familiar (at least 86400.00 s).")),
+               qPrintable(note));
+      const QList<QToolButton*> artists = entries(panel, QStringLiteral("artist:"));
+      QCOMPARE(artists.size(),
+               std::min<int>(ui::InspectorPanel::kSimilarArtistsShown,
+                             static_cast<int>(m_library.snapshot->model->model().A.cols())));
+      for (const QToolButton* artist : artists) {
+        QVERIFY(artist->parentWidget()->property("artistGuesses").toBool());
+        QVERIFY(artist->parentWidget()->graphicsEffect() != nullptr);
+        QVERIFY(artist->property("detail").toString().isEmpty());
+      }
+      // The tags are not touched: their own tests decide.
+      QVERIFY(panel.findChildren<QLabel*>(QStringLiteral("belowThreshold")).size() <= 1);
+      // No song fits an artist that every song is too short for.
+      ui::ArtistPage page;
+      page.setSnapshot(m_library.snapshot);
+      page.showArtist(QString::fromUtf8(testdata::kArtistNames[2]));
+      QVERIFY(entries(page, QStringLiteral("song:")).isEmpty());
+    }
+    // Artists of their own length tests have reasons of their own: each guess says its own.
+    {
+      core::JointModel ownTests = everyArtistAGuess;
+      ownTests.artistSongsShortestSeconds = 0;
+      ownTests.artistShortestSeconds.assign(static_cast<std::size_t>(ownTests.A.cols()), 0.0f);
+      ownTests.artistShortestSeconds[0] = 86400.0f;
+      ownTests.artistShortestSeconds[1] = 43200.0f;
+      QVERIFY(ownTests.save(QFile::encodeName(modelFile).toStdString()).ok());
+      QVERIFY(reload());
+      ui::InspectorPanel panel;
+      panel.setSnapshot(m_library.snapshot);
+      panel.showSong(song);
+      const auto notes = panel.findChildren<QLabel*>(QStringLiteral("artistGuesses"));
+      QCOMPARE(notes.size(), 1);
+      QCOMPARE(notes.front()->text(), QStringLiteral("Guesses, too short to tell:"));
+      int guesses = 0;
+      for (const QToolButton* artist : entries(panel, QStringLiteral("artist:"))) {
+        const bool guess = artist->parentWidget()->property("artistGuesses").toBool();
+        const QString name = nameOf(artist);
+        const core::JointModel& joint = m_library.snapshot->model->model();
+        QCOMPARE(guess, name.toStdString() == joint.artistNames[0] ||
+                            name.toStdString() == joint.artistNames[1]);
+        QCOMPARE(artist->property("detail").toString().contains(
+                     QStringLiteral("shorter than the songs by ") + name),
+                 guess);
+        guesses += guess ? 1 : 0;
+      }
+      QCOMPARE(guesses, 2);
+      // Only the artists of those tests lose their songs from their pages.
+      const core::JointModel& joint = m_library.snapshot->model->model();
+      ui::ArtistPage page;
+      page.setSnapshot(m_library.snapshot);
+      page.showArtist(QString::fromStdString(joint.artistNames[0]));
+      QVERIFY(entries(page, QStringLiteral("song:")).isEmpty());
+      page.showArtist(QString::fromStdString(joint.artistNames[2]));
+      QVERIFY(!entries(page, QStringLiteral("song:")).isEmpty());
+    }
+    QVERIFY(QFile::remove(modelFile));
+    QVERIFY(QFile::rename(kept, modelFile));
     QVERIFY(reload());
   }
 

@@ -111,9 +111,20 @@ void reseal(std::vector<char>& bytes) {
 
 // A format-6 file without stored song novelty (its last u32 before the checksum is a count of
 // 0) rewritten as the format-5 file of the same model.
+// A format-8 file without per-artist lengths as format 7: the payload without its last u32 and
+// f32 (their count and the artist-carrying songs' length, both 0).
 // A format-7 file without per-tag lengths as format 6: the payload without its last u32 (their
 // count, 0).
+void toFormat7(std::vector<char>& bytes) {
+  QCOMPARE(std::vector<char>(bytes.end() - 12, bytes.end() - 4), std::vector<char>(8, 0));
+  bytes.erase(bytes.end() - 12, bytes.end() - 4);
+  putU32(bytes, 8, 7);
+  putU32(bytes, 12, std::uint32_t(bytes.size() - 24));
+  reseal(bytes);
+}
+
 void toFormat6(std::vector<char>& bytes) {
+  toFormat7(bytes);
   QCOMPARE(std::vector<char>(bytes.end() - 8, bytes.end() - 4), std::vector<char>(4, 0));
   bytes.erase(bytes.end() - 8, bytes.end() - 4);
   putU32(bytes, 8, 6);
@@ -468,6 +479,32 @@ class JointModelTest : public QObject {
                            "familiar (at least 40.00 s)"));
       QVERIFY(tagLengthReason("game", 40.0f, 40.0f).empty());
       QVERIFY(tagLengthReason("game", 0.0f, 5.0f).empty());
+      // Per artist the same rule and margin (tag 0's songs as artist 0's, the jingle alone as
+      // artist 1's: too few), and over every song that carried an artist the library's margin
+      // (0.5 here): the shortest of the 11 with a known length (the 6 s jingle) over 1.5.
+      std::vector<int> songArtist(12, 0);
+      songArtist[10] = 1;
+      songArtist[11] = -1;
+      QCOMPARE(fitArtistShortestSeconds(songArtist, 3, durations, options),
+               (std::vector<float>{15.0f, 0.0f, 0.0f}));
+      QCOMPARE(fitArtistSongsShortestSeconds(songArtist, durations, options), 4.0f);
+      songArtist[10] = -1;  // without the jingle: the 60 s song over 1.5
+      QCOMPARE(fitArtistSongsShortestSeconds(songArtist, durations, options), 40.0f);
+      QCOMPARE(fitArtistSongsShortestSeconds(std::vector<int>(12, -1), durations, options), 0.0f);
+      QCOMPARE(fitArtistSongsShortestSeconds(songArtist, std::vector<float>(3, 60.0f), options),
+               0.0f);
+      QVERIFY(
+          fitArtistShortestSeconds(songArtist, 3, std::vector<float>(3, 60.0f), options).empty());
+      // The reason names the test that decides.
+      QCOMPARE(artistLengthReason("Muldjord", 45.0f, 4.0f, 2.0f),
+               std::string("a guess: it is 2.00 s long, shorter than the songs by Muldjord make "
+                           "familiar (at least 45.00 s)"));
+      QCOMPARE(artistLengthReason("Muldjord", 0.0f, 4.24f, 1.96f),
+               std::string("a guess: it is 1.96 s long, shorter than the songs your artists were "
+                           "learned from make familiar (at least 4.24 s)"));
+      QVERIFY(artistLengthReason("Muldjord", 0.0f, 4.24f, 4.24f).empty());
+      QVERIFY(artistLengthReason("Muldjord", 45.0f, 4.0f, 0.0f).empty());  // unknown length
+      QVERIFY(artistLengthReason("Muldjord", 0.0f, 0.0f, 1.0f).empty());   // no test
       QVERIFY(tagLengthReason("game", 40.0f, -1.0f).empty());
     }
     {
@@ -770,6 +807,63 @@ class JointModelTest : public QObject {
       reseal(bytes);
       writeAll(path("short7.ssm"), bytes);
       QVERIFY(loadError(path("short7.ssm")) != "loaded");
+    }
+    // The per-artist duration test (format 8) round-trips; a format-7 file loads without it; a
+    // negative or not finite length, or a count other than the artist count, is refused.
+    {
+      JointModel stored = m;
+      stored.artistShortestSeconds.assign(static_cast<std::size_t>(m.A.cols()), 0.0f);
+      stored.artistShortestSeconds[1] = 45.0f;
+      stored.artistSongsShortestSeconds = 4.25f;
+      QVERIFY(stored.save(path("artistlengths.ssm")).ok());
+      JointModel read;
+      const auto loaded = JointModel::load(path("artistlengths.ssm"), read);
+      QVERIFY2(loaded.ok(), loaded.message.c_str());
+      QCOMPARE(read.artistShortestSeconds, stored.artistShortestSeconds);
+      QCOMPARE(read.artistSongsShortestSeconds, 4.25f);
+      const std::string second = read.artistNames[1];
+      QCOMPARE(read.artistGuessReason(1, 30.0f),
+               "a guess: it is 30.00 s long, shorter than the songs by " + second +
+                   " make familiar (at least 45.00 s)");
+      QVERIFY(read.artistGuessReason(0, 30.0f).empty());               // long enough for the others
+      QVERIFY(!read.artistGuessReason(0, 4.0f).empty());               // not for any artist
+      QVERIFY(read.artistGuessReason(0, 0.0f).empty());                // unknown length
+      QVERIFY(read.artistGuessReason(int(m.A.cols()), 1.0f).empty());  // no such artist
+      QVERIFY(read.artistGuessReason(-1, 1.0f).empty());
+      for (const float bad : {-1.0f, std::numeric_limits<float>::quiet_NaN()}) {
+        JointModel damaged = stored;
+        damaged.artistShortestSeconds[0] = bad;
+        QVERIFY(damaged.save(path("badartistlength.ssm")).ok());
+        QVERIFY2(loadError(path("badartistlength.ssm")).find("artist length") != std::string::npos,
+                 loadError(path("badartistlength.ssm")).c_str());
+        damaged = stored;
+        damaged.artistSongsShortestSeconds = bad;
+        QVERIFY(damaged.save(path("badartistsongs.ssm")).ok());
+        QVERIFY2(loadError(path("badartistsongs.ssm")).find("artist songs") != std::string::npos,
+                 loadError(path("badartistsongs.ssm")).c_str());
+      }
+      JointModel mismatched = stored;
+      mismatched.artistShortestSeconds.pop_back();
+      QVERIFY(mismatched.save(path("fewartistlengths.ssm")).ok());
+      QVERIFY2(loadError(path("fewartistlengths.ssm")).find("inconsistent") != std::string::npos,
+               loadError(path("fewartistlengths.ssm")).c_str());
+      QVERIFY(m.save(path("format8.ssm")).ok());
+      std::vector<char> bytes = readAll(path("format8.ssm"));
+      toFormat7(bytes);
+      writeAll(path("format7only.ssm"), bytes);
+      JointModel old;
+      old.artistShortestSeconds = {1.0f};
+      old.artistSongsShortestSeconds = 1.0f;
+      const auto seven = JointModel::load(path("format7only.ssm"), old);
+      QVERIFY2(seven.ok(), seven.message.c_str());
+      QVERIFY(old.artistShortestSeconds.empty());
+      QCOMPARE(old.artistSongsShortestSeconds, 0.0f);
+      QVERIFY(old.artistGuessReason(1, 0.5f).empty());
+      // The same bytes read as format 8 run out of data where the count should be.
+      putU32(bytes, 8, 8);
+      reseal(bytes);
+      writeAll(path("short8.ssm"), bytes);
+      QVERIFY(loadError(path("short8.ssm")) != "loaded");
     }
     m.tagNovelty.reset();
     m.novelty->setShortestSeconds(0);

@@ -14,6 +14,7 @@
 #include "core/base/log.h"
 #include "core/catalog/catalog.h"
 #include "core/library/logging.h"
+#include "core/library/safetagwrite.h"
 #include "testaudio.h"
 #include "tests/testpaths.h"
 
@@ -94,6 +95,7 @@ class LoggingTest : public QObject {
   void noSinkDropsEverything();
   void cliRoutesFfmpegLogToStderr();
   void catalogClosedInsideABatchWarns();
+  void tagWriteNamesTheUsersFile();
 
  private:
   QTemporaryDir m_dir;
@@ -212,6 +214,28 @@ void LoggingTest::catalogClosedInsideABatchWarns() {
   QVERIFY(catalog->commitBatch().ok());
   catalog.reset();
   QCOMPARE(recorder.messages(QtWarningMsg, QStringLiteral("songspace.catalog")).size(), 1);
+}
+
+// A tag write decodes the file and then its temporary copy (the audio must not change): FFmpeg's
+// complaints about the copy name the user's file, never the hidden ".x.songspace-tmp-…" copy
+// (seen when auto-tag wrote MP3s whose length FFmpeg estimates from the bitrate).
+void LoggingTest::tagWriteNamesTheUsersFile() {
+  const fs::path file = fs::path(m_dir.filePath(QStringLiteral("write me.mp3")).toStdString());
+  fs::copy_file(m_damaged, file, fs::copy_options::overwrite_existing);
+  MessageRecorder recorder;
+  const auto result = library::safeWriteTags(file, {{audio::TagField::Genre, {"Jazz"}, {}}}, {});
+  QVERIFY2(result.status.ok(), result.status.message.c_str());
+  const QList<Message> warnings = recorder.messages(QtWarningMsg, kAudio);
+  // The original's decode and the copy's each complain about the damaged frames.
+  QVERIFY2(warnings.size() >= 2, qPrintable(QString::number(warnings.size())));
+  const QString name = QString::fromStdString(fs::canonical(file).string());
+  int copies = 0;
+  for (const Message& m : warnings) {
+    QVERIFY2(m.text.startsWith(name), qPrintable(m.text));
+    QVERIFY2(!m.text.contains(QStringLiteral("songspace-tmp")), qPrintable(m.text));
+    copies += m.text.startsWith(name + QStringLiteral(" (its copy with the new tags): ")) ? 1 : 0;
+  }
+  QVERIFY(copies > 0);
 }
 
 QTEST_GUILESS_MAIN(LoggingTest)

@@ -152,6 +152,7 @@ class MainWindowTest : public QObject {
   void mapClickSelectsInTable();
   void backAndForward();
   void backAndForwardSurviveRetrain();
+  void reloadKeepsTheArtistListsChoice();
   void droppedFileIsPlacedWithoutRetraining();
   void browsingLeavesPlaybackAlone();
   void enterDoubleClickAndSpacePlay();
@@ -451,6 +452,39 @@ void MainWindowTest::backAndForwardSurviveRetrain() {
   QVERIFY(window.history()->back());
   QVERIFY(window.history()->back());
   QCOMPARE(currentTableFile(window), a);
+}
+
+// A reload (after an auto-tag apply, undo or accept) while an artist's page is shown leaves the
+// artist list as the user chose it: "All artists" after visiting an artist stays "All artists",
+// with every song in the table (a new user's trial: the list jumped to "Maxstack (1)"); an artist
+// chosen in the list stays chosen.
+void MainWindowTest::reloadKeepsTheArtistListsChoice() {
+  MainWindow window;
+  openLoaded(window);
+  if (QTest::currentTestFailed()) return;
+  const auto visited = visitTwoSongsAndAnArtist(window);
+  QCOMPARE(window.artistPage()->currentArtist(), visited.artist);
+  QAbstractItemModel* table = window.libraryView()->model();
+  const int artistRows = table->rowCount();
+  window.artistList()->setCurrentIndex(window.artistList()->model()->index(0, 0));  // All artists
+  const int allRows = table->rowCount();
+  QVERIFY(allRows > artistRows);
+  QCOMPARE(window.artistPage()->currentArtist(), visited.artist);  // the page stays
+  window.openCatalog(m_catalogPath);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kLoadTimeoutMs);
+  QCOMPARE(window.artistList()->currentIndex().row(), 0);
+  QCOMPARE(table->rowCount(), allRows);
+  QCOMPARE(window.artistPage()->currentArtist(), visited.artist);
+  // Chosen in the list, an artist stays chosen across the reload.
+  const QModelIndex second = window.artistList()->model()->index(2, 0);
+  const QString chosen = second.data(ui::ArtistListModel::NameRole).toString();
+  window.artistList()->setCurrentIndex(second);
+  const int chosenRows = table->rowCount();
+  window.openCatalog(m_catalogPath);
+  QTRY_VERIFY_WITH_TIMEOUT(window.isFullyLoaded(), kLoadTimeoutMs);
+  QCOMPARE(window.artistList()->currentIndex().data(ui::ArtistListModel::NameRole).toString(),
+           chosen);
+  QCOMPARE(table->rowCount(), chosenRows);
 }
 
 // Cold start: a file that is not in the library, dropped on the window, is analysed and placed in

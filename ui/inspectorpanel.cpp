@@ -346,14 +346,51 @@ void InspectorPanel::addPredictions(QVBoxLayout* layout, const Eigen::VectorXf& 
                                        "songs is compared only with songs like it."),
                                     layout->parentWidget()));
   }
+  // An artist whose songs all last far longer than this one (Hit::guess) is a guess whatever its
+  // probability: it goes after the others, faded under a note, its reason as its detail.
+  std::vector<library::Hit> artistHits =
+      model.predictArtists(embedding, kSimilarArtistsShown, novelty.durationSeconds);
+  std::stable_partition(artistHits.begin(), artistHits.end(),
+                        [](const library::Hit& hit) { return hit.guess.empty(); });
+  // One reason for every guess (the artist-carrying songs' length decided): said once, in the
+  // note, rather than under each artist.
+  const auto firstGuess = std::find_if(artistHits.begin(), artistHits.end(),
+                                       [](const library::Hit& hit) { return !hit.guess.empty(); });
+  const bool oneReason = firstGuess != artistHits.end() &&
+                         std::all_of(firstGuess, artistHits.end(), [&](const library::Hit& hit) {
+                           return hit.guess == firstGuess->guess;
+                         });
   auto* artists = addSection(layout, tr("Likely artists"));
-  for (const library::Hit& hit : model.predictArtists(embedding, kSimilarArtistsShown)) {
-    addArtistEntry(artists, QString::fromStdString(hit.name), probabilityOf(hit));
+  HitList* list = artists;
+  for (const library::Hit& hit : artistHits) {
+    if (!hit.guess.empty() && list == artists) {
+      QString text;
+      if (oneReason) {
+        // "a guess: it is 1.96 s long, …" → "Every artist below is a guess: it is 1.96 s long, …"
+        QString why = QString::fromStdString(hit.guess);
+        why = why.mid(why.indexOf(QLatin1Char(':')));
+        text = artists->count() == 0 ? tr("Every artist below is a guess%1.").arg(why)
+                                     : tr("The artists below are guesses%1.").arg(why);
+      } else {
+        text = artists->count() == 0 ? tr("Too short to tell: every artist below is a guess.")
+                                     : tr("Guesses, too short to tell:");
+      }
+      auto* note = makeNoteLabel(text, layout->parentWidget());
+      note->setObjectName(QStringLiteral("artistGuesses"));
+      layout->addWidget(note);
+      list = new HitList(layout->parentWidget());
+      list->setProperty("artistGuesses", true);
+      layout->addWidget(list);
+      fade(list);
+    }
+    addArtistEntry(list, QString::fromStdString(hit.name), probabilityOf(hit),
+                   oneReason ? QString() : QString::fromStdString(hit.guess));
   }
   // Unlike the library: where it lies is a guess, and so are its neighbours and its artist.
   if (novelty.unlikeLibrary()) {
     showAsTentative(songs);
     showAsTentative(artists);
+    if (list != artists) showAsTentative(list);
   }
 }
 

@@ -115,7 +115,16 @@ void MainWindow::onSnapshot(std::shared_ptr<const library::LibrarySnapshot> snap
   updateLeftOutList();
   updateEmptyStates();
   pruneHistory();
-  if (!m_history->isEmpty()) showLocation(m_history->current());  // refresh what is shown
+  if (!m_history->isEmpty()) {
+    showLocation(m_history->current());  // refresh what is shown
+    // A refresh is not a visit: the artist list keeps the user's choice. Showing an artist's page
+    // chooses the artist in the list, so without this a reload (after an auto-tag apply, say)
+    // while an artist's page is shown turned "All artists" back into that artist and filtered
+    // the table to its songs.
+    m_syncing = true;
+    m_artists->setCurrentIndex(m_artistModel->indexOfArtist(artist));
+    m_syncing = false;
+  }
   Q_EMIT snapshotShown();
 }
 

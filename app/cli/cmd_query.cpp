@@ -96,7 +96,7 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     } else {
       hits = query == Query::Tags
                  ? context.session.predictTags(queryPoint, k, novelty.durationSeconds)
-                 : context.session.predictArtists(queryPoint, k);
+                 : context.session.predictArtists(queryPoint, k, novelty.durationSeconds);
     }
   }
 
@@ -104,10 +104,9 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   QTextStream out(stdout);
   const bool json = p.json;
   // A song unlike the library: its predictions are extrapolations, said before they are listed;
-  // so are its similar songs, when it is unlike the whole library.
+  // so are its tags when it is unlike the tagged songs (its artists are not: design.md §3.2).
   const bool prediction = query == Query::Tags || query == Query::Artist;
-  const bool guessed =
-      (prediction && novelty.novel()) || (query == Query::SimilarSongs && novelty.unlikeLibrary());
+  const bool guessed = (query == Query::Tags && novelty.novel()) || novelty.unlikeLibrary();
   if (!json) {
     out << label << "\n";
     if (guessed) {

@@ -358,13 +358,15 @@ bool ModelSession::mayHaveTagGuesses(std::int64_t fileId) const {
   return length > 0 && length < m_longestTagShortest;
 }
 
-std::vector<Hit> ModelSession::predictArtists(const Eigen::VectorXf& song, int k) const {
+std::vector<Hit> ModelSession::predictArtists(const Eigen::VectorXf& song, int k,
+                                              float lengthSeconds) const {
   std::vector<Hit> hits = namedHits(m_model.predictArtists(song, k), m_model.artistNames);
   if (m_model.calibration && song.size() == m_model.A.rows()) {
     const Eigen::VectorXf p =
         m_model.calibration->artistProbabilities(m_model.A.transpose() * song);
     for (Hit& hit : hits) hit.probability = p[hit.index];
   }
+  for (Hit& hit : hits) hit.guess = m_model.artistGuessReason(hit.index, lengthSeconds);
   return hits;
 }
 
@@ -444,9 +446,22 @@ std::vector<Hit> ModelSession::songsForArtist(const std::string& artist, int k,
                                               const core::SongDuplicates* distinct) const {
   const int index = m_model.artistIndex(artist);
   if (index < 0) return {};
+  // Without the songs unlike the library, and those for which this artist is a guess by their
+  // length (JointModel::artistGuessReason: a sentence only for a guess).
+  const std::function<bool(int)> unlike = moreUnlikeThan(core::NoveltyLevel::UnlikeTaggedSongs);
+  std::function<bool(int)> skip = unlike;
+  if (!m_novelty.empty()) {
+    skip = [this, unlike, index](int row) {
+      return (unlike && unlike(row)) ||
+             !m_model
+                  .artistGuessReason(index,
+                                     m_novelty[static_cast<std::size_t>(row)].durationSeconds)
+                  .empty();
+    };
+  }
   return rankedSongs(
       [&](int fetch) { return songSearch().search(m_songs, m_model.A.col(index), fetch); }, k, -1,
-      distinct, moreUnlikeThan(core::NoveltyLevel::UnlikeTaggedSongs));
+      distinct, skip);
 }
 
 std::vector<Hit> ModelSession::songsForTag(const std::string& tag, int k,

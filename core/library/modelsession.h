@@ -41,9 +41,10 @@ struct Hit {
   // Songs of a list that collapses duplicates: the other files of this song's group (its exact
   // copies and near-duplicates, core::SongDuplicates), ascending by file id; empty otherwise.
   std::vector<std::int64_t> alternatives{};
-  // Tags only: why this prediction is a guess for the song it was made for, though the song
-  // passed the novelty checks (JointModel::tagGuessReason: shorter than the songs of the tag make
-  // familiar); empty when it is not, or when the song's length was not given.
+  // Tags and artists: why this prediction is a guess for the song it was made for, though the
+  // song passed the novelty checks (JointModel::tagGuessReason, JointModel::artistGuessReason:
+  // shorter than the songs of the tag or artist make familiar); empty when it is not, or when the
+  // song's length was not given.
   std::string guess{};
 };
 
@@ -132,7 +133,10 @@ class ModelSession {
   // JointModel::tagShortestSeconds): false for nearly every song, so a caller that names tags by
   // their names asks this before looking each one up.
   bool mayHaveTagGuesses(std::int64_t fileId) const;
-  std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k) const;
+  // Ranked by softmax probability (calibrated) or raw score; lengthSeconds (> 0) fills each
+  // Hit::guess (JointModel::artistGuessReason), the order unchanged.
+  std::vector<Hit> predictArtists(const Eigen::VectorXf& song, int k,
+                                  float lengthSeconds = 0) const;
   // noveltyOfRow(row).level(): Familiar for a row that is not embedded or without a novelty fit.
   core::NoveltyLevel noveltyLevelOfRow(int row) const;
   // Song lists: with `distinct` (the duplicate groups of this session's songs,
@@ -145,7 +149,8 @@ class ModelSession {
   //   song's noveltyOfFile, a cold-start file's check): songs are compared within their kind, the
   //   library's music with its music, its sound effects (unlike the tagged songs) with its
   //   effects; a song unlike the library gets them all (a list of guesses, shown as such);
-  // - songs for an artist: the songs unlike the library (their artist is a guess);
+  // - songs for an artist: the songs unlike the library (their artist is a guess), and those for
+  //   which that artist is a guess by their length (JointModel::artistGuessReason);
   // - songs for a tag: the songs unlike the tagged songs or the library, and those for which
   //   the tag is a guess by their length (JointModel::tagGuessReason).
   std::vector<Hit> similarSongs(const Eigen::VectorXf& song, int k, std::int64_t excludeFileId = 0,

@@ -235,11 +235,13 @@ int removeStaleTempFiles(const fs::path& dir) {
   return removed;
 }
 
-base::Status decodedAudioHash(const fs::path& file, std::uint64_t& hash) {
+base::Status decodedAudioHash(const fs::path& file, std::uint64_t& hash,
+                              const std::string& logName) {
   base::Fnv1a64 h;
   std::int64_t samples = 0;
   audio::DecodeOptions options;
   options.minSeconds = 0.0;  // tag writing concerns files of any length
+  options.logName = logName;
   base::Status status = audio::decodeAudio(
       file,
       [&](std::span<const float> block) {
@@ -318,7 +320,9 @@ SafeWriteResult safeWriteTags(const fs::path& requested, const std::vector<Field
         {}};
   }
   std::uint64_t audioAfter = 0;
-  if (const auto decoded = decodedAudioHash(temp.path(), audioAfter); !decoded.ok()) {
+  if (const auto decoded = decodedAudioHash(temp.path(), audioAfter,
+                                            file.string() + " (its copy with the new tags)");
+      !decoded.ok()) {
     return {failure(base::ErrorCode::AudioChanged, file,
                     "the copy's audio cannot be decoded: " + decoded.message),
             {}};

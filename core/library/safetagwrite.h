@@ -73,6 +73,9 @@ bool isSongspaceTempName(const std::string& fileName);
 int removeStaleTempFiles(const std::filesystem::path& dir);
 
 // FNV-1a (64 bit) over the decoded float samples: equal for equal audio. The decoder's status.
-base::Status decodedAudioHash(const std::filesystem::path& file, std::uint64_t& hash);
+// logName: how the decoder's log lines name the file (audio::DecodeOptions::logName; empty: its
+// path).
+base::Status decodedAudioHash(const std::filesystem::path& file, std::uint64_t& hash,
+                              const std::string& logName = {});
 
 }  // namespace songspace::library

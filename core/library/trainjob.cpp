@@ -192,6 +192,11 @@ TrainJobResult runTrainJob(core::Catalog& catalog, const QString& catalogPath,
   // And per tag, the lengths of the songs that carried it (JointModel::tagShortestSeconds).
   model.tagShortestSeconds = core::fitTagShortestSeconds(
       dataset.data.songTags, static_cast<int>(model.T.cols()), lengths, novelty);
+  // And per artist, and over every song that carried one (JointModel::artistShortestSeconds).
+  model.artistShortestSeconds = core::fitArtistShortestSeconds(
+      dataset.data.songArtist, static_cast<int>(model.A.cols()), lengths, novelty);
+  model.artistSongsShortestSeconds =
+      core::fitArtistSongsShortestSeconds(dataset.data.songArtist, lengths, novelty);
 
   if (!measureSongNovelty(model, dataset, embeddings, result.report.bestValidationScore, options)) {
     result.status = base::Status::failure(base::ErrorCode::Cancelled, "training cancelled");

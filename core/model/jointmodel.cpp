@@ -120,6 +120,15 @@ std::vector<Scored> JointModel::similarSongs(const Eigen::MatrixXf& songEmbeddin
   return topK(scores, k, exclude);
 }
 
+std::string JointModel::artistGuessReason(int artist, float durationSeconds) const {
+  if (artist < 0 || static_cast<std::size_t>(artist) >= artistNames.size()) return {};
+  const float own = static_cast<std::size_t>(artist) < artistShortestSeconds.size()
+                        ? artistShortestSeconds[static_cast<std::size_t>(artist)]
+                        : 0.0f;
+  return artistLengthReason(artistNames[static_cast<std::size_t>(artist)], own,
+                            artistSongsShortestSeconds, durationSeconds);
+}
+
 std::string JointModel::tagGuessReason(int tag, float durationSeconds) const {
   if (tag < 0 || static_cast<std::size_t>(tag) >= tagShortestSeconds.size() ||
       static_cast<std::size_t>(tag) >= tagNames.size())

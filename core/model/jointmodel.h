@@ -73,6 +73,13 @@ class JointModel {
   // in seconds at which a prediction of that tag rests on songs of its kind (0: no test, too few
   // songs of the tag have a known length). Empty without a fit and for a file older than format 7.
   std::vector<float> tagShortestSeconds;
+  // The duration test per artist (core::fitArtistShortestSeconds): per column of A, the shortest
+  // length at which a prediction of that artist rests on its own songs (0: too few songs of known
+  // length), and the one of every training song that carried an artist
+  // (core::fitArtistSongsShortestSeconds; 0: no test). Empty / 0 without a fit and for a file
+  // older than format 8.
+  std::vector<float> artistShortestSeconds;
+  float artistSongsShortestSeconds = 0;
 
   int dimension() const { return static_cast<int>(V.rows()); }
 
@@ -99,6 +106,10 @@ class JointModel {
   // (core::tagLengthReason with tagShortestSeconds), or empty when it is not, when the length is
   // unknown (≤ 0), or when the model has no such fit or no such tag.
   std::string tagGuessReason(int tag, float durationSeconds) const;
+  // The same for a prediction of artist `artist` (column of A): core::artistLengthReason with
+  // artistShortestSeconds and artistSongsShortestSeconds; empty when it is not a guess, when the
+  // length is unknown (≤ 0), or when the model has no such fit or no such artist.
+  std::string artistGuessReason(int artist, float durationSeconds) const;
 
   int artistIndex(const std::string& name) const;  // -1 when unknown
   int tagIndex(const std::string& name) const;
@@ -107,10 +118,12 @@ class JointModel {
   // a temporary file in the same directory, flushed, then renamed over `file`.
   // Format 2 adds the calibration, format 3 the novelty fit, format 4 the calibration's held-out
   // precision curve, format 5 the tagged songs' novelty fit, format 6 the training songs'
-  // novelty distances, format 7 the per-tag duration test; format 1 files still load uncalibrated,
+  // novelty distances, format 7 the per-tag duration test, format 8 the per-artist duration test;
+  // format 1 files still load uncalibrated,
   // format 1 and 2 files without novelty, format 2 and 3 files with an empty curve
   // (Calibration::precisionCurve), files before format 5 without tagNovelty, files before format 6
-  // without songNovelty, files before format 7 without tagShortestSeconds. save(): Io or DiskFull
+  // without songNovelty, files before format 7 without tagShortestSeconds, files before format 8
+  // without artistShortestSeconds and artistSongsShortestSeconds. save(): Io or DiskFull
   // (nothing replaced). load(): NotFound, Io, Unsupported (another format version), Corrupt (wrong
   // magic, impossible sizes, truncated, bad checksum; the message says which); `out` is untouched
   // on failure.

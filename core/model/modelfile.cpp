@@ -24,9 +24,13 @@
 // fit, then under the tagged songs' fit (all finite and ≥ 0).
 // Version 7 appends the per-tag duration test (JointModel::tagShortestSeconds): u32 count (0 or
 // the tag count), then count × f32 seconds (finite, ≥ 0).
+// Version 8 appends the per-artist duration test: u32 count (0 or the artist count), count × f32
+// seconds (JointModel::artistShortestSeconds), then f32 seconds of the artist-carrying songs'
+// test (JointModel::artistSongsShortestSeconds); all finite and ≥ 0.
 // Version 1 files load with no calibration, versions 1 and 2 with no novelty fit, versions 2 and 3
 // with an empty precision curve, versions before 5 with no tagged songs' novelty fit, versions
-// before 6 with no stored novelty distances, versions before 7 with no per-tag duration test.
+// before 6 with no stored novelty distances, versions before 7 with no per-tag duration test,
+// versions before 8 with no per-artist duration test.
 #include <unistd.h>
 
 #include <array>
@@ -46,7 +50,7 @@ namespace songspace::core {
 namespace {
 
 constexpr std::array<char, 8> kMagic{'S', 'S', 'M', 'O', 'D', 'E', 'L', '\0'};
-constexpr std::uint32_t kFormatVersion = 7;
+constexpr std::uint32_t kFormatVersion = 8;
 constexpr std::uint32_t kOldestReadableVersion = 1;  // no calibration
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::size_t kTrailerSize = 4;
@@ -297,6 +301,9 @@ base::Status JointModel::save(const std::filesystem::path& file) const {
   }
   payload.u32(static_cast<std::uint32_t>(tagShortestSeconds.size()));
   for (const float seconds : tagShortestSeconds) payload.f32(seconds);
+  payload.u32(static_cast<std::uint32_t>(artistShortestSeconds.size()));
+  for (const float seconds : artistShortestSeconds) payload.f32(seconds);
+  payload.f32(artistSongsShortestSeconds);
 
   const std::vector<std::uint8_t>& body = payload.bytes();
   base::ByteWriter head;
@@ -454,6 +461,23 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
       }
     }
   }
+  if (version >= 8) {
+    const std::uint32_t count = r.u32();
+    if (r.needItems(count, 4, "artist lengths")) {
+      model.artistShortestSeconds.resize(count);
+      for (float& seconds : model.artistShortestSeconds) {
+        seconds = r.f32();
+        if (r.ok() && !(std::isfinite(seconds) && seconds >= 0))
+          r.fail("artist length out of range");
+        if (!r.ok()) break;
+      }
+    }
+    model.artistSongsShortestSeconds = r.f32();
+    if (r.ok() && !(std::isfinite(model.artistSongsShortestSeconds) &&
+                    model.artistSongsShortestSeconds >= 0)) {
+      r.fail("artist songs' length out of range");
+    }
+  }
   if (r.ok() && r.remaining() != 0) r.fail("unexpected bytes at the end of the payload");
   // Sizes that passed the checksum can still disagree with each other (a writer bug): refuse them.
   // Names and the feature space may be absent (a model trained on bare indices), never mismatched.
@@ -471,7 +495,9 @@ base::Status JointModel::load(const std::filesystem::path& file, JointModel& out
         (!model.calibration ||
          static_cast<Eigen::Index>(model.calibration->tags.size()) == model.T.cols()) &&
         (model.tagShortestSeconds.empty() ||
-         static_cast<Eigen::Index>(model.tagShortestSeconds.size()) == model.T.cols());
+         static_cast<Eigen::Index>(model.tagShortestSeconds.size()) == model.T.cols()) &&
+        (model.artistShortestSeconds.empty() ||
+         static_cast<Eigen::Index>(model.artistShortestSeconds.size()) == model.A.cols());
     if (!shapes) r.fail("inconsistent sizes between sections");
   }
   if (!r.ok()) {

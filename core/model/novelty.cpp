@@ -112,6 +112,38 @@ std::vector<float> fitTagShortestSeconds(const std::vector<std::vector<int>>& so
   return shortest;
 }
 
+std::vector<float> fitArtistShortestSeconds(const std::vector<int>& songArtist, int artists,
+                                            const std::vector<float>& durations,
+                                            const NoveltyOptions& options) {
+  std::vector<std::vector<int>> songArtists(songArtist.size());
+  for (std::size_t song = 0; song < songArtist.size(); ++song) {
+    if (songArtist[song] >= 0) songArtists[song].push_back(songArtist[song]);
+  }
+  return fitTagShortestSeconds(songArtists, artists, durations, options);
+}
+
+float fitArtistSongsShortestSeconds(const std::vector<int>& songArtist,
+                                    const std::vector<float>& durations,
+                                    const NoveltyOptions& options) {
+  if (durations.size() != songArtist.size()) return 0;
+  std::vector<float> lengths;
+  for (std::size_t song = 0; song < songArtist.size(); ++song) {
+    if (songArtist[song] >= 0) lengths.push_back(durations[song]);
+  }
+  return shortestFamiliarSeconds(std::move(lengths), options);
+}
+
+std::string artistLengthReason(std::string_view artist, float artistShortest,
+                               float artistSongsShortest, float durationSeconds) {
+  const float shortest = std::max(artistShortest, artistSongsShortest);
+  if (!(shortest > 0) || !(durationSeconds > 0) || durationSeconds >= shortest) return {};
+  const std::string whose = artistShortest >= artistSongsShortest
+                                ? "the songs by " + std::string(artist)
+                                : std::string("the songs your artists were learned from");
+  return "a guess: it is " + figure(durationSeconds) + " s long, shorter than " + whose +
+         " make familiar (at least " + figure(shortest) + " s)";
+}
+
 std::string tagLengthReason(std::string_view tag, float shortestSeconds, float durationSeconds) {
   if (!(shortestSeconds > 0) || !(durationSeconds > 0) || durationSeconds >= shortestSeconds)
     return {};

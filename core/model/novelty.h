@@ -172,10 +172,35 @@ std::vector<float> fitTagShortestSeconds(const std::vector<std::vector<int>>& so
                                          const std::vector<float>& durations,
                                          const NoveltyOptions& options);
 
+// The duration test per artist (docs/design.md §3.2, "Too short for the artist"): for each of
+// `artists` artists, shortestFamiliarSeconds of the lengths of the training songs that carried it,
+// with options.tagLengthMargin in place of the margin, as per tag (`songArtist`: artist index per
+// training song, −1 for none; `durations`: seconds per training song, ≤ 0 when unknown). 0 for an
+// artist of k + 1 or fewer songs of known length. Empty when the sizes disagree or there are no
+// artists.
+std::vector<float> fitArtistShortestSeconds(const std::vector<int>& songArtist, int artists,
+                                            const std::vector<float>& durations,
+                                            const NoveltyOptions& options);
+// The same test on the population the artist task is trained on: shortestFamiliarSeconds (with
+// options.margin, as the library's and the tagged songs' detectors) of the lengths of every
+// training song that carried an artist. There is no distance detector for that population (it is
+// nearly the library), so in a small library, where no artist has enough songs of its own, this
+// is what keeps a two-second clip from reading "Muldjord 93 %". 0 when k + 1 or fewer such songs
+// have a known length.
+float fitArtistSongsShortestSeconds(const std::vector<int>& songArtist,
+                                    const std::vector<float>& durations,
+                                    const NoveltyOptions& options);
+
 // Empty when a prediction of `tag` for a song of durationSeconds rests on songs of its kind:
 // when the song lasts at least shortestSeconds, or either is unknown (≤ 0). Otherwise one
 // sentence starting "a guess: " with both lengths, for the inspector, the CLI and auto-tag.
 std::string tagLengthReason(std::string_view tag, float shortestSeconds, float durationSeconds);
+// The same for a prediction of `artist`: a guess when the song is shorter than the larger of the
+// artist's own test (artistShortest) and the artist-carrying songs' (artistSongsShortest); the
+// sentence names the one that decides ("shorter than the songs by X make familiar", or "than
+// the songs your artists were learned from"). Either ≤ 0: that test is not made.
+std::string artistLengthReason(std::string_view artist, float artistShortest,
+                               float artistSongsShortest, float durationSeconds);
 
 class NoveltyDetector {
  public:
