@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -176,7 +177,16 @@ QColor MapScene::colorFor(int colorKey) const {
 }
 
 QColor MapScene::keyColor(int key) {
-  return QColor::fromHsv((key * 137) % 360, 150, 210);
+  // The first keys, the largest groups, take Tableau 10's categorical colours (M. Stone, 2016;
+  // matplotlib's "tab10"), chosen to stay apart for most readers, without its grey, which the
+  // neutral colour of songs without a key would be taken for. The golden-angle hues that follow
+  // alternate two values, so that keys close in hue still differ in lightness.
+  static constexpr std::array<QRgb, 9> kCategorical{
+      0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f};
+  if (key >= 0 && key < static_cast<int>(kCategorical.size()))
+    return QColor::fromRgb(kCategorical[static_cast<std::size_t>(key)]);
+  const int k = std::max(key, 0) - static_cast<int>(kCategorical.size());
+  return QColor::fromHsv((k * 137 + 20) % 360, 170, k % 2 == 0 ? 225 : 160);
 }
 
 void MapScene::paint(QPainter& painter, const MapTransform& transform, int hoveredIndex,

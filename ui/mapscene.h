@@ -165,8 +165,9 @@ class MapScene {
   // Bounding box of songs and landmarks (null when empty).
   QRectF bounds() const;
   QColor colorFor(int colorKey) const;
-  // The colour of the key-th legend entry: golden-angle hues, distinct and stable, bright enough
-  // for a light or a dark Base.
+  // The colour of the key-th legend entry (key ≥ 0): a categorical palette for the first nine,
+  // then golden-angle hues; distinct, stable, saturated (never the neutral grey), readable on a
+  // light or a dark Base.
   static QColor keyColor(int key);
 
   // Landmark under a view position (marker or drawn label), -1 if none. Uses the label layout of
