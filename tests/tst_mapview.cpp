@@ -806,28 +806,25 @@ void MapViewTest::demoScreenshot() {
   }
 }
 
-// The legend's colours: the first nine (the largest groups) pairwise far apart, every colour
-// saturated enough not to be taken for the neutral grey of songs without a key, the same key
-// always the same colour. Golden-angle hues alone put keys 0 and 8 both red (hues 0 and 16).
+// The legend's colours: the first 18 pairwise apart, every colour saturated enough not to be
+// taken for the neutral grey of songs without a key, the same key always the same colour.
+// Golden-angle hues alone put keys 0 and 8 both red (hues 0 and 16), and a tenth colour next to
+// the second (a new user's demo map: Timothy Pinkham's and Zeno+Tehora Rogue's oranges).
 void MapViewTest::keyColoursStayApart() {
   const auto distance = [](const QColor& a, const QColor& b) {
     const double dr = a.redF() - b.redF(), dg = a.greenF() - b.greenF(), db = a.blueF() - b.blueF();
     return 255.0 * std::sqrt(dr * dr + dg * dg + db * db);
   };
-  for (int a = 0; a < 9; ++a) {
-    for (int b = a + 1; b < 9; ++b) {
+  for (int a = 0; a < 18; ++a) {
+    for (int b = a + 1; b < 18; ++b) {
       const double d = distance(MapScene::keyColor(a), MapScene::keyColor(b));
-      QVERIFY2(d >= 60, qPrintable(QStringLiteral("keys %1, %2: %3").arg(a).arg(b).arg(d)));
+      QVERIFY2(d >= 50, qPrintable(QStringLiteral("keys %1, %2: %3").arg(a).arg(b).arg(d)));
     }
   }
-  for (int key = 0; key < 40; ++key) {
+  for (int key = 0; key < 100; ++key) {
     const QColor color = MapScene::keyColor(key);
     QCOMPARE(MapScene::keyColor(key), color);
     QVERIFY2(color.hsvSaturation() >= 60, qPrintable(QString::number(key)));
-    // Beyond the nine, neighbouring keys still differ.
-    if (key > 0)
-      QVERIFY2(distance(color, MapScene::keyColor(key - 1)) >= 60,
-               qPrintable(QString::number(key)));
   }
 }
 

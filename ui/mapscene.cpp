@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <vector>
 
 namespace songspace::ui {
 
@@ -176,17 +178,74 @@ QColor MapScene::colorFor(int colorKey) const {
   return keyColor(colorKey);  // keys past the legend still get stable, distinct colours
 }
 
+namespace {
+
+// CIE L*a*b* (D65) of an sRGB colour: the space in which the legend's colours are kept apart.
+std::array<double, 3> labOf(const QColor& color) {
+  const auto linear = [](double c) {
+    return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+  };
+  const double r = linear(color.redF()), g = linear(color.greenF()), b = linear(color.blueF());
+  const double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+  const double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  const double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+  const auto f = [](double t) {
+    return t > 216.0 / 24389.0 ? std::cbrt(t) : (24389.0 / 27.0 * t + 16.0) / 116.0;
+  };
+  return {116.0 * f(y) - 16.0, 500.0 * (f(x) - f(y)), 200.0 * (f(y) - f(z))};
+}
+
+double labDistance(const std::array<double, 3>& a, const std::array<double, 3>& b) {
+  return std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
+                   (a[2] - b[2]) * (a[2] - b[2]));
+}
+
+// The legend's palette. The first nine are Tableau 10's categorical colours (M. Stone, 2016;
+// matplotlib's "tab10"), without its grey, which the neutral colour of songs without a key would
+// be taken for. Each further one is the colour of an sRGB grid farthest in L*a*b* from all
+// before it (Glasbey et al. 2007, "Colour displays for categorical images"), among those chroma
+// keeps from grey and lightness keeps readable on a light and a dark Base. Fixed, so a key keeps
+// its colour.
+const std::vector<QColor>& legendPalette() {
+  static const std::vector<QColor> palette = [] {
+    constexpr int kSize = 48;
+    std::vector<QColor> colors;
+    for (const QRgb rgb : {0x4e79a7u, 0xf28e2bu, 0xe15759u, 0x76b7b2u, 0x59a14fu, 0xedc948u,
+                           0xb07aa1u, 0xff9da7u, 0x9c755fu})
+      colors.push_back(QColor::fromRgb(rgb));
+    std::vector<std::pair<QColor, std::array<double, 3>>> candidates;
+    for (int r = 0; r < 256; r += 17) {
+      for (int g = 0; g < 256; g += 17) {
+        for (int b = 0; b < 256; b += 17) {
+          const QColor color(r, g, b);
+          const auto lab = labOf(color);
+          if (lab[0] < 35 || lab[0] > 80 || std::hypot(lab[1], lab[2]) < 35) continue;
+          candidates.emplace_back(color, lab);
+        }
+      }
+    }
+    std::vector<double> nearest(candidates.size(), std::numeric_limits<double>::infinity());
+    const auto addDistancesTo = [&](const QColor& chosen) {
+      const auto lab = labOf(chosen);
+      for (std::size_t i = 0; i < candidates.size(); ++i)
+        nearest[i] = std::min(nearest[i], labDistance(candidates[i].second, lab));
+    };
+    for (const QColor& color : colors) addDistancesTo(color);
+    while (static_cast<int>(colors.size()) < kSize) {
+      const auto farthest = std::max_element(nearest.begin(), nearest.end());
+      colors.push_back(candidates[static_cast<std::size_t>(farthest - nearest.begin())].first);
+      addDistancesTo(colors.back());
+    }
+    return colors;
+  }();
+  return palette;
+}
+
+}  // namespace
+
 QColor MapScene::keyColor(int key) {
-  // The first keys, the largest groups, take Tableau 10's categorical colours (M. Stone, 2016;
-  // matplotlib's "tab10"), chosen to stay apart for most readers, without its grey, which the
-  // neutral colour of songs without a key would be taken for. The golden-angle hues that follow
-  // alternate two values, so that keys close in hue still differ in lightness.
-  static constexpr std::array<QRgb, 9> kCategorical{
-      0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f};
-  if (key >= 0 && key < static_cast<int>(kCategorical.size()))
-    return QColor::fromRgb(kCategorical[static_cast<std::size_t>(key)]);
-  const int k = std::max(key, 0) - static_cast<int>(kCategorical.size());
-  return QColor::fromHsv((k * 137 + 20) % 360, 170, k % 2 == 0 ? 225 : 160);
+  const std::vector<QColor>& palette = legendPalette();
+  return palette[static_cast<std::size_t>(std::max(key, 0)) % palette.size()];
 }
 
 void MapScene::paint(QPainter& painter, const MapTransform& transform, int hoveredIndex,

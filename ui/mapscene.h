@@ -166,8 +166,8 @@ class MapScene {
   QRectF bounds() const;
   QColor colorFor(int colorKey) const;
   // The colour of the key-th legend entry (key ≥ 0): a categorical palette for the first nine,
-  // then golden-angle hues; distinct, stable, saturated (never the neutral grey), readable on a
-  // light or a dark Base.
+  // then each the farthest from those before it (48 in all, then again); distinct, stable,
+  // saturated (never the neutral grey), readable on a light or a dark Base.
   static QColor keyColor(int key);
 
   // Landmark under a view position (marker or drawn label), -1 if none. Uses the label layout of
