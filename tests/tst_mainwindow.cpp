@@ -924,6 +924,25 @@ void MainWindowTest::tagLinksOpenTheTagPage() {
   QCOMPARE(QString::fromStdString(first->info.genres.front()), genre);
   QVERIFY(window.playQueue()->rowCount() > 1);
   QCOMPARE(right->currentWidget(), window.tagPage());
+  // A second mix replaces the rest of the first (a new user's Play Path left an earlier mix
+  // queued after it); a song the user queued stays, after the new mix's songs.
+  {
+    ui::PlayQueue* queue = window.playQueue();
+    const qint64 mine = window.snapshot()->songs.back().fileId;
+    window.playSongs({mine}, ui::QueuePlacement::AddToQueue);
+    const int firstMixRows = queue->rowCount();
+    mix->click();
+    int generatedAfter = 0;
+    for (int row = queue->currentRow() + 1; row < queue->rowCount(); ++row)
+      generatedAfter += queue->item(row).generated ? 1 : 0;
+    // Only the first mix's first song (played) and the new mix are generated, plus the user's.
+    int generated = 0;
+    for (const ui::QueueItem& item : queue->items()) generated += item.generated ? 1 : 0;
+    QCOMPARE(generated, 1 + 1 + generatedAfter);
+    QCOMPARE(queue->items().back().fileId, mine);
+    QVERIFY(!queue->items().back().generated);
+    QVERIFY(queue->rowCount() < 2 * firstMixRows);
+  }
 
   window.setCurrentTab(MainWindow::MapTab);
   ui::EmbeddingMapView* view = window.mapPanel()->view();

@@ -196,9 +196,34 @@ class PlayQueueTest : public QObject {
     QVERIFY(asked.hasNext());
   }
 
+  // A new mix replaces what the last one still had to play: the generated rows after the current
+  // one go, the ones already played (before it) and the songs the user queued stay.
+  void upcomingGeneratedRowsAreReplaced() {
+    PlayQueue queue;
+    QAbstractItemModelTester tester(&queue, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    std::vector<QueueItem> mix = songs(1, 4);
+    for (QueueItem& item : mix) item.generated = true;
+    queue.add(mix, QueuePlacement::PlayNow);  // 1 current, 2 3 4 to come
+    queue.add(songs(10, 1), QueuePlacement::AddToQueue);
+    QVERIFY(queue.next());  // 2 plays
+    QCOMPARE(queue.removeUpcomingGenerated(), 2);
+    QCOMPARE(ids(queue), (QList<qint64>{1, 2, 10}));
+    QCOMPARE(currentId(queue), 2);
+    QCOMPARE(queue.removeUpcomingGenerated(), 0);
+    // Without a current row: from where next() would continue.
+    queue.clear();
+    queue.add(mix, QueuePlacement::AddToQueue);
+    QCOMPARE(queue.currentRow(), -1);
+    QCOMPARE(queue.removeUpcomingGenerated(), 4);
+    QCOMPARE(queue.rowCount(), 0);
+  }
+
   void saveAndRestore() {
     PlayQueue queue;
     queue.add(songs(1, 4), QueuePlacement::AddToQueue);
+    std::vector<QueueItem> generated = songs(5, 1);
+    generated.front().generated = true;
+    queue.add(generated, QueuePlacement::AddToQueue);  // kept across a restart, as generated
     queue.setCurrentRow(2);
     const QVariantList saved = queue.save();
     PlayQueue restored;

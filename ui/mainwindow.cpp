@@ -842,7 +842,12 @@ void MainWindow::pathFrom(qint64 fileId) {
     const QString from = QStringLiteral("“%1”").arg(
         start ? queueItemOf(path.front(), QString::fromStdString(start->path)).title : QString());
     if (dialog->action() == PathDialog::Action::Play) {
-      playSongs(path, QueuePlacement::PlayNow);
+      std::vector<QueueItem> items;
+      for (const qint64 id : path) {
+        if (const core::SongRow* song = m_snapshot ? m_snapshot->song(id) : nullptr)
+          items.push_back(queueItemOf(id, QString::fromStdString(song->path)));
+      }
+      playGenerated(std::move(items));
       statusBar()->showMessage(
           tr("Playing a path of %n song(s) from %1.", nullptr, static_cast<int>(path.size()))
               .arg(from),
@@ -975,12 +980,19 @@ void MainWindow::startMix(const Eigen::VectorXf& point, int startRow, const QStr
       items.push_back(queueItemOf(id, QString::fromStdString(song->path)));
   }
   if (items.empty()) return;
+  const int count = static_cast<int>(items.size());
+  playGenerated(std::move(items));
+  statusBar()->showMessage(tr("Playing a mix of %n song(s) from %1.", nullptr, count).arg(from),
+                           8000);
+}
+
+void MainWindow::playGenerated(std::vector<QueueItem> items) {
+  if (items.empty()) return;
+  for (QueueItem& item : items) item.generated = true;
+  playQueue()->removeUpcomingGenerated();
   m_playPause->setEnabled(true);
-  m_player->play(items.front().fileId, items.front().path, items.front().title);
+  m_player->play(items.front());
   playQueue()->add({items.begin() + 1, items.end()}, QueuePlacement::PlayNext);
-  statusBar()->showMessage(
-      tr("Playing a mix of %n song(s) from %1.", nullptr, static_cast<int>(items.size())).arg(from),
-      8000);
 }
 
 void MainWindow::playFile(qint64 fileId, const QString& path, QueuePlacement placement) {

@@ -178,6 +178,9 @@ class MainWindow : public QMainWindow {
   // Plays an instant mix from `point` (startRow ≥ 0: that song first), the rest queued next;
   // `from` names the seed in the status bar. Needs a model.
   void startMix(const Eigen::VectorXf& point, int startRow, const QString& from);
+  // Plays songs the app chose (a mix, a path): the first now, the rest next, in place of what
+  // the last mix or path still had queued (QueueItem::generated); what the user queued stays.
+  void playGenerated(std::vector<QueueItem> items);
   void syncTableToHistory();  // after a filter / sort / reset moved the table's current row
   void togglePlayback();
   void playFile(qint64 fileId, const QString& path, QueuePlacement placement);

@@ -178,7 +178,11 @@ PlayerBar::PlayerBar(QWidget* parent)
 }
 
 void PlayerBar::play(qint64 fileId, const QString& path, const QString& title) {
-  m_queue->add({{fileId, path, title}}, QueuePlacement::PlayNow);
+  play(QueueItem{fileId, path, title});
+}
+
+void PlayerBar::play(const QueueItem& item) {
+  m_queue->add({item}, QueuePlacement::PlayNow);
   playCurrent();
 }
 

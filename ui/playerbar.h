@@ -49,6 +49,7 @@ class PlayerBar : public QWidget {
 
   // Puts the song in the queue (QueuePlacement::PlayNow) and plays it from 0:00.
   void play(qint64 fileId, const QString& path, const QString& title);
+  void play(const QueueItem& item);
   // Plays the queue's current row from 0:00 (after a double-click in the queue, say).
   void playCurrent();
   // Shows the queue's current row, paused at 0:00 (e.g. a queue restored at start-up).

@@ -15,6 +15,7 @@ namespace {
 const QString kFileIdKey = QStringLiteral("fileId");
 const QString kPathKey = QStringLiteral("path");
 const QString kTitleKey = QStringLiteral("title");
+const QString kGeneratedKey = QStringLiteral("generated");
 
 }  // namespace
 
@@ -298,11 +299,24 @@ void PlayQueue::setRepeat(Repeat repeat) {
   Q_EMIT repeatChanged(repeat);
 }
 
+int PlayQueue::removeUpcomingGenerated() {
+  const int from = std::max(m_current >= 0 ? m_current + 1 : m_resumeRow, 0);
+  int removed = 0;
+  for (int row = rowCount() - 1; row >= from; --row) {
+    if (!m_items[static_cast<std::size_t>(row)].generated) continue;
+    removeRows(row, 1);
+    ++removed;
+  }
+  return removed;
+}
+
 QVariantList PlayQueue::save() const {
   QVariantList out;
   for (const QueueItem& entry : m_items) {
-    out << QVariantMap{
-        {kFileIdKey, entry.fileId}, {kPathKey, entry.path}, {kTitleKey, entry.title}};
+    out << QVariantMap{{kFileIdKey, entry.fileId},
+                       {kPathKey, entry.path},
+                       {kTitleKey, entry.title},
+                       {kGeneratedKey, entry.generated}};
   }
   return out;
 }
@@ -313,7 +327,7 @@ void PlayQueue::restore(const QVariantList& saved, int current) {
   for (const QVariant& value : saved) {
     const QVariantMap map = value.toMap();
     QueueItem entry{map.value(kFileIdKey).toLongLong(), map.value(kPathKey).toString(),
-                    map.value(kTitleKey).toString()};
+                    map.value(kTitleKey).toString(), map.value(kGeneratedKey).toBool()};
     if (!entry.path.isEmpty()) items.push_back(std::move(entry));
   }
   if (items.empty()) return;

@@ -20,6 +20,9 @@ struct QueueItem {
   qint64 fileId = 0;
   QString path;
   QString title;
+  // Queued by a mix or a path (songs the app chose), not picked one by one: the next mix or path
+  // replaces those still to come (PlayQueue::removeUpcomingGenerated).
+  bool generated = false;
 
   bool operator==(const QueueItem& other) const = default;
 };
@@ -70,6 +73,10 @@ class PlayQueue : public QAbstractListModel {
   // first of them current (the player should then play it); returns the row of the first added.
   int add(const std::vector<QueueItem>& items, QueuePlacement placement);
   void clear();
+  // Removes the rows after the current one (after where next() continues, without a current
+  // row) that a mix or a path queued (QueueItem::generated) and returns how many: a new mix
+  // replaces the rest of the last one, and the songs the user queued stay.
+  int removeUpcomingGenerated();
   const QueueItem& item(int row) const { return m_items.at(static_cast<std::size_t>(row)); }
   const std::vector<QueueItem>& items() const { return m_items; }
 
@@ -89,7 +96,7 @@ class PlayQueue : public QAbstractListModel {
   void setRepeat(Repeat repeat);
   void seedShuffle(unsigned seed) { m_random.seed(seed); }  // for reproducible tests
 
-  // For QSettings: a list of maps {fileId, path, title}; restore() replaces the queue.
+  // For QSettings: a list of maps {fileId, path, title, generated}; restore() replaces the queue.
   QVariantList save() const;
   void restore(const QVariantList& saved, int current);
 
