@@ -4,6 +4,7 @@
 #include <QtTest>
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "core/base/random.h"
 #include "core/model/discovery.h"
@@ -156,6 +157,52 @@ class DiscoveryTest : public QObject {
     for (const Scored& s : collapsed) kept.push_back(s.index);
     QCOMPARE(kept, (std::vector<int>{40, 5, 1, 6}));  // 3 is 43's group
     QCOMPARE(collapseDuplicates(ranked, duplicates, 2).size(), std::size_t(2));
+  }
+
+  // Parts of one recording (a game's stems: "Chaos God" twice, "Internal Degeneration (fof
+  // guitar)" and "(fof rhythm)", each pair of one length to the millisecond) are one song however
+  // unlike they sound; a title stem shared by works of other lengths, another artist, or an
+  // unknown length is not (a new user's mixes and paths of the demo played both stems).
+  void partsOfOneRecordingAreOneSong() {
+    const std::vector<std::tuple<std::int64_t, std::string, float>> songs{
+        {1, "Chaos God", 183.53f},                           // 0
+        {1, "Chaos God", 183.53f},                           // 1: its stem
+        {1, "Internal Degeneration (fof guitar)", 223.58f},  // 2
+        {1, "Internal Degeneration (fof rhythm)", 223.58f},  // 3: its stem
+        {1, "Internal Degeneration [Remastered]", 223.62f},  // 4: within 0.1 s
+        {1, "Suite (Part 1)", 300.0f},                       // 5
+        {1, "Suite (Part 2)", 240.0f},                       // 6: another length
+        {2, "Chaos God", 183.53f},                           // 7: another artist
+        {1, "Mutilated Mime", 200.0f},                       // 8
+        {1, "Mutilated Mime (live)", 0.0f},                  // 9: length unknown
+        {1, "(untitled)", 120.0f},                           // 10: all brackets, kept whole
+        {1, "(untitled) (take 2)", 120.0f},                  // 11: the same work
+        {0, "Intro", 60.0f},                                 // 12: no artist
+        {0, "Intro", 60.0f},                                 // 13
+    };
+    SongFacts facts;
+    Eigen::MatrixXf columns = Eigen::MatrixXf::Zero(kDim, static_cast<Eigen::Index>(songs.size()));
+    for (std::size_t j = 0; j < songs.size(); ++j) {
+      const auto& [artist, title, seconds] = songs[j];
+      facts.artist.push_back(artist);
+      facts.album.push_back(0);
+      facts.title.push_back(title);
+      facts.seconds.push_back(seconds);
+      // No two alike in sound: orthogonal, or of other lengths along one axis (no exact copies).
+      columns.col(static_cast<Eigen::Index>(j)) =
+          axis(static_cast<int>(j % kDim), 1.0f + static_cast<float>(j));
+    }
+    const SongDuplicates duplicates(columns, facts);
+    QCOMPARE(duplicates.alternatives(0), std::vector<int>{1});
+    QCOMPARE(duplicates.alternatives(2), (std::vector<int>{3, 4}));
+    for (const int alone : {5, 6, 7, 8, 9, 12, 13}) {
+      QVERIFY2(duplicates.alternatives(alone).empty(), qPrintable(QString::number(alone)));
+    }
+    QCOMPARE(duplicates.alternatives(10), std::vector<int>{11});
+    QCOMPARE(duplicates.groupCount(), 3);
+    // Without lengths only the old rules hold: unlike sounds stay apart.
+    facts.seconds.clear();
+    QCOMPARE(SongDuplicates(columns, facts).groupCount(), 0);
   }
 
   void plantedTagRanksItsSongsFirst() {

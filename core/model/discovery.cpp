@@ -24,6 +24,26 @@ std::string titleKey(std::string_view title) {
   return key;
 }
 
+// titleKey without trailing bracketed qualifiers: "Song (fof guitar) [2011 Remaster]" → "song".
+// A title that is nothing but brackets keeps them.
+std::string workKey(std::string_view title) {
+  std::string key = titleKey(title);
+  for (;;) {
+    if (key.empty()) break;
+    const char close = key.back();
+    if (close != ')' && close != ']') break;
+    const char open = close == ')' ? '(' : '[';
+    const auto at = key.rfind(open);
+    if (at == std::string::npos || at == 0) break;
+    std::string rest = key.substr(0, at);
+    while (!rest.empty() && (rest.back() == ' ' || rest.back() == '-' || rest.back() == '\t'))
+      rest.pop_back();
+    if (rest.empty()) break;
+    key = std::move(rest);
+  }
+  return key;
+}
+
 template <typename T>
 T factOf(const std::vector<T>& facts, int song) {
   return song >= 0 && static_cast<std::size_t>(song) < facts.size()
@@ -184,6 +204,28 @@ SongDuplicates::SongDuplicates(const Eigen::MatrixXf& songs, const SongFacts& fa
         const auto b = songs.col(works[y].song);
         const float nb = b.norm();
         if (na > 0 && nb > 0 && a.dot(b) >= nearCosine * na * nb)
+          unite(parent, works[x].song, works[y].song);
+      }
+    }
+    start = end;
+  }
+
+  // One recording in parts (stems, a remaster's qualifier): sorted by (artist, work), each run's
+  // pairs of the same known length joined, however they sound.
+  for (Work& work : works) work.title = workKey(factOf(facts.title, work.song));
+  std::sort(works.begin(), works.end(), [](const Work& a, const Work& b) {
+    return std::tie(a.artist, a.title, a.song) < std::tie(b.artist, b.title, b.song);
+  });
+  for (std::size_t start = 0; start < works.size();) {
+    std::size_t end = start + 1;
+    while (end < works.size() && works[end].artist == works[start].artist &&
+           works[end].title == works[start].title)
+      ++end;
+    for (std::size_t x = start; x < end; ++x) {
+      const float a = factOf(facts.seconds, works[x].song);
+      for (std::size_t y = x + 1; y < end && a > 0; ++y) {
+        const float b = factOf(facts.seconds, works[y].song);
+        if (b > 0 && std::abs(a - b) <= kSameLengthSeconds)
           unite(parent, works[x].song, works[y].song);
       }
     }

@@ -54,13 +54,23 @@ ArtistCentroids artistCentroids(const Eigen::MatrixXf& songs, std::span<const in
 //   embedding — the embedding is the audio's fingerprint at the model's resolution.
 // - Near-duplicates: same artist (non-zero) and same non-empty title, and embeddings whose cosine
 //   is at least nearCosine (a second encode of the song, a remaster, a stem close to its mix).
-// Groups are closed under both relations (union–find). The representative of a group is its
-// lowest column. Build: O(N d) plus, per (artist, title) bucket of size m, O(m² d).
+// - Parts of one recording: same artist and the same title once trailing bracketed qualifiers
+//   are dropped ("Internal Degeneration (fof guitar)" / "(fof rhythm)", "Song [Remastered]"), and
+//   lengths (SongFacts::seconds, both known) within kSameLengthSeconds, however unlike they sound:
+//   a game's stems or a multitrack's parts rendered from one session, which a mix would otherwise
+//   play one after the other. Two different works by one artist rarely share a title stem and a
+//   length to a tenth of a second; parts of a suite ("Part 1", "Part 2") differ in length.
+// Groups are closed under all three relations (union–find). The representative of a group is its
+// lowest column. Build: O(N d) plus, per (artist, title) bucket of size m, O(m² d), and per
+// (artist, work) bucket O(m²).
 class SongDuplicates {
  public:
   static constexpr base::ParameterSpec<float> kNearCosine{
       "near_duplicate_cosine", 0.97f, 0.0f, 1.0f,
       "cosine of two embeddings of the same artist and title above which they are one song"};
+
+  // Parts of one recording last the same to within this (seconds): a decoder's edge, not a take.
+  static constexpr float kSameLengthSeconds = 0.1f;
 
   SongDuplicates() = default;  // every song its own group
   // facts' vectors must have songs.cols() entries each (shorter ones count as unknown).
