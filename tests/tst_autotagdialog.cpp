@@ -196,6 +196,12 @@ class TestAutotagDialog : public QObject {
                         library::proposalFromPredictions(11, wav, ranked, params)});
     QCOMPARE(model.rowCount(), 2);
     const QModelIndex file = model.fileIndex(0);
+    // A file row names its song where a label is known, else the file; its path is the tooltip.
+    QCOMPARE(file.data().toString(), QStringLiteral("03 fjord.flac"));
+    model.setSongLabels({{3, QStringLiteral("Fjord – The Band")}});
+    QCOMPARE(file.data().toString(), QStringLiteral("Fjord – The Band"));
+    QCOMPARE(file.data(Qt::ToolTipRole).toString(), QString::fromStdString(flac));
+    QCOMPARE(model.fileIndex(1).data().toString(), QStringLiteral("11 radio.wav"));
     QCOMPARE(model.rowCount(file), 2);  // jazz, blues ("pop" is present)
     QCOMPARE(model.index(1, 0, file).data().toString(), QStringLiteral("blues"));
     QCOMPARE(model.index(1, AutotagModel::ProbabilityColumn, file).data().toString(),

@@ -88,6 +88,18 @@ AutotagDialog::AutotagDialog(std::shared_ptr<const library::LibrarySnapshot> sna
   // is being rewritten and each run may own its Catalog.
   m_pool.setMaxThreadCount(1);
   m_model = new AutotagModel(this);
+  if (m_snapshot) {
+    QHash<qint64, QString> labels;
+    for (const core::SongRow& song : m_snapshot->songs) {
+      if (song.info.title.empty()) continue;
+      const QString title = QString::fromStdString(song.info.title);
+      labels.insert(song.fileId, song.artistName.empty()
+                                     ? title
+                                     : QStringLiteral("%1 – %2").arg(
+                                           title, QString::fromStdString(song.artistName)));
+    }
+    m_model->setSongLabels(std::move(labels));
+  }
   buildUi();
 
   m_debounce = new QTimer(this);

@@ -52,6 +52,12 @@ QStringList toStringList(const std::vector<std::string>& values) {
 
 AutotagModel::AutotagModel(QObject* parent) : QAbstractItemModel(parent) {}
 
+void AutotagModel::setSongLabels(QHash<qint64, QString> labels) {
+  m_songLabels = std::move(labels);
+  if (!m_files.empty())
+    Q_EMIT dataChanged(fileIndex(0), fileIndex(static_cast<int>(m_files.size()) - 1));
+}
+
 void AutotagModel::setProposals(std::vector<library::Proposal> proposals) {
   std::set<std::string> uncheckedFiles;
   std::set<std::pair<std::string, std::string>> uncheckedTags;
@@ -230,6 +236,9 @@ QVariant AutotagModel::fileData(const FileItem& item, int column, int role) cons
   if (role != Qt::DisplayRole) return {};
   switch (column) {
     case NameColumn:
+      if (const auto label = m_songLabels.constFind(static_cast<qint64>(p.fileId));
+          label != m_songLabels.constEnd() && !label->isEmpty())
+        return *label;
       return QFileInfo(pathText(p.path)).fileName();
     case OldColumn:
       return p.skipped() && p.oldValues.empty() ? QVariant() : joinValues(p.oldValues);
@@ -330,7 +339,7 @@ QVariant AutotagModel::headerData(int section, Qt::Orientation orientation, int 
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
     case NameColumn:
-      return tr("File / proposed tag");
+      return tr("Song / proposed tag");
     case ProbabilityColumn:
       return tr("Probability");
     case OldColumn:

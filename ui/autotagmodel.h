@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractItemModel>
+#include <QHash>
 #include <QStringList>
 #include <cstdint>
 #include <optional>
@@ -38,6 +39,10 @@ class AutotagModel : public QAbstractItemModel {
   // Replaces the preview. Choices the user made (unchecked files, unchecked tags) carry over to
   // the same path / tag in the new proposals, so tuning a parameter does not undo them.
   void setProposals(std::vector<library::Proposal> proposals);
+  // How file rows name their song (by catalog id): "Title – Artist", where the user recognises
+  // it; a file without a label shows its file name (which many stems and game files share:
+  // song.ogg, guitar.ogg). The path stays the row's tooltip.
+  void setSongLabels(QHash<qint64, QString> labels);
   // The proposals apply should write: checked, not skipped, with the new values recomputed from
   // the checked tags (`added` narrowed to them). Files with nothing to change are left out.
   std::vector<library::Proposal> checkedProposals() const;
@@ -77,6 +82,7 @@ class AutotagModel : public QAbstractItemModel {
   };
 
   std::vector<std::string> effectiveNewValues(const FileItem& item) const;
+  QHash<qint64, QString> m_songLabels;
   bool willWrite(const FileItem& item) const;
   QVariant fileData(const FileItem& item, int column, int role) const;
   QVariant choiceData(const FileItem& item, const Choice& choice, int column, int role) const;
