@@ -758,6 +758,79 @@ class EndToEndTest : public QObject {
              QString::fromStdString(artistGuess));
   }
 
+  // A song tagged only outside the vocabulary (its tag on one song, too few to be learned) is not
+  // auto-tagged: its own label says no learned tag applies, whatever its sound (the README's
+  // 13-song library proposed Romantic Classical for its one death-metal song). An untagged drone
+  // and a drone that also carries a learned tag still get proposals.
+  void taggedOnlyOutsideTheVocabularyIsLeftAlone() {
+    const fs::path root = fs::path(m_temp.path().toStdString()) / "unlearned";
+    std::uint32_t seed = 1500;
+    const auto write = [&](const fs::path& file, testaudio::Style style, const char* artist,
+                           const std::string& genre) {
+      testaudio::WavTags tags;
+      tags.artist = artist;
+      tags.title = file.stem().string();
+      tags.genre = genre;
+      QVERIFY(testaudio::writeWav(file, testaudio::synthesize(style, seed++, 6.0), 22050, &tags));
+    };
+    for (const auto& [artist, genre, style] :
+         {std::tuple{"Drone Choir", "ambient", testaudio::Style::LowDrone},
+          std::tuple{"Chord Club", "electronic", testaudio::Style::HighChords}}) {
+      fs::create_directories(root / artist);
+      for (int i = 0; i < kSongsPerArtist; ++i)
+        write(root / artist / (std::string(artist) + std::to_string(i) + ".wav"), style, artist,
+              genre);
+    }
+    fs::create_directories(root / "odd");
+    const fs::path unlearned = root / "odd" / "drone metal.wav";
+    const fs::path both = root / "odd" / "drone metal ambient.wav";
+    const fs::path untagged = root / "odd" / "drone.flac";  // a format auto-tag writes
+    write(unlearned, testaudio::Style::LowDrone, "Drone Choir", "Drone Metal");
+    write(both, testaudio::Style::LowDrone, "Drone Choir", "Folk");
+    {
+      const fs::path wav = fs::path(m_temp.path().toStdString()) / "untagged drone.wav";
+      write(wav, testaudio::Style::LowDrone, "Drone Choir", "");
+      QProcess ffmpeg;
+      ffmpeg.start(QStringLiteral("ffmpeg"),
+                   {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-y"),
+                    QStringLiteral("-i"), QString::fromStdString(wav.string()),
+                    QString::fromStdString(untagged.string())});
+      QVERIFY(ffmpeg.waitForFinished(60000));
+      QVERIFY2(ffmpeg.exitCode() == 0, ffmpeg.readAllStandardError().constData());
+    }
+    const QString db = m_temp.filePath(QStringLiteral("unlearned.sqlite"));
+    auto catalog = core::Catalog::open(db.toStdString());
+    QVERIFY(catalog);
+    // "folk" is on one song too; the song also carries a learned tag, added by the user.
+    library::ModelSession session;
+    std::string modelPath;
+    const auto bothRow = [&] { return catalog->fileByPath(both.string()); };
+    library::ScanOptions scan = scanOptions(root);
+    QCOMPARE(library::runScan(*catalog, scan).analyzed, 2 * kSongsPerArtist + 3);
+    QVERIFY(bothRow());
+    QVERIFY(catalog->addTag(bothRow()->id, "electronic", core::TagSource::User).ok());
+    const library::TrainJobResult trained = trainSmall(*catalog, db);
+    QVERIFY2(trained.status.ok(), trained.status.message.c_str());
+    QVERIFY(session.load(*catalog, trained.modelPath.toStdString()).ok());
+    QVERIFY(session.model().tagIndex("drone metal") < 0);
+    QVERIFY(session.model().tagIndex("folk") < 0);
+    QVERIFY(session.model().tagIndex("ambient") >= 0);
+
+    const auto idOf = [&](const fs::path& file) { return catalog->fileByPath(file.string())->id; };
+    library::AutotagParams params;
+    params.minConfidence = 0.0f;  // whatever the probabilities
+    const std::vector<library::Proposal> proposals = library::proposeTags(
+        *catalog, session, {idOf(unlearned), idOf(both), idOf(untagged)}, params);
+    QCOMPARE(proposals.size(), std::size_t(3));
+    QCOMPARE(proposals[0].skipCode, std::string("unlearned_tags"));
+    QCOMPARE(proposals[0].skipReason,
+             std::string("it is tagged drone metal, which the model did not learn (too few "
+                         "songs); a learned tag would contradict it"));
+    QVERIFY2(proposals[1].skipCode != "unlearned_tags", proposals[1].skipReason.c_str());
+    QVERIFY2(!proposals[2].skipped(), proposals[2].skipReason.c_str());
+    QCOMPARE(proposals[2].added.front().tag, std::string("ambient"));
+  }
+
   // Songs unlike only the tagged songs (the demo's effects: a kind the library holds many of,
   // which no tag was learned from) are compared within their kind: they are the similar songs of
   // each other only, on no tag's page (their tags are guesses), and on their artist's (their

@@ -233,6 +233,32 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
            novelty.reason());
       continue;
     }
+    // A song tagged only outside the vocabulary (its tags on too few songs to be learned): its
+    // own label says no learned tag applies (the calibration counts it a negative for each,
+    // design.md §3.1), so any proposal would contradict what the user said of it — in the README's
+    // 13-song library, "Romantic Classical" for the only death-metal song.
+    {
+      std::vector<std::string> own;
+      for (const core::FileTag& tag : catalog.tags(id)) {
+        if (tag.source == core::TagSource::Predicted || tag.written ||
+            core::isJunkTag(tag.tag, params.reading))
+          continue;
+        if (std::find(own.begin(), own.end(), tag.tag) == own.end()) own.push_back(tag.tag);
+      }
+      const bool learned = std::any_of(own.begin(), own.end(), [&](const std::string& tag) {
+        return session.model().tagIndex(tag) >= 0;
+      });
+      if (!own.empty() && !learned) {
+        std::string names;
+        for (const std::string& tag : own) names += (names.empty() ? "" : ", ") + tag;
+        skip(id, row->path, "unlearned_tags",
+             "it is tagged " + names +
+                 (own.size() == 1 ? ", which the model did not learn"
+                                  : ", none of which the model learned") +
+                 " (too few songs); a learned tag would contradict it");
+        continue;
+      }
+    }
     // Every tag, ranked: guesses are withheld without taking a place among the maxTags.
     std::vector<ProposedTag> ranked;
     for (const Hit& hit : session.predictTags(

@@ -156,7 +156,9 @@ Proposal proposalFromPredictions(std::int64_t fileId, const std::string& path,
 // model's calibration->autoTagThreshold. Files the model has not embedded are skipped with a
 // reason, every file when the model is uncalibrated ("uncalibrated_model"), songs unlike the
 // training songs (skipCode "unlike_library", the novelty's reason) and songs unlike the training
-// songs that carried tags ("unlike_tagged_songs"); a tag that is a guess for its song
+// songs that carried tags ("unlike_tagged_songs"), songs whose own tags (from files and users,
+// not written by auto-tag) are all outside the model's vocabulary ("unlearned_tags": their label
+// says no learned tag applies); a tag that is a guess for its song
 // (ModelSession::tagGuessOfFile: shorter than that tag's songs) is withheld.
 std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSession& session,
                                   const std::vector<std::int64_t>& fileIds,
