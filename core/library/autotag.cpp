@@ -251,11 +251,17 @@ std::vector<Proposal> proposeTags(const core::Catalog& catalog, const ModelSessi
       if (!own.empty() && !learned) {
         std::string names;
         for (const std::string& tag : own) names += (names.empty() ? "" : ", ") + tag;
-        skip(id, row->path, "unlearned_tags",
-             "it is tagged " + names +
-                 (own.size() == 1 ? ", which the model did not learn"
-                                  : ", none of which the model learned") +
-                 " (too few songs); a learned tag would contradict it");
+        // Read as any proposal (the field's values shown as they are), then skipped; a file that
+        // cannot be read keeps that reason.
+        Proposal p = proposalFromPredictions(id, row->path, {}, resolved);
+        if (p.skipCode == "no_prediction") {
+          p.skipCode = "unlearned_tags";
+          p.skipReason = "it is tagged " + names +
+                         (own.size() == 1 ? ", which the model did not learn"
+                                          : ", none of which the model learned") +
+                         " (too few songs); a learned tag would contradict it";
+        }
+        out.push_back(std::move(p));
         continue;
       }
     }
