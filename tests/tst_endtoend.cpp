@@ -312,6 +312,26 @@ class EndToEndTest : public QObject {
            &code, &errors);
     QCOMPARE(code, 1);
     QVERIFY2(errors.contains(QStringLiteral("unknown tag 'polka'")), qPrintable(errors));
+    // An artist's name typed in another case is the artist (tags are matched as normalised);
+    // an unknown one is an error, and a catalog that does not exist is never made by a query.
+    const QJsonObject lower =
+        runCli({QStringLiteral("similar-artists"), QStringLiteral("drone unit"),
+                QStringLiteral("--db"), db, QStringLiteral("--json")},
+               &code);
+    QCOMPARE(code, 0);
+    QCOMPARE(lower.value(QStringLiteral("query")).toString(), QStringLiteral("Drone Unit"));
+    runCli(
+        {QStringLiteral("songs-for-artist"), QStringLiteral("Nobody"), QStringLiteral("--db"), db},
+        &code, &errors);
+    QCOMPARE(code, 1);
+    QVERIFY2(errors.contains(QStringLiteral("unknown artist 'Nobody'")), qPrintable(errors));
+    const QString absent = m_temp.filePath(QStringLiteral("absent.sqlite"));
+    for (const char* command : {"predict-tags", "train", "autotag", "eval"}) {
+      runCli({QString::fromLatin1(command), QStringLiteral("1"), QStringLiteral("--db"), absent},
+             &code, &errors);
+      QVERIFY2(code != 0, command);
+      QVERIFY2(!QFileInfo::exists(absent), command);
+    }
 
     // A mix from a song: it opens the mix, every rule holds, the playlist is written.
     const QString seed = songPath("Drone Unit", 0);
@@ -830,6 +850,16 @@ class EndToEndTest : public QObject {
     QVERIFY2(proposals[1].skipCode != "unlearned_tags", proposals[1].skipReason.c_str());
     QVERIFY2(!proposals[2].skipped(), proposals[2].skipReason.c_str());
     QCOMPARE(proposals[2].added.front().tag, std::string("ambient"));
+    // Asked for by name, the tag says why the model does not know it.
+    int code = 0;
+    QString errors;
+    runCli({QStringLiteral("songs-for-tag"), QStringLiteral("Drone Metal"), QStringLiteral("--db"),
+            db},
+           &code, &errors);
+    QCOMPARE(code, 1);
+    QVERIFY2(
+        errors.contains(QStringLiteral("the model did not learn tag 'drone metal': on 1 song")),
+        qPrintable(errors));
   }
 
   // Songs unlike only the tagged songs (the demo's effects: a kind the library holds many of,

@@ -273,9 +273,10 @@ QString catalogPathFrom(const Arguments& args) {
                                           : library::defaultCatalogPath();
 }
 
-std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path) {
+std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path,
+                                                   library::CatalogOpenMode mode) {
   base::Status status;
-  auto catalog = library::openCatalog(path, library::CatalogOpenMode::CreateIfMissing, &status);
+  auto catalog = library::openCatalog(path, mode, &status);
   if (!catalog) {
     QTextStream(stderr) << "songspace-cli: cannot open catalog " << path << ": "
                         << QString::fromStdString(status.message) << "\n";

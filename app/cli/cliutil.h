@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/base/parameter.h"
+#include "core/library/opencatalog.h"
 
 namespace songspace::core {
 class Catalog;
@@ -139,8 +140,11 @@ inline const QString kJsonOptionHelp = QStringLiteral("print the result as JSON"
 
 // --db FILE or the platform's default catalog.
 QString catalogPathFrom(const Arguments& args);
-// Opens the catalog or prints the reason to stderr and returns null.
-std::unique_ptr<core::Catalog> openCatalogOrReport(const QString& path);
+// Opens the catalog or prints the reason to stderr and returns null. Only `scan` makes a catalog
+// that does not exist (CreateIfMissing); every other command fails with NotFound and leaves no
+// file behind: a mistyped --db must not become an empty catalog.
+std::unique_ptr<core::Catalog> openCatalogOrReport(
+    const QString& path, library::CatalogOpenMode mode = library::CatalogOpenMode::MustExist);
 
 void printJson(const QJsonObject& object);
 // Prints "songspace-cli: MESSAGE", the synopsis and where the options are explained; returns 2.

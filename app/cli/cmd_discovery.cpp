@@ -16,15 +16,6 @@
 namespace songspace::cli {
 namespace {
 
-// A tag of the model by its name as typed or normalised like the catalog's tags; -1 (and a
-// message) when the model has no such tag.
-int tagOrReport(const core::JointModel& model, const QString& name) {
-  int tag = model.tagIndex(name.toStdString());
-  if (tag < 0) tag = model.tagIndex(core::normalizeTag(name.toStdString()));
-  if (tag < 0) QTextStream(stderr) << "songspace-cli: unknown tag '" << name << "'\n";
-  return tag;
-}
-
 // A song of the library (a catalog id or a file of the catalog) as its session row; -1 (and a
 // message) otherwise.
 int librarySongOrReport(const QueryContext& context, const QString& what) {
@@ -130,7 +121,7 @@ int runSongsForTag(const QString& synopsis, const QStringList& rawArgs) {
   QueryContext context;
   if (!openQueryContext(args, context)) return 1;
   const core::JointModel& model = context.session.model();
-  const int tag = tagOrReport(model, args.positionals().first());
+  const int tag = findTag(context, args.positionals().first());
   if (tag < 0) return 1;
   const std::string tagName = model.tagNames[static_cast<std::size_t>(tag)];
   const library::DiscoveryContext discovery =
@@ -233,17 +224,14 @@ bool seedOrReport(const QueryContext& context, const QString& what, Seed& seed) 
   const core::JointModel& model = context.session.model();
   if (what.startsWith(QStringLiteral("artist:"))) {
     const QString name = what.mid(7);
-    const int artist = model.artistIndex(name.toStdString());
-    if (artist < 0) {
-      QTextStream(stderr) << "songspace-cli: unknown artist '" << name << "'\n";
-      return false;
-    }
+    const int artist = findArtist(context, name);
+    if (artist < 0) return false;
     seed.point = model.A.col(artist);
     seed.label = what;
     return true;
   }
   if (what.startsWith(QStringLiteral("tag:"))) {
-    const int tag = tagOrReport(model, what.mid(4));
+    const int tag = findTag(context, what.mid(4));
     if (tag < 0) return false;
     seed.point = model.T.col(tag);
     seed.label = what;

@@ -74,12 +74,10 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
   Eigen::VectorXf queryPoint;
   core::Novelty novelty;
   if (query == Query::SimilarArtists || query == Query::SongsForArtist) {
-    const std::string artist = what.toStdString();
-    const int index = model.artistIndex(artist);
-    if (index < 0) {
-      QTextStream(stderr) << "songspace-cli: unknown artist '" << what << "'\n";
-      return 1;
-    }
+    const int index = findArtist(context, what);
+    if (index < 0) return 1;
+    const std::string artist = model.artistNames[static_cast<std::size_t>(index)];
+    label = QString::fromStdString(artist);
     queryPoint = model.A.col(index);
     if (query == Query::SimilarArtists) {
       hits = context.session.similarArtists(artist, k);
@@ -147,7 +145,9 @@ int runQuery(Query query, const QString& synopsis, const QStringList& rawArgs) {
     } else {
       text = QString::fromStdString(hit.name);
       entry.insert(QStringLiteral("name"), text);
-      if (query == Query::SimilarArtists)
+      // No reason for a pair less likely related than not, as on the artist page.
+      if (query == Query::SimilarArtists &&
+          !(hit.probability >= 0 && hit.probability < core::kWhyAlikeLeast))
         why = core::whyAlike(model, queryPoint, model.A.col(hit.index));
     }
     if (!hit.guess.empty()) {

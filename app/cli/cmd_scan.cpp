@@ -172,7 +172,7 @@ int run(const QStringList& rawArgs) {
   if (args.positionals().isEmpty()) return usageError(kSynopsis, QStringLiteral("no PATH given"));
 
   const QString dbPath = catalogPathFrom(args);
-  auto catalog = openCatalogOrReport(dbPath);
+  auto catalog = openCatalogOrReport(dbPath, library::CatalogOpenMode::CreateIfMissing);
   if (!catalog) return 1;
 
   library::ScanOptions& options = p.scan;

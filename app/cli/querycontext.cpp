@@ -3,12 +3,15 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
 #include <algorithm>
 
 #include "app/cli/cliutil.h"
+#include "core/catalog/tagnormalize.h"
 #include "core/library/paths.h"
+#include "core/library/trainjob.h"
 
 namespace songspace::cli {
 
@@ -29,6 +32,62 @@ bool openQueryContext(const Arguments& args, QueryContext& context) {
     return false;
   }
   return true;
+}
+
+namespace {
+
+// Why `name` (a tag when `tags`, else an artist) is not in the model: the reason training gave for
+// leaving it out, from the catalog's record of the model, or that the model does not know it.
+void reportUnknown(const QueryContext& context, bool tags, const QString& name) {
+  const char* kind = tags ? "tag" : "artist";
+  if (const auto trained = context.catalog->latestModel()) {
+    const QJsonObject summary =
+        QJsonDocument::fromJson(QByteArray::fromStdString(trained->summaryJson)).object();
+    const std::string wanted =
+        tags ? core::normalizeTag(name.toStdString()) : name.toLower().toStdString();
+    for (const core::LeftOutLabel& label : library::leftOutFromJson(
+             summary
+                 .value(tags ? QStringLiteral("left_out_tags") : QStringLiteral("left_out_artists"))
+                 .toArray())) {
+      const std::string key = tags ? core::normalizeTag(label.name)
+                                   : QString::fromStdString(label.name).toLower().toStdString();
+      if (key != wanted) continue;
+      QTextStream(stderr) << "songspace-cli: the model did not learn " << kind << " '"
+                          << QString::fromStdString(label.name)
+                          << "': " << QString::fromStdString(label.reason) << "\n";
+      return;
+    }
+  }
+  QTextStream(stderr) << "songspace-cli: unknown " << kind << " '" << name
+                      << "' (not in the model; train again if it was added since)\n";
+}
+
+}  // namespace
+
+int findTag(const QueryContext& context, const QString& name, bool report) {
+  const core::JointModel& model = context.session.model();
+  int tag = model.tagIndex(name.toStdString());
+  if (tag < 0) tag = model.tagIndex(core::normalizeTag(name.toStdString()));
+  if (tag < 0 && report) reportUnknown(context, true, name);
+  return tag;
+}
+
+int findArtist(const QueryContext& context, const QString& name, bool report) {
+  const core::JointModel& model = context.session.model();
+  int artist = model.artistIndex(name.toStdString());
+  if (artist < 0) {
+    for (std::size_t i = 0; i < model.artistNames.size(); ++i) {
+      if (QString::fromStdString(model.artistNames[i]).compare(name, Qt::CaseInsensitive) != 0)
+        continue;
+      if (artist >= 0) {  // two artists differ only in case: the name must be exact
+        artist = -1;
+        break;
+      }
+      artist = static_cast<int>(i);
+    }
+  }
+  if (artist < 0 && report) reportUnknown(context, false, name);
+  return artist;
 }
 
 QJsonObject noveltyJson(const core::Novelty& novelty) {

@@ -41,6 +41,14 @@ QJsonObject noveltyJson(const core::Novelty& novelty);
 QJsonObject songJson(const core::Catalog& catalog, std::int64_t fileId);
 QString songText(const core::Catalog& catalog, std::int64_t fileId);
 
+// The model's tag of that name, as typed or normalised like the catalog's tags; its artist of
+// that name, as typed or else the one artist whose name matches ignoring case. −1 when there is
+// none; then, when `report`, stderr says why: the reason training left the name out (the
+// catalog's record of the model: "on 1 song; a tag needs at least 2 songs to be learned"), or
+// that the model does not know it.
+int findTag(const QueryContext& context, const QString& name, bool report = true);
+int findArtist(const QueryContext& context, const QString& name, bool report = true);
+
 // The names of the tags of model.T in `scored`, in order.
 QJsonArray tagNames(const core::JointModel& model, const std::vector<core::Scored>& scored);
 
