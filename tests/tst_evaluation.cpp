@@ -110,6 +110,46 @@ class EvaluationTest : public QObject {
     }
   }
 
+  // One recording's songs (TrainingSet::songGroup: stems, copies) fall on one side of the split
+  // and of every calibration fold; with every song alone both are the plain shuffles; a group too
+  // large for whole groups falls back to single songs.
+  void groupsStayTogether() {
+    std::vector<int> album;
+    TrainingSet all = plantedSet(album);
+    const int n = all.numSongs();
+    const HoldoutSplit plain = splitBySong(all, 0.2, 7);
+    CalibrationOptions calibration;
+    const auto plainParts = foldParts(n, 7, calibration);
+    all.songGroup.resize(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) all.songGroup[static_cast<std::size_t>(i)] = 1000 + i;
+    QCOMPARE(splitBySong(all, 0.2, 7).testSongs, plain.testSongs);
+    QCOMPARE(foldParts(n, 7, calibration, all.songGroup), plainParts);
+    // Pairs of songs (2i, 2i + 1) are one recording each.
+    for (int i = 0; i < n; ++i) all.songGroup[static_cast<std::size_t>(i)] = i / 2;
+    for (const std::uint64_t seed : {1u, 7u, 9u}) {
+      const HoldoutSplit split = splitBySong(all, 0.2, seed);
+      const std::set<int> test(split.testSongs.begin(), split.testSongs.end());
+      for (int i = 0; i + 1 < n; i += 2) QCOMPARE(test.count(i), test.count(i + 1));
+      QVERIFY(split.testSongs.size() >= 24 && split.testSongs.size() <= 25);
+      QCOMPARE(static_cast<int>(split.testSongs.size() + split.trainSongs.size()), n);
+      const TrainingSet part = trainingPart(all, split);
+      QCOMPARE(part.songGroup.size(), split.trainSongs.size());
+      const auto parts = foldParts(n, seed, calibration, all.songGroup);
+      QCOMPARE(parts.size(), plainParts.size());
+      std::vector<int> foldOf(static_cast<std::size_t>(n), -1);
+      for (std::size_t f = 0; f < parts.size(); ++f) {
+        QVERIFY(std::is_sorted(parts[f].begin(), parts[f].end()));
+        for (const int s : parts[f]) foldOf[static_cast<std::size_t>(s)] = static_cast<int>(f);
+      }
+      for (int i = 0; i + 1 < n; i += 2)
+        QCOMPARE(foldOf[static_cast<std::size_t>(i)], foldOf[static_cast<std::size_t>(i + 1)]);
+    }
+    // Every song but one in one group: whole groups cannot split it, so songs are split.
+    for (int i = 0; i < n; ++i) all.songGroup[static_cast<std::size_t>(i)] = i == 0 ? 1 : 2;
+    QCOMPARE(foldParts(n, 7, calibration, all.songGroup), plainParts);
+    QCOMPARE(splitBySong(all, 0.2, 7).testSongs, plain.testSongs);
+  }
+
   void modelAndKnnBeatRandom() {
     std::vector<int> album;
     const TrainingSet all = plantedSet(album);

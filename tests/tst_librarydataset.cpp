@@ -376,6 +376,61 @@ class LibraryDatasetTest : public QObject {
     QVERIFY(marked(everyTag).empty());
   }
 
+  // One recording, one group (TrainingSet::songGroup): a song's stems (same artist, title without
+  // its bracketed qualifier, same length) and exact copies (the same analysis under two paths);
+  // every other song alone. The shared catalog's titles all differ, so its only groups are
+  // songs stored with the same analysis (the Omega songs reuse the first songs' seeds): exactly
+  // the songs with equal model inputs.
+  void recordingsAreGroups() {
+    {
+      const core::LibraryDataset d = build();
+      QCOMPARE(static_cast<int>(d.data.songGroup.size()), d.data.numSongs());
+      for (int a = 0; a < d.data.numSongs(); ++a) {
+        for (int b = a + 1; b < d.data.numSongs(); ++b) {
+          const bool same =
+              Eigen::RowVectorXf(d.data.songs.row(a)) == Eigen::RowVectorXf(d.data.songs.row(b));
+          QCOMPARE(d.data.songGroup[static_cast<std::size_t>(a)] ==
+                       d.data.songGroup[static_cast<std::size_t>(b)],
+                   same);
+        }
+      }
+    }
+    auto catalog = core::Catalog::open(m_temp.path().toStdString() + "/groups.sqlite");
+    QVERIFY(catalog);
+    std::map<std::string, std::int64_t> ids;
+    const auto store = [&](const std::string& path, const std::string& artist,
+                           const std::string& title, double seconds, int seed) {
+      core::AnalysisRecord r = recordFor({path, artist, "", "", {"Metal"}}, seed);
+      r.info.title = title;
+      r.info.durationSeconds = seconds;
+      std::int64_t id = 0;
+      QVERIFY(catalog->storeAnalysis(path, {100, 1000 + seed}, 1, r, &id).ok());
+      ids[path] = id;
+    };
+    QVERIFY(catalog->beginBatch().ok());
+    store("/m/chaos/song.ogg", "Muldjord", "Chaos God (fof rhythm)", 183.53, 1);
+    store("/m/chaos/guitar.ogg", "Muldjord", "Chaos God (fof guitar)", 183.53, 2);
+    store("/m/mime/song.ogg", "Muldjord", "Mutilated Mime", 200.0, 3);
+    store("/m/mime/live.ogg", "Muldjord", "Mutilated Mime (live)", 260.0, 4);  // another take
+    store("/a/x.flac", "Other", "X", 90.0, 5);
+    store("/b/x copy.flac", "Someone", "Another title", 91.0, 5);  // the same analysis: a copy
+    QVERIFY(catalog->commitBatch().ok());
+    core::LibraryDatasetOptions options;
+    options.codewords = 8;
+    options.codebookId = 1;
+    core::LibraryDataset d;
+    QVERIFY(core::buildLibraryDataset(*catalog, options, d).ok());
+    const auto groupOf = [&](const std::string& path) {
+      const auto it = std::find(d.fileIds.begin(), d.fileIds.end(), ids.at(path));
+      return d.data.songGroup[static_cast<std::size_t>(it - d.fileIds.begin())];
+    };
+    QCOMPARE(groupOf("/m/chaos/song.ogg"), groupOf("/m/chaos/guitar.ogg"));
+    QVERIFY(groupOf("/m/mime/song.ogg") != groupOf("/m/mime/live.ogg"));
+    QVERIFY(groupOf("/m/mime/song.ogg") != groupOf("/m/chaos/song.ogg"));
+    QCOMPARE(groupOf("/a/x.flac"), groupOf("/b/x copy.flac"));
+    QVERIFY(groupOf("/a/x.flac") != groupOf("/m/mime/live.ogg"));
+  }
+
   void emptyCatalogFails() {
     auto empty = core::Catalog::open(m_temp.path().toStdString() + "/empty.sqlite");
     QVERIFY(empty);

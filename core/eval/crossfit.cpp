@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "core/base/random.h"
 #include "core/eval/baselines.h"
@@ -224,21 +225,42 @@ std::vector<std::pair<int, float>> nearestSongs(const Eigen::VectorXf& similarit
 }
 
 std::vector<std::vector<int>> foldParts(int n, std::uint64_t seed,
-                                        const CalibrationOptions& options) {
+                                        const CalibrationOptions& options,
+                                        std::span<const int> songGroup) {
   if (options.folds < 1 || options.maxSongs < 1 || n < 2) return {};
-  std::vector<int> order(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+  // The groups, each named by its first song, and their songs in ascending order.
+  const bool grouped = static_cast<int>(songGroup.size()) == n;
+  std::unordered_map<int, int> unitOfGroup;
+  std::vector<std::vector<int>> units;
+  for (int i = 0; i < n; ++i) {
+    const int group = grouped ? songGroup[static_cast<std::size_t>(i)] : i;
+    const auto [it, added] = unitOfGroup.emplace(group, static_cast<int>(units.size()));
+    if (added) units.emplace_back();
+    units[static_cast<std::size_t>(it->second)].push_back(i);
+  }
+  std::vector<int> order(units.size());
+  for (std::size_t u = 0; u < units.size(); ++u) order[u] = static_cast<int>(u);
   seededShuffle(order, seed ^ kFoldStream);
   const int foldSize = std::min((n + options.folds - 1) / options.folds, options.maxSongs);
   const int folds = std::min(options.folds, (options.maxSongs + foldSize - 1) / foldSize);
   std::vector<std::vector<int>> parts;
-  for (int fold = 0; fold < folds; ++fold) {
-    const int first = fold * foldSize;
-    const int last = std::min(n, first + foldSize);
-    if (first >= n || last - first >= n) break;
-    std::vector<int> part(order.begin() + first, order.begin() + last);
+  std::size_t next = 0;
+  for (int fold = 0; fold < folds && next < order.size(); ++fold) {
+    std::vector<int> part;
+    while (next < order.size() && static_cast<int>(part.size()) < foldSize) {
+      const std::vector<int>& unit = units[static_cast<std::size_t>(order[next++])];
+      part.insert(part.end(), unit.begin(), unit.end());
+    }
+    if (part.empty() || static_cast<int>(part.size()) >= n) break;
     std::sort(part.begin(), part.end());
     parts.push_back(std::move(part));
+  }
+  // A group so large that whole groups cannot make as many parts as single songs (a tiny library
+  // of one song in seven formats): the songs are split after all, a leak rather than no
+  // calibration.
+  if (grouped && units.size() < static_cast<std::size_t>(n)) {
+    const std::vector<std::vector<int>> plain = foldParts(n, seed, options);
+    if (parts.size() < plain.size()) return plain;
   }
   return parts;
 }
@@ -296,7 +318,7 @@ CalibrationReport gatherCalibrationData(
     return report;
   }
 
-  const std::vector<std::vector<int>> parts = foldParts(n, train.seed, options);
+  const std::vector<std::vector<int>> parts = foldParts(n, train.seed, options, data.songGroup);
   const int folds = static_cast<int>(parts.size());
   report.source = CalibrationSource::CrossFitting;
 
@@ -442,7 +464,7 @@ CalibratedTraining trainCalibratedModel(const TrainingSet& data, std::span<const
 
   // Cross-validation: the fold models choose the epochs and give the held-out scores.
   const auto foldStart = std::chrono::steady_clock::now();
-  const std::vector<std::vector<int>> parts = foldParts(n, train.seed, options);
+  const std::vector<std::vector<int>> parts = foldParts(n, train.seed, options, data.songGroup);
   const int folds = static_cast<int>(parts.size());
   const Relations relations(data, songAlbum, options.songTaggedOutOfVocabulary);
   CalibrationData held;

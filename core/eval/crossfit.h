@@ -121,8 +121,13 @@ struct CalibrationReport {
 // shuffled with `seed`, cut into parts of ⌈numSongs / options.folds⌉ songs (at most
 // options.maxSongs), as many parts as reach options.maxSongs in all, each part ascending; none
 // when a part would leave no song to train on (options.folds < 2). options must be valid.
+// songGroup (TrainingSet::songGroup; empty or another size: every song alone): the groups are
+// shuffled instead of the songs and a part takes whole groups until it holds its size, so a
+// group is never split between parts; with every song alone the parts are the same as without.
+// When whole groups make fewer parts than single songs would, the songs' parts are returned.
 std::vector<std::vector<int>> foldParts(int numSongs, std::uint64_t seed,
-                                        const CalibrationOptions& options);
+                                        const CalibrationOptions& options,
+                                        std::span<const int> songGroup = {});
 
 // The at most CalibrationData::kKeptNeighbours songs of `candidates` most similar to a query whose
 // similarity to song s is similarity[s], as (song, similarity), most similar first (ties: lower

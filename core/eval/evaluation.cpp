@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 #include <type_traits>
+#include <unordered_map>
 
 #include "core/eval/tabledata.h"
 
@@ -88,13 +89,40 @@ std::vector<int> shuffledWhere(int n, std::uint64_t seed, const auto& keep) {
 HoldoutSplit splitBySong(const TrainingSet& all, double holdoutFraction, std::uint64_t seed) {
   HoldoutSplit split;
   const int n = all.numSongs();
-  std::vector<int> order(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
-  seededShuffle(order, seed ^ kSplitStream);
+  // Whole groups (TrainingSet::songGroup: one recording's parts and copies) are shuffled, and the
+  // test part takes groups until it holds its share, so no test song has its twin in training.
+  // With every song alone this is a shuffle of the songs.
+  const bool grouped = static_cast<int>(all.songGroup.size()) == n;
+  std::unordered_map<int, int> unitOfGroup;
+  std::vector<std::vector<int>> units;
+  for (int i = 0; i < n; ++i) {
+    const int group = grouped ? all.songGroup[static_cast<std::size_t>(i)] : i;
+    const auto [it, added] = unitOfGroup.emplace(group, static_cast<int>(units.size()));
+    if (added) units.emplace_back();
+    units[static_cast<std::size_t>(it->second)].push_back(i);
+  }
+  std::vector<int> unitOrder(units.size());
+  for (std::size_t u = 0; u < units.size(); ++u) unitOrder[u] = static_cast<int>(u);
+  seededShuffle(unitOrder, seed ^ kSplitStream);
   const int test =
       n < 2 ? 0 : std::clamp(static_cast<int>(std::lround(holdoutFraction * n)), 1, n - 1);
-  split.testSongs.assign(order.begin(), order.begin() + test);
-  split.trainSongs.assign(order.begin() + test, order.end());
+  for (const int unit : unitOrder) {
+    const std::vector<int>& songs = units[static_cast<std::size_t>(unit)];
+    std::vector<int>& to =
+        static_cast<int>(split.testSongs.size()) < test ? split.testSongs : split.trainSongs;
+    to.insert(to.end(), songs.begin(), songs.end());
+  }
+  // A group so large that the test part would hold more than twice its share, or every song:
+  // the songs are split after all (a leak rather than no evaluation).
+  if (n >= 2 && (split.trainSongs.empty() || static_cast<int>(split.testSongs.size()) > 2 * test)) {
+    split.testSongs.clear();
+    split.trainSongs.clear();
+    std::vector<int> order(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+    seededShuffle(order, seed ^ kSplitStream);
+    split.testSongs.assign(order.begin(), order.begin() + test);
+    split.trainSongs.assign(order.begin() + test, order.end());
+  }
   std::sort(split.testSongs.begin(), split.testSongs.end());
   std::sort(split.trainSongs.begin(), split.trainSongs.end());
 
@@ -123,6 +151,8 @@ TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split) {
     newIndex[s] = static_cast<int>(i);
     if (!all.songTags.empty()) part.songTags.push_back(all.songTags[s]);
     if (!all.songArtist.empty()) part.songArtist.push_back(all.songArtist[s]);
+    if (static_cast<int>(all.songGroup.size()) == all.numSongs())
+      part.songGroup.push_back(all.songGroup[s]);
   }
   for (const auto& [a, b] : all.similarSongs) {
     const int na = newIndex[static_cast<std::size_t>(a)],

@@ -61,6 +61,10 @@ struct HoldoutSplit {
   std::vector<std::pair<int, int>> testArtistPairs;
 };
 
+// round(holdoutFraction · n) songs (at least 1, at most n − 1) held out, shuffled with `seed`; the
+// songs of one group (TrainingSet::songGroup) go to the same side, so the test part may hold a
+// group's size more (with every song alone: exactly that many); when a group would give it more
+// than twice its share, or every song, the songs are split one by one.
 HoldoutSplit splitBySong(const TrainingSet& all, double holdoutFraction, std::uint64_t seed);
 // The training part: rows, tags, artists of the training songs (re-indexed 0..|train|−1), the
 // similar-song pairs with both ends in training, the training artist pairs. Vocabularies keep

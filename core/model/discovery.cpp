@@ -146,6 +146,50 @@ NoveltyLevel levelOf(std::span<const NoveltyLevel> levels, int song) {
 
 }  // namespace
 
+std::vector<int> recordingGroups(const SongFacts& facts, int songs) {
+  std::vector<int> parent(static_cast<std::size_t>(std::max(songs, 0)));
+  std::iota(parent.begin(), parent.end(), 0);
+  struct Work {
+    std::int64_t artist;
+    std::string title;
+    int song;
+  };
+  std::vector<Work> works;
+  for (int j = 0; j < songs; ++j) {
+    const std::int64_t artist = factOf(facts.artist, j);
+    if (artist == 0 || !(factOf(facts.seconds, j) > 0)) continue;
+    std::string title = workKey(factOf(facts.title, j));
+    if (title.empty()) continue;
+    works.push_back({artist, std::move(title), j});
+  }
+  std::sort(works.begin(), works.end(), [](const Work& a, const Work& b) {
+    return std::tie(a.artist, a.title, a.song) < std::tie(b.artist, b.title, b.song);
+  });
+  for (std::size_t start = 0; start < works.size();) {
+    std::size_t end = start + 1;
+    while (end < works.size() && works[end].artist == works[start].artist &&
+           works[end].title == works[start].title)
+      ++end;
+    for (std::size_t x = start; x < end; ++x) {
+      const float a = factOf(facts.seconds, works[x].song);
+      for (std::size_t y = x + 1; y < end; ++y) {
+        if (std::abs(a - factOf(facts.seconds, works[y].song)) <=
+            SongDuplicates::kSameLengthSeconds)
+          unite(parent, works[x].song, works[y].song);
+      }
+    }
+    start = end;
+  }
+  std::vector<int> lowest(parent.size());
+  std::vector<int> lowestOfRoot(parent.size(), -1);
+  for (int j = 0; j < songs; ++j) {
+    int& root = lowestOfRoot[static_cast<std::size_t>(findRoot(parent, j))];
+    if (root < 0) root = j;
+    lowest[static_cast<std::size_t>(j)] = root;
+  }
+  return lowest;
+}
+
 SongDuplicates::SongDuplicates(const Eigen::MatrixXf& songs, const SongFacts& facts,
                                float nearCosine) {
   const int n = static_cast<int>(songs.cols());
@@ -210,27 +254,9 @@ SongDuplicates::SongDuplicates(const Eigen::MatrixXf& songs, const SongFacts& fa
     start = end;
   }
 
-  // One recording in parts (stems, a remaster's qualifier): sorted by (artist, work), each run's
-  // pairs of the same known length joined, however they sound.
-  for (Work& work : works) work.title = workKey(factOf(facts.title, work.song));
-  std::sort(works.begin(), works.end(), [](const Work& a, const Work& b) {
-    return std::tie(a.artist, a.title, a.song) < std::tie(b.artist, b.title, b.song);
-  });
-  for (std::size_t start = 0; start < works.size();) {
-    std::size_t end = start + 1;
-    while (end < works.size() && works[end].artist == works[start].artist &&
-           works[end].title == works[start].title)
-      ++end;
-    for (std::size_t x = start; x < end; ++x) {
-      const float a = factOf(facts.seconds, works[x].song);
-      for (std::size_t y = x + 1; y < end && a > 0; ++y) {
-        const float b = factOf(facts.seconds, works[y].song);
-        if (b > 0 && std::abs(a - b) <= kSameLengthSeconds)
-          unite(parent, works[x].song, works[y].song);
-      }
-    }
-    start = end;
-  }
+  // One recording in parts (stems, a remaster's qualifier), however they sound.
+  const std::vector<int> recordings = recordingGroups(facts, n);
+  for (int j = 0; j < n; ++j) unite(parent, j, recordings[static_cast<std::size_t>(j)]);
 
   m_group.resize(static_cast<std::size_t>(n));
   for (int j = 0; j < n; ++j) {

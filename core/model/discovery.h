@@ -37,6 +37,13 @@ struct SongFacts {
   std::vector<float> seconds{};
 };
 
+// SongDuplicates' third rule alone, "parts of one recording" (same artist, same title without
+// trailing bracketed qualifiers, lengths within SongDuplicates::kSameLengthSeconds), over the
+// facts of `songs` songs: per song the lowest song of its group (itself when alone). Needs no
+// embedding, so training can keep such songs together (TrainingSet::songGroup). O(N log N) plus
+// O(m²) per (artist, work) bucket of m songs.
+std::vector<int> recordingGroups(const SongFacts& facts, int songs);
+
 // Where each artist's songs lie in the joint space: column i of `mean` is the mean of the song
 // columns whose artist is the model's artist i, `songs[i]` how many there are (0: a zero column).
 struct ArtistCentroids {

@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "core/catalog/catalog.h"
+#include "core/model/discovery.h"
+#include "core/model/novelty.h"
 
 namespace songspace::core {
 
@@ -123,6 +125,32 @@ base::Status buildLibraryDataset(const Catalog& catalog, const LibraryDatasetOpt
     ++albumNumber;
   }
   out.data.numArtists = static_cast<int>(out.artistNames.size());
+
+  // One recording, one group (TrainingSet::songGroup): its parts (core::recordingGroups: the
+  // demo's Frets on Fire songs come as a backing track and a guitar stem) and its exact copies
+  // (the same model input, bit for bit), so no fold scores a song whose twin it trained on.
+  {
+    SongFacts facts;
+    for (int i = 0; i < n; ++i) {
+      const SongRow& row = rows.at(out.fileIds[static_cast<std::size_t>(i)]);
+      facts.artist.push_back(row.artistId);
+      facts.title.push_back(row.info.title);
+      facts.seconds.push_back(static_cast<float>(row.info.durationSeconds));
+    }
+    out.data.songGroup = recordingGroups(facts, n);
+    std::unordered_map<std::uint64_t, int> firstWithInput;
+    for (int i = 0; i < n; ++i) {
+      const auto [it, added] = firstWithInput.emplace(noveltyInputHash(out.data.songs, i), i);
+      if (added) continue;
+      // A copy: its whole group joins the group of the first song with this input.
+      const int from = out.data.songGroup[static_cast<std::size_t>(i)];
+      const int to = out.data.songGroup[static_cast<std::size_t>(it->second)];
+      if (from == to) continue;
+      for (int& group : out.data.songGroup) {
+        if (group == from) group = to;
+      }
+    }
+  }
 
   // Tags from files and users, kept when on at least minTagSongs songs. Neither the model's
   // predictions nor the values auto-tag wrote into files (until the user accepts them) are

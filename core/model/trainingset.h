@@ -24,6 +24,11 @@ struct TrainingSet {
   std::vector<int> songArtist;                      // per song: artist index, or -1
   std::vector<std::pair<int, int>> similarSongs;    // undirected pairs of song indices
   std::vector<std::pair<int, int>> similarArtists;  // undirected pairs of artist indices
+  // Per song, a group id (any int); songs of one group are one recording (an exact copy, the stems
+  // of one song: core::recordingGroups) and are never split between the songs a fold model trains
+  // on and the songs it scores (crossfit.h's foldParts): a held-out stem whose twin was trained on
+  // scores as if seen. Empty (or another size): every song its own group.
+  std::vector<int> songGroup;
   int numArtists = 0;
   int numTags = 0;
 
