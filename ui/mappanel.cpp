@@ -76,6 +76,63 @@ QPointF nearestToMedian(std::vector<QPointF>& places) {
   });
 }
 
+// Per tag of the model (up to layout.tagCount), how many of the layout's songs carry it as a label.
+std::vector<int> labelledSongsOfTags(const library::LibrarySnapshot& snapshot,
+                                     const library::MapLayout& layout) {
+  const core::JointModel& model = snapshot.model->model();
+  const std::unordered_map<std::string, int> tagIndex = core::nameIndex(model.tagNames);
+  std::vector<int> counts(model.tagNames.size(), 0);
+  for (const std::int64_t id : layout.fileIds) {
+    if (!snapshot.song(id)) continue;
+    for (const core::FileTag& tag : snapshot.tags.of(id)) {
+      if (tag.source == core::TagSource::Predicted || tag.written) continue;
+      if (const auto it = tagIndex.find(tag.tag); it != tagIndex.end())
+        ++counts[static_cast<std::size_t>(it->second)];
+    }
+  }
+  return counts;
+}
+
+// Where each landmark goes for the layout positions `p` (points × 2): the artists', then the
+// tags', as MapPanel::rebuild lists them. A landmark sits on a song it names: of the artist's
+// songs, or of the songs that carry the tag as a label, the one nearest to their median place;
+// the layout's own point for one that names no song on the map (design.md §3 "The map"). Used
+// both when the map is built and when the refined layout's animation moves it, so the labels end
+// on their songs either way.
+QVector<QPointF> landmarkPlaces(const library::LibrarySnapshot& snapshot,
+                                const library::MapLayout& layout, const Eigen::MatrixXf& p) {
+  const core::JointModel& model = snapshot.model->model();
+  const std::unordered_map<std::string, int> artistIndex = core::nameIndex(model.artistNames);
+  const std::unordered_map<std::string, int> tagIndex = core::nameIndex(model.tagNames);
+  std::vector<std::vector<QPointF>> artistPlaces(model.artistNames.size());
+  std::vector<std::vector<QPointF>> tagPlaces(model.tagNames.size());
+  for (int i = 0; i < layout.songCount(); ++i) {
+    const std::int64_t id = layout.fileIds[static_cast<std::size_t>(i)];
+    const core::SongRow* song = snapshot.song(id);
+    if (!song) continue;
+    const QPointF pos(p(i, 0), p(i, 1));
+    if (const auto it = artistIndex.find(song->artistName); it != artistIndex.end())
+      artistPlaces[static_cast<std::size_t>(it->second)].push_back(pos);
+    for (const core::FileTag& tag : snapshot.tags.of(id)) {
+      if (tag.source == core::TagSource::Predicted || tag.written) continue;
+      if (const auto it = tagIndex.find(tag.tag); it != tagIndex.end())
+        tagPlaces[static_cast<std::size_t>(it->second)].push_back(pos);
+    }
+  }
+  const auto placeOf = [&p](int row, std::vector<QPointF>& places) {
+    return places.empty() ? QPointF(p(row, 0), p(row, 1)) : nearestToMedian(places);
+  };
+  QVector<QPointF> out;
+  const int artists = std::min(layout.artistCount, static_cast<int>(model.artistNames.size()));
+  for (int a = 0; a < artists; ++a)
+    out.append(placeOf(layout.songCount() + a, artistPlaces[static_cast<std::size_t>(a)]));
+  for (int t = 0; t < layout.tagCount && t < static_cast<int>(model.tagNames.size()); ++t) {
+    out.append(placeOf(layout.songCount() + layout.artistCount + t,
+                       tagPlaces[static_cast<std::size_t>(t)]));
+  }
+  return out;
+}
+
 }  // namespace
 
 MapPanel::MapPanel(QWidget* parent)
@@ -206,9 +263,9 @@ void MapPanel::setMapLayout(std::shared_ptr<const library::MapLayout> layout, bo
   m_refined = refined;
   if (animate) {
     const Eigen::MatrixXf& p = m_layout->best();
-    m_view->animateTo(
-        rowsToPoints(p, 0, m_layout->songCount()),
-        rowsToPoints(p, m_layout->songCount(), m_layout->artistCount + m_layout->tagCount));
+    // The landmarks end on their songs' new places, as rebuild() puts them.
+    m_view->animateTo(rowsToPoints(p, 0, m_layout->songCount()),
+                      landmarkPlaces(*m_snapshot, *m_layout, p));
     updateState();
     return;
   }
@@ -252,41 +309,21 @@ void MapPanel::rebuild() {
   for (const core::ArtistRow& artist : m_snapshot->artists) {
     songsOfArtist.insert(QString::fromStdString(artist.name), static_cast<int>(artist.songCount));
   }
-  // A landmark sits on a song it names: of the artist's songs, or of the songs that carry the tag
-  // as a label (the file's or the user's, not a prediction or an unaccepted auto-tag value), the
-  // one nearest to their median place; the layout's own point for one that names no song on the
-  // map (design.md §3 "The map").
-  const std::unordered_map<std::string, int> artistIndex = core::nameIndex(model.artistNames);
-  const std::unordered_map<std::string, int> tagIndex = core::nameIndex(model.tagNames);
-  std::vector<std::vector<QPointF>> artistPlaces(model.artistNames.size());
-  std::vector<std::vector<QPointF>> tagPlaces(model.tagNames.size());
-  for (const MapPoint& point : points) {
-    const core::SongRow* song = m_snapshot->song(point.id);
-    if (!song) continue;
-    if (const auto it = artistIndex.find(song->artistName); it != artistIndex.end())
-      artistPlaces[static_cast<std::size_t>(it->second)].push_back(point.pos);
-    for (const core::FileTag& tag : m_snapshot->tags.of(point.id)) {
-      if (tag.source == core::TagSource::Predicted || tag.written) continue;
-      if (const auto it = tagIndex.find(tag.tag); it != tagIndex.end())
-        tagPlaces[static_cast<std::size_t>(it->second)].push_back(point.pos);
-    }
-  }
-  const auto placeOf = [&p](int row, std::vector<QPointF>& places) {
-    return places.empty() ? QPointF(p(row, 0), p(row, 1)) : nearestToMedian(places);
-  };
+  const QVector<QPointF> places = landmarkPlaces(*m_snapshot, layout, p);
   QVector<MapLandmark> landmarks;
-  for (int a = 0; a < layout.artistCount && a < static_cast<int>(model.artistNames.size()); ++a) {
+  const int artists = std::min(layout.artistCount, static_cast<int>(model.artistNames.size()));
+  for (int a = 0; a < artists; ++a) {
     const auto i = static_cast<std::size_t>(a);
     const QString name = QString::fromStdString(model.artistNames[i]);
-    landmarks.append({placeOf(layout.songCount() + a, artistPlaces[i]), name, MapLandmark::Artist,
-                      a, static_cast<double>(songsOfArtist.value(name)) + 0.5});
+    landmarks.append({places[a], name, MapLandmark::Artist, a,
+                      static_cast<double>(songsOfArtist.value(name)) + 0.5});
   }
   // A tag's weight is the songs that place it: the labelled ones, as an artist's are its own.
+  const std::vector<int> labelled = labelledSongsOfTags(*m_snapshot, layout);
   for (int t = 0; t < layout.tagCount && t < static_cast<int>(model.tagNames.size()); ++t) {
     const auto i = static_cast<std::size_t>(t);
-    const double songs = static_cast<double>(tagPlaces[i].size());
-    landmarks.append({placeOf(layout.songCount() + layout.artistCount + t, tagPlaces[i]),
-                      QString::fromStdString(model.tagNames[i]), MapLandmark::Tag, t, songs});
+    landmarks.append({places[artists + t], QString::fromStdString(model.tagNames[i]),
+                      MapLandmark::Tag, t, static_cast<double>(labelled[i])});
   }
   m_view->setPoints(std::move(points));
   m_view->setLandmarks(std::move(landmarks));
