@@ -224,11 +224,7 @@ std::vector<std::pair<int, float>> nearestSongs(const Eigen::VectorXf& similarit
   return out;
 }
 
-std::vector<std::vector<int>> foldParts(int n, std::uint64_t seed,
-                                        const CalibrationOptions& options,
-                                        std::span<const int> songGroup) {
-  if (options.folds < 1 || options.maxSongs < 1 || n < 2) return {};
-  // The groups, each named by its first song, and their songs in ascending order.
+std::vector<std::vector<int>> songGroupUnits(int n, std::span<const int> songGroup) {
   const bool grouped = static_cast<int>(songGroup.size()) == n;
   std::unordered_map<int, int> unitOfGroup;
   std::vector<std::vector<int>> units;
@@ -238,6 +234,14 @@ std::vector<std::vector<int>> foldParts(int n, std::uint64_t seed,
     if (added) units.emplace_back();
     units[static_cast<std::size_t>(it->second)].push_back(i);
   }
+  return units;
+}
+
+std::vector<std::vector<int>> foldParts(int n, std::uint64_t seed,
+                                        const CalibrationOptions& options,
+                                        std::span<const int> songGroup) {
+  if (options.folds < 1 || options.maxSongs < 1 || n < 2) return {};
+  const std::vector<std::vector<int>> units = songGroupUnits(n, songGroup);
   std::vector<int> order(units.size());
   for (std::size_t u = 0; u < units.size(); ++u) order[u] = static_cast<int>(u);
   seededShuffle(order, seed ^ kFoldStream);
@@ -258,7 +262,7 @@ std::vector<std::vector<int>> foldParts(int n, std::uint64_t seed,
   // A group so large that whole groups cannot make as many parts as single songs (a tiny library
   // of one song in seven formats): the songs are split after all, a leak rather than no
   // calibration.
-  if (grouped && units.size() < static_cast<std::size_t>(n)) {
+  if (units.size() < static_cast<std::size_t>(n)) {
     const std::vector<std::vector<int>> plain = foldParts(n, seed, options);
     if (parts.size() < plain.size()) return plain;
   }

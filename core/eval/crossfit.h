@@ -117,6 +117,11 @@ struct CalibrationReport {
   double seconds = 0;
 };
 
+// The songs 0..numSongs−1 by their group (TrainingSet::songGroup; empty or another size: each song
+// alone): each group's songs ascending, the groups in the order of their first song — with every
+// song alone, {{0}, {1}, …}. What foldParts and splitBySong shuffle. O(numSongs).
+std::vector<std::vector<int>> songGroupUnits(int numSongs, std::span<const int> songGroup);
+
 // The held-out parts of cross-fitting and cross-validation for `numSongs` songs: the songs
 // shuffled with `seed`, cut into parts of ⌈numSongs / options.folds⌉ songs (at most
 // options.maxSongs), as many parts as reach options.maxSongs in all, each part ascending; none

@@ -7,7 +7,6 @@
 #include <limits>
 #include <set>
 #include <type_traits>
-#include <unordered_map>
 
 #include "core/eval/tabledata.h"
 
@@ -92,15 +91,7 @@ HoldoutSplit splitBySong(const TrainingSet& all, double holdoutFraction, std::ui
   // Whole groups (TrainingSet::songGroup: one recording's parts and copies) are shuffled, and the
   // test part takes groups until it holds its share, so no test song has its twin in training.
   // With every song alone this is a shuffle of the songs.
-  const bool grouped = static_cast<int>(all.songGroup.size()) == n;
-  std::unordered_map<int, int> unitOfGroup;
-  std::vector<std::vector<int>> units;
-  for (int i = 0; i < n; ++i) {
-    const int group = grouped ? all.songGroup[static_cast<std::size_t>(i)] : i;
-    const auto [it, added] = unitOfGroup.emplace(group, static_cast<int>(units.size()));
-    if (added) units.emplace_back();
-    units[static_cast<std::size_t>(it->second)].push_back(i);
-  }
+  const std::vector<std::vector<int>> units = songGroupUnits(n, all.songGroup);
   std::vector<int> unitOrder(units.size());
   for (std::size_t u = 0; u < units.size(); ++u) unitOrder[u] = static_cast<int>(u);
   seededShuffle(unitOrder, seed ^ kSplitStream);

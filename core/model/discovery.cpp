@@ -146,19 +146,23 @@ NoveltyLevel levelOf(std::span<const NoveltyLevel> levels, int song) {
 
 }  // namespace
 
-std::vector<int> recordingGroups(const SongFacts& facts, int songs) {
-  std::vector<int> parent(static_cast<std::size_t>(std::max(songs, 0)));
-  std::iota(parent.begin(), parent.end(), 0);
+namespace {
+
+// The songs of `songs` with a known artist and a non-empty key(title) (and, when `needLength`, a
+// known length), bucketed by (artist, key): `join(a, b)` is asked of every pair within a bucket.
+template <typename Key, typename Join>
+void forPairsOfOneWork(const SongFacts& facts, int songs, bool needLength, Key key, Join join) {
   struct Work {
     std::int64_t artist;
     std::string title;
     int song;
   };
   std::vector<Work> works;
+  works.reserve(static_cast<std::size_t>(std::max(songs, 0)));
   for (int j = 0; j < songs; ++j) {
     const std::int64_t artist = factOf(facts.artist, j);
-    if (artist == 0 || !(factOf(facts.seconds, j) > 0)) continue;
-    std::string title = workKey(factOf(facts.title, j));
+    if (artist == 0 || (needLength && !(factOf(facts.seconds, j) > 0))) continue;
+    std::string title = key(factOf(facts.title, j));
     if (title.empty()) continue;
     works.push_back({artist, std::move(title), j});
   }
@@ -171,15 +175,22 @@ std::vector<int> recordingGroups(const SongFacts& facts, int songs) {
            works[end].title == works[start].title)
       ++end;
     for (std::size_t x = start; x < end; ++x) {
-      const float a = factOf(facts.seconds, works[x].song);
-      for (std::size_t y = x + 1; y < end; ++y) {
-        if (std::abs(a - factOf(facts.seconds, works[y].song)) <=
-            SongDuplicates::kSameLengthSeconds)
-          unite(parent, works[x].song, works[y].song);
-      }
+      for (std::size_t y = x + 1; y < end; ++y) join(works[x].song, works[y].song);
     }
     start = end;
   }
+}
+
+}  // namespace
+
+std::vector<int> recordingGroups(const SongFacts& facts, int songs) {
+  std::vector<int> parent(static_cast<std::size_t>(std::max(songs, 0)));
+  std::iota(parent.begin(), parent.end(), 0);
+  forPairsOfOneWork(facts, songs, true, workKey, [&](int a, int b) {
+    if (std::abs(factOf(facts.seconds, a) - factOf(facts.seconds, b)) <=
+        SongDuplicates::kSameLengthSeconds)
+      unite(parent, a, b);
+  });
   std::vector<int> lowest(parent.size());
   std::vector<int> lowestOfRoot(parent.size(), -1);
   for (int j = 0; j < songs; ++j) {
@@ -219,40 +230,13 @@ SongDuplicates::SongDuplicates(const Eigen::MatrixXf& songs, const SongFacts& fa
 
   // One work (artist, title) recorded more than once, sounding alike: sorted by work, each run's
   // pairs compared.
-  struct Work {
-    std::int64_t artist;
-    std::string title;
-    int song;
-  };
-  std::vector<Work> works;
-  works.reserve(static_cast<std::size_t>(n));
-  for (int j = 0; j < n; ++j) {
-    const std::int64_t artist = factOf(facts.artist, j);
-    if (artist == 0) continue;
-    std::string title = titleKey(factOf(facts.title, j));
-    if (title.empty()) continue;
-    works.push_back({artist, std::move(title), j});
-  }
-  std::sort(works.begin(), works.end(), [](const Work& a, const Work& b) {
-    return std::tie(a.artist, a.title, a.song) < std::tie(b.artist, b.title, b.song);
+  forPairsOfOneWork(facts, n, false, titleKey, [&](int x, int y) {
+    const auto a = songs.col(x);
+    const auto b = songs.col(y);
+    const float na = a.norm();
+    const float nb = b.norm();
+    if (na > 0 && nb > 0 && a.dot(b) >= nearCosine * na * nb) unite(parent, x, y);
   });
-  for (std::size_t start = 0; start < works.size();) {
-    std::size_t end = start + 1;
-    while (end < works.size() && works[end].artist == works[start].artist &&
-           works[end].title == works[start].title)
-      ++end;
-    for (std::size_t x = start; x < end; ++x) {
-      const auto a = songs.col(works[x].song);
-      const float na = a.norm();
-      for (std::size_t y = x + 1; y < end; ++y) {
-        const auto b = songs.col(works[y].song);
-        const float nb = b.norm();
-        if (na > 0 && nb > 0 && a.dot(b) >= nearCosine * na * nb)
-          unite(parent, works[x].song, works[y].song);
-      }
-    }
-    start = end;
-  }
 
   // One recording in parts (stems, a remaster's qualifier), however they sound.
   const std::vector<int> recordings = recordingGroups(facts, n);
