@@ -2,6 +2,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
+#include <map>
 #include <numeric>
 #include <random>
 #include <set>
@@ -250,8 +251,9 @@ class EvaluationTest : public QObject {
     QCOMPARE(data.value(QStringLiteral("tag_frequency")).toArray().size(), kTags);
 
     const std::string json = evalResultToJson(r);
-    QVERIFY(json.rfind("{\"calibrated\": true, \"tasks\": {\"tags\": {\"model\": {\"p@1\": ", 0) ==
-            0);
+    QVERIFY(json.rfind("{\"calibrated\": true, \"folds\": 1, \"test_songs\": 24, \"tasks\": "
+                       "{\"tags\": {\"model\": {\"p@1\": ",
+                       0) == 0);
     QVERIFY(json.find("\"calibration\": {\"ece\": ") != std::string::npos);
     QVERIFY(json.find("\"auto_tag\": {\"threshold\": ") != std::string::npos);
     QVERIFY(json.find("\"songs_for_artist\"") != std::string::npos);
@@ -412,6 +414,95 @@ class EvaluationTest : public QObject {
              metric(plain, Task::SimilarSongs, "model").map);
   }
 
+  // K-fold cross-validation's splits: every song held out exactly once, a group's songs in one
+  // part, the parts' sizes within the largest group of each other, every similar-artist pair
+  // tested once and trained on by the other folds; seeded.
+  void crossValidationHoldsEverySongOutOnce() {
+    std::vector<int> album;
+    TrainingSet all = plantedSet(album);
+    const int n = all.numSongs();
+    QVERIFY(crossValidationSplits(all, 1, 7).empty());
+    QVERIFY(crossValidationSplits(all, n + 1, 7).empty());
+    for (int i = 0; i < n; ++i) all.songGroup.push_back(i / 3);
+    for (const int folds : {2, 5, 7}) {
+      const std::vector<HoldoutSplit> splits = crossValidationSplits(all, folds, 9);
+      QCOMPARE(static_cast<int>(splits.size()), folds);
+      std::vector<int> heldOut(static_cast<std::size_t>(n), 0);
+      std::vector<int> partOf(static_cast<std::size_t>(n), -1);
+      std::map<std::pair<int, int>, int> pairTested;
+      int smallest = n, largest = 0;
+      for (int k = 0; k < folds; ++k) {
+        const HoldoutSplit& split = splits[static_cast<std::size_t>(k)];
+        QVERIFY(std::is_sorted(split.testSongs.begin(), split.testSongs.end()));
+        QVERIFY(std::is_sorted(split.trainSongs.begin(), split.trainSongs.end()));
+        QCOMPARE(static_cast<int>(split.testSongs.size() + split.trainSongs.size()), n);
+        for (const int s : split.testSongs) {
+          ++heldOut[static_cast<std::size_t>(s)];
+          partOf[static_cast<std::size_t>(s)] = k;
+        }
+        smallest = std::min(smallest, static_cast<int>(split.testSongs.size()));
+        largest = std::max(largest, static_cast<int>(split.testSongs.size()));
+        QCOMPARE(split.testArtistPairs.size() + split.trainArtistPairs.size(),
+                 all.similarArtists.size());
+        for (const auto& pair : split.testArtistPairs) ++pairTested[pair];
+      }
+      for (int s = 0; s < n; ++s) {
+        QCOMPARE(heldOut[static_cast<std::size_t>(s)], 1);
+        QCOMPARE(partOf[static_cast<std::size_t>(s)], partOf[static_cast<std::size_t>(s / 3 * 3)]);
+      }
+      QVERIFY2(largest - smallest <= 3,
+               qPrintable(QStringLiteral("parts of %1 to %2 songs").arg(smallest).arg(largest)));
+      QCOMPARE(pairTested.size(), all.similarArtists.size());
+      for (const auto& [pair, times] : pairTested) QCOMPARE(times, 1);
+    }
+    const auto testOf = [&](std::uint64_t seed) {
+      std::vector<std::vector<int>> parts;
+      for (const HoldoutSplit& split : crossValidationSplits(all, 5, seed))
+        parts.push_back(split.testSongs);
+      return parts;
+    };
+    QCOMPARE(testOf(9), testOf(9));
+    QVERIFY(testOf(9) != testOf(10));
+  }
+
+  // evaluate() with folds: every song is a query of the song tasks once, the calibration bins of
+  // the folds are summed and their ECE is that of the sum, and the model still beats random.
+  void crossValidationPoolsTheFolds() {
+    std::vector<int> album;
+    const TrainingSet all = plantedSet(album);
+    const int n = all.numSongs();
+    EvalOptions o = options(album);
+    o.folds = 4;
+    const EvalResult r = evaluate(all, o);
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    QCOMPARE(r.folds, 4);
+    QCOMPARE(r.testSongs, n);
+    QVERIFY(r.calibrated);
+    QCOMPARE(metric(r, Task::Tags, "model").queries, n);
+    QCOMPARE(metric(r, Task::Artist, "model").queries, n);
+    QCOMPARE(metric(r, Task::Artist, "knn").queries, n);
+    QVERIFY(metric(r, Task::Artist, "model").p1 > metric(r, Task::Artist, "random").p1 + 0.3);
+    QVERIFY(metric(r, Task::Tags, "model").p1 > metric(r, Task::Tags, "random").p1 + 0.3);
+    QCOMPARE(metric(r, Task::SimilarArtists, "model").queries > 0, true);
+    for (const TaskEvaluation& task : r.tasks) {
+      if (!task.calibration.valid) continue;
+      int counted = 0;
+      for (const ReliabilityBin& bin : task.calibration.bins) counted += bin.count;
+      QCOMPARE(counted, task.calibration.outcomes);
+      QCOMPARE(task.calibration.ece, expectedCalibrationError(task.calibration.bins));
+      QVERIFY(task.calibration.brier >= 0 && task.calibration.brier <= 2);
+    }
+    QCOMPARE(r.tasks[static_cast<std::size_t>(Task::Artist)].task, Task::Artist);
+    QCOMPARE(r.tasks[static_cast<std::size_t>(Task::Artist)].calibration.outcomes, n);
+    QCOMPARE(r.tasks[static_cast<std::size_t>(Task::Tags)].calibration.outcomes, n * kTags);
+    const AutoTagMetrics& autoTag = r.tasks[static_cast<std::size_t>(Task::Tags)].autoTag;
+    QVERIFY(autoTag.valid);
+    QCOMPARE(autoTag.songs, n);
+    QVERIFY(autoTag.precision > 0.5 && autoTag.precision <= 1);
+    QVERIFY(autoTag.threshold > 0 && autoTag.threshold < 1);
+    QVERIFY(evalResultToJson(r).find("\"folds\": 4, \"test_songs\": 120") != std::string::npos);
+  }
+
   void rejectsBadOptions() {
     std::vector<int> album;
     EvalOptions o = options(album);
@@ -420,6 +511,18 @@ class EvaluationTest : public QObject {
     o = options(album);
     o.calibration.targetPrecision = 0.2;
     QVERIFY(evaluate(plantedSet(album), o).error.find("target_precision") != std::string::npos);
+    o = options(album);
+    o.folds = 1;
+    QVERIFY(evaluate(plantedSet(album), o).error.find("folds") != std::string::npos);
+    o.folds = 21;
+    QVERIFY(evaluate(plantedSet(album), o).error.find("folds") != std::string::npos);
+    // Fewer songs than folds.
+    TrainingSet few = plantedSet(album);
+    few = trainingPart(few, HoldoutSplit{{0, 1, 2}, {}, {}, {}});
+    o.folds = 4;
+    o.songAlbum.clear();
+    const EvalResult r = evaluate(few, o);
+    QVERIFY2(r.error.find("at least as many songs as folds") != std::string::npos, r.error.c_str());
   }
 };
 

@@ -28,6 +28,8 @@ OptionSet declare(Parameters& p) {
   options.text(QStringLiteral("--db"), QStringLiteral("FILE"), kCatalogOptionHelp, p.db)
       .number(QStringLiteral("--holdout"), core::EvalOptions::kHoldoutFraction,
               p.eval.holdoutFraction, QStringLiteral("F"))
+      .number(QStringLiteral("--folds"), core::EvalOptions::kFolds, p.eval.folds,
+              QStringLiteral("K"))
       .number(QStringLiteral("--summary-weight"), core::LibraryDatasetOptions::kSummaryWeight,
               p.summaryWeight, QStringLiteral("W"))
       .number(QStringLiteral("--knn-summary-weight"), core::EvalOptions::kKnnSummaryWeight,
@@ -65,6 +67,9 @@ int run(const QStringList& rawArgs) {
   options.seed = options.train.seed;
   if (!args.positionals().isEmpty())
     return usageError(kSynopsis, QStringLiteral("unexpected argument"));
+  if (options.folds >= 2 && !p.calibrationData.isEmpty())
+    return usageError(kSynopsis,
+                      QStringLiteral("--calibration-data is one split's: not with --folds"));
 
   auto catalog = openCatalogOrReport(catalogPathFrom(args));
   if (!catalog) return 1;
@@ -104,10 +109,15 @@ int run(const QStringList& rawArgs) {
     return 0;
   }
   QTextStream out(stdout);
-  out << "held out " << result.testSongs << " of " << (result.testSongs + result.trainSongs)
-      << " songs (seed " << options.seed << "); model trained " << result.training.epochsRun
-      << " epochs; "
-      << (result.calibrated ? QStringLiteral("calibrated on %1 songs by %2 fold models")
+  if (result.folds > 1)
+    out << result.folds << "-fold cross-validation: each of " << result.testSongs
+        << " songs held out once (seed " << options.seed << "); the first fold's model trained "
+        << result.training.epochsRun << " epochs; ";
+  else
+    out << "held out " << result.testSongs << " of " << (result.testSongs + result.trainSongs)
+        << " songs (seed " << options.seed << "); model trained " << result.training.epochsRun
+        << " epochs; ";
+  out << (result.calibrated ? QStringLiteral("calibrated on %1 songs by %2 fold models")
                                   .arg(result.calibration.songs)
                                   .arg(result.calibration.folds)
                             : QStringLiteral("uncalibrated"))
@@ -158,7 +168,8 @@ int run(const QStringList& rawArgs) {
 
 const CommandRegistration kRegistration({"eval", kSynopsis,
                                          "train on part of the library and measure every task on "
-                                         "the held-out songs, beside random, popularity and kNN",
+                                         "the held-out songs (or on every song, by K-fold "
+                                         "cross-validation), beside random, popularity and kNN",
                                          run, [] {
                                            Parameters defaults;
                                            return declare(defaults).help();

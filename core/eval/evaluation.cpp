@@ -156,6 +156,9 @@ TrainingSet trainingPart(const TrainingSet& all, const HoldoutSplit& split) {
 
 std::string EvalOptions::validate() const {
   std::string error = kHoldoutFraction.validate(holdoutFraction);
+  if (error.empty()) error = kFolds.validate(folds);
+  if (error.empty() && folds == 1)
+    error = std::string(kFolds.name) + ": 1 fold would hold every song out; 0 or at least 2";
   if (error.empty()) error = kKnnNeighbours.validate(knnNeighbours);
   if (error.empty()) error = kKnnArtistSongs.validate(knnArtistSongs);
   if (error.empty()) error = train.validate();
@@ -163,16 +166,13 @@ std::string EvalOptions::validate() const {
   return error;
 }
 
-EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
+namespace {
+
+// One split's evaluation (evaluate() without the pooling); options already validated.
+EvalResult evaluateSplit(const TrainingSet& all, const HoldoutSplit& split,
+                         const EvalOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   EvalResult result;
-  result.error = options.validate();
-  if (!result.error.empty()) return result;
-  if (all.numSongs() < 2) {
-    result.error = "need at least two songs";
-    return result;
-  }
-  const HoldoutSplit split = splitBySong(all, options.holdoutFraction, options.seed);
   const TrainingSet train = trainingPart(all, split);
   result.trainSongs = static_cast<int>(split.trainSongs.size());
   result.testSongs = static_cast<int>(split.testSongs.size());
@@ -482,9 +482,180 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   return result;
 }
 
+// Adds `from`'s metrics of every task to `into`'s (as sums: means times their counts; see
+// finishPooling).
+void poolTask(TaskEvaluation& into, const TaskEvaluation& from) {
+  for (const MethodMetrics& m : from.methods) {
+    auto it = std::find_if(into.methods.begin(), into.methods.end(),
+                           [&](const MethodMetrics& x) { return x.method == m.method; });
+    if (it == into.methods.end()) {
+      into.methods.push_back({m.method, {}});
+      it = std::prev(into.methods.end());
+    }
+    RankingMetrics& r = it->metrics;
+    const double q = m.metrics.queries;
+    r.p1 += m.metrics.p1 * q;
+    r.p5 += m.metrics.p5 * q;
+    r.p10 += m.metrics.p10 * q;
+    r.map += m.metrics.map * q;
+    r.auc += m.metrics.auc * q;
+    r.queries += m.metrics.queries;
+  }
+  if (from.calibration.valid) {
+    CalibrationMetrics& c = into.calibration;
+    c.valid = true;
+    if (c.bins.size() < from.calibration.bins.size()) c.bins.resize(from.calibration.bins.size());
+    for (std::size_t b = 0; b < from.calibration.bins.size(); ++b) {
+      c.bins[b].count += from.calibration.bins[b].count;
+      c.bins[b].sumProbability += from.calibration.bins[b].sumProbability;
+      c.bins[b].sumOutcome += from.calibration.bins[b].sumOutcome;
+    }
+    c.brier += from.calibration.brier * from.calibration.outcomes;
+    c.outcomes += from.calibration.outcomes;
+  }
+  if (from.autoTag.valid) {
+    AutoTagMetrics& a = into.autoTag;
+    a.valid = true;
+    a.precision += from.autoTag.precision * from.autoTag.proposals;  // right proposals
+    a.coverage += from.autoTag.coverage * from.autoTag.songs;        // songs with a proposal
+    a.proposals += from.autoTag.proposals;
+    a.songs += from.autoTag.songs;
+    a.threshold += from.autoTag.threshold;  // summed over the folds: divided by their count
+    a.expectedPrecision += from.autoTag.expectedPrecision;
+  }
+}
+
+// The sums of poolTask back to means; `autoTagFolds`: the folds whose auto-tag was valid.
+void finishPooling(TaskEvaluation& task, int autoTagFolds) {
+  for (MethodMetrics& m : task.methods) {
+    RankingMetrics& r = m.metrics;
+    if (r.queries == 0) continue;
+    const double q = r.queries;
+    r.p1 /= q;
+    r.p5 /= q;
+    r.p10 /= q;
+    r.map /= q;
+    r.auc /= q;
+  }
+  CalibrationMetrics& c = task.calibration;
+  if (c.valid) {
+    c.ece = expectedCalibrationError(c.bins);
+    c.brier = c.outcomes > 0 ? c.brier / c.outcomes : 0;
+  }
+  AutoTagMetrics& a = task.autoTag;
+  if (a.valid) {
+    a.precision = a.proposals > 0 ? a.precision / a.proposals : 0;
+    a.coverage = a.songs > 0 ? a.coverage / a.songs : 0;
+    a.threshold /= static_cast<float>(std::max(autoTagFolds, 1));
+    a.expectedPrecision /= std::max(autoTagFolds, 1);
+  }
+}
+
+}  // namespace
+
+std::vector<HoldoutSplit> crossValidationSplits(const TrainingSet& all, int folds,
+                                                std::uint64_t seed) {
+  const int n = all.numSongs();
+  if (folds < 2 || n < folds) return {};
+  std::vector<std::vector<int>> units = songGroupUnits(n, all.songGroup);
+  if (static_cast<int>(units.size()) < folds) units = songGroupUnits(n, {});
+  std::vector<int> unitOrder(units.size());
+  for (std::size_t u = 0; u < units.size(); ++u) unitOrder[u] = static_cast<int>(u);
+  seededShuffle(unitOrder, seed ^ kSplitStream);
+  std::vector<int> partOf(static_cast<std::size_t>(n), 0);
+  std::vector<int> partSize(static_cast<std::size_t>(folds), 0);
+  for (const int unit : unitOrder) {
+    const auto smallest = static_cast<std::size_t>(
+        std::min_element(partSize.begin(), partSize.end()) - partSize.begin());
+    for (const int song : units[static_cast<std::size_t>(unit)])
+      partOf[static_cast<std::size_t>(song)] = static_cast<int>(smallest);
+    partSize[smallest] += static_cast<int>(units[static_cast<std::size_t>(unit)].size());
+  }
+  std::vector<int> pairs(all.similarArtists.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = static_cast<int>(i);
+  seededShuffle(pairs, (seed ^ kSplitStream) + 1);
+  std::vector<HoldoutSplit> splits(static_cast<std::size_t>(folds));
+  for (int k = 0; k < folds; ++k) {
+    HoldoutSplit& split = splits[static_cast<std::size_t>(k)];
+    for (int song = 0; song < n; ++song)
+      (partOf[static_cast<std::size_t>(song)] == k ? split.testSongs : split.trainSongs)
+          .push_back(song);
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      (static_cast<int>(i % static_cast<std::size_t>(folds)) == k ? split.testArtistPairs
+                                                                  : split.trainArtistPairs)
+          .push_back(all.similarArtists[static_cast<std::size_t>(pairs[i])]);
+    }
+  }
+  return splits;
+}
+
+EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
+  EvalResult result;
+  result.error = options.validate();
+  if (!result.error.empty()) return result;
+  if (all.numSongs() < 2) {
+    result.error = "need at least two songs";
+    return result;
+  }
+  if (options.folds < 2)
+    return evaluateSplit(all, splitBySong(all, options.holdoutFraction, options.seed), options);
+  const std::vector<HoldoutSplit> splits = crossValidationSplits(all, options.folds, options.seed);
+  if (splits.empty()) {
+    result.error = "cross-validation needs at least as many songs as folds (" +
+                   std::to_string(options.folds) + "), the library has " +
+                   std::to_string(all.numSongs());
+    return result;
+  }
+  // The folds' training and calibration options stay as given (calibration data is not kept:
+  // each fold has its own).
+  EvalOptions foldOptions = options;
+  foldOptions.calibration.keepNeighbours = false;
+  foldOptions.calibration.keepFoldModels = false;
+  std::vector<int> autoTagFolds;
+  result.folds = static_cast<int>(splits.size());
+  for (std::size_t k = 0; k < splits.size(); ++k) {
+    EvalResult fold = evaluateSplit(all, splits[k], foldOptions);
+    if (!fold.error.empty()) {
+      result.error = "fold " + std::to_string(k + 1) + " of " + std::to_string(splits.size()) +
+                     ": " + fold.error;
+      return result;
+    }
+    if (k == 0) {
+      result.training = std::move(fold.training);
+      result.calibration = std::move(fold.calibration);
+      result.calibrated = fold.calibrated;
+      result.trainSongs = fold.trainSongs;
+      result.tagFrequency = std::move(fold.tagFrequency);
+    }
+    result.calibrated = result.calibrated && fold.calibrated;
+    result.testSongs += fold.testSongs;
+    result.seconds += fold.seconds;
+    for (const TaskEvaluation& task : fold.tasks) {
+      auto it = std::find_if(result.tasks.begin(), result.tasks.end(),
+                             [&](const TaskEvaluation& t) { return t.task == task.task; });
+      if (it == result.tasks.end()) {
+        result.tasks.push_back({task.task, {}, {}, {}});
+        autoTagFolds.push_back(0);
+        it = std::prev(result.tasks.end());
+      }
+      poolTask(*it, task);
+      autoTagFolds[static_cast<std::size_t>(it - result.tasks.begin())] += task.autoTag.valid;
+    }
+  }
+  // Tasks in the order a single split reports them.
+  for (std::size_t t = 0; t < result.tasks.size(); ++t)
+    finishPooling(result.tasks[t], autoTagFolds[t]);
+  std::stable_sort(result.tasks.begin(), result.tasks.end(),
+                   [](const TaskEvaluation& a, const TaskEvaluation& b) {
+                     return static_cast<int>(a.task) < static_cast<int>(b.task);
+                   });
+  return result;
+}
+
 std::string evalResultToJson(const EvalResult& result) {
-  std::string out =
-      std::string("{\"calibrated\": ") + (result.calibrated ? "true" : "false") + ", \"tasks\": {";
+  std::string out = std::string("{\"calibrated\": ") + (result.calibrated ? "true" : "false") +
+                    ", \"folds\": " + std::to_string(result.folds) +
+                    ", \"test_songs\": " + std::to_string(result.testSongs) + ", \"tasks\": {";
   char buffer[64];
   const auto number = [&](double v) {
     std::snprintf(buffer, sizeof buffer, "%.6g", std::isfinite(v) ? v : 0.0);

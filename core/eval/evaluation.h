@@ -21,6 +21,17 @@ struct EvalOptions {
       "learn "
       "from"};
   double holdoutFraction = kHoldoutFraction.defaultValue;
+  // K-fold cross-validation (Hastie, Tibshirani & Friedman, The Elements of Statistical Learning,
+  // §7.10): the songs cut into K parts of whole groups, each part held out once while a model
+  // trains on the others, every metric pooled over the K test parts. K times the training of a
+  // hold-out split, for K times its test songs: what a calibration error needs to be told from
+  // its sampling noise on a small library (docs/experiments.md §7.5). 0: one hold-out split of
+  // holdoutFraction.
+  static constexpr base::ParameterSpec<int> kFolds{
+      "folds", 0, 0, 20,
+      "K-fold cross-validation: every song held out once, by K models each trained on the "
+      "other parts, the metrics pooled (0: one hold-out split of --holdout; 1 is refused)"};
+  int folds = kFolds.defaultValue;
   std::uint64_t seed = base::kSeedSpec.defaultValue;
   TrainOptions train;  // the same options `train` uses
   // Fitted on the training part only (trainCalibratedModel inside it), as `train` does on the
@@ -66,6 +77,14 @@ struct HoldoutSplit {
 // group's size more (with every song alone: exactly that many); when a group would give it more
 // than twice its share, or every song, the songs are split one by one.
 HoldoutSplit splitBySong(const TrainingSet& all, double holdoutFraction, std::uint64_t seed);
+// K-fold cross-validation's splits: the groups (songGroupUnits) shuffled with `seed`, each given in
+// turn to the part with the fewest songs so far, so the parts' sizes differ by at most the largest
+// group; split k holds part k out. The similar-artist pairs are shuffled and dealt round-robin
+// the same way. Every song is a test song of exactly one split. With fewer groups than `folds`
+// the songs are dealt one by one (a leak rather than no evaluation). Empty when folds < 2 or
+// there are fewer than `folds` songs.
+std::vector<HoldoutSplit> crossValidationSplits(const TrainingSet& all, int folds,
+                                                std::uint64_t seed);
 // The training part: rows, tags, artists of the training songs (re-indexed 0..|train|−1), the
 // similar-song pairs with both ends in training, the training artist pairs. Vocabularies keep
 // their size and indices.
@@ -116,6 +135,13 @@ struct EvalResult {
   TrainReport training;
   CalibrationReport calibration;
   bool calibrated = false;
+  // With cross-validation: folds = K, testSongs = every song held out (the library), trainSongs =
+  // the songs of the first fold's training part, training and calibration the first fold's
+  // reports; the task metrics are pooled over the K folds (ranking metrics as means over all
+  // queries, calibration bins summed and their ECE recomputed, Brier scores as means over all
+  // outcomes, auto-tag's proposals counted together, its threshold and expected precision the
+  // means over the folds that had them). Otherwise folds = 1.
+  int folds = 1;
   int trainSongs = 0;
   int testSongs = 0;
   double seconds = 0;
@@ -141,7 +167,8 @@ struct EvalResult {
   std::vector<std::vector<float>> testFoldTagScores;
 };
 
-// Splits, trains and calibrates the model on the training part only (trainCalibratedModel(), as
+// Splits (options.folds ≥ 2: for each of crossValidationSplits, results pooled), trains and
+// calibrates the model on the training part only (trainCalibratedModel(), as
 // the train job does: uncalibrated when options.calibration.folds == 0), and ranks for every task
 // with data (the model's tags by calibrated probability when calibrated: Platt's per-tag intercept
 // carries the tag's frequency into the order; every other ranking is unchanged by its monotone
@@ -157,13 +184,14 @@ struct EvalResult {
 // candidates, which have no training counts) measures chance, not the order of the input.
 EvalResult evaluate(const TrainingSet& all, const EvalOptions& options);
 
-// {"calibrated": bool, "tasks": {TASK: {METHOD: {"p@1", "p@5", "p@10", "map", "auc",
-// "queries"}, "calibration": {"ece", "brier", "outcomes", "bins": [[count, sum p, sum y] × 10]}
-// (when valid), "auto_tag": {"threshold", "precision", "coverage", "proposals", "songs",
-// "expected_precision"} (tags, when valid)}}}
+// {"calibrated": bool, "folds": K (1: one hold-out split), "test_songs": N, "tasks": {TASK:
+// {METHOD: {"p@1", "p@5", "p@10", "map", "auc", "queries"}, "calibration": {"ece", "brier",
+// "outcomes", "bins": [[count, sum p, sum y] × 10]} (when valid), "auto_tag": {"threshold",
+// "precision", "coverage", "proposals", "songs", "expected_precision"} (tags, when valid)}}}
 std::string evalResultToJson(const EvalResult& result);
 
-// The tag calibration's data of `result` as JSON: {"target_precision": P, "folds": the models
+// The tag calibration's data of `result` as JSON (one hold-out split only: evaluate() keeps
+// no calibration data with cross-validation): {"target_precision": P, "folds": the models
 // that scored the held-out songs (CalibrationData::folds), "held_out": {"tag":
 // [...], "score": [...], "label": [0|1 ...]} (one entry per held-out (song, tag) pair, a song's
 // pairs consecutive and in ascending tag order), "test": [{"tags": [...], "scores": [...]}],
