@@ -263,7 +263,7 @@ std::vector<std::vector<int>> foldParts(int n, std::uint64_t seed,
   // of one song in seven formats): the songs are split after all, a leak rather than no
   // calibration.
   if (units.size() < static_cast<std::size_t>(n)) {
-    const std::vector<std::vector<int>> plain = foldParts(n, seed, options);
+    std::vector<std::vector<int>> plain = foldParts(n, seed, options);
     if (parts.size() < plain.size()) return plain;
   }
   return parts;
