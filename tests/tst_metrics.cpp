@@ -124,9 +124,19 @@ class MetricsTest : public QObject {
     b.addQuery(s2, r2);
     all.addQuery(s1, r1);
     all.addQuery(s2, r2);
+    // Results of separate runs pool as their accumulators would (fromResult), weighted by queries.
+    RankingAccumulator c = b;
+    c.addQuery(s1, r1);
+    RankingAccumulator fromResults = RankingAccumulator::fromResult(all.result());
+    fromResults.merge(RankingAccumulator::fromResult(c.result()));
     a.merge(b);
     QCOMPARE(a.result().map, all.result().map);
     QCOMPARE(a.result().queries, 2);
+    a.merge(c);
+    QCOMPARE(fromResults.result().queries, 4);
+    QVERIFY(std::abs(fromResults.result().map - a.result().map) < 1e-12);
+    QVERIFY(std::abs(fromResults.result().p1 - a.result().p1) < 1e-12);
+    QVERIFY(std::abs(fromResults.result().auc - a.result().auc) < 1e-12);
   }
 
   void aucMatchesBruteForce() {

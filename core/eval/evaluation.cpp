@@ -482,24 +482,24 @@ EvalResult evaluateSplit(const TrainingSet& all, const HoldoutSplit& split,
   return result;
 }
 
-// Adds `from`'s metrics of every task to `into`'s (as sums: means times their counts; see
-// finishPooling).
+// `from`'s metrics of one task pooled into `into`'s: ranking metrics as means over both runs'
+// queries, reliability bins summed with the ECE of the sum, Brier over both runs' outcomes,
+// auto-tag's precision over both runs' proposals, its coverage, threshold and expected precision
+// over their songs.
 void poolTask(TaskEvaluation& into, const TaskEvaluation& from) {
+  const auto mean = [](double a, double weightA, double b, double weightB) {
+    return weightA + weightB > 0 ? (a * weightA + b * weightB) / (weightA + weightB) : 0.0;
+  };
   for (const MethodMetrics& m : from.methods) {
     auto it = std::find_if(into.methods.begin(), into.methods.end(),
                            [&](const MethodMetrics& x) { return x.method == m.method; });
     if (it == into.methods.end()) {
-      into.methods.push_back({m.method, {}});
-      it = std::prev(into.methods.end());
+      into.methods.push_back(m);
+      continue;
     }
-    RankingMetrics& r = it->metrics;
-    const double q = m.metrics.queries;
-    r.p1 += m.metrics.p1 * q;
-    r.p5 += m.metrics.p5 * q;
-    r.p10 += m.metrics.p10 * q;
-    r.map += m.metrics.map * q;
-    r.auc += m.metrics.auc * q;
-    r.queries += m.metrics.queries;
+    RankingAccumulator pooled = RankingAccumulator::fromResult(it->metrics);
+    pooled.merge(RankingAccumulator::fromResult(m.metrics));
+    it->metrics = pooled.result();
   }
   if (from.calibration.valid) {
     CalibrationMetrics& c = into.calibration;
@@ -510,44 +510,20 @@ void poolTask(TaskEvaluation& into, const TaskEvaluation& from) {
       c.bins[b].sumProbability += from.calibration.bins[b].sumProbability;
       c.bins[b].sumOutcome += from.calibration.bins[b].sumOutcome;
     }
-    c.brier += from.calibration.brier * from.calibration.outcomes;
+    c.ece = expectedCalibrationError(c.bins);
+    c.brier = mean(c.brier, c.outcomes, from.calibration.brier, from.calibration.outcomes);
     c.outcomes += from.calibration.outcomes;
   }
   if (from.autoTag.valid) {
     AutoTagMetrics& a = into.autoTag;
+    const AutoTagMetrics& f = from.autoTag;
     a.valid = true;
-    a.precision += from.autoTag.precision * from.autoTag.proposals;  // right proposals
-    a.coverage += from.autoTag.coverage * from.autoTag.songs;        // songs with a proposal
-    a.proposals += from.autoTag.proposals;
-    a.songs += from.autoTag.songs;
-    a.threshold += from.autoTag.threshold;  // summed over the folds: divided by their count
-    a.expectedPrecision += from.autoTag.expectedPrecision;
-  }
-}
-
-// The sums of poolTask back to means; `autoTagFolds`: the folds whose auto-tag was valid.
-void finishPooling(TaskEvaluation& task, int autoTagFolds) {
-  for (MethodMetrics& m : task.methods) {
-    RankingMetrics& r = m.metrics;
-    if (r.queries == 0) continue;
-    const double q = r.queries;
-    r.p1 /= q;
-    r.p5 /= q;
-    r.p10 /= q;
-    r.map /= q;
-    r.auc /= q;
-  }
-  CalibrationMetrics& c = task.calibration;
-  if (c.valid) {
-    c.ece = expectedCalibrationError(c.bins);
-    c.brier = c.outcomes > 0 ? c.brier / c.outcomes : 0;
-  }
-  AutoTagMetrics& a = task.autoTag;
-  if (a.valid) {
-    a.precision = a.proposals > 0 ? a.precision / a.proposals : 0;
-    a.coverage = a.songs > 0 ? a.coverage / a.songs : 0;
-    a.threshold /= static_cast<float>(std::max(autoTagFolds, 1));
-    a.expectedPrecision /= std::max(autoTagFolds, 1);
+    a.precision = mean(a.precision, a.proposals, f.precision, f.proposals);
+    a.coverage = mean(a.coverage, a.songs, f.coverage, f.songs);
+    a.threshold = static_cast<float>(mean(a.threshold, a.songs, f.threshold, f.songs));
+    a.expectedPrecision = mean(a.expectedPrecision, a.songs, f.expectedPrecision, f.songs);
+    a.proposals += f.proposals;
+    a.songs += f.songs;
   }
 }
 
@@ -611,7 +587,6 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
   EvalOptions foldOptions = options;
   foldOptions.calibration.keepNeighbours = false;
   foldOptions.calibration.keepFoldModels = false;
-  std::vector<int> autoTagFolds;
   result.folds = static_cast<int>(splits.size());
   for (std::size_t k = 0; k < splits.size(); ++k) {
     EvalResult fold = evaluateSplit(all, splits[k], foldOptions);
@@ -633,18 +608,14 @@ EvalResult evaluate(const TrainingSet& all, const EvalOptions& options) {
     for (const TaskEvaluation& task : fold.tasks) {
       auto it = std::find_if(result.tasks.begin(), result.tasks.end(),
                              [&](const TaskEvaluation& t) { return t.task == task.task; });
-      if (it == result.tasks.end()) {
-        result.tasks.push_back({task.task, {}, {}, {}});
-        autoTagFolds.push_back(0);
-        it = std::prev(result.tasks.end());
-      }
-      poolTask(*it, task);
-      autoTagFolds[static_cast<std::size_t>(it - result.tasks.begin())] += task.autoTag.valid;
+      if (it == result.tasks.end())
+        result.tasks.push_back(task);
+      else
+        poolTask(*it, task);
     }
   }
-  // Tasks in the order a single split reports them.
-  for (std::size_t t = 0; t < result.tasks.size(); ++t)
-    finishPooling(result.tasks[t], autoTagFolds[t]);
+  // Tasks in the order a single split reports them (a task a later fold was the first to have
+  // came last).
   std::stable_sort(result.tasks.begin(), result.tasks.end(),
                    [](const TaskEvaluation& a, const TaskEvaluation& b) {
                      return static_cast<int>(a.task) < static_cast<int>(b.task);

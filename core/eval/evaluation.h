@@ -139,8 +139,8 @@ struct EvalResult {
   // the songs of the first fold's training part, training and calibration the first fold's
   // reports; the task metrics are pooled over the K folds (ranking metrics as means over all
   // queries, calibration bins summed and their ECE recomputed, Brier scores as means over all
-  // outcomes, auto-tag's proposals counted together, its threshold and expected precision the
-  // means over the folds that had them). Otherwise folds = 1.
+  // outcomes, auto-tag's proposals counted together, its threshold and expected precision means
+  // over the folds weighted by their tagged songs). Otherwise folds = 1.
   int folds = 1;
   int trainSongs = 0;
   int testSongs = 0;

@@ -94,6 +94,18 @@ void RankingAccumulator::merge(const RankingAccumulator& other) {
   m_queries += other.m_queries;
 }
 
+RankingAccumulator RankingAccumulator::fromResult(const RankingMetrics& means) {
+  RankingAccumulator acc;
+  const double n = means.queries;
+  acc.m_p1 = means.p1 * n;
+  acc.m_p5 = means.p5 * n;
+  acc.m_p10 = means.p10 * n;
+  acc.m_ap = means.map * n;
+  acc.m_auc = means.auc * n;
+  acc.m_queries = means.queries;
+  return acc;
+}
+
 RankingMetrics RankingAccumulator::result() const {
   RankingMetrics r;
   r.queries = m_queries;

@@ -78,6 +78,9 @@ class RankingAccumulator {
   // Scores one query and adds it unless it has no relevant candidate; returns whether it counted.
   bool addQuery(std::span<const float> scores, std::span<const char> relevant);
   void merge(const RankingAccumulator& other);
+  // The accumulator whose result() is `means` (its sums restored as means × queries), to pool the
+  // results of separate runs with merge().
+  static RankingAccumulator fromResult(const RankingMetrics& means);
   RankingMetrics result() const;
   int queries() const { return m_queries; }
 
